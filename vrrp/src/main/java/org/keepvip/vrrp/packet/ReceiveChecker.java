@@ -124,7 +124,7 @@ public final class ReceiveChecker {
 
         // 16. The address owner may ignore adverts altogether.
         if (expect.ownerIgnoreAdverts() && expect.ownPriority() == 255) {
-            return new Rejected(RejectReason.OWNER_IGNORES, "owner_ignore_adverts with priority 255",
+            return new Rejected(RejectReason.OWNER_IGNORES, "advert from " + from + " (expected: none, owner_ignore_adverts with priority 255)",
                     RejectReason.OWNER_IGNORES.log(from));
         }
 
@@ -177,7 +177,7 @@ public final class ReceiveChecker {
             byte[] received = Arrays.copyOfRange(buf, authAt, authAt + VrrpCodec.AUTH_LENGTH);
             // Constant time, as keepalived: the time taken must not reveal how much of it matched.
             if (!MessageDigest.isEqual(received, expect.password())) {
-                return new Rejected(RejectReason.WRONG_PASSWORD, "password does not match (not shown)",
+                return new Rejected(RejectReason.WRONG_PASSWORD, "password mismatch (expected: the configured auth_pass, not shown)",
                         RejectReason.WRONG_PASSWORD.log(from));
             }
         }
