@@ -198,6 +198,9 @@ class VrrpCodecGoldenTest {
         VrrpAdvert v3unicast = new VrrpAdvert(3, 62, 200, 100, AuthType.NONE, null, List.of(ip("192.0.2.200")));
         assertThat(hex(VrrpCodec.encode(v3unicast, ip("192.0.2.2"), ip("192.0.2.1"), ChecksumMode.STANDARD)))
                 .isEqualTo("313e c801 0064 bf12 c00002c8".replace(" ", ""));
+        // The old-unicast variant: keepalived logged "(VU) Setting unicast VRRPv3 checksum to old version".
+        assertThat(hex(VrrpCodec.encode(v3unicast, ip("192.0.2.2"), ip("192.0.2.1"), ChecksumMode.OLD_UNICAST)))
+                .isEqualTo("313e c801 0064 a101 c00002c8".replace(" ", ""));
         VrrpAdvert v3ipv6 = new VrrpAdvert(3, 63, 200, 100, AuthType.NONE, null, List.of(ip("2001:db8::300")));
         assertThat(hex(VrrpCodec.encode(v3ipv6, ip("fe80::ff:fe00:3"), ip("ff02::12"), ChecksumMode.STANDARD)))
                 .isEqualTo("313f c801 0064 d880 20010db8000000000000000000000300".replace(" ", ""));
