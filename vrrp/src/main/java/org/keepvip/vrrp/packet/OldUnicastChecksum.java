@@ -1,0 +1,11 @@
+package org.keepvip.vrrp.packet;
+
+/** keepalived's {@code old_unicast_checksum} setting for unicast VRRPv3 over IPv4 (reference §4.3). */
+public enum OldUnicastChecksum {
+    /** Default: standard checksums, but a peer found to use the old style is accepted and detected. */
+    AUTO,
+    /** {@code old_unicast_checksum never}: standard checksums only, no detection. */
+    NEVER,
+    /** {@code old_unicast_checksum}: old-style checksums (224.0.0.18 pseudo-header destination) only. */
+    FORCE
+}
