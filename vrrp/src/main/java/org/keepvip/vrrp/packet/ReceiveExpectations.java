@@ -11,7 +11,7 @@ import java.util.Objects;
  *
  * @param version              2 or 3
  * @param vrid                 1..255
- * @param authType             v2 auth type (NONE for v3)
+ * @param authType             v2 auth type: NONE or PASS (NONE for v3); AH is not supported
  * @param password             {@code auth_pass}, stored as the 8 wire bytes (NUL padded, truncated at 8)
  * @param advertIntervalCentis our {@code advert_int} in centiseconds
  * @param vips                 the configured virtual addresses, in order
@@ -46,6 +46,11 @@ public record ReceiveExpectations(
             throw new IllegalArgumentException("vrid " + vrid + " (expected: 1..255)");
         }
         Objects.requireNonNull(authType, "authType");
+        if (authType == AuthType.AH) {
+            // keepalived's IPsec-AH needs the AH header (IP protocol 51) and its ICV check; accepting
+            // auth type 2 without them would accept anyone, so it is refused up front.
+            throw new IllegalArgumentException("auth_type AH is not supported (use PASS or none)");
+        }
         if (version == 3 && authType != AuthType.NONE) {
             throw new IllegalArgumentException("VRRPv3 has no authentication (got " + authType + ")");
         }

@@ -4,6 +4,7 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -110,6 +111,17 @@ public final class VrrpCodec {
     /** Decodes a whole array; see {@link #decode(byte[], int, int, InetAddress, InetAddress)}. */
     public static DecodeResult decode(byte[] message, InetAddress source, InetAddress destination) {
         return decode(message, 0, message.length, source, destination);
+    }
+
+    /** Decodes the buffer's remaining bytes without moving its position. */
+    public static DecodeResult decode(ByteBuffer message, InetAddress source, InetAddress destination) {
+        if (message.hasArray()) {
+            return decode(message.array(), message.arrayOffset() + message.position(), message.remaining(),
+                    source, destination);
+        }
+        byte[] copy = new byte[message.remaining()];
+        message.duplicate().get(copy);
+        return decode(copy, source, destination);
     }
 
     /**

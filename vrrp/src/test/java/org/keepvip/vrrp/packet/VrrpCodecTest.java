@@ -157,6 +157,26 @@ class VrrpCodecTest {
         }
     }
 
+    @Test
+    void decodesAByteBufferWithoutMovingIt() {
+        byte[] msg = VrrpCodec.encode(V2, SRC4, MCAST4, ChecksumMode.STANDARD);
+        byte[] framed = new byte[msg.length + 20];
+        System.arraycopy(msg, 0, framed, 20, msg.length);
+        java.nio.ByteBuffer heap = java.nio.ByteBuffer.wrap(framed).position(20);
+        java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(msg.length).put(msg).flip();
+        for (java.nio.ByteBuffer b : List.of(heap.slice(), heap, direct)) {
+            int before = b.position();
+            assertThat(VrrpCodec.decode(b, SRC4, MCAST4)).isEqualTo(new DecodeResult.Decoded(V2, ChecksumMode.STANDARD));
+            assertThat(b.position()).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void ahIsRefusedInExpectations() {
+        assertThatThrownBy(() -> ReceiveExpectations.of(2, 1, 100, List.of(), 100).withAuth(AuthType.AH, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("AH is not supported");
+    }
+
     private static Rejected rejected(DecodeResult r) {
         assertThat(r).isInstanceOf(Rejected.class);
         return (Rejected) r;
