@@ -20,7 +20,7 @@ public record IfAddress(int ifindex, InetAddress address, int prefixLength, int 
 
     @Override
     public String toString() {
-        return address.getHostAddress() + "/" + prefixLength + " ifindex " + ifindex
+        return Addresses.format(address) + "/" + prefixLength + " ifindex " + ifindex
                 + label.map(l -> " label " + l).orElse("");
     }
 }

@@ -80,7 +80,7 @@ public final class NetlinkClient implements Closeable {
             LOG.debug("netlink: {} already present", vip);
             return false;
         }
-        throw new NetlinkException(what + lastExtAck(), errno);
+        throw new NetlinkException(what, errno, lastExtAck);
     }
 
     /**
@@ -103,7 +103,7 @@ public final class NetlinkClient implements Closeable {
             LOG.debug("netlink: {} was not present ({})", vip, Errno.describe(errno));
             return false;
         }
-        throw new NetlinkException(what + lastExtAck(), errno);
+        throw new NetlinkException(what, errno, lastExtAck);
     }
 
     /** Every address of every interface (IPv4 and IPv6). */
@@ -143,7 +143,7 @@ public final class NetlinkClient implements Closeable {
      */
     public synchronized Route route(InetAddress destination) throws NetlinkException {
         int oif = destination instanceof Inet6Address a6 && a6.getScopeId() > 0 ? a6.getScopeId() : 0;
-        String what = "route to " + destination.getHostAddress();
+        String what = "route to " + Addresses.format(destination);
         int s = nextSeq();
         socket.send(RtnlCodec.routeRequest(destination, oif, s));
         long deadline = System.nanoTime() + timeoutNanos;
@@ -182,7 +182,7 @@ public final class NetlinkClient implements Closeable {
         long deadline = System.nanoTime() + timeout.toNanos();
         Route r = route(peer);
         if (r.type() == Rtnl.RTN_LOCAL) {
-            throw new NetlinkException("next hop for " + peer.getHostAddress() + ": it is a local address",
+            throw new NetlinkException("next hop for " + Addresses.format(peer) + ": it is a local address",
                     Errno.EINVAL);
         }
         InetAddress hop = r.nextHop();
@@ -207,11 +207,11 @@ public final class NetlinkClient implements Closeable {
                 Thread.sleep(NEIGH_POLL_MILLIS); // polling the table with a deadline; no event to wait on here
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new NetlinkException("resolve " + hop.getHostAddress() + ": interrupted", Errno.EINTR, e);
+                throw new NetlinkException("resolve " + Addresses.format(hop) + ": interrupted", Errno.EINTR, e);
             }
         }
         String state = n.map(x -> "state 0x" + Integer.toHexString(x.state())).orElse("no entry");
-        throw new NetlinkException("no link-layer address for " + hop.getHostAddress() + " on ifindex "
+        throw new NetlinkException("no link-layer address for " + Addresses.format(hop) + " on ifindex "
                 + r.outputIfindex() + " (" + state + ")", Errno.ETIMEDOUT);
     }
 
@@ -226,9 +226,9 @@ public final class NetlinkClient implements Closeable {
         RtAttr.pack(bb, Rtnl.NDA_DST, hop.getAddress());
         bb.putInt(0, bb.position());
         byte[] req = java.util.Arrays.copyOf(bb.array(), bb.position());
-        int errno = ack(req, s, "resolve " + hop.getHostAddress());
+        int errno = ack(req, s, "resolve " + Addresses.format(hop));
         if (errno != 0) {
-            LOG.debug("netlink: NTF_USE for {} refused ({}); sending a datagram instead", hop.getHostAddress(),
+            LOG.debug("netlink: NTF_USE for {} refused ({}); sending a datagram instead", Addresses.format(hop),
                     Errno.describe(errno));
             sendDiscardDatagram(ifindex, hop);
         }
@@ -241,7 +241,7 @@ public final class NetlinkClient implements Closeable {
                     ? Inet6Address.getByAddress(null, hop.getAddress(), ifindex) : hop;
             ds.send(new DatagramPacket(new byte[1], 1, new InetSocketAddress(target, DISCARD_PORT)));
         } catch (IOException e) {
-            LOG.debug("netlink: discard datagram to {} failed: {}", hop.getHostAddress(), e.toString());
+            LOG.debug("netlink: discard datagram to {} failed: {}", Addresses.format(hop), e.toString());
         }
     }
 
@@ -263,10 +263,6 @@ public final class NetlinkClient implements Closeable {
     }
 
     private String lastExtAck = "";
-
-    private String lastExtAck() {
-        return lastExtAck.isEmpty() ? "" : " (" + lastExtAck + ")";
-    }
 
     /** Sends a request with NLM_F_ACK and returns the errno of its ACK (0 = success). */
     private int ack(byte[] request, int s, String what) throws NetlinkException {

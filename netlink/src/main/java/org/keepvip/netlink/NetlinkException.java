@@ -15,6 +15,12 @@ public final class NetlinkException extends IOException {
         this.errno = errno;
     }
 
+    /** With the kernel's extended-ack text, e.g. "ipv6: IPv6 is disabled on this device" (may be empty). */
+    public NetlinkException(String what, int errno, String kernelSays) {
+        super(what + ": " + Errno.describe(errno) + (kernelSays.isEmpty() ? "" : " (kernel: " + kernelSays + ")"));
+        this.errno = errno;
+    }
+
     public NetlinkException(String what, int errno, Throwable cause) {
         super(what + ": " + Errno.describe(errno), cause);
         this.errno = errno;

@@ -42,7 +42,7 @@ public record VipSpec(InetAddress address, int prefixLength, int ifindex, Option
             throw new IllegalArgumentException("needs an ifindex > 0 or an interface name");
         }
         if (broadcast.isPresent() && !(address instanceof Inet4Address && broadcast.get() instanceof Inet4Address)) {
-            throw new IllegalArgumentException("broadcast " + broadcast.get().getHostAddress()
+            throw new IllegalArgumentException("broadcast " + Addresses.format(broadcast.get())
                     + " only applies to IPv4 addresses");
         }
         if (label.isPresent() && label.get().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_LABEL) {
@@ -96,7 +96,7 @@ public record VipSpec(InetAddress address, int prefixLength, int ifindex, Option
     /** "192.0.2.10/32 dev eth0", as keepalived and ip print it. */
     @Override
     public String toString() {
-        return address.getHostAddress() + "/" + prefixLength + " dev "
+        return Addresses.format(address) + "/" + prefixLength + " dev "
                 + ifname.orElse("#" + ifindex);
     }
 }

@@ -51,6 +51,11 @@ final class TestNetns implements AutoCloseable {
         return run(cmd);
     }
 
+    /** Runs any command (e.g. `ip netns exec NS sysctl ...`) and returns stdout. */
+    static String run(String... cmd) {
+        return run(List.of(cmd));
+    }
+
     private static String run(List<String> cmd) {
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
