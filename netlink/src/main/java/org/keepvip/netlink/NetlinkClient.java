@@ -11,7 +11,6 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,9 +32,6 @@ public final class NetlinkClient implements Closeable {
     private static final long RETRIGGER_NANOS = 1_000_000_000L;
     private static final long NEIGH_POLL_MILLIS = 10;
     private static final int DUMP_ATTEMPTS = 3;
-    private static final int NTF_USE = 0x01;
-    private static final int NLM_F_REPLACE = 0x100;
-    private static final int NLM_F_CREATE = 0x400;
     private static final int DISCARD_PORT = 9;
 
     private final NetlinkSocket socket;
@@ -164,6 +160,37 @@ public final class NetlinkClient implements Closeable {
 
     /** The neighbour entry for {@code address} on {@code ifindex}, if the table has one. */
     public synchronized Optional<Neighbour> neighbour(int ifindex, InetAddress address) throws NetlinkException {
+        String what = "neighbour " + Addresses.format(address);
+        if (!neighbourGetUnsupported) {
+            int s = nextSeq();
+            socket.send(RtnlCodec.neighbourGetRequest(ifindex, address, s));
+            long deadline = System.nanoTime() + timeoutNanos;
+            while (true) {
+                for (NetlinkMessage m : receiveFor(s, deadline, what)) {
+                    Optional<NlMsgErr> err = m.error();
+                    if (err.isPresent()) {
+                        int errno = err.get().errno();
+                        if (errno == Errno.ENOENT) {
+                            return Optional.empty();
+                        }
+                        if (errno != Errno.EOPNOTSUPP && errno != Errno.EINVAL) {
+                            throw new NetlinkException(what, errno, m.extAckMessage().orElse(""));
+                        }
+                        // Kernel before 4.18: no single-entry get; dump the table from now on.
+                        neighbourGetUnsupported = true;
+                        return neighbourFromDump(ifindex, address);
+                    }
+                    if (m.header().type() == Rtnl.RTM_NEWNEIGH) {
+                        return RtnlCodec.neighbour(m.body())
+                                .filter(n -> n.ifindex() == ifindex && RtnlCodec.sameAddress(n.address(), address));
+                    }
+                }
+            }
+        }
+        return neighbourFromDump(ifindex, address);
+    }
+
+    private Optional<Neighbour> neighbourFromDump(int ifindex, InetAddress address) throws NetlinkException {
         int family = address instanceof Inet6Address ? Rtnl.AF_INET6 : Rtnl.AF_INET;
         return dump(s -> RtnlCodec.neighbourDumpRequest(family, s), Rtnl.RTM_NEWNEIGH,
                 m -> RtnlCodec.neighbour(m.body()), "list neighbours").stream()
@@ -215,18 +242,13 @@ public final class NetlinkClient implements Closeable {
                 + r.outputIfindex() + " (" + state + ")", Errno.ETIMEDOUT);
     }
 
-    /** Starts ARP/ND for {@code hop}: NTF_USE makes the kernel solicit as if a packet were queued. */
-    private synchronized void triggerResolution(int ifindex, InetAddress hop) throws NetlinkException {
-        int s = nextSeq();
-        ByteBuffer bb = ByteBuffer.allocate(64).order(ByteOrder.nativeOrder());
-        new NlMsgHdr(0, Rtnl.RTM_NEWNEIGH, Rtnl.NLM_F_REQUEST | Rtnl.NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE,
-                s, 0).pack(bb);
-        int family = hop instanceof Inet6Address ? Rtnl.AF_INET6 : Rtnl.AF_INET;
-        new NdMsg(family, ifindex, Rtnl.NUD_INCOMPLETE, NTF_USE, 0).pack(bb);
-        RtAttr.pack(bb, Rtnl.NDA_DST, hop.getAddress());
-        bb.putInt(0, bb.position());
-        byte[] req = java.util.Arrays.copyOf(bb.array(), bb.position());
-        int errno = ack(req, s, "resolve " + Addresses.format(hop));
+    /**
+     * Starts ARP/ND for {@code hop} with RTM_NEWNEIGH + NTF_USE; if the kernel refuses, sends a
+     * datagram to the hop instead. That fallback datagram leaves from the calling thread's
+     * namespace, so call from the namespace thread when the two differ.
+     */
+    private void triggerResolution(int ifindex, InetAddress hop) throws NetlinkException {
+        int errno = requestResolution(ifindex, hop);
         if (errno != 0) {
             LOG.debug("netlink: NTF_USE for {} refused ({}); sending a datagram instead", Addresses.format(hop),
                     Errno.describe(errno));
@@ -234,8 +256,14 @@ public final class NetlinkClient implements Closeable {
         }
     }
 
+    /** Sends RTM_NEWNEIGH with NTF_USE; returns the errno of the ACK (0 = resolution started). */
+    synchronized int requestResolution(int ifindex, InetAddress hop) throws NetlinkException {
+        int s = nextSeq();
+        return ack(RtnlCodec.neighbourUseRequest(ifindex, hop, s), s, "resolve " + Addresses.format(hop));
+    }
+
     /** Fallback trigger: a one-byte UDP datagram to the discard port makes the kernel resolve the hop. */
-    private static void sendDiscardDatagram(int ifindex, InetAddress hop) {
+    static void sendDiscardDatagram(int ifindex, InetAddress hop) {
         try (DatagramSocket ds = new DatagramSocket()) {
             InetAddress target = hop instanceof Inet6Address && hop.isLinkLocalAddress()
                     ? Inet6Address.getByAddress(null, hop.getAddress(), ifindex) : hop;
@@ -263,6 +291,7 @@ public final class NetlinkClient implements Closeable {
     }
 
     private String lastExtAck = "";
+    private boolean neighbourGetUnsupported;
 
     /** Sends a request with NLM_F_ACK and returns the errno of its ACK (0 = success). */
     private int ack(byte[] request, int s, String what) throws NetlinkException {
@@ -294,6 +323,10 @@ public final class NetlinkClient implements Closeable {
                 for (NetlinkMessage m : receiveFor(s, deadline, what)) {
                     interrupted |= (m.header().flags() & Rtnl.NLM_F_DUMP_INTR) != 0;
                     if (m.header().type() == Rtnl.NLMSG_DONE) {
+                        ByteBuffer b = m.bodyView();
+                        if (b.remaining() >= 4 && b.getInt(0) < 0) {
+                            throw new NetlinkException(what, -b.getInt(0));
+                        }
                         done = true;
                         break;
                     }

@@ -29,6 +29,8 @@ public final class Rtnl {
     public static final int NLM_F_ACK = 0x4;
     public static final int NLM_F_DUMP_INTR = 0x10;
     public static final int NLM_F_DUMP = 0x300;
+    public static final int NLM_F_REPLACE = 0x100;
+    public static final int NLM_F_CREATE = 0x400;
     /** On NLMSG_ERROR: the echoed request was cut to its header (NETLINK_CAP_ACK). */
     public static final int NLM_F_CAPPED = 0x100;
     /** On NLMSG_ERROR: extended-ack attributes follow (NETLINK_EXT_ACK). */
@@ -105,6 +107,8 @@ public final class Rtnl {
     // ndmsg attributes and states
     public static final int NDA_DST = 1;
     public static final int NDA_LLADDR = 2;
+    /** ndm_flags: "use" the entry, which starts resolution like a queued packet would. */
+    public static final int NTF_USE = 0x01;
     public static final int NUD_INCOMPLETE = 0x01;
     public static final int NUD_REACHABLE = 0x02;
     public static final int NUD_STALE = 0x04;

@@ -84,6 +84,32 @@ public final class RtnlCodec {
     }
 
     /**
+     * RTM_GETNEIGH for one entry (not a dump; kernel 4.18+): {@code address} on {@code ifindex}.
+     * The kernel answers RTM_NEWNEIGH, or NLMSG_ERROR ENOENT when there is no entry.
+     */
+    public static byte[] neighbourGetRequest(int ifindex, InetAddress address, int seq) {
+        ByteBuffer bb = newRequest();
+        new NlMsgHdr(0, Rtnl.RTM_GETNEIGH, Rtnl.NLM_F_REQUEST, seq, 0).pack(bb);
+        new NdMsg(familyOf(address), ifindex, 0, 0, 0).pack(bb);
+        RtAttr.pack(bb, Rtnl.NDA_DST, address.getAddress());
+        return finish(bb);
+    }
+
+    /**
+     * RTM_NEWNEIGH with NTF_USE for {@code address} on {@code ifindex}: the kernel treats the entry
+     * as used by a packet, creating it if needed (NLM_F_CREATE) and starting ARP/ND resolution. The
+     * same request as {@code ip neigh replace ADDR dev DEV use}.
+     */
+    public static byte[] neighbourUseRequest(int ifindex, InetAddress address, int seq) {
+        ByteBuffer bb = newRequest();
+        new NlMsgHdr(0, Rtnl.RTM_NEWNEIGH,
+                Rtnl.NLM_F_REQUEST | Rtnl.NLM_F_ACK | Rtnl.NLM_F_CREATE | Rtnl.NLM_F_REPLACE, seq, 0).pack(bb);
+        new NdMsg(familyOf(address), ifindex, Rtnl.NUD_INCOMPLETE, Rtnl.NTF_USE, 0).pack(bb);
+        RtAttr.pack(bb, Rtnl.NDA_DST, address.getAddress());
+        return finish(bb);
+    }
+
+    /**
      * RTM_GETROUTE for one destination (a route lookup, not a dump). {@code oif} > 0 pins the
      * output interface, which a link-local IPv6 destination needs.
      */
@@ -168,6 +194,10 @@ public final class RtnlCodec {
     /** True if two addresses are equal ignoring any IPv6 scope id. */
     static boolean sameAddress(InetAddress a, InetAddress b) {
         return Arrays.equals(a.getAddress(), b.getAddress());
+    }
+
+    private static int familyOf(InetAddress a) {
+        return a instanceof Inet6Address ? Rtnl.AF_INET6 : Rtnl.AF_INET;
     }
 
     private static boolean familyMatches(int family, InetAddress addr) {

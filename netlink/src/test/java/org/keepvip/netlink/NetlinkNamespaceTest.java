@@ -262,6 +262,64 @@ class NetlinkNamespaceTest {
     }
 
     @Test
+    void ntfUseAloneStartsResolution() throws Exception {
+        TestNetns.ipIn(nsA, "neigh", "flush", "all");
+        String macB = macOf(nsB, "veth1");
+        Neighbour n = inA(() -> {
+            try (NetlinkClient c = NetlinkClient.open()) {
+                int veth0 = c.link("veth0").orElseThrow().ifindex();
+                assertThat(c.requestResolution(veth0, ip("192.0.2.2"))).isZero();
+                return awaitNeighbour(c, veth0, ip("192.0.2.2"));
+            }
+        });
+        assertThat(n.mac()).contains(MacAddress.parse(macB));
+    }
+
+    @Test
+    void discardDatagramAloneStartsResolution() throws Exception {
+        TestNetns.ipIn(nsA, "neigh", "flush", "all");
+        String macB = macOf(nsB, "veth1");
+        Neighbour n = inA(() -> {
+            try (NetlinkClient c = NetlinkClient.open()) {
+                int veth0 = c.link("veth0").orElseThrow().ifindex();
+                NetlinkClient.sendDiscardDatagram(veth0, ip("2001:db8::2"));
+                return awaitNeighbour(c, veth0, ip("2001:db8::2"));
+            }
+        });
+        assertThat(n.mac()).contains(MacAddress.parse(macB));
+    }
+
+    @Test
+    void resolvesLinkLocalIpv6PeerWithScope() throws Exception {
+        Matcher m = Pattern.compile("inet6 (fe80::[0-9a-f:]+)/64")
+                .matcher(TestNetns.ipIn(nsB, "-o", "-6", "addr", "show", "dev", "veth1", "scope", "link"));
+        assertThat(m.find()).isTrue();
+        String macB = macOf(nsB, "veth1");
+        NextHop hop = inA(() -> {
+            try (NetlinkClient c = NetlinkClient.open()) {
+                int veth0 = c.link("veth0").orElseThrow().ifindex();
+                InetAddress peer = java.net.Inet6Address.getByAddress(null, ip(m.group(1)).getAddress(), veth0);
+                return c.resolveNextHop(peer, Duration.ofSeconds(5));
+            }
+        });
+        assertThat(Addresses.format(hop.hop())).isEqualTo(m.group(1));
+        assertThat(hop.mac()).isEqualTo(MacAddress.parse(macB));
+    }
+
+    /** Polls the neighbour table until the entry is usable, failing after 5 s. */
+    private static Neighbour awaitNeighbour(NetlinkClient c, int ifindex, InetAddress a) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            var n = c.neighbour(ifindex, a);
+            if (n.isPresent() && n.get().isUsable()) {
+                return n.get();
+            }
+            Thread.sleep(10); // polling a table with a deadline
+        }
+        throw new AssertionError("neighbour " + a + " not resolved within 5 s");
+    }
+
+    @Test
     void unresolvableAndUnroutablePeersAreTypedErrors() throws Exception {
         assertThatThrownBy(() -> inA(() -> {
             try (NetlinkClient c = NetlinkClient.open()) {
@@ -304,7 +362,9 @@ class NetlinkNamespaceTest {
             InetAddress v6 = ip("2001:db8:1::150");
             await(events, e -> e.equals(new NetlinkEvent.AddressRemoved(mon0, v6, 128)));
         } finally {
+            long t0 = System.nanoTime();
             monitor.close();
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(1));
         }
         assertThat(monitor.isRunning()).isFalse();
     }

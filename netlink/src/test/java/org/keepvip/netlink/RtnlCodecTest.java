@@ -110,6 +110,20 @@ class RtnlCodecTest {
                 """)));
     }
 
+    @Test
+    void neighbourRequests() throws Exception {
+        assertThat(Hex.format(RtnlCodec.neighbourGetRequest(2, ip("192.0.2.2"), 9))).isEqualTo(Hex.format(Hex.parse("""
+                24000000 1e00 0100 09000000 00000000 -- len 36, RTM_GETNEIGH, REQUEST (single entry, no dump)
+                02 00 0000 02000000 0000 00 00 -- ndmsg: AF_INET, ifindex 2, state/flags/type 0 (the kernel checks)
+                0800 0100 c0000202 -- NDA_DST 192.0.2.2
+                """)));
+        assertThat(Hex.format(RtnlCodec.neighbourUseRequest(2, ip("2001:db8::2"), 10))).isEqualTo(Hex.format(Hex.parse("""
+                30000000 1c00 0505 0a000000 00000000 -- len 48, RTM_NEWNEIGH, REQUEST|ACK|REPLACE|CREATE, seq 10
+                0a 00 0000 02000000 0100 01 00 -- AF_INET6, ifindex 2, NUD_INCOMPLETE, NTF_USE
+                1400 0100 20010db8000000000000000000000002 -- NDA_DST 2001:db8::2
+                """)));
+    }
+
     // ---- captured replies
 
     /** ACK for the RTM_NEWADDR with seq 1; NETLINK_CAP_ACK set, so only the request header is echoed. */
