@@ -36,6 +36,7 @@ public final class EventLoop implements Runnable {
     private final Map<String, VrrpState> lastState = new LinkedHashMap<>();
     private final Map<String, Long> interfaceDrops = new java.util.concurrent.ConcurrentHashMap<>();
     private final LongSupplier clock;
+    private java.util.function.Predicate<String> linkUp = ifname -> true;
     private volatile boolean running = true;
     private volatile boolean stopped;
 
@@ -45,6 +46,11 @@ public final class EventLoop implements Runnable {
 
     public EventLoop() {
         this(System::nanoTime);
+    }
+
+    /** How {@link #run()} learns each interface's state at start. */
+    public void setInitialLinkState(java.util.function.Predicate<String> up) {
+        this.linkUp = up;
     }
 
     /** Registers an instance before {@link #run()}. */
@@ -80,7 +86,7 @@ public final class EventLoop implements Runnable {
     public void run() {
         long now = clock.getAsLong();
         for (InstanceRuntime r : instances.values()) {
-            deliver(r, new Event.Start(now, true));
+            deliver(r, new Event.Start(now, linkUp.test(r.wire().ifname())));
         }
         while (running) {
             try {

@@ -27,6 +27,7 @@ public final class ConfigParser {
     final Map<String, TrackFile> trackFiles = new LinkedHashMap<>();
     final Map<String, RedisInstance> redis = new LinkedHashMap<>();
     final List<InstanceBuilder> instances = new ArrayList<>();
+    private final java.util.Set<String> instanceNames = new java.util.HashSet<>();
     final List<SyncGroupBuilder> syncGroups = new ArrayList<>();
 
     private ConfigParser(String mainFile, String hostName) {
@@ -54,13 +55,23 @@ public final class ConfigParser {
             List<Stmt> root = TreeBuilder.build(lines, p.diags);
             p.parseRoot(root);
             KeepalivedConfig cfg = new CrossChecks(p).finish();
-            return new ParseResult(cfg, p.diags.toList());
-        } catch (RuntimeException | StackOverflowError e) {
+            return new ParseResult(cfg, sorted(p.diags.toList(), pre.files()));
+        } catch (RuntimeException | StackOverflowError | LinkageError e) {
             // A parser bug must not reach the operator as a stack trace; say what happened instead.
             p.diags.add(Diagnostic.fatal(new Origin(mainFile, 0),
                     "internal parser error (" + e.getClass().getSimpleName() + ") - please report this configuration"));
             return new ParseResult(null, p.diags.toList());
         }
+    }
+
+    /** File order (as read), then line; stable, so findings on one line keep their order. */
+    private static List<Diagnostic> sorted(List<Diagnostic> ds, List<String> files) {
+        List<Diagnostic> out = new ArrayList<>(ds);
+        out.sort(java.util.Comparator.<Diagnostic>comparingInt(d -> {
+            int i = files.indexOf(d.origin().file());
+            return i < 0 ? Integer.MAX_VALUE : i;
+        }).thenComparingInt(d -> d.origin().line()));
+        return out;
     }
 
     private static String safeHost(ConfigSource source) {
@@ -153,7 +164,7 @@ public final class ConfigParser {
                         if (name == null) {
                             break;
                         }
-                        if (instances.stream().anyMatch(i -> i.name.equals(name))) {
+                        if (!instanceNames.add(name)) {
                             diags.error(s.origin, "vrrp instance " + name + " already defined - block skipped");
                             break;
                         }

@@ -39,7 +39,7 @@ final class Keywords {
             "enable_snmp_rfcv2", "enable_snmp_rfcv3", "enable_snmp_keepalived", "snmp_socket", "enable_traps",
             "enable_dbus", "dbus_service_name", "process_names", "vrrp_process_name", "checker_process_name",
             "lvs_timeouts", "lvs_flush", "lvs_sync_daemon", "lvs_flush_on_stop", "checker_priority",
-            "bfd_priority", "local_name", "vrrp_no_swap", "checker_no_swap");
+            "bfd_priority", "local_name", "checker_no_swap");
 
     static final Set<String> SCRIPT = Set.of("script", "interval", "timeout", "weight", "rise", "fall", "user",
             "init_fail");

@@ -31,6 +31,7 @@ final class Preprocessor {
     private final Map<String, List<String>> defs = new HashMap<>();
     private final Deque<String> includeStack = new ArrayDeque<>();
     private final List<Line> out = new ArrayList<>();
+    private final List<String> files = new ArrayList<>();
     private String instanceName = "";
 
     Preprocessor(ConfigSource source, Diagnostics diags, String configId) {
@@ -43,6 +44,7 @@ final class Preprocessor {
     List<Line> run(String mainFile) {
         ConfigSource.Content c = source.read(mainFile);
         Origin o = new Origin(mainFile, 0);
+        files.add(mainFile);
         if (c instanceof ConfigSource.Missing) {
             diags.add(Diagnostic.fatal(o, "Configuration file '" + mainFile + "' does not exist"));
             return null;
@@ -82,7 +84,15 @@ final class Preprocessor {
         return line;
     }
 
+    /** Every file read, in the order first read. */
+    List<String> files() {
+        return List.copyOf(files);
+    }
+
     private void processText(String file, String text) {
+        if (!files.contains(file)) {
+            files.add(file);
+        }
         includeStack.push(file);
         String[] raw = text.split("\n", -1);
         int n = raw.length;

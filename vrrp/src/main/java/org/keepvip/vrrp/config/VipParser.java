@@ -18,7 +18,8 @@ final class VipParser {
         int slash = first.indexOf('/');
         InetAddress addr = IpLiteral.parse(slash < 0 ? first : first.substring(0, slash));
         if (addr == null) {
-            d.error(s.origin, "(" + instance + ") '" + first + "' is not a valid IP address - ignoring");
+            d.error(s.origin, "(" + instance + ") '" + first + "' is not a valid IP address - ignoring"
+                    + (first.startsWith("$") ? " (a definition followed by other characters is written ${NAME})" : ""));
             return null;
         }
         boolean v6 = AddressFamily.of(addr) == AddressFamily.IPV6;
