@@ -67,7 +67,7 @@ public final class RunCommand implements Callable<Integer> {
                 new DumpWriter(dumpDir.resolve("keepvip.data"), dumpDir.resolve("keepvip.stats")), 255);
         Daemon daemon;
         try {
-            daemon = Daemon.start(check.config(), options, new VersionProvider().getVersion()[0]);
+            daemon = Daemon.start(check.config(), options, VersionProvider.version());
         } catch (java.io.IOException e) {
             spec.commandLine().getErr().println("keepvip: cannot start: " + e.getMessage());
             return 1;

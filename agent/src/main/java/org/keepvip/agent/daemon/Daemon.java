@@ -92,11 +92,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         notifier = new ScriptNotifier(config.instances(), runner, fifo);
         NetlinkVips vips = new NetlinkVips(netlink);
 
-        // keepalived §3.2: VIPs left by a killed run are removed before anything else.
-        for (InstancePlan p : plans) {
-            LOG.info("({}) removing VIPs.", p.machine().name());
-            vips.remove(p.vips());
-        }
+        // keepalived §3.2: VIPs left by a killed run are removed at start; the machine's Start does it.
 
         Set<String> ifnames = new LinkedHashSet<>();
         plans.forEach(p -> ifnames.add(p.wire().ifname()));

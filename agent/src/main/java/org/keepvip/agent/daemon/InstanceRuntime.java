@@ -147,10 +147,7 @@ public final class InstanceRuntime implements AutoCloseable {
                 vipPort.add(vips);
             });
         } else if (action instanceof Action.RemoveVips) {
-            lane.submit("removing VIPs", () -> {
-                LOG.info("({}) removing VIPs.", name());
-                vipPort.remove(vips);
-            });
+            lane.submit("removing VIPs", () -> vipPort.remove(vips)); // the machine logged "removing VIPs." 
         } else if (action instanceof Action.GarpBurst g) {
             List<InetAddress> addrs = vips.stream().map(VipSpec::address).toList();
             lane.submit("gratuitous ARP/NA", () -> packets.announce(wire.ifname(), addrs, g.count()));
