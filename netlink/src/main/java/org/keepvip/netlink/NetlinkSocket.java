@@ -67,7 +67,14 @@ final class NetlinkSocket implements Closeable {
         }
     }
 
+    /** Sets the receive buffer, beyond rmem_max when we have CAP_NET_ADMIN. */
     void setReceiveBuffer(int bytes) throws NetlinkException {
+        try {
+            setInt(fd, Rtnl.SOL_SOCKET, Rtnl.SO_RCVBUFFORCE, bytes);
+            return;
+        } catch (LastErrorException e) {
+            // no CAP_NET_ADMIN: the ordinary option, capped by net.core.rmem_max
+        }
         try {
             setInt(fd, Rtnl.SOL_SOCKET, Rtnl.SO_RCVBUF, bytes);
         } catch (LastErrorException e) {

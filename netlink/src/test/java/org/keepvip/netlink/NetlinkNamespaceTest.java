@@ -369,6 +369,26 @@ class NetlinkNamespaceTest {
         assertThat(monitor.isRunning()).isFalse();
     }
 
+    @Test
+    void monitorSurvivesAConsumerThatThrows() throws Exception {
+        LinkedBlockingQueue<NetlinkEvent> events = new LinkedBlockingQueue<>();
+        NetlinkMonitor monitor = inA(() -> NetlinkMonitor.start(e -> {
+            events.add(e);
+            throw new IllegalStateException("consumer bug");
+        }));
+        try {
+            TestNetns.ipIn(nsA, "addr", "add", "192.0.2.160/32", "dev", "mon1");
+            await(events, e -> e instanceof NetlinkEvent.AddressAdded a && a.prefixLength() == 32
+                    && Addresses.format(a.address()).equals("192.0.2.160"));
+            TestNetns.ipIn(nsA, "addr", "del", "192.0.2.160/32", "dev", "mon1");
+            await(events, e -> e instanceof NetlinkEvent.AddressRemoved a
+                    && Addresses.format(a.address()).equals("192.0.2.160"));
+            assertThat(monitor.isRunning()).isTrue();
+        } finally {
+            monitor.close();
+        }
+    }
+
     /** Takes events until one matches, failing after a 5 s deadline. */
     private static void await(LinkedBlockingQueue<NetlinkEvent> q, Predicate<NetlinkEvent> p) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
