@@ -48,7 +48,7 @@ final class NetlinkSocket implements Closeable {
             return s;
         } catch (LastErrorException e) {
             Libc.close(fd);
-            throw new NetlinkException("bind netlink socket", e.getErrorCode(), e);
+            throw new NetlinkException("set up netlink socket (bind, groups)", e.getErrorCode(), e);
         }
     }
 
