@@ -7,6 +7,24 @@ import java.net.InetAddress;
 public final class Addresses {
     private Addresses() {}
 
+    /**
+     * The IPv4 broadcast address of {@code address}/{@code prefixLength}: all host bits set, as
+     * keepalived's {@code brd +} (which it allows for prefixes up to /30).
+     */
+    public static InetAddress broadcast(InetAddress address, int prefixLength) {
+        byte[] b = address.getAddress();
+        if (b.length != 4 || prefixLength < 0 || prefixLength > 30) {
+            throw new IllegalArgumentException("brd + needs an IPv4 prefix of at most /30, got "
+                    + format(address) + "/" + prefixLength);
+        }
+        int v = java.nio.ByteBuffer.wrap(b).getInt() | (int) (0xFFFFFFFFL >>> prefixLength);
+        try {
+            return InetAddress.getByAddress(java.nio.ByteBuffer.allocate(4).putInt(v).array());
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e); // 4 bytes is always a valid address
+        }
+    }
+
     public static String format(InetAddress a) {
         if (!(a instanceof Inet6Address)) {
             return a.getHostAddress();

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
  * The command side of rtnetlink: add and delete VIPs, list links and addresses, look up routes and
@@ -67,7 +68,8 @@ public final class NetlinkClient implements Closeable {
         int ifindex = resolveIfindex(vip, true);
         String what = "add " + vip;
         int s = nextSeq();
-        int errno = ack(RtnlCodec.addressRequest(true, vip, ifindex, s), s, what);
+        Ack a = ack(RtnlCodec.addressRequest(true, vip, ifindex, s), s, what);
+        int errno = a.errno();
         if (errno == 0) {
             LOG.debug("netlink: added {}", vip);
             return true;
@@ -76,7 +78,7 @@ public final class NetlinkClient implements Closeable {
             LOG.debug("netlink: {} already present", vip);
             return false;
         }
-        throw new NetlinkException(what, errno, lastExtAck);
+        throw new NetlinkException(what, errno, a.kernelSays());
     }
 
     /**
@@ -90,7 +92,8 @@ public final class NetlinkClient implements Closeable {
         }
         String what = "delete " + vip;
         int s = nextSeq();
-        int errno = ack(RtnlCodec.addressRequest(false, vip, ifindex, s), s, what);
+        Ack a = ack(RtnlCodec.addressRequest(false, vip, ifindex, s), s, what);
+        int errno = a.errno();
         if (errno == 0) {
             LOG.debug("netlink: deleted {}", vip);
             return true;
@@ -99,7 +102,7 @@ public final class NetlinkClient implements Closeable {
             LOG.debug("netlink: {} was not present ({})", vip, Errno.describe(errno));
             return false;
         }
-        throw new NetlinkException(what, errno, lastExtAck);
+        throw new NetlinkException(what, errno, a.kernelSays());
     }
 
     /** Every address of every interface (IPv4 and IPv6). */
@@ -259,7 +262,7 @@ public final class NetlinkClient implements Closeable {
     /** Sends RTM_NEWNEIGH with NTF_USE; returns the errno of the ACK (0 = resolution started). */
     synchronized int requestResolution(int ifindex, InetAddress hop) throws NetlinkException {
         int s = nextSeq();
-        return ack(RtnlCodec.neighbourUseRequest(ifindex, hop, s), s, "resolve " + Addresses.format(hop));
+        return ack(RtnlCodec.neighbourUseRequest(ifindex, hop, s), s, "resolve " + Addresses.format(hop)).errno();
     }
 
     /** Fallback trigger: a one-byte UDP datagram to the discard port makes the kernel resolve the hop. */
@@ -290,27 +293,26 @@ public final class NetlinkClient implements Closeable {
         return 0;
     }
 
-    private String lastExtAck = "";
     private boolean neighbourGetUnsupported;
 
-    /** Sends a request with NLM_F_ACK and returns the errno of its ACK (0 = success). */
-    private int ack(byte[] request, int s, String what) throws NetlinkException {
-        lastExtAck = "";
+    /** The answer to a request sent with NLM_F_ACK: errno 0 = success, plus the kernel's text if any. */
+    private record Ack(int errno, String kernelSays) {}
+
+    private Ack ack(byte[] request, int s, String what) throws NetlinkException {
         socket.send(request);
         long deadline = System.nanoTime() + timeoutNanos;
         while (true) {
             for (NetlinkMessage m : receiveFor(s, deadline, what)) {
                 Optional<NlMsgErr> err = m.error();
                 if (err.isPresent()) {
-                    lastExtAck = m.extAckMessage().orElse("");
-                    return err.get().errno();
+                    return new Ack(err.get().errno(), m.extAckMessage().orElse(""));
                 }
             }
         }
     }
 
     /** Runs a dump to NLMSG_DONE, decoding each message of {@code type}; restarts if interrupted. */
-    private <T> List<T> dump(java.util.function.IntFunction<byte[]> request, int type,
+    private <T> List<T> dump(IntFunction<byte[]> request, int type,
                              Function<NetlinkMessage, Optional<T>> decode, String what) throws NetlinkException {
         for (int attempt = 1; ; attempt++) {
             int s = nextSeq();

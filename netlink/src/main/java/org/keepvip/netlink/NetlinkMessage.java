@@ -33,11 +33,6 @@ public record NetlinkMessage(NlMsgHdr header, ByteBuffer body) {
         return out;
     }
 
-    /** Convenience for tests and captured bytes. */
-    public static List<NetlinkMessage> split(byte[] datagram, int length) {
-        return split(ByteBuffer.wrap(datagram, 0, length).slice());
-    }
-
     /** A fresh view of the body (position 0), so decoders can be called more than once. */
     public ByteBuffer bodyView() {
         return body.duplicate().order(ByteOrder.nativeOrder());

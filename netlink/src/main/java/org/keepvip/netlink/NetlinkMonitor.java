@@ -38,9 +38,14 @@ public final class NetlinkMonitor implements Closeable {
 
     /** Opens the monitor socket in the calling thread's namespace and starts the reader. */
     public static NetlinkMonitor start(Consumer<NetlinkEvent> consumer) throws NetlinkException {
+        return start(consumer, RCVBUF);
+    }
+
+    /** As {@link #start(Consumer)} with a chosen receive buffer (tests use a tiny one to provoke overruns). */
+    static NetlinkMonitor start(Consumer<NetlinkEvent> consumer, int receiveBuffer) throws NetlinkException {
         NetlinkSocket s = NetlinkSocket.open(Rtnl.RTNLGRP_LINK, Rtnl.RTNLGRP_IPV4_IFADDR, Rtnl.RTNLGRP_IPV6_IFADDR);
         try {
-            s.setReceiveBuffer(RCVBUF);
+            s.setReceiveBuffer(receiveBuffer);
             s.setReceiveTimeout(POLL.toMillis());
         } catch (NetlinkException e) {
             s.close();

@@ -48,7 +48,7 @@ final class NetlinkSocket implements Closeable {
             return s;
         } catch (LastErrorException e) {
             Libc.close(fd);
-            throw new NetlinkException("bind netlink socket", e.getErrorCode(), e);
+            throw new NetlinkException("set up netlink socket (bind, groups)", e.getErrorCode(), e);
         }
     }
 
@@ -67,7 +67,14 @@ final class NetlinkSocket implements Closeable {
         }
     }
 
+    /** Sets the receive buffer, beyond rmem_max when we have CAP_NET_ADMIN. */
     void setReceiveBuffer(int bytes) throws NetlinkException {
+        try {
+            setInt(fd, Rtnl.SOL_SOCKET, Rtnl.SO_RCVBUFFORCE, bytes);
+            return;
+        } catch (LastErrorException e) {
+            // no CAP_NET_ADMIN: the ordinary option, capped by net.core.rmem_max
+        }
         try {
             setInt(fd, Rtnl.SOL_SOCKET, Rtnl.SO_RCVBUF, bytes);
         } catch (LastErrorException e) {

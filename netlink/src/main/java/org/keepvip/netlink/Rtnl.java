@@ -12,6 +12,8 @@ public final class Rtnl {
     static final int SOL_SOCKET = 1;
     static final int SO_SNDBUF = 7;
     static final int SO_RCVBUF = 8;
+    /** SO_RCVBUF beyond net.core.rmem_max; needs CAP_NET_ADMIN. */
+    static final int SO_RCVBUFFORCE = 33;
     /** asm-generic value (x86, arm, arm64, riscv, s390); ppc, mips and sparc differ. */
     static final int SO_RCVTIMEO = 20;
     static final int SOL_NETLINK = 270;

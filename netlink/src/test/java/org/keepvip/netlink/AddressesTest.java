@@ -22,4 +22,23 @@ class AddressesTest {
     void formatsLikeIp(String in, String expected) throws Exception {
         assertThat(Addresses.format(InetAddress.getByName(in))).isEqualTo(expected);
     }
+
+    @ParameterizedTest
+    @CsvSource({
+        "192.0.2.10, 24, 192.0.2.255",
+        "192.0.2.10, 30, 192.0.2.11",
+        "198.51.100.77, 16, 198.51.255.255",
+        "192.0.2.10, 0, 255.255.255.255",
+    })
+    void broadcastSetsHostBits(String in, int prefix, String expected) throws Exception {
+        assertThat(Addresses.broadcast(InetAddress.getByName(in), prefix)).isEqualTo(InetAddress.getByName(expected));
+    }
+
+    @org.junit.jupiter.api.Test
+    void broadcastRejectsHostRoutesAndIpv6() throws Exception {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Addresses.broadcast(InetAddress.getByName("192.0.2.1"), 31))
+                .hasMessageContaining("at most /30, got 192.0.2.1/31");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Addresses.broadcast(InetAddress.getByName("2001:db8::1"), 64))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

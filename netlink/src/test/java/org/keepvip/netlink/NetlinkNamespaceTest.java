@@ -369,6 +369,57 @@ class NetlinkNamespaceTest {
         assertThat(monitor.isRunning()).isFalse();
     }
 
+    @Test
+    void monitorSurvivesAConsumerThatThrows() throws Exception {
+        LinkedBlockingQueue<NetlinkEvent> events = new LinkedBlockingQueue<>();
+        NetlinkMonitor monitor = inA(() -> NetlinkMonitor.start(e -> {
+            events.add(e);
+            throw new IllegalStateException("consumer bug");
+        }));
+        try {
+            TestNetns.ipIn(nsA, "addr", "add", "192.0.2.160/32", "dev", "mon1");
+            await(events, e -> e instanceof NetlinkEvent.AddressAdded a && a.prefixLength() == 32
+                    && Addresses.format(a.address()).equals("192.0.2.160"));
+            TestNetns.ipIn(nsA, "addr", "del", "192.0.2.160/32", "dev", "mon1");
+            await(events, e -> e instanceof NetlinkEvent.AddressRemoved a
+                    && Addresses.format(a.address()).equals("192.0.2.160"));
+            assertThat(monitor.isRunning()).isTrue();
+        } finally {
+            monitor.close();
+        }
+    }
+
+    @Test
+    void monitorReportsLostEventsWhenTheBufferOverflows() throws Exception {
+        LinkedBlockingQueue<NetlinkEvent> events = new LinkedBlockingQueue<>();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        NetlinkMonitor monitor = inA(() -> NetlinkMonitor.start(e -> {
+            events.add(e);
+            try {
+                release.await(10, TimeUnit.SECONDS); // a stalled consumer: the kernel queue fills up
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
+        }, 4096));
+        java.nio.file.Path batch = java.nio.file.Files.createTempFile("kvt-batch", ".ip");
+        try {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 1; i <= 200; i++) {
+                sb.append("addr add 198.51.100.").append(i).append("/32 dev mon1\n");
+            }
+            java.nio.file.Files.writeString(batch, sb);
+            TestNetns.ipIn(nsA, "-batch", batch.toString());
+            release.countDown();
+            await(events, e -> e instanceof NetlinkEvent.EventsLost);
+            assertThat(monitor.isRunning()).isTrue();
+        } finally {
+            release.countDown();
+            monitor.close();
+            java.nio.file.Files.deleteIfExists(batch);
+            TestNetns.ipIn(nsA, "-4", "addr", "flush", "dev", "mon1");
+        }
+    }
+
     /** Takes events until one matches, failing after a 5 s deadline. */
     private static void await(LinkedBlockingQueue<NetlinkEvent> q, Predicate<NetlinkEvent> p) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
