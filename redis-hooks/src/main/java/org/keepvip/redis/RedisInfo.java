@@ -110,10 +110,13 @@ public record RedisInfo(String redisVersion, String runId, long uptimeSeconds, b
                 replicas);
     }
 
-    /** The offset of the data this node has applied (a replica's processed offset, else its own). */
+    /**
+     * The replication offset of the data this node holds. On a replica {@code master_repl_offset}
+     * tracks what it has applied; {@code slave_repl_offset} is not used because a replica that never
+     * synced reports 1 there.
+     */
     public long dataOffset() {
-        return role == Role.REPLICA && slaveReplOffset >= 0 ? Math.max(slaveReplOffset, masterReplOffset)
-                : masterReplOffset;
+        return masterReplOffset;
     }
 
     /** True when the node has keys or a replication history worth protecting. */

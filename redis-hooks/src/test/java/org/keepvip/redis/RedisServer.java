@@ -45,7 +45,7 @@ final class RedisServer implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(BINARY, "--port", String.valueOf(port), "--bind", "127.0.0.1",
                 "--dir", dir.toString(), "--save", "", "--appendonly", "no", "--daemonize", "no",
                 "--logfile", dir.resolve("redis.log").toString(), "--enable-debug-command", "yes",
-                "--protected-mode", "no"));
+                "--protected-mode", "no", "--repl-diskless-sync-delay", "0"));
         cmd.addAll(extraArgs);
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("stdout.log").toFile()).start();
