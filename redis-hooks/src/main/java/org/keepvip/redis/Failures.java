@@ -41,6 +41,14 @@ public final class Failures {
         return new Verdict.Failed(where + " failed: " + e.getClass().getSimpleName() + ": " + firstLine(msg));
     }
 
+    /** One line describing {@code e}, without naming an endpoint. */
+    public static String describe(RuntimeException e) {
+        if (e instanceof JedisConnectionException && hasCause(e, SocketTimeoutException.class)) {
+            return "no answer within the read timeout (hung or overloaded): " + firstLine(rootMessage(e));
+        }
+        return e.getClass().getSimpleName() + ": " + firstLine(rootMessage(e));
+    }
+
     static boolean isAuthError(String msg) {
         return msg.startsWith("NOAUTH") || msg.startsWith("WRONGPASS") || msg.startsWith("NOPERM")
                 || (msg.startsWith("ERR") && msg.contains("AUTH") && msg.contains("without any password"))

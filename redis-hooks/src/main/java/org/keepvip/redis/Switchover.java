@@ -197,8 +197,66 @@ public final class Switchover implements AutoCloseable {
         return new SwitchoverResult.Aborted(detail);
     }
 
-    private String describe(RuntimeException e) {
-        return Failures.classify(e, oldMaster).reason().replace("Redis " + oldMaster.address() + " ", "");
+    private static String describe(RuntimeException e) {
+        return Failures.describe(e);
+    }
+
+    /**
+     * One-step alternative using Redis's own {@code FAILOVER TO host port TIMEOUT ms} (Redis 6.2+):
+     * Redis pauses writes, waits for the offset, demotes the old master and promotes the replica
+     * itself. There is no point to move the VIP in between (clients on the old node get READONLY
+     * until the VIP moves), but no write is lost. Without {@code FORCE}, Redis aborts the failover
+     * and resumes writes when the replica does not catch up in time; this method then returns
+     * {@link SwitchoverResult.Aborted}. {@code replica} must be the address the old master lists
+     * for that replica ({@code slaveN:ip=…,port=…}).
+     */
+    public static SwitchoverResult viaFailoverCommand(RedisEndpoint oldMaster, RedisEndpoint replica, Duration timeout) {
+        long start = System.nanoTime();
+        // Redis's own timeout first, then a margin for it to finish or roll back.
+        long deadline = start + timeout.toNanos() * 2 + 1_000_000_000L;
+        try (Jedis o = RedisConnector.open(oldMaster); Jedis n = RedisConnector.open(replica)) {
+            o.failover(redis.clients.jedis.params.FailoverParams.failoverParams()
+                    .to(replica.host(), replica.port()).timeout(timeout.toMillis()));
+            while (true) {
+                RedisInfo oi = RedisInfo.parse(o.info("replication"));
+                RedisInfo ni = RedisInfo.parse(n.info("replication"));
+                boolean idle = "no-failover".equals(failoverState(o));
+                if (oi.role() == RedisInfo.Role.REPLICA && ni.role() == RedisInfo.Role.MASTER && idle) {
+                    long ms = (System.nanoTime() - start) / 1_000_000;
+                    String detail = "FAILOVER " + oldMaster.address() + " -> " + replica.address() + " done in "
+                            + ms + " ms at offset " + ni.masterReplOffset();
+                    LOG.info("{}", detail);
+                    return new SwitchoverResult.Completed(ni.masterReplOffset(), ms, detail);
+                }
+                if (oi.role() == RedisInfo.Role.MASTER && idle) {
+                    return new SwitchoverResult.Aborted("FAILOVER " + oldMaster.address() + " -> " + replica.address()
+                            + " aborted by Redis (replica did not catch up within " + timeout.toMillis()
+                            + " ms); nothing changed");
+                }
+                if (System.nanoTime() - deadline >= 0) {
+                    try {
+                        o.failoverAbort();
+                    } catch (RuntimeException ignored) {
+                        // It may have finished meanwhile; the message below says what we saw.
+                    }
+                    return new SwitchoverResult.Aborted("FAILOVER " + oldMaster.address() + " -> " + replica.address()
+                            + " did not finish in time (old role " + oi.role() + ", new role " + ni.role() + ")");
+                }
+                RedisNode.pause(POLL_MILLIS);
+            }
+        } catch (RuntimeException e) {
+            return new SwitchoverResult.Aborted("FAILOVER " + oldMaster.address() + " -> " + replica.address()
+                    + " refused: " + describe(e));
+        }
+    }
+
+    private static String failoverState(Jedis j) {
+        for (String line : j.info("replication").split("\n")) {
+            if (line.startsWith("master_failover_state:")) {
+                return line.substring("master_failover_state:".length()).strip();
+            }
+        }
+        return "no-failover";
     }
 
     private void requireStage(Stage want) {
