@@ -74,7 +74,8 @@ public final class RedisNode implements AutoCloseable {
 
     /**
      * Entering BACKUP: check {@code master} and ourselves, apply the wipe guard, then
-     * {@code REPLICAOF host port} and confirm {@code ROLE} names that master (bounded by {@code timeout}).
+     * {@code REPLICAOF host port}, confirm {@code ROLE} names that master (bounded by {@code timeout}),
+     * and lift any write pause left by {@link #fence}.
      * The address given must be one the local Redis can reach (the master's real address).
      */
     public HookResult demote(RedisEndpoint master, boolean force, Duration timeout) {
@@ -106,6 +107,8 @@ public final class RedisNode implements AutoCloseable {
                 return new HookResult.Failed("Redis " + endpoint.address() + " did not report ROLE replica of "
                         + master.address() + " within " + timeout.toMillis() + " ms");
             }
+            // Lift a fence left by fence(): reads resume; writes get READONLY instead of hanging.
+            j.clientUnpause();
             configRewrite(j, warnings);
             String detail = "Redis " + endpoint.address() + " now replicates from " + master.address()
                     + " (" + d.reason() + ")";
