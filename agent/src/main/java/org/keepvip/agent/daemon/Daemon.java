@@ -63,6 +63,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     private ScriptNotifier notifier;
     private Optional<NotifyFifo> fifo = Optional.empty();
     private Thread loopThread;
+    private Map<String, RedisWiring> redis = Map.of();
 
     private Daemon(Options options) {
         this.options = options;
@@ -103,12 +104,15 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         }
         PcapPackets packets = new PcapPackets(ports, options.unicastTtl());
 
+        redis = RedisWiring.all(config.redis());
+        redis.values().forEach(this::track);
+
         Map<String, VrrpInstance> machines = new LinkedHashMap<>();
         for (InstancePlan p : plans) {
             VrrpInstance machine = new VrrpInstance(p.machine());
             machines.put(machine.name(), machine);
             InstanceRuntime runtime = new InstanceRuntime(machine, p.wire(), p.expectations(), p.vips(), packets,
-                    vips, null, notifier, loop::post);
+                    vips, p.redisName() == null ? null : redis.get(p.redisName()), notifier, loop::post);
             track(runtime);
             loop.add(runtime);
         }
@@ -138,6 +142,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         loopThread.setPriority(Thread.MAX_PRIORITY);
         loopThread.start();
         scriptTrackers.start();
+        redis.values().forEach(r -> r.startChecks(runner.timer(), loop::post));
         SdNotify.fromEnvironment().ifPresent(SdNotify::ready);
         LOG.info("Starting VRRP child process, pid={}", ProcessHandle.current().pid());
     }
@@ -206,7 +211,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     public StatusSnapshot status() {
         CompletableFuture<StatusSnapshot> f = new CompletableFuture<>();
         long lost = fifo.map(NotifyFifo::lostEvents).orElse(0L);
-        loop.post(new LoopEvent.OnLoop(() -> f.complete(statusBuilder.build(loop, scriptTrackers, lost))));
+        loop.post(new LoopEvent.OnLoop(() -> f.complete(statusBuilder.build(loop, scriptTrackers, redis, lost))));
         try {
             return f.get(2, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -138,7 +138,15 @@ public final class EventLoop implements Runnable {
         } else if (ev instanceof LoopEvent.TrackerChanged t) {
             for (InstanceRuntime r : instances.values()) {
                 if (r.machine().config().trackers().stream().anyMatch(s -> s.id().equals(t.trackerId()))) {
+                    boolean wasMaster = r.machine().state() == VrrpState.MASTER;
                     deliver(r, new Event.TrackerResult(now, t.trackerId(), t.ok()));
+                    if (wasMaster && !t.ok() && t.trackerId().startsWith("redis:")
+                            && r.machine().state() == VrrpState.MASTER) {
+                        // Resign fast: a master whose own Redis fails sends priority 0, so the peer
+                        // takes over after its skew instead of the whole down timer.
+                        LOG.warn("({}) local Redis failed its check: resigning MASTER", r.name());
+                        deliver(r, new Event.StepDown(now));
+                    }
                 }
             }
         } else if (ev instanceof LoopEvent.LinkChanged l) {

@@ -19,7 +19,7 @@ final class StatusBuilder {
         this.configFile = configFile;
     }
 
-    StatusSnapshot build(EventLoop loop, ScriptTrackers scripts, long fifoLost) {
+    StatusSnapshot build(EventLoop loop, ScriptTrackers scripts, Map<String, RedisWiring> redis, long fifoLost) {
         List<StatusSnapshot.Instance> out = new ArrayList<>();
         for (InstanceRuntime r : loop.instances().values()) {
             InstanceStatus st = r.machine().status();
@@ -44,8 +44,26 @@ final class StatusBuilder {
                     r.wire().source() instanceof java.net.Inet6Address ? "inet6" : "inet", r.wire().ifname(),
                     st.basePriority(), st.effectivePriority(), r.wire().advertIntervalCentis() * 10L, vips,
                     st.vipsSet() ? vips : List.of(), st.master().map(a -> a.getHostAddress()).orElse(null),
-                    st.masterPriority(), null, scriptStates, stats));
+                    st.masterPriority(), redisStatus(r, redis), scriptStates, stats));
         }
+        return snapshot(out, fifoLost);
+    }
+
+    private static StatusSnapshot.Redis redisStatus(InstanceRuntime r, Map<String, RedisWiring> redis) {
+        String tracker = r.machine().config().trackers().stream().map(t -> t.id())
+                .filter(id -> id.startsWith("redis:")).findFirst().orElse(null);
+        RedisWiring w = tracker == null ? null : redis.get(tracker.substring("redis:".length()));
+        if (w == null) {
+            return null;
+        }
+        var health = w.lastHealth();
+        return new StatusSnapshot.Redis(w.endpoint().address(),
+                health.map(h -> h.role().name().toLowerCase(java.util.Locale.ROOT)).orElse("unknown"),
+                w.checkStatus().name().toLowerCase(java.util.Locale.ROOT),
+                health.map(h -> h.verdict().ok() ? h.summary() : h.verdict().reason()).orElse(null));
+    }
+
+    private StatusSnapshot snapshot(List<StatusSnapshot.Instance> out, long fifoLost) {
         return new StatusSnapshot(version, ProcessHandle.current().pid(), startedAt, Instant.now().toString(),
                 configFile, out, fifoLost);
     }
