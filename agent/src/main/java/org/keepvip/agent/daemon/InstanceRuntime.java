@@ -138,7 +138,12 @@ public final class InstanceRuntime implements AutoCloseable {
                 count("release_master");
             }
         } else if (action instanceof Action.Log l) {
-            log(l);
+            if (l.text().endsWith("removing VIPs.")) {
+                // Logged when it happens: after the fence, on the lane.
+                lane.submit("removing VIPs", () -> log(l));
+            } else {
+                log(l);
+            }
         } else if (action instanceof Action.Promote p) {
             lane.submit("promote", () -> promote(p.attempt()));
         } else if (action instanceof Action.AddVips) {

@@ -32,6 +32,8 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("keepvip.redis");
     /** How long fenced writes stay paused at most; the demote that follows lifts it. */
     static final Duration FENCE_PAUSE = Duration.ofSeconds(10);
+    /** Spacing of demote attempts while the new master cannot be reached yet. */
+    static final Duration DEMOTE_RETRY = Duration.ofMillis(250);
 
     private final RedisInstance config;
     private final RedisEndpoint endpoint;
@@ -109,27 +111,35 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
     @Override
     public String promote() {
         HookResult r = hookNode.promote(Optional.empty(), config.promoteTimeout());
-        LOG.info("Redis {}: promote: {}", endpoint.address(), r.detail());
         return r.ok() ? null : r.detail();
     }
 
     @Override
     public void fence() {
-        if (!config.fence()) {
-            return;
+        if (config.fence()) {
+            hookNode.fence(FENCE_PAUSE, Optional.empty());
         }
-        HookResult r = hookNode.fence(FENCE_PAUSE, Optional.empty());
-        LOG.info("Redis {}: fence: {}", endpoint.address(), r.detail());
     }
 
+    /**
+     * Replicate from the new master. A refusal by the wipe guard is final; a failure to reach the
+     * master (it may still be promoting) is retried until {@code promote_timeout} has passed, because
+     * a replica left as a second master is exactly the split brain the hooks exist to prevent.
+     */
     @Override
-    public void demote(InetAddress master) {
+    public void demote(InetAddress master) throws InterruptedException {
         RedisEndpoint masterEp = endpoint.withAddress(master.getHostAddress(),
                 config.peerPort() > 0 ? config.peerPort() : endpoint.port());
-        HookResult r = hookNode.demote(masterEp, config.allowEmptyMaster(), config.promoteTimeout());
-        if (r.ok()) {
-            LOG.info("Redis {}: now a replica of {}: {}", endpoint.address(), masterEp.address(), r.detail());
-        } else {
+        long deadline = System.nanoTime() + config.promoteTimeout().toNanos();
+        HookResult r;
+        do {
+            r = hookNode.demote(masterEp, config.allowEmptyMaster(), config.promoteTimeout());
+            if (r.ok() || r instanceof HookResult.Refused && !r.detail().contains("cannot be checked")) {
+                break;
+            }
+            Thread.sleep(DEMOTE_RETRY.toMillis());
+        } while (System.nanoTime() < deadline);
+        if (!r.ok()) {
             LOG.warn("Redis {}: not replicating from {}: {}", endpoint.address(), masterEp.address(), r.detail());
         }
     }
