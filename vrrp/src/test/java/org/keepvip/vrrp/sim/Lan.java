@@ -30,6 +30,14 @@ final class Lan {
     private record TraceLine(long at, String text) {
     }
 
+    /** A state change as the driver saw it. */
+    record Transition(long at, String node, VrrpState from, VrrpState to) {
+    }
+
+    final List<Transition> transitions = new ArrayList<>();
+    /** Checked after every batch of actions; a violation throws. */
+    final List<Runnable> invariants = new ArrayList<>();
+
     static final long MS = 1_000_000L;
     static final long S = 1_000_000_000L;
     private static final int TRACE_LINES = 250;
@@ -44,6 +52,7 @@ final class Lan {
     private final Deque<TraceLine> trace = new ArrayDeque<>();
 
     double loss;
+    long minDelay;
     long maxDelay;
     private final Map<SimNode, Integer> partition = new HashMap<>();
 
@@ -192,6 +201,7 @@ final class Lan {
                 n.replicaOf = d.master();
             } else if (a instanceof Action.StateChanged c) {
                 n.transitions++;
+                transitions.add(new Transition(now, n.name, c.from(), c.to()));
                 trace(c.text() + " <" + c.reason() + ">");
             } else if (a instanceof Action.Log l && l.level() != Action.Level.DEBUG) {
                 trace(l.text());
@@ -202,6 +212,7 @@ final class Lan {
             throw new AssertionError(n.name + " holds the VIP but its Redis is "
                     + (n.redisMaster ? "fenced" : "not master"));
         }
+        invariants.forEach(Runnable::run);
     }
 
     private void promote(SimNode n, VrrpInstance inst, long attempt) {
@@ -244,7 +255,7 @@ final class Lan {
             if (loss > 0 && rnd.nextDouble() < loss) {
                 continue;
             }
-            long delay = maxDelay == 0 ? 0 : (long) (rnd.nextDouble() * maxDelay);
+            long delay = maxDelay <= minDelay ? minDelay : minDelay + (long) (rnd.nextDouble() * (maxDelay - minDelay));
             InetAddress src = from.ip();
             at(now + delay, () -> {
                 if (to.linkUp) {
@@ -277,6 +288,17 @@ final class Lan {
             b.append(String.format(java.util.Locale.ROOT, "%10.4fs %s%n", t.at / 1e9, t.text));
         }
         return b.toString();
+    }
+
+    /** When {@code node} last entered {@code state}, or -1. */
+    long lastEntered(String node, VrrpState state) {
+        for (int i = transitions.size() - 1; i >= 0; i--) {
+            Transition t = transitions.get(i);
+            if (t.node().equals(node) && t.to() == state) {
+                return t.at();
+            }
+        }
+        return -1;
     }
 
     List<SimNode> masters(int vrid) {
