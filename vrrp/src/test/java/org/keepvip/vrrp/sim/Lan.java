@@ -13,6 +13,7 @@ import org.keepvip.vrrp.packet.AuthType;
 import org.keepvip.vrrp.packet.VrrpAdvert;
 import org.keepvip.vrrp.state.Action;
 import org.keepvip.vrrp.state.Event;
+import org.keepvip.vrrp.state.SyncGroup;
 import org.keepvip.vrrp.state.VrrpInstance;
 import org.keepvip.vrrp.state.VrrpState;
 
@@ -141,8 +142,34 @@ final class Lan {
         if (!n.running()) {
             return;
         }
-        n.instance.handle(e);
-        execute(n);
+        if (n.group == null) {
+            n.instance.handle(e);
+            execute(n);
+            return;
+        }
+        // A sync-group member: the group routes the event and may move the other members too.
+        n.group.handle(n.instance.name(), e);
+        for (SimNode m : nodes) {
+            if (m.group == n.group && m.running()) {
+                execute(m);
+            }
+        }
+    }
+
+    /** Starts the nodes as one {@code vrrp_sync_group} (on one host: crash and link apply to each). */
+    void startGroup(String name, SimNode... members) {
+        List<VrrpInstance> instances = new ArrayList<>();
+        for (SimNode m : members) {
+            m.instance = new VrrpInstance(m.config);
+            instances.add(m.instance);
+        }
+        SyncGroup group = new SyncGroup(name, instances);
+        for (SimNode m : members) {
+            m.group = group;
+        }
+        for (SimNode m : members) {
+            deliver(m, new Event.Start(now, m.linkUp));
+        }
     }
 
     // ------------------------------------------------------------------ the driver loop

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.keepvip.vrrp.state.InstanceConfig;
+import org.keepvip.vrrp.state.SyncGroup;
 import org.keepvip.vrrp.state.VrrpInstance;
 import org.keepvip.vrrp.state.VrrpState;
 
@@ -20,6 +21,8 @@ final class SimNode {
     final List<InetAddress> unicastPeers;
 
     VrrpInstance instance;
+    /** The sync group this node's instance belongs to, or null. */
+    SyncGroup group;
     boolean linkUp = true;
     final Map<String, Boolean> trackers = new LinkedHashMap<>();
     Promotion promotion = Promotion.NORMAL;
