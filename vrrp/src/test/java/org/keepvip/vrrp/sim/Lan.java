@@ -168,7 +168,11 @@ final class Lan {
             m.group = group;
         }
         for (SimNode m : members) {
+            m.transitions = 0;
             deliver(m, new Event.Start(now, m.linkUp));
+        }
+        for (SimNode m : members) {
+            m.trackers.forEach((id, ok) -> deliver(m, new Event.TrackerResult(now, id, ok)));
         }
     }
 

@@ -29,4 +29,20 @@ class SafetySimulationTest {
         assertThat(checks).isGreaterThanOrEqualTo(3L * runs);
         System.out.println("VRRP simulation: " + runs + " seeded runs, " + checks + " convergence checks passed");
     }
+
+    @Test
+    void randomizedSyncGroupRunsMoveBothVridsTogether() {
+        String one = System.getProperty("vrrp.sim.groupSeed");
+        if (one != null) {
+            assertThat(new RandomGroupRun(Long.parseLong(one)).run()).isEqualTo(3);
+            return;
+        }
+        int runs = Integer.getInteger("vrrp.sim.groupRuns", 1000);
+        long checks = 0;
+        for (long seed = 1; seed <= runs; seed++) {
+            checks += new RandomGroupRun(seed).run();
+        }
+        assertThat(checks).isEqualTo(3L * runs);
+        System.out.println("VRRP sync-group simulation: " + runs + " seeded runs, " + checks + " checks passed");
+    }
 }
