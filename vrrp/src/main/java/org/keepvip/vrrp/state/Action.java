@@ -28,6 +28,8 @@ import java.util.Objects;
  * <li>A BACKUP that learns (or changes) its master's address emits Demote(master) (hooks only), so the
  *     local Redis replicates from whoever holds the VIP.</li>
  * </ul>
+ * Redis actions of one instance ({@link Promote}, {@link Fence}, {@link Demote}) must run in order on
+ * one worker: a Fence or Demote emitted while a Promote is still running takes effect after it.
  * {@link Log} and {@link StateChanged} carry ready-made text in keepalived's words.
  */
 public sealed interface Action {

@@ -66,6 +66,16 @@ public sealed interface Event {
     record Shutdown(long now) implements Event {
     }
 
+    /**
+     * SIGHUP: the same instance (name and VRID; the agent matches keepalived's way) with a new
+     * configuration. The state survives; see {@link VrrpInstance} for what is recomputed.
+     */
+    record Reload(long now, InstanceConfig config) implements Event {
+        public Reload {
+            Objects.requireNonNull(config, "config");
+        }
+    }
+
     /** Sent only by {@link SyncGroup} to its members. */
     record SyncCommand(long now, SyncGroup.Command command) implements Event {
         public SyncCommand {

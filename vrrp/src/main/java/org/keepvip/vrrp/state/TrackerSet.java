@@ -21,6 +21,11 @@ final class TrackerSet {
         }
     }
 
+    /** id -> latest result (null = none yet), in configuration order. */
+    Map<String, Boolean> results() {
+        return new LinkedHashMap<>(results);
+    }
+
     boolean knows(String id) {
         return specs.containsKey(id);
     }

@@ -25,9 +25,9 @@ public final class VrrpInstance {
 
     private static final long NONE = Long.MAX_VALUE;
 
-    private final InstanceConfig config;
+    private InstanceConfig config;
     private final String tag;
-    private final TrackerSet trackers;
+    private TrackerSet trackers;
     private final List<Action> actions = new ArrayList<>();
 
     private VrrpState state = VrrpState.INIT;
@@ -89,6 +89,8 @@ public final class VrrpInstance {
             evaluate(now);
         } else if (event instanceof Event.SyncCommand c) {
             syncCommand(now, c.command());
+        } else if (event instanceof Event.Reload r) {
+            reload(now, r.config());
         } else if (state == VrrpState.BACKUP) {
             stepBackup(now, event);
         } else if (state == VrrpState.MASTER) {
@@ -191,6 +193,39 @@ public final class VrrpInstance {
         }
         trackers.update(t.trackerId(), t.ok());
         updatePriority();
+        evaluate(now);
+    }
+
+    /**
+     * keepalived's SIGHUP for a matched instance (§7.3): the state survives, a MASTER keeps its VIPs
+     * without notifies and sends one advert, tracker results with the same id are kept, the priority
+     * and the running down timer are recomputed, and FAULT is re-evaluated.
+     */
+    private void reload(long now, InstanceConfig next) {
+        if (next.vrid() != config.vrid() || !next.name().equals(config.name())) {
+            throw new IllegalArgumentException(tag + "reload with another instance's configuration ("
+                    + next.name() + ", vrid " + next.vrid() + ")");
+        }
+        TrackerSet nextTrackers = new TrackerSet(next.trackers(), next.isOwner());
+        trackers.results().forEach((id, ok) -> {
+            if (ok != null && nextTrackers.knows(id)) {
+                nextTrackers.update(id, ok);
+            }
+        });
+        config = next;
+        trackers = nextTrackers;
+        log(Action.Level.INFO, "reloaded configuration");
+        if (config.version() == 2 || state != VrrpState.BACKUP) {
+            masterAdverIntervalCentis = config.advertIntervalCentis(); // a v3 BACKUP keeps the learned one
+        }
+        if (state == VrrpState.MASTER) {
+            actions.add(new Action.SendAdvert(computePriority()));
+            advertDeadline = Math.min(advertDeadline, now + config.advertIntervalNanos());
+        }
+        updatePriority();
+        if (state == VrrpState.BACKUP && downDeadline != NONE) {
+            downDeadline = downTimerStart + (downTimerSkewOnly ? skewNanos() : masterDownIntervalNanos());
+        }
         evaluate(now);
     }
 

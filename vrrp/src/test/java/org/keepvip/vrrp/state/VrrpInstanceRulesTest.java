@@ -616,6 +616,38 @@ class VrrpInstanceRulesTest {
         assertThat(m.nextDeadline()).hasValue(T0 + 5 * S + m.masterDownIntervalNanos());
     }
 
+    // ------------------------------------------------------------------ reload (SIGHUP)
+
+    @Test
+    void reloadKeepsMasterAndItsVipsWithoutNotifiesAndSendsAnAdvert() {
+        InstanceConfig c = cfg(200, 1).trackers(List.of(new TrackerSpec("a", 20, false))).build();
+        VrrpInstance m = started(c, T0);
+        m.handle(new Event.TrackerResult(T0, "a", true));
+        runUntil(m, T0 + 4 * S);
+        assertThat(m.state()).isEqualTo(VrrpState.MASTER);
+        m.drainActions();
+        m.handle(new Event.Reload(T0 + 5 * S, c.toBuilder().priority(150).build()));
+        List<Action> e = effects(m.drainActions());
+        assertThat(e).containsExactly(new Action.SendAdvert(170)); // tracker result survived the reload
+        assertThat(m.state()).isEqualTo(VrrpState.MASTER);
+        assertThat(m.vipsSet()).isTrue();
+    }
+
+    @Test
+    void reloadRecomputesTheBackupDownTimerAndFault() {
+        InstanceConfig c = cfg(100, 1).build();
+        VrrpInstance b = started(c, T0);
+        b.handle(new Event.Reload(T0 + S, c.toBuilder().advertIntervalCentis(200).build()));
+        assertThat(b.nextDeadline()).hasValue(T0 + 6 * S + 156 * S / 256);
+        b.handle(new Event.Reload(T0 + 2 * S, c.toBuilder()
+                .trackers(List.of(TrackerSpec.faultOnFailure("new"))).build()));
+        assertThat(b.state()).isEqualTo(VrrpState.BACKUP); // a new tracker without result does not fault
+        b.handle(new Event.TrackerResult(T0 + 3 * S, "new", false));
+        assertThat(b.state()).isEqualTo(VrrpState.FAULT);
+        assertThatThrownBy(() -> b.handle(new Event.Reload(T0, InstanceConfig.builder("VI_9", 9, ip(1)).build())))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     // ------------------------------------------------------------------ misuse
 
     @Test
