@@ -15,8 +15,8 @@ import picocli.CommandLine.Option;
 @Command(
         name = "check-config",
         mixinStandardHelpOptions = true,
-        description = {"Check a keepalived.conf (with keepvip's redis_instance blocks) and report problems as",
-            "FILE:LINE: error|warning: message. Prints nothing when the configuration is valid."},
+        description = "Check a keepalived.conf (with keepvip's redis_instance blocks) and report problems as"
+                + " FILE:LINE: error|warning: message. Prints nothing when the configuration is valid.",
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {
             "0:valid (warnings alone included)",

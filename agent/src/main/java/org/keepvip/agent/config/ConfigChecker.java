@@ -52,6 +52,7 @@ public final class ConfigChecker {
                     all.addAll(InterfaceCheck.check(r.config(), interfaces()));
                 }
             }
+            all = ParseResult.sort(all, r.files());
             return new CheckResult(abs, r.config(), all, CheckResult.exitCode(r.config(), all));
         } catch (RuntimeException | StackOverflowError | LinkageError e) {
             all.add(Diagnostic.fatal(new Origin(abs, 0), "internal error while checking ("

@@ -50,28 +50,18 @@ public final class ConfigParser {
             Preprocessor pre = new Preprocessor(source, p.diags, id);
             List<Line> lines = pre.run(mainFile);
             if (lines == null) {
-                return new ParseResult(null, p.diags.toList());
+                return new ParseResult(null, p.diags.toList(), pre.files());
             }
             List<Stmt> root = TreeBuilder.build(lines, p.diags);
             p.parseRoot(root);
             KeepalivedConfig cfg = new CrossChecks(p).finish();
-            return new ParseResult(cfg, sorted(p.diags.toList(), pre.files()));
+            return new ParseResult(cfg, ParseResult.sort(p.diags.toList(), pre.files()), pre.files());
         } catch (RuntimeException | StackOverflowError | LinkageError e) {
             // A parser bug must not reach the operator as a stack trace; say what happened instead.
             p.diags.add(Diagnostic.fatal(new Origin(mainFile, 0),
                     "internal parser error (" + e.getClass().getSimpleName() + ") - please report this configuration"));
-            return new ParseResult(null, p.diags.toList());
+            return new ParseResult(null, p.diags.toList(), List.of(mainFile));
         }
-    }
-
-    /** File order (as read), then line; stable, so findings on one line keep their order. */
-    private static List<Diagnostic> sorted(List<Diagnostic> ds, List<String> files) {
-        List<Diagnostic> out = new ArrayList<>(ds);
-        out.sort(java.util.Comparator.<Diagnostic>comparingInt(d -> {
-            int i = files.indexOf(d.origin().file());
-            return i < 0 ? Integer.MAX_VALUE : i;
-        }).thenComparingInt(d -> d.origin().line()));
-        return out;
     }
 
     private static String safeHost(ConfigSource source) {

@@ -307,6 +307,22 @@ final class Preprocessor {
         }
     }
 
+    /** Removes "." and resolves ".." components, as the kernel would (without symlinks). */
+    static String normalize(String path) {
+        java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
+        for (String p : path.split("/")) {
+            if (p.isEmpty() || p.equals(".")) {
+                continue;
+            }
+            if (p.equals("..")) {
+                parts.pollLast();
+            } else {
+                parts.addLast(p);
+            }
+        }
+        return "/" + String.join("/", parts);
+    }
+
     static String directoryOf(String file) {
         int slash = file.lastIndexOf('/');
         return slash <= 0 ? "/" : file.substring(0, slash);
@@ -494,6 +510,7 @@ final class Preprocessor {
         if (!pattern.startsWith("/")) {
             pattern = directoryOf(file) + "/" + pattern;
         }
+        pattern = normalize(pattern);
         List<String> alternatives = BraceExpansion.expand(pattern);
         List<String> matches = new ArrayList<>();
         boolean anyWildcard = false;
