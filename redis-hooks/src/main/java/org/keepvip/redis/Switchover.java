@@ -218,9 +218,11 @@ public final class Switchover implements AutoCloseable {
             o.failover(redis.clients.jedis.params.FailoverParams.failoverParams()
                     .to(replica.host(), replica.port()).timeout(timeout.toMillis()));
             while (true) {
-                RedisInfo oi = RedisInfo.parse(o.info("replication"));
+                // Role and failover state from one INFO reply, so they describe the same moment.
+                String oText = o.info("replication");
+                RedisInfo oi = RedisInfo.parse(oText);
+                boolean idle = "no-failover".equals(failoverState(oText));
                 RedisInfo ni = RedisInfo.parse(n.info("replication"));
-                boolean idle = "no-failover".equals(failoverState(o));
                 if (oi.role() == RedisInfo.Role.REPLICA && ni.role() == RedisInfo.Role.MASTER && idle) {
                     long ms = (System.nanoTime() - start) / 1_000_000;
                     String detail = "FAILOVER " + oldMaster.address() + " -> " + replica.address() + " done in "
@@ -250,8 +252,8 @@ public final class Switchover implements AutoCloseable {
         }
     }
 
-    private static String failoverState(Jedis j) {
-        for (String line : j.info("replication").split("\n")) {
+    private static String failoverState(String infoText) {
+        for (String line : infoText.split("\n")) {
             if (line.startsWith("master_failover_state:")) {
                 return line.substring("master_failover_state:".length()).strip();
             }
