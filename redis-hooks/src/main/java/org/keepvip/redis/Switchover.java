@@ -139,12 +139,24 @@ public final class Switchover implements AutoCloseable {
 
     /**
      * Demotes the old master to a replica of the new one while still paused, drops its normal
-     * clients, then unpauses (its queued writes now fail with READONLY instead of being lost).
+     * clients, then unpauses (its queued writes now fail with READONLY instead of being lost). Call
+     * it promptly after {@link #promote()}: the pause lasts {@code 2 × timeout + 1 s}; writes taken
+     * after it expired are reported in the detail.
      */
     public SwitchoverResult complete() {
         requireStage(Stage.PROMOTED);
         stage = Stage.DONE;
         StringBuilder problems = new StringBuilder();
+        try {
+            // If the VIP move outlasted the pause, the old master took writes the new one lacks: say so.
+            long now = RedisInfo.parse(oldConn.info("replication")).masterReplOffset();
+            if (now != syncedOffset) {
+                problems.append("old master accepted ").append(now - syncedOffset)
+                        .append(" bytes of writes after its pause expired; they are lost; ");
+            }
+        } catch (RuntimeException e) {
+            problems.append("could not re-read the old master's offset: ").append(describe(e)).append("; ");
+        }
         try {
             oldConn.replicaof(replica.host(), replica.port());
         } catch (RuntimeException e) {
