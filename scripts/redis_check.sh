@@ -28,10 +28,12 @@ timeout_ms=800
 want_role=any
 
 log() { # level message...
-    local level=$1
+    local level=$1 msg
     shift
-    logger -t "keepvip-$prog" -p "daemon.$level" -- "$*" 2>/dev/null || true
-    printf '%s: %s\n' "$prog" "$*" >&2
+    msg=$*
+    msg=${msg//$'\n'/ | } # one line per event, even with multi-line redis-cli output
+    logger -t "keepvip-$prog" -p "daemon.$level" -- "$msg" 2>/dev/null || true
+    printf '%s: %s\n' "$prog" "$msg" >&2
 }
 die_usage() { log err "usage error: $*"; exit 64; }
 now_ms() { local n; n=$(date +%s%N); echo $((n / 1000000)); }

@@ -50,9 +50,8 @@ public sealed interface Eligibility {
                     + " s (limit " + policy.maxLagSeconds() + " s)");
         }
         RedisInfo m = lastKnownMaster.map(RedisHealth::info).orElse(null);
-        if (policy.maxLagBytes() >= 0 && m != null && m.role() == RedisInfo.Role.MASTER
-                && m.masterReplid().equals(s.masterReplid())) {
-            long lag = m.masterReplOffset() - s.dataOffset();
+        if (policy.maxLagBytes() >= 0 && m != null) {
+            long lag = s.lagBytesBehind(m);
             if (lag > policy.maxLagBytes()) {
                 return violation(policy, "replica is " + lag + " bytes behind the master's offset "
                         + m.masterReplOffset() + " (limit " + policy.maxLagBytes() + ")");

@@ -38,6 +38,10 @@ public final class Failures {
             }
             return new Verdict.Failed(where + " unreachable: " + firstLine(rootMessage(e)));
         }
+        if (e instanceof IllegalArgumentException || hasCause(e, java.security.GeneralSecurityException.class)) {
+            // Our settings (TLS stores, passwords of stores) are unusable: retrying will not help.
+            return new Verdict.ConfigFault(where + " connection settings unusable: " + firstLine(rootMessage(e)));
+        }
         return new Verdict.Failed(where + " failed: " + e.getClass().getSimpleName() + ": " + firstLine(msg));
     }
 

@@ -1,6 +1,5 @@
 package org.keepvip.redis;
 
-import javax.net.ssl.SSLParameters;
 import redis.clients.jedis.ClientSetInfoConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
@@ -32,14 +31,8 @@ public final class RedisConnector {
         if (endpoint.password() != null) {
             cfg.password(endpoint.password());
         }
-        TlsSettings tls = endpoint.tls();
-        if (tls != null) {
-            cfg.ssl(true).sslSocketFactory(tls.socketFactory());
-            if (tls.verifyHostname()) {
-                SSLParameters params = new SSLParameters();
-                params.setEndpointIdentificationAlgorithm("HTTPS");
-                cfg.sslParameters(params);
-            }
+        if (endpoint.tls() != null) {
+            cfg.sslOptions(endpoint.tls().sslOptions());
         }
         return new Jedis(new HostAndPort(endpoint.host(), endpoint.port()), cfg.build());
     }

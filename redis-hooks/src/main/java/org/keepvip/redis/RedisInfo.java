@@ -133,6 +133,17 @@ public record RedisInfo(String redisVersion, String runId, long uptimeSeconds, b
         return lag;
     }
 
+    /**
+     * Bytes this replica is behind {@code master}'s offset (as last seen), or -1 when that cannot be
+     * said: this is not a replica, or the two are on different replication histories.
+     */
+    public long lagBytesBehind(RedisInfo master) {
+        if (role != Role.REPLICA || master.role() != Role.MASTER || !master.masterReplid().equals(masterReplid)) {
+            return -1;
+        }
+        return Math.max(0, master.masterReplOffset() - dataOffset());
+    }
+
     /** True when {@code replid} is a real id (not empty, not all zeros). */
     public static boolean isReplid(String replid) {
         return replid != null && !replid.isEmpty() && !NO_REPLID.equals(replid);

@@ -18,7 +18,7 @@ import redis.clients.jedis.params.ClientKillParams;
  * connection, runs on the caller's (worker) thread, is bounded by the given timeout plus the
  * endpoint's read timeout, and never throws for Redis failures.
  */
-public final class RedisNode implements AutoCloseable {
+public final class RedisNode implements RedisHooks {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisNode.class);
     private static final long POLL_MILLIS = 10;
@@ -33,11 +33,13 @@ public final class RedisNode implements AutoCloseable {
         this.probe = RedisProbe.of(endpoint);
     }
 
+    @Override
     public RedisEndpoint endpoint() {
         return endpoint;
     }
 
     /** Health check of the local Redis (reuses one connection). */
+    @Override
     public RedisHealth check() {
         return probe.check();
     }
@@ -47,6 +49,7 @@ public final class RedisNode implements AutoCloseable {
      * snapshot, if any), else {@code REPLICAOF NO ONE}, poll {@code ROLE} until master (bounded by
      * {@code timeout}), then {@code CONFIG REWRITE} (no config file is only a warning).
      */
+    @Override
     public HookResult promote(Optional<RedisHealth> peer, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         RedisHealth local = check();
@@ -78,6 +81,7 @@ public final class RedisNode implements AutoCloseable {
      * and lift any write pause left by {@link #fence}.
      * The address given must be one the local Redis can reach (the master's real address).
      */
+    @Override
     public HookResult demote(RedisEndpoint master, boolean force, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         RedisHealth masterHealth;
@@ -126,6 +130,7 @@ public final class RedisNode implements AutoCloseable {
      * without write pauses (before 6.2) it makes the node a replica of {@code newMaster} when one is
      * known, else pauses all commands.
      */
+    @Override
     public HookResult fence(Duration pause, Optional<RedisEndpoint> newMaster) {
         List<String> warnings = new ArrayList<>();
         try (Jedis j = RedisConnector.open(endpoint)) {
@@ -158,6 +163,7 @@ public final class RedisNode implements AutoCloseable {
     }
 
     /** Lifts a pause set by {@link #fence} (e.g. when the node stays MASTER after all). */
+    @Override
     public HookResult unpause() {
         try (Jedis j = RedisConnector.open(endpoint)) {
             j.clientUnpause();

@@ -139,12 +139,24 @@ public final class Switchover implements AutoCloseable {
 
     /**
      * Demotes the old master to a replica of the new one while still paused, drops its normal
-     * clients, then unpauses (its queued writes now fail with READONLY instead of being lost).
+     * clients, then unpauses (its queued writes now fail with READONLY instead of being lost). Call
+     * it promptly after {@link #promote()}: the pause lasts {@code 2 × timeout + 1 s}; writes taken
+     * after it expired are reported in the detail.
      */
     public SwitchoverResult complete() {
         requireStage(Stage.PROMOTED);
         stage = Stage.DONE;
         StringBuilder problems = new StringBuilder();
+        try {
+            // If the VIP move outlasted the pause, the old master took writes the new one lacks: say so.
+            long now = RedisInfo.parse(oldConn.info("replication")).masterReplOffset();
+            if (now != syncedOffset) {
+                problems.append("old master accepted ").append(now - syncedOffset)
+                        .append(" bytes of writes after its pause expired; they are lost; ");
+            }
+        } catch (RuntimeException e) {
+            problems.append("could not re-read the old master's offset: ").append(describe(e)).append("; ");
+        }
         try {
             oldConn.replicaof(replica.host(), replica.port());
         } catch (RuntimeException e) {
@@ -218,9 +230,11 @@ public final class Switchover implements AutoCloseable {
             o.failover(redis.clients.jedis.params.FailoverParams.failoverParams()
                     .to(replica.host(), replica.port()).timeout(timeout.toMillis()));
             while (true) {
-                RedisInfo oi = RedisInfo.parse(o.info("replication"));
+                // Role and failover state from one INFO reply, so they describe the same moment.
+                String oText = o.info("replication");
+                RedisInfo oi = RedisInfo.parse(oText);
+                boolean idle = "no-failover".equals(failoverState(oText));
                 RedisInfo ni = RedisInfo.parse(n.info("replication"));
-                boolean idle = "no-failover".equals(failoverState(o));
                 if (oi.role() == RedisInfo.Role.REPLICA && ni.role() == RedisInfo.Role.MASTER && idle) {
                     long ms = (System.nanoTime() - start) / 1_000_000;
                     String detail = "FAILOVER " + oldMaster.address() + " -> " + replica.address() + " done in "
@@ -250,8 +264,8 @@ public final class Switchover implements AutoCloseable {
         }
     }
 
-    private static String failoverState(Jedis j) {
-        for (String line : j.info("replication").split("\n")) {
+    private static String failoverState(String infoText) {
+        for (String line : infoText.split("\n")) {
             if (line.startsWith("master_failover_state:")) {
                 return line.substring("master_failover_state:".length()).strip();
             }

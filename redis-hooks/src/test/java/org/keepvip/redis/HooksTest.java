@@ -101,6 +101,30 @@ class HooksTest {
     }
 
     @Test
+    void demoteAfterFenceLiftsThePause() throws Exception {
+        try (RedisServer oldMaster = RedisServer.start();
+             RedisServer replica = RedisServer.start("--replicaof", "127.0.0.1", String.valueOf(oldMaster.port));
+             RedisNode oldNode = new RedisNode(oldMaster.endpoint(), GuardPolicy.DEFAULT);
+             RedisNode newNode = new RedisNode(replica.endpoint(), GuardPolicy.DEFAULT)) {
+            try (Jedis j = oldMaster.client()) {
+                j.set("a", "1");
+            }
+            assertThat(RedisServer.await(5000, () -> newNode.check().keys() == 1)).isTrue();
+            // Leaving MASTER: fence; the peer promotes; entering BACKUP: demote (guard allows: shared history).
+            assertThat(oldNode.fence(Duration.ofSeconds(30), Optional.empty()).ok()).isTrue();
+            assertThat(newNode.promote(Optional.of(oldNode.check()), T).ok()).isTrue();
+            HookResult d = oldNode.demote(replica.endpoint(), false, T);
+            assertThat(d).as(d.detail()).isInstanceOf(HookResult.Done.class);
+            assertThat(d.detail()).contains("continues our replication history");
+            try (Jedis w = new Jedis("127.0.0.1", oldMaster.port, 1000)) {
+                // Unpaused: READONLY at once, not a hang in the pause.
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> w.set("a", "2"))
+                        .hasMessageContaining("READONLY");
+            }
+        }
+    }
+
+    @Test
     void fencePausesWritesAndDropsNormalClients() throws Exception {
         try (RedisServer s = RedisServer.start();
              RedisNode node = new RedisNode(s.endpoint(), GuardPolicy.DEFAULT);

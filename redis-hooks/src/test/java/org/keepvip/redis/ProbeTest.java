@@ -65,7 +65,11 @@ class ProbeTest {
             assertThat(h.role()).isEqualTo(RedisInfo.Role.REPLICA);
             assertThat(h.info().masterHost()).isEqualTo("127.0.0.1");
             assertThat(h.info().masterPort()).isEqualTo(master.port);
-            assertThat(h.info().slaveReplOffset()).isPositive();
+            assertThat(h.info().slaveReplOffset()).isNotNegative();
+            try (RedisProbe mp = RedisProbe.of(master.endpoint())) {
+                assertThat(RedisServer.await(5000, () -> p.check().info().dataOffset()
+                        == mp.check().info().masterReplOffset())).isTrue();
+            }
             assertThat(h.summary()).contains("replica of 127.0.0.1:" + master.port, "link up");
         }
     }
@@ -118,6 +122,15 @@ class ProbeTest {
                 assertThat(w.verdict()).isInstanceOf(Verdict.ConfigFault.class);
                 assertThat(w.verdict().reason()).contains("rejected our credentials").doesNotContain("wrong");
                 assertThat(none.check().verdict()).isInstanceOf(Verdict.ConfigFault.class);
+            }
+            try (Jedis admin = s.client()) {
+                admin.auth("right-pass");
+                admin.aclSetUser("kv", "on", ">kv-pass", "~*", "&*", "+@all");
+            }
+            try (RedisProbe acl = RedisProbe.of(s.endpoint().withUser("kv").withPassword("kv-pass"));
+                 RedisProbe aclBad = RedisProbe.of(s.endpoint().withUser("kv").withPassword("right-pass"))) {
+                assertThat(acl.check().verdict().ok()).isTrue();
+                assertThat(aclBad.check().verdict()).isInstanceOf(Verdict.ConfigFault.class);
             }
         }
     }

@@ -40,6 +40,14 @@ class RedisInfoTest {
     }
 
     @Test
+    void lagBytesOnlyWithinOneHistory() {
+        RedisInfo master = RedisInfo.parse(Snapshots.master(Snapshots.R1, 1000, 5, 100));
+        assertThat(RedisInfo.parse(Snapshots.replica(Snapshots.R1, 700, 5, true, -1)).lagBytesBehind(master)).isEqualTo(300);
+        assertThat(RedisInfo.parse(Snapshots.replica(Snapshots.R2, 700, 5, true, -1)).lagBytesBehind(master)).isEqualTo(-1);
+        assertThat(master.lagBytesBehind(master)).isEqualTo(-1);
+    }
+
+    @Test
     void ignoresUnknownFieldsAndMalformedLines() {
         RedisInfo i = RedisInfo.parse("garbage without colon\nrole:master\nfuture_field:xyz\n"
                 + "uptime_in_seconds:notanumber\n:emptykey\ndbx:keys=4\ndb0:keys=oops\n");

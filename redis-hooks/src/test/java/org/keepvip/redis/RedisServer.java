@@ -36,9 +36,19 @@ final class RedisServer implements AutoCloseable {
     /** Starts a server with {@code extra} arguments (e.g. "--requirepass", "x") and waits for it. */
     static RedisServer start(String... extra) throws IOException {
         assumeAvailable();
-        RedisServer s = new RedisServer(freePort(), Files.createTempDirectory("kvredis"), List.of(extra));
-        s.launch();
-        return s;
+        for (int attempt = 1; ; attempt++) {
+            RedisServer s = new RedisServer(freePort(), Files.createTempDirectory("kvredis"), List.of(extra));
+            try {
+                s.launch();
+                return s;
+            } catch (IOException e) {
+                s.close();
+                // Another process may have taken the free port between probe and bind.
+                if (attempt >= 3 || !String.valueOf(e.getMessage()).contains("Address already in use")) {
+                    throw e;
+                }
+            }
+        }
     }
 
     void launch() throws IOException {

@@ -37,11 +37,12 @@ class TlsTest {
             trustStore(dir, "other");
 
             int tlsPort = RedisServer.freePort();
-            try (RedisServer s = RedisServer.start("--tls-port", String.valueOf(tlsPort),
+            try (RedisServer server = RedisServer.start("--tls-port", String.valueOf(tlsPort),
                     "--tls-cert-file", dir.resolve("srv.crt").toString(),
                     "--tls-key-file", dir.resolve("srv.key").toString(),
                     "--tls-ca-cert-file", dir.resolve("ca.crt").toString(),
                     "--tls-auth-clients", "no")) {
+                assertThat(server.port).isNotEqualTo(tlsPort);
                 RedisEndpoint base = RedisEndpoint.of("127.0.0.1", tlsPort);
                 TlsSettings trusted = new TlsSettings(dir.resolve("ca.p12"), "changeit".toCharArray(), null, null, true);
                 TlsSettings untrusted = new TlsSettings(dir.resolve("other.p12"), "changeit".toCharArray(), null, null, true);
@@ -53,6 +54,12 @@ class TlsTest {
                     RedisHealth b = bad.check();
                     assertThat(b.verdict()).as(b.summary()).isInstanceOf(Verdict.ConfigFault.class);
                     assertThat(b.verdict().reason()).contains("TLS");
+                }
+                TlsSettings missing = new TlsSettings(dir.resolve("missing.p12"), "changeit".toCharArray(), null, null, true);
+                try (RedisProbe m = RedisProbe.of(base.withTls(missing))) {
+                    RedisHealth h = m.check();
+                    assertThat(h.verdict()).as(h.summary()).isInstanceOf(Verdict.ConfigFault.class);
+                    assertThat(h.verdict().reason()).contains("missing.p12");
                 }
             }
         } finally {
