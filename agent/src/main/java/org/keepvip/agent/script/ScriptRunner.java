@@ -121,7 +121,7 @@ public final class ScriptRunner implements AutoCloseable {
     private void launchAndWatch(ScriptCommand cmd, Duration timeout, CompletableFuture<ScriptResult> result) {
         RunningScript rs;
         try {
-            rs = spawn(cmd);
+            rs = start(cmd);
         } catch (IOException e) {
             log.warn("Script {}: cannot run {}: {}", cmd.name(), cmd.argv().get(0), e.getMessage());
             result.complete(new ScriptResult.FailedToStart(e.getMessage()));
@@ -151,9 +151,14 @@ public final class ScriptRunner implements AutoCloseable {
      * {@link RunningScript#terminate}; {@link #close()} terminates whatever is still running.
      */
     public RunningScript spawn(ScriptCommand cmd) throws IOException {
-        if (closed && !Thread.currentThread().getName().startsWith("script-launch-")) {
+        if (closed) {
             throw new IOException("keepvip is shutting down");
         }
+        return start(cmd);
+    }
+
+    /** Starts a process; launches already dequeued when close() began still get here. */
+    private RunningScript start(ScriptCommand cmd) throws IOException {
         List<String> argv = new ArrayList<>();
         argv.add(setsid);
         if (cmd.runAs().isPresent()) {

@@ -32,8 +32,11 @@ class NotifyDispatcherTest {
 
     @AfterEach
     void tearDown() throws Exception {
-        runner.close();
-        ScriptTesting.deleteTree(dir);
+        try {
+            runner.close();
+        } finally {
+            ScriptTesting.deleteTree(dir);
+        }
     }
 
     /** A script that logs "name start", sleeps, logs its arguments and "name end". */

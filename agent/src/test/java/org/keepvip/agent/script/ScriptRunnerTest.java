@@ -34,8 +34,11 @@ class ScriptRunnerTest {
 
     @AfterEach
     void tearDown() throws Exception {
-        runner.close();
-        ScriptTesting.deleteTree(dir);
+        try {
+            runner.close();
+        } finally {
+            ScriptTesting.deleteTree(dir);
+        }
     }
 
     private static ScriptCommand sh(String script) {

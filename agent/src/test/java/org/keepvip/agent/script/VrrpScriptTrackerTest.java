@@ -29,8 +29,11 @@ class VrrpScriptTrackerTest {
         if (tracker != null) {
             tracker.close();
         }
-        runner.close();
-        ScriptTesting.deleteTree(dir);
+        try {
+            runner.close();
+        } finally {
+            ScriptTesting.deleteTree(dir);
+        }
     }
 
     private VrrpScriptTracker track(String script, long intervalMs, long timeoutMs) {
