@@ -49,6 +49,7 @@ public final class ScriptRunner implements AutoCloseable {
 
     private static final Set<String> UNSAFE_ENV = Set.of("IFS", "LD_PRELOAD", "LD_LIBRARY_PATH");
     private static final File DEV_NULL = new File("/dev/null");
+    private static final long AMBIENT_CAPS = readAmbientCaps();
 
     private final ThreadPoolExecutor launcher;
     private final ScheduledThreadPoolExecutor timer;
@@ -159,24 +160,7 @@ public final class ScriptRunner implements AutoCloseable {
 
     /** Starts a process; launches already dequeued when close() began still get here. */
     private RunningScript start(ScriptCommand cmd) throws IOException {
-        List<String> argv = new ArrayList<>();
-        argv.add(setsid);
-        if (cmd.runAs().isPresent()) {
-            RunAs as = cmd.runAs().get();
-            int euid = Libc.geteuid();
-            boolean switching = as.uid() != euid || as.gid() != Libc.getegid() || as.initGroups();
-            if (switching) {
-                if (euid != 0) {
-                    throw new IOException("cannot run as user " + as.user() + ": keepvip is not running as root");
-                }
-                argv.add(setpriv);
-                argv.add("--reuid=" + as.uid());
-                argv.add("--regid=" + as.gid());
-                argv.add(as.initGroups() ? "--init-groups" : "--clear-groups");
-                argv.add("--");
-            }
-        }
-        argv.addAll(cmd.argv());
+        List<String> argv = commandLine(cmd, Libc.geteuid(), Libc.getegid(), AMBIENT_CAPS);
         ProcessBuilder pb = new ProcessBuilder(argv)
                 .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
@@ -189,6 +173,49 @@ public final class ScriptRunner implements AutoCloseable {
         p.onExit().whenComplete((x, e) -> running.remove(rs));
         log.debug("Script {} started (pid {}): {}", cmd.name(), p.pid(), cmd.commandLine());
         return rs;
+    }
+
+    /**
+     * The full argv for {@code cmd}: setsid, then setpriv when switching user — or, for a non-root
+     * keepvip holding ambient capabilities (the CAP_NET_RAW+CAP_NET_ADMIN deployment), setpriv
+     * dropping them, so scripts do not inherit network admin rights.
+     */
+    List<String> commandLine(ScriptCommand cmd, int euid, int egid, long ambientCaps) throws IOException {
+        List<String> argv = new ArrayList<>();
+        argv.add(setsid);
+        RunAs as = cmd.runAs().orElse(null);
+        boolean switching = as != null && (as.uid() != euid || as.gid() != egid || as.initGroups());
+        if (switching) {
+            if (euid != 0) {
+                throw new IOException("cannot run as user " + as.user() + ": keepvip is not running as root");
+            }
+            argv.add(setpriv);
+            argv.add("--reuid=" + as.uid());
+            argv.add("--regid=" + as.gid());
+            argv.add(as.initGroups() ? "--init-groups" : "--clear-groups");
+            argv.add("--");
+        } else if (euid != 0 && ambientCaps != 0) {
+            argv.add(setpriv);
+            argv.add("--inh-caps=-all");
+            argv.add("--ambient-caps=-all");
+            argv.add("--");
+        }
+        argv.addAll(cmd.argv());
+        return argv;
+    }
+
+    /** This process's ambient capability set, from /proc (0 if unknown). */
+    private static long readAmbientCaps() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("CapAmb:")) {
+                    return Long.parseUnsignedLong(line.substring(7).trim(), 16);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            log.debug("Cannot read ambient capabilities: {}", e.toString());
+        }
+        return 0;
     }
 
     /** Removes the variables keepalived unsets before exec (IFS, LD_PRELOAD, LD_LIBRARY_PATH). */

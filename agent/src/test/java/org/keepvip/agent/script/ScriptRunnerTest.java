@@ -186,6 +186,24 @@ class ScriptRunnerTest {
     }
 
     @Test
+    void commandLineSwitchesUserOrDropsAmbientCapabilities() throws Exception {
+        ScriptCommand plain = ScriptCommand.of("c", List.of("/x", "a"));
+        assertThat(runner.commandLine(plain, 0, 0, 0)).containsExactly("/usr/bin/setsid", "/x", "a");
+        ScriptCommand asNobody = new ScriptCommand("c", List.of("/x"), Optional.of(new RunAs("nobody", 65534, 65534, false)));
+        assertThat(runner.commandLine(asNobody, 0, 0, 0)).containsExactly("/usr/bin/setsid", "/usr/bin/setpriv",
+                "--reuid=65534", "--regid=65534", "--clear-groups", "--", "/x");
+        ScriptCommand withGroups = new ScriptCommand("c", List.of("/x"), Optional.of(new RunAs("u", 7, 8, true)));
+        assertThat(runner.commandLine(withGroups, 0, 0, 0)).contains("--init-groups");
+        // Running as that user already: nothing to switch.
+        assertThat(runner.commandLine(asNobody, 65534, 65534, 0)).containsExactly("/usr/bin/setsid", "/x");
+        // Non-root keepvip with CAP_NET_RAW+CAP_NET_ADMIN in its ambient set: scripts do not get them.
+        assertThat(runner.commandLine(plain, 1000, 1000, 0x3000)).containsExactly("/usr/bin/setsid",
+                "/usr/bin/setpriv", "--inh-caps=-all", "--ambient-caps=-all", "--", "/x", "a");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> runner.commandLine(asNobody, 1000, 1000, 0))
+                .hasMessage("cannot run as user nobody: keepvip is not running as root");
+    }
+
+    @Test
     void runAsResolvesUsersAndGroups() throws Exception {
         RunAs root = RunAs.resolve("root", Optional.empty());
         assertThat(root).isEqualTo(new RunAs("root", 0, 0, false));
