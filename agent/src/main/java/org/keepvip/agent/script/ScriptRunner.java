@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * argv...}: {@code setsid} makes it the leader of a new session and process group (a child of the
  * JVM is never a group leader, so setsid execs in place and the pid is the group id), and util-linux
  * {@code setpriv} switches user without PAM, a login session or a shell — so it is cheap enough
- * for a tracker running every second. Stdio is /dev/null; IFS, LD_PRELOAD and LD_LIBRARY_PATH are
+ * for a tracker running every second. Stdio is /dev/null (output is logged at debug level); IFS,
+ * LD_PRELOAD and LD_LIBRARY_PATH are
  * removed from the environment; there is no shell. Switching user needs root: a non-root keepvip
  * asked to run a script as another user reports {@link ScriptResult.FailedToStart}.
  *
@@ -165,12 +166,33 @@ public final class ScriptRunner implements AutoCloseable {
                 .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.DISCARD);
+        // At debug level the output goes to a temporary file logged at exit: a file, not a pipe,
+        // so a chatty script or a forked child holding the descriptor can never block anything.
+        Path capture = null;
+        if (log.isDebugEnabled()) {
+            capture = Files.createTempFile("keepvip-script-", ".out");
+            pb.redirectOutput(capture.toFile()).redirectErrorStream(true);
+        }
         sanitize(pb.environment());
         long start = System.nanoTime();
-        Process p = pb.start();
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            if (capture != null) {
+                Files.deleteIfExists(capture);
+            }
+            throw e;
+        }
         RunningScript rs = new RunningScript(cmd, p, start, timer);
         running.add(rs);
-        p.onExit().whenComplete((x, e) -> running.remove(rs));
+        Path output = capture;
+        p.onExit().whenComplete((x, e) -> {
+            running.remove(rs);
+            if (output != null) {
+                logOutput(cmd, output);
+            }
+        });
         log.debug("Script {} started (pid {}): {}", cmd.name(), p.pid(), cmd.commandLine());
         return rs;
     }
@@ -221,6 +243,24 @@ public final class ScriptRunner implements AutoCloseable {
     /** Removes the variables keepalived unsets before exec (IFS, LD_PRELOAD, LD_LIBRARY_PATH). */
     static void sanitize(Map<String, String> env) {
         env.keySet().removeAll(UNSAFE_ENV);
+    }
+
+    private static void logOutput(ScriptCommand cmd, Path output) {
+        try (var in = Files.newInputStream(output)) {
+            byte[] head = in.readNBytes(4096);
+            if (head.length > 0) {
+                log.debug("Script {} output: {}", cmd.name(),
+                        new String(head, java.nio.charset.StandardCharsets.UTF_8).stripTrailing());
+            }
+        } catch (IOException e) {
+            log.debug("Script {}: cannot read its output: {}", cmd.name(), e.toString());
+        } finally {
+            try {
+                Files.deleteIfExists(output);
+            } catch (IOException ignored) {
+                // /tmp is cleaned eventually
+            }
+        }
     }
 
     /** Scripts currently running (for shutdown and tests). */

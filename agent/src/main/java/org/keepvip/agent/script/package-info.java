@@ -11,6 +11,7 @@
  * present on every Debian and RHEL), not {@code runuser} (PAM session per run, too heavy for a
  * tracker every second) nor a JNA setuid after fork (the JVM cannot run code between fork and
  * exec). {@code setsid} gives each script its own process group so a timeout kills its children
- * too. Script output goes to /dev/null, as keepalived without {@code -n}.
+ * too. Script output goes to /dev/null, as keepalived without {@code -n}; at debug level it is
+ * captured to a temporary file and logged when the script exits.
  */
 package org.keepvip.agent.script;

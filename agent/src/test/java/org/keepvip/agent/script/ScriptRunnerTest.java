@@ -102,6 +102,15 @@ class ScriptRunnerTest {
     }
 
     @Test
+    void outputIsLoggedAtDebugLevel() throws Exception {
+        try (LogCapture logs = new LogCapture(ScriptRunner.class, ch.qos.logback.classic.Level.DEBUG)) {
+            assertThat(get(runner.run(ScriptCommand.of("chatty", List.of("/bin/sh", "-c", "echo out; echo err >&2")),
+                    LONG)).ok()).isTrue();
+            assertThat(await(2000, () -> logs.messages().contains("Script chatty output: out\nerr"))).isTrue();
+        }
+    }
+
+    @Test
     void unsafeEnvironmentIsRemoved() {
         Map<String, String> env = new HashMap<>(Map.of("IFS", "x", "LD_PRELOAD", "/x.so",
                 "LD_LIBRARY_PATH", "/x", "PATH", "/usr/bin"));
