@@ -32,8 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * JVM is never a group leader, so setsid execs in place and the pid is the group id), and util-linux
  * {@code setpriv} switches user without PAM, a login session or a shell — so it is cheap enough
  * for a tracker running every second. Stdio is /dev/null (output is logged at debug level); IFS,
- * LD_PRELOAD and LD_LIBRARY_PATH are
- * removed from the environment; there is no shell. Switching user needs root: a non-root keepvip
+ * LD_PRELOAD and LD_LIBRARY_PATH are removed from the environment; there is no shell. Switching user needs root: a non-root keepvip
  * asked to run a script as another user reports {@link ScriptResult.FailedToStart}.
  *
  * <p>Starting happens on a small bounded pool; waiting costs no thread (the JDK's process reaper
