@@ -86,4 +86,9 @@ public final class ControlClient {
     public ControlResponse reload() throws IOException {
         return send(ControlRequest.reload());
     }
+
+    /** Asks for a planned switchover of {@code instance}; {@code to} may be null. */
+    public ControlResponse switchover(String instance, String to) throws IOException {
+        return send(ControlRequest.switchover(instance, to));
+    }
 }

@@ -103,11 +103,15 @@ public final class ControlServer implements AutoCloseable {
         if ((mode & 0170000) != 0140000) {
             throw new IOException("control socket path " + path + " exists and is not a socket");
         }
-        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
-            throw new IOException("another keepvip is running (control socket " + path + " answers)");
+        SocketChannel probe;
+        try {
+            probe = SocketChannel.open(UnixDomainSocketAddress.of(path));
         } catch (ConnectException refused) {
-            Files.deleteIfExists(path);
+            Files.deleteIfExists(path); // left by a killed daemon
+            return;
         }
+        probe.close();
+        throw new IOException("another keepvip is running (control socket " + path + " answers)");
     }
 
     public Path path() {

@@ -79,6 +79,25 @@ public final class NotifyDispatcher {
         return next;
     }
 
+    /**
+     * Queues an event that is not a state, such as {@code MASTER_RX_LOWER_PRI} (with
+     * {@code notify_master_rx_lower_pri}) or {@code MASTER_PRIORITY}/{@code BACKUP_PRIORITY}
+     * (FIFO only): the script, if any, gets only its argv, then the FIFO line is written; in order
+     * with the state notifications.
+     */
+    public synchronized CompletableFuture<Void> event(String event, Optional<ScriptCommand> script, int priority) {
+        int prio = target.reportedPriority(priority);
+        CompletableFuture<Void> next = tail
+                .thenCompose(v -> runOne(script, timeout))
+                .thenRun(() -> fifo.ifPresent(f -> f.write(target, event, prio)))
+                .exceptionally(e -> {
+                    log.error("({}) notify for {} failed", target.name(), event, e);
+                    return null;
+                });
+        tail = next;
+        return next;
+    }
+
     /** Completes when everything queued so far is done. */
     public synchronized CompletableFuture<Void> idle() {
         return tail;

@@ -31,8 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * argv...}: {@code setsid} makes it the leader of a new session and process group (a child of the
  * JVM is never a group leader, so setsid execs in place and the pid is the group id), and util-linux
  * {@code setpriv} switches user without PAM, a login session or a shell — so it is cheap enough
- * for a tracker running every second. Stdio is /dev/null; IFS, LD_PRELOAD and LD_LIBRARY_PATH are
- * removed from the environment; there is no shell. Switching user needs root: a non-root keepvip
+ * for a tracker running every second. Stdio is /dev/null (output is logged at debug level); IFS,
+ * LD_PRELOAD and LD_LIBRARY_PATH are removed from the environment; there is no shell. Switching user needs root: a non-root keepvip
  * asked to run a script as another user reports {@link ScriptResult.FailedToStart}.
  *
  * <p>Starting happens on a small bounded pool; waiting costs no thread (the JDK's process reaper
@@ -49,6 +49,7 @@ public final class ScriptRunner implements AutoCloseable {
 
     private static final Set<String> UNSAFE_ENV = Set.of("IFS", "LD_PRELOAD", "LD_LIBRARY_PATH");
     private static final File DEV_NULL = new File("/dev/null");
+    private static final long AMBIENT_CAPS = readAmbientCaps();
 
     private final ThreadPoolExecutor launcher;
     private final ScheduledThreadPoolExecutor timer;
@@ -121,7 +122,7 @@ public final class ScriptRunner implements AutoCloseable {
     private void launchAndWatch(ScriptCommand cmd, Duration timeout, CompletableFuture<ScriptResult> result) {
         RunningScript rs;
         try {
-            rs = spawn(cmd);
+            rs = start(cmd);
         } catch (IOException e) {
             log.warn("Script {}: cannot run {}: {}", cmd.name(), cmd.argv().get(0), e.getMessage());
             result.complete(new ScriptResult.FailedToStart(e.getMessage()));
@@ -151,44 +152,114 @@ public final class ScriptRunner implements AutoCloseable {
      * {@link RunningScript#terminate}; {@link #close()} terminates whatever is still running.
      */
     public RunningScript spawn(ScriptCommand cmd) throws IOException {
-        if (closed && !Thread.currentThread().getName().startsWith("script-launch-")) {
+        if (closed) {
             throw new IOException("keepvip is shutting down");
         }
-        List<String> argv = new ArrayList<>();
-        argv.add(setsid);
-        if (cmd.runAs().isPresent()) {
-            RunAs as = cmd.runAs().get();
-            int euid = Libc.geteuid();
-            boolean switching = as.uid() != euid || as.gid() != Libc.getegid() || as.initGroups();
-            if (switching) {
-                if (euid != 0) {
-                    throw new IOException("cannot run as user " + as.user() + ": keepvip is not running as root");
-                }
-                argv.add(setpriv);
-                argv.add("--reuid=" + as.uid());
-                argv.add("--regid=" + as.gid());
-                argv.add(as.initGroups() ? "--init-groups" : "--clear-groups");
-                argv.add("--");
-            }
-        }
-        argv.addAll(cmd.argv());
+        return start(cmd);
+    }
+
+    /** Starts a process; launches already dequeued when close() began still get here. */
+    private RunningScript start(ScriptCommand cmd) throws IOException {
+        List<String> argv = commandLine(cmd, Libc.geteuid(), Libc.getegid(), AMBIENT_CAPS);
         ProcessBuilder pb = new ProcessBuilder(argv)
                 .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.DISCARD);
+        // At debug level the output goes to a temporary file logged at exit: a file, not a pipe,
+        // so a chatty script or a forked child holding the descriptor can never block anything.
+        Path capture = null;
+        if (log.isDebugEnabled()) {
+            capture = Files.createTempFile("keepvip-script-", ".out");
+            pb.redirectOutput(capture.toFile()).redirectErrorStream(true);
+        }
         sanitize(pb.environment());
         long start = System.nanoTime();
-        Process p = pb.start();
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            if (capture != null) {
+                Files.deleteIfExists(capture);
+            }
+            throw e;
+        }
         RunningScript rs = new RunningScript(cmd, p, start, timer);
         running.add(rs);
-        p.onExit().whenComplete((x, e) -> running.remove(rs));
+        Path output = capture;
+        p.onExit().whenComplete((x, e) -> {
+            running.remove(rs);
+            if (output != null) {
+                logOutput(cmd, output);
+            }
+        });
         log.debug("Script {} started (pid {}): {}", cmd.name(), p.pid(), cmd.commandLine());
         return rs;
+    }
+
+    /**
+     * The full argv for {@code cmd}: setsid, then setpriv when switching user — or, for a non-root
+     * keepvip holding ambient capabilities (the CAP_NET_RAW+CAP_NET_ADMIN deployment), setpriv
+     * dropping them, so scripts do not inherit network admin rights.
+     */
+    List<String> commandLine(ScriptCommand cmd, int euid, int egid, long ambientCaps) throws IOException {
+        List<String> argv = new ArrayList<>();
+        argv.add(setsid);
+        RunAs as = cmd.runAs().orElse(null);
+        boolean switching = as != null && (as.uid() != euid || as.gid() != egid || as.initGroups());
+        if (switching) {
+            if (euid != 0) {
+                throw new IOException("cannot run as user " + as.user() + ": keepvip is not running as root");
+            }
+            argv.add(setpriv);
+            argv.add("--reuid=" + as.uid());
+            argv.add("--regid=" + as.gid());
+            argv.add(as.initGroups() ? "--init-groups" : "--clear-groups");
+            argv.add("--");
+        } else if (euid != 0 && ambientCaps != 0) {
+            argv.add(setpriv);
+            argv.add("--inh-caps=-all");
+            argv.add("--ambient-caps=-all");
+            argv.add("--");
+        }
+        argv.addAll(cmd.argv());
+        return argv;
+    }
+
+    /** This process's ambient capability set, from /proc (0 if unknown). */
+    private static long readAmbientCaps() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("CapAmb:")) {
+                    return Long.parseUnsignedLong(line.substring(7).trim(), 16);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            log.debug("Cannot read ambient capabilities: {}", e.toString());
+        }
+        return 0;
     }
 
     /** Removes the variables keepalived unsets before exec (IFS, LD_PRELOAD, LD_LIBRARY_PATH). */
     static void sanitize(Map<String, String> env) {
         env.keySet().removeAll(UNSAFE_ENV);
+    }
+
+    private static void logOutput(ScriptCommand cmd, Path output) {
+        try (var in = Files.newInputStream(output)) {
+            byte[] head = in.readNBytes(4096);
+            if (head.length > 0) {
+                log.debug("Script {} output: {}", cmd.name(),
+                        new String(head, java.nio.charset.StandardCharsets.UTF_8).stripTrailing());
+            }
+        } catch (IOException e) {
+            log.debug("Script {}: cannot read its output: {}", cmd.name(), e.toString());
+        } finally {
+            try {
+                Files.deleteIfExists(output);
+            } catch (IOException ignored) {
+                // /tmp is cleaned eventually
+            }
+        }
     }
 
     /** Scripts currently running (for shutdown and tests). */

@@ -103,8 +103,8 @@ class ControlServerTest {
         assertThat(r.ok()).isFalse();
         assertThat(r.error()).isEqualTo("keepalived.conf line 3: unknown keyword 'foo'");
         assertThat(reloads).hasValue(2);
-        assertThat(client().send(ControlRequest.switchover("VI_1", "192.0.2.2")).message())
-                .isEqualTo("switchover VI_1 to 192.0.2.2");
+        assertThat(client().switchover("VI_1", "192.0.2.2").message()).isEqualTo("switchover VI_1 to 192.0.2.2");
+        assertThat(client().switchover("VI_1", null).message()).isEqualTo("switchover VI_1 to null");
     }
 
     @Test

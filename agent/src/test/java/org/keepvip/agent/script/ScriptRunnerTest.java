@@ -34,8 +34,11 @@ class ScriptRunnerTest {
 
     @AfterEach
     void tearDown() throws Exception {
-        runner.close();
-        ScriptTesting.deleteTree(dir);
+        try {
+            runner.close();
+        } finally {
+            ScriptTesting.deleteTree(dir);
+        }
     }
 
     private static ScriptCommand sh(String script) {
@@ -96,6 +99,15 @@ class ScriptRunnerTest {
     void lotsOfOutputDoesNotBlock() throws Exception {
         ScriptResult r = get(runner.run(sh("head -c 2000000 /dev/zero; head -c 2000000 /dev/zero >&2"), LONG));
         assertThat(r.ok()).isTrue();
+    }
+
+    @Test
+    void outputIsLoggedAtDebugLevel() throws Exception {
+        try (LogCapture logs = new LogCapture(ScriptRunner.class, ch.qos.logback.classic.Level.DEBUG)) {
+            assertThat(get(runner.run(ScriptCommand.of("chatty", List.of("/bin/sh", "-c", "echo out; echo err >&2")),
+                    LONG)).ok()).isTrue();
+            assertThat(await(2000, () -> logs.messages().contains("Script chatty output: out\nerr"))).isTrue();
+        }
     }
 
     @Test
@@ -180,6 +192,24 @@ class ScriptRunnerTest {
         assertThat(get(runner.run(cmd, LONG)).ok()).isTrue();
         assertThat(Files.readString(out).trim())
                 .isEqualTo(nobody.uid() + " " + nobody.gid() + " " + nobody.gid());
+    }
+
+    @Test
+    void commandLineSwitchesUserOrDropsAmbientCapabilities() throws Exception {
+        ScriptCommand plain = ScriptCommand.of("c", List.of("/x", "a"));
+        assertThat(runner.commandLine(plain, 0, 0, 0)).containsExactly("/usr/bin/setsid", "/x", "a");
+        ScriptCommand asNobody = new ScriptCommand("c", List.of("/x"), Optional.of(new RunAs("nobody", 65534, 65534, false)));
+        assertThat(runner.commandLine(asNobody, 0, 0, 0)).containsExactly("/usr/bin/setsid", "/usr/bin/setpriv",
+                "--reuid=65534", "--regid=65534", "--clear-groups", "--", "/x");
+        ScriptCommand withGroups = new ScriptCommand("c", List.of("/x"), Optional.of(new RunAs("u", 7, 8, true)));
+        assertThat(runner.commandLine(withGroups, 0, 0, 0)).contains("--init-groups");
+        // Running as that user already: nothing to switch.
+        assertThat(runner.commandLine(asNobody, 65534, 65534, 0)).containsExactly("/usr/bin/setsid", "/x");
+        // Non-root keepvip with CAP_NET_RAW+CAP_NET_ADMIN in its ambient set: scripts do not get them.
+        assertThat(runner.commandLine(plain, 1000, 1000, 0x3000)).containsExactly("/usr/bin/setsid",
+                "/usr/bin/setpriv", "--inh-caps=-all", "--ambient-caps=-all", "--", "/x", "a");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> runner.commandLine(asNobody, 1000, 1000, 0))
+                .hasMessage("cannot run as user nobody: keepvip is not running as root");
     }
 
     @Test

@@ -29,8 +29,11 @@ class VrrpScriptTrackerTest {
         if (tracker != null) {
             tracker.close();
         }
-        runner.close();
-        ScriptTesting.deleteTree(dir);
+        try {
+            runner.close();
+        } finally {
+            ScriptTesting.deleteTree(dir);
+        }
     }
 
     private VrrpScriptTracker track(String script, long intervalMs, long timeoutMs) {
@@ -65,11 +68,32 @@ class VrrpScriptTrackerTest {
     }
 
     @Test
+    void logsChangesInKeepalivedsWords() throws Exception {
+        Path code = dir.resolve("code");
+        Files.writeString(code, "0");
+        try (LogCapture logs = new LogCapture(VrrpScriptTracker.class, ch.qos.logback.classic.Level.INFO)) {
+            track("exit $(cat " + code + ")", 50, 2000);
+            assertThat(await(5000, () -> runs.size() >= 3)).isTrue();
+            Files.writeString(code, "7");
+            assertThat(await(5000, () -> runs.get(runs.size() - 1).result().code() == 7)).isTrue();
+            int seen = runs.size();
+            assertThat(await(5000, () -> runs.size() >= seen + 2)).isTrue();
+            tracker.close();
+            // Logged once per change, not once per run.
+            assertThat(logs.messages().stream().filter(m -> m.startsWith("Script ")))
+                    .containsExactly("Script 'chk' now returning 0", "Script 'chk' now returning 7");
+        }
+    }
+
+    @Test
     void aRunStillGoingIsNotDoubledUp() throws Exception {
         Path log = dir.resolve("log");
         // Each run takes ~300 ms while the interval is 50 ms.
         track("echo start >> " + log + "; sleep 0.3; echo end >> " + log, 50, 5000);
-        assertThat(await(5000, () -> runs.size() >= 3)).isTrue();
+        try (LogCapture logs = new LogCapture(VrrpScriptTracker.class, ch.qos.logback.classic.Level.INFO)) {
+            assertThat(await(5000, () -> runs.size() >= 3)).isTrue();
+            assertThat(logs.messages()).contains("Track script chk is already running, expect idle - skipping run");
+        }
         tracker.close();
         List<String> lines = Files.readAllLines(log);
         for (int i = 0; i + 1 < lines.size(); i += 2) {

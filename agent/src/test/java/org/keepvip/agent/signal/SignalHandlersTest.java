@@ -16,6 +16,7 @@ class SignalHandlersTest {
     }
 
     @Test
+    @SuppressWarnings("try")
     void signalsBecomeEventsInKeepalivedsMeaning() throws Exception {
         BlockingQueue<SignalEvent> events = new LinkedBlockingQueue<>();
         try (SignalHandlers h = SignalHandlers.install(events::add)) {
@@ -30,6 +31,7 @@ class SignalHandlersTest {
     }
 
     @Test
+    @SuppressWarnings("try")
     void aThrowingSinkIsLoggedAndHandlingContinues() throws Exception {
         BlockingQueue<SignalEvent> events = new LinkedBlockingQueue<>();
         boolean[] first = {true};
