@@ -1,7 +1,6 @@
 package org.keepvip.netlink;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Native;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -84,18 +83,5 @@ public final class NetNamespace {
         } finally {
             ex.shutdownNow();
         }
-    }
-
-    /** Direct-mapped libc calls needed here. */
-    private static final class Libc {
-        static {
-            Native.register("c");
-        }
-
-        static native int open(String path, int flags) throws LastErrorException;
-
-        static native int setns(int fd, int nstype) throws LastErrorException;
-
-        static native int close(int fd) throws LastErrorException;
     }
 }

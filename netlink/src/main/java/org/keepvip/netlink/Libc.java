@@ -1,0 +1,39 @@
+package org.keepvip.netlink;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLong;
+import com.sun.jna.Platform;
+
+/**
+ * Direct-mapped libc calls used by this module. Every call that can fail throws
+ * {@link LastErrorException} carrying errno, so no caller has to read errno by hand.
+ */
+final class Libc {
+    static {
+        Native.register(Platform.C_LIBRARY_NAME);
+    }
+
+    private Libc() {}
+
+    static native int open(String path, int flags) throws LastErrorException;
+
+    static native int setns(int fd, int nstype) throws LastErrorException;
+
+    static native int close(int fd) throws LastErrorException;
+
+    static native int socket(int domain, int type, int protocol) throws LastErrorException;
+
+    static native int bind(int fd, byte[] addr, int addrlen) throws LastErrorException;
+
+    static native int getsockname(int fd, byte[] addr, int[] addrlen) throws LastErrorException;
+
+    static native NativeLong sendto(int fd, byte[] buf, NativeLong len, int flags, byte[] addr, int addrlen)
+            throws LastErrorException;
+
+    static native NativeLong recvfrom(int fd, byte[] buf, NativeLong len, int flags, byte[] addr, int[] addrlen)
+            throws LastErrorException;
+
+    static native int setsockopt(int fd, int level, int optname, byte[] optval, int optlen)
+            throws LastErrorException;
+}

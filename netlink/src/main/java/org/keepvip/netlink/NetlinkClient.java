@@ -1,0 +1,384 @@
+package org.keepvip.netlink;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+
+/**
+ * The command side of rtnetlink: add and delete VIPs, list links and addresses, look up routes and
+ * neighbours. One socket, one request at a time (methods are synchronised, so worker threads may
+ * share an instance). Replies are matched by sequence number and must come from the kernel (sender
+ * port id 0); anything else on the socket is dropped.
+ *
+ * <p>The socket lives in the network namespace of the thread that called {@link #open}; open it on
+ * a {@link NetNamespace} thread to work in that namespace, then use it from any thread.
+ */
+public final class NetlinkClient implements Closeable {
+    private static final Logger LOG = LoggerFactory.getLogger(NetlinkClient.class);
+    /** Interval between re-triggers of a neighbour resolution that has not completed. */
+    private static final long RETRIGGER_NANOS = 1_000_000_000L;
+    private static final long NEIGH_POLL_MILLIS = 10;
+    private static final int DUMP_ATTEMPTS = 3;
+    private static final int DISCARD_PORT = 9;
+
+    private final NetlinkSocket socket;
+    private final long timeoutNanos;
+    private final byte[] buf = new byte[NetlinkSocket.RECEIVE_BUFFER];
+    private int seq;
+
+    private NetlinkClient(NetlinkSocket socket, Duration timeout) {
+        this.socket = socket;
+        this.timeoutNanos = timeout.toNanos();
+        this.seq = (int) (System.nanoTime() & 0x7FFF_FFFF); // a fresh range per socket, as time-seeded seq in iproute2
+    }
+
+    /** Opens a client in the calling thread's namespace, waiting up to 1 s for each reply. */
+    public static NetlinkClient open() throws NetlinkException {
+        return open(Duration.ofSeconds(1));
+    }
+
+    /** Opens a client in the calling thread's namespace; {@code timeout} bounds each reply. */
+    public static NetlinkClient open(Duration timeout) throws NetlinkException {
+        return new NetlinkClient(NetlinkSocket.open(), timeout);
+    }
+
+    // ---------------------------------------------------------------- addresses
+
+    /**
+     * Adds a VIP. Returns true if it was added, false if it was already there (EEXIST counts as
+     * success, as in keepalived).
+     *
+     * @throws NetlinkException with the kernel's errno otherwise (ENODEV for a missing interface, ...)
+     */
+    public synchronized boolean addAddress(VipSpec vip) throws NetlinkException {
+        int ifindex = resolveIfindex(vip, true);
+        String what = "add " + vip;
+        int s = nextSeq();
+        Ack a = ack(RtnlCodec.addressRequest(true, vip, ifindex, s), s, what);
+        int errno = a.errno();
+        if (errno == 0) {
+            LOG.debug("netlink: added {}", vip);
+            return true;
+        }
+        if (errno == Errno.EEXIST) {
+            LOG.debug("netlink: {} already present", vip);
+            return false;
+        }
+        throw new NetlinkException(what, errno, a.kernelSays());
+    }
+
+    /**
+     * Deletes a VIP. Returns true if it was deleted, false if it was not there (EADDRNOTAVAIL, or
+     * ENODEV / missing interface, count as success, as in keepalived).
+     */
+    public synchronized boolean deleteAddress(VipSpec vip) throws NetlinkException {
+        int ifindex = resolveIfindex(vip, false);
+        if (ifindex == 0) {
+            return false;
+        }
+        String what = "delete " + vip;
+        int s = nextSeq();
+        Ack a = ack(RtnlCodec.addressRequest(false, vip, ifindex, s), s, what);
+        int errno = a.errno();
+        if (errno == 0) {
+            LOG.debug("netlink: deleted {}", vip);
+            return true;
+        }
+        if (errno == Errno.EADDRNOTAVAIL || errno == Errno.ENODEV) {
+            LOG.debug("netlink: {} was not present ({})", vip, Errno.describe(errno));
+            return false;
+        }
+        throw new NetlinkException(what, errno, a.kernelSays());
+    }
+
+    /** Every address of every interface (IPv4 and IPv6). */
+    public synchronized List<IfAddress> addresses() throws NetlinkException {
+        return dump(s -> RtnlCodec.addressDumpRequest(Rtnl.AF_UNSPEC, s), Rtnl.RTM_NEWADDR,
+                m -> RtnlCodec.address(m.body()), "list addresses");
+    }
+
+    /** The addresses on one interface. */
+    public List<IfAddress> addresses(int ifindex) throws NetlinkException {
+        return addresses().stream().filter(a -> a.ifindex() == ifindex).toList();
+    }
+
+    // ---------------------------------------------------------------- links
+
+    /** Every interface. */
+    public synchronized List<Link> links() throws NetlinkException {
+        return dump(RtnlCodec::linkDumpRequest, Rtnl.RTM_NEWLINK, m -> RtnlCodec.link(m.body()), "list links");
+    }
+
+    /** The interface called {@code name}, if it exists. */
+    public Optional<Link> link(String name) throws NetlinkException {
+        return links().stream().filter(l -> l.name().equals(name)).findFirst();
+    }
+
+    /** The interface with index {@code ifindex}, if it exists. */
+    public Optional<Link> link(int ifindex) throws NetlinkException {
+        return links().stream().filter(l -> l.ifindex() == ifindex).findFirst();
+    }
+
+    // ---------------------------------------------------------------- routes and neighbours
+
+    /**
+     * The route the kernel would use to reach {@code destination}.
+     *
+     * @throws NetlinkException ENETUNREACH / EHOSTUNREACH when there is none
+     */
+    public synchronized Route route(InetAddress destination) throws NetlinkException {
+        int oif = destination instanceof Inet6Address a6 && a6.getScopeId() > 0 ? a6.getScopeId() : 0;
+        String what = "route to " + Addresses.format(destination);
+        int s = nextSeq();
+        socket.send(RtnlCodec.routeRequest(destination, oif, s));
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (true) {
+            for (NetlinkMessage m : receiveFor(s, deadline, what)) {
+                Optional<NlMsgErr> err = m.error();
+                if (err.isPresent() && !err.get().isAck()) {
+                    throw new NetlinkException(what, err.get().errno());
+                }
+                if (m.header().type() == Rtnl.RTM_NEWROUTE) {
+                    return RtnlCodec.route(m.body(), destination)
+                            .orElseThrow(() -> new NetlinkException(what + ": reply without output interface",
+                                    Errno.EHOSTUNREACH));
+                }
+            }
+        }
+    }
+
+    /** The neighbour entry for {@code address} on {@code ifindex}, if the table has one. */
+    public synchronized Optional<Neighbour> neighbour(int ifindex, InetAddress address) throws NetlinkException {
+        String what = "neighbour " + Addresses.format(address);
+        if (!neighbourGetUnsupported) {
+            int s = nextSeq();
+            socket.send(RtnlCodec.neighbourGetRequest(ifindex, address, s));
+            long deadline = System.nanoTime() + timeoutNanos;
+            while (true) {
+                for (NetlinkMessage m : receiveFor(s, deadline, what)) {
+                    Optional<NlMsgErr> err = m.error();
+                    if (err.isPresent()) {
+                        int errno = err.get().errno();
+                        if (errno == Errno.ENOENT) {
+                            return Optional.empty();
+                        }
+                        if (errno != Errno.EOPNOTSUPP && errno != Errno.EINVAL) {
+                            throw new NetlinkException(what, errno, m.extAckMessage().orElse(""));
+                        }
+                        // Kernel before 4.18: no single-entry get; dump the table from now on.
+                        neighbourGetUnsupported = true;
+                        return neighbourFromDump(ifindex, address);
+                    }
+                    if (m.header().type() == Rtnl.RTM_NEWNEIGH) {
+                        return RtnlCodec.neighbour(m.body())
+                                .filter(n -> n.ifindex() == ifindex && RtnlCodec.sameAddress(n.address(), address));
+                    }
+                }
+            }
+        }
+        return neighbourFromDump(ifindex, address);
+    }
+
+    private Optional<Neighbour> neighbourFromDump(int ifindex, InetAddress address) throws NetlinkException {
+        int family = address instanceof Inet6Address ? Rtnl.AF_INET6 : Rtnl.AF_INET;
+        return dump(s -> RtnlCodec.neighbourDumpRequest(family, s), Rtnl.RTM_NEWNEIGH,
+                m -> RtnlCodec.neighbour(m.body()), "list neighbours").stream()
+                .filter(n -> n.ifindex() == ifindex && RtnlCodec.sameAddress(n.address(), address))
+                .findFirst();
+    }
+
+    /**
+     * The next hop and its MAC for a unicast peer: route lookup, then the neighbour table; when the
+     * entry is missing or unresolved, asks the kernel to resolve it (RTM_NEWNEIGH with NTF_USE, or a
+     * UDP datagram to the hop's discard port if that is refused) and polls until {@code timeout}.
+     *
+     * @throws NetlinkException ENETUNREACH without a route, ETIMEDOUT if the MAC did not resolve in time
+     */
+    public NextHop resolveNextHop(InetAddress peer, Duration timeout) throws NetlinkException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Route r = route(peer);
+        if (r.type() == Rtnl.RTN_LOCAL) {
+            throw new NetlinkException("next hop for " + Addresses.format(peer) + ": it is a local address",
+                    Errno.EINVAL);
+        }
+        InetAddress hop = r.nextHop();
+        long lastTrigger = 0;
+        boolean triggered = false;
+        Optional<Neighbour> n;
+        while (true) {
+            n = neighbour(r.outputIfindex(), hop);
+            if (n.isPresent() && n.get().isUsable()) {
+                return new NextHop(peer, r.outputIfindex(), hop, n.get().mac().orElseThrow());
+            }
+            long now = System.nanoTime();
+            if (now - deadline >= 0) {
+                break;
+            }
+            if (!triggered || now - lastTrigger >= RETRIGGER_NANOS) {
+                triggerResolution(r.outputIfindex(), hop);
+                triggered = true;
+                lastTrigger = now;
+            }
+            try {
+                Thread.sleep(NEIGH_POLL_MILLIS); // polling the table with a deadline; no event to wait on here
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new NetlinkException("resolve " + Addresses.format(hop) + ": interrupted", Errno.EINTR, e);
+            }
+        }
+        String state = n.map(x -> "state 0x" + Integer.toHexString(x.state())).orElse("no entry");
+        throw new NetlinkException("no link-layer address for " + Addresses.format(hop) + " on ifindex "
+                + r.outputIfindex() + " (" + state + ")", Errno.ETIMEDOUT);
+    }
+
+    /**
+     * Starts ARP/ND for {@code hop} with RTM_NEWNEIGH + NTF_USE; if the kernel refuses, sends a
+     * datagram to the hop instead. That fallback datagram leaves from the calling thread's
+     * namespace, so call from the namespace thread when the two differ.
+     */
+    private void triggerResolution(int ifindex, InetAddress hop) throws NetlinkException {
+        int errno = requestResolution(ifindex, hop);
+        if (errno != 0) {
+            LOG.debug("netlink: NTF_USE for {} refused ({}); sending a datagram instead", Addresses.format(hop),
+                    Errno.describe(errno));
+            sendDiscardDatagram(ifindex, hop);
+        }
+    }
+
+    /** Sends RTM_NEWNEIGH with NTF_USE; returns the errno of the ACK (0 = resolution started). */
+    synchronized int requestResolution(int ifindex, InetAddress hop) throws NetlinkException {
+        int s = nextSeq();
+        return ack(RtnlCodec.neighbourUseRequest(ifindex, hop, s), s, "resolve " + Addresses.format(hop)).errno();
+    }
+
+    /** Fallback trigger: a one-byte UDP datagram to the discard port makes the kernel resolve the hop. */
+    static void sendDiscardDatagram(int ifindex, InetAddress hop) {
+        try (DatagramSocket ds = new DatagramSocket()) {
+            InetAddress target = hop instanceof Inet6Address && hop.isLinkLocalAddress()
+                    ? Inet6Address.getByAddress(null, hop.getAddress(), ifindex) : hop;
+            ds.send(new DatagramPacket(new byte[1], 1, new InetSocketAddress(target, DISCARD_PORT)));
+        } catch (IOException e) {
+            LOG.debug("netlink: discard datagram to {} failed: {}", Addresses.format(hop), e.toString());
+        }
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    private int resolveIfindex(VipSpec vip, boolean add) throws NetlinkException {
+        if (vip.ifindex() > 0) {
+            return vip.ifindex();
+        }
+        String name = vip.ifname().orElseThrow();
+        Optional<Link> l = link(name);
+        if (l.isPresent()) {
+            return l.get().ifindex();
+        }
+        if (add) {
+            throw new NetlinkException("add " + vip + ": interface " + name + " does not exist", Errno.ENODEV);
+        }
+        return 0;
+    }
+
+    private boolean neighbourGetUnsupported;
+
+    /** The answer to a request sent with NLM_F_ACK: errno 0 = success, plus the kernel's text if any. */
+    private record Ack(int errno, String kernelSays) {}
+
+    private Ack ack(byte[] request, int s, String what) throws NetlinkException {
+        socket.send(request);
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (true) {
+            for (NetlinkMessage m : receiveFor(s, deadline, what)) {
+                Optional<NlMsgErr> err = m.error();
+                if (err.isPresent()) {
+                    return new Ack(err.get().errno(), m.extAckMessage().orElse(""));
+                }
+            }
+        }
+    }
+
+    /** Runs a dump to NLMSG_DONE, decoding each message of {@code type}; restarts if interrupted. */
+    private <T> List<T> dump(IntFunction<byte[]> request, int type,
+                             Function<NetlinkMessage, Optional<T>> decode, String what) throws NetlinkException {
+        for (int attempt = 1; ; attempt++) {
+            int s = nextSeq();
+            socket.send(request.apply(s));
+            long deadline = System.nanoTime() + timeoutNanos;
+            List<T> out = new ArrayList<>();
+            boolean interrupted = false;
+            boolean done = false;
+            while (!done) {
+                for (NetlinkMessage m : receiveFor(s, deadline, what)) {
+                    interrupted |= (m.header().flags() & Rtnl.NLM_F_DUMP_INTR) != 0;
+                    if (m.header().type() == Rtnl.NLMSG_DONE) {
+                        ByteBuffer b = m.bodyView();
+                        if (b.remaining() >= 4 && b.getInt(0) < 0) {
+                            throw new NetlinkException(what, -b.getInt(0));
+                        }
+                        done = true;
+                        break;
+                    }
+                    Optional<NlMsgErr> err = m.error();
+                    if (err.isPresent() && !err.get().isAck()) {
+                        throw new NetlinkException(what, err.get().errno());
+                    }
+                    if (m.header().type() == type) {
+                        decode.apply(m).ifPresent(out::add);
+                    }
+                }
+            }
+            if (!interrupted || attempt == DUMP_ATTEMPTS) {
+                return out;
+            }
+            LOG.debug("netlink: {} interrupted by a concurrent change, retrying", what);
+        }
+    }
+
+    /**
+     * Receives until a datagram from the kernel holds messages with sequence {@code s}, and returns
+     * those. Messages for other sequences (late answers to a timed-out request) are dropped.
+     */
+    private List<NetlinkMessage> receiveFor(int s, long deadline, String what) throws NetlinkException {
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new NetlinkException(what + ": no answer from the kernel within "
+                        + Duration.ofNanos(timeoutNanos).toMillis() + " ms", Errno.ETIMEDOUT);
+            }
+            socket.setReceiveTimeout(Math.max(1, left / 1_000_000));
+            NetlinkSocket.Datagram d = socket.receive(buf);
+            if (d == null || d.senderPid() != 0) {
+                continue;
+            }
+            List<NetlinkMessage> mine = NetlinkMessage.split(d.data()).stream()
+                    .filter(m -> m.header().seq() == s).toList();
+            if (!mine.isEmpty()) {
+                return mine;
+            }
+        }
+    }
+
+    private int nextSeq() {
+        seq = seq == Integer.MAX_VALUE ? 1 : seq + 1;
+        return seq;
+    }
+
+    @Override
+    public void close() {
+        socket.close();
+    }
+}

@@ -1,0 +1,218 @@
+package org.keepvip.netlink;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * Builds rtnetlink requests and decodes replies. Pure: no sockets, so every byte is testable
+ * without root. Decoders return empty on truncated or inconsistent input and never throw.
+ */
+public final class RtnlCodec {
+    private static final int MAX_REQUEST = 512;
+    /** sizeof(struct ifa_cacheinfo): preferred, valid, cstamp, tstamp. */
+    private static final int CACHEINFO_SIZE = 16;
+
+    private RtnlCodec() {}
+
+    /**
+     * RTM_NEWADDR (add) or RTM_DELADDR (delete) for {@code vip} on {@code ifindex}, as keepalived's
+     * netlink_ipaddress builds it: NLM_F_REQUEST|NLM_F_ACK, no CREATE/EXCL/REPLACE. Attribute order:
+     * IFA_LOCAL, IFA_ADDRESS (IPv4; and on delete), IFA_BROADCAST (IPv4 add), IFA_LABEL (IPv4 add),
+     * IFA_CACHEINFO (IPv6 add, or IPv4 with an explicit preferred_lft), IFA_FLAGS (if any).
+     */
+    public static byte[] addressRequest(boolean add, VipSpec vip, int ifindex, int seq) {
+        ByteBuffer bb = newRequest();
+        int type = add ? Rtnl.RTM_NEWADDR : Rtnl.RTM_DELADDR;
+        new NlMsgHdr(0, type, Rtnl.NLM_F_REQUEST | Rtnl.NLM_F_ACK, seq, 0).pack(bb);
+        boolean v6 = vip.isIpv6();
+        int flags = v6 && vip.nodad() ? Rtnl.IFA_F_NODAD : 0;
+        // keepalived ignores scope for IPv6; the kernel derives it from the address.
+        int scope = v6 ? Rtnl.RT_SCOPE_UNIVERSE : vip.scope();
+        new IfAddrMsg(v6 ? Rtnl.AF_INET6 : Rtnl.AF_INET, vip.prefixLength(), flags & 0xFF, scope, ifindex).pack(bb);
+        byte[] addr = vip.address().getAddress();
+        RtAttr.pack(bb, Rtnl.IFA_LOCAL, addr);
+        if (!v6 || !add) {
+            // IPv4: IFA_ADDRESS == IFA_LOCAL means "no peer". IPv6 add: IFA_ADDRESS would mean a peer.
+            RtAttr.pack(bb, Rtnl.IFA_ADDRESS, addr);
+        }
+        if (add) {
+            if (!v6) {
+                vip.broadcast().ifPresent(b -> RtAttr.pack(bb, Rtnl.IFA_BROADCAST, b.getAddress()));
+                vip.label().ifPresent(l -> RtAttr.packString(bb, Rtnl.IFA_LABEL, l));
+            }
+            if (v6 || vip.preferredLifetime().isPresent()) {
+                int preferred = vip.preferredLifetime()
+                        .orElse(v6 && vip.prefixLength() == 128 ? 0 : Rtnl.INFINITY_LIFE_TIME);
+                ByteBuffer ci = ByteBuffer.allocate(CACHEINFO_SIZE).order(ByteOrder.nativeOrder());
+                ci.putInt(preferred).putInt(Rtnl.INFINITY_LIFE_TIME).putInt(0).putInt(0);
+                RtAttr.pack(bb, Rtnl.IFA_CACHEINFO, ci.array());
+            }
+        }
+        if (flags != 0) {
+            RtAttr.packU32(bb, Rtnl.IFA_FLAGS, flags);
+        }
+        return finish(bb);
+    }
+
+    /** RTM_GETLINK dump of every interface. */
+    public static byte[] linkDumpRequest(int seq) {
+        ByteBuffer bb = newRequest();
+        new NlMsgHdr(0, Rtnl.RTM_GETLINK, Rtnl.NLM_F_REQUEST | Rtnl.NLM_F_DUMP, seq, 0).pack(bb);
+        new IfInfoMsg(Rtnl.AF_UNSPEC, 0, 0, 0, 0).pack(bb);
+        return finish(bb);
+    }
+
+    /** RTM_GETADDR dump of every address of {@code family} (AF_UNSPEC for both). */
+    public static byte[] addressDumpRequest(int family, int seq) {
+        ByteBuffer bb = newRequest();
+        new NlMsgHdr(0, Rtnl.RTM_GETADDR, Rtnl.NLM_F_REQUEST | Rtnl.NLM_F_DUMP, seq, 0).pack(bb);
+        new IfAddrMsg(family, 0, 0, 0, 0).pack(bb);
+        return finish(bb);
+    }
+
+    /** RTM_GETNEIGH dump of the neighbour table of {@code family}. */
+    public static byte[] neighbourDumpRequest(int family, int seq) {
+        ByteBuffer bb = newRequest();
+        new NlMsgHdr(0, Rtnl.RTM_GETNEIGH, Rtnl.NLM_F_REQUEST | Rtnl.NLM_F_DUMP, seq, 0).pack(bb);
+        new NdMsg(family, 0, 0, 0, 0).pack(bb);
+        return finish(bb);
+    }
+
+    /**
+     * RTM_GETNEIGH for one entry (not a dump; kernel 4.18+): {@code address} on {@code ifindex}.
+     * The kernel answers RTM_NEWNEIGH, or NLMSG_ERROR ENOENT when there is no entry.
+     */
+    public static byte[] neighbourGetRequest(int ifindex, InetAddress address, int seq) {
+        ByteBuffer bb = newRequest();
+        new NlMsgHdr(0, Rtnl.RTM_GETNEIGH, Rtnl.NLM_F_REQUEST, seq, 0).pack(bb);
+        new NdMsg(familyOf(address), ifindex, 0, 0, 0).pack(bb);
+        RtAttr.pack(bb, Rtnl.NDA_DST, address.getAddress());
+        return finish(bb);
+    }
+
+    /**
+     * RTM_NEWNEIGH with NTF_USE for {@code address} on {@code ifindex}: the kernel treats the entry
+     * as used by a packet, creating it if needed (NLM_F_CREATE) and starting ARP/ND resolution. The
+     * same request as {@code ip neigh replace ADDR dev DEV use}.
+     */
+    public static byte[] neighbourUseRequest(int ifindex, InetAddress address, int seq) {
+        ByteBuffer bb = newRequest();
+        new NlMsgHdr(0, Rtnl.RTM_NEWNEIGH,
+                Rtnl.NLM_F_REQUEST | Rtnl.NLM_F_ACK | Rtnl.NLM_F_CREATE | Rtnl.NLM_F_REPLACE, seq, 0).pack(bb);
+        new NdMsg(familyOf(address), ifindex, Rtnl.NUD_INCOMPLETE, Rtnl.NTF_USE, 0).pack(bb);
+        RtAttr.pack(bb, Rtnl.NDA_DST, address.getAddress());
+        return finish(bb);
+    }
+
+    /**
+     * RTM_GETROUTE for one destination (a route lookup, not a dump). {@code oif} > 0 pins the
+     * output interface, which a link-local IPv6 destination needs.
+     */
+    public static byte[] routeRequest(InetAddress destination, int oif, int seq) {
+        ByteBuffer bb = newRequest();
+        new NlMsgHdr(0, Rtnl.RTM_GETROUTE, Rtnl.NLM_F_REQUEST, seq, 0).pack(bb);
+        boolean v6 = destination instanceof Inet6Address;
+        new RtMsg(v6 ? Rtnl.AF_INET6 : Rtnl.AF_INET, v6 ? 128 : 32, 0, 0, 0, 0, 0, 0, 0).pack(bb);
+        RtAttr.pack(bb, Rtnl.RTA_DST, destination.getAddress());
+        if (oif > 0) {
+            RtAttr.packU32(bb, Rtnl.RTA_OIF, oif);
+        }
+        return finish(bb);
+    }
+
+    /** Decodes an RTM_NEWLINK / RTM_DELLINK body. Empty if truncated or nameless. */
+    public static Optional<Link> link(ByteBuffer body) {
+        ByteBuffer bb = body.duplicate().order(ByteOrder.nativeOrder());
+        Optional<IfInfoMsg> ifi = IfInfoMsg.parse(bb);
+        if (ifi.isEmpty()) {
+            return Optional.empty();
+        }
+        Attributes a = Attributes.parse(bb);
+        Optional<String> name = a.string(Rtnl.IFLA_IFNAME);
+        if (name.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<MacAddress> mac = a.bytes(Rtnl.IFLA_ADDRESS).filter(m -> m.length > 0).map(MacAddress::of);
+        return Optional.of(new Link(ifi.get().ifindex(), name.get(), ifi.get().flags(), mac,
+                a.u32(Rtnl.IFLA_MTU).orElse(0)));
+    }
+
+    /** Decodes an RTM_NEWADDR / RTM_DELADDR body. Empty if truncated or without an address. */
+    public static Optional<IfAddress> address(ByteBuffer body) {
+        ByteBuffer bb = body.duplicate().order(ByteOrder.nativeOrder());
+        Optional<IfAddrMsg> ifa = IfAddrMsg.parse(bb);
+        if (ifa.isEmpty()) {
+            return Optional.empty();
+        }
+        Attributes a = Attributes.parse(bb);
+        Optional<InetAddress> addr = a.address(Rtnl.IFA_LOCAL).or(() -> a.address(Rtnl.IFA_ADDRESS));
+        if (addr.isEmpty() || !familyMatches(ifa.get().family(), addr.get())) {
+            return Optional.empty();
+        }
+        int flags = a.u32(Rtnl.IFA_FLAGS).orElse(ifa.get().flags());
+        return Optional.of(new IfAddress(ifa.get().ifindex(), addr.get(), ifa.get().prefixLength(),
+                ifa.get().scope(), flags, a.string(Rtnl.IFA_LABEL)));
+    }
+
+    /** Decodes an RTM_NEWROUTE reply to {@link #routeRequest}. Empty if truncated or without RTA_OIF. */
+    public static Optional<Route> route(ByteBuffer body, InetAddress destination) {
+        ByteBuffer bb = body.duplicate().order(ByteOrder.nativeOrder());
+        Optional<RtMsg> rtm = RtMsg.parse(bb);
+        if (rtm.isEmpty()) {
+            return Optional.empty();
+        }
+        Attributes a = Attributes.parse(bb);
+        Optional<Integer> oif = a.u32(Rtnl.RTA_OIF);
+        if (oif.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Route(destination, oif.get(), a.address(Rtnl.RTA_GATEWAY),
+                a.address(Rtnl.RTA_PREFSRC), rtm.get().type()));
+    }
+
+    /** Decodes an RTM_NEWNEIGH body. Empty if truncated or without NDA_DST. */
+    public static Optional<Neighbour> neighbour(ByteBuffer body) {
+        ByteBuffer bb = body.duplicate().order(ByteOrder.nativeOrder());
+        Optional<NdMsg> nd = NdMsg.parse(bb);
+        if (nd.isEmpty()) {
+            return Optional.empty();
+        }
+        Attributes a = Attributes.parse(bb);
+        Optional<InetAddress> dst = a.address(Rtnl.NDA_DST);
+        if (dst.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<MacAddress> mac = a.bytes(Rtnl.NDA_LLADDR).filter(m -> m.length > 0).map(MacAddress::of);
+        return Optional.of(new Neighbour(nd.get().ifindex(), dst.get(), mac, nd.get().state()));
+    }
+
+    /** True if two addresses are equal ignoring any IPv6 scope id. */
+    static boolean sameAddress(InetAddress a, InetAddress b) {
+        return Arrays.equals(a.getAddress(), b.getAddress());
+    }
+
+    private static int familyOf(InetAddress a) {
+        return a instanceof Inet6Address ? Rtnl.AF_INET6 : Rtnl.AF_INET;
+    }
+
+    private static boolean familyMatches(int family, InetAddress addr) {
+        return family == Rtnl.AF_INET ? addr instanceof Inet4Address
+                : family == Rtnl.AF_INET6 && addr instanceof Inet6Address;
+    }
+
+    private static ByteBuffer newRequest() {
+        return ByteBuffer.allocate(MAX_REQUEST).order(ByteOrder.nativeOrder());
+    }
+
+    /** Writes the total length into nlmsg_len and returns the message bytes. */
+    private static byte[] finish(ByteBuffer bb) {
+        int len = bb.position();
+        bb.putInt(0, len);
+        return Arrays.copyOf(bb.array(), len);
+    }
+}

@@ -1,0 +1,102 @@
+package org.keepvip.netlink;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * One virtual address to add or delete, in keepalived's terms (reference §1.5). The agent maps a
+ * {@code virtual_ipaddress} line to this; netlink turns it into RTM_NEWADDR / RTM_DELADDR.
+ *
+ * @param address           the VIP
+ * @param prefixLength      0–32 or 0–128 (keepalived's default is 32 / 128)
+ * @param ifindex           the interface index, or 0 to look {@code ifname} up at the time of the call
+ * @param ifname            the interface name (used when {@code ifindex} is 0, and in messages)
+ * @param broadcast         IPv4 only: the {@code brd} address, already resolved from {@code +}/{@code -}
+ * @param label             IPv4 only: the {@code label}, shorter than 16 bytes
+ * @param scope             RT_SCOPE_* ({@code scope} keyword), 0 = global; ignored for IPv6 as keepalived does
+ * @param nodad             IPv6: set IFA_F_NODAD (true unless {@code -nodad} was given)
+ * @param preferredLifetime {@code preferred_lft} in seconds; empty = keepalived's default (IPv6: 0 for a
+ *                          /128, forever otherwise; IPv4: not sent)
+ */
+public record VipSpec(InetAddress address, int prefixLength, int ifindex, Optional<String> ifname,
+                      Optional<InetAddress> broadcast, Optional<String> label, int scope, boolean nodad,
+                      OptionalInt preferredLifetime) {
+    /** IFNAMSIZ - 1: the kernel's label and interface-name limit. */
+    public static final int MAX_LABEL = 15;
+
+    public VipSpec {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(ifname, "ifname");
+        Objects.requireNonNull(broadcast, "broadcast");
+        Objects.requireNonNull(label, "label");
+        Objects.requireNonNull(preferredLifetime, "preferredLifetime");
+        int max = address instanceof Inet6Address ? 128 : 32;
+        if (prefixLength < 0 || prefixLength > max) {
+            throw new IllegalArgumentException("prefix length " + prefixLength + " (expected: 0-" + max + ")");
+        }
+        if (ifindex < 0 || (ifindex == 0 && ifname.map(String::isEmpty).orElse(true))) {
+            throw new IllegalArgumentException("needs an ifindex > 0 or an interface name");
+        }
+        if (broadcast.isPresent() && !(address instanceof Inet4Address && broadcast.get() instanceof Inet4Address)) {
+            throw new IllegalArgumentException("broadcast " + Addresses.format(broadcast.get())
+                    + " only applies to IPv4 addresses");
+        }
+        if (label.isPresent() && label.get().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_LABEL) {
+            throw new IllegalArgumentException("label '" + label.get() + "' is longer than " + MAX_LABEL);
+        }
+        if (scope < 0 || scope > 255) {
+            throw new IllegalArgumentException("scope " + scope + " (expected: 0-255)");
+        }
+        if (preferredLifetime.isPresent() && preferredLifetime.getAsInt() < 0) {
+            throw new IllegalArgumentException("preferred_lft " + preferredLifetime.getAsInt() + " is negative");
+        }
+    }
+
+    /** A plain VIP on the named interface: global scope, no broadcast or label, keepalived defaults. */
+    public static VipSpec of(InetAddress address, int prefixLength, String ifname) {
+        return new VipSpec(address, prefixLength, 0, Optional.of(ifname), Optional.empty(), Optional.empty(),
+                Rtnl.RT_SCOPE_UNIVERSE, true, OptionalInt.empty());
+    }
+
+    public boolean isIpv6() {
+        return address instanceof Inet6Address;
+    }
+
+    public VipSpec withIfindex(int index) {
+        return new VipSpec(address, prefixLength, index, ifname, broadcast, label, scope, nodad, preferredLifetime);
+    }
+
+    public VipSpec withBroadcast(InetAddress brd) {
+        return new VipSpec(address, prefixLength, ifindex, ifname, Optional.of(brd), label, scope, nodad,
+                preferredLifetime);
+    }
+
+    public VipSpec withLabel(String l) {
+        return new VipSpec(address, prefixLength, ifindex, ifname, broadcast, Optional.of(l), scope, nodad,
+                preferredLifetime);
+    }
+
+    public VipSpec withScope(int s) {
+        return new VipSpec(address, prefixLength, ifindex, ifname, broadcast, label, s, nodad, preferredLifetime);
+    }
+
+    public VipSpec withNodad(boolean n) {
+        return new VipSpec(address, prefixLength, ifindex, ifname, broadcast, label, scope, n, preferredLifetime);
+    }
+
+    public VipSpec withPreferredLifetime(int seconds) {
+        return new VipSpec(address, prefixLength, ifindex, ifname, broadcast, label, scope, nodad,
+                OptionalInt.of(seconds));
+    }
+
+    /** "192.0.2.10/32 dev eth0", as keepalived and ip print it. */
+    @Override
+    public String toString() {
+        return Addresses.format(address) + "/" + prefixLength + " dev "
+                + ifname.orElse("#" + ifindex);
+    }
+}
