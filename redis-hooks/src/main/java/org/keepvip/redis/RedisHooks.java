@@ -1,0 +1,34 @@
+package org.keepvip.redis;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The local Redis as the agent drives it, in the order design.md requires: {@link #promote} before
+ * the VIP is added, {@link #fence} before it is removed, {@link #demote} after. Implemented by
+ * {@link RedisNode} (Jedis); tests of the agent use the scripted fake from this module's test-jar.
+ * Calls block (bounded by their timeouts) and never throw for Redis failures.
+ */
+public interface RedisHooks extends AutoCloseable {
+
+    /** The local Redis's address and settings. */
+    RedisEndpoint endpoint();
+
+    /** One health check. */
+    RedisHealth check();
+
+    /** Entering MASTER: guard, {@code REPLICAOF NO ONE}, ROLE master confirmed, {@code CONFIG REWRITE}. */
+    HookResult promote(Optional<RedisHealth> peer, Duration timeout);
+
+    /** Entering BACKUP: wipe guard, {@code REPLICAOF master}, ROLE confirmed, fence lifted. */
+    HookResult demote(RedisEndpoint master, boolean force, Duration timeout);
+
+    /** Leaving MASTER: pause writes, drop normal clients. */
+    HookResult fence(Duration pause, Optional<RedisEndpoint> newMaster);
+
+    /** Lifts a fence (the node stays MASTER after all). */
+    HookResult unpause();
+
+    @Override
+    void close();
+}

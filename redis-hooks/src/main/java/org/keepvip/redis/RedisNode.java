@@ -1,0 +1,232 @@
+package org.keepvip.redis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.args.ClientPauseMode;
+import redis.clients.jedis.args.ClientType;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.params.ClientKillParams;
+
+/**
+ * The hooks for the local Redis, in the order design.md requires: {@link #promote} before the VIP is
+ * added, {@link #fence} before it is removed, {@link #demote} after. Each call opens its own short
+ * connection, runs on the caller's (worker) thread, is bounded by the given timeout plus the
+ * endpoint's read timeout, and never throws for Redis failures.
+ */
+public final class RedisNode implements RedisHooks {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisNode.class);
+    private static final long POLL_MILLIS = 10;
+
+    private final RedisEndpoint endpoint;
+    private final WipeGuard guard;
+    private final RedisProbe probe;
+
+    public RedisNode(RedisEndpoint endpoint, GuardPolicy policy) {
+        this.endpoint = endpoint;
+        this.guard = new WipeGuard(policy);
+        this.probe = RedisProbe.of(endpoint);
+    }
+
+    @Override
+    public RedisEndpoint endpoint() {
+        return endpoint;
+    }
+
+    /** Health check of the local Redis (reuses one connection). */
+    @Override
+    public RedisHealth check() {
+        return probe.check();
+    }
+
+    /**
+     * Entering MASTER: refuse if {@link WipeGuard#mayBecomeMaster} says no (given the peer's last
+     * snapshot, if any), else {@code REPLICAOF NO ONE}, poll {@code ROLE} until master (bounded by
+     * {@code timeout}), then {@code CONFIG REWRITE} (no config file is only a warning).
+     */
+    @Override
+    public HookResult promote(Optional<RedisHealth> peer, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        RedisHealth local = check();
+        GuardDecision d = guard.mayBecomeMaster(local, peer);
+        if (!d.allowed()) {
+            LOG.warn("Redis {}: promotion refused: {}", endpoint.address(), d.reason());
+            return new HookResult.Refused(d.reason());
+        }
+        try (Jedis j = RedisConnector.open(endpoint)) {
+            j.replicaofNoOne();
+            if (!awaitRole(j, RedisInfo.Role.MASTER, null, -1, deadline)) {
+                return new HookResult.Failed("Redis " + endpoint.address() + " did not report ROLE master within "
+                        + timeout.toMillis() + " ms after REPLICAOF NO ONE");
+            }
+            List<String> warnings = new ArrayList<>();
+            configRewrite(j, warnings);
+            String detail = "Redis " + endpoint.address() + " promoted: ROLE master confirmed";
+            LOG.info("{}", detail);
+            return new HookResult.Done(detail, warnings);
+        } catch (RuntimeException e) {
+            return new HookResult.Failed("promotion of Redis " + endpoint.address() + " failed: "
+                    + Failures.classify(e, endpoint).reason());
+        }
+    }
+
+    /**
+     * Entering BACKUP: check {@code master} and ourselves, apply the wipe guard, then
+     * {@code REPLICAOF host port}, confirm {@code ROLE} names that master (bounded by {@code timeout}),
+     * and lift any write pause left by {@link #fence}.
+     * The address given must be one the local Redis can reach (the master's real address).
+     */
+    @Override
+    public HookResult demote(RedisEndpoint master, boolean force, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        RedisHealth masterHealth;
+        try (RedisProbe p = RedisProbe.of(master)) {
+            masterHealth = p.check();
+        }
+        RedisHealth local = check();
+        RedisInfo li = local.info();
+        if (li != null && li.role() == RedisInfo.Role.REPLICA && master.host().equals(li.masterHost())
+                && master.port() == li.masterPort()) {
+            return new HookResult.Done("Redis " + endpoint.address() + " already replicates from "
+                    + master.address(), List.of());
+        }
+        GuardDecision d = guard.mayReplicateFrom(local, masterHealth, force);
+        if (!d.allowed()) {
+            LOG.warn("Redis {}: REPLICAOF {} refused: {}", endpoint.address(), master.address(), d.reason());
+            return new HookResult.Refused(d.reason());
+        }
+        List<String> warnings = new ArrayList<>();
+        if (d.outcome() == GuardDecision.Outcome.FORCED || d.divergence() != null) {
+            warnings.add(d.reason());
+            LOG.warn("Redis {}: {}", endpoint.address(), d.reason());
+        }
+        try (Jedis j = RedisConnector.open(endpoint)) {
+            j.replicaof(master.host(), master.port());
+            if (!awaitRole(j, RedisInfo.Role.REPLICA, master.host(), master.port(), deadline)) {
+                return new HookResult.Failed("Redis " + endpoint.address() + " did not report ROLE replica of "
+                        + master.address() + " within " + timeout.toMillis() + " ms");
+            }
+            // Lift a fence left by fence(): reads resume; writes get READONLY instead of hanging.
+            j.clientUnpause();
+            configRewrite(j, warnings);
+            String detail = "Redis " + endpoint.address() + " now replicates from " + master.address()
+                    + " (" + d.reason() + ")";
+            LOG.info("{}", detail);
+            return new HookResult.Done(detail, warnings);
+        } catch (RuntimeException e) {
+            return new HookResult.Failed("REPLICAOF " + master.address() + " on Redis " + endpoint.address()
+                    + " failed: " + Failures.classify(e, endpoint).reason());
+        }
+    }
+
+    /**
+     * Leaving MASTER, before the VIP is removed: {@code CLIENT PAUSE pause WRITE}, then
+     * {@code CLIENT KILL TYPE normal SKIPME yes} so clients reconnect through the VIP. On a Redis
+     * without write pauses (before 6.2) it makes the node a replica of {@code newMaster} when one is
+     * known, else pauses all commands.
+     */
+    @Override
+    public HookResult fence(Duration pause, Optional<RedisEndpoint> newMaster) {
+        List<String> warnings = new ArrayList<>();
+        try (Jedis j = RedisConnector.open(endpoint)) {
+            String how;
+            try {
+                j.clientPause(pause.toMillis(), ClientPauseMode.WRITE);
+                how = "writes paused for " + pause.toMillis() + " ms";
+            } catch (JedisDataException e) {
+                if (Failures.isAuthError(String.valueOf(e.getMessage()))) {
+                    throw e;
+                }
+                warnings.add("CLIENT PAUSE WRITE unsupported (" + e.getMessage() + ")");
+                if (newMaster.isPresent()) {
+                    j.replicaof(newMaster.get().host(), newMaster.get().port());
+                    how = "made a replica of " + newMaster.get().address();
+                } else {
+                    j.clientPause(pause.toMillis());
+                    how = "all commands paused for " + pause.toMillis() + " ms";
+                }
+            }
+            long killed = j.clientKill(ClientKillParams.clientKillParams().type(ClientType.NORMAL)
+                    .skipMe(ClientKillParams.SkipMe.YES));
+            String detail = "Redis " + endpoint.address() + " fenced: " + how + ", " + killed + " client(s) disconnected";
+            LOG.info("{}", detail);
+            return new HookResult.Done(detail, warnings);
+        } catch (RuntimeException e) {
+            return new HookResult.Failed("fencing Redis " + endpoint.address() + " failed: "
+                    + Failures.classify(e, endpoint).reason());
+        }
+    }
+
+    /** Lifts a pause set by {@link #fence} (e.g. when the node stays MASTER after all). */
+    @Override
+    public HookResult unpause() {
+        try (Jedis j = RedisConnector.open(endpoint)) {
+            j.clientUnpause();
+            return new HookResult.Done("Redis " + endpoint.address() + " unpaused", List.of());
+        } catch (RuntimeException e) {
+            return new HookResult.Failed("CLIENT UNPAUSE on Redis " + endpoint.address() + " failed: "
+                    + Failures.classify(e, endpoint).reason());
+        }
+    }
+
+    @Override
+    public void close() {
+        probe.close();
+    }
+
+    /** Polls {@code ROLE} until it says {@code want} (and, for a replica, names host:port). */
+    static boolean awaitRole(Jedis j, RedisInfo.Role want, String host, int port, long deadlineNanos) {
+        while (true) {
+            if (roleMatches(j.role(), want, host, port)) {
+                return true;
+            }
+            if (System.nanoTime() - deadlineNanos >= 0) {
+                return false;
+            }
+            pause(POLL_MILLIS);
+        }
+    }
+
+    static boolean roleMatches(List<Object> role, RedisInfo.Role want, String host, int port) {
+        if (role == null || role.isEmpty()) {
+            return false;
+        }
+        String kind = text(role.get(0));
+        if (want == RedisInfo.Role.MASTER) {
+            return "master".equals(kind);
+        }
+        if (!"slave".equals(kind) || role.size() < 3) {
+            return false;
+        }
+        return host == null || (host.equals(text(role.get(1))) && String.valueOf(port).equals(text(role.get(2))));
+    }
+
+    private static String text(Object o) {
+        return o instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : String.valueOf(o);
+    }
+
+    private void configRewrite(Jedis j, List<String> warnings) {
+        try {
+            j.configRewrite();
+        } catch (JedisDataException e) {
+            String w = "CONFIG REWRITE on Redis " + endpoint.address() + " failed (" + e.getMessage()
+                    + "); the role change will not survive a Redis restart";
+            LOG.warn("{}", w);
+            warnings.add(w);
+        }
+    }
+
+    static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for Redis", e);
+        }
+    }
+}

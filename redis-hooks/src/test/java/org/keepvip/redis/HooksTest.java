@@ -1,0 +1,156 @@
+package org.keepvip.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisException;
+
+/** promote / demote / fence against real redis-servers. */
+class HooksTest {
+
+    private static final Duration T = Duration.ofSeconds(3);
+
+    @Test
+    void promoteReplicaConfirmsRoleMasterAndWarnsWithoutConfigFile() throws Exception {
+        try (RedisServer m = RedisServer.start();
+             RedisServer r = RedisServer.start("--replicaof", "127.0.0.1", String.valueOf(m.port));
+             RedisNode node = new RedisNode(r.endpoint(), GuardPolicy.DEFAULT)) {
+            try (Jedis j = m.client()) {
+                j.set("a", "1");
+            }
+            assertThat(RedisServer.await(5000, () -> node.check().keys() == 1)).isTrue();
+            HookResult res = node.promote(Optional.empty(), T);
+            assertThat(res).isInstanceOf(HookResult.Done.class);
+            assertThat(res.detail()).contains("ROLE master confirmed");
+            assertThat(((HookResult.Done) res).warnings()).anySatisfy(w -> assertThat(w).contains("CONFIG REWRITE"));
+            try (Jedis j = r.client()) {
+                assertThat(String.valueOf(j.role().get(0))).isEqualTo("master");
+                assertThat(j.set("b", "2")).isEqualTo("OK");
+            }
+        }
+    }
+
+    @Test
+    void promoteRefusedForEmptyNodeWhilePeerHoldsData() throws Exception {
+        try (RedisServer peer = RedisServer.start();
+             RedisServer empty = RedisServer.start("--replicaof", "127.0.0.1", "1");
+             RedisNode node = new RedisNode(empty.endpoint(), GuardPolicy.DEFAULT);
+             RedisProbe peerProbe = RedisProbe.of(peer.endpoint())) {
+            try (Jedis j = peer.client()) {
+                j.set("a", "1");
+            }
+            HookResult res = node.promote(Optional.of(peerProbe.check()), T);
+            assertThat(res).isInstanceOf(HookResult.Refused.class);
+            assertThat(res.detail()).contains("empty");
+            assertThat(node.check().role()).isEqualTo(RedisInfo.Role.REPLICA);
+        }
+    }
+
+    @Test
+    void demoteRefusesEmptyMasterThenFollowsARealOne() throws Exception {
+        try (RedisServer local = RedisServer.start();
+             RedisServer emptyMaster = RedisServer.start();
+             RedisServer goodMaster = RedisServer.start();
+             RedisNode node = new RedisNode(local.endpoint(), GuardPolicy.DEFAULT)) {
+            try (Jedis j = local.client()) {
+                for (int i = 0; i < 50; i++) {
+                    j.set("local" + i, "x");
+                }
+            }
+            HookResult refused = node.demote(emptyMaster.endpoint(), false, T);
+            assertThat(refused).isInstanceOf(HookResult.Refused.class);
+            assertThat(refused.detail()).contains("empty", "50 keys");
+            assertThat(node.check().isMaster()).isTrue();
+            assertThat(node.check().keys()).isEqualTo(50);
+
+            // A fresh master with data but a new history is refused too (H1: fast restart).
+            try (Jedis j = goodMaster.client()) {
+                j.set("other", "y");
+            }
+            HookResult fresh = node.demote(goodMaster.endpoint(), false, T);
+            assertThat(fresh).isInstanceOf(HookResult.Refused.class);
+            assertThat(fresh.detail()).contains("restarted", "new replication ID");
+
+            // The operator forces it: allowed, reported, and ROLE confirms.
+            HookResult forced = node.demote(goodMaster.endpoint(), true, T);
+            assertThat(forced).isInstanceOf(HookResult.Done.class);
+            assertThat(((HookResult.Done) forced).warnings()).anySatisfy(w -> assertThat(w).startsWith("FORCED"));
+            assertThat(RedisServer.await(5000, () -> node.check().keys() == 1)).isTrue();
+            assertThat(node.check().info().masterPort()).isEqualTo(goodMaster.port);
+        }
+    }
+
+    @Test
+    void demoteOfEmptyNodeIsAllowed() throws Exception {
+        try (RedisServer local = RedisServer.start();
+             RedisServer master = RedisServer.start();
+             RedisNode node = new RedisNode(local.endpoint(), GuardPolicy.DEFAULT)) {
+            try (Jedis j = master.client()) {
+                j.set("m", "1");
+            }
+            HookResult res = node.demote(master.endpoint(), false, T);
+            assertThat(res).isInstanceOf(HookResult.Done.class);
+            assertThat(res.detail()).contains("nothing to lose");
+            assertThat(RedisServer.await(5000, () -> node.check().keys() == 1)).isTrue();
+            // Idempotent: already following it.
+            assertThat(node.demote(master.endpoint(), false, T).detail()).contains("already replicates");
+        }
+    }
+
+    @Test
+    void demoteAfterFenceLiftsThePause() throws Exception {
+        try (RedisServer oldMaster = RedisServer.start();
+             RedisServer replica = RedisServer.start("--replicaof", "127.0.0.1", String.valueOf(oldMaster.port));
+             RedisNode oldNode = new RedisNode(oldMaster.endpoint(), GuardPolicy.DEFAULT);
+             RedisNode newNode = new RedisNode(replica.endpoint(), GuardPolicy.DEFAULT)) {
+            try (Jedis j = oldMaster.client()) {
+                j.set("a", "1");
+            }
+            assertThat(RedisServer.await(5000, () -> newNode.check().keys() == 1)).isTrue();
+            // Leaving MASTER: fence; the peer promotes; entering BACKUP: demote (guard allows: shared history).
+            assertThat(oldNode.fence(Duration.ofSeconds(30), Optional.empty()).ok()).isTrue();
+            assertThat(newNode.promote(Optional.of(oldNode.check()), T).ok()).isTrue();
+            HookResult d = oldNode.demote(replica.endpoint(), false, T);
+            assertThat(d).as(d.detail()).isInstanceOf(HookResult.Done.class);
+            assertThat(d.detail()).contains("continues our replication history");
+            try (Jedis w = new Jedis("127.0.0.1", oldMaster.port, 1000)) {
+                // Unpaused: READONLY at once, not a hang in the pause.
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> w.set("a", "2"))
+                        .hasMessageContaining("READONLY");
+            }
+        }
+    }
+
+    @Test
+    void fencePausesWritesAndDropsNormalClients() throws Exception {
+        try (RedisServer s = RedisServer.start();
+             RedisNode node = new RedisNode(s.endpoint(), GuardPolicy.DEFAULT);
+             Jedis c1 = s.client();
+             Jedis c2 = new Jedis("127.0.0.1", s.port, 300)) {
+            c1.set("x", "1");
+            c2.ping();
+            HookResult res = node.fence(Duration.ofSeconds(5), Optional.empty());
+            assertThat(res).isInstanceOf(HookResult.Done.class);
+            assertThat(res.detail()).contains("writes paused", "2 client(s) disconnected");
+            // Dropped: the old connection is gone.
+            org.assertj.core.api.Assertions.assertThatThrownBy(c1::ping).isInstanceOf(JedisException.class);
+            // Reads pass, writes block (here: time out) while paused.
+            try (Jedis reader = new Jedis("127.0.0.1", s.port, 300)) {
+                assertThat(reader.get("x")).isEqualTo("1");
+            }
+            try (Jedis writer = new Jedis("127.0.0.1", s.port, 300)) {
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> writer.set("x", "2"))
+                        .isInstanceOf(JedisException.class);
+            }
+            assertThat(node.unpause().ok()).isTrue();
+            try (Jedis writer = new Jedis("127.0.0.1", s.port, 1000)) {
+                assertThat(writer.set("x", "3")).isEqualTo("OK");
+            }
+            // The probe connection was killed too; it reconnects on the next check.
+            assertThat(RedisServer.await(2000, () -> node.check().verdict().ok())).isTrue();
+        }
+    }
+}
