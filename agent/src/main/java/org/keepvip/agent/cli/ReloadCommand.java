@@ -1,0 +1,54 @@
+package org.keepvip.agent.cli;
+
+import org.keepvip.agent.control.ControlClient;
+import org.keepvip.agent.control.ControlResponse;
+import org.keepvip.agent.control.ControlServer;
+import org.keepvip.agent.control.DaemonNotRunningException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/** {@code keepvip reload}: the SIGHUP reload, with the outcome reported back. */
+@Command(name = "reload",
+        description = "Make the running daemon re-read its configuration (as SIGHUP); "
+                + "an invalid new configuration is rejected and the running one kept.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:the new configuration is in use",
+            "1:the reload was rejected (the error is printed) or the daemon did not answer",
+            "3:the daemon is not running"})
+public final class ReloadCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--socket", paramLabel = "PATH", description = "Control socket (default: ${DEFAULT-VALUE}).")
+    Path socket = ControlServer.DEFAULT_PATH;
+
+    @Option(names = "--timeout", paramLabel = "MS", description = "Answer timeout in ms (default: ${DEFAULT-VALUE}).")
+    long timeoutMs = 10000;
+
+    @Override
+    public Integer call() {
+        ControlResponse r;
+        try {
+            r = new ControlClient(socket, Duration.ofMillis(timeoutMs)).reload();
+        } catch (DaemonNotRunningException e) {
+            spec.commandLine().getErr().println("keepvip: " + e.getMessage());
+            return StatusCommand.NOT_RUNNING;
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("keepvip: " + e.getMessage());
+            return StatusCommand.FAILED;
+        }
+        if (!r.ok()) {
+            spec.commandLine().getErr().println("keepvip: reload rejected: " + r.error());
+            return StatusCommand.FAILED;
+        }
+        spec.commandLine().getOut().println(r.message() == null ? "reloaded" : r.message());
+        return ExitCodes.OK;
+    }
+}

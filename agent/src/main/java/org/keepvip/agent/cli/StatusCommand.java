@@ -1,0 +1,60 @@
+package org.keepvip.agent.cli;
+
+import org.keepvip.agent.control.ControlClient;
+import org.keepvip.agent.control.ControlServer;
+import org.keepvip.agent.control.DaemonNotRunningException;
+import org.keepvip.agent.control.Json;
+import org.keepvip.agent.control.StatusSnapshot;
+import org.keepvip.agent.control.StatusTable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/** {@code keepvip status}: asks the running daemon over its control socket. */
+@Command(name = "status",
+        description = "Show the state of each VRRP instance of the running daemon.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:the daemon answered",
+            "1:the daemon did not answer properly (timeout, permission, protocol error)",
+            "3:the daemon is not running (as systemctl status)"})
+public final class StatusCommand implements Callable<Integer> {
+    /** Exit code when no daemon is running, as {@code systemctl status}. */
+    public static final int NOT_RUNNING = 3;
+    /** Exit code when the daemon answered badly or refused. */
+    public static final int FAILED = 1;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--json", description = "Print the full status as JSON, for tools.")
+    boolean json;
+
+    @Option(names = "--socket", paramLabel = "PATH", description = "Control socket (default: ${DEFAULT-VALUE}).")
+    Path socket = ControlServer.DEFAULT_PATH;
+
+    @Option(names = "--timeout", paramLabel = "MS", description = "Answer timeout in ms (default: ${DEFAULT-VALUE}).")
+    long timeoutMs = 5000;
+
+    @Override
+    public Integer call() {
+        StatusSnapshot s;
+        try {
+            s = new ControlClient(socket, Duration.ofMillis(timeoutMs)).status();
+        } catch (DaemonNotRunningException e) {
+            spec.commandLine().getErr().println("keepvip: " + e.getMessage());
+            return NOT_RUNNING;
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("keepvip: " + e.getMessage());
+            return FAILED;
+        }
+        spec.commandLine().getOut().print(json ? Json.PRETTY.toJson(s) + "\n" : StatusTable.render(s));
+        spec.commandLine().getOut().flush();
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,94 @@
+package org.keepvip.agent.control;
+
+import com.google.gson.JsonParseException;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** Talks to a running daemon over its control socket; used by {@code keepvip status|reload}. */
+public final class ControlClient {
+    private final Path socket;
+    private final Duration timeout;
+
+    public ControlClient(Path socket, Duration timeout) {
+        this.socket = socket;
+        this.timeout = timeout;
+    }
+
+    public Path socket() {
+        return socket;
+    }
+
+    /**
+     * Sends one request and returns the response.
+     *
+     * @throws DaemonNotRunningException if no daemon listens on the socket
+     * @throws IOException on permission errors, timeouts or a malformed response
+     */
+    public ControlResponse send(ControlRequest request) throws IOException {
+        if (!Files.exists(socket)) {
+            throw new DaemonNotRunningException("keepvip is not running (no control socket " + socket + ")");
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            try {
+                ch.connect(UnixDomainSocketAddress.of(socket));
+            } catch (ConnectException e) {
+                throw new DaemonNotRunningException("keepvip is not running (control socket " + socket
+                        + " refuses connections)");
+            } catch (IOException e) {
+                if (e instanceof AccessDeniedException || String.valueOf(e.getMessage()).contains("ermission denied")) {
+                    throw new IOException("permission denied on control socket " + socket
+                            + " (run as root or a member of its group)", e);
+                }
+                throw e;
+            }
+            LineChannel.writeLine(ch, Json.LINE.toJson(request), deadline);
+            String line;
+            try {
+                line = LineChannel.readLine(ch, deadline, LineChannel.MAX_LINE);
+            } catch (SocketTimeoutException e) {
+                throw new IOException("keepvip did not answer within " + timeout.toMillis() + " ms", e);
+            }
+            if (line == null) {
+                throw new IOException("keepvip closed the control connection without answering");
+            }
+            try {
+                ControlResponse r = Json.LINE.fromJson(line, ControlResponse.class);
+                if (r == null) {
+                    throw new IOException("empty response from keepvip");
+                }
+                return r;
+            } catch (JsonParseException e) {
+                throw new IOException("malformed response from keepvip: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** The daemon's status; an error response becomes an IOException. */
+    public StatusSnapshot status() throws IOException {
+        ControlResponse r = send(ControlRequest.status());
+        if (!r.ok() || r.status() == null) {
+            throw new IOException(r.error() == null ? "no status in response" : r.error());
+        }
+        return r.status();
+    }
+
+    /** Asks for a reload; the response says whether the new configuration was applied. */
+    public ControlResponse reload() throws IOException {
+        return send(ControlRequest.reload());
+    }
+
+    /** Asks for a planned switchover of {@code instance}; {@code to} may be null. */
+    public ControlResponse switchover(String instance, String to) throws IOException {
+        return send(ControlRequest.switchover(instance, to));
+    }
+}

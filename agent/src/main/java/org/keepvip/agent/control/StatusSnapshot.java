@@ -1,0 +1,98 @@
+package org.keepvip.agent.control;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the daemon reports to {@code keepvip status}, the dumps and tools: a tree of plain
+ * records, filled by the event loop and serialised to JSON as is (field names are the JSON keys,
+ * so renaming one is a breaking change for {@code --json} users). Absent values are null.
+ *
+ * @param version keepvip's version
+ * @param pid the daemon's pid
+ * @param startedAt start time, ISO-8601
+ * @param generatedAt time of this snapshot, ISO-8601
+ * @param configFile the configuration file in use
+ * @param instances one entry per VRRP instance, in configuration order
+ * @param notifyFifoLost events lost on a full notify FIFO
+ */
+public record StatusSnapshot(String version, long pid, String startedAt, String generatedAt, String configFile,
+        List<Instance> instances, long notifyFifoLost) {
+
+    public StatusSnapshot {
+        instances = instances == null ? List.of() : List.copyOf(instances);
+    }
+
+    /**
+     * One VRRP instance.
+     *
+     * @param name the instance name, e.g. VI_1
+     * @param state INIT, BACKUP, MASTER, FAULT or STOP
+     * @param vrid the virtual router id
+     * @param vrrpVersion 2 or 3
+     * @param family inet or inet6
+     * @param interfaceName the interface
+     * @param basePriority the configured priority
+     * @param effectivePriority the priority after tracking adjustments
+     * @param advertIntervalMs the advert interval in use
+     * @param vips the configured virtual addresses (as configured, e.g. 192.0.2.10/24)
+     * @param vipsHeld those currently configured on this host
+     * @param masterAddress the current master's address (ours when MASTER), null if unknown
+     * @param masterPriority the priority in the master's last advert, 0 if unknown
+     * @param redis the Redis hook state, null without Redis hooks
+     * @param scripts tracked vrrp_scripts
+     * @param stats counters
+     */
+    public record Instance(String name, String state, int vrid, int vrrpVersion, String family,
+            String interfaceName, int basePriority, int effectivePriority, long advertIntervalMs,
+            List<String> vips, List<String> vipsHeld, String masterAddress, int masterPriority,
+            Redis redis, List<Script> scripts, Stats stats) {
+        public Instance {
+            vips = vips == null ? List.of() : List.copyOf(vips);
+            vipsHeld = vipsHeld == null ? List.of() : List.copyOf(vipsHeld);
+            scripts = scripts == null ? List.of() : List.copyOf(scripts);
+        }
+    }
+
+    /**
+     * The Redis side of an instance.
+     *
+     * @param endpoint host:port checked
+     * @param role master, replica, or unknown
+     * @param check ok, down, loading, timeout, ...
+     * @param detail the last error or a note, null if none
+     */
+    public record Redis(String endpoint, String role, String check, String detail) {}
+
+    /**
+     * A tracked vrrp_script.
+     *
+     * @param name the vrrp_script name
+     * @param state OK, FAILED or UNKNOWN (after rise/fall)
+     * @param lastResult the last exit code (128+signal, -1 for a timeout), null before the first run
+     * @param weight its weight for this instance
+     */
+    public record Script(String name, String state, Integer lastResult, int weight) {}
+
+    /**
+     * Counters, as keepalived's stats dump.
+     *
+     * @param advertsReceived adverts accepted
+     * @param advertsSent adverts sent
+     * @param becameMaster transitions to MASTER
+     * @param releasedMaster transitions out of MASTER
+     * @param priorityZeroReceived priority-0 adverts received
+     * @param priorityZeroSent priority-0 adverts sent
+     * @param drops received packets dropped, by cause (e.g. "ttl", "checksum", "auth")
+     */
+    public record Stats(long advertsReceived, long advertsSent, long becameMaster, long releasedMaster,
+            long priorityZeroReceived, long priorityZeroSent, Map<String, Long> drops) {
+        public Stats {
+            drops = drops == null ? Map.of() : Map.copyOf(drops);
+        }
+
+        public long totalDrops() {
+            return drops.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+}

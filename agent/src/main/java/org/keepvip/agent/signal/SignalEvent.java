@@ -1,0 +1,13 @@
+package org.keepvip.agent.signal;
+
+/** What a signal asks the daemon to do (keepalived's meanings, §7.1). */
+public enum SignalEvent {
+    /** SIGHUP: reload the configuration. */
+    RELOAD,
+    /** SIGTERM or SIGINT: shut down (priority-0 adverts, release VIPs, notify STOP). */
+    STOP,
+    /** SIGUSR1: write the data dump. */
+    DATA_DUMP,
+    /** SIGUSR2: write the stats dump. */
+    STATS_DUMP
+}

@@ -1,0 +1,109 @@
+package org.keepvip.agent.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.keepvip.agent.cli.KeepvipCommand;
+import picocli.CommandLine;
+
+/** {@code keepvip status} and {@code keepvip reload} against a real control socket. */
+class StatusCliTest {
+    private Path dir;
+    private Path sock;
+    private ControlServer server;
+    private volatile ControlResponse reloadAnswer = ControlResponse.ok("reloaded");
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        dir = Files.createTempDirectory("kvt-cli");
+        sock = dir.resolve("k.sock");
+        server = ControlServer.start(sock, new ControlHandler() {
+            @Override
+            public StatusSnapshot status() {
+                return Snapshots.sample();
+            }
+
+            @Override
+            public ControlResponse reload() {
+                return reloadAnswer;
+            }
+
+            @Override
+            public ControlResponse switchover(String instance, String to) {
+                return ControlResponse.error("not supported");
+            }
+        }, Duration.ofSeconds(2));
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        server.close();
+        Files.deleteIfExists(sock);
+        Files.deleteIfExists(dir);
+    }
+
+    private int run(String... args) {
+        CommandLine cl = KeepvipCommand.newCommandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        return cl.execute(args);
+    }
+
+    @Test
+    void statusPrintsATable() {
+        assertThat(run("status", "--socket", sock.toString())).isZero();
+        String[] lines = out.toString().split("\n");
+        assertThat(lines[0]).isEqualTo("keepvip 0.1.0, pid 4242, config /etc/keepalived/keepalived.conf");
+        assertThat(lines[1]).startsWith("INSTANCE").contains("STATE", "PRIO/EFF", "VRID", "IFACE", "VIPS HELD",
+                "MASTER", "REDIS", "DROPS");
+        assertThat(lines[2].split("\\s+")).containsExactly("VI_1", "MASTER", "100/110", "51", "eth0",
+                "2/2", "192.0.2.10/24,192.0.2.11/24", "192.0.2.1", "master/ok", "4");
+        assertThat(lines[3].split("\\s+")).containsExactly("VI_2", "BACKUP", "90/90", "52", "eth1", "0/1",
+                "198.51.100.2", "-", "0");
+        // Columns line up.
+        assertThat(lines[2].indexOf("MASTER")).isEqualTo(lines[1].indexOf("STATE"));
+        assertThat(out.toString()).contains("drops VI_1: checksum=1 ttl=3\n", "script VI_1: chk_redis OK (last 0) weight 10\n");
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
+    void statusJsonIsTheSnapshot() {
+        assertThat(run("status", "--json", "--socket", sock.toString())).isZero();
+        assertThat(Json.LINE.fromJson(out.toString(), StatusSnapshot.class)).isEqualTo(Snapshots.sample());
+        assertThat(out.toString()).contains("\"effectivePriority\": 110");
+    }
+
+    @Test
+    void notRunningIsExitCode3WithOneLine() {
+        Path missing = dir.resolve("none.sock");
+        assertThat(run("status", "--socket", missing.toString())).isEqualTo(3);
+        assertThat(err.toString()).isEqualTo("keepvip: keepvip is not running (no control socket " + missing + ")\n");
+        assertThat(run("reload", "--socket", missing.toString())).isEqualTo(3);
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void reloadReportsTheOutcome() {
+        assertThat(run("reload", "--socket", sock.toString())).isZero();
+        assertThat(out.toString()).isEqualTo("reloaded\n");
+        reloadAnswer = ControlResponse.error("(/etc/keepalived/keepalived.conf: Line 7) Unknown keyword 'fo'");
+        assertThat(run("reload", "--socket", sock.toString())).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo(
+                "keepvip: reload rejected: (/etc/keepalived/keepalived.conf: Line 7) Unknown keyword 'fo'\n");
+    }
+
+    @Test
+    void emptyStatusSaysSo() {
+        String table = StatusTable.render(new StatusSnapshot("0.1.0", 1, null, null, null, null, 3));
+        assertThat(table).isEqualTo("keepvip 0.1.0, pid 1\nno VRRP instances\n");
+    }
+}
