@@ -206,6 +206,9 @@ class ScriptsTest {
              RedisServer r = RedisServer.start("--replicaof", "127.0.0.1", String.valueOf(m.port));
              Jedis client = m.client()) {
             client.set("a", "1");
+            try (Jedis j = r.client()) {
+                assertThat(RedisServer.await(5000, () -> j.dbSize() == 1)).isTrue();
+            }
             Run onReplica = run("redis_fault.sh", "-p", String.valueOf(r.port));
             assertThat(onReplica.exit()).isZero();
             assertThat(onReplica.output()).contains("nothing to fence");
