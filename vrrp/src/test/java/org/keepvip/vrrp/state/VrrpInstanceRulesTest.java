@@ -542,6 +542,22 @@ class VrrpInstanceRulesTest {
     }
 
     @Test
+    void promotionFailureCanReleaseIntoBackupAndHoldTheTakeoverUntilTheBackoff() {
+        VrrpInstance i = started(cfg(100, 1).redisHooks(true).promotionBackoff(Duration.ofSeconds(20))
+                .onPromotionFailure(InstanceConfig.PromotionFailure.BACKUP).build(), T0);
+        runUntil(i, T0 + 4 * S);
+        long t = T0 + 4 * S;
+        i.drainActions();
+        i.handle(new Event.PromotionDone(t, 1, false, "LOADING"));
+        assertThat(i.state()).isEqualTo(VrrpState.BACKUP);
+        assertThat(effects(i.drainActions())).startsWith(new Action.SendAdvert(0), new Action.Fence());
+        runUntil(i, t + 20 * S - 1); // the down timer expires at +3.6 s but the back-off holds it
+        assertThat(i.state()).isEqualTo(VrrpState.BACKUP);
+        runUntil(i, t + 20 * S);
+        assertThat(i.state()).isEqualTo(VrrpState.MASTER);
+    }
+
+    @Test
     void promotionTimeoutGoesFault() {
         VrrpInstance i = started(cfg(255, 1).redisHooks(true).promotionTimeout(Duration.ofSeconds(2)).build(), T0);
         runUntil(i, T0 + 2 * S);
