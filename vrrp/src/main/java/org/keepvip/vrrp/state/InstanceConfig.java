@@ -29,7 +29,9 @@ import java.util.Set;
  * @param dontTrackPrimary     the instance's own interface going down does not mean FAULT
  * @param redisHooks           Redis is promoted before the VIPs are added and fenced before release
  * @param promotionTimeout     how long MASTER waits for {@link Event.PromotionDone} before giving up
- * @param promotionBackoff     how long the instance stays in FAULT after a failed promotion
+ * @param promotionBackoff     how long the instance stays out of MASTER after a failed promotion
+ * @param onPromotionFailure   where it waits meanwhile: FAULT (ignores adverts) or BACKUP (follows the
+ *                             new master, and its down timer cannot make it MASTER before the back-off)
  * @param garpMasterRepeat     GARP/NA count per burst on becoming master (keepalived: 5)
  * @param garpMasterDelay      delay of the 2nd burst (keepalived: 5 s; zero = no 2nd burst)
  * @param garpLowerPrioRepeat  GARP/NA count when a master hears a lower priority (keepalived: 5)
@@ -54,6 +56,7 @@ public record InstanceConfig(
         boolean redisHooks,
         Duration promotionTimeout,
         Duration promotionBackoff,
+        PromotionFailure onPromotionFailure,
         int garpMasterRepeat,
         Duration garpMasterDelay,
         int garpLowerPrioRepeat,
@@ -66,6 +69,7 @@ public record InstanceConfig(
         Objects.requireNonNull(primaryAddress, "primaryAddress");
         Objects.requireNonNull(promotionTimeout, "promotionTimeout");
         Objects.requireNonNull(promotionBackoff, "promotionBackoff");
+        Objects.requireNonNull(onPromotionFailure, "onPromotionFailure");
         Objects.requireNonNull(garpMasterDelay, "garpMasterDelay");
         Objects.requireNonNull(garpLowerPrioDelay, "garpLowerPrioDelay");
         trackers = List.copyOf(trackers);
@@ -151,11 +155,20 @@ public record InstanceConfig(
         b.redisHooks = redisHooks;
         b.promotionTimeout = promotionTimeout;
         b.promotionBackoff = promotionBackoff;
+        b.onPromotionFailure = onPromotionFailure;
         b.garpMasterRepeat = garpMasterRepeat;
         b.garpMasterDelay = garpMasterDelay;
         b.garpLowerPrioRepeat = garpLowerPrioRepeat;
         b.garpLowerPrioDelay = garpLowerPrioDelay;
         return b;
+    }
+
+    /** What an instance does when its Redis promotion fails or times out. */
+    public enum PromotionFailure {
+        /** Enter FAULT (priority-0 advert, fence) for the back-off, then BACKUP. */
+        FAULT,
+        /** Release (priority-0 advert, fence) into BACKUP and do not take over again before the back-off. */
+        BACKUP
     }
 
     /** True for the address owner (priority 255): weights are ignored. */
@@ -188,6 +201,7 @@ public record InstanceConfig(
         private boolean redisHooks;
         private Duration promotionTimeout = Duration.ofSeconds(5);
         private Duration promotionBackoff = Duration.ofSeconds(10);
+        private PromotionFailure onPromotionFailure = PromotionFailure.FAULT;
         private int garpMasterRepeat = 5;
         private Duration garpMasterDelay = Duration.ofSeconds(5);
         private int garpLowerPrioRepeat = 5;
@@ -215,6 +229,7 @@ public record InstanceConfig(
         public Builder redisHooks(boolean b) { this.redisHooks = b; return this; }
         public Builder promotionTimeout(Duration d) { this.promotionTimeout = d; return this; }
         public Builder promotionBackoff(Duration d) { this.promotionBackoff = d; return this; }
+        public Builder onPromotionFailure(PromotionFailure p) { this.onPromotionFailure = p; return this; }
         public Builder garpMasterRepeat(int n) { this.garpMasterRepeat = n; return this; }
         public Builder garpMasterDelay(Duration d) { this.garpMasterDelay = d; return this; }
         public Builder garpLowerPrioRepeat(int n) { this.garpLowerPrioRepeat = n; return this; }
@@ -226,7 +241,7 @@ public record InstanceConfig(
             return new InstanceConfig(name, vrid, version, priority, advertIntervalCentis, state, nopreempt,
                     preemptDelay, downTimerAdverts, lowerPrioNoAdvert, higherPrioSendAdvert, ownerIgnoreAdverts,
                     primaryAddress, trackers, dontTrackPrimary, redisHooks, promotionTimeout, promotionBackoff,
-                    garpMasterRepeat, garpMasterDelay, garpLowerPrioRepeat, garpLowerPrioDelay);
+                    onPromotionFailure, garpMasterRepeat, garpMasterDelay, garpLowerPrioRepeat, garpLowerPrioDelay);
         }
     }
 }

@@ -38,6 +38,7 @@ public final class VrrpInstance {
     private boolean wantsMaster;
     private long promotionFaultUntil = NONE;
     private String promotionFailure = "";
+    private long takeoverHeldUntil = Long.MIN_VALUE;
 
     private int effectivePriority;
     private int masterAdverIntervalCentis;
@@ -335,6 +336,10 @@ public final class VrrpInstance {
     }
 
     private void downTimerExpired(long now) {
+        if (now < takeoverHeldUntil) {
+            downDeadline = takeoverHeldUntil; // a failed promotion holds us back until the back-off ends
+            return;
+        }
         downDeadline = NONE;
         log(Action.Level.INFO, "Receive advertisement timeout");
         if (groupMember) {
@@ -494,8 +499,15 @@ public final class VrrpInstance {
 
     private void promotionFailed(long now, String reason) {
         log(Action.Level.WARN, "Redis promotion failed (" + reason + "), not keeping MASTER");
+        long until = now + config.promotionBackoff().toNanos();
+        if (config.onPromotionFailure() == InstanceConfig.PromotionFailure.BACKUP) {
+            takeoverHeldUntil = until;
+            leaveMaster(true);
+            becomeBackup(now, false, "promotion failed: " + reason, null);
+            return;
+        }
         promotionFailure = reason;
-        promotionFaultUntil = now + config.promotionBackoff().toNanos();
+        promotionFaultUntil = until;
         becomeFault(now, "promotion failed: " + reason);
     }
 

@@ -103,6 +103,8 @@ final class RandomRun {
             boolean unicast = rnd.nextInt(5) < 2;
             Duration promoTimeout = Duration.ofMillis(500 + rnd.nextInt(2500));
             Duration backoff = Duration.ofMillis(rnd.nextInt(5000));
+            InstanceConfig.PromotionFailure onFailure = rnd.nextBoolean() ? InstanceConfig.PromotionFailure.FAULT
+                    : InstanceConfig.PromotionFailure.BACKUP;
             List<InetAddress> addrs = new ArrayList<>();
             List<InstanceConfig> cfgs = new ArrayList<>();
             for (int i = 0; i < count; i++) {
@@ -115,7 +117,8 @@ final class RandomRun {
                         .downTimerAdverts(new int[] {3, 3, 3, 2, 4}[rnd.nextInt(5)])
                         .lowerPrioNoAdvert(rnd.nextInt(5) == 0)
                         .higherPrioSendAdvert(rnd.nextInt(10) == 0)
-                        .redisHooks(hooks).promotionTimeout(promoTimeout).promotionBackoff(backoff);
+                        .redisHooks(hooks).promotionTimeout(promoTimeout).promotionBackoff(backoff)
+                        .onPromotionFailure(onFailure);
                 if (!owner) {
                     int r = rnd.nextInt(10);
                     if (r < 2) {

@@ -68,7 +68,7 @@ final class SimNode {
                 + (c.lowerPrioNoAdvert() ? " lower_prio_no_advert" : "")
                 + (c.higherPrioSendAdvert() ? " higher_prio_send_advert" : "")
                 + (c.redisHooks() ? " hooks(timeout=" + c.promotionTimeout().toMillis() + "ms backoff="
-                + c.promotionBackoff().toMillis() + "ms)" : "")
+                + c.promotionBackoff().toMillis() + "ms on-failure=" + c.onPromotionFailure() + ")" : "")
                 + (unicastPeers == null ? " mcast" : " unicast")
                 + " trackers=" + c.trackers() + "]";
     }
