@@ -1,0 +1,85 @@
+package org.keepvip.vrrp.state;
+
+import java.net.InetAddress;
+import java.util.Objects;
+
+/**
+ * What a {@link VrrpInstance} asks its driver to do, in order.
+ *
+ * <h2>Ordering contract</h2>
+ * The driver executes the actions returned by one {@link VrrpInstance#drainActions()} in list order,
+ * each completing (or failing within its own short timeout) before the next starts. The only
+ * exception is {@link Promote}: the driver starts it and returns; its outcome comes back as
+ * {@link Event.PromotionDone}, and the instance holds the rest of its MASTER entry until then.
+ * <ul>
+ * <li><b>Entering MASTER, with Redis hooks</b>: {@link SendAdvert} → {@link StateChanged} →
+ *     {@link Promote} … (PromotionDone ok) → {@link AddVips} → {@link GarpBurst} → {@link Notify}.
+ *     The VIP is never added before Redis confirmed it is a writable master. If promotion fails or
+ *     times out, the instance does not keep MASTER: it enters FAULT (priority-0 advert, fence) for
+ *     the configured back-off.</li>
+ * <li><b>Entering MASTER, without hooks</b> (keepalived's order): SendAdvert → StateChanged →
+ *     AddVips → GarpBurst → Notify.</li>
+ * <li><b>Leaving MASTER</b>: [SendAdvert(0) when releasing on purpose: FAULT, shutdown, step-down,
+ *     VIP deleted, sync-group pull] → {@link Fence} (hooks only) → {@link RemoveVips} →
+ *     StateChanged → Notify → {@link Demote} (hooks only, when the new master is known). The
+ *     priority-0 advert goes first so the backup starts its skew timer at once; it still needs at
+ *     least the skew and its own promotion before it serves, while our fence is local and quick.</li>
+ * <li><b>Shutdown from MASTER</b>: SendAdvert(0) first, then Fence → RemoveVips → StateChanged → Notify(STOP).</li>
+ * <li>A BACKUP that learns (or changes) its master's address emits Demote(master) (hooks only), so the
+ *     local Redis replicates from whoever holds the VIP.</li>
+ * </ul>
+ * Redis actions of one instance ({@link Promote}, {@link Fence}, {@link Demote}) must run in order on
+ * one worker: a Fence or Demote emitted while a Promote is still running takes effect after it.
+ * {@link Log} and {@link StateChanged} carry ready-made text in keepalived's words.
+ */
+public sealed interface Action {
+
+    /** Send one advert at this priority (0 = releasing). The driver fills in VIPs, interval and auth. */
+    record SendAdvert(int priority) implements Action {
+    }
+
+    /**
+     * Promote local Redis ({@code REPLICAOF NO ONE}, undo any fence, confirm {@code ROLE} is master) and
+     * answer with {@link Event.PromotionDone} carrying this {@code attempt}.
+     */
+    record Promote(long attempt) implements Action {
+    }
+
+    /** Add the VIPs (and excluded VIPs) to the interfaces. */
+    record AddVips() implements Action {
+    }
+
+    /** Remove the VIPs; also emitted at start to clean up after a crash. */
+    record RemoveVips() implements Action {
+    }
+
+    /** Send {@code count} gratuitous ARPs / unsolicited NAs per VIP. */
+    record GarpBurst(int count) implements Action {
+    }
+
+    /** Pause writes on local Redis and drop its clients, before the VIPs are released. */
+    record Fence() implements Action {
+    }
+
+    /** Make local Redis a replica of the master at {@code master} (the advert source address). */
+    record Demote(InetAddress master) implements Action {
+        public Demote {
+            Objects.requireNonNull(master, "master");
+        }
+    }
+
+    /** Run notify scripts / FIFO for a state (MASTER, BACKUP, FAULT, STOP) with the priority. */
+    record Notify(VrrpState state, int priority) implements Action {
+    }
+
+    /** The instance changed state; {@code text} is the log line, e.g. {@code (VI_1) Entering MASTER STATE}. */
+    record StateChanged(VrrpState from, VrrpState to, String reason, String text) implements Action {
+    }
+
+    /** A log line in keepalived's words. */
+    record Log(Level level, String text) implements Action {
+    }
+
+    /** Log levels for {@link Log}. */
+    enum Level { DEBUG, INFO, WARN }
+}

@@ -1,0 +1,665 @@
+package org.keepvip.vrrp.state;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.keepvip.vrrp.packet.VrrpAdvert;
+
+/**
+ * One VRRP instance as a pure state machine, following keepalived's semantics (vrrp.c,
+ * vrrp_scheduler.c, vrrp_track.c). The driver feeds {@link Event}s with {@link #handle(Event)},
+ * executes {@link #drainActions()} in order (see {@link Action} for the ordering contract) and calls
+ * back with {@link Event.TimerDue} at {@link #nextDeadline()}. No clock, thread or IO is used here.
+ *
+ * <p>Shape: one {@code step*} handler per state; {@code becomeMaster}, {@code becomeBackup},
+ * {@code becomeFault} and {@code shutdown} are the only places that change the state, reset the
+ * timers and emit {@link Action.StateChanged}. An impossible transition throws
+ * {@link IllegalStateException}. Not thread-safe: one driver thread owns an instance.
+ */
+public final class VrrpInstance {
+
+    private static final long NONE = Long.MAX_VALUE;
+
+    private InstanceConfig config;
+    private final String tag;
+    private TrackerSet trackers;
+    private final List<Action> actions = new ArrayList<>();
+
+    private VrrpState state = VrrpState.INIT;
+    private boolean started;
+    private boolean interfaceUp = true;
+    private boolean groupMember;
+    private boolean groupFault;
+    private boolean wantsMaster;
+    private long promotionFaultUntil = NONE;
+    private String promotionFailure = "";
+    private long takeoverHeldUntil = Long.MIN_VALUE;
+
+    private int effectivePriority;
+    private int masterAdverIntervalCentis;
+
+    // BACKUP
+    private long downTimerStart;
+    private boolean downTimerSkewOnly;
+    private long downDeadline = NONE;
+    private long preemptDeadline = NONE; // NONE: the preempt_delay timer has not started
+    private InetAddress masterAddress;
+    private int masterPriority;
+    private InetAddress replicatingFrom;
+
+    // MASTER
+    private long advertDeadline = NONE;
+    private long garpDeadline = NONE;
+    private int garpDeadlineCount;
+    private boolean vipsSet;
+    private boolean awaitingPromotion;
+    private long promotionAttempt;
+    private long promotionDeadline = NONE;
+
+    public VrrpInstance(InstanceConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.tag = "(" + config.name() + ") ";
+        this.trackers = new TrackerSet(config.trackers(), config.isOwner());
+        this.effectivePriority = computePriority();
+        this.masterAdverIntervalCentis = config.advertIntervalCentis();
+    }
+
+    // ---------------------------------------------------------------- public API
+
+    /** Feeds one event. Actions accumulate until {@link #drainActions()}. */
+    public void handle(Event event) {
+        Objects.requireNonNull(event, "event");
+        long now = event.now();
+        if (state == VrrpState.STOP) {
+            return;
+        }
+        if (event instanceof Event.Shutdown) {
+            shutdown(now);
+        } else if (event instanceof Event.Start s) {
+            start(now, s.interfaceUp());
+        } else if (event instanceof Event.TrackerResult t) {
+            trackerResult(now, t);
+        } else if (event instanceof Event.InterfaceChanged i) {
+            interfaceUp = i.up();
+            log(Action.Level.INFO, "interface " + (i.up() ? "up" : "down"));
+            evaluate(now);
+        } else if (event instanceof Event.SyncCommand c) {
+            syncCommand(now, c.command());
+        } else if (event instanceof Event.Reload r) {
+            reload(now, r.config());
+        } else if (state == VrrpState.BACKUP) {
+            stepBackup(now, event);
+        } else if (state == VrrpState.MASTER) {
+            stepMaster(now, event);
+        } else if (state == VrrpState.FAULT) {
+            stepFault(now, event);
+        }
+        // INIT ignores adverts and timers, as keepalived does.
+    }
+
+    /** The actions produced since the last call, in execution order. */
+    public List<Action> drainActions() {
+        List<Action> out = List.copyOf(actions);
+        actions.clear();
+        return out;
+    }
+
+    /** When the driver must deliver {@link Event.TimerDue} next; empty when no timer runs. */
+    public OptionalLong nextDeadline() {
+        long d = Math.min(Math.min(downDeadline, advertDeadline), Math.min(garpDeadline, promotionDeadline));
+        d = Math.min(d, promotionFaultUntil);
+        return d == NONE ? OptionalLong.empty() : OptionalLong.of(d);
+    }
+
+    public VrrpState state() {
+        return state;
+    }
+
+    public int effectivePriority() {
+        return effectivePriority;
+    }
+
+    public InstanceConfig config() {
+        return config;
+    }
+
+    public String name() {
+        return config.name();
+    }
+
+    /** The VIPs are configured by us (after promotion, when hooks are on). */
+    public boolean vipsSet() {
+        return vipsSet;
+    }
+
+    /** A sync-group member whose down timer expired; its group decides when it may become MASTER. */
+    public boolean wantsMaster() {
+        return wantsMaster;
+    }
+
+    /** Master_Down_Interval with the current priority and Master_Adver_Interval, in nanoseconds. */
+    public long masterDownIntervalNanos() {
+        return Timing.masterDownIntervalNanos(config.version(), effectivePriority,
+                Timing.centisToNanos(masterAdverIntervalCentis), config.downTimerAdverts());
+    }
+
+    /** Skew_Time with the current priority and Master_Adver_Interval, in nanoseconds. */
+    public long skewNanos() {
+        return Timing.skewNanos(config.version(), effectivePriority, Timing.centisToNanos(masterAdverIntervalCentis));
+    }
+
+    public InstanceStatus status() {
+        Optional<InetAddress> master = state == VrrpState.MASTER ? Optional.of(config.primaryAddress())
+                : Optional.ofNullable(masterAddress);
+        int mp = state == VrrpState.MASTER ? effectivePriority : masterAddress == null ? 0 : masterPriority;
+        return new InstanceStatus(config.name(), config.vrid(), state, config.priority(), effectivePriority,
+                master, mp, masterAdverIntervalCentis, vipsSet, awaitingPromotion,
+                state == VrrpState.FAULT ? faults(true) : List.of(), wantsMaster);
+    }
+
+    // ---------------------------------------------------------------- package API for SyncGroup
+
+    void joinSyncGroup() {
+        groupMember = true;
+    }
+
+    /** A fault of this instance itself, not one imposed by its sync group. */
+    boolean hasOwnFault() {
+        return !faults(false).isEmpty();
+    }
+
+    // ---------------------------------------------------------------- events valid in any state
+
+    private void start(long now, boolean up) {
+        if (started) {
+            throw new IllegalStateException(tag + "started twice");
+        }
+        started = true;
+        interfaceUp = up;
+        // Clean up after a crash: a killed daemon leaves its VIPs configured (keepalived §3.2).
+        log(Action.Level.INFO, "removing VIPs.");
+        actions.add(new Action.RemoveVips());
+        evaluate(now);
+    }
+
+    private void trackerResult(long now, Event.TrackerResult t) {
+        if (!trackers.knows(t.trackerId())) {
+            log(Action.Level.DEBUG, "ignoring result of unknown tracker " + t.trackerId());
+            return;
+        }
+        trackers.update(t.trackerId(), t.ok());
+        updatePriority();
+        evaluate(now);
+    }
+
+    /**
+     * keepalived's SIGHUP for a matched instance (§7.3): the state survives, a MASTER keeps its VIPs
+     * without notifies and sends one advert, tracker results with the same id are kept, the priority
+     * and the running down timer are recomputed, and FAULT is re-evaluated.
+     */
+    private void reload(long now, InstanceConfig next) {
+        if (next.vrid() != config.vrid() || !next.name().equals(config.name())) {
+            throw new IllegalArgumentException(tag + "reload with another instance's configuration ("
+                    + next.name() + ", vrid " + next.vrid() + ")");
+        }
+        TrackerSet nextTrackers = new TrackerSet(next.trackers(), next.isOwner());
+        trackers.results().forEach((id, ok) -> {
+            if (ok != null && nextTrackers.knows(id)) {
+                nextTrackers.update(id, ok);
+            }
+        });
+        config = next;
+        trackers = nextTrackers;
+        log(Action.Level.INFO, "reloaded configuration");
+        if (config.version() == 2 || state != VrrpState.BACKUP) {
+            masterAdverIntervalCentis = config.advertIntervalCentis(); // a v3 BACKUP keeps the learned one
+        }
+        if (state == VrrpState.MASTER) {
+            actions.add(new Action.SendAdvert(computePriority()));
+            advertDeadline = Math.min(advertDeadline, now + config.advertIntervalNanos());
+        }
+        updatePriority();
+        if (state == VrrpState.BACKUP && downDeadline != NONE) {
+            downDeadline = downTimerStart + (downTimerSkewOnly ? skewNanos() : masterDownIntervalNanos());
+        }
+        evaluate(now);
+    }
+
+    private void syncCommand(long now, SyncGroup.Command command) {
+        switch (command) {
+            case FAULT -> {
+                groupFault = true;
+                evaluate(now);
+            }
+            case CLEAR_FAULT -> {
+                groupFault = false;
+                evaluate(now);
+            }
+            case GO_MASTER -> {
+                if (state == VrrpState.BACKUP) {
+                    becomeMaster(now, "sync group: all members want MASTER");
+                }
+            }
+            case GO_BACKUP -> {
+                if (state == VrrpState.MASTER) {
+                    leaveMaster(true);
+                    becomeBackup(now, false, "sync group member left MASTER", null);
+                } else if (state == VrrpState.BACKUP && wantsMaster) {
+                    wantsMaster = false;
+                    startDownTimer(now, false);
+                }
+            }
+            default -> throw new IllegalStateException("unknown sync command " + command);
+        }
+    }
+
+    /** Go to FAULT, or leave it, or leave INIT, according to the current fault conditions. */
+    private void evaluate(long now) {
+        if (!started || state == VrrpState.STOP) {
+            return;
+        }
+        List<String> faults = faults(true);
+        if (!faults.isEmpty()) {
+            if (state != VrrpState.FAULT) {
+                becomeFault(now, String.join(", ", faults));
+            }
+            return;
+        }
+        if (state == VrrpState.INIT && trackers.faultTrackerPending()) {
+            return; // keepalived waits in INIT, without a FAULT notify, for the first result
+        }
+        if (state == VrrpState.INIT || state == VrrpState.FAULT) {
+            String why = state == VrrpState.INIT ? "init" : "fault cleared";
+            masterAdverIntervalCentis = config.advertIntervalCentis();
+            if (config.isOwner() && config.initialState() == VrrpState.MASTER && !groupMember) {
+                becomeMaster(now, why + ", address owner");
+            } else {
+                becomeBackup(now, false, why, null);
+            }
+        }
+    }
+
+    private List<String> faults(boolean includeGroup) {
+        List<String> out = new ArrayList<>();
+        if (!interfaceUp && !config.dontTrackPrimary()) {
+            out.add("interface down");
+        }
+        trackers.faultingTracker().ifPresent(id -> out.add("tracker " + id + " failed"));
+        if (promotionFaultUntil != NONE) {
+            out.add("promotion failed: " + promotionFailure);
+        }
+        if (includeGroup && groupFault) {
+            out.add("sync group in FAULT");
+        }
+        return out;
+    }
+
+    private int computePriority() {
+        if (config.isOwner()) {
+            return 255;
+        }
+        return Math.max(1, Math.min(254, config.priority() + trackers.contribution()));
+    }
+
+    private void updatePriority() {
+        int np = computePriority();
+        if (np == effectivePriority) {
+            return;
+        }
+        if (started) {
+            log(Action.Level.INFO, "Changing effective priority from " + effectivePriority + " to " + np);
+        }
+        effectivePriority = np;
+        if (state == VrrpState.BACKUP && downDeadline != NONE) {
+            // The skew depends on the priority: recompute the running down timer from its start.
+            downDeadline = downTimerStart + (downTimerSkewOnly ? skewNanos() : masterDownIntervalNanos());
+        }
+    }
+
+    // ---------------------------------------------------------------- BACKUP
+
+    private void stepBackup(long now, Event event) {
+        if (event instanceof Event.TimerDue) {
+            if (downDeadline <= now) {
+                downTimerExpired(now);
+            }
+        } else if (event instanceof Event.AdvertReceived a) {
+            backupRx(now, a.advert(), a.source());
+        } else {
+            ignored(event);
+        }
+    }
+
+    private void downTimerExpired(long now) {
+        if (now < takeoverHeldUntil) {
+            downDeadline = takeoverHeldUntil; // a failed promotion holds us back until the back-off ends
+            return;
+        }
+        downDeadline = NONE;
+        log(Action.Level.INFO, "Receive advertisement timeout");
+        if (groupMember) {
+            wantsMaster = true;
+            log(Action.Level.DEBUG, "wants MASTER, waiting for its sync group");
+        } else {
+            becomeMaster(now, "master down timer expired");
+        }
+    }
+
+    private void backupRx(long now, VrrpAdvert adv, InetAddress source) {
+        int prio = adv.priority();
+        if (prio == 0) {
+            log(Action.Level.INFO, "Backup received priority 0 advertisement");
+            startDownTimer(now, true);
+            return;
+        }
+        boolean lower = prio < effectivePriority;
+        boolean delaying = config.preemptDelay().compareTo(Duration.ZERO) > 0
+                && (preemptDeadline == NONE || now < preemptDeadline);
+        if (config.nopreempt() || !lower || delaying) {
+            if (config.version() == 3 && adv.advertIntervalCentis() > 0) {
+                masterAdverIntervalCentis = adv.advertIntervalCentis();
+            }
+            if (config.preemptDelay().compareTo(Duration.ZERO) > 0) {
+                if (!lower) {
+                    preemptDeadline = NONE;
+                } else if (preemptDeadline == NONE) {
+                    preemptDeadline = now + config.preemptDelay().toNanos();
+                }
+            }
+            wantsMaster = false;
+            learnMaster(source, prio);
+            startDownTimer(now, false);
+        } else {
+            log(Action.Level.INFO, "received lower priority (" + prio + ") advert from "
+                    + source.getHostAddress() + " - discarding");
+        }
+    }
+
+    private void learnMaster(InetAddress source, int prio) {
+        masterAddress = source;
+        masterPriority = prio;
+        if (config.redisHooks() && !source.equals(replicatingFrom)) {
+            replicatingFrom = source;
+            actions.add(new Action.Demote(source));
+        }
+    }
+
+    private void startDownTimer(long now, boolean skewOnly) {
+        downTimerStart = now;
+        downTimerSkewOnly = skewOnly;
+        downDeadline = now + (skewOnly ? skewNanos() : masterDownIntervalNanos());
+    }
+
+    // ---------------------------------------------------------------- MASTER
+
+    private void stepMaster(long now, Event event) {
+        if (event instanceof Event.TimerDue) {
+            masterTimers(now);
+        } else if (event instanceof Event.AdvertReceived a) {
+            masterRx(now, a.advert(), a.source());
+        } else if (event instanceof Event.PromotionDone p) {
+            promotionDone(now, p);
+        } else if (event instanceof Event.VipDeletedExternally) {
+            log(Action.Level.INFO, "a VIP was deleted from outside, leaving MASTER");
+            leaveMaster(true);
+            becomeBackup(now, true, "VIP deleted externally", null);
+        } else if (event instanceof Event.StepDown) {
+            log(Action.Level.INFO, "operator step-down");
+            leaveMaster(true);
+            becomeBackup(now, false, "operator step-down", null);
+        } else {
+            ignored(event);
+        }
+    }
+
+    private void masterTimers(long now) {
+        if (awaitingPromotion && promotionDeadline <= now) {
+            promotionFailed(now, "no answer within " + config.promotionTimeout().toMillis() + " ms");
+            return;
+        }
+        if (advertDeadline <= now) {
+            actions.add(new Action.SendAdvert(effectivePriority));
+            advertDeadline = now + config.advertIntervalNanos();
+        }
+        if (garpDeadline <= now) {
+            garpDeadline = NONE;
+            if (vipsSet && garpDeadlineCount > 0) {
+                actions.add(new Action.GarpBurst(garpDeadlineCount));
+            }
+        }
+    }
+
+    private void masterRx(long now, VrrpAdvert adv, InetAddress source) {
+        if (config.isOwner() && config.ownerIgnoreAdverts()) {
+            return;
+        }
+        int prio = adv.priority();
+        if (prio == 0) {
+            // The other master is leaving: answer at once so backups see us without waiting.
+            actions.add(new Action.SendAdvert(effectivePriority));
+            return;
+        }
+        int cmp = compareAddresses(source, config.primaryAddress());
+        if (prio == effectivePriority && cmp == 0) {
+            actions.add(new Action.Log(Action.Level.WARN,
+                    tag + "WARNING - equal priority advert received from remote host with our IP address."));
+            return;
+        }
+        boolean theyWin = prio > effectivePriority || (prio == effectivePriority && cmp > 0);
+        if (theyWin) {
+            if (config.higherPrioSendAdvert()) {
+                actions.add(new Action.SendAdvert(effectivePriority));
+            }
+            String why = prio > effectivePriority
+                    ? "Master received advert from " + source.getHostAddress() + " with higher priority "
+                    + prio + ", ours " + effectivePriority
+                    : "Master received advert from " + source.getHostAddress() + " with same priority "
+                    + prio + " but higher IP address than ours";
+            log(Action.Level.INFO, why);
+            if (config.version() == 3 && adv.advertIntervalCentis() > 0) {
+                masterAdverIntervalCentis = adv.advertIntervalCentis();
+            }
+            leaveMaster(false);
+            becomeBackup(now, false, why, source);
+            masterPriority = prio;
+        } else {
+            log(Action.Level.INFO, "Received advert from " + source.getHostAddress() + " with lower priority "
+                    + prio + ", ours " + effectivePriority + ", forcing new election");
+            if (!config.lowerPrioNoAdvert()) {
+                actions.add(new Action.SendAdvert(effectivePriority));
+            }
+            if (vipsSet && config.garpLowerPrioRepeat() > 0) {
+                actions.add(new Action.GarpBurst(config.garpLowerPrioRepeat()));
+                if (config.garpLowerPrioDelay().compareTo(Duration.ZERO) > 0) {
+                    garpDeadline = now + config.garpLowerPrioDelay().toNanos();
+                    garpDeadlineCount = config.garpLowerPrioRepeat();
+                }
+            }
+        }
+    }
+
+    private void promotionDone(long now, Event.PromotionDone p) {
+        if (!awaitingPromotion || p.attempt() != promotionAttempt) {
+            log(Action.Level.DEBUG, "ignoring stale promotion result (attempt " + p.attempt() + ")");
+            return;
+        }
+        if (p.ok()) {
+            awaitingPromotion = false;
+            promotionDeadline = NONE;
+            installVips(now);
+        } else {
+            promotionFailed(now, p.reason());
+        }
+    }
+
+    private void promotionFailed(long now, String reason) {
+        log(Action.Level.WARN, "Redis promotion failed (" + reason + "), not keeping MASTER");
+        long until = now + config.promotionBackoff().toNanos();
+        if (config.onPromotionFailure() == InstanceConfig.PromotionFailure.BACKUP) {
+            takeoverHeldUntil = until;
+            leaveMaster(true);
+            becomeBackup(now, false, "promotion failed: " + reason, null);
+            return;
+        }
+        promotionFailure = reason;
+        promotionFaultUntil = until;
+        becomeFault(now, "promotion failed: " + reason);
+    }
+
+    private void installVips(long now) {
+        actions.add(new Action.AddVips());
+        vipsSet = true;
+        if (config.garpMasterRepeat() > 0) {
+            actions.add(new Action.GarpBurst(config.garpMasterRepeat()));
+            if (config.garpMasterDelay().compareTo(Duration.ZERO) > 0) {
+                garpDeadline = now + config.garpMasterDelay().toNanos();
+                garpDeadlineCount = config.garpMasterRepeat();
+            }
+        }
+        actions.add(new Action.Notify(VrrpState.MASTER, effectivePriority));
+    }
+
+    /** The release half of leaving MASTER; the caller then enters the next state. */
+    private void leaveMaster(boolean releaseAdvert) {
+        if (releaseAdvert) {
+            actions.add(new Action.SendAdvert(0));
+            log(Action.Level.INFO, "sent 0 priority");
+        }
+        if (config.redisHooks()) {
+            actions.add(new Action.Fence());
+        }
+        if (vipsSet) {
+            log(Action.Level.INFO, "removing VIPs.");
+            actions.add(new Action.RemoveVips());
+            vipsSet = false;
+        }
+        awaitingPromotion = false;
+        promotionDeadline = NONE;
+        advertDeadline = NONE;
+        garpDeadline = NONE;
+    }
+
+    // ---------------------------------------------------------------- FAULT
+
+    private void stepFault(long now, Event event) {
+        if (event instanceof Event.TimerDue) {
+            if (promotionFaultUntil <= now) {
+                promotionFaultUntil = NONE;
+                evaluate(now);
+            }
+        }
+        // FAULT ignores adverts, as keepalived does.
+    }
+
+    // ---------------------------------------------------------------- transitions
+
+    private void becomeMaster(long now, String reason) {
+        if (state != VrrpState.BACKUP && state != VrrpState.INIT && state != VrrpState.FAULT) {
+            throw new IllegalStateException(tag + "cannot become MASTER from " + state);
+        }
+        VrrpState from = state;
+        state = VrrpState.MASTER;
+        masterAdverIntervalCentis = config.advertIntervalCentis();
+        downDeadline = NONE;
+        preemptDeadline = NONE;
+        wantsMaster = false;
+        masterAddress = null;
+        replicatingFrom = null;
+        // The advert goes first so that the old master releases before we take the address.
+        actions.add(new Action.SendAdvert(effectivePriority));
+        advertDeadline = now + config.advertIntervalNanos();
+        actions.add(new Action.StateChanged(from, VrrpState.MASTER, reason, tag + "Entering MASTER STATE"));
+        if (config.redisHooks()) {
+            awaitingPromotion = true;
+            promotionAttempt++;
+            promotionDeadline = now + config.promotionTimeout().toNanos();
+            actions.add(new Action.Promote(promotionAttempt));
+        } else {
+            installVips(now);
+        }
+    }
+
+    /**
+     * @param skewOnly  the down timer is only the skew (after a deliberate release)
+     * @param newMaster the master that made us step down, if known
+     */
+    private void becomeBackup(long now, boolean skewOnly, String reason, InetAddress newMaster) {
+        if (state != VrrpState.INIT && state != VrrpState.FAULT && state != VrrpState.MASTER) {
+            throw new IllegalStateException(tag + "cannot become BACKUP from " + state);
+        }
+        VrrpState from = state;
+        state = VrrpState.BACKUP;
+        preemptDeadline = NONE;
+        wantsMaster = false;
+        masterAddress = null;
+        String text = tag + "Entering BACKUP STATE" + (from == VrrpState.INIT ? " (init)" : "");
+        actions.add(new Action.StateChanged(from, VrrpState.BACKUP, reason, text));
+        actions.add(new Action.Notify(VrrpState.BACKUP, effectivePriority));
+        if (newMaster != null) {
+            learnMaster(newMaster, 0);
+        }
+        startDownTimer(now, skewOnly);
+    }
+
+    private void becomeFault(long now, String reason) {
+        if (state != VrrpState.INIT && state != VrrpState.BACKUP && state != VrrpState.MASTER) {
+            throw new IllegalStateException(tag + "cannot enter FAULT from " + state);
+        }
+        VrrpState from = state;
+        if (from == VrrpState.MASTER) {
+            leaveMaster(true);
+        }
+        state = VrrpState.FAULT;
+        downDeadline = NONE;
+        preemptDeadline = NONE;
+        wantsMaster = false;
+        masterAddress = null;
+        String text = tag + "Entering FAULT STATE" + (from == VrrpState.INIT ? " (init)" : "");
+        actions.add(new Action.StateChanged(from, VrrpState.FAULT, reason, text));
+        actions.add(new Action.Notify(VrrpState.FAULT, effectivePriority));
+    }
+
+    private void shutdown(long now) {
+        VrrpState from = state;
+        if (from == VrrpState.MASTER) {
+            leaveMaster(true);
+        }
+        state = VrrpState.STOP;
+        downDeadline = NONE;
+        advertDeadline = NONE;
+        garpDeadline = NONE;
+        promotionDeadline = NONE;
+        promotionFaultUntil = NONE;
+        awaitingPromotion = false;
+        actions.add(new Action.StateChanged(from, VrrpState.STOP, "shutdown", tag + "Stopped"));
+        actions.add(new Action.Notify(VrrpState.STOP, effectivePriority));
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private void ignored(Event event) {
+        log(Action.Level.DEBUG, "ignoring " + event.getClass().getSimpleName() + " in " + state);
+    }
+
+    private void log(Action.Level level, String text) {
+        actions.add(new Action.Log(level, tag + text));
+    }
+
+    /**
+     * keepalived's inet_inaddrcmp: an unsigned numeric comparison of the addresses (network byte
+     * order compared bytewise is the same thing). Shorter (IPv4) sorts before longer (IPv6).
+     */
+    static int compareAddresses(InetAddress a, InetAddress b) {
+        byte[] x = a.getAddress();
+        byte[] y = b.getAddress();
+        if (x.length != y.length) {
+            return Integer.compare(x.length, y.length);
+        }
+        return Integer.signum(Arrays.compareUnsigned(x, y));
+    }
+}
