@@ -5,6 +5,12 @@ public final class ExitCodes {
     private ExitCodes() {}
 
     public static final int OK = 0;
+    /** check-config: fatal, nothing usable (keepalived -t's 4). */
+    public static final int CONFIG_FATAL = 4;
+    /** check-config: configuration errors (keepalived -t's 5). */
+    public static final int CONFIG_ERRORS = 5;
+    /** check-config: script security problems (keepalived -t's 6). */
+    public static final int CONFIG_SCRIPT_SECURITY = 6;
     /** An unexpected internal error (sysexits EX_SOFTWARE). */
     public static final int SOFTWARE = 70;
 }

@@ -1,0 +1,74 @@
+package org.keepvip.agent.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.keepvip.vrrp.config.ConfigParser;
+import org.keepvip.vrrp.config.ConfigSource;
+import org.keepvip.vrrp.config.Diagnostic;
+import org.keepvip.vrrp.config.Origin;
+import org.keepvip.vrrp.config.ParseResult;
+
+/**
+ * Loads and checks a configuration as {@code keepalived -t} does: parse, cross-check, script
+ * security, optionally interfaces. Never throws. The daemon uses it to load its config too.
+ */
+public final class ConfigChecker {
+    private final ConfigSource source;
+    private final ScriptSecurity security;
+
+    public ConfigChecker(ConfigSource source, ScriptSecurity security) {
+        this.source = source;
+        this.security = security;
+    }
+
+    /** On the real host: file system, environment, /etc/passwd. */
+    public static ConfigChecker forHost() {
+        Map<String, String> env = System.getenv();
+        return new ConfigChecker(new FileConfigSource(env), new ScriptSecurity(Users.system(), env));
+    }
+
+    /**
+     * @param file            the main file (made absolute here)
+     * @param configId        {@code -i}, or null for the host name
+     * @param checkInterfaces verify that named interfaces exist (keepalived -t does)
+     */
+    public CheckResult check(String file, String configId, boolean checkInterfaces) {
+        String abs = file;
+        List<Diagnostic> all = new ArrayList<>();
+        try {
+            abs = Path.of(file).toAbsolutePath().normalize().toString();
+            ParseResult r = ConfigParser.parse(abs, source, configId);
+            all.addAll(r.diagnostics());
+            if (r.config() != null) {
+                all.addAll(security.check(r.config()));
+                if (checkInterfaces) {
+                    all.addAll(InterfaceCheck.check(r.config(), interfaces()));
+                }
+            }
+            all = ParseResult.sort(all, r.files());
+            return new CheckResult(abs, r.config(), all, CheckResult.exitCode(r.config(), all));
+        } catch (RuntimeException | StackOverflowError | LinkageError e) {
+            all.add(Diagnostic.fatal(new Origin(abs, 0), "internal error while checking ("
+                    + e.getClass().getSimpleName() + ") - please report this configuration"));
+            return new CheckResult(abs, null, all, CheckResult.FATAL);
+        }
+    }
+
+    /** Interface names of this network namespace, from /sys/class/net. */
+    static Set<String> interfaces() {
+        Set<String> out = new HashSet<>();
+        try (Stream<Path> s = Files.list(Path.of("/sys/class/net"))) {
+            s.forEach(p -> out.add(p.getFileName().toString()));
+        } catch (IOException | RuntimeException e) {
+            // no sysfs: nothing exists as far as we can tell
+        }
+        return out;
+    }
+}

@@ -1,0 +1,58 @@
+package org.keepvip.agent.config;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import com.google.gson.JsonSerializer;
+import java.math.BigDecimal;
+import java.net.InetAddress;
+import java.time.Duration;
+import org.keepvip.vrrp.config.Authentication;
+import org.keepvip.vrrp.config.Diagnostic;
+import org.keepvip.vrrp.config.IpLiteral;
+
+/** {@code check-config --json}: the model and the diagnostics for tools. */
+public final class ConfigJson {
+    private ConfigJson() {}
+
+    static Gson gson() {
+        return new GsonBuilder()
+                .setPrettyPrinting()
+                .disableHtmlEscaping()
+                .registerTypeHierarchyAdapter(InetAddress.class,
+                        (JsonSerializer<InetAddress>) (a, t, ctx) -> new JsonPrimitive(IpLiteral.format(a)))
+                .registerTypeAdapter(Duration.class, (JsonSerializer<Duration>) (d, t, ctx) ->
+                        new JsonPrimitive(BigDecimal.valueOf(d.getSeconds()).add(BigDecimal.valueOf(d.getNano(), 9))
+                                .stripTrailingZeros()))
+                // The password stays out of tool output: only whether one is set.
+                .registerTypeAdapter(Authentication.class, (JsonSerializer<Authentication>) (a, t, ctx) -> {
+                    JsonObject o = new JsonObject();
+                    o.addProperty("type", "PASS");
+                    o.addProperty("passwordSet", true);
+                    return o;
+                })
+                .create();
+    }
+
+    public static String toJson(CheckResult r) {
+        Gson g = gson();
+        JsonObject root = new JsonObject();
+        root.addProperty("file", r.file());
+        root.addProperty("exitCode", r.exitCode());
+        JsonArray ds = new JsonArray();
+        for (Diagnostic d : r.diagnostics()) {
+            JsonObject o = new JsonObject();
+            o.addProperty("severity", d.severity().toString());
+            o.addProperty("category", d.category().name());
+            o.addProperty("file", d.origin().file());
+            o.addProperty("line", d.origin().line());
+            o.addProperty("message", d.message());
+            ds.add(o);
+        }
+        root.add("diagnostics", ds);
+        root.add("config", r.config() == null ? null : g.toJsonTree(r.config()));
+        return g.toJson(root);
+    }
+}

@@ -1,0 +1,443 @@
+package org.keepvip.vrrp.config;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Parses keepalived.conf (plus keepvip's {@code redis_instance}) into a {@link KeepalivedConfig}.
+ * Never throws for any input: every problem becomes a {@link Diagnostic}.
+ *
+ * <pre>{@code
+ * ParseResult r = ConfigParser.parse("/etc/keepvip/keepalived.conf", source, null);
+ * }</pre>
+ */
+public final class ConfigParser {
+    static final Duration MAX_TIMER = Duration.ofNanos(4_294_967_295_000L);
+
+    final Diagnostics diags = new Diagnostics();
+    final Args args = new Args(diags);
+    final String mainFile;
+    final GlobalBuilder global;
+    final Map<String, VrrpScript> scripts = new LinkedHashMap<>();
+    final Map<String, TrackFile> trackFiles = new LinkedHashMap<>();
+    final Map<String, RedisInstance> redis = new LinkedHashMap<>();
+    final List<InstanceBuilder> instances = new ArrayList<>();
+    private final java.util.Set<String> instanceNames = new java.util.HashSet<>();
+    final List<SyncGroupBuilder> syncGroups = new ArrayList<>();
+
+    private ConfigParser(String mainFile, String hostName) {
+        this.mainFile = mainFile;
+        this.global = new GlobalBuilder(hostName, new Origin(mainFile, 0));
+    }
+
+    /**
+     * Parses a configuration.
+     *
+     * @param mainFile absolute path of the main file
+     * @param source   file system, environment and host name
+     * @param configId the {@code -i} config-id, or null for the host name up to its first '.'
+     */
+    public static ParseResult parse(String mainFile, ConfigSource source, String configId) {
+        String host = safeHost(source);
+        String id = configId != null ? configId : host.split("\\.", 2)[0];
+        ConfigParser p = new ConfigParser(mainFile, host);
+        try {
+            Preprocessor pre = new Preprocessor(source, p.diags, id);
+            List<Line> lines = pre.run(mainFile);
+            if (lines == null) {
+                return new ParseResult(null, p.diags.toList(), pre.files());
+            }
+            List<Stmt> root = TreeBuilder.build(lines, p.diags);
+            p.parseRoot(root);
+            KeepalivedConfig cfg = new CrossChecks(p).finish();
+            return new ParseResult(cfg, ParseResult.sort(p.diags.toList(), pre.files()), pre.files());
+        } catch (RuntimeException | StackOverflowError | LinkageError e) {
+            // A parser bug must not reach the operator as a stack trace; say what happened instead.
+            p.diags.add(Diagnostic.fatal(new Origin(mainFile, 0),
+                    "internal parser error (" + e.getClass().getSimpleName() + ") - please report this configuration"));
+            return new ParseResult(null, p.diags.toList(), List.of(mainFile));
+        }
+    }
+
+    private static String safeHost(ConfigSource source) {
+        String h = source.hostName();
+        return h == null || h.isBlank() ? "localhost" : h;
+    }
+
+    // ---------------------------------------------------------------- dispatch helpers
+
+    /** Reports a keyword that is not valid here, with a did-you-mean and block skipping. */
+    void unknown(Stmt s, String context, Set<String> known, Set<String> unsupported) {
+        String kw = s.keyword();
+        if (kw.isEmpty()) {
+            return; // an anonymous block after "Unexpected '{'", already reported
+        }
+        if (unsupported.contains(kw)) {
+            unsupported(s);
+            return;
+        }
+        String hint = Suggest.nearest(kw, Keywords.union(known, unsupported));
+        diags.error(s.origin, "unknown keyword '" + kw + "'" + (context.isEmpty() ? "" : " in " + context)
+                + (s.hasBlock() ? " (its block is skipped)" : "")
+                + (hint != null ? " - did you mean '" + hint + "'?" : ""));
+    }
+
+    void unsupported(Stmt s) {
+        String kw = s.keyword();
+        String msg = "'" + kw + "' is not supported by keepvip - ignored" + (s.hasBlock() ? " with its block" : "");
+        Diagnostic d = Keywords.UNSUPPORTED_ERRORS.contains(kw) ? Diagnostic.error(s.origin, msg)
+                : Diagnostic.warning(s.origin, msg);
+        diags.once("unsupported:" + kw, d);
+    }
+
+    /** True if {@code s} has a block; reports keepalived's error otherwise. */
+    boolean needBlock(Stmt s) {
+        if (s.hasBlock()) {
+            return true;
+        }
+        diags.error(s.origin, "Missing '{' at beginning of configuration block '" + s.describe() + "'");
+        return false;
+    }
+
+    /** True if {@code s} has no block; a block after a simple keyword is reported and skipped. */
+    boolean noBlock(Stmt s) {
+        if (!s.hasBlock()) {
+            return true;
+        }
+        diags.error(s.origin, "'" + s.keyword() + "' does not take a block - ignoring the line and its block");
+        return false;
+    }
+
+    /** The name of a named block ({@code vrrp_instance NAME}), or null after an error. */
+    String blockName(Stmt s) {
+        if (s.argCount() != 1) {
+            diags.error(s.origin, s.keyword() + " must have " + (s.argCount() == 0 ? "a name" : "exactly one name")
+                    + " - block skipped");
+            return null;
+        }
+        return s.arg(1);
+    }
+
+    // ---------------------------------------------------------------- root
+
+    private void parseRoot(List<Stmt> root) {
+        for (Stmt s : root) {
+            switch (s.keyword()) {
+                case "global_defs" -> {
+                    if (needBlock(s)) {
+                        global.parse(this, s);
+                    }
+                }
+                case "vrrp_script" -> {
+                    if (needBlock(s)) {
+                        parseScript(s);
+                    }
+                }
+                case "track_file", "vrrp_track_file" -> {
+                    if (needBlock(s)) {
+                        parseTrackFile(s);
+                    }
+                }
+                case "redis_instance" -> {
+                    if (needBlock(s)) {
+                        RedisParser.parse(this, s);
+                    }
+                }
+                case "vrrp_instance" -> {
+                    if (needBlock(s)) {
+                        String name = blockName(s);
+                        if (name == null) {
+                            break;
+                        }
+                        if (!instanceNames.add(name)) {
+                            diags.error(s.origin, "vrrp instance " + name + " already defined - block skipped");
+                            break;
+                        }
+                        InstanceBuilder b = new InstanceBuilder(this, name, s.origin);
+                        b.parse(s);
+                        instances.add(b);
+                    }
+                }
+                case "vrrp_sync_group" -> {
+                    if (needBlock(s)) {
+                        String name = blockName(s);
+                        if (name == null) {
+                            break;
+                        }
+                        if (syncGroups.stream().anyMatch(g -> g.name.equals(name))) {
+                            diags.error(s.origin, "vrrp sync group " + name + " already defined - block skipped");
+                            break;
+                        }
+                        SyncGroupBuilder g = new SyncGroupBuilder(this, name, s.origin);
+                        g.parse(s);
+                        syncGroups.add(g);
+                    }
+                }
+                default -> unknown(s, "", Keywords.ROOT, Keywords.ROOT_UNSUPPORTED);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- vrrp_script
+
+    private void parseScript(Stmt block) {
+        String name = blockName(block);
+        if (name == null) {
+            return;
+        }
+        String ctx = "vrrp_script " + name;
+        ScriptCommand cmd = null;
+        Duration interval = Duration.ofSeconds(1);
+        Duration timeout = null;
+        int weight = 0;
+        boolean reverse = false;
+        int rise = 1;
+        int fall = 1;
+        boolean initFail = false;
+        String user = null;
+        String group = null;
+        for (Stmt s : block.block()) {
+            if (!Keywords.SCRIPT.contains(s.keyword())) {
+                unknown(s, ctx, Keywords.SCRIPT, Set.of());
+                continue;
+            }
+            if (!noBlock(s)) {
+                continue;
+            }
+            switch (s.keyword()) {
+                case "script" -> {
+                    ScriptCommand c = args.script(s, 1);
+                    if (c != null) {
+                        cmd = c;
+                        if (s.argCount() > 1) {
+                            diags.warning(s.origin, "script: only '" + s.arg(1) + "' is run; put the command and its"
+                                    + " arguments in one quoted string");
+                        }
+                    }
+                }
+                case "interval" -> {
+                    Duration d = args.seconds(s, Duration.ZERO, MAX_TIMER);
+                    if (d != null) {
+                        interval = d.isZero() ? Duration.ofSeconds(1) : d;
+                    }
+                }
+                case "timeout" -> {
+                    Duration d = args.seconds(s, Duration.ZERO, MAX_TIMER);
+                    if (d != null) {
+                        timeout = d.isZero() ? null : d;
+                    }
+                }
+                case "weight" -> {
+                    int[] w = weight(s, 254);
+                    if (w != null) {
+                        weight = clamp253(w[0]);
+                        reverse = w[1] == 1;
+                    }
+                }
+                case "rise" -> {
+                    Integer v = args.integer(s, 1, Integer.MAX_VALUE);
+                    if (v != null) {
+                        rise = v;
+                    }
+                }
+                case "fall" -> {
+                    Integer v = args.integer(s, 1, Integer.MAX_VALUE);
+                    if (v != null) {
+                        fall = v;
+                    }
+                }
+                case "user" -> {
+                    if (args.require(s, 1)) {
+                        user = s.arg(1);
+                        group = s.argCount() > 1 ? stripColon(s.arg(2)) : null;
+                    }
+                }
+                case "init_fail" -> initFail = true;
+                default -> throw new IllegalStateException(s.keyword());
+            }
+        }
+        if (cmd == null) {
+            diags.error(block.origin, "No script set for vrrp_script " + name + " - removing");
+            return;
+        }
+        if (user != null) {
+            cmd = new ScriptCommand(cmd.raw(), cmd.argv(), user, group, cmd.origin());
+        }
+        if (scripts.containsKey(name)) {
+            diags.error(block.origin, "vrrp_script " + name + " already defined - replacing the earlier one");
+        }
+        scripts.put(name, new VrrpScript(name, cmd, interval, timeout == null ? interval : timeout, weight, reverse,
+                rise, fall, initFail, block.origin));
+    }
+
+    static String stripColon(String g) {
+        String s = g.startsWith(":") ? g.substring(1) : g;
+        return s.isEmpty() ? null : s;
+    }
+
+    static int clamp253(int w) {
+        return Math.max(-253, Math.min(253, w));
+    }
+
+    /** {@code weight N [reverse|noreverse]} → {N, reverse?1:0, explicit?1:0}, or null. */
+    int[] weight(Stmt s, int limit) {
+        return weightAt(s, 1, limit);
+    }
+
+    int[] weightAt(Stmt s, int at, int limit) {
+        if (s.argCount() < at) {
+            diags.error(s.origin, "'" + s.words.get(at - 1) + "' is missing its value");
+            return null;
+        }
+        Integer w = args.integer(s, s.arg(at), -limit, limit);
+        if (w == null) {
+            return null;
+        }
+        int rev = 0;
+        int explicit = 0;
+        if (s.argCount() > at) {
+            String r = s.arg(at + 1);
+            if (r.equals("reverse")) {
+                rev = 1;
+                explicit = 1;
+            } else if (r.equals("noreverse")) {
+                explicit = 1;
+            } else {
+                diags.error(s.origin, "unknown word '" + r + "' after weight (expected reverse or noreverse)");
+            }
+        }
+        return new int[] {w, rev, explicit};
+    }
+
+    // ---------------------------------------------------------------- track_file
+
+    private void parseTrackFile(Stmt block) {
+        String name = blockName(block);
+        if (name == null) {
+            return;
+        }
+        String ctx = "track_file " + name;
+        String path = null;
+        int weight = 1;
+        boolean reverse = false;
+        boolean initFile = false;
+        long initValue = 0;
+        boolean overwrite = false;
+        for (Stmt s : block.block()) {
+            if (!Keywords.TRACK_FILE.contains(s.keyword())) {
+                unknown(s, ctx, Keywords.TRACK_FILE, Set.of());
+                continue;
+            }
+            if (!noBlock(s)) {
+                continue;
+            }
+            switch (s.keyword()) {
+                case "file" -> path = args.string(s);
+                case "weight" -> {
+                    int[] w = weight(s, 254);
+                    if (w != null) {
+                        weight = w[0];
+                        reverse = w[1] == 1;
+                    }
+                }
+                case "init_file" -> {
+                    initFile = true;
+                    for (int i = 1; i <= s.argCount(); i++) {
+                        if (s.arg(i).equals("overwrite")) {
+                            overwrite = true;
+                        } else {
+                            try {
+                                initValue = Long.decode(s.arg(i));
+                            } catch (NumberFormatException e) {
+                                diags.error(s.origin, "init_file: invalid value '" + s.arg(i) + "'");
+                            }
+                        }
+                    }
+                }
+                default -> throw new IllegalStateException(s.keyword());
+            }
+        }
+        if (path == null) {
+            diags.error(block.origin, "No file set for track_file " + name + " - removing");
+            return;
+        }
+        trackFiles.put(name, new TrackFile(name, path, weight, reverse, initFile, initValue, overwrite, block.origin));
+    }
+
+    // ---------------------------------------------------------------- shared by instance and sync group
+
+    /** Reads a notify keyword into the slot array; a second one is ignored with an error. */
+    void notifyScript(Stmt s, ScriptCommand[] slots, int slot) {
+        if (!noBlock(s)) {
+            return;
+        }
+        if (slots[slot] != null) {
+            diags.error(s.origin, s.keyword() + " script already specified - ignoring");
+            return;
+        }
+        slots[slot] = args.script(s, 1);
+    }
+
+    static int notifySlot(String kw) {
+        return switch (kw) {
+            case "notify_master" -> 0;
+            case "notify_backup" -> 1;
+            case "notify_fault" -> 2;
+            case "notify_stop" -> 3;
+            case "notify_deleted" -> 4;
+            case "notify" -> 5;
+            case "notify_master_rx_lower_pri" -> 6;
+            default -> -1;
+        };
+    }
+
+    static NotifyScripts notifyScripts(ScriptCommand[] s) {
+        return new NotifyScripts(s[0], s[1], s[2], s[3], s[4], s[5], s[6]);
+    }
+
+    /** Parses {@code track_X { NAME [weight N [reverse]] }} entries as written (resolved later). */
+    List<TrackEntry> trackEntries(Stmt s, int weightLimit) {
+        List<TrackEntry> out = new ArrayList<>();
+        if (!needBlock(s)) {
+            return out;
+        }
+        for (Stmt e : s.block()) {
+            if (e.hasBlock()) {
+                diags.error(e.origin, "unexpected block in " + s.keyword() + " - skipped");
+                continue;
+            }
+            if (e.words.isEmpty()) {
+                continue;
+            }
+            Integer weight = null;
+            Boolean reverse = null;
+            if (e.words.size() > 1) {
+                if (!e.words.get(1).equals("weight")) {
+                    diags.error(e.origin, s.keyword() + " " + e.keyword() + ": unknown word '" + e.words.get(1)
+                            + "' (expected weight)");
+                    continue;
+                }
+                int[] w = weightAt(e, 2, weightLimit);
+                if (w == null) {
+                    continue;
+                }
+                weight = w[0];
+                reverse = w[2] == 1 ? w[1] == 1 : null;
+            }
+            out.add(new TrackEntry(e.keyword(), weight, reverse, e.origin));
+        }
+        return out;
+    }
+
+    /** A tracker as written: weight and reverse are null unless overridden. */
+    record TrackEntry(String name, Integer weight, Boolean reverse, Origin origin) {}
+
+    InetAddress address(Stmt s) {
+        return args.require(s, 1) ? args.address(s, s.arg(1)) : null;
+    }
+}

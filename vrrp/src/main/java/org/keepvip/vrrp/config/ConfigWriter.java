@@ -1,0 +1,363 @@
+package org.keepvip.vrrp.config;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Writes the effective configuration back in keepalived.conf syntax, every default spelled
+ * out ({@code check-config --dump}). The output parses to the same model.
+ */
+public final class ConfigWriter {
+    private final StringBuilder sb = new StringBuilder();
+    private int depth;
+
+    private ConfigWriter() {}
+
+    public static String write(KeepalivedConfig c) {
+        ConfigWriter w = new ConfigWriter();
+        w.global(c.global());
+        for (VrrpScript s : c.scripts()) {
+            w.script(s);
+        }
+        for (TrackFile f : c.trackFiles()) {
+            w.trackFile(f);
+        }
+        for (RedisInstance r : c.redis()) {
+            w.redis(r);
+        }
+        for (VrrpInstance i : c.instances()) {
+            w.instance(i);
+        }
+        for (SyncGroup g : c.syncGroups()) {
+            w.group(g);
+        }
+        return w.sb.toString();
+    }
+
+    private void line(String s) {
+        sb.append("    ".repeat(depth)).append(s).append('\n');
+    }
+
+    private void open(String s) {
+        line(s + " {");
+        depth++;
+    }
+
+    private void close() {
+        depth--;
+        line("}");
+    }
+
+    private void flag(String kw, boolean on) {
+        if (on) {
+            line(kw);
+        }
+    }
+
+    private static String sec(Duration d) {
+        return Durations.format(d);
+    }
+
+    private static String ip(InetAddress a) {
+        return IpLiteral.format(a);
+    }
+
+    /** Quotes a word for the first split; the second (script) split already happened. */
+    private static String q(String s) {
+        return "\"" + s + "\"";
+    }
+
+    private String script(ScriptCommand c) {
+        StringBuilder b = new StringBuilder(q(c.raw()));
+        if (c.user() != null) {
+            b.append(' ').append(c.user());
+            if (c.group() != null) {
+                b.append(' ').append(c.group());
+            }
+        }
+        return b.toString();
+    }
+
+    private void global(GlobalDefs g) {
+        open("global_defs");
+        line("router_id " + g.routerId());
+        if (g.scriptUser() != null) {
+            ScriptUser u = g.scriptUser();
+            line("script_user " + u.user() + (u.group() == null ? "" : " " + (u.supplementaryGroups() ? ":" : "") + u.group()));
+        }
+        flag("enable_script_security", g.enableScriptSecurity());
+        line("use_symlink_paths " + (g.useSymlinkPaths() ? "true" : "false"));
+        line("vrrp_mcast_group4 " + ip(g.mcastGroup4()));
+        line("vrrp_mcast_group6 " + ip(g.mcastGroup6()));
+        line("vrrp_version " + g.vrrpVersion());
+        line("vrrp_strict " + (g.strict() ? "true" : "false"));
+        GarpSettings gs = g.garp();
+        line("vrrp_garp_master_delay " + gs.masterDelay().getSeconds());
+        line("vrrp_garp_master_repeat " + gs.masterRepeat());
+        line("vrrp_garp_master_refresh " + gs.masterRefresh().getSeconds());
+        line("vrrp_garp_master_refresh_repeat " + gs.masterRefreshRepeat());
+        line("vrrp_garp_lower_prio_delay " + gs.lowerPrioDelay().getSeconds());
+        line("vrrp_garp_lower_prio_repeat " + gs.lowerPrioRepeat());
+        if (!gs.interval().isZero()) {
+            line("vrrp_garp_interval " + sec(gs.interval()));
+        }
+        if (!gs.naInterval().isZero()) {
+            line("vrrp_gna_interval " + sec(gs.naInterval()));
+        }
+        line("vrrp_min_garp " + (g.minGarp() ? "true" : "false"));
+        AdvertBehaviour a = g.advert();
+        line("vrrp_down_timer_adverts " + a.downTimerAdverts());
+        line("vrrp_lower_prio_no_advert " + (a.lowerPrioNoAdvert() ? "true" : "false"));
+        line("vrrp_higher_prio_send_advert " + (a.higherPrioSendAdvert() ? "true" : "false"));
+        line("vrrp_owner_ignore_adverts " + (a.ownerIgnoreAdverts() ? "true" : "false"));
+        line("v3_checksum_as_v2 " + (a.v3ChecksumAsV2() ? "true" : "false"));
+        flag("vrrp_check_unicast_src", a.checkUnicastSrc());
+        line("vrrp_skip_check_adv_addr " + (a.skipCheckAdvAddr() ? "true" : "false"));
+        if (!g.startupDelay().isZero()) {
+            line("vrrp_startup_delay " + sec(g.startupDelay()));
+        }
+        line("vrrp_delay_after_boot " + sec(g.delayAfterBoot()));
+        if (g.notifyFifo() != null) {
+            NotifyFifo f = g.notifyFifo();
+            if (f.path() != null) {
+                line("vrrp_notify_fifo " + f.path() + (f.user() == null ? "" : " " + f.user())
+                        + (f.group() == null ? "" : " " + f.group()));
+            }
+            if (f.script() != null) {
+                line("vrrp_notify_fifo_script " + script(f.script()));
+            }
+        }
+        line("vrrp_notify_priority_changes " + (g.notifyPriorityChanges() ? "true" : "false"));
+        flag("log_unknown_vrids", g.logUnknownVrids());
+        flag("dynamic_interfaces", g.dynamicInterfaces());
+        if (!g.notificationEmails().isEmpty()) {
+            open("notification_email");
+            g.notificationEmails().forEach(this::line);
+            close();
+        }
+        close();
+    }
+
+    private void script(VrrpScript s) {
+        open("vrrp_script " + s.name());
+        line("script " + q(s.command().raw()));
+        line("interval " + sec(s.interval()));
+        line("timeout " + sec(s.timeout()));
+        line("weight " + s.weight() + (s.reverse() ? " reverse" : ""));
+        line("rise " + s.rise());
+        line("fall " + s.fall());
+        if (s.command().user() != null) {
+            line("user " + s.command().user() + (s.command().group() == null ? "" : " " + s.command().group()));
+        }
+        flag("init_fail", s.initFail());
+        close();
+    }
+
+    private void trackFile(TrackFile f) {
+        open("track_file " + f.name());
+        line("file " + q(f.path()));
+        line("weight " + f.weight() + (f.reverse() ? " reverse" : ""));
+        if (f.initFile()) {
+            line("init_file " + f.initValue() + (f.overwrite() ? " overwrite" : ""));
+        }
+        close();
+    }
+
+    private void redis(RedisInstance r) {
+        open("redis_instance " + r.name());
+        line("address " + (r.host().indexOf(':') >= 0 ? "[" + r.host() + "]" : r.host()) + ":" + r.port());
+        if (r.user() != null) {
+            line("user " + r.user());
+        }
+        if (r.passwordFile() != null) {
+            line("password_file " + q(r.passwordFile()));
+        }
+        line("tls " + (r.tls().enabled() ? "on" : "off"));
+        if (r.tls().caFile() != null) {
+            line("tls_ca_file " + q(r.tls().caFile()));
+        }
+        if (r.tls().certFile() != null) {
+            line("tls_cert_file " + q(r.tls().certFile()));
+        }
+        if (r.tls().keyFile() != null) {
+            line("tls_key_file " + q(r.tls().keyFile()));
+        }
+        line("interval " + sec(r.interval()));
+        line("timeout " + sec(r.timeout()));
+        line("rise " + r.rise());
+        line("fall " + r.fall());
+        line("weight " + r.weight());
+        line("promote_timeout " + sec(r.promoteTimeout()));
+        line("max_lag_bytes " + r.maxLagBytes());
+        line("max_lag_seconds " + sec(r.maxLagSeconds()));
+        line("lag_penalty " + (r.lagPenalty().fault() ? "fault" : Integer.toString(r.lagPenalty().weight())));
+        line("allow_empty_master " + (r.allowEmptyMaster() ? "on" : "off"));
+        line("fence " + (r.fence() ? "on" : "off"));
+        line("peer_port " + r.peerPort());
+        close();
+    }
+
+    private void instance(VrrpInstance i) {
+        open("vrrp_instance " + i.name());
+        line("state " + i.state());
+        if (i.interfaceName() != null) {
+            line("interface " + i.interfaceName());
+        }
+        line("virtual_router_id " + i.vrid());
+        line("priority " + i.priority());
+        line("advert_int " + sec(i.advertInterval()));
+        line("version " + i.version());
+        line(i.preempt() ? "preempt" : "nopreempt");
+        if (!i.preemptDelay().isZero()) {
+            line("preempt_delay " + sec(i.preemptDelay()));
+        }
+        if (i.mcastSrcIp() != null) {
+            line("mcast_src_ip " + ip(i.mcastSrcIp()));
+        }
+        if (!i.isUnicast()) {
+            line("mcast_dst_ip " + ip(i.mcastGroup()));
+        }
+        if (i.unicastSrcIp() != null) {
+            line("unicast_src_ip " + ip(i.unicastSrcIp()));
+        }
+        if (i.isUnicast()) {
+            open("unicast_peer");
+            for (UnicastPeer p : i.unicastPeers()) {
+                line(ip(p.address()) + (p.minTtl() > 0 ? " min_ttl " + p.minTtl() : "")
+                        + (p.maxTtl() < 255 ? " max_ttl " + p.maxTtl() : ""));
+            }
+            close();
+            line("unicast_ttl " + i.unicastTtl());
+        }
+        flag("unicast_fault_no_peer", i.unicastFaultNoPeer());
+        flag("track_src_ip", i.trackSrcIp());
+        flag("dont_track_primary", i.dontTrackPrimary());
+        tracking(i.tracking());
+        vips("virtual_ipaddress", i.virtualIps());
+        if (!i.excludedIps().isEmpty()) {
+            vips("virtual_ipaddress_excluded", i.excludedIps());
+        }
+        flag("no_virtual_ipaddress", i.noVirtualIpaddress());
+        flag("promote_secondaries", i.promoteSecondaries());
+        line(i.accept() ? "accept" : "no_accept");
+        line("strict_mode " + (i.strict() ? "true" : "false"));
+        if (i.authentication() != null) {
+            open("authentication");
+            line("auth_type PASS");
+            line("auth_pass " + q(i.authentication().password()));
+            close();
+        }
+        GarpSettings g = i.garp();
+        line("garp_master_delay " + g.masterDelay().getSeconds());
+        line("garp_master_repeat " + g.masterRepeat());
+        line("garp_master_refresh " + g.masterRefresh().getSeconds());
+        line("garp_master_refresh_repeat " + g.masterRefreshRepeat());
+        if (!i.strict()) {
+            line("garp_lower_prio_delay " + g.lowerPrioDelay().getSeconds());
+            line("garp_lower_prio_repeat " + g.lowerPrioRepeat());
+        }
+        AdvertBehaviour a = i.advert();
+        line("down_timer_adverts " + a.downTimerAdverts());
+        line("lower_prio_no_advert " + (a.lowerPrioNoAdvert() ? "true" : "false"));
+        line("higher_prio_send_advert " + (a.higherPrioSendAdvert() ? "true" : "false"));
+        line("owner_ignore_adverts " + (a.ownerIgnoreAdverts() ? "true" : "false"));
+        if (a.skipCheckAdvAddr()) {
+            line("skip_check_adv_addr");
+        }
+        line("v3_checksum_as_v2 " + (a.v3ChecksumAsV2() ? "true" : "false"));
+        flag("check_unicast_src", a.checkUnicastSrc());
+        if (i.timerExpiredBackup() > 0) {
+            line("timer_expired_backup " + i.timerExpiredBackup());
+        }
+        notify(i.notifyScripts());
+        line("notify_priority_changes " + (i.notifyPriorityChanges() ? "true" : "false"));
+        close();
+    }
+
+    private void tracking(Tracking t) {
+        track("track_interface", t.interfaces());
+        track("track_script", t.scripts());
+        track("track_file", t.files());
+        track("track_redis", t.redis());
+    }
+
+    private void track(String kw, List<Tracked> list) {
+        if (list.isEmpty()) {
+            return;
+        }
+        open(kw);
+        for (Tracked x : list) {
+            line(x.name() + " weight " + x.weight() + (x.reverse() ? " reverse" : ""));
+        }
+        close();
+    }
+
+    private void vips(String kw, List<VirtualIp> list) {
+        open(kw);
+        for (VirtualIp v : list) {
+            StringBuilder b = new StringBuilder(v.cidr());
+            if (v.device() != null) {
+                b.append(" dev ").append(v.device());
+            }
+            if (v.broadcast() != null) {
+                b.append(" brd ").append(ip(v.broadcast()));
+            }
+            if (v.family() == AddressFamily.IPV4) {
+                b.append(" scope ").append(v.scope());
+            }
+            if (v.label() != null) {
+                b.append(" label ").append(v.label());
+            }
+            if (v.peer() != null) {
+                b.append(" peer ").append(ip(v.peer())).append(v.peerPrefix() >= 0 ? "/" + v.peerPrefix() : "");
+            }
+            if (v.home()) {
+                b.append(" home");
+            }
+            if (v.family() == AddressFamily.IPV6 && !v.nodad()) {
+                b.append(" -nodad");
+            }
+            if (v.mngtmpaddr()) {
+                b.append(" mngtmpaddr");
+            }
+            if (v.noPrefixRoute()) {
+                b.append(" noprefixroute");
+            }
+            if (v.autojoin()) {
+                b.append(" autojoin");
+            }
+            if (v.noTrack()) {
+                b.append(" no_track");
+            }
+            if (v.family() == AddressFamily.IPV6) {
+                b.append(" preferred_lft ").append(v.preferredLft() < 0 ? "forever" : Long.toString(v.preferredLft()));
+            }
+            line(b.toString());
+        }
+        close();
+    }
+
+    private void notify(NotifyScripts n) {
+        String[] kws = {"notify_master", "notify_backup", "notify_fault", "notify_stop", "notify_deleted", "notify",
+            "notify_master_rx_lower_pri"};
+        ScriptCommand[] s = {n.master(), n.backup(), n.fault(), n.stop(), n.deleted(), n.generic(), n.masterRxLowerPri()};
+        for (int k = 0; k < kws.length; k++) {
+            if (s[k] != null) {
+                line(kws[k] + " " + script(s[k]));
+            }
+        }
+    }
+
+    private void group(SyncGroup g) {
+        open("vrrp_sync_group " + g.name());
+        open("group");
+        g.members().forEach(this::line);
+        close();
+        tracking(g.tracking());
+        notify(g.notifyScripts());
+        flag("sync_group_tracking_weight", g.syncGroupTrackingWeight());
+        line("notify_priority_changes " + (g.notifyPriorityChanges() ? "true" : "false"));
+        close();
+    }
+}

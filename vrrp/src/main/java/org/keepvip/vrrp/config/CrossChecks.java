@@ -1,0 +1,428 @@
+package org.keepvip.vrrp.config;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * keepalived's {@code vrrp_complete_instance} and friends: defaults that depend on other
+ * keywords, strict mode, address families, duplicates, tracker resolution, sync groups.
+ */
+final class CrossChecks {
+    private final ConfigParser p;
+    private final Diagnostics d;
+
+    CrossChecks(ConfigParser p) {
+        this.p = p;
+        this.d = p.diags;
+    }
+
+    KeepalivedConfig finish() {
+        GlobalDefs global = p.global.build();
+        Map<String, String> groupOf = new HashMap<>();
+        List<SyncGroup> groups = new ArrayList<>();
+        Set<String> instanceNames = new HashSet<>();
+        for (InstanceBuilder b : p.instances) {
+            instanceNames.add(b.name);
+        }
+        for (SyncGroupBuilder g : p.syncGroups) {
+            SyncGroup sg = syncGroup(g, instanceNames, groupOf);
+            if (sg != null) {
+                groups.add(sg);
+            }
+        }
+        Set<String> usedScripts = new HashSet<>();
+        Set<String> usedRedis = new HashSet<>();
+        Set<String> usedFiles = new HashSet<>();
+        for (SyncGroup g : groups) {
+            markUsed(g.tracking(), usedScripts, usedRedis, usedFiles);
+        }
+        List<VrrpInstance> instances = new ArrayList<>();
+        Map<String, Origin> allVips = new HashMap<>();
+        Map<String, String> vipOwner = new HashMap<>();
+        for (InstanceBuilder b : p.instances) {
+            VrrpInstance vi = instance(b, global, groupOf, groups, allVips, vipOwner);
+            if (vi != null) {
+                instances.add(vi);
+                markUsed(vi.tracking(), usedScripts, usedRedis, usedFiles);
+            }
+        }
+        vridConflicts(instances);
+        List<VrrpScript> scripts = new ArrayList<>();
+        for (VrrpScript s : p.scripts.values()) {
+            if (usedScripts.contains(s.name())) {
+                scripts.add(s);
+            } else {
+                d.warning(s.origin(), "Warning - script " + s.name() + " is not used");
+            }
+        }
+        for (RedisInstance r : p.redis.values()) {
+            if (!usedRedis.contains(r.name())) {
+                d.warning(r.origin(), "redis_instance " + r.name() + " is not tracked by any vrrp_instance (add track_redis { "
+                        + r.name() + " })");
+            }
+        }
+        for (TrackFile f : p.trackFiles.values()) {
+            if (!usedFiles.contains(f.name())) {
+                d.warning(f.origin(), "Warning - track_file " + f.name() + " is not used");
+            }
+        }
+        if (instances.isEmpty() && p.instances.isEmpty()) {
+            d.warning(new Origin(p.mainFile, 0), "no vrrp_instance is configured - keepvip would do nothing");
+        }
+        return new KeepalivedConfig(global, scripts, new ArrayList<>(p.trackFiles.values()),
+                new ArrayList<>(p.redis.values()), instances, groups);
+    }
+
+    private static void markUsed(Tracking t, Set<String> scripts, Set<String> redis, Set<String> files) {
+        t.scripts().forEach(x -> scripts.add(x.name()));
+        t.redis().forEach(x -> redis.add(x.name()));
+        t.files().forEach(x -> files.add(x.name()));
+    }
+
+    private SyncGroup syncGroup(SyncGroupBuilder g, Set<String> instanceNames, Map<String, String> groupOf) {
+        if (!g.groupSeen) {
+            d.error(g.origin, "vrrp_sync_group " + g.name + " has no 'group { ... }' block - removing");
+            return null;
+        }
+        List<String> members = new ArrayList<>();
+        for (Stmt.Word w : g.members) {
+            if (!instanceNames.contains(w.text())) {
+                d.error(w.origin(), "Virtual router " + w.text() + " specified in sync group " + g.name
+                        + " doesn't exist - ignoring");
+            } else if (groupOf.containsKey(w.text())) {
+                d.error(w.origin(), "(" + w.text() + ") is already in sync group " + groupOf.get(w.text())
+                        + " - ignoring it in " + g.name);
+            } else if (!members.contains(w.text())) {
+                members.add(w.text());
+                groupOf.put(w.text(), g.name);
+            }
+        }
+        if (members.isEmpty()) {
+            d.error(g.origin, "vrrp_sync_group " + g.name + " has no valid members - removing");
+            return null;
+        }
+        if (members.size() == 1) {
+            d.warning(g.origin, "Sync group " + g.name + " has only 1 virtual router(s) - this probably isn't what you want");
+        }
+        Tracking t = tracking(g.name, null, g.trackInterfaces, g.trackScripts, g.trackFiles, g.trackRedis);
+        return new SyncGroup(g.name, members, t, ConfigParser.notifyScripts(g.notify), g.trackingWeight,
+                g.notifyPriorityChanges, g.origin);
+    }
+
+    private Tracking tracking(String owner, String ownInterface, List<ConfigParser.TrackEntry> ifs,
+                              List<ConfigParser.TrackEntry> scripts, List<ConfigParser.TrackEntry> files,
+                              List<ConfigParser.TrackEntry> redis) {
+        List<Tracked> ti = new ArrayList<>();
+        for (ConfigParser.TrackEntry e : ifs) {
+            if (e.name().equals(ownInterface)) {
+                d.error(e.origin(), "(" + owner + ") track_interface " + e.name()
+                        + " is the instance's own interface (it is always tracked) - ignoring");
+                continue;
+            }
+            if (ti.stream().anyMatch(x -> x.name().equals(e.name()))) {
+                d.warning(e.origin(), "(" + owner + ") track_interface " + e.name() + " listed twice - ignoring");
+                continue;
+            }
+            ti.add(new Tracked(e.name(), e.weight() == null ? 0 : e.weight(), Boolean.TRUE.equals(e.reverse()), e.origin()));
+        }
+        List<Tracked> ts = new ArrayList<>();
+        for (ConfigParser.TrackEntry e : scripts) {
+            VrrpScript s = p.scripts.get(e.name());
+            ts.add(new Tracked(e.name(), e.weight() == null ? s.weight() : ConfigParser.clamp253(e.weight()),
+                    e.reverse() == null ? s.reverse() : e.reverse(), e.origin()));
+        }
+        List<Tracked> tf = new ArrayList<>();
+        for (ConfigParser.TrackEntry e : files) {
+            TrackFile f = p.trackFiles.get(e.name());
+            if (f == null) {
+                d.error(e.origin(), "(" + owner + ") track_file " + e.name() + " not found, ignoring...");
+                continue;
+            }
+            tf.add(new Tracked(e.name(), e.weight() == null ? f.weight() : e.weight(),
+                    e.reverse() == null ? f.reverse() : e.reverse(), e.origin()));
+        }
+        List<Tracked> tr = new ArrayList<>();
+        for (ConfigParser.TrackEntry e : redis) {
+            RedisInstance r = p.redis.get(e.name());
+            if (r == null) {
+                String hint = Suggest.nearest(e.name(), p.redis.keySet());
+                d.error(e.origin(), "(" + owner + ") track_redis " + e.name() + " not found, ignoring..."
+                        + (hint != null ? " - did you mean '" + hint + "'?" : ""));
+                continue;
+            }
+            tr.add(new Tracked(e.name(), e.weight() == null ? r.weight() : ConfigParser.clamp253(e.weight()),
+                    Boolean.TRUE.equals(e.reverse()), e.origin()));
+        }
+        return new Tracking(ti, ts, tf, tr);
+    }
+
+    private VrrpInstance instance(InstanceBuilder b, GlobalDefs g, Map<String, String> groupOf, List<SyncGroup> groups,
+                                  Map<String, Origin> allVips, Map<String, String> vipOwner) {
+        String n = "(" + b.name + ") ";
+        if (b.vrid == null) {
+            d.error(b.origin, n + "the virtual router id must be set - instance removed");
+            return null;
+        }
+        boolean unicast = !b.peers.isEmpty();
+        if (b.unicastKeyword && b.peers.isEmpty()) {
+            d.warning(b.unicastOrigin, n + "A unicast keyword has been specified without any unicast peers."
+                    + " Defaulting to multicast.");
+        }
+        if (b.iface == null && !(unicast && b.unicastSrcIp != null)) {
+            d.error(b.origin, n + "Unknown interface! (set 'interface', or unicast_src_ip with unicast peers)"
+                    + " - instance removed");
+            return null;
+        }
+        boolean strict = b.strict != null ? b.strict : g.strict();
+
+        // Family: the first address-like keyword decides (VIPs first in practice).
+        AddressFamily family = null;
+        for (InetAddress a : new InetAddress[] {
+                b.vips.isEmpty() ? null : b.vips.get(0).address(), b.unicastSrcIp, b.mcastSrcIp,
+                b.peers.isEmpty() ? null : b.peers.get(0).address()}) {
+            if (a != null && family == null) {
+                family = AddressFamily.of(a);
+            }
+        }
+        if (family == null) {
+            family = AddressFamily.IPV4;
+        }
+        List<VirtualIp> vips = new ArrayList<>();
+        for (VirtualIp v : b.vips) {
+            if (v.family() != family) {
+                d.error(v.origin(), n + "address family must match VRRP instance [" + v.cidr() + " is " + v.family()
+                        + ", the instance is " + family + "] - ignoring");
+                continue;
+            }
+            if (!uniqueVip(v, b.name, allVips, vipOwner)) {
+                continue;
+            }
+            vips.add(v);
+        }
+        List<VirtualIp> excluded = new ArrayList<>();
+        for (VirtualIp v : b.excluded) {
+            if (uniqueVip(v, b.name, allVips, vipOwner)) {
+                excluded.add(v);
+            }
+        }
+        InetAddress unicastSrc = b.unicastSrcIp;
+        if (unicastSrc != null && AddressFamily.of(unicastSrc) != family) {
+            d.error(b.origin, n + "unicast_src_ip " + IpLiteral.format(unicastSrc) + " is not " + family + " - ignoring");
+            unicastSrc = null;
+        }
+        InetAddress mcastSrc = b.mcastSrcIp;
+        if (mcastSrc != null && AddressFamily.of(mcastSrc) != family) {
+            d.error(b.origin, n + "mcast_src_ip " + IpLiteral.format(mcastSrc) + " is not " + family + " - ignoring");
+            mcastSrc = null;
+        }
+        List<UnicastPeer> peers = new ArrayList<>();
+        for (UnicastPeer up : b.peers) {
+            if (AddressFamily.of(up.address()) != family) {
+                d.error(up.origin(), n + "unicast_peer " + IpLiteral.format(up.address())
+                        + " address family must match VRRP instance (" + family + ") - ignoring");
+            } else {
+                peers.add(up);
+            }
+        }
+        if (b.iface == null && peers.isEmpty()) {
+            d.error(b.origin, n + "Unknown interface! - instance removed");
+            return null;
+        }
+
+        // Version.
+        int version = b.version != null ? b.version : g.vrrpVersion();
+        if (family == AddressFamily.IPV6 && version == 2) {
+            if (b.version != null) {
+                d.warning(b.origin, n + "IPv6 requires VRRP version 3 - using version 3");
+            }
+            version = 3;
+        }
+        // Advert interval: v2 whole seconds (at least 1), v3 centiseconds up to 40.95 s.
+        Duration adv = b.advertInt;
+        if (version == 2) {
+            long secs = Math.max(1, Math.round(adv.toMillis() / 1000.0));
+            if (secs * 1000 != adv.toMillis()) {
+                d.warning(b.origin, n + "advert_int " + Durations.format(adv) + " rounded to " + secs
+                        + " s for VRRP version 2");
+            }
+            adv = Duration.ofSeconds(secs);
+        } else {
+            long cs = Math.max(1, Math.round(adv.toMillis() / 10.0));
+            if (cs > 4095) {
+                d.warning(b.origin, n + "advert_int " + Durations.format(adv) + " exceeds 40.95 s for version 3 - using 40.95");
+                cs = 4095;
+            }
+            adv = Duration.ofMillis(cs * 10);
+        }
+
+        // Priority and state.
+        int priority = b.priority != null ? b.priority : (b.state == InitialState.MASTER ? 255 : 100);
+        InitialState state = b.state != null ? b.state : (priority == 255 ? InitialState.MASTER : InitialState.BACKUP);
+        if (strict && state == InitialState.MASTER && priority != 255) {
+            d.error(b.stateOrigin != null ? b.stateOrigin : b.origin, n + "strict mode requires state MASTER only for"
+                    + " the address owner (priority 255) - using BACKUP");
+            state = InitialState.BACKUP;
+        }
+        boolean preempt = !b.nopreempt;
+        if (b.nopreempt && (state == InitialState.MASTER || priority == 255)) {
+            d.warning(b.nopreemptOrigin, n + "Warning - nopreempt will not work with initial state MASTER"
+                    + " or priority 255 - clearing");
+            preempt = true;
+        }
+        Duration preemptDelay = b.preemptDelay;
+        if (!preemptDelay.isZero() && (state == InitialState.MASTER || !preempt || strict)) {
+            d.warning(b.preemptDelayOrigin, n + "preempt_delay is ignored with "
+                    + (strict ? "strict mode" : !preempt ? "nopreempt" : "state MASTER") + " - clearing");
+            preemptDelay = Duration.ZERO;
+        }
+
+        // Authentication.
+        Authentication auth = b.auth;
+        if (auth != null && version == 3) {
+            d.error(b.authOrigin, n + "VRRP version 3 does not support authentication. Ignoring.");
+            auth = null;
+        }
+        if (auth != null && strict) {
+            d.error(b.authOrigin, n + "strict mode does not support authentication. Ignoring.");
+            auth = null;
+        }
+        if (unicast && strict) {
+            d.error(b.unicastOrigin, n + "strict mode does not support unicast peers - instance removed");
+            return null;
+        }
+
+        // VIP count.
+        if (vips.isEmpty() && !b.noVirtualIpaddress) {
+            if (version == 3 || strict) {
+                d.error(b.origin, n + "No VIP specified; at least one is required (VRRP version 3"
+                        + (strict ? " / strict mode" : "") + ") - instance removed");
+                return null;
+            }
+            d.warning(b.origin, n + "No VIP specified; at least one is required");
+        }
+        if (strict && family == AddressFamily.IPV6 && !vips.isEmpty() && !IpLiteral.isLinkLocal6(vips.get(0).address())) {
+            d.error(vips.get(0).origin(), n + "strict mode: the first IPv6 VIP must be link-local");
+        }
+        if (vips.size() > 255) {
+            d.warning(vips.get(255).origin(), n + "more than 255 VIPs: the rest are managed but not advertised");
+            excluded.addAll(0, vips.subList(255, vips.size()));
+            vips = new ArrayList<>(vips.subList(0, 255));
+        }
+
+        // GARP and advert behaviour: instance overrides, then strict mode.
+        GarpSettings gg = g.garp();
+        Duration masterDelay = b.garpMasterDelay != null ? b.garpMasterDelay : gg.masterDelay();
+        int masterRepeat = b.garpMasterRepeat != null ? b.garpMasterRepeat : gg.masterRepeat();
+        GarpSettings garp = new GarpSettings(masterDelay, masterRepeat,
+                b.garpMasterRefresh != null ? b.garpMasterRefresh : gg.masterRefresh(),
+                b.garpMasterRefreshRepeat != null ? b.garpMasterRefreshRepeat : gg.masterRefreshRepeat(),
+                b.garpLowerPrioDelay != null ? b.garpLowerPrioDelay : gg.lowerPrioDelay(),
+                b.garpLowerPrioRepeat != null ? b.garpLowerPrioRepeat : gg.lowerPrioRepeat(),
+                gg.interval(), gg.naInterval());
+        AdvertBehaviour ga = g.advert();
+        int downTimer = b.downTimerAdverts != null ? b.downTimerAdverts : ga.downTimerAdverts();
+        boolean lowerNoAdv = b.lowerPrioNoAdvert != null ? b.lowerPrioNoAdvert : ga.lowerPrioNoAdvert();
+        boolean higherSend = b.higherPrioSendAdvert != null ? b.higherPrioSendAdvert : ga.higherPrioSendAdvert();
+        boolean ownerIgnore = b.ownerIgnoreAdverts != null ? b.ownerIgnoreAdverts : ga.ownerIgnoreAdverts();
+        if (strict) {
+            if (b.garpLowerPrioOrigin != null) {
+                d.warning(b.garpLowerPrioOrigin, n + "garp_lower_prio_* is not allowed in strict mode - ignoring");
+            }
+            garp = new GarpSettings(garp.masterDelay(), garp.masterRepeat(), garp.masterRefresh(),
+                    garp.masterRefreshRepeat(), Duration.ZERO, 0, garp.interval(), garp.naInterval());
+            if (downTimer != 3) {
+                d.warning(b.downTimerOrigin != null ? b.downTimerOrigin : b.origin,
+                        n + "strict mode requires down_timer_adverts 3 - using 3");
+                downTimer = 3;
+            }
+            lowerNoAdv = true;
+            higherSend = false;
+            ownerIgnore = true;
+        }
+        AdvertBehaviour advert = new AdvertBehaviour(downTimer, lowerNoAdv, higherSend, ownerIgnore,
+                b.skipCheckAdvAddr != null ? b.skipCheckAdvAddr : ga.skipCheckAdvAddr(),
+                b.v3ChecksumAsV2 != null ? b.v3ChecksumAsV2 : ga.v3ChecksumAsV2(),
+                b.checkUnicastSrc != null ? b.checkUnicastSrc : ga.checkUnicastSrc()
+                        || peers.stream().anyMatch(x -> x.minTtl() > 0 || x.maxTtl() < 255));
+        boolean accept = b.accept != null ? b.accept : (!strict || priority == 255);
+
+        // Tracking, with sync-group weight rules.
+        Tracking tracking = tracking(b.name, b.iface, b.trackInterfaces, b.trackScripts, b.trackFiles, b.trackRedis);
+        String group = groupOf.get(b.name);
+        if (group != null) {
+            SyncGroup sg = groups.stream().filter(x -> x.name().equals(group)).findFirst().orElseThrow();
+            if (!sg.syncGroupTrackingWeight()) {
+                tracking = zeroWeights(b.name, tracking);
+            }
+        }
+        InetAddress mcastGroup = b.mcastDstIp != null && AddressFamily.of(b.mcastDstIp) == family ? b.mcastDstIp
+                : family == AddressFamily.IPV4 ? g.mcastGroup4() : g.mcastGroup6();
+        if (b.mcastDstIp != null && AddressFamily.of(b.mcastDstIp) != family) {
+            d.error(b.origin, n + "mcast_dst_ip " + IpLiteral.format(b.mcastDstIp) + " is not " + family + " - ignoring");
+        }
+        int unicastTtl = b.unicastTtl != null ? b.unicastTtl : 255;
+        boolean notifyPrio = b.notifyPriorityChanges != null ? b.notifyPriorityChanges : g.notifyPriorityChanges();
+        return new VrrpInstance(b.name, state, b.iface, b.vrid, priority, version, family, adv, preempt, preemptDelay,
+                mcastSrc, mcastGroup, unicastSrc, peers, unicastTtl, b.unicastFaultNoPeer, vips, excluded, tracking,
+                auth, garp, advert, ConfigParser.notifyScripts(b.notify), strict, accept, b.noVirtualIpaddress,
+                b.promoteSecondaries, b.trackSrcIp, b.dontTrackPrimary, b.timerExpiredBackup, notifyPrio, group,
+                b.origin);
+    }
+
+    private Tracking zeroWeights(String name, Tracking t) {
+        List<List<Tracked>> lists = new ArrayList<>();
+        for (List<Tracked> l : List.of(t.interfaces(), t.scripts(), t.files(), t.redis())) {
+            List<Tracked> out = new ArrayList<>();
+            for (Tracked x : l) {
+                if (x.weight() != 0) {
+                    d.warning(x.origin(), "(" + name + ") ignoring weight of tracker " + x.name()
+                            + " due to SYNC group (add sync_group_tracking_weight to the group to keep it)");
+                    out.add(new Tracked(x.name(), 0, x.reverse(), x.origin()));
+                } else {
+                    out.add(x);
+                }
+            }
+            lists.add(out);
+        }
+        return new Tracking(lists.get(0), lists.get(1), lists.get(2), lists.get(3));
+    }
+
+    private boolean uniqueVip(VirtualIp v, String instance, Map<String, Origin> all, Map<String, String> owner) {
+        String key = IpLiteral.format(v.address()) + "%" + (v.device() == null ? "" : v.device());
+        String plain = IpLiteral.format(v.address());
+        Origin first = all.get(plain);
+        if (first != null) {
+            String other = owner.get(plain);
+            d.error(v.origin(), "(" + instance + ") VIP " + plain + " duplicates a VIP in "
+                    + (other.equals(instance) ? "the same instance" : "(" + other + ")") + " (" + first + ") - ignoring");
+            return false;
+        }
+        all.put(plain, v.origin());
+        owner.put(plain, instance);
+        return key != null;
+    }
+
+    /** VRIDs must be unique per interface, family and group for multicast; per peer set for unicast. */
+    private void vridConflicts(List<VrrpInstance> instances) {
+        Map<String, VrrpInstance> seen = new HashMap<>();
+        for (VrrpInstance i : instances) {
+            String where = i.isUnicast()
+                    ? "unicast:" + (i.unicastSrcIp() == null ? i.interfaceName() : IpLiteral.format(i.unicastSrcIp()))
+                    + ":" + i.unicastPeers().stream().map(x -> IpLiteral.format(x.address())).sorted().toList()
+                    : "mcast:" + i.interfaceName() + ":" + IpLiteral.format(i.mcastGroup());
+            String key = where + ":" + i.family() + ":" + i.vrid();
+            VrrpInstance other = seen.putIfAbsent(key, i);
+            if (other != null) {
+                d.error(i.origin(), other.name() + " and " + i.name() + " both use VRID " + i.vrid() + " with "
+                        + i.family() + (i.isUnicast() ? " to the same unicast peers" : " on interface " + i.interfaceName())
+                        + " - each needs its own virtual_router_id");
+            }
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package org.keepvip.vrrp.config;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Accumulates {@code global_defs}; unset GARP values follow keepalived's derivations. */
+final class GlobalBuilder {
+    String routerId;
+    ScriptUser scriptUser;
+    boolean enableScriptSecurity;
+    boolean useSymlinkPaths;
+    InetAddress mcastGroup4 = IpLiteral.parse("224.0.0.18");
+    InetAddress mcastGroup6 = IpLiteral.parse("ff02::12");
+    int vrrpVersion = 2;
+    boolean strict;
+    Duration garpMasterDelay;
+    Integer garpMasterRepeat;
+    Duration garpMasterRefresh;
+    Integer garpMasterRefreshRepeat;
+    Duration garpLowerPrioDelay;
+    Integer garpLowerPrioRepeat;
+    Duration garpInterval = Duration.ZERO;
+    Duration gnaInterval = Duration.ZERO;
+    boolean minGarp;
+    int downTimerAdverts = 3;
+    Boolean lowerPrioNoAdvert;
+    boolean higherPrioSendAdvert;
+    Boolean ownerIgnoreAdverts;
+    boolean v3ChecksumAsV2;
+    boolean checkUnicastSrc;
+    boolean skipCheckAdvAddr;
+    Duration startupDelay = Duration.ZERO;
+    Duration delayAfterBoot = Duration.ZERO;
+    String fifoPath;
+    String fifoUser;
+    String fifoGroup;
+    ScriptCommand fifoScript;
+    boolean notifyPriorityChanges;
+    boolean logUnknownVrids;
+    boolean dynamicInterfaces;
+    final List<String> emails = new ArrayList<>();
+    Origin origin;
+    private boolean seen;
+
+    GlobalBuilder(String hostName, Origin origin) {
+        this.routerId = hostName;
+        this.origin = origin;
+    }
+
+    void parse(ConfigParser p, Stmt block) {
+        if (!seen) {
+            origin = block.origin;
+            seen = true;
+        }
+        Args a = p.args;
+        for (Stmt s : block.block()) {
+            String kw = s.keyword();
+            if (!Keywords.GLOBAL.contains(kw)) {
+                p.unknown(s, "global_defs", Keywords.GLOBAL, Keywords.GLOBAL_UNSUPPORTED);
+                continue;
+            }
+            if (kw.equals("notification_email")) {
+                if (p.needBlock(s)) {
+                    s.blockWords().forEach(w -> emails.add(w.text()));
+                }
+                continue;
+            }
+            if (!p.noBlock(s)) {
+                continue;
+            }
+            switch (kw) {
+                case "router_id" -> set(a.string(s), v -> routerId = v);
+                case "script_user" -> {
+                    if (a.require(s, 1)) {
+                        String g = s.argCount() > 1 ? s.arg(2) : null;
+                        scriptUser = new ScriptUser(s.arg(1), g == null ? null : ConfigParser.stripColon(g),
+                                g != null && g.startsWith(":"));
+                    }
+                }
+                case "enable_script_security" -> enableScriptSecurity = true;
+                case "use_symlink_paths" -> set(a.bool(s), v -> useSymlinkPaths = v);
+                case "vrrp_mcast_group4" -> {
+                    InetAddress ip = p.address(s);
+                    if (ip != null && (AddressFamily.of(ip) != AddressFamily.IPV4 || !ip.isMulticastAddress())) {
+                        p.diags.error(s.origin, "vrrp_mcast_group4 '" + s.arg(1) + "' is not an IPv4 multicast address - ignoring");
+                    } else if (ip != null) {
+                        mcastGroup4 = ip;
+                    }
+                }
+                case "vrrp_mcast_group6" -> {
+                    InetAddress ip = p.address(s);
+                    if (ip != null && (AddressFamily.of(ip) != AddressFamily.IPV6 || !ip.isMulticastAddress())) {
+                        p.diags.error(s.origin, "vrrp_mcast_group6 '" + s.arg(1) + "' is not an IPv6 multicast address - ignoring");
+                    } else if (ip != null) {
+                        mcastGroup6 = ip;
+                    }
+                }
+                case "vrrp_version" -> set(a.integer(s, 2, 3), v -> vrrpVersion = v);
+                case "vrrp_strict" -> set(a.bool(s), v -> strict = v);
+                case "vrrp_garp_master_delay" -> set(secondsInt(a, s), v -> garpMasterDelay = v);
+                case "vrrp_garp_master_repeat" -> set(a.integer(s, 0, Integer.MAX_VALUE), v -> garpMasterRepeat = Math.max(1, v));
+                case "vrrp_garp_master_refresh" -> set(secondsInt(a, s), v -> garpMasterRefresh = v);
+                case "vrrp_garp_master_refresh_repeat" -> set(a.integer(s, 0, Integer.MAX_VALUE), v -> garpMasterRefreshRepeat = Math.max(1, v));
+                case "vrrp_garp_lower_prio_delay" -> set(secondsInt(a, s), v -> garpLowerPrioDelay = v);
+                case "vrrp_garp_lower_prio_repeat" -> set(a.integer(s, 0, Integer.MAX_VALUE), v -> garpLowerPrioRepeat = v);
+                case "vrrp_garp_interval" -> set(a.seconds(s, Duration.ofNanos(1000), ConfigParser.MAX_TIMER), v -> garpInterval = v);
+                case "vrrp_gna_interval" -> set(a.seconds(s, Duration.ofNanos(1000), ConfigParser.MAX_TIMER), v -> gnaInterval = v);
+                case "vrrp_min_garp" -> set(a.bool(s), v -> minGarp = v);
+                case "vrrp_down_timer_adverts" -> set(a.integer(s, 1, 100), v -> downTimerAdverts = v);
+                case "vrrp_lower_prio_no_advert" -> set(a.bool(s), v -> lowerPrioNoAdvert = v);
+                case "vrrp_higher_prio_send_advert" -> set(a.bool(s), v -> higherPrioSendAdvert = v);
+                case "vrrp_owner_ignore_adverts" -> set(a.bool(s), v -> ownerIgnoreAdverts = v);
+                case "v3_checksum_as_v2" -> set(a.bool(s), v -> v3ChecksumAsV2 = v);
+                case "vrrp_check_unicast_src" -> checkUnicastSrc = true;
+                case "vrrp_skip_check_adv_addr" -> set(a.bool(s), v -> skipCheckAdvAddr = v);
+                case "vrrp_startup_delay" -> set(a.seconds(s, Duration.ofMillis(1), ConfigParser.MAX_TIMER), v -> startupDelay = v);
+                case "vrrp_delay_after_boot" -> set(a.seconds(s, Duration.ZERO, ConfigParser.MAX_TIMER), v -> delayAfterBoot = v);
+                case "vrrp_notify_fifo", "notify_fifo" -> {
+                    if (a.require(s, 1)) {
+                        fifoPath = s.arg(1);
+                        fifoUser = s.argCount() > 1 ? s.arg(2) : null;
+                        fifoGroup = s.argCount() > 2 ? s.arg(3) : null;
+                    }
+                }
+                case "vrrp_notify_fifo_script", "notify_fifo_script" -> set(a.script(s, 1), v -> fifoScript = v);
+                case "vrrp_notify_priority_changes" -> set(a.bool(s), v -> notifyPriorityChanges = v);
+                case "log_unknown_vrids" -> logUnknownVrids = true;
+                case "dynamic_interfaces" -> dynamicInterfaces = true;
+                default -> throw new IllegalStateException(kw);
+            }
+        }
+    }
+
+    /** GARP delays are whole seconds in keepalived. */
+    private static Duration secondsInt(Args a, Stmt s) {
+        Integer v = a.integer(s, 0, Integer.MAX_VALUE);
+        return v == null ? null : Duration.ofSeconds(v);
+    }
+
+    static <T> void set(T value, java.util.function.Consumer<T> setter) {
+        if (value != null) {
+            setter.accept(value);
+        }
+    }
+
+    /** The instance defaults: keepalived's derivation of unset GARP values (§1.2). */
+    GarpSettings garp() {
+        Duration delay = garpMasterDelay != null ? garpMasterDelay : (minGarp ? Duration.ZERO : Duration.ofSeconds(5));
+        int repeat = garpMasterRepeat != null ? garpMasterRepeat : (minGarp ? 1 : 5);
+        Duration refresh = garpMasterRefresh != null ? garpMasterRefresh : Duration.ZERO;
+        int refreshRepeat = garpMasterRefreshRepeat != null ? garpMasterRefreshRepeat : 1;
+        return new GarpSettings(delay, repeat, refresh, refreshRepeat,
+                garpLowerPrioDelay != null ? garpLowerPrioDelay : delay,
+                garpLowerPrioRepeat != null ? garpLowerPrioRepeat : repeat, garpInterval, gnaInterval);
+    }
+
+    AdvertBehaviour advert() {
+        return new AdvertBehaviour(downTimerAdverts, lowerPrioNoAdvert != null ? lowerPrioNoAdvert : strict,
+                higherPrioSendAdvert, ownerIgnoreAdverts != null ? ownerIgnoreAdverts : strict, skipCheckAdvAddr,
+                v3ChecksumAsV2, checkUnicastSrc);
+    }
+
+    GlobalDefs build() {
+        NotifyFifo fifo = fifoPath == null && fifoScript == null ? null
+                : new NotifyFifo(fifoPath, fifoUser, fifoGroup, fifoScript);
+        return new GlobalDefs(routerId, scriptUser, enableScriptSecurity, useSymlinkPaths, mcastGroup4, mcastGroup6,
+                vrrpVersion, strict, garp(), minGarp, advert(), startupDelay, delayAfterBoot, fifo,
+                notifyPriorityChanges, logUnknownVrids, dynamicInterfaces, emails, origin);
+    }
+}

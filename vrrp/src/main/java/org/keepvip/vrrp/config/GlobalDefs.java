@@ -1,0 +1,39 @@
+package org.keepvip.vrrp.config;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * {@code global_defs}, with keepalived's defaults filled in (§1.2).
+ *
+ * @param routerId               router_id (default: the host name)
+ * @param scriptUser             script_user, or null: keepalived_script if it exists, else root
+ * @param enableScriptSecurity   enable_script_security
+ * @param useSymlinkPaths        use_symlink_paths
+ * @param mcastGroup4            vrrp_mcast_group4 (224.0.0.18)
+ * @param mcastGroup6            vrrp_mcast_group6 (ff02::12)
+ * @param vrrpVersion            vrrp_version, the default instance version (2)
+ * @param strict                 vrrp_strict
+ * @param garp                   the vrrp_garp_* defaults for instances
+ * @param minGarp                vrrp_min_garp
+ * @param advert                 the advert-handling defaults for instances
+ * @param startupDelay           vrrp_startup_delay (zero)
+ * @param delayAfterBoot         vrrp_delay_after_boot (zero)
+ * @param notifyFifo             vrrp_notify_fifo (+ script), or null
+ * @param notifyPriorityChanges  vrrp_notify_priority_changes
+ * @param logUnknownVrids        log_unknown_vrids
+ * @param dynamicInterfaces      dynamic_interfaces: a missing interface is not fatal
+ * @param notificationEmails     notification_email (parsed; keepvip sends no email)
+ * @param origin                 where the block was (the main file, line 0, if absent)
+ */
+public record GlobalDefs(String routerId, ScriptUser scriptUser, boolean enableScriptSecurity, boolean useSymlinkPaths,
+                         InetAddress mcastGroup4, InetAddress mcastGroup6, int vrrpVersion, boolean strict,
+                         GarpSettings garp, boolean minGarp, AdvertBehaviour advert, Duration startupDelay,
+                         Duration delayAfterBoot, NotifyFifo notifyFifo, boolean notifyPriorityChanges,
+                         boolean logUnknownVrids, boolean dynamicInterfaces, List<String> notificationEmails,
+                         Origin origin) {
+    public GlobalDefs {
+        notificationEmails = List.copyOf(notificationEmails);
+    }
+}

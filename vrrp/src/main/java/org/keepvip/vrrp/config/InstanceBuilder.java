@@ -1,0 +1,404 @@
+package org.keepvip.vrrp.config;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Accumulates one {@code vrrp_instance} as written; {@link CrossChecks} completes it. */
+final class InstanceBuilder {
+    final ConfigParser p;
+    final String name;
+    final Origin origin;
+    final String ctx;
+
+    InitialState state;
+    Origin stateOrigin;
+    String iface;
+    Origin ifaceOrigin;
+    Integer vrid;
+    Integer priority;
+    boolean priorityInvalid;
+    Duration advertInt = Duration.ofSeconds(1);
+    Integer version;
+    boolean nopreempt;
+    Origin nopreemptOrigin;
+    Duration preemptDelay = Duration.ZERO;
+    Origin preemptDelayOrigin;
+    InetAddress mcastSrcIp;
+    InetAddress unicastSrcIp;
+    boolean unicastKeyword;
+    Origin unicastOrigin;
+    final List<UnicastPeer> peers = new ArrayList<>();
+    Integer unicastTtl;
+    boolean unicastFaultNoPeer;
+    Boolean checkUnicastSrc;
+    InetAddress mcastDstIp;
+    boolean trackSrcIp;
+    boolean dontTrackPrimary;
+    final List<ConfigParser.TrackEntry> trackInterfaces = new ArrayList<>();
+    final List<ConfigParser.TrackEntry> trackScripts = new ArrayList<>();
+    final List<ConfigParser.TrackEntry> trackFiles = new ArrayList<>();
+    final List<ConfigParser.TrackEntry> trackRedis = new ArrayList<>();
+    /** track_script entries resolved at parse time, as keepalived does (scripts must come first). */
+    final List<Tracked> resolvedScripts = new ArrayList<>();
+    final List<VirtualIp> vips = new ArrayList<>();
+    final List<VirtualIp> excluded = new ArrayList<>();
+    boolean noVirtualIpaddress;
+    boolean promoteSecondaries;
+    Boolean accept;
+    Boolean strict;
+    Boolean skipCheckAdvAddr;
+    Authentication auth;
+    Origin authOrigin;
+    Duration garpMasterDelay;
+    Integer garpMasterRepeat;
+    Duration garpMasterRefresh;
+    Integer garpMasterRefreshRepeat;
+    Duration garpLowerPrioDelay;
+    Origin garpLowerPrioOrigin;
+    Integer garpLowerPrioRepeat;
+    Integer downTimerAdverts;
+    Origin downTimerOrigin;
+    Boolean lowerPrioNoAdvert;
+    Boolean higherPrioSendAdvert;
+    Boolean ownerIgnoreAdverts;
+    int timerExpiredBackup;
+    final ScriptCommand[] notify = new ScriptCommand[7];
+    Boolean notifyPriorityChanges;
+    Boolean v3ChecksumAsV2;
+    String syncGroup;
+
+    InstanceBuilder(ConfigParser p, String name, Origin origin) {
+        this.p = p;
+        this.name = name;
+        this.origin = origin;
+        this.ctx = "vrrp_instance " + name;
+    }
+
+    void parse(Stmt block) {
+        Args a = p.args;
+        Diagnostics d = p.diags;
+        for (Stmt s : block.block()) {
+            String kw = s.keyword();
+            if (!Keywords.INSTANCE.contains(kw)) {
+                p.unknown(s, ctx, Keywords.INSTANCE, Keywords.INSTANCE_UNSUPPORTED);
+                continue;
+            }
+            switch (kw) {
+                case "unicast_peer" -> {
+                    unicastKeyword = true;
+                    unicastOrigin = s.origin;
+                    if (p.needBlock(s)) {
+                        parsePeers(s);
+                    }
+                    continue;
+                }
+                case "track_interface" -> {
+                    trackInterfaces.addAll(p.trackEntries(s, 253));
+                    continue;
+                }
+                case "track_script" -> {
+                    for (ConfigParser.TrackEntry e : p.trackEntries(s, 254)) {
+                        VrrpScript sc = p.scripts.get(e.name());
+                        if (sc == null) {
+                            d.error(e.origin(), "(" + name + ") track script " + e.name() + " not found, ignoring..."
+                                    + " (a vrrp_script must be defined before the vrrp_instance that tracks it)");
+                        } else {
+                            trackScripts.add(e);
+                        }
+                    }
+                    continue;
+                }
+                case "track_file" -> {
+                    trackFiles.addAll(p.trackEntries(s, 254));
+                    continue;
+                }
+                case "track_redis" -> {
+                    trackRedis.addAll(p.trackEntries(s, 254));
+                    continue;
+                }
+                case "virtual_ipaddress" -> {
+                    if (p.needBlock(s)) {
+                        parseVips(s, vips, true);
+                    }
+                    continue;
+                }
+                case "virtual_ipaddress_excluded" -> {
+                    if (p.needBlock(s)) {
+                        parseVips(s, excluded, false);
+                    }
+                    continue;
+                }
+                case "authentication" -> {
+                    if (p.needBlock(s)) {
+                        parseAuth(s);
+                    }
+                    continue;
+                }
+                default -> {
+                    // simple keywords below
+                }
+            }
+            if (!p.noBlock(s)) {
+                continue;
+            }
+            int slot = ConfigParser.notifySlot(kw);
+            if (slot >= 0) {
+                p.notifyScript(s, notify, slot);
+                continue;
+            }
+            switch (kw) {
+                case "state" -> {
+                    String v = a.string(s);
+                    if (v == null) {
+                        break;
+                    }
+                    if (v.equals("MASTER")) {
+                        state = InitialState.MASTER;
+                        stateOrigin = s.origin;
+                    } else if (v.equals("BACKUP")) {
+                        if (state != InitialState.MASTER) {
+                            state = InitialState.BACKUP;
+                            stateOrigin = s.origin;
+                        }
+                    } else {
+                        d.error(s.origin, "(" + name + ") unknown state '" + v + "', defaulting to BACKUP"
+                                + (v.equalsIgnoreCase("master") || v.equalsIgnoreCase("backup")
+                                ? " (state is case-sensitive: MASTER or BACKUP)" : ""));
+                        if (state == null) {
+                            state = InitialState.BACKUP;
+                            stateOrigin = s.origin;
+                        }
+                    }
+                }
+                case "interface" -> {
+                    String v = a.string(s);
+                    if (v != null && v.equals("lo")) {
+                        d.error(s.origin, "(" + name + ") cannot use a loopback interface (lo) for advertisements");
+                    } else if (v != null) {
+                        iface = v;
+                        ifaceOrigin = s.origin;
+                    }
+                }
+                case "virtual_router_id" -> {
+                    if (!a.require(s, 1)) {
+                        break;
+                    }
+                    try {
+                        int v = Integer.parseInt(s.arg(1));
+                        if (v >= 1 && v <= 255) {
+                            vrid = v;
+                            break;
+                        }
+                    } catch (NumberFormatException e) {
+                        // reported below
+                    }
+                    d.error(s.origin, "(" + name + ") VRID '" + s.arg(1) + "' not valid - must be between 1 & 255");
+                }
+                case "priority" -> {
+                    if (!a.require(s, 1)) {
+                        break;
+                    }
+                    try {
+                        int v = Integer.parseInt(s.arg(1));
+                        if (v >= 1 && v <= 255) {
+                            priority = v;
+                            priorityInvalid = false;
+                            break;
+                        }
+                    } catch (NumberFormatException e) {
+                        // reported below
+                    }
+                    d.error(s.origin, "(" + name + ") Priority '" + s.arg(1)
+                            + "' not valid! must be between 1 & 255. Using default 100");
+                    priority = 100;
+                    priorityInvalid = true;
+                }
+                case "advert_int" -> GlobalBuilder.set(a.seconds(s, Duration.ofMillis(10), Duration.ofSeconds(255)),
+                        v -> advertInt = v);
+                case "version" -> {
+                    Integer v = a.integer(s, 2, 3);
+                    if (v != null && version != null && !version.equals(v)) {
+                        d.error(s.origin, "(" + name + ") version already set to " + version + " - ignoring " + v);
+                    } else if (v != null) {
+                        version = v;
+                    }
+                }
+                case "nopreempt" -> {
+                    nopreempt = true;
+                    nopreemptOrigin = s.origin;
+                }
+                case "preempt" -> nopreempt = false;
+                case "preempt_delay" -> {
+                    Duration v = a.seconds(s, Duration.ZERO, Duration.ofSeconds(1000));
+                    if (v != null) {
+                        preemptDelay = v;
+                        preemptDelayOrigin = s.origin;
+                    }
+                }
+                case "mcast_src_ip" -> GlobalBuilder.set(p.address(s), v -> mcastSrcIp = v);
+                case "unicast_src_ip" -> {
+                    unicastKeyword = true;
+                    if (unicastOrigin == null) {
+                        unicastOrigin = s.origin;
+                    }
+                    GlobalBuilder.set(p.address(s), v -> unicastSrcIp = v);
+                }
+                case "unicast_fault_no_peer" -> unicastFaultNoPeer = true;
+                case "check_unicast_src" -> checkUnicastSrc = true;
+                case "unicast_ttl" -> GlobalBuilder.set(a.integer(s, 0, 255), v -> unicastTtl = v);
+                case "mcast_dst_ip" -> {
+                    InetAddress ip = p.address(s);
+                    if (ip != null && !ip.isMulticastAddress()) {
+                        d.error(s.origin, "(" + name + ") mcast_dst_ip '" + s.arg(1) + "' is not a multicast address - ignoring");
+                    } else if (ip != null) {
+                        mcastDstIp = ip;
+                    }
+                }
+                case "track_src_ip" -> trackSrcIp = true;
+                case "dont_track_primary" -> dontTrackPrimary = true;
+                case "no_virtual_ipaddress" -> noVirtualIpaddress = true;
+                case "promote_secondaries" -> promoteSecondaries = true;
+                case "accept" -> accept = true;
+                case "no_accept" -> accept = false;
+                case "strict_mode" -> GlobalBuilder.set(a.bool(s), v -> strict = v);
+                case "skip_check_adv_addr" -> GlobalBuilder.set(a.bool(s), v -> skipCheckAdvAddr = true); // keepalived quirk
+                case "garp_master_delay" -> GlobalBuilder.set(a.integer(s, 0, Integer.MAX_VALUE), v -> garpMasterDelay = Duration.ofSeconds(v));
+                case "garp_master_repeat" -> GlobalBuilder.set(a.integer(s, 0, Integer.MAX_VALUE), v -> garpMasterRepeat = Math.max(1, v));
+                case "garp_master_refresh" -> GlobalBuilder.set(a.integer(s, 0, Integer.MAX_VALUE), v -> garpMasterRefresh = Duration.ofSeconds(v));
+                case "garp_master_refresh_repeat" -> GlobalBuilder.set(a.integer(s, 0, Integer.MAX_VALUE), v -> garpMasterRefreshRepeat = Math.max(1, v));
+                case "garp_lower_prio_delay" -> {
+                    garpLowerPrioOrigin = s.origin;
+                    GlobalBuilder.set(a.integer(s, 0, Integer.MAX_VALUE), v -> garpLowerPrioDelay = Duration.ofSeconds(v));
+                }
+                case "garp_lower_prio_repeat" -> {
+                    garpLowerPrioOrigin = s.origin;
+                    GlobalBuilder.set(a.integer(s, 0, Integer.MAX_VALUE), v -> garpLowerPrioRepeat = v);
+                }
+                case "down_timer_adverts" -> {
+                    downTimerOrigin = s.origin;
+                    GlobalBuilder.set(a.integer(s, 1, 100), v -> downTimerAdverts = v);
+                }
+                case "lower_prio_no_advert" -> GlobalBuilder.set(a.bool(s), v -> lowerPrioNoAdvert = v);
+                case "higher_prio_send_advert" -> GlobalBuilder.set(a.bool(s), v -> higherPrioSendAdvert = v);
+                case "owner_ignore_adverts" -> GlobalBuilder.set(a.bool(s), v -> ownerIgnoreAdverts = v);
+                case "timer_expired_backup", "thread_timer_expired" -> {
+                    if (s.argCount() == 0) {
+                        timerExpiredBackup = 254;
+                    } else {
+                        GlobalBuilder.set(a.integer(s, 1, 254), v -> timerExpiredBackup = v);
+                    }
+                }
+                case "notify_priority_changes" -> GlobalBuilder.set(a.bool(s), v -> notifyPriorityChanges = v);
+                case "v3_checksum_as_v2" -> GlobalBuilder.set(a.bool(s), v -> v3ChecksumAsV2 = v);
+                case "native_ipv6" -> {
+                    d.warning(s.origin, "(" + name + ") native_ipv6 is deprecated - use IPv6 addresses; forcing version 3");
+                    version = 3;
+                }
+                case "debug" -> {
+                    // parsed by keepalived with no effect
+                }
+                default -> throw new IllegalStateException(kw);
+            }
+        }
+    }
+
+    private void parsePeers(Stmt block) {
+        for (Stmt s : block.block()) {
+            if (s.hasBlock() || s.words.isEmpty()) {
+                p.diags.error(s.origin, "(" + name + ") unexpected block in unicast_peer - skipped");
+                continue;
+            }
+            InetAddress ip = IpLiteral.parse(s.keyword());
+            if (ip == null) {
+                p.diags.error(s.origin, "(" + name + ") unicast_peer '" + s.keyword() + "' is not an IPv4 or IPv6 address - ignoring");
+                continue;
+            }
+            int min = 0;
+            int max = 255;
+            boolean ok = true;
+            for (int i = 1; i < s.words.size(); i += 2) {
+                String k = s.words.get(i);
+                if ((k.equals("min_ttl") || k.equals("max_ttl")) && i + 1 < s.words.size()) {
+                    Integer v = p.args.integer(s, s.words.get(i + 1), 0, 255);
+                    if (v == null) {
+                        ok = false;
+                    } else if (k.equals("min_ttl")) {
+                        min = v;
+                    } else {
+                        max = v;
+                    }
+                } else {
+                    p.diags.error(s.origin, "(" + name + ") unicast_peer: unknown option '" + k + "' (expected min_ttl N or max_ttl N)");
+                    ok = false;
+                    break;
+                }
+            }
+            if (!ok) {
+                continue;
+            }
+            if (peers.stream().anyMatch(x -> x.address().equals(ip))) {
+                p.diags.error(s.origin, "(" + name + ") unicast_peer " + IpLiteral.format(ip) + " is listed twice - ignoring");
+                continue;
+            }
+            peers.add(new UnicastPeer(ip, min, max, s.origin));
+        }
+    }
+
+    private void parseAuth(Stmt block) {
+        String type = null;
+        String pass = null;
+        for (Stmt s : block.block()) {
+            if (!Keywords.AUTH.contains(s.keyword())) {
+                p.unknown(s, "authentication of " + ctx, Keywords.AUTH, java.util.Set.of());
+                continue;
+            }
+            if (!p.noBlock(s)) {
+                continue;
+            }
+            if (s.keyword().equals("auth_type")) {
+                type = p.args.string(s);
+            } else {
+                pass = p.args.string(s);
+            }
+        }
+        authOrigin = block.origin;
+        if (type == null) {
+            p.diags.error(block.origin, "(" + name + ") authentication without auth_type - ignoring");
+            return;
+        }
+        if (type.equals("AH")) {
+            p.diags.error(block.origin, "(" + name + ") auth_type AH is not supported by keepvip - authentication ignored");
+            return;
+        }
+        if (!type.equals("PASS")) {
+            p.diags.error(block.origin, "(" + name + ") unknown authentication type '" + type + "'"
+                    + (type.equalsIgnoreCase("pass") ? " - did you mean 'PASS'?" : " (expected PASS)"));
+            return;
+        }
+        if (pass == null || pass.isEmpty()) {
+            p.diags.error(block.origin, "(" + name + ") auth_type PASS without auth_pass - ignoring");
+            return;
+        }
+        byte[] bytes = pass.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (bytes.length > 8) {
+            p.diags.warning(block.origin, "(" + name + ") auth_pass is longer than 8 bytes - only the first 8 are used");
+            pass = new String(java.util.Arrays.copyOf(bytes, 8), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        auth = new Authentication(pass);
+    }
+
+    private void parseVips(Stmt block, List<VirtualIp> into, boolean advertised) {
+        for (Stmt s : block.block()) {
+            if (s.hasBlock() || s.words.isEmpty()) {
+                p.diags.error(s.origin, "(" + name + ") unexpected block in " + block.keyword() + " - skipped");
+                continue;
+            }
+            VirtualIp v = VipParser.parse(s, p.diags, name);
+            if (v != null) {
+                into.add(v);
+            }
+        }
+    }
+}

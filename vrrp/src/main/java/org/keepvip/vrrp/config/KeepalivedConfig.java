@@ -1,0 +1,42 @@
+package org.keepvip.vrrp.config;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The whole effective configuration: what keepvip runs, after includes, definitions, defaults
+ * and cross-checks. Blocks with fatal problems are left out (as keepalived removes them).
+ *
+ * @param global      global_defs
+ * @param scripts     vrrp_script blocks
+ * @param trackFiles  track_file blocks
+ * @param redis       redis_instance blocks
+ * @param instances   vrrp_instance blocks, in file order
+ * @param syncGroups  vrrp_sync_group blocks
+ */
+public record KeepalivedConfig(GlobalDefs global, List<VrrpScript> scripts, List<TrackFile> trackFiles,
+                               List<RedisInstance> redis, List<VrrpInstance> instances, List<SyncGroup> syncGroups) {
+    public KeepalivedConfig {
+        scripts = List.copyOf(scripts);
+        trackFiles = List.copyOf(trackFiles);
+        redis = List.copyOf(redis);
+        instances = List.copyOf(instances);
+        syncGroups = List.copyOf(syncGroups);
+    }
+
+    public Optional<VrrpInstance> instance(String name) {
+        return instances.stream().filter(i -> i.name().equals(name)).findFirst();
+    }
+
+    public Optional<VrrpScript> script(String name) {
+        return scripts.stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+
+    public Optional<RedisInstance> redisInstance(String name) {
+        return redis.stream().filter(r -> r.name().equals(name)).findFirst();
+    }
+
+    public Optional<TrackFile> trackFile(String name) {
+        return trackFiles.stream().filter(f -> f.name().equals(name)).findFirst();
+    }
+}

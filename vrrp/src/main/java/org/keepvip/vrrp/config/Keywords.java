@@ -1,0 +1,82 @@
+package org.keepvip.vrrp.config;
+
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/** The keyword tables per block: supported, and recognised but not supported by keepvip. */
+final class Keywords {
+    private Keywords() {}
+
+    static final Set<String> ROOT = Set.of("global_defs", "vrrp_script", "vrrp_instance", "vrrp_sync_group",
+            "track_file", "vrrp_track_file", "redis_instance");
+    static final Set<String> ROOT_UNSUPPORTED = Set.of("virtual_server", "virtual_server_group", "bfd_instance",
+            "vrrp_track_process", "garp_group", "static_ipaddress", "static_routes", "static_rules", "track_group",
+            "linkbeat_interfaces", "interface_up_down_delays", "net_namespace", "net_namespace_ipvs",
+            "namespace_with_ipsets", "linkbeat_use_polling", "use_pid_dir", "child_wait_time", "instance");
+
+    static final Set<String> GLOBAL = Set.of("router_id", "notification_email", "script_user",
+            "enable_script_security", "use_symlink_paths", "vrrp_mcast_group4", "vrrp_mcast_group6", "vrrp_version",
+            "vrrp_strict", "vrrp_garp_master_delay", "vrrp_garp_master_repeat", "vrrp_garp_master_refresh",
+            "vrrp_garp_master_refresh_repeat", "vrrp_garp_lower_prio_delay", "vrrp_garp_lower_prio_repeat",
+            "vrrp_garp_interval", "vrrp_gna_interval", "vrrp_min_garp", "vrrp_down_timer_adverts",
+            "vrrp_lower_prio_no_advert", "vrrp_higher_prio_send_advert", "vrrp_owner_ignore_adverts",
+            "v3_checksum_as_v2", "vrrp_check_unicast_src", "vrrp_skip_check_adv_addr", "vrrp_startup_delay",
+            "vrrp_delay_after_boot", "vrrp_notify_fifo", "notify_fifo", "vrrp_notify_fifo_script",
+            "notify_fifo_script", "vrrp_notify_priority_changes", "log_unknown_vrids", "dynamic_interfaces");
+    static final Set<String> GLOBAL_UNSUPPORTED = Set.of("notification_email_from", "smtp_server", "smtp_helo_name",
+            "smtp_connect_timeout", "smtp_alert", "smtp_alert_vrrp", "smtp_alert_checker", "no_email_faults",
+            "set_supplementary_groups", "fifo_write_vrrp_states_on_reload", "default_interface",
+            "vrrp_priority", "vrrp_rt_priority", "vrrp_no_swap", "vrrp_cpu_affinity", "vrrp_rlimit_rttime",
+            "max_auto_priority", "min_auto_priority_delay", "vrrp_netlink_cmd_rcv_bufs",
+            "vrrp_netlink_cmd_rcv_bufs_force", "vrrp_netlink_monitor_rcv_bufs", "vrrp_netlink_monitor_rcv_bufs_force",
+            "vrrp_rx_bufs_policy", "vrrp_rx_bufs_multiplier", "vmac_prefix", "vmac_addr_prefix",
+            "vrrp_garp_extra_if", "vrrp_vmac_garp_intvl", "nftables", "nftables_priority", "nftables_ifindex",
+            "nftables_counters", "vrrp_iptables", "vrrp_ipsets", "disable_local_igmp", "startup_script",
+            "shutdown_script", "startup_script_timeout", "shutdown_script_timeout", "reload_check_config",
+            "reload_time_file", "reload_repeat", "reload_file", "config_save_dir", "tmp_config_directory",
+            "include_check", "random_seed", "umask", "data_use_instance", "json_version", "state_dump_file",
+            "stats_dump_file", "json_dump_file", "enable_snmp_vrrp", "enable_snmp_checker", "enable_snmp_rfc",
+            "enable_snmp_rfcv2", "enable_snmp_rfcv3", "enable_snmp_keepalived", "snmp_socket", "enable_traps",
+            "enable_dbus", "dbus_service_name", "process_names", "vrrp_process_name", "checker_process_name",
+            "lvs_timeouts", "lvs_flush", "lvs_sync_daemon", "lvs_flush_on_stop", "checker_priority",
+            "bfd_priority", "local_name", "checker_no_swap");
+
+    static final Set<String> SCRIPT = Set.of("script", "interval", "timeout", "weight", "rise", "fall", "user",
+            "init_fail");
+    static final Set<String> TRACK_FILE = Set.of("file", "weight", "init_file");
+
+    static final Set<String> INSTANCE = Set.of("state", "interface", "virtual_router_id", "priority", "advert_int",
+            "version", "nopreempt", "preempt", "preempt_delay", "mcast_src_ip", "unicast_src_ip", "unicast_peer",
+            "unicast_fault_no_peer", "check_unicast_src", "unicast_ttl", "mcast_dst_ip", "track_src_ip",
+            "dont_track_primary", "track_interface", "track_script", "track_file", "track_redis",
+            "virtual_ipaddress", "virtual_ipaddress_excluded", "no_virtual_ipaddress", "promote_secondaries",
+            "accept", "no_accept", "strict_mode", "skip_check_adv_addr", "authentication", "garp_master_delay",
+            "garp_master_repeat", "garp_master_refresh", "garp_master_refresh_repeat", "garp_lower_prio_delay",
+            "garp_lower_prio_repeat", "down_timer_adverts", "lower_prio_no_advert", "higher_prio_send_advert",
+            "owner_ignore_adverts", "timer_expired_backup", "thread_timer_expired", "notify_master", "notify_backup",
+            "notify_fault", "notify_stop", "notify_deleted", "notify", "notify_master_rx_lower_pri",
+            "notify_priority_changes", "v3_checksum_as_v2", "native_ipv6", "debug");
+    static final Set<String> INSTANCE_UNSUPPORTED = Set.of("use_vmac", "use_vmac_addr", "vmac_xmit_base",
+            "use_ipvlan", "vrf", "track_process", "track_bfd", "auth_hmac", "virtual_routes", "virtual_rules",
+            "kernel_rx_buf_size", "garp_extra_if", "vmac_garp_intvl", "smtp_alert", "old_unicast_checksum",
+            "linkbeat_use_polling", "lvs_sync_daemon_interface");
+    /** Unsupported keywords that break interoperation with the peer: errors, not warnings. */
+    static final Set<String> UNSUPPORTED_ERRORS = Set.of("auth_hmac");
+
+    static final Set<String> SYNC_GROUP = Set.of("group", "track_interface", "track_script", "track_file",
+            "track_redis", "notify_master", "notify_backup", "notify_fault", "notify_stop", "notify",
+            "notify_priority_changes", "sync_group_tracking_weight", "global_tracking");
+    static final Set<String> SYNC_GROUP_UNSUPPORTED = Set.of("track_process", "track_bfd", "smtp_alert");
+
+    static final Set<String> REDIS = Set.of("address", "user", "password_file", "tls", "tls_ca_file",
+            "tls_cert_file", "tls_key_file", "interval", "timeout", "rise", "fall", "weight", "promote_timeout",
+            "max_lag_bytes", "max_lag_seconds", "lag_penalty", "allow_empty_master", "fence", "peer_port");
+
+    static final Set<String> AUTH = Set.of("auth_type", "auth_pass");
+
+    static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> out = new LinkedHashSet<>(a);
+        out.addAll(b);
+        return out;
+    }
+}

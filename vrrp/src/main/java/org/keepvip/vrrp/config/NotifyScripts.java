@@ -1,0 +1,31 @@
+package org.keepvip.vrrp.config;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The notify scripts of an instance or sync group; each is null when not configured.
+ *
+ * @param master            notify_master
+ * @param backup            notify_backup
+ * @param fault             notify_fault
+ * @param stop              notify_stop
+ * @param deleted           notify_deleted (instances only)
+ * @param generic           notify: gets {@code INSTANCE|GROUP NAME STATE PRIORITY} appended
+ * @param masterRxLowerPri  notify_master_rx_lower_pri (instances only)
+ */
+public record NotifyScripts(ScriptCommand master, ScriptCommand backup, ScriptCommand fault, ScriptCommand stop,
+                            ScriptCommand deleted, ScriptCommand generic, ScriptCommand masterRxLowerPri) {
+    public static final NotifyScripts NONE = new NotifyScripts(null, null, null, null, null, null, null);
+
+    /** The configured scripts, in keepalived's launch order. */
+    public List<ScriptCommand> all() {
+        List<ScriptCommand> out = new ArrayList<>();
+        for (ScriptCommand s : new ScriptCommand[] {master, backup, fault, stop, deleted, generic, masterRxLowerPri}) {
+            if (s != null) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+}

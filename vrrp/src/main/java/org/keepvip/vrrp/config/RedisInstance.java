@@ -1,0 +1,56 @@
+package org.keepvip.vrrp.config;
+
+import java.time.Duration;
+
+/**
+ * keepvip's {@code redis_instance NAME { ... }}: a local Redis that VRRP instances track with
+ * {@code track_redis { NAME [weight N] }}, and that keepvip promotes, fences and demotes.
+ * This record only carries the configuration; the behaviour lives in redis-hooks.
+ *
+ * @param name              the block's name
+ * @param host              Redis host (default 127.0.0.1)
+ * @param port              Redis port (default 6379)
+ * @param user              ACL user, or null for the default user
+ * @param passwordFile      file whose first line is the password, or null
+ * @param tls               TLS settings (disabled by default)
+ * @param interval          check period (default 0.2 s)
+ * @param timeout           connect/read timeout of one check (default 0.25 s)
+ * @param rise              successes to become healthy (default 2)
+ * @param fall              failures to become unhealthy (default 2)
+ * @param weight            -253..253; 0: unhealthy puts trackers in FAULT (default 0)
+ * @param promoteTimeout    how long entering MASTER waits for {@code ROLE} master (default 5 s)
+ * @param maxLagBytes       replica lag in bytes beyond which it is penalised; 0 = no limit
+ * @param maxLagSeconds     replica lag in seconds beyond which it is penalised; zero = no limit
+ * @param lagPenalty        what a lagging replica gets
+ * @param allowEmptyMaster  allow replicating from an empty, freshly restarted master (default off)
+ * @param fence             pause writes and drop clients before releasing the VIP (default on)
+ * @param peerPort          the peer's Redis port for REPLICAOF (default: {@code port})
+ * @param origin            where the block starts
+ */
+public record RedisInstance(String name, String host, int port, String user, String passwordFile, Tls tls,
+                            Duration interval, Duration timeout, int rise, int fall, int weight,
+                            Duration promoteTimeout, long maxLagBytes, Duration maxLagSeconds, LagPenalty lagPenalty,
+                            boolean allowEmptyMaster, boolean fence, int peerPort, Origin origin) {
+
+    /**
+     * TLS to Redis.
+     *
+     * @param enabled  tls on|off
+     * @param caFile   tls_ca_file, or null for the system trust store
+     * @param certFile tls_cert_file (client certificate), or null
+     * @param keyFile  tls_key_file, or null
+     */
+    public record Tls(boolean enabled, String caFile, String certFile, String keyFile) {
+        public static final Tls OFF = new Tls(false, null, null, null);
+    }
+
+    /**
+     * {@code lag_penalty fault} or {@code lag_penalty WEIGHT}.
+     *
+     * @param fault  a lagging replica puts its trackers in FAULT
+     * @param weight else this weight (negative) is applied while it lags
+     */
+    public record LagPenalty(boolean fault, int weight) {
+        public static final LagPenalty FAULT = new LagPenalty(true, 0);
+    }
+}

@@ -1,0 +1,202 @@
+package org.keepvip.vrrp.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Parser behaviour on in-memory files: grammar, meta features, defaults and cross-checks. */
+class ConfigParserTest {
+    private static final String MAIN = "/etc/keepvip/keepalived.conf";
+
+    private static ParseResult parse(MemorySource src) {
+        return ConfigParser.parse(MAIN, src, null);
+    }
+
+    private static ParseResult parse(String text) {
+        return parse(new MemorySource().file(MAIN, text));
+    }
+
+    private static List<String> messages(ParseResult r) {
+        return r.diagnostics().stream().map(Diagnostic::format).toList();
+    }
+
+    private static String instance(String body) {
+        return "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 9\n" + body
+                + "\n virtual_ipaddress {\n  192.0.2.9/24\n }\n}\n";
+    }
+
+    @Test
+    void defaultsFollowKeepalived() {
+        ParseResult r = parse(instance(""));
+        assertThat(r.diagnostics()).isEmpty();
+        VrrpInstance vi = r.config().instances().get(0);
+        assertThat(vi.priority()).isEqualTo(100);
+        assertThat(vi.state()).isEqualTo(InitialState.BACKUP);
+        assertThat(vi.version()).isEqualTo(2);
+        assertThat(vi.advertInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(vi.preempt()).isTrue();
+        assertThat(vi.garp()).isEqualTo(GarpSettings.DEFAULT);
+        assertThat(vi.advert()).isEqualTo(AdvertBehaviour.DEFAULT);
+        assertThat(vi.accept()).isTrue();
+        assertThat(vi.mcastGroup()).isEqualTo(IpLiteral.parse("224.0.0.18"));
+        assertThat(r.config().global().routerId()).isEqualTo("node1.example.org");
+    }
+
+    @Test
+    void stateMasterWithoutPriorityMeansOwnerAndClearsNopreempt() {
+        ParseResult r = parse(instance(" state MASTER\n nopreempt"));
+        VrrpInstance vi = r.config().instances().get(0);
+        assertThat(vi.priority()).isEqualTo(255);
+        assertThat(vi.preempt()).isTrue();
+        assertThat(messages(r)).containsExactly(MAIN + ":5: warning: (VI_1) Warning - nopreempt will not work"
+                + " with initial state MASTER or priority 255 - clearing");
+    }
+
+    @Test
+    void unknownBlockIsSkippedWholeAndDoesNotCloseItsParent() {
+        ParseResult r = parse(instance(" foo {\n  priority 1\n }\n priority 42"));
+        assertThat(messages(r)).containsExactly(MAIN + ":4: error: unknown keyword 'foo' in vrrp_instance VI_1"
+                + " (its block is skipped)");
+        assertThat(r.config().instances().get(0).priority()).isEqualTo(42);
+    }
+
+    @Test
+    void didYouMeanForSpellingAndCase() {
+        assertThat(messages(parse(instance(" Nopreermpt")))).containsExactly(
+                MAIN + ":4: error: unknown keyword 'Nopreermpt' in vrrp_instance VI_1 - did you mean 'nopreempt'?");
+        assertThat(messages(parse("VRRP_INSTANCE x {\n}\n"))).containsExactly(
+                MAIN + ":0: warning: no vrrp_instance is configured - keepvip would do nothing",
+                MAIN + ":1: error: unknown keyword 'VRRP_INSTANCE' (its block is skipped) - did you mean 'vrrp_instance'?");
+        assertThat(messages(parse(instance(" completely_different_word 1")))).containsExactly(
+                MAIN + ":4: error: unknown keyword 'completely_different_word' in vrrp_instance VI_1");
+    }
+
+    @Test
+    void unsupportedIsReportedOnce() {
+        ParseResult r = parse(instance(" use_vmac\n use_vmac vrrp.9"));
+        assertThat(messages(r)).containsExactly(MAIN + ":4: warning: 'use_vmac' is not supported by keepvip - ignored");
+        assertThat(r.hasErrors()).isFalse();
+    }
+
+    @Test
+    void includeGlobBracesRelativeToTheIncludingFile() {
+        MemorySource src = new MemorySource()
+                .file(MAIN, "include conf.d/{a,b}.conf\ninclude conf.d/z*.conf\n")
+                .file("/etc/keepvip/conf.d/a.conf", "include ../sub/vi.inc\n")
+                .file("/etc/keepvip/sub/vi.inc", instance(""))
+                .file("/etc/keepvip/conf.d/b.conf", "global_defs {\n router_id B\n}\n")
+                .file("/etc/keepvip/conf.d/z1.conf", "global_defs {\n vrrp_version 3\n}\n");
+        ParseResult r = parse(src);
+        assertThat(r.diagnostics()).isEmpty();
+        assertThat(r.config().global().routerId()).isEqualTo("B");
+        assertThat(r.config().global().vrrpVersion()).isEqualTo(3);
+        assertThat(r.config().instances().get(0).origin()).isEqualTo(new Origin("/etc/keepvip/sub/vi.inc", 1));
+    }
+
+    @Test
+    void includebNeedsEveryAlternative() {
+        MemorySource src = new MemorySource()
+                .file(MAIN, "includeb {a,b}.conf\n" + instance(""))
+                .file("/etc/keepvip/a.conf", "");
+        assertThat(messages(parse(src))).containsExactly(
+                MAIN + ":1: error: includeb '{a,b}.conf': brace alternative '/etc/keepvip/b.conf' matches no file");
+    }
+
+    @Test
+    void definitionsBuiltinsAndConditionals() {
+        MemorySource src = new MemorySource().file(MAIN, """
+                $P=77
+                $IF=eth${_RANDOM 5 9}
+                @node1 $P=88
+                @^node1 $P=99
+                vrrp_instance VI_1 {
+                 interface $IF
+                 virtual_router_id 9
+                 priority $P
+                 notify "${_ENV TOOLS}/n.sh ${_PWD}"
+                 virtual_ipaddress {
+                  192.0.2.9/24
+                 }
+                }
+                """);
+        src.env.put("TOOLS", "/opt/t");
+        VrrpInstance vi = parse(src).config().instances().get(0);
+        assertThat(vi.priority()).isEqualTo(88);
+        assertThat(vi.interfaceName()).isEqualTo("eth7");
+        assertThat(vi.notifyScripts().generic().argv()).containsExactly("/opt/t/n.sh", "/etc/keepvip");
+        assertThat(ConfigParser.parse(MAIN, src, "other").config().instances().get(0).priority()).isEqualTo(99);
+    }
+
+    @Test
+    void recursiveDefinitionIsReportedNotLooped() {
+        ParseResult r = parse("$A=${B}\n$B=${A}\n" + instance(" priority $A"));
+        assertThat(messages(r)).anyMatch(m -> m.contains("nested more than 32 deep"));
+    }
+
+    @Test
+    void sequenceBombIsRefused() {
+        ParseResult r = parse("~SEQ(i,1,1,100000000) vrrp_script s$i {\n}\n");
+        assertThat(messages(r)).anyMatch(m -> m.contains("more than 10000 times"));
+    }
+
+    @Test
+    void scriptArgvSecondSplit() {
+        ParseResult r = parse("global_defs {\n script_user root\n}\nvrrp_script s {\n script \"/bin/x 'a b' c\\td\" \n weight -254\n}\n"
+                + instance(" track_script {\n  s weight 10 reverse\n }"));
+        VrrpScript s = r.config().scripts().get(0);
+        assertThat(s.command().argv()).containsExactly("/bin/x", "a b", "c\td");
+        assertThat(s.weight()).isEqualTo(-253);
+        Tracked t = r.config().instances().get(0).tracking().scripts().get(0);
+        assertThat(t.weight()).isEqualTo(10);
+        assertThat(t.reverse()).isTrue();
+    }
+
+    @Test
+    void syncGroupWithoutTrackingWeightZeroesWeights() {
+        ParseResult r = parse("vrrp_script s {\n script /bin/true\n weight -20\n}\n" + instance(" track_script {\n  s\n }")
+                + instance("").replace("VI_1", "VI_2").replace("eth0", "eth1")
+                + "vrrp_sync_group G {\n group {\n  VI_1 VI_2\n }\n}\n");
+        assertThat(r.config().instance("VI_1").orElseThrow().tracking().scripts().get(0).weight()).isZero();
+        assertThat(messages(r)).anyMatch(m -> m.contains("ignoring weight of tracker s due to SYNC group"));
+    }
+
+    @Test
+    void strictModeRejectsUnicastAndForcesBackup() {
+        ParseResult r = parse("global_defs {\n vrrp_strict\n}\n" + instance(" state MASTER\n priority 100"));
+        assertThat(r.config().instances().get(0).state()).isEqualTo(InitialState.BACKUP);
+        assertThat(messages(r)).anyMatch(m -> m.contains("strict mode requires state MASTER only for the address owner"));
+        ParseResult u = parse("global_defs {\n vrrp_strict\n}\n" + instance(" unicast_peer {\n  192.0.2.2\n }"));
+        assertThat(u.config().instances()).isEmpty();
+    }
+
+    @Test
+    void redisBlockDefaultsAndValidation() {
+        ParseResult r = parse("redis_instance r {\n}\n" + instance(" track_redis {\n  r weight -70\n }"));
+        assertThat(r.diagnostics()).isEmpty();
+        RedisInstance ri = r.config().redis().get(0);
+        assertThat(ri.host()).isEqualTo("127.0.0.1");
+        assertThat(ri.port()).isEqualTo(6379);
+        assertThat(ri.peerPort()).isEqualTo(6379);
+        assertThat(ri.fence()).isTrue();
+        assertThat(ri.allowEmptyMaster()).isFalse();
+        assertThat(ri.lagPenalty()).isEqualTo(RedisInstance.LagPenalty.FAULT);
+        assertThat(r.config().instances().get(0).tracking().redis().get(0).weight()).isEqualTo(-70);
+
+        ParseResult bad = parse("redis_instance r {\n address [2001:db8::1]:6380\n tls on\n tls_cert_file /c\n"
+                + " lag_penalty 5\n}\n" + instance(" track_redis {\n  r\n }"));
+        assertThat(messages(bad)).contains(
+                MAIN + ":1: error: redis_instance r: tls_cert_file and tls_key_file must be given together",
+                MAIN + ":5: error: lag_penalty '5' is not valid - must be between -253 and -1");
+    }
+
+    @Test
+    void neverThrowsOnHostileInput() {
+        for (String s : new String[] {"", "{", "}", "{{{{", "\"", "$", "${", "~SEQ(", "~LST(,)", "@", "@^",
+            "include", "vrrp_instance", "vrrp_instance {", "vrrp_instance a b {}", "\0\0", "\u0000x"}) {
+            ParseResult r = parse(s);
+            assertThat(r.diagnostics()).noneMatch(d -> d.message().startsWith("internal parser error"));
+        }
+    }
+}
