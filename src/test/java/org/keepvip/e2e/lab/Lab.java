@@ -55,6 +55,7 @@ public final class Lab implements AutoCloseable {
     private final List<LabProcess> processes = Collections.synchronizedList(new ArrayList<>());
     private final List<AutoCloseable> resources = Collections.synchronizedList(new ArrayList<>());
     private final List<ExecutorService> executors = Collections.synchronizedList(new ArrayList<>());
+    private final Map<String, ExecutorService> shared = new java.util.HashMap<>();
     private final Thread shutdownHook;
     private boolean routerPresent;
     private boolean closed;
@@ -319,10 +320,21 @@ public final class Lab implements AutoCloseable {
         return ex;
     }
 
-    /** Runs {@code task} on a thread inside {@code node}'s namespace and returns its result. */
+    /**
+     * Runs {@code task} on the node's shared namespace thread (one per node, made on first use) and
+     * returns its result.
+     */
     public <T> T inNamespace(Node node, Callable<T> task) throws Exception {
+        ExecutorService ex;
+        synchronized (shared) {
+            ex = shared.get(node.namespace());
+            if (ex == null) {
+                ex = executor(node);
+                shared.put(node.namespace(), ex);
+            }
+        }
         try {
-            return executor(node).submit(task).get();
+            return ex.submit(task).get();
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception c ? c : e;
         }
@@ -419,7 +431,7 @@ public final class Lab implements AutoCloseable {
         for (LabProcess p : reversed(processes)) {
             attempt(errors, () -> p.stop(Duration.ofSeconds(3)));
         }
-        executors.forEach(ExecutorService::shutdownNow);
+        reversed(executors).forEach(ExecutorService::shutdownNow);
         for (String ns : reversed(namespaces)) {
             attempt(errors, () -> LabSweeper.deleteNamespace(ns));
         }

@@ -60,7 +60,7 @@ public final class LabProcess {
         Commands.run(java.util.List.of("kill", "-" + name, Long.toString(pid())), Commands.DEFAULT_TIMEOUT).orThrow();
     }
 
-    /** Waits for the process to exit; returns its exit code, or empty-handed with an AssertionError. */
+    /** Waits for the process to exit and returns its exit code; an AssertionError if it is still running. */
     public int awaitExit(Duration timeout) {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
