@@ -1,0 +1,51 @@
+package org.keepvip.agent.packet;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
+
+/** The few libc socket calls the packet layer makes; errors come back as {@link LastErrorException}. */
+final class LinuxSockets {
+    static final int AF_INET = 2;
+    static final int AF_INET6 = 10;
+    static final int SOCK_DGRAM = 2;
+    static final int SOCK_CLOEXEC = 0x80000;
+    static final int IPPROTO_IP = 0;
+    static final int IPPROTO_IPV6 = 41;
+    static final int IP_ADD_MEMBERSHIP = 35;
+    static final int IPV6_ADD_MEMBERSHIP = 20;
+    static final long SIOCGIFFLAGS = 0x8913;
+    static final long SIOCGIFADDR = 0x8915;
+    static final long SIOCGIFHWADDR = 0x8927;
+    static final long SIOCGIFINDEX = 0x8933;
+    static final int IFREQ_SIZE = 40;
+    static final int ARPHRD_ETHER = 1;
+    static final int EADDRNOTAVAIL = 99;
+    static final int ENODEV = 19;
+
+    static {
+        Native.register("c");
+    }
+
+    private LinuxSockets() {}
+
+    static native int socket(int domain, int type, int protocol) throws LastErrorException;
+
+    static native int ioctl(int fd, long request, byte[] ifreq) throws LastErrorException;
+
+    static native int setsockopt(int fd, int level, int name, byte[] value, int length) throws LastErrorException;
+
+    static native int close(int fd) throws LastErrorException;
+
+    /** A socket of the given family in the calling thread's network namespace. */
+    static int datagramSocket(int family) throws LastErrorException {
+        return socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    }
+
+    static void closeQuietly(int fd) {
+        try {
+            close(fd);
+        } catch (LastErrorException ignored) {
+            // nothing useful to do: the descriptor is gone either way
+        }
+    }
+}

@@ -1,0 +1,279 @@
+package org.keepvip.agent.packet;
+
+import org.pcap4j.core.BpfProgram;
+import org.pcap4j.core.NotOpenException;
+import org.pcap4j.core.PcapHandle;
+import org.pcap4j.core.PcapNativeException;
+import org.pcap4j.core.PcapNetworkInterface.PromiscuousMode;
+import org.pcap4j.packet.namednumber.DataLinkType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * {@link PacketPort} over pcap4j, used as raw IO only (style lesson 7).
+ *
+ * <ul>
+ *   <li>A capture handle: BPF {@value #CAPTURE_FILTER}, direction IN (our own sends are not seen),
+ *       immediate mode, reads with {@code getNextRawPacketEx()} from one reader thread that checks a
+ *       running flag; never {@code loop()}, whose {@code close()} waits on the loop.</li>
+ *   <li>The read timeout is set, but on Linux libpcap (verified with 1.10.3, immediate mode or not)
+ *       it never fires while no packet arrives, so a read can block for good. {@link #close()}
+ *       therefore clears the running flag and calls {@code breakLoop()}, which in libpcap ≥ 1.10
+ *       wakes a blocked {@code pcap_next_ex} (it returns "break", pcap4j's EOFException).</li>
+ *   <li>A separate send handle whose filter accepts nothing, so it buffers no traffic.</li>
+ *   <li>Group memberships for 224.0.0.18 / ff02::12, so a real NIC delivers the adverts.</li>
+ * </ul>
+ *
+ * <p>{@link #open} must run on a thread inside the interface's network namespace (see
+ * {@code NetNamespace}): the packet sockets, the membership sockets and the interface lookup all
+ * belong to the namespace of the thread that makes them. After that, any thread may send, and the
+ * receiver is called on the port's reader thread; it should only queue the packet for the event loop.
+ */
+public final class PcapPacketPort implements PacketPort {
+    /** The capture filter; libpcap's {@code ip6 proto} also looks behind a fragment header. */
+    public static final String CAPTURE_FILTER = "ip proto 112 or ip6 proto 112";
+    /** A filter no frame passes: the send handle must not queue captured traffic. */
+    private static final String NOTHING_FILTER = "less 1";
+    private static final int SNAPLEN = 65535;
+    private static final Logger LOG = LoggerFactory.getLogger(PcapPacketPort.class);
+
+    private final InterfaceInfo iface;
+    private final PcapHandle capture;
+    private final PcapHandle sender;
+    private final List<MulticastMembership> memberships;
+    private final NextHopResolver resolver;
+    private final Consumer<ReceivedVrrp> receiver;
+    private final CauseCounters<DropReason> drops;
+    private final AtomicInteger ipv4Id = new AtomicInteger();
+    private final Object sendLock = new Object();
+    private final Thread reader;
+    private volatile boolean running = true;
+
+    private PcapPacketPort(InterfaceInfo iface, PcapHandle capture, PcapHandle sender,
+                           List<MulticastMembership> memberships, NextHopResolver resolver,
+                           Consumer<ReceivedVrrp> receiver) {
+        this.iface = iface;
+        this.capture = capture;
+        this.sender = sender;
+        this.memberships = memberships;
+        this.resolver = resolver;
+        this.receiver = receiver;
+        this.drops = new CauseCounters<>(DropReason.class, LOG, iface.name());
+        this.reader = new Thread(this::readLoop, "vrrp-rx-" + iface.name());
+        this.reader.setDaemon(true);
+    }
+
+    /**
+     * Opens the port on {@code interfaceName} and starts receiving. Call on a thread inside the
+     * interface's namespace.
+     *
+     * @param receiver called on the reader thread for every protocol-112 packet that parses
+     * @throws IOException with a message naming the interface and the cause (no such interface, not
+     *     Ethernet, no permission for pcap, libpcap missing)
+     */
+    public static PcapPacketPort open(String interfaceName, PortOptions options, NextHopResolver resolver,
+                                      Consumer<ReceivedVrrp> receiver) throws IOException {
+        InterfaceInfo iface = InterfaceFacts.lookup(interfaceName);
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            PcapHandle capture = handle(interfaceName, SNAPLEN, options, PcapHandle.PcapDirection.IN);
+            opened.add(capture);
+            filter(capture, CAPTURE_FILTER);
+            PcapHandle sender = handle(interfaceName, 128, options, PcapHandle.PcapDirection.OUT);
+            opened.add(sender);
+            filter(sender, NOTHING_FILTER);
+            List<MulticastMembership> memberships = new ArrayList<>();
+            if (options.joinIpv4()) {
+                memberships.add(MulticastMembership.join(OutboundVrrp.IPV4_GROUP, iface.index()));
+                opened.add(memberships.get(memberships.size() - 1));
+            }
+            if (options.joinIpv6()) {
+                memberships.add(MulticastMembership.join(OutboundVrrp.IPV6_GROUP, iface.index()));
+                opened.add(memberships.get(memberships.size() - 1));
+            }
+            PcapPacketPort port = new PcapPacketPort(iface, capture, sender, List.copyOf(memberships), resolver, receiver);
+            port.reader.start();
+            LOG.info("{}: packet IO open (ifindex {}, MAC {}, {})", iface.name(), iface.index(), iface.mac(),
+                    CAPTURE_FILTER);
+            return port;
+        } catch (IOException | RuntimeException e) {
+            closeAll(opened);
+            throw e;
+        }
+    }
+
+    private static PcapHandle handle(String name, int snaplen, PortOptions options, PcapHandle.PcapDirection direction)
+            throws IOException {
+        try {
+            PcapHandle h = new PcapHandle.Builder(name)
+                    .snaplen(snaplen)
+                    .promiscuousMode(PromiscuousMode.NONPROMISCUOUS)
+                    .timeoutMillis((int) options.readTimeout().toMillis())
+                    .bufferSize(direction == PcapHandle.PcapDirection.IN ? options.bufferBytes() : 64 * 1024)
+                    .immediateMode(true)
+                    .direction(direction)
+                    .build();
+            if (!DataLinkType.EN10MB.equals(h.getDlt())) {
+                DataLinkType dlt = h.getDlt();
+                h.close();
+                throw new IOException("interface " + name + " has link type " + dlt + " (expected: Ethernet)");
+            }
+            return h;
+        } catch (PcapNativeException e) {
+            throw new IOException("cannot open pcap on " + name + ": " + e.getMessage()
+                    + " (needs CAP_NET_RAW and libpcap)", e);
+        } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+            throw new IOException("libpcap cannot be loaded (install libpcap, or set org.pcap4j.core.pcapLibName): "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static void filter(PcapHandle h, String expression) throws IOException {
+        try {
+            h.setFilter(expression, BpfProgram.BpfCompileMode.OPTIMIZE);
+        } catch (PcapNativeException | NotOpenException e) {
+            throw new IOException("cannot set filter '" + expression + "': " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public InterfaceInfo iface() {
+        return iface;
+    }
+
+    @Override
+    public SendOutcome sendVrrp(OutboundVrrp m) throws IOException {
+        MacAddress dstMac;
+        if (m.destination().isMulticastAddress()) {
+            dstMac = MacAddress.forMulticastGroup(m.destination());
+        } else {
+            Optional<MacAddress> nextHop = resolver.resolve(iface, m.destination());
+            if (nextHop.isEmpty()) {
+                return SendOutcome.NEXT_HOP_UNKNOWN;
+            }
+            dstMac = nextHop.get();
+        }
+        byte[] frame;
+        if (m.source() instanceof Inet4Address src) {
+            int id = ipv4Id.updateAndGet(i -> i >= 0xFFFF ? 1 : i + 1); // 1, 2, ..., 65535, 1, ...
+            frame = VrrpFrames.ipv4(iface.mac(), dstMac, src, (Inet4Address) m.destination(), m.ttl(), id,
+                    m.vrrpUnsafe());
+        } else {
+            frame = VrrpFrames.ipv6(iface.mac(), dstMac, (Inet6Address) m.source(), (Inet6Address) m.destination(),
+                    m.ttl(), m.vrrpUnsafe());
+        }
+        sendFrame(frame);
+        return SendOutcome.SENT;
+    }
+
+    @Override
+    public void sendFrame(byte[] frame) throws IOException {
+        synchronized (sendLock) {
+            try {
+                sender.sendPacket(frame);
+            } catch (PcapNativeException | NotOpenException e) {
+                throw new IOException(iface.name() + ": send failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public CauseCounters<DropReason> drops() {
+        return drops;
+    }
+
+    private void readLoop() {
+        while (running) {
+            byte[] frame;
+            try {
+                frame = capture.getNextRawPacketEx();
+            } catch (TimeoutException e) {
+                continue; // the timed read lets us see running == false
+            } catch (EOFException e) {
+                continue; // woken by breakLoop(): the running flag decides
+            } catch (NotOpenException e) {
+                break;
+            } catch (PcapNativeException e) {
+                if (running) {
+                    LOG.warn("{}: capture error: {}", iface.name(), e.getMessage());
+                    pause();
+                }
+                continue;
+            }
+            deliver(frame);
+        }
+    }
+
+    private void deliver(byte[] frame) {
+        ParseResult r = FrameParser.parse(frame, iface.name(), System.nanoTime());
+        if (r instanceof ParseResult.Dropped d) {
+            drops.count(d.reason(), d.detail());
+            return;
+        }
+        try {
+            receiver.accept((ReceivedVrrp) r);
+        } catch (RuntimeException e) {
+            if (drops.count(DropReason.RECEIVER_FAILED, e.toString())) {
+                LOG.warn("{}: receiver failed", iface.name(), e);
+            }
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(100); // a failing handle must not spin; not synchronisation
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        try {
+            capture.breakLoop(); // wakes a read blocked in poll()
+        } catch (NotOpenException ignored) {
+            // already closed: nothing to wake
+        }
+        try {
+            reader.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (reader.isAlive()) {
+            // pcap4j's close() would wait for the reader forever; leak the handle rather than hang.
+            LOG.warn("{}: capture reader did not stop; leaving its handle open", iface.name());
+        } else {
+            capture.close();
+        }
+        synchronized (sendLock) {
+            sender.close();
+        }
+        memberships.forEach(MulticastMembership::close);
+        LOG.info("{}: packet IO closed", iface.name());
+    }
+
+    private static void closeAll(List<AutoCloseable> opened) {
+        for (AutoCloseable c : opened) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // already failing; the first error is the one reported
+            }
+        }
+    }
+}
