@@ -22,16 +22,16 @@ public record CheckResult(String file, KeepalivedConfig config, List<Diagnostic>
         diagnostics = List.copyOf(diagnostics);
     }
 
-    /** keepalived's precedence (config_test_exit): fatal, then config errors, then security. */
+    /** keepalived's precedence, as 2.2.7 really behaves: fatal, then script security, then config errors. */
     static int exitCode(KeepalivedConfig config, List<Diagnostic> ds) {
         if (config == null || ds.stream().anyMatch(d -> d.isError() && d.category() == Diagnostic.Category.FATAL)) {
             return FATAL;
         }
-        if (ds.stream().anyMatch(d -> d.isError() && d.category() == Diagnostic.Category.CONFIG)) {
-            return CONFIG_ERROR;
-        }
         if (ds.stream().anyMatch(d -> d.isError() && d.category() == Diagnostic.Category.SCRIPT_SECURITY)) {
             return SCRIPT_SECURITY;
+        }
+        if (ds.stream().anyMatch(d -> d.isError() && d.category() == Diagnostic.Category.CONFIG)) {
+            return CONFIG_ERROR;
         }
         return OK;
     }

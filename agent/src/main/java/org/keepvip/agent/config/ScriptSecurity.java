@@ -84,9 +84,10 @@ public final class ScriptSecurity {
             if (users.uid(DEFAULT_SCRIPT_USER).isPresent()) {
                 user = DEFAULT_SCRIPT_USER;
             } else if (secure) {
-                out.add(problem(s.origin(), "script '" + s.program() + "' has no user, " + DEFAULT_SCRIPT_USER
-                        + " does not exist and enable_script_security forbids falling back to root"
-                        + " - set script_user in global_defs"));
+                // keepalived reports this as a configuration error (exit 5), not a security one.
+                out.add(Diagnostic.error(s.origin(), "Unable to set default user " + DEFAULT_SCRIPT_USER
+                        + " for script '" + s.program() + "' (it does not exist, and enable_script_security"
+                        + " forbids falling back to root) - set script_user in global_defs"));
                 return;
             } else {
                 user = "root";

@@ -25,8 +25,12 @@ import java.util.function.Consumer;
  *
  * <ul>
  *   <li>A capture handle: BPF {@value #CAPTURE_FILTER}, direction IN (our own sends are not seen),
- *       immediate mode, reads with {@code getNextRawPacketEx()} on a short timeout from one reader
- *       thread that checks a running flag; no {@code loop}/{@code breakLoop}.</li>
+ *       immediate mode, reads with {@code getNextRawPacketEx()} from one reader thread that checks a
+ *       running flag; never {@code loop()}, whose {@code close()} waits on the loop.</li>
+ *   <li>The read timeout is set, but on Linux libpcap (verified with 1.10.3, immediate mode or not)
+ *       it never fires while no packet arrives, so a read can block for good. {@link #close()}
+ *       therefore clears the running flag and calls {@code breakLoop()}, which in libpcap ≥ 1.10
+ *       wakes a blocked {@code pcap_next_ex} (it returns "break", pcap4j's EOFException).</li>
  *   <li>A separate send handle whose filter accepts nothing, so it buffers no traffic.</li>
  *   <li>Group memberships for 224.0.0.18 / ff02::12, so a real NIC delivers the adverts.</li>
  * </ul>
@@ -196,7 +200,9 @@ public final class PcapPacketPort implements PacketPort {
                 frame = capture.getNextRawPacketEx();
             } catch (TimeoutException e) {
                 continue; // the timed read lets us see running == false
-            } catch (NotOpenException | EOFException e) {
+            } catch (EOFException e) {
+                continue; // woken by breakLoop(): the running flag decides
+            } catch (NotOpenException e) {
                 break;
             } catch (PcapNativeException e) {
                 if (running) {
@@ -239,14 +245,21 @@ public final class PcapPacketPort implements PacketPort {
         }
         running = false;
         try {
-            reader.join(5_000); // one read timeout at most
+            capture.breakLoop(); // wakes a read blocked in poll()
+        } catch (NotOpenException ignored) {
+            // already closed: nothing to wake
+        }
+        try {
+            reader.join(5_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         if (reader.isAlive()) {
-            LOG.warn("{}: capture reader did not stop; closing its handle anyway", iface.name());
+            // pcap4j's close() would wait for the reader forever; leak the handle rather than hang.
+            LOG.warn("{}: capture reader did not stop; leaving its handle open", iface.name());
+        } else {
+            capture.close();
         }
-        capture.close();
         synchronized (sendLock) {
             sender.close();
         }

@@ -5,7 +5,8 @@ import java.time.Duration;
 /**
  * How a {@link PcapPacketPort} is opened.
  *
- * @param readTimeout how long one capture read waits; bounds how long {@code close()} takes
+ * @param readTimeout pcap read timeout (libpcap on Linux may not honour it while idle; see
+ *                    {@link PcapPacketPort})
  * @param bufferBytes kernel capture buffer
  * @param joinIpv4    join 224.0.0.18 on the interface
  * @param joinIpv6    join ff02::12 on the interface (needs IPv6 enabled there)

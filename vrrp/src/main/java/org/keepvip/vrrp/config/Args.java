@@ -24,9 +24,9 @@ final class Args {
         if (s.argCount() >= count) {
             return true;
         }
-        diags.error(s.origin, "Configuration line starting '" + String.join(" ", s.words)
-                + "' is missing a parameter after keyword '" + s.words.get(s.words.size() - 1)
-                + "' at word position " + (s.words.size() + 1));
+        diags.error(s.origin, "Configuration line starting `" + String.join(" ", s.words)
+                + "` is missing a parameter after keyword `" + s.words.get(s.words.size() - 1)
+                + "` at word position " + (s.words.size() + 1));
         return false;
     }
 

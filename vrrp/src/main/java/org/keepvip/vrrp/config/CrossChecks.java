@@ -108,7 +108,7 @@ final class CrossChecks {
             return null;
         }
         if (members.size() == 1) {
-            d.warning(g.origin, "vrrp_sync_group " + g.name + " has only one member (" + members.get(0) + ")");
+            d.warning(g.origin, "Sync group " + g.name + " has only 1 virtual router(s) - this probably isn't what you want");
         }
         Tracking t = tracking(g.name, null, g.trackInterfaces, g.trackScripts, g.trackFiles, g.trackRedis);
         return new SyncGroup(g.name, members, t, ConfigParser.notifyScripts(g.notify), g.trackingWeight,
@@ -419,9 +419,9 @@ final class CrossChecks {
             String key = where + ":" + i.family() + ":" + i.vrid();
             VrrpInstance other = seen.putIfAbsent(key, i);
             if (other != null) {
-                d.error(i.origin(), "(" + i.name() + ") VRID " + i.vrid() + " is already used by (" + other.name()
-                        + ") on " + (i.interfaceName() == null ? "the same unicast peers" : i.interfaceName())
-                        + " for " + i.family() + " - each instance on a link needs its own virtual_router_id");
+                d.error(i.origin(), other.name() + " and " + i.name() + " both use VRID " + i.vrid() + " with "
+                        + i.family() + (i.isUnicast() ? " to the same unicast peers" : " on interface " + i.interfaceName())
+                        + " - each needs its own virtual_router_id");
             }
         }
     }

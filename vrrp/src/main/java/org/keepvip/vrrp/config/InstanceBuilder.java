@@ -211,7 +211,7 @@ final class InstanceBuilder {
                         // reported below
                     }
                     d.error(s.origin, "(" + name + ") Priority '" + s.arg(1)
-                            + "' not valid! must be between 1 & 255 - using default value 100");
+                            + "' not valid! must be between 1 & 255. Using default 100");
                     priority = 100;
                     priorityInvalid = true;
                 }

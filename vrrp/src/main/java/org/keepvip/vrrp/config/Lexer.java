@@ -28,7 +28,7 @@ final class Lexer {
             sb.append(c);
         }
         if (inQuote) {
-            diags.error(origin, "Unterminated quote");
+            diags.error(origin, "Unterminated quote '" + raw.strip() + "'");
         }
         return sb.toString().strip();
     }

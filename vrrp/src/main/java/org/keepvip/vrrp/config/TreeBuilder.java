@@ -46,7 +46,7 @@ final class TreeBuilder {
                     current = null;
                 } else if (tok.isClose()) {
                     if (open.isEmpty()) {
-                        diags.error(line.origin(), "unexpected '}' (no block is open) - ignoring");
+                        diags.error(line.origin(), "Extra '}' found - ignoring");
                     } else {
                         open.pop();
                         frames.pop();

@@ -17,7 +17,7 @@ class LexicalTest {
         assertThat(Lexer.decomment("x a\\#b", o, d)).isEqualTo("x a#b");
         assertThat(d.toList()).isEmpty();
         Lexer.decomment("script \"abc", o, d);
-        assertThat(d.toList()).extracting(Diagnostic::message).containsExactly("Unterminated quote");
+        assertThat(d.toList()).extracting(Diagnostic::message).containsExactly("Unterminated quote 'script \"abc'");
     }
 
     @Test
