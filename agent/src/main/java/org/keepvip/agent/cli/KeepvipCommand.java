@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
 public final class KeepvipCommand implements Runnable {
 
     /** Subcommands, in the order {@code --help} lists them. */
-    static final Object[] SUBCOMMANDS = {CheckConfigCommand.class, StatusCommand.class, ReloadCommand.class};
+    static final Object[] SUBCOMMANDS = {
+            RunCommand.class, CheckConfigCommand.class, StatusCommand.class, ReloadCommand.class};
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

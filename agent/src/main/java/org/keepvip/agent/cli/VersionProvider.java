@@ -6,7 +6,12 @@ import picocli.CommandLine;
 final class VersionProvider implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
+        return new String[] {"keepvip " + version()};
+    }
+
+    /** The bare version, e.g. 0.1.0. */
+    static String version() {
         String v = KeepvipCommand.class.getPackage().getImplementationVersion();
-        return new String[] {"keepvip " + (v == null ? "(development build)" : v)};
+        return v == null ? "(development build)" : v;
     }
 }

@@ -1,0 +1,77 @@
+package org.keepvip.agent.cli;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.keepvip.agent.config.CheckResult;
+import org.keepvip.agent.config.ConfigChecker;
+import org.keepvip.agent.control.ControlServer;
+import org.keepvip.agent.daemon.Daemon;
+import org.keepvip.agent.signal.DumpWriter;
+import org.keepvip.vrrp.config.Diagnostic;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code keepvip run}: the daemon, in the foreground (systemd Type=notify or simple). */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run the VRRP daemon in the foreground until SIGTERM.",
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:stopped by SIGTERM/SIGINT", "1:could not start (interface, permission, socket)",
+                "4:fatal configuration problem", "5:configuration errors"})
+public final class RunCommand implements Callable<Integer> {
+
+    @Option(names = {"-f", "--use-file"}, paramLabel = "FILE", description = "Configuration file (default: ${DEFAULT-VALUE}).")
+    String file = "/etc/keepvip/keepalived.conf";
+
+    @Option(names = {"-i", "--config-id"}, paramLabel = "ID", description = "Identifier for @ID conditional lines.")
+    String configId;
+
+    @Option(names = {"-D", "--log-detail"}, description = "Detailed log messages (debug level).")
+    boolean detail;
+
+    @Option(names = {"-l", "--log-console"}, description = "Log to the console (the default in the foreground).")
+    boolean console;
+
+    @Option(names = {"-n", "--dont-fork"}, description = "Stay in the foreground (always: keepvip never forks).")
+    boolean dontFork;
+
+    @Option(names = "--pid", paramLabel = "FILE", description = "Write the process id to FILE.")
+    Path pidFile;
+
+    @Option(names = "--socket", paramLabel = "PATH", description = "Control socket (default: ${DEFAULT-VALUE}).")
+    Path socket = ControlServer.DEFAULT_PATH;
+
+    @Option(names = "--dump-dir", paramLabel = "DIR", description = "Where SIGUSR1/SIGUSR2 dumps go (default: /tmp).")
+    Path dumpDir = Path.of("/tmp");
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (detail) {
+            ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+                    .setLevel(ch.qos.logback.classic.Level.DEBUG);
+        }
+        CheckResult check = ConfigChecker.forHost().check(file, configId, true);
+        for (Diagnostic d : check.diagnostics()) {
+            spec.commandLine().getErr().println(d.format());
+        }
+        if (check.exitCode() == CheckResult.FATAL || check.exitCode() == CheckResult.CONFIG_ERROR
+                || check.config() == null) {
+            spec.commandLine().getErr().println("keepvip: not starting: the configuration has errors (see above)");
+            return check.exitCode() == CheckResult.OK ? ExitCodes.CONFIG_FATAL : check.exitCode();
+        }
+        Daemon.Options options = new Daemon.Options(file, socket, Optional.ofNullable(pidFile),
+                new DumpWriter(dumpDir.resolve("keepvip.data"), dumpDir.resolve("keepvip.stats")), 255);
+        Daemon daemon;
+        try {
+            daemon = Daemon.start(check.config(), options, VersionProvider.version());
+        } catch (java.io.IOException e) {
+            spec.commandLine().getErr().println("keepvip: cannot start: " + e.getMessage());
+            return 1;
+        }
+        return daemon.awaitExit();
+    }
+}

@@ -1,0 +1,133 @@
+package org.keepvip.agent.daemon;
+
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.keepvip.vrrp.config.KeepalivedConfig;
+import org.keepvip.vrrp.config.Tracked;
+import org.keepvip.vrrp.config.VirtualIp;
+import org.keepvip.vrrp.config.VrrpInstance;
+import org.keepvip.vrrp.packet.AuthType;
+import org.keepvip.vrrp.packet.ChecksumMode;
+import org.keepvip.vrrp.packet.OldUnicastChecksum;
+import org.keepvip.vrrp.packet.ReceiveExpectations;
+import org.keepvip.vrrp.packet.UnicastPeer;
+import org.keepvip.vrrp.packet.VrrpCodec;
+import org.keepvip.vrrp.state.InstanceConfig;
+import org.keepvip.vrrp.state.TrackerSpec;
+import org.keepvip.vrrp.state.VrrpState;
+
+/**
+ * Maps the parsed keepalived.conf model onto what the daemon runs: one {@link InstancePlan} per
+ * {@code vrrp_instance}. Tracker ids are {@code script:NAME}, {@code interface:IF}, {@code file:NAME}
+ * and {@code redis:NAME}.
+ */
+public final class ConfigMapper {
+
+    /** The interface facts the mapping needs when the config leaves the source address out. */
+    public interface InterfaceFacts {
+        /** The first IPv4 address of {@code ifname} (IPv4) or its link-local address (IPv6). */
+        InetAddress primaryAddress(String ifname, boolean ipv6) throws IOException;
+    }
+
+    private ConfigMapper() {}
+
+    public static List<InstancePlan> plans(KeepalivedConfig config, InterfaceFacts facts) throws IOException {
+        List<InstancePlan> out = new ArrayList<>();
+        for (VrrpInstance i : config.instances()) {
+            out.add(plan(config, i, facts));
+        }
+        return out;
+    }
+
+    static InstancePlan plan(KeepalivedConfig config, VrrpInstance i, InterfaceFacts facts) throws IOException {
+        boolean ipv6 = i.family() == org.keepvip.vrrp.config.AddressFamily.IPV6;
+        InetAddress source = i.unicastSrcIp() != null ? i.unicastSrcIp()
+                : i.mcastSrcIp() != null ? i.mcastSrcIp()
+                : facts.primaryAddress(i.interfaceName(), ipv6);
+        int centis = (int) Math.max(1, i.advertInterval().toMillis() / 10);
+        if (i.version() == 2) {
+            centis = Math.max(100, Math.round(centis / 100f) * 100);
+        }
+
+        List<TrackerSpec> trackers = new ArrayList<>();
+        addTrackers(trackers, "interface:", i.tracking().interfaces());
+        addTrackers(trackers, "script:", i.tracking().scripts());
+        addTrackers(trackers, "file:", i.tracking().files());
+        addTrackers(trackers, "redis:", i.tracking().redis());
+        String redisName = i.tracking().redis().isEmpty() ? null : i.tracking().redis().get(0).name();
+        var redis = redisName == null ? null : config.redisInstance(redisName).orElse(null);
+
+        InstanceConfig machine = InstanceConfig.builder(i.name(), i.vrid(), source)
+                .version(i.version())
+                .priority(i.priority())
+                .advertIntervalCentis(centis)
+                .initialState(i.state() == org.keepvip.vrrp.config.InitialState.MASTER ? VrrpState.MASTER : VrrpState.BACKUP)
+                .nopreempt(!i.preempt())
+                .preemptDelay(i.preemptDelay())
+                .downTimerAdverts(i.advert().downTimerAdverts())
+                .lowerPrioNoAdvert(i.advert().lowerPrioNoAdvert())
+                .higherPrioSendAdvert(i.advert().higherPrioSendAdvert())
+                .ownerIgnoreAdverts(i.advert().ownerIgnoreAdverts())
+                .trackers(trackers)
+                .dontTrackPrimary(i.dontTrackPrimary())
+                .redisHooks(redis != null)
+                .promotionTimeout(redis != null ? redis.promoteTimeout() : Duration.ofSeconds(5))
+                .garpMasterRepeat(i.garp().masterRepeat())
+                .garpMasterDelay(i.garp().masterDelay())
+                .garpLowerPrioRepeat(i.garp().lowerPrioRepeat())
+                .garpLowerPrioDelay(i.garp().lowerPrioDelay())
+                .build();
+
+        List<InetAddress> advertised = i.virtualIps().stream().map(VirtualIp::address).toList();
+        List<InetAddress> destinations = i.isUnicast()
+                ? i.unicastPeers().stream().map(org.keepvip.vrrp.config.UnicastPeer::address).toList()
+                : List.of(i.mcastGroup() != null ? i.mcastGroup() : ipv6 ? VrrpCodec.MULTICAST_V6 : VrrpCodec.MULTICAST_V4);
+        AuthType auth = i.authentication() == null ? AuthType.NONE : AuthType.PASS;
+        byte[] password = i.authentication() == null ? new byte[0] : passwordBytes(i.authentication().password());
+        ChecksumMode mode = i.advert().v3ChecksumAsV2() ? ChecksumMode.V3_AS_V2 : ChecksumMode.STANDARD;
+        var wire = new InstanceRuntime.Wire(i.interfaceName(), i.version(), i.vrid(), centis, auth, password,
+                advertised, source, destinations, mode);
+
+        List<UnicastPeer> peers = i.unicastPeers().stream()
+                .map(p -> new UnicastPeer(p.address(), p.minTtl(), p.maxTtl())).toList();
+        ReceiveExpectations expect = ReceiveExpectations.of(i.version(), i.vrid(), centis, advertised, i.priority())
+                .withAuth(auth, password)
+                .withPeers(peers, i.advert().checkUnicastSrc())
+                .withChecksum(i.advert().v3ChecksumAsV2(), OldUnicastChecksum.AUTO)
+                .withSkipCheckAdvAddr(i.advert().skipCheckAdvAddr())
+                .withOwnerIgnoreAdverts(i.advert().ownerIgnoreAdverts() && i.isOwner());
+
+        List<VipSpec> vips = new ArrayList<>();
+        for (VirtualIp v : i.virtualIps()) {
+            vips.add(vip(i, v));
+        }
+        for (VirtualIp v : i.excludedIps()) {
+            vips.add(vip(i, v));
+        }
+        return new InstancePlan(machine, wire, expect, vips, redisName);
+    }
+
+    private static VipSpec vip(VrrpInstance i, VirtualIp v) {
+        String dev = v.device() != null ? v.device() : i.interfaceName();
+        boolean v6 = v.address() instanceof Inet6Address;
+        return new VipSpec(v.address(), v.prefixLength(), dev, v6 ? null : v.label(), v.noTrack());
+    }
+
+    private static void addTrackers(List<TrackerSpec> out, String prefix, List<Tracked> tracked) {
+        for (Tracked t : tracked) {
+            out.add(new TrackerSpec(prefix + t.name(), t.weight(), t.reverse()));
+        }
+    }
+
+    /** keepalived truncates auth_pass to 8 bytes and pads with NULs. */
+    static byte[] passwordBytes(String password) {
+        byte[] raw = password.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] out = new byte[8];
+        System.arraycopy(raw, 0, out, 0, Math.min(8, raw.length));
+        return out;
+    }
+}

@@ -1,0 +1,259 @@
+package org.keepvip.agent.daemon;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.keepvip.vrrp.packet.ReceiveChecker;
+import org.keepvip.vrrp.packet.ReceiveResult;
+import org.keepvip.vrrp.packet.ReceiveWarning;
+import org.keepvip.vrrp.packet.Rejected;
+import org.keepvip.vrrp.state.Event;
+import org.keepvip.vrrp.state.SyncGroup;
+import org.keepvip.vrrp.state.VrrpState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single thread that owns every instance (design.md "The agent owns all IO"). It sleeps until
+ * the earliest deadline or an incoming {@link LoopEvent}, feeds the instances, and executes the
+ * actions they return. Nothing slow runs here: hooks go to each instance's lane.
+ */
+public final class EventLoop implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger("keepvip.vrrp");
+
+    private final BlockingQueue<LoopEvent> inbox = new LinkedBlockingQueue<>();
+    private final Map<String, InstanceRuntime> instances = new LinkedHashMap<>();
+    private final Map<String, SyncGroup> groupOf = new LinkedHashMap<>();
+    private final Map<String, Set<String>> loggedDrops = new LinkedHashMap<>();
+    private final Map<String, VrrpState> lastState = new LinkedHashMap<>();
+    private final Map<String, Long> interfaceDrops = new java.util.concurrent.ConcurrentHashMap<>();
+    private final LongSupplier clock;
+    private java.util.function.Predicate<String> linkUp = ifname -> true;
+    private volatile boolean running = true;
+    private volatile boolean stopped;
+
+    public EventLoop(LongSupplier clock) {
+        this.clock = clock;
+    }
+
+    public EventLoop() {
+        this(System::nanoTime);
+    }
+
+    /** How {@link #run()} learns each interface's state at start. */
+    public void setInitialLinkState(java.util.function.Predicate<String> up) {
+        this.linkUp = up;
+    }
+
+    /** Registers an instance before {@link #run()}. */
+    public void add(InstanceRuntime runtime) {
+        instances.put(runtime.name(), runtime);
+        lastState.put(runtime.name(), runtime.machine().state());
+    }
+
+    /** Registers a sync group whose members were added with {@link #add}. */
+    public void addGroup(SyncGroup group) {
+        group.members().forEach(m -> groupOf.put(m.name(), group));
+    }
+
+    public Map<String, InstanceRuntime> instances() {
+        return instances;
+    }
+
+    /** Posts an event from any thread. */
+    public void post(LoopEvent event) {
+        inbox.add(event);
+    }
+
+    public boolean isStopped() {
+        return stopped;
+    }
+
+    /** Packets dropped before reaching an instance (unknown VRID, undecodable), per interface. */
+    public Map<String, Long> interfaceDrops() {
+        return Map.copyOf(interfaceDrops);
+    }
+
+    @Override
+    public void run() {
+        long now = clock.getAsLong();
+        for (InstanceRuntime r : instances.values()) {
+            deliver(r, new Event.Start(now, linkUp.test(r.wire().ifname())));
+        }
+        while (running) {
+            try {
+                long wait = untilNextDeadline();
+                LoopEvent ev = wait <= 0 ? inbox.poll() : inbox.poll(wait, TimeUnit.NANOSECONDS);
+                if (ev != null) {
+                    handle(ev);
+                }
+                fireDueTimers();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                running = false;
+            } catch (RuntimeException e) {
+                // Never let one bad event end the loop that keeps the VIP.
+                LOG.error("internal error in event loop (continuing): {}", e.toString(), e);
+            }
+        }
+        stopped = true;
+    }
+
+    private long untilNextDeadline() {
+        long earliest = Long.MAX_VALUE;
+        for (InstanceRuntime r : instances.values()) {
+            OptionalLong d = r.machine().nextDeadline();
+            if (d.isPresent()) {
+                earliest = Math.min(earliest, d.getAsLong());
+            }
+        }
+        if (earliest == Long.MAX_VALUE) {
+            return TimeUnit.SECONDS.toNanos(1);
+        }
+        return Math.max(0, earliest - clock.getAsLong());
+    }
+
+    private void fireDueTimers() {
+        long now = clock.getAsLong();
+        for (InstanceRuntime r : instances.values()) {
+            OptionalLong d = r.machine().nextDeadline();
+            if (d.isPresent() && d.getAsLong() <= now) {
+                deliver(r, new Event.TimerDue(now));
+            }
+        }
+    }
+
+    private void handle(LoopEvent ev) {
+        long now = clock.getAsLong();
+        if (ev instanceof LoopEvent.PacketIn p) {
+            packetIn(now, p);
+        } else if (ev instanceof LoopEvent.TrackerChanged t) {
+            for (InstanceRuntime r : instances.values()) {
+                if (r.machine().config().trackers().stream().anyMatch(s -> s.id().equals(t.trackerId()))) {
+                    boolean wasMaster = r.machine().state() == VrrpState.MASTER;
+                    deliver(r, new Event.TrackerResult(now, t.trackerId(), t.ok()));
+                    if (wasMaster && !t.ok() && t.trackerId().startsWith("redis:")
+                            && r.machine().state() == VrrpState.MASTER) {
+                        // Resign fast: a master whose own Redis fails sends priority 0, so the peer
+                        // takes over after its skew instead of the whole down timer.
+                        LOG.warn("({}) local Redis failed its check: resigning MASTER", r.name());
+                        deliver(r, new Event.StepDown(now));
+                    }
+                }
+            }
+        } else if (ev instanceof LoopEvent.LinkChanged l) {
+            for (InstanceRuntime r : instances.values()) {
+                if (r.wire().ifname().equals(l.ifname())) {
+                    deliver(r, new Event.InterfaceChanged(now, l.up()));
+                }
+            }
+        } else if (ev instanceof LoopEvent.AddressRemoved a) {
+            for (InstanceRuntime r : instances.values()) {
+                boolean ours = r.vips().stream().anyMatch(v -> !v.noTrack() && v.ifname().equals(a.ifname())
+                        && v.address().equals(a.address()));
+                if (ours && r.machine().vipsSet()) {
+                    LOG.info("({}) VIP {} deleted from outside", r.name(), a.address().getHostAddress());
+                    deliver(r, new Event.VipDeletedExternally(now));
+                }
+            }
+        } else if (ev instanceof LoopEvent.PromotionFinished f) {
+            InstanceRuntime r = instances.get(f.instance());
+            if (r != null) {
+                deliver(r, new Event.PromotionDone(now, f.attempt(), f.ok(), f.reason()));
+            }
+        } else if (ev instanceof LoopEvent.OnLoop o) {
+            o.task().run();
+        } else if (ev instanceof LoopEvent.Stop) {
+            for (InstanceRuntime r : instances.values()) {
+                deliver(r, new Event.Shutdown(now));
+            }
+            running = false;
+        }
+    }
+
+    private void packetIn(long now, LoopEvent.PacketIn p) {
+        byte[] msg = p.message();
+        int vrid = msg.length >= 2 ? msg[1] & 0xff : -1;
+        InstanceRuntime target = null;
+        for (InstanceRuntime r : instances.values()) {
+            if (r.wire().vrid() == vrid && r.wire().ifname().equals(p.ifname())
+                    && r.wire().source().getClass() == p.context().source().getClass()) {
+                target = r;
+                break;
+            }
+        }
+        if (target == null) {
+            interfaceDrops.merge(p.ifname() + ":unknown_vrid", 1L, Long::sum);
+            return;
+        }
+        if (p.context().source().equals(target.wire().source())) {
+            return; // our own advert looped back
+        }
+        ReceiveResult result = ReceiveChecker.check(msg, p.context(), target.expectations());
+        if (result instanceof Rejected rej) {
+            target.count("drop_" + rej.reason().name().toLowerCase(java.util.Locale.ROOT));
+            rej.reason().statsCounter().ifPresent(target::count);
+            Set<String> logged = loggedDrops.computeIfAbsent(target.name(), k -> new HashSet<>());
+            if (logged.add(rej.reason().name())) {
+                LOG.warn("({}) {}", target.name(), rej.logMessage());
+            }
+            return;
+        }
+        ReceiveResult.Accepted ok = (ReceiveResult.Accepted) result;
+        target.count("advert_rcvd");
+        if (ok.advert().priority() == 0) {
+            target.count("pri_zero_rcvd");
+        }
+        Set<String> logged = loggedDrops.computeIfAbsent(target.name(), k -> new HashSet<>());
+        for (ReceiveWarning w : ok.warnings()) {
+            if (logged.add(w.getClass().getSimpleName())) {
+                LOG.warn("({}) {}", target.name(), w.logMessage());
+            }
+        }
+        if (ok.oldUnicastChecksumDetected()) {
+            target.switchToOldUnicastChecksum();
+        }
+        deliver(target, new Event.AdvertReceived(now, ok.advert(), p.context().source()));
+    }
+
+    /** Feeds one event to an instance (through its sync group if it has one) and executes the actions. */
+    private void deliver(InstanceRuntime r, Event event) {
+        SyncGroup group = groupOf.get(r.name());
+        if (group == null) {
+            r.machine().handle(event);
+            settle(r);
+        } else {
+            group.handle(r.name(), event);
+            for (var member : group.members()) {
+                settle(instances.get(member.name()));
+            }
+        }
+    }
+
+    private void settle(InstanceRuntime r) {
+        r.executePending();
+        VrrpState now = r.machine().state();
+        if (lastState.put(r.name(), now) != now) {
+            // keepalived re-arms its rate-limited drop logs on every state change.
+            Set<String> logged = loggedDrops.get(r.name());
+            if (logged != null) {
+                logged.clear();
+            }
+        }
+    }
+
+    /** Addresses of every VIP we hold, for cleanup at start and at stop. */
+    public List<VipSpec> allVips() {
+        List<VipSpec> all = new ArrayList<>();
+        instances.values().forEach(r -> all.addAll(r.vips()));
+        return all;
+    }
+}

@@ -1,0 +1,18 @@
+package org.keepvip.agent.daemon;
+
+import java.util.List;
+import org.keepvip.vrrp.packet.ReceiveExpectations;
+import org.keepvip.vrrp.state.InstanceConfig;
+
+/**
+ * Everything needed to run one configured instance: the state machine's settings, the wire
+ * settings, what received adverts must look like, and the VIPs to install.
+ *
+ * @param redisName the {@code redis_instance} whose hooks this instance drives, or null
+ */
+public record InstancePlan(InstanceConfig machine, InstanceRuntime.Wire wire, ReceiveExpectations expectations,
+        List<VipSpec> vips, String redisName) {
+    public InstancePlan {
+        vips = List.copyOf(vips);
+    }
+}

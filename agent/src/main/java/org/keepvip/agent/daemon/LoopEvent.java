@@ -1,0 +1,32 @@
+package org.keepvip.agent.daemon;
+
+import org.keepvip.vrrp.packet.PacketContext;
+
+/**
+ * What reaches the event loop from the outside world: received packets, tracker results, netlink
+ * notifications, hook outcomes, signals and operator commands. Posted from any thread; handled on
+ * the loop thread only.
+ */
+public sealed interface LoopEvent {
+
+    /** A VRRP message received on {@code ifname}, with its IP context. */
+    record PacketIn(String ifname, PacketContext context, byte[] message) implements LoopEvent {}
+
+    /** A tracker's result after rise/fall, for every instance that tracks {@code trackerId}. */
+    record TrackerChanged(String trackerId, boolean ok) implements LoopEvent {}
+
+    /** An interface's usable state (IFF_UP and IFF_RUNNING) changed. */
+    record LinkChanged(String ifname, boolean up) implements LoopEvent {}
+
+    /** An address was deleted from {@code ifname} by someone (netlink RTM_DELADDR). */
+    record AddressRemoved(String ifname, java.net.InetAddress address) implements LoopEvent {}
+
+    /** The outcome of a Redis promotion started by the instance's hook lane. */
+    record PromotionFinished(String instance, long attempt, boolean ok, String reason) implements LoopEvent {}
+
+    /** Stop: priority-0 adverts, VIPs released, notify STOP, then the loop ends. */
+    record Stop() implements LoopEvent {}
+
+    /** Any task that must run on the loop thread (status snapshots, reload, operator commands). */
+    record OnLoop(Runnable task) implements LoopEvent {}
+}

@@ -1,0 +1,49 @@
+package org.keepvip.agent.daemon;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.List;
+import org.keepvip.vrrp.state.VrrpState;
+
+/**
+ * The daemon's outside world, as narrow interfaces: the event loop and the hook lanes call these,
+ * and the wiring supplies pcap4j, netlink, Jedis and the script runner behind them (tests can
+ * supply recorders).
+ */
+public final class Ports {
+    private Ports() {}
+
+    /** Sends frames on the instances' interfaces. Thread-safe. */
+    public interface PacketOut {
+        /** Sends one VRRP message in an IP packet from {@code source} to {@code destination}. */
+        void sendVrrp(String ifname, byte[] vrrpMessage, InetAddress source, InetAddress destination)
+                throws IOException;
+
+        /** Sends {@code rounds} gratuitous ARPs / unsolicited NAs for each address. */
+        void announce(String ifname, List<InetAddress> addresses, int rounds) throws IOException;
+    }
+
+    /** Adds and removes virtual addresses (netlink). Idempotent: present on add / absent on delete is fine. */
+    public interface Vips {
+        void add(List<VipSpec> vips) throws IOException;
+
+        void remove(List<VipSpec> vips) throws IOException;
+    }
+
+    /** Redis hooks for one instance; see design.md's ordering contract. */
+    public interface RedisHooks {
+        /** REPLICAOF NO ONE and confirm ROLE master; returns null when done, or why it failed. */
+        String promote() throws Exception;
+
+        /** Pause writes and drop clients before the VIP goes. */
+        void fence() throws Exception;
+
+        /** Replicate from the master at {@code master} (guarded against an empty master). */
+        void demote(InetAddress master) throws Exception;
+    }
+
+    /** notify_* scripts, the generic notify and the FIFO, in order. Must not block. */
+    public interface Notifier {
+        void instanceState(String instance, VrrpState state, int priority);
+    }
+}

@@ -1,0 +1,70 @@
+package org.keepvip.agent.daemon;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.keepvip.agent.control.StatusSnapshot;
+import org.keepvip.vrrp.state.InstanceStatus;
+
+/** Builds {@code keepvip status} snapshots from the loop's instances; call on the loop thread. */
+final class StatusBuilder {
+    private final String version;
+    private final String startedAt = Instant.now().toString();
+    private final String configFile;
+
+    StatusBuilder(String version, String configFile) {
+        this.version = version;
+        this.configFile = configFile;
+    }
+
+    StatusSnapshot build(EventLoop loop, ScriptTrackers scripts, Map<String, RedisWiring> redis, long fifoLost) {
+        List<StatusSnapshot.Instance> out = new ArrayList<>();
+        for (InstanceRuntime r : loop.instances().values()) {
+            InstanceStatus st = r.machine().status();
+            Map<String, Long> c = r.counters();
+            Map<String, Long> drops = new TreeMap<>();
+            c.forEach((k, v) -> {
+                if (k.startsWith("drop_")) {
+                    drops.put(k.substring(5), v);
+                }
+            });
+            var stats = new StatusSnapshot.Stats(c.getOrDefault("advert_rcvd", 0L), c.getOrDefault("advert_sent", 0L),
+                    c.getOrDefault("become_master", 0L), c.getOrDefault("release_master", 0L),
+                    c.getOrDefault("pri_zero_rcvd", 0L), c.getOrDefault("pri_zero_sent", 0L), drops);
+            List<String> vips = r.vips().stream().map(v -> v.address().getHostAddress() + "/" + v.prefix()).toList();
+            List<StatusSnapshot.Script> scriptStates = new ArrayList<>();
+            r.machine().config().trackers().stream().filter(t -> t.id().startsWith("script:")).forEach(t -> {
+                String name = t.id().substring("script:".length());
+                scriptStates.add(new StatusSnapshot.Script(name, scripts == null ? "UNKNOWN" : scripts.status(name),
+                        scripts == null ? null : scripts.lastCode(name), t.weight()));
+            });
+            out.add(new StatusSnapshot.Instance(st.name(), st.state().name(), st.vrid(), r.wire().version(),
+                    r.wire().source() instanceof java.net.Inet6Address ? "inet6" : "inet", r.wire().ifname(),
+                    st.basePriority(), st.effectivePriority(), r.wire().advertIntervalCentis() * 10L, vips,
+                    st.vipsSet() ? vips : List.of(), st.master().map(a -> a.getHostAddress()).orElse(null),
+                    st.masterPriority(), redisStatus(r, redis), scriptStates, stats));
+        }
+        return snapshot(out, fifoLost);
+    }
+
+    private static StatusSnapshot.Redis redisStatus(InstanceRuntime r, Map<String, RedisWiring> redis) {
+        String tracker = r.machine().config().trackers().stream().map(t -> t.id())
+                .filter(id -> id.startsWith("redis:")).findFirst().orElse(null);
+        RedisWiring w = tracker == null ? null : redis.get(tracker.substring("redis:".length()));
+        if (w == null) {
+            return null;
+        }
+        var health = w.lastHealth();
+        return new StatusSnapshot.Redis(w.endpoint().address(),
+                health.map(h -> h.role().name().toLowerCase(java.util.Locale.ROOT)).orElse("unknown"),
+                w.checkStatus().name().toLowerCase(java.util.Locale.ROOT),
+                health.map(h -> h.verdict().ok() ? h.summary() : h.verdict().reason()).orElse(null));
+    }
+
+    private StatusSnapshot snapshot(List<StatusSnapshot.Instance> out, long fifoLost) {
+        return new StatusSnapshot(version, ProcessHandle.current().pid(), startedAt, Instant.now().toString(),
+                configFile, out, fifoLost);
+    }
+}

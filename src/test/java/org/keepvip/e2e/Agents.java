@@ -1,0 +1,92 @@
+package org.keepvip.e2e;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Optional;
+import org.keepvip.agent.control.ControlClient;
+import org.keepvip.agent.control.StatusSnapshot;
+import org.keepvip.e2e.lab.Await;
+import org.keepvip.e2e.lab.Lab;
+import org.keepvip.e2e.lab.LabProcess;
+import org.keepvip.e2e.lab.Node;
+
+/** Starts keepvip and keepalived daemons inside lab nodes and reads their state. */
+final class Agents {
+    static final Path HOME = Path.of(System.getProperty("keepvip.home", "../.."));
+    static final Path JAR = HOME.resolve("agent/target/keepvip-agent.jar");
+    static final Duration START = Duration.ofSeconds(20);
+
+    private Agents() {}
+
+    /** A running keepvip: its process and its control socket. */
+    record Keepvip(Node node, LabProcess process, Path socket, Path config) {
+        StatusSnapshot status() throws IOException {
+            return new ControlClient(socket, Duration.ofSeconds(3)).status();
+        }
+
+        StatusSnapshot.Instance instance() throws IOException {
+            return status().instances().get(0);
+        }
+
+        Optional<String> state() {
+            try {
+                return Optional.of(instance().state());
+            } catch (IOException | RuntimeException e) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    /** Starts {@code keepvip run} in {@code node} with {@code config}; waits until its control socket answers. */
+    static Keepvip keepvip(Lab lab, Node node, String label, String config, String... extraArgs) {
+        Path conf = lab.writeFile(label + ".conf", config);
+        Path socket = lab.tempDir().resolve(label + ".sock");
+        String[] cmd = concat(new String[] {"java", "-jar", JAR.toString(), "run", "-f", conf.toString(),
+                "--socket", socket.toString()}, extraArgs);
+        LabProcess p = lab.start(node, label, cmd);
+        Keepvip k = new Keepvip(node, p, socket, conf);
+        Await.until(START, label + " control socket answering (log: " + p.log() + ")", () -> {
+            if (!p.isAlive()) {
+                throw new AssertionError(label + " exited: " + p.output());
+            }
+            return k.state().isPresent();
+        });
+        return k;
+    }
+
+    /** Starts Debian's keepalived (VRRP only) in {@code node}, logging to the console (its lab log). */
+    static LabProcess keepalived(Lab lab, Node node, String label, String config) {
+        Path conf = lab.writeFile(label + ".conf", config);
+        Path dir = lab.tempDir();
+        return lab.start(node, label, "keepalived", "-n", "-l", "-D", "-f", conf.toString(),
+                "-p", dir.resolve(label + ".pid").toString(), "-r", dir.resolve(label + "-vrrp.pid").toString());
+    }
+
+    /** True when {@code node} has {@code vip} configured. */
+    static boolean holds(Lab lab, Node node, String vip) {
+        return lab.hasAddress(node, vip);
+    }
+
+    /** Waits until exactly {@code holder} (of {@code nodes}) holds {@code vip}. */
+    static void awaitHolder(Lab lab, String vip, Node holder, Duration timeout, Node... nodes) {
+        Await.until(timeout, vip + " held by " + holder.name() + " only", () -> Arrays.stream(nodes)
+                .allMatch(n -> holds(lab, n, vip) == n.equals(holder)));
+    }
+
+    static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}

@@ -1,0 +1,85 @@
+package org.keepvip.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.keepvip.e2e.Agents.awaitHolder;
+
+import java.time.Duration;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.keepvip.e2e.lab.Lab;
+import org.keepvip.e2e.lab.LabAssumptions;
+import org.keepvip.e2e.lab.LabProcess;
+import org.keepvip.e2e.lab.Node;
+
+/**
+ * Scenario 4 of issue 4: keepvip paired with Debian's real keepalived, both ways round, for v2
+ * multicast with PASS and for v3 unicast. One master at a time, failover both ways, and keepalived
+ * never complains about keepvip's packets.
+ */
+class KeepalivedInteropE2ETest {
+    static final Duration TAKEOVER = Duration.ofSeconds(8);
+    /** What keepalived logs about a packet it rejects (reference §4.5). */
+    static final Pattern COMPLAINT = Pattern.compile(
+            "(?i)checksum|invalid|TTL|interval mismatch|passwd|auth|wrong VRRP version|too (short|long)");
+
+    @BeforeAll
+    static void root() {
+        LabAssumptions.assumeLabPossible();
+        LabAssumptions.assumeBinaries("keepalived");
+    }
+
+    @Test
+    void v2MulticastKeepvipMasterKeepalivedBackup() throws Exception {
+        String vip = "192.0.2.210";
+        try (Lab lab = Lab.builder().host("a").host("b").build()) {
+            Node a = lab.node("a");
+            Node b = lab.node("b");
+            Agents.Keepvip kv = Agents.keepvip(lab, a, "kva", Configs.v2Multicast(61, 150, vip, false));
+            LabProcess ka = Agents.keepalived(lab, b, "kab", Configs.v2Multicast(61, 100, vip, false));
+            failoverBothWays(lab, vip, a, b, kv, ka, "MASTER");
+        }
+    }
+
+    @Test
+    void v2MulticastKeepalivedMasterKeepvipBackup() throws Exception {
+        String vip = "192.0.2.211";
+        try (Lab lab = Lab.builder().host("a").host("b").build()) {
+            Node a = lab.node("a");
+            Node b = lab.node("b");
+            LabProcess ka = Agents.keepalived(lab, a, "kaa", Configs.v2Multicast(62, 150, vip, false));
+            Agents.Keepvip kv = Agents.keepvip(lab, b, "kvb", Configs.v2Multicast(62, 100, vip, false));
+            failoverBothWays(lab, vip, a, b, kv, ka, "BACKUP");
+        }
+    }
+
+    @Test
+    void v3UnicastBothWays() throws Exception {
+        String vip = "192.0.2.212";
+        try (Lab lab = Lab.builder().host("a").host("b").build()) {
+            Node a = lab.node("a");
+            Node b = lab.node("b");
+            Agents.Keepvip kv = Agents.keepvip(lab, a, "kva",
+                    Configs.v3Unicast(63, 150, "0.1", a.ipv4(), b.ipv4(), vip));
+            LabProcess ka = Agents.keepalived(lab, b, "kab",
+                    Configs.v3Unicast(63, 100, "0.1", b.ipv4(), a.ipv4(), vip));
+            failoverBothWays(lab, vip, a, b, kv, ka, "MASTER");
+        }
+    }
+
+    /** a (priority 150) holds the VIP; its cable is pulled, b takes over; plugged back, a preempts. */
+    private static void failoverBothWays(Lab lab, String vip, Node a, Node b, Agents.Keepvip kv, LabProcess ka,
+            String keepvipFirstState) throws Exception {
+        awaitHolder(lab, vip, a, TAKEOVER, a, b);
+        assertThat(kv.state()).contains(keepvipFirstState);
+        lab.cutLink(a);
+        awaitHolder(lab, vip, b, TAKEOVER, a, b);
+        lab.restoreLink(a);
+        awaitHolder(lab, vip, a, TAKEOVER, a, b);
+        assertThat(ka.isAlive()).as("keepalived still running").isTrue();
+        String log = Agents.read(ka.log());
+        assertThat(log).contains("Entering BACKUP STATE");
+        assertThat(log.lines().filter(l -> COMPLAINT.matcher(l).find()).toList())
+                .as("keepalived complaints about keepvip's packets").isEmpty();
+    }
+}

@@ -1,0 +1,55 @@
+package org.keepvip.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.keepvip.e2e.Agents.awaitHolder;
+
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.keepvip.e2e.lab.Await;
+import org.keepvip.e2e.lab.Lab;
+import org.keepvip.e2e.lab.LabAssumptions;
+import org.keepvip.e2e.lab.Node;
+
+/** Scenario 5 of issue 4: SIGTERM hand-off in skew time, and a killed daemon's VIP removed at restart. */
+class LifecycleE2ETest {
+    static final String VIP = "192.0.2.201";
+
+    @BeforeAll
+    static void root() {
+        LabAssumptions.assumeLabPossible();
+    }
+
+    @Test
+    void sigtermHandsOverWithinSkewTimeAndKillNineLeavesVipUntilRestart() throws Exception {
+        try (Lab lab = Lab.builder().host("a").host("b").build()) {
+            Node a = lab.node("a");
+            Node b = lab.node("b");
+            Agents.Keepvip ka = Agents.keepvip(lab, a, "kva", Configs.v2Multicast(53, 150, VIP, false));
+            Agents.Keepvip kb = Agents.keepvip(lab, b, "kvb", Configs.v2Multicast(53, 100, VIP, false));
+            awaitHolder(lab, VIP, a, Duration.ofSeconds(8), a, b);
+
+            long t0 = System.nanoTime();
+            ka.process().signal("TERM");
+            awaitHolder(lab, VIP, b, Duration.ofSeconds(3), a, b);
+            long handOffMs = (System.nanoTime() - t0) / 1_000_000;
+            // Priority 0 makes b wait only its skew, (256-100)/256 s = 0.61 s, not the 3.61 s down timer.
+            assertThat(handOffMs).as("hand-off after SIGTERM, ms").isLessThan(2500);
+            assertThat(ka.process().awaitExit(Duration.ofSeconds(3))).as("exit status").isZero();
+            assertThat(kb.instance().stats().priorityZeroReceived()).isGreaterThanOrEqualTo(1);
+            assertThat(Agents.read(ka.process().log())).contains("(VI_1) Stopped");
+
+            // kill -9 leaves the VIP configured, as keepalived does…
+            kb.process().signal("KILL");
+            kb.process().awaitExit(Duration.ofSeconds(3));
+            assertThat(Agents.holds(lab, b, VIP)).isTrue();
+            // …and the next start removes it before anything else, then wins the election again.
+            Agents.Keepvip again = Agents.keepvip(lab, b, "kvb2", Configs.v2Multicast(53, 100, VIP, false));
+            assertThat(Agents.read(again.process().log())).contains("(VI_1) removing VIPs.");
+            Await.until(Duration.ofSeconds(5), "stale VIP removed at start", () -> !Agents.holds(lab, b, VIP)
+                    || again.state().orElse("").equals("MASTER"));
+            assertThat(again.state()).contains("BACKUP");
+            awaitHolder(lab, VIP, b, Duration.ofSeconds(8), a, b);
+        }
+    }
+}
