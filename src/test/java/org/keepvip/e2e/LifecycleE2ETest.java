@@ -52,4 +52,35 @@ class LifecycleE2ETest {
             awaitHolder(lab, VIP, b, Duration.ofSeconds(8), a, b);
         }
     }
+
+    @Test
+    void sighupAddsNewVipWithoutFlappingTheOldAndRejectsABrokenConfig() throws Exception {
+        String vip2 = "192.0.2.203";
+        try (Lab lab = Lab.builder().host("a").build()) {
+            Node a = lab.node("a");
+            Agents.Keepvip ka = Agents.keepvip(lab, a, "kva", Configs.v2Multicast(55, 150, VIP, false));
+            Await.until(Duration.ofSeconds(8), "a MASTER with the VIP", () -> Agents.holds(lab, a, VIP));
+            var monitor = lab.start(a, "ipmon", "ip", "-o", "monitor", "address");
+            Await.until(Duration.ofSeconds(3), "ip monitor running", monitor::isAlive);
+
+            java.nio.file.Files.writeString(ka.config(), Configs.v2Multicast(55, 150, VIP, false)
+                    .replace(VIP + "/24", VIP + "/24\n        " + vip2 + "/24"));
+            ka.process().signal("HUP");
+            Await.until(Duration.ofSeconds(5), "new VIP added by the reload", () -> Agents.holds(lab, a, vip2));
+            assertThat(Agents.holds(lab, a, VIP)).isTrue();
+            String log = Agents.read(ka.process().log());
+            assertThat(log).contains("Reloaded configuration: 1 kept, 0 added, 0 replaced, 0 removed");
+            assertThat(log.split("Entering MASTER STATE", -1)).as("no new transition").hasSize(2);
+            assertThat(Agents.read(monitor.log())).as("the old VIP never left")
+                    .doesNotContain("Deleted").contains(vip2);
+
+            java.nio.file.Files.writeString(ka.config(), "vrrp_instance VI_1 {\n  priority 0\n");
+            ka.process().signal("HUP");
+            Await.until(Duration.ofSeconds(5), "broken reload rejected",
+                    () -> Agents.read(ka.process().log()).contains("Reload rejected, running configuration kept"));
+            assertThat(ka.state()).contains("MASTER");
+            assertThat(Agents.holds(lab, a, VIP)).isTrue();
+            assertThat(Agents.holds(lab, a, vip2)).isTrue();
+        }
+    }
 }

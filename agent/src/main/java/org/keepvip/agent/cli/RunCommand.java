@@ -63,7 +63,7 @@ public final class RunCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("keepvip: not starting: the configuration has errors (see above)");
             return check.exitCode() == CheckResult.OK ? ExitCodes.CONFIG_FATAL : check.exitCode();
         }
-        Daemon.Options options = new Daemon.Options(file, socket, Optional.ofNullable(pidFile),
+        Daemon.Options options = new Daemon.Options(file, configId, socket, Optional.ofNullable(pidFile),
                 new DumpWriter(dumpDir.resolve("keepvip.data"), dumpDir.resolve("keepvip.stats")), 255);
         Daemon daemon;
         try {

@@ -51,8 +51,8 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("keepvip.vrrp");
 
     /** How the daemon was started. */
-    public record Options(String configFile, Path controlSocket, Optional<Path> pidFile, DumpWriter dumps,
-            int unicastTtl) {}
+    public record Options(String configFile, String configId, Path controlSocket, Optional<Path> pidFile,
+            DumpWriter dumps, int unicastTtl) {}
 
     private final Options options;
     private final List<AutoCloseable> resources = new ArrayList<>();
@@ -60,10 +60,15 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     private final CountDownLatch finished = new CountDownLatch(1);
     private StatusBuilder statusBuilder;
     private ScriptTrackers scriptTrackers;
-    private ScriptNotifier notifier;
+    private volatile ScriptNotifier notifier;
+    private NetlinkClient netlink;
+    private NetlinkVips vipPort;
+    private PcapPackets packets;
+    private ScriptRunner runner;
+    private KeepalivedConfig config;
     private Optional<NotifyFifo> fifo = Optional.empty();
     private Thread loopThread;
-    private Map<String, RedisWiring> redis = Map.of();
+    private final Map<String, RedisWiring> redis = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Daemon(Options options) {
         this.options = options;
@@ -83,15 +88,16 @@ public final class Daemon implements ControlHandler, AutoCloseable {
 
     private void startUp(KeepalivedConfig config, String version) throws IOException {
         statusBuilder = new StatusBuilder(version, options.configFile());
-        NetlinkClient netlink = track(NetlinkClient.open());
+        this.config = config;
+        netlink = track(NetlinkClient.open());
         List<InstancePlan> plans = ConfigMapper.plans(config, (ifname, v6) -> primaryAddress(netlink, ifname, v6));
 
-        ScriptRunner runner = track(new ScriptRunner(4));
+        runner = track(new ScriptRunner(4));
         if (config.global().notifyFifo() != null) {
             fifo = Optional.of(track(NotifyFifo.open(Path.of(config.global().notifyFifo().path()), Optional.empty())));
         }
         notifier = new ScriptNotifier(config.instances(), runner, fifo);
-        NetlinkVips vips = new NetlinkVips(netlink);
+        vipPort = new NetlinkVips(netlink);
 
         // keepalived §3.2: VIPs left by a killed run are removed at start; the machine's Start does it.
 
@@ -102,19 +108,16 @@ public final class Daemon implements ControlHandler, AutoCloseable {
             ports.put(ifname, track(PcapPacketPort.open(ifname, PortOptions.defaults(),
                     (iface, peer) -> nextHop(netlink, peer), this::received)));
         }
-        PcapPackets packets = new PcapPackets(ports, options.unicastTtl());
+        packets = new PcapPackets(ports, options.unicastTtl());
 
-        redis = RedisWiring.all(config.redis());
+        redis.putAll(RedisWiring.all(config.redis()));
         redis.values().forEach(this::track);
 
         Map<String, VrrpInstance> machines = new LinkedHashMap<>();
         for (InstancePlan p : plans) {
             VrrpInstance machine = new VrrpInstance(p.machine());
             machines.put(machine.name(), machine);
-            InstanceRuntime runtime = new InstanceRuntime(machine, p.wire(), p.expectations(), p.vips(), packets,
-                    vips, p.redisName() == null ? null : redis.get(p.redisName()), notifier, loop::post);
-            track(runtime);
-            loop.add(runtime);
+            loop.add(runtime(p, machine));
         }
         for (var g : config.syncGroups()) {
             List<VrrpInstance> members = g.members().stream().map(machines::get).filter(m -> m != null).toList();
@@ -145,6 +148,13 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         redis.values().forEach(r -> r.startChecks(runner.timer(), loop::post));
         SdNotify.fromEnvironment().ifPresent(SdNotify::ready);
         LOG.info("Starting VRRP child process, pid={}", ProcessHandle.current().pid());
+    }
+
+    private InstanceRuntime runtime(InstancePlan p, VrrpInstance machine) {
+        // Notifies go through the current notifier, which a reload replaces.
+        Ports.Notifier notify = (instance, state, priority) -> notifier.instanceState(instance, state, priority);
+        return track(new InstanceRuntime(machine, p.wire(), p.expectations(), p.vips(), packets, vipPort,
+                p.redisName() == null ? null : redis.get(p.redisName()), notify, loop::post));
     }
 
     /** Blocks until the daemon has stopped and released everything; returns the exit status. */
@@ -191,7 +201,17 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     private void onSignal(SignalEvent s) {
         switch (s) {
             case STOP -> stop();
-            case RELOAD -> LOG.warn("Reload requested: {}", reload().message());
+            case RELOAD -> {
+                // Off the signal thread: reload parses files and waits for the loop.
+                Thread t = new Thread(() -> {
+                    ControlResponse r = reload();
+                    if (!r.ok()) {
+                        LOG.warn("Reload: {}", r.error());
+                    }
+                }, "reload");
+                t.setDaemon(true);
+                t.start();
+            }
             case DATA_DUMP -> dump(true);
             case STATS_DUMP -> dump(false);
         }
@@ -219,10 +239,91 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         }
     }
 
+    /**
+     * SIGHUP / {@code keepvip reload} (keepalived §7.3). A bad new configuration is rejected and the
+     * running one kept. Instances are matched on VRID, interface and family, not on the name: a
+     * matched instance keeps its state and the VIPs that stay (no flap, no notify); added ones
+     * start, removed ones release (priority 0, VIPs removed, notify STOP).
+     */
     @Override
-    public ControlResponse reload() {
-        return ControlResponse.error("reload is not supported yet by keepvip: restart the service to apply a new"
-                + " configuration (the running configuration is kept)");
+    public synchronized ControlResponse reload() {
+        var check = org.keepvip.agent.config.ConfigChecker.forHost().check(options.configFile(), options.configId(),
+                true);
+        if (check.config() == null || check.exitCode() == org.keepvip.agent.config.CheckResult.FATAL
+                || check.exitCode() == org.keepvip.agent.config.CheckResult.CONFIG_ERROR) {
+            String first = check.diagnostics().stream().filter(d -> d.isError()).findFirst()
+                    .map(d -> d.format()).orElse("configuration unusable");
+            LOG.error("Reload rejected, running configuration kept: {}", first);
+            return ControlResponse.error("new configuration rejected (" + first + "); running configuration kept");
+        }
+        List<InstancePlan> plans;
+        try {
+            plans = ConfigMapper.plans(check.config(), (ifname, v6) -> primaryAddress(netlink, ifname, v6));
+            for (var r : check.config().redis()) {
+                if (!redis.containsKey(r.name())) {
+                    RedisWiring w = track(new RedisWiring(r));
+                    redis.put(r.name(), w);
+                    w.startChecks(runner.timer(), loop::post);
+                }
+            }
+        } catch (IOException e) {
+            LOG.error("Reload rejected, running configuration kept: {}", e.getMessage());
+            return ControlResponse.error("new configuration rejected (" + e.getMessage() + "); running kept");
+        }
+        KeepalivedConfig next = check.config();
+        CompletableFuture<String> applied = new CompletableFuture<>();
+        loop.post(new LoopEvent.OnLoop(() -> applied.complete(apply(next, plans))));
+        try {
+            String summary = applied.get(5, TimeUnit.SECONDS);
+            LOG.info("Reloaded configuration: {}", summary);
+            return ControlResponse.ok("reloaded: " + summary);
+        } catch (Exception e) {
+            return ControlResponse.error("reload did not complete: " + e);
+        }
+    }
+
+    /** Applies a validated configuration on the loop thread. */
+    private String apply(KeepalivedConfig next, List<InstancePlan> plans) {
+        notifier = new ScriptNotifier(next.instances(), runner, fifo);
+        if (!next.scripts().equals(config.scripts())) {
+            scriptTrackers.close();
+            scriptTrackers = new ScriptTrackers(next.scripts(), runner, runner.timer(), loop::post);
+            scriptTrackers.start();
+        }
+        config = next;
+        Map<String, InstanceRuntime> byKey = new LinkedHashMap<>();
+        loop.instances().values().forEach(r -> byKey.put(key(r.wire()), r));
+        int kept = 0;
+        int added = 0;
+        int replaced = 0;
+        for (InstancePlan p : plans) {
+            InstanceRuntime r = byKey.remove(key(p.wire()));
+            if (r != null && r.name().equals(p.machine().name())) {
+                if (!r.machine().config().equals(p.machine())) {
+                    loop.reloadInstance(r, p.machine());
+                }
+                r.reconfigure(p.wire(), p.expectations(), p.vips(), p.machine().garpMasterRepeat());
+                kept++;
+            } else {
+                if (r != null) {
+                    loop.stopRemoved(r);
+                    replaced++;
+                } else {
+                    added++;
+                }
+                loop.startAdded(runtime(p, new VrrpInstance(p.machine())));
+            }
+        }
+        for (InstanceRuntime gone : byKey.values()) {
+            loop.stopRemoved(gone);
+        }
+        return kept + " kept, " + added + " added, " + replaced + " replaced, " + byKey.size() + " removed";
+    }
+
+    /** keepalived's vrrp_exist match: VRID, interface, family, unicast or multicast. */
+    private static String key(InstanceRuntime.Wire w) {
+        return w.vrid() + "/" + w.ifname() + "/" + (w.source() instanceof Inet6Address ? 6 : 4) + "/"
+                + (w.unicast() ? "u" : "m");
     }
 
     @Override

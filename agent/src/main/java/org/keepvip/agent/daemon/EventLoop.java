@@ -59,6 +59,26 @@ public final class EventLoop implements Runnable {
         lastState.put(runtime.name(), runtime.machine().state());
     }
 
+    /** Starts an instance added while running (reload); call on the loop thread. */
+    void startAdded(InstanceRuntime runtime) {
+        add(runtime);
+        deliver(runtime, new Event.Start(clock.getAsLong(), linkUp.test(runtime.wire().ifname())));
+    }
+
+    /** Feeds a reloaded configuration to a kept instance; call on the loop thread. */
+    void reloadInstance(InstanceRuntime runtime, org.keepvip.vrrp.state.InstanceConfig config) {
+        deliver(runtime, new Event.Reload(clock.getAsLong(), config));
+    }
+
+    /** Stops and forgets an instance dropped by a reload; call on the loop thread. */
+    void stopRemoved(InstanceRuntime runtime) {
+        deliver(runtime, new Event.Shutdown(clock.getAsLong()));
+        instances.remove(runtime.name());
+        lastState.remove(runtime.name());
+        loggedDrops.remove(runtime.name());
+        groupOf.remove(runtime.name());
+    }
+
     /** Registers a sync group whose members were added with {@link #add}. */
     public void addGroup(SyncGroup group) {
         group.members().forEach(m -> groupOf.put(m.name(), group));

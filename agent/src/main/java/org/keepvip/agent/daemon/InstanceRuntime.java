@@ -52,9 +52,9 @@ public final class InstanceRuntime implements AutoCloseable {
     }
 
     private final VrrpInstance machine;
-    private final Wire wire;
-    private final ReceiveExpectations expectations;
-    private final List<VipSpec> vips;
+    private volatile Wire wire;
+    private volatile ReceiveExpectations expectations;
+    private volatile List<VipSpec> vips;
     private final Ports.PacketOut packets;
     private final Ports.Vips vipPort;
     private final Ports.RedisHooks redis;
@@ -98,6 +98,35 @@ public final class InstanceRuntime implements AutoCloseable {
 
     public List<VipSpec> vips() {
         return vips;
+    }
+
+    /**
+     * SIGHUP for a matched instance: new wire settings and VIPs, keeping the state. A MASTER adds the
+     * new VIPs (with a GARP burst for them) and drops the removed ones, without touching the VIPs that
+     * stay: no flap, no notify (keepalived §7.3).
+     */
+    void reconfigure(Wire newWire, ReceiveExpectations newExpectations, List<VipSpec> newVips, int garpRepeat) {
+        List<VipSpec> added = newVips.stream().filter(v -> !vips.contains(v)).toList();
+        List<VipSpec> removed = vips.stream().filter(v -> !newVips.contains(v)).toList();
+        this.wire = newWire;
+        this.expectations = newExpectations;
+        this.vips = List.copyOf(newVips);
+        if (machine.vipsSet()) {
+            if (!removed.isEmpty()) {
+                lane.submit("removing VIPs", () -> {
+                    LOG.info("({}) removing VIPs {} (reload).", name(), removed);
+                    vipPort.remove(removed);
+                });
+            }
+            if (!added.isEmpty()) {
+                lane.submit("adding VIPs", () -> {
+                    LOG.info("({}) setting VIPs {} (reload).", name(), added);
+                    vipPort.add(added);
+                    packets.announce(newWire.ifname(), added.stream().map(VipSpec::address).toList(),
+                            Math.max(1, garpRepeat));
+                });
+            }
+        }
     }
 
     /** A peer sends old-style unicast checksums: answer in kind, as keepalived does. */
