@@ -150,4 +150,8 @@ lab_added_us() {
 }
 
 # lab_fmt_ms MICROS: "1234.567" style milliseconds.
-lab_fmt_ms() { printf '%d.%03d' $(( $1 / 1000 )) $(( $1 % 1000 )); }
+lab_fmt_ms() {
+  local v=$1 sign=""
+  (( v < 0 )) && sign=- v=$(( -v ))
+  printf '%s%d.%03d' "$sign" $(( v / 1000 )) $(( v % 1000 ))
+}
