@@ -27,12 +27,12 @@ lab_init() {
   trap 'echo "terminated" >&2; exit 143' TERM
 }
 
-# lab_cleanup: TERM every started process (KILL after 3 s), delete namespaces and the temp dir.
+# lab_cleanup: TERM every started process (KILL after 7 s), delete namespaces and the temp dir.
 lab_cleanup() {
   local rc=$? pid i
   trap - EXIT INT TERM
   for pid in "${LAB_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for ((i = 0; i < 30; i++)); do
+  for ((i = 0; i < 70; i++)); do
     local alive=0
     for pid in "${LAB_PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
     [ "$alive" = 0 ] && break
@@ -94,11 +94,11 @@ lab_spawn() {
   LAB_PIDS+=("$LAB_PID")
 }
 
-# lab_stop PID: TERM it and wait up to 5 s (KILL after).
+# lab_stop PID: TERM it and wait up to 7 s (KILL after).
 lab_stop() {
   local pid=$1 i
   kill -TERM "$pid" 2>/dev/null || return 0
-  for ((i = 0; i < 50; i++)); do
+  for ((i = 0; i < 70; i++)); do
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
   done
