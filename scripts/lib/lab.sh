@@ -39,6 +39,8 @@ lab_cleanup() {
     sleep 0.1
   done
   for pid in "${LAB_PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+  # Reap them here, with stderr closed, so bash prints no "Killed" job notices.
+  for pid in "${LAB_PIDS[@]}"; do { wait "$pid"; } 2>/dev/null || true; done
   local ns
   for ns in "${LAB_NS[@]}"; do
     # Processes still inside (e.g. ones a daemon forked) would keep it busy.
@@ -103,7 +105,7 @@ lab_stop() {
     sleep 0.1
   done
   kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
+  { wait "$pid"; } 2>/dev/null || true
 }
 
 # lab_has_addr NS ADDR: true if ADDR is configured on any interface of NS.
