@@ -26,81 +26,39 @@
 set -euo pipefail
 
 prog=redis_backup
-host=127.0.0.1
-port=6379
-passfile=""
-user=""
-tls=0
-cacert=""
+here=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
+# shellcheck source=SCRIPTDIR/redis_common.sh
+. "$here/redis_common.sh"
 timeout_ms=5000
 master=""
 master_port=""
 fresh_s=60
 force=0
 
-log() { # level message...
-    local level=$1 msg
-    shift
-    msg=$*
-    msg=${msg//$'\n'/ | } # one line per event, even with multi-line redis-cli output
-    logger -t "keepvip-$prog" -p "daemon.$level" -- "$msg" 2>/dev/null || true
-    printf '%s: %s\n' "$prog" "$msg" >&2
-}
-die_usage() { log err "usage error: $*"; exit 64; }
-now_ms() { local n; n=$(date +%s%N); echo $((n / 1000000)); }
-secs() { printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)); }
-
-while getopts ":h:p:a:u:TC:t:m:P:F:f" opt; do
+while getopts "${common_optstring}m:P:F:f" opt; do
     case $opt in
-        h) host=$OPTARG ;;
-        p) port=$OPTARG ;;
-        a) passfile=$OPTARG ;;
-        u) user=$OPTARG ;;
-        T) tls=1 ;;
-        C) cacert=$OPTARG ;;
-        t) timeout_ms=$OPTARG ;;
         m) master=$OPTARG ;;
         P) master_port=$OPTARG ;;
         F) fresh_s=$OPTARG ;;
         f) force=1 ;;
-        :) die_usage "-$OPTARG needs a value" ;;
-        *) die_usage "unknown option -$OPTARG" ;;
+        *) common_opt "$opt" ;;
     esac
 done
 shift $((OPTIND - 1))
-if (($# >= 3)) && [[ $3 != BACKUP ]]; then
-    exit 0 # generic notify for another state
-fi
-context=${*:+" ($*)"}
+notify_args BACKUP "$@"
 [[ -n $master ]] || die_usage "-m master_host is required (no peer is hard-coded)"
 master_port=${master_port:-$port}
 for n in "$port" "$master_port" "$timeout_ms" "$fresh_s"; do
     [[ $n =~ ^[0-9]+$ ]] || die_usage "'$n' is not a number"
 done
 
-base=(redis-cli -e --no-auth-warning)
-[[ -n $user ]] && base+=(--user "$user")
-((tls)) && base+=(--tls)
-[[ -n $cacert ]] && base+=(--cacert "$cacert")
-if [[ -n $passfile ]]; then
-    [[ -r $passfile ]] || { log err "password file $passfile is not readable"; exit 3; }
-    IFS= read -r REDISCLI_AUTH <"$passfile" || true
-    export REDISCLI_AUTH
-fi
-deadline=$(($(now_ms) + timeout_ms))
+redis_setup ""
 
-on() { # HOST PORT CMD...: one command within what is left of the deadline (at most 1 s)
-    local h=$1 p=$2 left
-    shift 2
-    left=$((deadline - $(now_ms)))
-    ((left > 1000)) && left=1000
-    ((left > 0)) || return 124
-    timeout --kill-after=1 "$(secs "$left")" "${base[@]}" -h "$h" -p "$p" "$@" 2>&1 | tr -d '\r'
-}
+on() { redis_within 1000 "$@"; } # HOST PORT CMD...: one command, at most 1 s of the deadline
 fail() { # exit-code message
     local code=$1
     shift
-    case $* in *NOAUTH* | *WRONGPASS* | *NOPERM* | *"AUTH failed"*) code=3 ;; esac
+    is_auth_error "$*" && code=3
     log err "Redis $host:$port REPLICAOF $master:$master_port FAILED$context: $*"
     exit "$code"
 }
@@ -112,8 +70,6 @@ refuse() {
     log warning "Redis $host:$port REPLICAOF $master:$master_port REFUSED$context: $* (use -f to force)"
     exit 2
 }
-field() { awk -F: -v k="$1" '$1 == k { print $2; exit }' <<<"$2"; }
-keys() { awk -F'[:=,]' '/^db[0-9]+:/ { s += $3 } END { print s + 0 }' <<<"$1"; }
 
 local_info=$(on "$host" "$port" INFO) || fail 1 "local Redis unreachable: ${local_info:-no answer}"
 if [[ $(field role "$local_info") == slave && $(field master_host "$local_info") == "$master" &&

@@ -18,62 +18,26 @@
 set -euo pipefail
 
 prog=redis_check
-host=127.0.0.1
-port=6379
-passfile=""
-user=""
-tls=0
-cacert=""
+here=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
+# shellcheck source=SCRIPTDIR/redis_common.sh
+. "$here/redis_common.sh"
 timeout_ms=800
 want_role=any
 
-log() { # level message...
-    local level=$1 msg
-    shift
-    msg=$*
-    msg=${msg//$'\n'/ | } # one line per event, even with multi-line redis-cli output
-    logger -t "keepvip-$prog" -p "daemon.$level" -- "$msg" 2>/dev/null || true
-    printf '%s: %s\n' "$prog" "$msg" >&2
-}
-die_usage() { log err "usage error: $*"; exit 64; }
-now_ms() { local n; n=$(date +%s%N); echo $((n / 1000000)); }
-secs() { printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)); }
-
-while getopts ":h:p:a:u:TC:t:r:" opt; do
+while getopts "${common_optstring}r:" opt; do
     case $opt in
-        h) host=$OPTARG ;;
-        p) port=$OPTARG ;;
-        a) passfile=$OPTARG ;;
-        u) user=$OPTARG ;;
-        T) tls=1 ;;
-        C) cacert=$OPTARG ;;
-        t) timeout_ms=$OPTARG ;;
         r) want_role=$OPTARG ;;
-        :) die_usage "-$OPTARG needs a value" ;;
-        *) die_usage "unknown option -$OPTARG" ;;
+        *) common_opt "$opt" ;;
     esac
 done
 [[ $port =~ ^[0-9]+$ ]] || die_usage "port '$port' is not a number"
 [[ $timeout_ms =~ ^[0-9]+$ ]] || die_usage "timeout '$timeout_ms' is not a number of ms"
 case $want_role in master | replica | any) ;; *) die_usage "role '$want_role' (expected master, replica or any)" ;; esac
 
-cli=(redis-cli -e --no-auth-warning -h "$host" -p "$port")
-[[ -n $user ]] && cli+=(--user "$user")
-((tls)) && cli+=(--tls)
-[[ -n $cacert ]] && cli+=(--cacert "$cacert")
-if [[ -n $passfile ]]; then
-    [[ -r $passfile ]] || { log err "Redis $host:$port: password file $passfile is not readable"; exit 3; }
-    IFS= read -r REDISCLI_AUTH <"$passfile" || true
-    export REDISCLI_AUTH
-fi
-deadline=$(($(now_ms) + timeout_ms))
+redis_setup "Redis $host:$port: "
 
 # Runs one redis-cli command within what is left of the deadline; prints its output (with errors).
-rc() {
-    local left=$((deadline - $(now_ms)))
-    ((left > 0)) || return 124
-    timeout --kill-after=1 "$(secs "$left")" "${cli[@]}" "$@" 2>&1 | tr -d '\r'
-}
+rc() { redis_within 0 "$host" "$port" "$@"; }
 
 classify_error() { # output
     case $1 in
@@ -90,21 +54,19 @@ fi
 if ! info=$(rc INFO) ; then
     classify_error "$info"
 fi
-field() { awk -F: -v k="$1" '$1 == k { print $2; exit }' <<<"$info"; }
-
-if [[ $(field loading) == 1 ]]; then
+if [[ $(field loading "$info") == 1 ]]; then
     log warning "Redis $host:$port is loading its dataset"
     exit 2
 fi
-if [[ $(field aof_last_write_status) == err ]]; then
+if [[ $(field aof_last_write_status "$info") == err ]]; then
     log err "Redis $host:$port AOF writes failing (aof_last_write_status:err)"
     exit 1
 fi
-if [[ $(field rdb_last_bgsave_status) == err ]]; then
+if [[ $(field rdb_last_bgsave_status "$info") == err ]]; then
     log err "Redis $host:$port last RDB save failed (rdb_last_bgsave_status:err)"
     exit 1
 fi
-role=$(field role)
+role=$(field role "$info")
 [[ $role == slave ]] && role=replica
 if [[ $want_role != any && $role != "$want_role" ]]; then
     log err "Redis $host:$port is $role, expected $want_role"

@@ -21,75 +21,36 @@
 set -euo pipefail
 
 prog=${KEEPVIP_FENCE_PROG:-redis_fault}
+here=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
+# shellcheck source=SCRIPTDIR/redis_common.sh
+. "$here/redis_common.sh"
 state=${KEEPVIP_FENCE_STATE:-FAULT}
-host=127.0.0.1
-port=6379
-passfile=""
-user=""
-tls=0
-cacert=""
 timeout_ms=2000
 pause_ms=60000
 new_master=""
 new_master_port=""
 
-log() { # level message...
-    local level=$1 msg
-    shift
-    msg=$*
-    msg=${msg//$'\n'/ | } # one line per event, even with multi-line redis-cli output
-    logger -t "keepvip-$prog" -p "daemon.$level" -- "$msg" 2>/dev/null || true
-    printf '%s: %s\n' "$prog" "$msg" >&2
-}
-die_usage() { log err "usage error: $*"; exit 64; }
-now_ms() { local n; n=$(date +%s%N); echo $((n / 1000000)); }
-secs() { printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)); }
-
-while getopts ":h:p:a:u:TC:t:d:m:P:" opt; do
+while getopts "${common_optstring}d:m:P:" opt; do
     case $opt in
-        h) host=$OPTARG ;;
-        p) port=$OPTARG ;;
-        a) passfile=$OPTARG ;;
-        u) user=$OPTARG ;;
-        T) tls=1 ;;
-        C) cacert=$OPTARG ;;
-        t) timeout_ms=$OPTARG ;;
         d) pause_ms=$OPTARG ;;
         m) new_master=$OPTARG ;;
         P) new_master_port=$OPTARG ;;
-        :) die_usage "-$OPTARG needs a value" ;;
-        *) die_usage "unknown option -$OPTARG" ;;
+        *) common_opt "$opt" ;;
     esac
 done
 shift $((OPTIND - 1))
-if (($# >= 3)) && [[ $3 != "$state" ]]; then
-    exit 0 # generic notify for another state
-fi
-context=${*:+" ($*)"}
+notify_args "$state" "$@"
 new_master_port=${new_master_port:-$port}
 for n in "$port" "$new_master_port" "$timeout_ms" "$pause_ms"; do
     [[ $n =~ ^[0-9]+$ ]] || die_usage "'$n' is not a number"
 done
 
-cli=(redis-cli -e --no-auth-warning -h "$host" -p "$port")
-[[ -n $user ]] && cli+=(--user "$user")
-((tls)) && cli+=(--tls)
-[[ -n $cacert ]] && cli+=(--cacert "$cacert")
-if [[ -n $passfile ]]; then
-    [[ -r $passfile ]] || { log err "password file $passfile is not readable"; exit 3; }
-    IFS= read -r REDISCLI_AUTH <"$passfile" || true
-    export REDISCLI_AUTH
-fi
-deadline=$(($(now_ms) + timeout_ms))
+redis_setup ""
 
-rc() { # CMD...: one command within what is left of the deadline
-    local left=$((deadline - $(now_ms)))
-    ((left > 0)) || return 124
-    timeout --kill-after=1 "$(secs "$left")" "${cli[@]}" "$@" 2>&1 | tr -d '\r'
-}
+rc() { redis_within 0 "$host" "$port" "$@"; } # CMD...: one command within what is left of the deadline
 fail() {
     local code=1
-    case $* in *NOAUTH* | *WRONGPASS* | *NOPERM* | *"AUTH failed"*) code=3 ;; esac
+    is_auth_error "$*" && code=3
     log err "Redis $host:$port fence FAILED$context: $*"
     exit "$code"
 }
@@ -102,7 +63,7 @@ fi
 if out=$(rc CLIENT PAUSE "$pause_ms" WRITE); then
     how="writes paused for $pause_ms ms"
 else
-    case $out in *NOAUTH* | *WRONGPASS* | *NOPERM* | *"AUTH failed"* | "") fail "CLIENT PAUSE: ${out:-no answer}" ;; esac
+    if [[ -z $out ]] || is_auth_error "$out"; then fail "CLIENT PAUSE: ${out:-no answer}"; fi
     log warning "CLIENT PAUSE WRITE unsupported ($out)"
     if [[ -n $new_master ]]; then
         out=$(rc REPLICAOF "$new_master" "$new_master_port") || fail "REPLICAOF: $out"

@@ -19,83 +19,39 @@
 set -euo pipefail
 
 prog=redis_master
-host=127.0.0.1
-port=6379
-passfile=""
-user=""
-tls=0
-cacert=""
+here=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
+# shellcheck source=SCRIPTDIR/redis_common.sh
+. "$here/redis_common.sh"
 timeout_ms=5000
 peer=""
 peer_port=""
 force=0
 
-log() { # level message...
-    local level=$1 msg
-    shift
-    msg=$*
-    msg=${msg//$'\n'/ | } # one line per event, even with multi-line redis-cli output
-    logger -t "keepvip-$prog" -p "daemon.$level" -- "$msg" 2>/dev/null || true
-    printf '%s: %s\n' "$prog" "$msg" >&2
-}
-die_usage() { log err "usage error: $*"; exit 64; }
-now_ms() { local n; n=$(date +%s%N); echo $((n / 1000000)); }
-secs() { printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)); }
-
-while getopts ":h:p:a:u:TC:t:m:P:f" opt; do
+while getopts "${common_optstring}m:P:f" opt; do
     case $opt in
-        h) host=$OPTARG ;;
-        p) port=$OPTARG ;;
-        a) passfile=$OPTARG ;;
-        u) user=$OPTARG ;;
-        T) tls=1 ;;
-        C) cacert=$OPTARG ;;
-        t) timeout_ms=$OPTARG ;;
         m) peer=$OPTARG ;;
         P) peer_port=$OPTARG ;;
         f) force=1 ;;
-        :) die_usage "-$OPTARG needs a value" ;;
-        *) die_usage "unknown option -$OPTARG" ;;
+        *) common_opt "$opt" ;;
     esac
 done
 shift $((OPTIND - 1))
-if (($# >= 3)) && [[ $3 != MASTER ]]; then
-    exit 0 # generic notify for another state
-fi
-context=${*:+" ($*)"}
+notify_args MASTER "$@"
 [[ $port =~ ^[0-9]+$ ]] || die_usage "port '$port' is not a number"
 [[ $timeout_ms =~ ^[0-9]+$ ]] || die_usage "timeout '$timeout_ms' is not a number of ms"
 peer_port=${peer_port:-$port}
 
-base=(redis-cli -e --no-auth-warning)
-[[ -n $user ]] && base+=(--user "$user")
-((tls)) && base+=(--tls)
-[[ -n $cacert ]] && base+=(--cacert "$cacert")
-if [[ -n $passfile ]]; then
-    [[ -r $passfile ]] || { log err "password file $passfile is not readable"; exit 3; }
-    IFS= read -r REDISCLI_AUTH <"$passfile" || true
-    export REDISCLI_AUTH
-fi
-deadline=$(($(now_ms) + timeout_ms))
+redis_setup ""
 
 # on HOST PORT CMD...: one command within what is left of the deadline (at most 1 s each).
-on() {
-    local h=$1 p=$2 left
-    shift 2
-    left=$((deadline - $(now_ms)))
-    ((left > 1000)) && left=1000
-    ((left > 0)) || return 124
-    timeout --kill-after=1 "$(secs "$left")" "${base[@]}" -h "$h" -p "$p" "$@" 2>&1 | tr -d '\r'
-}
+on() { redis_within 1000 "$@"; }
 fail() { # exit-code message
     local code=$1
     shift
-    case $* in *NOAUTH* | *WRONGPASS* | *NOPERM* | *"AUTH failed"*) code=3 ;; esac
+    is_auth_error "$*" && code=3
     log err "Redis $host:$port promotion FAILED$context: $*"
     exit "$code"
 }
-field() { awk -F: -v k="$1" '$1 == k { print $2; exit }' <<<"$2"; }
-keys() { awk -F'[:=,]' '/^db[0-9]+:/ { s += $3 } END { print s + 0 }' <<<"$1"; }
 
 if ! local_info=$(on "$host" "$port" INFO); then
     fail 1 "local Redis unreachable: ${local_info:-no answer}"

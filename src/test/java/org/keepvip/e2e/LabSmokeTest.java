@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.keepvip.agent.packet.Announcer;
 import org.keepvip.agent.packet.DropReason;
-import org.keepvip.agent.packet.InternetChecksum;
+import org.keepvip.vrrp.packet.InternetChecksum;
 import org.keepvip.agent.packet.MacAddress;
 import org.keepvip.agent.packet.NextHopResolver;
 import org.keepvip.agent.packet.OutboundVrrp;
@@ -356,7 +356,7 @@ class LabSmokeTest {
         m[3] = 1;
         m[5] = (byte) (version == 2 ? 1 : 100);
         System.arraycopy(addr, 0, m, 8, addr.length);
-        int sum = InternetChecksum.of(m, 0, m.length);
+        int sum = InternetChecksum.compute(m, 0, m.length);
         m[6] = (byte) (sum >>> 8);
         m[7] = (byte) sum;
         return m;

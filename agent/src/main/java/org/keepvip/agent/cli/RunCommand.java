@@ -36,6 +36,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = {"-n", "--dont-fork"}, description = "Stay in the foreground (always: keepvip never forks).")
     boolean dontFork;
 
+    @Option(names = {"-g", "--log-file"}, paramLabel = "FILE",
+            description = "Also log to FILE (appended). Under systemd the console goes to the journal.")
+    Path logFile;
+
     @Option(names = "--pid", paramLabel = "FILE", description = "Write the process id to FILE.")
     Path pidFile;
 
@@ -53,6 +57,9 @@ public final class RunCommand implements Callable<Integer> {
         if (detail) {
             ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
                     .setLevel(ch.qos.logback.classic.Level.DEBUG);
+        }
+        if (logFile != null) {
+            LogFiles.addFileAppender(logFile);
         }
         CheckResult check = ConfigChecker.forHost().check(file, configId, true);
         for (Diagnostic d : check.diagnostics()) {

@@ -21,9 +21,9 @@ import org.keepvip.vrrp.config.ParseResult;
  */
 public final class ConfigChecker {
     private final ConfigSource source;
-    private final ScriptSecurity security;
+    private final ScriptDiagnostics security;
 
-    public ConfigChecker(ConfigSource source, ScriptSecurity security) {
+    public ConfigChecker(ConfigSource source, ScriptDiagnostics security) {
         this.source = source;
         this.security = security;
     }
@@ -31,7 +31,7 @@ public final class ConfigChecker {
     /** On the real host: file system, environment, /etc/passwd. */
     public static ConfigChecker forHost() {
         Map<String, String> env = System.getenv();
-        return new ConfigChecker(new FileConfigSource(env), new ScriptSecurity(Users.system(), env));
+        return new ConfigChecker(new FileConfigSource(env), new ScriptDiagnostics(Users.system(), env));
     }
 
     /**

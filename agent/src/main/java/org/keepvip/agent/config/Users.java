@@ -30,6 +30,15 @@ public final class Users {
     }
 
     public Optional<Integer> uid(String user) {
+        return passwdField(user, 2);
+    }
+
+    /** The user's primary group id. */
+    public Optional<Integer> gid(String user) {
+        return passwdField(user, 3);
+    }
+
+    private Optional<Integer> passwdField(String user, int field) {
         if (user.equals("root")) {
             return Optional.of(0);
         }
@@ -37,33 +46,12 @@ public final class Users {
             String[] f = l.split(":");
             if (f.length > 3 && f[0].equals(user)) {
                 try {
-                    return Optional.of(Integer.parseInt(f[2]));
+                    return Optional.of(Integer.parseInt(f[field]));
                 } catch (NumberFormatException e) {
                     return Optional.empty();
                 }
             }
         }
         return Optional.empty();
-    }
-
-    /** True if the user's primary group or a supplementary group has this gid. */
-    public boolean inGroup(String user, int gid) {
-        for (String l : passwd) {
-            String[] f = l.split(":");
-            if (f.length > 3 && f[0].equals(user) && f[3].equals(Integer.toString(gid))) {
-                return true;
-            }
-        }
-        for (String l : group) {
-            String[] f = l.split(":");
-            if (f.length > 3 && f[2].equals(Integer.toString(gid))) {
-                for (String m : f[3].split(",")) {
-                    if (m.equals(user)) {
-                        return true;
-                    }
-                }
-            }
-        }
-        return false;
     }
 }

@@ -5,6 +5,8 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 
+import org.keepvip.vrrp.packet.InternetChecksum;
+
 /**
  * The frames a new master sends so that neighbours move a VIP to its MAC: a gratuitous ARP for
  * IPv4 (reference §5.1) and an unsolicited neighbour advertisement for IPv6 (§5.2).
@@ -55,7 +57,8 @@ public final class AnnouncementFrames {
                 .put(vip.getAddress())
                 .put((byte) OPTION_TARGET_LINK_LAYER).put((byte) 1);
         mac.writeTo(b);
-        int sum = InternetChecksum.withIpv6PseudoHeader(vip, IPV6_ALL_NODES, ICMPV6, b.array(), icmp, NA_LENGTH);
+        long pseudo = InternetChecksum.ipv6PseudoHeader(vip, IPV6_ALL_NODES, ICMPV6, NA_LENGTH);
+        int sum = InternetChecksum.finish(InternetChecksum.add(pseudo, b.array(), icmp, NA_LENGTH));
         b.putShort(icmp + 2, (short) sum);
         return b.array();
     }

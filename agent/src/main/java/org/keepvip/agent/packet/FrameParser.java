@@ -5,6 +5,8 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
 
+import org.keepvip.vrrp.packet.InternetChecksum;
+
 /**
  * Reads a captured Ethernet frame down to the VRRP payload. Pure and total: any byte array gives
  * a {@link ReceivedVrrp} or a {@link ParseResult.Dropped}, never an exception.
@@ -59,7 +61,7 @@ public final class FrameParser {
         if (received < headerLength) {
             return drop(DropReason.IP_HEADER_TRUNCATED, "IPv4 " + received + " bytes (header: " + headerLength + ")");
         }
-        if (InternetChecksum.of(f, ip, headerLength) != 0) {
+        if (InternetChecksum.compute(f, ip, headerLength) != 0) {
             return drop(DropReason.IPV4_BAD_CHECKSUM, String.format("header checksum 0x%04x", u16(f, ip + 10)));
         }
         int totalLength = u16(f, ip + 2);

@@ -4,6 +4,8 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.nio.ByteBuffer;
 
+import org.keepvip.vrrp.packet.InternetChecksum;
+
 /**
  * Builds the Ethernet + IP frame around a VRRP message, as keepalived's kernel path would
  * (reference §4.1): protocol 112, TOS/traffic class 0xC0, TTL/hop limit 255 unless told otherwise,
@@ -38,7 +40,7 @@ public final class VrrpFrames {
                 .putShort((short) identification).putShort((short) 0) // flags and offset: DF clear
                 .put((byte) ttl).put((byte) PROTOCOL).putShort((short) 0)
                 .put(src.getAddress()).put(dst.getAddress());
-        b.putShort(ip + 10, (short) InternetChecksum.of(b.array(), ip, IPV4_HEADER_LENGTH));
+        b.putShort(ip + 10, (short) InternetChecksum.compute(b.array(), ip, IPV4_HEADER_LENGTH));
         b.put(vrrp);
         return b.array();
     }

@@ -8,28 +8,18 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.keepvip.agent.cli.KeepvipCommand;
 
 /** check-config's options, the shipped samples, and inputs that must not break it. */
 class CheckConfigCommandTest {
-    private static Path scripts;
-
-    @BeforeAll
-    static void setUp() throws IOException {
-        scripts = CorpusSupport.makeScripts();
-    }
-
-    @AfterAll
-    static void tearDown() throws IOException {
-        CorpusSupport.deleteTree(scripts);
-    }
+    @RegisterExtension
+    static final CorpusScripts scripts = new CorpusScripts();
 
     private static CorpusSupport.Run run(String... args) {
-        return CorpusSupport.run(CorpusSupport.checker(scripts), args);
+        return CorpusSupport.run(scripts.checker(), args);
     }
 
     @Test
@@ -129,7 +119,7 @@ class CheckConfigCommandTest {
         Path f = tmp.resolve("big.conf");
         Files.writeString(f, sb, StandardCharsets.UTF_8);
         assertThat(Files.size(f)).isGreaterThanOrEqualTo(10L << 20);
-        CheckResult c = CorpusSupport.checker(scripts).check(f.toString(), null, false);
+        CheckResult c = scripts.checker().check(f.toString(), null, false);
         assertThat(c.diagnostics()).isEmpty();
         assertThat(c.exitCode()).isZero();
         assertThat(c.config().instances()).hasSize(n);

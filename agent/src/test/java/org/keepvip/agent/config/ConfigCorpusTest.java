@@ -8,11 +8,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every file in test resources {@code configs/} is checked with {@code check-config} and must give
@@ -20,17 +19,8 @@ import org.junit.jupiter.api.TestFactory;
  * {@code exit N}, then stderr). Regenerate with {@code -Dkeepvip.rewrite=true} and review the diff.
  */
 class ConfigCorpusTest {
-    private static Path scripts;
-
-    @BeforeAll
-    static void setUp() throws IOException {
-        scripts = CorpusSupport.makeScripts();
-    }
-
-    @AfterAll
-    static void tearDown() throws IOException {
-        CorpusSupport.deleteTree(scripts);
-    }
+    @RegisterExtension
+    static final CorpusScripts scripts = new CorpusScripts();
 
     @TestFactory
     Stream<DynamicTest> corpus() throws IOException {
@@ -45,8 +35,8 @@ class ConfigCorpusTest {
         }
         List<String> args = new ArrayList<>(List.of("-f", conf.toString()));
         args.addAll(CorpusSupport.extraArgs(conf));
-        CorpusSupport.Run r = CorpusSupport.run(CorpusSupport.checker(scripts), args.toArray(String[]::new));
-        String actual = "exit " + r.exit() + "\n" + CorpusSupport.normalize(r.err(), scripts);
+        CorpusSupport.Run r = CorpusSupport.run(scripts.checker(), args.toArray(String[]::new));
+        String actual = "exit " + r.exit() + "\n" + CorpusSupport.normalize(r.err(), scripts.dir());
         Path expectedFile = Path.of(conf.toString().replaceAll("\\.conf$", ".expected"));
         if (Boolean.getBoolean("keepvip.rewrite")) {
             Files.writeString(expectedFile, actual);

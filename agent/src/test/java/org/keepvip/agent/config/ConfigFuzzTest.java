@@ -71,7 +71,7 @@ class ConfigFuzzTest {
             texts.add(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1));
         }
         FileConfigSource disk = new FileConfigSource(Map.of("HOME", "/root"));
-        ScriptSecurity security = new ScriptSecurity(Users.system(), Map.of());
+        ScriptDiagnostics security = new ScriptDiagnostics(Users.system(), Map.of());
         Random rnd = new Random(SEED);
         int withErrors = 0;
         for (int round = 0; round < ROUNDS; round++) {

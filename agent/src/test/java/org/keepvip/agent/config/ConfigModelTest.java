@@ -2,12 +2,9 @@ package org.keepvip.agent.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.keepvip.vrrp.config.AddressFamily;
 import org.keepvip.vrrp.config.InitialState;
 import org.keepvip.vrrp.config.IpLiteral;
@@ -18,20 +15,11 @@ import org.keepvip.vrrp.config.VrrpInstance;
 
 /** The corpus's valid files produce the model they describe, not just silence. */
 class ConfigModelTest {
-    private static Path scripts;
-
-    @BeforeAll
-    static void setUp() throws IOException {
-        scripts = CorpusSupport.makeScripts();
-    }
-
-    @AfterAll
-    static void tearDown() throws IOException {
-        CorpusSupport.deleteTree(scripts);
-    }
+    @RegisterExtension
+    static final CorpusScripts scripts = new CorpusScripts();
 
     private static KeepalivedConfig load(String name, String configId) {
-        CheckResult r = CorpusSupport.checker(scripts).check(CorpusSupport.DIR.resolve(name).toString(), configId, false);
+        CheckResult r = scripts.checker().check(CorpusSupport.DIR.resolve(name).toString(), configId, false);
         assertThat(r.config()).as(name).isNotNull();
         return r.config();
     }
@@ -51,10 +39,10 @@ class ConfigModelTest {
                 .satisfies(t -> assertThat(t.weight()).isEqualTo(-60));
         assertThat(vi.tracking().redis()).singleElement()
                 .satisfies(t -> assertThat(t.name()).isEqualTo("redis_6379"));
-        assertThat(vi.notifyScripts().master().argv()).containsExactly(scripts + "/notify.sh", "master");
-        assertThat(vi.notifyScripts().generic().argv()).containsExactly(scripts + "/notify.sh");
+        assertThat(vi.notifyScripts().master().argv()).containsExactly(scripts.dir() + "/notify.sh", "master");
+        assertThat(vi.notifyScripts().generic().argv()).containsExactly(scripts.dir() + "/notify.sh");
         assertThat(c.script("chk_redis").orElseThrow().command().argv())
-                .containsExactly(scripts + "/chk_redis.sh", "127.0.0.1", "6379");
+                .containsExactly(scripts.dir() + "/chk_redis.sh", "127.0.0.1", "6379");
         assertThat(c.script("chk_redis").orElseThrow().fall()).isEqualTo(2);
         RedisInstance r = c.redisInstance("redis_6379").orElseThrow();
         assertThat(r.port()).isEqualTo(6379);
@@ -149,7 +137,7 @@ class ConfigModelTest {
 
     @Test
     void invalidPriorityFallsBackTo100() {
-        CheckResult r = CorpusSupport.checker(scripts).check(CorpusSupport.DIR.resolve("err-priority-256.conf").toString(), null, false);
+        CheckResult r = scripts.checker().check(CorpusSupport.DIR.resolve("err-priority-256.conf").toString(), null, false);
         assertThat(r.config().instances()).singleElement().satisfies(i -> assertThat(i.priority()).isEqualTo(100));
     }
 

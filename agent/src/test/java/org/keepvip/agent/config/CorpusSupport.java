@@ -63,7 +63,7 @@ final class CorpusSupport {
 
     static ConfigChecker checker(Path scripts) {
         Map<String, String> env = env(scripts);
-        return new ConfigChecker(new FileConfigSource(env), new ScriptSecurity(Users.system(), env));
+        return new ConfigChecker(new FileConfigSource(env), new ScriptDiagnostics(Users.system(), env));
     }
 
     /** The outcome of one check-config run through picocli. */

@@ -7,6 +7,8 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.Arrays;
 
+import org.keepvip.vrrp.packet.InternetChecksum;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -47,7 +49,7 @@ class FrameBuildersTest {
                 64, 0xBEEF, new byte[12]);
         assertThat(frame[14 + 8] & 0xFF).isEqualTo(64);
         assertThat(Hex.of(Arrays.copyOfRange(frame, 18, 20))).isEqualTo("beef");
-        assertThat(InternetChecksum.of(frame, 14, 20)).isZero();
+        assertThat(InternetChecksum.compute(frame, 14, 20)).isZero();
     }
 
     @Test

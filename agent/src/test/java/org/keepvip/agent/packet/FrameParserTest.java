@@ -8,6 +8,8 @@ import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.Random;
 
+import org.keepvip.vrrp.packet.InternetChecksum;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class FrameParserTest {
@@ -148,7 +150,7 @@ class FrameParserTest {
         f[14 + index] = (byte) value;
         f[24] = 0;
         f[25] = 0;
-        int sum = InternetChecksum.of(f, 14, 20);
+        int sum = InternetChecksum.compute(f, 14, 20);
         f[24] = (byte) (sum >>> 8);
         f[25] = (byte) sum;
         return f;

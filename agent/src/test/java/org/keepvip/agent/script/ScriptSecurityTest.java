@@ -148,6 +148,31 @@ class ScriptSecurityTest {
     }
 
     @Test
+    void examineNamesTheKindAndThePathItIsAbout() throws Exception {
+        assumeTrue(ScriptTesting.isRoot());
+        Path missing = dir.resolve("nope.sh");
+        assertThat(ScriptSecurity.examine(missing, RunAs.ROOT).problem())
+                .contains(new ScriptSecurity.Problem(ScriptSecurity.Kind.NO_SUCH_FILE, missing));
+        chmod(dir, "rwxrwxrwx");
+        assertThat(ScriptSecurity.examine(script, RunAs.ROOT).problem())
+                .contains(new ScriptSecurity.Problem(ScriptSecurity.Kind.OTHER_WRITABLE, dir));
+        chmod(dir, "rwxrwxr-x");
+        Files.setAttribute(dir, "unix:gid", nobody.gid());
+        assertThat(ScriptSecurity.examine(script, RunAs.ROOT).problem())
+                .contains(new ScriptSecurity.Problem(ScriptSecurity.Kind.GROUP_WRITABLE, dir));
+        assertThat(ScriptSecurity.Kind.GROUP_WRITABLE.insecure()).isTrue();
+        assertThat(ScriptSecurity.Kind.NOT_EXECUTABLE.insecure()).isFalse();
+        chmod(dir, "rwxr-xr-x");
+        assertThat(ScriptSecurity.examine(script, RunAs.ROOT)).isEqualTo(new ScriptSecurity.Finding(script, Optional.empty()));
+    }
+
+    @Test
+    void searchPathIsSilentAndSkipsEmptyEntries() {
+        assertThat(ScriptSecurity.searchPath("sh", "/nonexistent::/usr/bin")).contains(Path.of("/usr/bin/sh"));
+        assertThat(ScriptSecurity.searchPath("no-such-cmd-kv", "/usr/bin")).isEmpty();
+    }
+
+    @Test
     void bareNamesAreResolvedThroughPath() {
         assertThat(ScriptSecurity.resolveCommand("sh", "/nonexistent:/bin")).contains(Path.of("/bin/sh"));
         assertThat(ScriptSecurity.resolveCommand("no-such-cmd-kv", "/bin")).isEmpty();

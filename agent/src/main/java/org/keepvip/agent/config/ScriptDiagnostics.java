@@ -1,13 +1,12 @@
 package org.keepvip.agent.config;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.keepvip.agent.script.RunAs;
+import org.keepvip.agent.script.ScriptSecurity;
 import org.keepvip.vrrp.config.Diagnostic;
 import org.keepvip.vrrp.config.KeepalivedConfig;
 import org.keepvip.vrrp.config.Origin;
@@ -17,18 +16,19 @@ import org.keepvip.vrrp.config.VrrpInstance;
 import org.keepvip.vrrp.config.VrrpScript;
 
 /**
- * keepalived's script checks that can be made before running (§6.3, {@code check_script_secure}):
- * the script exists and is executable, and when it runs as root every path component is owned
- * by root and writable by nobody else. Findings are {@link Diagnostic.Category#SCRIPT_SECURITY}.
+ * keepalived's script checks that can be made before running (§6.3, {@code check_script_secure})
+ * applied to every script of a configuration, worded as keepalived -t words them: the run-as
+ * user, PATH lookup, and the file checks of {@link ScriptSecurity} (the one implementation, shared
+ * with the script runner). Findings are {@link Diagnostic.Category#SCRIPT_SECURITY}.
  */
-public final class ScriptSecurity {
+public final class ScriptDiagnostics {
     static final String DEFAULT_SCRIPT_USER = "keepalived_script";
     private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     private final Users users;
     private final Map<String, String> env;
 
-    public ScriptSecurity(Users users, Map<String, String> env) {
+    public ScriptDiagnostics(Users users, Map<String, String> env) {
         this.users = users;
         this.env = env;
     }
@@ -94,7 +94,8 @@ public final class ScriptSecurity {
             }
         }
         Optional<Integer> uid = users.uid(user);
-        if (uid.isEmpty()) {
+        Optional<Integer> gid = users.gid(user);
+        if (uid.isEmpty() || gid.isEmpty()) {
             out.add(problem(s.origin(), "script '" + s.program() + "': user '" + user + "' does not exist"));
             return;
         }
@@ -102,35 +103,32 @@ public final class ScriptSecurity {
         if (path == null) {
             return;
         }
-        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS) && !Files.exists(path)) {
-            out.add(problem(s.origin(), "script '" + path + "' does not exist"));
-            return;
-        }
-        try {
-            if (!Files.isRegularFile(path)) {
-                out.add(problem(s.origin(), "script '" + path + "' is not a regular file"));
-                return;
-            }
-            int mode = (Integer) Files.getAttribute(path, "unix:mode");
-            int fileUid = (Integer) Files.getAttribute(path, "unix:uid");
-            int fileGid = (Integer) Files.getAttribute(path, "unix:gid");
-            boolean exec = uid.get() == 0 ? (mode & 0111) != 0
-                    : fileUid == uid.get() ? (mode & 0100) != 0
-                    : users.inGroup(user, fileGid) ? (mode & 0010) != 0 : (mode & 0001) != 0;
-            if (!exec) {
-                out.add(problem(s.origin(), "script '" + path + "' is not executable by user " + user));
-                return;
-            }
-            if (uid.get() == 0) {
-                String why = insecureReason(path);
-                if (why != null) {
-                    out.add(problem(s.origin(), "Unsafe permissions found for script '" + path + "' (" + why
-                            + ") - it would run as root"));
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            out.add(problem(s.origin(), "cannot check script '" + path + "': " + e.getMessage()));
-        }
+        RunAs runAs = new RunAs(user, uid.get(), gid.get(), false);
+        ScriptSecurity.Finding f = ScriptSecurity.examine(path, runAs);
+        f.problem().ifPresent(p -> out.add(problem(s.origin(), describe(path, p, runAs))));
+    }
+
+    /** keepalived -t's words for a finding about {@code path}. */
+    private static String describe(Path path, ScriptSecurity.Problem p, RunAs runAs) {
+        String script = "script '" + path + "'";
+        String where = "'" + p.where() + "'";
+        return switch (p.kind()) {
+            case NOT_ABSOLUTE -> script + " is a relative path - specify the full path";
+            case NO_SUCH_FILE, NOT_A_DIRECTORY, DANGLING_SYMLINK -> script + " does not exist";
+            case TOO_MANY_SYMLINKS, NOT_A_REGULAR_FILE -> script + " is not a regular file";
+            case NOT_SEARCHABLE -> script + " is not accessible by user " + runAs.user() + " (" + where
+                    + " is not searchable)";
+            case NOT_EXECUTABLE -> script + " is not executable by user " + runAs.user();
+            case SYMLINK_COMPONENT -> runAs.isRoot() ? unsafe(script, where + " is a symbolic link")
+                    : "Insecure path for " + script + " (" + where + " is a symbolic link)";
+            case NOT_OWNED_BY_ROOT -> unsafe(script, where + " is not owned by root");
+            case GROUP_WRITABLE -> unsafe(script, where + " is writable by its group");
+            case OTHER_WRITABLE -> unsafe(script, where + " is writable by others");
+        };
+    }
+
+    private static String unsafe(String script, String why) {
+        return "Unsafe permissions found for " + script + " (" + why + ") - it would run as root";
     }
 
     /** A bare name is looked up in PATH, as keepalived does (with its warning). */
@@ -143,57 +141,14 @@ public final class ScriptSecurity {
             out.add(problem(s.origin(), "script '" + prog + "' is a relative path - specify the full path"));
             return null;
         }
-        String pathVar = env.getOrDefault("PATH", DEFAULT_PATH);
-        for (String dir : pathVar.split(":")) {
-            if (dir.isEmpty()) {
-                continue;
-            }
-            Path candidate = Path.of(dir, prog);
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                out.add(new Diagnostic(Diagnostic.Severity.WARNING, Diagnostic.Category.SCRIPT_SECURITY, s.origin(),
-                        "script '" + prog + "' resolved by path search to '" + candidate
-                                + "'. Please specify full path."));
-                return candidate;
-            }
+        Optional<Path> found = ScriptSecurity.searchPath(prog, env.getOrDefault("PATH", DEFAULT_PATH));
+        if (found.isPresent()) {
+            out.add(new Diagnostic(Diagnostic.Severity.WARNING, Diagnostic.Category.SCRIPT_SECURITY, s.origin(),
+                    "script '" + prog + "' resolved by path search to '" + found.get()
+                            + "'. Please specify full path."));
+            return found.get();
         }
         out.add(problem(s.origin(), "script '" + prog + "' not found in PATH - specify the full path"));
-        return null;
-    }
-
-    /**
-     * Why a root-run script is unsafe, or null: each directory on the way must be a real
-     * directory owned by root and not writable by group (unless group root) or others (unless
-     * sticky); the file likewise.
-     */
-    static String insecureReason(Path script) throws IOException {
-        Path abs = script.toAbsolutePath().normalize();
-        Path cur = abs.getRoot();
-        List<Path> chain = new ArrayList<>();
-        chain.add(cur);
-        for (Path part : abs) {
-            cur = cur.resolve(part);
-            chain.add(cur);
-        }
-        for (int i = 0; i < chain.size(); i++) {
-            Path p = chain.get(i);
-            boolean last = i == chain.size() - 1;
-            if (!last && Files.isSymbolicLink(p)) {
-                return "'" + p + "' is a symbolic link";
-            }
-            int mode = (Integer) Files.getAttribute(p, "unix:mode");
-            int owner = (Integer) Files.getAttribute(p, "unix:uid");
-            int gid = (Integer) Files.getAttribute(p, "unix:gid");
-            boolean sticky = !last && (mode & 01000) != 0;
-            if (owner != 0) {
-                return "'" + p + "' is not owned by root";
-            }
-            if ((mode & 0020) != 0 && gid != 0 && !sticky) {
-                return "'" + p + "' is writable by its group";
-            }
-            if ((mode & 0002) != 0 && !sticky) {
-                return "'" + p + "' is writable by others";
-            }
-        }
         return null;
     }
 
