@@ -104,6 +104,56 @@ class UnicastE2ETest {
         }
     }
 
+    /**
+     * Three peers, one of them dead (cable out, so its MAC never resolves) from the start: resolving
+     * it must not hold up the adverts to the live backup, or 50 ms adverts arrive late enough for the
+     * backup to take over (master_down_interval ≈ 180 ms).
+     */
+    @Test
+    void aDeadPeerDoesNotDelayAdvertsToTheLiveOne() throws Exception {
+        try (Lab lab = Lab.builder().host("a").host("b").host("x").client().build()) {
+            Node a = lab.node("a");
+            Node b = lab.node("b");
+            Node x = lab.node("x");
+            lab.cutLink(x);
+            Agents.Keepvip ka = Agents.keepvip(lab, a, "kva", threePeers(73, 150, a, b, x));
+            Agents.Keepvip kb = Agents.keepvip(lab, b, "kvb", threePeers(73, 100, b, a, x));
+
+            awaitHolder(lab, VIP, a, TAKEOVER, a, b);
+            awaitBackupUnder(kb, a);
+            long received = kb.instance().stats().advertsReceived();
+            long becameMaster = kb.instance().stats().becameMaster();
+            // 60 adverts take 3 s at 50 ms; a loop blocked on the dead peer's resolution would need far longer.
+            Await.until(Duration.ofSeconds(6), "b receives 60 more adverts from a", () ->
+                    MulticastPairE2ETest.instance(kb).stats().advertsReceived() >= received + 60);
+            assertThat(kb.instance().stats().becameMaster()).as("b never took over").isEqualTo(becameMaster);
+            assertThat(kb.state()).contains("BACKUP");
+            assertThat(ka.state()).contains("MASTER");
+            assertClientReaches(lab, lab.client(), a);
+        }
+    }
+
+    static String threePeers(int vrid, int priority, Node self, Node peer1, Node peer2) {
+        return """
+                vrrp_instance VI_1 {
+                    state BACKUP
+                    interface eth0
+                    version 3
+                    virtual_router_id %d
+                    priority %d
+                    advert_int %s
+                    unicast_src_ip %s
+                    unicast_peer {
+                        %s
+                        %s
+                    }
+                    virtual_ipaddress {
+                        %s
+                    }
+                }
+                """.formatted(vrid, priority, ADVERT_INT, self.ipv4(), peer1.ipv4(), peer2.ipv4(), VIP);
+    }
+
     /** Pulls {@code master}'s cable and returns the ms until {@code backup} has the VIP (polled as fast as ip answers). */
     static double cutAndTimeTakeover(Lab lab, Node master, Node backup) {
         long start = System.nanoTime();
