@@ -45,7 +45,7 @@ class Ipv6E2ETest {
             assertThat(ka.state()).contains("MASTER");
             Await.until(Duration.ofSeconds(3), "b BACKUP under a's link-local address", () ->
                     kb.state().orElse("").equals("BACKUP")
-                            && MulticastPairE2ETest.instance(kb).masterAddress().startsWith("fe80:"));
+                            && String.valueOf(MulticastPairE2ETest.instance(kb).masterAddress()).startsWith("fe80:"));
             String aLinkLocal = kb.instance().masterAddress();
 
             // One advert as the wire carries it: link-local source, ff02::12, hop limit 255, VRRPv3.
