@@ -20,6 +20,7 @@ import org.keepvip.agent.control.ControlHandler;
 import org.keepvip.agent.control.ControlResponse;
 import org.keepvip.agent.control.ControlServer;
 import org.keepvip.agent.control.StatusSnapshot;
+import org.keepvip.agent.packet.BackgroundNextHopResolver;
 import org.keepvip.agent.packet.PacketPort;
 import org.keepvip.agent.packet.PcapPacketPort;
 import org.keepvip.agent.packet.PortOptions;
@@ -104,10 +105,14 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         Set<String> ifnames = new LinkedHashSet<>();
         plans.forEach(p -> ifnames.add(p.wire().ifname()));
         Map<String, PacketPort> ports = new LinkedHashMap<>();
+        // Lookups (up to 200 ms for a dead peer) run off the event loop; adverts use the cached MAC.
+        BackgroundNextHopResolver nextHops = track(new BackgroundNextHopResolver(
+                (iface, peer) -> nextHop(netlink, peer), Duration.ofSeconds(1), Duration.ofMillis(50)));
         for (String ifname : ifnames) {
-            ports.put(ifname, track(PcapPacketPort.open(ifname, PortOptions.defaults(),
-                    (iface, peer) -> nextHop(netlink, peer), this::received)));
+            ports.put(ifname, track(PcapPacketPort.open(ifname, PortOptions.defaults(), nextHops, this::received)));
         }
+        plans.forEach(p -> p.wire().destinations().stream().filter(d -> !d.isMulticastAddress())
+                .forEach(d -> nextHops.prime(ports.get(p.wire().ifname()).iface(), d)));
         packets = new PcapPackets(ports, options.unicastTtl());
 
         redis.putAll(RedisWiring.all(config.redis()));
