@@ -154,7 +154,7 @@ public final class EventLoop implements Runnable {
     private void handle(LoopEvent ev) {
         long now = clock.getAsLong();
         if (ev instanceof LoopEvent.PacketIn p) {
-            packetIn(now, p);
+            packetIn(Math.min(now, p.receivedAt()), p);
         } else if (ev instanceof LoopEvent.TrackerChanged t) {
             for (InstanceRuntime r : instances.values()) {
                 if (r.machine().config().trackers().stream().anyMatch(s -> s.id().equals(t.trackerId()))) {
