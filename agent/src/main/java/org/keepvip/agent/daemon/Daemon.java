@@ -227,7 +227,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
 
     @Override
     public ControlResponse switchover(String instance, String to) {
-        return ControlResponse.error("switchover is not supported yet");
+        return new SwitchoverDriver(loop, () -> redis).run(instance, to);
     }
 
     private static InetAddress primaryAddress(NetlinkClient nl, String ifname, boolean v6) throws IOException {

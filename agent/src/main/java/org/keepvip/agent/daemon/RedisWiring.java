@@ -42,6 +42,19 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
     private final RiseFallCounter counter;
     private volatile RedisHealth lastHealth;
     private ScheduledFuture<?> schedule;
+    /** Serialises the hook connection between the lane and the re-demote below. */
+    private final Object hookLock = new Object();
+    /** The master we were last told to replicate from (VRRP master's address); null while we are master. */
+    private volatile InetAddress replicaOf;
+    /** Set when the last demote did not take (local Redis down or hung): re-tried once it answers again. */
+    private volatile boolean demotePending;
+    private volatile String lastDivergence;
+    private final java.util.concurrent.ExecutorService redemoter = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "redis-redemote");
+        t.setDaemon(true);
+        return t;
+    });
+    private final java.util.concurrent.atomic.AtomicBoolean redemoteQueued = new java.util.concurrent.atomic.AtomicBoolean();
 
     RedisWiring(RedisInstance config) throws IOException {
         this.config = config;
@@ -88,6 +101,7 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
                 LOG.warn("Redis_Check({}) failed: {}", config.name(), h.verdict().reason());
                 loop.accept(new LoopEvent.TrackerChanged(trackerId(), false));
             }
+            maybeRedemote(h);
         } catch (RuntimeException e) {
             LOG.error("Redis_Check({}) internal error: {}", config.name(), e.toString());
         }
@@ -108,17 +122,82 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
         return endpoint;
     }
 
+    /**
+     * A Redis that was down or hung when we were told to replicate (so the demote gave up) comes
+     * back as the master it was, or empty after a wipe: make it a replica of the VRRP master now,
+     * off the check thread. Only after a failed demote, never for a Redis some operator or a
+     * switchover promoted on purpose.
+     */
+    private void maybeRedemote(RedisHealth h) {
+        InetAddress master = replicaOf;
+        if (!demotePending || master == null || !h.verdict().ok() || !h.isMaster()
+                || !redemoteQueued.compareAndSet(false, true)) {
+            return;
+        }
+        redemoter.execute(() -> {
+            try {
+                LOG.info("Redis {} answers again as a master while {} is the VRRP master: replicating from it",
+                        endpoint.address(), master.getHostAddress());
+                demote(master);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                LOG.warn("Redis {}: re-demote failed: {}", endpoint.address(), e.toString());
+            } finally {
+                redemoteQueued.set(false);
+            }
+        });
+    }
+
+    /** The peer's Redis: the VRRP master we last replicated from, at {@code peer_port}. */
+    private Optional<RedisEndpoint> peerEndpoint(InetAddress peer) {
+        if (peer == null) {
+            return Optional.empty();
+        }
+        return Optional.of(endpoint.withAddress(peer.getHostAddress(),
+                config.peerPort() > 0 ? config.peerPort() : endpoint.port()));
+    }
+
+    /**
+     * Entering MASTER. The wipe guard gets the peer's health when we know the peer (the last VRRP
+     * master), so a Redis that restarted empty never becomes master while the peer holds data.
+     */
     @Override
     public String promote() {
-        HookResult r = hookNode.promote(Optional.empty(), config.promoteTimeout());
-        return r.ok() ? null : r.detail();
+        synchronized (hookLock) {
+            InetAddress previous = replicaOf;
+            Optional<RedisHealth> peer = peerEndpoint(previous).map(ep -> {
+                try (var probe = org.keepvip.redis.RedisProbe.of(ep)) {
+                    return probe.check();
+                }
+            }).filter(RedisHealth::reachable);
+            HookResult r = hookNode.promote(peer, config.promoteTimeout());
+            if (r.ok()) {
+                replicaOf = null;
+                demotePending = false;
+                return null;
+            }
+            return r.detail();
+        }
     }
 
     @Override
     public void fence() {
         if (config.fence()) {
-            hookNode.fence(FENCE_PAUSE, Optional.empty());
+            synchronized (hookLock) {
+                hookNode.fence(FENCE_PAUSE, Optional.empty());
+            }
         }
+    }
+
+    /** The last split-brain / full-resync divergence seen by a demote (H2), for status and logs. */
+    Optional<String> lastDivergence() {
+        return Optional.ofNullable(lastDivergence);
+    }
+
+    /** The Redis instance's configuration. */
+    RedisInstance config() {
+        return config;
     }
 
     /**
@@ -128,19 +207,34 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
      */
     @Override
     public void demote(InetAddress master) throws InterruptedException {
-        RedisEndpoint masterEp = endpoint.withAddress(master.getHostAddress(),
-                config.peerPort() > 0 ? config.peerPort() : endpoint.port());
+        replicaOf = master;
+        RedisEndpoint masterEp = peerEndpoint(master).orElseThrow();
         long deadline = System.nanoTime() + config.promoteTimeout().toNanos();
         HookResult r;
         do {
-            r = hookNode.demote(masterEp, config.allowEmptyMaster(), config.promoteTimeout());
+            synchronized (hookLock) {
+                if (!master.equals(replicaOf)) {
+                    return; // promoted or told to follow another master meanwhile
+                }
+                r = hookNode.demote(masterEp, config.allowEmptyMaster(), config.promoteTimeout());
+            }
             if (r.ok() || r instanceof HookResult.Refused && !r.detail().contains("cannot be checked")) {
                 break;
             }
             Thread.sleep(DEMOTE_RETRY.toMillis());
         } while (System.nanoTime() < deadline);
+        demotePending = !r.ok();
         if (!r.ok()) {
             LOG.warn("Redis {}: not replicating from {}: {}", endpoint.address(), masterEp.address(), r.detail());
+            return;
+        }
+        for (String w : r instanceof HookResult.Done d ? d.warnings() : java.util.List.<String>of()) {
+            if (w.contains("resync")) {
+                // H2: the loser's unreplicated writes are reported, not silently discarded.
+                lastDivergence = w;
+                LOG.warn("Redis {}: split brain healed, {} is the survivor; {}", endpoint.address(),
+                        masterEp.address(), w);
+            }
         }
     }
 
@@ -149,6 +243,7 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
         if (schedule != null) {
             schedule.cancel(true);
         }
+        redemoter.shutdownNow();
         checkNode.close();
         hookNode.close();
     }
