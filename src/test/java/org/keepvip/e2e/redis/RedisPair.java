@@ -144,6 +144,8 @@ final class RedisPair implements AutoCloseable {
                     priority %d
                     advert_int %s
                     nopreempt
+                    # After a split brain the survivor re-announces the VIP when it hears the loser.
+                    garp_lower_prio_repeat 3
                     virtual_ipaddress {
                         %s/24
                     }
