@@ -45,6 +45,9 @@ final class RedisPair implements AutoCloseable {
     private final Map<String, Integer> restarts = new HashMap<>();
     private final List<LabProcess> stopped = new ArrayList<>();
     private final String advertInt;
+    /** keepvip's Redis check tuning: timeout (s) and rise = fall. */
+    String checkTimeout = "0.15";
+    int checkFall = 2;
 
     private RedisPair(Lab lab, String advertInt) throws IOException {
         this.lab = lab;
@@ -53,6 +56,81 @@ final class RedisPair implements AutoCloseable {
         this.client = lab.client();
         this.clientNs = lab.executor(client);
         this.advertInt = advertInt;
+    }
+
+    /** Builds the lab and starts both Redis servers, b replicating a; no VIP agent yet. */
+    static RedisPair redisOnly(String advertInt) throws Exception {
+        Lab lab = Lab.builder().host("a").host("b").client().build();
+        try {
+            RedisPair p = new RedisPair(lab, advertInt);
+            p.startRedis(p.a, null);
+            p.startRedis(p.b, p.a);
+            p.awaitReplicaOf(p.b, p.a, Duration.ofSeconds(10));
+            return p;
+        } catch (Exception | Error e) {
+            lab.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Stock keepalived with the shipped hook scripts: redis_check.sh every second, fall 1 (its
+     * fastest), a failing check is FAULT; notify_master / notify_backup promote and demote Redis.
+     */
+    LabProcess startKeepalived(Node n, int priority, Node peer) {
+        Path scripts = HOME.resolve("scripts").toAbsolutePath().normalize();
+        String conf = """
+                global_defs {
+                    router_id %s
+                    script_user root
+                }
+                vrrp_script chk_redis {
+                    script "%s/redis_check.sh -p %d -t 800"
+                    interval 1
+                    timeout 1
+                    fall 1
+                    rise 1
+                }
+                vrrp_instance VI_R {
+                    state BACKUP
+                    interface eth0
+                    version 3
+                    virtual_router_id 72
+                    priority %d
+                    advert_int %s
+                    nopreempt
+                    virtual_ipaddress {
+                        %s/24
+                    }
+                    track_script {
+                        chk_redis
+                    }
+                    notify_master "%s/redis_master.sh -p %d -m %s -t 2000"
+                    notify_backup "%s/redis_backup.sh -p %d -m %s -t 2000"
+                }
+                """.formatted(n.name(), scripts, PORT, priority, advertInt, VIP, scripts, PORT, peer.ipv4(),
+                scripts, PORT, peer.ipv4());
+        Path file = lab.writeFile("ka-" + n.name() + ".conf", conf);
+        Path dir = lab.tempDir();
+        return lab.start(n, "ka-" + n.name(), "keepalived", "-n", "-l", "-D", "-f", file.toString(),
+                "-p", dir.resolve("ka-" + n.name() + ".pid").toString(),
+                "-r", dir.resolve("ka-" + n.name() + "-vrrp.pid").toString());
+    }
+
+    /** A Redis Sentinel on {@code n} (port 26379) monitoring a's Redis, quorum 2, down-after 1000 ms. */
+    LabProcess startSentinel(Node n) {
+        String conf = """
+                port 26379
+                bind 0.0.0.0
+                protected-mode no
+                dir %s
+                sentinel monitor mymaster %s %d 2
+                sentinel down-after-milliseconds mymaster 1000
+                sentinel failover-timeout mymaster 10000
+                sentinel parallel-syncs mymaster 1
+                """.formatted(lab.tempDir(), a.ipv4(), PORT);
+        Path file = lab.writeFile("sentinel-" + n.name() + ".conf", conf);
+        return lab.start(n, "sentinel-" + n.name(), "redis-sentinel", file.toString());
     }
 
     /** Builds the lab, starts both Redis servers (b replicating a) and both keepvips; waits for a to hold the VIP. */
@@ -100,6 +178,19 @@ final class RedisPair implements AutoCloseable {
         return p;
     }
 
+    /**
+     * Sends SIGKILL straight from this JVM (no fork) and waits for the process to be gone. Returns
+     * {kill sent, process reaped} as System.nanoTime() values.
+     */
+    long[] killRedisNow(Node n) {
+        LabProcess p = redis.get(n.name());
+        ProcessHandle h = ProcessHandle.of(p.pid()).orElseThrow();
+        long t0 = System.nanoTime();
+        h.destroyForcibly();
+        p.awaitExit(Duration.ofSeconds(5));
+        return new long[] {t0, System.nanoTime()};
+    }
+
     LabProcess redisProcess(Node n) {
         return redis.get(n.name());
     }
@@ -128,9 +219,9 @@ final class RedisPair implements AutoCloseable {
                 redis_instance r6379 {
                     address 127.0.0.1:%d
                     interval 0.05
-                    timeout 0.15
-                    rise 2
-                    fall 2
+                    timeout %s
+                    rise %d
+                    fall %d
                     weight -60
                     promote_timeout 3
                     fence on
@@ -153,7 +244,7 @@ final class RedisPair implements AutoCloseable {
                         r6379
                     }
                 }
-                """.formatted(n.name(), PORT, PORT, priority, advertInt, VIP);
+                """.formatted(n.name(), PORT, checkTimeout, checkFall, checkFall, PORT, priority, advertInt, VIP);
     }
 
     void startKeepvip(Node n, int priority) {

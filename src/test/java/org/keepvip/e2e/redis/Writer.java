@@ -17,11 +17,10 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * reconnect; an unacknowledged write is not recorded.
  */
 final class Writer implements AutoCloseable {
-    /** One acknowledged write: its number and System.nanoTime() of the acknowledgement. */
-    record Ack(long n, long atNanos) {}
+    /** One acknowledged write: its number, System.nanoTime() when sent and when acknowledged. */
+    record Ack(long n, long sentNanos, long atNanos) {}
 
-    private final String vip;
-    private final int port;
+    private final java.util.function.Supplier<HostAndPort> target;
     private final List<Ack> acks = new ArrayList<>();
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong readonly = new AtomicLong();
@@ -29,8 +28,12 @@ final class Writer implements AutoCloseable {
     private final Future<?> task;
 
     Writer(ExecutorService clientNamespace, String vip, int port) {
-        this.vip = vip;
-        this.port = port;
+        this(clientNamespace, () -> new HostAndPort(vip, port));
+    }
+
+    /** A writer that asks {@code target} where to connect on every (re)connect (e.g. Sentinel). */
+    Writer(ExecutorService clientNamespace, java.util.function.Supplier<HostAndPort> target) {
+        this.target = target;
         this.task = clientNamespace.submit(this::loop);
     }
 
@@ -43,10 +46,11 @@ final class Writer implements AutoCloseable {
                     j = connect();
                 }
                 n++;
+                long sent = System.nanoTime();
                 String reply = j.set("w:" + n, Long.toString(n));
                 if ("OK".equals(reply)) {
                     synchronized (acks) {
-                        acks.add(new Ack(n, System.nanoTime()));
+                        acks.add(new Ack(n, sent, System.nanoTime()));
                     }
                 }
             } catch (RuntimeException e) {
@@ -71,7 +75,7 @@ final class Writer implements AutoCloseable {
     }
 
     private Jedis connect() {
-        return new Jedis(new HostAndPort(vip, port), DefaultJedisClientConfig.builder()
+        return new Jedis(target.get(), DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(200).socketTimeoutMillis(500).build());
     }
 
@@ -88,11 +92,11 @@ final class Writer implements AutoCloseable {
         }
     }
 
-    /** Time of the first acknowledgement after {@code nanos}, if any. */
+    /** Acknowledgement time of the first write sent after {@code nanos}, if any. */
     java.util.OptionalLong firstAckAfter(long nanos) {
         synchronized (acks) {
             for (int i = acks.size() - 1; i >= 0; i--) {
-                if (acks.get(i).atNanos() <= nanos) {
+                if (acks.get(i).sentNanos() <= nanos) {
                     return i + 1 < acks.size() ? java.util.OptionalLong.of(acks.get(i + 1).atNanos())
                             : java.util.OptionalLong.empty();
                 }
