@@ -114,6 +114,11 @@ class RedisFailoverBench {
                             var f = writer.firstAckAfter(kill[1]);
                             return f.isPresent() ? java.util.Optional.of(f.getAsLong()) : java.util.Optional.empty();
                         });
+                if (s == System.KEEPVIP && java.lang.System.getProperty("keepvip.bench.logs") != null) {
+                    java.lang.System.out.printf("[bench] kill at %s (nanoTime %d)%n--- a:%n%s%n--- b:%n%s%n",
+                            java.time.LocalTime.now().minusNanos(java.lang.System.nanoTime() - t0), t0,
+                            p.keepvipLog(p.a), p.keepvipLog(p.b));
+                }
                 return (ack - t0) / 1_000_000;
             }
         }
