@@ -38,7 +38,9 @@ class RedisSplitBrainE2ETest {
                     "for i=1,100 do redis.call('set','only-b:'..i,i) end return 100", "0");
             assertThat(r.stdout().trim()).as("%s", r).isEqualTo("100");
             long before = w.ackCount();
-            Await.until(Duration.ofSeconds(10), "a keeps taking writes", () -> w.ackCount() >= before + 100);
+            // Keep the partition past the client's ARP locktime (1 s), so the survivor's GARP on healing counts.
+            Await.until(Duration.ofSeconds(10), "a keeps taking writes for 1.5 s", () -> w.ackCount() >= before + 100
+                    && java.lang.System.nanoTime() - split > Duration.ofMillis(1500).toNanos());
 
             partition(p, false);
             Await.until(Duration.ofSeconds(10), "one MASTER again", () -> p.state(p.b).equals("BACKUP")
@@ -52,6 +54,13 @@ class RedisSplitBrainE2ETest {
             System.out.println("[redis-e2e] split brain: " + line.trim());
             assertThat(line).contains("never received").contains(p.a.ipv4());
             // The survivor kept its own history; b's 100 keys were the reported loss.
+            Await.until(Duration.ofSeconds(20), "the client reaches the survivor through the VIP", () -> {
+                try {
+                    return p.withJedis(VIP, 500, j -> (String) j.role().get(0)).equals("master");
+                } catch (Exception e) {
+                    return false;
+                }
+            });
             boolean kept = p.withJedis(VIP, 2000, j -> j.exists("only-b:1"));
             assertThat(kept).isFalse();
             w.close();
