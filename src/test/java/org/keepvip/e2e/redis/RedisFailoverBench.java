@@ -119,6 +119,8 @@ class RedisFailoverBench {
                             java.time.LocalTime.now().minusNanos(java.lang.System.nanoTime() - t0), t0,
                             p.keepvipLog(p.a), p.keepvipLog(p.b));
                 }
+                java.lang.System.out.printf("[bench] %s: %d write errors, %d READONLY replies before the first"
+                        + " acknowledged write%n", s, writer.errors(), writer.readonlyReplies());
                 return (ack - t0) / 1_000_000;
             }
         }
