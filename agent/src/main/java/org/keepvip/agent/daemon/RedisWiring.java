@@ -55,6 +55,8 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
         return t;
     });
     private final java.util.concurrent.atomic.AtomicBoolean redemoteQueued = new java.util.concurrent.atomic.AtomicBoolean();
+    /** A check failed since the last re-demote: one more attempt is allowed once Redis answers (no retry storm on a refusal). */
+    private volatile boolean redemoteArmed;
 
     RedisWiring(RedisInstance config) throws IOException {
         this.config = config;
@@ -130,10 +132,15 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
      */
     private void maybeRedemote(RedisHealth h) {
         InetAddress master = replicaOf;
-        if (!demotePending || master == null || !h.verdict().ok() || !h.isMaster()
+        if (!h.verdict().ok()) {
+            redemoteArmed = true;
+            return;
+        }
+        if (!demotePending || !redemoteArmed || master == null || !h.isMaster()
                 || !redemoteQueued.compareAndSet(false, true)) {
             return;
         }
+        redemoteArmed = false;
         redemoter.execute(() -> {
             try {
                 LOG.info("Redis {} answers again as a master while {} is the VRRP master: replicating from it",
