@@ -124,6 +124,42 @@ class RedisFailoverE2ETest {
         }
     }
 
+    /**
+     * The wiped node must not become MASTER empty while the peer's Redis holds data, even when the
+     * peer's VRRP agent goes away: the wipe guard sees the peer's Redis (the last VRRP master, at
+     * peer_port) and refuses until the node has resynced.
+     */
+    @Test
+    void restartedEmptyNodeNeverServesTheVipWithoutThePeersData() throws Exception {
+        try (RedisPair p = RedisPair.start("0.1");
+                Writer w = new Writer(p.lab.executor(p.client), VIP, PORT)) {
+            Await.until(Duration.ofSeconds(10), "1000 writes acknowledged", () -> w.ackCount() >= 1000);
+            p.killRedis(p.a);
+            wipe(p.dataDir(p.a));
+            p.awaitVipOn(p.b, Duration.ofSeconds(10));
+            w.close();
+            long keys = p.dbsize(p.b);
+            // b's agent stops (priority 0, VIP released, b's Redis fenced but alive with the data).
+            p.keepvipProcess(p.b).signal("TERM");
+            p.keepvipProcess(p.b).awaitExit(Duration.ofSeconds(15));
+            p.startRedis(p.a, null); // empty
+            // A promotion refused or failed (Redis still down) costs a 10 s FAULT backoff each: allow two.
+            long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+            boolean served = false;
+            while (System.nanoTime() < deadline && !served) {
+                if (p.holdsVip(p.a)) {
+                    long k = p.dbsize(p.a);
+                    assertThat(k).as("keys behind the VIP on a").isEqualTo(keys);
+                    served = p.state(p.a).equals("MASTER");
+                }
+            }
+            assertThat(served).as("a ends up serving the VIP with b's data; a: %s, log:%n%s", p.state(p.a), p.keepvipLog(p.a)).isTrue();
+            String log = Files.readString(p.keepvipProcess(p.a).log());
+            System.out.printf("[redis-e2e] empty restart: a serves %d keys; guard refusals logged: %d%n", keys,
+                    log.lines().filter(l -> l.contains("promotion refused")).count());
+        }
+    }
+
     static void wipe(Path dir) throws Exception {
         try (Stream<Path> s = Files.walk(dir)) {
             s.sorted(java.util.Comparator.reverseOrder()).filter(x -> !x.equals(dir)).forEach(x -> x.toFile().delete());
