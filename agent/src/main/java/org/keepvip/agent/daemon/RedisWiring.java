@@ -39,6 +39,8 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
     private final RedisEndpoint endpoint;
     private final RedisNode checkNode;
     private final RedisNode hookNode;
+    /** Fencing uses short timeouts: a hung Redis must not hold the VIP removal that follows it for long. */
+    private final RedisNode fenceNode;
     private final RiseFallCounter counter;
     private volatile RedisHealth lastHealth;
     private ScheduledFuture<?> schedule;
@@ -76,6 +78,7 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
         this.endpoint = ep;
         this.checkNode = new RedisNode(ep, GuardPolicy.DEFAULT);
         this.hookNode = new RedisNode(ep.withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(2)), GuardPolicy.DEFAULT);
+        this.fenceNode = new RedisNode(ep.withTimeouts(Duration.ofMillis(250), Duration.ofMillis(500)), GuardPolicy.DEFAULT);
         this.counter = new RiseFallCounter(config.rise(), config.fall(), false);
     }
 
@@ -192,7 +195,7 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
     public void fence() {
         if (config.fence()) {
             synchronized (hookLock) {
-                hookNode.fence(FENCE_PAUSE, Optional.empty());
+                fenceNode.fence(FENCE_PAUSE, Optional.empty());
             }
         }
     }
@@ -253,6 +256,7 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
         redemoter.shutdownNow();
         checkNode.close();
         hookNode.close();
+        fenceNode.close();
     }
 
     /** Creates the wiring of every configured redis_instance. */
