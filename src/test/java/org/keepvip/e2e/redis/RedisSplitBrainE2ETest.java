@@ -53,6 +53,8 @@ class RedisSplitBrainE2ETest {
             String line = log.lines().filter(l -> l.contains("split brain healed")).findFirst().orElseThrow();
             System.out.println("[redis-e2e] split brain: " + line.trim());
             assertThat(line).contains("never received").contains(p.a.ipv4());
+            assertThat(p.status(p.b).instances().get(0).redis().detail()).contains("last split brain")
+                    .contains("never received");
             // The survivor kept its own history; b's 100 keys were the reported loss.
             Await.until(Duration.ofSeconds(20), "the client reaches the survivor through the VIP", () -> {
                 try {
