@@ -4,18 +4,23 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.keepvip.redis.GuardPolicy;
 import org.keepvip.redis.HookResult;
 import org.keepvip.redis.RedisEndpoint;
 import org.keepvip.redis.RedisHealth;
 import org.keepvip.redis.RedisNode;
+import org.keepvip.redis.RedisProbe;
 import org.keepvip.redis.TlsSettings;
 import org.keepvip.vrrp.config.RedisInstance;
 import org.keepvip.vrrp.state.RiseFallCounter;
@@ -51,12 +56,12 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
     /** Set when the last demote did not take (local Redis down or hung): re-tried once it answers again. */
     private volatile boolean demotePending;
     private volatile String lastDivergence;
-    private final java.util.concurrent.ExecutorService redemoter = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+    private final ExecutorService redemoter = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "redis-redemote");
         t.setDaemon(true);
         return t;
     });
-    private final java.util.concurrent.atomic.AtomicBoolean redemoteQueued = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean redemoteQueued = new AtomicBoolean();
     /** A check failed since the last re-demote: one more attempt is allowed once Redis answers (no retry storm on a refusal). */
     private volatile boolean redemoteArmed;
 
@@ -177,7 +182,7 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
         synchronized (hookLock) {
             InetAddress previous = replicaOf;
             Optional<RedisHealth> peer = peerEndpoint(previous).map(ep -> {
-                try (var probe = org.keepvip.redis.RedisProbe.of(ep)) {
+                try (RedisProbe probe = RedisProbe.of(ep)) {
                     return probe.check();
                 }
             }).filter(RedisHealth::reachable);
@@ -238,7 +243,7 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
             LOG.warn("Redis {}: not replicating from {}: {}", endpoint.address(), masterEp.address(), r.detail());
             return;
         }
-        for (String w : r instanceof HookResult.Done d ? d.warnings() : java.util.List.<String>of()) {
+        for (String w : r instanceof HookResult.Done d ? d.warnings() : List.<String>of()) {
             if (w.contains("resync")) {
                 // H2: the loser's unreplicated writes are reported, not silently discarded.
                 lastDivergence = w;
