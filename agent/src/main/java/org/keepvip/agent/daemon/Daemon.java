@@ -334,7 +334,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
 
     @Override
     public ControlResponse switchover(String instance, String to) {
-        return ControlResponse.error("switchover is not supported yet");
+        return new SwitchoverDriver(loop, () -> redis).run(instance, to);
     }
 
     /** Rounds of the warm-up: enough for the JIT to compile the takeover path (C1 compiles at ~2000 calls). */
