@@ -122,7 +122,14 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         for (InstancePlan p : plans) {
             VrrpInstance machine = new VrrpInstance(p.machine());
             machines.put(machine.name(), machine);
-            loop.add(runtime(p, machine));
+            InstanceRuntime r = runtime(p, machine);
+            loop.add(r);
+            if (!p.garpRefresh().isZero()) {
+                // garp_master_refresh; a reload keeps the period it started with.
+                long ms = p.garpRefresh().toMillis();
+                runner.timer().scheduleWithFixedDelay(() -> loop.post(new LoopEvent.OnLoop(
+                        () -> r.refreshAnnouncements(p.garpRefreshRepeat()))), ms, ms, TimeUnit.MILLISECONDS);
+            }
         }
         for (var g : config.syncGroups()) {
             List<VrrpInstance> members = g.members().stream().map(machines::get).filter(m -> m != null).toList();
