@@ -25,8 +25,8 @@ final class Configs {
                 """.formatted(vrid, priority, nopreempt ? "nopreempt" : "", vip);
     }
 
-    /** A VRRPv3 unicast instance at {@code advertInt} seconds. */
-    static String v3Unicast(int vrid, int priority, String advertInt, String self, String peer, String vip) {
+    /** A VRRPv3 unicast instance at {@code advertInt} seconds, advertising to {@code peers}. */
+    static String v3Unicast(int vrid, int priority, String advertInt, String self, String vip, String... peers) {
         return """
                 vrrp_instance VI_1 {
                     state BACKUP
@@ -43,7 +43,7 @@ final class Configs {
                         %s
                     }
                 }
-                """.formatted(vrid, priority, advertInt, self, peer, vip);
+                """.formatted(vrid, priority, advertInt, self, String.join("\n            ", peers), vip);
     }
 
     /** A VRRPv3 IPv6 multicast instance (link-local source, ff02::12). */

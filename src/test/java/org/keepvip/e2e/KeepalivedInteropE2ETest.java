@@ -60,9 +60,9 @@ class KeepalivedInteropE2ETest {
             Node a = lab.node("a");
             Node b = lab.node("b");
             Agents.Keepvip kv = Agents.keepvip(lab, a, "kva",
-                    Configs.v3Unicast(63, 150, "0.1", a.ipv4(), b.ipv4(), vip));
+                    Configs.v3Unicast(63, 150, "0.1", a.ipv4(), vip, b.ipv4()));
             LabProcess ka = Agents.keepalived(lab, b, "kab",
-                    Configs.v3Unicast(63, 100, "0.1", b.ipv4(), a.ipv4(), vip));
+                    Configs.v3Unicast(63, 100, "0.1", b.ipv4(), vip, a.ipv4()));
             failoverBothWays(lab, vip, a, b, kv, ka, "MASTER");
         }
     }

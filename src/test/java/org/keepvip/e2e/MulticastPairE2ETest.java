@@ -95,4 +95,23 @@ class MulticastPairE2ETest {
                 lab.reachable(client, VIP)
                         && lab.neighbourMac(client, VIP).map(m -> m.equalsIgnoreCase(holder.mac())).orElse(false));
     }
+
+    @Test
+    void garpMasterRefreshReannouncesTheVipWhileMaster() throws Exception {
+        String vip = "192.0.2.204";
+        try (Lab lab = Lab.builder().host("a").client().build()) {
+            Node a = lab.node("a");
+            Node c = lab.client();
+            String conf = Configs.v2Multicast(56, 150, vip, false).replace("advert_int 1",
+                    "advert_int 1\n    garp_master_delay 0\n    garp_master_repeat 1\n    garp_master_refresh 1");
+            Agents.keepvip(lab, a, "kva", conf);
+            Await.until(TAKEOVER, "a holds the VIP", () -> Agents.holds(lab, a, vip));
+            var capture = lab.start(c, "arp", "tcpdump", "-l", "-n", "-i", "eth0", "arp");
+            // tcpdump: "Request who-has VIP (ff:ff:ff:ff:ff:ff) tell VIP" — a GARP asks for its own address.
+            // One a second from the refresh alone (no second burst: garp_master_delay 0).
+            Await.until(Duration.ofSeconds(6), "3 refresh GARPs seen by the client", () -> Agents.read(capture.log())
+                    .lines().filter(l -> l.contains("who-has " + vip + " ") && l.endsWith("tell " + vip + ", length 28"))
+                    .count() >= 3);
+        }
+    }
 }

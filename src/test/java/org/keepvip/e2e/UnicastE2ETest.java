@@ -37,8 +37,8 @@ class UnicastE2ETest {
             Node a = lab.node("a");
             Node b = lab.node("b");
             Node c = lab.client();
-            Agents.Keepvip ka = Agents.keepvip(lab, a, "kva", Configs.v3Unicast(71, 150, ADVERT_INT, a.ipv4(), b.ipv4(), VIP));
-            Agents.Keepvip kb = Agents.keepvip(lab, b, "kvb", Configs.v3Unicast(71, 100, ADVERT_INT, b.ipv4(), a.ipv4(), VIP));
+            Agents.Keepvip ka = Agents.keepvip(lab, a, "kva", Configs.v3Unicast(71, 150, ADVERT_INT, a.ipv4(), VIP, b.ipv4()));
+            Agents.Keepvip kb = Agents.keepvip(lab, b, "kvb", Configs.v3Unicast(71, 100, ADVERT_INT, b.ipv4(), VIP, a.ipv4()));
 
             awaitHolder(lab, VIP, a, TAKEOVER, a, b);
             awaitBackupUnder(kb, a);
@@ -75,8 +75,8 @@ class UnicastE2ETest {
             Node a = lab.node("a");
             Node b = lab.node("b");
             Node c = lab.client();
-            Agents.Keepvip ka = Agents.keepvip(lab, a, "kva", Configs.v3Unicast(72, 150, ADVERT_INT, a.ipv4(), b.ipv4(), VIP));
-            Agents.Keepvip kb = Agents.keepvip(lab, b, "kvb", Configs.v3Unicast(72, 100, ADVERT_INT, b.ipv4(), a.ipv4(), VIP));
+            Agents.Keepvip ka = Agents.keepvip(lab, a, "kva", Configs.v3Unicast(72, 150, ADVERT_INT, a.ipv4(), VIP, b.ipv4()));
+            Agents.Keepvip kb = Agents.keepvip(lab, b, "kvb", Configs.v3Unicast(72, 100, ADVERT_INT, b.ipv4(), VIP, a.ipv4()));
 
             awaitHolder(lab, VIP, a, TAKEOVER, a, b);
             // b hears a's adverts: a found the router's MAC as next hop for b.
@@ -116,8 +116,8 @@ class UnicastE2ETest {
             Node b = lab.node("b");
             Node x = lab.node("x");
             lab.cutLink(x);
-            Agents.Keepvip ka = Agents.keepvip(lab, a, "kva", threePeers(73, 150, a, b, x));
-            Agents.Keepvip kb = Agents.keepvip(lab, b, "kvb", threePeers(73, 100, b, a, x));
+            Agents.Keepvip ka = Agents.keepvip(lab, a, "kva", Configs.v3Unicast(73, 150, ADVERT_INT, a.ipv4(), VIP, b.ipv4(), x.ipv4()));
+            Agents.Keepvip kb = Agents.keepvip(lab, b, "kvb", Configs.v3Unicast(73, 100, ADVERT_INT, b.ipv4(), VIP, a.ipv4(), x.ipv4()));
 
             awaitHolder(lab, VIP, a, TAKEOVER, a, b);
             awaitBackupUnder(kb, a);
@@ -131,27 +131,6 @@ class UnicastE2ETest {
             assertThat(ka.state()).contains("MASTER");
             assertClientReaches(lab, lab.client(), a);
         }
-    }
-
-    static String threePeers(int vrid, int priority, Node self, Node peer1, Node peer2) {
-        return """
-                vrrp_instance VI_1 {
-                    state BACKUP
-                    interface eth0
-                    version 3
-                    virtual_router_id %d
-                    priority %d
-                    advert_int %s
-                    unicast_src_ip %s
-                    unicast_peer {
-                        %s
-                        %s
-                    }
-                    virtual_ipaddress {
-                        %s
-                    }
-                }
-                """.formatted(vrid, priority, ADVERT_INT, self.ipv4(), peer1.ipv4(), peer2.ipv4(), VIP);
     }
 
     /** Pulls {@code master}'s cable and returns the ms until {@code backup} has the VIP (polled as fast as ip answers). */

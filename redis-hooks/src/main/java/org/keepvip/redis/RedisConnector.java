@@ -24,7 +24,7 @@ public final class RedisConnector {
                 .socketTimeoutMillis((int) endpoint.readTimeout().toMillis())
                 // One round trip less per connect, and nothing to fail on old servers.
                 .clientSetInfoConfig(ClientSetInfoConfig.DISABLED)
-                .clientName("keepvip");
+                .clientName(ClientKiller.OWN_NAME);
         if (endpoint.user() != null) {
             cfg.user(endpoint.user());
         }

@@ -151,8 +151,7 @@ public final class RedisNode implements RedisHooks {
                     how = "all commands paused for " + pause.toMillis() + " ms";
                 }
             }
-            long killed = j.clientKill(ClientKillParams.clientKillParams().type(ClientType.NORMAL)
-                    .skipMe(ClientKillParams.SkipMe.YES));
+            long killed = ClientKiller.killApplicationClients(j);
             String detail = "Redis " + endpoint.address() + " fenced: " + how + ", " + killed + " client(s) disconnected";
             LOG.info("{}", detail);
             return new HookResult.Done(detail, warnings);

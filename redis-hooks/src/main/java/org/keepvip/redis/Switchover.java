@@ -164,8 +164,7 @@ public final class Switchover implements AutoCloseable {
         }
         long killed = -1;
         try {
-            killed = oldConn.clientKill(ClientKillParams.clientKillParams().type(ClientType.NORMAL)
-                    .skipMe(ClientKillParams.SkipMe.YES));
+            killed = ClientKiller.killApplicationClients(oldConn);
         } catch (RuntimeException e) {
             problems.append("CLIENT KILL failed: ").append(describe(e)).append("; ");
         }

@@ -17,7 +17,8 @@ public final class KeepvipCommand implements Runnable {
 
     /** Subcommands, in the order {@code --help} lists them. */
     static final Object[] SUBCOMMANDS = {
-            RunCommand.class, CheckConfigCommand.class, StatusCommand.class, ReloadCommand.class};
+            RunCommand.class, CheckConfigCommand.class, StatusCommand.class, ReloadCommand.class,
+            SwitchoverCommand.class};
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

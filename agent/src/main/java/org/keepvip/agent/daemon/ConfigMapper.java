@@ -108,7 +108,8 @@ public final class ConfigMapper {
         for (VirtualIp v : i.excludedIps()) {
             vips.add(vip(i, v));
         }
-        return new InstancePlan(machine, wire, expect, vips, redisName);
+        return new InstancePlan(machine, wire, expect, vips, redisName, i.garp().masterRefresh(),
+                Math.max(1, i.garp().masterRefreshRepeat()));
     }
 
     private static VipSpec vip(VrrpInstance i, VirtualIp v) {

@@ -29,7 +29,11 @@ import org.slf4j.LoggerFactory;
 public final class EventLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger("keepvip.vrrp");
 
+    /** Bounds one turn of the loop, so a flood of packets cannot starve the timers. */
+    static final int MAX_EVENTS_PER_TURN = 256;
+
     private final BlockingQueue<LoopEvent> inbox = new LinkedBlockingQueue<>();
+    private long startedAt;
     private final Map<String, InstanceRuntime> instances = new LinkedHashMap<>();
     private final Map<String, SyncGroup> groupOf = new LinkedHashMap<>();
     private final Map<String, Set<String>> loggedDrops = new LinkedHashMap<>();
@@ -105,6 +109,7 @@ public final class EventLoop implements Runnable {
     @Override
     public void run() {
         long now = clock.getAsLong();
+        startedAt = now;
         for (InstanceRuntime r : instances.values()) {
             deliver(r, new Event.Start(now, linkUp.test(r.wire().ifname())));
         }
@@ -112,6 +117,12 @@ public final class EventLoop implements Runnable {
             try {
                 long wait = untilNextDeadline();
                 LoopEvent ev = wait <= 0 ? inbox.poll() : inbox.poll(wait, TimeUnit.NANOSECONDS);
+                // Everything that has already arrived counts before a timer may fire: after a stall,
+                // a queued advert must restart the down timer, not lose the race against it.
+                for (int n = 0; ev != null && running && n < MAX_EVENTS_PER_TURN; n++) {
+                    handle(ev);
+                    ev = inbox.poll();
+                }
                 if (ev != null) {
                     handle(ev);
                 }
@@ -154,7 +165,9 @@ public final class EventLoop implements Runnable {
     private void handle(LoopEvent ev) {
         long now = clock.getAsLong();
         if (ev instanceof LoopEvent.PacketIn p) {
-            packetIn(now, p);
+            // The down timer restarts from the frame's arrival, but never from before the loop ran:
+            // frames queued while the daemon was starting are as fresh as the start itself.
+            packetIn(Math.max(startedAt, Math.min(now, p.receivedAt())), p);
         } else if (ev instanceof LoopEvent.TrackerChanged t) {
             for (InstanceRuntime r : instances.values()) {
                 if (r.machine().config().trackers().stream().anyMatch(s -> s.id().equals(t.trackerId()))) {

@@ -9,9 +9,11 @@ import org.keepvip.vrrp.state.InstanceConfig;
  * settings, what received adverts must look like, and the VIPs to install.
  *
  * @param redisName the {@code redis_instance} whose hooks this instance drives, or null
+ * @param garpRefresh {@code garp_master_refresh}: period of the GARP/NA refresh while MASTER, zero = off
+ * @param garpRefreshRepeat {@code garp_master_refresh_repeat}: messages per VIP per refresh
  */
 public record InstancePlan(InstanceConfig machine, InstanceRuntime.Wire wire, ReceiveExpectations expectations,
-        List<VipSpec> vips, String redisName) {
+        List<VipSpec> vips, String redisName, java.time.Duration garpRefresh, int garpRefreshRepeat) {
     public InstancePlan {
         vips = List.copyOf(vips);
     }

@@ -237,6 +237,14 @@ public final class InstanceRuntime implements AutoCloseable {
         }
     }
 
+    /** garp_master_refresh: re-announce the VIPs while MASTER; call on the loop thread. */
+    void refreshAnnouncements(int rounds) {
+        if (machine.state() == VrrpState.MASTER && machine.vipsSet()) {
+            List<InetAddress> addrs = vips.stream().map(VipSpec::address).toList();
+            lane.submit("gratuitous ARP/NA refresh", () -> packets.announce(wire.ifname(), addrs, rounds));
+        }
+    }
+
     /** Waits for the hook lane to finish (shutdown), at most {@code millis}. */
     boolean drainHooks(long millis) throws InterruptedException {
         return lane.drain(millis);

@@ -9,8 +9,12 @@ import org.keepvip.vrrp.packet.PacketContext;
  */
 public sealed interface LoopEvent {
 
-    /** A VRRP message received on {@code ifname}, with its IP context. */
-    record PacketIn(String ifname, PacketContext context, byte[] message) implements LoopEvent {}
+    /**
+     * A VRRP message received on {@code ifname}, with its IP context. {@code receivedAt} is the
+     * reader's monotonic time when the frame arrived: the down timer restarts from there, not from
+     * whenever the loop got to it, so a busy loop does not lengthen the takeover.
+     */
+    record PacketIn(String ifname, PacketContext context, byte[] message, long receivedAt) implements LoopEvent {}
 
     /** A tracker's result after rise/fall, for every instance that tracks {@code trackerId}. */
     record TrackerChanged(String trackerId, boolean ok) implements LoopEvent {}

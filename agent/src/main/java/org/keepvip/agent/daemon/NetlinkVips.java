@@ -12,6 +12,8 @@ import org.slf4j.LoggerFactory;
 final class NetlinkVips implements Ports.Vips {
     private static final Logger LOG = LoggerFactory.getLogger("keepvip.vrrp");
     private final NetlinkClient netlink;
+    /** ifname → ifindex: a link dump costs ~1 ms, on the takeover path. Dropped when an interface goes away. */
+    private final java.util.Map<String, Integer> ifindexes = new java.util.concurrent.ConcurrentHashMap<>();
 
     NetlinkVips(NetlinkClient netlink) {
         this.netlink = netlink;
@@ -24,6 +26,7 @@ final class NetlinkVips implements Ports.Vips {
             try {
                 netlink.addAddress(toNetlink(v));
             } catch (NetlinkException e) {
+                ifindexes.remove(v.ifname());
                 LOG.error("cannot add {}: {}", v, e.getMessage());
                 first = first == null ? e : first;
             }
@@ -39,6 +42,7 @@ final class NetlinkVips implements Ports.Vips {
             try {
                 netlink.deleteAddress(toNetlink(v));
             } catch (NetlinkException e) {
+                ifindexes.remove(v.ifname());
                 // Keep going: every other VIP must still be released.
                 LOG.error("cannot remove {}: {}", v, e.getMessage());
             }
@@ -46,10 +50,15 @@ final class NetlinkVips implements Ports.Vips {
     }
 
     private org.keepvip.netlink.VipSpec toNetlink(VipSpec v) throws NetlinkException {
-        Link link = netlink.link(v.ifname())
-                .orElseThrow(() -> new NetlinkException("interface " + v.ifname() + " not found", 19));
+        Integer ifindex = ifindexes.get(v.ifname());
+        if (ifindex == null) {
+            Link link = netlink.link(v.ifname())
+                    .orElseThrow(() -> new NetlinkException("interface " + v.ifname() + " not found", 19));
+            ifindex = link.ifindex();
+            ifindexes.put(v.ifname(), ifindex);
+        }
         org.keepvip.netlink.VipSpec spec = org.keepvip.netlink.VipSpec.of(v.address(), v.prefix(), v.ifname())
-                .withIfindex(link.ifindex());
+                .withIfindex(ifindex);
         return v.label() == null ? spec : spec.withLabel(v.label());
     }
 }

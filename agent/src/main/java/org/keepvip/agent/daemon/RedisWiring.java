@@ -4,18 +4,23 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.keepvip.redis.GuardPolicy;
 import org.keepvip.redis.HookResult;
 import org.keepvip.redis.RedisEndpoint;
 import org.keepvip.redis.RedisHealth;
 import org.keepvip.redis.RedisNode;
+import org.keepvip.redis.RedisProbe;
 import org.keepvip.redis.TlsSettings;
 import org.keepvip.vrrp.config.RedisInstance;
 import org.keepvip.vrrp.state.RiseFallCounter;
@@ -39,9 +44,26 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
     private final RedisEndpoint endpoint;
     private final RedisNode checkNode;
     private final RedisNode hookNode;
+    /** Fencing uses short timeouts: a hung Redis must not hold the VIP removal that follows it for long. */
+    private final RedisNode fenceNode;
     private final RiseFallCounter counter;
     private volatile RedisHealth lastHealth;
     private ScheduledFuture<?> schedule;
+    /** Serialises the hook connection between the lane and the re-demote below. */
+    private final Object hookLock = new Object();
+    /** The master we were last told to replicate from (VRRP master's address); null while we are master. */
+    private volatile InetAddress replicaOf;
+    /** Set when the last demote did not take (local Redis down or hung): re-tried once it answers again. */
+    private volatile boolean demotePending;
+    private volatile String lastDivergence;
+    private final ExecutorService redemoter = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "redis-redemote");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicBoolean redemoteQueued = new AtomicBoolean();
+    /** A check failed since the last re-demote: one more attempt is allowed once Redis answers (no retry storm on a refusal). */
+    private volatile boolean redemoteArmed;
 
     RedisWiring(RedisInstance config) throws IOException {
         this.config = config;
@@ -61,6 +83,7 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
         this.endpoint = ep;
         this.checkNode = new RedisNode(ep, GuardPolicy.DEFAULT);
         this.hookNode = new RedisNode(ep.withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(2)), GuardPolicy.DEFAULT);
+        this.fenceNode = new RedisNode(ep.withTimeouts(Duration.ofMillis(250), Duration.ofMillis(500)), GuardPolicy.DEFAULT);
         this.counter = new RiseFallCounter(config.rise(), config.fall(), false);
     }
 
@@ -88,6 +111,7 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
                 LOG.warn("Redis_Check({}) failed: {}", config.name(), h.verdict().reason());
                 loop.accept(new LoopEvent.TrackerChanged(trackerId(), false));
             }
+            maybeRedemote(h);
         } catch (RuntimeException e) {
             LOG.error("Redis_Check({}) internal error: {}", config.name(), e.toString());
         }
@@ -108,17 +132,87 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
         return endpoint;
     }
 
+    /**
+     * A Redis that was down or hung when we were told to replicate (so the demote gave up) comes
+     * back as the master it was, or empty after a wipe: make it a replica of the VRRP master now,
+     * off the check thread. Only after a failed demote, never for a Redis some operator or a
+     * switchover promoted on purpose.
+     */
+    private void maybeRedemote(RedisHealth h) {
+        InetAddress master = replicaOf;
+        if (!h.verdict().ok()) {
+            redemoteArmed = true;
+            return;
+        }
+        if (!demotePending || !redemoteArmed || master == null || !h.isMaster()
+                || !redemoteQueued.compareAndSet(false, true)) {
+            return;
+        }
+        redemoteArmed = false;
+        redemoter.execute(() -> {
+            try {
+                LOG.info("Redis {} answers again as a master while {} is the VRRP master: replicating from it",
+                        endpoint.address(), master.getHostAddress());
+                demote(master);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                LOG.warn("Redis {}: re-demote failed: {}", endpoint.address(), e.toString());
+            } finally {
+                redemoteQueued.set(false);
+            }
+        });
+    }
+
+    /** The peer's Redis: the VRRP master we last replicated from, at {@code peer_port}. */
+    private Optional<RedisEndpoint> peerEndpoint(InetAddress peer) {
+        if (peer == null) {
+            return Optional.empty();
+        }
+        return Optional.of(endpoint.withAddress(peer.getHostAddress(),
+                config.peerPort() > 0 ? config.peerPort() : endpoint.port()));
+    }
+
+    /**
+     * Entering MASTER. The wipe guard gets the peer's health when we know the peer (the last VRRP
+     * master), so a Redis that restarted empty never becomes master while the peer holds data.
+     */
     @Override
     public String promote() {
-        HookResult r = hookNode.promote(Optional.empty(), config.promoteTimeout());
-        return r.ok() ? null : r.detail();
+        synchronized (hookLock) {
+            InetAddress previous = replicaOf;
+            Optional<RedisHealth> peer = peerEndpoint(previous).map(ep -> {
+                try (RedisProbe probe = RedisProbe.of(ep)) {
+                    return probe.check();
+                }
+            }).filter(RedisHealth::reachable);
+            HookResult r = hookNode.promote(peer, config.promoteTimeout());
+            if (r.ok()) {
+                replicaOf = null;
+                demotePending = false;
+                return null;
+            }
+            return r.detail();
+        }
     }
 
     @Override
     public void fence() {
         if (config.fence()) {
-            hookNode.fence(FENCE_PAUSE, Optional.empty());
+            synchronized (hookLock) {
+                fenceNode.fence(FENCE_PAUSE, Optional.empty());
+            }
         }
+    }
+
+    /** The last split-brain / full-resync divergence seen by a demote (H2), for status and logs. */
+    Optional<String> lastDivergence() {
+        return Optional.ofNullable(lastDivergence);
+    }
+
+    /** The Redis instance's configuration. */
+    RedisInstance config() {
+        return config;
     }
 
     /**
@@ -128,19 +222,34 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
      */
     @Override
     public void demote(InetAddress master) throws InterruptedException {
-        RedisEndpoint masterEp = endpoint.withAddress(master.getHostAddress(),
-                config.peerPort() > 0 ? config.peerPort() : endpoint.port());
+        replicaOf = master;
+        RedisEndpoint masterEp = peerEndpoint(master).orElseThrow();
         long deadline = System.nanoTime() + config.promoteTimeout().toNanos();
         HookResult r;
         do {
-            r = hookNode.demote(masterEp, config.allowEmptyMaster(), config.promoteTimeout());
+            synchronized (hookLock) {
+                if (!master.equals(replicaOf)) {
+                    return; // promoted or told to follow another master meanwhile
+                }
+                r = hookNode.demote(masterEp, config.allowEmptyMaster(), config.promoteTimeout());
+            }
             if (r.ok() || r instanceof HookResult.Refused && !r.detail().contains("cannot be checked")) {
                 break;
             }
             Thread.sleep(DEMOTE_RETRY.toMillis());
         } while (System.nanoTime() < deadline);
+        demotePending = !r.ok();
         if (!r.ok()) {
             LOG.warn("Redis {}: not replicating from {}: {}", endpoint.address(), masterEp.address(), r.detail());
+            return;
+        }
+        for (String w : r instanceof HookResult.Done d ? d.warnings() : List.<String>of()) {
+            if (w.contains("resync")) {
+                // H2: the loser's unreplicated writes are reported, not silently discarded.
+                lastDivergence = w;
+                LOG.warn("Redis {}: split brain healed, {} is the survivor; {}", endpoint.address(),
+                        masterEp.address(), w);
+            }
         }
     }
 
@@ -149,8 +258,10 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
         if (schedule != null) {
             schedule.cancel(true);
         }
+        redemoter.shutdownNow();
         checkNode.close();
         hookNode.close();
+        fenceNode.close();
     }
 
     /** Creates the wiring of every configured redis_instance. */

@@ -57,10 +57,13 @@ final class StatusBuilder {
             return null;
         }
         var health = w.lastHealth();
+        String detail = health.map(h -> h.verdict().ok() ? h.summary() : h.verdict().reason()).orElse(null);
+        // H2: the last split brain's divergence stays visible in status, not only in the log.
+        String split = w.lastDivergence().map(d -> "last split brain: " + d).orElse(null);
         return new StatusSnapshot.Redis(w.endpoint().address(),
                 health.map(h -> h.role().name().toLowerCase(java.util.Locale.ROOT)).orElse("unknown"),
                 w.checkStatus().name().toLowerCase(java.util.Locale.ROOT),
-                health.map(h -> h.verdict().ok() ? h.summary() : h.verdict().reason()).orElse(null));
+                split == null ? detail : detail == null ? split : detail + "; " + split);
     }
 
     private StatusSnapshot snapshot(List<StatusSnapshot.Instance> out, long fifoLost) {

@@ -1,0 +1,188 @@
+package org.keepvip.e2e.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.keepvip.e2e.redis.RedisPair.PORT;
+import static org.keepvip.e2e.redis.RedisPair.VIP;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.keepvip.e2e.lab.Await;
+import org.keepvip.e2e.lab.LabAssumptions;
+import org.keepvip.e2e.lab.Node;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Protocol;
+
+/**
+ * scripts/bench-redis-failover: time from kill -9 of the master's redis-server to the first write
+ * acknowledged through the client path, for keepvip, keepalived + shipped scripts, and Sentinel, in
+ * the same lab and run. Skipped unless {@code -Dkeepvip.bench=ROUNDS} is given.
+ */
+class RedisFailoverBench {
+    enum System {
+        KEEPVIP("keepvip, built-in check (50 ms adverts, 50 ms checks, fall 1)"),
+        KEEPALIVED("keepalived + redis_check.sh (interval 1, fall 1) + redis_master/backup.sh, 50 ms adverts"),
+        SENTINEL("Redis Sentinel x3 (down-after-milliseconds 1000), Sentinel-aware client");
+
+        final String label;
+
+        System(String label) {
+            this.label = label;
+        }
+    }
+
+    @Test
+    void benchRedisFailover() throws Exception {
+        String rounds = java.lang.System.getProperty("keepvip.bench");
+        Assumptions.assumeTrue(rounds != null && !rounds.isBlank(), "set -Dkeepvip.bench=ROUNDS to run the benchmark");
+        LabAssumptions.assumeLabPossible();
+        LabAssumptions.assumeBinaries("redis-server", "redis-cli", "redis-sentinel", "keepalived");
+        int n = Integer.parseInt(rounds.trim());
+        String only = java.lang.System.getProperty("keepvip.bench.systems", "KEEPVIP,KEEPALIVED,SENTINEL");
+        Map<System, List<Long>> results = new EnumMap<>(System.class);
+        for (int round = 0; round < n; round++) {
+            // Interleaved, so drifting machine load affects every system alike.
+            for (System s : System.values()) {
+                if (only.contains(s.name())) {
+                    long ms = once(s);
+                    java.lang.System.out.printf("[bench] round %d %s: %d ms%n", round + 1, s, ms);
+                    results.computeIfAbsent(s, k -> new ArrayList<>()).add(ms);
+                }
+            }
+        }
+        String report = report(results);
+        java.lang.System.out.println(report);
+        Path out = Path.of(java.lang.System.getProperty("keepvip.bench.out", "target/bench-redis-failover.txt"));
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, report);
+        assertThat(results).isNotEmpty();
+    }
+
+    private static long once(System s) throws Exception {
+        try (RedisPair p = RedisPair.redisOnly("0.05")) {
+            Writer w;
+            switch (s) {
+                case KEEPVIP -> {
+                    p.checkTimeout = "0.1";
+                    p.checkFall = 1;
+                    p.startKeepvip(p.a, 150);
+                    p.awaitVipOn(p.a, Duration.ofSeconds(20));
+                    p.startKeepvip(p.b, 100);
+                    try {
+                        Await.until(Duration.ofSeconds(20), "b BACKUP", () -> p.state(p.b).equals("BACKUP"));
+                    } catch (AssertionError e) {
+                        throw new AssertionError(e.getMessage() + "; b is " + p.state(p.b) + ", log:\n"
+                                + p.keepvipLog(p.b) + "\na's log:\n" + p.keepvipLog(p.a));
+                    }
+                    w = new Writer(p.lab.executor(p.client), VIP, PORT);
+                }
+                case KEEPALIVED -> {
+                    p.startKeepalived(p.a, 150, p.b);
+                    p.awaitVipOn(p.a, Duration.ofSeconds(20));
+                    var kb = p.startKeepalived(p.b, 100, p.a);
+                    Await.until(Duration.ofSeconds(20), "b's keepalived BACKUP",
+                            () -> kb.output().contains("Entering BACKUP STATE"));
+                    w = new Writer(p.lab.executor(p.client), VIP, PORT);
+                }
+                case SENTINEL -> {
+                    List<Node> at = List.of(p.a, p.b, p.client);
+                    at.forEach(p::startSentinel);
+                    for (Node n : at) {
+                        Await.until(Duration.ofSeconds(30), "sentinel on " + n.name() + " knows the replica and 2 sentinels",
+                                () -> sentinelReady(p, n));
+                    }
+                    w = new Writer(p.lab.executor(p.client), () -> masterFromSentinels(at));
+                }
+                default -> throw new IllegalStateException();
+            }
+            try (Writer writer = w) {
+                Await.until(Duration.ofSeconds(10), "200 writes acknowledged", () -> writer.ackCount() >= 200);
+                long[] kill = p.killRedisNow(p.a);
+                long t0 = kill[0];
+                // The first write sent once the process was gone; timed from the kill.
+                long ack = Await.value(Duration.ofSeconds(60), s + ": a write acknowledged after the kill",
+                        () -> {
+                            var f = writer.firstAckAfter(kill[1]);
+                            return f.isPresent() ? java.util.Optional.of(f.getAsLong()) : java.util.Optional.empty();
+                        });
+                if (s == System.KEEPVIP && java.lang.System.getProperty("keepvip.bench.logs") != null) {
+                    java.lang.System.out.printf("[bench] kill at %s (nanoTime %d)%n--- a:%n%s%n--- b:%n%s%n",
+                            java.time.LocalTime.now().minusNanos(java.lang.System.nanoTime() - t0), t0,
+                            p.keepvipLog(p.a), p.keepvipLog(p.b));
+                }
+                java.lang.System.out.printf("[bench] %s: %d write errors, %d READONLY replies before the first"
+                        + " acknowledged write%n", s, writer.errors(), writer.readonlyReplies());
+                return (ack - t0) / 1_000_000;
+            }
+        }
+    }
+
+    private static boolean sentinelReady(RedisPair p, Node n) {
+        try {
+            return p.lab.inNamespace(p.client, () -> {
+                try (Jedis j = sentinel(n.ipv4())) {
+                    List<?> replicas = (List<?>) j.sendCommand(Protocol.Command.SENTINEL, "replicas", "mymaster");
+                    List<?> sentinels = (List<?>) j.sendCommand(Protocol.Command.SENTINEL, "sentinels", "mymaster");
+                    return replicas.size() >= 1 && sentinels.size() >= 2;
+                }
+            });
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** The Sentinel-aware client's lookup: the first sentinel that answers names the master. */
+    private static HostAndPort masterFromSentinels(List<Node> sentinels) {
+        for (Node n : sentinels) {
+            try (Jedis j = sentinel(n.ipv4())) {
+                List<String> addr = j.sentinelGetMasterAddrByName("mymaster");
+                return new HostAndPort(addr.get(0), Integer.parseInt(addr.get(1)));
+            } catch (RuntimeException e) {
+                // try the next sentinel
+            }
+        }
+        throw new IllegalStateException("no sentinel answered");
+    }
+
+    private static Jedis sentinel(String host) {
+        return new Jedis(new HostAndPort(host, 26379), DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(200).socketTimeoutMillis(500).build());
+    }
+
+    static String report(Map<System, List<Long>> results) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "%-10s %6s %8s %8s  %s%n", "system", "rounds", "median", "p90", "ms per round"));
+        Map<System, Long> medians = new EnumMap<>(System.class);
+        for (var e : results.entrySet()) {
+            List<Long> v = new ArrayList<>(e.getValue());
+            List<Long> sorted = v.stream().sorted().toList();
+            long median = sorted.size() % 2 == 1 ? sorted.get(sorted.size() / 2)
+                    : (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
+            long p90 = sorted.get((int) Math.ceil(0.9 * sorted.size()) - 1);
+            medians.put(e.getKey(), median);
+            sb.append(String.format(Locale.ROOT, "%-10s %6d %6d ms %6d ms  %s%n", e.getKey(), v.size(), median, p90, v));
+        }
+        for (System s : results.keySet()) {
+            sb.append(String.format(Locale.ROOT, "  %s = %s%n", s, s.label));
+        }
+        Long k = medians.get(System.KEEPVIP);
+        if (k != null && k > 0) {
+            for (var e : medians.entrySet()) {
+                if (e.getKey() != System.KEEPVIP) {
+                    sb.append(String.format(Locale.ROOT, "median %s / keepvip = %.1fx%n", e.getKey().name().toLowerCase(Locale.ROOT),
+                            e.getValue() / (double) k));
+                }
+            }
+        }
+        return sb.toString();
+    }
+}

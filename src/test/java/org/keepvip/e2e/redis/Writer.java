@@ -1,0 +1,126 @@
+package org.keepvip.e2e.redis;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+/**
+ * The client of the scenarios: writes {@code SET w:N N} through the VIP from the client namespace,
+ * one at a time, and records every write Redis acknowledged (with when), so a test can count the
+ * acknowledged writes the surviving master lacks. Errors (timeouts, resets, READONLY) make it
+ * reconnect; an unacknowledged write is not recorded.
+ */
+final class Writer implements AutoCloseable {
+    /** One acknowledged write: its number, System.nanoTime() when sent and when acknowledged. */
+    record Ack(long n, long sentNanos, long atNanos) {}
+
+    private final java.util.function.Supplier<HostAndPort> target;
+    private final List<Ack> acks = new ArrayList<>();
+    private final AtomicLong errors = new AtomicLong();
+    private final AtomicLong readonly = new AtomicLong();
+    private volatile boolean running = true;
+    private final Future<?> task;
+
+    Writer(ExecutorService clientNamespace, String vip, int port) {
+        this(clientNamespace, () -> new HostAndPort(vip, port));
+    }
+
+    /** A writer that asks {@code target} where to connect on every (re)connect (e.g. Sentinel). */
+    Writer(ExecutorService clientNamespace, java.util.function.Supplier<HostAndPort> target) {
+        this.target = target;
+        this.task = clientNamespace.submit(this::loop);
+    }
+
+    private void loop() {
+        long n = 0;
+        Jedis j = null;
+        while (running) {
+            try {
+                if (j == null) {
+                    j = connect();
+                }
+                n++;
+                long sent = System.nanoTime();
+                String reply = j.set("w:" + n, Long.toString(n));
+                if ("OK".equals(reply)) {
+                    synchronized (acks) {
+                        acks.add(new Ack(n, sent, System.nanoTime()));
+                    }
+                }
+            } catch (RuntimeException e) {
+                errors.incrementAndGet();
+                if (e instanceof JedisDataException && String.valueOf(e.getMessage()).startsWith("READONLY")) {
+                    readonly.incrementAndGet();
+                }
+                if (j != null) {
+                    try {
+                        j.close();
+                    } catch (RuntimeException ignored) {
+                        // broken connection
+                    }
+                    j = null;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+            }
+        }
+        if (j != null) {
+            j.close();
+        }
+    }
+
+    private Jedis connect() {
+        return new Jedis(target.get(), DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(200).socketTimeoutMillis(500).build());
+    }
+
+    /** Acknowledged writes so far. */
+    List<Ack> acks() {
+        synchronized (acks) {
+            return List.copyOf(acks);
+        }
+    }
+
+    long ackCount() {
+        synchronized (acks) {
+            return acks.size();
+        }
+    }
+
+    /** Acknowledgement time of the first write sent after {@code nanos}, if any. */
+    java.util.OptionalLong firstAckAfter(long nanos) {
+        synchronized (acks) {
+            for (int i = acks.size() - 1; i >= 0; i--) {
+                if (acks.get(i).sentNanos() <= nanos) {
+                    return i + 1 < acks.size() ? java.util.OptionalLong.of(acks.get(i + 1).atNanos())
+                            : java.util.OptionalLong.empty();
+                }
+            }
+            return acks.isEmpty() ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(acks.get(0).atNanos());
+        }
+    }
+
+    long errors() {
+        return errors.get();
+    }
+
+    /** Writes answered READONLY (a client reached a replica). */
+    long readonlyReplies() {
+        return readonly.get();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            task.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            task.cancel(true);
+        }
+    }
+}
