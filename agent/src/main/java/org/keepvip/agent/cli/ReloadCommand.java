@@ -1,14 +1,11 @@
 package org.keepvip.agent.cli;
 
-import org.keepvip.agent.control.ControlClient;
 import org.keepvip.agent.control.ControlResponse;
 import org.keepvip.agent.control.ControlServer;
-import org.keepvip.agent.control.DaemonNotRunningException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -34,21 +31,14 @@ public final class ReloadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ControlResponse r;
-        try {
-            r = new ControlClient(socket, Duration.ofMillis(timeoutMs)).reload();
-        } catch (DaemonNotRunningException e) {
-            spec.commandLine().getErr().println("keepvip: " + e.getMessage());
-            return StatusCommand.NOT_RUNNING;
-        } catch (IOException e) {
-            spec.commandLine().getErr().println("keepvip: " + e.getMessage());
-            return StatusCommand.FAILED;
-        }
-        if (!r.ok()) {
-            spec.commandLine().getErr().println("keepvip: reload rejected: " + r.error());
-            return StatusCommand.FAILED;
-        }
-        spec.commandLine().getOut().println(r.message() == null ? "reloaded" : r.message());
-        return ExitCodes.OK;
+        return ControlCall.run(spec, socket, Duration.ofMillis(timeoutMs), client -> {
+            ControlResponse r = client.reload();
+            if (!r.ok()) {
+                spec.commandLine().getErr().println("keepvip: reload rejected: " + r.error());
+                return ExitCodes.FAILED;
+            }
+            spec.commandLine().getOut().println(r.message() == null ? "reloaded" : r.message());
+            return ExitCodes.OK;
+        });
     }
 }

@@ -1,8 +1,6 @@
 package org.keepvip.agent.cli;
 
-import org.keepvip.agent.control.ControlClient;
 import org.keepvip.agent.control.ControlServer;
-import org.keepvip.agent.control.DaemonNotRunningException;
 import org.keepvip.agent.control.Json;
 import org.keepvip.agent.control.StatusSnapshot;
 import org.keepvip.agent.control.StatusTable;
@@ -10,7 +8,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -24,11 +21,6 @@ import java.util.concurrent.Callable;
             "1:the daemon did not answer properly (timeout, permission, protocol error)",
             "3:the daemon is not running (as systemctl status)"})
 public final class StatusCommand implements Callable<Integer> {
-    /** Exit code when no daemon is running, as {@code systemctl status}. */
-    public static final int NOT_RUNNING = 3;
-    /** Exit code when the daemon answered badly or refused. */
-    public static final int FAILED = 1;
-
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -43,18 +35,11 @@ public final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        StatusSnapshot s;
-        try {
-            s = new ControlClient(socket, Duration.ofMillis(timeoutMs)).status();
-        } catch (DaemonNotRunningException e) {
-            spec.commandLine().getErr().println("keepvip: " + e.getMessage());
-            return NOT_RUNNING;
-        } catch (IOException e) {
-            spec.commandLine().getErr().println("keepvip: " + e.getMessage());
-            return FAILED;
-        }
-        spec.commandLine().getOut().print(json ? Json.PRETTY.toJson(s) + "\n" : StatusTable.render(s));
-        spec.commandLine().getOut().flush();
-        return ExitCodes.OK;
+        return ControlCall.run(spec, socket, Duration.ofMillis(timeoutMs), client -> {
+            StatusSnapshot s = client.status();
+            spec.commandLine().getOut().print(json ? Json.PRETTY.toJson(s) + "\n" : StatusTable.render(s));
+            spec.commandLine().getOut().flush();
+            return ExitCodes.OK;
+        });
     }
 }

@@ -7,7 +7,6 @@ import java.util.concurrent.Callable;
 import org.keepvip.agent.control.ControlClient;
 import org.keepvip.agent.control.ControlResponse;
 import org.keepvip.agent.control.ControlServer;
-import org.keepvip.agent.control.DaemonNotRunningException;
 import org.keepvip.agent.control.StatusSnapshot;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -53,28 +52,21 @@ public final class SwitchoverCommand implements Callable<Integer> {
             return 64;
         }
         // The daemon may wait for the replica, then for the peer to take the VIP (down timers).
-        ControlClient client = new ControlClient(socket, Duration.ofMillis(timeoutMs + 30_000));
-        try {
+        return ControlCall.run(spec, socket, Duration.ofMillis(timeoutMs + 30_000), client -> {
             String name = instance != null ? instance : masterInstance(client);
             if (name == null) {
                 spec.commandLine().getErr().println("keepvip: no instance is MASTER here; run this on the master's host"
                         + " or name the instance");
-                return StatusCommand.FAILED;
+                return ExitCodes.FAILED;
             }
             ControlResponse r = client.switchover(name, (to == null ? "" : to) + "@" + timeoutMs);
             if (!r.ok()) {
                 spec.commandLine().getErr().println("keepvip: " + r.error());
-                return StatusCommand.FAILED;
+                return ExitCodes.FAILED;
             }
             spec.commandLine().getOut().println(r.message() == null ? "switchover done" : r.message());
             return ExitCodes.OK;
-        } catch (DaemonNotRunningException e) {
-            spec.commandLine().getErr().println("keepvip: " + e.getMessage());
-            return StatusCommand.NOT_RUNNING;
-        } catch (IOException e) {
-            spec.commandLine().getErr().println("keepvip: " + e.getMessage());
-            return StatusCommand.FAILED;
-        }
+        });
     }
 
     private static String masterInstance(ControlClient client) throws IOException {
