@@ -150,9 +150,32 @@ public final class InstanceRuntime implements AutoCloseable {
 
     /** Executes the machine's pending actions: adverts now, the rest on the hook lane, in order. */
     void executePending() {
+        boolean laneBusy = false;
         for (Action a : machine.drainActions()) {
-            execute(a);
+            laneBusy = execute(a, laneBusy);
         }
+    }
+
+    /**
+     * Executes one action; returns whether the hook lane now has work from this batch. A log line
+     * that follows lane work in the batch is written by the lane too, so the log shows the order
+     * things happened in (e.g. "removing VIPs." after the fence, not before it).
+     */
+    private boolean execute(Action action, boolean laneBusy) {
+        if (action instanceof Action.Log l) {
+            if (laneBusy) {
+                lane.submit("log", () -> log(l));
+            } else {
+                log(l);
+            }
+            return laneBusy;
+        }
+        if (action instanceof Action.SendAdvert || action instanceof Action.StateChanged) {
+            execute(action);
+            return laneBusy;
+        }
+        execute(action);
+        return true;
     }
 
     private void execute(Action action) {
@@ -165,13 +188,6 @@ public final class InstanceRuntime implements AutoCloseable {
                 count("become_master");
             } else if (c.from() == VrrpState.MASTER) {
                 count("release_master");
-            }
-        } else if (action instanceof Action.Log l) {
-            if (l.text().endsWith("removing VIPs.")) {
-                // Logged when it happens: after the fence, on the lane.
-                lane.submit("removing VIPs", () -> log(l));
-            } else {
-                log(l);
             }
         } else if (action instanceof Action.Promote p) {
             lane.submit("promote", () -> promote(p.attempt()));
