@@ -34,15 +34,17 @@ class SignalHandlersTest {
     @SuppressWarnings("try")
     void aThrowingSinkIsLoggedAndHandlingContinues() throws Exception {
         BlockingQueue<SignalEvent> events = new LinkedBlockingQueue<>();
-        boolean[] first = {true};
+        java.util.concurrent.CountDownLatch threw = new java.util.concurrent.CountDownLatch(1);
         try (SignalHandlers h = SignalHandlers.install(e -> {
-            if (first[0]) {
-                first[0] = false;
+            if (threw.getCount() > 0) {
+                threw.countDown();
                 throw new IllegalStateException("queue full");
             }
             events.add(e);
         })) {
             kill("HUP");
+            // Each signal is dispatched on its own JVM thread: wait for the throw before the next one.
+            assertThat(threw.await(10, TimeUnit.SECONDS)).isTrue();
             kill("USR1");
             assertThat(events.poll(10, TimeUnit.SECONDS)).isEqualTo(SignalEvent.DATA_DUMP);
         }
