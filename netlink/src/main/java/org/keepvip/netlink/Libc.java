@@ -4,6 +4,7 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Platform;
+import com.sun.jna.Pointer;
 
 /**
  * Direct-mapped libc calls used by this module. Every call that can fail throws
@@ -31,7 +32,8 @@ final class Libc {
     static native NativeLong sendto(int fd, byte[] buf, NativeLong len, int flags, byte[] addr, int addrlen)
             throws LastErrorException;
 
-    static native NativeLong recvfrom(int fd, byte[] buf, NativeLong len, int flags, byte[] addr, int[] addrlen)
+    /** Into native memory: a byte[] argument would be copied both ways in full (64 KiB) on every call. */
+    static native NativeLong recvfrom(int fd, Pointer buf, NativeLong len, int flags, byte[] addr, int[] addrlen)
             throws LastErrorException;
 
     static native int setsockopt(int fd, int level, int optname, byte[] optval, int optlen)

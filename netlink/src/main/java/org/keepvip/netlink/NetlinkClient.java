@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 
 /**
  * The command side of rtnetlink: add and delete VIPs, list links and addresses, look up routes and
@@ -66,9 +67,8 @@ public final class NetlinkClient implements Closeable {
      */
     public synchronized boolean addAddress(VipSpec vip) throws NetlinkException {
         int ifindex = resolveIfindex(vip, true);
-        String what = "add " + vip;
         int s = nextSeq();
-        Ack a = ack(RtnlCodec.addressRequest(true, vip, ifindex, s), s, what);
+        Ack a = ack(RtnlCodec.addressRequest(true, vip, ifindex, s), s, () -> "add " + vip);
         int errno = a.errno();
         if (errno == 0) {
             LOG.debug("netlink: added {}", vip);
@@ -78,7 +78,7 @@ public final class NetlinkClient implements Closeable {
             LOG.debug("netlink: {} already present", vip);
             return false;
         }
-        throw new NetlinkException(what, errno, a.kernelSays());
+        throw new NetlinkException("add " + vip, errno, a.kernelSays());
     }
 
     /**
@@ -90,9 +90,8 @@ public final class NetlinkClient implements Closeable {
         if (ifindex == 0) {
             return false;
         }
-        String what = "delete " + vip;
         int s = nextSeq();
-        Ack a = ack(RtnlCodec.addressRequest(false, vip, ifindex, s), s, what);
+        Ack a = ack(RtnlCodec.addressRequest(false, vip, ifindex, s), s, () -> "delete " + vip);
         int errno = a.errno();
         if (errno == 0) {
             LOG.debug("netlink: deleted {}", vip);
@@ -102,7 +101,29 @@ public final class NetlinkClient implements Closeable {
             LOG.debug("netlink: {} was not present ({})", vip, Errno.describe(errno));
             return false;
         }
-        throw new NetlinkException(what, errno, a.kernelSays());
+        throw new NetlinkException("delete " + vip, errno, a.kernelSays());
+    }
+
+    /**
+     * Runs the address request path {@code rounds} times so that the JIT has compiled it before the
+     * first takeover needs it (a takeover is rare, so that path would otherwise run interpreted, ~1 ms
+     * slower). Each round builds an add request and sends a delete of {@code vip}, awaiting the ACK,
+     * without logging. Only for start-up, when keepvip removes its configured VIPs anyway
+     * (keepalived §3.2): if {@code vip} is there, it is gone afterwards.
+     */
+    public synchronized void warmUp(VipSpec vip, int rounds) throws NetlinkException {
+        int ifindex = resolveIfindex(vip, false);
+        if (ifindex == 0) {
+            return;
+        }
+        for (int i = 0; i < rounds; i++) {
+            RtnlCodec.addressRequest(true, vip, ifindex, seq);
+            int s = nextSeq();
+            int errno = ack(RtnlCodec.addressRequest(false, vip, ifindex, s), s, () -> "delete " + vip).errno();
+            if (errno != 0 && errno != Errno.EADDRNOTAVAIL) {
+                throw new NetlinkException("delete " + vip, errno);
+            }
+        }
     }
 
     /** Every address of every interface (IPv4 and IPv6). */
@@ -262,7 +283,7 @@ public final class NetlinkClient implements Closeable {
     /** Sends RTM_NEWNEIGH with NTF_USE; returns the errno of the ACK (0 = resolution started). */
     synchronized int requestResolution(int ifindex, InetAddress hop) throws NetlinkException {
         int s = nextSeq();
-        return ack(RtnlCodec.neighbourUseRequest(ifindex, hop, s), s, "resolve " + Addresses.format(hop)).errno();
+        return ack(RtnlCodec.neighbourUseRequest(ifindex, hop, s), s, () -> "resolve " + Addresses.format(hop)).errno();
     }
 
     /** Fallback trigger: a one-byte UDP datagram to the discard port makes the kernel resolve the hop. */
@@ -298,7 +319,8 @@ public final class NetlinkClient implements Closeable {
     /** The answer to a request sent with NLM_F_ACK: errno 0 = success, plus the kernel's text if any. */
     private record Ack(int errno, String kernelSays) {}
 
-    private Ack ack(byte[] request, int s, String what) throws NetlinkException {
+    /** {@code what} names the request in errors only: a VIP change on the takeover path builds no string. */
+    private Ack ack(byte[] request, int s, Supplier<String> what) throws NetlinkException {
         socket.send(request);
         long deadline = System.nanoTime() + timeoutNanos;
         while (true) {
@@ -353,10 +375,14 @@ public final class NetlinkClient implements Closeable {
      * those. Messages for other sequences (late answers to a timed-out request) are dropped.
      */
     private List<NetlinkMessage> receiveFor(int s, long deadline, String what) throws NetlinkException {
+        return receiveFor(s, deadline, () -> what);
+    }
+
+    private List<NetlinkMessage> receiveFor(int s, long deadline, Supplier<String> what) throws NetlinkException {
         while (true) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                throw new NetlinkException(what + ": no answer from the kernel within "
+                throw new NetlinkException(what.get() + ": no answer from the kernel within "
                         + Duration.ofNanos(timeoutNanos).toMillis() + " ms", Errno.ETIMEDOUT);
             }
             socket.setReceiveTimeout(Math.max(1, left / 1_000_000));

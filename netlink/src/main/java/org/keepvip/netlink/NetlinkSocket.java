@@ -1,6 +1,7 @@
 package org.keepvip.netlink;
 
 import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 
@@ -19,6 +20,8 @@ final class NetlinkSocket implements Closeable {
 
     private final int fd;
     private final int portId;
+    /** Where the kernel writes each datagram; only the bytes received are copied out. */
+    private final Memory received = new Memory(RECEIVE_BUFFER);
     private volatile boolean closed;
 
     private NetlinkSocket(int fd, int portId) {
@@ -121,7 +124,8 @@ final class NetlinkSocket implements Closeable {
         int[] fromLen = {from.length};
         long n;
         try {
-            n = Libc.recvfrom(fd, buf, new NativeLong(buf.length), 0, from, fromLen).longValue();
+            n = Libc.recvfrom(fd, received, new NativeLong(Math.min(buf.length, RECEIVE_BUFFER)), 0, from, fromLen)
+                    .longValue();
         } catch (LastErrorException e) {
             int errno = e.getErrorCode();
             if (errno == Errno.EAGAIN || errno == Errno.EINTR) {
@@ -130,7 +134,9 @@ final class NetlinkSocket implements Closeable {
             throw new NetlinkException("recvfrom netlink", errno, e);
         }
         int sender = ByteBuffer.wrap(from).order(ByteOrder.nativeOrder()).getInt(4);
-        ByteBuffer data = ByteBuffer.wrap(buf, 0, (int) Math.min(n, buf.length)).slice().order(ByteOrder.nativeOrder());
+        int length = (int) Math.min(n, Math.min(buf.length, RECEIVE_BUFFER));
+        received.read(0, buf, 0, length);
+        ByteBuffer data = ByteBuffer.wrap(buf, 0, length).slice().order(ByteOrder.nativeOrder());
         return new Datagram(data, sender);
     }
 

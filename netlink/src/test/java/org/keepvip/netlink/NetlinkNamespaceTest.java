@@ -128,6 +128,26 @@ class NetlinkNamespaceTest {
     }
 
     @Test
+    void warmUpRemovesAStaleVipAndOtherwiseChangesNothing() throws Exception {
+        VipSpec vip = VipSpec.of(ip("192.0.2.102"), 32, "veth0");
+        assertThat(inA(() -> {
+            try (NetlinkClient c = NetlinkClient.open()) {
+                boolean added = c.addAddress(vip);
+                c.warmUp(vip, 300);
+                return List.of(added, c.deleteAddress(vip));
+            }
+        })).containsExactly(true, false);
+        assertThat(addrShow("veth0")).doesNotContain("192.0.2.102").contains("192.0.2.1/24");
+        // The requests after the warm-up still get their own ACKs: sequence numbers stayed in step.
+        assertThat(inA(() -> {
+            try (NetlinkClient c = NetlinkClient.open()) {
+                c.warmUp(vip, 50);
+                return List.of(c.addAddress(vip), c.addAddress(vip), c.deleteAddress(vip));
+            }
+        })).containsExactly(true, false, true);
+    }
+
+    @Test
     void badInterfaceIsATypedError() throws Exception {
         VipSpec byIndex = VipSpec.of(ip("192.0.2.101"), 32, "nosuch0").withIfindex(9999);
         assertThatThrownBy(() -> inA(() -> {
