@@ -1,6 +1,7 @@
 package org.keepvip.agent;
 
 import org.keepvip.agent.cli.KeepvipCommand;
+import org.keepvip.agent.log.LogOutput;
 import picocli.CommandLine;
 
 /** Entry point of /usr/bin/keepvip. The only place in keepvip that calls {@code System.exit}. */
@@ -8,6 +9,8 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        System.exit(KeepvipCommand.newCommandLine().execute(args));
+        int status = KeepvipCommand.newCommandLine().execute(args);
+        LogOutput.flush();
+        System.exit(status);
     }
 }

@@ -1,12 +1,11 @@
 package org.keepvip.agent.cli;
 
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.FileAppender;
 import java.nio.file.Path;
-import org.slf4j.LoggerFactory;
+import org.keepvip.agent.log.LogOutput;
 
 /** {@code keepvip run --log-file}: the console pattern, appended to a file as well. */
 final class LogFiles {
@@ -15,7 +14,7 @@ final class LogFiles {
     private LogFiles() {}
 
     static void addFileAppender(Path file) {
-        LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
+        LoggerContext ctx = LogOutput.context();
         ctx.putProperty("PID", Long.toString(ProcessHandle.current().pid()));
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();
         encoder.setContext(ctx);
@@ -28,6 +27,6 @@ final class LogFiles {
         appender.setAppend(true);
         appender.setEncoder(encoder);
         appender.start();
-        ctx.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(appender);
+        LogOutput.attach(appender);
     }
 }
