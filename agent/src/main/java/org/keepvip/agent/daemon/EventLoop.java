@@ -32,6 +32,9 @@ public final class EventLoop implements Runnable {
     /** Bounds one turn of the loop, so a flood of packets cannot starve the timers. */
     static final int MAX_EVENTS_PER_TURN = 256;
 
+    /** How long before a takeover deadline the loop stops parking and polls instead. */
+    static final long TAKEOVER_SPIN_NANOS = 500_000;
+
     private final BlockingQueue<LoopEvent> inbox = new LinkedBlockingQueue<>();
     private long startedAt;
     private final Map<String, InstanceRuntime> instances = new LinkedHashMap<>();
@@ -42,6 +45,8 @@ public final class EventLoop implements Runnable {
     private final LongSupplier clock;
     private java.util.function.Predicate<String> linkUp = ifname -> true;
     private volatile boolean running = true;
+    /** Whether the deadline {@link #untilNextDeadline()} last found is an instance's takeover. */
+    private boolean nextIsTakeover;
     private volatile boolean stopped;
 
     public EventLoop(LongSupplier clock) {
@@ -116,7 +121,7 @@ public final class EventLoop implements Runnable {
         while (running) {
             try {
                 long wait = untilNextDeadline();
-                LoopEvent ev = wait <= 0 ? inbox.poll() : inbox.poll(wait, TimeUnit.NANOSECONDS);
+                LoopEvent ev = wait <= 0 ? inbox.poll() : awaitEvent(wait);
                 // Everything that has already arrived counts before a timer may fire: after a stall,
                 // a queued advert must restart the down timer, not lose the race against it.
                 for (int n = 0; ev != null && running && n < MAX_EVENTS_PER_TURN; n++) {
@@ -140,16 +145,50 @@ public final class EventLoop implements Runnable {
 
     private long untilNextDeadline() {
         long earliest = Long.MAX_VALUE;
+        long takeover = Long.MAX_VALUE;
         for (InstanceRuntime r : instances.values()) {
             OptionalLong d = r.machine().nextDeadline();
             if (d.isPresent()) {
                 earliest = Math.min(earliest, d.getAsLong());
             }
+            OptionalLong t = r.machine().takeoverDeadline();
+            if (t.isPresent()) {
+                takeover = Math.min(takeover, t.getAsLong());
+            }
         }
+        nextIsTakeover = earliest != Long.MAX_VALUE && takeover == earliest;
         if (earliest == Long.MAX_VALUE) {
             return TimeUnit.SECONDS.toNanos(1);
         }
         return Math.max(0, earliest - clock.getAsLong());
+    }
+
+    /**
+     * Waits up to {@code wait} ns for an event. Before a takeover the thread parks only until
+     * {@link #TAKEOVER_SPIN_NANOS} ahead of it and then polls: a parked thread wakes ~0.2 ms late on
+     * a VM, and the takeover is the one deadline where that delay is downtime. A backup's down timer
+     * is pushed back by every advert, so this happens only when the master has gone silent.
+     */
+    private LoopEvent awaitEvent(long wait) throws InterruptedException {
+        if (!nextIsTakeover) {
+            return inbox.poll(wait, TimeUnit.NANOSECONDS);
+        }
+        long target = clock.getAsLong() + wait;
+        long realLimit = System.nanoTime() + wait; // an injected clock that stands still cannot spin forever
+        long park = wait - TAKEOVER_SPIN_NANOS;
+        if (park > 0) {
+            LoopEvent ev = inbox.poll(park, TimeUnit.NANOSECONDS);
+            if (ev != null) {
+                return ev;
+            }
+        }
+        while (true) {
+            LoopEvent ev = inbox.poll();
+            if (ev != null || clock.getAsLong() >= target || System.nanoTime() >= realLimit) {
+                return ev;
+            }
+            Thread.onSpinWait();
+        }
     }
 
     private void fireDueTimers() {

@@ -43,6 +43,18 @@ final class HookLane implements AutoCloseable {
         });
     }
 
+    /**
+     * Passes {@code rounds} empty steps through the lane and waits for them, so the hand-off from the
+     * loop is compiled before the first takeover uses it.
+     */
+    void warmUp(int rounds) throws InterruptedException {
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(rounds);
+        for (int i = 0; i < rounds; i++) {
+            submit("warm-up", done::countDown);
+        }
+        done.await(5, TimeUnit.SECONDS);
+    }
+
     /** Waits for every submitted step to finish, at most {@code millis}. */
     boolean drain(long millis) throws InterruptedException {
         executor.shutdown();

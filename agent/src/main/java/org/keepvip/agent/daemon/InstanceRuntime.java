@@ -261,6 +261,11 @@ public final class InstanceRuntime implements AutoCloseable {
         }
     }
 
+    /** Start-up only: compiles the hand-off to the hook lane before the first takeover needs it. */
+    void warmUpHookLane(int rounds) throws InterruptedException {
+        lane.warmUp(rounds);
+    }
+
     /** Waits for the hook lane to finish (shutdown), at most {@code millis}. */
     boolean drainHooks(long millis) throws InterruptedException {
         return lane.drain(millis);

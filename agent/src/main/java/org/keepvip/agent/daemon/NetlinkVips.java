@@ -49,6 +49,22 @@ final class NetlinkVips implements Ports.Vips {
         }
     }
 
+    /**
+     * Start-up only: runs the VIP request path {@code rounds} times (deletes of the configured VIPs,
+     * which the start removes anyway) so the first takeover does not run it interpreted.
+     */
+    void warmUp(List<VipSpec> vips, int rounds) {
+        try {
+            for (int i = 0; i < rounds; i++) {
+                for (VipSpec v : vips) {
+                    netlink.warmUp(toNetlink(v), 1);
+                }
+            }
+        } catch (NetlinkException e) {
+            LOG.debug("VIP path warm-up stopped: {}", e.getMessage());
+        }
+    }
+
     private org.keepvip.netlink.VipSpec toNetlink(VipSpec v) throws NetlinkException {
         Integer ifindex = ifindexes.get(v.ifname());
         if (ifindex == null) {

@@ -211,12 +211,30 @@ public final class PcapPacketPort implements PacketPort {
                 }
                 continue;
             }
-            deliver(frame);
+            deliver(frame, arrivalNanos());
         }
     }
 
-    private void deliver(byte[] frame) {
-        ParseResult r = FrameParser.parse(frame, iface.name(), System.nanoTime());
+    /** Older than this, a capture timestamp is not trusted (the wall clock was stepped meanwhile). */
+    private static final long MAX_CAPTURE_AGE_NANOS = 1_000_000_000L;
+
+    /**
+     * When the kernel received the last frame, on the {@link System#nanoTime()} scale: the capture
+     * timestamp (wall clock, set as the frame arrived) aged against the wall clock now. The master
+     * down timer then runs from the advert's arrival, not from whenever this thread was scheduled.
+     */
+    private long arrivalNanos() {
+        long now = System.nanoTime();
+        java.sql.Timestamp stamp = capture.getTimestamp();
+        if (stamp == null) {
+            return now;
+        }
+        long age = java.time.Duration.between(stamp.toInstant(), java.time.Instant.now()).toNanos();
+        return age >= 0 && age <= MAX_CAPTURE_AGE_NANOS ? now - age : now;
+    }
+
+    private void deliver(byte[] frame, long arrivedAtNanos) {
+        ParseResult r = FrameParser.parse(frame, iface.name(), arrivedAtNanos);
         if (r instanceof ParseResult.Dropped d) {
             drops.count(d.reason(), d.detail());
             return;

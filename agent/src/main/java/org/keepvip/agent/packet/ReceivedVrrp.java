@@ -9,7 +9,7 @@ import java.util.Arrays;
  * (reference §4.5) need. The payload is handed to the codec as it came.
  *
  * @param interfaceName   where it was captured
- * @param receivedAtNanos {@link System#nanoTime()} when the capture returned it
+ * @param receivedAtNanos when the kernel received it, on the {@link System#nanoTime()} scale
  * @param sourceMac       Ethernet source
  * @param source          IP source
  * @param destination     IP destination (224.0.0.18 / ff02::12 for multicast adverts)

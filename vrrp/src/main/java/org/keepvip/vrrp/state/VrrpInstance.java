@@ -116,6 +116,15 @@ public final class VrrpInstance {
         return d == NONE ? OptionalLong.empty() : OptionalLong.of(d);
     }
 
+    /**
+     * When this instance will take over unless an advert arrives first: the master down timer (or the
+     * skew after a priority-0 advert). The agent wakes up a little early for it, since a takeover is
+     * the one deadline whose lateness costs availability.
+     */
+    public OptionalLong takeoverDeadline() {
+        return downDeadline == NONE ? OptionalLong.empty() : OptionalLong.of(downDeadline);
+    }
+
     public VrrpState state() {
         return state;
     }
