@@ -131,10 +131,11 @@ public final class LocalSyslogAppender extends AppenderBase<ILoggingEvent> {
             drop();
             return;
         }
-        int errno = trySend(datagram);
-        if (errno == 0) {
+        LastErrorException failure = trySend(datagram);
+        if (failure == null) {
             return;
         }
+        int errno = failure.getErrorCode();
         if (errno == UnixDatagram.EAGAIN || errno == UnixDatagram.ENOBUFS) {
             drop();
             warnFull();
@@ -148,17 +149,20 @@ public final class LocalSyslogAppender extends AppenderBase<ILoggingEvent> {
         UnixDatagram.closeQuietly(fd);
         fd = -1;
         nextConnect = nanoClock.getAsLong();
-        if (connect() && trySend(datagram) == 0) {
-            return;
+        if (connect()) {
+            failure = trySend(datagram);
+            if (failure == null) {
+                return;
+            }
+            UnixDatagram.closeQuietly(fd);
+            fd = -1;
         }
-        UnixDatagram.closeQuietly(fd);
-        fd = -1;
-        unreachable("send failed: errno " + errno);
+        unreachable(failure.getMessage());
         drop();
     }
 
-    /** 0 when sent, otherwise errno. */
-    private int trySend(byte[] datagram) {
+    /** Null when sent, otherwise the failure (with errno). */
+    private LastErrorException trySend(byte[] datagram) {
         try {
             UnixDatagram.send(fd, datagram, datagram.length);
             sent.incrementAndGet();
@@ -167,9 +171,9 @@ public final class LocalSyslogAppender extends AppenderBase<ILoggingEvent> {
                 console.println("keepvip: syslog: logging to " + socketPath + " again ("
                         + droppedWhileUnreachable + " messages dropped)");
             }
-            return 0;
+            return null;
         } catch (LastErrorException e) {
-            return e.getErrorCode();
+            return e;
         }
     }
 
