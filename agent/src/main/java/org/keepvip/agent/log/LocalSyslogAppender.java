@@ -15,6 +15,13 @@ import java.util.function.LongSupplier;
  * is {@link SyslogFormat}'s. Not Logback's own SyslogAppender: that one speaks UDP to port 514,
  * where nothing listens by default.
  *
+ * <p>Why a socket of our own rather than libc's {@code openlog}/{@code syslog("%s", msg)}: glibc's
+ * {@code syslog} sends without {@code MSG_DONTWAIT}, so a syslog daemon that stops reading blocks
+ * the caller (here: the event loop); it returns nothing, so drops cannot be counted or reported;
+ * its socket path is fixed at {@code /dev/log}, so no test can receive what it sends; and
+ * {@code openlog} keeps the ident pointer, which JNA would have to pin. The record format is
+ * glibc's, so receivers see no difference.
+ *
  * <p>Logging never stops or stalls the daemon. Sends do not wait: a full socket buffer drops the
  * record. A missing socket, or one whose daemon went away (a restarted rsyslog makes a new
  * {@code /dev/log}), drops records until a reconnect succeeds; reconnects are tried at most once
