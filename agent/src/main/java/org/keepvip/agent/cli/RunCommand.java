@@ -7,6 +7,8 @@ import org.keepvip.agent.config.CheckResult;
 import org.keepvip.agent.config.ConfigChecker;
 import org.keepvip.agent.control.ControlServer;
 import org.keepvip.agent.daemon.Daemon;
+import org.keepvip.agent.log.LocalSyslogAppender;
+import org.keepvip.agent.log.SyslogFacility;
 import org.keepvip.agent.signal.DumpWriter;
 import org.keepvip.vrrp.config.Diagnostic;
 import picocli.CommandLine;
@@ -30,8 +32,27 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = {"-D", "--log-detail"}, description = "Detailed log messages (debug level).")
     boolean detail;
 
-    @Option(names = {"-l", "--log-console"}, description = "Log to the console (the default in the foreground).")
+    @Option(names = {"-l", "--log-console"},
+            description = "Log to the console (stderr) as well as syslog; without syslog the console is always on.")
     boolean console;
+
+    @Option(names = {"-S", "--log-facility"}, paramLabel = "FACILITY", converter = FacilityConverter.class,
+            description = "Log to syslog with FACILITY: 0-7 (LOCAL0-7), local0-local7, user or daemon.")
+    SyslogFacility facility;
+
+    @Option(names = "--log-syslog", description = "Log to syslog (facility daemon unless -S).")
+    boolean syslog;
+
+    @Option(names = {"-G", "--no-syslog"}, description = "No syslog, even with -S or --log-syslog (as keepalived).")
+    boolean noSyslog;
+
+    @Option(names = "--syslog-socket", paramLabel = "PATH",
+            description = "Syslog socket, AF_UNIX datagram (default: ${DEFAULT-VALUE}).")
+    String syslogSocket = LocalSyslogAppender.DEFAULT_SOCKET;
+
+    @Option(names = "--syslog-ident", paramLabel = "NAME",
+            description = "Syslog ident, the program name in each record (default: ${DEFAULT-VALUE}).")
+    String syslogIdent = LocalSyslogAppender.DEFAULT_IDENT;
 
     @Option(names = {"-n", "--dont-fork"}, description = "Stay in the foreground (always: keepvip never forks).")
     boolean dontFork;
@@ -58,9 +79,7 @@ public final class RunCommand implements Callable<Integer> {
             ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
                     .setLevel(ch.qos.logback.classic.Level.DEBUG);
         }
-        if (logFile != null) {
-            LogFiles.addFileAppender(logFile);
-        }
+        LogSetup.apply(logPlan());
         CheckResult check = ConfigChecker.forHost().check(file, configId, true);
         for (Diagnostic d : check.diagnostics()) {
             spec.commandLine().getErr().println(d.format());
@@ -80,5 +99,25 @@ public final class RunCommand implements Callable<Integer> {
             return 1;
         }
         return daemon.awaitExit();
+    }
+
+    /** The log destinations the options ask for (see {@link LogSetup.Plan}). */
+    LogSetup.Plan logPlan() {
+        Optional<LogSetup.Syslog> sys = (syslog || facility != null) && !noSyslog
+                ? Optional.of(new LogSetup.Syslog(facility == null ? SyslogFacility.DAEMON : facility,
+                        syslogIdent, syslogSocket))
+                : Optional.empty();
+        return new LogSetup.Plan(console || sys.isEmpty(), Optional.ofNullable(logFile), sys);
+    }
+
+    static final class FacilityConverter implements CommandLine.ITypeConverter<SyslogFacility> {
+        @Override
+        public SyslogFacility convert(String value) {
+            try {
+                return SyslogFacility.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
     }
 }

@@ -8,33 +8,57 @@ import ch.qos.logback.core.Appender;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where log lines go. logback.xml routes the root logger through one {@link AsyncAppender}
- * ({@value #ASYNC}) so that logging never blocks the event loop; destinations added at run time
- * (a log file, syslog) are attached behind it too.
+ * Where log lines go. Each destination sits behind an {@link AsyncAppender} of its own, named
+ * {@code ASYNC_<destination>} (logback.xml sets up ASYNC_CONSOLE), so that logging never blocks the
+ * event loop or a hook lane: the caller only queues the event, with its time and text fixed.
+ * A Logback AsyncAppender takes one appender only, hence one per destination.
  */
 public final class LogOutput {
-    /** The name of the asynchronous appender in logback.xml. */
-    public static final String ASYNC = "ASYNC";
+    /** Events queued per destination; if a destination stalls that long, lines are dropped, not waited for. */
+    static final int QUEUE_SIZE = 8192;
+    /** How long stopping waits for the queued lines to be written. */
+    static final int MAX_FLUSH_MILLIS = 2000;
 
     private LogOutput() {}
 
-    /** Adds a started destination behind the asynchronous appender (or to the root logger without one). */
+    /** Adds a started destination, behind an asynchronous appender of its own. */
     public static void attach(Appender<ILoggingEvent> destination) {
-        Logger root = context().getLogger(Logger.ROOT_LOGGER_NAME);
-        Appender<ILoggingEvent> async = root.getAppender(ASYNC);
-        if (async instanceof AsyncAppender a) {
-            a.addAppender(destination);
-        } else {
-            root.addAppender(destination);
-        }
+        AsyncAppender async = new AsyncAppender();
+        async.setContext(context());
+        async.setName(asyncName(destination.getName()));
+        async.setQueueSize(QUEUE_SIZE);
+        async.setDiscardingThreshold(0);
+        async.setNeverBlock(true);
+        async.setMaxFlushTime(MAX_FLUSH_MILLIS);
+        async.addAppender(destination);
+        async.start();
+        root().addAppender(async);
     }
 
-    /** Writes every queued line (waits at most the appender's maxFlushTime) and closes the destinations. */
+    /** Removes a destination by name, whether it was attached directly or behind its asynchronous appender. */
+    public static void detach(String name) {
+        Appender<ILoggingEvent> async = root().getAppender(asyncName(name));
+        if (async != null) {
+            root().detachAppender(async);
+            async.stop();
+        }
+        root().detachAppender(name);
+    }
+
+    /** Writes every queued line (waits at most {@link #MAX_FLUSH_MILLIS} per destination) and closes the destinations. */
     public static void flush() {
         context().stop();
     }
 
     public static LoggerContext context() {
         return (LoggerContext) LoggerFactory.getILoggerFactory();
+    }
+
+    private static Logger root() {
+        return context().getLogger(Logger.ROOT_LOGGER_NAME);
+    }
+
+    private static String asyncName(String destination) {
+        return "ASYNC_" + destination;
     }
 }

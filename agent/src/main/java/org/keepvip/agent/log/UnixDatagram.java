@@ -1,0 +1,103 @@
+package org.keepvip.agent.log;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLong;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * AF_UNIX datagram sockets through JNA: Java's Unix-domain channels are stream-only, and syslog's
+ * {@code /dev/log} is a datagram socket. Every call that can fail throws {@link LastErrorException}
+ * carrying errno. Sends never wait ({@code MSG_DONTWAIT}) and never raise SIGPIPE
+ * ({@code MSG_NOSIGNAL}). Sockets are close-on-exec so notify scripts do not inherit them.
+ */
+final class UnixDatagram {
+    static final int AF_UNIX = 1;
+    static final int SOCK_DGRAM = 2;
+    static final int SOCK_CLOEXEC = 0x80000;
+    static final int MSG_DONTWAIT = 0x40;
+    static final int MSG_NOSIGNAL = 0x4000;
+    static final int SUN_PATH_MAX = 108;
+
+    static final int ENOENT = 2;
+    static final int EAGAIN = 11;
+    static final int ENOBUFS = 105;
+    static final int EMSGSIZE = 90;
+
+    private UnixDatagram() {}
+
+    /** A new unbound, unconnected datagram socket. */
+    static int open() throws LastErrorException {
+        return Libc.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    }
+
+    /** Connects {@code fd} to {@code path}; throws IllegalArgumentException for an unusable path. */
+    static void connect(int fd, String path) throws LastErrorException {
+        byte[] addr = sockaddr(path);
+        Libc.connect(fd, addr, addr.length);
+    }
+
+    /** Binds {@code fd} to {@code path} (the receiving side: tests, or a syslog daemon). */
+    static void bind(int fd, String path) throws LastErrorException {
+        byte[] addr = sockaddr(path);
+        Libc.bind(fd, addr, addr.length);
+    }
+
+    /** Sends one datagram on a connected socket without waiting; returns the bytes sent. */
+    static long send(int fd, byte[] datagram, int length) throws LastErrorException {
+        return Libc.send(fd, datagram, new NativeLong(length), MSG_DONTWAIT | MSG_NOSIGNAL).longValue();
+    }
+
+    /** Receives one datagram without waiting; throws with errno EAGAIN when none is queued. */
+    static int receive(int fd, byte[] buf) throws LastErrorException {
+        return (int) Libc.recv(fd, buf, new NativeLong(buf.length), MSG_DONTWAIT).longValue();
+    }
+
+    /** Closes {@code fd}, ignoring errors (there is nothing a caller could do about them). */
+    static void closeQuietly(int fd) {
+        if (fd < 0) {
+            return;
+        }
+        try {
+            Libc.close(fd);
+        } catch (LastErrorException ignored) {
+            // the descriptor is gone either way
+        }
+    }
+
+    /** struct sockaddr_un: sa_family_t (native order), then the path; a leading '@' means abstract. */
+    static byte[] sockaddr(String path) {
+        byte[] p = path.getBytes(StandardCharsets.UTF_8);
+        if (p.length == 0 || p.length >= SUN_PATH_MAX) {
+            throw new IllegalArgumentException("Unix socket path length " + p.length + " (expected: 1-"
+                    + (SUN_PATH_MAX - 1) + ")");
+        }
+        boolean abstractNs = p[0] == '@';
+        byte[] a = new byte[2 + p.length + (abstractNs ? 0 : 1)];
+        a[ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN ? 0 : 1] = (byte) AF_UNIX;
+        System.arraycopy(p, 0, a, 2, p.length);
+        if (abstractNs) {
+            a[2] = 0;
+        }
+        return a;
+    }
+
+    private static final class Libc {
+        static {
+            Native.register("c");
+        }
+
+        static native int socket(int domain, int type, int protocol) throws LastErrorException;
+
+        static native int connect(int fd, byte[] addr, int addrlen) throws LastErrorException;
+
+        static native int bind(int fd, byte[] addr, int addrlen) throws LastErrorException;
+
+        static native NativeLong send(int fd, byte[] buf, NativeLong len, int flags) throws LastErrorException;
+
+        static native NativeLong recv(int fd, byte[] buf, NativeLong len, int flags) throws LastErrorException;
+
+        static native int close(int fd) throws LastErrorException;
+    }
+}
