@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  *     always eligible: a lag verdict never takes a working master down.</li>
  * <li>The master's INFO is probed off the check thread, at most once per check interval, and the
  *     last successful answer is kept: when the master dies, the replica is judged against the offset
- *     the master had when it was last seen.</li>
+ *     the master had when it was last seen, on the replica's own replication history (a master that
+ *     restarted on a new history leaves the replica judged against the old one's last offset).</li>
  * <li>The time tests (link down, no data for too long) count only while the master's Redis answers;
  *     otherwise the time verdict of the last contact stands. A dead master alone therefore never
  *     makes an up-to-date replica ineligible (no deadlock with no master at all); a replica that was
@@ -80,6 +81,13 @@ final class LagJudge implements AutoCloseable {
     private RedisEndpoint target;
     private long generation;
     private MasterSnapshot snapshot;
+    /** The master's last offset per replication history (its replid, and its replid2 that it continues). */
+    private final java.util.LinkedHashMap<String, MasterSnapshot> byHistory = new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, MasterSnapshot> eldest) {
+            return size() > 8;
+        }
+    };
     private boolean answering;
     private boolean probed;
     private long lastProbeStart;
@@ -241,8 +249,18 @@ final class LagJudge implements AutoCloseable {
         } else {
             time = timeAtLastContact; // a full sync in progress is still judged now, by the byte test below
         }
-        Eligibility bytes = Eligibility.evaluate(self, Optional.ofNullable(snapshot).map(MasterSnapshot::health),
-                new LagPolicy(-1, p.maxLagBytes(), -1, p.penalty()));
+        // Bytes against the master's last offset on the replica's own history: a master that restarted
+        // on a new history does not make a replica that lacks its acknowledged writes look current.
+        Eligibility bytes = Eligibility.evaluate(self, Optional.empty(), new LagPolicy(-1, -1, -1, p.penalty()));
+        MasterSnapshot ref = byHistory.get(self.info().masterReplid());
+        if (bytes instanceof Eligibility.Eligible && p.maxLagBytes() >= 0 && ref != null) {
+            long masterOffset = ref.health().info().masterReplOffset();
+            long lag = Math.max(0, masterOffset - self.info().dataOffset());
+            if (lag > p.maxLagBytes()) {
+                bytes = new Eligibility.Fault("replica is " + lag + " bytes behind the master's offset " + masterOffset
+                        + " (limit " + p.maxLagBytes() + ")");
+            }
+        }
         String note = "";
         if (t == null) {
             note = " (no master known: bytes not judged)";
@@ -266,6 +284,7 @@ final class LagJudge implements AutoCloseable {
         target = t;
         generation++;
         snapshot = null;
+        byHistory.clear();
         answering = false;
         probed = false;
         everStarted = false;
@@ -316,6 +335,10 @@ final class LagJudge implements AutoCloseable {
                 boolean was = answering;
                 if (ok) {
                     snapshot = new MasterSnapshot(t, h, clock.getAsLong());
+                    byHistory.put(i.masterReplid(), snapshot);
+                    if (RedisInfo.isReplid(i.masterReplid2())) {
+                        byHistory.put(i.masterReplid2(), snapshot); // promoted from that history: it continues it
+                    }
                     if (!was && probed) {
                         LOG.info("Redis_Lag({}) master {} answers again (offset {})", name, t.address(),
                                 i.masterReplOffset());

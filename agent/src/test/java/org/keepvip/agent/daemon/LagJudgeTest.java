@@ -175,6 +175,25 @@ class LagJudgeTest {
     }
 
     @Test
+    void aMasterRestartedOnANewHistoryDoesNotMakeALaggingReplicaCurrent() {
+        LagJudge j = judge(new LagPolicy(30, 500, -1, 0), inline);
+        master.answer = masterAt(10_000);
+        assertThat(check(j, replica(1_000, false, 3))).contains(false);
+
+        // Restarted from its AOF: new replid, offset 0, but it holds the writes the replica lacks.
+        master.answer = Snapshots.health(Snapshots.master(R2, 0, 100, 1));
+        assertThat(check(j, replica(1_000, false, 4))).isEmpty();
+        assertThat(j.verdict().reason()).startsWith("replica is 9000 bytes behind the master's offset 10000");
+
+        // Promoted from the replica's history (replid2 = R1): its offset continues it.
+        master.answer = Snapshots.health(Snapshots.master(R2, 12_000, 100, 1, R1, 10_001));
+        assertThat(check(j, replica(11_800, true, -1))).contains(true);
+        // After a full sync the replica is on the master's new history.
+        assertThat(check(j, Snapshots.health(Snapshots.replica(R2, 11_000, 100, true, -1)))).contains(false);
+        assertThat(j.verdict().reason()).startsWith("replica is 1000 bytes behind the master's offset 12000");
+    }
+
+    @Test
     void noDataForTooLongWhileTheLinkIsUp() {
         LagJudge j = judge(new LagPolicy(30, -1, 12, 0), inline);
         master.answer = masterAt(10_000);
