@@ -48,6 +48,10 @@ final class RedisPair implements AutoCloseable {
     /** keepvip's Redis check tuning: timeout (s) and rise = fall. */
     String checkTimeout = "0.15";
     int checkFall = 2;
+    /** Extra lines for the redis_instance block (e.g. max_lag_bytes). */
+    String redisExtra = "";
+    /** Replicas log in to their master as ACL user "repl" (password "replpw"), which a test can lock out. */
+    boolean replUser;
 
     private RedisPair(Lab lab, String advertInt) throws IOException {
         this.lab = lab;
@@ -135,9 +139,15 @@ final class RedisPair implements AutoCloseable {
 
     /** Builds the lab, starts both Redis servers (b replicating a) and both keepvips; waits for a to hold the VIP. */
     static RedisPair start(String advertInt) throws Exception {
+        return start(advertInt, p -> { });
+    }
+
+    /** As {@link #start(String)}, with {@code setup} adjusting the pair before anything starts. */
+    static RedisPair start(String advertInt, java.util.function.Consumer<RedisPair> setup) throws Exception {
         Lab lab = Lab.builder().host("a").host("b").client().build();
         try {
             RedisPair p = new RedisPair(lab, advertInt);
+            setup.accept(p);
             p.startRedis(p.a, null);
             p.startRedis(p.b, p.a);
             p.awaitReplicaOf(p.b, p.a, Duration.ofSeconds(10));
@@ -169,6 +179,10 @@ final class RedisPair implements AutoCloseable {
                 "--bind", "0.0.0.0", "--protected-mode", "no", "--dir", dataDir(n).toString(),
                 "--save", "", "--appendonly", "yes", "--appendfsync", "everysec", "--daemonize", "no",
                 "--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "0", "--loglevel", "notice"));
+        if (replUser) {
+            cmd.addAll(List.of("--user", "repl", "on", ">replpw", "~*", "&*", "+@all", "--masteruser", "repl",
+                    "--masterauth", "replpw"));
+        }
         if (replicaOf != null) {
             cmd.addAll(List.of("--replicaof", replicaOf.ipv4(), Integer.toString(PORT)));
         }
@@ -226,6 +240,7 @@ final class RedisPair implements AutoCloseable {
                     promote_timeout 3
                     fence on
                     peer_port %d
+                %s
                 }
                 vrrp_instance VI_R {
                     state BACKUP
@@ -244,7 +259,8 @@ final class RedisPair implements AutoCloseable {
                         r6379
                     }
                 }
-                """.formatted(n.name(), PORT, checkTimeout, checkFall, checkFall, PORT, priority, advertInt, VIP);
+                """.formatted(n.name(), PORT, checkTimeout, checkFall, checkFall, PORT, redisExtra, priority, advertInt,
+                VIP);
     }
 
     void startKeepvip(Node n, int priority) {

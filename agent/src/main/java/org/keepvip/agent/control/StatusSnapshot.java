@@ -61,8 +61,16 @@ public record StatusSnapshot(String version, long pid, String startedAt, String 
      * @param role master, replica, or unknown
      * @param check ok, down, loading, timeout, ...
      * @param detail the last error or a note, null if none
+     * @param eligibility H3, replication lag: "eligible", "not eligible", or "not judged" (no
+     *        max_lag_bytes / max_lag_seconds); null from daemons that predate it
+     * @param eligibilityReason why, in the log's words
      */
-    public record Redis(String endpoint, String role, String check, String detail) {}
+    public record Redis(String endpoint, String role, String check, String detail, String eligibility,
+            String eligibilityReason) {
+        public Redis(String endpoint, String role, String check, String detail) {
+            this(endpoint, role, check, detail, null, null);
+        }
+    }
 
     /**
      * A tracked vrrp_script.

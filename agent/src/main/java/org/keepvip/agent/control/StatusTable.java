@@ -62,6 +62,11 @@ public final class StatusTable {
                 }
                 out.append(d).append('\n');
             }
+            StatusSnapshot.Redis r = i.redis();
+            if (r != null && r.eligibility() != null && !r.eligibility().equals("not judged")) {
+                out.append("lag ").append(i.name()).append(": ").append(r.eligibility())
+                        .append(r.eligibilityReason() == null ? "" : " (" + r.eligibilityReason() + ")").append('\n');
+            }
             for (StatusSnapshot.Script sc : i.scripts()) {
                 out.append("script ").append(i.name()).append(": ").append(sc.name()).append(' ')
                         .append(sc.state()).append(sc.lastResult() == null ? "" : " (last " + sc.lastResult() + ")")
@@ -80,7 +85,8 @@ public final class StatusTable {
     }
 
     private static String redis(StatusSnapshot.Redis r) {
-        return r == null ? "-" : nz(r.role()) + "/" + nz(r.check());
+        return r == null ? "-" : nz(r.role()) + "/" + nz(r.check())
+                + ("not eligible".equals(r.eligibility()) ? "/lagging" : "");
     }
 
     private static String nz(String s) {

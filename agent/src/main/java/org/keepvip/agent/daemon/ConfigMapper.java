@@ -23,7 +23,7 @@ import org.keepvip.vrrp.state.VrrpState;
 /**
  * Maps the parsed keepalived.conf model onto what the daemon runs: one {@link InstancePlan} per
  * {@code vrrp_instance}. Tracker ids are {@code script:NAME}, {@code interface:IF}, {@code file:NAME}
- * and {@code redis:NAME}.
+ * {@code redis:NAME} and {@code redis-lag:NAME} (replication lag, H3).
  */
 public final class ConfigMapper {
 
@@ -58,6 +58,7 @@ public final class ConfigMapper {
         addTrackers(trackers, "script:", i.tracking().scripts());
         addTrackers(trackers, "file:", i.tracking().files());
         addTrackers(trackers, "redis:", i.tracking().redis());
+        addLagTrackers(trackers, config, i);
         String redisName = i.tracking().redis().isEmpty() ? null : i.tracking().redis().get(0).name();
         var redis = redisName == null ? null : config.redisInstance(redisName).orElse(null);
 
@@ -110,6 +111,23 @@ public final class ConfigMapper {
         }
         return new InstancePlan(machine, wire, expect, vips, redisName, i.garp().masterRefresh(),
                 Math.max(1, i.garp().masterRefreshRepeat()));
+    }
+
+    /**
+     * H3: {@code redis-lag:NAME} for every tracked redis_instance with {@code max_lag_bytes} or
+     * {@code max_lag_seconds}, weighted by {@code lag_penalty} (fault = 0, else its negative weight).
+     * A sync group without {@code sync_group_tracking_weight} forces it to 0, as every other tracker.
+     */
+    static void addLagTrackers(List<TrackerSpec> out, KeepalivedConfig config, VrrpInstance i) {
+        boolean zeroWeights = i.syncGroup() != null && config.syncGroups().stream()
+                .anyMatch(g -> g.name().equals(i.syncGroup()) && !g.syncGroupTrackingWeight());
+        for (Tracked t : i.tracking().redis()) {
+            var r = config.redisInstance(t.name()).orElse(null);
+            String id = LagJudge.PREFIX + t.name();
+            if (r != null && LagJudge.enabled(r) && out.stream().noneMatch(s -> s.id().equals(id))) {
+                out.add(new TrackerSpec(id, zeroWeights ? 0 : LagJudge.trackerWeight(r), false));
+            }
+        }
     }
 
     private static VipSpec vip(VrrpInstance i, VirtualIp v) {

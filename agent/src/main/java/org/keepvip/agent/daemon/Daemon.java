@@ -281,6 +281,8 @@ public final class Daemon implements ControlHandler, AutoCloseable {
                     RedisWiring w = track(new RedisWiring(r));
                     redis.put(r.name(), w);
                     w.startChecks(runner.timer(), loop::post);
+                } else {
+                    redis.get(r.name()).reconfigureLag(r); // H3 limits follow a reload
                 }
             }
         } catch (IOException e) {

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One {@code redis_instance}: its in-process check (PING + INFO through Jedis, no fork), run every
  * {@code interval} through keepalived's rise/fall counter and reported as tracker {@code redis:NAME},
- * and the hooks the instances tracking it run on their lanes. The check and the hooks use separate
+ * its replication lag judged by {@link LagJudge} and reported as tracker {@code redis-lag:NAME}, and
+ * the hooks the instances tracking it run on their lanes. The check and the hooks use separate
  * connections so a slow promotion never delays a check.
  */
 final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
@@ -64,6 +65,10 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
     private final AtomicBoolean redemoteQueued = new AtomicBoolean();
     /** A check failed since the last re-demote: one more attempt is allowed once Redis answers (no retry storm on a refusal). */
     private volatile boolean redemoteArmed;
+    /** H3: replication lag eligibility, reported as tracker {@code redis-lag:NAME}. */
+    private final LagJudge lag;
+    /** An instance tracking us entered MASTER (promotion asked) and has not left it (fence / demote) since. */
+    private volatile boolean vrrpMaster;
 
     RedisWiring(RedisInstance config) throws IOException {
         this.config = config;
@@ -85,6 +90,7 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
         this.hookNode = new RedisNode(ep.withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(2)), GuardPolicy.DEFAULT);
         this.fenceNode = new RedisNode(ep.withTimeouts(Duration.ofMillis(250), Duration.ofMillis(500)), GuardPolicy.DEFAULT);
         this.counter = new RiseFallCounter(config.rise(), config.fall(), false);
+        this.lag = new LagJudge(config);
     }
 
     String trackerId() {
@@ -112,6 +118,8 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
                 loop.accept(new LoopEvent.TrackerChanged(trackerId(), false));
             }
             maybeRedemote(h);
+            lag.judge(h, vrrpMaster, peerEndpoint(replicaOf).orElse(null))
+                    .ifPresent(ok -> loop.accept(new LoopEvent.TrackerChanged(lag.trackerId(), ok)));
         } catch (RuntimeException e) {
             LOG.error("Redis_Check({}) internal error: {}", config.name(), e.toString());
         }
@@ -130,6 +138,16 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
 
     RedisEndpoint endpoint() {
         return endpoint;
+    }
+
+    /** The H3 eligibility verdict, for status. */
+    LagJudge.Verdict lagVerdict() {
+        return lag.verdict();
+    }
+
+    /** A reload may change max_lag_* / lag_penalty; the rest of a redis_instance needs a restart. */
+    void reconfigureLag(RedisInstance next) {
+        lag.reconfigure(LagJudge.policy(next));
     }
 
     /**
@@ -179,6 +197,7 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
      */
     @Override
     public String promote() {
+        vrrpMaster = true; // the VRRP master is always eligible (H3), from the start of its promotion
         synchronized (hookLock) {
             InetAddress previous = replicaOf;
             Optional<RedisHealth> peer = peerEndpoint(previous).map(ep -> {
@@ -198,6 +217,7 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
 
     @Override
     public void fence() {
+        vrrpMaster = false; // leaving MASTER
         if (config.fence()) {
             synchronized (hookLock) {
                 fenceNode.fence(FENCE_PAUSE, Optional.empty());
@@ -222,6 +242,7 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
      */
     @Override
     public void demote(InetAddress master) throws InterruptedException {
+        vrrpMaster = false;
         replicaOf = master;
         RedisEndpoint masterEp = peerEndpoint(master).orElseThrow();
         long deadline = System.nanoTime() + config.promoteTimeout().toNanos();
@@ -259,6 +280,7 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
             schedule.cancel(true);
         }
         redemoter.shutdownNow();
+        lag.close();
         checkNode.close();
         hookNode.close();
         fenceNode.close();

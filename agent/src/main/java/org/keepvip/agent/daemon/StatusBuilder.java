@@ -60,10 +60,11 @@ final class StatusBuilder {
         String detail = health.map(h -> h.verdict().ok() ? h.summary() : h.verdict().reason()).orElse(null);
         // H2: the last split brain's divergence stays visible in status, not only in the log.
         String split = w.lastDivergence().map(d -> "last split brain: " + d).orElse(null);
+        LagJudge.Verdict lag = w.lagVerdict();
         return new StatusSnapshot.Redis(w.endpoint().address(),
                 health.map(h -> h.role().name().toLowerCase(java.util.Locale.ROOT)).orElse("unknown"),
                 w.checkStatus().name().toLowerCase(java.util.Locale.ROOT),
-                split == null ? detail : detail == null ? split : detail + "; " + split);
+                split == null ? detail : detail == null ? split : detail + "; " + split, lag.word(), lag.reason());
     }
 
     private StatusSnapshot snapshot(List<StatusSnapshot.Instance> out, long fifoLost) {
