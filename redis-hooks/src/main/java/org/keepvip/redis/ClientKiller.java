@@ -17,7 +17,10 @@ final class ClientKiller {
 
     private ClientKiller() {}
 
-    /** Kills every normal client not named {@value #OWN_NAME}; returns how many were killed. */
+    /**
+     * Kills every normal client not named {@value #OWN_NAME} or {@code keepvip-*} (the agent's idle
+     * liveness watch); returns how many were killed.
+     */
     static long killApplicationClients(Jedis j) {
         long killed = 0;
         for (String id : applicationClientIds(j.clientList(ClientType.NORMAL))) {
@@ -26,7 +29,7 @@ final class ClientKiller {
         return killed;
     }
 
-    /** The ids in a {@code CLIENT LIST} reply whose name is not keepvip's. */
+    /** The ids in a {@code CLIENT LIST} reply whose name is not keepvip's ({@value #OWN_NAME} or {@code keepvip-*}). */
     static List<String> applicationClientIds(String clientList) {
         List<String> ids = new ArrayList<>();
         for (String line : clientList.split("\n")) {
@@ -39,7 +42,7 @@ final class ClientKiller {
                     name = field.substring(5);
                 }
             }
-            if (id != null && !name.equals(OWN_NAME)) {
+            if (id != null && !name.equals(OWN_NAME) && !name.startsWith(OWN_NAME + "-")) {
                 ids.add(id);
             }
         }

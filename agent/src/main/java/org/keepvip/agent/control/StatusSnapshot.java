@@ -64,11 +64,19 @@ public record StatusSnapshot(String version, long pid, String startedAt, String 
      * @param eligibility H3, replication lag: "eligible", "not eligible", or "not judged" (no
      *        max_lag_bytes / max_lag_seconds); null from daemons that predate it
      * @param eligibilityReason why, in the log's words
+     * @param watchChecks checks run at once because the idle watch connection was lost (redis-server died, or
+     *                    Redis closed it), outside the interval
+     * @param watchReconnects times the watch connection was re-established
      */
     public record Redis(String endpoint, String role, String check, String detail, String eligibility,
-            String eligibilityReason) {
+            String eligibilityReason, long watchChecks, long watchReconnects) {
+        public Redis(String endpoint, String role, String check, String detail, String eligibility,
+                String eligibilityReason) {
+            this(endpoint, role, check, detail, eligibility, eligibilityReason, 0, 0);
+        }
+
         public Redis(String endpoint, String role, String check, String detail) {
-            this(endpoint, role, check, detail, null, null);
+            this(endpoint, role, check, detail, null, null, 0, 0);
         }
     }
 

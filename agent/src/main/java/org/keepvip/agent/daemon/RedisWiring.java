@@ -50,6 +50,8 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
     private final RiseFallCounter counter;
     private volatile RedisHealth lastHealth;
     private ScheduledFuture<?> schedule;
+    private volatile RedisLivenessWatch watch;
+    private boolean closed;
     /** Serialises the hook connection between the lane and the re-demote below. */
     private final Object hookLock = new Object();
     /** The master we were last told to replicate from (VRRP master's address); null while we are master. */
@@ -99,7 +101,27 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
 
     void startChecks(ScheduledExecutorService scheduler, Consumer<LoopEvent> loop) {
         long period = Math.max(10, config.interval().toMillis());
-        schedule = scheduler.scheduleWithFixedDelay(() -> checkOnce(loop), 0, period, TimeUnit.MILLISECONDS);
+        Runnable check = () -> checkOnce(loop);
+        synchronized (this) {
+            schedule = scheduler.scheduleWithFixedDelay(check, 0, period, TimeUnit.MILLISECONDS);
+        }
+        // A lost watch connection (redis-server died) runs the check now instead of at the next tick, by
+        // restarting the schedule: still one check at a time on the single timer thread, and the following
+        // ones an interval apart, so "fall N" keeps meaning N failed checks an interval apart.
+        watch = RedisLivenessWatch.start(endpoint, config.name(), () -> {
+            synchronized (this) {
+                if (!closed) {
+                    schedule.cancel(false);
+                    schedule = scheduler.scheduleWithFixedDelay(check, 0, period, TimeUnit.MILLISECONDS);
+                }
+            }
+        });
+    }
+
+    /** Checks run at once because the watch connection was lost, and watch reconnects (for status). */
+    long[] watchCounts() {
+        RedisLivenessWatch w = watch;
+        return w == null ? new long[] {0, 0} : new long[] {w.losses(), Math.max(0, w.connects() - 1)};
     }
 
     private void checkOnce(Consumer<LoopEvent> loop) {
@@ -276,8 +298,14 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
 
     @Override
     public void close() {
-        if (schedule != null) {
-            schedule.cancel(true);
+        synchronized (this) {
+            closed = true;
+            if (schedule != null) {
+                schedule.cancel(true);
+            }
+        }
+        if (watch != null) {
+            watch.close();
         }
         redemoter.shutdownNow();
         lag.close();

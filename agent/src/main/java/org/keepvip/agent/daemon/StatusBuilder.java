@@ -61,10 +61,12 @@ final class StatusBuilder {
         // H2: the last split brain's divergence stays visible in status, not only in the log.
         String split = w.lastDivergence().map(d -> "last split brain: " + d).orElse(null);
         LagJudge.Verdict lag = w.lagVerdict();
+        long[] watch = w.watchCounts();
         return new StatusSnapshot.Redis(w.endpoint().address(),
                 health.map(h -> h.role().name().toLowerCase(java.util.Locale.ROOT)).orElse("unknown"),
                 w.checkStatus().name().toLowerCase(java.util.Locale.ROOT),
-                split == null ? detail : detail == null ? split : detail + "; " + split, lag.word(), lag.reason());
+                split == null ? detail : detail == null ? split : detail + "; " + split, lag.word(), lag.reason(),
+                watch[0], watch[1]);
     }
 
     private StatusSnapshot snapshot(List<StatusSnapshot.Instance> out, long fifoLost) {

@@ -1,0 +1,212 @@
+package org.keepvip.agent.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.keepvip.redis.RedisEndpoint;
+import redis.clients.jedis.Jedis;
+
+/** {@link RedisLivenessWatch} against real redis-servers on 127.0.0.1 (skipped without redis-server). */
+class RedisLivenessWatchTest {
+    private static final Path BINARY = Path.of("/usr/bin/redis-server");
+    /** The benchmark's check interval: a kill must be seen well before the next periodic check would. */
+    private static final long INTERVAL_MS = 50;
+
+    private final List<Process> servers = new ArrayList<>();
+    private final List<RedisLivenessWatch> watches = new ArrayList<>();
+    private Path dir;
+    private int port;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        assumeTrue(Files.isExecutable(BINARY), "redis-server not installed");
+        dir = Files.createTempDirectory("kvwatch");
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+    }
+
+    @AfterEach
+    void tearDown() throws IOException {
+        watches.forEach(RedisLivenessWatch::close);
+        for (Process p : servers) {
+            p.destroyForcibly();
+        }
+        if (dir != null) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    @Test
+    void killMinusNineFiresTheCallbackAtOnceAndARestartIsReconnected() throws Exception {
+        Process redis = startRedis();
+        AtomicLong firedAt = new AtomicLong();
+        CountDownLatch fired = new CountDownLatch(1);
+        RedisLivenessWatch w = watch(Duration.ofMillis(20), Duration.ofMillis(200), () -> {
+            firedAt.compareAndSet(0, System.nanoTime());
+            fired.countDown();
+        });
+        assertThat(await(5000, () -> clientList().contains("name=" + RedisLivenessWatch.CLIENT_NAME))).isTrue();
+        assertThat(w.connects()).isEqualTo(1);
+
+        long killedAt = System.nanoTime();
+        redis.destroyForcibly(); // SIGKILL
+        assertThat(fired.await(5, TimeUnit.SECONDS)).isTrue();
+        double latencyMs = (firedAt.get() - killedAt) / 1e6;
+        System.out.printf("[watch] kill -9 to callback: %.3f ms (check interval %d ms)%n", latencyMs, INTERVAL_MS);
+        assertThat(latencyMs).isLessThan(INTERVAL_MS);
+        assertThat(w.losses()).isEqualTo(1);
+
+        redis.waitFor(5, TimeUnit.SECONDS);
+        startRedis(); // same port
+        assertThat(await(5000, () -> w.connects() == 2)).isTrue();
+        assertThat(await(5000, () -> clientList().contains("name=" + RedisLivenessWatch.CLIENT_NAME))).isTrue();
+    }
+
+    @Test
+    void worksWhenAuthIsRequiredWithoutSendingThePassword() throws Exception {
+        Process redis = startRedis("--requirepass", "s3cret");
+        CountDownLatch fired = new CountDownLatch(1);
+        RedisLivenessWatch w = watch(Duration.ofMillis(20), Duration.ofMillis(200), fired::countDown);
+        // SETNAME is refused (NOAUTH) but the connection stays: two clients once CLIENT LIST's own is counted.
+        assertThat(await(5000, () -> clientList("s3cret").lines().count() == 2)).isTrue();
+        assertThat(clientList("s3cret")).doesNotContain("name=" + RedisLivenessWatch.CLIENT_NAME);
+        assertThat(w.connects()).isEqualTo(1);
+        assertThat(w.losses()).isZero();
+
+        redis.destroyForcibly();
+        assertThat(fired.await(5, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void clientKillLoopBacksOffInsteadOfSpinning() throws Exception {
+        startRedis();
+        AtomicLong triggered = new AtomicLong();
+        RedisLivenessWatch w = watch(Duration.ofMillis(25), Duration.ofMillis(400), triggered::incrementAndGet);
+        assertThat(await(5000, () -> w.connects() == 1)).isTrue();
+
+        // Kill every normal client every 5 ms for 1.5 s (as a fence or an operator could).
+        long windowNanos = TimeUnit.MILLISECONDS.toNanos(1500);
+        Thread killer = new Thread(() -> {
+            long end = System.nanoTime() + windowNanos;
+            try (Jedis j = new Jedis("127.0.0.1", port, 2000)) {
+                while (System.nanoTime() - end < 0) {
+                    j.clientKill(redis.clients.jedis.params.ClientKillParams.clientKillParams()
+                            .type(redis.clients.jedis.args.ClientType.NORMAL)
+                            .skipMe(redis.clients.jedis.params.ClientKillParams.SkipMe.YES));
+                    Thread.sleep(5);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "test-client-killer");
+        killer.start();
+        killer.join(10_000);
+        long connects = w.connects();
+        System.out.printf("[watch] CLIENT KILL every 5 ms for 1.5 s: %d connects, %d triggered checks%n",
+                connects, triggered.get());
+        // Backoff 25, 50, 100, 200, 400, 400, 400 ms...: about 7 reconnects in 1.5 s, not hundreds.
+        assertThat(connects).isBetween(2L, 10L);
+        assertThat(triggered.get()).isLessThanOrEqualTo(connects);
+        // Once the killing stops it is connected again.
+        assertThat(await(3000, () -> clientList().contains("name=" + RedisLivenessWatch.CLIENT_NAME))).isTrue();
+    }
+
+    @Test
+    void closeReturnsPromptlyWhetherConnectedOrBackingOff() throws Exception {
+        Process redis = startRedis();
+        RedisLivenessWatch connected = watch(Duration.ofMillis(20), Duration.ofSeconds(5), () -> {});
+        assertThat(await(5000, () -> connected.connects() == 1)).isTrue();
+        long t0 = System.nanoTime();
+        connected.close();
+        long closeMs = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(closeMs).isLessThan(100);
+        assertThat(await(1000, () -> !connected.isAlive())).isTrue();
+        assertThat(connected.losses()).isZero(); // closing is not a loss: no check triggered
+
+        redis.destroyForcibly();
+        redis.waitFor(5, TimeUnit.SECONDS);
+        // Nothing listening: the thread sits in a long backoff.
+        RedisLivenessWatch backingOff = watch(Duration.ofSeconds(5), Duration.ofSeconds(5), () -> {});
+        assertThat(await(1000, () -> backingOff.isAlive())).isTrue();
+        t0 = System.nanoTime();
+        backingOff.close();
+        assertThat(await(1000, () -> !backingOff.isAlive())).isTrue();
+        assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(1000);
+    }
+
+    private RedisLivenessWatch watch(Duration min, Duration max, Runnable onLost) {
+        RedisLivenessWatch w = RedisLivenessWatch.start(RedisEndpoint.of("127.0.0.1", port), "test", onLost, min, max);
+        watches.add(w);
+        return w;
+    }
+
+    private Process startRedis(String... extra) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(BINARY.toString(), "--port", String.valueOf(port), "--bind",
+                "127.0.0.1", "--dir", dir.toString(), "--save", "", "--appendonly", "no", "--daemonize", "no",
+                "--protected-mode", "no", "--logfile", dir.resolve("redis.log").toString()));
+        cmd.addAll(List.of(extra));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("stdout.log").toFile())).start();
+        servers.add(p);
+        String pass = extra.length == 2 ? extra[1] : null;
+        if (!await(10_000, () -> clientList(pass) != null)) {
+            throw new IOException("redis-server on port " + port + " did not start: "
+                    + Files.readString(dir.resolve("stdout.log")));
+        }
+        return p;
+    }
+
+    private String clientList() {
+        return clientList(null);
+    }
+
+    /** CLIENT LIST TYPE normal, or null while Redis does not answer. */
+    private String clientList(String password) {
+        try (Jedis j = new Jedis("127.0.0.1", port, 500)) {
+            if (password != null) {
+                j.auth(password);
+            }
+            return j.clientList(redis.clients.jedis.args.ClientType.NORMAL);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static boolean await(long millis, BooleanSupplier cond) throws InterruptedException {
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        while (!safe(cond)) {
+            if (System.nanoTime() - deadline >= 0) {
+                return safe(cond);
+            }
+            Thread.sleep(5);
+        }
+        return true;
+    }
+
+    private static boolean safe(BooleanSupplier cond) {
+        try {
+            return cond.getAsBoolean();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+}
