@@ -30,6 +30,7 @@ class RedisLivenessWatchTest {
 
     private final List<Process> servers = new ArrayList<>();
     private final List<RedisLivenessWatch> watches = new ArrayList<>();
+    private final List<Runnable> closers = new ArrayList<>();
     private Path dir;
     private int port;
 
@@ -45,6 +46,7 @@ class RedisLivenessWatchTest {
     @AfterEach
     void tearDown() throws IOException {
         watches.forEach(RedisLivenessWatch::close);
+        closers.forEach(Runnable::run);
         for (Process p : servers) {
             p.destroyForcibly();
         }
@@ -59,26 +61,110 @@ class RedisLivenessWatchTest {
     void killMinusNineFiresTheCallbackAtOnceAndARestartIsReconnected() throws Exception {
         Process redis = startRedis();
         AtomicLong firedAt = new AtomicLong();
-        CountDownLatch fired = new CountDownLatch(1);
+        java.util.concurrent.Semaphore fired = new java.util.concurrent.Semaphore(0);
         RedisLivenessWatch w = watch(Duration.ofMillis(20), Duration.ofMillis(200), () -> {
-            firedAt.compareAndSet(0, System.nanoTime());
-            fired.countDown();
+            firedAt.set(System.nanoTime());
+            fired.release();
         });
-        assertThat(await(5000, () -> clientList().contains("name=" + RedisLivenessWatch.CLIENT_NAME))).isTrue();
-        assertThat(w.connects()).isEqualTo(1);
+        List<String> latencies = new ArrayList<>();
+        for (int round = 1; round <= 5; round++) {
+            long connectsBefore = round;
+            assertThat(await(5000, () -> w.connects() == connectsBefore
+                    && clientList().contains("name=" + RedisLivenessWatch.CLIENT_NAME))).isTrue();
 
-        long killedAt = System.nanoTime();
-        redis.destroyForcibly(); // SIGKILL
-        assertThat(fired.await(5, TimeUnit.SECONDS)).isTrue();
-        double latencyMs = (firedAt.get() - killedAt) / 1e6;
-        System.out.printf("[watch] kill -9 to callback: %.3f ms (check interval %d ms)%n", latencyMs, INTERVAL_MS);
-        assertThat(latencyMs).isLessThan(INTERVAL_MS);
-        assertThat(w.losses()).isEqualTo(1);
+            long killedAt = System.nanoTime();
+            redis.destroyForcibly(); // SIGKILL
+            assertThat(fired.tryAcquire(5, TimeUnit.SECONDS)).isTrue();
+            double latencyMs = (firedAt.get() - killedAt) / 1e6;
+            latencies.add(String.format("%.3f", latencyMs));
+            assertThat(latencyMs).isLessThan(INTERVAL_MS);
+            assertThat(w.losses()).isEqualTo(round);
 
-        redis.waitFor(5, TimeUnit.SECONDS);
-        startRedis(); // same port
-        assertThat(await(5000, () -> w.connects() == 2)).isTrue();
-        assertThat(await(5000, () -> clientList().contains("name=" + RedisLivenessWatch.CLIENT_NAME))).isTrue();
+            redis.waitFor(5, TimeUnit.SECONDS);
+            redis = startRedis(); // same port: the watch reconnects
+        }
+        System.out.printf("[watch] kill -9 to callback, 5 kills: %s ms (check interval %d ms)%n", latencies,
+                INTERVAL_MS);
+        assertThat(await(5000, () -> w.connects() == 6)).isTrue();
+    }
+
+    @Test
+    void wiringRunsTheCheckAtOnceOnKill() throws Exception {
+        startRedis();
+        // A 2 s interval: without the watch the failure would be seen 0..2 s after the kill.
+        Timeline t = wiring("interval 2\n timeout 0.2\n rise 1\n fall 1");
+        long killedAt = t.killAfterOk();
+        long failedAt = t.awaitFailed();
+        double ms = (failedAt - killedAt) / 1e6;
+        System.out.printf("[watch] wiring, fall 1, interval 2 s: kill -9 to tracker failed: %.3f ms, watch %s%n",
+                ms, java.util.Arrays.toString(t.wiring.watchCounts()));
+        assertThat(ms).isLessThan(INTERVAL_MS);
+        assertThat(t.wiring.watchCounts()[0]).isEqualTo(1);
+    }
+
+    @Test
+    void wiringKeepsFallChecksAnIntervalApart() throws Exception {
+        startRedis();
+        // fall 2: the first failed check runs at once, the second one interval later (not back to back),
+        // so fall keeps keepalived's meaning of N failed checks an interval apart.
+        Timeline t = wiring("interval 0.4\n timeout 0.2\n rise 1\n fall 2");
+        long killedAt = t.killAfterOk();
+        long failedAt = t.awaitFailed();
+        double ms = (failedAt - killedAt) / 1e6;
+        System.out.printf("[watch] wiring, fall 2, interval 400 ms: kill -9 to tracker failed: %.3f ms%n", ms);
+        assertThat(ms).isBetween(390.0, 400.0 + 150.0);
+    }
+
+    /** A RedisWiring for {@code redis_instance r { address 127.0.0.1:PORT; OPTIONS }} on its own timer thread. */
+    private Timeline wiring(String options) throws IOException {
+        String text = "redis_instance r {\n address 127.0.0.1:" + port + "\n " + options + "\n}\n";
+        Path conf = Files.writeString(dir.resolve("keepalived.conf"), text);
+        var parsed = org.keepvip.vrrp.config.ConfigParser.parse(conf.toString(),
+                new org.keepvip.agent.config.FileConfigSource(), null);
+        assertThat(parsed.config()).as(parsed.diagnostics().toString()).isNotNull();
+        RedisWiring w = new RedisWiring(parsed.config().redis().get(0));
+        java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors
+                .newSingleThreadScheduledExecutor(r -> {
+                    Thread th = new Thread(r, "test-timer");
+                    th.setDaemon(true);
+                    return th;
+                });
+        Timeline t = new Timeline(w, timer);
+        closers.add(() -> {
+            w.close();
+            timer.shutdownNow();
+        });
+        w.startChecks(timer, e -> {
+            if (e instanceof LoopEvent.TrackerChanged c) {
+                t.events.add(new long[] {System.nanoTime(), c.ok() ? 1 : 0});
+            }
+        });
+        return t;
+    }
+
+    private final class Timeline {
+        final RedisWiring wiring;
+        final java.util.concurrent.ScheduledExecutorService timer;
+        final List<long[]> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        Timeline(RedisWiring wiring, java.util.concurrent.ScheduledExecutorService timer) {
+            this.wiring = wiring;
+            this.timer = timer;
+        }
+
+        /** Waits for the tracker to be OK and the watch to be connected, then SIGKILLs Redis; returns when. */
+        long killAfterOk() throws InterruptedException {
+            assertThat(await(5000, () -> events.stream().anyMatch(e -> e[1] == 1)
+                    && clientList().contains("name=" + RedisLivenessWatch.CLIENT_NAME))).isTrue();
+            long at = System.nanoTime();
+            servers.get(servers.size() - 1).destroyForcibly();
+            return at;
+        }
+
+        long awaitFailed() throws InterruptedException {
+            assertThat(await(5000, () -> events.stream().anyMatch(e -> e[1] == 0))).isTrue();
+            return events.stream().filter(e -> e[1] == 0).findFirst().orElseThrow()[0];
+        }
     }
 
     @Test
@@ -159,7 +245,7 @@ class RedisLivenessWatchTest {
         return w;
     }
 
-    private Process startRedis(String... extra) throws IOException {
+    private Process startRedis(String... extra) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(BINARY.toString(), "--port", String.valueOf(port), "--bind",
                 "127.0.0.1", "--dir", dir.toString(), "--save", "", "--appendonly", "no", "--daemonize", "no",
                 "--protected-mode", "no", "--logfile", dir.resolve("redis.log").toString()));
