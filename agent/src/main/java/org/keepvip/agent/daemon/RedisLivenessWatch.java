@@ -120,12 +120,19 @@ final class RedisLivenessWatch implements AutoCloseable {
                 continue;
             }
             String how = awaitEnd(link);
-            closeQuietly(link);
-            current = null;
             if (closed) {
+                closeQuietly(link);
                 return;
             }
             losses.incrementAndGet();
+            // The check first, closing and logging after: this is the latency-critical path.
+            try {
+                onLost.run();
+            } catch (RuntimeException e) {
+                LOG.error("Redis_Watch({}): check trigger failed: {}", name, e.toString());
+            }
+            closeQuietly(link);
+            current = null;
             long livedMs = (System.nanoTime() - opened) / 1_000_000;
             if (livedMs >= maxBackoff) {
                 delay = minBackoff;
@@ -135,11 +142,6 @@ final class RedisLivenessWatch implements AutoCloseable {
             } else {
                 LOG.debug("Redis_Watch({}): connection to {} lost again after {} ms ({}), checking now,"
                         + " reconnecting in {} ms", name, endpoint.address(), livedMs, how, delay);
-            }
-            try {
-                onLost.run();
-            } catch (RuntimeException e) {
-                LOG.error("Redis_Watch({}): check trigger failed: {}", name, e.toString());
             }
             if (!sleep(delay)) {
                 return;
