@@ -10,7 +10,8 @@ final class Snapshots {
     static StatusSnapshot sample() {
         StatusSnapshot.Instance vi1 = new StatusSnapshot.Instance("VI_1", "MASTER", 51, 3, "inet", "eth0", 100, 110,
                 1000, List.of("192.0.2.10/24", "192.0.2.11/24"), List.of("192.0.2.10/24", "192.0.2.11/24"),
-                "192.0.2.1", 110, new StatusSnapshot.Redis("127.0.0.1:6379", "master", "ok", null, 2, 1),
+                "192.0.2.1", 110,
+                new StatusSnapshot.Redis("127.0.0.1:6379", "master", "ok", null, "eligible", null, 2, 1),
                 List.of(new StatusSnapshot.Script("chk_redis", "OK", 0, 10)),
                 new StatusSnapshot.Stats(12, 3400, 1, 0, 0, 0, Map.of("ttl", 3L, "checksum", 1L, "auth", 0L)));
         StatusSnapshot.Instance vi2 = new StatusSnapshot.Instance("VI_2", "BACKUP", 52, 2, "inet", "eth1", 90, 90,
