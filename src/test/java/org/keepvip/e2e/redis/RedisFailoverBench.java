@@ -174,6 +174,8 @@ class RedisFailoverBench {
         for (System s : results.keySet()) {
             sb.append(String.format(Locale.ROOT, "  %s = %s%n", s, s.label));
         }
+        sb.append(String.format(Locale.ROOT, "  client: one connection, connect timeout %d ms, read timeout %d ms,"
+                + " reconnect 5 ms after an error%n", Writer.CONNECT_TIMEOUT_MS, Writer.READ_TIMEOUT_MS));
         Long k = medians.get(System.KEEPVIP);
         if (k != null && k > 0) {
             for (var e : medians.entrySet()) {

@@ -20,6 +20,10 @@ final class Writer implements AutoCloseable {
     /** One acknowledged write: its number, System.nanoTime() when sent and when acknowledged. */
     record Ack(long n, long sentNanos, long atNanos) {}
 
+    /** The client's connect timeout; scripts/bench-redis-failover can set it to show its share of the figure. */
+    static final int CONNECT_TIMEOUT_MS = Integer.getInteger("keepvip.bench.connectTimeoutMs", 200);
+    static final int READ_TIMEOUT_MS = 500;
+
     private final java.util.function.Supplier<HostAndPort> target;
     private final List<Ack> acks = new ArrayList<>();
     private final AtomicLong errors = new AtomicLong();
@@ -76,7 +80,7 @@ final class Writer implements AutoCloseable {
 
     private Jedis connect() {
         return new Jedis(target.get(), DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis(200).socketTimeoutMillis(500).build());
+                .connectionTimeoutMillis(CONNECT_TIMEOUT_MS).socketTimeoutMillis(READ_TIMEOUT_MS).build());
     }
 
     /** Acknowledged writes so far. */
