@@ -3,9 +3,6 @@ package org.keepvip.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Native;
-import com.sun.jna.NativeLong;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.keepvip.agent.unix.UnixDatagram;
 import org.keepvip.e2e.lab.Await;
 import org.keepvip.e2e.lab.Lab;
 import org.keepvip.e2e.lab.LabAssumptions;
@@ -32,10 +30,9 @@ class SyslogE2ETest {
         try (Lab lab = Lab.builder().host("a").build()) {
             Node a = lab.node("a");
             Path sock = lab.tempDir().resolve("dev-log");
-            int fd = Libc.socket(1, 2, 0);
+            int fd = UnixDatagram.open();
             try {
-                byte[] addr = sockaddr(sock.toString());
-                Libc.bind(fd, addr, addr.length);
+                UnixDatagram.bind(fd, sock.toString());
                 Agents.Keepvip ka = Agents.keepvip(lab, a, "kva", Configs.v2Multicast(57, 150, VIP, false),
                         "-S", "3", "--syslog-socket", sock.toString());
                 long pid = ka.process().pid();
@@ -52,7 +49,7 @@ class SyslogE2ETest {
                 assertThat(Agents.read(ka.process().log())).as("no console without -l")
                         .doesNotContain("Entering MASTER STATE");
             } finally {
-                Libc.close(fd);
+                UnixDatagram.closeQuietly(fd);
             }
         }
     }
@@ -61,33 +58,11 @@ class SyslogE2ETest {
         byte[] buf = new byte[65536];
         while (true) {
             try {
-                long n = Libc.recv(fd, buf, new NativeLong(buf.length), 0x40 /* MSG_DONTWAIT */).longValue();
-                into.add(new String(buf, 0, (int) n, StandardCharsets.UTF_8));
+                int n = UnixDatagram.receive(fd, buf);
+                into.add(new String(buf, 0, n, StandardCharsets.UTF_8));
             } catch (LastErrorException e) {
-                return;
+                return; // EAGAIN: nothing more queued
             }
         }
-    }
-
-    private static byte[] sockaddr(String path) {
-        byte[] p = path.getBytes(StandardCharsets.UTF_8);
-        byte[] a = new byte[2 + p.length + 1];
-        a[ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN ? 0 : 1] = 1;
-        System.arraycopy(p, 0, a, 2, p.length);
-        return a;
-    }
-
-    private static final class Libc {
-        static {
-            Native.register("c");
-        }
-
-        static native int socket(int domain, int type, int protocol) throws LastErrorException;
-
-        static native int bind(int fd, byte[] addr, int len) throws LastErrorException;
-
-        static native NativeLong recv(int fd, byte[] buf, NativeLong len, int flags) throws LastErrorException;
-
-        static native int close(int fd) throws LastErrorException;
     }
 }

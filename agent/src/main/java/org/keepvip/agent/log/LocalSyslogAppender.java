@@ -8,6 +8,7 @@ import java.time.ZoneId;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import org.keepvip.agent.unix.UnixDatagram;
 
 /**
  * Logback appender that writes to the local syslog socket ({@code /dev/log}, where rsyslog and

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.keepvip.agent.unix.UnixDatagram;
 
 /** A bound AF_UNIX datagram socket playing syslogd, through the appender's own JNA binding. */
 final class SyslogReceiver implements AutoCloseable {

@@ -3,24 +3,21 @@ package org.keepvip.agent.signal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Native;
-import com.sun.jna.NativeLong;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.keepvip.agent.unix.UnixDatagram;
 
 class SdNotifyTest {
-    private static final int MSG_DONTWAIT = 0x40;
 
     /** A bound AF_UNIX datagram socket playing systemd. */
     private static final class Receiver implements AutoCloseable {
         final int fd;
 
         Receiver(String path) {
-            fd = TestLibc.socket(1, 2, 0);
-            byte[] addr = SdNotify.sockaddr(path);
-            TestLibc.bind(fd, addr, addr.length);
+            fd = UnixDatagram.open();
+            UnixDatagram.bind(fd, path);
         }
 
         String receive(long millis) throws InterruptedException {
@@ -28,10 +25,10 @@ class SdNotifyTest {
             long end = System.nanoTime() + millis * 1_000_000;
             while (System.nanoTime() < end) {
                 try {
-                    long n = TestLibc.recv(fd, buf, new NativeLong(buf.length), MSG_DONTWAIT).longValue();
-                    return new String(buf, 0, (int) n, StandardCharsets.UTF_8);
+                    int n = UnixDatagram.receive(fd, buf);
+                    return new String(buf, 0, n, StandardCharsets.UTF_8);
                 } catch (LastErrorException e) {
-                    Thread.sleep(10);
+                    Thread.sleep(10); // nothing queued yet: poll the non-blocking socket
                 }
             }
             return null;
@@ -39,7 +36,7 @@ class SdNotifyTest {
 
         @Override
         public void close() {
-            TestLibc.close(fd);
+            UnixDatagram.closeQuietly(fd);
         }
     }
 
@@ -73,19 +70,5 @@ class SdNotifyTest {
         assertThat(SdNotify.to("/nonexistent/dir/notify").ready()).isFalse();
         assertThat(SdNotify.to("").ready()).isFalse();
         assertThat(SdNotify.to("/" + "x".repeat(200)).ready()).isFalse();
-    }
-
-    private static final class TestLibc {
-        static {
-            Native.register("c");
-        }
-
-        static native int socket(int domain, int type, int protocol) throws LastErrorException;
-
-        static native int bind(int fd, byte[] addr, int len) throws LastErrorException;
-
-        static native NativeLong recv(int fd, byte[] buf, NativeLong len, int flags) throws LastErrorException;
-
-        static native int close(int fd) throws LastErrorException;
     }
 }
