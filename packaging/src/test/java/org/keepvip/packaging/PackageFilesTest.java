@@ -67,7 +67,7 @@ class PackageFilesTest {
             if (line.startsWith("global_defs")) {
                 global = true;
             }
-            if (line.startsWith("# redis_instance ") || line.startsWith("# vrrp_instance ")) {
+            if (line.matches("# (redis|vrrp)_instance \\w+ \\{")) {
                 block = true;
             }
             if (global) {
