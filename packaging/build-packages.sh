@@ -61,7 +61,7 @@ if command -v dpkg-deb >/dev/null 2>&1; then
     dpkg-deb --build --root-owner-group "$root" "$deb" >/dev/null
     echo "packaging: built $deb"
 else
-    echo "packaging: dpkg-deb not found: skipping the .deb (apt-get install dpkg-dev, or build on Debian)"
+    echo "packaging: dpkg-deb not found: skipping the .deb (it comes with the dpkg package: build on Debian or Ubuntu)"
 fi
 
 if command -v rpmbuild >/dev/null 2>&1; then
