@@ -14,7 +14,7 @@
 # Exit status (keepalived treats any non-zero as failure):
 #   0 healthy; 1 failed (down, hung, error, persistence failing, wrong role);
 #   2 not ready (loading its dataset); 3 configuration fault (authentication); 64 usage.
-# Example: vrrp_script chk_redis { script "/usr/lib/keepvip/redis_check.sh -p 6379" interval 1 fall 1 }
+# Example: vrrp_script chk_redis { script "/usr/libexec/keepvip/redis_check.sh -p 6379" interval 1 fall 1 }
 set -euo pipefail
 
 prog=redis_check

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # redis_common.sh: what the redis_*.sh hooks share; sourced (not run) from the hook's own
-# directory, so the scripts must be installed together (e.g. /usr/lib/keepvip/).
+# directory, so the scripts must be installed together (the packages: /usr/libexec/keepvip/).
 #
 # Before sourcing, a hook sets `prog` (its syslog tag suffix). This file sets the local Redis
 # defaults (host port passfile user tls cacert); the hook sets timeout_ms, parses its options with

@@ -1,0 +1,170 @@
+package org.keepvip.packaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The .deb that {@code build-packages.sh} built at {@code package}: its control fields, exactly
+ * the expected files with their modes and owners, the conffiles, the maintainer scripts (sh -n,
+ * shellcheck), and the unpacked tree working: the launcher runs {@code --version} and
+ * {@code check-config} accepts the shipped sample. Never installs it. Skipped without dpkg-deb.
+ */
+class PackageDebTest {
+    private static Path deb;
+    private static Path tmp;
+    private static Path root;
+
+    @BeforeAll
+    static void unpack() throws Exception {
+        assumeTrue(Tools.onPath("dpkg-deb"), "dpkg-deb not found: the .deb was not built, skipping its tests");
+        deb = Tools.packages().resolve("keepvip_" + Tools.packageVersion() + "_all.deb");
+        assertThat(deb).as("built by build-packages.sh at mvn package").isRegularFile();
+        tmp = Files.createTempDirectory("keepvip-deb");
+        root = tmp.resolve("root");
+        Tools.Result x = Tools.run("dpkg-deb", "-x", deb.toString(), root.toString());
+        assertThat(x.exit()).as("dpkg-deb -x: %s", x).isZero();
+        Tools.Result e = Tools.run("dpkg-deb", "-e", deb.toString(), tmp.resolve("DEBIAN").toString());
+        assertThat(e.exit()).as("dpkg-deb -e: %s", e).isZero();
+    }
+
+    @AfterAll
+    static void cleanUp() throws IOException {
+        Tools.deleteTree(tmp);
+    }
+
+    @Test
+    void controlFields() throws Exception {
+        Tools.Result r = Tools.run("dpkg-deb", "--field", deb.toString(), "Package", "Version", "Architecture", "Depends");
+        assertThat(r.exit()).as("%s", r).isZero();
+        assertThat(r.out().lines()).containsExactly(
+                "Package: keepvip",
+                "Version: " + Tools.packageVersion(),
+                "Architecture: all",
+                "Depends: default-jre-headless (>= 2:1.17) | java17-runtime-headless, libpcap0.8, util-linux");
+        Tools.Result info = Tools.run("dpkg-deb", "--info", deb.toString());
+        assertThat(info.out()).contains("Maintainer: ", "Installed-Size: ", "Recommends: redis-tools", "Description: ");
+    }
+
+    @Test
+    void contentsAreExactlyTheLayoutWithModesAndRootOwner() throws Exception {
+        Tools.Result r = Tools.run("dpkg-deb", "--contents", deb.toString());
+        assertThat(r.exit()).as("%s", r).isZero();
+        Map<String, String> actual = new TreeMap<>();
+        for (String line : r.out().lines().toList()) {
+            String[] f = line.trim().split("\\s+");
+            assertThat(f[1]).as("owner of %s", line).isEqualTo("root/root");
+            actual.put(f[f.length - 1], f[0]);
+        }
+        Map<String, String> expected = new TreeMap<>();
+        String dir = "drwxr-xr-x";
+        String exe = "-rwxr-xr-x";
+        String file = "-rw-r--r--";
+        for (String d : List.of("./", "./etc/", "./etc/default/", "./etc/keepvip/", "./lib/", "./lib/systemd/",
+                "./lib/systemd/system/", "./usr/", "./usr/bin/", "./usr/libexec/", "./usr/libexec/keepvip/",
+                "./usr/share/", "./usr/share/doc/", "./usr/share/doc/keepvip/", "./usr/share/doc/keepvip/examples/",
+                "./usr/share/keepvip/", "./usr/share/keepvip/lib/")) {
+            expected.put(d, dir);
+        }
+        expected.put("./etc/default/keepvip", file);
+        expected.put("./etc/keepvip/keepalived.conf", "-rw-r-----");
+        expected.put("./lib/systemd/system/keepvip.service", file);
+        expected.put("./usr/bin/keepvip", exe);
+        for (String h : List.of("check", "master", "backup", "fault", "stop")) {
+            expected.put("./usr/libexec/keepvip/redis_" + h + ".sh", exe);
+        }
+        expected.put("./usr/libexec/keepvip/redis_common.sh", file);
+        for (String d : List.of("README.md", "README.packaging.md", "operations.md", "configuration.md",
+                "examples/keepalived.conf.redis-pair-node1", "examples/keepalived.conf.redis-pair-node2",
+                "examples/keepalived.conf.unicast", "examples/keepalived.conf.ipv6")) {
+            expected.put("./usr/share/doc/keepvip/" + d, file);
+        }
+        expected.put("./usr/share/keepvip/keepvip.jar", file);
+        for (String jar : Tools.agentLibs()) {
+            expected.put("./usr/share/keepvip/lib/" + jar, file);
+        }
+        assertThat(actual).containsExactlyEntriesOf(expected);
+    }
+
+    @Test
+    void conffilesAreTheConfigurationAndTheDefaults() throws Exception {
+        assertThat(Files.readAllLines(tmp.resolve("DEBIAN/conffiles")))
+                .containsExactly("/etc/keepvip/keepalived.conf", "/etc/default/keepvip");
+    }
+
+    @Test
+    void maintainerScriptsPassShNAndShellcheck() throws Exception {
+        List<String> scripts = List.of("postinst", "prerm", "postrm");
+        for (String s : scripts) {
+            Path p = tmp.resolve("DEBIAN").resolve(s);
+            assertThat(Files.isExecutable(p)).as(s).isTrue();
+            Tools.Result n = Tools.run("sh", "-n", p.toString());
+            assertThat(n.exit()).as("sh -n %s: %s", s, n).isZero();
+        }
+        assumeTrue(Tools.onPath("shellcheck"), "shellcheck not found: skipped");
+        List<String> argv = new ArrayList<>(List.of("shellcheck", "-s", "sh"));
+        scripts.forEach(s -> argv.add(tmp.resolve("DEBIAN").resolve(s).toString()));
+        argv.add(root.resolve("usr/bin/keepvip").toString());
+        Tools.Result sc = Tools.run(argv, Map.of());
+        assertThat(sc.exit()).as("shellcheck: %s", sc).isZero();
+    }
+
+    @Test
+    void maintainerScriptsEnableButNeverStartOrRestart() throws Exception {
+        String postinst = Files.readString(tmp.resolve("DEBIAN/postinst"));
+        assertThat(postinst).contains("deb-systemd-helper enable keepvip.service", "daemon-reload");
+        // Commands only: the messages printed to the administrator may name `systemctl restart`.
+        assertThat(postinst.lines().filter(l -> !l.trim().startsWith("#") && !l.contains("echo ")))
+                .noneMatch(l -> l.contains("systemctl start") || l.contains("systemctl restart")
+                        || l.contains("deb-systemd-invoke"));
+        assertThat(Files.readString(tmp.resolve("DEBIAN/prerm"))).contains("systemctl stop keepvip.service");
+        assertThat(Files.readString(tmp.resolve("DEBIAN/postrm"))).contains("rm -rf /etc/keepvip");
+    }
+
+    @Test
+    void unpackedLauncherRunsTheVersion() throws Exception {
+        Tools.Result r = Tools.run(List.of(root.resolve("usr/bin/keepvip").toString(), "--version"),
+                Map.of("KEEPVIP_JAR", root.resolve("usr/share/keepvip/keepvip.jar").toString()));
+        assertThat(r.exit()).as("%s", r).isZero();
+        assertThat(r.out().trim()).isEqualTo("keepvip " + Tools.pomVersion());
+    }
+
+    @Test
+    void shippedSamplePassesCheckConfigThroughTheLauncherAndTheAgentJar() throws Exception {
+        String sample = root.resolve("etc/keepvip/keepalived.conf").toString();
+        Tools.Result viaLauncher = Tools.run(
+                List.of(root.resolve("usr/bin/keepvip").toString(), "check-config", "-f", sample),
+                Map.of("KEEPVIP_JAR", root.resolve("usr/share/keepvip/keepvip.jar").toString()));
+        assertThat(viaLauncher.exit()).as("%s", viaLauncher).isZero();
+        Tools.Result viaAgent = Tools.run("java", "-jar", Tools.agentJar().toString(), "check-config", "-f", sample);
+        assertThat(viaAgent.exit()).as("%s", viaAgent).isZero();
+        assertThat(viaAgent.out()).as("no instance, so a started daemon does nothing")
+                .contains("no vrrp_instance is configured");
+    }
+
+    @Test
+    void unitFilePassesSystemdAnalyzeVerify() throws Exception {
+        assumeTrue(Tools.onPath("systemd-analyze"), "systemd-analyze not found: skipped");
+        // verify wants ExecStart's program to exist: point it at the unpacked launcher.
+        String unit = Files.readString(root.resolve("lib/systemd/system/keepvip.service"))
+                .replace("/usr/bin/keepvip", root.resolve("usr/bin/keepvip").toString());
+        Path dir = Files.createDirectories(tmp.resolve("unit"));
+        Path copy = dir.resolve("keepvip.service");
+        Files.writeString(copy, unit);
+        Tools.Result r = Tools.run(List.of("systemd-analyze", "verify", copy.toString()),
+                Map.of("SYSTEMD_LOG_COLOR", "0"));
+        assertThat(r.exit()).as("%s", r).isZero();
+        // verify exits 0 on settings it ignores ("Failed to parse ..., ignoring"): no line may name the unit.
+        assertThat(r.out()).doesNotContain("keepvip.service");
+    }
+}
