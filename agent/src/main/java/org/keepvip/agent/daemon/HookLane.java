@@ -31,16 +31,40 @@ final class HookLane implements AutoCloseable {
         });
     }
 
+    /** A step with the name its failure is logged under. */
+    record Work(String what, Step step) {
+    }
+
     void submit(String what, Step step) {
+        executor.execute(() -> run(what, step));
+    }
+
+    /**
+     * Queues steps that run one after the other as a single hand-over: the lane thread is woken once
+     * per batch of the state machine, not once per step. Each step still fails on its own.
+     */
+    void submitAll(java.util.List<Work> work) {
         executor.execute(() -> {
-            try {
-                step.run();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (Exception e) {
-                LOG.error("({}) {} failed: {}", instance, what, e.getMessage() == null ? e.toString() : e.getMessage());
+            for (Work w : work) {
+                if (!run(w.what(), w.step())) {
+                    return;
+                }
             }
         });
+    }
+
+    /** Runs one step; false when the lane was interrupted (closing), so the batch stops. */
+    private boolean run(String what, Step step) {
+        try {
+            step.run();
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Exception e) {
+            LOG.error("({}) {} failed: {}", instance, what, e.getMessage() == null ? e.toString() : e.getMessage());
+            return true;
+        }
     }
 
     /**

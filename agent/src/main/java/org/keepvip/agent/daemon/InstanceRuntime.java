@@ -1,10 +1,13 @@
 package org.keepvip.agent.daemon;
 
 import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.keepvip.vrrp.packet.AuthType;
@@ -148,38 +151,54 @@ public final class InstanceRuntime implements AutoCloseable {
         return m;
     }
 
-    /** Executes the machine's pending actions: adverts now, the rest on the hook lane, in order. */
-    void executePending() {
-        boolean laneBusy = false;
-        for (Action a : machine.drainActions()) {
-            laneBusy = execute(a, laneBusy);
-        }
-    }
-
     /**
-     * Executes one action; returns whether the hook lane now has work from this batch. A log line
-     * that follows lane work in the batch is written by the lane too, so the log shows the order
-     * things happened in (e.g. "removing VIPs." after the fence, not before it).
+     * Executes the machine's pending actions: adverts and state lines on the loop, the rest on the
+     * hook lane in order. The batch's lane work is handed over first, in one piece, behind a gate that
+     * opens once the loop has sent the batch's adverts and written its lines: a takeover's netlink
+     * add then runs while the loop is still busy instead of after it, yet the log still reads in the
+     * batch's order. Only the add itself runs ahead of the gate; nothing in a batch depends on its
+     * advert having left first.
      */
-    private boolean execute(Action action, boolean laneBusy) {
-        if (action instanceof Action.Log l) {
-            if (laneBusy) {
-                lane.submit("log", () -> log(l));
-            } else {
-                log(l);
+    void executePending() {
+        List<Action> batch = machine.drainActions();
+        if (batch.isEmpty()) {
+            return;
+        }
+        CountDownLatch gate = null;
+        List<HookLane.Work> laneWork = null;
+        List<Action> onLoop = new ArrayList<>(batch.size());
+        for (Action a : batch) {
+            // A line that follows lane work is written by the lane, so the log shows the order things
+            // happened in (e.g. "removing VIPs." after the fence, not before it).
+            if (a instanceof Action.SendAdvert || a instanceof Action.StateChanged
+                    || (a instanceof Action.Log && gate == null)) {
+                onLoop.add(a);
+                continue;
             }
-            return laneBusy;
+            if (gate == null) {
+                gate = new CountDownLatch(1);
+                laneWork = new ArrayList<>(batch.size());
+            }
+            HookLane.Work w = laneWork(a, gate);
+            if (w != null) {
+                laneWork.add(w);
+            }
         }
-        if (action instanceof Action.SendAdvert || action instanceof Action.StateChanged) {
-            execute(action);
-            return laneBusy;
+        if (laneWork != null && !laneWork.isEmpty()) {
+            lane.submitAll(laneWork);
         }
-        execute(action);
-        return true;
+        try {
+            for (Action a : onLoop) {
+                executeOnLoop(a);
+            }
+        } finally {
+            if (gate != null) {
+                gate.countDown();
+            }
+        }
     }
 
-    private void execute(Action action) {
-        // Java 17: no pattern switch yet, so an instanceof chain over the sealed Action.
+    private void executeOnLoop(Action action) {
         if (action instanceof Action.SendAdvert s) {
             sendAdvert(s.priority());
         } else if (action instanceof Action.StateChanged c) {
@@ -189,31 +208,78 @@ public final class InstanceRuntime implements AutoCloseable {
             } else if (c.from() == VrrpState.MASTER) {
                 count("release_master");
             }
-        } else if (action instanceof Action.Promote p) {
-            lane.submit("promote", () -> promote(p.attempt()));
-        } else if (action instanceof Action.AddVips) {
-            lane.submit("adding VIPs", () -> {
-                LOG.info("({}) setting VIPs.", name());
-                vipPort.add(vips);
-            });
-        } else if (action instanceof Action.RemoveVips) {
-            lane.submit("removing VIPs", () -> vipPort.remove(vips)); // the machine logged "removing VIPs." 
-        } else if (action instanceof Action.GarpBurst g) {
-            List<InetAddress> addrs = vips.stream().map(VipSpec::address).toList();
-            lane.submit("gratuitous ARP/NA", () -> packets.announce(wire.ifname(), addrs, g.count()));
-        } else if (action instanceof Action.Fence) {
-            if (redis != null) {
-                lane.submit("fence", redis::fence);
-            }
-        } else if (action instanceof Action.Demote d) {
-            if (redis != null) {
-                lane.submit("demote", () -> redis.demote(d.master()));
-            }
-        } else if (action instanceof Action.Notify n) {
-            lane.submit("notify", () -> notifier.instanceState(name(), n.state(), n.priority()));
+        } else if (action instanceof Action.Log l) {
+            log(l);
         } else {
-            throw new IllegalStateException("unhandled action " + action);
+            throw new IllegalStateException("not a loop action: " + action);
         }
+    }
+
+    /** Longest a lane step waits for its batch's loop part, which opens the gate in a finally. */
+    private static final long GATE_MAX_MILLIS = 1000;
+
+    /**
+     * The lane's work for a non-loop action, held until {@code gate} opens (the VIP add: only its
+     * log line); null when there is none (no Redis to fence or demote).
+     */
+    private HookLane.Work laneWork(Action action, CountDownLatch gate) {
+        if (action instanceof Action.AddVips) {
+            return new HookLane.Work("adding VIPs", () -> {
+                try {
+                    vipPort.add(vips);
+                } finally {
+                    gate.await(GATE_MAX_MILLIS, TimeUnit.MILLISECONDS);
+                }
+                LOG.info("({}) setting VIPs.", name());
+            });
+        }
+        HookLane.Step step = laneStep(action);
+        return step == null ? null : new HookLane.Work(laneName(action), () -> {
+            gate.await(GATE_MAX_MILLIS, TimeUnit.MILLISECONDS);
+            step.run();
+        });
+    }
+
+    private HookLane.Step laneStep(Action action) {
+        // Java 17: no pattern switch yet, so an instanceof chain over the sealed Action.
+        if (action instanceof Action.Log l) {
+            return () -> log(l);
+        } else if (action instanceof Action.Promote p) {
+            return () -> promote(p.attempt());
+        } else if (action instanceof Action.RemoveVips) {
+            return () -> vipPort.remove(vips); // the machine logged "removing VIPs."
+        } else if (action instanceof Action.GarpBurst g) {
+            return () -> packets.announce(wire.ifname(), vipAddresses(), g.count());
+        } else if (action instanceof Action.Fence) {
+            return redis == null ? null : redis::fence;
+        } else if (action instanceof Action.Demote d) {
+            return redis == null ? null : () -> redis.demote(d.master());
+        } else if (action instanceof Action.Notify n) {
+            return () -> notifier.instanceState(name(), n.state(), n.priority());
+        }
+        throw new IllegalStateException("unhandled action " + action);
+    }
+
+    /** The name a failing lane step is logged under ("(VI_1) fence failed: …"). */
+    private static String laneName(Action action) {
+        if (action instanceof Action.Promote) {
+            return "promote";
+        } else if (action instanceof Action.RemoveVips) {
+            return "removing VIPs";
+        } else if (action instanceof Action.GarpBurst) {
+            return "gratuitous ARP/NA";
+        } else if (action instanceof Action.Fence) {
+            return "fence";
+        } else if (action instanceof Action.Demote) {
+            return "demote";
+        } else if (action instanceof Action.Notify) {
+            return "notify";
+        }
+        return "log";
+    }
+
+    private List<InetAddress> vipAddresses() {
+        return vips.stream().map(VipSpec::address).toList();
     }
 
     private void promote(long attempt) {
@@ -256,8 +322,7 @@ public final class InstanceRuntime implements AutoCloseable {
     /** garp_master_refresh: re-announce the VIPs while MASTER; call on the loop thread. */
     void refreshAnnouncements(int rounds) {
         if (machine.state() == VrrpState.MASTER && machine.vipsSet()) {
-            List<InetAddress> addrs = vips.stream().map(VipSpec::address).toList();
-            lane.submit("gratuitous ARP/NA refresh", () -> packets.announce(wire.ifname(), addrs, rounds));
+            lane.submit("gratuitous ARP/NA refresh", () -> packets.announce(wire.ifname(), vipAddresses(), rounds));
         }
     }
 

@@ -31,6 +31,9 @@ import java.util.Objects;
  * Redis actions of one instance ({@link Promote}, {@link Fence}, {@link Demote}) must run in order on
  * one worker: a Fence or Demote emitted while a Promote is still running takes effect after it.
  * {@link Log} and {@link StateChanged} carry ready-made text in keepalived's words.
+ * <p>The agent runs everything but adverts on a per-instance worker, in this order, and sends a
+ * batch's adverts right after handing that work over (same loop turn), so a takeover's VIP add
+ * overlaps the advert send. Nothing in a batch depends on its advert having left first.
  */
 public sealed interface Action {
 

@@ -1,0 +1,129 @@
+package org.keepvip.agent.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.keepvip.vrrp.packet.AuthType;
+import org.keepvip.vrrp.packet.ChecksumMode;
+import org.keepvip.vrrp.packet.ReceiveExpectations;
+import org.keepvip.vrrp.state.Event;
+import org.keepvip.vrrp.state.InstanceConfig;
+import org.keepvip.vrrp.state.VrrpInstance;
+import org.keepvip.vrrp.state.VrrpState;
+
+/**
+ * How one batch of the state machine is split between the loop (adverts, state lines) and the hook
+ * lane: on a takeover the VIP add starts without waiting for the advert, while every other lane step
+ * of the batch waits until the loop part is done; a failing step does not stop the next one.
+ */
+class InstanceRuntimeBatchTest {
+    private static final InetAddress SELF = ip("192.0.2.12");
+    private static final InetAddress GROUP = ip("224.0.0.18");
+    private static final InetAddress VIP = ip("192.0.2.100");
+
+    @Test
+    void theVipAddDoesNotWaitForTheAdvertButTheAnnouncementDoes() throws Exception {
+        CountDownLatch addStarted = new CountDownLatch(1);
+        AtomicBoolean addSeenByAdvert = new AtomicBoolean();
+        AtomicBoolean advertSent = new AtomicBoolean();
+        List<Boolean> advertSentWhenAnnouncing = new CopyOnWriteArrayList<>();
+        CountDownLatch announced = new CountDownLatch(1);
+        Ports.PacketOut packets = new Ports.PacketOut() {
+            @Override
+            public void sendVrrp(String ifname, byte[] msg, InetAddress source, InetAddress destination) {
+                // The loop sends the takeover advert: the lane must already be adding the VIP.
+                try {
+                    addSeenByAdvert.set(addStarted.await(5, TimeUnit.SECONDS));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                advertSent.set(true);
+            }
+
+            @Override
+            public void announce(String ifname, List<InetAddress> addresses, int rounds) {
+                advertSentWhenAnnouncing.add(advertSent.get());
+                announced.countDown();
+            }
+        };
+        Ports.Vips vips = new Ports.Vips() {
+            @Override
+            public void add(List<VipSpec> v) {
+                addStarted.countDown();
+            }
+
+            @Override
+            public void remove(List<VipSpec> v) {
+            }
+        };
+        try (InstanceRuntime runtime = runtime(packets, vips)) {
+            takeOver(runtime);
+            assertThat(announced.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(addSeenByAdvert).as("the VIP add had started when the advert was sent").isTrue();
+            assertThat(advertSentWhenAnnouncing).as("the GARP burst waited for the advert").containsOnly(true);
+        }
+    }
+
+    @Test
+    void aFailingAddIsLoggedAndTheRestOfTheBatchStillRuns() throws Exception {
+        CountDownLatch announced = new CountDownLatch(1);
+        Ports.PacketOut packets = new Ports.PacketOut() {
+            @Override
+            public void sendVrrp(String ifname, byte[] msg, InetAddress source, InetAddress destination) {
+            }
+
+            @Override
+            public void announce(String ifname, List<InetAddress> addresses, int rounds) {
+                announced.countDown();
+            }
+        };
+        Ports.Vips vips = new Ports.Vips() {
+            @Override
+            public void add(List<VipSpec> v) throws java.io.IOException {
+                throw new java.io.IOException("EPERM");
+            }
+
+            @Override
+            public void remove(List<VipSpec> v) {
+            }
+        };
+        try (InstanceRuntime runtime = runtime(packets, vips)) {
+            takeOver(runtime);
+            assertThat(announced.await(10, TimeUnit.SECONDS)).as("the step after the failed add ran").isTrue();
+        }
+    }
+
+    /** The test thread plays the loop: start as BACKUP, let the down timer expire, run the batch. */
+    private static void takeOver(InstanceRuntime runtime) {
+        VrrpInstance m = runtime.machine();
+        m.handle(new Event.Start(0, true));
+        runtime.executePending();
+        long deadline = m.nextDeadline().orElseThrow();
+        m.handle(new Event.TimerDue(deadline));
+        assertThat(m.state()).isEqualTo(VrrpState.MASTER);
+        runtime.executePending();
+    }
+
+    private static InstanceRuntime runtime(Ports.PacketOut packets, Ports.Vips vips) {
+        InstanceConfig config = InstanceConfig.builder("VI_1", 1, SELF).version(3).priority(100)
+                .advertIntervalCentis(100).build();
+        InstanceRuntime.Wire wire = new InstanceRuntime.Wire("eth0", 3, 1, 100, AuthType.NONE, null,
+                List.of(VIP), SELF, List.of(GROUP), ChecksumMode.STANDARD);
+        return new InstanceRuntime(new VrrpInstance(config), wire, ReceiveExpectations.of(3, 1, 100, List.of(VIP), 100),
+                List.of(new VipSpec(VIP, 24, "eth0", null, false)), packets, vips, null, (i, s, p) -> { }, e -> { });
+    }
+
+    private static InetAddress ip(String s) {
+        try {
+            return InetAddress.getByName(s);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(s, e);
+        }
+    }
+}
