@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.keepvip.agent.packet.ReleasedVipRefuser;
 import org.keepvip.vrrp.packet.AuthType;
 import org.keepvip.vrrp.packet.ChecksumMode;
 import org.keepvip.vrrp.packet.ReceiveExpectations;
@@ -57,6 +58,18 @@ public final class InstanceRuntime implements AutoCloseable {
     private volatile List<VipSpec> vips;
     private final Ports.PacketOut packets;
     private final Ports.Vips vipPort;
+    private final Ports.Refusals refusals;
+    private final ReleasedVipRefuser.Counts refusalCounts = new ReleasedVipRefuser.Counts() {
+        @Override
+        public void refused() {
+            count("refused_syn");
+        }
+
+        @Override
+        public void rateLimited() {
+            count("refuse_rate_limited");
+        }
+    };
     private final Ports.RedisHooks redis;
     private final Ports.Notifier notifier;
     private final Consumer<LoopEvent> loop;
@@ -67,12 +80,19 @@ public final class InstanceRuntime implements AutoCloseable {
     public InstanceRuntime(VrrpInstance machine, Wire wire, ReceiveExpectations expectations, List<VipSpec> vips,
             Ports.PacketOut packets, Ports.Vips vipPort, Ports.RedisHooks redis, Ports.Notifier notifier,
             Consumer<LoopEvent> loop) {
+        this(machine, wire, expectations, vips, packets, vipPort, Ports.Refusals.NONE, redis, notifier, loop);
+    }
+
+    public InstanceRuntime(VrrpInstance machine, Wire wire, ReceiveExpectations expectations, List<VipSpec> vips,
+            Ports.PacketOut packets, Ports.Vips vipPort, Ports.Refusals refusals, Ports.RedisHooks redis,
+            Ports.Notifier notifier, Consumer<LoopEvent> loop) {
         this.machine = Objects.requireNonNull(machine, "machine");
         this.wire = Objects.requireNonNull(wire, "wire");
         this.expectations = Objects.requireNonNull(expectations, "expectations");
         this.vips = List.copyOf(vips);
         this.packets = packets;
         this.vipPort = vipPort;
+        this.refusals = Objects.requireNonNull(refusals, "refusals");
         this.redis = redis;
         this.notifier = notifier;
         this.loop = loop;
@@ -115,13 +135,13 @@ public final class InstanceRuntime implements AutoCloseable {
             if (!removed.isEmpty()) {
                 lane.submit("removing VIPs", () -> {
                     LOG.info("({}) removing VIPs {} (reload).", name(), removed);
-                    vipPort.remove(removed);
+                    release(removed);
                 });
             }
             if (!added.isEmpty()) {
                 lane.submit("adding VIPs", () -> {
                     LOG.info("({}) setting VIPs {} (reload).", name(), added);
-                    vipPort.add(added);
+                    install(added);
                     packets.announce(newWire.ifname(), added.stream().map(VipSpec::address).toList(),
                             Math.max(1, garpRepeat));
                 });
@@ -194,10 +214,10 @@ public final class InstanceRuntime implements AutoCloseable {
         } else if (action instanceof Action.AddVips) {
             lane.submit("adding VIPs", () -> {
                 LOG.info("({}) setting VIPs.", name());
-                vipPort.add(vips);
+                install(vips);
             });
         } else if (action instanceof Action.RemoveVips) {
-            lane.submit("removing VIPs", () -> vipPort.remove(vips)); // the machine logged "removing VIPs." 
+            lane.submit("removing VIPs", () -> release(vips)); // the machine logged "removing VIPs."
         } else if (action instanceof Action.GarpBurst g) {
             List<InetAddress> addrs = vips.stream().map(VipSpec::address).toList();
             lane.submit("gratuitous ARP/NA", () -> packets.announce(wire.ifname(), addrs, g.count()));
@@ -213,6 +233,27 @@ public final class InstanceRuntime implements AutoCloseable {
             lane.submit("notify", () -> notifier.instanceState(name(), n.state(), n.priority()));
         } else {
             throw new IllegalStateException("unhandled action " + action);
+        }
+    }
+
+    /**
+     * Adds VIPs, on the hook lane. Refusing their SYNs stops first: once the kernel holds an address,
+     * its connections are the kernel's to answer.
+     */
+    private void install(List<VipSpec> toAdd) throws Exception {
+        refusals.stop(toAdd);
+        vipPort.add(toAdd);
+    }
+
+    /**
+     * Removes VIPs, on the hook lane, then answers SYNs to those that were really removed with RST for
+     * a while: clients whose ARP/ND cache still points here get "refused" at once instead of a black
+     * hole until the new master's GARP reaches them.
+     */
+    private void release(List<VipSpec> toRemove) throws Exception {
+        List<VipSpec> removed = vipPort.remove(toRemove);
+        if (!removed.isEmpty()) {
+            refusals.start(name(), removed, refusalCounts);
         }
     }
 
