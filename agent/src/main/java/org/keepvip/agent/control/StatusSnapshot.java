@@ -100,11 +100,20 @@ public record StatusSnapshot(String version, long pid, String startedAt, String 
      * @param priorityZeroReceived priority-0 adverts received
      * @param priorityZeroSent priority-0 adverts sent
      * @param drops received packets dropped, by cause (e.g. "ttl", "checksum", "auth")
+     * @param refusedSyn TCP SYNs to VIPs this instance released answered with RST ({@code released_vip_rst})
+     * @param refuseRateLimited such SYNs left unanswered because of the rate limit
      */
     public record Stats(long advertsReceived, long advertsSent, long becameMaster, long releasedMaster,
-            long priorityZeroReceived, long priorityZeroSent, Map<String, Long> drops) {
+            long priorityZeroReceived, long priorityZeroSent, Map<String, Long> drops, long refusedSyn,
+            long refuseRateLimited) {
         public Stats {
             drops = drops == null ? Map.of() : Map.copyOf(drops);
+        }
+
+        public Stats(long advertsReceived, long advertsSent, long becameMaster, long releasedMaster,
+                long priorityZeroReceived, long priorityZeroSent, Map<String, Long> drops) {
+            this(advertsReceived, advertsSent, becameMaster, releasedMaster, priorityZeroReceived, priorityZeroSent,
+                    drops, 0, 0);
         }
 
         public long totalDrops() {

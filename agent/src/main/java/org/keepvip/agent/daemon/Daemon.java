@@ -68,6 +68,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     private NetlinkClient netlink;
     private NetlinkVips vipPort;
     private PcapPackets packets;
+    private final PcapRefusals refusals = new PcapRefusals();
     private ScriptRunner runner;
     private KeepalivedConfig config;
     private Optional<NotifyFifo> fifo = Optional.empty();
@@ -117,6 +118,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         plans.forEach(p -> p.wire().destinations().stream().filter(d -> !d.isMulticastAddress())
                 .forEach(d -> nextHops.prime(ports.get(p.wire().ifname()).iface(), d)));
         packets = new PcapPackets(ports, options.unicastTtl());
+        track(refusals).configure(vipInterfaces(plans), allVips(plans), config.global().releasedVipRst());
 
         redis.putAll(RedisWiring.all(config.redis()));
         redis.values().forEach(this::track);
@@ -170,7 +172,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     private InstanceRuntime runtime(InstancePlan p, VrrpInstance machine) {
         // Notifies go through the current notifier, which a reload replaces.
         Ports.Notifier notify = (instance, state, priority) -> notifier.instanceState(instance, state, priority);
-        return track(new InstanceRuntime(machine, p.wire(), p.expectations(), p.vips(), packets, vipPort,
+        return track(new InstanceRuntime(machine, p.wire(), p.expectations(), p.vips(), packets, vipPort, refusals,
                 p.redisName() == null ? null : redis.get(p.redisName()), notify, loop::post));
     }
 
@@ -290,6 +292,8 @@ public final class Daemon implements ControlHandler, AutoCloseable {
             return ControlResponse.error("new configuration rejected (" + e.getMessage() + "); running kept");
         }
         KeepalivedConfig next = check.config();
+        // Here, not on the loop: opening a capture handle takes a few ms, adverts must not wait.
+        refusals.configure(vipInterfaces(plans), allVips(plans), next.global().releasedVipRst());
         CompletableFuture<String> applied = new CompletableFuture<>();
         loop.post(new LoopEvent.OnLoop(() -> applied.complete(apply(next, plans))));
         try {
@@ -337,6 +341,20 @@ public final class Daemon implements ControlHandler, AutoCloseable {
             loop.stopRemoved(gone);
         }
         return kept + " kept, " + added + " added, " + replaced + " replaced, " + byKey.size() + " removed";
+    }
+
+    /** Interfaces of the instances and of their VIPs: where released VIPs may be refused. */
+    private static Set<String> vipInterfaces(List<InstancePlan> plans) {
+        Set<String> out = new LinkedHashSet<>();
+        plans.forEach(p -> {
+            out.add(p.wire().ifname());
+            p.vips().forEach(v -> out.add(v.ifname()));
+        });
+        return out;
+    }
+
+    private static List<VipSpec> allVips(List<InstancePlan> plans) {
+        return plans.stream().flatMap(p -> p.vips().stream()).toList();
     }
 
     /** keepalived's vrrp_exist match: VRID, interface, family, unicast or multicast. */

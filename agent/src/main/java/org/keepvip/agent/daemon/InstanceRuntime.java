@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.keepvip.agent.packet.ReleasedVipRefuser;
 import org.keepvip.vrrp.packet.AuthType;
 import org.keepvip.vrrp.packet.ChecksumMode;
 import org.keepvip.vrrp.packet.ReceiveExpectations;
@@ -60,6 +61,18 @@ public final class InstanceRuntime implements AutoCloseable {
     private volatile List<VipSpec> vips;
     private final Ports.PacketOut packets;
     private final Ports.Vips vipPort;
+    private final Ports.Refusals refusals;
+    private final ReleasedVipRefuser.Counts refusalCounts = new ReleasedVipRefuser.Counts() {
+        @Override
+        public void refused() {
+            count("refused_syn");
+        }
+
+        @Override
+        public void rateLimited() {
+            count("refuse_rate_limited");
+        }
+    };
     private final Ports.RedisHooks redis;
     private final Ports.Notifier notifier;
     private final Consumer<LoopEvent> loop;
@@ -70,12 +83,19 @@ public final class InstanceRuntime implements AutoCloseable {
     public InstanceRuntime(VrrpInstance machine, Wire wire, ReceiveExpectations expectations, List<VipSpec> vips,
             Ports.PacketOut packets, Ports.Vips vipPort, Ports.RedisHooks redis, Ports.Notifier notifier,
             Consumer<LoopEvent> loop) {
+        this(machine, wire, expectations, vips, packets, vipPort, Ports.Refusals.NONE, redis, notifier, loop);
+    }
+
+    public InstanceRuntime(VrrpInstance machine, Wire wire, ReceiveExpectations expectations, List<VipSpec> vips,
+            Ports.PacketOut packets, Ports.Vips vipPort, Ports.Refusals refusals, Ports.RedisHooks redis,
+            Ports.Notifier notifier, Consumer<LoopEvent> loop) {
         this.machine = Objects.requireNonNull(machine, "machine");
         this.wire = Objects.requireNonNull(wire, "wire");
         this.expectations = Objects.requireNonNull(expectations, "expectations");
         this.vips = List.copyOf(vips);
         this.packets = packets;
         this.vipPort = vipPort;
+        this.refusals = Objects.requireNonNull(refusals, "refusals");
         this.redis = redis;
         this.notifier = notifier;
         this.loop = loop;
@@ -118,13 +138,13 @@ public final class InstanceRuntime implements AutoCloseable {
             if (!removed.isEmpty()) {
                 lane.submit("removing VIPs", () -> {
                     LOG.info("({}) removing VIPs {} (reload).", name(), removed);
-                    vipPort.remove(removed);
+                    release(removed);
                 });
             }
             if (!added.isEmpty()) {
                 lane.submit("adding VIPs", () -> {
                     LOG.info("({}) setting VIPs {} (reload).", name(), added);
-                    vipPort.add(added);
+                    install(added);
                     packets.announce(newWire.ifname(), added.stream().map(VipSpec::address).toList(),
                             Math.max(1, garpRepeat));
                 });
@@ -226,7 +246,7 @@ public final class InstanceRuntime implements AutoCloseable {
         if (action instanceof Action.AddVips) {
             return new HookLane.Work("adding VIPs", () -> {
                 try {
-                    vipPort.add(vips);
+                    install(vips);
                 } finally {
                     gate.await(GATE_MAX_MILLIS, TimeUnit.MILLISECONDS);
                 }
@@ -247,7 +267,7 @@ public final class InstanceRuntime implements AutoCloseable {
         } else if (action instanceof Action.Promote p) {
             return () -> promote(p.attempt());
         } else if (action instanceof Action.RemoveVips) {
-            return () -> vipPort.remove(vips); // the machine logged "removing VIPs."
+            return () -> release(vips); // the machine logged "removing VIPs."
         } else if (action instanceof Action.GarpBurst g) {
             return () -> packets.announce(wire.ifname(), vipAddresses(), g.count());
         } else if (action instanceof Action.Fence) {
@@ -280,6 +300,27 @@ public final class InstanceRuntime implements AutoCloseable {
 
     private List<InetAddress> vipAddresses() {
         return vips.stream().map(VipSpec::address).toList();
+    }
+
+    /**
+     * Adds VIPs, on the hook lane. Refusing their SYNs stops first: once the kernel holds an address,
+     * its connections are the kernel's to answer.
+     */
+    private void install(List<VipSpec> toAdd) throws Exception {
+        refusals.stop(toAdd);
+        vipPort.add(toAdd);
+    }
+
+    /**
+     * Removes VIPs, on the hook lane, then answers SYNs to those that were really removed with RST for
+     * a while: clients whose ARP/ND cache still points here get "refused" at once instead of a black
+     * hole until the new master's GARP reaches them.
+     */
+    private void release(List<VipSpec> toRemove) throws Exception {
+        List<VipSpec> removed = vipPort.remove(toRemove);
+        if (!removed.isEmpty()) {
+            refusals.start(name(), removed, refusalCounts);
+        }
     }
 
     private void promote(long attempt) {

@@ -37,16 +37,20 @@ final class NetlinkVips implements Ports.Vips {
     }
 
     @Override
-    public void remove(List<VipSpec> vips) throws IOException {
+    public List<VipSpec> remove(List<VipSpec> vips) throws IOException {
+        List<VipSpec> removed = new java.util.ArrayList<>(vips.size());
         for (VipSpec v : vips) {
             try {
-                netlink.deleteAddress(toNetlink(v));
+                if (netlink.deleteAddress(toNetlink(v))) {
+                    removed.add(v);
+                }
             } catch (NetlinkException e) {
                 ifindexes.remove(v.ifname());
                 // Keep going: every other VIP must still be released.
                 LOG.error("cannot remove {}: {}", v, e.getMessage());
             }
         }
+        return removed;
     }
 
     /**

@@ -27,7 +27,32 @@ public final class Ports {
     public interface Vips {
         void add(List<VipSpec> vips) throws IOException;
 
-        void remove(List<VipSpec> vips) throws IOException;
+        /** Returns those that were configured and are now gone (not those that were absent already). */
+        List<VipSpec> remove(List<VipSpec> vips) throws IOException;
+    }
+
+    /**
+     * Answers TCP SYNs to VIPs this node has just released with a RST (see
+     * {@link org.keepvip.agent.packet.ReleasedVipRefuser}). Called on the instance's hook lane: start
+     * right after a remove, stop right before an add, so the kernel never holds an address we refuse.
+     * Thread-safe.
+     */
+    public interface Refusals {
+        /** Starts refusing {@code released} for the configured window; counts on {@code counts}. */
+        void start(String instance, List<VipSpec> released, org.keepvip.agent.packet.ReleasedVipRefuser.Counts counts);
+
+        /** Stops refusing {@code vips}. */
+        void stop(List<VipSpec> vips);
+
+        /** No refusal at all. */
+        Refusals NONE = new Refusals() {
+            @Override
+            public void start(String instance, List<VipSpec> released,
+                    org.keepvip.agent.packet.ReleasedVipRefuser.Counts counts) {}
+
+            @Override
+            public void stop(List<VipSpec> vips) {}
+        };
     }
 
     /** Redis hooks for one instance; see design.md's ordering contract. */

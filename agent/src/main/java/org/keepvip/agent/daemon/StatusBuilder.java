@@ -32,7 +32,8 @@ final class StatusBuilder {
             });
             var stats = new StatusSnapshot.Stats(c.getOrDefault("advert_rcvd", 0L), c.getOrDefault("advert_sent", 0L),
                     c.getOrDefault("become_master", 0L), c.getOrDefault("release_master", 0L),
-                    c.getOrDefault("pri_zero_rcvd", 0L), c.getOrDefault("pri_zero_sent", 0L), drops);
+                    c.getOrDefault("pri_zero_rcvd", 0L), c.getOrDefault("pri_zero_sent", 0L), drops,
+                    c.getOrDefault("refused_syn", 0L), c.getOrDefault("refuse_rate_limited", 0L));
             List<String> vips = r.vips().stream().map(v -> v.address().getHostAddress() + "/" + v.prefix()).toList();
             List<StatusSnapshot.Script> scriptStates = new ArrayList<>();
             r.machine().config().trackers().stream().filter(t -> t.id().startsWith("script:")).forEach(t -> {

@@ -21,6 +21,10 @@
  *       and group membership of 224.0.0.18 / ff02::12 so a real NIC delivers adverts.
  *       {@link org.keepvip.agent.packet.CauseCounters} counts drops and logs each cause once.</li>
  *   <li>{@link org.keepvip.agent.packet.Announcer}: GARP/NA bursts, N rounds over a list of VIPs.</li>
+ *   <li>{@link org.keepvip.agent.packet.TcpRefusal} and {@link org.keepvip.agent.packet.ReleasedVipRefuser}
+ *       ({@code released_vip_rst}): after a VIP is released, TCP SYNs that still reach this host for it
+ *       are answered with RST+ACK, through a capture handle of its own (never the VRRP one), rate-limited;
+ *       a client retries at once instead of waiting out its connect timeout.</li>
  *   <li>{@link org.keepvip.agent.packet.NextHopResolver}: the unicast next-hop MAC; netlink implements
  *       it (route, then neighbour table); tests pass a fixed table.</li>
  * </ul>

@@ -65,8 +65,9 @@ class EventLoopTakeoverTest {
             }
 
             @Override
-            public void remove(List<VipSpec> v) {
+            public List<VipSpec> remove(List<VipSpec> v) {
                 seen.add(new Seen("remove VIPs", System.nanoTime()));
+                return v;
             }
         };
         InstanceConfig config = InstanceConfig.builder("VI_1", 1, SELF).version(3).priority(100)

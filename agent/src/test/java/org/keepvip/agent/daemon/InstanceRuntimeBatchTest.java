@@ -59,7 +59,8 @@ class InstanceRuntimeBatchTest {
             }
 
             @Override
-            public void remove(List<VipSpec> v) {
+            public List<VipSpec> remove(List<VipSpec> v) {
+                return v;
             }
         };
         try (InstanceRuntime runtime = runtime(packets, vips)) {
@@ -90,7 +91,8 @@ class InstanceRuntimeBatchTest {
             }
 
             @Override
-            public void remove(List<VipSpec> v) {
+            public List<VipSpec> remove(List<VipSpec> v) {
+                return v;
             }
         };
         try (InstanceRuntime runtime = runtime(packets, vips)) {

@@ -131,6 +131,7 @@ public final class ConfigWriter {
         line("vrrp_notify_priority_changes " + (g.notifyPriorityChanges() ? "true" : "false"));
         flag("log_unknown_vrids", g.logUnknownVrids());
         flag("dynamic_interfaces", g.dynamicInterfaces());
+        line("released_vip_rst " + sec(g.releasedVipRst()));
         if (!g.notificationEmails().isEmpty()) {
             open("notification_email");
             g.notificationEmails().forEach(this::line);

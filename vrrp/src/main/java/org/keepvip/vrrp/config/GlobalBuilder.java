@@ -41,6 +41,7 @@ final class GlobalBuilder {
     boolean logUnknownVrids;
     boolean dynamicInterfaces;
     final List<String> emails = new ArrayList<>();
+    Duration releasedVipRst = GlobalDefs.DEFAULT_RELEASED_VIP_RST;
     Origin origin;
     private boolean seen;
 
@@ -128,6 +129,8 @@ final class GlobalBuilder {
                 case "vrrp_notify_priority_changes" -> set(a.bool(s), v -> notifyPriorityChanges = v);
                 case "log_unknown_vrids" -> logUnknownVrids = true;
                 case "dynamic_interfaces" -> dynamicInterfaces = true;
+                case "released_vip_rst" -> set(a.seconds(s, Duration.ZERO, GlobalDefs.MAX_RELEASED_VIP_RST),
+                        v -> releasedVipRst = v);
                 default -> throw new IllegalStateException(kw);
             }
         }
@@ -167,6 +170,6 @@ final class GlobalBuilder {
                 : new NotifyFifo(fifoPath, fifoUser, fifoGroup, fifoScript);
         return new GlobalDefs(routerId, scriptUser, enableScriptSecurity, useSymlinkPaths, mcastGroup4, mcastGroup6,
                 vrrpVersion, strict, garp(), minGarp, advert(), startupDelay, delayAfterBoot, fifo,
-                notifyPriorityChanges, logUnknownVrids, dynamicInterfaces, emails, origin);
+                notifyPriorityChanges, logUnknownVrids, dynamicInterfaces, emails, releasedVipRst, origin);
     }
 }

@@ -192,6 +192,40 @@ class ConfigParserTest {
     }
 
     @Test
+    void releasedVipRstDefaultsToTenSecondsParsesSecondsAndRejectsBadValues() {
+        assertThat(parse(instance("")).config().global().releasedVipRst()).isEqualTo(Duration.ofSeconds(10));
+        ParseResult r = parse("global_defs {\n released_vip_rst 2.5\n}\n" + instance(""));
+        assertThat(r.diagnostics()).isEmpty();
+        assertThat(r.config().global().releasedVipRst()).isEqualTo(Duration.ofMillis(2500));
+        assertThat(parse("global_defs {\n released_vip_rst 0\n}\n" + instance("")).config().global()
+                .releasedVipRst()).as("0 disables").isZero();
+
+        ParseResult bad = parse("global_defs {\n released_vip_rst soon\n released_vip_rst -1\n"
+                + " released_vip_rst 7200\n released_vip_rst\n}\n" + instance(""));
+        assertThat(messages(bad)).containsExactly(
+                MAIN + ":2: error: released_vip_rst 'soon' is not valid - must be between 0 and 3600 seconds",
+                MAIN + ":3: error: released_vip_rst '-1' is not valid - must be between 0 and 3600 seconds",
+                MAIN + ":4: error: released_vip_rst '7200' is not valid - must be between 0 and 3600 seconds",
+                MAIN + ":5: error: Configuration line starting `released_vip_rst` is missing a parameter after keyword"
+                        + " `released_vip_rst` at word position 2");
+        assertThat(bad.config().global().releasedVipRst()).as("bad values keep the default")
+                .isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void dumpWritesReleasedVipRstAndReadsItBack() {
+        for (String value : List.of("0", "0.25", "10", "30")) {
+            ParseResult r = parse("global_defs {\n released_vip_rst " + value + "\n}\n" + instance(""));
+            String dump = ConfigWriter.write(r.config());
+            assertThat(dump).contains("    released_vip_rst " + value + "\n");
+            ParseResult again = parse(dump);
+            assertThat(again.diagnostics()).as(dump).noneMatch(Diagnostic::isError);
+            assertThat(again.config().global().releasedVipRst()).isEqualTo(r.config().global().releasedVipRst());
+            assertThat(ConfigWriter.write(again.config())).isEqualTo(dump);
+        }
+    }
+
+    @Test
     void neverThrowsOnHostileInput() {
         for (String s : new String[] {"", "{", "}", "{{{{", "\"", "$", "${", "~SEQ(", "~LST(,)", "@", "@^",
             "include", "vrrp_instance", "vrrp_instance {", "vrrp_instance a b {}", "\0\0", "\u0000x"}) {

@@ -1,0 +1,96 @@
+package org.keepvip.agent.daemon;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.keepvip.agent.packet.ReleasedVipRefuser;
+import org.keepvip.vrrp.config.Durations;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code released_vip_rst}: one {@link ReleasedVipRefuser} per interface that carries VIPs, armed
+ * with that interface's VIPs (its filter already passes their SYNs, which it drops until a release),
+ * and the window from the configuration. With the
+ * window at zero nothing is opened; a reload that sets it, or adds VIPs on another interface, opens
+ * what is missing. An interface whose refuser cannot open only loses this feature.
+ */
+final class PcapRefusals implements Ports.Refusals, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger("keepvip.vrrp");
+
+    private final Map<String, ReleasedVipRefuser> byInterface = new ConcurrentHashMap<>();
+    private volatile Duration window = Duration.ZERO;
+    private boolean closed;
+
+    /**
+     * Sets the window and, unless it is zero, opens refusers on those of {@code ifnames} that have
+     * none, and arms each with the VIPs configured on it. Call on a thread in the interfaces'
+     * namespace, as the packet ports (start-up, reload).
+     */
+    synchronized void configure(Set<String> ifnames, List<VipSpec> vips, Duration w) {
+        this.window = w;
+        if (w.isZero() || closed) {
+            return;
+        }
+        for (String ifname : ifnames) {
+            if (!byInterface.containsKey(ifname)) {
+                try {
+                    byInterface.put(ifname, ReleasedVipRefuser.open(ifname));
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("{}: cannot answer SYNs to released VIPs with RST: {}", ifname, e.getMessage());
+                }
+            }
+        }
+        Map<String, List<InetAddress>> configured = byInterface(vips);
+        byInterface.forEach((ifname, r) -> r.arm(configured.getOrDefault(ifname, List.of())));
+    }
+
+    @Override
+    public void start(String instance, List<VipSpec> released, ReleasedVipRefuser.Counts counts) {
+        Duration w = window;
+        if (w.isZero()) {
+            return;
+        }
+        boolean any = false;
+        for (Map.Entry<String, List<InetAddress>> e : byInterface(released).entrySet()) {
+            ReleasedVipRefuser r = byInterface.get(e.getKey());
+            if (r != null) {
+                r.refuse(e.getValue(), w, counts);
+                any = true;
+            }
+        }
+        if (any) {
+            LOG.info("({}) answering TCP connections to released VIPs with RST for {} s", instance,
+                    Durations.format(w));
+        }
+    }
+
+    @Override
+    public void stop(List<VipSpec> vips) {
+        // Whatever the window now: a refusal started before a reload must stop too.
+        byInterface(vips).forEach((ifname, addrs) -> {
+            ReleasedVipRefuser r = byInterface.get(ifname);
+            if (r != null) {
+                r.stop(addrs);
+            }
+        });
+    }
+
+    private static Map<String, List<InetAddress>> byInterface(List<VipSpec> vips) {
+        Map<String, List<InetAddress>> m = new LinkedHashMap<>();
+        vips.forEach(v -> m.computeIfAbsent(v.ifname(), k -> new ArrayList<>()).add(v.address()));
+        return m;
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        byInterface.values().forEach(ReleasedVipRefuser::close);
+    }
+}
