@@ -50,6 +50,16 @@ class ReleasedVipRstE2ETest {
             assertThat(ka.instance().stats().refuseRateLimited()).isZero();
             assertThat(Agents.read(ka.process().log()))
                     .contains("(VI_1) answering TCP connections to released VIPs with RST for 10 s");
+
+            // Within the window a takes the VIP back: the refusal must have stopped before the add,
+            // so the same client (still pinned to a) is served again, not refused.
+            long refused = ka.instance().stats().refusedSyn();
+            Files.writeString(ka.config(), config(61, 150));
+            ka.process().signal("HUP");
+            awaitHolder(lab, VIP, lab.node("a"), TAKEOVER, lab.node("a"), lab.node("b"));
+            assertThat(connect(lab, c, Duration.ofSeconds(5))).as("echo through a once it holds the VIP again")
+                    .isEqualTo(42);
+            assertThat(ka.instance().stats().refusedSyn()).as("no RST once the VIP is back").isEqualTo(refused);
         }
     }
 

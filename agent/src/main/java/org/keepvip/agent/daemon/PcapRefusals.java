@@ -35,7 +35,19 @@ final class PcapRefusals implements Ports.Refusals, AutoCloseable {
      */
     synchronized void configure(Set<String> ifnames, List<VipSpec> vips, Duration w) {
         this.window = w;
-        if (w.isZero() || closed) {
+        if (closed) {
+            return;
+        }
+        // Refusers no longer wanted (window 0, interface gone from the config) are closed; a refusal
+        // they were still answering ends with them.
+        byInterface.entrySet().removeIf(e -> {
+            boolean drop = w.isZero() || !ifnames.contains(e.getKey());
+            if (drop) {
+                e.getValue().close();
+            }
+            return drop;
+        });
+        if (w.isZero()) {
             return;
         }
         for (String ifname : ifnames) {
@@ -60,8 +72,9 @@ final class PcapRefusals implements Ports.Refusals, AutoCloseable {
         boolean any = false;
         for (Map.Entry<String, List<InetAddress>> e : byInterface(released).entrySet()) {
             ReleasedVipRefuser r = byInterface.get(e.getKey());
-            if (r != null) {
-                r.refuse(e.getValue(), w, counts);
+            List<InetAddress> addrs = e.getValue().stream().filter(a -> !forwarding(e.getKey(), a)).toList();
+            if (r != null && !addrs.isEmpty()) {
+                r.refuse(addrs, w, counts);
                 any = true;
             }
         }
@@ -73,13 +86,35 @@ final class PcapRefusals implements Ports.Refusals, AutoCloseable {
 
     @Override
     public void stop(List<VipSpec> vips) {
-        // Whatever the window now: a refusal started before a reload must stop too.
-        byInterface(vips).forEach((ifname, addrs) -> {
-            ReleasedVipRefuser r = byInterface.get(ifname);
-            if (r != null) {
-                r.stop(addrs);
-            }
-        });
+        // Whatever the window now: a refusal started before a reload must stop too. On every
+        // interface, not only the VIP's: a reload may move an address to another device, and the
+        // kernel answers for a local address whichever interface the SYN comes in on.
+        List<InetAddress> addrs = vips.stream().map(VipSpec::address).toList();
+        byInterface.values().forEach(r -> r.stop(addrs));
+    }
+
+    /** Interfaces already logged as forwarding, so the line appears once per interface and family. */
+    private final Set<String> forwardingLogged = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Whether the kernel forwards what arrives on {@code ifname} for {@code address}'s family. A
+     * forwarding host sends a released VIP's SYNs on to the new master (plus an ICMP redirect) instead
+     * of dropping them, so a RST of ours would break a connection that works. Unreadable: assume not.
+     */
+    private boolean forwarding(String ifname, InetAddress address) {
+        String family = address instanceof java.net.Inet6Address ? "ipv6" : "ipv4";
+        java.nio.file.Path p = java.nio.file.Path.of("/proc/sys/net", family, "conf", ifname, "forwarding");
+        boolean on;
+        try {
+            on = java.nio.file.Files.readString(p).trim().equals("1");
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+        if (on && forwardingLogged.add(ifname + "/" + family)) {
+            LOG.info("{}: {} forwarding is on, so released VIPs are not answered with RST (the kernel forwards"
+                    + " their SYNs to the new master)", ifname, family);
+        }
+        return on;
     }
 
     private static Map<String, List<InetAddress>> byInterface(List<VipSpec> vips) {

@@ -240,11 +240,19 @@ public final class ReleasedVipRefuser implements AutoCloseable {
             }
             return false;
         }
-        try {
-            link.send(TcpRefusal.reset(syn, mac));
-        } catch (IOException ex) {
-            LOG.debug("{}: cannot send RST to {}: {}", ifname, syn.source().getHostAddress(), ex.getMessage());
-            return false;
+        byte[] rst = TcpRefusal.reset(syn, mac);
+        synchronized (this) {
+            // Sent under the monitor, after a fresh look: once stop() has returned (and the lane goes
+            // on to add the VIP), no RST for that address can still be on its way out.
+            if (refusing.get(syn.destination()) != e) {
+                return false;
+            }
+            try {
+                link.send(rst);
+            } catch (IOException ex) {
+                LOG.debug("{}: cannot send RST to {}: {}", ifname, syn.source().getHostAddress(), ex.getMessage());
+                return false;
+            }
         }
         refused.incrementAndGet();
         e.counts().refused();

@@ -37,7 +37,7 @@ class EventLoopTakeoverTest {
     record Seen(String what, long at) {}
 
     @Test
-    void advertsHoldTheBackupBackAndExpiryAdvertsBeforeAddingTheVip() throws Exception {
+    void advertsHoldTheBackupBackAndExpiryAdvertsAndAddsTheVip() throws Exception {
         List<Seen> seen = new CopyOnWriteArrayList<>();
         CountDownLatch vipAdded = new CountDownLatch(1);
         CountDownLatch takeoverAdvert = new CountDownLatch(1);

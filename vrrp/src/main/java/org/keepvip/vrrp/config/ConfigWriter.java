@@ -131,7 +131,9 @@ public final class ConfigWriter {
         line("vrrp_notify_priority_changes " + (g.notifyPriorityChanges() ? "true" : "false"));
         flag("log_unknown_vrids", g.logUnknownVrids());
         flag("dynamic_interfaces", g.dynamicInterfaces());
-        line("released_vip_rst " + sec(g.releasedVipRst()));
+        if (!g.releasedVipRst().equals(GlobalDefs.DEFAULT_RELEASED_VIP_RST)) {
+            line("released_vip_rst " + sec(g.releasedVipRst())); // keepvip's: keepalived would reject it
+        }
         if (!g.notificationEmails().isEmpty()) {
             open("notification_email");
             g.notificationEmails().forEach(this::line);
