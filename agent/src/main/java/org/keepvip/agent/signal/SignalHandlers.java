@@ -52,14 +52,39 @@ public final class SignalHandlers implements AutoCloseable {
 
     private void handle(String name, SignalEvent event, Consumer<SignalEvent> sink) {
         Signal sig = new Signal(name);
-        SignalHandler old = Signal.handle(sig, s -> {
+        SignalHandler ours = s -> {
             try {
                 sink.accept(event);
             } catch (RuntimeException e) {
                 log.error("Handling SIG{} failed", name, e);
             }
-        });
+        };
+        SignalHandler old = Signal.handle(sig, ours);
+        if (old == SignalHandler.SIG_IGN && restoreDefault(sig)) {
+            // The JVM leaves HUP, INT and TERM ignored when they were ignored at start (nohup, a
+            // background job) and installs nothing. keepalived handles them whatever it inherited, and
+            // so does keepvip: reload and a clean stop (priority 0, VIPs removed) must keep working.
+            log.info("SIG{} was ignored when keepvip started (nohup?); handling it anyway", name);
+            Signal.handle(sig, ours);
+        }
         previous.put(sig, old);
+    }
+
+    /** libc's signal(2), only to undo an inherited SIG_IGN. */
+    private interface SignalLibc extends com.sun.jna.Library {
+        com.sun.jna.Pointer signal(int signum, com.sun.jna.Pointer handler);
+    }
+
+    /** Sets {@code sig} back to SIG_DFL (a null handler); false if libc cannot be reached. */
+    private static boolean restoreDefault(Signal sig) {
+        try {
+            SignalLibc libc = com.sun.jna.Native.load("c", SignalLibc.class);
+            libc.signal(sig.getNumber(), null);
+            return true;
+        } catch (UnsatisfiedLinkError | RuntimeException e) {
+            log.warn("SIG{} was ignored when keepvip started and cannot be handled: {}", sig.getName(), e.toString());
+            return false;
+        }
     }
 
     /** Restores the handlers that were in place before (for tests and a clean exit). */
