@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.keepvip.agent.packet.ReleasedVipRefuser;
-import org.keepvip.vrrp.config.Durations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,10 +63,10 @@ final class PcapRefusals implements Ports.Refusals, AutoCloseable {
     }
 
     @Override
-    public void start(String instance, List<VipSpec> released, ReleasedVipRefuser.Counts counts) {
+    public java.util.Optional<Duration> start(String instance, List<VipSpec> released, ReleasedVipRefuser.Counts counts) {
         Duration w = window;
         if (w.isZero()) {
-            return;
+            return java.util.Optional.empty();
         }
         boolean any = false;
         for (Map.Entry<String, List<InetAddress>> e : byInterface(released).entrySet()) {
@@ -78,10 +77,7 @@ final class PcapRefusals implements Ports.Refusals, AutoCloseable {
                 any = true;
             }
         }
-        if (any) {
-            LOG.info("({}) answering TCP connections to released VIPs with RST for {} s", instance,
-                    Durations.format(w));
-        }
+        return any ? java.util.Optional.of(w) : java.util.Optional.empty();
     }
 
     @Override

@@ -34,12 +34,16 @@ public final class Ports {
     /**
      * Answers TCP SYNs to VIPs this node has just released with a RST (see
      * {@link org.keepvip.agent.packet.ReleasedVipRefuser}). Called on the instance's hook lane: start
-     * right after a remove, stop right before an add, so the kernel never holds an address we refuse.
-     * Thread-safe.
+     * right before a remove (stopped again for addresses that were not there), stop right before an
+     * add, so a MASTER's connections are never refused. Thread-safe.
      */
     public interface Refusals {
-        /** Starts refusing {@code released} for the configured window; counts on {@code counts}. */
-        void start(String instance, List<VipSpec> released, org.keepvip.agent.packet.ReleasedVipRefuser.Counts counts);
+        /**
+         * Starts refusing {@code released} for the configured window; counts on {@code counts}.
+         * Returns that window, or empty when nothing is answered (window 0, no refuser, forwarding).
+         */
+        java.util.Optional<java.time.Duration> start(String instance, List<VipSpec> released,
+                org.keepvip.agent.packet.ReleasedVipRefuser.Counts counts);
 
         /** Stops refusing {@code vips}. */
         void stop(List<VipSpec> vips);
@@ -47,8 +51,10 @@ public final class Ports {
         /** No refusal at all. */
         Refusals NONE = new Refusals() {
             @Override
-            public void start(String instance, List<VipSpec> released,
-                    org.keepvip.agent.packet.ReleasedVipRefuser.Counts counts) {}
+            public java.util.Optional<java.time.Duration> start(String instance, List<VipSpec> released,
+                    org.keepvip.agent.packet.ReleasedVipRefuser.Counts counts) {
+                return java.util.Optional.empty();
+            }
 
             @Override
             public void stop(List<VipSpec> vips) {}

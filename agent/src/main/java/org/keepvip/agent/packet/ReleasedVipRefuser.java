@@ -137,7 +137,8 @@ public final class ReleasedVipRefuser implements AutoCloseable {
 
     /**
      * Answers SYNs to {@code addresses} for {@code window} from now (replacing an earlier window for
-     * the same address). Call right after the addresses were removed from the interface.
+     * the same address). Call as the addresses are removed from the interface (the daemon: right before
+     * the delete, once this node has left MASTER).
      */
     public void refuse(Collection<InetAddress> addresses, Duration window, Counts counts) {
         if (addresses.isEmpty() || window.isZero() || window.isNegative()) {

@@ -21,9 +21,10 @@ import org.keepvip.vrrp.state.InstanceConfig;
 import org.keepvip.vrrp.state.VrrpInstance;
 
 /**
- * Where the runtime switches refusal on and off, with recording ports: after a remove that really
- * removed something (not the start-up clean-up of absent VIPs), and before every add, each on the
- * instance's hook lane so that the kernel never holds an address being refused.
+ * Where the runtime switches refusal on and off, with recording ports: right before every remove
+ * (stopped again at once for addresses that were not there, as in the start-up clean-up), and off
+ * before every add, each on the instance's hook lane so that the kernel never adds an address while
+ * it is being refused.
  */
 class RefusalOrderTest {
     private static final InetAddress SELF = ip("192.0.2.12");
@@ -33,7 +34,7 @@ class RefusalOrderTest {
     private static final int ADVERT_CENTIS = 10;
 
     @Test
-    void refusalStartsAfterARealReleaseAndStopsBeforeTheVipReturns() throws Exception {
+    void refusalStartsRightBeforeTheDeleteAndStopsBeforeTheVipReturns() throws Exception {
         List<String> seen = new CopyOnWriteArrayList<>();
         LinkedBlockingQueue<String> events = new LinkedBlockingQueue<>();
         Set<InetAddress> held = new HashSet<>();
@@ -65,9 +66,11 @@ class RefusalOrderTest {
         };
         Ports.Refusals refusals = new Ports.Refusals() {
             @Override
-            public void start(String instance, List<VipSpec> released, ReleasedVipRefuser.Counts counts) {
+            public java.util.Optional<java.time.Duration> start(String instance, List<VipSpec> released,
+                    ReleasedVipRefuser.Counts counts) {
                 seen.add("refuse " + instance + " " + released);
                 counts.refused(); // the instance counts what the refuser reports
+                return java.util.Optional.of(java.time.Duration.ofSeconds(10));
             }
 
             @Override
@@ -99,13 +102,15 @@ class RefusalOrderTest {
             assertThat(runtime.drainHooks(5000)).as("the lane finished what it was given").isTrue();
             runtime.close();
         }
-        String start = "remove " + List.of(spec) + " -> []";
-        assertThat(seen).startsWith(start, "stop refusing " + List.of(spec), "add " + List.of(spec));
+        // Start-up clean-up: the VIP was not there, so the answering that began before the delete
+        // stops at once; then the takeover stops it (again) right before the add.
+        assertThat(seen).startsWith("refuse VI_1 " + List.of(spec), "remove " + List.of(spec) + " -> []",
+                "stop refusing " + List.of(spec), "stop refusing " + List.of(spec), "add " + List.of(spec));
         int release = seen.indexOf("remove " + List.of(spec) + " -> " + List.of(spec));
-        assertThat(seen.get(release + 1)).isEqualTo("refuse VI_1 " + List.of(spec));
-        assertThat(seen.stream().filter(s -> s.startsWith("refuse ")).count())
-                .as("the start-up clean-up removed nothing, so refused nothing").isEqualTo(1);
-        assertThat(runtime.counters()).containsEntry("refused_syn", 1L);
+        assertThat(seen.get(release - 1)).as("answering starts right before the delete").isEqualTo("refuse VI_1 " + List.of(spec));
+        assertThat(seen.subList(release + 1, seen.size())).as("and is not stopped after a real release")
+                .noneMatch(s -> s.startsWith("stop refusing"));
+        assertThat(runtime.counters()).containsEntry("refused_syn", 2L);
     }
 
     private static void await(LinkedBlockingQueue<String> events, String prefix) throws InterruptedException {
