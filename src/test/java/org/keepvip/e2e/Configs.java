@@ -25,6 +25,23 @@ final class Configs {
                 """.formatted(vrid, priority, nopreempt ? "nopreempt" : "", vip);
     }
 
+    /** A VRRPv3 IPv4 multicast instance at {@code advertInt} seconds. */
+    static String v3Multicast(int vrid, int priority, String advertInt, String vip) {
+        return """
+                vrrp_instance VI_1 {
+                    state BACKUP
+                    interface eth0
+                    version 3
+                    virtual_router_id %d
+                    priority %d
+                    advert_int %s
+                    virtual_ipaddress {
+                        %s/24
+                    }
+                }
+                """.formatted(vrid, priority, advertInt, vip);
+    }
+
     /** A VRRPv3 unicast instance at {@code advertInt} seconds, advertising to {@code peers}. */
     static String v3Unicast(int vrid, int priority, String advertInt, String self, String vip, String... peers) {
         return """

@@ -104,19 +104,7 @@ class ReleasedVipRstE2ETest {
 
     /** VRRPv3 at 0.2 s: b takes over ~0.7 s after a drops below it. */
     private static String config(int vrid, int priority) {
-        return """
-                vrrp_instance VI_1 {
-                    state BACKUP
-                    interface eth0
-                    version 3
-                    virtual_router_id %d
-                    priority %d
-                    advert_int 0.2
-                    virtual_ipaddress {
-                        %s/24
-                    }
-                }
-                """.formatted(vrid, priority, VIP);
+        return Configs.v3Multicast(vrid, priority, "0.2", VIP);
     }
 
     /** A TCP echo of one byte on every address of {@code node}, port {@link #PORT}. */

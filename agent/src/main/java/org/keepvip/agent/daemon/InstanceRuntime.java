@@ -254,49 +254,32 @@ public final class InstanceRuntime implements AutoCloseable {
                 LOG.info("({}) setting VIPs.", name());
             });
         }
-        HookLane.Step step = laneStep(action);
-        return step == null ? null : new HookLane.Work(laneName(action), () -> {
+        HookLane.Work work = laneStep(action);
+        return work == null ? null : new HookLane.Work(work.what(), () -> {
             gate.await(GATE_MAX_MILLIS, TimeUnit.MILLISECONDS);
-            step.run();
+            work.step().run();
         });
     }
 
-    private HookLane.Step laneStep(Action action) {
+    /** The lane's step for an action, named as its failure is logged ("(VI_1) fence failed: …"). */
+    private HookLane.Work laneStep(Action action) {
         // Java 17: no pattern switch yet, so an instanceof chain over the sealed Action.
         if (action instanceof Action.Log l) {
-            return () -> log(l);
+            return new HookLane.Work("log", () -> log(l));
         } else if (action instanceof Action.Promote p) {
-            return () -> promote(p.attempt());
+            return new HookLane.Work("promote", () -> promote(p.attempt()));
         } else if (action instanceof Action.RemoveVips) {
-            return () -> release(vips); // the machine logged "removing VIPs."
+            return new HookLane.Work("removing VIPs", () -> release(vips)); // the machine logged "removing VIPs."
         } else if (action instanceof Action.GarpBurst g) {
-            return () -> packets.announce(wire.ifname(), vipAddresses(), g.count());
+            return new HookLane.Work("gratuitous ARP/NA", () -> packets.announce(wire.ifname(), vipAddresses(), g.count()));
         } else if (action instanceof Action.Fence) {
-            return redis == null ? null : redis::fence;
+            return redis == null ? null : new HookLane.Work("fence", redis::fence);
         } else if (action instanceof Action.Demote d) {
-            return redis == null ? null : () -> redis.demote(d.master());
+            return redis == null ? null : new HookLane.Work("demote", () -> redis.demote(d.master()));
         } else if (action instanceof Action.Notify n) {
-            return () -> notifier.instanceState(name(), n.state(), n.priority());
+            return new HookLane.Work("notify", () -> notifier.instanceState(name(), n.state(), n.priority()));
         }
         throw new IllegalStateException("unhandled action " + action);
-    }
-
-    /** The name a failing lane step is logged under ("(VI_1) fence failed: …"). */
-    private static String laneName(Action action) {
-        if (action instanceof Action.Promote) {
-            return "promote";
-        } else if (action instanceof Action.RemoveVips) {
-            return "removing VIPs";
-        } else if (action instanceof Action.GarpBurst) {
-            return "gratuitous ARP/NA";
-        } else if (action instanceof Action.Fence) {
-            return "fence";
-        } else if (action instanceof Action.Demote) {
-            return "demote";
-        } else if (action instanceof Action.Notify) {
-            return "notify";
-        }
-        return "log";
     }
 
     private List<InetAddress> vipAddresses() {

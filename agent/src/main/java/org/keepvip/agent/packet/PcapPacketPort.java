@@ -207,7 +207,7 @@ public final class PcapPacketPort implements PacketPort {
             } catch (PcapNativeException e) {
                 if (running) {
                     LOG.warn("{}: capture error: {}", iface.name(), e.getMessage());
-                    pause();
+                    CaptureReaders.pauseAfterError();
                 }
                 continue;
             }
@@ -248,14 +248,6 @@ public final class PcapPacketPort implements PacketPort {
         }
     }
 
-    private static void pause() {
-        try {
-            Thread.sleep(100); // a failing handle must not spin; not synchronisation
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     @Override
     public void close() {
         if (!running) {
@@ -267,16 +259,10 @@ public final class PcapPacketPort implements PacketPort {
         } catch (NotOpenException ignored) {
             // already closed: nothing to wake
         }
-        try {
-            reader.join(300); // SIGTERM must exit within 2 s; an idle capture may not wake (libpcap 1.10)
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (reader.isAlive()) {
-            // pcap4j's close() would wait for the reader forever; leak the handle rather than hang.
-            LOG.debug("{}: capture reader did not stop; leaving its handle open", iface.name());
-        } else {
+        if (CaptureReaders.awaitStop(reader)) {
             capture.close();
+        } else {
+            LOG.debug("{}: capture reader did not stop; leaving its handle open", iface.name()); // rather than hang
         }
         synchronized (sendLock) {
             sender.close();

@@ -298,7 +298,7 @@ public final class ReleasedVipRefuser implements AutoCloseable {
             } catch (IOException e) {
                 if (running) {
                     LOG.warn("{}: RST capture error: {}", ifname, e.getMessage());
-                    pause();
+                    CaptureReaders.pauseAfterError();
                 }
                 continue;
             }
@@ -330,14 +330,6 @@ public final class ReleasedVipRefuser implements AutoCloseable {
         }
     }
 
-    private static void pause() {
-        try {
-            Thread.sleep(100); // a failing handle must not spin; not synchronisation
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     @Override
     public void close() {
         if (!running) {
@@ -345,17 +337,10 @@ public final class ReleasedVipRefuser implements AutoCloseable {
         }
         running = false;
         link.wake();
-        if (reader.isAlive()) {
-            try {
-                reader.join(300); // shutdown must stay quick; see PcapPacketPort#close
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        if (reader.isAlive()) {
-            LOG.debug("{}: RST reader did not stop; leaving its handle open", ifname);
-        } else {
+        if (CaptureReaders.awaitStop(reader)) {
             link.close();
+        } else {
+            LOG.debug("{}: RST reader did not stop; leaving its handle open", ifname);
         }
     }
 
