@@ -48,7 +48,7 @@ class AdvertTimingE2ETest {
             Node a = lab.node("a");
             Node obs = lab.node("obs");
             List<Node> masters = new ArrayList<>(List.of(a));
-            Agents.keepvip(lab, a, "kva", config(74, VIP));
+            Agents.Keepvip kva = Agents.keepvip(lab, a, "kva", config(74, VIP));
             if (reference) {
                 Node k = lab.node("k");
                 Agents.keepalived(lab, k, "kak", config(75, KEEPALIVED_VIP));
@@ -56,6 +56,7 @@ class AdvertTimingE2ETest {
                 awaitHolder(lab, KEEPALIVED_VIP, k, Duration.ofSeconds(10), k);
             }
             awaitHolder(lab, VIP, a, Duration.ofSeconds(5), a);
+            assertBackgroundThreadsCannotPreemptTheLoop(kva.process().pid());
 
             Map<Node, Capture> idle = capture(lab, obs, masters, "idle");
             print("no hogs", idle);
@@ -78,6 +79,43 @@ class AdvertTimingE2ETest {
             assertThat(idle.get(a).arriving().median()).as("idle: median gap arriving (ms)").isBetween(40.0, 60.0);
             assertThat(loaded.get(a).leaving().median()).as("loaded: median gap leaving (ms)").isBetween(40.0, 100.0);
         }
+    }
+
+    /**
+     * The running daemon put the JIT and its log writers in SCHED_IDLE, so that they cannot hold the
+     * CPU the event loop or a hook lane wakes up on; those two stay in the default policy.
+     */
+    private static void assertBackgroundThreadsCannotPreemptTheLoop(long pid) throws java.io.IOException {
+        Map<String, List<Integer>> policies = new LinkedHashMap<>();
+        try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc", Long.toString(pid), "task"))) {
+            for (java.nio.file.Path task : (Iterable<java.nio.file.Path>) tasks::iterator) {
+                String stat;
+                try {
+                    stat = java.nio.file.Files.readString(task.resolve("stat"));
+                } catch (java.io.IOException gone) {
+                    continue;
+                }
+                // "tid (comm) state ...": comm may hold spaces; the policy is field 41.
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                String[] rest = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                policies.computeIfAbsent(name, k -> new ArrayList<>()).add(Integer.parseInt(rest[41 - 3]));
+            }
+        }
+        System.out.println("[advert-timing] thread scheduling policies of keepvip (0 other, 3 batch, 5 idle): " + policies);
+        final int other = 0;
+        final int idle = 5;
+        assertThat(policies.get("vrrp")).as("the event loop").containsOnly(other);
+        assertThat(policies.get("C1 CompilerThre")).as("the JIT's C1 threads").isNotEmpty().containsOnly(idle);
+        assertThat(policies.get("C2 CompilerThre")).as("the JIT's C2 threads").isNotEmpty().containsOnly(idle);
+        assertThat(policies.get("AsyncAppender-W")).as("the log writers").isNotEmpty().containsOnly(idle);
+        final int batch = 3;
+        assertThat(policies.get("netlink-monitor")).as("the netlink monitor").containsOnly(batch);
+        assertThat(policies.get("next-hop-resolv")).as("the next-hop resolver").containsOnly(batch);
+        policies.forEach((name, p) -> {
+            if (name.startsWith("hooks-") || name.startsWith("vrrp-rx-")) {
+                assertThat(p).as(name).containsOnly(other);
+            }
+        });
     }
 
     private static void print(String phase, Map<Node, Capture> captures) {

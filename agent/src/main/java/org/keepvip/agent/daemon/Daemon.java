@@ -28,6 +28,7 @@ import org.keepvip.agent.packet.PcapPacketPort;
 import org.keepvip.agent.packet.PortOptions;
 import org.keepvip.agent.packet.ReceivedVrrp;
 import org.keepvip.agent.packet.VrrpFrames;
+import org.keepvip.agent.sched.BackgroundThreads;
 import org.keepvip.agent.script.NotifyFifo;
 import org.keepvip.agent.script.ScriptRunner;
 import org.keepvip.agent.signal.DumpWriter;
@@ -165,8 +166,35 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         loopThread.start();
         scriptTrackers.start();
         redis.values().forEach(r -> r.startChecks(runner.timer(), loop::post));
+        keepBackgroundThreadsOffTheLoop();
         SdNotify.fromEnvironment().ifPresent(SdNotify::ready);
         LOG.info("Starting VRRP child process, pid={}", ProcessHandle.current().pid());
+    }
+
+    /**
+     * Threads whose work may wait while anything else wants a CPU: the JIT ("C1 CompilerThread0" and
+     * the like, cut to 15 characters by the kernel) and Logback's writer behind each log destination.
+     */
+    static final List<String> IDLE_THREADS = List.of("C1 CompilerThre", "C2 CompilerThre", "AsyncAppender-W");
+
+    /**
+     * Threads that must keep a fair share under load but need not run the moment they wake: the
+     * netlink monitor, the control socket, the next-hop and lag probes. Script threads are not among
+     * them: the scripts they start would inherit the policy.
+     */
+    static final List<String> BATCH_THREADS = List.of("netlink-monitor", "control-", "next-hop-resolver",
+            "redis-lag-", "redis-redemote");
+
+    /** See {@link BackgroundThreads}: a takeover must not wait for a log writer or the JIT. */
+    private static void keepBackgroundThreadsOffTheLoop() {
+        try {
+            List<String> idle = BackgroundThreads.move(IDLE_THREADS, BackgroundThreads.Policy.IDLE);
+            List<String> batch = BackgroundThreads.move(BATCH_THREADS, BackgroundThreads.Policy.BATCH);
+            LOG.debug("threads that must not delay the VRRP loop: SCHED_IDLE {}, SCHED_BATCH {}", idle, batch);
+        } catch (IOException | RuntimeException | LinkageError e) {
+            LOG.warn("cannot lower the scheduling policy of background threads, a takeover may wait for them: {}",
+                    e.getMessage());
+        }
     }
 
     private InstanceRuntime runtime(InstancePlan p, VrrpInstance machine) {

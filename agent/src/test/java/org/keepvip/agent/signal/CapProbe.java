@@ -15,8 +15,10 @@ import java.nio.ByteOrder;
  *   <li>Opens an AF_PACKET raw socket (what pcap needs): needs CAP_NET_RAW.
  *   <li>Adds an IPv4 address to {@code lo} with an rtnetlink RTM_NEWADDR and reads the ACK: needs
  *       CAP_NET_ADMIN.
+ *   <li>Moves its own thread into SCHED_BATCH, as the daemon does with its background threads: needs
+ *       nothing.
  * </ol>
- * Output: {@code packet=ok|errno N} and {@code netlink=ok|errno N}, one per line.
+ * Output: {@code packet=ok|errno N}, {@code netlink=ok|errno N} and {@code sched=ok|errno N}, one per line.
  */
 public final class CapProbe {
     private static final int AF_NETLINK = 16;
@@ -39,6 +41,18 @@ public final class CapProbe {
         int ifindex = Integer.parseInt(args[1]);
         System.out.println("packet=" + packetSocket());
         System.out.println("netlink=" + addAddress(addr, ifindex));
+        System.out.println("sched=" + batchScheduling());
+    }
+
+    private static final int SCHED_BATCH = 3;
+
+    private static String batchScheduling() {
+        try {
+            Libc.sched_setscheduler(0, SCHED_BATCH, new int[] {0});
+            return Libc.sched_getscheduler(0) == SCHED_BATCH ? "ok" : "not applied";
+        } catch (LastErrorException e) {
+            return "errno " + e.getErrorCode();
+        }
     }
 
     private static String packetSocket() {
@@ -102,5 +116,9 @@ public final class CapProbe {
         static native NativeLong recv(int fd, byte[] buf, NativeLong len, int flags) throws LastErrorException;
 
         static native int close(int fd) throws LastErrorException;
+
+        static native int sched_setscheduler(int pid, int policy, int[] param) throws LastErrorException;
+
+        static native int sched_getscheduler(int pid) throws LastErrorException;
     }
 }
