@@ -132,6 +132,17 @@ lab_wait_log() {
   done
 }
 
+# lab_await_line FILE REGEX SECONDS: waits until FILE has a line matching REGEX, without polling:
+# tail follows FILE through inotify, so a benchmark's measured window is not shared with a process
+# started every few milliseconds. 1 if SECONDS pass first.
+lab_await_line() {
+  local rc=0 follower
+  timeout "$3" grep -qE -m1 "$2" < <(exec tail -n +1 -F "$1" 2>/dev/null) || rc=1
+  follower=$!
+  kill "$follower" 2>/dev/null || true
+  return "$rc"
+}
+
 # lab_now_us: wall clock in microseconds, without forking.
 lab_now_us() { echo "${EPOCHREALTIME/./}"; }
 
