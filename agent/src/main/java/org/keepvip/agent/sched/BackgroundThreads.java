@@ -9,6 +9,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -50,8 +51,8 @@ public final class BackgroundThreads {
         }
 
         /** The policy a kernel value stands for, if it is one of these. */
-        public static java.util.Optional<Policy> of(int value) {
-            return java.util.Arrays.stream(values()).filter(p -> p.value == value).findFirst();
+        public static Optional<Policy> of(int value) {
+            return Arrays.stream(values()).filter(p -> p.value == value).findFirst();
         }
     }
 
