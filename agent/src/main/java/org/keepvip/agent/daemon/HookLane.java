@@ -68,13 +68,17 @@ final class HookLane implements AutoCloseable {
     }
 
     /**
-     * Passes {@code rounds} empty steps through the lane and waits for them, so the hand-off from the
-     * loop is compiled before the first takeover uses it.
+     * Passes {@code rounds} empty steps through the lane, one at a time and as batches, and waits for
+     * them, so the hand-off from the loop is compiled before the first takeover uses it.
      */
     void warmUp(int rounds) throws InterruptedException {
         java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(rounds);
         for (int i = 0; i < rounds; i++) {
-            submit("warm-up", done::countDown);
+            if (i % 2 == 0) {
+                submit("warm-up", done::countDown);
+            } else {
+                submitAll(java.util.List.of(new Work("warm-up", done::countDown)));
+            }
         }
         done.await(5, TimeUnit.SECONDS);
     }

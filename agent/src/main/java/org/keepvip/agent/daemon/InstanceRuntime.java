@@ -368,6 +368,22 @@ public final class InstanceRuntime implements AutoCloseable {
     /** Start-up only: compiles the hand-off to the hook lane before the first takeover needs it. */
     void warmUpHookLane(int rounds) throws InterruptedException {
         lane.warmUp(rounds);
+        warmUpBatchPath();
+    }
+
+    /**
+     * Start-up only: builds, without running any, the lane work of every kind of action, so that the
+     * first takeover and the first release do not link their lambdas. The JVM spins a class the first
+     * time a lambda expression is evaluated; with -XX:+PrintCompilation that showed as a burst of
+     * class-spinning compiles at the first takeover and the first release, on the loop thread.
+     */
+    void warmUpBatchPath() {
+        CountDownLatch open = new CountDownLatch(0);
+        for (Action a : List.of(new Action.AddVips(), new Action.RemoveVips(), new Action.GarpBurst(1),
+                new Action.Promote(0), new Action.Fence(), new Action.Demote(wire.source()),
+                new Action.Notify(VrrpState.MASTER, 0), new Action.Log(Action.Level.DEBUG, "warm-up"))) {
+            laneWork(a, open);
+        }
     }
 
     /** Waits for the hook lane to finish (shutdown), at most {@code millis}. */

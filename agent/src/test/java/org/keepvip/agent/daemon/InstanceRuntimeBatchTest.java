@@ -101,6 +101,59 @@ class InstanceRuntimeBatchTest {
         }
     }
 
+    @Test
+    void theBatchPathWarmUpCarriesOutNothing() throws Exception {
+        List<String> calls = new CopyOnWriteArrayList<>();
+        Ports.PacketOut packets = new Ports.PacketOut() {
+            @Override
+            public void sendVrrp(String ifname, byte[] msg, InetAddress source, InetAddress destination) {
+                calls.add("advert");
+            }
+
+            @Override
+            public void announce(String ifname, List<InetAddress> addresses, int rounds) {
+                calls.add("announce");
+            }
+        };
+        Ports.Vips vips = new Ports.Vips() {
+            @Override
+            public void add(List<VipSpec> v) {
+                calls.add("add");
+            }
+
+            @Override
+            public List<VipSpec> remove(List<VipSpec> v) {
+                calls.add("remove");
+                return v;
+            }
+        };
+        Ports.RedisHooks redis = new Ports.RedisHooks() {
+            @Override
+            public String promote() {
+                calls.add("promote");
+                return null;
+            }
+
+            @Override
+            public void fence() {
+                calls.add("fence");
+            }
+
+            @Override
+            public void demote(InetAddress master) {
+                calls.add("demote");
+            }
+        };
+        try (InstanceRuntime runtime = new InstanceRuntime(machine(), wire(), expectations(), vipSpecs(), packets, vips,
+                redis, (i, st, p) -> calls.add("notify"), e -> calls.add("event " + e))) {
+            runtime.warmUpHookLane(10);
+
+            assertThat(calls).as("nothing reached a port or Redis").isEmpty();
+            assertThat(runtime.drainHooks(5000)).isTrue();
+            assertThat(calls).as("nothing ran on the lane either").isEmpty();
+        }
+    }
+
     /** The test thread plays the loop: start as BACKUP, let the down timer expire, run the batch. */
     private static void takeOver(InstanceRuntime runtime) {
         VrrpInstance m = runtime.machine();
@@ -113,12 +166,26 @@ class InstanceRuntimeBatchTest {
     }
 
     private static InstanceRuntime runtime(Ports.PacketOut packets, Ports.Vips vips) {
-        InstanceConfig config = InstanceConfig.builder("VI_1", 1, SELF).version(3).priority(100)
-                .advertIntervalCentis(100).build();
-        InstanceRuntime.Wire wire = new InstanceRuntime.Wire("eth0", 3, 1, 100, AuthType.NONE, null,
-                List.of(VIP), SELF, List.of(GROUP), ChecksumMode.STANDARD);
-        return new InstanceRuntime(new VrrpInstance(config), wire, ReceiveExpectations.of(3, 1, 100, List.of(VIP), 100),
-                List.of(new VipSpec(VIP, 24, "eth0", null, false)), packets, vips, null, (i, s, p) -> { }, e -> { });
+        return new InstanceRuntime(machine(), wire(), expectations(), vipSpecs(), packets, vips, null, (i, s, p) -> { },
+                e -> { });
+    }
+
+    private static VrrpInstance machine() {
+        return new VrrpInstance(InstanceConfig.builder("VI_1", 1, SELF).version(3).priority(100)
+                .advertIntervalCentis(100).build());
+    }
+
+    private static InstanceRuntime.Wire wire() {
+        return new InstanceRuntime.Wire("eth0", 3, 1, 100, AuthType.NONE, null, List.of(VIP), SELF, List.of(GROUP),
+                ChecksumMode.STANDARD);
+    }
+
+    private static ReceiveExpectations expectations() {
+        return ReceiveExpectations.of(3, 1, 100, List.of(VIP), 100);
+    }
+
+    private static List<VipSpec> vipSpecs() {
+        return List.of(new VipSpec(VIP, 24, "eth0", null, false));
     }
 
     private static InetAddress ip(String s) {
