@@ -114,7 +114,9 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         BackgroundNextHopResolver nextHops = track(new BackgroundNextHopResolver(
                 (iface, peer) -> nextHop(netlink, peer), Duration.ofSeconds(1), Duration.ofMillis(50)));
         for (String ifname : ifnames) {
-            ports.put(ifname, track(PcapPacketPort.open(ifname, PortOptions.defaults(), nextHops, this::received)));
+            PcapPacketPort port = track(PcapPacketPort.open(ifname, PortOptions.defaults(), nextHops, this::received));
+            port.warmUpSendPath(IO_WARM_UP_ROUNDS); // a backup sends its first advert when it takes over
+            ports.put(ifname, port);
         }
         plans.forEach(p -> p.wire().destinations().stream().filter(d -> !d.isMulticastAddress())
                 .forEach(d -> nextHops.prime(ports.get(p.wire().ifname()).iface(), d)));

@@ -154,27 +154,47 @@ public final class PcapPacketPort implements PacketPort {
 
     @Override
     public SendOutcome sendVrrp(OutboundVrrp m) throws IOException {
+        Optional<byte[]> frame = frame(m);
+        if (frame.isEmpty()) {
+            return SendOutcome.NEXT_HOP_UNKNOWN;
+        }
+        sendFrame(frame.get());
+        return SendOutcome.SENT;
+    }
+
+    /** The Ethernet frame for {@code m}; empty while a unicast peer's next hop is unknown. */
+    private Optional<byte[]> frame(OutboundVrrp m) {
         MacAddress dstMac;
         if (m.destination().isMulticastAddress()) {
             dstMac = MacAddress.forMulticastGroup(m.destination());
         } else {
             Optional<MacAddress> nextHop = resolver.resolve(iface, m.destination());
             if (nextHop.isEmpty()) {
-                return SendOutcome.NEXT_HOP_UNKNOWN;
+                return Optional.empty();
             }
             dstMac = nextHop.get();
         }
-        byte[] frame;
         if (m.source() instanceof Inet4Address src) {
             int id = ipv4Id.updateAndGet(i -> i >= 0xFFFF ? 1 : i + 1); // 1, 2, ..., 65535, 1, ...
-            frame = VrrpFrames.ipv4(iface.mac(), dstMac, src, (Inet4Address) m.destination(), m.ttl(), id,
-                    m.vrrpUnsafe());
-        } else {
-            frame = VrrpFrames.ipv6(iface.mac(), dstMac, (Inet6Address) m.source(), (Inet6Address) m.destination(),
-                    m.ttl(), m.vrrpUnsafe());
+            return Optional.of(VrrpFrames.ipv4(iface.mac(), dstMac, src, (Inet4Address) m.destination(), m.ttl(), id,
+                    m.vrrpUnsafe()));
         }
-        sendFrame(frame);
-        return SendOutcome.SENT;
+        return Optional.of(VrrpFrames.ipv6(iface.mac(), dstMac, (Inet6Address) m.source(),
+                (Inet6Address) m.destination(), m.ttl(), m.vrrpUnsafe()));
+    }
+
+    /**
+     * Start-up only: builds, and drops, {@code rounds} advert frames of each family, so that a backup's
+     * first advert (at its first takeover) does not load and link the send path then.
+     */
+    public void warmUpSendPath(int rounds) {
+        byte[] body = new byte[20];
+        OutboundVrrp v4 = OutboundVrrp.multicast(OutboundVrrp.literal("192.0.2.1"), body);
+        OutboundVrrp v6 = OutboundVrrp.multicast(OutboundVrrp.literal("fe80::1"), body);
+        for (int i = 0; i < rounds; i++) {
+            frame(v4);
+            frame(v6);
+        }
     }
 
     @Override
