@@ -244,12 +244,16 @@ public final class PcapPacketPort implements PacketPort {
      * down timer then runs from the advert's arrival, not from whenever this thread was scheduled.
      */
     private long arrivalNanos() {
-        long now = System.nanoTime();
         java.sql.Timestamp stamp = capture.getTimestamp();
+        // The two clocks are read back to back: anything between them (the JNA call above took
+        // tens of microseconds, more if this thread was preempted) would age the frame and fire the
+        // master down timer that much early.
+        long now = System.nanoTime();
+        java.time.Instant wallNow = java.time.Instant.now();
         if (stamp == null) {
             return now;
         }
-        long age = java.time.Duration.between(stamp.toInstant(), java.time.Instant.now()).toNanos();
+        long age = java.time.Duration.between(stamp.toInstant(), wallNow).toNanos();
         return age >= 0 && age <= MAX_CAPTURE_AGE_NANOS ? now - age : now;
     }
 
