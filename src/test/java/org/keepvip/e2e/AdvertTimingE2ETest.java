@@ -78,12 +78,16 @@ class AdvertTimingE2ETest {
             assertThat(idle.get(a).leaving().median()).as("idle: median gap leaving (ms)").isBetween(40.0, 60.0);
             assertThat(idle.get(a).arriving().median()).as("idle: median gap arriving (ms)").isBetween(40.0, 60.0);
             assertThat(loaded.get(a).leaving().median()).as("loaded: median gap leaving (ms)").isBetween(40.0, 100.0);
+            // A gap this long makes the backup take over: under load that is a spurious failover.
+            // (Seen once: a starved SCHED_IDLE log writer held a safepoint, and the loop, for 0.8 s.)
+            assertThat(loaded.get(a).leaving().max()).as("loaded: longest gap leaving (ms)").isLessThan(MASTER_DOWN_MS);
+            assertThat(idle.get(a).leaving().max()).as("idle: longest gap leaving (ms)").isLessThan(MASTER_DOWN_MS);
         }
     }
 
     /**
-     * The running daemon put the JIT and its log writers in SCHED_IDLE, so that they cannot hold the
-     * CPU the event loop or a hook lane wakes up on; those two stay in the default policy.
+     * The running daemon put the JIT, its log writers and its monitors in SCHED_BATCH, so that waking
+     * up they cannot take the CPU of the event loop or a hook lane, which stay in the default policy.
      */
     private static void assertBackgroundThreadsCannotPreemptTheLoop(long pid) throws java.io.IOException {
         Map<String, List<Integer>> policies = new LinkedHashMap<>();
@@ -103,12 +107,11 @@ class AdvertTimingE2ETest {
         }
         System.out.println("[advert-timing] thread scheduling policies of keepvip (0 other, 3 batch, 5 idle): " + policies);
         final int other = 0;
-        final int idle = 5;
-        assertThat(policies.get("vrrp")).as("the event loop").containsOnly(other);
-        assertThat(policies.get("C1 CompilerThre")).as("the JIT's C1 threads").isNotEmpty().containsOnly(idle);
-        assertThat(policies.get("C2 CompilerThre")).as("the JIT's C2 threads").isNotEmpty().containsOnly(idle);
-        assertThat(policies.get("AsyncAppender-W")).as("the log writers").isNotEmpty().containsOnly(idle);
         final int batch = 3;
+        assertThat(policies.get("vrrp")).as("the event loop").containsOnly(other);
+        assertThat(policies.get("C1 CompilerThre")).as("the JIT's C1 threads").isNotEmpty().containsOnly(batch);
+        assertThat(policies.get("C2 CompilerThre")).as("the JIT's C2 threads").isNotEmpty().containsOnly(batch);
+        assertThat(policies.get("AsyncAppender-W")).as("the log writers").isNotEmpty().containsOnly(batch);
         assertThat(policies.get("netlink-monitor")).as("the netlink monitor").containsOnly(batch);
         assertThat(policies.get("next-hop-resolv")).as("the next-hop resolver").containsOnly(batch);
         policies.forEach((name, p) -> {

@@ -174,25 +174,22 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     }
 
     /**
-     * Threads whose work may wait while anything else wants a CPU: the JIT ("C1 CompilerThread0" and
-     * the like, cut to 15 characters by the kernel) and Logback's writer behind each log destination.
+     * Threads whose work can wait a few milliseconds: the JIT ("C1 CompilerThread0" and the like, cut
+     * to 15 characters by the kernel), Logback's writer behind each log destination, the netlink
+     * monitor, the control socket, the next-hop and lag probes. SCHED_BATCH, not SCHED_IDLE: these
+     * are Java threads, and a safepoint waits for every running one; under CPU load a starved
+     * SCHED_IDLE log writer held the whole JVM, the loop included, for up to 0.8 s (an advert gap
+     * longer than master_down_interval in AdvertTimingE2ETest). Script threads are not among them:
+     * the scripts they start would inherit the policy.
      */
-    static final List<String> IDLE_THREADS = List.of("C1 CompilerThre", "C2 CompilerThre", "AsyncAppender-W");
-
-    /**
-     * Threads that must keep a fair share under load but need not run the moment they wake: the
-     * netlink monitor, the control socket, the next-hop and lag probes. Script threads are not among
-     * them: the scripts they start would inherit the policy.
-     */
-    static final List<String> BATCH_THREADS = List.of("netlink-monitor", "control-", "next-hop-resolver",
-            "redis-lag-", "redis-redemote");
+    static final List<String> BACKGROUND_THREADS = List.of("C1 CompilerThre", "C2 CompilerThre", "AsyncAppender-W",
+            "netlink-monitor", "control-", "next-hop-resolver", "redis-lag-", "redis-redemote");
 
     /** See {@link BackgroundThreads}: a takeover must not wait for a log writer or the JIT. */
     private static void keepBackgroundThreadsOffTheLoop() {
         try {
-            List<String> idle = BackgroundThreads.move(IDLE_THREADS, BackgroundThreads.Policy.IDLE);
-            List<String> batch = BackgroundThreads.move(BATCH_THREADS, BackgroundThreads.Policy.BATCH);
-            LOG.debug("threads that must not delay the VRRP loop: SCHED_IDLE {}, SCHED_BATCH {}", idle, batch);
+            List<String> moved = BackgroundThreads.move(BACKGROUND_THREADS, BackgroundThreads.Policy.BATCH);
+            LOG.debug("threads that must not delay the VRRP loop, now in SCHED_BATCH: {}", moved);
         } catch (IOException | RuntimeException | LinkageError e) {
             LOG.warn("cannot lower the scheduling policy of background threads, a takeover may wait for them: {}",
                     e.getMessage());

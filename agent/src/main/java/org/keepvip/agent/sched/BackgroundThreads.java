@@ -22,17 +22,13 @@ import java.util.Optional;
  * wakes the log writer (the loop queues "Entering MASTER STATE") and the JIT (the takeover path is
  * code a backup has not run for a while); on a host with two CPUs either one was seen, with
  * {@code perf sched}, holding the CPU the hook lane needed for the VIP add, or the loop's, for up to
- * 0.5 ms. Two policies keep them out of the way, and neither needs a privilege to enter (only to
- * leave, which the daemon never does):
- * <ul>
- *   <li>{@link Policy#IDLE} for work that may wait while anything else wants the CPU (the JIT, log
- *       writers): any normal thread that wakes takes the CPU from it at once, and the scheduler
- *       treats a CPU running only such threads as free. Under full load it still gets a small
- *       share, so lines are written and code compiled, later.
- *   <li>{@link Policy#BATCH} for work that must keep a fair share under load (the netlink monitor,
- *       the control socket): it cannot preempt anyone on wake-up, but is not starved.
- * </ul>
- * Threads such a thread starts inherit its policy.
+ * 0.5 ms. A {@link Policy#BATCH} thread cannot preempt anyone on wake-up but keeps its fair share, so
+ * its work is only delayed, never starved. An unprivileged process may move its own threads into it
+ * (only leaving needs CAP_SYS_NICE), and threads such a thread starts inherit it.
+ *
+ * <p>Not {@link Policy#IDLE} for Java threads: a safepoint waits until every Java thread that is
+ * running Java code reaches it, so a starved SCHED_IDLE thread under CPU load stops the whole JVM,
+ * the event loop included (an 0.8 s advert gap was measured that way).
  */
 public final class BackgroundThreads {
     /** Linux scheduling policies ({@code sched(7)}). */
