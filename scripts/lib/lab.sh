@@ -123,23 +123,17 @@ lab_wait_addr() {
   return 1
 }
 
-# lab_wait_log FILE REGEX SECONDS: waits until FILE has a line matching REGEX.
+# lab_wait_log FILE REGEX SECONDS: waits until FILE has a line matching REGEX, without polling:
+# tail follows FILE through inotify (FILE may not exist yet), so a benchmark's measured window is not
+# shared with a process started every few milliseconds. 1 if SECONDS pass first.
 lab_wait_log() {
-  local end=$(( ${EPOCHREALTIME/./} + $3 * 1000000 ))
-  until grep -qE "$2" "$1" 2>/dev/null; do
-    (( ${EPOCHREALTIME/./} < end )) || return 1
-    sleep 0.05
-  done
-}
-
-# lab_await_line FILE REGEX SECONDS: waits until FILE has a line matching REGEX, without polling:
-# tail follows FILE through inotify, so a benchmark's measured window is not shared with a process
-# started every few milliseconds. 1 if SECONDS pass first.
-lab_await_line() {
-  local rc=0 follower
-  timeout "$3" grep -qE -m1 "$2" < <(exec tail -n +1 -F "$1" 2>/dev/null) || rc=1
+  local rc=0 fd follower
+  # Opened with exec so that $! is the follower's pid (after `cmd < <(...)` it is not).
+  exec {fd}< <(exec tail -n +1 -F "$1" 2>/dev/null)
   follower=$!
+  timeout "$3" grep -qE -m1 "$2" <&"$fd" || rc=1
   kill "$follower" 2>/dev/null || true
+  exec {fd}<&-
   return "$rc"
 }
 
