@@ -21,6 +21,7 @@ import org.keepvip.agent.control.ControlHandler;
 import org.keepvip.agent.control.ControlResponse;
 import org.keepvip.agent.control.ControlServer;
 import org.keepvip.agent.control.StatusSnapshot;
+import org.keepvip.agent.log.LogOutput;
 import org.keepvip.agent.packet.BackgroundNextHopResolver;
 import org.keepvip.agent.packet.MacAddress;
 import org.keepvip.agent.packet.PacketPort;
@@ -146,8 +147,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
             }
         }
         loop.setInitialLinkState(ifname -> netlinkLinkUp(netlink, ifname));
-        loop.instances().values().forEach(Daemon::warmUp);
-        warmUpIo();
+        warmUpTakeoverPath();
 
         track(NetlinkMonitor.start(this::onNetlink));
         scriptTrackers = track(new ScriptTrackers(config.scripts(), runner, runner.timer(), loop::post));
@@ -449,6 +449,31 @@ public final class Daemon implements ControlHandler, AutoCloseable {
                 : src instanceof Inet6Address s6 && dst instanceof Inet6Address d6
                 ? VrrpFrames.ipv6(mac, mac, s6, d6, 255, msg)
                 : msg;
+    }
+
+    /** Longest the start-up waits for the JIT to go quiet, each time. */
+    private static final Duration JIT_QUIET_MAX = Duration.ofSeconds(2);
+
+    /**
+     * Runs the warm-ups twice, the second time once the JIT has gone quiet (see {@link JitQuiet}), and
+     * waits for the compiles that starts too, so they are done before the loop runs.
+     */
+    private void warmUpTakeoverPath() {
+        long started = System.nanoTime();
+        try {
+            for (int pass = 0; pass < 2; pass++) {
+                loop.instances().values().forEach(Daemon::warmUp);
+                loop.warmUpSpin(IO_WARM_UP_ROUNDS);
+                LogOutput.warmUp(IO_WARM_UP_ROUNDS);
+                warmUpIo();
+                if (!JitQuiet.await(JIT_QUIET_MAX)) {
+                    break;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.debug("warm-up took {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
     /** Rounds of the IO warm-up: C1 compiles a method after ~200 calls. */

@@ -186,12 +186,29 @@ public final class EventLoop implements Runnable {
                 return ev;
             }
         }
+        return spinUntil(inbox, target, realLimit);
+    }
+
+    /** Polls {@code queue} until an event arrives, {@code clock} reaches {@code target} or the real limit passes. */
+    private LoopEvent spinUntil(BlockingQueue<LoopEvent> queue, long target, long realLimit) {
         while (true) {
-            LoopEvent ev = inbox.poll();
+            LoopEvent ev = queue.poll();
             if (ev != null || clock.getAsLong() >= target || System.nanoTime() >= realLimit) {
                 return ev;
             }
             Thread.onSpinWait();
+        }
+    }
+
+    /**
+     * Start-up only, before {@link #run()}: runs the pre-takeover spin {@code rounds} times with its
+     * target already passed. The spin runs only when a master has gone silent, so it would otherwise
+     * be compiled during the first takeovers, by a compiler thread competing with the takeover.
+     */
+    void warmUpSpin(int rounds) {
+        BlockingQueue<LoopEvent> empty = new LinkedBlockingQueue<>(); // the inbox's events are the loop's
+        for (int i = 0; i < rounds; i++) {
+            spinUntil(empty, Long.MIN_VALUE, Long.MIN_VALUE);
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.keepvip.agent.log.LogHold;
 import org.keepvip.agent.packet.ReleasedVipRefuser;
 import org.keepvip.vrrp.packet.AuthType;
 import org.keepvip.vrrp.packet.ChecksumMode;
@@ -187,6 +188,7 @@ public final class InstanceRuntime implements AutoCloseable {
         }
         CountDownLatch gate = null;
         List<HookLane.Work> laneWork = null;
+        boolean holding = false;
         List<Action> onLoop = new ArrayList<>(batch.size());
         for (Action a : batch) {
             // A line that follows lane work is written by the lane, so the log shows the order things
@@ -204,9 +206,24 @@ public final class InstanceRuntime implements AutoCloseable {
             if (w != null) {
                 laneWork.add(w);
             }
+            if (a instanceof Action.AddVips) {
+                // The add's lane work ends the hold once the VIPs are in (see LogHold for why).
+                LogHold.begin();
+                holding = true;
+            }
         }
         if (laneWork != null && !laneWork.isEmpty()) {
-            lane.submitAll(laneWork);
+            try {
+                lane.submitAll(laneWork);
+            } catch (RuntimeException e) {
+                if (holding) {
+                    LogHold.end();
+                }
+                throw e;
+            }
+            if (holding) {
+                Thread.yield();
+            }
         }
         try {
             for (Action a : onLoop) {
@@ -249,6 +266,7 @@ public final class InstanceRuntime implements AutoCloseable {
                 try {
                     install(vips);
                 } finally {
+                    LogHold.end();
                     gate.await(GATE_MAX_MILLIS, TimeUnit.MILLISECONDS);
                 }
                 LOG.info("({}) setting VIPs.", name());

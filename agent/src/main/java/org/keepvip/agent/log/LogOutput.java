@@ -1,14 +1,19 @@
 package org.keepvip.agent.log;
 
-import ch.qos.logback.classic.AsyncAppender;
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.OutputStreamAppender;
+import ch.qos.logback.core.encoder.Encoder;
+import ch.qos.logback.core.spi.AppenderAttachable;
+import java.util.Iterator;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where log lines go. Each destination sits behind an {@link AsyncAppender} of its own, named
+ * Where log lines go. Each destination sits behind a {@link HoldableAsyncAppender} of its own, named
  * {@code ASYNC_<destination>} (logback.xml sets up ASYNC_CONSOLE), so that logging never blocks the
  * event loop or a hook lane: the caller only queues the event, with its time and text fixed.
  * A Logback AsyncAppender takes one appender only, hence one per destination.
@@ -23,7 +28,7 @@ public final class LogOutput {
 
     /** Adds a started destination, behind an asynchronous appender of its own. */
     public static void attach(Appender<ILoggingEvent> destination) {
-        AsyncAppender async = new AsyncAppender();
+        HoldableAsyncAppender async = new HoldableAsyncAppender();
         async.setContext(context());
         async.setName(asyncName(destination.getName()));
         async.setQueueSize(QUEUE_SIZE);
@@ -48,6 +53,33 @@ public final class LogOutput {
     /** Writes every queued line (waits at most {@link #MAX_FLUSH_MILLIS} per destination) and closes the destinations. */
     public static void flush() {
         context().stop();
+    }
+
+    /**
+     * Start-up only: formats {@code rounds} lines with every destination's encoder, writing none. A
+     * quiet daemon logs little but at a takeover, so the writer threads' formatting code would be
+     * compiled then, by a compiler thread competing with the takeover.
+     */
+    public static void warmUp(int rounds) {
+        Logger vrrp = context().getLogger("keepvip.vrrp");
+        long now = System.currentTimeMillis();
+        for (Iterator<Appender<ILoggingEvent>> it = root().iteratorForAppenders(); it.hasNext(); ) {
+            if (!(it.next() instanceof AppenderAttachable<?> async)) {
+                continue;
+            }
+            for (Iterator<? extends Appender<?>> d = async.iteratorForAppenders(); d.hasNext(); ) {
+                if (d.next() instanceof OutputStreamAppender<?> out && out.getEncoder() != null) {
+                    @SuppressWarnings("unchecked")
+                    Encoder<ILoggingEvent> encoder = (Encoder<ILoggingEvent>) out.getEncoder();
+                    for (int i = 0; i < rounds; i++) {
+                        LoggingEvent e = new LoggingEvent(Logger.class.getName(), vrrp, Level.INFO,
+                                "(VI_1) Entering MASTER STATE", null, null);
+                        e.setTimeStamp(now + i); // a new millisecond each time, as real lines have
+                        encoder.encode(e);
+                    }
+                }
+            }
+        }
     }
 
     public static LoggerContext context() {

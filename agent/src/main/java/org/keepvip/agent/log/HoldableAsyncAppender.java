@@ -1,0 +1,66 @@
+package org.keepvip.agent.log;
+
+import ch.qos.logback.classic.AsyncAppender;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * Logback's {@link AsyncAppender} that keeps lines logged during a {@link LogHold} aside and queues
+ * them, in order, when the hold ends, so that the writer thread is not woken while a takeover runs.
+ * Lines keep the time they were logged at. Stopping writes the held lines too.
+ */
+public class HoldableAsyncAppender extends AsyncAppender {
+    /** More held lines than this and the hold is ignored: a takeover logs a handful. */
+    static final int MAX_HELD = 256;
+
+    private final Deque<ILoggingEvent> held = new ArrayDeque<>();
+    private final Runnable release = this::releaseHeld;
+
+    @Override
+    public void start() {
+        super.start();
+        LogHold.onRelease(release);
+    }
+
+    @Override
+    public void stop() {
+        LogHold.removeOnRelease(release);
+        releaseHeld();
+        super.stop();
+    }
+
+    @Override
+    protected void append(ILoggingEvent event) {
+        synchronized (held) {
+            if (LogHold.holding() && held.size() < MAX_HELD) {
+                // Fix the thread name, MDC and message now, as the queue would.
+                event.prepareForDeferredProcessing();
+                held.add(event);
+                return;
+            }
+            queueHeld();
+            super.append(event);
+        }
+    }
+
+    /** Lines now held (for tests). */
+    int heldCount() {
+        synchronized (held) {
+            return held.size();
+        }
+    }
+
+    private void releaseHeld() {
+        synchronized (held) {
+            queueHeld();
+        }
+    }
+
+    private void queueHeld() {
+        ILoggingEvent e;
+        while ((e = held.poll()) != null) {
+            super.append(e);
+        }
+    }
+}
