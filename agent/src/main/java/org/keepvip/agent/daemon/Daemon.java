@@ -487,6 +487,9 @@ public final class Daemon implements ControlHandler, AutoCloseable {
      */
     private void warmUpIo() {
         vipPort.warmUp(loop.allVips(), IO_WARM_UP_ROUNDS);
+        for (int i = 0; i < IO_WARM_UP_ROUNDS; i++) {
+            refusals.stop(loop.allVips()); // nothing is being refused yet: no effect but the compile
+        }
         for (InstanceRuntime r : loop.instances().values()) {
             try {
                 r.warmUpHookLane(IO_WARM_UP_ROUNDS);

@@ -179,7 +179,9 @@ public final class InstanceRuntime implements AutoCloseable {
      * opens once the loop has sent the batch's adverts and written its lines: a takeover's netlink
      * add then runs while the loop is still busy instead of after it, yet the log still reads in the
      * batch's order. Only the add itself runs ahead of the gate; nothing in a batch depends on its
-     * advert having left first.
+     * advert having left first. Log lines wait until the add is done ({@link LogHold}), and the loop
+     * yields once the batch is handed over: on a host with few CPUs the woken lane often lands on
+     * the loop's CPU, where it would otherwise wait for the advert to be sent.
      */
     void executePending() {
         List<Action> batch = machine.drainActions();

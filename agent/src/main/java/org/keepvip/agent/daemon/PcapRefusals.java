@@ -85,8 +85,14 @@ final class PcapRefusals implements Ports.Refusals, AutoCloseable {
         // Whatever the window now: a refusal started before a reload must stop too. On every
         // interface, not only the VIP's: a reload may move an address to another device, and the
         // kernel answers for a local address whichever interface the SYN comes in on.
-        List<InetAddress> addrs = vips.stream().map(VipSpec::address).toList();
-        byInterface.values().forEach(r -> r.stop(addrs));
+        // Plain loops: this runs on the takeover path, right before the VIP add.
+        List<InetAddress> addrs = new java.util.ArrayList<>(vips.size());
+        for (VipSpec v : vips) {
+            addrs.add(v.address());
+        }
+        for (ReleasedVipRefuser r : byInterface.values()) {
+            r.stop(addrs);
+        }
     }
 
     /** Interfaces already logged as forwarding, so the line appears once per interface and family. */

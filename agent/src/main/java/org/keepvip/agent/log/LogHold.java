@@ -46,7 +46,7 @@ public final class LogHold {
     }
 
     /** Whether lines should be held now: a hold is on and has not outlived {@link #MAX_HOLD_MILLIS}. */
-    static boolean holding() {
+    public static boolean holding() {
         return HOLDERS.get() > 0
                 && System.nanoTime() - SINCE_NANOS.get() < TimeUnit.MILLISECONDS.toNanos(MAX_HOLD_MILLIS);
     }

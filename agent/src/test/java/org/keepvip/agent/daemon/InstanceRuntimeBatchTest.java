@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
+import org.keepvip.agent.log.LogHold;
 import org.keepvip.vrrp.packet.AuthType;
 import org.keepvip.vrrp.packet.ChecksumMode;
 import org.keepvip.vrrp.packet.ReceiveExpectations;
@@ -72,6 +73,42 @@ class InstanceRuntimeBatchTest {
     }
 
     @Test
+    void logLinesAreHeldWhileTheVipIsAddedAndReleasedRightAfter() throws Exception {
+        List<Boolean> holdingDuringAdd = new CopyOnWriteArrayList<>();
+        List<Boolean> holdingWhenAnnouncing = new CopyOnWriteArrayList<>();
+        CountDownLatch announced = new CountDownLatch(1);
+        Ports.PacketOut packets = new Ports.PacketOut() {
+            @Override
+            public void sendVrrp(String ifname, byte[] msg, InetAddress source, InetAddress destination) {
+            }
+
+            @Override
+            public void announce(String ifname, List<InetAddress> addresses, int rounds) {
+                holdingWhenAnnouncing.add(LogHold.holding());
+                announced.countDown();
+            }
+        };
+        Ports.Vips vips = new Ports.Vips() {
+            @Override
+            public void add(List<VipSpec> v) {
+                holdingDuringAdd.add(LogHold.holding());
+            }
+
+            @Override
+            public List<VipSpec> remove(List<VipSpec> v) {
+                return v;
+            }
+        };
+        try (InstanceRuntime runtime = runtime(packets, vips)) {
+            assertThat(LogHold.holding()).isFalse();
+            takeOver(runtime);
+            assertThat(announced.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(holdingDuringAdd).as("lines wait while the VIP is added").containsExactly(true);
+            assertThat(holdingWhenAnnouncing).as("and are let go once it is in").containsExactly(false);
+        }
+    }
+
+    @Test
     void aFailingAddIsLoggedAndTheRestOfTheBatchStillRuns() throws Exception {
         CountDownLatch announced = new CountDownLatch(1);
         Ports.PacketOut packets = new Ports.PacketOut() {
@@ -98,6 +135,7 @@ class InstanceRuntimeBatchTest {
         try (InstanceRuntime runtime = runtime(packets, vips)) {
             takeOver(runtime);
             assertThat(announced.await(10, TimeUnit.SECONDS)).as("the step after the failed add ran").isTrue();
+            assertThat(LogHold.holding()).as("a failed add ends the log hold too").isFalse();
         }
     }
 
