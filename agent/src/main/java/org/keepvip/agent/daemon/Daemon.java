@@ -21,6 +21,7 @@ import org.keepvip.agent.control.ControlHandler;
 import org.keepvip.agent.control.ControlResponse;
 import org.keepvip.agent.control.ControlServer;
 import org.keepvip.agent.control.StatusSnapshot;
+import org.keepvip.agent.log.LogHold;
 import org.keepvip.agent.log.LogOutput;
 import org.keepvip.agent.packet.BackgroundNextHopResolver;
 import org.keepvip.agent.packet.MacAddress;
@@ -465,6 +466,9 @@ public final class Daemon implements ControlHandler, AutoCloseable {
                 loop.instances().values().forEach(Daemon::warmUp);
                 loop.warmUpSpin(IO_WARM_UP_ROUNDS);
                 LogOutput.warmUp(IO_WARM_UP_ROUNDS);
+                for (int i = 0; i < IO_WARM_UP_ROUNDS; i++) {
+                    LogHold.begin().end(); // the takeover's first hold then runs compiled
+                }
                 warmUpIo();
                 if (!JitQuiet.await(JIT_QUIET_MAX)) {
                     break;

@@ -15,6 +15,7 @@ import org.keepvip.vrrp.packet.ReceiveChecker;
 import org.keepvip.vrrp.packet.ReceiveResult;
 import org.keepvip.vrrp.packet.ReceiveWarning;
 import org.keepvip.vrrp.packet.Rejected;
+import org.keepvip.agent.log.LogHold;
 import org.keepvip.vrrp.state.Event;
 import org.keepvip.vrrp.state.SyncGroup;
 import org.keepvip.vrrp.state.VrrpState;
@@ -136,6 +137,7 @@ public final class EventLoop implements Runnable {
                     handle(ev);
                 }
                 fireDueTimers();
+                LogHold.expireOverdue();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 running = false;

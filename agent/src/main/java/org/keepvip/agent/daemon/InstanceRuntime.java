@@ -190,7 +190,7 @@ public final class InstanceRuntime implements AutoCloseable {
         }
         CountDownLatch gate = null;
         List<HookLane.Work> laneWork = null;
-        boolean holding = false;
+        LogHold.Hold hold = LogHold.NONE;
         List<Action> onLoop = new ArrayList<>(batch.size());
         for (Action a : batch) {
             // A line that follows lane work is written by the lane, so the log shows the order things
@@ -204,26 +204,23 @@ public final class InstanceRuntime implements AutoCloseable {
                 gate = new CountDownLatch(1);
                 laneWork = new ArrayList<>(batch.size());
             }
-            HookLane.Work w = laneWork(a, gate);
+            if (a instanceof Action.AddVips && hold == LogHold.NONE) {
+                // The add's lane work ends the hold once the VIPs are in (see LogHold for why).
+                hold = LogHold.begin();
+            }
+            HookLane.Work w = laneWork(a, gate, hold);
             if (w != null) {
                 laneWork.add(w);
-            }
-            if (a instanceof Action.AddVips) {
-                // The add's lane work ends the hold once the VIPs are in (see LogHold for why).
-                LogHold.begin();
-                holding = true;
             }
         }
         if (laneWork != null && !laneWork.isEmpty()) {
             try {
                 lane.submitAll(laneWork);
             } catch (RuntimeException e) {
-                if (holding) {
-                    LogHold.end();
-                }
+                hold.end();
                 throw e;
             }
-            if (holding) {
+            if (hold != LogHold.NONE) {
                 Thread.yield();
             }
         }
@@ -262,13 +259,13 @@ public final class InstanceRuntime implements AutoCloseable {
      * The lane's work for a non-loop action, held until {@code gate} opens (the VIP add: only its
      * log line); null when there is none (no Redis to fence or demote).
      */
-    private HookLane.Work laneWork(Action action, CountDownLatch gate) {
+    private HookLane.Work laneWork(Action action, CountDownLatch gate, LogHold.Hold hold) {
         if (action instanceof Action.AddVips) {
             return new HookLane.Work("adding VIPs", () -> {
                 try {
                     install(vips);
                 } finally {
-                    LogHold.end();
+                    hold.end();
                     gate.await(GATE_MAX_MILLIS, TimeUnit.MILLISECONDS);
                 }
                 LOG.info("({}) setting VIPs.", name());
@@ -402,7 +399,7 @@ public final class InstanceRuntime implements AutoCloseable {
         for (Action a : List.of(new Action.AddVips(), new Action.RemoveVips(), new Action.GarpBurst(1),
                 new Action.Promote(0), new Action.Fence(), new Action.Demote(wire.source()),
                 new Action.Notify(VrrpState.MASTER, 0), new Action.Log(Action.Level.DEBUG, "warm-up"))) {
-            laneWork(a, open);
+            laneWork(a, open, LogHold.NONE);
         }
     }
 

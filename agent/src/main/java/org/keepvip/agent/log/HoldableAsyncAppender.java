@@ -14,11 +14,16 @@ public class HoldableAsyncAppender extends AsyncAppender {
     /** More held lines than this and the hold is ignored: a takeover logs a handful. */
     static final int MAX_HELD = 256;
 
+    /** Guards itself and {@link #stopping}. */
     private final Deque<ILoggingEvent> held = new ArrayDeque<>();
+    private boolean stopping;
     private final Runnable release = this::releaseHeld;
 
     @Override
     public void start() {
+        synchronized (held) {
+            stopping = false;
+        }
         super.start();
         LogHold.onRelease(release);
     }
@@ -26,22 +31,37 @@ public class HoldableAsyncAppender extends AsyncAppender {
     @Override
     public void stop() {
         LogHold.removeOnRelease(release);
-        releaseHeld();
+        synchronized (held) {
+            stopping = true; // from here on lines go straight to the queue, which stop() writes out
+            queueHeld();
+        }
         super.stop();
     }
 
     @Override
     protected void append(ILoggingEvent event) {
+        // Fix the thread name, MDC and message now, as the queue would; outside the lock, since it
+        // calls the arguments' toString().
+        boolean prepared = LogHold.holding() && prepare(event);
         synchronized (held) {
-            if (LogHold.holding() && held.size() < MAX_HELD) {
-                // Fix the thread name, MDC and message now, as the queue would.
-                event.prepareForDeferredProcessing();
+            if (!stopping && LogHold.holding() && held.size() < MAX_HELD) {
+                if (!prepared) {
+                    prepare(event); // a hold began just now
+                }
                 held.add(event);
                 return;
             }
             queueHeld();
             super.append(event);
         }
+    }
+
+    private boolean prepare(ILoggingEvent event) {
+        event.prepareForDeferredProcessing();
+        if (isIncludeCallerData()) {
+            event.getCallerData();
+        }
+        return true;
     }
 
     /** Lines now held (for tests). */

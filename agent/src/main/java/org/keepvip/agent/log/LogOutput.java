@@ -56,7 +56,8 @@ public final class LogOutput {
     }
 
     /**
-     * Start-up only: formats {@code rounds} lines with every destination's encoder, writing none. A
+     * Start-up only: formats {@code rounds} lines with the encoder of every destination that has one
+     * (console, file; syslog formats its own records and is not covered), writing none. A
      * quiet daemon logs little but at a takeover, so the writer threads' formatting code would be
      * compiled then, by a compiler thread competing with the takeover.
      */

@@ -8,6 +8,7 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import ch.qos.logback.core.read.ListAppender;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +37,7 @@ class HoldableAsyncAppenderTest {
 
     @BeforeEach
     void setUp() {
+        LogHold.limit(Duration.ofSeconds(30)); // no hold ends by itself while a test looks at it
         context.setMDCAdapter(new LogbackMDCAdapter()); // a context of its own: no MDC adapter yet
         context.start();
         sink.setContext(context);
@@ -52,6 +54,7 @@ class HoldableAsyncAppenderTest {
 
     @AfterEach
     void tearDown() {
+        LogHold.limit(LogHold.MAX_HOLD);
         async.stop();
         context.stop();
     }
@@ -60,14 +63,14 @@ class HoldableAsyncAppenderTest {
     void linesDuringAHoldWaitForItsEndAndKeepTheirOrderAndTime() throws Exception {
         sink.lines = new CountDownLatch(3);
         long before = System.currentTimeMillis();
-        LogHold.begin();
+        LogHold.Hold hold = LogHold.begin();
         try {
             log.info("(VI_1) Entering MASTER STATE");
             log.info("(VI_1) setting VIPs.");
             assertThat(async.heldCount()).isEqualTo(2);
             assertThat(async.getNumberOfElementsInQueue()).as("nothing reaches the writer's queue").isZero();
         } finally {
-            LogHold.end();
+            hold.end();
         }
         assertThat(async.heldCount()).isZero();
         log.info("(VI_1) after the hold");
@@ -82,58 +85,91 @@ class HoldableAsyncAppenderTest {
     @Test
     void nestedHoldsReleaseWhenTheLastEnds() throws Exception {
         sink.lines = new CountDownLatch(2);
-        LogHold.begin();
-        LogHold.begin();
+        LogHold.Hold first = LogHold.begin();
+        LogHold.Hold second = LogHold.begin();
         log.info("one");
-        LogHold.end();
+        first.end();
+        first.end();
         log.info("two");
-        assertThat(async.heldCount()).as("one hold is still on").isEqualTo(2);
-        LogHold.end();
+        assertThat(async.heldCount()).as("one hold is still on, whatever the first one does").isEqualTo(2);
+        second.end();
+        assertThat(LogHold.holders()).isZero();
         assertThat(sink.lines.await(5, TimeUnit.SECONDS)).isTrue();
         assertThat(sink.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly("one", "two");
     }
 
     @Test
-    void aHoldThatIsNeverEndedStopsHoldingAfterItsLimit() throws Exception {
+    void aHoldThatIsNeverEndedLetsItsLinesGoOnceOverItsLimit() throws Exception {
+        LogHold.limit(Duration.ofMillis(20));
+        sink.lines = new CountDownLatch(1);
+        LogHold.Hold forgotten = LogHold.begin();
+        log.info("held");
+        assertThat(async.heldCount()).isEqualTo(1);
+        LogHold.expireOverdue();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (LogHold.holding() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(LogHold.holding()).as("over the limit").isFalse();
+        LogHold.expireOverdue(); // what the event loop does on every turn
+        assertThat(sink.lines.await(5, TimeUnit.SECONDS)).as("written without another line or an end").isTrue();
+        assertThat(sink.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly("held");
+        assertThat(LogHold.holders()).isZero();
+
+        // The forgotten hold ending late does not end a newer one.
+        LogHold.limit(Duration.ofSeconds(30));
+        LogHold.Hold next = LogHold.begin();
+        forgotten.end();
+        assertThat(LogHold.holding()).as("the newer hold is still on").isTrue();
+        next.end();
+        assertThat(LogHold.holding()).isFalse();
+    }
+
+    @Test
+    void aLineLoggedAfterTheLimitTakesTheHeldOnesWithIt() throws Exception {
+        LogHold.limit(Duration.ofMillis(20));
         sink.lines = new CountDownLatch(2);
-        LogHold.begin();
+        LogHold.Hold hold = LogHold.begin();
         try {
             log.info("held");
-            assertThat(async.heldCount()).isEqualTo(1);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             while (LogHold.holding() && System.nanoTime() < deadline) {
                 Thread.onSpinWait();
             }
-            assertThat(LogHold.holding()).as("the hold expired").isFalse();
             log.info("after the limit");
             assertThat(sink.lines.await(5, TimeUnit.SECONDS)).isTrue();
             assertThat(sink.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly("held", "after the limit");
         } finally {
-            LogHold.end();
+            hold.end();
         }
     }
 
     @Test
     void stoppingWritesHeldLines() throws Exception {
         sink.lines = new CountDownLatch(1);
-        LogHold.begin();
+        LogHold.Hold hold = LogHold.begin();
         try {
             log.info("(VI_1) Entering MASTER STATE");
             async.stop();
+            assertThat(sink.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly("(VI_1) Entering MASTER STATE");
+            log.info("after stop"); // not started any more: dropped by Logback, not held for ever
+            assertThat(async.heldCount()).isZero();
         } finally {
-            LogHold.end();
+            hold.end();
         }
         assertThat(sink.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly("(VI_1) Entering MASTER STATE");
     }
 
     @Test
-    void anUnpairedEndDoesNotStartAHold() {
-        LogHold.end();
+    void theEmptyHoldHoldsNothing() {
+        LogHold.NONE.end();
         assertThat(LogHold.holding()).isFalse();
-        LogHold.begin();
+        assertThat(LogHold.holders()).isZero();
+        LogHold.Hold hold = LogHold.begin();
         assertThat(LogHold.holding()).isTrue();
-        LogHold.end();
+        LogHold.NONE.end();
+        assertThat(LogHold.holding()).isTrue();
+        hold.end();
         assertThat(LogHold.holding()).isFalse();
-        assertThat(List.of(async.heldCount())).containsExactly(0);
     }
 }
