@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  * {@link PacketPort} over pcap4j, used as raw IO only (style lesson 7).
  *
  * <ul>
- *   <li>A capture handle: BPF {@value #LIVE_CAPTURE_FILTER}, direction IN (our own sends are not seen),
+ *   <li>A capture handle: BPF {@value #CAPTURE_FILTER}, direction IN (our own sends are not seen),
  *       immediate mode, reads with {@code getNextRawPacketEx()} from one reader thread that checks a
  *       running flag; never {@code loop()}, whose {@code close()} waits on the loop.</li>
  *   <li>The read timeout is set, but on Linux libpcap (verified with 1.10.3, immediate mode or not)
@@ -43,13 +43,6 @@ import java.util.function.Consumer;
 public final class PcapPacketPort implements PacketPort {
     /** The capture filter; libpcap's {@code ip6 proto} also looks behind a fragment header. */
     public static final String CAPTURE_FILTER = "ip proto 112 or ip6 proto 112";
-    /**
-     * The filter set on a live capture. libpcap drops our own outgoing frames for direction IN only
-     * after the kernel has queued them and woken the reader; {@code inbound} (the kernel's packet
-     * type) drops them in the socket filter, so an advert we send wakes no thread of ours (traced:
-     * at every takeover the reader woke for our first advert and took a CPU the takeover wanted).
-     */
-    static final String LIVE_CAPTURE_FILTER = "inbound and (" + CAPTURE_FILTER + ")";
     /** A filter no frame passes: the send handle must not queue captured traffic. */
     private static final String NOTHING_FILTER = "less 1";
     private static final int SNAPLEN = 65535;
@@ -96,7 +89,7 @@ public final class PcapPacketPort implements PacketPort {
         try {
             PcapHandle capture = handle(interfaceName, SNAPLEN, options, PcapHandle.PcapDirection.IN);
             opened.add(capture);
-            filter(capture, LIVE_CAPTURE_FILTER);
+            filter(capture, CAPTURE_FILTER);
             PcapHandle sender = handle(interfaceName, 128, options, PcapHandle.PcapDirection.OUT);
             opened.add(sender);
             filter(sender, NOTHING_FILTER);
@@ -112,7 +105,7 @@ public final class PcapPacketPort implements PacketPort {
             PcapPacketPort port = new PcapPacketPort(iface, capture, sender, List.copyOf(memberships), resolver, receiver);
             port.reader.start();
             LOG.info("{}: packet IO open (ifindex {}, MAC {}, {})", iface.name(), iface.index(), iface.mac(),
-                    LIVE_CAPTURE_FILTER);
+                    CAPTURE_FILTER);
             return port;
         } catch (IOException | RuntimeException e) {
             closeAll(opened);

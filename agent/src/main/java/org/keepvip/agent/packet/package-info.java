@@ -16,9 +16,8 @@
  *       skipped, IPv6 extension headers walked) into {@link org.keepvip.agent.packet.ReceivedVrrp} or a
  *       {@link org.keepvip.agent.packet.DropReason}; never an exception.</li>
  *   <li>{@link org.keepvip.agent.packet.PacketPort} and {@link org.keepvip.agent.packet.PcapPacketPort}:
- *       one port per interface; a capture handle (BPF {@code inbound and (ip proto 112 or ip6 proto 112)},
- *       which libpcap 1.10 accepts; {@code inbound} so the kernel drops our own sends before waking
- *       the reader; direction IN, immediate mode) read by one thread, a separate send handle,
+ *       one port per interface; a capture handle (BPF {@code ip proto 112 or ip6 proto 112}, which
+ *       libpcap 1.10 accepts; direction IN, immediate mode) read by one thread, a separate send handle,
  *       and group membership of 224.0.0.18 / ff02::12 so a real NIC delivers adverts.
  *       {@link org.keepvip.agent.packet.CauseCounters} counts drops and logs each cause once.</li>
  *   <li>{@link org.keepvip.agent.packet.Announcer}: GARP/NA bursts, N rounds over a list of VIPs.</li>

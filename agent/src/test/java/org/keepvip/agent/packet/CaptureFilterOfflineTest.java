@@ -59,30 +59,4 @@ class CaptureFilterOfflineTest {
         assertThat(((ReceivedVrrp) seen.get(1)).source()).isEqualTo(ll);
         assertThat(((ReceivedVrrp) seen.get(1)).payload()).isEqualTo(vrrp);
     }
-
-    /**
-     * The live filter's {@code inbound} is the kernel's packet type, which a savefile cannot give,
-     * so it is checked on a dead Ethernet handle: it must compile (on a live handle a failure would
-     * stop the port from opening), and it is a check only the kernel can make: libpcap's user-space
-     * filter cannot read the packet type and rejects the advert the plain filter passes.
-     */
-    @Test
-    void liveFilterCompilesAndChecksThePacketTypeInTheKernel() throws Exception {
-        byte[] advert4 = VrrpFrames.ipv4(MAC, MacAddress.VRRP_IPV4_GROUP,
-                (Inet4Address) InetAddress.getByName("192.0.2.11"), OutboundVrrp.IPV4_GROUP, 255, 1, FrameParserTest.VRRP);
-        try (PcapHandle dead = Pcaps.openDead(DataLinkType.EN10MB, 65535)) {
-            BpfProgram live = dead.compileFilter(PcapPacketPort.LIVE_CAPTURE_FILTER,
-                    BpfProgram.BpfCompileMode.OPTIMIZE, PcapHandle.PCAP_NETMASK_UNKNOWN);
-            BpfProgram plain = dead.compileFilter(PcapPacketPort.CAPTURE_FILTER,
-                    BpfProgram.BpfCompileMode.OPTIMIZE, PcapHandle.PCAP_NETMASK_UNKNOWN);
-            try {
-                assertThat(live.getExpression()).startsWith("inbound and (");
-                assertThat(plain.applyFilter(advert4)).isTrue();
-                assertThat(live.applyFilter(advert4)).as("the packet type is the kernel's to check").isFalse();
-            } finally {
-                live.free();
-                plain.free();
-            }
-        }
-    }
 }
