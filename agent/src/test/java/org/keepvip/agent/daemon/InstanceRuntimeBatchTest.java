@@ -77,17 +77,10 @@ class InstanceRuntimeBatchTest {
         List<Boolean> holdingDuringAdd = new CopyOnWriteArrayList<>();
         List<Boolean> holdingWhenAnnouncing = new CopyOnWriteArrayList<>();
         CountDownLatch announced = new CountDownLatch(1);
-        Ports.PacketOut packets = new Ports.PacketOut() {
-            @Override
-            public void sendVrrp(String ifname, byte[] msg, InetAddress source, InetAddress destination) {
-            }
-
-            @Override
-            public void announce(String ifname, List<InetAddress> addresses, int rounds) {
-                holdingWhenAnnouncing.add(LogHold.holders() > 0);
-                announced.countDown();
-            }
-        };
+        Ports.PacketOut packets = announcing(() -> {
+            holdingWhenAnnouncing.add(LogHold.holders() > 0);
+            announced.countDown();
+        });
         Ports.Vips vips = new Ports.Vips() {
             @Override
             public void add(List<VipSpec> v) {
@@ -111,16 +104,7 @@ class InstanceRuntimeBatchTest {
     @Test
     void aFailingAddIsLoggedAndTheRestOfTheBatchStillRuns() throws Exception {
         CountDownLatch announced = new CountDownLatch(1);
-        Ports.PacketOut packets = new Ports.PacketOut() {
-            @Override
-            public void sendVrrp(String ifname, byte[] msg, InetAddress source, InetAddress destination) {
-            }
-
-            @Override
-            public void announce(String ifname, List<InetAddress> addresses, int rounds) {
-                announced.countDown();
-            }
-        };
+        Ports.PacketOut packets = announcing(announced::countDown);
         Ports.Vips vips = new Ports.Vips() {
             @Override
             public void add(List<VipSpec> v) throws java.io.IOException {
@@ -193,6 +177,20 @@ class InstanceRuntimeBatchTest {
     }
 
     /** The test thread plays the loop: start as BACKUP, let the down timer expire, run the batch. */
+    /** Packet IO that drops adverts and runs {@code onAnnounce} for each GARP/NA burst. */
+    private static Ports.PacketOut announcing(Runnable onAnnounce) {
+        return new Ports.PacketOut() {
+            @Override
+            public void sendVrrp(String ifname, byte[] msg, InetAddress source, InetAddress destination) {
+            }
+
+            @Override
+            public void announce(String ifname, List<InetAddress> addresses, int rounds) {
+                onAnnounce.run();
+            }
+        };
+    }
+
     private static void takeOver(InstanceRuntime runtime) {
         VrrpInstance m = runtime.machine();
         m.handle(new Event.Start(0, true));
