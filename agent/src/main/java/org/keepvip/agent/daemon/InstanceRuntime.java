@@ -299,8 +299,14 @@ public final class InstanceRuntime implements AutoCloseable {
         throw new IllegalStateException("unhandled action " + action);
     }
 
+    /** A plain loop, as {@code PcapRefusals.stop}: the takeover's GARP step runs it. */
     private List<InetAddress> vipAddresses() {
-        return vips.stream().map(VipSpec::address).toList();
+        List<VipSpec> current = vips;
+        List<InetAddress> out = new ArrayList<>(current.size());
+        for (VipSpec v : current) {
+            out.add(v.address());
+        }
+        return out;
     }
 
     /**

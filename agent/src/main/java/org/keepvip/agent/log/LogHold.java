@@ -71,13 +71,17 @@ public final class LogHold {
      * this on every turn; it costs a volatile read while nothing is held.
      */
     public static void expireOverdue() {
-        if (active && overdue()) {
-            long which;
-            synchronized (LogHold.class) {
-                which = epoch;
-            }
-            expire(which);
+        if (!active) {
+            return;
         }
+        synchronized (LogHold.class) {
+            if (holders == 0 || !overdue()) {
+                return; // ended meanwhile, or a new hold began: it is not overdue
+            }
+            holders = 0;
+            active = false;
+        }
+        release();
     }
 
     private static boolean overdue() {
@@ -100,17 +104,6 @@ public final class LogHold {
             if (--holders > 0) {
                 return;
             }
-            active = false;
-        }
-        release();
-    }
-
-    private static void expire(long which) {
-        synchronized (LogHold.class) {
-            if (which != epoch || holders == 0) {
-                return;
-            }
-            holders = 0;
             active = false;
         }
         release();

@@ -154,33 +154,36 @@ public final class PcapPacketPort implements PacketPort {
 
     @Override
     public SendOutcome sendVrrp(OutboundVrrp m) throws IOException {
-        Optional<byte[]> frame = frame(m);
-        if (frame.isEmpty()) {
+        byte[] frame = frame(m);
+        if (frame == null) {
             return SendOutcome.NEXT_HOP_UNKNOWN;
         }
-        sendFrame(frame.get());
+        sendFrame(frame);
         return SendOutcome.SENT;
     }
 
-    /** The Ethernet frame for {@code m}; empty while a unicast peer's next hop is unknown. */
-    private Optional<byte[]> frame(OutboundVrrp m) {
+    /**
+     * The Ethernet frame for {@code m}; null while a unicast peer's next hop is unknown (not an
+     * Optional: this runs for every advert, and C1 would not remove the allocation).
+     */
+    private byte[] frame(OutboundVrrp m) {
         MacAddress dstMac;
         if (m.destination().isMulticastAddress()) {
             dstMac = MacAddress.forMulticastGroup(m.destination());
         } else {
             Optional<MacAddress> nextHop = resolver.resolve(iface, m.destination());
             if (nextHop.isEmpty()) {
-                return Optional.empty();
+                return null;
             }
             dstMac = nextHop.get();
         }
         if (m.source() instanceof Inet4Address src) {
             int id = ipv4Id.updateAndGet(i -> i >= 0xFFFF ? 1 : i + 1); // 1, 2, ..., 65535, 1, ...
-            return Optional.of(VrrpFrames.ipv4(iface.mac(), dstMac, src, (Inet4Address) m.destination(), m.ttl(), id,
-                    m.vrrpUnsafe()));
+            return VrrpFrames.ipv4(iface.mac(), dstMac, src, (Inet4Address) m.destination(), m.ttl(), id,
+                    m.vrrpUnsafe());
         }
-        return Optional.of(VrrpFrames.ipv6(iface.mac(), dstMac, (Inet6Address) m.source(),
-                (Inet6Address) m.destination(), m.ttl(), m.vrrpUnsafe()));
+        return VrrpFrames.ipv6(iface.mac(), dstMac, (Inet6Address) m.source(),
+                (Inet6Address) m.destination(), m.ttl(), m.vrrpUnsafe());
     }
 
     /**
