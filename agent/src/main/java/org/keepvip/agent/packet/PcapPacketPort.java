@@ -45,7 +45,13 @@ public final class PcapPacketPort implements PacketPort {
     public static final String CAPTURE_FILTER = "ip proto 112 or ip6 proto 112";
     /** A filter no frame passes: the send handle must not queue captured traffic. */
     private static final String NOTHING_FILTER = "less 1";
-    private static final int SNAPLEN = 65535;
+    /**
+     * The largest frame kept: an advert with 255 IPv6 addresses is about 4.2 KB, so a jumbo frame's
+     * 9 KB holds any. The kernel's capture ring is cut into slots of this size: at 64 KiB (libpcap's
+     * usual snaplen) a 2 MiB ring held only 31 frames, and a host of a hundred instances lost adverts
+     * (and flapped to MASTER) whenever the reader was a few milliseconds late.
+     */
+    static final int SNAPLEN = 9216;
     private static final Logger LOG = LoggerFactory.getLogger(PcapPacketPort.class);
 
     private final InterfaceInfo iface;
@@ -90,6 +96,10 @@ public final class PcapPacketPort implements PacketPort {
             PcapHandle capture = handle(interfaceName, SNAPLEN, options, PcapHandle.PcapDirection.IN);
             opened.add(capture);
             filter(capture, CAPTURE_FILTER);
+            String ownFramesSeen = OwnFramesIgnored.apply(capture);
+            if (ownFramesSeen != null) {
+                LOG.debug("{}: own adverts still reach the capture ring: {}", interfaceName, ownFramesSeen);
+            }
             PcapHandle sender = handle(interfaceName, 128, options, PcapHandle.PcapDirection.OUT);
             opened.add(sender);
             filter(sender, NOTHING_FILTER);
