@@ -73,6 +73,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     private PcapPackets packets;
     private final PcapRefusals refusals = new PcapRefusals();
     private ScriptRunner runner;
+    private LaneWorkers lanes;
     private KeepalivedConfig config;
     private Optional<NotifyFifo> fifo = Optional.empty();
     private Thread loopThread;
@@ -101,6 +102,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         List<InstancePlan> plans = ConfigMapper.plans(config, (ifname, v6) -> primaryAddress(netlink, ifname, v6));
 
         runner = track(new ScriptRunner(4));
+        lanes = track(new LaneWorkers());
         if (config.global().notifyFifo() != null) {
             fifo = Optional.of(track(NotifyFifo.open(Path.of(config.global().notifyFifo().path()), Optional.empty())));
         }
@@ -200,16 +202,22 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     private InstanceRuntime runtime(InstancePlan p, VrrpInstance machine) {
         // Notifies go through the current notifier, which a reload replaces.
         Ports.Notifier notify = (instance, state, priority) -> notifier.instanceState(instance, state, priority);
+        HookLane lane = lanes.laneFor(machine.name(), p.redisName() != null);
         return track(new InstanceRuntime(machine, p.wire(), p.expectations(), p.vips(), packets, vipPort, refusals,
-                p.redisName() == null ? null : redis.get(p.redisName()), notify, loop::post));
+                p.redisName() == null ? null : redis.get(p.redisName()), notify, loop::post, lane));
     }
+
+    /** How long the exit waits for every lane's last steps (VIP removal, fence, notify STOP), in all. */
+    private static final long HOOKS_AT_EXIT_MILLIS = 1500;
 
     /** Blocks until the daemon has stopped and released everything; returns the exit status. */
     public int awaitExit() throws InterruptedException {
         finished.await();
         // The loop sent priority-0 adverts and queued VIP removal + notify STOP on the lanes.
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HOOKS_AT_EXIT_MILLIS);
         for (InstanceRuntime r : loop.instances().values()) {
-            if (!r.drainHooks(1500)) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (!r.drainHooks(Math.max(1, left))) {
                 LOG.warn("({}) hooks still running at exit", r.name());
             }
         }
@@ -226,7 +234,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     private void received(ReceivedVrrp rx) {
         PacketContext ctx = PacketContext.of(rx.source(), rx.destination(), rx.ttl())
                 .withLengths(rx.ipTotalLength(), rx.receivedIpLength());
-        loop.post(new LoopEvent.PacketIn(rx.interfaceName(), ctx, rx.payload(), rx.receivedAtNanos()));
+        loop.postPacket(new LoopEvent.PacketIn(rx.interfaceName(), ctx, rx.payload(), rx.receivedAtNanos()));
     }
 
     private final Map<Integer, String> ifnames = new java.util.concurrent.ConcurrentHashMap<>();
@@ -462,14 +470,15 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     private void warmUpTakeoverPath() {
         long started = System.nanoTime();
         try {
+            List<InstanceRuntime> shapes = oneOfEachShape(loop.instances().values());
             for (int pass = 0; pass < 2; pass++) {
-                loop.instances().values().forEach(Daemon::warmUp);
+                shapes.forEach(Daemon::warmUp);
                 loop.warmUpSpin(IO_WARM_UP_ROUNDS);
                 LogOutput.warmUp(IO_WARM_UP_ROUNDS);
                 for (int i = 0; i < IO_WARM_UP_ROUNDS; i++) {
                     LogHold.begin().end(); // the takeover's first hold then runs compiled
                 }
-                warmUpIo();
+                warmUpIo(shapes);
                 if (!JitQuiet.await(JIT_QUIET_MAX)) {
                     break;
                 }
@@ -489,19 +498,36 @@ public final class Daemon implements ControlHandler, AutoCloseable {
      * slower interpreted on the first takeover. Runs before the loop starts, while the configured
      * VIPs are being removed anyway.
      */
-    private void warmUpIo() {
-        vipPort.warmUp(loop.allVips(), IO_WARM_UP_ROUNDS);
+    private void warmUpIo(List<InstanceRuntime> shapes) {
+        List<VipSpec> someVips = new ArrayList<>();
+        shapes.forEach(r -> someVips.addAll(r.vips()));
+        vipPort.warmUp(someVips, IO_WARM_UP_ROUNDS);
         for (int i = 0; i < IO_WARM_UP_ROUNDS; i++) {
-            refusals.stop(loop.allVips()); // nothing is being refused yet: no effect but the compile
+            refusals.stop(someVips); // nothing is being refused yet: no effect but the compile
         }
-        for (InstanceRuntime r : loop.instances().values()) {
-            try {
-                r.warmUpHookLane(IO_WARM_UP_ROUNDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+        try {
+            lanes.warmUp(IO_WARM_UP_ROUNDS);
+            for (InstanceRuntime r : shapes) {
+                r.warmUpBatchPath();
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * One instance per kind of takeover path (VRRP version, address family, unicast or multicast,
+     * authentication, with or without Redis): the JIT compiles code, not instances, so warming one of
+     * each kind warms them all, and start-up does not grow with the number of instances.
+     */
+    static List<InstanceRuntime> oneOfEachShape(java.util.Collection<InstanceRuntime> all) {
+        Map<List<Object>, InstanceRuntime> shapes = new LinkedHashMap<>();
+        for (InstanceRuntime r : all) {
+            var w = r.wire();
+            shapes.putIfAbsent(List.of(w.version(), w.source() instanceof Inet6Address, w.unicast(), w.authType(),
+                    r.hasRedis()), r);
+        }
+        return List.copyOf(shapes.values());
     }
 
     private static InetAddress primaryAddress(NetlinkClient nl, String ifname, boolean v6) throws IOException {

@@ -1,6 +1,8 @@
 package org.keepvip.agent.daemon;
 
+import java.net.Inet6Address;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,12 +12,13 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
+import org.keepvip.agent.log.LogHold;
 import org.keepvip.vrrp.packet.ReceiveChecker;
 import org.keepvip.vrrp.packet.ReceiveResult;
 import org.keepvip.vrrp.packet.ReceiveWarning;
 import org.keepvip.vrrp.packet.Rejected;
-import org.keepvip.agent.log.LogHold;
 import org.keepvip.vrrp.state.Event;
 import org.keepvip.vrrp.state.SyncGroup;
 import org.keepvip.vrrp.state.VrrpState;
@@ -43,6 +46,11 @@ public final class EventLoop implements Runnable {
     private final BlockingQueue<LoopEvent> inbox = new LinkedBlockingQueue<>();
     private long startedAt;
     private final Map<String, InstanceRuntime> instances = new LinkedHashMap<>();
+    private final DeadlineQueue deadlines = new DeadlineQueue();
+    /** Who receives an advert: keepalived matches on interface, family and VRID. */
+    private final Map<AdvertKey, InstanceRuntime> byAdvertKey = new HashMap<>();
+    /** Which instances watch a tracker; rebuilt when the set of instances or their configs change. */
+    private Map<String, List<InstanceRuntime>> byTracker;
     private final Map<String, SyncGroup> groupOf = new LinkedHashMap<>();
     private final Map<String, Set<String>> loggedDrops = new LinkedHashMap<>();
     private final Map<String, VrrpState> lastState = new LinkedHashMap<>();
@@ -71,6 +79,8 @@ public final class EventLoop implements Runnable {
     public void add(InstanceRuntime runtime) {
         instances.put(runtime.name(), runtime);
         lastState.put(runtime.name(), runtime.machine().state());
+        byAdvertKey.putIfAbsent(AdvertKey.of(runtime), runtime);
+        byTracker = null;
     }
 
     /** Starts an instance added while running (reload); call on the loop thread. */
@@ -81,6 +91,7 @@ public final class EventLoop implements Runnable {
 
     /** Feeds a reloaded configuration to a kept instance; call on the loop thread. */
     void reloadInstance(InstanceRuntime runtime, org.keepvip.vrrp.state.InstanceConfig config) {
+        byTracker = null;
         deliver(runtime, new Event.Reload(clock.getAsLong(), config));
     }
 
@@ -91,6 +102,21 @@ public final class EventLoop implements Runnable {
         lastState.remove(runtime.name());
         loggedDrops.remove(runtime.name());
         groupOf.remove(runtime.name());
+        deadlines.remove(runtime);
+        byAdvertKey.clear();
+        instances.values().forEach(r -> byAdvertKey.putIfAbsent(AdvertKey.of(r), r));
+        byTracker = null;
+        runtime.retire();
+    }
+
+    /**
+     * Makes an instance's MASTER resign (a switchover), through its sync group like any other event;
+     * call on the loop thread.
+     */
+    void stepDown(InstanceRuntime runtime) {
+        if (runtime.machine().state() == VrrpState.MASTER) {
+            deliver(runtime, new Event.StepDown(clock.getAsLong()));
+        }
     }
 
     /** Registers a sync group whose members were added with {@link #add}. */
@@ -104,7 +130,35 @@ public final class EventLoop implements Runnable {
 
     /** Posts an event from any thread. */
     public void post(LoopEvent event) {
-        inbox.add(event);
+        if (event instanceof LoopEvent.PacketIn p) {
+            postPacket(p);
+        } else {
+            inbox.add(event);
+        }
+    }
+
+    /**
+     * Most received adverts that may wait for the loop: some 0.4 s of a thousand instances' adverts.
+     * Beyond it the loop has fallen that far behind, and an unbounded queue would only add memory and
+     * delay to every advert after; a dropped advert is counted and, like a lost one, at worst lets a
+     * down timer run out.
+     */
+    static final int MAX_QUEUED_PACKETS = 8192;
+
+    private final AtomicInteger queuedPackets = new AtomicInteger();
+
+    /** Posts a received advert from a reader thread; false (counted, dropped) when too many wait. */
+    public boolean postPacket(LoopEvent.PacketIn packet) {
+        if (queuedPackets.incrementAndGet() > MAX_QUEUED_PACKETS) {
+            queuedPackets.decrementAndGet();
+            if (interfaceDrops.merge(packet.ifname() + ":loop_overrun", 1L, Long::sum) == 1) {
+                LOG.warn("{}: the VRRP loop is {} adverts behind; dropping received adverts until it catches up"
+                        + " (counted as loop_overrun)", packet.ifname(), MAX_QUEUED_PACKETS);
+            }
+            return false;
+        }
+        inbox.add(packet);
+        return true;
     }
 
     public boolean isStopped() {
@@ -150,22 +204,14 @@ public final class EventLoop implements Runnable {
     }
 
     private long untilNextDeadline() {
-        long earliest = Long.MAX_VALUE;
-        long takeover = Long.MAX_VALUE;
-        for (InstanceRuntime r : instances.values()) {
-            OptionalLong d = r.machine().nextDeadline();
-            if (d.isPresent()) {
-                earliest = Math.min(earliest, d.getAsLong());
-            }
-            OptionalLong t = r.machine().takeoverDeadline();
-            if (t.isPresent()) {
-                takeover = Math.min(takeover, t.getAsLong());
-            }
-        }
-        nextIsTakeover = earliest != Long.MAX_VALUE && takeover == earliest;
-        if (earliest == Long.MAX_VALUE) {
+        InstanceRuntime first = deadlines.first();
+        if (first == null) {
+            nextIsTakeover = false;
             return TimeUnit.SECONDS.toNanos(1);
         }
+        long earliest = deadlines.firstAt();
+        OptionalLong takeover = first.machine().takeoverDeadline();
+        nextIsTakeover = takeover.isPresent() && takeover.getAsLong() == earliest;
         return Math.max(0, earliest - clock.getAsLong());
     }
 
@@ -216,10 +262,13 @@ public final class EventLoop implements Runnable {
 
     private void fireDueTimers() {
         long now = clock.getAsLong();
-        for (InstanceRuntime r : instances.values()) {
+        for (InstanceRuntime r : deadlines.pollDue(now)) {
+            // A sync group member's deadline may have moved while another member was handled.
             OptionalLong d = r.machine().nextDeadline();
-            if (d.isPresent() && d.getAsLong() <= now) {
+            if (d.isPresent() && d.getAsLong() <= now && instances.get(r.name()) == r) {
                 deliver(r, new Event.TimerDue(now));
+            } else {
+                deadlines.update(r);
             }
         }
     }
@@ -227,21 +276,20 @@ public final class EventLoop implements Runnable {
     private void handle(LoopEvent ev) {
         long now = clock.getAsLong();
         if (ev instanceof LoopEvent.PacketIn p) {
+            queuedPackets.decrementAndGet();
             // The down timer restarts from the frame's arrival, but never from before the loop ran:
             // frames queued while the daemon was starting are as fresh as the start itself.
             packetIn(Math.max(startedAt, Math.min(now, p.receivedAt())), p);
         } else if (ev instanceof LoopEvent.TrackerChanged t) {
-            for (InstanceRuntime r : instances.values()) {
-                if (r.machine().config().trackers().stream().anyMatch(s -> s.id().equals(t.trackerId()))) {
-                    boolean wasMaster = r.machine().state() == VrrpState.MASTER;
-                    deliver(r, new Event.TrackerResult(now, t.trackerId(), t.ok()));
-                    if (wasMaster && !t.ok() && t.trackerId().startsWith("redis:")
-                            && r.machine().state() == VrrpState.MASTER) {
-                        // Resign fast: a master whose own Redis fails sends priority 0, so the peer
-                        // takes over after its skew instead of the whole down timer.
-                        LOG.warn("({}) local Redis failed its check: resigning MASTER", r.name());
-                        deliver(r, new Event.StepDown(now));
-                    }
+            for (InstanceRuntime r : watching(t.trackerId())) {
+                boolean wasMaster = r.machine().state() == VrrpState.MASTER;
+                deliver(r, new Event.TrackerResult(now, t.trackerId(), t.ok()));
+                if (wasMaster && !t.ok() && t.trackerId().startsWith("redis:")
+                        && r.machine().state() == VrrpState.MASTER) {
+                    // Resign fast: a master whose own Redis fails sends priority 0, so the peer
+                    // takes over after its skew instead of the whole down timer.
+                    LOG.warn("({}) local Redis failed its check: resigning MASTER", r.name());
+                    deliver(r, new Event.StepDown(now));
                 }
             }
         } else if (ev instanceof LoopEvent.LinkChanged l) {
@@ -266,6 +314,8 @@ public final class EventLoop implements Runnable {
             }
         } else if (ev instanceof LoopEvent.OnLoop o) {
             o.task().run();
+            // The task may have fed an instance (status only reads, a switchover steps down): resync.
+            instances.values().forEach(deadlines::update);
         } else if (ev instanceof LoopEvent.Stop) {
             for (InstanceRuntime r : instances.values()) {
                 deliver(r, new Event.Shutdown(now));
@@ -277,14 +327,8 @@ public final class EventLoop implements Runnable {
     private void packetIn(long now, LoopEvent.PacketIn p) {
         byte[] msg = p.message();
         int vrid = msg.length >= 2 ? msg[1] & 0xff : -1;
-        InstanceRuntime target = null;
-        for (InstanceRuntime r : instances.values()) {
-            if (r.wire().vrid() == vrid && r.wire().ifname().equals(p.ifname())
-                    && r.wire().source().getClass() == p.context().source().getClass()) {
-                target = r;
-                break;
-            }
-        }
+        InstanceRuntime target = byAdvertKey.get(
+                new AdvertKey(p.ifname(), p.context().source() instanceof Inet6Address, vrid));
         if (target == null) {
             interfaceDrops.merge(p.ifname() + ":unknown_vrid", 1L, Long::sum);
             return;
@@ -335,6 +379,7 @@ public final class EventLoop implements Runnable {
 
     private void settle(InstanceRuntime r) {
         r.executePending();
+        deadlines.update(r);
         VrrpState now = r.machine().state();
         if (lastState.put(r.name(), now) != now) {
             // keepalived re-arms its rate-limited drop logs on every state change.
@@ -342,6 +387,26 @@ public final class EventLoop implements Runnable {
             if (logged != null) {
                 logged.clear();
             }
+        }
+    }
+
+    /** The instances that watch {@code trackerId}. */
+    private List<InstanceRuntime> watching(String trackerId) {
+        if (byTracker == null) {
+            Map<String, List<InstanceRuntime>> index = new HashMap<>();
+            for (InstanceRuntime r : instances.values()) {
+                r.machine().config().trackers().forEach(
+                        t -> index.computeIfAbsent(t.id(), k -> new ArrayList<>()).add(r));
+            }
+            byTracker = index;
+        }
+        return byTracker.getOrDefault(trackerId, List.of());
+    }
+
+    /** What an advert is matched on: interface, address family, VRID. */
+    private record AdvertKey(String ifname, boolean v6, int vrid) {
+        static AdvertKey of(InstanceRuntime r) {
+            return new AdvertKey(r.wire().ifname(), r.wire().source() instanceof Inet6Address, r.wire().vrid());
         }
     }
 

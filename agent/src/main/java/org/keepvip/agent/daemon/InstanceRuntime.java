@@ -91,6 +91,14 @@ public final class InstanceRuntime implements AutoCloseable {
     public InstanceRuntime(VrrpInstance machine, Wire wire, ReceiveExpectations expectations, List<VipSpec> vips,
             Ports.PacketOut packets, Ports.Vips vipPort, Ports.Refusals refusals, Ports.RedisHooks redis,
             Ports.Notifier notifier, Consumer<LoopEvent> loop) {
+        this(machine, wire, expectations, vips, packets, vipPort, refusals, redis, notifier, loop,
+                HookLane.owned(machine.name()));
+    }
+
+    /** With the hook lane given: the daemon's come from {@link LaneWorkers}. */
+    InstanceRuntime(VrrpInstance machine, Wire wire, ReceiveExpectations expectations, List<VipSpec> vips,
+            Ports.PacketOut packets, Ports.Vips vipPort, Ports.Refusals refusals, Ports.RedisHooks redis,
+            Ports.Notifier notifier, Consumer<LoopEvent> loop, HookLane lane) {
         this.machine = Objects.requireNonNull(machine, "machine");
         this.wire = Objects.requireNonNull(wire, "wire");
         this.expectations = Objects.requireNonNull(expectations, "expectations");
@@ -101,7 +109,7 @@ public final class InstanceRuntime implements AutoCloseable {
         this.redis = redis;
         this.notifier = notifier;
         this.loop = loop;
-        this.lane = new HookLane(machine.name());
+        this.lane = Objects.requireNonNull(lane, "lane");
         this.checksumMode = wire.checksumMode();
     }
 
@@ -123,6 +131,10 @@ public final class InstanceRuntime implements AutoCloseable {
 
     public List<VipSpec> vips() {
         return vips;
+    }
+
+    boolean hasRedis() {
+        return redis != null;
     }
 
     /**
@@ -407,6 +419,11 @@ public final class InstanceRuntime implements AutoCloseable {
                 new Action.Notify(VrrpState.MASTER, 0), new Action.Log(Action.Level.DEBUG, "warm-up"))) {
             laneWork(a, open, LogHold.NONE);
         }
+    }
+
+    /** A reload dropped the instance: its lane takes no more work but finishes the release. */
+    void retire() {
+        lane.retire();
     }
 
     /** Waits for the hook lane to finish (shutdown), at most {@code millis}. */

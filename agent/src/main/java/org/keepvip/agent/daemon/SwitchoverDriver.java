@@ -108,11 +108,7 @@ final class SwitchoverDriver {
             }
             LOG.info("({}) {}; releasing the VIP", instance, promoted.detail());
             onLoop(() -> {
-                InstanceRuntime r = s.runtime();
-                if (r.machine().state() == VrrpState.MASTER) {
-                    r.machine().handle(new Event.StepDown(System.nanoTime()));
-                    r.executePending();
-                }
+                loop.stepDown(s.runtime());
                 return Boolean.TRUE;
             });
             // The peer becomes MASTER after its skew time, our lane demotes us once its adverts arrive.

@@ -41,6 +41,11 @@ final class LinuxSockets {
         return socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     }
 
+    /** An int socket option's value, in the host's byte order. */
+    static byte[] intValue(int v) {
+        return java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.nativeOrder()).putInt(v).array();
+    }
+
     static void closeQuietly(int fd) {
         try {
             close(fd);
