@@ -9,7 +9,7 @@ import java.util.OptionalLong;
 import java.util.PriorityQueue;
 
 /**
- * Every instance's next deadline, earliest first, so that a turn of the {@link EventLoop} costs
+ * Every instance's next deadline ({@code T}: an {@link InstanceRuntime} in the daemon), earliest first, so that a turn of the {@link EventLoop} costs
  * O(log n) in the number of instances rather than a scan of all of them (a thousand instances at
  * 50 ms adverts make some 40,000 timer and advert events a second).
  *
@@ -18,17 +18,16 @@ import java.util.PriorityQueue;
  * dropped when it reaches the head. Stale entries therefore live at most until their own deadline, so
  * the heap holds about (deadline moves per second × master_down_interval) of them. Loop thread only.
  */
-final class DeadlineQueue {
-    private record Entry(long at, long seq, InstanceRuntime runtime) {}
+final class DeadlineQueue<T> {
+    private record Entry<T>(long at, long seq, T item) {}
 
-    private final PriorityQueue<Entry> heap = new PriorityQueue<>(
-            Comparator.comparingLong(Entry::at).thenComparingLong(Entry::seq));
-    private final Map<InstanceRuntime, Long> current = new IdentityHashMap<>();
+    private final PriorityQueue<Entry<T>> heap = new PriorityQueue<>(
+            Comparator.<Entry<T>>comparingLong(Entry::at).thenComparingLong(Entry::seq));
+    private final Map<T, Long> current = new IdentityHashMap<>();
     private long seq;
 
-    /** Takes the instance's deadline as its machine now says; call after every event it handled. */
-    void update(InstanceRuntime r) {
-        OptionalLong next = r.machine().nextDeadline();
+    /** Takes {@code r}'s deadline as it is now (empty: none); call after every event it handled. */
+    void update(T r, OptionalLong next) {
         if (next.isEmpty()) {
             current.remove(r);
             return;
@@ -36,24 +35,24 @@ final class DeadlineQueue {
         long at = next.getAsLong();
         Long was = current.put(r, at);
         if (was == null || was != at) {
-            heap.add(new Entry(at, seq++, r));
+            heap.add(new Entry<>(at, seq++, r));
         }
     }
 
     /** Forgets an instance (removed by a reload). */
-    void remove(InstanceRuntime r) {
+    void remove(T r) {
         current.remove(r);
     }
 
     /** The instance with the earliest deadline, or null when none has one. */
-    InstanceRuntime first() {
-        Entry e = head();
-        return e == null ? null : e.runtime();
+    T first() {
+        Entry<T> e = head();
+        return e == null ? null : e.item();
     }
 
     /** The earliest deadline; {@link Long#MAX_VALUE} when there is none. */
     long firstAt() {
-        Entry e = head();
+        Entry<T> e = head();
         return e == null ? Long.MAX_VALUE : e.at();
     }
 
@@ -61,12 +60,12 @@ final class DeadlineQueue {
      * Removes and returns the instances whose deadline is at or before {@code now}, earliest first.
      * Each at most once: a deadline that an instance re-arms in the past waits for the next call.
      */
-    List<InstanceRuntime> pollDue(long now) {
-        List<InstanceRuntime> due = new ArrayList<>();
-        for (Entry e = head(); e != null && e.at() <= now; e = head()) {
+    List<T> pollDue(long now) {
+        List<T> due = new ArrayList<>();
+        for (Entry<T> e = head(); e != null && e.at() <= now; e = head()) {
             heap.poll();
-            current.remove(e.runtime());
-            due.add(e.runtime());
+            current.remove(e.item());
+            due.add(e.item());
         }
         return due;
     }
@@ -76,9 +75,9 @@ final class DeadlineQueue {
         return current.size();
     }
 
-    private Entry head() {
-        for (Entry e = heap.peek(); e != null; e = heap.peek()) {
-            Long at = current.get(e.runtime());
+    private Entry<T> head() {
+        for (Entry<T> e = heap.peek(); e != null; e = heap.peek()) {
+            Long at = current.get(e.item());
             if (at != null && at == e.at()) {
                 return e;
             }

@@ -46,7 +46,7 @@ public final class EventLoop implements Runnable {
     private final BlockingQueue<LoopEvent> inbox = new LinkedBlockingQueue<>();
     private long startedAt;
     private final Map<String, InstanceRuntime> instances = new LinkedHashMap<>();
-    private final DeadlineQueue deadlines = new DeadlineQueue();
+    private final DeadlineQueue<InstanceRuntime> deadlines = new DeadlineQueue<>();
     /** Who receives an advert: keepalived matches on interface, family and VRID. */
     private final Map<AdvertKey, InstanceRuntime> byAdvertKey = new HashMap<>();
     /** Which instances watch a tracker; rebuilt when the set of instances or their configs change. */
@@ -268,7 +268,7 @@ public final class EventLoop implements Runnable {
             if (d.isPresent() && d.getAsLong() <= now && instances.get(r.name()) == r) {
                 deliver(r, new Event.TimerDue(now));
             } else {
-                deadlines.update(r);
+                reschedule(r);
             }
         }
     }
@@ -315,7 +315,7 @@ public final class EventLoop implements Runnable {
         } else if (ev instanceof LoopEvent.OnLoop o) {
             o.task().run();
             // The task may have fed an instance (status only reads, a switchover steps down): resync.
-            instances.values().forEach(deadlines::update);
+            instances.values().forEach(this::reschedule);
         } else if (ev instanceof LoopEvent.Stop) {
             for (InstanceRuntime r : instances.values()) {
                 deliver(r, new Event.Shutdown(now));
@@ -379,7 +379,7 @@ public final class EventLoop implements Runnable {
 
     private void settle(InstanceRuntime r) {
         r.executePending();
-        deadlines.update(r);
+        reschedule(r);
         VrrpState now = r.machine().state();
         if (lastState.put(r.name(), now) != now) {
             // keepalived re-arms its rate-limited drop logs on every state change.
@@ -388,6 +388,10 @@ public final class EventLoop implements Runnable {
                 logged.clear();
             }
         }
+    }
+
+    private void reschedule(InstanceRuntime r) {
+        deadlines.update(r, r.machine().nextDeadline());
     }
 
     /** The instances that watch {@code trackerId}. */
