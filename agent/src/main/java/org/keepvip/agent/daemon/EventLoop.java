@@ -181,8 +181,8 @@ public final class EventLoop implements Runnable {
             try {
                 long wait = untilNextDeadline();
                 LoopEvent ev = wait <= 0 ? inbox.poll() : awaitEvent(wait);
-                // Everything that has already arrived counts before a timer may fire: after a stall,
-                // a queued advert must restart the down timer, not lose the race against it.
+                // A turn handles a bounded batch, so that a flood cannot hold back a master's adverts;
+                // a takeover waits for the adverts queued behind the batch (see fireDueTimers).
                 for (int n = 0; ev != null && running && n < MAX_EVENTS_PER_TURN; n++) {
                     handle(ev);
                     ev = inbox.poll();
@@ -265,12 +265,30 @@ public final class EventLoop implements Runnable {
         for (InstanceRuntime r : deadlines.pollDue(now)) {
             // A sync group member's deadline may have moved while another member was handled.
             OptionalLong d = r.machine().nextDeadline();
-            if (d.isPresent() && d.getAsLong() <= now && instances.get(r.name()) == r) {
+            if (d.isPresent() && d.getAsLong() <= now && instances.get(r.name()) == r
+                    && !advertsMayBeQueuedFor(r, d.getAsLong())) {
                 deliver(r, new Event.TimerDue(now));
             } else {
                 reschedule(r);
             }
         }
+    }
+
+    /**
+     * Whether a takeover due at {@code due} must first let the loop handle what is queued: after a
+     * stall (a reload, a GC, a busy CPU) thousands of adverts may wait, and one that arrived before
+     * the deadline restarts the down timer, so the timer must not win the race against it (at 1,000
+     * instances backups flapped to MASTER this way). Only events that may have arrived before the
+     * deadline hold it back: the head of the queue is its oldest, and a flood of newer packets, which
+     * could not have kept the master alive in time, does not delay the takeover.
+     */
+    private boolean advertsMayBeQueuedFor(InstanceRuntime r, long due) {
+        OptionalLong takeover = r.machine().takeoverDeadline();
+        if (takeover.isEmpty() || takeover.getAsLong() != due) {
+            return false; // an advert or other timer of a master: it must not wait
+        }
+        LoopEvent head = inbox.peek();
+        return head != null && (!(head instanceof LoopEvent.PacketIn p) || p.receivedAt() <= due);
     }
 
     private void handle(LoopEvent ev) {

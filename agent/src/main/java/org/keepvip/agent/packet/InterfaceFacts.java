@@ -59,6 +59,21 @@ public final class InterfaceFacts {
         }
     }
 
+    /** The interface's MTU (SIOCGIFMTU), in the calling thread's namespace. */
+    public static int mtu(String name) throws IOException {
+        int fd;
+        try {
+            fd = LinuxSockets.datagramSocket(LinuxSockets.AF_INET);
+        } catch (LastErrorException e) {
+            throw new IOException("cannot open a socket to query " + name + ": errno " + e.getErrorCode(), e);
+        }
+        try {
+            return ifreqInt(ioctl(fd, LinuxSockets.SIOCGIFMTU, name));
+        } finally {
+            LinuxSockets.closeQuietly(fd);
+        }
+    }
+
     private static Optional<Inet4Address> primaryIpv4(int fd, String name) throws IOException {
         byte[] r = ifreq(name);
         try {

@@ -16,6 +16,7 @@ final class LinuxSockets {
     static final long SIOCGIFFLAGS = 0x8913;
     static final long SIOCGIFADDR = 0x8915;
     static final long SIOCGIFHWADDR = 0x8927;
+    static final long SIOCGIFMTU = 0x8921;
     static final long SIOCGIFINDEX = 0x8933;
     static final int IFREQ_SIZE = 40;
     static final int ARPHRD_ETHER = 1;

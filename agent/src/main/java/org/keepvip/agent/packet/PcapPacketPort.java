@@ -45,13 +45,21 @@ public final class PcapPacketPort implements PacketPort {
     public static final String CAPTURE_FILTER = "ip proto 112 or ip6 proto 112";
     /** A filter no frame passes: the send handle must not queue captured traffic. */
     private static final String NOTHING_FILTER = "less 1";
+    /** Ethernet header and one VLAN tag: a frame is at most this much longer than the MTU. */
+    private static final int LINK_OVERHEAD = 18;
+    /** A jumbo frame: no advert is longer (255 IPv6 addresses make about 4.2 KB). */
+    static final int MAX_SNAPLEN = 9216 + LINK_OVERHEAD;
+
     /**
-     * The largest frame kept: an advert with 255 IPv6 addresses is about 4.2 KB, so a jumbo frame's
-     * 9 KB holds any. The kernel's capture ring is cut into slots of this size: at 64 KiB (libpcap's
-     * usual snaplen) a 2 MiB ring held only 31 frames, and a host of a hundred instances lost adverts
-     * (and flapped to MASTER) whenever the reader was a few milliseconds late.
+     * The capture length for an interface: its largest frame, as an advert is never fragmented. The
+     * kernel cuts the capture ring into slots of this size, whole slots per page-sized block: with
+     * libpcap's usual 64 KiB a 2 MiB ring held 16 frames, and a backup of a hundred instances lost
+     * adverts (and flapped to MASTER) whenever its reader was a few milliseconds late; at MTU 1500 a
+     * 1 MiB ring holds 512. A longer frame is cut, and then dropped by the checks as truncated.
      */
-    static final int SNAPLEN = 9216;
+    static int snaplen(int mtu) {
+        return Math.max(1500 + LINK_OVERHEAD, Math.min(MAX_SNAPLEN, mtu + LINK_OVERHEAD));
+    }
     private static final Logger LOG = LoggerFactory.getLogger(PcapPacketPort.class);
 
     private final InterfaceInfo iface;
@@ -93,7 +101,8 @@ public final class PcapPacketPort implements PacketPort {
         InterfaceInfo iface = InterfaceFacts.lookup(interfaceName);
         List<AutoCloseable> opened = new ArrayList<>();
         try {
-            PcapHandle capture = handle(interfaceName, SNAPLEN, options, PcapHandle.PcapDirection.IN);
+            PcapHandle capture = handle(interfaceName, snaplen(InterfaceFacts.mtu(interfaceName)), options,
+                    PcapHandle.PcapDirection.IN);
             opened.add(capture);
             filter(capture, CAPTURE_FILTER);
             String ownFramesSeen = OwnFramesIgnored.apply(capture);
