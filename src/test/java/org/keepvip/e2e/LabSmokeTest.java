@@ -215,6 +215,34 @@ class LabSmokeTest {
     }
 
     @Test
+    void extraInterfacesAreSegmentsOfTheirOwnAndAllCablesCanBePulledAtOnce() throws Exception {
+        try (Lab wide = Lab.builder().host("a").host("b").extraInterfaces(2).build()) {
+            Node wa = wide.node("a");
+            Node wb = wide.node("b");
+            assertThat(wa.interfaces()).containsExactly("eth0", "eth1", "eth2");
+            assertThat(wa.switchPorts()).containsExactly("p-a", "p-a.1", "p-a.2");
+            assertThat(wa.extraLinks().get(1).mac()).isEqualTo("02:00:00:01:02:0a");
+            Map<String, List<String>> addrs = wide.addressesByInterface(wa);
+            assertThat(addrs.get("eth0")).contains(wa.ipv4() + "/24", wa.ipv6() + "/64");
+            assertThat(addrs.get("eth2")).singleElement().asString().startsWith("fe80::");
+            // eth1 is a segment of its own: b is reachable on it only through its eth1 address.
+            wide.exec(wa, "ip", "addr", "add", "198.51.100.10/24", "dev", "eth1").orThrow();
+            wide.exec(wb, "ip", "addr", "add", "198.51.100.11/24", "dev", "eth1").orThrow();
+            Await.until(DEADLINE, "a reaching b over eth1", () -> wide.reachable(wa, "198.51.100.11"));
+            assertThat(wide.exec(wa, "ip", "route", "get", "198.51.100.11").orThrow()).contains("dev eth1");
+
+            wide.cutAllLinks(wa);
+            Await.until(DEADLINE, "a to see carrier loss on all three interfaces", () -> wa.interfaces().stream()
+                    .allMatch(i -> wide.exec(wa, "ip", "link", "show", i).stdout().contains("NO-CARRIER")));
+            assertThat(wide.reachable(wa, "198.51.100.11")).isFalse();
+            wide.restoreAllLinks(wa);
+            Await.until(DEADLINE, "a reaching b over eth1 again", () -> wide.reachable(wa, "198.51.100.11"));
+            assertThat(wa.interfaces()).noneMatch(
+                    i -> wide.exec(wa, "ip", "link", "show", i).stdout().contains("NO-CARRIER"));
+        }
+    }
+
+    @Test
     void backgroundProcessesAreTrackedAndStopped() {
         var p = lab.start(a, "sleeper", "sh", "-c", "echo started; exec sleep 300");
         Await.until(DEADLINE, "the process to write its log", () -> p.output().contains("started"));

@@ -46,6 +46,8 @@ public final class Lab implements AutoCloseable {
     private static final int FIRST_HOST = 10;
     private static final String CLIENT = "client";
     private static final String ROUTER = "router";
+    /** Bridges brx1..brx9; a switch port p-NAME.K stays within the 15 characters of an interface name. */
+    private static final int MAX_EXTRA_INTERFACES = 9;
 
     private final String prefix;
     private final String switchNs;
@@ -79,6 +81,7 @@ public final class Lab implements AutoCloseable {
         private boolean client;
         private Subnet clientSubnet = Subnet.ONE;
         private boolean router;
+        private int extraInterfaces;
 
         private Builder() {}
 
@@ -112,6 +115,21 @@ public final class Lab implements AutoCloseable {
         /** A router namespace joining the two subnets; every node gets it as default gateway. */
         public Builder router() {
             this.router = true;
+            return this;
+        }
+
+        /**
+         * Gives every host (not the client or the router) {@code count} more interfaces,
+         * {@code eth1}..{@code eth<count>}. Each {@code ethK} is a veth to bridge {@code brxK} of the
+         * switch, shared by every host's {@code ethK} and by nothing else: one more separate segment
+         * per K. They have only their IPv6 link-local address; a test adds what else it needs.
+         */
+        public Builder extraInterfaces(int count) {
+            if (count < 0 || count > MAX_EXTRA_INTERFACES) {
+                throw new IllegalArgumentException(
+                        "extra interfaces: " + count + " (expected 0.." + MAX_EXTRA_INTERFACES + ")");
+            }
+            this.extraInterfaces = count;
             return this;
         }
 
@@ -155,9 +173,14 @@ public final class Lab implements AutoCloseable {
                 ip(switchNs, "link", "set", s.bridge(), "up");
             }
         }
+        for (int k = 1; k <= b.extraInterfaces && !b.hosts.isEmpty(); k++) {
+            ip(switchNs, "link", "add", extraBridge(k), "type", "bridge", "forward_delay", "0", "mcast_snooping", "0");
+            ip(switchNs, "link", "set", extraBridge(k), "up");
+        }
         for (Map.Entry<String, Subnet> h : b.hosts.entrySet()) {
             int n = next.merge(h.getValue(), FIRST_HOST, (old, one) -> old + 1);
             addNode(h.getKey(), h.getValue(), n, b.router);
+            addExtraLinks(h.getKey(), h.getValue(), n, b.extraInterfaces);
         }
         if (b.client) {
             int n = next.merge(b.clientSubnet, FIRST_HOST, (old, one) -> old + 1);
@@ -186,6 +209,26 @@ public final class Lab implements AutoCloseable {
         nodes.put(name, node);
     }
 
+    private static String extraBridge(int k) {
+        return "brx" + k;
+    }
+
+    private void addExtraLinks(String name, Subnet subnet, int hostNumber, int count) {
+        if (count == 0) {
+            return;
+        }
+        Node node = nodes.get(name);
+        List<Node.Link> links = new ArrayList<>();
+        for (int k = 1; k <= count; k++) {
+            Node.Link link = new Node.Link("eth" + k,
+                    String.format("02:00:00:%02x:%02x:%02x", subnet.number(), k, hostNumber), "p-" + name + "." + k);
+            attach(node.namespace(), link.ifname(), link.mac(), link.switchPort(), extraBridge(k));
+            links.add(link);
+        }
+        nodes.put(name, new Node(node.name(), node.namespace(), node.ifname(), node.subnet(), node.ipv4(), node.ipv6(),
+                node.mac(), node.switchPort(), links));
+    }
+
     private void addRouter() {
         String ns = prefix + ROUTER;
         addNamespace(ns);
@@ -205,9 +248,13 @@ public final class Lab implements AutoCloseable {
 
     /** A veth pair created directly in both namespaces, so no name ever appears in the root namespace. */
     private void attach(String ns, String ifname, String mac, String port, Subnet subnet) {
+        attach(ns, ifname, mac, port, subnet.bridge());
+    }
+
+    private void attach(String ns, String ifname, String mac, String port, String bridge) {
         run(List.of("ip", "link", "add", ifname, "netns", ns, "address", mac, "type", "veth",
                 "peer", "name", port, "netns", switchNs));
-        ip(switchNs, "link", "set", port, "master", subnet.bridge());
+        ip(switchNs, "link", "set", port, "master", bridge);
         ip(switchNs, "link", "set", port, "up");
         ip(ns, "link", "set", "lo", "up");
         ip(ns, "link", "set", ifname, "up");
@@ -369,6 +416,16 @@ public final class Lab implements AutoCloseable {
         ip(switchNs, "link", "set", node.switchPort(), "up");
     }
 
+    /** Pulls every cable of {@code node} ({@code eth0} and its extra interfaces) at once. */
+    public void cutAllLinks(Node node) {
+        node.switchPorts().forEach(port -> ip(switchNs, "link", "set", port, "down"));
+    }
+
+    /** Plugs every cable of {@code node} back in. */
+    public void restoreAllLinks(Node node) {
+        node.switchPorts().forEach(port -> ip(switchNs, "link", "set", port, "up"));
+    }
+
     /** Sets the node's own interface administratively up or down (what {@code ip link set eth0 down} does). */
     public void setInterfaceUp(Node node, boolean up) {
         ip(node.namespace(), "link", "set", node.ifname(), up ? "up" : "down");
@@ -382,6 +439,23 @@ public final class Lab implements AutoCloseable {
             for (JsonElement a : link.getAsJsonObject().getAsJsonArray("addr_info")) {
                 JsonObject o = a.getAsJsonObject();
                 out.add(o.get("local").getAsString() + "/" + o.get("prefixlen").getAsInt());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Every address in the node's namespace, by interface, as {@code address/prefixlen} in
+     * {@code ip}'s notation (IPv6 compressed, lower case): one {@code ip -n NS -o addr show} call.
+     */
+    public Map<String, List<String>> addressesByInterface(Node node) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (String line : run(List.of("ip", "-n", node.namespace(), "-o", "addr", "show")).split("\n")) {
+            // "7: eth1    inet 198.51.100.10/24 scope global eth1\       valid_lft forever ..."
+            String[] f = line.strip().split("\\s+");
+            if (f.length >= 4 && (f[2].equals("inet") || f[2].equals("inet6"))) {
+                String ifname = f[1].replaceFirst("@.*$", "");
+                out.computeIfAbsent(ifname, k -> new ArrayList<>()).add(f[3]);
             }
         }
         return out;
