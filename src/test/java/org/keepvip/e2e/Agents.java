@@ -17,6 +17,8 @@ import org.keepvip.e2e.lab.Node;
 final class Agents {
     static final Path HOME = Path.of(System.getProperty("keepvip.home", "../.."));
     static final Path JAR = HOME.resolve("agent/target/keepvip-agent.jar");
+    /** The source checkout's launcher: the JVM options the packages' /usr/bin/keepvip uses too. */
+    static final Path LAUNCHER = HOME.resolve("scripts/keepvip");
     static final Duration START = Duration.ofSeconds(20);
 
     private Agents() {}
@@ -24,7 +26,11 @@ final class Agents {
     /** A running keepvip: its process and its control socket. */
     record Keepvip(Node node, LabProcess process, Path socket, Path config) {
         StatusSnapshot status() throws IOException {
-            return new ControlClient(socket, Duration.ofSeconds(3)).status();
+            return status(Duration.ofSeconds(3));
+        }
+
+        StatusSnapshot status(Duration timeout) throws IOException {
+            return new ControlClient(socket, timeout).status();
         }
 
         StatusSnapshot.Instance instance() throws IOException {
@@ -42,19 +48,39 @@ final class Agents {
 
     /** Starts {@code keepvip run} in {@code node} with {@code config}; waits until its control socket answers. */
     static Keepvip keepvip(Lab lab, Node node, String label, String config, String... extraArgs) {
+        Keepvip k = launch(lab, node, label, config, new String[] {"java", "-jar", JAR.toString()}, extraArgs);
+        awaitAnswering(k, START);
+        return k;
+    }
+
+    /**
+     * Starts {@code keepvip run} through {@link #LAUNCHER}, so with the JVM options a deployment runs
+     * it with, and returns at once (see {@link #awaitAnswering}). {@code KEEPVIP_NO_BUILD=1}: the jar
+     * is the one the build just made; the launcher must not rebuild it behind the test's back.
+     */
+    static Keepvip launchViaScript(Lab lab, Node node, String label, String config, String... extraArgs) {
+        return launch(lab, node, label, config,
+                new String[] {"env", "KEEPVIP_NO_BUILD=1", LAUNCHER.toString()}, extraArgs);
+    }
+
+    private static Keepvip launch(Lab lab, Node node, String label, String config, String[] launcher,
+            String[] extraArgs) {
         Path conf = lab.writeFile(label + ".conf", config);
         Path socket = lab.tempDir().resolve(label + ".sock");
-        String[] cmd = concat(new String[] {"java", "-jar", JAR.toString(), "run", "-f", conf.toString(),
-                "--socket", socket.toString()}, extraArgs);
-        LabProcess p = lab.start(node, label, cmd);
-        Keepvip k = new Keepvip(node, p, socket, conf);
-        Await.until(START, label + " control socket answering (log: " + p.log() + ")", () -> {
+        String[] cmd = concat(concat(launcher, new String[] {"run", "-f", conf.toString(), "--socket",
+                socket.toString()}), extraArgs);
+        return new Keepvip(node, lab.start(node, label, cmd), socket, conf);
+    }
+
+    /** Waits until {@code k}'s control socket answers a status request; fails at once if it exits. */
+    static void awaitAnswering(Keepvip k, Duration timeout) {
+        LabProcess p = k.process();
+        Await.until(timeout, p.label() + " control socket answering (log: " + p.log() + ")", () -> {
             if (!p.isAlive()) {
-                throw new AssertionError(label + " exited: " + p.output());
+                throw new AssertionError(p.label() + " exited: " + p.output());
             }
             return k.state().isPresent();
         });
-        return k;
     }
 
     /** Starts Debian's keepalived (VRRP only) in {@code node}, logging to the console (its lab log). */
