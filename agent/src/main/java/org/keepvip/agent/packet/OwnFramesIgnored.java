@@ -1,9 +1,8 @@
 package org.keepvip.agent.packet;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Pointer;
+import com.sun.jna.Function;
 import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 import org.pcap4j.core.PcapHandle;
 
 /**
@@ -12,8 +11,9 @@ import org.pcap4j.core.PcapHandle;
  * the reader thread has woken and the frame has taken a slot of the capture ring: with a thousand
  * instances a master sends 20,000 adverts a second, and each one woke its interface's reader.
  *
- * <p>pcap4j keeps the socket to itself, so its descriptor is read through pcap4j's own internals
- * (the handle's {@code pcap_t *} and its {@code pcap_fileno} binding). Where that or the socket
+ * <p>pcap4j keeps the socket to itself (its own accessor reads a field offset that libpcap 1.10 no
+ * longer has), so the handle's {@code pcap_t *} is read by reflection and passed to libpcap's
+ * {@code pcap_fileno}. Where that or the socket
  * option is missing, nothing changes: libpcap still drops the frames, only later.
  */
 final class OwnFramesIgnored {
@@ -28,12 +28,14 @@ final class OwnFramesIgnored {
         try {
             Field handle = PcapHandle.class.getDeclaredField("handle");
             handle.setAccessible(true);
-            Method fileno = Class.forName("org.pcap4j.core.NativeMappings")
-                    .getDeclaredMethod("getFdFromPcapT", Pointer.class);
-            fileno.setAccessible(true);
-            fd = (Integer) fileno.invoke(null, handle.get(capture));
-        } catch (ReflectiveOperationException | RuntimeException e) {
+            Function fileno = Function.getFunction(
+                    System.getProperty("org.pcap4j.core.pcapLibName", "pcap"), "pcap_fileno");
+            fd = fileno.invokeInt(new Object[] {handle.get(capture)});
+        } catch (ReflectiveOperationException | RuntimeException | UnsatisfiedLinkError e) {
             return "pcap4j does not expose its socket: " + e;
+        }
+        if (fd < 0) {
+            return "pcap_fileno returned " + fd;
         }
         try {
             LinuxSockets.setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, LinuxSockets.intValue(1), 4);
