@@ -13,6 +13,13 @@ import picocli.CommandLine.Model.CommandSpec;
  * the matching exit code, the same for every command.
  */
 final class ControlCall {
+    /**
+     * The daemon's control socket, {@code ControlServer.DEFAULT_PATH} (a test keeps them equal).
+     * The commands' option defaults use this copy: naming ControlServer there initialised it, and
+     * with it Logback, in every command, check-config included.
+     */
+    static final Path DEFAULT_SOCKET = Path.of("/run/keepvip/keepvip.sock");
+
     private ControlCall() {}
 
     /** What a command does with the client; returns its exit code. */

@@ -1,7 +1,6 @@
 package org.keepvip.agent.cli;
 
 import org.keepvip.agent.control.ControlResponse;
-import org.keepvip.agent.control.ControlServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -24,7 +23,7 @@ public final class ReloadCommand implements Callable<Integer> {
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--socket", paramLabel = "PATH", description = "Control socket (default: ${DEFAULT-VALUE}).")
-    Path socket = ControlServer.DEFAULT_PATH;
+    Path socket = ControlCall.DEFAULT_SOCKET;
 
     @Option(names = "--timeout", paramLabel = "MS", description = "Answer timeout in ms (default: ${DEFAULT-VALUE}).")
     long timeoutMs = 10000;

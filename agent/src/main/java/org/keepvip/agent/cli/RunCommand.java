@@ -5,7 +5,6 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.keepvip.agent.config.CheckResult;
 import org.keepvip.agent.config.ConfigChecker;
-import org.keepvip.agent.control.ControlServer;
 import org.keepvip.agent.daemon.Daemon;
 import org.keepvip.agent.log.LocalSyslogAppender;
 import org.keepvip.agent.log.SyslogFacility;
@@ -65,7 +64,7 @@ public final class RunCommand implements Callable<Integer> {
     Path pidFile;
 
     @Option(names = "--socket", paramLabel = "PATH", description = "Control socket (default: ${DEFAULT-VALUE}).")
-    Path socket = ControlServer.DEFAULT_PATH;
+    Path socket = ControlCall.DEFAULT_SOCKET;
 
     @Option(names = "--dump-dir", paramLabel = "DIR", description = "Where SIGUSR1/SIGUSR2 dumps go (default: /tmp).")
     Path dumpDir = Path.of("/tmp");

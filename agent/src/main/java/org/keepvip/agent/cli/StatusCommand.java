@@ -1,6 +1,5 @@
 package org.keepvip.agent.cli;
 
-import org.keepvip.agent.control.ControlServer;
 import org.keepvip.agent.control.Json;
 import org.keepvip.agent.control.StatusSnapshot;
 import org.keepvip.agent.control.StatusTable;
@@ -28,7 +27,7 @@ public final class StatusCommand implements Callable<Integer> {
     boolean json;
 
     @Option(names = "--socket", paramLabel = "PATH", description = "Control socket (default: ${DEFAULT-VALUE}).")
-    Path socket = ControlServer.DEFAULT_PATH;
+    Path socket = ControlCall.DEFAULT_SOCKET;
 
     @Option(names = "--timeout", paramLabel = "MS", description = "Answer timeout in ms (default: ${DEFAULT-VALUE}).")
     long timeoutMs = 5000;

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.keepvip.agent.control.ControlClient;
 import org.keepvip.agent.control.ControlResponse;
-import org.keepvip.agent.control.ControlServer;
 import org.keepvip.agent.control.StatusSnapshot;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,7 +42,7 @@ public final class SwitchoverCommand implements Callable<Integer> {
     long timeoutMs = 2000;
 
     @Option(names = "--socket", paramLabel = "PATH", description = "Control socket (default: ${DEFAULT-VALUE}).")
-    Path socket = ControlServer.DEFAULT_PATH;
+    Path socket = ControlCall.DEFAULT_SOCKET;
 
     @Override
     public Integer call() {
