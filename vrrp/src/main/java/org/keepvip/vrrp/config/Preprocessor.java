@@ -119,8 +119,9 @@ final class Preprocessor {
             if (t == null || t.isEmpty()) {
                 continue;
             }
-            Matcher def = DEFINITION.matcher(t);
-            if (def.matches()) {
+            // Only a line starting with '$' can be a definition: no Matcher for the others.
+            Matcher def = t.charAt(0) == '$' ? DEFINITION.matcher(t) : null;
+            if (def != null && def.matches()) {
                 String value = def.group(2).stripLeading();
                 List<String> lines = new ArrayList<>();
                 while (value.endsWith("\\")) {
@@ -185,13 +186,27 @@ final class Preprocessor {
                 diags.error(origin, "line too long after substitution (" + s.length() + " characters) - ignoring");
                 continue;
             }
-            String first = s.split("[ \t]", 2)[0];
+            String first = firstWord(s);
             if (first.startsWith("include") && IncludeKind.of(first) != null) {
                 include(IncludeKind.of(first), s.substring(first.length()).strip(), origin, file);
                 continue;
             }
             out.add(new Line(origin, Lexer.tokenize(s)));
         }
+    }
+
+    /**
+     * {@code s} up to its first space or tab, as {@code s.split("[ \t]", 2)[0]} without compiling
+     * a regular expression for every line (a tenth of a cold check-config of 1,000 instances).
+     */
+    static String firstWord(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == ' ' || c == '\t') {
+                return s.substring(0, i);
+            }
+        }
+        return s;
     }
 
     /** A line that is only a multi-line definition expands to its lines; otherwise one line. */
