@@ -34,6 +34,7 @@ stage() {
         install -m 0755 "$top/scripts/redis_$h.sh" "$root"/usr/libexec/keepvip/
     done
     install -m 0644 "$top"/scripts/redis_common.sh "$root"/usr/libexec/keepvip/ # sourced, not run
+    install -m 0755 "$top"/scripts/keepvip-cds "$root"/usr/libexec/keepvip/keepvip-cds
     install -m 0640 "$top"/etc/keepalived.conf.sample "$root"/etc/keepvip/keepalived.conf
     install -m 0644 "$top"/etc/keepvip.default "$root/$defaults"
     install -m 0644 "$top"/etc/keepvip.service "$root/$unitdir"/keepvip.service
@@ -55,7 +56,7 @@ if command -v dpkg-deb >/dev/null 2>&1; then
     install -d -m 0755 "$root"/DEBIAN
     size=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
     sed -e "s/@VERSION@/$version/" -e "s/@INSTALLED_SIZE@/$size/" "$here"/src/deb/control >"$root"/DEBIAN/control
-    install -m 0644 "$here"/src/deb/conffiles "$root"/DEBIAN/conffiles
+    install -m 0644 "$here"/src/deb/conffiles "$here"/src/deb/triggers "$root"/DEBIAN/
     install -m 0755 "$here"/src/deb/postinst "$here"/src/deb/prerm "$here"/src/deb/postrm "$root"/DEBIAN/
     deb=$out/keepvip_${version}_all.deb
     dpkg-deb --build --root-owner-group "$root" "$deb" >/dev/null

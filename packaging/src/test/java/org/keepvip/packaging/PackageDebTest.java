@@ -84,6 +84,7 @@ class PackageDebTest {
             expected.put("./usr/libexec/keepvip/redis_" + h + ".sh", exe);
         }
         expected.put("./usr/libexec/keepvip/redis_common.sh", file);
+        expected.put("./usr/libexec/keepvip/keepvip-cds", exe);
         for (String d : List.of("README.md", "README.packaging.md", "operations.md", "configuration.md",
                 "examples/keepalived.conf.redis-pair-node1", "examples/keepalived.conf.redis-pair-node2",
                 "examples/keepalived.conf.unicast", "examples/keepalived.conf.ipv6")) {
@@ -115,6 +116,7 @@ class PackageDebTest {
         List<String> argv = new ArrayList<>(List.of("shellcheck", "-s", "sh"));
         scripts.forEach(s -> argv.add(tmp.resolve("DEBIAN").resolve(s).toString()));
         argv.add(root.resolve("usr/bin/keepvip").toString());
+        argv.add(root.resolve("usr/libexec/keepvip/keepvip-cds").toString());
         Tools.Result sc = Tools.run(argv, Map.of());
         assertThat(sc.exit()).as("shellcheck: %s", sc).isZero();
     }
@@ -128,7 +130,18 @@ class PackageDebTest {
                 .noneMatch(l -> l.contains("systemctl start") || l.contains("systemctl restart")
                         || l.contains("deb-systemd-invoke"));
         assertThat(Files.readString(tmp.resolve("DEBIAN/prerm"))).contains("systemctl stop keepvip.service");
+        assertThat(Files.readString(tmp.resolve("DEBIAN/postrm")))
+                .contains("rm -f /var/cache/keepvip/keepvip-cli.jsa /var/cache/keepvip/keepvip-cli.jsa.id");
         assertThat(Files.readString(tmp.resolve("DEBIAN/postrm"))).contains("rm -rf /etc/keepvip");
+    }
+
+    @Test
+    void postinstBuildsTheCdsArchiveAndAJdkUpdateTriggersARebuild() throws Exception {
+        assertThat(Files.readAllLines(tmp.resolve("DEBIAN/triggers")).stream().filter(l -> !l.startsWith("#")))
+                .containsExactly("interest-noawait /usr/lib/jvm");
+        String postinst = Files.readString(tmp.resolve("DEBIAN/postinst"));
+        assertThat(postinst).contains("if [ \"$1\" = triggered ]; then\n    /usr/libexec/keepvip/keepvip-cds --if-stale || true\n",
+                "if [ \"$1\" = configure ]; then\n    /usr/libexec/keepvip/keepvip-cds || true\n");
     }
 
     @Test

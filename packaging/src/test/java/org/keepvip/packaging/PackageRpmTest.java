@@ -33,6 +33,8 @@ class PackageRpmTest {
                 "%attr(0755,root,root) /usr/bin/keepvip",
                 "%attr(0644,root,root) /usr/lib/systemd/system/keepvip.service",
                 "%attr(0644,root,root) /usr/libexec/keepvip/redis_common.sh",
+                "%attr(0755,root,root) /usr/libexec/keepvip/keepvip-cds",
+                "%transfiletriggerin -- /usr/lib/jvm\n/usr/libexec/keepvip/keepvip-cds --if-stale || :\n",
                 "/usr/share/keepvip\n", "%doc /usr/share/doc/keepvip\n");
         for (String h : List.of("check", "master", "backup", "fault", "stop")) {
             assertThat(spec).contains("%attr(0755,root,root) /usr/libexec/keepvip/redis_" + h + ".sh");
@@ -42,7 +44,7 @@ class PackageRpmTest {
     @Test
     void specScriptletsPassShN() throws Exception {
         String spec = Files.readString(SPEC);
-        Matcher m = Pattern.compile("(?ms)^%(post|preun|postun)\\n(.*?)(?=^%\\w)").matcher(spec);
+        Matcher m = Pattern.compile("(?ms)^%(post|preun|postun|transfiletriggerin)(?: -- \\S+)?\\n(.*?)(?=^%\\w)").matcher(spec);
         List<String> found = new ArrayList<>();
         Path dir = Files.createTempDirectory("keepvip-spec");
         try {
@@ -60,7 +62,7 @@ class PackageRpmTest {
         } finally {
             Tools.deleteTree(dir);
         }
-        assertThat(found).containsExactly("post", "preun", "postun");
+        assertThat(found).containsExactly("post", "preun", "postun", "transfiletriggerin");
         assertThat(spec.lines().filter(l -> !l.trim().startsWith("#") && !l.contains("echo ")))
                 .noneMatch(l -> l.contains("systemctl start") || l.contains("systemctl restart") || l.contains("try-restart"));
     }
@@ -89,5 +91,8 @@ class PackageRpmTest {
         // Same payload as the .deb: 52 paths less the Debian-only directories (/, /etc, /etc/default,
         // /lib/...), which an RPM does not own.
         assertThat(lines).noneMatch(l -> l.endsWith(" /etc/default/keepvip") || l.contains(" /lib/systemd"));
+        assertThat(lines).contains("-rwxr-xr-x root /usr/libexec/keepvip/keepvip-cds");
+        Tools.Result triggers = Tools.run("rpm", "-qp", "--filetriggers", rpm());
+        assertThat(triggers.out()).contains("/usr/lib/jvm", "/usr/libexec/keepvip/keepvip-cds --if-stale");
     }
 }
