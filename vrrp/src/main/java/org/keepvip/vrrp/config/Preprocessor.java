@@ -197,7 +197,8 @@ final class Preprocessor {
 
     /**
      * {@code s} up to its first space or tab, as {@code s.split("[ \t]", 2)[0]} without compiling
-     * a regular expression for every line (a tenth of a cold check-config of 1,000 instances).
+     * a regular expression for every line (regex compiling was the largest group of samples in a
+     * profile of check-config on 1,000 instances).
      */
     static String firstWord(String s) {
         for (int i = 0; i < s.length(); i++) {
