@@ -5,7 +5,9 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.keepvip.vrrp.config.KeepalivedConfig;
 import org.keepvip.vrrp.config.Tracked;
 import org.keepvip.vrrp.config.VirtualIp;
@@ -36,9 +38,20 @@ public final class ConfigMapper {
     private ConfigMapper() {}
 
     public static List<InstancePlan> plans(KeepalivedConfig config, InterfaceFacts facts) throws IOException {
+        // Many instances share an interface: ask once per interface and family (two netlink dumps).
+        Map<String, InetAddress> known = new HashMap<>();
+        InterfaceFacts cached = (ifname, ipv6) -> {
+            String key = ifname + (ipv6 ? "/6" : "/4");
+            InetAddress a = known.get(key);
+            if (a == null) {
+                a = facts.primaryAddress(ifname, ipv6);
+                known.put(key, a);
+            }
+            return a;
+        };
         List<InstancePlan> out = new ArrayList<>();
         for (VrrpInstance i : config.instances()) {
-            out.add(plan(config, i, facts));
+            out.add(plan(config, i, cached));
         }
         return out;
     }
