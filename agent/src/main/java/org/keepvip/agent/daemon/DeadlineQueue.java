@@ -14,16 +14,19 @@ import java.util.PriorityQueue;
  * 50 ms adverts make some 40,000 timer and advert events a second).
  *
  * <p>Entries are not removed when a deadline moves (a backup's down timer moves with every advert):
- * the instance's current deadline is kept beside the heap, and an entry that no longer matches it is
- * dropped when it reaches the head. Stale entries therefore live at most until their own deadline, so
- * the heap holds about (deadline moves per second × master_down_interval) of them. Loop thread only.
+ * the instance's live entry is kept beside the heap, and any other entry of it is dropped when it
+ * reaches the head (told apart by identity, not by time: an instance moved back to an earlier time
+ * queues behind those that took that time meanwhile). Stale entries therefore live at most until
+ * their own deadline, so the heap holds about (deadline moves per second × master_down_interval) of
+ * them. Loop thread only.
  */
 final class DeadlineQueue<T> {
     private record Entry<T>(long at, long seq, T item) {}
 
     private final PriorityQueue<Entry<T>> heap = new PriorityQueue<>(
             Comparator.<Entry<T>>comparingLong(Entry::at).thenComparingLong(Entry::seq));
-    private final Map<T, Long> current = new IdentityHashMap<>();
+    /** Each item's live entry: any other entry of the item in the heap is stale, even at the same time. */
+    private final Map<T, Entry<T>> current = new IdentityHashMap<>();
     private long seq;
 
     /** Takes {@code r}'s deadline as it is now (empty: none); call after every event it handled. */
@@ -33,9 +36,11 @@ final class DeadlineQueue<T> {
             return;
         }
         long at = next.getAsLong();
-        Long was = current.put(r, at);
-        if (was == null || was != at) {
-            heap.add(new Entry<>(at, seq++, r));
+        Entry<T> was = current.get(r);
+        if (was == null || was.at() != at) {
+            Entry<T> e = new Entry<>(at, seq++, r);
+            current.put(r, e);
+            heap.add(e);
         }
     }
 
@@ -77,8 +82,7 @@ final class DeadlineQueue<T> {
 
     private Entry<T> head() {
         for (Entry<T> e = heap.peek(); e != null; e = heap.peek()) {
-            Long at = current.get(e.item());
-            if (at != null && at == e.at()) {
+            if (current.get(e.item()) == e) {
                 return e;
             }
             heap.poll(); // stale: the instance's deadline moved since
