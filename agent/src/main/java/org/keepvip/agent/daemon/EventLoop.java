@@ -95,13 +95,19 @@ public final class EventLoop implements Runnable {
         deliver(runtime, new Event.Reload(clock.getAsLong(), config));
     }
 
-    /** Stops and forgets an instance dropped by a reload; call on the loop thread. */
+    /**
+     * Stops and forgets an instance dropped by a reload; call on the loop thread. A reload that moves
+     * an instance to another VRID, interface or family starts the new one under the same name first:
+     * what is kept by name then belongs to the new one and stays.
+     */
     void stopRemoved(InstanceRuntime runtime) {
         deliver(runtime, new Event.Shutdown(clock.getAsLong()));
-        instances.remove(runtime.name());
-        lastState.remove(runtime.name());
-        loggedDrops.remove(runtime.name());
-        groupOf.remove(runtime.name());
+        if (instances.get(runtime.name()) == runtime) {
+            instances.remove(runtime.name());
+            lastState.remove(runtime.name());
+            loggedDrops.remove(runtime.name());
+            groupOf.remove(runtime.name());
+        }
         deadlines.remove(runtime);
         byAdvertKey.clear();
         instances.values().forEach(r -> byAdvertKey.putIfAbsent(AdvertKey.of(r), r));
