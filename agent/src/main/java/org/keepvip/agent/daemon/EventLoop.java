@@ -270,9 +270,12 @@ public final class EventLoop implements Runnable {
         long now = clock.getAsLong();
         for (InstanceRuntime r : deadlines.pollDue(now)) {
             // A sync group member's deadline may have moved while another member was handled.
+            if (instances.get(r.name()) != r) {
+                deadlines.remove(r); // removed by a reload: its timers are gone with it
+                continue;
+            }
             OptionalLong d = r.machine().nextDeadline();
-            if (d.isPresent() && d.getAsLong() <= now && instances.get(r.name()) == r
-                    && !advertsMayBeQueuedFor(r, d.getAsLong())) {
+            if (d.isPresent() && d.getAsLong() <= now && !advertsMayBeQueuedFor(r, d.getAsLong())) {
                 deliver(r, new Event.TimerDue(now));
             } else {
                 reschedule(r);
