@@ -44,8 +44,8 @@ class PackageCdsTest {
         Tools.Result x = Tools.run("dpkg-deb", "-x", deb.toString(), root.toString());
         assertThat(x.exit()).as("dpkg-deb -x: %s", x).isZero();
         cds = tmp.resolve("cache");
-        archive = cds.resolve("keepvip-cli.jsa");
-        id = cds.resolve("keepvip-cli.jsa.id");
+        archive = cds.resolve("keepvip.jsa");
+        id = cds.resolve("keepvip.jsa.id");
         for (List<String> probe : probes()) {
             WITHOUT.put(String.join(" ", probe), launcher(probe, null));
         }
@@ -168,13 +168,22 @@ class PackageCdsTest {
     }
 
     @Test
-    void runGetsNeitherTheArchiveNorTheShortCommandsOptions() throws Exception {
+    void runGetsTheArchiveAndTheDaemonsOptionsButNotTheShortCommandsLogging() throws Exception {
         Tools.Result cli = launcher(List.of("check-config", "--help"), "-XX:+PrintCommandLineFlags");
         assertThat(cli.out()).contains("-XX:+UseSerialGC", "-XX:SharedArchiveFile=" + archive, "-XX:TieredStopAtLevel=1");
         Tools.Result run = launcher(List.of("run", "--help"), "-XX:+PrintCommandLineFlags");
         assertThat(run.exit()).as("%s", run).isZero();
-        assertThat(run.out()).contains("-XX:TieredStopAtLevel=1").doesNotContain("SharedArchiveFile", "UseSerialGC",
-                "slf4j", "MaxHeapSize=134217728");
+        assertThat(run.out()).contains("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:MaxHeapSize=134217728",
+                "-XX:+ExitOnOutOfMemoryError", "-XX:SharedArchiveFile=" + archive).doesNotContain("slf4j");
+    }
+
+    @Test
+    void theArchiveHoldsTheDaemonsClasses() throws Exception {
+        // The JVM loads the named class before it finds it has no main(): enough to see its source.
+        Tools.Result r = Tools.run(List.of("java", "-Xshare:auto", "-XX:SharedArchiveFile=" + archive,
+                "-Xlog:class+load=info", "-cp", root.resolve("usr/share/keepvip/keepvip.jar").toString(),
+                "org.keepvip.agent.daemon.EventLoop"), Map.of());
+        assertThat(r.out()).as("%s", r).contains("org.keepvip.agent.daemon.EventLoop source: shared objects file");
     }
 
     @Test

@@ -131,7 +131,7 @@ class PackageDebTest {
                         || l.contains("deb-systemd-invoke"));
         assertThat(Files.readString(tmp.resolve("DEBIAN/prerm"))).contains("systemctl stop keepvip.service");
         assertThat(Files.readString(tmp.resolve("DEBIAN/postrm")))
-                .contains("rm -f /var/cache/keepvip/keepvip-cli.jsa /var/cache/keepvip/keepvip-cli.jsa.id");
+                .contains("rm -f /var/cache/keepvip/keepvip.jsa /var/cache/keepvip/keepvip.jsa.id");
         assertThat(Files.readString(tmp.resolve("DEBIAN/postrm"))).contains("rm -rf /etc/keepvip");
     }
 

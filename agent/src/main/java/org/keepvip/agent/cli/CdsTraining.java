@@ -3,6 +3,7 @@ package org.keepvip.agent.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -130,7 +131,40 @@ public final class CdsTraining {
             codes.add(run("reload", "--socket", socket.toString()));
         }
         codes.add(run("status", "--socket", dir.resolve("none.sock").toString()));
+        loadDaemonClasses();
         return codes;
+    }
+
+    /** The daemon's classes, as scripts/record-daemon-classes listed them: loaded, not initialised. */
+    static final String DAEMON_CLASSES = "daemon-classes.txt";
+
+    /**
+     * Loads (without initialising: no static initialiser runs, no native library is opened) the
+     * classes {@code keepvip run} loads, so that the archive serves the daemon too: its start-up
+     * and its memory (the classes' metadata mapped from the archive instead of built in the heap).
+     * A class no longer in the jar is skipped. Returns how many were loaded.
+     */
+    static int loadDaemonClasses() throws IOException {
+        int loaded = 0;
+        ClassLoader loader = CdsTraining.class.getClassLoader();
+        try (var in = CdsTraining.class.getResourceAsStream(DAEMON_CLASSES)) {
+            if (in == null) {
+                return 0;
+            }
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                String name = line.strip();
+                if (name.isEmpty() || name.startsWith("#")) {
+                    continue;
+                }
+                try {
+                    Class.forName(name, false, loader);
+                    loaded++;
+                } catch (ClassNotFoundException | LinkageError e) {
+                    // renamed or removed since the list was recorded: it is loaded the usual way
+                }
+            }
+        }
+        return loaded;
     }
 
     private static int run(String... args) {
