@@ -153,8 +153,25 @@ public final class EventLoop implements Runnable {
 
     private final AtomicInteger queuedPackets = new AtomicInteger();
 
+    /**
+     * Whether received adverts are queued: from the moment {@link #run()} starts the instances. The
+     * packet ports open, and hear adverts, while the daemon is still warming up; those adverts only
+     * say the master was alive before we started, which the start's down timers assume anyway, and
+     * with a thousand instances they filled the queue, so the adverts that mattered, those arriving
+     * while the instances started, were the ones dropped and backups took over a live master.
+     */
+    private volatile boolean accepting;
+
+    /** Starts queuing received adverts; {@link #run()} calls it (and a test that queues before running). */
+    void acceptPackets() {
+        accepting = true;
+    }
+
     /** Posts a received advert from a reader thread; false (counted, dropped) when too many wait. */
     public boolean postPacket(LoopEvent.PacketIn packet) {
+        if (!accepting) {
+            return false; // see accepting
+        }
         if (queuedPackets.incrementAndGet() > MAX_QUEUED_PACKETS) {
             queuedPackets.decrementAndGet();
             if (interfaceDrops.merge(packet.ifname() + ":loop_overrun", 1L, Long::sum) == 1) {
@@ -180,6 +197,7 @@ public final class EventLoop implements Runnable {
     public void run() {
         long now = clock.getAsLong();
         startedAt = now;
+        acceptPackets();
         for (InstanceRuntime r : instances.values()) {
             deliver(r, new Event.Start(now, linkUp.test(r.wire().ifname())));
         }
