@@ -95,6 +95,13 @@ final class PcapRefusals implements Ports.Refusals, AutoCloseable {
         }
     }
 
+    /** A forwarding setting read this recently is used as is: a mass release asks once per interface. */
+    private static final long FORWARDING_FRESH_NANOS = 1_000_000_000L;
+
+    private record Forwarding(boolean on, long readAt) {}
+
+    private final Map<String, Forwarding> forwardingRead = new ConcurrentHashMap<>();
+
     /** Interfaces already logged as forwarding, so the line appears once per interface and family. */
     private final Set<String> forwardingLogged = ConcurrentHashMap.newKeySet();
 
@@ -105,6 +112,12 @@ final class PcapRefusals implements Ports.Refusals, AutoCloseable {
      */
     private boolean forwarding(String ifname, InetAddress address) {
         String family = address instanceof java.net.Inet6Address ? "ipv6" : "ipv4";
+        String key = ifname + "/" + family;
+        long now = System.nanoTime();
+        Forwarding known = forwardingRead.get(key);
+        if (known != null && now - known.readAt() < FORWARDING_FRESH_NANOS) {
+            return known.on();
+        }
         java.nio.file.Path p = java.nio.file.Path.of("/proc/sys/net", family, "conf", ifname, "forwarding");
         boolean on;
         try {
@@ -112,7 +125,8 @@ final class PcapRefusals implements Ports.Refusals, AutoCloseable {
         } catch (IOException | RuntimeException e) {
             return false;
         }
-        if (on && forwardingLogged.add(ifname + "/" + family)) {
+        forwardingRead.put(key, new Forwarding(on, now));
+        if (on && forwardingLogged.add(key)) {
             LOG.info("{}: {} forwarding is on, so released VIPs are not answered with RST (the kernel forwards"
                     + " their SYNs to the new master)", ifname, family);
         }

@@ -67,6 +67,9 @@ public final class NotifyDispatcher {
         Optional<ScriptCommand> specific = Optional.ofNullable(scripts.specific().get(reported));
         Optional<ScriptCommand> generic = scripts.generic().map(g -> g.withArgs(
                 List.of(target.kind().name(), target.name(), reported.name(), Integer.toString(prio))));
+        if (specific.isEmpty() && generic.isEmpty() && fifo.isEmpty()) {
+            return tail; // nothing to run: a thousand instances taking over need not build futures
+        }
         CompletableFuture<Void> next = tail
                 .thenCompose(v -> runOne(specific, bound))
                 .thenCompose(v -> runOne(generic, bound))
