@@ -156,11 +156,7 @@ class ScaleE2ETest {
         // over, so by now each VIP must be on b alone.
         awaitHolders(lab, "failover: b holds every VIP", initial, b, null, budget(10, 10), List.of());
         report("failover of " + initial.size() + " instances to b", t0);
-        Map<String, Set<String>> kernelA = addressSets(lab, a);
-        Map<String, Set<String>> kernelB = addressSets(lab, b);
-        for (Vrrp v : initial) {
-            assertThat(holders(v, kernelA, kernelB)).as(v.vip() + " after the failover").containsExactly("b");
-        }
+        assertEachVipHeldOnlyBy(lab, a, b, initial, "b", "after the failover");
         Map<String, StatusSnapshot.Instance> faultA = awaitStates(ka, initial, "FAULT", STATUS_TIMEOUT);
         Map<String, StatusSnapshot.Instance> failB = awaitStates(kb, initial, "MASTER", STATUS_TIMEOUT);
         for (Vrrp v : initial) {
@@ -175,11 +171,7 @@ class ScaleE2ETest {
         lab.restoreAllLinks(a);
         awaitHolders(lab, "preemption: a holds every VIP again", initial, a, b, budget(10, 10));
         report("a preempted " + initial.size() + " instances back", t0);
-        kernelA = addressSets(lab, a);
-        kernelB = addressSets(lab, b);
-        for (Vrrp v : initial) {
-            assertThat(holders(v, kernelA, kernelB)).as(v.vip() + " after the preemption").containsExactly("a");
-        }
+        assertEachVipHeldOnlyBy(lab, a, b, initial, "a", "after the preemption");
         Map<String, StatusSnapshot.Instance> backA = awaitStates(ka, initial, "MASTER", STATUS_TIMEOUT);
         Map<String, StatusSnapshot.Instance> backB = awaitStates(kb, initial, "BACKUP", STATUS_TIMEOUT);
         for (Vrrp v : initial) {
@@ -417,6 +409,15 @@ class ScaleE2ETest {
             return mon.output().contains(marker + "/128");
         });
         return mon;
+    }
+
+    /** Each VIP of {@code vrrps} is in exactly one node's kernel, {@code holder}'s ("a" or "b"). */
+    private static void assertEachVipHeldOnlyBy(Lab lab, Node a, Node b, List<Vrrp> vrrps, String holder, String when) {
+        Map<String, Set<String>> kernelA = addressSets(lab, a);
+        Map<String, Set<String>> kernelB = addressSets(lab, b);
+        for (Vrrp v : vrrps) {
+            assertThat(holders(v, kernelA, kernelB)).as(v.vip() + " " + when).containsExactly(holder);
+        }
     }
 
     private static final Pattern MONITOR_LINE = Pattern.compile("^(Deleted )?.*\\binet6? (\\S+)/\\d+");

@@ -39,12 +39,7 @@ public final class InterfaceFacts {
         if (nameBytes.length == 0 || nameBytes.length > 15) {
             throw new IOException("invalid interface name '" + name + "' (1..15 characters)");
         }
-        int fd;
-        try {
-            fd = LinuxSockets.datagramSocket(LinuxSockets.AF_INET);
-        } catch (LastErrorException e) {
-            throw new IOException("cannot open a socket to query " + name + ": errno " + e.getErrorCode(), e);
-        }
+        int fd = querySocket(name);
         try {
             int index = ifreqInt(ioctl(fd, LinuxSockets.SIOCGIFINDEX, name));
             byte[] hw = ioctl(fd, LinuxSockets.SIOCGIFHWADDR, name);
@@ -61,16 +56,20 @@ public final class InterfaceFacts {
 
     /** The interface's MTU (SIOCGIFMTU), in the calling thread's namespace. */
     public static int mtu(String name) throws IOException {
-        int fd;
-        try {
-            fd = LinuxSockets.datagramSocket(LinuxSockets.AF_INET);
-        } catch (LastErrorException e) {
-            throw new IOException("cannot open a socket to query " + name + ": errno " + e.getErrorCode(), e);
-        }
+        int fd = querySocket(name);
         try {
             return ifreqInt(ioctl(fd, LinuxSockets.SIOCGIFMTU, name));
         } finally {
             LinuxSockets.closeQuietly(fd);
+        }
+    }
+
+    /** A socket for the ioctls, in the calling thread's namespace; the caller closes it. */
+    private static int querySocket(String name) throws IOException {
+        try {
+            return LinuxSockets.datagramSocket(LinuxSockets.AF_INET);
+        } catch (LastErrorException e) {
+            throw new IOException("cannot open a socket to query " + name + ": errno " + e.getErrorCode(), e);
         }
     }
 
