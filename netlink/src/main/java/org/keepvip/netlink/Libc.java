@@ -29,11 +29,17 @@ final class Libc {
 
     static native int getsockname(int fd, byte[] addr, int[] addrlen) throws LastErrorException;
 
-    static native NativeLong sendto(int fd, byte[] buf, NativeLong len, int flags, byte[] addr, int addrlen)
+    /*
+     * sendto and recvfrom return ssize_t, read here as int: the low 32 bits of the return register,
+     * exact on 32- and 64-bit Linux for any length under 2 GiB and for -1. A NativeLong return costs
+     * a reflective construction per call in JNA (Klass.newInstance), on every VIP change.
+     */
+
+    static native int sendto(int fd, byte[] buf, NativeLong len, int flags, byte[] addr, int addrlen)
             throws LastErrorException;
 
     /** Into native memory: a byte[] argument would be copied both ways in full (64 KiB) on every call. */
-    static native NativeLong recvfrom(int fd, Pointer buf, NativeLong len, int flags, byte[] addr, int[] addrlen)
+    static native int recvfrom(int fd, Pointer buf, NativeLong len, int flags, byte[] addr, int[] addrlen)
             throws LastErrorException;
 
     static native int setsockopt(int fd, int level, int optname, byte[] optval, int optlen)

@@ -124,8 +124,7 @@ final class NetlinkSocket implements Closeable {
         int[] fromLen = {from.length};
         long n;
         try {
-            n = Libc.recvfrom(fd, received, new NativeLong(Math.min(buf.length, RECEIVE_BUFFER)), 0, from, fromLen)
-                    .longValue();
+            n = Libc.recvfrom(fd, received, new NativeLong(Math.min(buf.length, RECEIVE_BUFFER)), 0, from, fromLen);
         } catch (LastErrorException e) {
             int errno = e.getErrorCode();
             if (errno == Errno.EAGAIN || errno == Errno.EINTR) {
