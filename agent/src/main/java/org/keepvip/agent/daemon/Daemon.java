@@ -232,9 +232,10 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     }
 
     private void received(ReceivedVrrp rx) {
-        PacketContext ctx = PacketContext.of(rx.source(), rx.destination(), rx.ttl())
-                .withLengths(rx.ipTotalLength(), rx.receivedIpLength());
-        loop.postPacket(new LoopEvent.PacketIn(rx.interfaceName(), ctx, rx.payload(), rx.receivedAtNanos()));
+        PacketContext ctx = new PacketContext(rx.source(), rx.destination(), rx.ttl(),
+                rx.ipTotalLength(), rx.receivedIpLength(), false);
+        // The record's own array: nothing else holds it, and the loop only reads it.
+        loop.postPacket(new LoopEvent.PacketIn(rx.interfaceName(), ctx, rx.payloadUnsafe(), rx.receivedAtNanos()));
     }
 
     private final Map<Integer, String> ifnames = new java.util.concurrent.ConcurrentHashMap<>();

@@ -452,10 +452,24 @@ public final class EventLoop implements Runnable {
         return byTracker.getOrDefault(trackerId, List.of());
     }
 
-    /** What an advert is matched on: interface, address family, VRID. */
+    /**
+     * What an advert is matched on: interface, address family, VRID. equals and hashCode are written
+     * out: a record's generated ones go through method handles, which C1 does not inline, and this
+     * key is looked up for every received advert.
+     */
     private record AdvertKey(String ifname, boolean v6, int vrid) {
         static AdvertKey of(InstanceRuntime r) {
             return new AdvertKey(r.wire().ifname(), r.wire().source() instanceof Inet6Address, r.wire().vrid());
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof AdvertKey k && vrid == k.vrid && v6 == k.v6 && ifname.equals(k.ifname);
+        }
+
+        @Override
+        public int hashCode() {
+            return (ifname.hashCode() * 31 + (v6 ? 1 : 0)) * 256 + vrid;
         }
     }
 

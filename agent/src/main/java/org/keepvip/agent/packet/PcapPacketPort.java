@@ -25,7 +25,9 @@ import java.util.function.Consumer;
  *
  * <ul>
  *   <li>A capture handle: BPF {@value #CAPTURE_FILTER}, direction IN (our own sends are not seen),
- *       immediate mode, reads with {@code getNextRawPacketEx()} from one reader thread that checks a
+ *       immediate mode, read with libpcap's {@code pcap_next_ex} on pcap4j's handle ({@link
+ *       PcapNextEx}: no per-frame native allocation, lock or Timestamp; pcap4j's {@code
+ *       getNextRawPacketEx()} where that binding is unavailable) from one reader thread that checks a
  *       running flag; never {@code loop()}, whose {@code close()} waits on the loop.</li>
  *   <li>The read timeout is set, but on Linux libpcap (verified with 1.10.3, immediate mode or not)
  *       it never fires while no packet arrives, so a read can block for good. {@link #close()}
@@ -236,6 +238,35 @@ public final class PcapPacketPort implements PacketPort {
     }
 
     private void readLoop() {
+        PcapNextEx direct = PcapNextEx.open(capture,
+                why -> LOG.debug("{}: reading through pcap4j ({})", iface.name(), why));
+        if (direct != null) {
+            readDirect(direct);
+        } else {
+            readThroughPcap4j();
+        }
+    }
+
+    /** The usual reader: libpcap's pcap_next_ex on pcap4j's handle, see {@link PcapNextEx}. */
+    private void readDirect(PcapNextEx rx) {
+        PcapNextEx.Header h = rx.last;
+        while (running) {
+            int rc = rx.next();
+            if (rc == PcapNextEx.PACKET) {
+                byte[] frame = rx.copyFrame();
+                deliver(frame, arrivalNanos(h.seconds, h.nanos));
+            } else if (rc == PcapNextEx.ERROR) {
+                if (running) {
+                    LOG.warn("{}: capture error: {}", iface.name(), rx.error());
+                    CaptureReaders.pauseAfterError();
+                }
+            }
+            // TIMEOUT lets us see running == false; BREAK is breakLoop(): the running flag decides
+        }
+    }
+
+    /** Where the direct binding is unavailable: pcap4j's own read. */
+    private void readThroughPcap4j() {
         while (running) {
             byte[] frame;
             try {
@@ -253,7 +284,13 @@ public final class PcapPacketPort implements PacketPort {
                 }
                 continue;
             }
-            deliver(frame, arrivalNanos());
+            java.sql.Timestamp stamp = capture.getTimestamp();
+            if (stamp == null) {
+                deliver(frame, System.nanoTime());
+            } else {
+                java.time.Instant at = stamp.toInstant();
+                deliver(frame, arrivalNanos(at.getEpochSecond(), at.getNano()));
+            }
         }
     }
 
@@ -261,21 +298,30 @@ public final class PcapPacketPort implements PacketPort {
     private static final long MAX_CAPTURE_AGE_NANOS = 1_000_000_000L;
 
     /**
-     * When the kernel received the last frame, on the {@link System#nanoTime()} scale: the capture
-     * timestamp (wall clock, set as the frame arrived) aged against the wall clock now. The master
-     * down timer then runs from the advert's arrival, not from whenever this thread was scheduled.
+     * When the kernel received the frame captured at {@code captureSeconds}.{@code captureNanos}
+     * (wall clock, set as the frame arrived), on the {@link System#nanoTime()} scale: the capture
+     * time aged against the wall clock now. The master down timer then runs from the advert's
+     * arrival, not from whenever this thread was scheduled.
      */
-    private long arrivalNanos() {
-        java.sql.Timestamp stamp = capture.getTimestamp();
-        // The two clocks are read back to back: anything between them (the JNA call above took
-        // tens of microseconds, more if this thread was preempted) would age the frame and fire the
-        // master down timer that much early.
+    private static long arrivalNanos(long captureSeconds, long captureNanos) {
+        // The two clocks are read back to back: anything between them (preemption of this thread)
+        // would age the frame and fire the master down timer that much early.
         long now = System.nanoTime();
         java.time.Instant wallNow = java.time.Instant.now();
-        if (stamp == null) {
-            return now;
+        return arrivalNanos(captureSeconds, captureNanos, now, wallNow.getEpochSecond(), wallNow.getNano());
+    }
+
+    /**
+     * {@code now} less the frame's age, the wall clock's {@code wallSeconds}.{@code wallNanos} less
+     * the capture time; just {@code now} when that age is negative or over {@link
+     * #MAX_CAPTURE_AGE_NANOS} (the wall clock was stepped).
+     */
+    static long arrivalNanos(long captureSeconds, long captureNanos, long now, long wallSeconds, long wallNanos) {
+        long seconds = wallSeconds - captureSeconds;
+        if (seconds < -1 || seconds > 2) {
+            return now; // far out of range, and the nanosecond arithmetic below must not overflow
         }
-        long age = java.time.Duration.between(stamp.toInstant(), wallNow).toNanos();
+        long age = seconds * 1_000_000_000L + (wallNanos - captureNanos);
         return age >= 0 && age <= MAX_CAPTURE_AGE_NANOS ? now - age : now;
     }
 

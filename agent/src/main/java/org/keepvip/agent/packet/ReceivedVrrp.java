@@ -35,6 +35,14 @@ public record ReceivedVrrp(String interfaceName, long receivedAtNanos, MacAddres
         return payload.clone();
     }
 
+    /**
+     * The VRRP bytes without a copy, for handing the message to the event loop once: the caller
+     * must not modify the array.
+     */
+    public byte[] payloadUnsafe() {
+        return payload;
+    }
+
     /** The VRRP bytes as a read-only buffer, without copying. */
     public ByteBuffer payloadBuffer() {
         return ByteBuffer.wrap(payload).asReadOnlyBuffer();

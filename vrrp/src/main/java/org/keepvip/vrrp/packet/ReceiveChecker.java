@@ -43,16 +43,15 @@ public final class ReceiveChecker {
         Objects.requireNonNull(expect, "expect");
         InetAddress source = context.source();
         boolean ipv6 = source instanceof Inet6Address;
-        String from = source.getHostAddress();
 
         if (len < VrrpCodec.HEADER_LENGTH) {
             return new Rejected(RejectReason.TOO_SHORT, "length " + len + " (expected: " + VrrpCodec.HEADER_LENGTH + "+)",
-                    RejectReason.TOO_SHORT.log(from, len));
+                    RejectReason.TOO_SHORT.log(host(source), len));
         }
         VrrpHeader h = VrrpHeader.read(buf, off);
         if (h.vrid() != expect.vrid()) {
             return new Rejected(RejectReason.UNKNOWN_VRID, "vrid " + h.vrid() + " (expected: " + expect.vrid() + ")",
-                    RejectReason.UNKNOWN_VRID.log(from, h.vrid()));
+                    RejectReason.UNKNOWN_VRID.log(host(source), h.vrid()));
         }
 
         // 2. Length, tolerating Ethernet padding that the IP total length shows to be padding.
@@ -60,24 +59,24 @@ public final class ReceiveChecker {
         int padding = ipPadding(context);
         int length = len > expected && len - expected == padding ? expected : len;
         if (length != expected) {
-            return VrrpCodec.lengthMismatch(from, len, expected, h.count());
+            return VrrpCodec.lengthMismatch(host(source), len, expected, h.count());
         }
 
         // 3. TTL / hop limit 255, multicast only.
         if (expect.multicast() && context.ttl() != -1 && context.ttl() != VrrpCodec.REQUIRED_TTL) {
             return new Rejected(RejectReason.BAD_TTL, "TTL " + context.ttl() + " (expected: 255)",
-                    RejectReason.BAD_TTL.log(from, context.ttl()));
+                    RejectReason.BAD_TTL.log(host(source), context.ttl()));
         }
 
         // 4. Version.
         if (h.version() != expect.version()) {
             return new Rejected(RejectReason.BAD_VERSION, "version " + h.version() + " (expected: " + expect.version() + ")",
-                    RejectReason.BAD_VERSION.log(from, h.version(), expect.version()));
+                    RejectReason.BAD_VERSION.log(host(source), h.version(), expect.version()));
         }
 
         // 6-10. v2 authentication and interval.
         if (h.version() == 2) {
-            Rejected r = checkV2(h, buf, off, ipv6, from, expect);
+            Rejected r = checkV2(h, buf, off, ipv6, source, expect);
             if (r != null) {
                 return r;
             }
@@ -86,7 +85,7 @@ public final class ReceiveChecker {
         // 11. Type.
         if (h.type() != VrrpCodec.TYPE_ADVERTISEMENT) {
             return new Rejected(RejectReason.BAD_TYPE, "type " + h.type() + " (expected: 1)",
-                    RejectReason.BAD_TYPE.log(from, h.type()));
+                    RejectReason.BAD_TYPE.log(host(source), h.type()));
         }
 
         // 12. IPv4 total length against what was received.
@@ -119,13 +118,13 @@ public final class ReceiveChecker {
             String got = expect.multicast() ? "un" : "mult";
             return new Rejected(RejectReason.UNICAST_MULTICAST_MISMATCH,
                     "destination " + context.destination().getHostAddress() + " (expected: " + want + "icast)",
-                    RejectReason.UNICAST_MULTICAST_MISMATCH.log(from, want, got));
+                    RejectReason.UNICAST_MULTICAST_MISMATCH.log(host(source), want, got));
         }
 
         // 16. The address owner may ignore adverts altogether.
         if (expect.ownerIgnoreAdverts() && expect.ownPriority() == 255) {
-            return new Rejected(RejectReason.OWNER_IGNORES, "advert from " + from + " (expected: none, owner_ignore_adverts with priority 255)",
-                    RejectReason.OWNER_IGNORES.log(from));
+            return new Rejected(RejectReason.OWNER_IGNORES, "advert from " + host(source) + " (expected: none, owner_ignore_adverts with priority 255)",
+                    RejectReason.OWNER_IGNORES.log(host(source)));
         }
 
         VrrpAdvert advert = VrrpCodec.toAdvert(h, buf, off, ipv6);
@@ -149,28 +148,29 @@ public final class ReceiveChecker {
                     .filter(p -> Arrays.equals(p.address().getAddress(), source.getAddress()))
                     .findFirst();
             if (peer.isEmpty()) {
-                return new Rejected(RejectReason.NOT_A_PEER, "source " + from + " (expected one of the unicast peers)",
-                        RejectReason.NOT_A_PEER.log(from));
+                return new Rejected(RejectReason.NOT_A_PEER, "source " + host(source) + " (expected one of the unicast peers)",
+                        RejectReason.NOT_A_PEER.log(host(source)));
             }
             UnicastPeer p = peer.get();
             if (context.ttl() != -1 && (context.ttl() < p.minTtl() || context.ttl() > p.maxTtl())) {
                 return new Rejected(RejectReason.TTL_OUT_OF_RANGE,
                         "TTL " + context.ttl() + " (expected: " + p.minTtl() + ".." + p.maxTtl() + ")",
-                        RejectReason.TTL_OUT_OF_RANGE.log(from, context.ttl(), p.minTtl(), p.maxTtl()));
+                        RejectReason.TTL_OUT_OF_RANGE.log(host(source), context.ttl(), p.minTtl(), p.maxTtl()));
             }
         }
         return new ReceiveResult.Accepted(advert, sum.mode(), warnings);
     }
 
-    private static Rejected checkV2(VrrpHeader h, byte[] buf, int off, boolean ipv6, String from, ReceiveExpectations expect) {
+    private static Rejected checkV2(VrrpHeader h, byte[] buf, int off, boolean ipv6, InetAddress source,
+                                    ReceiveExpectations expect) {
         if (h.authTypeRaw() > AuthType.AH.wireValue()) {
             return new Rejected(RejectReason.INVALID_AUTH_TYPE, "auth type " + h.authTypeRaw() + " (expected: 0, 1 or 2)",
-                    RejectReason.INVALID_AUTH_TYPE.log(from, h.authTypeRaw()));
+                    RejectReason.INVALID_AUTH_TYPE.log(host(source), h.authTypeRaw()));
         }
         int want = expect.authType().wireValue();
         if (h.authTypeRaw() != want) {
             return new Rejected(RejectReason.AUTH_TYPE_MISMATCH, "auth type " + h.authTypeRaw() + " (expected: " + want + ")",
-                    RejectReason.AUTH_TYPE_MISMATCH.log(from, h.authTypeRaw(), want));
+                    RejectReason.AUTH_TYPE_MISMATCH.log(host(source), h.authTypeRaw(), want));
         }
         if (expect.authType() == AuthType.PASS) {
             int authAt = off + h.expectedLength(ipv6) - VrrpCodec.AUTH_LENGTH; // the last 8 bytes
@@ -178,13 +178,13 @@ public final class ReceiveChecker {
             // Constant time, as keepalived: the time taken must not reveal how much of it matched.
             if (!MessageDigest.isEqual(received, expect.password())) {
                 return new Rejected(RejectReason.WRONG_PASSWORD, "password mismatch (expected: the configured auth_pass, not shown)",
-                        RejectReason.WRONG_PASSWORD.log(from));
+                        RejectReason.WRONG_PASSWORD.log(host(source)));
             }
         }
         if (h.intervalCentis() != expect.advertIntervalCentis()) {
             return new Rejected(RejectReason.INTERVAL_MISMATCH,
                     "interval " + h.intervalRaw() + " s (expected: " + expect.advertIntervalCentis() / 100 + " s)",
-                    RejectReason.INTERVAL_MISMATCH.log(from, expect.advertIntervalCentis() / 100, h.intervalRaw()));
+                    RejectReason.INTERVAL_MISMATCH.log(host(source), expect.advertIntervalCentis() / 100, h.intervalRaw()));
         }
         return null;
     }
@@ -232,6 +232,14 @@ public final class ReceiveChecker {
         return new Rejected(RejectReason.BAD_CHECKSUM,
                 String.format(Locale.ROOT, "checksum 0x%04x (expected: 0x%04x, %s)", h.checksum(), want, mode),
                 RejectReason.BAD_CHECKSUM.log(src.getHostAddress(), h.version()));
+    }
+
+    /**
+     * The source as text, for a rejection's messages only: made per rejected packet, not per
+     * accepted one (Inet6Address's text form costs more than the rest of the checks).
+     */
+    private static String host(InetAddress source) {
+        return source.getHostAddress();
     }
 
     /** Bytes of Ethernet padding after the IPv4 packet's real end, as its total length shows. */

@@ -5,7 +5,6 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -215,10 +214,10 @@ public final class VrrpCodec {
     /** Builds the advert from a header whose length, version, VRID and auth type are valid. */
     static VrrpAdvert toAdvert(VrrpHeader h, byte[] buf, int off, boolean ipv6) {
         int size = ipv6 ? 16 : 4;
-        List<InetAddress> addresses = new ArrayList<>(h.count());
+        InetAddress[] addresses = new InetAddress[h.count()];
         int pos = off + HEADER_LENGTH;
-        for (int i = 0; i < h.count(); i++, pos += size) {
-            addresses.add(address(Arrays.copyOfRange(buf, pos, pos + size)));
+        for (int i = 0; i < addresses.length; i++, pos += size) {
+            addresses[i] = address(Arrays.copyOfRange(buf, pos, pos + size));
         }
         AuthType auth = AuthType.NONE;
         byte[] password = new byte[0];
@@ -228,7 +227,9 @@ public final class VrrpCodec {
                 password = Arrays.copyOfRange(buf, pos, pos + AUTH_LENGTH);
             }
         }
-        return new VrrpAdvert(h.version(), h.vrid(), h.priority(), h.intervalCentis(), auth, password, addresses);
+        // An immutable list already: VrrpAdvert's List.copyOf keeps it rather than copying again.
+        return new VrrpAdvert(h.version(), h.vrid(), h.priority(), h.intervalCentis(), auth, password,
+                List.of(addresses));
     }
 
     static boolean isIpv6(InetAddress source, InetAddress destination) {
