@@ -61,6 +61,8 @@ public final class EventLoop implements Runnable {
     /** Whether the deadline {@link #untilNextDeadline()} last found is an instance's takeover. */
     private boolean nextIsTakeover;
     private volatile boolean stopped;
+    /** Whether an instance's takeover yielded the CPU in this turn (see InstanceRuntime.executePending). */
+    private boolean yieldedThisTurn;
 
     public EventLoop(LongSupplier clock) {
         this.clock = clock;
@@ -198,11 +200,13 @@ public final class EventLoop implements Runnable {
         long now = clock.getAsLong();
         startedAt = now;
         acceptPackets();
+        Map<String, Boolean> up = new HashMap<>(); // one netlink lookup per interface, not per instance
         for (InstanceRuntime r : instances.values()) {
-            deliver(r, new Event.Start(now, linkUp.test(r.wire().ifname())));
+            deliver(r, new Event.Start(now, up.computeIfAbsent(r.wire().ifname(), linkUp::test)));
         }
         while (running) {
             try {
+                yieldedThisTurn = false;
                 long wait = untilNextDeadline();
                 LoopEvent ev = wait <= 0 ? inbox.poll() : awaitEvent(wait);
                 // A turn handles a bounded batch, so that a flood cannot hold back a master's adverts;
@@ -423,7 +427,7 @@ public final class EventLoop implements Runnable {
     }
 
     private void settle(InstanceRuntime r) {
-        r.executePending();
+        yieldedThisTurn |= r.executePending(!yieldedThisTurn);
         reschedule(r);
         VrrpState now = r.machine().state();
         if (lastState.put(r.name(), now) != now) {

@@ -196,10 +196,22 @@ public final class InstanceRuntime implements AutoCloseable {
      * the loop's CPU, where it would otherwise wait for the advert to be sent.
      */
     void executePending() {
+        executePending(true);
+    }
+
+    /**
+     * As {@link #executePending()}; {@code mayYield} false when the loop already yielded this turn.
+     * Returns whether it yielded: once per turn is enough for the first takeover, and when a thousand
+     * instances take over in one turn a yield after each handed the CPU to the lanes a thousand
+     * times, and the masters' next adverts were late by more than master_down_interval (the backup
+     * took over again).
+     */
+    boolean executePending(boolean mayYield) {
         List<Action> batch = machine.drainActions();
         if (batch.isEmpty()) {
-            return;
+            return false;
         }
+        boolean yielded = false;
         CountDownLatch gate = null;
         List<HookLane.Work> laneWork = null;
         LogHold.Hold hold = LogHold.NONE;
@@ -232,8 +244,9 @@ public final class InstanceRuntime implements AutoCloseable {
                 hold.end();
                 throw e;
             }
-            if (hold != LogHold.NONE) {
+            if (hold != LogHold.NONE && mayYield) {
                 Thread.yield();
+                yielded = true;
             }
         }
         try {
@@ -245,6 +258,7 @@ public final class InstanceRuntime implements AutoCloseable {
                 gate.countDown();
             }
         }
+        return yielded;
     }
 
     private void executeOnLoop(Action action) {
