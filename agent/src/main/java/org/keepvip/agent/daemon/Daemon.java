@@ -130,6 +130,8 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         redis.putAll(RedisWiring.all(config.redis()));
         redis.values().forEach(this::track);
 
+        // The running instances, whichever a reload left: a removed one has retired its lane already.
+        track(() -> loop.instances().values().forEach(InstanceRuntime::close));
         Map<String, VrrpInstance> machines = new LinkedHashMap<>();
         for (InstancePlan p : plans) {
             VrrpInstance machine = new VrrpInstance(p.machine());
@@ -203,8 +205,8 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         // Notifies go through the current notifier, which a reload replaces.
         Ports.Notifier notify = (instance, state, priority) -> notifier.instanceState(instance, state, priority);
         HookLane lane = lanes.laneFor(machine.name(), p.redisName() != null);
-        return track(new InstanceRuntime(machine, p.wire(), p.expectations(), p.vips(), packets, vipPort, refusals,
-                p.redisName() == null ? null : redis.get(p.redisName()), notify, loop::post, lane));
+        return new InstanceRuntime(machine, p.wire(), p.expectations(), p.vips(), packets, vipPort, refusals,
+                p.redisName() == null ? null : redis.get(p.redisName()), notify, loop::post, lane);
     }
 
     /** How long the exit waits for every lane's last steps (VIP removal, fence, notify STOP), in all. */
