@@ -107,7 +107,7 @@ public final class NetlinkClient implements Closeable {
      * first takeover needs it (a takeover is rare, so that path would otherwise run interpreted, ~1 ms
      * slower). Each round builds an add request and sends a delete of {@code vip}, awaiting the ACK,
      * without logging. Only for start-up, when keepvip removes its configured VIPs anyway
-     * (keepalived §3.2): if {@code vip} is there, it is gone afterwards.
+     * (as keepalived/vrrp/vrrp.c, vrrp_init_state): if {@code vip} is there, it is gone afterwards.
      */
     public synchronized void warmUp(VipSpec vip, int rounds) throws NetlinkException {
         int ifindex = resolveIfindex(vip, false);

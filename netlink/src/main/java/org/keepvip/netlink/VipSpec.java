@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * One virtual address to add or delete, in keepalived's terms (reference §1.5). The agent maps a
+ * One virtual address to add or delete, in keepalived's terms (keepalived/vrrp/vrrp_ipaddress.c, alloc_ipaddress). The agent maps a
  * {@code virtual_ipaddress} line to this; netlink turns it into RTM_NEWADDR / RTM_DELADDR.
  *
  * @param address           the VIP

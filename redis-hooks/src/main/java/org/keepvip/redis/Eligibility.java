@@ -2,7 +2,7 @@ package org.keepvip.redis;
 
 import java.util.Optional;
 
-/** May this node's Redis take over as master, judged by replication lag (H3)? */
+/** May this node's Redis take over as master, judged by replication lag (H3, ARCHITECTURE.md)? */
 public sealed interface Eligibility {
 
     String reason();

@@ -6,7 +6,7 @@ import java.time.Duration;
  * Tunables of the data-safety guards.
  *
  * @param freshUptime a master younger than this, with a replication history we do not share, counts
- *                    as "freshly restarted" (H1)
+ *                    as "freshly restarted" (H1, ARCHITECTURE.md)
  */
 public record GuardPolicy(Duration freshUptime) {
 

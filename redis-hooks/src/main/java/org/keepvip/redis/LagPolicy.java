@@ -1,7 +1,7 @@
 package org.keepvip.redis;
 
 /**
- * Hazard H3: when a replica is too far behind to take over. A limit of -1 disables that test.
+ * Hazard H3 (ARCHITECTURE.md, "Redis hazards"): when a replica is too far behind to take over. A limit of -1 disables that test.
  *
  * @param maxLinkDownSeconds longest tolerated {@code master_link_down_since_seconds}; must exceed the
  *                           time VRRP needs to notice a dead master, or no failover could ever happen

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The local Redis as the agent drives it, in the order design.md requires: {@link #promote} before
+ * The local Redis as the agent drives it, in the order ARCHITECTURE.md ("The Redis order") requires: {@link #promote} before
  * the VIP is added, {@link #fence} before it is removed, {@link #demote} after. Implemented by
  * {@link RedisNode} (Jedis); tests of the agent use the scripted fake from this module's test-jar.
  * Calls block (bounded by their timeouts) and never throw for Redis failures.

@@ -13,7 +13,7 @@ import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.ClientKillParams;
 
 /**
- * The hooks for the local Redis, in the order design.md requires: {@link #promote} before the VIP is
+ * The hooks for the local Redis, in the order ARCHITECTURE.md ("The Redis order") requires: {@link #promote} before the VIP is
  * added, {@link #fence} before it is removed, {@link #demote} after. Each call opens its own short
  * connection, runs on the caller's (worker) thread, is bounded by the given timeout plus the
  * endpoint's read timeout, and never throws for Redis failures.

@@ -3,7 +3,7 @@ package org.keepvip.redis;
 import java.util.Optional;
 
 /**
- * Hazard H1: never let an empty, loading or freshly restarted master overwrite a replica that holds
+ * Hazard H1 (ARCHITECTURE.md, "Redis hazards"): never let an empty, loading or freshly restarted master overwrite a replica that holds
  * data, and never let a node that restarted empty become MASTER while its peer holds data. Pure
  * logic over snapshots, so the agent can ask before it acts and show the reason in status.
  */

@@ -16,7 +16,7 @@ import org.keepvip.vrrp.config.VrrpInstance;
 import org.keepvip.vrrp.config.VrrpScript;
 
 /**
- * keepalived's script checks that can be made before running (§6.3, {@code check_script_secure})
+ * keepalived's script checks that can be made before running (keepalived/core/notify.c, {@code check_script_secure})
  * applied to every script of a configuration, worded as keepalived -t words them: the run-as
  * user, PATH lookup, and the file checks of {@link ScriptSecurity} (the one implementation, shared
  * with the script runner). Findings are {@link Diagnostic.Category#SCRIPT_SECURITY}.

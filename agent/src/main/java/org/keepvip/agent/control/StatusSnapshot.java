@@ -61,7 +61,7 @@ public record StatusSnapshot(String version, long pid, String startedAt, String 
      * @param role master, replica, or unknown
      * @param check ok, down, loading, timeout, ...
      * @param detail the last error or a note, null if none
-     * @param eligibility H3, replication lag: "eligible", "not eligible", or "not judged" (no
+     * @param eligibility H3 (ARCHITECTURE.md), replication lag: "eligible", "not eligible", or "not judged" (no
      *        max_lag_bytes / max_lag_seconds); null from daemons that predate it
      * @param eligibilityReason why, in the log's words
      * @param watchChecks checks run at once because the idle watch connection was lost (redis-server died, or

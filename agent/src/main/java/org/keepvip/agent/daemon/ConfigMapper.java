@@ -25,7 +25,7 @@ import org.keepvip.vrrp.state.VrrpState;
 /**
  * Maps the parsed keepalived.conf model onto what the daemon runs: one {@link InstancePlan} per
  * {@code vrrp_instance}. Tracker ids are {@code script:NAME}, {@code interface:IF}, {@code file:NAME}
- * {@code redis:NAME} and {@code redis-lag:NAME} (replication lag, H3).
+ * {@code redis:NAME} and {@code redis-lag:NAME} (replication lag, H3 in ARCHITECTURE.md).
  */
 public final class ConfigMapper {
 

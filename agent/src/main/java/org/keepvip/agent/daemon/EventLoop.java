@@ -26,7 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The single thread that owns every instance (design.md "The agent owns all IO"). It sleeps until
+ * The single thread that owns every instance (ARCHITECTURE.md, "The path of an advert"). It sleeps until
  * the earliest deadline or an incoming {@link LoopEvent}, feeds the instances, and executes the
  * actions they return. Nothing slow runs here: hooks go to each instance's lane.
  */

@@ -140,7 +140,7 @@ public final class InstanceRuntime implements AutoCloseable {
     /**
      * SIGHUP for a matched instance: new wire settings and VIPs, keeping the state. A MASTER adds the
      * new VIPs (with a GARP burst for them) and drops the removed ones, without touching the VIPs that
-     * stay: no flap, no notify (keepalived §7.3).
+     * stay: no flap, no notify (keepalived/vrrp/vrrp.c, clear_diff_vrrp).
      */
     void reconfigure(Wire newWire, ReceiveExpectations newExpectations, List<VipSpec> newVips, int garpRepeat) {
         List<VipSpec> added = newVips.stream().filter(v -> !vips.contains(v)).toList();

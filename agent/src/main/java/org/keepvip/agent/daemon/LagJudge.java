@@ -20,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hazard H3 for one {@code redis_instance}: may this node's Redis take over, judged by its
+ * Hazard H3 (ARCHITECTURE.md, "Redis hazards") for one {@code redis_instance}: may this node's Redis take over, judged by its
  * replication lag? Fed by {@link RedisWiring} after every check; the answer is tracker
  * {@code redis-lag:NAME} (false = lagging), which {@link ConfigMapper} gives every instance that
  * tracks NAME with the weight of {@code lag_penalty} (fault = 0).

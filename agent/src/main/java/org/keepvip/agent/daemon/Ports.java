@@ -61,7 +61,7 @@ public final class Ports {
         };
     }
 
-    /** Redis hooks for one instance; see design.md's ordering contract. */
+    /** Redis hooks for one instance; see ARCHITECTURE.md, "The Redis order". */
     public interface RedisHooks {
         /** REPLICAOF NO ONE and confirm ROLE master; returns null when done, or why it failed. */
         String promote() throws Exception;

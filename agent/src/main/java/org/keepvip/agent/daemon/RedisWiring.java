@@ -67,7 +67,7 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
     private final AtomicBoolean redemoteQueued = new AtomicBoolean();
     /** A check failed since the last re-demote: one more attempt is allowed once Redis answers (no retry storm on a refusal). */
     private volatile boolean redemoteArmed;
-    /** H3: replication lag eligibility, reported as tracker {@code redis-lag:NAME}. */
+    /** H3 (ARCHITECTURE.md, "Redis hazards"): replication lag eligibility, reported as tracker {@code redis-lag:NAME}. */
     private final LagJudge lag;
     /** An instance tracking us entered MASTER (promotion asked) and has not left it (fence / demote) since. */
     private volatile boolean vrrpMaster;

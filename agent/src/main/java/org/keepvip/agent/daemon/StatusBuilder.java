@@ -59,7 +59,7 @@ final class StatusBuilder {
         }
         var health = w.lastHealth();
         String detail = health.map(h -> h.verdict().ok() ? h.summary() : h.verdict().reason()).orElse(null);
-        // H2: the last split brain's divergence stays visible in status, not only in the log.
+        // H2 (ARCHITECTURE.md, "Redis hazards"): the last split brain's divergence stays visible in status, not only in the log.
         String split = w.lastDivergence().map(d -> "last split brain: " + d).orElse(null);
         LagJudge.Verdict lag = w.lagVerdict();
         long[] watch = w.watchCounts();

@@ -9,7 +9,8 @@ import org.keepvip.vrrp.packet.InternetChecksum;
 
 /**
  * The frames a new master sends so that neighbours move a VIP to its MAC: a gratuitous ARP for
- * IPv4 (reference §5.1) and an unsolicited neighbour advertisement for IPv6 (§5.2).
+ * IPv4 (keepalived/vrrp/vrrp_arp.c, send_gratuitous_arp) and an unsolicited neighbour advertisement
+ * for IPv6 (keepalived/vrrp/vrrp_ndisc.c, ndisc_send_unsolicited_na).
  */
 public final class AnnouncementFrames {
     /** ff02::1, where unsolicited NAs go. */

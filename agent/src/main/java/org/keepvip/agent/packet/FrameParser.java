@@ -12,7 +12,7 @@ import org.keepvip.vrrp.packet.InternetChecksum;
  * a {@link ReceivedVrrp} or a {@link ParseResult.Dropped}, never an exception.
  *
  * <p>Checks are those the kernel makes before a raw socket would see the packet (IPv4 header
- * checksum, lengths, no fragments); the VRRP-level checks of reference §4.5 come later.
+ * checksum, lengths, no fragments); the VRRP-level checks (keepalived/vrrp/vrrp.c, vrrp_check_packet) come later.
  */
 public final class FrameParser {
     private static final int MAX_VLAN_TAGS = 2;

@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * {@link PacketPort} over pcap4j, used as raw IO only (style lesson 7).
+ * {@link PacketPort} over pcap4j, used as raw IO only: no packet factories, frames built here.
  *
  * <ul>
  *   <li>A capture handle: BPF {@value #CAPTURE_FILTER}, direction IN (our own sends are not seen),

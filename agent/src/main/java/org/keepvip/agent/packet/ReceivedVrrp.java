@@ -6,7 +6,7 @@ import java.util.Arrays;
 
 /**
  * A received IPv4 or IPv6 packet with protocol 112, with the IP context the VRRP receive checks
- * (reference §4.5) need. The payload is handed to the codec as it came.
+ * (keepalived/vrrp/vrrp.c, vrrp_check_packet) need. The payload is handed to the codec as it came.
  *
  * @param interfaceName   where it was captured
  * @param receivedAtNanos when the kernel received it, on the {@link System#nanoTime()} scale

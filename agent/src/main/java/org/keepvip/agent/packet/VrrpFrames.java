@@ -8,7 +8,7 @@ import org.keepvip.vrrp.packet.InternetChecksum;
 
 /**
  * Builds the Ethernet + IP frame around a VRRP message, as keepalived's kernel path would
- * (reference §4.1): protocol 112, TOS/traffic class 0xC0, TTL/hop limit 255 unless told otherwise,
+ * (keepalived/vrrp/vrrp.c, vrrp_build_ip4 and vrrp_build_ip6): protocol 112, TOS/traffic class 0xC0, TTL/hop limit 255 unless told otherwise,
  * IPv4 DF clear and the caller's identification. The VRRP bytes are taken as given: their checksum
  * (including the v3 pseudo-header) is the codec's job.
  */

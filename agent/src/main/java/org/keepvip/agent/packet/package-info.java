@@ -1,6 +1,6 @@
 /**
  * Packet IO: VRRP adverts, gratuitous ARP and unsolicited NA on the wire, through pcap4j used as raw
- * IO (design.md "The agent owns all IO", style lesson 7). The VRRP message itself is the codec's
+ * IO (ARCHITECTURE.md, "The path of an advert"). The VRRP message itself is the codec's
  * ({@code org.keepvip.vrrp.packet}); this package takes it as bytes and hands received VRRP payloads
  * back as bytes with their IP context.
  *
@@ -10,7 +10,7 @@
  *       pure frame building. IPv4: TOS 0xC0, TTL 255 (or {@code unicast_ttl}), protocol 112, DF clear,
  *       the caller's identification, header checksum. IPv6: traffic class 0xC0, hop limit 255, next
  *       header 112. Multicast goes to 01:00:5e:00:00:12 / 33:33:00:00:00:12, unicast to the next hop's
- *       MAC. GARP equals keepalived's frame byte for byte (reference §4.4); the NA is ICMPv6 136 with
+ *       MAC. GARP equals keepalived's frame byte for byte (keepalived/vrrp/vrrp_arp.c, send_gratuitous_arp); the NA is ICMPv6 136 with
  *       Override (Router optional) and a target link-layer option, from the VIP to ff02::1.</li>
  *   <li>{@link org.keepvip.agent.packet.FrameParser}: total parsing of captured frames (802.1Q / QinQ
  *       skipped, IPv6 extension headers walked) into {@link org.keepvip.agent.packet.ReceivedVrrp} or a

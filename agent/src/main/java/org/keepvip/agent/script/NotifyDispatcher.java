@@ -11,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Runs the notifications of one instance or sync group, <em>in order</em>: unlike keepalived,
- * which forks them all at once (§6.2), each script is awaited (bounded by a timeout, after which
+ * which forks them all at once (keepalived/core/notify.c, system_call_script), each script is awaited (bounded by a timeout, after which
  * it is killed and logged) before the next starts, and transitions queue behind each other. The
  * caller is never blocked.
  *

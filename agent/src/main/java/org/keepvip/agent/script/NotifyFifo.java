@@ -17,7 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * keepalived's notify FIFO (§6.4): the one ordered channel of state changes.
+ * keepalived's notify FIFO (keepalived/vrrp/vrrp_notify.c, send_instance_notifies): the one ordered channel of state changes.
  *
  * <p>Created with mkfifo (mode 0644, chowned to the configured user) when absent, or opened when
  * it exists, is a FIFO and is owned by us or by the configured user; anything else is refused.

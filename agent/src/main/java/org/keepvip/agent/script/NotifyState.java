@@ -1,6 +1,6 @@
 package org.keepvip.agent.script;
 
-/** The states keepalived reports to notify scripts and the FIFO (§6.1). */
+/** The states keepalived reports to notify scripts and the FIFO (keepalived/vrrp/vrrp_notify.c, send_instance_notifies). */
 public enum NotifyState {
     MASTER,
     BACKUP,

@@ -60,7 +60,7 @@ public record RunAs(String user, int uid, int gid, boolean initGroups) {
         return new RunAs(String.valueOf(uid), uid, Libc.getegid(), false);
     }
 
-    /** True if this user or group is root, the case where §6.3's path checks apply. */
+    /** True if this user or group is root, the case where check_script_secure's path checks apply. */
     public boolean isRoot() {
         return uid == 0 || gid == 0;
     }

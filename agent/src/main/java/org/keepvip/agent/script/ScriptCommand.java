@@ -5,7 +5,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A script to run: argv already split as keepalived splits it (§2.5), and the user to run it as.
+ * A script to run: argv already split as keepalived splits it (docs/configuration.md, "File syntax"), and the user to run it as.
  *
  * @param name a name for logs (the vrrp_script name, or e.g. {@code notify_master})
  * @param argv the command and its arguments; {@code argv[0]} is a path or a name looked up in PATH

@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs scripts the way keepalived does (§6.2), without ever blocking the caller.
+ * Runs scripts the way keepalived does (keepalived/core/notify.c, system_call_script), without ever blocking the caller.
  *
  * <p>Each script is started as {@code setsid [setpriv --reuid=U --regid=G --init-groups|--clear-groups --]
  * argv...}: {@code setsid} makes it the leader of a new session and process group (a child of the

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * keepalived's script security checks (§6.3), as a function of the file system's metadata and
+ * keepalived's script security checks (keepalived/core/notify.c, check_script_secure), as a function of the file system's metadata and
  * the run-as user, with no agent state: the config checker can call it too.
  *
  * <ul>

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * Runs one {@code vrrp_script} every {@code interval} (§1.3) and hands each result to a consumer
+ * Runs one {@code vrrp_script} every {@code interval} (keepalived/vrrp/vrrp_track.c) and hands each result to a consumer
  * (typically: enqueue an event for the event loop). A run still going when the next is due is
  * not doubled up: that run is skipped with keepalived's log line. Each change of the returned
  * value is logged as {@code Script 'X' now returning N}.

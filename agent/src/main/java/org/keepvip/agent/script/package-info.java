@@ -1,11 +1,11 @@
 /**
- * keepalived-compatible scripts (reference §1.3, §6): {@link org.keepvip.agent.script.ScriptRunner}
+ * keepalived-compatible scripts (keepalived/core/notify.c, keepalived/vrrp/vrrp_track.c): {@link org.keepvip.agent.script.ScriptRunner}
  * runs an argv as a user in its own process group with a timeout;
  * {@link org.keepvip.agent.script.VrrpScriptTracker} runs a {@code vrrp_script} periodically and
  * publishes {@link org.keepvip.agent.script.ScriptRun}s (rise/fall counting is the VRRP core's);
  * {@link org.keepvip.agent.script.NotifyDispatcher} runs one instance's notifies in order;
  * {@link org.keepvip.agent.script.NotifyFifo} is the notify FIFO;
- * {@link org.keepvip.agent.script.ScriptSecurity} is the §6.3 check, free of agent state.
+ * {@link org.keepvip.agent.script.ScriptSecurity} is keepalived's check_script_secure, free of agent state.
  *
  * <p>Design choices: the user switch is util-linux {@code setpriv} (no PAM, no session, no shell;
  * present on every Debian and RHEL), not {@code runuser} (PAM session per run, too heavy for a

@@ -1,6 +1,6 @@
 package org.keepvip.agent.signal;
 
-/** What a signal asks the daemon to do (keepalived's meanings, §7.1). */
+/** What a signal asks the daemon to do (keepalived's meanings: keepalived/vrrp/vrrp_daemon.c, vrrp_signal_init). */
 public enum SignalEvent {
     /** SIGHUP: reload the configuration. */
     RELOAD,

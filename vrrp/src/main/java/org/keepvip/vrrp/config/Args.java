@@ -19,7 +19,7 @@ final class Args {
         return diags;
     }
 
-    /** keepalived's words for a missing mandatory argument (§2.9). */
+    /** keepalived's words for a missing mandatory argument (keepalived/core/parser.c). */
     boolean require(Stmt s, int count) {
         if (s.argCount() >= count) {
             return true;

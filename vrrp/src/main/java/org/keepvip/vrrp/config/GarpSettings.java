@@ -3,7 +3,7 @@ package org.keepvip.vrrp.config;
 import java.time.Duration;
 
 /**
- * Gratuitous ARP / unsolicited NA timing (§1.2 {@code vrrp_garp_*}, per instance {@code garp_*}).
+ * Gratuitous ARP / unsolicited NA timing ({@code vrrp_garp_*} in global_defs, per instance {@code garp_*}; docs/configuration.md).
  *
  * @param masterDelay         delay before the second burst after becoming master; zero = none (default 5 s)
  * @param masterRepeat        GARPs per VIP per burst (default 5)

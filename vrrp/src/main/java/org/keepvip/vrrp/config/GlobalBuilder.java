@@ -148,7 +148,7 @@ final class GlobalBuilder {
         }
     }
 
-    /** The instance defaults: keepalived's derivation of unset GARP values (§1.2). */
+    /** The instance defaults: keepalived's derivation of unset GARP values (keepalived/core/global_parser.c). */
     GarpSettings garp() {
         Duration delay = garpMasterDelay != null ? garpMasterDelay : (minGarp ? Duration.ZERO : Duration.ofSeconds(5));
         int repeat = garpMasterRepeat != null ? garpMasterRepeat : (minGarp ? 1 : 5);

@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * {@code global_defs}, with keepalived's defaults filled in (§1.2).
+ * {@code global_defs}, with keepalived's defaults filled in (keepalived/core/global_parser.c).
  *
  * @param routerId               router_id (default: the host name)
  * @param scriptUser             script_user, or null: keepalived_script if it exists, else root

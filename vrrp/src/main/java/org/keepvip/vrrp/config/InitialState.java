@@ -1,4 +1,4 @@
 package org.keepvip.vrrp.config;
 
-/** The {@code state} hint of an instance: where it starts (§3.2). */
+/** The {@code state} hint of an instance: where it starts (keepalived/vrrp/vrrp.c, vrrp_init_state). */
 public enum InitialState { MASTER, BACKUP }

@@ -3,7 +3,7 @@ package org.keepvip.vrrp.config;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The first, line-level split of keepalived's grammar (§2.2–2.4): comments, quotes, braces. */
+/** The first, line-level split of keepalived's grammar (keepalived/core/parser.c, read_line): comments, quotes, braces. */
 final class Lexer {
     private Lexer() {}
 

@@ -10,7 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * keepalived's {@code read_line} (§1.7, §2.1–2.2): reads the main file and its includes through a
+ * keepalived's {@code read_line} (keepalived/core/parser.c): reads the main file and its includes through a
  * {@link ConfigSource} and yields tokenized lines with comments stripped, {@code @id} conditions
  * applied, {@code $NAME} definitions substituted and {@code ~SEQ}/{@code ~LST} expanded.
  */
@@ -487,7 +487,7 @@ final class Preprocessor {
 
     // ---- include ----
 
-    /** The include keyword family and how strict each one is (§1.7). */
+    /** The include keyword family and how strict each one is (keepalived/core/parser.c). */
     enum IncludeKind {
         INCLUDE("include"), INCLUDER("includer"), INCLUDEM("includem"), INCLUDEW("includew"),
         INCLUDEB("includeb"), INCLUDEA("includea");

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * A command line from the configuration ({@code script}, {@code notify_*}), split into argv the
- * way keepalived does (§2.5), with the user and group it runs as.
+ * way keepalived does (docs/configuration.md, "File syntax"), with the user and group it runs as.
  *
  * @param raw    the string as written (after definitions), for messages and {@code --dump}
  * @param argv   the argument vector; argv[0] is the program, never empty

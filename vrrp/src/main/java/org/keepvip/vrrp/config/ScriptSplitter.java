@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The second, shell-like split of a script string (§2.5): {@code '} and {@code "} both quote,
+ * The second, shell-like split of a script string (docs/configuration.md, "File syntax"): {@code '} and {@code "} both quote,
  * adjacent pieces join, and {@code \n \t \xHH \NNN \cC \\ \"} escapes are processed. No shell
  * runs: this is the argv keepalived passes to execve.
  */

@@ -3,7 +3,7 @@ package org.keepvip.vrrp.config;
 import java.util.List;
 
 /**
- * {@code vrrp_sync_group NAME { group { I1 I2 } ... }} (§1.6).
+ * {@code vrrp_sync_group NAME { group { I1 I2 } ... }} (keepalived/vrrp/vrrp_parser.c).
  *
  * @param name                    the group's name
  * @param members                 member instance names (each exists and is in no other group)

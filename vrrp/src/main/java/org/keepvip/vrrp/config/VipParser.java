@@ -4,7 +4,7 @@ import java.net.InetAddress;
 import java.util.List;
 import java.util.Set;
 
-/** One {@code virtual_ipaddress} line (§1.5, {@code alloc_ipaddress}). */
+/** One {@code virtual_ipaddress} line (keepalived/vrrp/vrrp_ipaddress.c, {@code alloc_ipaddress}). */
 final class VipParser {
     private static final Set<String> SCOPES = Set.of("site", "link", "host", "nowhere", "global");
     private static final List<String> OPTIONS = List.of("dev", "brd", "broadcast", "scope", "label", "peer", "home",

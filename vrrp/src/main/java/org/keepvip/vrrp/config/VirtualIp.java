@@ -3,7 +3,7 @@ package org.keepvip.vrrp.config;
 import java.net.InetAddress;
 
 /**
- * One {@code virtual_ipaddress} entry (§1.5):
+ * One {@code virtual_ipaddress} entry (keepalived/vrrp/vrrp_ipaddress.c, alloc_ipaddress):
  * {@code ADDR[/PREFIX] [dev IF] [brd IP|+|-] [scope S] [label L] [peer IP[/P]] [home] [-nodad]
  * [mngtmpaddr] [noprefixroute] [autojoin] [no_track] [preferred_lft N|forever]}.
  *

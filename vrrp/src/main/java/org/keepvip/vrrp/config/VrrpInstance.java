@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * {@code vrrp_instance NAME { ... }} (§1.4) after keepalived's defaults and cross-checks.
+ * {@code vrrp_instance NAME { ... }} (keepalived/vrrp/vrrp_parser.c) after keepalived's defaults and cross-checks.
  *
  * @param name               the instance name, as in logs: {@code (VI_1)}
  * @param state              the start-up hint (MASTER only if configured so, or priority 255)

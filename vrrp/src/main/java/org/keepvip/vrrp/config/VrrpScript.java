@@ -3,7 +3,7 @@ package org.keepvip.vrrp.config;
 import java.time.Duration;
 
 /**
- * {@code vrrp_script NAME { ... }} (§1.3).
+ * {@code vrrp_script NAME { ... }} (keepalived/vrrp/vrrp_parser.c).
  *
  * @param name     the script's name, referenced by track_script
  * @param command  the command (user/group from {@code user}, else null)

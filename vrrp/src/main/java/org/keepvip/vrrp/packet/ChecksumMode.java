@@ -1,7 +1,7 @@
 package org.keepvip.vrrp.packet;
 
 /**
- * How the VRRP checksum is computed (reference §4.3).
+ * How the VRRP checksum is computed (keepalived/vrrp/vrrp.c, vrrp_build_vrrp and vrrp_check_packet).
  *
  * <ul>
  *   <li>v2 always sums the VRRP message alone; the mode only matters for v3.</li>

@@ -1,6 +1,6 @@
 package org.keepvip.vrrp.packet;
 
-/** keepalived's {@code old_unicast_checksum} setting for unicast VRRPv3 over IPv4 (reference §4.3). */
+/** keepalived's {@code old_unicast_checksum} setting for unicast VRRPv3 over IPv4 (keepalived/vrrp/vrrp.c, vrrp_check_packet). */
 public enum OldUnicastChecksum {
     /** Default: standard checksums, but a peer found to use the old style is accepted and detected. */
     AUTO,

@@ -11,7 +11,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * keepalived's receive validation ({@code vrrp_check_packet}, reference §4.5) as a pure function:
+ * keepalived's receive validation (keepalived/vrrp/vrrp.c, {@code vrrp_check_packet}) as a pure function:
  * one received VRRP message, what the IP layer said about it, and what the instance expects, give
  * {@link ReceiveResult.Accepted} (with the mismatches keepalived only logs) or a {@link Rejected}.
  * The checks run in keepalived's order, so the first failing one is the one reported.

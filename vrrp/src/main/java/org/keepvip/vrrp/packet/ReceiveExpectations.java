@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /**
  * What one VRRP instance expects of a received advert: the parts of its configuration that
- * keepalived's {@code vrrp_check_packet} consults (reference §4.5).
+ * keepalived's {@code vrrp_check_packet} consults (keepalived/vrrp/vrrp.c).
  *
  * @param version              2 or 3
  * @param vrid                 1..255

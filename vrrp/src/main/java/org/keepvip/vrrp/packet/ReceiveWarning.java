@@ -4,7 +4,7 @@ import java.net.InetAddress;
 import java.util.Locale;
 import java.util.Objects;
 
-/** A mismatch keepalived logs but does not drop the packet for (reference §4.5 rows 13, 17, 18; §4.3). */
+/** A mismatch keepalived logs but does not drop the packet for (keepalived/vrrp/vrrp.c, vrrp_check_packet). */
 public sealed interface ReceiveWarning {
 
     /** keepalived's log line for it (without the {@code (VI_1)} instance prefix). */

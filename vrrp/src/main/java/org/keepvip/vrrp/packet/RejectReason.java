@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * Why a received packet was dropped: a closed set following keepalived's {@code vrrp_check_packet}
- * (reference §4.5). Each reason carries keepalived's log text (a {@link String#format} template,
+ * (keepalived/vrrp/vrrp.c, vrrp_check_packet). Each reason carries keepalived's log text (a {@link String#format} template,
  * the first {@code %s} being the sender) and the keepalived stats counter it bumps, if any.
  */
 public enum RejectReason {

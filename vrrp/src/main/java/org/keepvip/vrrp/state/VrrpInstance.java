@@ -190,7 +190,7 @@ public final class VrrpInstance {
         }
         started = true;
         interfaceUp = up;
-        // Clean up after a crash: a killed daemon leaves its VIPs configured (keepalived §3.2).
+        // Clean up after a crash: a killed daemon leaves its VIPs configured (keepalived/vrrp/vrrp.c, vrrp_init_state).
         log(Action.Level.INFO, "removing VIPs.");
         actions.add(new Action.RemoveVips());
         evaluate(now);
@@ -207,7 +207,7 @@ public final class VrrpInstance {
     }
 
     /**
-     * keepalived's SIGHUP for a matched instance (§7.3): the state survives, a MASTER keeps its VIPs
+     * keepalived's SIGHUP for a matched instance (keepalived/vrrp/vrrp.c, clear_diff_vrrp): the state survives, a MASTER keeps its VIPs
      * without notifies and sends one advert, tracker results with the same id are kept, the priority
      * and the running down timer are recomputed, and FAULT is re-evaluated.
      */

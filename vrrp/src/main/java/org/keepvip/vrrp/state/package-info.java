@@ -1,5 +1,5 @@
 /**
- * The pure VRRP state machine: keepalived's semantics (reference §3) without clocks, threads or IO.
+ * The pure VRRP state machine: keepalived's semantics (keepalived/vrrp/vrrp.c, vrrp_scheduler.c) without clocks, threads or IO.
  *
  * <p>Driver contract (the agent's event loop, or the test LAN):
  * <ol>
