@@ -51,7 +51,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running daemon: opens netlink, the packet ports and the control socket, cleans VIPs left by a
- * killed run, then runs the {@link EventLoop} until SIGTERM. Shutdown follows keepalived (keepalived/vrrp/vrrp_daemon.c, stop_vrrp):
+ * killed run, then runs the {@link EventLoop} until SIGTERM. Shutdown follows keepalived
+ * (keepalived/vrrp/vrrp_daemon.c, stop_vrrp):
  * priority-0 adverts, VIPs removed, notify STOP, exit.
  */
 public final class Daemon implements ControlHandler, AutoCloseable {
@@ -109,7 +110,8 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         notifier = new ScriptNotifier(config.instances(), runner, fifo);
         vipPort = new NetlinkVips(netlink);
 
-        // As keepalived/vrrp/vrrp.c, vrrp_init_state: VIPs left by a killed run are removed at start; the machine's Start does it.
+        // As keepalived/vrrp/vrrp.c, vrrp_init_state: VIPs left by a killed run are removed at start;
+        // the machine's Start does it.
 
         Set<String> ifnames = new LinkedHashSet<>();
         plans.forEach(p -> ifnames.add(p.wire().ifname()));
@@ -298,7 +300,8 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     }
 
     /**
-     * SIGHUP / {@code keepvip reload} (keepalived/vrrp/vrrp_daemon.c, reload_vrrp_thread; vrrp.c, clear_diff_vrrp). A bad new configuration is rejected and the
+     * SIGHUP / {@code keepvip reload} (keepalived/vrrp/vrrp_daemon.c, reload_vrrp_thread; vrrp.c,
+     * clear_diff_vrrp). A bad new configuration is rejected and the
      * running one kept. Instances are matched on VRID, interface and family, not on the name: a
      * matched instance keeps its state and the VIPs that stay (no flap, no notify); added ones
      * start, removed ones release (priority 0, VIPs removed, notify STOP).

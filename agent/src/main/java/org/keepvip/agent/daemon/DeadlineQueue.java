@@ -8,7 +8,8 @@ import java.util.OptionalLong;
 import java.util.PriorityQueue;
 
 /**
- * Every instance's next deadline ({@code T}: an {@link InstanceRuntime} in the daemon), earliest first, so that a turn of the {@link EventLoop} costs
+ * Every instance's next deadline ({@code T}: an {@link InstanceRuntime} in the daemon), earliest
+ * first, so that a turn of the {@link EventLoop} costs
  * O(log n) in the number of instances rather than a scan of all of them (a thousand instances at
  * 50 ms adverts make some 40,000 timer and advert events a second).
  *

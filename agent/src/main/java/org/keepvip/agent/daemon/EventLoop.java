@@ -362,9 +362,9 @@ public final class EventLoop implements Runnable {
                 deliver(r, new Event.PromotionDone(now, f.attempt(), f.ok(), f.reason()));
             }
         } else if (ev instanceof LoopEvent.OnLoop o) {
+            // A task feeds instances only through deliver (stepDown, the reload methods), which
+            // reschedules them; a status request reads, so it costs nothing per instance here.
             o.task().run();
-            // The task may have fed an instance (status only reads, a switchover steps down): resync.
-            instances.values().forEach(this::reschedule);
         } else if (ev instanceof LoopEvent.Stop) {
             for (InstanceRuntime r : instances.values()) {
                 deliver(r, new Event.Shutdown(now));

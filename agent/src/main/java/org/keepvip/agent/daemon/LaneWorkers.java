@@ -49,7 +49,7 @@ final class LaneWorkers implements AutoCloseable {
         }
     }
 
-    /** Lets queued steps finish for up to {@code millis}, then stops the shared threads. */
+    /** Lets queued steps finish for up to half a second, then stops the shared threads. */
     @Override
     public void close() {
         shared.forEach(ExecutorService::shutdown);

@@ -1,8 +1,6 @@
 package org.keepvip.agent.packet;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Function;
-import java.lang.reflect.Field;
 import org.pcap4j.core.PcapHandle;
 
 /**
@@ -11,9 +9,8 @@ import org.pcap4j.core.PcapHandle;
  * the reader thread has woken and the frame has taken a slot of the capture ring: with a thousand
  * instances a master sends 20,000 adverts a second, and each one woke its interface's reader.
  *
- * <p>pcap4j keeps the socket to itself (its own accessor reads a field offset that libpcap 1.10 no
- * longer has), so the handle's {@code pcap_t *} is read by reflection and passed to libpcap's
- * {@code pcap_fileno}. Where that or the socket
+ * <p>pcap4j keeps the socket to itself, so the descriptor comes from libpcap's {@code pcap_fileno}
+ * on the handle's {@code pcap_t *} ({@link Libpcap}). Where that or the socket
  * option is missing, nothing changes: libpcap still drops the frames, only later.
  */
 final class OwnFramesIgnored {
@@ -26,12 +23,8 @@ final class OwnFramesIgnored {
     static String apply(PcapHandle capture) {
         int fd;
         try {
-            Field handle = PcapHandle.class.getDeclaredField("handle");
-            handle.setAccessible(true);
-            Function fileno = Function.getFunction(
-                    System.getProperty("org.pcap4j.core.pcapLibName", "pcap"), "pcap_fileno");
-            fd = fileno.invokeInt(new Object[] {handle.get(capture)});
-        } catch (ReflectiveOperationException | RuntimeException | UnsatisfiedLinkError e) {
+            fd = Libpcap.pcap_fileno(Libpcap.pcapOf(capture));
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             return "pcap4j does not expose its socket: " + e;
         }
         if (fd < 0) {

@@ -2,9 +2,7 @@ package org.keepvip.agent.packet;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
-import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
-import java.lang.reflect.Field;
 import java.nio.ByteOrder;
 import org.pcap4j.core.PcapHandle;
 
@@ -34,22 +32,6 @@ final class PcapNextEx {
 
     /** {@code PCAP_TSTAMP_PRECISION_NANO}: the header's second field counts nanoseconds. */
     private static final int PRECISION_NANO = 1;
-
-    /** Direct-mapped libpcap calls (loaded on first use; pcap4j has already loaded the library). */
-    private static final class Libpcap {
-        static {
-            Native.register(Libpcap.class,
-                    NativeLibrary.getInstance(System.getProperty("org.pcap4j.core.pcapLibName", "pcap")));
-        }
-
-        private Libpcap() {}
-
-        static native int pcap_next_ex(Pointer p, Pointer header, Pointer data);
-
-        static native String pcap_geterr(Pointer p);
-
-        static native int pcap_get_tstamp_precision(Pointer p);
-    }
 
     /**
      * A {@code struct pcap_pkthdr}: {@code struct timeval ts} (two C longs), then {@code bpf_u_int32
@@ -129,9 +111,7 @@ final class PcapNextEx {
     /** A reader on {@code capture}'s handle, or null (with {@code why} told) where that is not possible. */
     static PcapNextEx open(PcapHandle capture, java.util.function.Consumer<String> why) {
         try {
-            Field handle = PcapHandle.class.getDeclaredField("handle");
-            handle.setAccessible(true);
-            Pointer pcap = (Pointer) handle.get(capture);
+            Pointer pcap = Libpcap.pcapOf(capture);
             if (pcap == null) {
                 why.accept("pcap4j's handle is null");
                 return null;
