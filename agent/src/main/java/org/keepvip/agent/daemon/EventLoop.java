@@ -43,6 +43,18 @@ public final class EventLoop implements Runnable {
      */
     static final long TAKEOVER_SPIN_NANOS = 2_000_000;
 
+    /**
+     * A takeover due this soon after the previous one is parked for, not polled for. When a master
+     * with many instances dies, their takeovers come tens of microseconds apart for as long as the
+     * master's adverts were spread (up to an advert interval), and polling between them kept one CPU
+     * busy for all that time, the CPU the hook lanes needed for the VIP adds those takeovers queued
+     * (a 1,000-instance failover on 2 CPUs). A park's lateness, ~0.2 ms, is small beside that queue.
+     */
+    static final long TAKEOVER_BURST_NANOS = 10_000_000;
+
+    /** When the loop last fired a takeover (a down timer ran out); see {@link #TAKEOVER_BURST_NANOS}. */
+    private long lastTakeoverAt = Long.MIN_VALUE / 2;
+
     private final BlockingQueue<LoopEvent> inbox = new LinkedBlockingQueue<>();
     private long startedAt;
     private final Map<String, InstanceRuntime> instances = new LinkedHashMap<>();
@@ -53,7 +65,6 @@ public final class EventLoop implements Runnable {
     private Map<String, List<InstanceRuntime>> byTracker;
     private final Map<String, SyncGroup> groupOf = new LinkedHashMap<>();
     private final Map<String, Set<String>> loggedDrops = new LinkedHashMap<>();
-    private final Map<String, VrrpState> lastState = new LinkedHashMap<>();
     private final Map<String, Long> interfaceDrops = new java.util.concurrent.ConcurrentHashMap<>();
     private final LongSupplier clock;
     private java.util.function.Predicate<String> linkUp = ifname -> true;
@@ -80,7 +91,6 @@ public final class EventLoop implements Runnable {
     /** Registers an instance before {@link #run()}. */
     public void add(InstanceRuntime runtime) {
         instances.put(runtime.name(), runtime);
-        lastState.put(runtime.name(), runtime.machine().state());
         byAdvertKey.putIfAbsent(AdvertKey.of(runtime), runtime);
         byTracker = null;
     }
@@ -106,7 +116,6 @@ public final class EventLoop implements Runnable {
         deliver(runtime, new Event.Shutdown(clock.getAsLong()));
         if (instances.get(runtime.name()) == runtime) {
             instances.remove(runtime.name());
-            lastState.remove(runtime.name());
             loggedDrops.remove(runtime.name());
             groupOf.remove(runtime.name());
         }
@@ -250,10 +259,11 @@ public final class EventLoop implements Runnable {
      * is pushed back by every advert, so this happens only when the master has gone silent.
      */
     private LoopEvent awaitEvent(long wait) throws InterruptedException {
-        if (!nextIsTakeover) {
+        long now = clock.getAsLong();
+        if (!pollsBeforeTakeover(nextIsTakeover, now, lastTakeoverAt)) {
             return inbox.poll(wait, TimeUnit.NANOSECONDS);
         }
-        long target = clock.getAsLong() + wait;
+        long target = now + wait;
         long realLimit = System.nanoTime() + wait; // an injected clock that stands still cannot spin forever
         long park = wait - TAKEOVER_SPIN_NANOS;
         if (park > 0) {
@@ -263,6 +273,14 @@ public final class EventLoop implements Runnable {
             }
         }
         return spinUntil(inbox, target, realLimit);
+    }
+
+    /**
+     * Whether the loop polls rather than parks ahead of its next deadline: only when that deadline is
+     * a takeover and no other takeover fired in the last {@link #TAKEOVER_BURST_NANOS}.
+     */
+    static boolean pollsBeforeTakeover(boolean nextIsTakeover, long now, long lastTakeoverAt) {
+        return nextIsTakeover && now - lastTakeoverAt >= TAKEOVER_BURST_NANOS;
     }
 
     /** Polls {@code queue} until an event arrives, {@code clock} reaches {@code target} or the real limit passes. */
@@ -298,6 +316,9 @@ public final class EventLoop implements Runnable {
             }
             OptionalLong d = r.machine().nextDeadline();
             if (d.isPresent() && d.getAsLong() <= now && !advertsMayBeQueuedFor(r, d.getAsLong())) {
+                if (isTakeover(r, d.getAsLong())) {
+                    lastTakeoverAt = now;
+                }
                 deliver(r, new Event.TimerDue(now));
             } else {
                 reschedule(r);
@@ -314,12 +335,17 @@ public final class EventLoop implements Runnable {
      * could not have kept the master alive in time, does not delay the takeover.
      */
     private boolean advertsMayBeQueuedFor(InstanceRuntime r, long due) {
-        OptionalLong takeover = r.machine().takeoverDeadline();
-        if (takeover.isEmpty() || takeover.getAsLong() != due) {
+        if (!isTakeover(r, due)) {
             return false; // an advert or other timer of a master: it must not wait
         }
         LoopEvent head = inbox.peek();
         return head != null && (!(head instanceof LoopEvent.PacketIn p) || p.receivedAt() <= due);
+    }
+
+    /** Whether {@code r}'s deadline at {@code due} is its takeover (its down timer). */
+    private static boolean isTakeover(InstanceRuntime r, long due) {
+        OptionalLong takeover = r.machine().takeoverDeadline();
+        return takeover.isPresent() && takeover.getAsLong() == due;
     }
 
     private void handle(LoopEvent ev) {
@@ -396,14 +422,16 @@ public final class EventLoop implements Runnable {
             return;
         }
         ReceiveResult.Accepted ok = (ReceiveResult.Accepted) result;
-        target.count("advert_rcvd");
+        target.countAdvertReceived();
         if (ok.advert().priority() == 0) {
             target.count("pri_zero_rcvd");
         }
-        Set<String> logged = loggedDrops.computeIfAbsent(target.name(), k -> new HashSet<>());
-        for (ReceiveWarning w : ok.warnings()) {
-            if (logged.add(w.getClass().getSimpleName())) {
-                LOG.warn("({}) {}", target.name(), w.logMessage());
+        if (!ok.warnings().isEmpty()) {
+            Set<String> logged = loggedDrops.computeIfAbsent(target.name(), k -> new HashSet<>());
+            for (ReceiveWarning w : ok.warnings()) {
+                if (logged.add(w.getClass().getSimpleName())) {
+                    LOG.warn("({}) {}", target.name(), w.logMessage());
+                }
             }
         }
         if (ok.oldUnicastChecksumDetected()) {
@@ -429,8 +457,7 @@ public final class EventLoop implements Runnable {
     private void settle(InstanceRuntime r) {
         yieldedThisTurn |= r.executePending(!yieldedThisTurn);
         reschedule(r);
-        VrrpState now = r.machine().state();
-        if (lastState.put(r.name(), now) != now) {
+        if (r.stateChangedSinceLastSettle()) {
             // keepalived re-arms its rate-limited drop logs on every state change.
             Set<String> logged = loggedDrops.get(r.name());
             if (logged != null) {

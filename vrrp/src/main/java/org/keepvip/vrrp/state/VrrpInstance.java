@@ -104,6 +104,9 @@ public final class VrrpInstance {
 
     /** The actions produced since the last call, in execution order. */
     public List<Action> drainActions() {
+        if (actions.isEmpty()) {
+            return List.of(); // most adverts a backup receives act on nothing but its timer
+        }
         List<Action> out = List.copyOf(actions);
         actions.clear();
         return out;
