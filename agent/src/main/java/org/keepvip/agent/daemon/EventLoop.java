@@ -74,6 +74,10 @@ public final class EventLoop implements Runnable {
     private volatile boolean stopped;
     /** Whether an instance's takeover yielded the CPU in this turn (see InstanceRuntime.executePending). */
     private boolean yieldedThisTurn;
+    /** The capture sockets this thread reads itself; null: received adverts come through the inbox only. */
+    private LoopReadSockets sockets;
+    /** Whether this thread waits in {@link LoopReadSockets}, so that a post must wake it. */
+    private volatile boolean waitingOnSockets;
 
     public EventLoop(LongSupplier clock) {
         this.clock = clock;
@@ -151,6 +155,25 @@ public final class EventLoop implements Runnable {
             postPacket(p);
         } else {
             inbox.add(event);
+            wakeIfWaitingOnSockets();
+        }
+    }
+
+    /**
+     * Reads {@code polled} on the loop's own thread (see {@link LoopReadSockets}) instead of taking
+     * their frames from reader threads. Before {@link #run()}; the ports hand frames to their
+     * receivers as before, which post them here.
+     */
+    void readSockets(List<org.keepvip.agent.packet.PacketPort.Polled> polled) throws java.io.IOException {
+        if (!polled.isEmpty()) {
+            sockets = LoopReadSockets.open(polled);
+        }
+    }
+
+    private void wakeIfWaitingOnSockets() {
+        // After the add: either the loop sees the event before it waits, or this sees it waiting.
+        if (waitingOnSockets) {
+            sockets.wake();
         }
     }
 
@@ -192,6 +215,7 @@ public final class EventLoop implements Runnable {
             return false;
         }
         inbox.add(packet);
+        wakeIfWaitingOnSockets();
         return true;
     }
 
@@ -208,6 +232,9 @@ public final class EventLoop implements Runnable {
     public void run() {
         long now = clock.getAsLong();
         startedAt = now;
+        if (sockets != null) {
+            sockets.drainAll(); // what came before the start is dropped, as postPacket drops it (see accepting)
+        }
         acceptPackets();
         Map<String, Boolean> up = new HashMap<>(); // one netlink lookup per interface, not per instance
         for (InstanceRuntime r : instances.values()) {
@@ -232,10 +259,13 @@ public final class EventLoop implements Runnable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 running = false;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | java.io.IOException e) {
                 // Never let one bad event end the loop that keeps the VIP.
                 LOG.error("internal error in event loop (continuing): {}", e.toString(), e);
             }
+        }
+        if (sockets != null) {
+            sockets.close();
         }
         stopped = true;
     }
@@ -258,21 +288,44 @@ public final class EventLoop implements Runnable {
      * a VM, and the takeover is the one deadline where that delay is downtime. A backup's down timer
      * is pushed back by every advert, so this happens only when the master has gone silent.
      */
-    private LoopEvent awaitEvent(long wait) throws InterruptedException {
+    private LoopEvent awaitEvent(long wait) throws InterruptedException, java.io.IOException {
         long now = clock.getAsLong();
         if (!pollsBeforeTakeover(nextIsTakeover, now, lastTakeoverAt)) {
-            return inbox.poll(wait, TimeUnit.NANOSECONDS);
+            return waitFor(wait);
         }
         long target = now + wait;
         long realLimit = System.nanoTime() + wait; // an injected clock that stands still cannot spin forever
         long park = wait - TAKEOVER_SPIN_NANOS;
         if (park > 0) {
-            LoopEvent ev = inbox.poll(park, TimeUnit.NANOSECONDS);
+            LoopEvent ev = waitFor(park);
             if (ev != null) {
                 return ev;
             }
         }
-        return spinUntil(inbox, target, realLimit);
+        return spinUntil(inbox, target, realLimit, sockets);
+    }
+
+    /** Waits up to {@code nanos} for an event: on the inbox, or on the sockets and the wake-up. */
+    private LoopEvent waitFor(long nanos) throws InterruptedException, java.io.IOException {
+        if (sockets == null) {
+            return inbox.poll(nanos, TimeUnit.NANOSECONDS);
+        }
+        LoopEvent ev = inbox.poll();
+        if (ev != null) {
+            return ev;
+        }
+        waitingOnSockets = true;
+        try {
+            ev = inbox.poll(); // posted before the flag was seen
+            if (ev != null) {
+                return ev;
+            }
+            sockets.await(nanos);
+        } finally {
+            waitingOnSockets = false; // before the reads: the frames they post must not wake this thread
+        }
+        sockets.readReady(clock.getAsLong());
+        return inbox.poll();
     }
 
     /**
@@ -283,9 +336,16 @@ public final class EventLoop implements Runnable {
         return nextIsTakeover && now - lastTakeoverAt >= TAKEOVER_BURST_NANOS;
     }
 
-    /** Polls {@code queue} until an event arrives, {@code clock} reaches {@code target} or the real limit passes. */
-    private LoopEvent spinUntil(BlockingQueue<LoopEvent> queue, long target, long realLimit) {
+    /**
+     * Polls {@code queue} (and reads {@code read}, unless null) until an event arrives, {@code clock}
+     * reaches {@code target} or the real limit passes.
+     */
+    private LoopEvent spinUntil(BlockingQueue<LoopEvent> queue, long target, long realLimit, LoopReadSockets read)
+            throws java.io.IOException {
         while (true) {
+            if (read != null) {
+                read.readNow(clock.getAsLong());
+            }
             LoopEvent ev = queue.poll();
             if (ev != null || clock.getAsLong() >= target || System.nanoTime() >= realLimit) {
                 return ev;
@@ -302,12 +362,17 @@ public final class EventLoop implements Runnable {
     void warmUpSpin(int rounds) {
         BlockingQueue<LoopEvent> empty = new LinkedBlockingQueue<>(); // the inbox's events are the loop's
         for (int i = 0; i < rounds; i++) {
-            spinUntil(empty, Long.MIN_VALUE, Long.MIN_VALUE);
+            try {
+                spinUntil(empty, Long.MIN_VALUE, Long.MIN_VALUE, null);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e); // nothing is read here
+            }
         }
     }
 
-    private void fireDueTimers() {
+    private void fireDueTimers() throws java.io.IOException {
         long now = clock.getAsLong();
+        boolean socketsRead = false;
         for (InstanceRuntime r : deadlines.pollDue(now)) {
             // A sync group member's deadline may have moved while another member was handled.
             if (instances.get(r.name()) != r) {
@@ -315,6 +380,11 @@ public final class EventLoop implements Runnable {
                 continue;
             }
             OptionalLong d = r.machine().nextDeadline();
+            if (sockets != null && !socketsRead && d.isPresent() && isTakeover(r, d.getAsLong())) {
+                // An advert still in a socket may have arrived before the deadline: into the inbox with it.
+                sockets.readNow(now);
+                socketsRead = true;
+            }
             if (d.isPresent() && d.getAsLong() <= now && !advertsMayBeQueuedFor(r, d.getAsLong())) {
                 if (isTakeover(r, d.getAsLong())) {
                     lastTakeoverAt = now;
