@@ -2,6 +2,7 @@ package org.keepvip.agent.cli;
 
 import org.keepvip.agent.control.ControlResponse;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -21,6 +22,9 @@ import java.util.concurrent.Callable;
 public final class ReloadCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    HelpOption help;
 
     @Option(names = "--socket", paramLabel = "PATH", description = "Control socket (default: ${DEFAULT-VALUE}).")
     Path socket = ControlCall.DEFAULT_SOCKET;

@@ -4,6 +4,7 @@ import org.keepvip.agent.control.Json;
 import org.keepvip.agent.control.StatusSnapshot;
 import org.keepvip.agent.control.StatusTable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -22,6 +23,9 @@ import java.util.concurrent.Callable;
 public final class StatusCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    HelpOption help;
 
     @Option(names = "--json", description = "Print the full status as JSON, for tools.")
     boolean json;

@@ -8,6 +8,7 @@ import org.keepvip.agent.control.ControlClient;
 import org.keepvip.agent.control.ControlResponse;
 import org.keepvip.agent.control.StatusSnapshot;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -28,6 +29,9 @@ import picocli.CommandLine.Spec;
 public final class SwitchoverCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    HelpOption help;
 
     @Parameters(arity = "0..1", paramLabel = "INSTANCE",
             description = "The vrrp_instance (default: the only one in MASTER state here).")
