@@ -71,6 +71,9 @@ public final class BuildDocs {
         return "#compdef keepvip\n"
                 + "# keepvip's completion for zsh: the bash completion (generated from the same command-line model)\n"
                 + "# through zsh's bashcompinit.\n"
+                + "# The script's `alias compopt=complete` cannot reach functions parsed with it in this autoloaded\n"
+                + "# file; bashcompinit has no compopt, so the script's calls do nothing here.\n"
+                + "compopt() { return 0; }\n"
                 + bash.replaceFirst("^#![^\n]*\n", "")
                 + "\n_bash_complete -F _complete_keepvip -o default\n";
     }
