@@ -168,7 +168,7 @@ public final class RunCommand implements Callable<Integer> {
     String snmpSocket;
 
     @Option(names = {"-s", "--namespace"}, hidden = true, preprocessor = Refused.class,
-            description = "run keepvip inside the namespace instead: ip netns exec NAME keepvip run ...")
+            description = "run keepvip inside the namespace instead: ip netns exec NAME keepvip run")
     String namespace;
 
     @Option(names = {"-e", "--all-config"}, hidden = true, preprocessor = Refused.class,
