@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import picocli.AutoComplete;
 import picocli.CommandLine;
@@ -56,7 +58,8 @@ public final class BuildDocs {
                 written.add(write(man.resolve(p.getFileName().toString()), Files.readString(p)));
             }
         }
-        String bash = AutoComplete.bash("keepvip", KeepvipCommand.newCommandLine());
+        // Sourced, never run: no #! line (lintian: bash-completion-with-hashbang).
+        String bash = AutoComplete.bash("keepvip", KeepvipCommand.newCommandLine()).replaceFirst("^#![^\n]*\n", "");
         written.add(write(completion.resolve("keepvip.bash"), bash));
         written.add(write(completion.resolve("_keepvip"), zsh(bash)));
         return written;
@@ -68,15 +71,27 @@ public final class BuildDocs {
      * (for the later completions); the last line completes this first one.
      */
     static String zsh(String bash) {
+        Matcher shellSetUp = SHELL_SET_UP.matcher(bash);
+        if (!shellSetUp.find()) {
+            throw new IllegalStateException("picocli's bash script no longer starts with its shell set-up block");
+        }
         return "#compdef keepvip\n"
                 + "# keepvip's completion for zsh: the bash completion (generated from the same command-line model)\n"
                 + "# through zsh's bashcompinit.\n"
-                + "# The script's `alias compopt=complete` cannot reach functions parsed with it in this autoloaded\n"
-                + "# file; bashcompinit has no compopt, so the script's calls do nothing here.\n"
-                + "compopt() { return 0; }\n"
-                + bash.replaceFirst("^#![^\n]*\n", "")
+                + bash.substring(0, shellSetUp.start())
+                + "\nautoload -U +X bashcompinit && bashcompinit\n"
+                + bash.substring(shellSetUp.end())
                 + "\n_bash_complete -F _complete_keepvip -o default\n";
     }
+
+    /**
+     * The script's set-up for bash and, under zsh, {@code setopt COMPLETE_ALIASES} and an alias for
+     * compopt: options of the user's whole shell, which a packaged completion function must leave
+     * alone. Without the alias the script's {@code type compopt && compopt ...} skips the call, as
+     * bashcompinit has no compopt anyway.
+     */
+    private static final Pattern SHELL_SET_UP =
+            Pattern.compile("(?s)\nif \\[ -n \"\\$BASH_VERSION\" \\]; then\n.*?\nfi\n");
 
     private static Path write(Path file, String text) throws IOException {
         Files.writeString(file, text, StandardCharsets.UTF_8);

@@ -25,7 +25,11 @@ import picocli.CommandLine.ParseResult;
         name = "keepvip",
         versionProvider = VersionProvider.class,
         sortOptions = false,
-        description = "keepalived-compatible VRRP virtual-IP agent for Redis hosts.",
+        description = {"keepalived-compatible VRRP virtual-IP agent for Redis hosts.",
+            "keepvip reads keepalived.conf, speaks VRRP v2 and v3 next to keepalived, moves the virtual IPs with"
+                    + " netlink, and makes Redis failover data-safe: it promotes Redis before announcing a VIP and"
+                    + " fences it before releasing one. keepvip run is the daemon; the other commands check a"
+                    + " configuration or ask the running daemon."},
         exitCodeListHeading = "%nExit codes (without a command):%n",
         exitCodeList = {"0:done (with -t: the configuration is valid)", "1:unknown --signum SIGFUNC",
             "2:usage error", "4, 5, 6:with -t: as keepvip check-config"},

@@ -18,6 +18,7 @@ import java.util.concurrent.Callable;
         exitCodeList = {
             "0:the new configuration is in use",
             "1:the reload was rejected (the error is printed) or the daemon did not answer",
+            "2:usage error (an unknown option or a bad value)",
             "3:the daemon is not running"})
 public final class ReloadCommand implements Callable<Integer> {
     @Spec

@@ -19,6 +19,7 @@ import java.util.concurrent.Callable;
         exitCodeList = {
             "0:the daemon answered",
             "1:the daemon did not answer properly (timeout, permission, protocol error)",
+            "2:usage error (an unknown option or a bad value)",
             "3:the daemon is not running (as systemctl status)"})
 public final class StatusCommand implements Callable<Integer> {
     @Spec

@@ -89,6 +89,7 @@ class BuildDocsTest {
     void bashCompletesCommandsAndVisibleOptionsOnly() throws Exception {
         assumeTrue(onPath("bash"), "bash not found");
         String script = out.resolve("completion/keepvip.bash").toString();
+        assertThat(Files.readString(Path.of(script))).as("sourced, not run: no #!").doesNotStartWith("#!");
         String probe = "source '" + script + "'; compopt() { :; }\n"
                 + "c() { COMP_WORDS=(\"$@\"); COMP_CWORD=$(( $# - 1 )); COMPREPLY=(); _complete_keepvip;"
                 + " echo \"${COMPREPLY[*]}\"; }\n"
@@ -105,7 +106,8 @@ class BuildDocsTest {
         assumeTrue(onPath("zsh"), "zsh not found: skipped (apt-get install zsh)");
         Path fpath = Files.createDirectories(out.resolve("zsh-functions"));
         Files.copy(out.resolve("completion/_keepvip"), fpath.resolve("_keepvip"));
-        assertThat(Files.readString(fpath.resolve("_keepvip"))).startsWith("#compdef keepvip\n");
+        assertThat(Files.readString(fpath.resolve("_keepvip"))).startsWith("#compdef keepvip\n")
+                .as("no option of the user's shell is changed").doesNotContain("COMPLETE_ALIASES", "alias compopt");
         // An interactive zsh in a pseudo-terminal, as a user has it: Tab after a prefix; zpty -r with a
         // pattern waits for the completed word (or the 30 s limit of run()).
         String script = "zmodload zsh/zpty\n"
