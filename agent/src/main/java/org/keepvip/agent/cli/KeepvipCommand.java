@@ -67,6 +67,9 @@ public final class KeepvipCommand implements Runnable {
     @CommandLine.Spec
     CommandSpec spec;
 
+    /** The exit code of -t or --signum, which {@link #run()} cannot return. */
+    private int exitCode;
+
     /** keepalived's --signum names and the signal keepvip handles for each (SignalHandlers). */
     static final Map<String, String> SIGNALS = Map.of("STOP", "TERM", "RELOAD", "HUP", "DATA", "USR1", "STATS", "USR2");
 
@@ -95,8 +98,6 @@ public final class KeepvipCommand implements Runnable {
         throw new CommandLine.ParameterException(cl, "Missing command: keepvip run, check-config, status, reload"
                 + " or switchover (keepvip --help)");
     }
-
-    private int exitCode;
 
     private void printSignum(CommandLine cl) {
         String name = SIGNALS.get(signum.toUpperCase(Locale.ROOT));
