@@ -73,9 +73,16 @@ class PackageDebTest {
         for (String d : List.of("./", "./etc/", "./etc/default/", "./etc/keepvip/", "./lib/", "./lib/systemd/",
                 "./lib/systemd/system/", "./usr/", "./usr/bin/", "./usr/libexec/", "./usr/libexec/keepvip/",
                 "./usr/share/", "./usr/share/doc/", "./usr/share/doc/keepvip/", "./usr/share/doc/keepvip/examples/",
-                "./usr/share/keepvip/", "./usr/share/keepvip/lib/")) {
+                "./usr/share/keepvip/", "./usr/share/keepvip/lib/", "./usr/share/man/", "./usr/share/man/man5/",
+                "./usr/share/man/man8/", "./usr/share/bash-completion/", "./usr/share/bash-completion/completions/",
+                "./usr/share/zsh/", "./usr/share/zsh/vendor-completions/")) {
             expected.put(d, dir);
         }
+        for (String page : MAN_PAGES) {
+            expected.put("./usr/share/man/" + page, file);
+        }
+        expected.put("./usr/share/bash-completion/completions/keepvip", file);
+        expected.put("./usr/share/zsh/vendor-completions/_keepvip", file);
         expected.put("./etc/default/keepvip", file);
         expected.put("./etc/keepvip/keepalived.conf", "-rw-r-----");
         expected.put("./lib/systemd/system/keepvip.service", file);
@@ -95,6 +102,50 @@ class PackageDebTest {
             expected.put("./usr/share/keepvip/lib/" + jar, file);
         }
         assertThat(actual).containsExactlyEntriesOf(expected);
+    }
+
+    /** Every command's page, generated from the CLI, and the configuration's, gzipped. */
+    static final List<String> MAN_PAGES = List.of("man5/keepvip.conf.5.gz", "man8/keepvip.8.gz",
+            "man8/keepvip-run.8.gz", "man8/keepvip-check-config.8.gz", "man8/keepvip-status.8.gz",
+            "man8/keepvip-reload.8.gz", "man8/keepvip-switchover.8.gz");
+
+    @Test
+    void manPagesRenderWithoutWarnings() throws Exception {
+        assumeTrue(Tools.onPath("man"), "man not found: skipped (apt-get install man-db)");
+        for (String page : MAN_PAGES) {
+            Path p = root.resolve("usr/share/man/" + page);
+            assertThat(Tools.run("gzip", "-t", p.toString()).exit()).as("gzip -t %s", page).isZero();
+            // man -l reads the .gz; --warnings makes groff report every problem on stderr.
+            ProcessBuilder pb = new ProcessBuilder("man", "--warnings", "-l", p.toString())
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectInput(ProcessBuilder.Redirect.from(
+                            new java.io.File("/dev/null")));
+            pb.environment().put("MANWIDTH", "80");
+            pb.environment().put("MAN_KEEP_FORMATTING", "0");
+            Process proc = pb.start();
+            String warnings = new String(proc.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(proc.waitFor()).as("man -l %s: %s", page, warnings).isZero();
+            assertThat(warnings).as("man --warnings -l %s", page).isEmpty();
+        }
+        Tools.Result run = Tools.run(List.of("man", "-l", root.resolve("usr/share/man/man8/keepvip-run.8.gz").toString()),
+                Map.of("MANWIDTH", "80", "MANPAGER", "cat", "PAGER", "cat"));
+        assertThat(run.out()).contains("--dont-release-vrrp", "KEEPALIVED OPTIONS NOT TAKEN", "--checkers_pid");
+        Tools.Result conf = Tools.run(List.of("man", "-l", root.resolve("usr/share/man/man5/keepvip.conf.5.gz").toString()),
+                Map.of("MANWIDTH", "80", "MANPAGER", "cat", "PAGER", "cat"));
+        assertThat(conf.out()).contains("redis_instance", "DIFFERENCES FROM KEEPALIVED");
+    }
+
+    @Test
+    void bashCompletionFromThePackageCompletesCommandsAndOptions() throws Exception {
+        String script = root.resolve("usr/share/bash-completion/completions/keepvip").toString();
+        // Outside a real completion bash has no use for compopt; the rest is the shipped script as bash runs it.
+        String probe = "source '" + script + "'; compopt() { :; }\n"
+                + "complete_words() { COMP_WORDS=(\"$@\"); COMP_CWORD=$(( $# - 1 )); COMPREPLY=(); _complete_keepvip;"
+                + " echo \"${COMPREPLY[*]}\"; }\n"
+                + "complete_words keepvip che\ncomplete_words keepvip run --dont-release-v\n"
+                + "complete_words keepvip run --chec\n";
+        Tools.Result r = Tools.run("bash", "-c", probe);
+        assertThat(r.exit()).as("%s", r).isZero();
+        assertThat(r.out().lines()).containsExactly("check-config", "--dont-release-vrrp", "");
     }
 
     @Test

@@ -39,6 +39,10 @@ class PackageRpmTest {
         for (String h : List.of("check", "master", "backup", "fault", "stop")) {
             assertThat(spec).contains("%attr(0755,root,root) /usr/libexec/keepvip/redis_" + h + ".sh");
         }
+        assertThat(spec).contains("%attr(0644,root,root) /usr/share/man/man5/keepvip.conf.5.gz",
+                "%attr(0644,root,root) /usr/share/man/man8/keepvip*.8.gz",
+                "%attr(0644,root,root) /usr/share/bash-completion/completions/keepvip",
+                "%attr(0644,root,root) /usr/share/zsh/site-functions/_keepvip");
     }
 
     @Test
@@ -92,6 +96,11 @@ class PackageRpmTest {
         // /lib/...), which an RPM does not own.
         assertThat(lines).noneMatch(l -> l.endsWith(" /etc/default/keepvip") || l.contains(" /lib/systemd"));
         assertThat(lines).contains("-rwxr-xr-x root /usr/libexec/keepvip/keepvip-cds");
+        assertThat(lines).contains("-rw-r--r-- root /usr/share/man/man8/keepvip.8.gz",
+                "-rw-r--r-- root /usr/share/man/man8/keepvip-run.8.gz",
+                "-rw-r--r-- root /usr/share/man/man5/keepvip.conf.5.gz",
+                "-rw-r--r-- root /usr/share/bash-completion/completions/keepvip",
+                "-rw-r--r-- root /usr/share/zsh/site-functions/_keepvip");
         Tools.Result triggers = Tools.run("rpm", "-qp", "--filetriggers", rpm());
         assertThat(triggers.out()).contains("/usr/lib/jvm", "/usr/libexec/keepvip/keepvip-cds --if-stale");
     }

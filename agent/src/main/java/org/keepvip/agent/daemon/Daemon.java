@@ -59,9 +59,18 @@ import org.slf4j.LoggerFactory;
 public final class Daemon implements ControlHandler, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("keepvip.vrrp");
 
-    /** How the daemon was started. */
-    public record Options(String configFile, String configId, Path controlSocket, Optional<Path> pidFile,
-            DumpWriter dumps, int unicastTtl) {}
+    /**
+     * How the daemon was started. {@code pidFiles}: each gets this process's id (keepalived's
+     * parent and VRRP pid files are one process here). {@code releaseAtStop} false is keepalived's
+     * {@code --dont-release-vrrp}: at SIGTERM the MASTERs keep their VIPs. {@code ignoreSigint}:
+     * keepalived's {@code --ignore-sigint}.
+     */
+    public record Options(String configFile, String configId, Path controlSocket, List<Path> pidFiles,
+            DumpWriter dumps, int unicastTtl, boolean releaseAtStop, boolean ignoreSigint) {
+        public Options {
+            pidFiles = List.copyOf(pidFiles);
+        }
+    }
 
     private final Options options;
     private final List<AutoCloseable> resources = new ArrayList<>();
@@ -169,9 +178,9 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         track(NetlinkMonitor.start(this::onNetlink));
         scriptTrackers = track(new ScriptTrackers(config.scripts(), runner, runner.timer(), loop::post));
         track(ControlServer.start(options.controlSocket(), this));
-        track(SignalHandlers.install(this::onSignal));
-        if (options.pidFile().isPresent()) {
-            Files.writeString(options.pidFile().get(), ProcessHandle.current().pid() + "\n");
+        track(SignalHandlers.install(this::onSignal, options.ignoreSigint()));
+        for (Path pidFile : options.pidFiles()) {
+            Files.writeString(pidFile, ProcessHandle.current().pid() + "\n");
         }
 
         loopThread = new Thread(() -> {
@@ -242,7 +251,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
 
     /** Asks the daemon to stop, as SIGTERM does. */
     public void stop() {
-        loop.post(new LoopEvent.Stop());
+        loop.post(new LoopEvent.Stop(options.releaseAtStop()));
     }
 
     /** The adverts a second the configuration expects on {@code ifname} (its peers' and its own). */
@@ -602,12 +611,12 @@ public final class Daemon implements ControlHandler, AutoCloseable {
             }
         }
         resources.clear();
-        options.pidFile().ifPresent(p -> {
+        for (Path p : options.pidFiles()) {
             try {
                 Files.deleteIfExists(p);
             } catch (IOException ignored) {
                 // best effort
             }
-        });
+        }
     }
 }

@@ -461,9 +461,12 @@ public final class EventLoop implements Runnable {
             // A task feeds instances only through deliver (stepDown, the reload methods), which
             // reschedules them; a status request reads, so it costs nothing per instance here.
             o.task().run();
-        } else if (ev instanceof LoopEvent.Stop) {
+        } else if (ev instanceof LoopEvent.Stop stop) {
+            if (!stop.release()) {
+                LOG.info("Stopping without releasing the VIPs (--dont-release-vrrp)");
+            }
             for (InstanceRuntime r : instances.values()) {
-                deliver(r, new Event.Shutdown(now));
+                deliver(r, new Event.Shutdown(now, stop.release()));
             }
             running = false;
         }

@@ -78,8 +78,8 @@ public final class VrrpInstance {
         if (state == VrrpState.STOP) {
             return;
         }
-        if (event instanceof Event.Shutdown) {
-            shutdown(now);
+        if (event instanceof Event.Shutdown s) {
+            shutdown(now, s.release());
         } else if (event instanceof Event.Start s) {
             start(now, s.interfaceUp());
         } else if (event instanceof Event.TrackerResult t) {
@@ -636,9 +636,9 @@ public final class VrrpInstance {
         actions.add(new Action.Notify(VrrpState.FAULT, effectivePriority));
     }
 
-    private void shutdown(long now) {
+    private void shutdown(long now, boolean release) {
         VrrpState from = state;
-        if (from == VrrpState.MASTER) {
+        if (from == VrrpState.MASTER && release) {
             leaveMaster(true);
         }
         state = VrrpState.STOP;
