@@ -58,20 +58,66 @@ stage() {
     done
     install -m 0644 "$docs"/completion/keepvip.bash "$root"/usr/share/bash-completion/completions/keepvip
     install -m 0644 "$docs"/completion/_keepvip "$root/$zshdir"/_keepvip
+    licenses "$root" "$flavor"
     # Reproducible: every file dated as the jar, whatever the checkout's times.
     find "$root" -exec touch -h -r "$jar" {} +
 }
 
+# licenses ROOT FLAVOR: the copyright record of keepvip and of every bundled jar (src/deb/copyright,
+# machine-readable) and the bundled jars' own NOTICE files; a .deb has them in its doc directory
+# (Debian's common-licenses has the Apache-2.0 text), an .rpm in /usr/share/licenses/keepvip with
+# LICENSE. The Debian changelog goes in the doc directory as changelog.gz (a native package: the
+# version has no Debian revision); the .rpm's is the spec's %changelog.
+licenses() {
+    local root=$1 flavor=$2 dir
+    if [[ $flavor == deb ]]; then
+        dir=$root/usr/share/doc/keepvip
+        gzip -9n <"$here"/src/deb/changelog >"$dir"/changelog.gz
+        chmod 0644 "$dir"/changelog.gz
+    else
+        dir=$root/usr/share/licenses/keepvip
+        install -d -m 0755 "$dir"
+        install -m 0644 "$top"/LICENSE "$dir"/LICENSE
+    fi
+    install -m 0644 "$here"/src/deb/copyright "$dir"/copyright
+    install -m 0644 "$out"/NOTICE "$dir"/NOTICE
+}
+
+# notices: the NOTICE files of the bundled jars (META-INF/NOTICE*), which their Apache-2.0
+# licenses require to be passed on, under one heading each.
+notices() {
+    local lib_jar notice
+    echo "NOTICE files of the third-party libraries bundled in /usr/share/keepvip/lib"
+    echo "(their copyright and licenses: the copyright file beside this one)."
+    for lib_jar in "$lib"/*.jar; do
+        notice=$(jar tf "$lib_jar" | grep -E '^META-INF/NOTICE(\.txt|\.md)?$' | head -n 1 || true)
+        [[ -n $notice ]] || continue
+        printf '\n==> %s <==\n' "${lib_jar##*/}"
+        rm -rf "$out/notice" && mkdir -p "$out/notice"
+        (cd "$out/notice" && jar xf "$lib_jar" "$notice")
+        tr -d '\r' <"$out/notice/$notice"
+    done
+    rm -rf "$out/notice"
+}
+
 mkdir -p "$out"
 rm -f "$out"/keepvip_*.deb "$out"/keepvip-*.rpm
+notices >"$out"/NOTICE
 
 if command -v dpkg-deb >/dev/null 2>&1; then
     root=$out/deb-root
     stage "$root" deb
-    install -d -m 0755 "$root"/DEBIAN
+    install -d -m 0755 "$root"/DEBIAN "$root"/usr/share/lintian/overrides
+    # Each override says why, in src/deb/lintian-overrides.
+    install -m 0644 "$here"/src/deb/lintian-overrides "$root"/usr/share/lintian/overrides/keepvip
+    touch -r "$jar" "$root"/usr/share/lintian "$root"/usr/share/lintian/overrides "$root"/usr/share/lintian/overrides/keepvip
     size=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
     sed -e "s/@VERSION@/$version/" -e "s/@INSTALLED_SIZE@/$size/" "$here"/src/deb/control >"$root"/DEBIAN/control
     install -m 0644 "$here"/src/deb/conffiles "$here"/src/deb/triggers "$root"/DEBIAN/
+    # md5sums of every file but the conffiles (dpkg records theirs itself), as dh_md5sums writes it.
+    (cd "$root" && find . -path ./DEBIAN -prune -o -path ./etc -prune -o -type f -printf '%P\0' \
+        | LC_ALL=C sort -z | xargs -0 md5sum) >"$root"/DEBIAN/md5sums
+    chmod 0644 "$root"/DEBIAN/md5sums
     install -m 0755 "$here"/src/deb/postinst "$here"/src/deb/prerm "$here"/src/deb/postrm "$root"/DEBIAN/
     deb=$out/keepvip_${version}_all.deb
     dpkg-deb --build --root-owner-group "$root" "$deb" >/dev/null
