@@ -25,6 +25,8 @@ import org.keepvip.agent.log.LogHold;
 import org.keepvip.agent.log.LogOutput;
 import org.keepvip.agent.packet.BackgroundNextHopResolver;
 import org.keepvip.agent.packet.MacAddress;
+import org.keepvip.agent.packet.CauseCounters;
+import org.keepvip.agent.packet.DropReason;
 import org.keepvip.agent.packet.PacketPort;
 import org.keepvip.agent.packet.PcapPacketPort;
 import org.keepvip.agent.packet.PortOptions;
@@ -79,6 +81,8 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     private Optional<NotifyFifo> fifo = Optional.empty();
     private Thread loopThread;
     private final Map<String, RedisWiring> redis = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Per interface, the frames its port dropped before the loop saw them (status). */
+    private final Map<String, CauseCounters<DropReason>> frameDrops = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Daemon(Options options) {
         this.options = options;
@@ -123,6 +127,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
             PcapPacketPort port = track(PcapPacketPort.open(ifname, PortOptions.defaults(), nextHops, this::received));
             port.warmUpSendPath(IO_WARM_UP_ROUNDS); // a backup sends its first advert when it takes over
             ports.put(ifname, port);
+            frameDrops.put(ifname, port.drops());
         }
         plans.forEach(p -> p.wire().destinations().stream().filter(d -> !d.isMulticastAddress())
                 .forEach(d -> nextHops.prime(ports.get(p.wire().ifname()).iface(), d)));
@@ -291,7 +296,8 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     public StatusSnapshot status() {
         CompletableFuture<StatusSnapshot> f = new CompletableFuture<>();
         long lost = fifo.map(NotifyFifo::lostEvents).orElse(0L);
-        loop.post(new LoopEvent.OnLoop(() -> f.complete(statusBuilder.build(loop, scriptTrackers, redis, lost))));
+        loop.post(new LoopEvent.OnLoop(() -> f.complete(
+                statusBuilder.build(loop, scriptTrackers, redis, lost, frameDrops))));
         try {
             return f.get(2, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -382,8 +382,17 @@ public final class EventLoop implements Runnable {
             interfaceDrops.merge(p.ifname() + ":unknown_vrid", 1L, Long::sum);
             return;
         }
-        if (p.context().source().equals(target.wire().source())) {
-            return; // our own advert looped back
+        InstanceRuntime.Wire wire = target.wire();
+        LocalDelivery.Refusal refusal = LocalDelivery.refusal(p.context().source(), p.context().destination(),
+                wire.source(), wire.destinations(), target.machine().vipsSet() ? target.vipAddresses() : List.of());
+        if (refusal != null) {
+            target.count("drop_" + refusal.counter());
+            if (loggedDrops.computeIfAbsent(target.name(), k -> new HashSet<>()).add(refusal.name())) {
+                LOG.warn("({}) dropped an advert from {} to {}: {}; further ones are only counted", target.name(),
+                        p.context().source().getHostAddress(), p.context().destination().getHostAddress(),
+                        refusal.text());
+            }
+            return;
         }
         ReceiveResult result = ReceiveChecker.check(msg, p.context(), target.expectations());
         if (result instanceof Rejected rej) {

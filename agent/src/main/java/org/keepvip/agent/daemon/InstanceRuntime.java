@@ -324,8 +324,8 @@ public final class InstanceRuntime implements AutoCloseable {
         throw new IllegalStateException("unhandled action " + action);
     }
 
-    /** A plain loop, as {@code PcapRefusals.stop}: the takeover's GARP step runs it. */
-    private List<InetAddress> vipAddresses() {
+    /** The VIPs' addresses; a plain loop, as {@code PcapRefusals.stop}: the takeover's GARP step runs it. */
+    List<InetAddress> vipAddresses() {
         List<VipSpec> current = vips;
         List<InetAddress> out = new ArrayList<>(current.size());
         for (VipSpec v : current) {
