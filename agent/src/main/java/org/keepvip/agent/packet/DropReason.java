@@ -6,6 +6,7 @@ package org.keepvip.agent.packet;
  */
 public enum DropReason {
     FRAME_TOO_SHORT("frame shorter than its Ethernet header"),
+    OTHER_HOST("frame addressed to another host's MAC"),
     NOT_IP("EtherType is neither IPv4 nor IPv6"),
     IP_HEADER_TRUNCATED("frame ends inside the IP header"),
     IP_VERSION_MISMATCH("IP version does not match the EtherType"),

@@ -35,8 +35,24 @@ public final class FrameParser {
     private FrameParser() {}
 
     public static ParseResult parse(byte[] frame, String interfaceName, long receivedAtNanos) {
+        return parse(frame, interfaceName, receivedAtNanos, null);
+    }
+
+    /**
+     * As {@link #parse(byte[], String, long)}, and drops a unicast frame addressed to a MAC other
+     * than {@code ownMac}: a capture sees those when the link floods them (a bridge that has not
+     * learnt the address, a hub) or the interface is promiscuous (someone runs tcpdump), while the
+     * kernel hands them to no socket (PACKET_OTHERHOST). Null {@code ownMac} skips the check.
+     */
+    public static ParseResult parse(byte[] frame, String interfaceName, long receivedAtNanos, MacAddress ownMac) {
         if (frame.length < EtherType.HEADER_LENGTH) {
             return drop(DropReason.FRAME_TOO_SHORT, "length " + frame.length + " (expected: 14+)");
+        }
+        if (ownMac != null && (frame[0] & 1) == 0) {
+            MacAddress dst = MacAddress.of(frame, 0);
+            if (!dst.equals(ownMac)) {
+                return drop(DropReason.OTHER_HOST, "destination MAC " + dst + " (ours: " + ownMac + ")");
+            }
         }
         int off = 12;
         int etherType = u16(frame, off);

@@ -332,7 +332,7 @@ public final class PcapPacketPort implements PacketPort {
     }
 
     private void deliver(byte[] frame, long arrivedAtNanos) {
-        ParseResult r = FrameParser.parse(frame, iface.name(), arrivedAtNanos);
+        ParseResult r = FrameParser.parse(frame, iface.name(), arrivedAtNanos, iface.mac());
         if (r instanceof ParseResult.Dropped d) {
             drops.count(d.reason(), d.detail());
             return;

@@ -146,6 +146,19 @@ class FrameParserTest {
     }
 
     @Test
+    void aUnicastFrameForAnotherMacIsDroppedMulticastAndOursAreNot() throws Exception {
+        MacAddress ours = MacAddress.parse("02:00:00:00:00:0a");
+        byte[] toOther = v4Frame();
+        System.arraycopy(MacAddress.parse("02:00:00:00:99:99").bytes(), 0, toOther, 0, 6);
+        assertThat(((ParseResult.Dropped) FrameParser.parse(toOther, "eth0", 0, ours)).reason())
+                .isEqualTo(DropReason.OTHER_HOST);
+        byte[] toUs = toOther.clone();
+        System.arraycopy(ours.bytes(), 0, toUs, 0, 6);
+        assertThat(FrameParser.parse(toUs, "eth0", 0, ours)).isInstanceOf(ReceivedVrrp.class);
+        assertThat(FrameParser.parse(v4Frame(), "eth0", 0, ours)).as("to the group's MAC").isInstanceOf(ReceivedVrrp.class);
+    }
+
+    @Test
     void everyFragmentIsDroppedFirstMiddleAndLast() throws Exception {
         assertThat(dropped(withIpv4Header(v4Frame(), 6, 0x20))).as("first: MF, offset 0").isEqualTo(DropReason.FRAGMENT);
         byte[] middle = withIpv4Header(v4Frame(), 6, 0x20);
