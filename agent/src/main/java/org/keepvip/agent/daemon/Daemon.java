@@ -132,6 +132,12 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         plans.forEach(p -> p.wire().destinations().stream().filter(d -> !d.isMulticastAddress())
                 .forEach(d -> nextHops.prime(ports.get(p.wire().ifname()).iface(), d)));
         packets = new PcapPackets(ports, options.unicastTtl());
+        loop.onStateChange(ifname -> {
+            CauseCounters<DropReason> drops = frameDrops.get(ifname);
+            if (drops != null) {
+                drops.rearmLogging();
+            }
+        });
         track(refusals).configure(vipInterfaces(plans), allVips(plans), config.global().releasedVipRst());
 
         redis.putAll(RedisWiring.all(config.redis()));

@@ -72,6 +72,17 @@ public final class EventLoop implements Runnable {
         this(System::nanoTime);
     }
 
+    /** Told the interface of each instance that changed state (on the loop thread; must be quick). */
+    private volatile java.util.function.Consumer<String> stateChangedOn = ifname -> { };
+
+    /**
+     * Sets what to tell when an instance on an interface changes state: the daemon lets that
+     * interface's frame drops be logged once more, as keepalived re-arms its rate-limited logs.
+     */
+    public void onStateChange(java.util.function.Consumer<String> listener) {
+        this.stateChangedOn = listener;
+    }
+
     /** How {@link #run()} learns each interface's state at start. */
     public void setInitialLinkState(java.util.function.Predicate<String> up) {
         this.linkUp = up;
@@ -445,6 +456,7 @@ public final class EventLoop implements Runnable {
             if (logged != null) {
                 logged.clear();
             }
+            stateChangedOn.accept(r.wire().ifname());
         }
     }
 
