@@ -300,9 +300,15 @@ class HostilePacketsE2ETest {
         }
     }
 
+    /** Each instance's state and how often it became MASTER, for a failure message. */
     private static Map<String, String> states(Agents.Keepvip k) {
         Map<String, String> m = new LinkedHashMap<>();
-        INSTANCES.forEach(n -> m.put(n, state(k, n)));
+        try {
+            k.status().instances().forEach(i -> m.put(i.name(), i.state() + " (became master "
+                    + i.stats().becameMaster() + "x, adverts received " + i.stats().advertsReceived() + ")"));
+        } catch (IOException e) {
+            m.put("status", e.toString());
+        }
         return m;
     }
 
