@@ -22,11 +22,7 @@ final class StatusBuilder {
         this.configFile = configFile;
     }
 
-    StatusSnapshot build(EventLoop loop, ScriptTrackers scripts, Map<String, RedisWiring> redis, long fifoLost) {
-        return build(loop, scripts, redis, fifoLost, Map.of());
-    }
-
-    /** With {@code frameDrops}: each interface's drops by the frame checks, before the loop saw them. */
+    /** {@code frameDrops}: each interface's drops by the frame checks, before the loop saw them. */
     StatusSnapshot build(EventLoop loop, ScriptTrackers scripts, Map<String, RedisWiring> redis, long fifoLost,
             Map<String, CauseCounters<DropReason>> frameDrops) {
         List<StatusSnapshot.Instance> out = new ArrayList<>();
