@@ -15,12 +15,34 @@ import java.util.Map;
  * @param configFile the configuration file in use
  * @param instances one entry per VRRP instance, in configuration order
  * @param notifyFifoLost events lost on a full notify FIFO
+ * @param interfaces one entry per interface with packet IO: what was dropped before any instance
+ *        saw it; empty from daemons that predate it
  */
 public record StatusSnapshot(String version, long pid, String startedAt, String generatedAt, String configFile,
-        List<Instance> instances, long notifyFifoLost) {
+        List<Instance> instances, long notifyFifoLost, List<Interface> interfaces) {
 
     public StatusSnapshot {
         instances = instances == null ? List.of() : List.copyOf(instances);
+        interfaces = interfaces == null ? List.of() : List.copyOf(interfaces);
+    }
+
+    public StatusSnapshot(String version, long pid, String startedAt, String generatedAt, String configFile,
+            List<Instance> instances, long notifyFifoLost) {
+        this(version, pid, startedAt, generatedAt, configFile, instances, notifyFifoLost, List.of());
+    }
+
+    /**
+     * Packets dropped on an interface before reaching an instance.
+     *
+     * @param name the interface
+     * @param drops by cause: the frame checks ({@code fragment}, {@code ipv4_bad_checksum},
+     *        {@code martian_source}, ...), {@code unknown_vrid} (no instance of that VRID and family
+     *        here) and {@code loop_overrun} (the event loop was too far behind)
+     */
+    public record Interface(String name, Map<String, Long> drops) {
+        public Interface {
+            drops = drops == null ? Map.of() : Map.copyOf(drops);
+        }
     }
 
     /**

@@ -73,6 +73,13 @@ public final class StatusTable {
                         .append(sc.weight() == 0 ? "" : " weight " + sc.weight()).append('\n');
             }
         }
+        for (StatusSnapshot.Interface i : s.interfaces()) {
+            if (!i.drops().isEmpty()) {
+                StringBuilder d = new StringBuilder("drops ").append(i.name()).append(" (before any instance):");
+                new TreeMap<>(i.drops()).forEach((k, v) -> d.append(' ').append(k).append('=').append(v));
+                out.append(d).append('\n');
+            }
+        }
         if (s.notifyFifoLost() > 0) {
             out.append("notify FIFO: ").append(s.notifyFifoLost()).append(" events lost\n");
         }

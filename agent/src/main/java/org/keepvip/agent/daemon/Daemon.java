@@ -24,6 +24,8 @@ import org.keepvip.agent.control.StatusSnapshot;
 import org.keepvip.agent.log.LogHold;
 import org.keepvip.agent.log.LogOutput;
 import org.keepvip.agent.packet.BackgroundNextHopResolver;
+import org.keepvip.agent.packet.CauseCounters;
+import org.keepvip.agent.packet.DropReason;
 import org.keepvip.agent.packet.InterfaceFacts;
 import org.keepvip.agent.packet.MacAddress;
 import org.keepvip.agent.packet.PacketPort;
@@ -89,6 +91,8 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     private Optional<NotifyFifo> fifo = Optional.empty();
     private Thread loopThread;
     private final Map<String, RedisWiring> redis = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Per interface, the frames its port dropped before the loop saw them (status). */
+    private final Map<String, CauseCounters<DropReason>> frameDrops = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Daemon(Options options) {
         this.options = options;
@@ -141,11 +145,18 @@ public final class Daemon implements ControlHandler, AutoCloseable {
             port.polled().ifPresent(polled::add);
             port.warmUpSendPath(IO_WARM_UP_ROUNDS); // a backup sends its first advert when it takes over
             ports.put(ifname, port);
+            frameDrops.put(ifname, port.drops());
         }
         plans.forEach(p -> p.wire().destinations().stream().filter(d -> !d.isMulticastAddress())
                 .forEach(d -> nextHops.prime(ports.get(p.wire().ifname()).iface(), d)));
         loop.readSockets(polled);
         packets = new PcapPackets(ports, options.unicastTtl());
+        loop.onStateChange(ifname -> {
+            CauseCounters<DropReason> drops = frameDrops.get(ifname);
+            if (drops != null) {
+                drops.rearmLogging();
+            }
+        });
         track(refusals).configure(vipInterfaces(plans), allVips(plans), config.global().releasedVipRst());
 
         redis.putAll(RedisWiring.all(config.redis()));
@@ -321,7 +332,8 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     public StatusSnapshot status() {
         CompletableFuture<StatusSnapshot> f = new CompletableFuture<>();
         long lost = fifo.map(NotifyFifo::lostEvents).orElse(0L);
-        loop.post(new LoopEvent.OnLoop(() -> f.complete(statusBuilder.build(loop, scriptTrackers, redis, lost))));
+        loop.post(new LoopEvent.OnLoop(() -> f.complete(
+                statusBuilder.build(loop, scriptTrackers, redis, lost, frameDrops))));
         try {
             return f.get(2, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -87,6 +87,17 @@ public final class EventLoop implements Runnable {
         this(System::nanoTime);
     }
 
+    /** Told the interface of each instance that changed state (on the loop thread; must be quick). */
+    private volatile java.util.function.Consumer<String> stateChangedOn = ifname -> { };
+
+    /**
+     * Sets what to tell when an instance on an interface changes state: the daemon lets that
+     * interface's frame drops be logged once more, as keepalived re-arms its rate-limited logs.
+     */
+    public void onStateChange(java.util.function.Consumer<String> listener) {
+        this.stateChangedOn = listener;
+    }
+
     /** How {@link #run()} learns each interface's state at start. */
     public void setInitialLinkState(java.util.function.Predicate<String> up) {
         this.linkUp = up;
@@ -481,8 +492,17 @@ public final class EventLoop implements Runnable {
             interfaceDrops.merge(p.ifname() + ":unknown_vrid", 1L, Long::sum);
             return;
         }
-        if (p.context().source().equals(target.wire().source())) {
-            return; // our own advert looped back
+        InstanceRuntime.Wire wire = target.wire();
+        LocalDelivery.Refusal refusal = LocalDelivery.refusal(p.context().source(), p.context().destination(),
+                wire.source(), wire.destinations(), target.machine().vipsSet() ? target.vipAddresses() : List.of());
+        if (refusal != null) {
+            target.count("drop_" + refusal.counter());
+            if (loggedDrops.computeIfAbsent(target.name(), k -> new HashSet<>()).add(refusal.name())) {
+                LOG.warn("({}) dropped an advert from {} to {}: {}; further ones are only counted", target.name(),
+                        p.context().source().getHostAddress(), p.context().destination().getHostAddress(),
+                        refusal.text());
+            }
+            return;
         }
         ReceiveResult result = ReceiveChecker.check(msg, p.context(), target.expectations());
         if (result instanceof Rejected rej) {
@@ -536,6 +556,7 @@ public final class EventLoop implements Runnable {
             if (logged != null) {
                 logged.clear();
             }
+            stateChangedOn.accept(r.wire().ifname());
         }
     }
 

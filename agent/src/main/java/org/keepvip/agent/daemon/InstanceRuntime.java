@@ -326,8 +326,9 @@ public final class InstanceRuntime implements AutoCloseable {
     private static final long GATE_MAX_MILLIS = 1000;
 
     /**
-     * The lane's work for a non-loop action, held until {@code gate} opens (the VIP add: only its
-     * log line); null when there is none (no Redis to fence or demote).
+     * The lane's work for a non-loop action, held until {@code gate} opens (except the VIP add, whose
+     * line "setting VIPs." the machine logged on the loop, in its batch); null when there is none (no
+     * Redis to fence or demote).
      */
     private HookLane.Work laneWork(Action action, CountDownLatch gate, LogHold.Hold hold) {
         if (action instanceof Action.AddVips) {
@@ -336,9 +337,7 @@ public final class InstanceRuntime implements AutoCloseable {
                     install(vips);
                 } finally {
                     hold.end();
-                    gate.await(GATE_MAX_MILLIS, TimeUnit.MILLISECONDS);
                 }
-                LOG.info("({}) setting VIPs.", name());
             });
         }
         HookLane.Work work = laneStep(action);
@@ -369,8 +368,8 @@ public final class InstanceRuntime implements AutoCloseable {
         throw new IllegalStateException("unhandled action " + action);
     }
 
-    /** A plain loop, as {@code PcapRefusals.stop}: the takeover's GARP step runs it. */
-    private List<InetAddress> vipAddresses() {
+    /** The VIPs' addresses; a plain loop, as {@code PcapRefusals.stop}: the takeover's GARP step runs it. */
+    List<InetAddress> vipAddresses() {
         List<VipSpec> current = vips;
         List<InetAddress> out = new ArrayList<>(current.size());
         for (VipSpec v : current) {

@@ -3,9 +3,12 @@ package org.keepvip.agent.daemon;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.keepvip.agent.control.StatusSnapshot;
+import org.keepvip.agent.packet.CauseCounters;
+import org.keepvip.agent.packet.DropReason;
 import org.keepvip.vrrp.state.InstanceStatus;
 
 /** Builds {@code keepvip status} snapshots from the loop's instances; call on the loop thread. */
@@ -19,7 +22,9 @@ final class StatusBuilder {
         this.configFile = configFile;
     }
 
-    StatusSnapshot build(EventLoop loop, ScriptTrackers scripts, Map<String, RedisWiring> redis, long fifoLost) {
+    /** {@code frameDrops}: each interface's drops by the frame checks, before the loop saw them. */
+    StatusSnapshot build(EventLoop loop, ScriptTrackers scripts, Map<String, RedisWiring> redis, long fifoLost,
+            Map<String, CauseCounters<DropReason>> frameDrops) {
         List<StatusSnapshot.Instance> out = new ArrayList<>();
         for (InstanceRuntime r : loop.instances().values()) {
             InstanceStatus st = r.machine().status();
@@ -47,7 +52,24 @@ final class StatusBuilder {
                     st.vipsSet() ? vips : List.of(), st.master().map(a -> a.getHostAddress()).orElse(null),
                     st.masterPriority(), redisStatus(r, redis), scriptStates, stats));
         }
-        return snapshot(out, fifoLost);
+        return snapshot(out, fifoLost, interfaces(loop, frameDrops));
+    }
+
+    /** One entry per interface with packet IO: its frame drops and the loop's drops before matching. */
+    private static List<StatusSnapshot.Interface> interfaces(EventLoop loop,
+            Map<String, CauseCounters<DropReason>> frameDrops) {
+        Map<String, Map<String, Long>> byInterface = new TreeMap<>();
+        frameDrops.forEach((ifname, counters) -> {
+            Map<String, Long> m = byInterface.computeIfAbsent(ifname, k -> new TreeMap<>());
+            counters.snapshot().forEach((cause, n) -> m.put(cause.name().toLowerCase(Locale.ROOT), n));
+        });
+        loop.interfaceDrops().forEach((key, n) -> {
+            int colon = key.lastIndexOf(':');
+            byInterface.computeIfAbsent(key.substring(0, colon), k -> new TreeMap<>()).put(key.substring(colon + 1), n);
+        });
+        List<StatusSnapshot.Interface> out = new ArrayList<>();
+        byInterface.forEach((name, drops) -> out.add(new StatusSnapshot.Interface(name, drops)));
+        return out;
     }
 
     private static StatusSnapshot.Redis redisStatus(InstanceRuntime r, Map<String, RedisWiring> redis) {
@@ -70,8 +92,9 @@ final class StatusBuilder {
                 watch[0], watch[1]);
     }
 
-    private StatusSnapshot snapshot(List<StatusSnapshot.Instance> out, long fifoLost) {
+    private StatusSnapshot snapshot(List<StatusSnapshot.Instance> out, long fifoLost,
+            List<StatusSnapshot.Interface> interfaces) {
         return new StatusSnapshot(version, ProcessHandle.current().pid(), startedAt, Instant.now().toString(),
-                configFile, out, fifoLost);
+                configFile, out, fifoLost, interfaces);
     }
 }

@@ -11,8 +11,12 @@ import org.keepvip.vrrp.packet.InternetChecksum;
  * Reads a captured Ethernet frame down to the VRRP payload. Pure and total: any byte array gives
  * a {@link ReceivedVrrp} or a {@link ParseResult.Dropped}, never an exception.
  *
- * <p>Checks are those the kernel makes before a raw socket would see the packet (IPv4 header
- * checksum, lengths, no fragments); the VRRP-level checks (keepalived/vrrp/vrrp.c, vrrp_check_packet) come later.
+ * <p>Checks are those the kernel makes before keepalived's raw socket would see the packet (IPv4
+ * header checksum, lengths and options, martian sources, IPv6 extension headers and their options);
+ * the VRRP-level checks (keepalived/vrrp/vrrp.c, vrrp_check_packet) come later. One difference on
+ * purpose: the kernel reassembles fragments before a raw socket reads them, this parser drops every
+ * fragment (see docs/operations.md, "Bad packets": an advert is far below any MTU, so no VRRP
+ * speaker ever fragments one).
  */
 public final class FrameParser {
     private static final int MAX_VLAN_TAGS = 2;
@@ -20,12 +24,35 @@ public final class FrameParser {
     private static final int ROUTING = 43;
     private static final int FRAGMENT_HEADER = 44;
     private static final int DESTINATION_OPTIONS = 60;
+    private static final int IPV4_OPTION_END = 0;
+    private static final int IPV4_OPTION_NOP = 1;
+    private static final int IPV4_OPTION_LSRR = 131;
+    private static final int IPV4_OPTION_SSRR = 137;
+    private static final int IPV6_OPTION_PAD1 = 0;
+    private static final int IPV6_OPTION_PADN = 1;
+    private static final int IPV6_OPTION_ROUTER_ALERT = 5;
 
     private FrameParser() {}
 
     public static ParseResult parse(byte[] frame, String interfaceName, long receivedAtNanos) {
+        return parse(frame, interfaceName, receivedAtNanos, null);
+    }
+
+    /**
+     * As {@link #parse(byte[], String, long)}, and drops a unicast frame addressed to a MAC other
+     * than {@code ownMac}: a capture sees those when the link floods them (a bridge that has not
+     * learnt the address, a hub) or the interface is promiscuous (someone runs tcpdump), while the
+     * kernel hands them to no socket (PACKET_OTHERHOST). Null {@code ownMac} skips the check.
+     */
+    public static ParseResult parse(byte[] frame, String interfaceName, long receivedAtNanos, MacAddress ownMac) {
         if (frame.length < EtherType.HEADER_LENGTH) {
             return drop(DropReason.FRAME_TOO_SHORT, "length " + frame.length + " (expected: 14+)");
+        }
+        if (ownMac != null && (frame[0] & 1) == 0) {
+            MacAddress dst = MacAddress.of(frame, 0);
+            if (!dst.equals(ownMac)) {
+                return drop(DropReason.OTHER_HOST, "destination MAC " + dst + " (ours: " + ownMac + ")");
+            }
         }
         int off = 12;
         int etherType = u16(frame, off);
@@ -76,6 +103,16 @@ public final class FrameParser {
         if (protocol != VrrpFrames.PROTOCOL) {
             return drop(DropReason.NOT_VRRP, "protocol " + protocol);
         }
+        if (headerLength > VrrpFrames.IPV4_HEADER_LENGTH) {
+            ParseResult.Dropped bad = ipv4Options(f, ip + VrrpFrames.IPV4_HEADER_LENGTH, ip + headerLength);
+            if (bad != null) {
+                return bad;
+            }
+        }
+        String martian = martianIpv4(f, ip + 12);
+        if (martian != null) {
+            return drop(DropReason.MARTIAN_SOURCE, martian);
+        }
         InetAddress src = address(f, ip + 12, 4);
         InetAddress dst = address(f, ip + 16, 4);
         return new ReceivedVrrp(ifname, nanos, srcMac, src, dst, f[ip + 8] & 0xFF, protocol, totalLength, received,
@@ -99,9 +136,13 @@ public final class FrameParser {
         int off = ip + VrrpFrames.IPV6_HEADER_LENGTH;
         int end = ip + totalLength;
         // The kernel walks these before a raw socket sees the packet; so do we.
+        boolean first = true;
         while (next == HOP_BY_HOP || next == ROUTING || next == DESTINATION_OPTIONS || next == FRAGMENT_HEADER) {
             if (next == FRAGMENT_HEADER) {
                 return drop(DropReason.FRAGMENT, "IPv6 fragment header");
+            }
+            if (next == HOP_BY_HOP && !first) {
+                return drop(DropReason.IPV6_BAD_EXTENSION_HEADER, "hop-by-hop options after another header");
             }
             if (end - off < 8) {
                 return drop(DropReason.IPV6_BAD_EXTENSION_HEADER, "header " + next + " truncated");
@@ -111,16 +152,125 @@ public final class FrameParser {
                 return drop(DropReason.IPV6_BAD_EXTENSION_HEADER, "header " + next + " length " + length
                         + ", " + (end - off) + " bytes left");
             }
+            if (next == ROUTING && (f[off + 3] & 0xFF) != 0) {
+                // Segments left: we are not its final destination, so the kernel would not deliver it.
+                return drop(DropReason.IPV6_ROUTING_HEADER, (f[off + 3] & 0xFF) + " segments left");
+            }
+            if (next == HOP_BY_HOP || next == DESTINATION_OPTIONS) {
+                ParseResult.Dropped bad = ipv6Options(f, off + 2, off + length, next);
+                if (bad != null) {
+                    return bad;
+                }
+            }
             next = f[off] & 0xFF;
             off += length;
+            first = false;
         }
         if (next != VrrpFrames.PROTOCOL) {
             return drop(DropReason.NOT_VRRP, "next header " + next);
+        }
+        String martian = martianIpv6(f, ip + 8);
+        if (martian != null) {
+            return drop(DropReason.MARTIAN_SOURCE, martian);
         }
         InetAddress src = address(f, ip + 8, 16);
         InetAddress dst = address(f, ip + 24, 16);
         return new ReceivedVrrp(ifname, nanos, srcMac, src, dst, f[ip + 7] & 0xFF, next, totalLength, received,
                 Arrays.copyOfRange(f, off, end));
+    }
+
+    /**
+     * The IPv4 options in {@code f[from, to)}, as the kernel's ip_options_compile and ip_rcv_options
+     * judge a received packet: a malformed list is dropped, and so is a source route (the kernel
+     * drops it unless accept_source_route is on, which it is not by default); others are skipped.
+     */
+    private static ParseResult.Dropped ipv4Options(byte[] f, int from, int to) {
+        int at = from;
+        while (at < to) {
+            int type = f[at] & 0xFF;
+            if (type == IPV4_OPTION_END) {
+                return null;
+            }
+            if (type == IPV4_OPTION_NOP) {
+                at++;
+                continue;
+            }
+            if (to - at < 2) {
+                return drop(DropReason.IPV4_BAD_OPTIONS, "option " + type + " without its length");
+            }
+            int length = f[at + 1] & 0xFF;
+            if (length < 2 || length > to - at) {
+                return drop(DropReason.IPV4_BAD_OPTIONS, "option " + type + " length " + length + ", "
+                        + (to - at) + " bytes left");
+            }
+            if (type == IPV4_OPTION_LSRR || type == IPV4_OPTION_SSRR) {
+                return drop(DropReason.IPV4_SOURCE_ROUTE, "option " + type);
+            }
+            at += length;
+        }
+        return null;
+    }
+
+    /**
+     * The options of a hop-by-hop or destination options header in {@code f[from, to)}, as the
+     * kernel's ip6_parse_tlv: padding and router alert are known; an unknown option whose type says
+     * "discard" (its two high bits not 00, RFC 8200 4.2) drops the packet.
+     */
+    private static ParseResult.Dropped ipv6Options(byte[] f, int from, int to, int header) {
+        int at = from;
+        while (at < to) {
+            int type = f[at] & 0xFF;
+            if (type == IPV6_OPTION_PAD1) {
+                at++;
+                continue;
+            }
+            if (to - at < 2 || (f[at + 1] & 0xFF) + 2 > to - at) {
+                return drop(DropReason.IPV6_BAD_EXTENSION_HEADER, "option " + type + " of header " + header
+                        + " overruns it");
+            }
+            boolean known = type == IPV6_OPTION_PADN || (type == IPV6_OPTION_ROUTER_ALERT && header == HOP_BY_HOP);
+            if (!known && (type >>> 6) != 0) {
+                return drop(DropReason.IPV6_UNKNOWN_OPTION, String.format("option 0x%02x in header %d", type, header));
+            }
+            at += (f[at + 1] & 0xFF) + 2;
+        }
+        return null;
+    }
+
+    /**
+     * Why the kernel would drop a packet from this IPv4 source (ip_route_input's martian checks:
+     * multicast, limited broadcast, loopback), or null. 0.0.0.0/8, which the kernel lets through to
+     * link-local groups, is refused too: no VRRP router sends from it.
+     */
+    private static String martianIpv4(byte[] f, int at) {
+        int first = f[at] & 0xFF;
+        if (first >= 224 && first <= 239) {
+            return "multicast source";
+        }
+        if ((f[at] & f[at + 1] & f[at + 2] & f[at + 3]) == (byte) 0xFF) {
+            return "broadcast source";
+        }
+        if (first == 127) {
+            return "loopback source";
+        }
+        if (first == 0) {
+            return "source in 0.0.0.0/8";
+        }
+        return null;
+    }
+
+    /** As {@link #martianIpv4} for IPv6 (ipv6_rcv): multicast and loopback sources, and the unspecified :: too. */
+    private static String martianIpv6(byte[] f, int at) {
+        if ((f[at] & 0xFF) == 0xFF) {
+            return "multicast source";
+        }
+        for (int i = 0; i < 15; i++) {
+            if (f[at + i] != 0) {
+                return null;
+            }
+        }
+        int last = f[at + 15] & 0xFF;
+        return last == 1 ? "loopback source" : last == 0 ? "unspecified source" : null;
     }
 
     private static ParseResult.Dropped drop(DropReason reason, String detail) {

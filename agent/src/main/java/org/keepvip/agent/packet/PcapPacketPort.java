@@ -43,8 +43,14 @@ import java.util.function.Consumer;
  * receiver is called on the port's reader thread; it should only queue the packet for the event loop.
  */
 public final class PcapPacketPort implements PacketPort {
-    /** The capture filter; libpcap's {@code ip6 proto} also looks behind a fragment header. */
-    public static final String CAPTURE_FILTER = "ip proto 112 or ip6 proto 112";
+    /**
+     * The capture filter. libpcap's {@code ip6 proto} looks behind a fragment header but no other
+     * extension header, so one hop-by-hop, routing or destination options header before VRRP is
+     * matched here: the kernel delivers such a packet to keepalived, and the parser judges it (a
+     * hop-by-hop header before ICMPv6, as MLD sends, stays out).
+     */
+    public static final String CAPTURE_FILTER = "ip proto 112 or ip6 proto 112"
+            + " or (ip6 and (ip6[6] == 0 or ip6[6] == 43 or ip6[6] == 60) and ip6[40] == 112)";
     /** A filter no frame passes: the send handle must not queue captured traffic. */
     private static final String NOTHING_FILTER = "less 1";
     /** Ethernet header and one VLAN tag: a frame is at most this much longer than the MTU. */
@@ -442,7 +448,7 @@ public final class PcapPacketPort implements PacketPort {
     }
 
     private void deliver(byte[] frame, long arrivedAtNanos) {
-        ParseResult r = FrameParser.parse(frame, iface.name(), arrivedAtNanos);
+        ParseResult r = FrameParser.parse(frame, iface.name(), arrivedAtNanos, iface.mac());
         if (r instanceof ParseResult.Dropped d) {
             drops.count(d.reason(), d.detail());
             return;

@@ -124,6 +124,13 @@ public final class DumpWriter {
             b.append("    Received: ").append(st.priorityZeroReceived()).append('\n');
             b.append("    Sent: ").append(st.priorityZeroSent()).append('\n');
         }
+        for (StatusSnapshot.Interface i : s.interfaces()) {
+            if (!i.drops().isEmpty()) {
+                b.append("Interface ").append(i.name()).append(", dropped before any instance:\n");
+                new TreeMap<>(i.drops()).forEach((cause, n) -> b.append("    ").append(cause).append(": ").append(n)
+                        .append('\n'));
+            }
+        }
         if (s.notifyFifoLost() > 0) {
             b.append("Notify FIFO events lost: ").append(s.notifyFifoLost()).append('\n');
         }

@@ -18,6 +18,8 @@ final class Snapshots {
                 1000, List.of("198.51.100.5"), List.of(), "198.51.100.2", 100, null, List.of(),
                 new StatusSnapshot.Stats(3400, 0, 0, 0, 0, 0, Map.of()));
         return new StatusSnapshot("0.1.0", 4242, "2026-11-22T04:00:00Z", "2026-11-22T04:05:00Z",
-                "/etc/keepalived/keepalived.conf", List.of(vi1, vi2), 0);
+                "/etc/keepalived/keepalived.conf", List.of(vi1, vi2), 0,
+                List.of(new StatusSnapshot.Interface("eth0", Map.of("unknown_vrid", 5L, "fragment", 2L)),
+                        new StatusSnapshot.Interface("eth1", Map.of())));
     }
 }

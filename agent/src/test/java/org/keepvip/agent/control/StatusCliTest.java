@@ -71,7 +71,9 @@ class StatusCliTest {
                 "198.51.100.2", "-", "0");
         // Columns line up.
         assertThat(lines[2].indexOf("MASTER")).isEqualTo(lines[1].indexOf("STATE"));
-        assertThat(out.toString()).contains("drops VI_1: checksum=1 ttl=3\n", "script VI_1: chk_redis OK (last 0) weight 10\n");
+        assertThat(out.toString()).contains("drops VI_1: checksum=1 ttl=3\n", "script VI_1: chk_redis OK (last 0) weight 10\n",
+                "drops eth0 (before any instance): fragment=2 unknown_vrid=5\n");
+        assertThat(out.toString()).as("an interface without drops has no line").doesNotContain("drops eth1");
         assertThat(err.toString()).isEmpty();
     }
 

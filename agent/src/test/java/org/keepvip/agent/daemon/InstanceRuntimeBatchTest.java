@@ -13,6 +13,7 @@ import org.keepvip.agent.log.LogHold;
 import org.keepvip.vrrp.packet.AuthType;
 import org.keepvip.vrrp.packet.ChecksumMode;
 import org.keepvip.vrrp.packet.ReceiveExpectations;
+import org.keepvip.vrrp.packet.VrrpAdvert;
 import org.keepvip.vrrp.state.Event;
 import org.keepvip.vrrp.state.InstanceConfig;
 import org.keepvip.vrrp.state.VrrpInstance;
@@ -120,6 +121,67 @@ class InstanceRuntimeBatchTest {
             takeOver(runtime);
             assertThat(announced.await(10, TimeUnit.SECONDS)).as("the step after the failed add ran").isTrue();
             assertThat(LogHold.holders()).as("a failed add ends the log hold too").isZero();
+        }
+    }
+
+    /**
+     * A takeover whose VIP add is still running when a higher-priority advert sends the instance back
+     * to BACKUP: the log reads in the order things were decided. "setting VIPs." is written with the
+     * takeover, not when the add returns, which once put it after "removing VIPs." and "Entering
+     * BACKUP STATE".
+     */
+    @Test
+    void aStepDownDuringTheVipAddIsLoggedAfterTheTakeoverItUndoes() throws Exception {
+        CountDownLatch addRunning = new CountDownLatch(1);
+        CountDownLatch finishAdd = new CountDownLatch(1);
+        List<String> vipCalls = new CopyOnWriteArrayList<>();
+        Ports.Vips vips = new Ports.Vips() {
+            @Override
+            public void add(List<VipSpec> v) throws java.io.IOException {
+                vipCalls.add("add");
+                addRunning.countDown();
+                try {
+                    finishAdd.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException();
+                }
+            }
+
+            @Override
+            public List<VipSpec> remove(List<VipSpec> v) {
+                vipCalls.add("remove");
+                return v;
+            }
+        };
+        ch.qos.logback.classic.Logger vrrpLog =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("keepvip.vrrp");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+                new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        vrrpLog.addAppender(lines);
+        try (InstanceRuntime runtime = runtime(announcing(() -> { }), vips)) {
+            takeOver(runtime);
+            assertThat(addRunning.await(10, TimeUnit.SECONDS)).isTrue();
+            VrrpInstance m = runtime.machine();
+            m.handle(new Event.AdvertReceived(m.nextDeadline().orElseThrow() - 1,
+                    new VrrpAdvert(3, 1, 200, 100, AuthType.NONE, new byte[0], List.of(VIP)), ip("192.0.2.13")));
+            assertThat(m.state()).isEqualTo(VrrpState.BACKUP);
+            runtime.executePending();
+            finishAdd.countDown();
+            assertThat(runtime.drainHooks(5000)).isTrue();
+            assertThat(vipCalls).containsExactly("remove", "add", "remove"); // the start's clean-up first
+
+            List<String> said = lines.list.stream().map(e -> e.getFormattedMessage())
+                    .filter(t -> t.contains("STATE") || t.contains("VIPs")).toList();
+            // keepalived's order on leaving MASTER: the release, then the new state.
+            assertThat(said).containsSubsequence("(VI_1) Entering MASTER STATE", "(VI_1) setting VIPs.",
+                    "(VI_1) removing VIPs.", "(VI_1) Entering BACKUP STATE");
+            assertThat(said.get(said.size() - 1)).as("nothing after the step-down")
+                    .isEqualTo("(VI_1) Entering BACKUP STATE");
+        } finally {
+            vrrpLog.detachAppender(lines);
+            finishAdd.countDown();
         }
     }
 

@@ -59,4 +59,34 @@ class CaptureFilterOfflineTest {
         assertThat(((ReceivedVrrp) seen.get(1)).source()).isEqualTo(ll);
         assertThat(((ReceivedVrrp) seen.get(1)).payload()).isEqualTo(vrrp);
     }
+
+    @Test
+    void filterLetsOneIpv6ExtensionHeaderBeforeVrrpThroughButNotMld(@TempDir Path dir) throws Exception {
+        byte[] destOptions = FrameParserTest.v6WithExtension(60, Hex.bytes("7000 0104 0000 0000"));
+        byte[] routing = FrameParserTest.v6WithExtension(43,
+                Hex.bytes("7002 0001 0000 0000 2001 0db8 0000 0000 0000 0000 0000 0001"));
+        byte[] hopByHopIcmp = FrameParserTest.v6WithExtension(0, Hex.bytes("3a00 0502 0000 0100")); // as MLD
+
+        Path file = dir.resolve("extensions.pcap");
+        try (PcapHandle dead = Pcaps.openDead(DataLinkType.EN10MB, 65535);
+             PcapDumper dumper = dead.dumpOpen(file.toString())) {
+            for (byte[] f : List.of(destOptions, hopByHopIcmp, routing)) {
+                dumper.dumpRaw(f);
+            }
+        }
+        List<ParseResult> seen = new ArrayList<>();
+        try (PcapHandle offline = Pcaps.openOffline(file.toString())) {
+            offline.setFilter(PcapPacketPort.CAPTURE_FILTER, BpfProgram.BpfCompileMode.OPTIMIZE);
+            while (true) {
+                try {
+                    seen.add(FrameParser.parse(offline.getNextRawPacketEx(), "eth0", 0));
+                } catch (EOFException end) {
+                    break;
+                }
+            }
+        }
+        assertThat(seen).hasSize(2);
+        assertThat(((ReceivedVrrp) seen.get(0)).payload()).isEqualTo(FrameParserTest.VRRP);
+        assertThat(((ParseResult.Dropped) seen.get(1)).reason()).isEqualTo(DropReason.IPV6_ROUTING_HEADER);
+    }
 }

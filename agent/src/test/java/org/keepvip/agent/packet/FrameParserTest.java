@@ -145,12 +145,133 @@ class FrameParserTest {
         assertThat(dropped(f)).isEqualTo(DropReason.IPV6_BAD_EXTENSION_HEADER);
     }
 
+    @Test
+    void aUnicastFrameForAnotherMacIsDroppedMulticastAndOursAreNot() throws Exception {
+        MacAddress ours = MacAddress.parse("02:00:00:00:00:0a");
+        byte[] toOther = v4Frame();
+        System.arraycopy(MacAddress.parse("02:00:00:00:99:99").bytes(), 0, toOther, 0, 6);
+        assertThat(((ParseResult.Dropped) FrameParser.parse(toOther, "eth0", 0, ours)).reason())
+                .isEqualTo(DropReason.OTHER_HOST);
+        byte[] toUs = toOther.clone();
+        System.arraycopy(ours.bytes(), 0, toUs, 0, 6);
+        assertThat(FrameParser.parse(toUs, "eth0", 0, ours)).isInstanceOf(ReceivedVrrp.class);
+        assertThat(FrameParser.parse(v4Frame(), "eth0", 0, ours)).as("to the group's MAC").isInstanceOf(ReceivedVrrp.class);
+    }
+
+    @Test
+    void everyFragmentIsDroppedFirstMiddleAndLast() throws Exception {
+        assertThat(dropped(withIpv4Header(v4Frame(), 6, 0x20))).as("first: MF, offset 0").isEqualTo(DropReason.FRAGMENT);
+        byte[] middle = withIpv4Header(v4Frame(), 6, 0x20);
+        assertThat(dropped(withIpv4Header(middle, 7, 0x03))).as("middle: MF, offset 24").isEqualTo(DropReason.FRAGMENT);
+        assertThat(dropped(withIpv4Header(v4Frame(), 7, 0x03))).as("last: offset 24").isEqualTo(DropReason.FRAGMENT);
+        assertThat(parsed(withIpv4Header(v4Frame(), 6, 0x40)).payload()).as("DF alone is no fragment").isEqualTo(VRRP);
+        // An atomic fragment (offset 0, M clear) is a fragment header all the same.
+        assertThat(dropped(v6WithExtension(44, Hex.bytes("7000 0000 0000 002a")))).isEqualTo(DropReason.FRAGMENT);
+        // Behind a hop-by-hop header too.
+        byte[] hopThenFragment = v6WithExtensions(new int[] {0, 44},
+                Hex.bytes("2c00 0104 0000 0000"), Hex.bytes("7000 0001 0000 002a"));
+        assertThat(dropped(hopThenFragment)).isEqualTo(DropReason.FRAGMENT);
+    }
+
+    @Test
+    void ipv4OptionsAreJudgedAsTheKernelJudgesThem() throws Exception {
+        // NOP, NOP, router alert (148, length 4): the kernel delivers it, and keepalived skips the options.
+        ReceivedVrrp withAlert = parsed(v4WithOptions(Hex.bytes("0101 9404 0000 0000")));
+        assertThat(withAlert.payload()).isEqualTo(VRRP);
+        assertThat(withAlert.ipTotalLength()).isEqualTo(48);
+        assertThat(dropped(v4WithOptions(Hex.bytes("0701 0000")))).as("length 1").isEqualTo(DropReason.IPV4_BAD_OPTIONS);
+        assertThat(dropped(v4WithOptions(Hex.bytes("0709 0400")))).as("past the header").isEqualTo(DropReason.IPV4_BAD_OPTIONS);
+        assertThat(dropped(v4WithOptions(Hex.bytes("0183 0704 c000 0201"))))
+                .as("loose source route").isEqualTo(DropReason.IPV4_SOURCE_ROUTE);
+        assertThat(dropped(v4WithOptions(Hex.bytes("8907 04c0 0002 0100"))))
+                .as("strict source route").isEqualTo(DropReason.IPV4_SOURCE_ROUTE);
+        assertThat(parsed(v4WithOptions(Hex.bytes("0000 0000"))).payload()).as("end of list").isEqualTo(VRRP);
+    }
+
+    @Test
+    void sourcesNoHostSendsFromAreMartians() throws Exception {
+        for (String src : new String[] {"224.0.0.5", "255.255.255.255", "127.0.0.1", "0.0.0.0"}) {
+            byte[] f = v4Frame();
+            byte[] a = ip(src).getAddress();
+            for (int i = 0; i < 4; i++) {
+                withIpv4Header(f, 12 + i, a[i]);
+            }
+            assertThat(dropped(f)).as(src).isEqualTo(DropReason.MARTIAN_SOURCE);
+        }
+        for (String src : new String[] {"ff02::1", "::1", "::"}) {
+            byte[] f = v6Frame();
+            System.arraycopy(ip(src).getAddress(), 0, f, 14 + 8, 16);
+            assertThat(dropped(f)).as(src).isEqualTo(DropReason.MARTIAN_SOURCE);
+        }
+    }
+
+    @Test
+    void ipv6ExtensionHeadersAreWalkedAsTheKernelWalksThem() throws Exception {
+        // Hop-by-hop with a router alert, destination options with PadN: delivered, VRRP behind them.
+        assertThat(parsed(v6WithExtension(0, Hex.bytes("7000 0502 0000 0100"))).payload()).isEqualTo(VRRP);
+        assertThat(parsed(v6WithExtension(60, Hex.bytes("7000 0104 0000 0000"))).payload()).isEqualTo(VRRP);
+        // An unknown option: skipped when its type says skip (00xxxxxx), the packet dropped otherwise.
+        assertThat(parsed(v6WithExtension(60, Hex.bytes("7000 1e04 0000 0000"))).payload()).isEqualTo(VRRP);
+        assertThat(dropped(v6WithExtension(60, Hex.bytes("7000 5e04 0000 0000"))))
+                .isEqualTo(DropReason.IPV6_UNKNOWN_OPTION);
+        assertThat(dropped(v6WithExtension(0, Hex.bytes("7000 c204 0000 0000"))))
+                .as("a jumbo payload option here").isEqualTo(DropReason.IPV6_UNKNOWN_OPTION);
+        assertThat(dropped(v6WithExtension(0, Hex.bytes("7000 0109 0000 0000"))))
+                .as("an option overrunning its header").isEqualTo(DropReason.IPV6_BAD_EXTENSION_HEADER);
+        // A routing header: fine when spent, else we are not the final destination.
+        byte[] spent = Hex.bytes("7002 0000 0000 0000 2001 0db8 0000 0000 0000 0000 0000 0001");
+        assertThat(parsed(v6WithExtension(43, spent)).payload()).isEqualTo(VRRP);
+        byte[] pending = spent.clone();
+        pending[3] = 1;
+        assertThat(dropped(v6WithExtension(43, pending))).isEqualTo(DropReason.IPV6_ROUTING_HEADER);
+        byte[] hopAfterDest = v6WithExtensions(new int[] {60, 0},
+                Hex.bytes("0000 0104 0000 0000"), Hex.bytes("7000 0104 0000 0000"));
+        assertThat(dropped(hopAfterDest)).as("hop-by-hop not first").isEqualTo(DropReason.IPV6_BAD_EXTENSION_HEADER);
+    }
+
+    /** {@link #v4Frame()} with {@code options} (a multiple of 4 bytes) after its 20-byte header. */
+    private static byte[] v4WithOptions(byte[] options) throws Exception {
+        byte[] plain = v4Frame();
+        byte[] f = new byte[plain.length + options.length];
+        System.arraycopy(plain, 0, f, 0, 34);
+        System.arraycopy(options, 0, f, 34, options.length);
+        System.arraycopy(plain, 34, f, 34 + options.length, plain.length - 34);
+        f[14] = (byte) (0x45 + options.length / 4);
+        int total = 20 + options.length + VRRP.length;
+        f[16] = (byte) (total >>> 8);
+        return withIpv4Header(f, 3, total & 0xFF);
+    }
+
+    /** {@link #v6Frame()} with one extension header of type {@code type}; its next header is in its bytes. */
+    static byte[] v6WithExtension(int type, byte[] header) throws Exception {
+        return v6WithExtensions(new int[] {type}, header);
+    }
+
+    /** {@link #v6Frame()} with extension headers chained in order: {@code types[i]} names {@code headers[i]}. */
+    private static byte[] v6WithExtensions(int[] types, byte[]... headers) throws Exception {
+        byte[] plain = v6Frame();
+        int extra = Arrays.stream(headers).mapToInt(h -> h.length).sum();
+        byte[] f = new byte[plain.length + extra];
+        System.arraycopy(plain, 0, f, 0, 54);
+        int at = 54;
+        for (byte[] h : headers) {
+            System.arraycopy(h, 0, f, at, h.length);
+            at += h.length;
+        }
+        System.arraycopy(plain, 54, f, at, plain.length - 54);
+        int payload = extra + VRRP.length;
+        f[14 + 4] = (byte) (payload >>> 8);
+        f[14 + 5] = (byte) payload;
+        f[14 + 6] = (byte) types[0];
+        return f;
+    }
+
     /** Changes one byte of the IPv4 header and fixes the header checksum, so only that byte is wrong. */
     private static byte[] withIpv4Header(byte[] f, int index, int value) {
         f[14 + index] = (byte) value;
         f[24] = 0;
         f[25] = 0;
-        int sum = InternetChecksum.compute(f, 14, 20);
+        int sum = InternetChecksum.compute(f, 14, Math.max(20, (f[14] & 0x0F) * 4));
         f[24] = (byte) (sum >>> 8);
         f[25] = (byte) sum;
         return f;

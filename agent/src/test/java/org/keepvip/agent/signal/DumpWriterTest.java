@@ -33,7 +33,9 @@ class DumpWriterTest {
                 new StatusSnapshot.Redis("127.0.0.1:6379", "master", "ok", null),
                 List.of(new StatusSnapshot.Script("chk", "FAILED", 1, -10)),
                 new StatusSnapshot.Stats(5, 7, 1, 0, 2, 0, Map.of("ttl", 4L, "auth", 1L)));
-        return new StatusSnapshot("0.1.0", 77, "t0", "t1", "/etc/keepalived/keepalived.conf", List.of(vi1), 2);
+        return new StatusSnapshot("0.1.0", 77, "t0", "t1", "/etc/keepalived/keepalived.conf", List.of(vi1), 2,
+                List.of(new StatusSnapshot.Interface("eth0", Map.of("fragment", 3L, "unknown_vrid", 1L)),
+                        new StatusSnapshot.Interface("eth1", Map.of())));
     }
 
     @Test
@@ -62,6 +64,7 @@ class DumpWriterTest {
                 + "  Became master: 1\n  Released master: 0\n"
                 + "  Packet Errors:\n    auth: 1\n    ttl: 4\n"
                 + "  Priority Zero:\n    Received: 2\n    Sent: 0\n"
+                + "Interface eth0, dropped before any instance:\n    fragment: 3\n    unknown_vrid: 1\n"
                 + "Notify FIFO events lost: 2\n");
     }
 

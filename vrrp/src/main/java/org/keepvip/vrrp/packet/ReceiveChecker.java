@@ -97,6 +97,12 @@ public final class ReceiveChecker {
                             + " and received " + context.receivedLength());
         }
 
+        // 13a. v3 interval 0: no router advertises that, and a backup would adopt it (RejectReason).
+        if (h.version() == 3 && h.intervalCentis() == 0) {
+            return new Rejected(RejectReason.ZERO_INTERVAL, "interval 0 cs (expected: 1..4095)",
+                    RejectReason.ZERO_INTERVAL.log(host(source)));
+        }
+
         List<ReceiveWarning> warnings = new ArrayList<>();
         // 13. v3 interval: only logged (a v3 backup adopts the master's interval).
         if (h.version() == 3 && h.intervalCentis() != expect.advertIntervalCentis()) {

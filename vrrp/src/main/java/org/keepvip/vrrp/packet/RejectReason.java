@@ -20,6 +20,11 @@ public enum RejectReason {
     WRONG_PASSWORD("received an invalid passwd from %s!", "auth_failure"),
     /** v2 only: v3 interval differences are a {@link ReceiveWarning.IntervalMismatch}. */
     INTERVAL_MISMATCH("advertisement interval mismatch with %s mine=%d sec rcv'd=%d sec", "advert_interval_err"),
+    /**
+     * v3 only, keepvip's own check: keepalived accepts it and adopts the interval, so one forged
+     * advert leaves a backup with a master down interval of its skew alone (docs/operations.md).
+     */
+    ZERO_INTERVAL("advertisement interval 0 from %s", "advert_interval_err"),
     UNICAST_MULTICAST_MISMATCH("Expected %2$sicast packet but received %3$sicast packet from %1$s", "addr_list_err"),
     NOT_A_PEER("unicast source address %s not a unicast peer", null),
     TTL_OUT_OF_RANGE("TTL/HL %2$d from %1$s not in range [%3$d, %4$d]", "ip_ttl_err"),

@@ -524,6 +524,10 @@ public final class VrrpInstance {
     }
 
     private void installVips(long now) {
+        // Logged as the add is issued, in the batch that enters MASTER, as keepalived does
+        // (keepalived/vrrp/vrrp.c, vrrp_state_become_master): a line written when the add completed
+        // could land after a quick step-down's "Entering BACKUP STATE" and "removing VIPs.".
+        log(Action.Level.INFO, "setting VIPs.");
         actions.add(new Action.AddVips());
         vipsSet = true;
         if (config.garpMasterRepeat() > 0) {

@@ -65,6 +65,8 @@ class ReceiveCheckerTest {
             case INTERVAL_MISMATCH -> new Scenario(bytes(V2_MULTICAST), V2_CTX,
                     ReceiveExpectations.of(2, 51, 200, List.of(ip("10.77.0.100")), 100),
                     "advertisement interval mismatch with 10.77.0.2 mine=2 sec rcv'd=1 sec");
+            case ZERO_INTERVAL -> new Scenario(bytes("3134 6401 0000 4a6a 0a4d 00c8"), V3_CTX, V3_INSTANCE,
+                    "advertisement interval 0 from 10.77.0.1");
             case UNICAST_MULTICAST_MISMATCH -> new Scenario(bytes(V2_MULTICAST), PacketContext.of(V2_SRC, ip("10.77.0.1"), 255),
                     V2_INSTANCE, "Expected multicast packet but received unicast packet from 10.77.0.2");
             case NOT_A_PEER -> new Scenario(bytes(V3_STANDARD), V3_CTX,
