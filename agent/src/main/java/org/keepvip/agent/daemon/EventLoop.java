@@ -255,6 +255,9 @@ public final class EventLoop implements Runnable {
             try {
                 yieldedThisTurn = false;
                 long wait = untilNextDeadline();
+                if (wait <= 0 && sockets != null) {
+                    sockets.readIfStale(clock.getAsLong()); // due timers: no wait, so no read either
+                }
                 LoopEvent ev = wait <= 0 ? inbox.poll() : awaitEvent(wait);
                 // A turn handles a bounded batch, so that a flood cannot hold back a master's adverts;
                 // a takeover waits for the adverts queued behind the batch (see fireDueTimers).

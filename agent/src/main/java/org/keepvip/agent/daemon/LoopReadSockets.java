@@ -23,6 +23,13 @@ final class LoopReadSockets implements AutoCloseable {
     /** Frames read from one socket per turn: four interfaces fill a turn's bound of the loop. */
     static final int FRAMES_PER_SOCKET = EventLoop.MAX_EVENTS_PER_TURN / 4;
 
+    /**
+     * Longest the sockets go unread while the loop has due timers turn after turn and so never
+     * waits (a master of many instances, or a backup taking many over, on a busy CPU): a master
+     * must still hear a better peer, and a backup the master's adverts.
+     */
+    static final long MAX_UNREAD_NANOS = 1_000_000L;
+
     /** How long a socket whose read failed is left alone: a failing socket stays readable. */
     static final long PAUSE_AFTER_ERROR_NANOS = 100_000_000L;
 
@@ -32,6 +39,8 @@ final class LoopReadSockets implements AutoCloseable {
     private final boolean[] isPaused;
     private final long[] pausedUntil;
     private int paused;
+    private long lastRead;
+    private boolean everRead;
 
     private LoopReadSockets(List<PacketPort.Polled> sockets, Readiness readiness) {
         this.sockets = List.copyOf(sockets);
@@ -80,6 +89,13 @@ final class LoopReadSockets implements AutoCloseable {
         readReady(now);
     }
 
+    /** {@link #readNow} unless the sockets were read in the last {@link #MAX_UNREAD_NANOS}. */
+    void readIfStale(long now) throws IOException {
+        if (!everRead || now - lastRead >= MAX_UNREAD_NANOS) {
+            readNow(now);
+        }
+    }
+
     /** Makes a waiting {@link #await} return. Any thread. */
     void wake() {
         readiness.wake();
@@ -87,6 +103,8 @@ final class LoopReadSockets implements AutoCloseable {
 
     /** Reads the sockets the last wait found readable, up to {@link #FRAMES_PER_SOCKET} each. */
     void readReady(long now) {
+        lastRead = now;
+        everRead = true;
         for (int i = 0; i < pausedUntil.length; i++) {
             if (isPaused[i]) {
                 if (now - pausedUntil[i] >= 0) {
