@@ -177,12 +177,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
                         () -> r.refreshAnnouncements(p.garpRefreshRepeat()))), ms, ms, TimeUnit.MILLISECONDS);
             }
         }
-        for (var g : config.syncGroups()) {
-            List<VrrpInstance> members = g.members().stream().map(machines::get).filter(m -> m != null).toList();
-            if (!members.isEmpty()) {
-                loop.addGroup(new SyncGroup(g.name(), members));
-            }
-        }
+        syncGroups(config, machines).forEach(loop::addGroup);
         loop.setInitialLinkState(ifname -> netlinkLinkUp(netlink, ifname));
         warmUpTakeoverPath();
 
@@ -424,7 +419,22 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         for (InstanceRuntime gone : byKey.values()) {
             loop.stopRemoved(gone);
         }
+        Map<String, VrrpInstance> machines = new LinkedHashMap<>();
+        loop.instances().forEach((name, r) -> machines.put(name, r.machine()));
+        loop.replaceGroups(syncGroups(next, machines)); // as keepalived rebuilds them at reload
         return kept + " kept, " + added + " added, " + replaced + " replaced, " + byKey.size() + " removed";
+    }
+
+    /** The configuration's sync groups over {@code machines}, members it does not run left out. */
+    private static List<SyncGroup> syncGroups(KeepalivedConfig config, Map<String, VrrpInstance> machines) {
+        List<SyncGroup> groups = new ArrayList<>();
+        for (var g : config.syncGroups()) {
+            List<VrrpInstance> members = g.members().stream().map(machines::get).filter(m -> m != null).toList();
+            if (!members.isEmpty()) {
+                groups.add(new SyncGroup(g.name(), members));
+            }
+        }
+        return groups;
     }
 
     /** Interfaces of the instances and of their VIPs: where released VIPs may be refused. */

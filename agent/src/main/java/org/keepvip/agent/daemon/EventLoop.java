@@ -156,6 +156,23 @@ public final class EventLoop implements Runnable {
         group.members().forEach(m -> groupOf.put(m.name(), group));
     }
 
+    /**
+     * After a reload (on the loop thread): the sync groups, built over the running instances, replace
+     * the old ones, whose members may have been removed or replaced. An instance left in no group
+     * decides alone again.
+     */
+    void replaceGroups(List<SyncGroup> groups) {
+        groupOf.clear();
+        groups.forEach(this::addGroup);
+        long now = clock.getAsLong();
+        for (InstanceRuntime r : instances.values()) {
+            if (!groupOf.containsKey(r.name())) {
+                r.machine().leaveSyncGroup(now);
+                settle(r);
+            }
+        }
+    }
+
     public Map<String, InstanceRuntime> instances() {
         return instances;
     }
@@ -545,7 +562,10 @@ public final class EventLoop implements Runnable {
         } else {
             group.handle(r.name(), event);
             for (var member : group.members()) {
-                settle(instances.get(member.name()));
+                InstanceRuntime m = instances.get(member.name());
+                if (m != null && m.machine() == member) { // a member a reload is removing: settled by it
+                    settle(m);
+                }
             }
         }
     }

@@ -314,6 +314,30 @@ class EventLoopScaleTest {
         }
     }
 
+    @Test
+    void aReloadThatRemovesAGroupMemberLeavesTheOthersWorkingAndAnUngroupedOneDecidesAlone() throws Exception {
+        Inst a = add(new Key("eth0", false, 1), 100);
+        Inst b = add(new Key("eth0", false, 2), 100);
+        Inst c = add(new Key("eth1", false, 3), 100);
+        Inst d = add(new Key("eth1", false, 4), 100);
+        loop.addGroup(new org.keepvip.vrrp.state.SyncGroup("G_AB", List.of(a.runtime().machine(), b.runtime().machine())));
+        loop.addGroup(new org.keepvip.vrrp.state.SyncGroup("G_CD",
+                List.of(c.runtime().machine(), d.runtime().machine())));
+        startLoop();
+
+        // The reload: b is gone, the group of c and d is no longer configured.
+        onLoop(() -> {
+            loop.stopRemoved(b.runtime());
+            loop.replaceGroups(List.of(new org.keepvip.vrrp.state.SyncGroup("G_AB", List.of(a.runtime().machine()))));
+            return null;
+        });
+        advanceTo(clock.get() + TimeUnit.SECONDS.toNanos(4)); // past every master_down_interval
+        assertThat(adverts.tryAcquire(3, WAIT_SECONDS, TimeUnit.SECONDS)).as("a, c and d take over").isTrue();
+        assertThat(states(List.of(a, c, d))).containsOnlyKeys(a.name(), c.name(), d.name())
+                .allSatisfy((name, state) -> assertThat(state).as(name).isEqualTo(VrrpState.MASTER));
+        assertThat(b.sent()).isEmpty();
+    }
+
     /**
      * A reload that keeps an instance's name but moves it to another VRID starts the new instance,
      * then stops the old one (as Daemon.apply does): the new one must stay in the loop.

@@ -180,6 +180,21 @@ public final class VrrpInstance {
         groupMember = true;
     }
 
+    /**
+     * A reload left this instance in no sync group: it decides alone again. One that was waiting for
+     * its group to let it take over (its down timer had run out) takes over now, as it would have
+     * alone.
+     */
+    public void leaveSyncGroup(long now) {
+        if (!groupMember) {
+            return;
+        }
+        groupMember = false;
+        if (state == VrrpState.BACKUP && wantsMaster) {
+            becomeMaster(now, "left its sync group");
+        }
+    }
+
     /** A fault of this instance itself, not one imposed by its sync group. */
     boolean hasOwnFault() {
         return !faults(false).isEmpty();

@@ -48,6 +48,27 @@ class SyncGroupTest {
     }
 
     @Test
+    void aMemberWaitingForItsGroupTakesOverOnceAReloadLeavesItAlone() {
+        run(T0 + 4 * S);
+        assertThat(a.wantsMaster()).isTrue();
+        assertThat(a.state()).isEqualTo(VrrpState.BACKUP);
+
+        a.leaveSyncGroup(T0 + 4 * S + 1);
+        assertThat(a.state()).isEqualTo(VrrpState.MASTER);
+        assertThat(b.state()).as("not a's business any more").isEqualTo(VrrpState.BACKUP);
+    }
+
+    @Test
+    void aMemberLeftAloneBeforeItsDownTimerTakesOverWhenItRunsOut() {
+        a.leaveSyncGroup(T0 + S);
+        assertThat(a.state()).isEqualTo(VrrpState.BACKUP);
+        while (a.nextDeadline().isPresent() && a.nextDeadline().getAsLong() <= T0 + 4 * S) {
+            a.handle(new Event.TimerDue(a.nextDeadline().getAsLong()));
+        }
+        assertThat(a.state()).as("alone, its own down timer decides").isEqualTo(VrrpState.MASTER);
+    }
+
+    @Test
     void aWaitingMemberStaysBackupWhileAnotherHearsItsMaster() {
         run(T0 + 4 * S);
         group.handle("VI_B", new Event.AdvertReceived(T0 + 4 * S, Fx.advert(150), ip(2)));
