@@ -49,7 +49,7 @@ public final class ConfigChecker {
             if (r.config() != null) {
                 all.addAll(security.check(r.config()));
                 if (checkInterfaces) {
-                    all.addAll(InterfaceCheck.check(r.config(), interfaces()));
+                    all.addAll(InterfaceCheck.check(r.config(), interfaces(), abs));
                 }
             }
             all = ParseResult.sort(all, r.files());

@@ -48,7 +48,7 @@ class KeepalivedParityTest {
                 continue;
             }
             CheckResult ours = ConfigChecker.forHost().check(conf.toString(), null, false);
-            if (ours.config() != null && !InterfaceCheck.check(ours.config(), interfaces).isEmpty()) {
+            if (ours.config() != null && !InterfaceCheck.check(ours.config(), interfaces, ours.file()).isEmpty()) {
                 continue; // keepalived -t would fail on the missing interface
             }
             int theirs = keepalivedTest(conf);

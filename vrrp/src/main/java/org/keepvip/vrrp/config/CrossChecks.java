@@ -79,6 +79,13 @@ final class CrossChecks {
                 new ArrayList<>(p.redis.values()), instances, groups);
     }
 
+    /** Only the per-instance checks, for a misspelt block checked but not used (no sync groups, no VIP clashes). */
+    void checkInstancesOnly(GlobalDefs global) {
+        for (InstanceBuilder b : p.instances) {
+            instance(b, global, new HashMap<>(), List.of(), new HashMap<>(), new HashMap<>());
+        }
+    }
+
     private static void markUsed(Tracking t, Set<String> scripts, Set<String> redis, Set<String> files) {
         t.scripts().forEach(x -> scripts.add(x.name()));
         t.redis().forEach(x -> redis.add(x.name()));
@@ -108,7 +115,8 @@ final class CrossChecks {
             return null;
         }
         if (members.size() == 1) {
-            d.warning(g.origin, "Sync group " + g.name + " has only 1 virtual router(s) - this probably isn't what you want");
+            // keepalived/vrrp/vrrp_sync.c: vrrp_sync_set_group() counts it as a configuration error (-t exit 5).
+            d.error(g.origin, "Sync group " + g.name + " has only 1 virtual router(s) - this probably isn't what you want");
         }
         Tracking t = tracking(g.name, null, g.trackInterfaces, g.trackScripts, g.trackFiles, g.trackRedis);
         return new SyncGroup(g.name, members, t, ConfigParser.notifyScripts(g.notify), g.trackingWeight,
@@ -309,10 +317,14 @@ final class CrossChecks {
         if (strict && family == AddressFamily.IPV6 && !vips.isEmpty() && !IpLiteral.isLinkLocal6(vips.get(0).address())) {
             d.error(vips.get(0).origin(), n + "strict mode: the first IPv6 VIP must be link-local");
         }
-        if (vips.size() > 255) {
-            d.warning(vips.get(255).origin(), n + "more than 255 VIPs: the rest are managed but not advertised");
-            excluded.addAll(0, vips.subList(255, vips.size()));
-            vips = new ArrayList<>(vips.subList(0, 255));
+        int maxVips = maxAdvertisedVips(family, version);
+        if (vips.size() > maxVips) {
+            // keepalived/vrrp/vrrp.c: vrrp_complete_instance(), a configuration error (-t exit 5).
+            d.error(vips.get(maxVips).origin(), n + "Number of VIPs (" + vips.size() + ") exceeds maximum/space"
+                    + " available in packet (max " + maxVips + " addresses) - excess moved to eVIPs"
+                    + " (managed but not advertised)");
+            excluded.addAll(0, vips.subList(maxVips, vips.size()));
+            vips = new ArrayList<>(vips.subList(0, maxVips));
         }
 
         // GARP and advert behaviour: instance overrides, then strict mode.
@@ -373,6 +385,19 @@ final class CrossChecks {
                 auth, garp, advert, ConfigParser.notifyScripts(b.notify), strict, accept, b.noVirtualIpaddress,
                 b.promoteSecondaries, b.trackSrcIp, b.dontTrackPrimary, b.timerExpiredBackup, notifyPrio, group,
                 b.origin);
+    }
+
+    /**
+     * How many VIPs fit in one advert on a 1500-byte MTU (keepalived/vrrp/vrrp.c:
+     * vrrp_complete_instance(), which uses the interface's MTU, or 1500 without one): Ethernet, IP
+     * and VRRP headers, the v2 authentication data, and at most 255 (the count is 8 bits).
+     * IPv4 gets 255, IPv6 89.
+     */
+    static int maxAdvertisedVips(AddressFamily family, int version) {
+        int mtu = 1500;
+        int headers = 14 + 8 + (family == AddressFamily.IPV4 ? 20 + (version == 2 ? 8 : 0) : 40);
+        int size = family == AddressFamily.IPV4 ? 4 : 16;
+        return Math.min(255, (mtu - headers) / size);
     }
 
     private Tracking zeroWeights(String name, Tracking t) {

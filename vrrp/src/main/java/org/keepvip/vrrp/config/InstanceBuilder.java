@@ -81,8 +81,15 @@ final class InstanceBuilder {
         Diagnostics d = p.diags;
         for (Stmt s : block.block()) {
             String kw = s.keyword();
+            if (Keywords.INSTANCE_DEPRECATED.containsKey(kw)) {
+                d.error(s.origin, "(" + name + ") " + Keywords.INSTANCE_DEPRECATED.get(kw) + " - ignored");
+                continue;
+            }
             if (!Keywords.INSTANCE.contains(kw)) {
-                p.unknown(s, ctx, Keywords.INSTANCE, Keywords.INSTANCE_UNSUPPORTED);
+                String as = p.unknown(s, ctx, Keywords.INSTANCE, Keywords.INSTANCE_UNSUPPORTED);
+                if (as != null) {
+                    new InstanceBuilder(p, name, origin).parse(Stmt.blockOf(s.renamed(as))); // reported, not kept
+                }
                 continue;
             }
             switch (kw) {
