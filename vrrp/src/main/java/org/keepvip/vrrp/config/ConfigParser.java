@@ -117,7 +117,8 @@ public final class ConfigParser {
     void unsupported(Stmt s) {
         String kw = s.keyword();
         String msg = "'" + kw + "' is not supported by keepvip - ignored" + (s.hasBlock() ? " with its block" : "");
-        Diagnostic d = Keywords.UNSUPPORTED_ERRORS.contains(kw) ? Diagnostic.error(s.origin, msg)
+        String why = Keywords.UNSUPPORTED_ERRORS.get(kw);
+        Diagnostic d = why != null ? Diagnostic.error(s.origin, msg + " (" + why + ")")
                 : Diagnostic.warning(s.origin, msg);
         diags.once("unsupported:" + kw, d);
     }

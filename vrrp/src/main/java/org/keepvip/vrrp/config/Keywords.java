@@ -62,8 +62,17 @@ final class Keywords {
             "use_ipvlan", "vrf", "track_process", "track_bfd", "auth_hmac", "virtual_routes", "virtual_rules",
             "kernel_rx_buf_size", "garp_extra_if", "vmac_garp_intvl", "smtp_alert", "old_unicast_checksum",
             "linkbeat_use_polling", "lvs_sync_daemon_interface");
-    /** Unsupported keywords that break interoperation with the peer: errors, not warnings. */
-    static final Set<String> UNSUPPORTED_ERRORS = Set.of("auth_hmac");
+    /**
+     * Unsupported keywords that are errors, not warnings, with why: the peer could not talk to
+     * this node, or the node would run without the routes, rules or addresses the file asks for.
+     */
+    static final Map<String, String> UNSUPPORTED_ERRORS = Map.of(
+            "auth_hmac", "the peer would drop this node's adverts",
+            "virtual_routes", "a MASTER would not install these routes",
+            "virtual_rules", "a MASTER would not install these rules",
+            "static_ipaddress", "these addresses would not be added",
+            "static_routes", "these routes would not be added",
+            "static_rules", "these rules would not be added");
 
     static final Set<String> SYNC_GROUP = Set.of("group", "track_interface", "track_script", "track_file",
             "track_redis", "notify_master", "notify_backup", "notify_fault", "notify_stop", "notify",
