@@ -55,7 +55,7 @@ public final class ConfigChecker {
             ParseResult r = ConfigParser.parse(abs, source, configId);
             all.addAll(r.diagnostics());
             if (r.config() != null) {
-                all.addAll(security.check(r.config()));
+                all.addAll(security.check(r.config(), r.unusedScripts()));
                 if (interfaces != null) {
                     all.addAll(InterfaceCheck.check(r.config(), interfaces, abs));
                 }

@@ -13,6 +13,7 @@ import org.keepvip.vrrp.config.Diagnostic;
 import org.keepvip.vrrp.config.KeepalivedConfig;
 import org.keepvip.vrrp.config.Origin;
 import org.keepvip.vrrp.config.ScriptCommand;
+import org.keepvip.vrrp.config.ScriptUser;
 import org.keepvip.vrrp.config.SyncGroup;
 import org.keepvip.vrrp.config.VrrpInstance;
 import org.keepvip.vrrp.config.VrrpScript;
@@ -75,12 +76,31 @@ public final class ScriptDiagnostics {
     }
 
     public List<Diagnostic> check(KeepalivedConfig c) {
+        return check(c, List.of());
+    }
+
+    /**
+     * @param unused vrrp_script blocks nothing tracks: keepalived checks every vrrp_script, used or
+     *               not, so these count too
+     */
+    public List<Diagnostic> check(KeepalivedConfig c, List<VrrpScript> unused) {
         List<Diagnostic> out = new ArrayList<>();
         boolean secure = c.global().enableScriptSecurity();
+        ScriptUser global = c.global().scriptUser();
+        if (global != null && (users.uid(global.user()).isEmpty()
+                || (global.group() != null && users.groupId(global.group()).isEmpty()))) {
+            // keepalived/core/global_parser.c: script_user_handler(), whether or not a script uses it.
+            out.add(Diagnostic.error(c.global().origin(), "Error setting global script uid/gid (script_user "
+                    + global.user() + (global.group() != null ? " " + global.group() : "") + ": "
+                    + (users.uid(global.user()).isEmpty() ? "no user " + global.user() : "no group " + global.group())
+                    + ")"));
+        }
         Origin firstScript = null;
         boolean insecure = false;
         Set<String> checked = new HashSet<>();
-        for (VrrpScript vs : c.scripts()) {
+        List<VrrpScript> tracks = new ArrayList<>(c.scripts());
+        tracks.addAll(unused);
+        for (VrrpScript vs : tracks) {
             Outcome o = checkOne(c, vs.command(), vs.name(), secure, out);
             firstScript = o.isScript() && firstScript == null ? vs.command().origin() : firstScript;
             insecure |= o.insecure();
@@ -110,9 +130,14 @@ public final class ScriptDiagnostics {
     private Outcome checkOne(KeepalivedConfig c, ScriptCommand s, String trackName, boolean secure,
                              List<Diagnostic> out) {
         String user = s.user();
+        String group = s.group();
         boolean explicitUser = user != null;
         if (user == null && c.global().scriptUser() != null) {
             user = c.global().scriptUser().user();
+            group = c.global().scriptUser().group();
+            if (users.uid(user).isEmpty() || (group != null && users.groupId(group).isEmpty())) {
+                return Outcome.NOT_FOUND; // reported once above; keepalived does not run the script
+            }
         }
         if (user == null) {
             if (users.uid(DEFAULT_SCRIPT_USER).isPresent()) {
@@ -128,11 +153,12 @@ public final class ScriptDiagnostics {
             }
         }
         Optional<Integer> uid = users.uid(user);
-        Optional<Integer> gid = users.gid(user);
+        Optional<Integer> gid = group != null ? users.groupId(group) : users.gid(user);
         if (uid.isEmpty() || gid.isEmpty()) {
-            // keepalived/vrrp/vrrp_parser.c: vrrp_vscript_user_handler() and core/global_parser.c:
-            // script_user_handler() report an error; a notify script's user only logs and drops it.
-            String msg = "script '" + s.program() + "': user '" + user + "' does not exist - disabling";
+            // keepalived/vrrp/vrrp_parser.c: vrrp_vscript_user_handler() reports an error; a notify
+            // script's user (lib/notify.c: notify_script_init()) is only logged, and the script dropped.
+            String msg = "script '" + s.program() + "': " + (uid.isEmpty() ? "user '" + user + "'" : "group '" + group
+                    + "'") + " does not exist - disabling";
             out.add(trackName != null || !explicitUser ? Diagnostic.error(s.origin(), msg)
                     : Diagnostic.warning(s.origin(), msg));
             return Outcome.NOT_FOUND;

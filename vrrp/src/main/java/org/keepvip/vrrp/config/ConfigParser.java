@@ -70,8 +70,10 @@ public final class ConfigParser {
             }
             List<Stmt> root = TreeBuilder.build(lines, p.diags);
             p.parseRoot(root);
-            KeepalivedConfig cfg = new CrossChecks(p).finish();
-            return new ParseResult(cfg, ParseResult.sort(p.diags.toList(), pre.files()), pre.files());
+            CrossChecks checks = new CrossChecks(p);
+            KeepalivedConfig cfg = checks.finish();
+            return new ParseResult(cfg, ParseResult.sort(p.diags.toList(), pre.files()), pre.files(),
+                    checks.unusedScripts);
         } catch (RuntimeException | StackOverflowError | LinkageError e) {
             // A parser bug must not reach the operator as a stack trace; say what happened instead.
             p.diags.add(Diagnostic.fatal(new Origin(mainFile, 0),
