@@ -30,8 +30,8 @@ public final class InterfaceCheck {
         boolean dynamic = c.global().dynamicInterfaces();
         for (VrrpInstance i : c.instances()) {
             if (i.interfaceName() != null && !existing.contains(i.interfaceName())) {
-                out.add(missing(dynamic, i.origin(), "WARNING - interface " + i.interfaceName() + " for vrrp_instance "
-                        + i.name() + " doesn't exist"));
+                out.add(missing(dynamic, i.origin(), "interface " + i.interfaceName() + " for vrrp_instance "
+                        + i.name() + " doesn't exist", true));
             }
             for (Tracked t : i.tracking().interfaces()) {
                 trackedMissing(dynamic, i.name(), t, existing, out);
@@ -39,8 +39,8 @@ public final class InterfaceCheck {
             for (List<VirtualIp> l : List.of(i.virtualIps(), i.excludedIps())) {
                 for (VirtualIp v : l) {
                     if (v.device() != null && !existing.contains(v.device())) {
-                        out.add(missing(dynamic, v.origin(), "WARNING - interface " + v.device() + " for ip address "
-                                + v.cidr() + " doesn't exist"));
+                        out.add(missing(dynamic, v.origin(), "interface " + v.device() + " for ip address "
+                                + v.cidr() + " doesn't exist", true));
                     }
                 }
             }
@@ -59,12 +59,14 @@ public final class InterfaceCheck {
     private static void trackedMissing(boolean dynamic, String owner, Tracked t, Set<String> existing,
                                        List<Diagnostic> out) {
         if (!existing.contains(t.name())) {
-            out.add(missing(dynamic, t.origin(), "(" + owner + ") tracked interface " + t.name() + " doesn't exist"));
+            out.add(missing(dynamic, t.origin(), "(" + owner + ") tracked interface " + t.name() + " doesn't exist",
+                    false));
         }
     }
 
-    private static Diagnostic missing(boolean dynamic, Origin origin, String msg) {
+    /** @param prefixed keepalived starts this message with "WARNING - " although it is an error */
+    private static Diagnostic missing(boolean dynamic, Origin origin, String msg, boolean prefixed) {
         return dynamic ? Diagnostic.warning(origin, msg + " (dynamic_interfaces: waiting for it)")
-                : Diagnostic.error(origin, msg);
+                : Diagnostic.error(origin, (prefixed ? "WARNING - " : "") + msg);
     }
 }
