@@ -11,11 +11,11 @@ import org.keepvip.vrrp.config.KeepalivedConfig;
 public record CheckResult(String file, KeepalivedConfig config, List<Diagnostic> diagnostics, int exitCode) {
     /** 0: valid, warnings alone included. */
     public static final int OK = 0;
-    /** 4: nothing usable (no file, not a text file, a missing interface when checked). */
+    /** 4: nothing usable (no file, not a text file). */
     public static final int FATAL = 4;
     /** 5: configuration errors. */
     public static final int CONFIG_ERROR = 5;
-    /** 6: script security problems. */
+    /** 6: a script security violation (scripts exist, enable_script_security is not set). */
     public static final int SCRIPT_SECURITY = 6;
 
     public CheckResult {
