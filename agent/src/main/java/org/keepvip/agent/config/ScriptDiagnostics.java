@@ -28,10 +28,13 @@ import org.keepvip.vrrp.config.VrrpScript;
  * <ul>
  *   <li>A track script ({@code vrrp_script}) that is missing, or insecure under
  *       {@code enable_script_security}, is disabled with a configuration error (exit 5).
- *   <li>A notify script in the same state is disabled with a log line only: a warning (exit 0).
- *   <li>A script that is not executable is disabled with a log line: a warning.
+ *   <li>A notify script that is missing or not executable is disabled with a log line only: a
+ *       warning (exit 0); keepvip cannot run it either.
  *   <li>When a script file exists and {@code enable_script_security} is not set: the
  *       {@code SECURITY VIOLATION} (exit 6). A missing script does not count.
+ *   <li>Stricter than keepalived, because keepvip does not check again when it runs a script: a
+ *       notify script keepalived disables as insecure, a track script that is not executable, and
+ *       a {@code "</path"} file-open test are errors (docs/configuration.md, "Deliberate differences").
  * </ul>
  */
 public final class ScriptDiagnostics {
@@ -163,6 +166,13 @@ public final class ScriptDiagnostics {
                     : Diagnostic.warning(s.origin(), msg));
             return Outcome.NOT_FOUND;
         }
+        if (s.program().matches("<\\s*/.*")) {
+            // lib/notify.c: check_script_secure(): "</path" is a file-open test that keepalived hands to
+            // /bin/sh; keepvip runs programs only, so it would never succeed.
+            out.add(Diagnostic.error(s.origin(), "script '" + s.program() + "' is a shell redirection (a file-open"
+                    + " test), which keepvip does not run - use a script that makes the test"));
+            return Outcome.NOT_FOUND;
+        }
         Path path = resolve(s, out);
         if (path == null) {
             return notFound(s, trackName, "not found in PATH", out);
@@ -178,13 +188,17 @@ public final class ScriptDiagnostics {
             case NOT_ABSOLUTE, NO_SUCH_FILE, NOT_A_DIRECTORY, TOO_MANY_SYMLINKS, DANGLING_SYMLINK, NOT_SEARCHABLE ->
                     notFound(s, trackName, why, out);
             case NOT_EXECUTABLE -> {
-                out.add(Diagnostic.warning(s.origin(), "WARNING - script '" + path + "' is not executable for user "
-                        + runAs.user() + " - disabling"));
+                String msg = "WARNING - script '" + path + "' is not executable for user " + runAs.user();
+                // keepalived quietly stops tracking such a script; keepvip's tracker would count every run
+                // as a failure (priority or FAULT), so the configuration is refused instead (stricter).
+                out.add(trackName != null ? Diagnostic.error(s.origin(), msg + " - keepalived ignores track script "
+                        + trackName + ", keepvip would count it as failing")
+                        : Diagnostic.warning(s.origin(), msg + " - disabling"));
                 yield new Outcome(true, false);
             }
             case SYMLINK_COMPONENT -> {
                 if (!runAs.isRoot()) {
-                    // keepalived checks the path only for scripts run as root; keepvip's runner refuses it.
+                    // keepalived checks the path only for scripts run as root; keepvip reports it for any user.
                     out.add(Diagnostic.warning(s.origin(), "Insecure path for script '" + path + "' (" + why + ")"));
                     yield new Outcome(true, false);
                 }
@@ -225,8 +239,10 @@ public final class ScriptDiagnostics {
             out.add(Diagnostic.error(s.origin(), "Disabling track script " + trackName + " due to insecure ('"
                     + path + "': " + why + ")"));
         } else {
-            out.add(Diagnostic.warning(s.origin(), "Unsafe permissions found for script '" + path + "' (" + why
-                    + ") - disabling"));
+            // keepalived disables the notify script (a log line only); keepvip does not disable scripts
+            // when it runs, so it refuses the configuration instead (stricter).
+            out.add(Diagnostic.error(s.origin(), "Unsafe permissions found for script '" + path + "' (" + why
+                    + ") - keepalived disables it, keepvip would run it: fix the permissions or the path"));
         }
     }
 

@@ -47,7 +47,12 @@ class KeepalivedParityTest {
             "crafted/auth-type-ah.conf", new Different(5, "keepvip cannot speak AH: its peer would drop its adverts"),
             "crafted/includem-missing.conf", new Different(5, "keepalived 2.2.7 gives 6 for a missing includem file"),
             "crafted/missing-interface-and-script.conf",
-            new Different(6, "keepvip reports the scripts too; keepalived stops at the missing interface"));
+            new Different(6, "keepvip reports the scripts too; keepalived stops at the missing interface"),
+            "crafted/script-track-noexec-sec.conf",
+            new Different(5, "keepalived ignores the tracker, keepvip would count it as failing"),
+            "crafted/script-notify-unsafe-sec.conf",
+            new Different(5, "keepalived disables the script, keepvip does not disable scripts when it runs"),
+            "crafted/script-file-open-check.conf", new Different(5, "keepvip does not run shell redirections"));
 
     static List<Verdict> verdicts() throws IOException {
         List<Verdict> out = new ArrayList<>();

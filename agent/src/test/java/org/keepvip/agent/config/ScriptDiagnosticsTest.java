@@ -47,8 +47,9 @@ class ScriptDiagnosticsTest {
                 .containsExactly("Insecure path for script '/bin/true' ('/bin' is a symbolic link)");
         // lib/notify.c: check_security(): a symlinked directory is the wrong file type, disabled even
         // without enable_script_security.
-        assertThat(messages(tmp, "root", "/bin/true")).containsExactly(
-                "Unsafe permissions found for script '/bin/true' ('/bin' is a symbolic link) - disabling");
+        assertThat(messages(tmp, "root", "/bin/true")).containsExactly("Unsafe permissions found for script"
+                + " '/bin/true' ('/bin' is a symbolic link) - keepalived disables it, keepvip would run it: fix the"
+                + " permissions or the path");
     }
 
     /** check-config on one instance with {@code body} in it, after {@code head} (global_defs, vrrp_script). */
@@ -110,12 +111,32 @@ class ScriptDiagnosticsTest {
         assertThat(trackSecure.exitCode()).isEqualTo(CheckResult.CONFIG_ERROR);
         assertThat(lines(trackSecure)).containsExactly("error: Disabling track script chk due to insecure ('" + unsafe
                 + "': '" + scripts.dir().resolve("unsafe") + "' is writable by others)");
+        // keepalived disables it and exits 0; keepvip does not disable scripts when it runs: an error.
         CheckResult notifySecure = check(tmp, SECURE, "    notify_master \"" + unsafe + "\"");
-        assertThat(notifySecure.exitCode()).isZero();
+        assertThat(notifySecure.exitCode()).isEqualTo(CheckResult.CONFIG_ERROR);
         CheckResult notifyOpen = check(tmp, "", "    notify_master \"" + unsafe + "\"");
         assertThat(notifyOpen.exitCode()).isEqualTo(CheckResult.SCRIPT_SECURITY);
         assertThat(lines(notifyOpen).get(0)).endsWith("not enabled. There are insecure scripts."
                 + " (add enable_script_security to global_defs)");
+    }
+
+    @Test
+    void notExecutableIsAWarningForNotifyAndAnErrorForATracker(@TempDir Path tmp) throws IOException {
+        assumeTrue(CorpusSupport.isRoot(), "the scripts' directory must be root's");
+        String noexec = scripts.dir().resolve("noexec.sh").toString();
+        assertThat(check(tmp, SECURE, "    notify_master \"" + noexec + "\"").exitCode()).isZero();
+        CheckResult tracked = check(tmp, SECURE + track(noexec), TRACKED);
+        assertThat(tracked.exitCode()).isEqualTo(CheckResult.CONFIG_ERROR);
+        assertThat(lines(tracked)).containsExactly("error: WARNING - script '" + noexec + "' is not executable for"
+                + " user root - keepalived ignores track script chk, keepvip would count it as failing");
+    }
+
+    @Test
+    void aFileOpenTestIsRefused(@TempDir Path tmp) throws IOException {
+        CheckResult r = check(tmp, SECURE + track("</etc/hostname"), TRACKED);
+        assertThat(r.exitCode()).isEqualTo(CheckResult.CONFIG_ERROR);
+        assertThat(lines(r)).containsExactly("error: script '</etc/hostname' is a shell redirection (a file-open"
+                + " test), which keepvip does not run - use a script that makes the test");
     }
 
     @Test
