@@ -221,6 +221,9 @@ public final class ConfigParser {
     /** Parses and cross-checks a misspelt top-level block as the block it resembles, then drops it. */
     private void checkOnly(Stmt block) {
         ConfigParser scratch = new ConfigParser(this);
+        if (block.keyword().equals("vrrp_script")) {
+            scratch.scripts.clear(); // a slip of an existing name is not "already defined"
+        }
         scratch.parseRoot(List.of(block));
         new CrossChecks(scratch).checkInstancesOnly(global.build());
     }

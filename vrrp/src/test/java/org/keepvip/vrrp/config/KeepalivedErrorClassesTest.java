@@ -152,6 +152,12 @@ class KeepalivedErrorClassesTest {
         assertThat(messages(r)).contains(MAIN + ":3: error: unknown keyword 'intervall' in vrrp_script chk"
                 + " - did you mean 'interval'?");
         assertThat(r.config().scripts()).isEmpty();
+
+        // The slip of a script defined for real is checked on its own, not as a redefinition.
+        ParseResult twice = parse("vrrp_script chk {\n script /bin/true\n}\nVrrp_script chk {\n script /bin/true\n}\n"
+                + instance("VI_1", 9, " track_script {\n  chk\n }"));
+        assertThat(messages(twice)).containsExactly(MAIN + ":4: error: unknown keyword 'Vrrp_script' (its block is"
+                + " checked as 'vrrp_script' but not used) - did you mean 'vrrp_script'?");
     }
 
     @Test
