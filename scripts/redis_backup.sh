@@ -1,4 +1,4 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # redis_backup.sh: make the local Redis a replica of the current master when this node enters
 # BACKUP (notify_backup), unless that would wipe its data.
 #

@@ -1,4 +1,4 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # redis_check.sh: health check of one Redis for a keepalived/keepvip vrrp_script.
 #
 # Usage: redis_check.sh [-h host] [-p port] [-a passfile] [-u user] [-T] [-C cacert]

@@ -1,4 +1,4 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # redis_fault.sh: fence the local Redis when this node leaves MASTER (notify_fault; also used by
 # redis_stop.sh for notify_stop), so that no client keeps writing to it once the VIP is gone.
 #

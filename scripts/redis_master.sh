@@ -1,4 +1,4 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # redis_master.sh: promote the local Redis when this node enters MASTER (notify_master).
 #
 # Usage: redis_master.sh [-h host] [-p port] [-a passfile] [-u user] [-T] [-C cacert]

@@ -1,4 +1,4 @@
-#!/usr/bin/env bash
+#!/bin/bash
 # redis_stop.sh: fence the local Redis when the VRRP daemon stops (notify_stop), exactly as
 # redis_fault.sh does for FAULT: a stopping daemon releases the VIP, so the local Redis must stop
 # taking writes first. Same arguments as redis_fault.sh; with keepalived's generic `notify`

@@ -53,6 +53,36 @@ class LifecycleE2ETest {
         }
     }
 
+    /** keepalived's -V (--dont-release-vrrp) from a DAEMON_ARGS line, with -d and the -p and -r pid files. */
+    @Test
+    void sigtermWithDashVLeavesTheVipAndSendsNoPriorityZero() throws Exception {
+        try (Lab lab = Lab.builder().host("a").host("b").build()) {
+            Node a = lab.node("a");
+            Node b = lab.node("b");
+            java.nio.file.Path pid = lab.tempDir().resolve("kva.pid");
+            java.nio.file.Path vrrpPid = lab.tempDir().resolve("kva-vrrp.pid");
+            Agents.Keepvip ka = Agents.keepvip(lab, a, "kva", Configs.v2Multicast(57, 150, VIP, false),
+                    "-D", "-d", "-V", "-n", "-P", "-p", pid.toString(), "-r", vrrpPid.toString());
+            Agents.Keepvip kb = Agents.keepvip(lab, b, "kvb", Configs.v2Multicast(57, 100, VIP, false));
+            awaitHolder(lab, VIP, a, Duration.ofSeconds(8), a, b);
+            String daemonPid = java.nio.file.Files.readString(pid).strip();
+            assertThat(daemonPid).matches("\\d+");
+            assertThat(java.nio.file.Files.readString(vrrpPid).strip()).isEqualTo(daemonPid);
+
+            ka.process().signal("TERM");
+            assertThat(ka.process().awaitExit(Duration.ofSeconds(3))).as("exit status").isZero();
+            assertThat(Agents.holds(lab, a, VIP)).as("the VIP stays after the daemon exits").isTrue();
+            assertThat(kb.instance().stats().priorityZeroReceived()).as("no priority-0 advert").isZero();
+            String log = Agents.read(ka.process().log());
+            assertThat(log).contains("Stopping without releasing the VIPs (--dont-release-vrrp)", "(VI_1) Stopped");
+            // -d: the effective configuration, defaults applied, at start.
+            assertThat(log).contains("Configuration (" + ka.config() + "):", "vrrp_instance VI_1 {",
+                    "virtual_router_id 57");
+            assertThat(pid).doesNotExist();
+            assertThat(vrrpPid).doesNotExist();
+        }
+    }
+
     @Test
     void sighupAddsNewVipWithoutFlappingTheOldAndRejectsABrokenConfig() throws Exception {
         String vip2 = "192.0.2.203";

@@ -19,7 +19,8 @@ import java.util.OptionalInt;
  * @param label             IPv4 only: the {@code label}, shorter than 16 bytes
  * @param scope             RT_SCOPE_* ({@code scope} keyword), 0 = global; ignored for IPv6 as keepalived does
  * @param nodad             IPv6: set IFA_F_NODAD (true unless {@code -nodad} was given)
- * @param preferredLifetime {@code preferred_lft} in seconds; empty = keepalived's default (IPv6: 0 for a
+ * @param preferredLifetime {@code preferred_lft} in seconds, unsigned ({@link Rtnl#INFINITY_LIFE_TIME},
+ *                          -1 as an int, is forever); empty = keepalived's default (IPv6: 0 for a
  *                          /128, forever otherwise; IPv4: not sent)
  */
 public record VipSpec(InetAddress address, int prefixLength, int ifindex, Optional<String> ifname,
@@ -50,9 +51,6 @@ public record VipSpec(InetAddress address, int prefixLength, int ifindex, Option
         }
         if (scope < 0 || scope > 255) {
             throw new IllegalArgumentException("scope " + scope + " (expected: 0-255)");
-        }
-        if (preferredLifetime.isPresent() && preferredLifetime.getAsInt() < 0) {
-            throw new IllegalArgumentException("preferred_lft " + preferredLifetime.getAsInt() + " is negative");
         }
     }
 

@@ -51,9 +51,10 @@ class PackageDebTest {
                 "Package: keepvip",
                 "Version: " + Tools.packageVersion(),
                 "Architecture: all",
-                "Depends: default-jre-headless (>= 2:1.17) | java17-runtime-headless, libpcap0.8, util-linux");
+                "Depends: default-jre-headless (>= 2:1.17) | java17-runtime-headless, libpcap0.8, util-linux (>= 2.32)");
         Tools.Result info = Tools.run("dpkg-deb", "--info", deb.toString());
-        assertThat(info.out()).contains("Maintainer: ", "Installed-Size: ", "Recommends: redis-tools", "Description: ");
+        assertThat(info.out()).contains("Maintainer: ", "Installed-Size: ", "Recommends: redis-tools", "Description: ",
+                "Homepage: https://");
     }
 
     @Test
@@ -73,9 +74,17 @@ class PackageDebTest {
         for (String d : List.of("./", "./etc/", "./etc/default/", "./etc/keepvip/", "./lib/", "./lib/systemd/",
                 "./lib/systemd/system/", "./usr/", "./usr/bin/", "./usr/libexec/", "./usr/libexec/keepvip/",
                 "./usr/share/", "./usr/share/doc/", "./usr/share/doc/keepvip/", "./usr/share/doc/keepvip/examples/",
-                "./usr/share/keepvip/", "./usr/share/keepvip/lib/")) {
+                "./usr/share/keepvip/", "./usr/share/keepvip/lib/", "./usr/share/man/", "./usr/share/man/man5/",
+                "./usr/share/man/man8/", "./usr/share/bash-completion/", "./usr/share/bash-completion/completions/",
+                "./usr/share/zsh/", "./usr/share/zsh/vendor-completions/",
+                "./usr/share/lintian/", "./usr/share/lintian/overrides/")) {
             expected.put(d, dir);
         }
+        for (String page : MAN_PAGES) {
+            expected.put("./usr/share/man/" + page, file);
+        }
+        expected.put("./usr/share/bash-completion/completions/keepvip", file);
+        expected.put("./usr/share/zsh/vendor-completions/_keepvip", file);
         expected.put("./etc/default/keepvip", file);
         expected.put("./etc/keepvip/keepalived.conf", "-rw-r-----");
         expected.put("./lib/systemd/system/keepvip.service", file);
@@ -87,14 +96,59 @@ class PackageDebTest {
         expected.put("./usr/libexec/keepvip/keepvip-cds", exe);
         for (String d : List.of("README.md", "README.packaging.md", "operations.md", "configuration.md",
                 "examples/keepalived.conf.redis-pair-node1", "examples/keepalived.conf.redis-pair-node2",
-                "examples/keepalived.conf.unicast", "examples/keepalived.conf.ipv6")) {
+                "examples/keepalived.conf.unicast", "examples/keepalived.conf.ipv6", "copyright", "NOTICE", "changelog.gz")) {
             expected.put("./usr/share/doc/keepvip/" + d, file);
         }
+        expected.put("./usr/share/lintian/overrides/keepvip", file);
         expected.put("./usr/share/keepvip/keepvip.jar", file);
         for (String jar : Tools.agentLibs()) {
             expected.put("./usr/share/keepvip/lib/" + jar, file);
         }
         assertThat(actual).containsExactlyEntriesOf(expected);
+    }
+
+    /** Every command's page, generated from the CLI, and the configuration's, gzipped. */
+    static final List<String> MAN_PAGES = List.of("man5/keepvip.conf.5.gz", "man8/keepvip.8.gz",
+            "man8/keepvip-run.8.gz", "man8/keepvip-check-config.8.gz", "man8/keepvip-status.8.gz",
+            "man8/keepvip-reload.8.gz", "man8/keepvip-switchover.8.gz");
+
+    @Test
+    void manPagesRenderWithoutWarnings() throws Exception {
+        assumeTrue(Tools.onPath("man"), "man not found: skipped (apt-get install man-db)");
+        for (String page : MAN_PAGES) {
+            Path p = root.resolve("usr/share/man/" + page);
+            assertThat(Tools.run("gzip", "-t", p.toString()).exit()).as("gzip -t %s", page).isZero();
+            // man -l reads the .gz; --warnings makes groff report every problem on stderr.
+            ProcessBuilder pb = new ProcessBuilder("man", "--warnings", "-l", p.toString())
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectInput(ProcessBuilder.Redirect.from(
+                            new java.io.File("/dev/null")));
+            pb.environment().put("MANWIDTH", "80");
+            pb.environment().put("MAN_KEEP_FORMATTING", "0");
+            Process proc = pb.start();
+            String warnings = new String(proc.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(proc.waitFor()).as("man -l %s: %s", page, warnings).isZero();
+            assertThat(warnings).as("man --warnings -l %s", page).isEmpty();
+        }
+        Tools.Result run = Tools.run(List.of("man", "-l", root.resolve("usr/share/man/man8/keepvip-run.8.gz").toString()),
+                Map.of("MANWIDTH", "80", "MANPAGER", "cat", "PAGER", "cat"));
+        assertThat(run.out()).contains("--dont-release-vrrp", "KEEPALIVED OPTIONS NOT TAKEN", "--checkers_pid");
+        Tools.Result conf = Tools.run(List.of("man", "-l", root.resolve("usr/share/man/man5/keepvip.conf.5.gz").toString()),
+                Map.of("MANWIDTH", "80", "MANPAGER", "cat", "PAGER", "cat"));
+        assertThat(conf.out()).contains("redis_instance", "DIFFERENCES FROM KEEPALIVED");
+    }
+
+    @Test
+    void bashCompletionFromThePackageCompletesCommandsAndOptions() throws Exception {
+        String script = root.resolve("usr/share/bash-completion/completions/keepvip").toString();
+        // Outside a real completion bash has no use for compopt; the rest is the shipped script as bash runs it.
+        String probe = "source '" + script + "'; compopt() { :; }\n"
+                + "complete_words() { COMP_WORDS=(\"$@\"); COMP_CWORD=$(( $# - 1 )); COMPREPLY=(); _complete_keepvip;"
+                + " echo \"${COMPREPLY[*]}\"; }\n"
+                + "complete_words keepvip che\ncomplete_words keepvip run --dont-release-v\n"
+                + "complete_words keepvip run --chec\n";
+        Tools.Result r = Tools.run("bash", "-c", probe);
+        assertThat(r.exit()).as("%s", r).isZero();
+        assertThat(r.out().lines()).containsExactly("check-config", "--dont-release-vrrp", "");
     }
 
     @Test
@@ -122,17 +176,22 @@ class PackageDebTest {
     }
 
     @Test
-    void maintainerScriptsEnableButNeverStartOrRestart() throws Exception {
+    void maintainerScriptsUseTheDebianSystemdHelpersAndNeverStartOrRestart() throws Exception {
         String postinst = Files.readString(tmp.resolve("DEBIAN/postinst"));
-        assertThat(postinst).contains("deb-systemd-helper enable keepvip.service", "daemon-reload");
-        // Commands only: the messages printed to the administrator may name `systemctl restart`.
-        assertThat(postinst.lines().filter(l -> !l.trim().startsWith("#") && !l.contains("echo ")))
-                .noneMatch(l -> l.contains("systemctl start") || l.contains("systemctl restart")
-                        || l.contains("deb-systemd-invoke"));
-        assertThat(Files.readString(tmp.resolve("DEBIAN/prerm"))).contains("systemctl stop keepvip.service");
-        assertThat(Files.readString(tmp.resolve("DEBIAN/postrm")))
-                .contains("rm -f /var/cache/keepvip/keepvip.jsa /var/cache/keepvip/keepvip.jsa.id");
-        assertThat(Files.readString(tmp.resolve("DEBIAN/postrm"))).contains("rm -rf /etc/keepvip");
+        assertThat(postinst).contains("deb-systemd-helper enable keepvip.service", "deb-systemd-helper --quiet was-enabled",
+                "deb-systemd-helper --quiet is-enabled keepalived.service", "daemon-reload");
+        for (String script : List.of("postinst", "prerm", "postrm")) {
+            // Commands only: the messages printed to the administrator may name systemctl.
+            List<String> commands = Files.readAllLines(tmp.resolve("DEBIAN").resolve(script)).stream()
+                    .filter(l -> !l.trim().startsWith("#") && !l.contains("echo ")).toList();
+            assertThat(commands).as(script).filteredOn(l -> l.contains("systemctl"))
+                    .allMatch(l -> l.contains("systemctl --system daemon-reload"));
+            assertThat(commands).as(script).noneMatch(l -> l.matches(".*deb-systemd-invoke (start|restart|try-restart).*"));
+        }
+        assertThat(Files.readString(tmp.resolve("DEBIAN/prerm"))).contains("deb-systemd-invoke stop keepvip.service");
+        String postrm = Files.readString(tmp.resolve("DEBIAN/postrm"));
+        assertThat(postrm).contains("deb-systemd-helper mask keepvip.service", "deb-systemd-helper purge keepvip.service",
+                "\"${DPKG_ROOT:-}\"/var/cache/keepvip/keepvip.jsa", "rm -rf \"${DPKG_ROOT:-}\"/etc/keepvip");
     }
 
     @Test
@@ -140,8 +199,97 @@ class PackageDebTest {
         assertThat(Files.readAllLines(tmp.resolve("DEBIAN/triggers")).stream().filter(l -> !l.startsWith("#")))
                 .containsExactly("interest-noawait /usr/lib/jvm");
         String postinst = Files.readString(tmp.resolve("DEBIAN/postinst"));
-        assertThat(postinst).contains("if [ \"$1\" = triggered ]; then\n    /usr/libexec/keepvip/keepvip-cds --if-stale || true\n",
-                "if [ \"$1\" = configure ]; then\n    /usr/libexec/keepvip/keepvip-cds || true\n");
+        assertThat(postinst).contains("if [ \"$1\" = triggered ]; then\n    if [ -z \"${DPKG_ROOT:-}\" ]; then\n"
+                        + "        /usr/libexec/keepvip/keepvip-cds --if-stale || true\n",
+                "if [ \"$1\" = configure ]; then\n    if [ -z \"${DPKG_ROOT:-}\" ]; then\n"
+                        + "        /usr/libexec/keepvip/keepvip-cds || true\n");
+    }
+
+    @Test
+    void md5sumsCoverEveryFileButTheConffilesAndMatch() throws Exception {
+        List<String> sums = Files.readAllLines(tmp.resolve("DEBIAN/md5sums"));
+        List<String> listed = sums.stream().map(l -> l.substring(34)).sorted().toList();
+        List<String> files;
+        try (var s = Files.walk(root)) {
+            files = s.filter(Files::isRegularFile).map(p -> root.relativize(p).toString())
+                    .filter(p -> !p.startsWith("etc/")).sorted().toList();
+        }
+        assertThat(listed).containsExactlyElementsOf(files);
+        Tools.Result check = Tools.run(List.of("sh", "-c", "cd \"$0\" && md5sum --check --quiet \"$1\"", root.toString(),
+                tmp.resolve("DEBIAN/md5sums").toString()), Map.of());
+        assertThat(check.exit()).as("%s", check).isZero();
+    }
+
+    @Test
+    void copyrightRecordsEveryBundledJarWithALicenseText() throws Exception {
+        String copyright = Files.readString(root.resolve("usr/share/doc/keepvip/copyright"));
+        assertThat(copyright).startsWith("Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n");
+        List<String> paragraphs = List.of(copyright.split("\n\n"));
+        List<String> patterns = new ArrayList<>();
+        List<String> used = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
+        for (String p : paragraphs) {
+            String first = p.lines().findFirst().orElse("");
+            String license = p.lines().filter(l -> l.startsWith("License: ")).findFirst().map(l -> l.substring(9)).orElse("");
+            if (first.startsWith("Files: ")) {
+                patterns.add(first.substring(7));
+                used.addAll(List.of(license.split(" or | and ")));
+            } else if (first.startsWith("License: ")) {
+                assertThat(p.lines().count()).as("license %s has a text", license).isGreaterThan(1);
+                texts.add(license);
+            }
+        }
+        assertThat(patterns).first().isEqualTo("*");
+        for (String jar : Tools.agentLibs()) {
+            if (jar.startsWith("keepvip-")) {
+                continue; // keepvip's own modules: Files: *
+            }
+            String path = "usr/share/keepvip/lib/" + jar;
+            assertThat(patterns.subList(1, patterns.size())).as("a Files: stanza for %s", jar)
+                    .anyMatch(g -> java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + g).matches(Path.of(path)));
+        }
+        assertThat(texts).containsAll(used);
+    }
+
+    @Test
+    void noticeHoldsEveryBundledJarsNoticeFile() throws Exception {
+        String notice = Files.readString(root.resolve("usr/share/doc/keepvip/NOTICE"));
+        int withNotice = 0;
+        for (String jar : Tools.agentLibs()) {
+            try (var j = new java.util.jar.JarFile(top().resolve("agent/target/lib").resolve(jar).toFile())) {
+                var entry = j.stream().filter(e -> e.getName().matches("META-INF/NOTICE(\\.txt|\\.md)?")).findFirst();
+                if (entry.isPresent()) {
+                    withNotice++;
+                    String text = new String(j.getInputStream(entry.get()).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                    assertThat(notice).contains("==> " + jar + " <==\n" + text.replace("\r", "").strip());
+                }
+            }
+        }
+        assertThat(withNotice).as("commons-pool2 has one today").isPositive();
+    }
+
+    @Test
+    void changelogIsTheNativePackagesAndNamesThisVersion() throws Exception {
+        Tools.Result log = Tools.run("gzip", "-dc", root.resolve("usr/share/doc/keepvip/changelog.gz").toString());
+        assertThat(log.exit()).isZero();
+        List<String> lines = log.out().lines().toList();
+        assertThat(lines.get(0)).isEqualTo("keepvip (" + Tools.packageVersion() + ") unstable; urgency=medium");
+        assertThat(lines).anyMatch(l -> l.matches(" -- .+ <.+@.+>  \\w{3}, \\d{2} \\w{3} \\d{4} \\d{2}:\\d{2}:\\d{2} [+-]\\d{4}"));
+    }
+
+    @Test
+    void everyLintianOverrideSaysWhy() throws Exception {
+        List<String> lines = Files.readAllLines(root.resolve("usr/share/lintian/overrides/keepvip"));
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith("keepvip: ")) {
+                assertThat(i).isPositive();
+                assertThat(lines.get(i - 1)).as("the reason above %s", lines.get(i)).startsWith("# ").hasSizeGreaterThan(10);
+            }
+        }
+    }
+
+    private static Path top() {
+        return Tools.top();
     }
 
     @Test

@@ -20,11 +20,11 @@ class PackageFilesTest {
         List<String> unit = Files.readAllLines(ETC.resolve("keepvip.service"));
         assertThat(unit).contains(
                 "Type=notify",
-                "ExecStartPre=/usr/bin/keepvip check-config -f /etc/keepvip/keepalived.conf",
                 "ExecStart=/usr/bin/keepvip run -f /etc/keepvip/keepalived.conf --dump-dir /run/keepvip $KEEPVIP_OPTIONS",
                 "ExecReload=/bin/kill -HUP $MAINPID",
                 "KillSignal=SIGTERM",
                 "Restart=on-failure",
+                "RestartPreventExitStatus=4 5",
                 "Wants=network-online.target",
                 "After=network-online.target",
                 "Conflicts=keepalived.service",
@@ -36,6 +36,9 @@ class PackageFilesTest {
                 "PrivateTmp=yes",
                 "WantedBy=multi-user.target");
         assertThat(unit).anyMatch(l -> l.startsWith("CapabilityBoundingSet=CAP_NET_ADMIN CAP_NET_RAW"));
+        // run checks the configuration itself (with KEEPVIP_OPTIONS' -i); an ExecStartPre's failure
+        // escapes RestartPreventExitStatus and would be restarted (PackageUnitRestartTest).
+        assertThat(unit).noneMatch(l -> l.startsWith("ExecStartPre"));
         assertThat(unit).anyMatch(l -> l.matches("TimeoutStopSec=\\d+s"));
         // Console logging only (the journal stores stderr); syslog as well would log every line twice.
         assertThat(unit).noneMatch(l -> l.startsWith("ExecStart=") && (l.contains(" -S") || l.contains("--log-syslog")));
@@ -43,9 +46,12 @@ class PackageFilesTest {
     }
 
     @Test
-    void defaultsFileSetsBothVariablesEmpty() throws Exception {
+    void defaultsFileSetsNoOptionsAndTheHeapCap() throws Exception {
         List<String> defaults = Files.readAllLines(ETC.resolve("keepvip.default"));
-        assertThat(defaults).contains("KEEPVIP_OPTIONS=\"\"", "KEEPVIP_JAVA_OPTS=\"\"");
+        assertThat(defaults).contains("KEEPVIP_OPTIONS=\"\"", "KEEPVIP_JAVA_OPTS=\"-Xmx128m\"");
+        // The cap says what it rests on: the measured live set and RSS of 1,000 instances.
+        assertThat(String.join("\n", defaults)).contains("1,000 VRRP instances keep about 13 MiB", "86-89 MiB",
+                "docs/benchmarks.md");
         assertThat(defaults).allMatch(l -> l.isEmpty() || l.startsWith("#") || l.matches("KEEPVIP_[A-Z_]+=\".*\""));
     }
 

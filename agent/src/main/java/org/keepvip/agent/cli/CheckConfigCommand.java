@@ -9,26 +9,32 @@ import org.keepvip.vrrp.config.ConfigWriter;
 import org.keepvip.vrrp.config.Diagnostic;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code keepvip check-config}: keepalived -t for keepvip. */
 @Command(
         name = "check-config",
-        mixinStandardHelpOptions = true,
         description = "Check a keepalived.conf (with keepvip's redis_instance blocks) and report problems as"
                 + " FILE:LINE: error|warning: message. Prints nothing when the configuration is valid.",
-        exitCodeListHeading = "Exit codes:%n",
+        exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:valid (warnings alone included)",
+            "2:usage error (an unknown option)",
             "4:fatal: no file, or not a text file",
             "5:configuration errors (with --check-interfaces, a missing interface too)",
             "6:script security violation: scripts exist and enable_script_security is not set"})
 public final class CheckConfigCommand implements Callable<Integer> {
     static final String DEFAULT_FILE = "/etc/keepvip/keepalived.conf";
 
-    @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "Configuration file (default: ${DEFAULT-VALUE}).",
-            defaultValue = DEFAULT_FILE)
-    String file;
+    @Option(names = {"-f", "--use-file"}, paramLabel = "FILE", description = "Configuration file (default: ${DEFAULT-VALUE}).")
+    java.nio.file.Path file = java.nio.file.Path.of(DEFAULT_FILE);
+
+    /** The name -f had before it took keepalived's; kept for scripts, not shown. */
+    @Option(names = "--file", hidden = true, paramLabel = "FILE", description = "Former name of -f.")
+    void formerFileOption(java.nio.file.Path f) {
+        file = f;
+    }
 
     @Option(names = {"-i", "--config-id"}, paramLabel = "ID",
             description = "Config-id for @ID lines (default: the host name up to its first '.').")
@@ -44,6 +50,9 @@ public final class CheckConfigCommand implements Callable<Integer> {
             description = "Also check that every named interface exists here (as keepalived -t does); off by default"
                     + " so that a config can be checked on another host.")
     boolean checkInterfaces;
+
+    @Mixin
+    HelpOption help;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -62,7 +71,7 @@ public final class CheckConfigCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ConfigChecker c = checker != null ? checker : ConfigChecker.forHost();
-        CheckResult r = c.check(file, configId, checkInterfaces);
+        CheckResult r = c.check(file.toString(), configId, checkInterfaces);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (json) {

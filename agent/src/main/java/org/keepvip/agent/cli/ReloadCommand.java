@@ -2,6 +2,7 @@ package org.keepvip.agent.cli;
 
 import org.keepvip.agent.control.ControlResponse;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -17,10 +18,14 @@ import java.util.concurrent.Callable;
         exitCodeList = {
             "0:the new configuration is in use",
             "1:the reload was rejected (the error is printed) or the daemon did not answer",
+            "2:usage error (an unknown option or a bad value)",
             "3:the daemon is not running"})
 public final class ReloadCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    HelpOption help;
 
     @Option(names = "--socket", paramLabel = "PATH", description = "Control socket (default: ${DEFAULT-VALUE}).")
     Path socket = ControlCall.DEFAULT_SOCKET;

@@ -1,6 +1,8 @@
 package org.keepvip.agent.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.keepvip.agent.config.CheckResult;
@@ -9,24 +11,47 @@ import org.keepvip.agent.daemon.Daemon;
 import org.keepvip.agent.log.LocalSyslogAppender;
 import org.keepvip.agent.log.SyslogFacility;
 import org.keepvip.agent.signal.DumpWriter;
+import org.keepvip.vrrp.config.ConfigWriter;
 import org.keepvip.vrrp.config.Diagnostic;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code keepvip run}: the daemon, in the foreground (systemd Type=notify or simple). */
-@Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Run the VRRP daemon in the foreground until SIGTERM.",
-        exitCodeListHeading = "Exit codes:%n",
+/**
+ * {@code keepvip run}: the daemon, in the foreground (systemd Type=notify or simple). It takes
+ * keepalived's daemon options with keepalived's meanings (keepalived/core/main.c, parse_cmdline),
+ * so that a {@code DAEMON_ARGS} line carries over: those that do something, those that are always
+ * so here ({@link NoEffect}), and those keepvip cannot honour, each refused with the reason or the
+ * keepvip way ({@link Refused}).
+ */
+@Command(name = "run", sortOptions = false,
+        description = {"Run the VRRP daemon in the foreground until SIGTERM.",
+            "Takes keepalived's daemon options with keepalived's meanings; those keepvip cannot honour are"
+                    + " refused with the reason (see keepvip-run(8))."},
+        exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:stopped by SIGTERM/SIGINT", "1:could not start (interface, permission, socket)",
+                "2:usage error (an unknown or refused option)",
                 "4:fatal configuration problem", "5:configuration errors"})
 public final class RunCommand implements Callable<Integer> {
+    /** Where the log file goes with a bare {@code -g} (keepalived: /tmp/keepalived.log). */
+    static final String DEFAULT_LOG_FILE = "/tmp/keepvip.log";
 
     @Option(names = {"-f", "--use-file"}, paramLabel = "FILE", description = "Configuration file (default: ${DEFAULT-VALUE}).")
-    String file = "/etc/keepvip/keepalived.conf";
+    Path file = Path.of(CheckConfigCommand.DEFAULT_FILE);
 
-    @Option(names = {"-i", "--config-id"}, paramLabel = "ID", description = "Identifier for @ID conditional lines.")
+    @Option(names = {"-i", "--config-id"}, paramLabel = "ID",
+            description = "Config-id for @ID conditional lines (default: the host name up to its first '.').")
     String configId;
+
+    @Option(names = {"-V", "--dont-release-vrrp"},
+            description = "At SIGTERM, leave the VIPs in place and Redis as it is: no priority-0 advert, no fence,"
+                    + " no VIP removal (notify STOP still runs). The next start removes them, as keepalived does.")
+    boolean dontRelease;
+
+    @Option(names = {"-d", "--dump-conf"},
+            description = "Log the effective configuration (includes, definitions and defaults applied) at start.")
+    boolean dumpConf;
 
     @Option(names = {"-D", "--log-detail"}, description = "Detailed log messages (debug level).")
     boolean detail;
@@ -39,11 +64,16 @@ public final class RunCommand implements Callable<Integer> {
             description = "Log to syslog with FACILITY: 0-7 (LOCAL0-7), local0-local7, user or daemon.")
     SyslogFacility facility;
 
+    @Option(names = {"-G", "--no-syslog"}, description = "No syslog, even with -S or --log-syslog.")
+    boolean noSyslog;
+
+    @Option(names = {"-g", "--log-file"}, paramLabel = "FILE", arity = "0..1", fallbackValue = DEFAULT_LOG_FILE,
+            description = "Also log to FILE, appended (default: " + DEFAULT_LOG_FILE + "). Under systemd the console"
+                    + " goes to the journal.")
+    Path logFile;
+
     @Option(names = "--log-syslog", description = "Log to syslog (facility daemon unless -S).")
     boolean syslog;
-
-    @Option(names = {"-G", "--no-syslog"}, description = "No syslog, even with -S or --log-syslog (as keepalived).")
-    boolean noSyslog;
 
     @Option(names = "--syslog-socket", paramLabel = "PATH",
             description = "Syslog socket, AF_UNIX datagram (default: ${DEFAULT-VALUE}).")
@@ -53,21 +83,123 @@ public final class RunCommand implements Callable<Integer> {
             description = "Syslog ident, the program name in each record (default: ${DEFAULT-VALUE}).")
     String syslogIdent = LocalSyslogAppender.DEFAULT_IDENT;
 
-    @Option(names = {"-n", "--dont-fork"}, description = "Stay in the foreground (always: keepvip never forks).")
-    boolean dontFork;
-
-    @Option(names = {"-g", "--log-file"}, paramLabel = "FILE",
-            description = "Also log to FILE (appended). Under systemd the console goes to the journal.")
-    Path logFile;
-
-    @Option(names = "--pid", paramLabel = "FILE", description = "Write the process id to FILE.")
+    @Option(names = {"-p", "--pid"}, paramLabel = "FILE", description = "Write the process id to FILE.")
     Path pidFile;
+
+    @Option(names = {"-r", "--vrrp_pid"}, paramLabel = "FILE",
+            description = "keepalived's VRRP-process pid file: keepvip is one process, so FILE gets the same id as -p.")
+    Path vrrpPidFile;
+
+    @Option(names = "--ignore-sigint", description = "SIGINT does not stop the daemon (SIGTERM does).")
+    boolean ignoreSigint;
 
     @Option(names = "--socket", paramLabel = "PATH", description = "Control socket (default: ${DEFAULT-VALUE}).")
     Path socket = ControlCall.DEFAULT_SOCKET;
 
     @Option(names = "--dump-dir", paramLabel = "DIR", description = "Where SIGUSR1/SIGUSR2 dumps go (default: /tmp).")
     Path dumpDir = Path.of("/tmp");
+
+    @Mixin
+    HelpOption help;
+
+    // keepalived options that are always so in keepvip: accepted, no effect.
+
+    @Option(names = {"-n", "--dont-fork"}, preprocessor = NoEffect.class,
+            description = "Stay in the foreground: keepvip never forks.")
+    boolean dontFork;
+
+    @Option(names = {"-P", "--vrrp"}, preprocessor = NoEffect.class,
+            description = "Run the VRRP subsystem only: keepvip has no other.")
+    boolean vrrpOnly;
+
+    @Option(names = {"-B", "--no_bfd"}, preprocessor = NoEffect.class, description = "No BFD: keepvip has none.")
+    boolean noBfd;
+
+    @Option(names = {"-X", "--release-vips"}, preprocessor = NoEffect.class,
+            description = "Remove the VIPs on leaving MASTER even when they were not added by this run:"
+                    + " keepvip always does.")
+    boolean releaseVips;
+
+    @Option(names = {"-I", "--dont-release-ipvs"}, preprocessor = NoEffect.class,
+            description = "Leave IPVS alone at stop: keepvip never touches IPVS.")
+    boolean dontReleaseIpvs;
+
+    @Option(names = {"-R", "--dont-respawn"}, preprocessor = NoEffect.class,
+            description = "Do not respawn child processes: keepvip has none (systemd's Restart= decides).")
+    boolean dontRespawn;
+
+    @Option(names = "--flush-log-file", preprocessor = NoEffect.class,
+            description = "Flush the -g file at each line: keepvip always does.")
+    boolean flushLogFile;
+
+    // keepalived options keepvip cannot honour: refused, the description says why or what to use.
+
+    @Option(names = {"-t", "--config-test"}, hidden = true, preprocessor = Refused.class,
+            description = "checking a configuration is a command of its own: keepvip check-config --check-interfaces -f FILE"
+                    + " (or keepvip -t -f FILE).")
+    boolean configTest;
+
+    @Option(names = {"-C", "--check"}, hidden = true, preprocessor = Refused.class,
+            description = "LVS health checkers are out of scope: keepvip runs VRRP only.")
+    boolean check;
+
+    @Option(names = "--all", hidden = true, preprocessor = Refused.class,
+            description = "keepvip has no checker or BFD process to force: it runs VRRP only.")
+    boolean all;
+
+    @Option(names = {"-c", "--checkers_pid"}, hidden = true, preprocessor = Refused.class,
+            description = "keepvip has no checker process: use -p (and -r) for its pid file.")
+    String checkersPid;
+
+    @Option(names = {"-b", "--bfd_pid"}, hidden = true, preprocessor = Refused.class,
+            description = "keepvip has no BFD process: use -p (and -r) for its pid file.")
+    String bfdPid;
+
+    @Option(names = {"-a", "--address-monitoring"}, hidden = true, preprocessor = Refused.class,
+            description = "an LVS-build option; out of scope.")
+    boolean addressMonitoring;
+
+    @Option(names = {"-x", "--snmp"}, hidden = true, preprocessor = Refused.class,
+            description = "keepvip has no SNMP agent: keepvip status --json gives each instance's state.")
+    boolean snmp;
+
+    @Option(names = {"-A", "--snmp-agent-socket"}, hidden = true, preprocessor = Refused.class,
+            description = "keepvip has no SNMP agent: keepvip status --json gives each instance's state.")
+    String snmpSocket;
+
+    @Option(names = {"-s", "--namespace"}, hidden = true, preprocessor = Refused.class,
+            description = "run keepvip inside the namespace instead: ip netns exec NAME keepvip run")
+    String namespace;
+
+    @Option(names = {"-e", "--all-config"}, hidden = true, preprocessor = Refused.class,
+            description = "write includea instead of include in the configuration (includem, includew and includeb"
+                    + " choose which missing files are errors).")
+    boolean allConfig;
+
+    @Option(names = {"-u", "--umask"}, hidden = true, preprocessor = Refused.class,
+            description = "set UMask= in a systemd drop-in (systemctl edit keepvip), or umask before starting keepvip.")
+    String umask;
+
+    @Option(names = {"-m", "--core-dump"}, hidden = true, preprocessor = Refused.class,
+            description = "keepvip is a JVM: core dumps follow systemd's LimitCORE= and the kernel's core_pattern.")
+    boolean coreDump;
+
+    @Option(names = {"-M", "--core-dump-pattern"}, hidden = true, preprocessor = Refused.class,
+            description = "keepvip is a JVM: core dumps follow systemd's LimitCORE= and the kernel's core_pattern.")
+    boolean coreDumpPattern;
+
+    @Option(names = {"-L", "--mem-check-log", "--debug", "--perf", "--no-mem-check"}, hidden = true,
+            preprocessor = Refused.class,
+            description = "an option of keepalived's debug builds: keepvip has -D and the SIGUSR1/SIGUSR2 dumps.")
+    boolean debugBuild;
+
+    @Option(names = "--signum", hidden = true, preprocessor = Refused.class,
+            description = "a question for keepvip itself, not for run: keepvip --signum=SIGFUNC.")
+    String signum;
+
+    @Option(names = {"-v", "--version"}, hidden = true, preprocessor = Refused.class,
+            description = "the version is keepvip's own option: keepvip --version.")
+    boolean version;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -79,7 +211,7 @@ public final class RunCommand implements Callable<Integer> {
                     .setLevel(ch.qos.logback.classic.Level.DEBUG);
         }
         LogSetup.apply(logPlan());
-        CheckResult check = ConfigChecker.forHost().check(file, configId, true);
+        CheckResult check = ConfigChecker.forHost().check(file.toString(), configId, true);
         for (Diagnostic d : check.diagnostics()) {
             spec.commandLine().getErr().println(d.format());
         }
@@ -89,8 +221,11 @@ public final class RunCommand implements Callable<Integer> {
             // RestartPreventExitStatus must see a configuration error.
             return check.exitCode() == CheckResult.FATAL ? ExitCodes.CONFIG_FATAL : ExitCodes.CONFIG_ERRORS;
         }
-        Daemon.Options options = new Daemon.Options(file, configId, socket, Optional.ofNullable(pidFile),
-                new DumpWriter(dumpDir.resolve("keepvip.data"), dumpDir.resolve("keepvip.stats")), 255);
+        if (dumpConf) {
+            org.slf4j.LoggerFactory.getLogger("keepvip.vrrp").info("Configuration ({}):\n{}", file,
+                    ConfigWriter.write(check.config()));
+        }
+        Daemon.Options options = daemonOptions();
         Daemon daemon;
         try {
             daemon = Daemon.start(check.config(), options, VersionProvider.version());
@@ -99,6 +234,16 @@ public final class RunCommand implements Callable<Integer> {
             return 1;
         }
         return daemon.awaitExit();
+    }
+
+    /** What the daemon is told (see {@link Daemon.Options}). */
+    Daemon.Options daemonOptions() {
+        List<Path> pidFiles = new ArrayList<>();
+        Optional.ofNullable(pidFile).ifPresent(pidFiles::add);
+        Optional.ofNullable(vrrpPidFile).filter(p -> !p.equals(pidFile)).ifPresent(pidFiles::add);
+        return new Daemon.Options(file.toString(), configId, socket, pidFiles,
+                new DumpWriter(dumpDir.resolve("keepvip.data"), dumpDir.resolve("keepvip.stats")), 255,
+                !dontRelease, ignoreSigint);
     }
 
     /** The log destinations the options ask for (see {@link LogSetup.Plan}). */

@@ -4,6 +4,7 @@ import org.keepvip.agent.control.Json;
 import org.keepvip.agent.control.StatusSnapshot;
 import org.keepvip.agent.control.StatusTable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -18,10 +19,14 @@ import java.util.concurrent.Callable;
         exitCodeList = {
             "0:the daemon answered",
             "1:the daemon did not answer properly (timeout, permission, protocol error)",
+            "2:usage error (an unknown option or a bad value)",
             "3:the daemon is not running (as systemctl status)"})
 public final class StatusCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    HelpOption help;
 
     @Option(names = "--json", description = "Print the full status as JSON, for tools.")
     boolean json;

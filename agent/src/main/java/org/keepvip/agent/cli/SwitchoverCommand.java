@@ -8,6 +8,7 @@ import org.keepvip.agent.control.ControlClient;
 import org.keepvip.agent.control.ControlResponse;
 import org.keepvip.agent.control.StatusSnapshot;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -24,10 +25,14 @@ import picocli.CommandLine.Spec;
         exitCodeList = {
             "0:the switchover is done",
             "1:refused or failed; the message says whether anything changed",
+            "2:usage error (an unknown option or a bad value)",
             "3:the daemon is not running"})
 public final class SwitchoverCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    HelpOption help;
 
     @Parameters(arity = "0..1", paramLabel = "INSTANCE",
             description = "The vrrp_instance (default: the only one in MASTER state here).")
@@ -47,8 +52,7 @@ public final class SwitchoverCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (timeoutMs <= 0) {
-            spec.commandLine().getErr().println("keepvip: --timeout must be > 0");
-            return 64;
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--timeout must be > 0");
         }
         // The daemon may wait for the replica, then for the peer to take the VIP (down timers).
         return ControlCall.run(spec, socket, Duration.ofMillis(timeoutMs + 30_000), client -> {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.keepvip.netlink.Rtnl;
 import org.keepvip.vrrp.config.KeepalivedConfig;
 import org.keepvip.vrrp.config.Tracked;
 import org.keepvip.vrrp.config.VirtualIp;
@@ -143,10 +144,22 @@ public final class ConfigMapper {
         }
     }
 
-    private static VipSpec vip(VrrpInstance i, VirtualIp v) {
+    static VipSpec vip(VrrpInstance i, VirtualIp v) {
         String dev = v.device() != null ? v.device() : i.interfaceName();
         boolean v6 = v.address() instanceof Inet6Address;
-        return new VipSpec(v.address(), v.prefixLength(), dev, v6 ? null : v.label(), v.noTrack());
+        return new VipSpec(v.address(), v.prefixLength(), dev, v6 ? null : v.label(), v.noTrack(),
+                v6 ? null : v.broadcast(), v6 ? 0 : scopeNumber(v.scope()), v6 && v.nodad(), v.preferredLft());
+    }
+
+    /** The RT_SCOPE_* number of a {@code scope} name, as ip(8) and keepalived name them. */
+    static int scopeNumber(String scope) {
+        return switch (scope == null ? "global" : scope) {
+            case "site" -> Rtnl.RT_SCOPE_SITE;
+            case "link" -> Rtnl.RT_SCOPE_LINK;
+            case "host" -> Rtnl.RT_SCOPE_HOST;
+            case "nowhere" -> Rtnl.RT_SCOPE_NOWHERE;
+            default -> Rtnl.RT_SCOPE_UNIVERSE;
+        };
     }
 
     private static void addTrackers(List<TrackerSpec> out, String prefix, List<Tracked> tracked) {

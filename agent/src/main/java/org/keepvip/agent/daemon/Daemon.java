@@ -24,6 +24,7 @@ import org.keepvip.agent.control.StatusSnapshot;
 import org.keepvip.agent.log.LogHold;
 import org.keepvip.agent.log.LogOutput;
 import org.keepvip.agent.packet.BackgroundNextHopResolver;
+import org.keepvip.agent.packet.InterfaceFacts;
 import org.keepvip.agent.packet.MacAddress;
 import org.keepvip.agent.packet.PacketPort;
 import org.keepvip.agent.packet.PcapPacketPort;
@@ -58,9 +59,18 @@ import org.slf4j.LoggerFactory;
 public final class Daemon implements ControlHandler, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("keepvip.vrrp");
 
-    /** How the daemon was started. */
-    public record Options(String configFile, String configId, Path controlSocket, Optional<Path> pidFile,
-            DumpWriter dumps, int unicastTtl) {}
+    /**
+     * How the daemon was started. {@code pidFiles}: each gets this process's id (keepalived's
+     * parent and VRRP pid files are one process here). {@code releaseAtStop} false is keepalived's
+     * {@code --dont-release-vrrp}: at SIGTERM the MASTERs keep their VIPs. {@code ignoreSigint}:
+     * keepalived's {@code --ignore-sigint}.
+     */
+    public record Options(String configFile, String configId, Path controlSocket, List<Path> pidFiles,
+            DumpWriter dumps, int unicastTtl, boolean releaseAtStop, boolean ignoreSigint) {
+        public Options {
+            pidFiles = List.copyOf(pidFiles);
+        }
+    }
 
     private final Options options;
     private final List<AutoCloseable> resources = new ArrayList<>();
@@ -119,13 +129,22 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         // Lookups (up to 200 ms for a dead peer) run off the event loop; adverts use the cached MAC.
         BackgroundNextHopResolver nextHops = track(new BackgroundNextHopResolver(
                 (iface, peer) -> nextHop(netlink, peer), Duration.ofSeconds(1), Duration.ofMillis(50)));
+        // The loop reads the capture sockets itself where it can wait on them (see LoopReadSockets).
+        boolean loopReads = LoopReadSockets.available();
+        List<PacketPort.Polled> polled = new ArrayList<>();
         for (String ifname : ifnames) {
-            PcapPacketPort port = track(PcapPacketPort.open(ifname, PortOptions.defaults(), nextHops, this::received));
+            PortOptions portOptions = PortOptions.defaults().withBufferBytes(
+                    PcapPacketPort.ringBytes(InterfaceFacts.mtu(ifname), advertsPerSecond(plans, ifname)));
+            PcapPacketPort port = track(loopReads
+                    ? PcapPacketPort.openPolled(ifname, portOptions, nextHops, this::received)
+                    : PcapPacketPort.open(ifname, portOptions, nextHops, this::received));
+            port.polled().ifPresent(polled::add);
             port.warmUpSendPath(IO_WARM_UP_ROUNDS); // a backup sends its first advert when it takes over
             ports.put(ifname, port);
         }
         plans.forEach(p -> p.wire().destinations().stream().filter(d -> !d.isMulticastAddress())
                 .forEach(d -> nextHops.prime(ports.get(p.wire().ifname()).iface(), d)));
+        loop.readSockets(polled);
         packets = new PcapPackets(ports, options.unicastTtl());
         track(refusals).configure(vipInterfaces(plans), allVips(plans), config.global().releasedVipRst());
 
@@ -159,9 +178,9 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         track(NetlinkMonitor.start(this::onNetlink));
         scriptTrackers = track(new ScriptTrackers(config.scripts(), runner, runner.timer(), loop::post));
         track(ControlServer.start(options.controlSocket(), this));
-        track(SignalHandlers.install(this::onSignal));
-        if (options.pidFile().isPresent()) {
-            Files.writeString(options.pidFile().get(), ProcessHandle.current().pid() + "\n");
+        track(SignalHandlers.install(this::onSignal, options.ignoreSigint()));
+        for (Path pidFile : options.pidFiles()) {
+            Files.writeString(pidFile, ProcessHandle.current().pid() + "\n");
         }
 
         loopThread = new Thread(() -> {
@@ -232,7 +251,18 @@ public final class Daemon implements ControlHandler, AutoCloseable {
 
     /** Asks the daemon to stop, as SIGTERM does. */
     public void stop() {
-        loop.post(new LoopEvent.Stop());
+        loop.post(new LoopEvent.Stop(options.releaseAtStop()));
+    }
+
+    /** The adverts a second the configuration expects on {@code ifname} (its peers' and its own). */
+    static double advertsPerSecond(List<InstancePlan> plans, String ifname) {
+        double rate = 0;
+        for (InstancePlan p : plans) {
+            if (p.wire().ifname().equals(ifname)) {
+                rate += 100.0 / Math.max(1, p.wire().advertIntervalCentis());
+            }
+        }
+        return rate;
     }
 
     private void received(ReceivedVrrp rx) {
@@ -580,12 +610,12 @@ public final class Daemon implements ControlHandler, AutoCloseable {
             }
         }
         resources.clear();
-        options.pidFile().ifPresent(p -> {
+        for (Path p : options.pidFiles()) {
             try {
                 Files.deleteIfExists(p);
             } catch (IOException ignored) {
                 // best effort
             }
-        });
+        }
     }
 }

@@ -13,12 +13,14 @@ import java.util.PriorityQueue;
  * O(log n) in the number of instances rather than a scan of all of them (a thousand instances at
  * 50 ms adverts make some 40,000 timer and advert events a second).
  *
- * <p>Entries are not removed when a deadline moves (a backup's down timer moves with every advert):
- * the instance's live entry is kept beside the heap, and any other entry of it is dropped when it
- * reaches the head (told apart by identity, not by time: an instance moved back to an earlier time
- * queues behind those that took that time meanwhile). Stale entries therefore live at most until
- * their own deadline, so the heap holds about (deadline moves per second × master_down_interval) of
- * them. Loop thread only.
+ * <p>A deadline that moves later is not re-queued: a backup's down timer moves with every advert,
+ * and a heap insert for each was the loop's largest cost after the advert itself. The instance's
+ * slot keeps the time it wants, and its entry, on reaching the head early, is queued again once at
+ * that time. A deadline that moves earlier gets a new entry; the old one is stale and dropped when
+ * it reaches the head (told apart by identity, not by time: an instance moved back to an earlier
+ * time queues behind those that took that time meanwhile). The heap thus holds at most one live
+ * entry per instance plus the stale entries of deadlines moved earlier, which live until their own
+ * deadline. Loop thread only.
  */
 final class DeadlineQueue<T> {
     /** Compared directly, not through a composed Comparator: this runs some 40,000 times a second. */
@@ -29,9 +31,15 @@ final class DeadlineQueue<T> {
         }
     }
 
+    /** An item's live entry in the heap, and the time it wants now (never earlier than the entry's). */
+    private static final class Slot<T> {
+        Entry<T> live;
+        long wantedAt;
+    }
+
     private final PriorityQueue<Entry<T>> heap = new PriorityQueue<>();
-    /** Each item's live entry: any other entry of the item in the heap is stale, even at the same time. */
-    private final Map<T, Entry<T>> current = new IdentityHashMap<>();
+    /** Each item's slot: any entry of the item in the heap other than its live one is stale. */
+    private final Map<T, Slot<T>> current = new IdentityHashMap<>();
     private long seq;
 
     /** Takes {@code r}'s deadline as it is now (empty: none); call after every event it handled. */
@@ -41,12 +49,23 @@ final class DeadlineQueue<T> {
             return;
         }
         long at = next.getAsLong();
-        Entry<T> was = current.get(r);
-        if (was == null || was.at() != at) {
-            Entry<T> e = new Entry<>(at, seq++, r);
-            current.put(r, e);
-            heap.add(e);
+        Slot<T> slot = current.get(r);
+        if (slot == null) {
+            slot = new Slot<>();
+            current.put(r, slot);
+            queue(slot, r, at);
+        } else if (at < slot.live.at()) {
+            queue(slot, r, at);
+        } else {
+            slot.wantedAt = at; // later (or the same): the live entry re-queues itself when it comes up
         }
+    }
+
+    private void queue(Slot<T> slot, T r, long at) {
+        Entry<T> e = new Entry<>(at, seq++, r);
+        slot.live = e;
+        slot.wantedAt = at;
+        heap.add(e);
     }
 
     /** Forgets an instance (removed by a reload). */
@@ -80,6 +99,11 @@ final class DeadlineQueue<T> {
         return due;
     }
 
+    /** Entries in the heap, live and stale: what a deadline moved later must not grow. */
+    int heapSize() {
+        return heap.size();
+    }
+
     /** Number of instances with a deadline. */
     int size() {
         return current.size();
@@ -87,10 +111,15 @@ final class DeadlineQueue<T> {
 
     private Entry<T> head() {
         for (Entry<T> e = heap.peek(); e != null; e = heap.peek()) {
-            if (current.get(e.item()) == e) {
+            Slot<T> slot = current.get(e.item());
+            if (slot == null || slot.live != e) {
+                heap.poll(); // stale: the instance's deadline moved earlier since, or it has none
+            } else if (slot.wantedAt > e.at()) {
+                heap.poll(); // moved later since: queued again at the time it wants now
+                queue(slot, e.item(), slot.wantedAt);
+            } else {
                 return e;
             }
-            heap.poll(); // stale: the instance's deadline moved since
         }
         return null;
     }

@@ -43,6 +43,18 @@ public final class EventLoop implements Runnable {
      */
     static final long TAKEOVER_SPIN_NANOS = 2_000_000;
 
+    /**
+     * A takeover due this soon after the previous one is parked for, not polled for. When a master
+     * with many instances dies, their takeovers come tens of microseconds apart for as long as the
+     * master's adverts were spread (up to an advert interval), and polling between them kept one CPU
+     * busy for all that time, the CPU the hook lanes needed for the VIP adds those takeovers queued
+     * (a 1,000-instance failover on 2 CPUs). A park's lateness, ~0.2 ms, is small beside that queue.
+     */
+    static final long TAKEOVER_BURST_NANOS = 10_000_000;
+
+    /** When the loop last fired a takeover (a down timer ran out); see {@link #TAKEOVER_BURST_NANOS}. */
+    private long lastTakeoverAt = Long.MIN_VALUE / 2;
+
     private final BlockingQueue<LoopEvent> inbox = new LinkedBlockingQueue<>();
     private long startedAt;
     private final Map<String, InstanceRuntime> instances = new LinkedHashMap<>();
@@ -53,7 +65,6 @@ public final class EventLoop implements Runnable {
     private Map<String, List<InstanceRuntime>> byTracker;
     private final Map<String, SyncGroup> groupOf = new LinkedHashMap<>();
     private final Map<String, Set<String>> loggedDrops = new LinkedHashMap<>();
-    private final Map<String, VrrpState> lastState = new LinkedHashMap<>();
     private final Map<String, Long> interfaceDrops = new java.util.concurrent.ConcurrentHashMap<>();
     private final LongSupplier clock;
     private java.util.function.Predicate<String> linkUp = ifname -> true;
@@ -63,6 +74,10 @@ public final class EventLoop implements Runnable {
     private volatile boolean stopped;
     /** Whether an instance's takeover yielded the CPU in this turn (see InstanceRuntime.executePending). */
     private boolean yieldedThisTurn;
+    /** The capture sockets this thread reads itself; null: received adverts come through the inbox only. */
+    private LoopReadSockets sockets;
+    /** Whether this thread waits in {@link LoopReadSockets}, so that a post must wake it. */
+    private volatile boolean waitingOnSockets;
 
     public EventLoop(LongSupplier clock) {
         this.clock = clock;
@@ -80,7 +95,6 @@ public final class EventLoop implements Runnable {
     /** Registers an instance before {@link #run()}. */
     public void add(InstanceRuntime runtime) {
         instances.put(runtime.name(), runtime);
-        lastState.put(runtime.name(), runtime.machine().state());
         byAdvertKey.putIfAbsent(AdvertKey.of(runtime), runtime);
         byTracker = null;
     }
@@ -106,7 +120,6 @@ public final class EventLoop implements Runnable {
         deliver(runtime, new Event.Shutdown(clock.getAsLong()));
         if (instances.get(runtime.name()) == runtime) {
             instances.remove(runtime.name());
-            lastState.remove(runtime.name());
             loggedDrops.remove(runtime.name());
             groupOf.remove(runtime.name());
         }
@@ -142,6 +155,25 @@ public final class EventLoop implements Runnable {
             postPacket(p);
         } else {
             inbox.add(event);
+            wakeIfWaitingOnSockets();
+        }
+    }
+
+    /**
+     * Reads {@code polled} on the loop's own thread (see {@link LoopReadSockets}) instead of taking
+     * their frames from reader threads. Before {@link #run()}; the ports hand frames to their
+     * receivers as before, which post them here.
+     */
+    void readSockets(List<org.keepvip.agent.packet.PacketPort.Polled> polled) throws java.io.IOException {
+        if (!polled.isEmpty()) {
+            sockets = LoopReadSockets.open(polled);
+        }
+    }
+
+    private void wakeIfWaitingOnSockets() {
+        // After the add: either the loop sees the event before it waits, or this sees it waiting.
+        if (waitingOnSockets) {
+            sockets.wake();
         }
     }
 
@@ -183,6 +215,7 @@ public final class EventLoop implements Runnable {
             return false;
         }
         inbox.add(packet);
+        wakeIfWaitingOnSockets();
         return true;
     }
 
@@ -199,6 +232,9 @@ public final class EventLoop implements Runnable {
     public void run() {
         long now = clock.getAsLong();
         startedAt = now;
+        if (sockets != null) {
+            sockets.drainAll(); // what came before the start is dropped, as postPacket drops it (see accepting)
+        }
         acceptPackets();
         Map<String, Boolean> up = new HashMap<>(); // one netlink lookup per interface, not per instance
         for (InstanceRuntime r : instances.values()) {
@@ -223,10 +259,13 @@ public final class EventLoop implements Runnable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 running = false;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | java.io.IOException e) {
                 // Never let one bad event end the loop that keeps the VIP.
                 LOG.error("internal error in event loop (continuing): {}", e.toString(), e);
             }
+        }
+        if (sockets != null) {
+            sockets.close();
         }
         stopped = true;
     }
@@ -249,25 +288,64 @@ public final class EventLoop implements Runnable {
      * a VM, and the takeover is the one deadline where that delay is downtime. A backup's down timer
      * is pushed back by every advert, so this happens only when the master has gone silent.
      */
-    private LoopEvent awaitEvent(long wait) throws InterruptedException {
-        if (!nextIsTakeover) {
-            return inbox.poll(wait, TimeUnit.NANOSECONDS);
+    private LoopEvent awaitEvent(long wait) throws InterruptedException, java.io.IOException {
+        long now = clock.getAsLong();
+        if (!pollsBeforeTakeover(nextIsTakeover, now, lastTakeoverAt)) {
+            return waitFor(wait);
         }
-        long target = clock.getAsLong() + wait;
+        long target = now + wait;
         long realLimit = System.nanoTime() + wait; // an injected clock that stands still cannot spin forever
         long park = wait - TAKEOVER_SPIN_NANOS;
         if (park > 0) {
-            LoopEvent ev = inbox.poll(park, TimeUnit.NANOSECONDS);
+            LoopEvent ev = waitFor(park);
             if (ev != null) {
                 return ev;
             }
         }
-        return spinUntil(inbox, target, realLimit);
+        return spinUntil(inbox, target, realLimit, sockets);
     }
 
-    /** Polls {@code queue} until an event arrives, {@code clock} reaches {@code target} or the real limit passes. */
-    private LoopEvent spinUntil(BlockingQueue<LoopEvent> queue, long target, long realLimit) {
+    /** Waits up to {@code nanos} for an event: on the inbox, or on the sockets and the wake-up. */
+    private LoopEvent waitFor(long nanos) throws InterruptedException, java.io.IOException {
+        if (sockets == null) {
+            return inbox.poll(nanos, TimeUnit.NANOSECONDS);
+        }
+        LoopEvent ev = inbox.poll();
+        if (ev != null) {
+            return ev;
+        }
+        waitingOnSockets = true;
+        try {
+            ev = inbox.poll(); // posted before the flag was seen
+            if (ev != null) {
+                return ev;
+            }
+            sockets.await(nanos);
+        } finally {
+            waitingOnSockets = false; // before the reads: the frames they post must not wake this thread
+        }
+        sockets.readReady(clock.getAsLong());
+        return inbox.poll();
+    }
+
+    /**
+     * Whether the loop polls rather than parks ahead of its next deadline: only when that deadline is
+     * a takeover and no other takeover fired in the last {@link #TAKEOVER_BURST_NANOS}.
+     */
+    static boolean pollsBeforeTakeover(boolean nextIsTakeover, long now, long lastTakeoverAt) {
+        return nextIsTakeover && now - lastTakeoverAt >= TAKEOVER_BURST_NANOS;
+    }
+
+    /**
+     * Polls {@code queue} (and reads {@code read}, unless null) until an event arrives, {@code clock}
+     * reaches {@code target} or the real limit passes.
+     */
+    private LoopEvent spinUntil(BlockingQueue<LoopEvent> queue, long target, long realLimit, LoopReadSockets read)
+            throws java.io.IOException {
         while (true) {
+            if (read != null) {
+                read.readNow(clock.getAsLong());
+            }
             LoopEvent ev = queue.poll();
             if (ev != null || clock.getAsLong() >= target || System.nanoTime() >= realLimit) {
                 return ev;
@@ -284,12 +362,17 @@ public final class EventLoop implements Runnable {
     void warmUpSpin(int rounds) {
         BlockingQueue<LoopEvent> empty = new LinkedBlockingQueue<>(); // the inbox's events are the loop's
         for (int i = 0; i < rounds; i++) {
-            spinUntil(empty, Long.MIN_VALUE, Long.MIN_VALUE);
+            try {
+                spinUntil(empty, Long.MIN_VALUE, Long.MIN_VALUE, null);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e); // nothing is read here
+            }
         }
     }
 
-    private void fireDueTimers() {
+    private void fireDueTimers() throws java.io.IOException {
         long now = clock.getAsLong();
+        boolean socketsRead = false;
         for (InstanceRuntime r : deadlines.pollDue(now)) {
             // A sync group member's deadline may have moved while another member was handled.
             if (instances.get(r.name()) != r) {
@@ -297,7 +380,15 @@ public final class EventLoop implements Runnable {
                 continue;
             }
             OptionalLong d = r.machine().nextDeadline();
+            if (sockets != null && !socketsRead && d.isPresent() && isTakeover(r, d.getAsLong())) {
+                // An advert still in a socket may have arrived before the deadline: into the inbox with it.
+                sockets.readNow(now);
+                socketsRead = true;
+            }
             if (d.isPresent() && d.getAsLong() <= now && !advertsMayBeQueuedFor(r, d.getAsLong())) {
+                if (isTakeover(r, d.getAsLong())) {
+                    lastTakeoverAt = now;
+                }
                 deliver(r, new Event.TimerDue(now));
             } else {
                 reschedule(r);
@@ -314,12 +405,17 @@ public final class EventLoop implements Runnable {
      * could not have kept the master alive in time, does not delay the takeover.
      */
     private boolean advertsMayBeQueuedFor(InstanceRuntime r, long due) {
-        OptionalLong takeover = r.machine().takeoverDeadline();
-        if (takeover.isEmpty() || takeover.getAsLong() != due) {
+        if (!isTakeover(r, due)) {
             return false; // an advert or other timer of a master: it must not wait
         }
         LoopEvent head = inbox.peek();
         return head != null && (!(head instanceof LoopEvent.PacketIn p) || p.receivedAt() <= due);
+    }
+
+    /** Whether {@code r}'s deadline at {@code due} is its takeover (its down timer). */
+    private static boolean isTakeover(InstanceRuntime r, long due) {
+        OptionalLong takeover = r.machine().takeoverDeadline();
+        return takeover.isPresent() && takeover.getAsLong() == due;
     }
 
     private void handle(LoopEvent ev) {
@@ -365,9 +461,12 @@ public final class EventLoop implements Runnable {
             // A task feeds instances only through deliver (stepDown, the reload methods), which
             // reschedules them; a status request reads, so it costs nothing per instance here.
             o.task().run();
-        } else if (ev instanceof LoopEvent.Stop) {
+        } else if (ev instanceof LoopEvent.Stop stop) {
+            if (!stop.release()) {
+                LOG.info("Stopping without releasing the VIPs (--dont-release-vrrp)");
+            }
             for (InstanceRuntime r : instances.values()) {
-                deliver(r, new Event.Shutdown(now));
+                deliver(r, new Event.Shutdown(now, stop.release()));
             }
             running = false;
         }
@@ -396,14 +495,16 @@ public final class EventLoop implements Runnable {
             return;
         }
         ReceiveResult.Accepted ok = (ReceiveResult.Accepted) result;
-        target.count("advert_rcvd");
+        target.countAdvertReceived();
         if (ok.advert().priority() == 0) {
             target.count("pri_zero_rcvd");
         }
-        Set<String> logged = loggedDrops.computeIfAbsent(target.name(), k -> new HashSet<>());
-        for (ReceiveWarning w : ok.warnings()) {
-            if (logged.add(w.getClass().getSimpleName())) {
-                LOG.warn("({}) {}", target.name(), w.logMessage());
+        if (!ok.warnings().isEmpty()) {
+            Set<String> logged = loggedDrops.computeIfAbsent(target.name(), k -> new HashSet<>());
+            for (ReceiveWarning w : ok.warnings()) {
+                if (logged.add(w.getClass().getSimpleName())) {
+                    LOG.warn("({}) {}", target.name(), w.logMessage());
+                }
             }
         }
         if (ok.oldUnicastChecksumDetected()) {
@@ -429,8 +530,7 @@ public final class EventLoop implements Runnable {
     private void settle(InstanceRuntime r) {
         yieldedThisTurn |= r.executePending(!yieldedThisTurn);
         reschedule(r);
-        VrrpState now = r.machine().state();
-        if (lastState.put(r.name(), now) != now) {
+        if (r.stateChangedSinceLastSettle()) {
             // keepalived re-arms its rate-limited drop logs on every state change.
             Set<String> logged = loggedDrops.get(r.name());
             if (logged != null) {

@@ -81,6 +81,10 @@ public final class InstanceRuntime implements AutoCloseable {
     private final HookLane lane;
     private volatile ChecksumMode checksumMode;
     private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
+    private final HotCounter advertsReceived = new HotCounter("advert_rcvd");
+    private final HotCounter advertsSent = new HotCounter("advert_sent");
+    /** The state the loop last settled this instance in (see {@link #stateChangedSinceLastSettle}). */
+    private VrrpState settledState;
 
     public InstanceRuntime(VrrpInstance machine, Wire wire, ReceiveExpectations expectations, List<VipSpec> vips,
             Ports.PacketOut packets, Ports.Vips vipPort, Ports.RedisHooks redis, Ports.Notifier notifier,
@@ -111,6 +115,7 @@ public final class InstanceRuntime implements AutoCloseable {
         this.loop = loop;
         this.lane = Objects.requireNonNull(lane, "lane");
         this.checksumMode = wire.checksumMode();
+        this.settledState = machine.state();
     }
 
     public String name() {
@@ -177,6 +182,45 @@ public final class InstanceRuntime implements AutoCloseable {
     /** Counts a named event (drops by cause, adverts sent, …) for status and the stats dump. */
     void count(String counter) {
         counters.computeIfAbsent(counter, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    /** Counts an accepted advert: once per advert received, so its counter is not looked up by name. */
+    void countAdvertReceived() {
+        advertsReceived.increment();
+    }
+
+    /**
+     * Whether the machine's state differs from the one seen at the previous call (loop thread only):
+     * the loop re-arms rate-limited drop logs on a change, as keepalived does.
+     */
+    boolean stateChangedSinceLastSettle() {
+        VrrpState now = machine.state();
+        boolean changed = now != settledState;
+        settledState = now;
+        return changed;
+    }
+
+    /**
+     * A counter counted on every advert (at 1,000 instances, some 20,000 times a second): its
+     * AtomicLong is looked up by name once, at first use, so that status still lists only the
+     * counters that moved. Loop thread only.
+     */
+    private final class HotCounter {
+        private final String name;
+        private AtomicLong value;
+
+        HotCounter(String name) {
+            this.name = name;
+        }
+
+        void increment() {
+            AtomicLong v = value;
+            if (v == null) {
+                v = counters.computeIfAbsent(name, k -> new AtomicLong());
+                value = v;
+            }
+            v.incrementAndGet();
+        }
     }
 
     public Map<String, Long> counters() {
@@ -388,7 +432,7 @@ public final class InstanceRuntime implements AutoCloseable {
             try {
                 byte[] msg = VrrpCodec.encode(advert, wire.source(), dst, checksumMode);
                 packets.sendVrrp(wire.ifname(), msg, wire.source(), dst);
-                count("advert_sent");
+                advertsSent.increment();
                 if (priority == 0) {
                     count("pri_zero_sent");
                 }

@@ -28,8 +28,16 @@ public sealed interface LoopEvent {
     /** The outcome of a Redis promotion started by the instance's hook lane. */
     record PromotionFinished(String instance, long attempt, boolean ok, String reason) implements LoopEvent {}
 
-    /** Stop: priority-0 adverts, VIPs released, notify STOP, then the loop ends. */
-    record Stop() implements LoopEvent {}
+    /**
+     * Stop: priority-0 adverts, VIPs released, notify STOP, then the loop ends. Without
+     * {@code release} (run -V, keepalived's --dont-release-vrrp) MASTERs keep their VIPs and send nothing.
+     */
+    record Stop(boolean release) implements LoopEvent {
+        /** The usual stop, which releases. */
+        public Stop() {
+            this(true);
+        }
+    }
 
     /** Any task that must run on the loop thread (status snapshots, reload, operator commands). */
     record OnLoop(Runnable task) implements LoopEvent {}

@@ -77,8 +77,24 @@ final class NetlinkVips implements Ports.Vips {
             ifindex = link.ifindex();
             ifindexes.put(v.ifname(), ifindex);
         }
+        return kernelSpec(v).withIfindex(ifindex);
+    }
+
+    /** Every attribute of the line, as RTM_NEWADDR carries it (brd, scope, label, -nodad, preferred_lft). */
+    static org.keepvip.netlink.VipSpec kernelSpec(VipSpec v) {
         org.keepvip.netlink.VipSpec spec = org.keepvip.netlink.VipSpec.of(v.address(), v.prefix(), v.ifname())
-                .withIfindex(ifindex);
-        return v.label() == null ? spec : spec.withLabel(v.label());
+                .withScope(v.scope()).withNodad(v.nodad());
+        if (v.label() != null) {
+            spec = spec.withLabel(v.label());
+        }
+        if (v.broadcast() != null) {
+            spec = spec.withBroadcast(v.broadcast());
+        }
+        // IPv4 sends IFA_CACHEINFO only for a given lifetime; forever is the kernel's default there.
+        boolean v6 = v.address() instanceof java.net.Inet6Address;
+        if (v6 || v.preferredLft() >= 0) {
+            spec = spec.withPreferredLifetime((int) v.preferredLft()); // -1: 0xFFFFFFFF, forever
+        }
+        return spec;
     }
 }

@@ -34,4 +34,10 @@ final class Libpcap {
     static native int pcap_get_tstamp_precision(Pointer p);
 
     static native int pcap_fileno(Pointer p);
+
+    /** A descriptor poll(2) reports readable when frames wait; -1 where there is none. */
+    static native int pcap_get_selectable_fd(Pointer p);
+
+    /** Non-blocking reads: pcap_next_ex returns 0 at once when no frame waits. {@code errbuf}: 256 bytes. */
+    static native int pcap_setnonblock(Pointer p, int nonblock, Pointer errbuf);
 }

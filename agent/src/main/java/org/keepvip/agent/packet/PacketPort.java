@@ -27,6 +27,31 @@ public interface PacketPort extends AutoCloseable {
     /** Frames dropped before they reached the receiver, by cause. */
     CauseCounters<DropReason> drops();
 
+    /**
+     * Received frames read by the caller's thread instead of a reader thread of the port's own: a
+     * descriptor to wait on and a non-blocking read. Present only for a port opened that way
+     * ({@link PcapPacketPort#openPolled}) where libpcap allows it.
+     */
+    default java.util.Optional<Polled> polled() {
+        return java.util.Optional.empty();
+    }
+
+    /** See {@link #polled()}. One thread reads. */
+    interface Polled {
+        /** Readable (poll(2)) when frames wait, or on an error. */
+        int fd();
+
+        /**
+         * Reads up to {@code max} frames that already arrived, without waiting, and hands each to the
+         * port's receiver, on the calling thread. Returns how many, or -1 after a read error (logged;
+         * the caller should leave the descriptor alone for a while, as a failing one stays readable).
+         */
+        int drain(int max);
+
+        /** The interface, for messages. */
+        String ifname();
+    }
+
     /** Stops receiving and releases the handles and group memberships. Idempotent. */
     @Override
     void close();

@@ -59,6 +59,26 @@ public final class PcapPacketPort implements PacketPort {
      * adverts (and flapped to MASTER) whenever its reader was a few milliseconds late; at MTU 1500 a
      * 1 MiB ring holds 512. A longer frame is cut, and then dropped by the checks as truncated.
      */
+    /** How long the capture ring must hold an interface's adverts while its reader does not read. */
+    public static final java.time.Duration RING_HOLDS = java.time.Duration.ofMillis(400);
+
+    /** The ring never grows past this, whatever the advert rate (it counts in the daemon's memory). */
+    static final int MAX_RING_BYTES = 16 << 20;
+
+    /**
+     * The capture ring for {@code advertsPerSecond} on an interface of {@code mtu}: {@link #RING_HOLDS}
+     * of them, each in a slot of the snap length (plus the kernel's header), at least the default
+     * 1 MiB and at most {@link #MAX_RING_BYTES}. The VRRP loop reads the ring itself, so the ring
+     * alone holds what arrives while the loop is busy (a reload, a pause of the JVM): at 1,000
+     * instances on 4 interfaces and 50 ms adverts a 1 MiB ring is full after 100 ms.
+     */
+    public static int ringBytes(int mtu, double advertsPerSecond) {
+        double slots = advertsPerSecond * RING_HOLDS.toNanos() / 1e9;
+        long bytes = (long) Math.ceil(slots) * (snaplen(mtu) + 128L);
+        long rounded = (bytes + 0xFFFF) & ~0xFFFFL;
+        return (int) Math.max(PortOptions.defaults().bufferBytes(), Math.min(MAX_RING_BYTES, rounded));
+    }
+
     static int snaplen(int mtu) {
         return Math.max(1500 + LINK_OVERHEAD, Math.min(MAX_SNAPLEN, mtu + LINK_OVERHEAD));
     }
@@ -75,6 +95,8 @@ public final class PcapPacketPort implements PacketPort {
     private final Object sendLock = new Object();
     private final Thread reader;
     private volatile boolean running = true;
+    /** Non-null when the caller reads ({@link #openPolled}); then {@link #reader} never starts. */
+    private PolledReader polledReader;
 
     private PcapPacketPort(InterfaceInfo iface, PcapHandle capture, PcapHandle sender,
                            List<MulticastMembership> memberships, NextHopResolver resolver,
@@ -100,6 +122,22 @@ public final class PcapPacketPort implements PacketPort {
      */
     public static PcapPacketPort open(String interfaceName, PortOptions options, NextHopResolver resolver,
                                       Consumer<ReceivedVrrp> receiver) throws IOException {
+        return open(interfaceName, options, resolver, receiver, false);
+    }
+
+    /**
+     * As {@link #open}, but received frames are read by the caller through {@link #polled()} (the
+     * VRRP loop, which then hears an advert without a hand-over between threads). Where libpcap
+     * gives no selectable descriptor or non-blocking mode, the port starts its own reader as
+     * {@link #open} does, and {@link #polled()} is empty.
+     */
+    public static PcapPacketPort openPolled(String interfaceName, PortOptions options, NextHopResolver resolver,
+                                            Consumer<ReceivedVrrp> receiver) throws IOException {
+        return open(interfaceName, options, resolver, receiver, true);
+    }
+
+    private static PcapPacketPort open(String interfaceName, PortOptions options, NextHopResolver resolver,
+                                       Consumer<ReceivedVrrp> receiver, boolean polled) throws IOException {
         InterfaceInfo iface = InterfaceFacts.lookup(interfaceName);
         List<AutoCloseable> opened = new ArrayList<>();
         try {
@@ -124,7 +162,10 @@ public final class PcapPacketPort implements PacketPort {
                 opened.add(memberships.get(memberships.size() - 1));
             }
             PcapPacketPort port = new PcapPacketPort(iface, capture, sender, List.copyOf(memberships), resolver, receiver);
-            port.reader.start();
+            port.polledReader = polled ? PolledReader.of(port) : null;
+            if (port.polledReader == null) {
+                port.reader.start();
+            }
             LOG.info("{}: packet IO open (ifindex {}, MAC {}, {})", iface.name(), iface.index(), iface.mac(),
                     CAPTURE_FILTER);
             return port;
@@ -237,6 +278,81 @@ public final class PcapPacketPort implements PacketPort {
         return drops;
     }
 
+    @Override
+    public Optional<Polled> polled() {
+        return Optional.ofNullable(polledReader);
+    }
+
+    /**
+     * Reads for the caller: the capture handle in non-blocking mode and its selectable descriptor.
+     * Reads and {@link #close()} exclude each other, so a late read never touches a closed handle.
+     */
+    private static final class PolledReader implements Polled {
+        private final PcapPacketPort port;
+        private final PcapNextEx rx;
+        private final int fd;
+
+        private PolledReader(PcapPacketPort port, PcapNextEx rx, int fd) {
+            this.port = port;
+            this.rx = rx;
+            this.fd = fd;
+        }
+
+        /** Null (and a debug line) where libpcap cannot be read this way. */
+        static PolledReader of(PcapPacketPort port) {
+            String name = port.iface.name();
+            PcapNextEx rx = PcapNextEx.open(port.capture, why -> LOG.debug("{}: no direct pcap binding ({})", name, why));
+            if (rx == null) {
+                return null;
+            }
+            try {
+                com.sun.jna.Pointer pcap = Libpcap.pcapOf(port.capture);
+                int fd = Libpcap.pcap_get_selectable_fd(pcap);
+                com.sun.jna.Memory errbuf = new com.sun.jna.Memory(256);
+                if (fd < 0 || Libpcap.pcap_setnonblock(pcap, 1, errbuf) != 0) {
+                    LOG.debug("{}: capture cannot be polled (fd {}: {}); reading on a thread", name, fd,
+                            fd < 0 ? "none" : errbuf.getString(0));
+                    return null;
+                }
+                return new PolledReader(port, rx, fd);
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                LOG.debug("{}: capture cannot be polled ({}); reading on a thread", name, e.toString());
+                return null;
+            }
+        }
+
+        @Override
+        public int fd() {
+            return fd;
+        }
+
+        @Override
+        public String ifname() {
+            return port.iface.name();
+        }
+
+        @Override
+        public int drain(int max) {
+            synchronized (this) {
+                PcapNextEx.Header h = rx.last;
+                int n = 0;
+                while (n < max && port.running) {
+                    int rc = rx.next();
+                    if (rc == PcapNextEx.PACKET) {
+                        port.deliver(rx.copyFrame(), arrivalNanos(h.seconds, h.nanos));
+                        n++;
+                    } else if (rc == PcapNextEx.ERROR) {
+                        LOG.warn("{}: capture error: {}", port.iface.name(), rx.error());
+                        return -1;
+                    } else {
+                        break; // 0: nothing more waits
+                    }
+                }
+                return n;
+            }
+        }
+    }
+
     private void readLoop() {
         PcapNextEx direct = PcapNextEx.open(capture,
                 why -> LOG.debug("{}: reading through pcap4j ({})", iface.name(), why));
@@ -346,6 +462,21 @@ public final class PcapPacketPort implements PacketPort {
             return;
         }
         running = false;
+        if (polledReader != null) {
+            synchronized (polledReader) {
+                capture.close(); // no read runs now, and none starts: running is false
+            }
+        } else {
+            closeReadByThread();
+        }
+        synchronized (sendLock) {
+            sender.close();
+        }
+        memberships.forEach(MulticastMembership::close);
+        LOG.info("{}: packet IO closed", iface.name());
+    }
+
+    private void closeReadByThread() {
         try {
             capture.breakLoop(); // wakes a read blocked in poll()
         } catch (NotOpenException ignored) {
@@ -356,11 +487,6 @@ public final class PcapPacketPort implements PacketPort {
         } else {
             LOG.debug("{}: capture reader did not stop; leaving its handle open", iface.name()); // rather than hang
         }
-        synchronized (sendLock) {
-            sender.close();
-        }
-        memberships.forEach(MulticastMembership::close);
-        LOG.info("{}: packet IO closed", iface.name());
     }
 
     private static void closeAll(List<AutoCloseable> opened) {

@@ -29,6 +29,11 @@ public record PortOptions(Duration readTimeout, int bufferBytes, boolean joinIpv
         return new PortOptions(Duration.ofMillis(50), 1 << 20, true, true);
     }
 
+    /** With a capture ring of {@code bytes}. */
+    public PortOptions withBufferBytes(int bytes) {
+        return new PortOptions(readTimeout, bytes, joinIpv4, joinIpv6);
+    }
+
     public PortOptions withGroups(boolean ipv4, boolean ipv6) {
         return new PortOptions(readTimeout, bufferBytes, ipv4, ipv6);
     }

@@ -204,6 +204,19 @@ class EventLoopScaleTest {
     // ------------------------------------------------------------------ timers
 
     @Test
+    void theLoopPollsBeforeALoneTakeoverButParksInsideABurstOfThem() {
+        long t = 5_000_000_000L;
+        long never = Long.MIN_VALUE / 2;
+        assertThat(EventLoop.pollsBeforeTakeover(true, t, never)).as("first takeover: poll, it is downtime").isTrue();
+        assertThat(EventLoop.pollsBeforeTakeover(false, t, never)).as("an advert timer: park").isFalse();
+        assertThat(EventLoop.pollsBeforeTakeover(true, t, t - 40_000))
+                .as("40 us after another takeover: the lanes need the CPU").isFalse();
+        assertThat(EventLoop.pollsBeforeTakeover(true, t, t - EventLoop.TAKEOVER_BURST_NANOS + 1)).isFalse();
+        assertThat(EventLoop.pollsBeforeTakeover(true, t, t - EventLoop.TAKEOVER_BURST_NANOS))
+                .as("the burst is over").isTrue();
+    }
+
+    @Test
     void staggeredDownTimersMakeEveryInstanceMasterAtItsOwnDeadlineAndNoneEarly() throws Exception {
         List<Inst> all = new ArrayList<>();
         for (int i = 0; i < 200; i++) {

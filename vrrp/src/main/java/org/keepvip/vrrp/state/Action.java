@@ -24,7 +24,8 @@ import java.util.Objects;
  *     StateChanged → Notify → {@link Demote} (hooks only, when the new master is known). The
  *     priority-0 advert goes first so the backup starts its skew timer at once; it still needs at
  *     least the skew and its own promotion before it serves, while our fence is local and quick.</li>
- * <li><b>Shutdown from MASTER</b>: SendAdvert(0) first, then Fence → RemoveVips → StateChanged → Notify(STOP).</li>
+ * <li><b>Shutdown from MASTER</b>: SendAdvert(0) first, then Fence → RemoveVips → StateChanged → Notify(STOP);
+ *     without release (keepalived's {@code -V}): StateChanged → Notify(STOP) only, VIPs and Redis left as they are.</li>
  * <li>A BACKUP that learns (or changes) its master's address emits Demote(master) (hooks only), so the
  *     local Redis replicates from whoever holds the VIP.</li>
  * </ul>

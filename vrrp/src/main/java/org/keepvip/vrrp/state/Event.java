@@ -62,8 +62,16 @@ public sealed interface Event {
     record StepDown(long now) implements Event {
     }
 
-    /** Daemon shutdown (SIGTERM): a MASTER sends a priority-0 advert and releases; then STOP. */
-    record Shutdown(long now) implements Event {
+    /**
+     * Daemon shutdown (SIGTERM): a MASTER sends a priority-0 advert and releases; then STOP. With
+     * {@code release} false (keepalived's {@code --dont-release-vrrp}) a MASTER keeps its VIPs and
+     * Redis as they are and sends nothing: the instance only stops and notifies STOP.
+     */
+    record Shutdown(long now, boolean release) implements Event {
+        /** The usual shutdown, which releases. */
+        public Shutdown(long now) {
+            this(now, true);
+        }
     }
 
     /**

@@ -78,8 +78,8 @@ public final class VrrpInstance {
         if (state == VrrpState.STOP) {
             return;
         }
-        if (event instanceof Event.Shutdown) {
-            shutdown(now);
+        if (event instanceof Event.Shutdown s) {
+            shutdown(now, s.release());
         } else if (event instanceof Event.Start s) {
             start(now, s.interfaceUp());
         } else if (event instanceof Event.TrackerResult t) {
@@ -104,6 +104,9 @@ public final class VrrpInstance {
 
     /** The actions produced since the last call, in execution order. */
     public List<Action> drainActions() {
+        if (actions.isEmpty()) {
+            return List.of(); // most adverts a backup receives act on nothing but its timer
+        }
         List<Action> out = List.copyOf(actions);
         actions.clear();
         return out;
@@ -633,9 +636,9 @@ public final class VrrpInstance {
         actions.add(new Action.Notify(VrrpState.FAULT, effectivePriority));
     }
 
-    private void shutdown(long now) {
+    private void shutdown(long now, boolean release) {
         VrrpState from = state;
-        if (from == VrrpState.MASTER) {
+        if (from == VrrpState.MASTER && release) {
             leaveMaster(true);
         }
         state = VrrpState.STOP;

@@ -151,6 +151,19 @@ class VrrpInstanceRulesTest {
     }
 
     @Test
+    void shutdownWithoutReleaseKeepsTheVipsAndRedisAndSendsNothing() {
+        VrrpInstance i = started(cfg(255, 1).redisHooks(true).build(), T0);
+        i.handle(new Event.PromotionDone(T0 + MS, 1, true, "ok"));
+        i.drainActions();
+        i.handle(new Event.Shutdown(T0 + S, false));
+        assertThat(effects(i.drainActions())).containsExactly(
+                new Action.StateChanged(VrrpState.MASTER, VrrpState.STOP, "shutdown", "(VI_1) Stopped"),
+                new Action.Notify(VrrpState.STOP, 255));
+        assertThat(i.state()).isEqualTo(VrrpState.STOP);
+        assertThat(i.nextDeadline()).isEmpty();
+    }
+
+    @Test
     void shutdownFromBackupOnlyNotifiesStopAndLaterEventsAreIgnored() {
         VrrpInstance i = started(cfg(100, 1).build(), T0);
         i.handle(new Event.Shutdown(T0 + S));
