@@ -21,10 +21,9 @@ import picocli.CommandLine.Option;
         exitCodeList = {
             "0:valid (warnings alone included)",
             "2:usage error (an unknown option)",
-            "4:fatal: no file, not a text file, or (with --check-interfaces) a missing interface",
-            "5:configuration errors",
-            "6:script security problems (missing, not executable or unsafe scripts;"
-                    + " scripts without enable_script_security)"})
+            "4:fatal: no file, or not a text file",
+            "5:configuration errors (with --check-interfaces, a missing interface too)",
+            "6:script security violation: scripts exist and enable_script_security is not set"})
 public final class CheckConfigCommand implements Callable<Integer> {
     static final String DEFAULT_FILE = "/etc/keepvip/keepalived.conf";
 

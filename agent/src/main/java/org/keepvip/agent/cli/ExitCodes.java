@@ -13,7 +13,7 @@ public final class ExitCodes {
     public static final int CONFIG_FATAL = 4;
     /** check-config: configuration errors (keepalived -t's 5). */
     public static final int CONFIG_ERRORS = 5;
-    /** check-config: script security problems (keepalived -t's 6). */
+    /** check-config: a script security violation (keepalived -t's 6). */
     public static final int CONFIG_SCRIPT_SECURITY = 6;
     /** An unexpected internal error (sysexits EX_SOFTWARE). */
     public static final int SOFTWARE = 70;

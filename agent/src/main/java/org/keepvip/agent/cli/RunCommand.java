@@ -215,10 +215,11 @@ public final class RunCommand implements Callable<Integer> {
         for (Diagnostic d : check.diagnostics()) {
             spec.commandLine().getErr().println(d.format());
         }
-        if (check.exitCode() == CheckResult.FATAL || check.exitCode() == CheckResult.CONFIG_ERROR
-                || check.config() == null) {
+        if (check.blocksStart()) {
             spec.commandLine().getErr().println("keepvip: not starting: the configuration has errors (see above)");
-            return check.exitCode() == CheckResult.OK ? ExitCodes.CONFIG_FATAL : check.exitCode();
+            // 4 or 5 even when a script security violation makes check-config say 6: systemd's
+            // RestartPreventExitStatus must see a configuration error.
+            return check.exitCode() == CheckResult.FATAL ? ExitCodes.CONFIG_FATAL : ExitCodes.CONFIG_ERRORS;
         }
         if (dumpConf) {
             org.slf4j.LoggerFactory.getLogger("keepvip.vrrp").info("Configuration ({}):\n{}", file,

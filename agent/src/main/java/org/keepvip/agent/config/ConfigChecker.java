@@ -40,6 +40,14 @@ public final class ConfigChecker {
      * @param checkInterfaces verify that named interfaces exist (keepalived -t does)
      */
     public CheckResult check(String file, String configId, boolean checkInterfaces) {
+        return check(file, configId, checkInterfaces ? interfaces() : null);
+    }
+
+    /**
+     * @param interfaces the interfaces that exist, or null not to check them (tests give a fixed
+     *                   set, to judge a file as on a host with those interfaces)
+     */
+    public CheckResult check(String file, String configId, Set<String> interfaces) {
         String abs = file;
         List<Diagnostic> all = new ArrayList<>();
         try {
@@ -47,9 +55,9 @@ public final class ConfigChecker {
             ParseResult r = ConfigParser.parse(abs, source, configId);
             all.addAll(r.diagnostics());
             if (r.config() != null) {
-                all.addAll(security.check(r.config()));
-                if (checkInterfaces) {
-                    all.addAll(InterfaceCheck.check(r.config(), interfaces()));
+                all.addAll(security.check(r.config(), r.unusedScripts()));
+                if (interfaces != null) {
+                    all.addAll(InterfaceCheck.check(r.config(), interfaces, abs));
                 }
             }
             all = ParseResult.sort(all, r.files());

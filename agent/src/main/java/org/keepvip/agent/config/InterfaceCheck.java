@@ -1,51 +1,72 @@
 package org.keepvip.agent.config;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.keepvip.vrrp.config.Diagnostic;
 import org.keepvip.vrrp.config.KeepalivedConfig;
 import org.keepvip.vrrp.config.Origin;
+import org.keepvip.vrrp.config.SyncGroup;
 import org.keepvip.vrrp.config.Tracked;
 import org.keepvip.vrrp.config.VirtualIp;
 import org.keepvip.vrrp.config.VrrpInstance;
 
 /**
- * keepalived -t's interface check ({@code --check-interfaces}): a named interface that does not
- * exist is fatal, unless {@code dynamic_interfaces} is set (then a warning).
+ * keepalived -t's interface check ({@code --check-interfaces}), in its words. Each named interface
+ * that does not exist is a configuration error where it is named, and the file as a whole gets
+ * keepalived's closing line: -t exits 5, because the per-name errors outrank the "bad interface"
+ * status (keepalived/vrrp/vrrp_parser.c: vrrp_int_handler(); vrrp_track.c: alloc_track_if();
+ * vrrp_ipaddress.c: alloc_ipaddress(); vrrp_daemon.c: start_vrrp()). With
+ * {@code dynamic_interfaces} keepalived waits for them: a warning here.
  */
 public final class InterfaceCheck {
+    static final String SUMMARY = "Non-existent interface specified in configuration";
+
     private InterfaceCheck() {}
 
-    public static List<Diagnostic> check(KeepalivedConfig c, Set<String> existing) {
-        Map<String, Origin> named = new LinkedHashMap<>();
+    /** @param mainFile the checked file, where the closing line is reported (line 0) */
+    public static List<Diagnostic> check(KeepalivedConfig c, Set<String> existing, String mainFile) {
+        List<Diagnostic> out = new ArrayList<>();
+        boolean dynamic = c.global().dynamicInterfaces();
         for (VrrpInstance i : c.instances()) {
-            if (i.interfaceName() != null) {
-                named.putIfAbsent(i.interfaceName(), i.origin());
+            if (i.interfaceName() != null && !existing.contains(i.interfaceName())) {
+                out.add(missing(dynamic, i.origin(), "interface " + i.interfaceName() + " for vrrp_instance "
+                        + i.name() + " doesn't exist", true));
             }
             for (Tracked t : i.tracking().interfaces()) {
-                named.putIfAbsent(t.name(), t.origin());
+                trackedMissing(dynamic, i.name(), t, existing, out);
             }
             for (List<VirtualIp> l : List.of(i.virtualIps(), i.excludedIps())) {
                 for (VirtualIp v : l) {
-                    if (v.device() != null) {
-                        named.putIfAbsent(v.device(), v.origin());
+                    if (v.device() != null && !existing.contains(v.device())) {
+                        out.add(missing(dynamic, v.origin(), "interface " + v.device() + " for ip address "
+                                + v.cidr() + " doesn't exist", true));
                     }
                 }
             }
         }
-        c.syncGroups().forEach(g -> g.tracking().interfaces().forEach(t -> named.putIfAbsent(t.name(), t.origin())));
-        List<Diagnostic> out = new ArrayList<>();
-        boolean dynamic = c.global().dynamicInterfaces();
-        named.forEach((name, origin) -> {
-            if (!existing.contains(name)) {
-                String msg = "Non-existent interface specified in configuration: '" + name + "'";
-                out.add(dynamic ? Diagnostic.warning(origin, msg + " (dynamic_interfaces: waiting for it)")
-                        : Diagnostic.fatal(origin, msg));
+        for (SyncGroup g : c.syncGroups()) {
+            for (Tracked t : g.tracking().interfaces()) {
+                trackedMissing(dynamic, g.name(), t, existing, out);
             }
-        });
+        }
+        if (!out.isEmpty() && !dynamic) {
+            out.add(Diagnostic.error(new Origin(mainFile, 0), SUMMARY));
+        }
         return out;
+    }
+
+    private static void trackedMissing(boolean dynamic, String owner, Tracked t, Set<String> existing,
+                                       List<Diagnostic> out) {
+        if (!existing.contains(t.name())) {
+            out.add(missing(dynamic, t.origin(), "(" + owner + ") tracked interface " + t.name() + " doesn't exist",
+                    false));
+        }
+    }
+
+    /** @param prefixed keepalived starts this message with "WARNING - " although it is an error */
+    private static Diagnostic missing(boolean dynamic, Origin origin, String msg, boolean prefixed) {
+        return dynamic ? Diagnostic.warning(origin, msg + " (dynamic_interfaces: waiting for it)")
+                : Diagnostic.error(origin, (prefixed ? "WARNING - " : "") + msg);
     }
 }

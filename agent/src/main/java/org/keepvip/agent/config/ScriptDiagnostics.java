@@ -2,24 +2,40 @@ package org.keepvip.agent.config;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.keepvip.agent.script.RunAs;
 import org.keepvip.agent.script.ScriptSecurity;
 import org.keepvip.vrrp.config.Diagnostic;
 import org.keepvip.vrrp.config.KeepalivedConfig;
 import org.keepvip.vrrp.config.Origin;
 import org.keepvip.vrrp.config.ScriptCommand;
+import org.keepvip.vrrp.config.ScriptUser;
 import org.keepvip.vrrp.config.SyncGroup;
 import org.keepvip.vrrp.config.VrrpInstance;
 import org.keepvip.vrrp.config.VrrpScript;
 
 /**
- * keepalived's script checks that can be made before running (keepalived/core/notify.c, {@code check_script_secure})
- * applied to every script of a configuration, worded as keepalived -t words them: the run-as
- * user, PATH lookup, and the file checks of {@link ScriptSecurity} (the one implementation, shared
- * with the script runner). Findings are {@link Diagnostic.Category#SCRIPT_SECURITY}.
+ * keepalived's script checks that can be made before running, applied to every script of a
+ * configuration, with keepalived -t's verdicts (keepalived/vrrp/vrrp.c: check_vrrp_script_security(),
+ * check_track_script_secure(); lib/notify.c: check_script_secure(), check_security(),
+ * check_notify_script_secure()). The file checks are {@link ScriptSecurity}'s, shared with the
+ * script runner.
+ *
+ * <ul>
+ *   <li>A track script ({@code vrrp_script}) that is missing, or insecure under
+ *       {@code enable_script_security}, is disabled with a configuration error (exit 5).
+ *   <li>A notify script that is missing or not executable is disabled with a log line only: a
+ *       warning (exit 0); keepvip cannot run it either.
+ *   <li>When a script file exists and {@code enable_script_security} is not set: the
+ *       {@code SECURITY VIOLATION} (exit 6). A missing script does not count.
+ *   <li>Stricter than keepalived, because keepvip does not check again when it runs a script: a
+ *       notify script keepalived disables as insecure, a track script that is not executable, and
+ *       a {@code "</path"} file-open test are errors (docs/configuration.md, "Deliberate differences").
+ * </ul>
  */
 public final class ScriptDiagnostics {
     static final String DEFAULT_SCRIPT_USER = "keepalived_script";
@@ -39,6 +55,12 @@ public final class ScriptDiagnostics {
         for (VrrpScript s : c.scripts()) {
             out.add(s.command());
         }
+        out.addAll(notifyScripts(c));
+        return out;
+    }
+
+    private static List<ScriptCommand> notifyScripts(KeepalivedConfig c) {
+        List<ScriptCommand> out = new ArrayList<>();
         for (VrrpInstance i : c.instances()) {
             out.addAll(i.notifyScripts().all());
         }
@@ -51,108 +73,204 @@ public final class ScriptDiagnostics {
         return out;
     }
 
+    /** What the file checks found about one script, as keepalived's flags (SC_ISSCRIPT, SC_INSECURE). */
+    private record Outcome(boolean isScript, boolean insecure) {
+        static final Outcome NOT_FOUND = new Outcome(false, false);
+    }
+
     public List<Diagnostic> check(KeepalivedConfig c) {
+        return check(c, List.of());
+    }
+
+    /**
+     * @param unused vrrp_script blocks nothing tracks: keepalived checks every vrrp_script, used or
+     *               not, so these count too
+     */
+    public List<Diagnostic> check(KeepalivedConfig c, List<VrrpScript> unused) {
         List<Diagnostic> out = new ArrayList<>();
-        List<ScriptCommand> scripts = scripts(c);
-        if (scripts.isEmpty()) {
-            return out;
-        }
         boolean secure = c.global().enableScriptSecurity();
-        if (!secure) {
-            out.add(problem(scripts.get(0).origin(),
-                    "SECURITY VIOLATION - scripts are being executed but script_security not enabled."
-                            + " (add enable_script_security to global_defs)"));
+        ScriptUser global = c.global().scriptUser();
+        if (global != null && (users.uid(global.user()).isEmpty()
+                || (global.group() != null && users.groupId(global.group()).isEmpty()))) {
+            // keepalived/core/global_parser.c: script_user_handler(), whether or not a script uses it.
+            out.add(Diagnostic.error(c.global().origin(), "Error setting global script uid/gid (script_user "
+                    + global.user() + (global.group() != null ? " " + global.group() : "") + ": "
+                    + (users.uid(global.user()).isEmpty() ? "no user " + global.user() : "no group " + global.group())
+                    + ")"));
         }
-        List<String> checked = new ArrayList<>();
-        for (ScriptCommand s : scripts) {
-            String key = s.program() + "|" + s.user();
-            if (checked.contains(key)) {
+        Origin firstScript = null;
+        boolean insecure = false;
+        Set<String> checked = new HashSet<>();
+        List<VrrpScript> tracks = new ArrayList<>(c.scripts());
+        tracks.addAll(unused);
+        for (VrrpScript vs : tracks) {
+            Outcome o = checkOne(c, vs.command(), vs.name(), secure, out);
+            firstScript = o.isScript() && firstScript == null ? vs.command().origin() : firstScript;
+            insecure |= o.insecure();
+        }
+        for (ScriptCommand s : notifyScripts(c)) {
+            if (!checked.add(s.program() + "|" + s.user())) {
                 continue;
             }
-            checked.add(key);
-            checkOne(c, s, secure, out);
+            Outcome o = checkOne(c, s, null, secure, out);
+            firstScript = o.isScript() && firstScript == null ? s.origin() : firstScript;
+            insecure |= o.insecure();
+        }
+        if (!secure && firstScript != null) {
+            out.add(0, new Diagnostic(Diagnostic.Severity.ERROR, Diagnostic.Category.SCRIPT_SECURITY, firstScript,
+                    "SECURITY VIOLATION - scripts are being executed but script_security not enabled."
+                            + (insecure ? " There are insecure scripts." : "")
+                            + " (add enable_script_security to global_defs)"));
         }
         return out;
     }
 
-    private void checkOne(KeepalivedConfig c, ScriptCommand s, boolean secure, List<Diagnostic> out) {
+    /**
+     * Checks one script.
+     *
+     * @param trackName the vrrp_script's name for a track script, null for a notify script
+     */
+    private Outcome checkOne(KeepalivedConfig c, ScriptCommand s, String trackName, boolean secure,
+                             List<Diagnostic> out) {
         String user = s.user();
+        String group = s.group();
+        boolean explicitUser = user != null;
         if (user == null && c.global().scriptUser() != null) {
             user = c.global().scriptUser().user();
+            group = c.global().scriptUser().group();
+            if (users.uid(user).isEmpty() || (group != null && users.groupId(group).isEmpty())) {
+                return Outcome.NOT_FOUND; // reported once above; keepalived does not run the script
+            }
         }
         if (user == null) {
             if (users.uid(DEFAULT_SCRIPT_USER).isPresent()) {
                 user = DEFAULT_SCRIPT_USER;
             } else if (secure) {
-                // keepalived reports this as a configuration error (exit 5), not a security one.
+                // lib/notify.c: get_default_script_user(): a configuration error, the script is not run.
                 out.add(Diagnostic.error(s.origin(), "Unable to set default user " + DEFAULT_SCRIPT_USER
                         + " for script '" + s.program() + "' (it does not exist, and enable_script_security"
                         + " forbids falling back to root) - set script_user in global_defs"));
-                return;
+                return Outcome.NOT_FOUND;
             } else {
                 user = "root";
             }
         }
         Optional<Integer> uid = users.uid(user);
-        Optional<Integer> gid = users.gid(user);
+        Optional<Integer> gid = group != null ? users.groupId(group) : users.gid(user);
         if (uid.isEmpty() || gid.isEmpty()) {
-            out.add(problem(s.origin(), "script '" + s.program() + "': user '" + user + "' does not exist"));
-            return;
+            // keepalived/vrrp/vrrp_parser.c: vrrp_vscript_user_handler() reports an error; a notify
+            // script's user (lib/notify.c: notify_script_init()) is only logged, and the script dropped.
+            String msg = "script '" + s.program() + "': " + (uid.isEmpty() ? "user '" + user + "'" : "group '" + group
+                    + "'") + " does not exist - disabling";
+            out.add(trackName != null || !explicitUser ? Diagnostic.error(s.origin(), msg)
+                    : Diagnostic.warning(s.origin(), msg));
+            return Outcome.NOT_FOUND;
+        }
+        if (s.program().matches("<\\s*/.*")) {
+            // lib/notify.c: check_script_secure(): "</path" is a file-open test that keepalived hands to
+            // /bin/sh; keepvip runs programs only, so it would never succeed.
+            out.add(Diagnostic.error(s.origin(), "script '" + s.program() + "' is a shell redirection (a file-open"
+                    + " test), which keepvip does not run - use a script that makes the test"));
+            return Outcome.NOT_FOUND;
         }
         Path path = resolve(s, out);
         if (path == null) {
-            return;
+            return notFound(s, trackName, "not found in PATH", out);
         }
         RunAs runAs = new RunAs(user, uid.get(), gid.get(), false);
         ScriptSecurity.Finding f = ScriptSecurity.examine(path, runAs);
-        f.problem().ifPresent(p -> out.add(problem(s.origin(), describe(path, p, runAs))));
-    }
-
-    /** keepalived -t's words for a finding about {@code path}. */
-    private static String describe(Path path, ScriptSecurity.Problem p, RunAs runAs) {
-        String script = "script '" + path + "'";
-        String where = "'" + p.where() + "'";
+        if (f.problem().isEmpty()) {
+            return new Outcome(true, false);
+        }
+        ScriptSecurity.Problem p = f.problem().get();
+        String why = describe(p, runAs);
         return switch (p.kind()) {
-            case NOT_ABSOLUTE -> script + " is a relative path - specify the full path";
-            case NO_SUCH_FILE, NOT_A_DIRECTORY, DANGLING_SYMLINK -> script + " does not exist";
-            case TOO_MANY_SYMLINKS, NOT_A_REGULAR_FILE -> script + " is not a regular file";
-            case NOT_SEARCHABLE -> script + " is not accessible by user " + runAs.user() + " (" + where
-                    + " is not searchable)";
-            case NOT_EXECUTABLE -> script + " is not executable by user " + runAs.user();
-            case SYMLINK_COMPONENT -> runAs.isRoot() ? unsafe(script, where + " is a symbolic link")
-                    : "Insecure path for " + script + " (" + where + " is a symbolic link)";
-            case NOT_OWNED_BY_ROOT -> unsafe(script, where + " is not owned by root");
-            case GROUP_WRITABLE -> unsafe(script, where + " is writable by its group");
-            case OTHER_WRITABLE -> unsafe(script, where + " is writable by others");
+            case NOT_ABSOLUTE, NO_SUCH_FILE, NOT_A_DIRECTORY, TOO_MANY_SYMLINKS, DANGLING_SYMLINK, NOT_SEARCHABLE ->
+                    notFound(s, trackName, why, out);
+            case NOT_EXECUTABLE -> {
+                String msg = "WARNING - script '" + path + "' is not executable for user " + runAs.user();
+                // keepalived quietly stops tracking such a script; keepvip's tracker would count every run
+                // as a failure (priority or FAULT), so the configuration is refused instead (stricter).
+                out.add(trackName != null ? Diagnostic.error(s.origin(), msg + " - keepalived ignores track script "
+                        + trackName + ", keepvip would count it as failing")
+                        : Diagnostic.warning(s.origin(), msg + " - disabling"));
+                yield new Outcome(true, false);
+            }
+            case SYMLINK_COMPONENT -> {
+                if (!runAs.isRoot()) {
+                    // keepalived checks the path only for scripts run as root; keepvip reports it for any user.
+                    out.add(Diagnostic.warning(s.origin(), "Insecure path for script '" + path + "' (" + why + ")"));
+                    yield new Outcome(true, false);
+                }
+                // check_security(): a symlinked directory is the wrong file type, disabled even without
+                // enable_script_security.
+                inhibited(s, path, trackName, why, out);
+                yield new Outcome(true, false);
+            }
+            case NOT_A_REGULAR_FILE -> {
+                inhibited(s, path, trackName, why, out);
+                yield new Outcome(true, false);
+            }
+            case NOT_OWNED_BY_ROOT, GROUP_WRITABLE, OTHER_WRITABLE -> {
+                if (secure) {
+                    inhibited(s, path, trackName, why, out);
+                } else {
+                    out.add(Diagnostic.warning(s.origin(), "Unsafe permissions found for script '" + path + "' ("
+                            + why + ") - it would run as root"));
+                }
+                yield new Outcome(true, true);
+            }
         };
     }
 
-    private static String unsafe(String script, String why) {
-        return "Unsafe permissions found for " + script + " (" + why + ") - it would run as root";
+    private static Outcome notFound(ScriptCommand s, String trackName, String why, List<Diagnostic> out) {
+        if (trackName != null) {
+            out.add(Diagnostic.error(s.origin(), "Disabling track script " + trackName + " since not found/accessible"
+                    + " ('" + s.program() + "': " + why + ")"));
+        } else {
+            out.add(Diagnostic.warning(s.origin(), "Script '" + s.program() + "' cannot be accessed (" + why
+                    + ") - disabling"));
+        }
+        return Outcome.NOT_FOUND;
     }
 
-    /** A bare name is looked up in PATH, as keepalived does (with its warning). */
+    private static void inhibited(ScriptCommand s, Path path, String trackName, String why, List<Diagnostic> out) {
+        if (trackName != null) {
+            out.add(Diagnostic.error(s.origin(), "Disabling track script " + trackName + " due to insecure ('"
+                    + path + "': " + why + ")"));
+        } else {
+            // keepalived disables the notify script (a log line only); keepvip does not disable scripts
+            // when it runs, so it refuses the configuration instead (stricter).
+            out.add(Diagnostic.error(s.origin(), "Unsafe permissions found for script '" + path + "' (" + why
+                    + ") - keepalived disables it, keepvip would run it: fix the permissions or the path"));
+        }
+    }
+
+    /** keepalived -t's words for why a script is refused. */
+    private static String describe(ScriptSecurity.Problem p, RunAs runAs) {
+        String where = "'" + p.where() + "'";
+        return switch (p.kind()) {
+            case NOT_ABSOLUTE -> "a relative path - specify the full path";
+            case NO_SUCH_FILE, NOT_A_DIRECTORY, DANGLING_SYMLINK -> where + " does not exist";
+            case TOO_MANY_SYMLINKS, NOT_A_REGULAR_FILE -> where + " is not a regular file";
+            case NOT_SEARCHABLE -> where + " is not searchable by user " + runAs.user();
+            case NOT_EXECUTABLE -> "not executable by user " + runAs.user();
+            case SYMLINK_COMPONENT -> where + " is a symbolic link";
+            case NOT_OWNED_BY_ROOT -> where + " is not owned by root";
+            case GROUP_WRITABLE -> where + " is writable by its group";
+            case OTHER_WRITABLE -> where + " is writable by others";
+        };
+    }
+
+    /** A bare name is looked up in PATH, as keepalived does (with its warning); null if not found. */
     private Path resolve(ScriptCommand s, List<Diagnostic> out) {
         String prog = s.program();
-        if (prog.startsWith("/")) {
-            return Path.of(prog);
-        }
         if (prog.contains("/")) {
-            out.add(problem(s.origin(), "script '" + prog + "' is a relative path - specify the full path"));
-            return null;
+            return Path.of(prog); // a relative one is reported by the file checks
         }
         Optional<Path> found = ScriptSecurity.searchPath(prog, env.getOrDefault("PATH", DEFAULT_PATH));
-        if (found.isPresent()) {
-            out.add(new Diagnostic(Diagnostic.Severity.WARNING, Diagnostic.Category.SCRIPT_SECURITY, s.origin(),
-                    "script '" + prog + "' resolved by path search to '" + found.get()
-                            + "'. Please specify full path."));
-            return found.get();
-        }
-        out.add(problem(s.origin(), "script '" + prog + "' not found in PATH - specify the full path"));
-        return null;
-    }
-
-    private static Diagnostic problem(Origin o, String message) {
-        return new Diagnostic(Diagnostic.Severity.ERROR, Diagnostic.Category.SCRIPT_SECURITY, o, message);
+        found.ifPresent(p -> out.add(Diagnostic.warning(s.origin(),
+                "script '" + prog + "' resolved by path search to '" + p + "'. Please specify full path.")));
+        return found.orElse(null);
     }
 }

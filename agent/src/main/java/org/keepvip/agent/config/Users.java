@@ -38,6 +38,24 @@ public final class Users {
         return passwdField(user, 3);
     }
 
+    /** The id of the group named {@code name}. */
+    public Optional<Integer> groupId(String name) {
+        if (name.equals("root")) {
+            return Optional.of(0);
+        }
+        for (String l : group) {
+            String[] f = l.split(":");
+            if (f.length > 2 && f[0].equals(name)) {
+                try {
+                    return Optional.of(Integer.parseInt(f[2]));
+                } catch (NumberFormatException e) {
+                    return Optional.empty();
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     private Optional<Integer> passwdField(String user, int field) {
         if (user.equals("root")) {
             return Optional.of(0);

@@ -347,8 +347,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     public synchronized ControlResponse reload() {
         var check = org.keepvip.agent.config.ConfigChecker.forHost().check(options.configFile(), options.configId(),
                 true);
-        if (check.config() == null || check.exitCode() == org.keepvip.agent.config.CheckResult.FATAL
-                || check.exitCode() == org.keepvip.agent.config.CheckResult.CONFIG_ERROR) {
+        if (check.blocksStart()) {
             String first = check.diagnostics().stream().filter(d -> d.isError()).findFirst()
                     .map(d -> d.format()).orElse("configuration unusable");
             LOG.error("Reload rejected, running configuration kept: {}", first);

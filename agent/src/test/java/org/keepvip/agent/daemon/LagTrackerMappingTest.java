@@ -36,7 +36,7 @@ class LagTrackerMappingTest {
                     interface eth0
                     virtual_router_id 51
                     priority 100
-                    unicast_src_ip 192.0.2.1
+                    mcast_src_ip 192.0.2.1
                     virtual_ipaddress {
                         192.0.2.100/24
                     }
@@ -50,7 +50,7 @@ class LagTrackerMappingTest {
                     interface eth0
                     virtual_router_id 52
                     priority 100
-                    unicast_src_ip 192.0.2.1
+                    mcast_src_ip 192.0.2.1
                     virtual_ipaddress {
                         192.0.2.101/24
                     }
@@ -61,7 +61,10 @@ class LagTrackerMappingTest {
                 %s
                 """.formatted(redisLines, instanceExtra, groups));
         ParseResult r = ConfigParser.parse(f.toString(), new FileConfigSource(), null);
-        assertThat(r.hasErrors()).as(r.diagnostics().toString()).isFalse();
+        // Weights ignored in a sync group are a configuration error (as keepalived -t counts them),
+        // but the model is still built as it would run: that is what these tests map.
+        assertThat(r.diagnostics()).as(r.diagnostics().toString())
+                .allMatch(d -> !d.isError() || d.message().contains("due to SYNC group"));
         return r.config();
     }
 

@@ -163,7 +163,7 @@ class RedisLagWiringTest {
                     interface eth0
                     virtual_router_id 51
                     priority 100
-                    unicast_src_ip 192.0.2.1
+                    mcast_src_ip 192.0.2.1
                     virtual_ipaddress {
                         192.0.2.100/24
                     }

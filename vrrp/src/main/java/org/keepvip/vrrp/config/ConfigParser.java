@@ -19,8 +19,8 @@ import java.util.Set;
 public final class ConfigParser {
     static final Duration MAX_TIMER = Duration.ofNanos(4_294_967_295_000L);
 
-    final Diagnostics diags = new Diagnostics();
-    final Args args = new Args(diags);
+    final Diagnostics diags;
+    final Args args;
     final String mainFile;
     final GlobalBuilder global;
     final Map<String, VrrpScript> scripts = new LinkedHashMap<>();
@@ -31,8 +31,24 @@ public final class ConfigParser {
     final List<SyncGroupBuilder> syncGroups = new ArrayList<>();
 
     private ConfigParser(String mainFile, String hostName) {
+        this.diags = new Diagnostics();
+        this.args = new Args(diags);
         this.mainFile = mainFile;
         this.global = new GlobalBuilder(hostName, new Origin(mainFile, 0));
+    }
+
+    /**
+     * A scratch parser for a misspelt block: it reports into {@code parent}'s diagnostics and sees
+     * the scripts, track files and Redis instances defined so far, but what it builds is dropped.
+     */
+    private ConfigParser(ConfigParser parent) {
+        this.diags = parent.diags;
+        this.args = parent.args;
+        this.mainFile = parent.mainFile;
+        this.global = new GlobalBuilder(parent.global.routerId, parent.global.origin);
+        this.scripts.putAll(parent.scripts);
+        this.trackFiles.putAll(parent.trackFiles);
+        this.redis.putAll(parent.redis);
     }
 
     /**
@@ -54,8 +70,10 @@ public final class ConfigParser {
             }
             List<Stmt> root = TreeBuilder.build(lines, p.diags);
             p.parseRoot(root);
-            KeepalivedConfig cfg = new CrossChecks(p).finish();
-            return new ParseResult(cfg, ParseResult.sort(p.diags.toList(), pre.files()), pre.files());
+            CrossChecks checks = new CrossChecks(p);
+            KeepalivedConfig cfg = checks.finish();
+            return new ParseResult(cfg, ParseResult.sort(p.diags.toList(), pre.files()), pre.files(),
+                    checks.unusedScripts);
         } catch (RuntimeException | StackOverflowError | LinkageError e) {
             // A parser bug must not reach the operator as a stack trace; say what happened instead.
             p.diags.add(Diagnostic.fatal(new Origin(mainFile, 0),
@@ -71,26 +89,38 @@ public final class ConfigParser {
 
     // ---------------------------------------------------------------- dispatch helpers
 
-    /** Reports a keyword that is not valid here, with a did-you-mean and block skipping. */
-    void unknown(Stmt s, String context, Set<String> known, Set<String> unsupported) {
+    /**
+     * Reports a keyword that is not valid here, with a did-you-mean. keepalived
+     * (lib/parser.c: process_stream()) reports only the keyword and then misreads the block; we
+     * skip it, but when it is a slip of a block keyword known here ({@code Vrrp_instance},
+     * {@code virtual_ipadress}) the caller checks its contents as that block: one run then reports
+     * the typos inside too. Returns that block keyword, or null.
+     */
+    String unknown(Stmt s, String context, Set<String> known, Set<String> unsupported) {
         String kw = s.keyword();
         if (kw.isEmpty()) {
-            return; // an anonymous block after "Unexpected '{'", already reported
+            return null; // an anonymous block after "Unexpected '{'", already reported
         }
         if (unsupported.contains(kw)) {
             unsupported(s);
-            return;
+            return null;
         }
         String hint = Suggest.nearest(kw, Keywords.union(known, unsupported));
+        String checkAs = s.hasBlock() && hint != null && known.contains(hint) && Keywords.BLOCKS.contains(hint)
+                ? hint : null;
+        String block = !s.hasBlock() ? ""
+                : checkAs != null ? " (its block is checked as '" + checkAs + "' but not used)"
+                : " (its block is skipped)";
         diags.error(s.origin, "unknown keyword '" + kw + "'" + (context.isEmpty() ? "" : " in " + context)
-                + (s.hasBlock() ? " (its block is skipped)" : "")
-                + (hint != null ? " - did you mean '" + hint + "'?" : ""));
+                + block + (hint != null ? " - did you mean '" + hint + "'?" : ""));
+        return checkAs;
     }
 
     void unsupported(Stmt s) {
         String kw = s.keyword();
         String msg = "'" + kw + "' is not supported by keepvip - ignored" + (s.hasBlock() ? " with its block" : "");
-        Diagnostic d = Keywords.UNSUPPORTED_ERRORS.contains(kw) ? Diagnostic.error(s.origin, msg)
+        String why = Keywords.UNSUPPORTED_ERRORS.get(kw);
+        Diagnostic d = why != null ? Diagnostic.error(s.origin, msg + " (" + why + ")")
                 : Diagnostic.warning(s.origin, msg);
         diags.once("unsupported:" + kw, d);
     }
@@ -178,9 +208,24 @@ public final class ConfigParser {
                         syncGroups.add(g);
                     }
                 }
-                default -> unknown(s, "", Keywords.ROOT, Keywords.ROOT_UNSUPPORTED);
+                default -> {
+                    String as = unknown(s, "", Keywords.ROOT, Keywords.ROOT_UNSUPPORTED);
+                    if (as != null) {
+                        checkOnly(s.renamed(as));
+                    }
+                }
             }
         }
+    }
+
+    /** Parses and cross-checks a misspelt top-level block as the block it resembles, then drops it. */
+    private void checkOnly(Stmt block) {
+        ConfigParser scratch = new ConfigParser(this);
+        if (block.keyword().equals("vrrp_script")) {
+            scratch.scripts.clear(); // a slip of an existing name is not "already defined"
+        }
+        scratch.parseRoot(List.of(block));
+        new CrossChecks(scratch).checkInstancesOnly(global.build());
     }
 
     // ---------------------------------------------------------------- vrrp_script
@@ -203,7 +248,7 @@ public final class ConfigParser {
         String group = null;
         for (Stmt s : block.block()) {
             if (!Keywords.SCRIPT.contains(s.keyword())) {
-                unknown(s, ctx, Keywords.SCRIPT, Set.of());
+                unknown(s, ctx, Keywords.SCRIPT, Set.of()); // no blocks inside: nothing to check as
                 continue;
             }
             if (!noBlock(s)) {

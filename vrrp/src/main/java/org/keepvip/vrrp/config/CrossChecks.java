@@ -16,6 +16,8 @@ import java.util.Set;
 final class CrossChecks {
     private final ConfigParser p;
     private final Diagnostics d;
+    /** vrrp_script blocks nothing tracks, known after {@link #finish()}. */
+    final List<VrrpScript> unusedScripts = new ArrayList<>();
 
     CrossChecks(ConfigParser p) {
         this.p = p;
@@ -59,6 +61,7 @@ final class CrossChecks {
                 scripts.add(s);
             } else {
                 d.warning(s.origin(), "Warning - script " + s.name() + " is not used");
+                unusedScripts.add(s);
             }
         }
         for (RedisInstance r : p.redis.values()) {
@@ -77,6 +80,13 @@ final class CrossChecks {
         }
         return new KeepalivedConfig(global, scripts, new ArrayList<>(p.trackFiles.values()),
                 new ArrayList<>(p.redis.values()), instances, groups);
+    }
+
+    /** Only the per-instance checks, for a misspelt block checked but not used (no sync groups, no VIP clashes). */
+    void checkInstancesOnly(GlobalDefs global) {
+        for (InstanceBuilder b : p.instances) {
+            instance(b, global, new HashMap<>(), List.of(), new HashMap<>(), new HashMap<>());
+        }
     }
 
     private static void markUsed(Tracking t, Set<String> scripts, Set<String> redis, Set<String> files) {
@@ -108,7 +118,8 @@ final class CrossChecks {
             return null;
         }
         if (members.size() == 1) {
-            d.warning(g.origin, "Sync group " + g.name + " has only 1 virtual router(s) - this probably isn't what you want");
+            // keepalived/vrrp/vrrp_sync.c: vrrp_sync_set_group() counts it as a configuration error (-t exit 5).
+            d.error(g.origin, "Sync group " + g.name + " has only 1 virtual router(s) - this probably isn't what you want");
         }
         Tracking t = tracking(g.name, null, g.trackInterfaces, g.trackScripts, g.trackFiles, g.trackRedis);
         return new SyncGroup(g.name, members, t, ConfigParser.notifyScripts(g.notify), g.trackingWeight,
@@ -126,7 +137,8 @@ final class CrossChecks {
                 continue;
             }
             if (ti.stream().anyMatch(x -> x.name().equals(e.name()))) {
-                d.warning(e.origin(), "(" + owner + ") track_interface " + e.name() + " listed twice - ignoring");
+                // keepalived/vrrp/vrrp_track.c: alloc_track_if()
+                d.error(e.origin(), "(" + owner + ") duplicate track_interface " + e.name() + " - ignoring");
                 continue;
             }
             ti.add(new Tracked(e.name(), e.weight() == null ? 0 : e.weight(), Boolean.TRUE.equals(e.reverse()), e.origin()));
@@ -171,8 +183,10 @@ final class CrossChecks {
         }
         boolean unicast = !b.peers.isEmpty();
         if (b.unicastKeyword && b.peers.isEmpty()) {
-            d.warning(b.unicastOrigin, n + "A unicast keyword has been specified without any unicast peers."
-                    + " Defaulting to multicast.");
+            // The warnings of keepalived/vrrp/vrrp.c: vrrp_complete_instance() below are all
+            // configuration errors to keepalived -t (exit 5), so they are errors here too.
+            d.error(b.unicastOrigin, n + "A unicast keyword has been specified without any unicast peers."
+                    + " Defaulting to multicast. This usage is deprecated - please update your configuration.");
         }
         if (b.iface == null && !(unicast && b.unicastSrcIp != null)) {
             d.error(b.origin, n + "Unknown interface! (set 'interface', or unicast_src_ip with unicast peers)"
@@ -190,7 +204,9 @@ final class CrossChecks {
                 family = AddressFamily.of(a);
             }
         }
-        if (family == null) {
+        if (b.nativeIpv6) {
+            family = AddressFamily.IPV6; // keepalived/vrrp/vrrp_parser.c: vrrp_native_ipv6_handler()
+        } else if (family == null) {
             family = AddressFamily.IPV4;
         }
         List<VirtualIp> vips = new ArrayList<>();
@@ -248,15 +264,19 @@ final class CrossChecks {
         if (version == 2) {
             long secs = Math.max(1, Math.round(adv.toMillis() / 1000.0));
             if (secs * 1000 != adv.toMillis()) {
-                d.warning(b.origin, n + "advert_int " + Durations.format(adv) + " rounded to " + secs
-                        + " s for VRRP version 2");
+                d.error(b.origin, n + "VRRPv2 advertisement interval " + Durations.format(adv) + "s must be an"
+                        + " integer. rounding to " + secs + "s");
             }
             adv = Duration.ofSeconds(secs);
         } else {
             long cs = Math.max(1, Math.round(adv.toMillis() / 10.0));
             if (cs > 4095) {
-                d.warning(b.origin, n + "advert_int " + Durations.format(adv) + " exceeds 40.95 s for version 3 - using 40.95");
+                d.error(b.origin, n + "VRRPv3 advertisement interval " + Durations.format(adv) + "s is out of range."
+                        + " Must be less than 40.96s. Setting to 40.95s");
                 cs = 4095;
+            } else if (cs * 10 != adv.toMillis() || adv.toNanos() % 1_000_000 != 0) {
+                d.error(b.origin, n + "VRRPv3 advertisement interval " + Durations.format(adv) + "s must be in units"
+                        + " of 10ms - rounding to " + Durations.format(Duration.ofMillis(cs * 10)) + "s");
             }
             adv = Duration.ofMillis(cs * 10);
         }
@@ -271,14 +291,15 @@ final class CrossChecks {
         }
         boolean preempt = !b.nopreempt;
         if (b.nopreempt && (state == InitialState.MASTER || priority == 255)) {
-            d.warning(b.nopreemptOrigin, n + "Warning - nopreempt will not work with initial state MASTER"
-                    + " or priority 255 - clearing");
+            d.error(b.nopreemptOrigin, n + (priority == 255 ? "nopreempt is incompatible with priority 255."
+                    + " resetting nopreempt" : "Warning - nopreempt will not work with initial state MASTER - clearing"));
             preempt = true;
         }
         Duration preemptDelay = b.preemptDelay;
         if (!preemptDelay.isZero() && (state == InitialState.MASTER || !preempt || strict)) {
-            d.warning(b.preemptDelayOrigin, n + "preempt_delay is ignored with "
-                    + (strict ? "strict mode" : !preempt ? "nopreempt" : "state MASTER") + " - clearing");
+            d.error(b.preemptDelayOrigin, n + (state == InitialState.MASTER
+                    ? "Warning - preempt delay will not work with initial state MASTER - clearing"
+                    : "preempt_delay is incompatible with " + (strict ? "strict" : "nopreempt") + " mode - resetting"));
             preemptDelay = Duration.ZERO;
         }
 
@@ -304,15 +325,19 @@ final class CrossChecks {
                         + (strict ? " / strict mode" : "") + ") - instance removed");
                 return null;
             }
-            d.warning(b.origin, n + "No VIP specified; at least one is required");
+            d.error(b.origin, n + "No VIP specified; at least one is sensible");
         }
         if (strict && family == AddressFamily.IPV6 && !vips.isEmpty() && !IpLiteral.isLinkLocal6(vips.get(0).address())) {
             d.error(vips.get(0).origin(), n + "strict mode: the first IPv6 VIP must be link-local");
         }
-        if (vips.size() > 255) {
-            d.warning(vips.get(255).origin(), n + "more than 255 VIPs: the rest are managed but not advertised");
-            excluded.addAll(0, vips.subList(255, vips.size()));
-            vips = new ArrayList<>(vips.subList(0, 255));
+        int maxVips = maxAdvertisedVips(family, version);
+        if (vips.size() > maxVips) {
+            // keepalived/vrrp/vrrp.c: vrrp_complete_instance(), a configuration error (-t exit 5).
+            d.error(vips.get(maxVips).origin(), n + "Number of VIPs (" + vips.size() + ") exceeds maximum/space"
+                    + " available in packet (max " + maxVips + " addresses) - excess moved to eVIPs"
+                    + " (managed but not advertised)");
+            excluded.addAll(0, vips.subList(maxVips, vips.size()));
+            vips = new ArrayList<>(vips.subList(0, maxVips));
         }
 
         // GARP and advert behaviour: instance overrides, then strict mode.
@@ -331,14 +356,15 @@ final class CrossChecks {
         boolean higherSend = b.higherPrioSendAdvert != null ? b.higherPrioSendAdvert : ga.higherPrioSendAdvert();
         boolean ownerIgnore = b.ownerIgnoreAdverts != null ? b.ownerIgnoreAdverts : ga.ownerIgnoreAdverts();
         if (strict) {
-            if (b.garpLowerPrioOrigin != null) {
-                d.warning(b.garpLowerPrioOrigin, n + "garp_lower_prio_* is not allowed in strict mode - ignoring");
+            if ((b.garpLowerPrioRepeat != null && b.garpLowerPrioRepeat != 0)
+                    || (b.garpLowerPrioDelay != null && !b.garpLowerPrioDelay.isZero())) {
+                d.error(b.garpLowerPrioOrigin, n + "Strict mode requires no repeat garps (garp_lower_prio_*). resetting");
             }
             garp = new GarpSettings(garp.masterDelay(), garp.masterRepeat(), garp.masterRefresh(),
                     garp.masterRefreshRepeat(), Duration.ZERO, 0, garp.interval(), garp.naInterval());
             if (downTimer != 3) {
-                d.warning(b.downTimerOrigin != null ? b.downTimerOrigin : b.origin,
-                        n + "strict mode requires down_timer_adverts 3 - using 3");
+                d.error(b.downTimerOrigin != null ? b.downTimerOrigin : b.origin,
+                        n + "down_timer_adverts is incompatible with strict mode - resetting");
                 downTimer = 3;
             }
             lowerNoAdv = true;
@@ -375,13 +401,27 @@ final class CrossChecks {
                 b.origin);
     }
 
+    /**
+     * How many VIPs fit in one advert on a 1500-byte MTU (keepalived/vrrp/vrrp.c:
+     * vrrp_complete_instance(), which uses the interface's MTU, or 1500 without one): Ethernet, IP
+     * and VRRP headers, the v2 authentication data, and at most 255 (the count is 8 bits).
+     * IPv4 gets 255, IPv6 89.
+     */
+    static int maxAdvertisedVips(AddressFamily family, int version) {
+        int mtu = 1500;
+        int headers = 14 + 8 + (family == AddressFamily.IPV4 ? 20 + (version == 2 ? 8 : 0) : 40);
+        int size = family == AddressFamily.IPV4 ? 4 : 16;
+        return Math.min(255, (mtu - headers) / size);
+    }
+
     private Tracking zeroWeights(String name, Tracking t) {
         List<List<Tracked>> lists = new ArrayList<>();
         for (List<Tracked> l : List.of(t.interfaces(), t.scripts(), t.files(), t.redis())) {
             List<Tracked> out = new ArrayList<>();
             for (Tracked x : l) {
                 if (x.weight() != 0) {
-                    d.warning(x.origin(), "(" + name + ") ignoring weight of tracker " + x.name()
+                    // keepalived/vrrp/vrrp.c: vrrp_complete_instance(), an error to keepalived -t.
+                    d.error(x.origin(), "(" + name + ") ignoring weight of tracker " + x.name()
                             + " due to SYNC group (add sync_group_tracking_weight to the group to keep it)");
                     out.add(new Tracked(x.name(), 0, x.reverse(), x.origin()));
                 } else {

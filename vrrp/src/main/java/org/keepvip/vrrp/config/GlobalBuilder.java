@@ -58,8 +58,15 @@ final class GlobalBuilder {
         Args a = p.args;
         for (Stmt s : block.block()) {
             String kw = s.keyword();
+            if (Keywords.GLOBAL_DEPRECATED.containsKey(kw)) {
+                p.diags.error(s.origin, Keywords.GLOBAL_DEPRECATED.get(kw) + " - ignored");
+                continue;
+            }
             if (!Keywords.GLOBAL.contains(kw)) {
-                p.unknown(s, "global_defs", Keywords.GLOBAL, Keywords.GLOBAL_UNSUPPORTED);
+                String as = p.unknown(s, "global_defs", Keywords.GLOBAL, Keywords.GLOBAL_UNSUPPORTED);
+                if (as != null) {
+                    new GlobalBuilder(routerId, origin).parse(p, Stmt.blockOf(s.renamed(as))); // reported, not kept
+                }
                 continue;
             }
             if (kw.equals("notification_email")) {

@@ -67,6 +67,7 @@ final class InstanceBuilder {
     final ScriptCommand[] notify = new ScriptCommand[7];
     Boolean notifyPriorityChanges;
     Boolean v3ChecksumAsV2;
+    boolean nativeIpv6;
     String syncGroup;
 
     InstanceBuilder(ConfigParser p, String name, Origin origin) {
@@ -81,8 +82,15 @@ final class InstanceBuilder {
         Diagnostics d = p.diags;
         for (Stmt s : block.block()) {
             String kw = s.keyword();
+            if (Keywords.INSTANCE_DEPRECATED.containsKey(kw)) {
+                d.error(s.origin, "(" + name + ") " + Keywords.INSTANCE_DEPRECATED.get(kw) + " - ignored");
+                continue;
+            }
             if (!Keywords.INSTANCE.contains(kw)) {
-                p.unknown(s, ctx, Keywords.INSTANCE, Keywords.INSTANCE_UNSUPPORTED);
+                String as = p.unknown(s, ctx, Keywords.INSTANCE, Keywords.INSTANCE_UNSUPPORTED);
+                if (as != null) {
+                    new InstanceBuilder(p, name, origin).parse(Stmt.blockOf(s.renamed(as))); // reported, not kept
+                }
                 continue;
             }
             switch (kw) {
@@ -293,7 +301,7 @@ final class InstanceBuilder {
                 case "notify_priority_changes" -> GlobalBuilder.set(a.bool(s), v -> notifyPriorityChanges = v);
                 case "v3_checksum_as_v2" -> GlobalBuilder.set(a.bool(s), v -> v3ChecksumAsV2 = v);
                 case "native_ipv6" -> {
-                    d.warning(s.origin, "(" + name + ") native_ipv6 is deprecated - use IPv6 addresses; forcing version 3");
+                    nativeIpv6 = true; // the instance is IPv6 (VRRP version 3) even before its VIPs say so
                     version = 3;
                 }
                 case "debug" -> {
@@ -383,7 +391,8 @@ final class InstanceBuilder {
         }
         byte[] bytes = pass.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         if (bytes.length > 8) {
-            p.diags.warning(block.origin, "(" + name + ") auth_pass is longer than 8 bytes - only the first 8 are used");
+            // keepalived/vrrp/vrrp_parser.c: vrrp_auth_pass_handler(), an error to keepalived -t.
+            p.diags.error(block.origin, "(" + name + ") Truncating auth_pass to 8 characters");
             pass = new String(java.util.Arrays.copyOf(bytes, 8), java.nio.charset.StandardCharsets.UTF_8);
         }
         auth = new Authentication(pass);

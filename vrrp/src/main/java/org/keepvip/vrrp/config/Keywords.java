@@ -1,6 +1,7 @@
 package org.keepvip.vrrp.config;
 
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
 
 /** The keyword tables per block: supported, and recognised but not supported by keepvip. */
@@ -61,8 +62,17 @@ final class Keywords {
             "use_ipvlan", "vrf", "track_process", "track_bfd", "auth_hmac", "virtual_routes", "virtual_rules",
             "kernel_rx_buf_size", "garp_extra_if", "vmac_garp_intvl", "smtp_alert", "old_unicast_checksum",
             "linkbeat_use_polling", "lvs_sync_daemon_interface");
-    /** Unsupported keywords that break interoperation with the peer: errors, not warnings. */
-    static final Set<String> UNSUPPORTED_ERRORS = Set.of("auth_hmac");
+    /**
+     * Unsupported keywords that are errors, not warnings, with why: the peer could not talk to
+     * this node, or the node would run without the routes, rules or addresses the file asks for.
+     */
+    static final Map<String, String> UNSUPPORTED_ERRORS = Map.of(
+            "auth_hmac", "the peer would drop this node's adverts",
+            "virtual_routes", "a MASTER would not install these routes",
+            "virtual_rules", "a MASTER would not install these rules",
+            "static_ipaddress", "these addresses would not be added",
+            "static_routes", "these routes would not be added",
+            "static_rules", "these rules would not be added");
 
     static final Set<String> SYNC_GROUP = Set.of("group", "track_interface", "track_script", "track_file",
             "track_redis", "notify_master", "notify_backup", "notify_fault", "notify_stop", "notify",
@@ -74,6 +84,27 @@ final class Keywords {
             "max_lag_bytes", "max_lag_seconds", "lag_penalty", "allow_empty_master", "fence", "peer_port");
 
     static final Set<String> AUTH = Set.of("auth_type", "auth_pass");
+
+    /** Keywords that open a block; a misspelling of one gets its block checked as this one. */
+    static final Set<String> BLOCKS = Set.of("global_defs", "vrrp_script", "vrrp_instance", "vrrp_sync_group",
+            "track_file", "vrrp_track_file", "redis_instance", "notification_email", "unicast_peer",
+            "track_interface", "track_script", "track_redis", "virtual_ipaddress", "virtual_ipaddress_excluded",
+            "authentication", "group");
+
+    /**
+     * Deprecated keywords of a vrrp_instance that keepalived 2.2.7 reports as configuration errors
+     * (keepalived/vrrp/vrrp_parser.c: vrrp_linkbeat_handler(), vrrp_lvs_syncd_handler(),
+     * vrrp_garp_extra_if_handler()), in its words. keepvip supports none of them either.
+     */
+    static final Map<String, String> INSTANCE_DEPRECATED = Map.of(
+            "linkbeat_use_polling", "'linkbeat_use_polling' in vrrp instance deprecated - use linkbeat_interfaces block",
+            "lvs_sync_daemon_interface", "Specifying lvs_sync_daemon_interface against a vrrp is deprecated."
+                    + " Please use global lvs_sync_daemon",
+            "vmac_garp_intvl", "Keyword \"vmac_garp_intvl\" is deprecated - please use \"garp_extra_if\"");
+
+    /** The same for global_defs (keepalived/core/global_parser.c: vrrp_vmac_garp_extra_if_handler()). */
+    static final Map<String, String> GLOBAL_DEPRECATED = Map.of(
+            "vrrp_vmac_garp_intvl", "Keyword \"vrrp_vmac_garp_intvl\" is deprecated - please use \"vrrp_garp_extra_if\"");
 
     static Set<String> union(Set<String> a, Set<String> b) {
         Set<String> out = new LinkedHashSet<>(a);

@@ -8,11 +8,19 @@ import java.util.List;
  * @param config       the effective configuration, or null after a fatal problem
  * @param diagnostics  errors and warnings, sorted by file (in the order read) and line
  * @param files        every file read, main file first, in the order read (e.g. to watch for reload)
+ * @param unusedScripts vrrp_script blocks no instance or group tracks: left out of the model, but
+ *                      keepalived's script security check still covers them
  */
-public record ParseResult(KeepalivedConfig config, List<Diagnostic> diagnostics, List<String> files) {
+public record ParseResult(KeepalivedConfig config, List<Diagnostic> diagnostics, List<String> files,
+                          List<VrrpScript> unusedScripts) {
     public ParseResult {
         diagnostics = List.copyOf(diagnostics);
         files = List.copyOf(files);
+        unusedScripts = List.copyOf(unusedScripts);
+    }
+
+    public ParseResult(KeepalivedConfig config, List<Diagnostic> diagnostics, List<String> files) {
+        this(config, diagnostics, files, List.of());
     }
 
     /** Sorts diagnostics as {@link #diagnostics()} is: by file in the order read, then line (stable). */

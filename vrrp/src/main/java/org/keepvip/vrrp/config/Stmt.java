@@ -51,6 +51,22 @@ final class Stmt {
 
     record Word(String text, Origin origin) {}
 
+    /** An anonymous block holding just {@code only}, to hand one statement to a block parser. */
+    static Stmt blockOf(Stmt only) {
+        Stmt b = new Stmt(only.origin);
+        b.children = List.of(only);
+        return b;
+    }
+
+    /** This statement with another keyword (same words after it, same block). */
+    Stmt renamed(String keyword) {
+        Stmt r = new Stmt(origin);
+        r.words.addAll(words);
+        r.words.set(0, keyword);
+        r.children = children;
+        return r;
+    }
+
     String describe() {
         return words.size() > 1 ? words.get(0) + " " + words.get(1) : keyword();
     }

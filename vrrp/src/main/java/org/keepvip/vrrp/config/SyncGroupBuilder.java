@@ -29,7 +29,10 @@ final class SyncGroupBuilder {
         for (Stmt s : block.block()) {
             String kw = s.keyword();
             if (!Keywords.SYNC_GROUP.contains(kw) || kw.equals("notify_deleted")) {
-                p.unknown(s, ctx, Keywords.SYNC_GROUP, Keywords.SYNC_GROUP_UNSUPPORTED);
+                String as = p.unknown(s, ctx, Keywords.SYNC_GROUP, Keywords.SYNC_GROUP_UNSUPPORTED);
+                if (as != null) {
+                    new SyncGroupBuilder(p, name, origin).parse(Stmt.blockOf(s.renamed(as))); // reported, not kept
+                }
                 continue;
             }
             switch (kw) {
@@ -55,6 +58,12 @@ final class SyncGroupBuilder {
                 case "sync_group_tracking_weight", "global_tracking" -> {
                     if (p.noBlock(s)) {
                         trackingWeight = true;
+                        if (kw.equals("global_tracking")) {
+                            // keepalived/vrrp/vrrp_parser.c: vrrp_gglobal_tracking_handler(): an error, yet applied.
+                            p.diags.error(s.origin, "(" + name + ") global_tracking is deprecated."
+                                    + " Use track_interface/script/file on the sync group"
+                                    + " (or sync_group_tracking_weight, which it means)");
+                        }
                     }
                 }
                 case "notify_priority_changes" -> {

@@ -50,8 +50,8 @@ class ConfigParserTest {
         VrrpInstance vi = r.config().instances().get(0);
         assertThat(vi.priority()).isEqualTo(255);
         assertThat(vi.preempt()).isTrue();
-        assertThat(messages(r)).containsExactly(MAIN + ":5: warning: (VI_1) Warning - nopreempt will not work"
-                + " with initial state MASTER or priority 255 - clearing");
+        assertThat(messages(r)).containsExactly(MAIN + ":5: error: (VI_1) nopreempt is incompatible with priority 255."
+                + " resetting nopreempt");
     }
 
     @Test
@@ -68,7 +68,9 @@ class ConfigParserTest {
                 MAIN + ":4: error: unknown keyword 'Nopreermpt' in vrrp_instance VI_1 - did you mean 'nopreempt'?");
         assertThat(messages(parse("VRRP_INSTANCE x {\n}\n"))).containsExactly(
                 MAIN + ":0: warning: no vrrp_instance is configured - keepvip would do nothing",
-                MAIN + ":1: error: unknown keyword 'VRRP_INSTANCE' (its block is skipped) - did you mean 'vrrp_instance'?");
+                MAIN + ":1: error: unknown keyword 'VRRP_INSTANCE' (its block is checked as 'vrrp_instance' but not used)"
+                        + " - did you mean 'vrrp_instance'?",
+                MAIN + ":1: error: (x) the virtual router id must be set - instance removed");
         assertThat(messages(parse(instance(" completely_different_word 1")))).containsExactly(
                 MAIN + ":4: error: unknown keyword 'completely_different_word' in vrrp_instance VI_1");
     }
