@@ -34,7 +34,7 @@ public record CheckResult(String file, KeepalivedConfig config, List<Diagnostic>
         if (has(ds, Diagnostic.Category.SCRIPT_SECURITY)) {
             return SCRIPT_SECURITY;
         }
-        if (has(ds, Diagnostic.Category.CONFIG)) {
+        if (has(ds, Diagnostic.Category.CONFIG) || has(ds, Diagnostic.Category.CORRECTED)) {
             return CONFIG_ERROR;
         }
         return has(ds, Diagnostic.Category.FATAL) ? FATAL : OK;
@@ -43,7 +43,8 @@ public record CheckResult(String file, KeepalivedConfig config, List<Diagnostic>
     /**
      * True when the daemon must not start (or reload) with this result: nothing usable, or any
      * configuration error, whatever the exit code (a script security violation outranks errors in
-     * the exit code, not in whether the configuration is complete).
+     * the exit code, not in whether the configuration is complete), but for the errors keepalived
+     * corrects and runs with ({@link Diagnostic.Category#CORRECTED}), which are logged.
      */
     public boolean blocksStart() {
         return config == null || has(diagnostics, Diagnostic.Category.FATAL)

@@ -119,7 +119,7 @@ final class CrossChecks {
         }
         if (members.size() == 1) {
             // keepalived/vrrp/vrrp_sync.c: vrrp_sync_set_group() counts it as a configuration error (-t exit 5).
-            d.error(g.origin, "Sync group " + g.name + " has only 1 virtual router(s) - this probably isn't what you want");
+            d.corrected(g.origin, "Sync group " + g.name + " has only 1 virtual router(s) - this probably isn't what you want");
         }
         Tracking t = tracking(g.name, null, g.trackInterfaces, g.trackScripts, g.trackFiles, g.trackRedis);
         return new SyncGroup(g.name, members, t, ConfigParser.notifyScripts(g.notify), g.trackingWeight,
@@ -138,7 +138,7 @@ final class CrossChecks {
             }
             if (ti.stream().anyMatch(x -> x.name().equals(e.name()))) {
                 // keepalived/vrrp/vrrp_track.c: alloc_track_if()
-                d.error(e.origin(), "(" + owner + ") duplicate track_interface " + e.name() + " - ignoring");
+                d.corrected(e.origin(), "(" + owner + ") duplicate track_interface " + e.name() + " - ignoring");
                 continue;
             }
             ti.add(new Tracked(e.name(), e.weight() == null ? 0 : e.weight(), Boolean.TRUE.equals(e.reverse()), e.origin()));
@@ -185,7 +185,7 @@ final class CrossChecks {
         if (b.unicastKeyword && b.peers.isEmpty()) {
             // The warnings of keepalived/vrrp/vrrp.c: vrrp_complete_instance() below are all
             // configuration errors to keepalived -t (exit 5), so they are errors here too.
-            d.error(b.unicastOrigin, n + "A unicast keyword has been specified without any unicast peers."
+            d.corrected(b.unicastOrigin, n + "A unicast keyword has been specified without any unicast peers."
                     + " Defaulting to multicast. This usage is deprecated - please update your configuration.");
         }
         if (b.iface == null && !(unicast && b.unicastSrcIp != null)) {
@@ -264,18 +264,18 @@ final class CrossChecks {
         if (version == 2) {
             long secs = Math.max(1, Math.round(adv.toMillis() / 1000.0));
             if (secs * 1000 != adv.toMillis()) {
-                d.error(b.origin, n + "VRRPv2 advertisement interval " + Durations.format(adv) + "s must be an"
+                d.corrected(b.origin, n + "VRRPv2 advertisement interval " + Durations.format(adv) + "s must be an"
                         + " integer. rounding to " + secs + "s");
             }
             adv = Duration.ofSeconds(secs);
         } else {
             long cs = Math.max(1, Math.round(adv.toMillis() / 10.0));
             if (cs > 4095) {
-                d.error(b.origin, n + "VRRPv3 advertisement interval " + Durations.format(adv) + "s is out of range."
+                d.corrected(b.origin, n + "VRRPv3 advertisement interval " + Durations.format(adv) + "s is out of range."
                         + " Must be less than 40.96s. Setting to 40.95s");
                 cs = 4095;
             } else if (cs * 10 != adv.toMillis() || adv.toNanos() % 1_000_000 != 0) {
-                d.error(b.origin, n + "VRRPv3 advertisement interval " + Durations.format(adv) + "s must be in units"
+                d.corrected(b.origin, n + "VRRPv3 advertisement interval " + Durations.format(adv) + "s must be in units"
                         + " of 10ms - rounding to " + Durations.format(Duration.ofMillis(cs * 10)) + "s");
             }
             adv = Duration.ofMillis(cs * 10);
@@ -291,13 +291,13 @@ final class CrossChecks {
         }
         boolean preempt = !b.nopreempt;
         if (b.nopreempt && (state == InitialState.MASTER || priority == 255)) {
-            d.error(b.nopreemptOrigin, n + (priority == 255 ? "nopreempt is incompatible with priority 255."
+            d.corrected(b.nopreemptOrigin, n + (priority == 255 ? "nopreempt is incompatible with priority 255."
                     + " resetting nopreempt" : "Warning - nopreempt will not work with initial state MASTER - clearing"));
             preempt = true;
         }
         Duration preemptDelay = b.preemptDelay;
         if (!preemptDelay.isZero() && (state == InitialState.MASTER || !preempt || strict)) {
-            d.error(b.preemptDelayOrigin, n + (state == InitialState.MASTER
+            d.corrected(b.preemptDelayOrigin, n + (state == InitialState.MASTER
                     ? "Warning - preempt delay will not work with initial state MASTER - clearing"
                     : "preempt_delay is incompatible with " + (strict ? "strict" : "nopreempt") + " mode - resetting"));
             preemptDelay = Duration.ZERO;
@@ -321,11 +321,11 @@ final class CrossChecks {
         // VIP count.
         if (vips.isEmpty() && !b.noVirtualIpaddress) {
             if (version == 3 || strict) {
-                d.error(b.origin, n + "No VIP specified; at least one is required (VRRP version 3"
+                d.corrected(b.origin, n + "No VIP specified; at least one is required (VRRP version 3"
                         + (strict ? " / strict mode" : "") + ") - instance removed");
                 return null;
             }
-            d.error(b.origin, n + "No VIP specified; at least one is sensible");
+            d.corrected(b.origin, n + "No VIP specified; at least one is sensible");
         }
         if (strict && family == AddressFamily.IPV6 && !vips.isEmpty() && !IpLiteral.isLinkLocal6(vips.get(0).address())) {
             d.error(vips.get(0).origin(), n + "strict mode: the first IPv6 VIP must be link-local");
@@ -333,7 +333,7 @@ final class CrossChecks {
         int maxVips = maxAdvertisedVips(family, version);
         if (vips.size() > maxVips) {
             // keepalived/vrrp/vrrp.c: vrrp_complete_instance(), a configuration error (-t exit 5).
-            d.error(vips.get(maxVips).origin(), n + "Number of VIPs (" + vips.size() + ") exceeds maximum/space"
+            d.corrected(vips.get(maxVips).origin(), n + "Number of VIPs (" + vips.size() + ") exceeds maximum/space"
                     + " available in packet (max " + maxVips + " addresses) - excess moved to eVIPs"
                     + " (managed but not advertised)");
             excluded.addAll(0, vips.subList(maxVips, vips.size()));
@@ -358,12 +358,12 @@ final class CrossChecks {
         if (strict) {
             if ((b.garpLowerPrioRepeat != null && b.garpLowerPrioRepeat != 0)
                     || (b.garpLowerPrioDelay != null && !b.garpLowerPrioDelay.isZero())) {
-                d.error(b.garpLowerPrioOrigin, n + "Strict mode requires no repeat garps (garp_lower_prio_*). resetting");
+                d.corrected(b.garpLowerPrioOrigin, n + "Strict mode requires no repeat garps (garp_lower_prio_*). resetting");
             }
             garp = new GarpSettings(garp.masterDelay(), garp.masterRepeat(), garp.masterRefresh(),
                     garp.masterRefreshRepeat(), Duration.ZERO, 0, garp.interval(), garp.naInterval());
             if (downTimer != 3) {
-                d.error(b.downTimerOrigin != null ? b.downTimerOrigin : b.origin,
+                d.corrected(b.downTimerOrigin != null ? b.downTimerOrigin : b.origin,
                         n + "down_timer_adverts is incompatible with strict mode - resetting");
                 downTimer = 3;
             }
@@ -421,7 +421,7 @@ final class CrossChecks {
             for (Tracked x : l) {
                 if (x.weight() != 0) {
                     // keepalived/vrrp/vrrp.c: vrrp_complete_instance(), an error to keepalived -t.
-                    d.error(x.origin(), "(" + name + ") ignoring weight of tracker " + x.name()
+                    d.corrected(x.origin(), "(" + name + ") ignoring weight of tracker " + x.name()
                             + " due to SYNC group (add sync_group_tracking_weight to the group to keep it)");
                     out.add(new Tracked(x.name(), 0, x.reverse(), x.origin()));
                 } else {

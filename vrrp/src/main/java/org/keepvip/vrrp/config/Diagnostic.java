@@ -26,6 +26,12 @@ public record Diagnostic(Severity severity, Category category, Origin origin, St
         FATAL,
         /** An ordinary configuration error or warning (exit 5 for errors). */
         CONFIG,
+        /**
+         * A configuration error that keepalived reports (its {@code -t} exits 5) but corrects and runs
+         * with, as keepvip does: a one-member sync group, an advert_int rounded, a deprecated keyword
+         * ignored. Exit 5 from check-config; the daemon logs it and starts (or reloads).
+         */
+        CORRECTED,
         /** A script that would not be run: missing, not executable, insecure (exit 6). */
         SCRIPT_SECURITY
     }
@@ -36,6 +42,11 @@ public record Diagnostic(Severity severity, Category category, Origin origin, St
 
     public static Diagnostic warning(Origin origin, String message) {
         return new Diagnostic(Severity.WARNING, Category.CONFIG, origin, message);
+    }
+
+    /** See {@link Category#CORRECTED}. */
+    public static Diagnostic corrected(Origin origin, String message) {
+        return new Diagnostic(Severity.ERROR, Category.CORRECTED, origin, message);
     }
 
     public static Diagnostic fatal(Origin origin, String message) {

@@ -28,6 +28,11 @@ public final class Diagnostics {
         add(Diagnostic.error(o, message));
     }
 
+    /** See {@link Diagnostic.Category#CORRECTED}. */
+    public void corrected(Origin o, String message) {
+        add(Diagnostic.corrected(o, message));
+    }
+
     public void warning(Origin o, String message) {
         add(Diagnostic.warning(o, message));
     }

@@ -59,7 +59,7 @@ final class GlobalBuilder {
         for (Stmt s : block.block()) {
             String kw = s.keyword();
             if (Keywords.GLOBAL_DEPRECATED.containsKey(kw)) {
-                p.diags.error(s.origin, Keywords.GLOBAL_DEPRECATED.get(kw) + " - ignored");
+                p.diags.corrected(s.origin, Keywords.GLOBAL_DEPRECATED.get(kw) + " - ignored");
                 continue;
             }
             if (!Keywords.GLOBAL.contains(kw)) {

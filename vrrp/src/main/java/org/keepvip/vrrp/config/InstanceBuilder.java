@@ -83,7 +83,7 @@ final class InstanceBuilder {
         for (Stmt s : block.block()) {
             String kw = s.keyword();
             if (Keywords.INSTANCE_DEPRECATED.containsKey(kw)) {
-                d.error(s.origin, "(" + name + ") " + Keywords.INSTANCE_DEPRECATED.get(kw) + " - ignored");
+                d.corrected(s.origin, "(" + name + ") " + Keywords.INSTANCE_DEPRECATED.get(kw) + " - ignored");
                 continue;
             }
             if (!Keywords.INSTANCE.contains(kw)) {
@@ -392,7 +392,7 @@ final class InstanceBuilder {
         byte[] bytes = pass.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         if (bytes.length > 8) {
             // keepalived/vrrp/vrrp_parser.c: vrrp_auth_pass_handler(), an error to keepalived -t.
-            p.diags.error(block.origin, "(" + name + ") Truncating auth_pass to 8 characters");
+            p.diags.corrected(block.origin, "(" + name + ") Truncating auth_pass to 8 characters");
             pass = new String(java.util.Arrays.copyOf(bytes, 8), java.nio.charset.StandardCharsets.UTF_8);
         }
         auth = new Authentication(pass);

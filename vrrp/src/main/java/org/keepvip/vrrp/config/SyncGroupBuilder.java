@@ -60,7 +60,7 @@ final class SyncGroupBuilder {
                         trackingWeight = true;
                         if (kw.equals("global_tracking")) {
                             // keepalived/vrrp/vrrp_parser.c: vrrp_gglobal_tracking_handler(): an error, yet applied.
-                            p.diags.error(s.origin, "(" + name + ") global_tracking is deprecated."
+                            p.diags.corrected(s.origin, "(" + name + ") global_tracking is deprecated."
                                     + " Use track_interface/script/file on the sync group"
                                     + " (or sync_group_tracking_weight, which it means)");
                         }
