@@ -24,7 +24,7 @@ class PackageFilesTest {
                 "ExecReload=/bin/kill -HUP $MAINPID",
                 "KillSignal=SIGTERM",
                 "Restart=on-failure",
-                "RestartPreventExitStatus=4 5",
+                "RestartPreventExitStatus=2 4 5",
                 "Wants=network-online.target",
                 "After=network-online.target",
                 "Conflicts=keepalived.service",
