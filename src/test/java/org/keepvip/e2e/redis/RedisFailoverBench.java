@@ -24,21 +24,50 @@ import redis.clients.jedis.Protocol;
 
 /**
  * scripts/bench-redis-failover: time from kill -9 of the master's redis-server to the first write
- * acknowledged through the client path, for keepvip, keepalived + shipped scripts, and Sentinel, in
- * the same lab and run. Skipped unless {@code -Dkeepvip.bench=ROUNDS} is given.
+ * acknowledged through the client path, for keepvip (documented defaults, and a tuned profile),
+ * keepalived + shipped scripts, and Sentinel, in the same lab and run. Skipped unless
+ * {@code -Dkeepvip.bench=ROUNDS} is given.
  */
 class RedisFailoverBench {
+    /** What runs on a and b in one round, with its VRRP advert interval. */
     enum System {
-        KEEPVIP("keepvip, built-in check (50 ms adverts, 50 ms checks, fall 1)"),
-        KEEPALIVED("keepalived + redis_check.sh (interval 1, fall 1) + redis_master/backup.sh, 50 ms adverts"),
-        SENTINEL("Redis Sentinel x3 (down-after-milliseconds 1000), Sentinel-aware client");
+        KEEPVIP_DEFAULTS("0.1", "keepvip, every documented redis_instance default (interval 0.2, timeout 0.25,"
+                + " rise 2, fall 2, weight 0), 100 ms adverts"),
+        KEEPVIP_TUNED("0.05", "keepvip, tuned: " + String.join(", ", TUNED.strip().split("\n"))
+                + ", 50 ms adverts"),
+        KEEPALIVED("0.1", "keepalived + redis_check.sh (interval 1, fall 1) + redis_master/backup.sh, 100 ms adverts"),
+        SENTINEL("0.1", "Redis Sentinel x3 (down-after-milliseconds 1000), Sentinel-aware client");
 
+        final String advertInt;
         final String label;
 
-        System(String label) {
+        System(String advertInt, String label) {
+            this.advertInt = advertInt;
             this.label = label;
         }
+
+        /** Selected by the SYSTEMS list: KEEPVIP stands for both keepvip profiles. */
+        boolean selectedBy(String list) {
+            for (String item : list.split(",")) {
+                String x = item.strip().toUpperCase(Locale.ROOT);
+                if (x.equals(name()) || x.equals("KEEPVIP") && name().startsWith("KEEPVIP_")) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
+
+    /**
+     * The tuned profile's redis_instance check (docs/benchmarks.md, "Redis failover"): a check every
+     * 50 ms with a 100 ms timeout and fall 1, so a hung Redis is also left within about 150 ms.
+     */
+    static final String TUNED = """
+            interval 0.05
+            timeout 0.1
+            rise 1
+            fall 1
+            """;
 
     @Test
     void benchRedisFailover() throws Exception {
@@ -48,11 +77,13 @@ class RedisFailoverBench {
         LabAssumptions.assumeBinaries("redis-server", "redis-cli", "redis-sentinel", "keepalived");
         int n = Integer.parseInt(rounds.trim());
         String only = java.lang.System.getProperty("keepvip.bench.systems", "KEEPVIP,KEEPALIVED,SENTINEL");
+        Assumptions.assumeTrue(java.util.Arrays.stream(System.values()).anyMatch(s -> s.selectedBy(only)),
+                "keepvip.bench.systems names no system: " + only);
         Map<System, List<Long>> results = new EnumMap<>(System.class);
         for (int round = 0; round < n; round++) {
             // Interleaved, so drifting machine load affects every system alike.
             for (System s : System.values()) {
-                if (only.contains(s.name())) {
+                if (s.selectedBy(only)) {
                     long ms = once(s);
                     java.lang.System.out.printf("[bench] round %d %s: %d ms%n", round + 1, s, ms);
                     results.computeIfAbsent(s, k -> new ArrayList<>()).add(ms);
@@ -68,12 +99,11 @@ class RedisFailoverBench {
     }
 
     private static long once(System s) throws Exception {
-        try (RedisPair p = RedisPair.redisOnly("0.05")) {
+        try (RedisPair p = RedisPair.redisOnly(s.advertInt)) {
             Writer w;
             switch (s) {
-                case KEEPVIP -> {
-                    p.checkTimeout = "0.1";
-                    p.checkFall = 1;
+                case KEEPVIP_DEFAULTS, KEEPVIP_TUNED -> {
+                    p.checkLines = s == System.KEEPVIP_TUNED ? TUNED : "";
                     p.startKeepvip(p.a, 150);
                     p.awaitVipOn(p.a, Duration.ofSeconds(20));
                     p.startKeepvip(p.b, 100);
@@ -114,7 +144,7 @@ class RedisFailoverBench {
                             var f = writer.firstAckAfter(kill[1]);
                             return f.isPresent() ? java.util.Optional.of(f.getAsLong()) : java.util.Optional.empty();
                         });
-                if (s == System.KEEPVIP && java.lang.System.getProperty("keepvip.bench.logs") != null) {
+                if (s != System.KEEPALIVED && s != System.SENTINEL && java.lang.System.getProperty("keepvip.bench.logs") != null) {
                     java.lang.System.out.printf("[bench] kill at %s (nanoTime %d)%n--- a:%n%s%n--- b:%n%s%n",
                             java.time.LocalTime.now().minusNanos(java.lang.System.nanoTime() - t0), t0,
                             p.keepvipLog(p.a), p.keepvipLog(p.b));
@@ -160,7 +190,7 @@ class RedisFailoverBench {
 
     static String report(Map<System, List<Long>> results) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%-10s %6s %8s %8s  %s%n", "system", "rounds", "median", "p90", "ms per round"));
+        sb.append(String.format(Locale.ROOT, "%-16s %6s %8s %8s  %s%n", "system", "rounds", "median", "p90", "ms per round"));
         Map<System, Long> medians = new EnumMap<>(System.class);
         for (var e : results.entrySet()) {
             List<Long> v = new ArrayList<>(e.getValue());
@@ -169,19 +199,19 @@ class RedisFailoverBench {
                     : (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
             long p90 = sorted.get((int) Math.ceil(0.9 * sorted.size()) - 1);
             medians.put(e.getKey(), median);
-            sb.append(String.format(Locale.ROOT, "%-10s %6d %6d ms %6d ms  %s%n", e.getKey(), v.size(), median, p90, v));
+            sb.append(String.format(Locale.ROOT, "%-16s %6d %6d ms %6d ms  %s%n", e.getKey(), v.size(), median, p90, v));
         }
         for (System s : results.keySet()) {
             sb.append(String.format(Locale.ROOT, "  %s = %s%n", s, s.label));
         }
         sb.append(String.format(Locale.ROOT, "  client: one connection, connect timeout %d ms, read timeout %d ms,"
                 + " reconnect 5 ms after an error%n", Writer.CONNECT_TIMEOUT_MS, Writer.READ_TIMEOUT_MS));
-        Long k = medians.get(System.KEEPVIP);
+        Long k = medians.get(System.KEEPVIP_DEFAULTS);
         if (k != null && k > 0) {
             for (var e : medians.entrySet()) {
-                if (e.getKey() != System.KEEPVIP) {
-                    sb.append(String.format(Locale.ROOT, "median %s / keepvip = %.1fx%n", e.getKey().name().toLowerCase(Locale.ROOT),
-                            e.getValue() / (double) k));
+                if (e.getKey() != System.KEEPVIP_DEFAULTS) {
+                    sb.append(String.format(Locale.ROOT, "median %s / keepvip_defaults = %.2fx%n",
+                            e.getKey().name().toLowerCase(Locale.ROOT), e.getValue() / (double) k));
                 }
             }
         }
