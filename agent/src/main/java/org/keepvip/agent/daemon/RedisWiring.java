@@ -100,6 +100,12 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
     }
 
     void startChecks(ScheduledExecutorService scheduler, Consumer<LoopEvent> loop) {
+        // Off the check's thread: the first takeover must not pay for loading the promotion's code.
+        redemoter.execute(() -> {
+            synchronized (hookLock) {
+                hookNode.warmUp();
+            }
+        });
         long period = Math.max(10, config.interval().toMillis());
         Runnable check = () -> checkOnce(loop);
         synchronized (this) {
