@@ -51,9 +51,15 @@ public final class RedisNode implements RedisHooks {
      */
     @Override
     public HookResult promote(Optional<RedisHealth> peer, Duration timeout) {
+        return promote(() -> peer, timeout);
+    }
+
+    /** As above; {@code peerWhenNeeded} runs only when the local Redis is empty (see {@link WipeGuard}). */
+    @Override
+    public HookResult promote(java.util.function.Supplier<Optional<RedisHealth>> peerWhenNeeded, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         RedisHealth local = check();
-        GuardDecision d = guard.mayBecomeMaster(local, peer);
+        GuardDecision d = guard.mayBecomeMaster(local, peerWhenNeeded);
         if (!d.allowed()) {
             LOG.warn("Redis {}: promotion refused: {}", endpoint.address(), d.reason());
             return new HookResult.Refused(d.reason());

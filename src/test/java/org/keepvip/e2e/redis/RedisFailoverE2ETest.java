@@ -79,6 +79,7 @@ class RedisFailoverE2ETest {
             assertThat(failed.get(0)).contains("nothing listens on 127.0.0.1:" + PORT + " (connection refused)",
                     "failing at once, not after fall 2");
             assertThat(p.state(p.a)).isEqualTo("FAULT");
+            assertThat(p.status(p.a).instances().get(0).redis().watchDefinitive()).isEqualTo(1);
             assertThat(p.state(p.b)).isEqualTo("MASTER");
             assertThat(p.missingBefore(w.acks(), kill[0] - SHIPPED_NANOS)).isZero();
         }

@@ -251,7 +251,8 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
         vrrpMaster = true; // the VRRP master is always eligible (H3), from the start of its promotion
         synchronized (hookLock) {
             InetAddress previous = replicaOf;
-            Optional<RedisHealth> peer = peerEndpoint(previous).map(ep -> {
+            // Asked only when the local Redis is empty: the usual takeover spends nothing on a dead peer.
+            java.util.function.Supplier<Optional<RedisHealth>> peer = () -> peerEndpoint(previous).map(ep -> {
                 try (RedisProbe probe = RedisProbe.of(ep)) {
                     return probe.check();
                 }
