@@ -106,7 +106,7 @@ class RedisFailoverBench {
                         java.lang.System.out.printf("[bench] round %d %s: discarded (%s)%n", round + 1, s,
                                 e.getMessage().lines().findFirst().orElse(""));
                         if (attempt == MAX_ATTEMPTS) {
-                            throw e;
+                            break; // this round has no figure for s; the others still count
                         }
                     }
                 }
@@ -245,8 +245,16 @@ class RedisFailoverBench {
             sb.append(String.format(Locale.ROOT, "%-16s %6d %6d ms %6d ms  %s%s%n", e.getKey(), v.size(), median, p90, v,
                     voided == 0 ? "" : " (" + voided + " discarded: pair not in service before the kill)"));
         }
-        for (System s : results.keySet()) {
-            sb.append(String.format(Locale.ROOT, "  %s = %s%n", s, s.label));
+        for (var e : discarded.entrySet()) {
+            if (!results.containsKey(e.getKey())) {
+                sb.append(String.format(Locale.ROOT, "%-16s %6d %8s %8s  (%d discarded: pair not in service before the"
+                        + " kill)%n", e.getKey(), 0, "-", "-", e.getValue()));
+            }
+        }
+        for (System s : System.values()) {
+            if (results.containsKey(s) || discarded.containsKey(s)) {
+                sb.append(String.format(Locale.ROOT, "  %s = %s%n", s, s.label));
+            }
         }
         sb.append(String.format(Locale.ROOT, "  client: one connection, connect timeout %d ms, read timeout %d ms,"
                 + " reconnect 5 ms after an error%n", Writer.CONNECT_TIMEOUT_MS, Writer.READ_TIMEOUT_MS));
