@@ -62,6 +62,23 @@ final class JedisProbe implements RedisProbe {
         }
     }
 
+    /**
+     * Runs {@code task} on the kept connection (opened if needed), between checks: a promotion
+     * right after its check then costs no new connection. On any failure the connection is dropped
+     * (its reply stream may be out of step) and the exception goes to the caller.
+     */
+    synchronized <T> T onConnection(java.util.function.Function<Jedis, T> task) {
+        try {
+            if (jedis == null) {
+                jedis = RedisConnector.open(endpoint);
+            }
+            return task.apply(jedis);
+        } catch (RuntimeException e) {
+            drop();
+            throw e;
+        }
+    }
+
     /** Verdict for a server that answered INFO. */
     static Verdict judge(RedisInfo info, RedisEndpoint endpoint) {
         String where = "Redis " + endpoint.address();

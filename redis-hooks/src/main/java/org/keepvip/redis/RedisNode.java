@@ -25,12 +25,12 @@ public final class RedisNode implements RedisHooks {
 
     private final RedisEndpoint endpoint;
     private final WipeGuard guard;
-    private final RedisProbe probe;
+    private final JedisProbe probe;
 
     public RedisNode(RedisEndpoint endpoint, GuardPolicy policy) {
         this.endpoint = endpoint;
         this.guard = new WipeGuard(policy);
-        this.probe = RedisProbe.of(endpoint);
+        this.probe = new JedisProbe(endpoint);
     }
 
     @Override
@@ -64,17 +64,20 @@ public final class RedisNode implements RedisHooks {
             LOG.warn("Redis {}: promotion refused: {}", endpoint.address(), d.reason());
             return new HookResult.Refused(d.reason());
         }
-        try (Jedis j = RedisConnector.open(endpoint)) {
-            j.replicaofNoOne();
-            if (!awaitRole(j, RedisInfo.Role.MASTER, null, -1, deadline)) {
-                return new HookResult.Failed("Redis " + endpoint.address() + " did not report ROLE master within "
-                        + timeout.toMillis() + " ms after REPLICAOF NO ONE");
-            }
-            List<String> warnings = new ArrayList<>();
-            configRewrite(j, warnings);
-            String detail = "Redis " + endpoint.address() + " promoted: ROLE master confirmed";
-            LOG.info("{}", detail);
-            return new HookResult.Done(detail, warnings);
+        try {
+            // On the check's connection, just used: a new one would cost a connect and a CLIENT SETNAME.
+            return probe.onConnection(j -> {
+                j.replicaofNoOne();
+                if (!awaitRole(j, RedisInfo.Role.MASTER, null, -1, deadline)) {
+                    return new HookResult.Failed("Redis " + endpoint.address() + " did not report ROLE master within "
+                            + timeout.toMillis() + " ms after REPLICAOF NO ONE");
+                }
+                List<String> warnings = new ArrayList<>();
+                configRewrite(j, warnings);
+                String detail = "Redis " + endpoint.address() + " promoted: ROLE master confirmed";
+                LOG.info("{}", detail);
+                return new HookResult.Done(detail, warnings);
+            });
         } catch (RuntimeException e) {
             return new HookResult.Failed("promotion of Redis " + endpoint.address() + " failed: "
                     + Failures.classify(e, endpoint).reason());
@@ -168,16 +171,16 @@ public final class RedisNode implements RedisHooks {
     }
 
     /**
-     * Runs the read-only steps of a takeover once, changing nothing: the local check, a new
-     * connection with {@code ROLE}, and a connection refused as a dead peer's or a dead local
+     * Runs the read-only steps of a takeover once, changing nothing: the local check, {@code ROLE}
+     * on the same connection, and a connection refused as a dead peer's or a dead local
      * Redis' is (to a loopback port just found free, without credentials). The first promotion or
      * fence then does not pay for loading and linking that code: measured outside the daemon, a
      * cold promotion (peer probe included) took 20–50 ms, a warmed one a few. Never throws.
      */
     public void warmUp() {
         check();
-        try (Jedis j = RedisConnector.open(endpoint)) {
-            roleMatches(j.role(), RedisInfo.Role.MASTER, null, -1);
+        try {
+            probe.onConnection(j -> roleMatches(j.role(), RedisInfo.Role.MASTER, null, -1));
         } catch (RuntimeException e) {
             // Redis down at start-up: the check path above was warmed all the same
         }
