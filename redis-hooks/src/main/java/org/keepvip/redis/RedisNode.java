@@ -57,6 +57,16 @@ public final class RedisNode implements RedisHooks {
     /** As above; {@code peerWhenNeeded} runs only when the local Redis is empty (see {@link WipeGuard}). */
     @Override
     public HookResult promote(java.util.function.Supplier<Optional<RedisHealth>> peerWhenNeeded, Duration timeout) {
+        return promote(peerWhenNeeded, timeout, true);
+    }
+
+    /**
+     * As above; with {@code persist} false the role is not written to the config file here: the
+     * caller runs {@link #persistRole()} once the VIP is announced. {@code CONFIG REWRITE} writes and
+     * fsyncs a file, which can take milliseconds on a busy disk, and the clients wait for the VIP.
+     */
+    public HookResult promote(java.util.function.Supplier<Optional<RedisHealth>> peerWhenNeeded, Duration timeout,
+            boolean persist) {
         long deadline = System.nanoTime() + timeout.toNanos();
         RedisHealth local = check();
         GuardDecision d = guard.mayBecomeMaster(local, peerWhenNeeded);
@@ -73,13 +83,32 @@ public final class RedisNode implements RedisHooks {
                             + timeout.toMillis() + " ms after REPLICAOF NO ONE");
                 }
                 List<String> warnings = new ArrayList<>();
-                configRewrite(j, warnings);
+                if (persist) {
+                    configRewrite(j, warnings);
+                }
                 String detail = "Redis " + endpoint.address() + " promoted: ROLE master confirmed";
                 LOG.info("{}", detail);
                 return new HookResult.Done(detail, warnings);
             });
         } catch (RuntimeException e) {
             return new HookResult.Failed("promotion of Redis " + endpoint.address() + " failed: "
+                    + Failures.classify(e, endpoint).reason());
+        }
+    }
+
+    /**
+     * {@code CONFIG REWRITE}: the running role (whatever it is by now) survives a Redis restart.
+     * A Redis without a config file only gets a warning, as in {@link #promote}.
+     */
+    public HookResult persistRole() {
+        try {
+            return probe.onConnection(j -> {
+                List<String> warnings = new ArrayList<>();
+                configRewrite(j, warnings);
+                return new HookResult.Done("Redis " + endpoint.address() + " config rewritten", warnings);
+            });
+        } catch (RuntimeException e) {
+            return new HookResult.Failed("CONFIG REWRITE on Redis " + endpoint.address() + " failed: "
                     + Failures.classify(e, endpoint).reason());
         }
     }

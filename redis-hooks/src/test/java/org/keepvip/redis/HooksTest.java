@@ -34,6 +34,25 @@ class HooksTest {
     }
 
     @Test
+    void promotionWithoutPersistingLeavesTheRewriteToPersistRole() throws Exception {
+        try (RedisServer m = RedisServer.start();
+             RedisServer r = RedisServer.start("--replicaof", "127.0.0.1", String.valueOf(m.port));
+             RedisNode node = new RedisNode(r.endpoint(), GuardPolicy.DEFAULT)) {
+            // This server runs without a config file, so every CONFIG REWRITE shows as a warning.
+            assertThat(RedisServer.await(5000, () -> node.check().info().masterLinkUp())).isTrue();
+            HookResult res = node.promote(Optional::empty, T, false);
+            assertThat(res).isInstanceOf(HookResult.Done.class);
+            assertThat(((HookResult.Done) res).warnings()).as("no CONFIG REWRITE tried yet").isEmpty();
+            try (Jedis j = r.client()) {
+                assertThat(String.valueOf(j.role().get(0))).isEqualTo("master");
+            }
+            HookResult persisted = node.persistRole();
+            assertThat(persisted).isInstanceOf(HookResult.Done.class);
+            assertThat(((HookResult.Done) persisted).warnings()).anySatisfy(w -> assertThat(w).contains("CONFIG REWRITE"));
+        }
+    }
+
+    @Test
     void warmUpChangesNothingAndSurvivesADownRedis() throws Exception {
         try (RedisServer m = RedisServer.start();
              RedisServer r = RedisServer.start("--replicaof", "127.0.0.1", String.valueOf(m.port));

@@ -257,10 +257,20 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
                     return probe.check();
                 }
             }).filter(RedisHealth::reachable);
-            HookResult r = hookNode.promote(peer, config.promoteTimeout());
+            HookResult r = hookNode.promote(peer, config.promoteTimeout(), false);
             if (r.ok()) {
                 replicaOf = null;
                 demotePending = false;
+                // Off the lane, which goes on to add the VIP: CONFIG REWRITE fsyncs a file. It persists
+                // whatever role Redis has when it runs, so a demote overtaking it does no harm.
+                redemoter.execute(() -> {
+                    synchronized (hookLock) {
+                        HookResult p = hookNode.persistRole();
+                        if (!p.ok()) {
+                            LOG.warn("{}", p.detail());
+                        }
+                    }
+                });
                 return null;
             }
             return r.detail();
