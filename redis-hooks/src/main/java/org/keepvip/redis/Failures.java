@@ -29,7 +29,7 @@ public final class Failures {
             return new Verdict.Failed(where + " answered with an error: " + firstLine(msg));
         }
         if (e instanceof JedisConnectionException) {
-            if (hasCause(e, SocketTimeoutException.class) || msg.contains("timed out")) {
+            if (timedOut(e)) {
                 return new Verdict.Failed(where + " did not answer within "
                         + endpoint.readTimeout().toMillis() + " ms (hung or overloaded)");
             }
@@ -51,6 +51,11 @@ public final class Failures {
             return "no answer within the read timeout (hung or overloaded): " + firstLine(rootMessage(e));
         }
         return e.getClass().getSimpleName() + ": " + firstLine(rootMessage(e));
+    }
+
+    /** A read or connect that ran out of time (the server may be alive but hung), as opposed to a closed or refused connection. */
+    static boolean timedOut(RuntimeException e) {
+        return hasCause(e, SocketTimeoutException.class) || String.valueOf(e.getMessage()).contains("timed out");
     }
 
     static boolean isAuthError(String msg) {

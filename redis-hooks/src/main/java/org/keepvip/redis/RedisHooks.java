@@ -2,6 +2,7 @@ package org.keepvip.redis;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The local Redis as the agent drives it, in the order ARCHITECTURE.md ("The Redis order") requires: {@link #promote} before
@@ -19,6 +20,14 @@ public interface RedisHooks extends AutoCloseable {
 
     /** Entering MASTER: guard, {@code REPLICAOF NO ONE}, ROLE master confirmed, {@code CONFIG REWRITE}. */
     HookResult promote(Optional<RedisHealth> peer, Duration timeout);
+
+    /**
+     * As {@link #promote(Optional, Duration)}, with the peer's health asked for only if the wipe
+     * guard needs it (the local Redis is empty); this default asks for it up front.
+     */
+    default HookResult promote(Supplier<Optional<RedisHealth>> peerWhenNeeded, Duration timeout) {
+        return promote(peerWhenNeeded.get(), timeout);
+    }
 
     /** Entering BACKUP: wipe guard, {@code REPLICAOF master}, ROLE confirmed, fence lifted. */
     HookResult demote(RedisEndpoint master, boolean force, Duration timeout);

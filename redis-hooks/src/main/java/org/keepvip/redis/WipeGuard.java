@@ -1,6 +1,7 @@
 package org.keepvip.redis;
 
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Hazard H1 (ARCHITECTURE.md, "Redis hazards"): never let an empty, loading or freshly restarted master overwrite a replica that holds
@@ -66,6 +67,15 @@ public final class WipeGuard {
      * if we can see it, holds data.
      */
     public GuardDecision mayBecomeMaster(RedisHealth local, Optional<RedisHealth> peer) {
+        return mayBecomeMaster(local, () -> peer);
+    }
+
+    /**
+     * As above, asking for the peer only when its data can change the answer: when the local Redis
+     * is empty. A takeover from a replica that holds data (the usual one) then spends nothing on a
+     * dead peer: no refused connection, and no connect timeout when the peer's whole host is gone.
+     */
+    public GuardDecision mayBecomeMaster(RedisHealth local, Supplier<Optional<RedisHealth>> peerWhenNeeded) {
         if (local.info() == null) {
             return GuardDecision.refuse("local Redis cannot be checked: " + local.verdict().reason());
         }
@@ -73,6 +83,10 @@ public final class WipeGuard {
         if (l.loading()) {
             return GuardDecision.refuse("local Redis is still loading its dataset");
         }
+        if (l.holdsData()) {
+            return GuardDecision.allow("local Redis holds " + l.keys() + " keys at offset " + l.dataOffset());
+        }
+        Optional<RedisHealth> peer = peerWhenNeeded.get();
         RedisInfo p = peer.map(RedisHealth::info).orElse(null);
         if (p == null) {
             return GuardDecision.allow("peer Redis not visible; local data is all we have");

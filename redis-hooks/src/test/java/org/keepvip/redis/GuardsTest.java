@@ -101,6 +101,25 @@ class GuardsTest {
     }
 
     @Test
+    void thePeerIsAskedOnlyWhenTheLocalRedisIsEmpty() {
+        RedisHealth emptyLocal = health(Snapshots.master(R3, 0, 0, 2));
+        RedisHealth peer = health(Snapshots.master(R1, 5000, 100, 3600));
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.function.Supplier<Optional<RedisHealth>> probe = () -> {
+            asked.incrementAndGet();
+            return Optional.of(peer);
+        };
+        GuardDecision withData = guard.mayBecomeMaster(replicaWithData, probe);
+        assertThat(withData.allowed()).isTrue();
+        assertThat(withData.reason()).startsWith("local Redis holds");
+        assertThat(guard.mayBecomeMaster(health(Snapshots.loading(Snapshots.master(R1, 1, 1, 1))), probe).allowed())
+                .isFalse();
+        assertThat(asked).as("holding data or loading: the peer cannot change the answer").hasValue(0);
+        assertThat(guard.mayBecomeMaster(emptyLocal, probe).allowed()).isFalse();
+        assertThat(asked).hasValue(1);
+    }
+
+    @Test
     void lagGate() {
         LagPolicy fault = new LagPolicy(10, 1000, -1, 0);
         LagPolicy penalty = new LagPolicy(10, 1000, -1, 30);

@@ -34,6 +34,46 @@ class HooksTest {
     }
 
     @Test
+    void promotionWithoutPersistingLeavesTheRewriteToPersistRole() throws Exception {
+        try (RedisServer m = RedisServer.start();
+             RedisServer r = RedisServer.start("--replicaof", "127.0.0.1", String.valueOf(m.port));
+             RedisNode node = new RedisNode(r.endpoint(), GuardPolicy.DEFAULT)) {
+            // This server runs without a config file, so every CONFIG REWRITE shows as a warning.
+            assertThat(RedisServer.await(5000, () -> node.check().info().masterLinkUp())).isTrue();
+            HookResult res = node.promote(Optional::empty, T, false);
+            assertThat(res).isInstanceOf(HookResult.Done.class);
+            assertThat(((HookResult.Done) res).warnings()).as("no CONFIG REWRITE tried yet").isEmpty();
+            try (Jedis j = r.client()) {
+                assertThat(String.valueOf(j.role().get(0))).isEqualTo("master");
+            }
+            HookResult persisted = node.persistRole();
+            assertThat(persisted).isInstanceOf(HookResult.Done.class);
+            assertThat(((HookResult.Done) persisted).warnings()).anySatisfy(w -> assertThat(w).contains("CONFIG REWRITE"));
+        }
+    }
+
+    @Test
+    void warmUpChangesNothingAndSurvivesADownRedis() throws Exception {
+        try (RedisServer m = RedisServer.start();
+             RedisServer r = RedisServer.start("--replicaof", "127.0.0.1", String.valueOf(m.port));
+             RedisNode node = new RedisNode(r.endpoint(), GuardPolicy.DEFAULT)) {
+            assertThat(RedisServer.await(5000, () -> node.check().info().masterLinkUp())).isTrue();
+            String before;
+            try (Jedis j = r.client()) {
+                before = j.configGet("replicaof").toString() + j.role().subList(0, 3);
+            }
+            node.warmUp();
+            try (Jedis j = r.client()) {
+                assertThat(j.configGet("replicaof").toString() + j.role().subList(0, 3)).isEqualTo(before);
+            }
+            assertThat(node.check().role()).isEqualTo(RedisInfo.Role.REPLICA);
+            r.kill();
+            node.warmUp(); // Redis down: nothing to warm on it, and nothing thrown
+            assertThat(node.check().reachable()).isFalse();
+        }
+    }
+
+    @Test
     void promoteRefusedForEmptyNodeWhilePeerHoldsData() throws Exception {
         try (RedisServer peer = RedisServer.start();
              RedisServer empty = RedisServer.start("--replicaof", "127.0.0.1", "1");

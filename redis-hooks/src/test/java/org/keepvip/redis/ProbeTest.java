@@ -86,6 +86,37 @@ class ProbeTest {
     }
 
     @Test
+    void aKeptConnectionClosedByRedisIsReopenedNotFailed() throws Exception {
+        try (RedisServer s = RedisServer.start();
+             RedisProbe p = RedisProbe.of(s.endpoint())) {
+            assertThat(p.check().verdict().ok()).isTrue();
+            try (Jedis admin = s.client()) {
+                // As Redis' idle timeout or an operator would: the probe's kept connection is closed.
+                long killed = admin.clientKill(redis.clients.jedis.params.ClientKillParams.clientKillParams()
+                        .type(redis.clients.jedis.args.ClientType.NORMAL)
+                        .skipMe(redis.clients.jedis.params.ClientKillParams.SkipMe.YES));
+                assertThat(killed).isEqualTo(1);
+            }
+            RedisHealth h = p.check();
+            assertThat(h.verdict().ok()).as(h.verdict().reason()).isTrue();
+        }
+    }
+
+    @Test
+    void aKilledServerFailsOnTheRetriedConnection() throws Exception {
+        try (RedisServer s = RedisServer.start();
+             RedisProbe p = RedisProbe.of(s.endpoint())) {
+            assertThat(p.check().verdict().ok()).isTrue();
+            s.kill();
+            RedisHealth h = p.check();
+            assertThat(h.verdict()).isInstanceOf(Verdict.Failed.class);
+            // The reason is the new connection's (refused), not the old socket's end of stream.
+            assertThat(h.verdict().reason()).contains("unreachable").doesNotContain("end of stream");
+            assertThat(h.reachable()).isFalse();
+        }
+    }
+
+    @Test
     void hungRedisFailsWithinTheTimeout() throws Exception {
         try (RedisServer s = RedisServer.start();
              RedisProbe p = RedisProbe.of(s.endpoint().withTimeouts(Duration.ofMillis(200), Duration.ofMillis(200)))) {

@@ -48,6 +48,11 @@ final class RedisPair implements AutoCloseable {
     /** keepvip's Redis check tuning: timeout (s) and rise = fall. */
     String checkTimeout = "0.15";
     int checkFall = 2;
+    /**
+     * When set, the redis_instance's check lines (interval, timeout, rise, fall, weight,
+     * promote_timeout) are exactly these instead of the tuning above; "" keeps every documented default.
+     */
+    String checkLines;
     /** Extra lines for the redis_instance block (e.g. max_lag_bytes). */
     String redisExtra = "";
     /** Replicas log in to their master as ACL user "repl" (password "replpw"), which a test can lock out. */
@@ -232,12 +237,7 @@ final class RedisPair implements AutoCloseable {
                 }
                 redis_instance r6379 {
                     address 127.0.0.1:%d
-                    interval 0.05
-                    timeout %s
-                    rise %d
-                    fall %d
-                    weight -60
-                    promote_timeout 3
+                %s
                     fence on
                     peer_port %d
                 %s
@@ -259,8 +259,14 @@ final class RedisPair implements AutoCloseable {
                         r6379
                     }
                 }
-                """.formatted(n.name(), PORT, checkTimeout, checkFall, checkFall, PORT, redisExtra, priority, advertInt,
-                VIP);
+                """.formatted(n.name(), PORT, checkLines != null ? checkLines : """
+                    interval 0.05
+                    timeout %s
+                    rise %d
+                    fall %d
+                    weight -60
+                    promote_timeout 3""".formatted(checkTimeout, checkFall, checkFall), PORT, redisExtra, priority,
+                advertInt, VIP);
     }
 
     void startKeepvip(Node n, int priority) {

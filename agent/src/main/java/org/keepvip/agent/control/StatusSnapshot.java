@@ -89,16 +89,23 @@ public record StatusSnapshot(String version, long pid, String startedAt, String 
      * @param watchChecks checks run at once because the idle watch connection was lost (redis-server died, or
      *                    Redis closed it), outside the interval
      * @param watchReconnects times the watch connection was re-established
+     * @param watchDefinitive watch losses after which nothing listened any more: checks failed at once,
+     *                        without waiting for fall
      */
     public record Redis(String endpoint, String role, String check, String detail, String eligibility,
-            String eligibilityReason, long watchChecks, long watchReconnects) {
+            String eligibilityReason, long watchChecks, long watchReconnects, long watchDefinitive) {
+        public Redis(String endpoint, String role, String check, String detail, String eligibility,
+                String eligibilityReason, long watchChecks, long watchReconnects) {
+            this(endpoint, role, check, detail, eligibility, eligibilityReason, watchChecks, watchReconnects, 0);
+        }
+
         public Redis(String endpoint, String role, String check, String detail, String eligibility,
                 String eligibilityReason) {
-            this(endpoint, role, check, detail, eligibility, eligibilityReason, 0, 0);
+            this(endpoint, role, check, detail, eligibility, eligibilityReason, 0, 0, 0);
         }
 
         public Redis(String endpoint, String role, String check, String detail) {
-            this(endpoint, role, check, detail, null, null, 0, 0);
+            this(endpoint, role, check, detail, null, null, 0, 0, 0);
         }
     }
 

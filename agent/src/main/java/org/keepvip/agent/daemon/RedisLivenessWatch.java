@@ -8,6 +8,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.keepvip.redis.RedisConnector;
 import org.keepvip.redis.RedisEndpoint;
 import org.slf4j.Logger;
@@ -19,8 +20,10 @@ import redis.clients.jedis.Jedis;
  * Notices the death of the local redis-server the moment it happens, instead of at the next
  * periodic check: one idle TCP connection to Redis whose blocking read returns end-of-stream (or a
  * reset) as soon as the kernel closes the dead process's sockets. Each loss runs {@code onLost}
- * (the owner's "check now"): it is a hint, never a verdict, so the check and its rise/fall counter
- * stay the only source of truth.
+ * (the owner's "check now"): a hint, not a verdict. Then one new TCP connection is tried, and when
+ * {@link DefinitiveFailure} finds nothing listening on this host's port it runs {@code onGone}: the
+ * one verdict the watch gives, which fails the check at once (the owner skips {@code fall}). Every
+ * other loss leaves the check and its rise/fall counter the only source of truth.
  *
  * <p>Then it reconnects after a backoff: {@link #minBackoff} at first, doubled after every failed
  * connect and after every connection that lived less than {@link #maxBackoff}, up to
@@ -50,33 +53,49 @@ final class RedisLivenessWatch implements AutoCloseable {
     private final RedisEndpoint endpoint;
     private final String name;
     private final Runnable onLost;
+    /** Null: the watch only hints (tests of the hint alone). */
+    private final Consumer<String> onGone;
+    /** Resolved once: no name lookup on the path from a kill to the verdict. */
+    private final InetSocketAddress address;
     private final long minBackoff;
     private final long maxBackoff;
     private final Thread thread;
     private final AtomicLong connects = new AtomicLong();
     private final AtomicLong losses = new AtomicLong();
+    private final AtomicLong gone = new AtomicLong();
     private volatile boolean closed;
     private volatile Closeable current;
 
-    private RedisLivenessWatch(RedisEndpoint endpoint, String name, Runnable onLost, Duration minBackoff,
-            Duration maxBackoff) {
+    private RedisLivenessWatch(RedisEndpoint endpoint, String name, Runnable onLost, Consumer<String> onGone,
+            Duration minBackoff, Duration maxBackoff) {
         this.endpoint = endpoint;
         this.name = name;
         this.onLost = onLost;
+        this.onGone = onGone;
+        this.address = new InetSocketAddress(endpoint.host(), endpoint.port());
         this.minBackoff = minBackoff.toMillis();
         this.maxBackoff = Math.max(this.minBackoff, maxBackoff.toMillis());
         this.thread = new Thread(this::run, "redis-watch-" + name);
         this.thread.setDaemon(true);
     }
 
-    /** Starts watching {@code endpoint} with the default backoff; {@code onLost} runs on the watch thread. */
-    static RedisLivenessWatch start(RedisEndpoint endpoint, String name, Runnable onLost) {
-        return start(endpoint, name, onLost, MIN_BACKOFF, MAX_BACKOFF);
+    /**
+     * Starts watching {@code endpoint} with the default backoff; {@code onLost} and then, for a
+     * definitive loss, {@code onGone} (with the reason) run on the watch thread.
+     */
+    static RedisLivenessWatch start(RedisEndpoint endpoint, String name, Runnable onLost, Consumer<String> onGone) {
+        return start(endpoint, name, onLost, onGone, MIN_BACKOFF, MAX_BACKOFF);
     }
 
+    /** A watch that only hints: no reconnect attempt, no verdict. */
     static RedisLivenessWatch start(RedisEndpoint endpoint, String name, Runnable onLost, Duration minBackoff,
             Duration maxBackoff) {
-        RedisLivenessWatch w = new RedisLivenessWatch(endpoint, name, onLost, minBackoff, maxBackoff);
+        return start(endpoint, name, onLost, null, minBackoff, maxBackoff);
+    }
+
+    static RedisLivenessWatch start(RedisEndpoint endpoint, String name, Runnable onLost, Consumer<String> onGone,
+            Duration minBackoff, Duration maxBackoff) {
+        RedisLivenessWatch w = new RedisLivenessWatch(endpoint, name, onLost, onGone, minBackoff, maxBackoff);
         w.thread.start();
         return w;
     }
@@ -89,6 +108,11 @@ final class RedisLivenessWatch implements AutoCloseable {
     /** Connections lost so far, i.e. checks triggered. */
     long losses() {
         return losses.get();
+    }
+
+    /** Losses {@link DefinitiveFailure} found definitive, i.e. checks failed at once. */
+    long definitive() {
+        return gone.get();
     }
 
     boolean isAlive() {
@@ -131,17 +155,31 @@ final class RedisLivenessWatch implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.error("Redis_Watch({}): check trigger failed: {}", name, e.toString());
             }
+            DefinitiveFailure.Verdict verdict = null;
+            if (onGone != null) {
+                verdict = DefinitiveFailure.afterWatchLoss(address, endpoint.connectTimeout());
+                if (verdict.definitive()) {
+                    gone.incrementAndGet();
+                    try {
+                        onGone.accept(verdict.reason());
+                    } catch (RuntimeException e) {
+                        LOG.error("Redis_Watch({}): failing the check failed: {}", name, e.toString());
+                    }
+                }
+            }
             closeQuietly(link);
             current = null;
             long livedMs = (System.nanoTime() - opened) / 1_000_000;
             if (livedMs >= maxBackoff) {
                 delay = minBackoff;
             }
+            String found = verdict == null ? "" : "; " + verdict.reason();
             if (delay == minBackoff) {
-                LOG.info("Redis_Watch({}): connection to {} lost ({}), checking now", name, endpoint.address(), how);
+                LOG.info("Redis_Watch({}): connection to {} lost ({}), checking now{}", name, endpoint.address(), how,
+                        found);
             } else {
-                LOG.debug("Redis_Watch({}): connection to {} lost again after {} ms ({}), checking now,"
-                        + " reconnecting in {} ms", name, endpoint.address(), livedMs, how, delay);
+                LOG.debug("Redis_Watch({}): connection to {} lost again after {} ms ({}), checking now{},"
+                        + " reconnecting in {} ms", name, endpoint.address(), livedMs, how, found, delay);
             }
             if (!sleep(delay)) {
                 return;

@@ -100,6 +100,12 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
     }
 
     void startChecks(ScheduledExecutorService scheduler, Consumer<LoopEvent> loop) {
+        // Off the check's thread: the first takeover must not pay for loading the promotion's code.
+        redemoter.execute(() -> {
+            synchronized (hookLock) {
+                hookNode.warmUp();
+            }
+        });
         long period = Math.max(10, config.interval().toMillis());
         Runnable check = () -> checkOnce(loop);
         synchronized (this) {
@@ -107,7 +113,8 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
         }
         // A lost watch connection (redis-server died) runs the check now instead of at the next tick, by
         // restarting the schedule: still one check at a time on the single timer thread, and the following
-        // ones an interval apart, so "fall N" keeps meaning N failed checks an interval apart.
+        // ones an interval apart, so "fall N" keeps meaning N failed checks an interval apart. A loss that
+        // DefinitiveFailure finds definitive (nothing listens any more) fails the check at once.
         watch = RedisLivenessWatch.start(endpoint, config.name(), () -> {
             synchronized (this) {
                 if (!closed) {
@@ -115,13 +122,32 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
                     schedule = scheduler.scheduleWithFixedDelay(check, 0, period, TimeUnit.MILLISECONDS);
                 }
             }
-        });
+        }, reason -> failAtOnce(reason, loop));
     }
 
-    /** Checks run at once because the watch connection was lost, and watch reconnects (for status). */
+    /** A definitive failure (DefinitiveFailure): FAILED now, without waiting for {@code fall}. */
+    private void failAtOnce(String reason, Consumer<LoopEvent> loop) {
+        redemoteArmed = true;
+        RiseFallCounter.Change change;
+        synchronized (counter) {
+            change = counter.recordDefinitiveFailure();
+            if (change == RiseFallCounter.Change.BECAME_FAILED) {
+                loop.accept(new LoopEvent.TrackerChanged(trackerId(), false));
+            }
+        }
+        if (change == RiseFallCounter.Change.BECAME_FAILED) {
+            LOG.warn("Redis_Check({}) failed: {} after the watch connection dropped; failing at once, not after"
+                    + " fall {}", config.name(), reason, config.fall());
+        }
+    }
+
+    /**
+     * Checks run at once because the watch connection was lost, watch reconnects, and losses found
+     * definitive (checks failed at once), for status.
+     */
     long[] watchCounts() {
         RedisLivenessWatch w = watch;
-        return w == null ? new long[] {0, 0} : new long[] {w.losses(), Math.max(0, w.connects() - 1)};
+        return w == null ? new long[] {0, 0, 0} : new long[] {w.losses(), Math.max(0, w.connects() - 1), w.definitive()};
     }
 
     private void checkOnce(Consumer<LoopEvent> loop) {
@@ -130,14 +156,17 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
             lastHealth = h;
             RiseFallCounter.Change change;
             synchronized (counter) {
+                // Posted under the lock, so the loop sees changes in the counter's order even when a
+                // definitive failure from the watch thread lands in between.
                 change = counter.record(h.verdict().ok());
+                if (change != RiseFallCounter.Change.NONE) {
+                    loop.accept(new LoopEvent.TrackerChanged(trackerId(), change == RiseFallCounter.Change.BECAME_OK));
+                }
             }
             if (change == RiseFallCounter.Change.BECAME_OK) {
                 LOG.info("Redis_Check({}) succeeded: {}", config.name(), h.summary());
-                loop.accept(new LoopEvent.TrackerChanged(trackerId(), true));
             } else if (change == RiseFallCounter.Change.BECAME_FAILED) {
                 LOG.warn("Redis_Check({}) failed: {}", config.name(), h.verdict().reason());
-                loop.accept(new LoopEvent.TrackerChanged(trackerId(), false));
             }
             maybeRedemote(h);
             lag.judge(h, vrrpMaster, peerEndpoint(replicaOf).orElse(null))
@@ -222,15 +251,26 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
         vrrpMaster = true; // the VRRP master is always eligible (H3), from the start of its promotion
         synchronized (hookLock) {
             InetAddress previous = replicaOf;
-            Optional<RedisHealth> peer = peerEndpoint(previous).map(ep -> {
+            // Asked only when the local Redis is empty: the usual takeover spends nothing on a dead peer.
+            java.util.function.Supplier<Optional<RedisHealth>> peer = () -> peerEndpoint(previous).map(ep -> {
                 try (RedisProbe probe = RedisProbe.of(ep)) {
                     return probe.check();
                 }
             }).filter(RedisHealth::reachable);
-            HookResult r = hookNode.promote(peer, config.promoteTimeout());
+            HookResult r = hookNode.promote(peer, config.promoteTimeout(), false);
             if (r.ok()) {
                 replicaOf = null;
                 demotePending = false;
+                // Off the lane, which goes on to add the VIP: CONFIG REWRITE fsyncs a file. It persists
+                // whatever role Redis has when it runs, so a demote overtaking it does no harm.
+                redemoter.execute(() -> {
+                    synchronized (hookLock) {
+                        HookResult p = hookNode.persistRole();
+                        if (!p.ok()) {
+                            LOG.warn("{}", p.detail());
+                        }
+                    }
+                });
                 return null;
             }
             return r.detail();

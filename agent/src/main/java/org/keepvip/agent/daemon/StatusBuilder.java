@@ -89,7 +89,7 @@ final class StatusBuilder {
                 health.map(h -> h.role().name().toLowerCase(java.util.Locale.ROOT)).orElse("unknown"),
                 w.checkStatus().name().toLowerCase(java.util.Locale.ROOT),
                 split == null ? detail : detail == null ? split : detail + "; " + split, lag.word(), lag.reason(),
-                watch[0], watch[1]);
+                watch[0], watch[1], watch[2]);
     }
 
     private StatusSnapshot snapshot(List<StatusSnapshot.Instance> out, long fifoLost,

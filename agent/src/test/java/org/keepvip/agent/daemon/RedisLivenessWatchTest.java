@@ -100,17 +100,79 @@ class RedisLivenessWatchTest {
     }
 
     @Test
-    void wiringKeepsFallChecksAnIntervalApart() throws Exception {
+    void killMinusNineIsDefinitiveEveryTime() throws Exception {
+        Process redis = startRedis();
+        List<String> reasons = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.Semaphore gone = new java.util.concurrent.Semaphore(0);
+        AtomicLong goneAt = new AtomicLong();
+        RedisLivenessWatch w = RedisLivenessWatch.start(RedisEndpoint.of("127.0.0.1", port), "test", () -> { },
+                reason -> {
+                    goneAt.set(System.nanoTime());
+                    reasons.add(reason);
+                    gone.release();
+                }, Duration.ofMillis(20), Duration.ofMillis(200));
+        watches.add(w);
+        List<String> latencies = new ArrayList<>();
+        int kills = 10;
+        for (int round = 1; round <= kills; round++) {
+            long connectsBefore = round;
+            assertThat(await(5000, () -> w.connects() == connectsBefore
+                    && clientList().contains("name=" + RedisLivenessWatch.CLIENT_NAME))).isTrue();
+            long killedAt = System.nanoTime();
+            redis.destroyForcibly(); // SIGKILL
+            // Every kill, not most: the listener is closed by the time the drop is seen.
+            assertThat(gone.tryAcquire(5, TimeUnit.SECONDS)).as("kill %d found definitive; reasons %s", round, reasons)
+                    .isTrue();
+            latencies.add(String.format("%.3f", (goneAt.get() - killedAt) / 1e6));
+            redis.waitFor(5, TimeUnit.SECONDS);
+            redis = startRedis();
+        }
+        System.out.printf("[watch] kill -9 to definitive verdict, %d kills: %s ms%n", kills, latencies);
+        assertThat(reasons).hasSize(kills).allMatch(r -> r.equals("nothing listens on 127.0.0.1:" + port
+                + " (connection refused)"));
+        assertThat(w.definitive()).isEqualTo(kills);
+        assertThat(w.losses()).isEqualTo(kills);
+    }
+
+    @Test
+    void wiringFailsAtOnceWhenNothingListensAfterTheDrop() throws Exception {
         startRedis();
-        // fall 2: the first failed check runs at once, the second one interval later (not back to back),
-        // so fall keeps keepalived's meaning of N failed checks an interval apart.
-        Timeline t = wiring("interval 0.4\n timeout 0.2\n rise 1\n fall 2");
+        // fall 3 with a 60 s interval: only a definitive failure can fail the check within the 5 s the test waits.
+        Timeline t = wiring("interval 60\n timeout 0.2\n rise 1\n fall 3");
         long killedAt = t.killAfterOk();
         long failedAt = t.awaitFailed();
-        double ms = (failedAt - killedAt) / 1e6;
-        System.out.printf("[watch] wiring, fall 2, interval 400 ms: kill -9 to tracker failed: %.3f ms%n", ms);
-        // The watch ran the first failed check; the second came an interval later, not back to back.
+        System.out.printf("[watch] wiring, fall 3, interval 60 s: kill -9 to tracker failed: %.3f ms%n",
+                (failedAt - killedAt) / 1e6);
+        assertThat(t.wiring.watchCounts()).containsExactly(1, 0, 1);
+        assertThat(t.wiring.checkStatus()).isEqualTo(org.keepvip.vrrp.state.RiseFallCounter.Status.FAILED);
+        assertThat(t.events.stream().filter(e -> e[1] == 0)).hasSize(1);
+    }
+
+    @Test
+    void wiringKeepsFallChecksAnIntervalApartWhenTheDropIsAmbiguous() throws Exception {
+        startRedis();
+        // fall 2: Redis drops every client (the watch too) and stops answering, but still listens: the
+        // reconnect is accepted, nothing is definitive. The watch runs the first failed check at once,
+        // the second comes an interval later (not back to back), so fall keeps keepalived's meaning of
+        // N failed checks an interval apart.
+        Timeline t = wiring("interval 0.4\n timeout 0.1\n rise 1\n fall 2");
+        assertThat(await(5000, () -> t.events.stream().anyMatch(e -> e[1] == 1)
+                && clientList().contains("name=" + RedisLivenessWatch.CLIENT_NAME))).isTrue();
+        long droppedAt;
+        try (Jedis j = new Jedis("127.0.0.1", port, 2000)) {
+            // One transaction, so no client reconnects between the kill and the pause.
+            j.sendCommand(redis.clients.jedis.Protocol.Command.MULTI);
+            j.sendCommand(redis.clients.jedis.Protocol.Command.CLIENT, "KILL", "TYPE", "normal", "SKIPME", "yes");
+            j.sendCommand(redis.clients.jedis.Protocol.Command.CLIENT, "PAUSE", "3000", "ALL");
+            droppedAt = System.nanoTime();
+            j.sendCommand(redis.clients.jedis.Protocol.Command.EXEC);
+        }
+        long failedAt = t.awaitFailed();
+        double ms = (failedAt - droppedAt) / 1e6;
+        System.out.printf("[watch] wiring, fall 2, interval 400 ms, clients dropped and Redis paused:"
+                + " drop to tracker failed: %.3f ms%n", ms);
         assertThat(t.wiring.watchCounts()[0]).isEqualTo(1);
+        assertThat(t.wiring.watchCounts()[2]).as("not definitive").isZero();
         assertThat(ms).isGreaterThanOrEqualTo(390.0);
     }
 

@@ -61,6 +61,18 @@ public final class RiseFallCounter {
         return status == Status.OK ? Change.BECAME_OK : Change.BECAME_FAILED;
     }
 
+    /**
+     * Feeds a failure that needs no confirmation (keepvip, not keepalived: the agent's
+     * {@code DefinitiveFailure} says which): FAILED at once whatever {@code fall} says; as after
+     * any failure, {@code rise} consecutive successes make it OK again.
+     */
+    public Change recordDefinitiveFailure() {
+        Status before = status;
+        result = 0;
+        status = Status.FAILED;
+        return before == Status.FAILED ? Change.NONE : Change.BECAME_FAILED;
+    }
+
     public Status status() {
         return status;
     }

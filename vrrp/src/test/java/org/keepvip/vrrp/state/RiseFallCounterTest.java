@@ -82,4 +82,23 @@ class RiseFallCounterTest {
     void riseAndFallMustBePositive() {
         assertThatThrownBy(() -> new RiseFallCounter(0, 1, false)).hasMessageContaining("rise 0");
     }
+
+    @Test
+    void aDefinitiveFailureFailsAtOnceAndRiseStillAppliesAfterIt() {
+        RiseFallCounter c = new RiseFallCounter(2, 3, false);
+        c.record(true);
+        assertThat(c.recordDefinitiveFailure()).isEqualTo(Change.BECAME_FAILED);
+        assertThat(c.counter()).isZero();
+        assertThat(c.recordDefinitiveFailure()).isEqualTo(Change.NONE);
+        assertThat(c.record(false)).isEqualTo(Change.NONE);
+        assertThat(c.record(true)).isEqualTo(Change.NONE);
+        assertThat(c.record(true)).isEqualTo(Change.BECAME_OK);
+    }
+
+    @Test
+    void aDefinitiveFailureBeforeAnyResultFails() {
+        RiseFallCounter c = new RiseFallCounter(2, 3, false);
+        assertThat(c.recordDefinitiveFailure()).isEqualTo(Change.BECAME_FAILED);
+        assertThat(c.status()).isEqualTo(Status.FAILED);
+    }
 }
