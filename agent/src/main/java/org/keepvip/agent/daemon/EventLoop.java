@@ -113,7 +113,9 @@ public final class EventLoop implements Runnable {
     /** Starts an instance added while running (reload); call on the loop thread. */
     void startAdded(InstanceRuntime runtime) {
         add(runtime);
-        deliver(runtime, new Event.Start(clock.getAsLong(), linkUp.test(runtime.wire().ifname())));
+        // Alone: a group that still lists this name holds the machine this one replaces; the
+        // reload's replaceGroups puts the new machine in its group.
+        deliverAlone(runtime, new Event.Start(clock.getAsLong(), linkUp.test(runtime.wire().ifname())));
     }
 
     /** Feeds a reloaded configuration to a kept instance; call on the loop thread. */
@@ -128,7 +130,9 @@ public final class EventLoop implements Runnable {
      * what is kept by name then belongs to the new one and stays.
      */
     void stopRemoved(InstanceRuntime runtime) {
-        deliver(runtime, new Event.Shutdown(clock.getAsLong()));
+        // Not through its sync group: a member that stops is not one that left MASTER, and its
+        // group must not send the others to BACKUP (the reload rebuilds the groups afterwards).
+        deliverAlone(runtime, new Event.Shutdown(clock.getAsLong()));
         if (instances.get(runtime.name()) == runtime) {
             instances.remove(runtime.name());
             loggedDrops.remove(runtime.name());
@@ -169,6 +173,17 @@ public final class EventLoop implements Runnable {
             if (!groupOf.containsKey(r.name())) {
                 r.machine().leaveSyncGroup(now);
                 settle(r);
+            }
+        }
+        // A group with other members than before applies its rules at once: a fault it now has
+        // (or no longer has), members that all want MASTER.
+        for (SyncGroup g : groups) {
+            g.reconcile(now);
+            for (var member : g.members()) {
+                InstanceRuntime m = instances.get(member.name());
+                if (m != null && m.machine() == member) {
+                    settle(m);
+                }
             }
         }
     }
@@ -328,9 +343,15 @@ public final class EventLoop implements Runnable {
         long realLimit = System.nanoTime() + wait; // an injected clock that stands still cannot spin forever
         long park = wait - TAKEOVER_SPIN_NANOS;
         if (park > 0) {
-            LoopEvent ev = waitFor(park);
-            if (ev != null) {
-                return ev;
+            // A wait on the sockets may end early with nothing for the loop (a frame the parser
+            // dropped, a spurious wake): wait again for the rest of the park rather than spin.
+            long parkEnd = now + park;
+            long realParkEnd = System.nanoTime() + park;
+            for (long left = park; left > 0; left = Math.min(parkEnd - clock.getAsLong(), realParkEnd - System.nanoTime())) {
+                LoopEvent ev = waitFor(left);
+                if (ev != null) {
+                    return ev;
+                }
             }
         }
         return spinUntil(inbox, target, realLimit, sockets);
@@ -401,7 +422,7 @@ public final class EventLoop implements Runnable {
         }
     }
 
-    private void fireDueTimers() throws java.io.IOException {
+    private void fireDueTimers() {
         long now = clock.getAsLong();
         boolean socketsRead = false;
         for (InstanceRuntime r : deadlines.pollDue(now)) {
@@ -413,15 +434,26 @@ public final class EventLoop implements Runnable {
             OptionalLong d = r.machine().nextDeadline();
             if (sockets != null && !socketsRead && d.isPresent() && isTakeover(r, d.getAsLong())) {
                 // An advert still in a socket may have arrived before the deadline: into the inbox with it.
-                sockets.readNow(now);
                 socketsRead = true;
-            }
-            if (d.isPresent() && d.getAsLong() <= now && !advertsMayBeQueuedFor(r, d.getAsLong())) {
-                if (isTakeover(r, d.getAsLong())) {
-                    lastTakeoverAt = now;
+                try {
+                    sockets.readNow(now);
+                } catch (java.io.IOException | RuntimeException e) {
+                    LOG.warn("cannot read the capture sockets before a takeover: {}", e.toString());
                 }
-                deliver(r, new Event.TimerDue(now));
-            } else {
+            }
+            try {
+                if (d.isPresent() && d.getAsLong() <= now && !advertsMayBeQueuedFor(r, d.getAsLong())) {
+                    if (isTakeover(r, d.getAsLong())) {
+                        lastTakeoverAt = now;
+                    }
+                    deliver(r, new Event.TimerDue(now));
+                } else {
+                    reschedule(r);
+                }
+            } catch (RuntimeException e) {
+                // pollDue took every due instance out of the queue: one failure must not leave the
+                // rest without a deadline (a backup that never takes over).
+                LOG.error("({}) internal error on its timer (continuing): {}", r.name(), e.toString(), e);
                 reschedule(r);
             }
         }
@@ -497,7 +529,9 @@ public final class EventLoop implements Runnable {
                 LOG.info("Stopping without releasing the VIPs (--dont-release-vrrp)");
             }
             for (InstanceRuntime r : instances.values()) {
-                deliver(r, new Event.Shutdown(now, stop.release()));
+                // Alone, not through a sync group: a member stopping would otherwise count as one
+                // leaving MASTER and send the others to BACKUP, releasing their VIPs under -V too.
+                deliverAlone(r, new Event.Shutdown(now, stop.release()));
             }
             running = false;
         }
@@ -568,6 +602,12 @@ public final class EventLoop implements Runnable {
                 }
             }
         }
+    }
+
+    /** Feeds one event to an instance itself, whatever its sync group (start, stop). */
+    private void deliverAlone(InstanceRuntime r, Event event) {
+        r.machine().handle(event);
+        settle(r);
     }
 
     private void settle(InstanceRuntime r) {

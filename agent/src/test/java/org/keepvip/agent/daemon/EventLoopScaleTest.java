@@ -370,6 +370,49 @@ class EventLoopScaleTest {
     }
 
     @Test
+    void stoppingWithoutReleaseKeepsEveryMemberOfASyncGroupMaster() throws Exception {
+        Inst a = add(new Key("eth0", false, 1), 100);
+        Inst b = add(new Key("eth0", false, 2), 100);
+        loop.addGroup(new org.keepvip.vrrp.state.SyncGroup("G", List.of(a.runtime().machine(), b.runtime().machine())));
+        startLoop();
+        advanceTo(clock.get() + TimeUnit.SECONDS.toNanos(4));
+        assertThat(adverts.tryAcquire(2, WAIT_SECONDS, TimeUnit.SECONDS)).as("both take over").isTrue();
+
+        loop.post(new LoopEvent.Stop(false)); // keepalived's -V
+        loopThread.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+        assertThat(loop.isStopped()).isTrue();
+        loopThread = null;
+        assertThat(a.sent()).as("no priority-0 advert: the VIPs stay").doesNotContain(0);
+        assertThat(b.sent()).as("the group did not send b to BACKUP when a stopped").doesNotContain(0);
+        assertThat(b.runtime().machine().state()).isEqualTo(VrrpState.STOP);
+    }
+
+    @Test
+    void aReloadMovingAGroupMemberToAnotherVridStartsTheNewOneAndStopsTheOld() throws Exception {
+        Inst a = add(new Key("eth0", false, 1), 100);
+        Inst b = add(new Key("eth0", false, 2), 100);
+        loop.addGroup(new org.keepvip.vrrp.state.SyncGroup("G", List.of(a.runtime().machine(), b.runtime().machine())));
+        startLoop();
+        Inst moved = build(new Key("eth0", false, 3), b.name(), 100);
+
+        onLoop(() -> { // as Daemon.apply: the new one under the same name first, then the old one goes
+            loop.startAdded(moved.runtime());
+            loop.stopRemoved(b.runtime());
+            loop.replaceGroups(List.of(new org.keepvip.vrrp.state.SyncGroup("G",
+                    List.of(a.runtime().machine(), moved.runtime().machine()))));
+            return null;
+        });
+        assertThat(moved.runtime().machine().state()).as("started").isEqualTo(VrrpState.BACKUP);
+        assertThat(b.runtime().machine().state()).isEqualTo(VrrpState.STOP);
+
+        advanceTo(clock.get() + TimeUnit.SECONDS.toNanos(4));
+        assertThat(adverts.tryAcquire(2, WAIT_SECONDS, TimeUnit.SECONDS)).as("the group takes over").isTrue();
+        assertThat(states(List.of(a, moved))).containsOnly(
+                Map.entry(a.name(), VrrpState.MASTER), Map.entry(moved.name(), VrrpState.MASTER));
+        assertThat(b.sent()).isEmpty();
+    }
+
+    @Test
     void aStepDownGoesThroughTheLoopAndItsDeadlineIsFollowed() throws Exception {
         Inst a = add(new Key("eth0", false, 1), 100);
         Inst b = add(new Key("eth1", true, 1), 100);

@@ -321,7 +321,8 @@ final class CrossChecks {
         // VIP count.
         if (vips.isEmpty() && !b.noVirtualIpaddress) {
             if (version == 3 || strict) {
-                d.corrected(b.origin, n + "No VIP specified; at least one is required (VRRP version 3"
+                // keepalived/vrrp/vrrp.c: vrrp_complete_instance() fails, and keepalived does not run.
+                d.error(b.origin, n + "No VIP specified; at least one is required (VRRP version 3"
                         + (strict ? " / strict mode" : "") + ") - instance removed");
                 return null;
             }

@@ -392,8 +392,9 @@ final class InstanceBuilder {
         byte[] bytes = pass.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         if (bytes.length > 8) {
             // keepalived/vrrp/vrrp_parser.c: vrrp_auth_pass_handler(), an error to keepalived -t.
+            // The password stays whole: its first 8 bytes go on the wire (ConfigMapper.passwordBytes),
+            // and cutting the String could split a multi-byte character into other bytes.
             p.diags.corrected(block.origin, "(" + name + ") Truncating auth_pass to 8 characters");
-            pass = new String(java.util.Arrays.copyOf(bytes, 8), java.nio.charset.StandardCharsets.UTF_8);
         }
         auth = new Authentication(pass);
     }

@@ -96,6 +96,14 @@ public final class SyncGroup {
         return m;
     }
 
+    /**
+     * Applies the group rules to the members as they are (a group just built by a reload): a member's
+     * fault spreads, a fault gone clears, members that all want MASTER take over.
+     */
+    public void reconcile(long now) {
+        reconcile(now, states());
+    }
+
     private void reconcile(long now, Map<VrrpInstance, VrrpState> before) {
         // Each pass can only move members towards BACKUP/FAULT or, once, to MASTER, so it ends.
         for (int pass = 0; pass < 4 * members.size() + 4; pass++) {

@@ -183,13 +183,17 @@ public final class VrrpInstance {
     /**
      * A reload left this instance in no sync group: it decides alone again. One that was waiting for
      * its group to let it take over (its down timer had run out) takes over now, as it would have
-     * alone.
+     * alone; one in FAULT only because of its group leaves FAULT.
      */
     public void leaveSyncGroup(long now) {
         if (!groupMember) {
             return;
         }
         groupMember = false;
+        if (groupFault) { // a FAULT only its old group imposed ends with the group
+            groupFault = false;
+            evaluate(now);
+        }
         if (state == VrrpState.BACKUP && wantsMaster) {
             becomeMaster(now, "left its sync group");
         }

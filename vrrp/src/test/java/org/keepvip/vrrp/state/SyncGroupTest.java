@@ -69,6 +69,17 @@ class SyncGroupTest {
     }
 
     @Test
+    void aMemberInFaultOnlyThroughItsGroupLeavesFaultWithTheGroup() {
+        run(T0 + 5 * S);
+        group.handle("VI_B", new Event.InterfaceChanged(T0 + 6 * S, false));
+        assertThat(a.state()).isEqualTo(VrrpState.FAULT);
+
+        a.leaveSyncGroup(T0 + 6 * S + 1);
+        assertThat(a.state()).as("its own link is up").isNotEqualTo(VrrpState.FAULT);
+        assertThat(a.status().faults()).isEmpty();
+    }
+
+    @Test
     void aWaitingMemberStaysBackupWhileAnotherHearsItsMaster() {
         run(T0 + 4 * S);
         group.handle("VI_B", new Event.AdvertReceived(T0 + 4 * S, Fx.advert(150), ip(2)));
