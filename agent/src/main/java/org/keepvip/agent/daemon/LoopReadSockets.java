@@ -30,6 +30,16 @@ final class LoopReadSockets implements AutoCloseable {
      */
     static final long MAX_UNREAD_NANOS = 1_000_000L;
 
+    /**
+     * Longest single wait. The kernel lets a poll(2)-family timeout fire late by 0.1 % of its length
+     * (fs/select.c, select_estimate_accuracy(): up to 100 ms), not by the thread's 50 us timer slack
+     * as a futex wait: a backup waiting 3.6 s for its takeover at 1 s adverts woke up to 3.6 ms late,
+     * past the 2 ms it polls for before a takeover (bench-failover's reaction went from 0.65 to
+     * 2.45 ms). Waits of at most 50 ms keep that under the timer slack, for some 20 extra wake-ups a
+     * second of an idle loop.
+     */
+    static final long MAX_WAIT_NANOS = 50_000_000L;
+
     /** How long a socket whose read failed is left alone: a failing socket stays readable. */
     static final long PAUSE_AFTER_ERROR_NANOS = 100_000_000L;
 
@@ -75,12 +85,15 @@ final class LoopReadSockets implements AutoCloseable {
         }
     }
 
-    /** Waits up to {@code nanos} for a frame, an error on a socket, or a {@link #wake()}; then {@link #readReady}. */
+    /**
+     * Waits up to {@code nanos} (at most {@link #MAX_WAIT_NANOS}) for a frame, an error on a socket, or
+     * a {@link #wake()}; then {@link #readReady}.
+     */
     void await(long nanos) throws IOException {
         if (paused > 0) {
             nanos = Math.min(nanos, PAUSE_AFTER_ERROR_NANOS); // the pause must end without an event
         }
-        readiness.await(nanos);
+        readiness.await(nanos < 0 ? MAX_WAIT_NANOS : Math.min(nanos, MAX_WAIT_NANOS));
     }
 
     /** Reads what waits on any socket now, without waiting (before a takeover, in the spin before one). */
