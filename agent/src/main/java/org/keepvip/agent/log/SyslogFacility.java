@@ -10,7 +10,7 @@ public enum SyslogFacility {
     USER(1), DAEMON(3),
     LOCAL0(16), LOCAL1(17), LOCAL2(18), LOCAL3(19), LOCAL4(20), LOCAL5(21), LOCAL6(22), LOCAL7(23);
 
-    /** The facility code (RFC 5424 §6.2.1); the PRI value is {@code code * 8 + severity}. */
+    /** The facility code (syslog's numbering, as in syslog.h); the PRI value is {@code code * 8 + severity}. */
     public final int code;
 
     SyslogFacility(int code) {

@@ -12,14 +12,14 @@ import org.keepvip.vrrp.packet.InternetChecksum;
 
 /**
  * Recognises an inbound TCP SYN in a captured Ethernet frame and builds the RST+ACK that refuses it
- * (RFC 793 §3.4, "Reset Generation", case 1: the segment has no ACK, so the reset carries
- * {@code SEQ = 0}, {@code ACK = SEG.SEQ + SEG.LEN} and the ACK bit). Pure and total: any byte array
+ * as a closed port's kernel does (the segment has no ACK, so the reset carries {@code SEQ = 0},
+ * {@code ACK = SEG.SEQ + SEG.LEN} and the ACK bit). Pure and total: any byte array
  * parses to a {@link Syn} or to nothing, never an exception.
  *
  * <p>Deliberately narrow: untagged Ethernet II; IPv4 without fragmentation; IPv6 with TCP directly
  * after the fixed header (a SYN behind extension headers is not answered, which only leaves that
- * client to its connect timeout, as without this feature); unicast sources only (RFC 1122 §4.2.2.12:
- * no RST to a broadcast or multicast address).
+ * client to its connect timeout, as without this feature); unicast sources only (a host
+ * never sends a RST to a broadcast or multicast address).
  */
 public final class TcpRefusal {
     /** IP protocol number of TCP. */

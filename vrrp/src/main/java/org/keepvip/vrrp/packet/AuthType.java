@@ -1,6 +1,6 @@
 package org.keepvip.vrrp.packet;
 
-/** VRRPv2 authentication types (RFC 3768 §5.3.6); v3 has none. */
+/** VRRPv2 authentication types (VRRPv2 only, as keepalived/vrrp/vrrp.c handles them); v3 has none. */
 public enum AuthType {
     NONE(0),
     PASS(1),

@@ -71,7 +71,7 @@ public final class InternetChecksum {
     }
 
     /**
-     * Partial sum of the IPv6 pseudo-header (RFC 8200 §8.1): src, dst, 32-bit upper-layer length,
+     * Partial sum of the IPv6 pseudo-header (the one of TCP, UDP and ICMPv6 over IPv6): src, dst, 32-bit upper-layer length,
      * three zero bytes, next header.
      */
     public static long ipv6PseudoHeader(Inet6Address source, Inet6Address destination, int nextHeader,
