@@ -432,7 +432,8 @@ public final class EventLoop implements Runnable {
                 continue;
             }
             OptionalLong d = r.machine().nextDeadline();
-            if (sockets != null && !socketsRead && d.isPresent() && isTakeover(r, d.getAsLong())) {
+            boolean takeover = d.isPresent() && isTakeover(r, d.getAsLong());
+            if (sockets != null && !socketsRead && takeover) {
                 // An advert still in a socket may have arrived before the deadline: into the inbox with it.
                 socketsRead = true;
                 try {
@@ -442,8 +443,8 @@ public final class EventLoop implements Runnable {
                 }
             }
             try {
-                if (d.isPresent() && d.getAsLong() <= now && !advertsMayBeQueuedFor(r, d.getAsLong())) {
-                    if (isTakeover(r, d.getAsLong())) {
+                if (d.isPresent() && d.getAsLong() <= now && !(takeover && advertsMayBeQueued(d.getAsLong()))) {
+                    if (takeover) {
                         lastTakeoverAt = now;
                     }
                     deliver(r, new Event.TimerDue(now));
@@ -467,10 +468,7 @@ public final class EventLoop implements Runnable {
      * deadline hold it back: the head of the queue is its oldest, and a flood of newer packets, which
      * could not have kept the master alive in time, does not delay the takeover.
      */
-    private boolean advertsMayBeQueuedFor(InstanceRuntime r, long due) {
-        if (!isTakeover(r, due)) {
-            return false; // an advert or other timer of a master: it must not wait
-        }
+    private boolean advertsMayBeQueued(long due) {
         LoopEvent head = inbox.peek();
         return head != null && (!(head instanceof LoopEvent.PacketIn p) || p.receivedAt() <= due);
     }

@@ -49,8 +49,8 @@ final class LoopReadSockets implements AutoCloseable {
     private final boolean[] isPaused;
     private final long[] pausedUntil;
     private int paused;
-    private long lastRead;
-    private boolean everRead;
+    /** When the sockets were last read; long enough ago at start that the first turn reads them. */
+    private long lastRead = Long.MIN_VALUE / 2;
 
     private LoopReadSockets(List<PacketPort.Polled> sockets, Readiness readiness) {
         this.sockets = List.copyOf(sockets);
@@ -104,7 +104,7 @@ final class LoopReadSockets implements AutoCloseable {
 
     /** {@link #readNow} unless the sockets were read in the last {@link #MAX_UNREAD_NANOS}. */
     void readIfStale(long now) throws IOException {
-        if (!everRead || now - lastRead >= MAX_UNREAD_NANOS) {
+        if (now - lastRead >= MAX_UNREAD_NANOS) {
             readNow(now);
         }
     }
@@ -117,7 +117,6 @@ final class LoopReadSockets implements AutoCloseable {
     /** Reads the sockets the last wait found readable, up to {@link #FRAMES_PER_SOCKET} each. */
     void readReady(long now) {
         lastRead = now;
-        everRead = true;
         for (int i = 0; i < pausedUntil.length; i++) {
             if (isPaused[i]) {
                 if (now - pausedUntil[i] >= 0) {

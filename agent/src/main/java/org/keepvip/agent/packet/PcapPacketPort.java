@@ -340,12 +340,11 @@ public final class PcapPacketPort implements PacketPort {
         @Override
         public int drain(int max) {
             synchronized (this) {
-                PcapNextEx.Header h = rx.last;
                 int n = 0;
                 while (n < max && port.running) {
                     int rc = rx.next();
                     if (rc == PcapNextEx.PACKET) {
-                        port.deliver(rx.copyFrame(), arrivalNanos(h.seconds, h.nanos));
+                        port.deliverLast(rx);
                         n++;
                     } else if (rc == PcapNextEx.ERROR) {
                         LOG.warn("{}: capture error: {}", port.iface.name(), rx.error());
@@ -371,12 +370,10 @@ public final class PcapPacketPort implements PacketPort {
 
     /** The usual reader: libpcap's pcap_next_ex on pcap4j's handle, see {@link PcapNextEx}. */
     private void readDirect(PcapNextEx rx) {
-        PcapNextEx.Header h = rx.last;
         while (running) {
             int rc = rx.next();
             if (rc == PcapNextEx.PACKET) {
-                byte[] frame = rx.copyFrame();
-                deliver(frame, arrivalNanos(h.seconds, h.nanos));
+                deliverLast(rx);
             } else if (rc == PcapNextEx.ERROR) {
                 if (running) {
                     LOG.warn("{}: capture error: {}", iface.name(), rx.error());
@@ -445,6 +442,11 @@ public final class PcapPacketPort implements PacketPort {
         }
         long age = seconds * 1_000_000_000L + (wallNanos - captureNanos);
         return age >= 0 && age <= MAX_CAPTURE_AGE_NANOS ? now - age : now;
+    }
+
+    /** Hands on the frame {@code rx} read last, stamped with its capture time. */
+    private void deliverLast(PcapNextEx rx) {
+        deliver(rx.copyFrame(), arrivalNanos(rx.last.seconds, rx.last.nanos));
     }
 
     private void deliver(byte[] frame, long arrivedAtNanos) {
