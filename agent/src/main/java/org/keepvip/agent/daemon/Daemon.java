@@ -403,7 +403,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
                 if (!r.machine().config().equals(p.machine())) {
                     loop.reloadInstance(r, p.machine());
                 }
-                r.reconfigure(p.wire(), p.expectations(), p.vips(), p.machine().garpMasterRepeat());
+                loop.reconfigure(r, p.wire(), p.expectations(), p.vips(), p.machine().garpMasterRepeat());
                 kept++;
             } else {
                 if (r != null) {

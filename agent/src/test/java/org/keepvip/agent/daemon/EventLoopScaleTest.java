@@ -445,6 +445,47 @@ class EventLoopScaleTest {
         assertThat(a.sent()).containsExactly(100, 0, 100);
     }
 
+    @Test
+    void aVipDeletedFromOutsideMakesOnlyTheMasterHoldingItOnThatInterfaceResign() throws Exception {
+        // 200 masters, each with its own VIP; the index that finds the holder must follow a reload.
+        List<Inst> all = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            Key key = new Key(i % 2 == 0 ? "eth0" : "eth1", false, i / 2 + 1);
+            Inst inst = build(key, "vip-" + i, 100, ip("198.51.100." + (i + 1)));
+            loop.add(inst.runtime());
+            all.add(inst);
+        }
+        startLoop();
+        advanceTo(TimeUnit.SECONDS.toNanos(4));
+        assertThat(adverts.tryAcquire(all.size(), WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+        Inst holder = all.get(41); // eth1, 198.51.100.42
+
+        // The same address on the other interface, and an address no instance has: nobody resigns.
+        loop.post(new LoopEvent.AddressRemoved("eth0", ip("198.51.100.42")));
+        loop.post(new LoopEvent.AddressRemoved("eth1", ip("198.51.100.250")));
+        assertThat(states(all).values()).containsOnly(VrrpState.MASTER);
+
+        loop.post(new LoopEvent.AddressRemoved("eth1", ip("198.51.100.42")));
+        Map<String, VrrpState> after = states(all);
+        assertThat(after).containsEntry(holder.name(), VrrpState.BACKUP);
+        after.remove(holder.name());
+        assertThat(after.values()).as("the other masters").containsOnly(VrrpState.MASTER);
+        assertThat(holder.sent()).as("it resigned with priority 0").containsExactly(100, 0);
+
+        // A reload gives another master a new VIP: its deletion is found, the old one's no longer.
+        Inst moved = all.get(10); // eth0, was 198.51.100.11
+        VipSpec renumbered = new VipSpec(ip("198.51.100.222"), 24, "eth0", null, false);
+        onLoop(() -> {
+            loop.reconfigure(moved.runtime(), moved.runtime().wire(), ReceiveExpectations.of(3, moved.key().vrid(),
+                    ADVERT_CENTIS, List.of(renumbered.address()), 100), List.of(renumbered), 1);
+            return null;
+        });
+        loop.post(new LoopEvent.AddressRemoved("eth0", ip("198.51.100.11")));
+        assertThat(states(List.of(moved))).containsEntry(moved.name(), VrrpState.MASTER);
+        loop.post(new LoopEvent.AddressRemoved("eth0", ip("198.51.100.222")));
+        assertThat(states(List.of(moved))).containsEntry(moved.name(), VrrpState.BACKUP);
+    }
+
     // ------------------------------------------------------------------ fixture
 
     private Inst add(Key key, int priority) {
@@ -457,10 +498,13 @@ class EventLoopScaleTest {
         return inst;
     }
 
-    /** A v3 multicast instance on a lane of the shared threads, as the daemon builds one without Redis. */
     private Inst build(Key key, String name, int priority) {
+        return build(key, name, priority, key.v6() ? VIP6 : VIP4);
+    }
+
+    /** A v3 multicast instance on a lane of the shared threads, as the daemon builds one without Redis. */
+    private Inst build(Key key, String name, int priority, InetAddress vip) {
         InetAddress self = key.v6() ? SELF6 : SELF4;
-        InetAddress vip = key.v6() ? VIP6 : VIP4;
         List<Integer> sent = new CopyOnWriteArrayList<>();
         Semaphore own = new Semaphore(0);
         Ports.PacketOut packets = new Ports.PacketOut() {
