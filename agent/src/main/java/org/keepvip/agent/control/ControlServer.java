@@ -3,10 +3,14 @@ package org.keepvip.agent.control;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.StringReader;
 import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -177,7 +181,14 @@ public final class ControlServer implements AutoCloseable {
     ControlResponse dispatch(String line) {
         JsonObject req;
         try {
-            JsonElement e = JsonParser.parseString(line);
+            // Strict JSON, one value: Gson's default leniency would also run {cmd:reload} or
+            // "{...} trailing words", which no client of ours sends.
+            JsonReader reader = new JsonReader(new StringReader(line));
+            reader.setStrictness(Strictness.STRICT);
+            JsonElement e = JsonParser.parseReader(reader);
+            if (!atEnd(reader)) {
+                return ControlResponse.error("bad request: text after the JSON object");
+            }
             if (!e.isJsonObject()) {
                 return ControlResponse.error("bad request: expected a JSON object");
             }
@@ -208,6 +219,14 @@ public final class ControlServer implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error("Control command {} failed", cmd, e);
             return ControlResponse.error(cmd + " failed: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+        }
+    }
+
+    private static boolean atEnd(JsonReader reader) {
+        try {
+            return reader.peek() == JsonToken.END_DOCUMENT;
+        } catch (IOException | RuntimeException e) {
+            return false; // something follows that is not even JSON
         }
     }
 

@@ -110,7 +110,12 @@ class ControlServerTest {
     @Test
     void garbageGetsAnErrorAndTheServerKeepsServing() throws Exception {
         assertThat(parse(raw("{\"cmd\":\n")).error()).isEqualTo("bad request: not JSON");
-        assertThat(parse(raw("hello\n")).error()).isEqualTo("bad request: expected a JSON object");
+        assertThat(parse(raw("hello\n")).error()).isEqualTo("bad request: not JSON");
+        assertThat(parse(raw("{cmd:reload}\n")).error()).as("strict JSON only").isEqualTo("bad request: not JSON");
+        assertThat(parse(raw("{\"cmd\":\"reload\"} now\n")).error())
+                .isEqualTo("bad request: text after the JSON object");
+        assertThat(reloads).as("neither ran a reload").hasValue(0);
+        assertThat(parse(raw("\"status\"\n")).error()).isEqualTo("bad request: expected a JSON object");
         assertThat(parse(raw("[1,2]\n")).error()).isEqualTo("bad request: expected a JSON object");
         assertThat(parse(raw("{}\n")).error()).isEqualTo("bad request: missing \"cmd\"");
         assertThat(parse(raw("{\"cmd\":42}\n")).error()).isEqualTo("bad request: missing \"cmd\"");

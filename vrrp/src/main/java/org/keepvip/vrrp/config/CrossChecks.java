@@ -55,6 +55,7 @@ final class CrossChecks {
             }
         }
         vridConflicts(instances);
+        groups = withoutRemovedMembers(groups, instances);
         List<VrrpScript> scripts = new ArrayList<>();
         for (VrrpScript s : p.scripts.values()) {
             if (usedScripts.contains(s.name())) {
@@ -80,6 +81,35 @@ final class CrossChecks {
         }
         return new KeepalivedConfig(global, scripts, new ArrayList<>(p.trackFiles.values()),
                 new ArrayList<>(p.redis.values()), instances, groups);
+    }
+
+    /**
+     * The groups as they run: a member whose instance an error removed is gone from its group too,
+     * so the effective configuration (-d) names only instances it holds. A group left with one
+     * member gets keepalived's warning for that; one left with none is removed.
+     */
+    private List<SyncGroup> withoutRemovedMembers(List<SyncGroup> groups, List<VrrpInstance> instances) {
+        Set<String> running = new HashSet<>();
+        instances.forEach(i -> running.add(i.name()));
+        List<SyncGroup> out = new ArrayList<>();
+        for (SyncGroup g : groups) {
+            List<String> members = g.members().stream().filter(running::contains).toList();
+            if (members.size() == g.members().size()) {
+                out.add(g);
+                continue;
+            }
+            if (members.isEmpty()) {
+                d.error(g.origin(), "vrrp_sync_group " + g.name() + " has no valid members - removing");
+                continue;
+            }
+            if (members.size() == 1) {
+                d.corrected(g.origin(), "Sync group " + g.name()
+                        + " has only 1 virtual router(s) - this probably isn't what you want");
+            }
+            out.add(new SyncGroup(g.name(), members, g.tracking(), g.notifyScripts(), g.syncGroupTrackingWeight(),
+                    g.notifyPriorityChanges(), g.origin()));
+        }
+        return out;
     }
 
     /** Only the per-instance checks, for a misspelt block checked but not used (no sync groups, no VIP clashes). */

@@ -240,4 +240,29 @@ class ConfigParserTest {
             assertThat(r.diagnostics()).noneMatch(d -> d.message().startsWith("internal parser error"));
         }
     }
+
+    @Test
+    void aSyncGroupMemberRemovedByAnErrorLeavesTheGroupAndTheDump() {
+        ParseResult r = parse("vrrp_sync_group G {\n group {\n  VI_1\n  VI_2\n }\n}\n" + instance("")
+                + "vrrp_instance VI_2 {\n interface eth1\n virtual_router_id 9\n version 3\n}\n");
+        assertThat(r.config().instances()).extracting(VrrpInstance::name).containsExactly("VI_1");
+        assertThat(r.config().syncGroups()).singleElement()
+                .satisfies(g -> assertThat(g.members()).containsExactly("VI_1"));
+        assertThat(messages(r)).anyMatch(m -> m.contains("(VI_2) No VIP specified"))
+                .anyMatch(m -> m.contains("Sync group G has only 1 virtual router(s)"));
+
+        String dump = ConfigWriter.write(r.config());
+        assertThat(dump).doesNotContain("VI_2");
+        ParseResult again = parse(dump);
+        assertThat(again.diagnostics()).noneMatch(d -> d.isError() && d.category() != Diagnostic.Category.CORRECTED);
+        assertThat(ConfigWriter.write(again.config())).isEqualTo(dump);
+    }
+
+    @Test
+    void aSyncGroupWhoseMembersAreAllRemovedIsRemoved() {
+        ParseResult r = parse("vrrp_sync_group G {\n group {\n  VI_2\n }\n}\n"
+                + "vrrp_instance VI_2 {\n interface eth1\n virtual_router_id 9\n version 3\n}\n");
+        assertThat(r.config().syncGroups()).isEmpty();
+        assertThat(messages(r)).anyMatch(m -> m.contains("vrrp_sync_group G has no valid members - removing"));
+    }
 }

@@ -1,0 +1,57 @@
+package org.keepvip.vrrp.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Coverage-guided fuzzing (Jazzer) of the whole configuration path: the preprocessor ({@code @ID},
+ * {@code $VAR}, {@code ~SEQ}/{@code ~LST}, includes), the lexer, the tree builder, the block
+ * parsers and the cross checks. As a plain test it replays the committed inputs in
+ * {@code ConfigParseFuzzTestInputs/}; {@code JAZZER_FUZZ=1} fuzzes (docs/testing.md).
+ *
+ * <p>An input is the main file's text; after a line {@value #SPLIT} comes the text of
+ * {@code inc.conf} beside it, which the main file may include.
+ */
+class ConfigParseFuzzTest {
+    static final String SPLIT = "#@@inc.conf@@";
+    private static final String MAIN = "/etc/keepalived/keepalived.conf";
+
+    @FuzzTest(maxDuration = "5m")
+    void anyTextGivesDiagnosticsAndADumpThatReadsBackTheSame(byte[] input) {
+        String text = new String(input, StandardCharsets.UTF_8);
+        int split = text.indexOf("\n" + SPLIT + "\n");
+        MemorySource source = new MemorySource();
+        source.env.put("HOME", "/root");
+        if (split >= 0) {
+            source.file("/etc/keepalived/inc.conf", text.substring(split + SPLIT.length() + 2));
+            text = text.substring(0, split + 1);
+        }
+        source.file(MAIN, text);
+
+        ParseResult r = ConfigParser.parse(MAIN, source, null);
+        for (Diagnostic d : r.diagnostics()) {
+            assertThat(d.message()).as("a finding says what is wrong").isNotBlank()
+                    .doesNotStartWith("internal parser error");
+            assertThat(r.files()).as("%s points into a file that was read", d).contains(d.origin().file());
+            assertThat(d.origin().line()).isNotNegative();
+        }
+        if (r.config() == null) {
+            assertThat(r.hasFatal()).isTrue();
+            return;
+        }
+        // The effective configuration (-d) is a file keepvip reads back, to itself: without an error
+        // when the original had none, else with at most what keepalived corrects and runs with
+        // (an instance left without VIPs, say).
+        String dump = ConfigWriter.write(r.config());
+        ParseResult again = ConfigParser.parse(MAIN, new MemorySource().file(MAIN, dump), null);
+        if (r.hasErrors()) {
+            assertThat(again.diagnostics()).as(dump)
+                    .noneMatch(d -> d.isError() && d.category() != Diagnostic.Category.CORRECTED);
+        } else {
+            assertThat(again.diagnostics()).as(dump).noneMatch(Diagnostic::isError);
+        }
+        assertThat(ConfigWriter.write(again.config())).as("the dump of the dump").isEqualTo(dump);
+    }
+}
