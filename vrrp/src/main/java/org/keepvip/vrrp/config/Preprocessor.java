@@ -571,6 +571,10 @@ final class Preprocessor {
         if (c instanceof ConfigSource.Text text) {
             int nul = binaryOffset(text.text());
             if (nul >= 0) {
+                // Read, so listed (the finding points into it, and a reload watches it).
+                if (!files.contains(path)) {
+                    files.add(path);
+                }
                 diags.error(new Origin(path, lineOf(text.text(), nul)),
                         "not a text file (NUL byte at offset " + nul + ") - include ignored");
                 return;
