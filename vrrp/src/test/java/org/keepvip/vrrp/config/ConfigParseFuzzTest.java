@@ -48,8 +48,11 @@ class ConfigParseFuzzTest {
         ParseResult again = ConfigParser.parse(MAIN, new MemorySource().file(MAIN, dump), null);
         java.util.Set<String> before = new java.util.HashSet<>();
         r.diagnostics().stream().filter(Diagnostic::isError).forEach(d -> before.add(d.message()));
-        assertThat(again.diagnostics()).as(dump).filteredOn(Diagnostic::isError)
-                .allMatch(d -> before.contains(d.message()), "an error the original file had too");
+        // Past Diagnostics.LIMIT findings the original's list is cut short, so it cannot be compared.
+        if (r.diagnostics().size() <= Diagnostics.LIMIT) {
+            assertThat(again.diagnostics()).as(dump).filteredOn(Diagnostic::isError)
+                    .allMatch(d -> before.contains(d.message()), "an error the original file had too");
+        }
         assertThat(ConfigWriter.write(again.config())).as("the dump of the dump").isEqualTo(dump);
     }
 }
