@@ -110,7 +110,7 @@ class PackageDebTest {
     /** Every command's page, generated from the CLI, and the configuration's, gzipped. */
     static final List<String> MAN_PAGES = List.of("man5/keepvip.conf.5.gz", "man8/keepvip.8.gz",
             "man8/keepvip-run.8.gz", "man8/keepvip-check-config.8.gz", "man8/keepvip-status.8.gz",
-            "man8/keepvip-reload.8.gz", "man8/keepvip-switchover.8.gz");
+            "man8/keepvip-reload.8.gz", "man8/keepvip-switchover.8.gz", "man8/keepvip-events.8.gz");
 
     @Test
     void manPagesRenderWithoutWarnings() throws Exception {
