@@ -45,7 +45,7 @@ public record Decision(Cause cause, long at, int basePriority, int ownPriority, 
         HIGHER_ADDRESS_ADVERT,
         /** The instance's interface went down. */
         INTERFACE_DOWN,
-        /** A weight-0 tracker failed ({@code trigger} names it). */
+        /** A tracker failed ({@code trigger} names it): a weight-0 one (FAULT), or a MASTER's Redis check (it resigns). */
         TRACKER_FAILED,
         /** The FAULT conditions ended. */
         FAULT_CLEARED,

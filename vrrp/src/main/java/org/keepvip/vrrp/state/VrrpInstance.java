@@ -479,6 +479,13 @@ public final class VrrpInstance {
             log(Action.Level.INFO, "a VIP was deleted from outside, leaving MASTER");
             leaveMaster(true);
             becomeBackup(now, true, "VIP deleted externally", null, why(now, Decision.Cause.VIP_DELETED));
+        } else if (event instanceof Event.StepDown s && s.tracker() != null) {
+            String why = "tracker " + s.tracker() + " failed";
+            log(Action.Level.INFO, why + ", resigning");
+            Decision d = new Decision(Decision.Cause.TRACKER_FAILED, now, config.priority(), effectivePriority, null, -1,
+                    0, s.tracker(), trackers.snapshot());
+            leaveMaster(true);
+            becomeBackup(now, false, why, null, d);
         } else if (event instanceof Event.StepDown) {
             log(Action.Level.INFO, "operator step-down");
             leaveMaster(true);

@@ -92,6 +92,20 @@ class DecisionTest {
     }
 
     @Test
+    void aMasterResigningForItsRedisNamesTheTrackerNotTheOperator() {
+        VrrpInstance m = started(cfg(255, 1).build(), T0);
+        m.handle(new Event.StepDown(T0 + MS, "redis:r1"));
+        Decision d = only(m.drainActions());
+        assertThat(d.cause()).isEqualTo(Decision.Cause.TRACKER_FAILED);
+        assertThat(d.trigger()).isEqualTo("redis:r1");
+        m.handle(new Event.TimerDue(m.nextDeadline().orElseThrow()));
+        m.drainActions();
+        assertThat(m.state()).isEqualTo(VrrpState.MASTER);
+        m.handle(new Event.StepDown(T0 + 10 * S)); // MASTER again after its down timer: now the operator
+        assertThat(only(m.drainActions()).cause()).isEqualTo(Decision.Cause.OPERATOR_STEP_DOWN);
+    }
+
+    @Test
     void interfaceDownAndShutdownHaveTheirCauses() {
         VrrpInstance b = started(cfg(100, 1).build(), T0);
         b.handle(new Event.InterfaceChanged(T0 + MS, false));
