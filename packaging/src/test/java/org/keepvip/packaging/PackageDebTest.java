@@ -51,7 +51,8 @@ class PackageDebTest {
                 "Package: keepvip",
                 "Version: " + Tools.packageVersion(),
                 "Architecture: all",
-                "Depends: default-jre-headless (>= 2:1.17) | java17-runtime-headless, libpcap0.8, util-linux (>= 2.32)");
+                "Depends: default-jre-headless (>= 2:1.17) | java17-runtime-headless, libpcap0.8, util-linux (>= 2.32),"
+                        + " passwd");
         Tools.Result info = Tools.run("dpkg-deb", "--info", deb.toString());
         assertThat(info.out()).contains("Maintainer: ", "Installed-Size: ", "Recommends: redis-tools", "Description: ",
                 "Homepage: https://");
@@ -179,7 +180,8 @@ class PackageDebTest {
     void maintainerScriptsUseTheDebianSystemdHelpersAndNeverStartOrRestart() throws Exception {
         String postinst = Files.readString(tmp.resolve("DEBIAN/postinst"));
         assertThat(postinst).contains("deb-systemd-helper enable keepvip.service", "deb-systemd-helper --quiet was-enabled",
-                "deb-systemd-helper --quiet is-enabled keepalived.service", "daemon-reload");
+                "deb-systemd-helper --quiet is-enabled keepalived.service", "daemon-reload",
+                "groupadd --system --force keepvip");
         for (String script : List.of("postinst", "prerm", "postrm")) {
             // Commands only: the messages printed to the administrator may name systemctl.
             List<String> commands = Files.readAllLines(tmp.resolve("DEBIAN").resolve(script)).stream()

@@ -101,7 +101,12 @@ public final class ControlServer implements AutoCloseable {
             ch.bind(UnixDomainSocketAddress.of(path));
             Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-rw----"));
             if (group != null) {
-                giveToGroup(path, group);
+                try {
+                    giveToGroup(path, group);
+                } catch (IOException e) {
+                    // Without CAP_CHOWN (or membership) the group cannot be set: root-only, still usable.
+                    log.warn("Cannot give the control socket to group {}, it stays root-only: {}", group, e.toString());
+                }
             }
         } catch (IOException e) {
             ch.close();
