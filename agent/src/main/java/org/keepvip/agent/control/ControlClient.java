@@ -35,9 +35,7 @@ public final class ControlClient {
      * @throws IOException on permission errors, timeouts or a malformed response
      */
     public ControlResponse send(ControlRequest request) throws IOException {
-        if (!Files.exists(socket)) {
-            throw new DaemonNotRunningException("keepvip is not running (no control socket " + socket + ")");
-        }
+        requireSocket();
         long deadline = System.nanoTime() + timeout.toNanos();
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             try {
@@ -81,9 +79,7 @@ public final class ControlClient {
      */
     public void events(java.time.Instant since, boolean follow, java.util.function.Consumer<EventRecord> sink)
             throws IOException {
-        if (!Files.exists(socket)) {
-            throw new DaemonNotRunningException("keepvip is not running (no control socket " + socket + ")");
-        }
+        requireSocket();
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             connect(ch);
             com.google.gson.JsonObject req = new com.google.gson.JsonObject();
@@ -135,6 +131,19 @@ public final class ControlClient {
                 watchdog.interrupt();
             }
         }
+    }
+
+    /** No socket is "not running", unless its directory is closed to us: then we cannot tell. */
+    private void requireSocket() throws IOException {
+        if (Files.exists(socket)) {
+            return;
+        }
+        Path dir = socket.toAbsolutePath().getParent();
+        if (dir != null && Files.isDirectory(dir) && !Files.isExecutable(dir)) {
+            throw new IOException("permission denied on control socket " + socket + " (its directory " + dir
+                    + " is closed to this user: run as root or a member of the socket's group)");
+        }
+        throw new DaemonNotRunningException("keepvip is not running (no control socket " + socket + ")");
     }
 
     private void connect(SocketChannel ch) throws IOException {
