@@ -54,8 +54,8 @@ public record RedisAction(String kind, String redis, String instance, String out
             }
         });
         text.append(Explain.steps(steps, total));
-        if (detail != null && !detail.isEmpty()) {
-            text.append(" - ").append(detail);
+        if (detail != null && !detail.isEmpty() && spans.stream().noneMatch(s -> detail.equals(s.error()))) {
+            text.append(" - ").append(detail); // a failed step already said it
         }
         return new EventRecord(seq, wall.at(at).toString(), kind, instance, redis, what, outcome, inputs, steps, total,
                 text.toString());

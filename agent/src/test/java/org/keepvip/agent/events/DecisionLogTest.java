@@ -80,6 +80,10 @@ class DecisionLogTest {
         assertThat(r.text()).isEqualTo("redis r1: demote refused; guard refused; took 2 ms: demote 2 ms FAILED (x)"
                 + " - master is empty (0 keys, uptime 2 s)");
         assertThat(ring.since(Instant.now().plusSeconds(1))).isEmpty();
+        log.publish(new RedisAction("fence", "r1", null, "failed", "unreachable", Map.of(),
+                List.of(new RedisAction.Span("fence", t0, t0 + 1_000_000, "unreachable"))));
+        assertThat(ring.after(4, 5000).get(0).text()).as("the failure is said once")
+                .isEqualTo("redis r1: fence failed; took 1 ms: fence 1 ms FAILED (unreachable)");
         assertThat(ring.since(Instant.now().minusSeconds(60))).hasSize(3);
     }
 }
