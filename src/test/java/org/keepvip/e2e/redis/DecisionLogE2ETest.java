@@ -76,7 +76,8 @@ class DecisionLogE2ETest {
 
             List<EventRecord> onB = records(events(p, p.b, "--json").stdout());
             EventRecord promote = find(onB, "promote", "promote ok").orElseThrow();
-            assertThat(promote.inputs()).containsEntry("guard", "passed").containsEntry("endpoint", "127.0.0.1:6379");
+            assertThat(promote.inputs()).containsEntry("guard", "passed").containsEntry("endpoint", "127.0.0.1:6379")
+                    .containsEntry("roleBefore", "replica").containsKey("offsetBefore");
 
             List<EventRecord> onA = records(events(p, p.a, "--json").stdout());
             EventRecord release = onA.stream().filter(r -> r.kind().equals("transition")
@@ -105,6 +106,15 @@ class DecisionLogE2ETest {
             assertThat(records(events(p, p.b, "--json", "--since", "1h").stdout())).extracting(EventRecord::seq)
                     .contains(takeover.seq());
 
+            String raw = events(p, p.b, "--json").stdout().lines()
+                    .filter(l -> l.contains("\"seq\":" + takeover.seq() + ",")).findFirst().orElseThrow();
+            assertThat(raw).as("--json prints the daemon's line: integers stay integers")
+                    .containsPattern("\"ownPriority\":\\d+,");
+            System.out.println("[events-e2e] b's takeover, keepvip events --json: " + raw);
+            System.out.println("[events-e2e] b's log around it:\n" + logB.lines()
+                    .filter(l -> l.contains("(VI_R) Entering MASTER STATE") || l.contains(takeover.text())
+                            || l.contains("promoted: ROLE master") || l.contains("setting VIPs"))
+                    .reduce("", (x, y) -> x + y + "\n"));
             String textA = events(p, p.a).stdout();
             String textB = events(p, p.b).stdout();
             System.out.println("[events-e2e] keepvip events on a (its Redis killed):\n" + textA);

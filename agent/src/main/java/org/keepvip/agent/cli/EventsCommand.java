@@ -8,7 +8,6 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.keepvip.agent.control.Json;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -54,10 +53,17 @@ public final class EventsCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Instant from = since == null ? null : Instant.now().minus(since);
         return ControlCall.run(spec, socket, Duration.ofMillis(timeoutMs), client -> {
-            client.events(from, follow, r -> {
-                out.println(json ? Json.LINE.toJson(r) : r.time() + " " + r.text());
-                out.flush();
-            });
+            if (json) {
+                client.eventLines(from, follow, line -> { // as the daemon wrote it
+                    out.println(line);
+                    out.flush();
+                });
+            } else {
+                client.events(from, follow, r -> {
+                    out.println(r.time() + " " + r.text());
+                    out.flush();
+                });
+            }
             return ExitCodes.OK;
         });
     }

@@ -79,6 +79,18 @@ public final class ControlClient {
      */
     public void events(java.time.Instant since, boolean follow, java.util.function.Consumer<EventRecord> sink)
             throws IOException {
+        eventLines(since, follow, line -> {
+            try {
+                sink.accept(Json.LINE.fromJson(line, EventRecord.class));
+            } catch (JsonParseException e) {
+                throw new java.io.UncheckedIOException(new IOException("malformed event from keepvip: " + e.getMessage(), e));
+            }
+        });
+    }
+
+    /** As {@link #events}, each record as the JSON line the daemon sent (what {@code --json} prints as is). */
+    public void eventLines(java.time.Instant since, boolean follow, java.util.function.Consumer<String> sink)
+            throws IOException {
         requireSocket();
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             connect(ch);
@@ -119,12 +131,10 @@ public final class ControlClient {
                 }
                 String line;
                 while ((line = in.readLine()) != null) {
-                    try {
-                        sink.accept(Json.LINE.fromJson(line, EventRecord.class));
-                    } catch (JsonParseException e) {
-                        throw new IOException("malformed event from keepvip: " + e.getMessage(), e);
-                    }
+                    sink.accept(line);
                 }
+            } catch (java.io.UncheckedIOException e) {
+                throw e.getCause();
             } catch (java.nio.channels.AsynchronousCloseException e) {
                 throw new IOException("keepvip did not answer within " + timeout.toMillis() + " ms", e);
             } finally {

@@ -261,9 +261,10 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
                     return probe.check();
                 }
             }).filter(RedisHealth::reachable);
+            RedisHealth before = lastHealth;
             long start = System.nanoTime();
             HookResult r = hookNode.promote(peer, config.promoteTimeout(), false);
-            report("promote", r, previous, start, System.nanoTime());
+            report("promote", r, previous, before, start, System.nanoTime(), 1);
             if (r.ok()) {
                 replicaOf = null;
                 demotePending = false;
@@ -288,9 +289,10 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
         vrrpMaster = false; // leaving MASTER
         if (config.fence()) {
             synchronized (hookLock) {
+                RedisHealth before = lastHealth;
                 long start = System.nanoTime();
                 HookResult r = fenceNode.fence(FENCE_PAUSE, Optional.empty());
-                report("fence", r, null, start, System.nanoTime());
+                report("fence", r, null, before, start, System.nanoTime(), 1);
             }
         }
     }
@@ -315,6 +317,7 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
         vrrpMaster = false;
         replicaOf = master;
         RedisEndpoint masterEp = peerEndpoint(master).orElseThrow();
+        RedisHealth before = lastHealth;
         long start = System.nanoTime();
         long deadline = start + config.promoteTimeout().toNanos();
         int attempts = 0;
@@ -333,7 +336,7 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
             Thread.sleep(DEMOTE_RETRY.toMillis());
         } while (System.nanoTime() < deadline);
         demotePending = !r.ok();
-        report("demote", r, master, start, System.nanoTime(), attempts);
+        report("demote", r, master, before, start, System.nanoTime(), attempts);
         if (!r.ok()) {
             LOG.warn("Redis {}: not replicating from {}: {}", endpoint.address(), masterEp.address(), r.detail());
             return;
@@ -353,18 +356,15 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
         }
     }
 
-    private void report(String kind, HookResult r, InetAddress peer, long start, long end) {
-        report(kind, r, peer, start, end, 1);
-    }
-
     /**
      * Hands a hook's outcome to the decision log: references only here, on the lane; the record is
-     * built on the log's thread. {@code peer}: the master (demote) or the last one (promote), may be null.
+     * built on the log's thread. {@code peer}: the master (demote) or the last one (promote), may be
+     * null; {@code seen}: the last check before the action, may be null.
      */
-    private void report(String kind, HookResult r, InetAddress peer, long start, long end, int attempts) {
+    private void report(String kind, HookResult r, InetAddress peer, RedisHealth seen, long start, long end,
+            int attempts) {
         String name = config.name();
         String ep = endpoint.address();
-        RedisHealth seen = lastHealth;
         decisions.publish((seq, wall) -> {
             String outcome = r instanceof HookResult.Done ? "ok" : r instanceof HookResult.Refused ? "refused" : "failed";
             Map<String, Object> in = new java.util.LinkedHashMap<>();
@@ -378,8 +378,9 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
                         : "not reached or failed after");
             }
             if (seen != null && seen.info() != null) {
-                in.put("lastCheckedOffset", seen.info().dataOffset());
-                in.put("lastCheckedRole", seen.info().role().name().toLowerCase(java.util.Locale.ROOT));
+                // What the last check before the action saw.
+                in.put("offsetBefore", seen.info().dataOffset());
+                in.put("roleBefore", seen.info().role().name().toLowerCase(java.util.Locale.ROOT));
             }
             if (attempts > 1) {
                 in.put("attempts", attempts);
