@@ -349,7 +349,7 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
                         masterEp.address(), w);
                 long at = System.nanoTime();
                 String name = config.name();
-                decisions.publish((seq, wall) -> new RedisAction("split_brain", name, null, "ok", w,
+                decisions.publish((seq, wall) -> new RedisAction("split_brain", name, null, "reported", w,
                         Map.of("survivor", masterEp.address()), List.of(new RedisAction.Span("resync", at, at, null)))
                         .toRecord(seq, wall));
             }

@@ -52,7 +52,7 @@ final class Explain {
 
     /** "; took 4.1 ms: advert 0.1 ms, promote 3.2 ms, …" */
     static String steps(List<EventRecord.Step> steps, Double total) {
-        if (steps.isEmpty()) {
+        if (steps.isEmpty() || total == null) {
             return "";
         }
         StringBuilder b = new StringBuilder("; took ").append(Millis.text(total)).append(':');

@@ -13,10 +13,12 @@ import java.util.Map;
  * @param kind     {@code promote}, {@code fence}, {@code demote}, {@code split_brain} or {@code switchover}
  * @param redis    the {@code redis_instance}
  * @param instance the VRRP instance, null when the hook does not know it
- * @param outcome  {@code ok}, {@code refused} (a guard said no, nothing changed) or {@code failed}
+ * @param outcome  {@code ok}, {@code refused} (a guard said no, nothing changed), {@code failed}, or
+ *                 {@code reported} (a split brain: found, nothing done about it here)
  * @param detail   what the hook reported, in the log's words
  * @param inputs   what decided it: endpoint, master, guard verdict, replication offset, …
- * @param spans    the timed steps, in order; the first one's start is the action's time
+ * @param spans    the timed steps, in order; the first one's start is the action's time (one span of
+ *                 length 0 for a report that times nothing)
  */
 public record RedisAction(String kind, String redis, String instance, String outcome, String detail,
         Map<String, Object> inputs, List<Span> spans) implements DecisionLog.Pending {
@@ -41,7 +43,10 @@ public record RedisAction(String kind, String redis, String instance, String out
             steps.add(new EventRecord.Step(s.name(), Millis.of(s.end() - s.start()), Millis.of(s.end() - at), s.error()));
             last = Math.max(last, s.end());
         }
-        double total = Millis.of(last - at);
+        if (last == at) { // a report, not an action: nothing was timed
+            steps.clear();
+        }
+        Double total = steps.isEmpty() ? null : Millis.of(last - at);
         String what = kind + " " + outcome;
         StringBuilder text = new StringBuilder();
         if (instance != null) {

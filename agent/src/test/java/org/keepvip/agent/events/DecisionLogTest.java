@@ -84,6 +84,12 @@ class DecisionLogTest {
                 List.of(new RedisAction.Span("fence", t0, t0 + 1_000_000, "unreachable"))));
         assertThat(ring.after(4, 5000).get(0).text()).as("the failure is said once")
                 .isEqualTo("redis r1: fence failed; took 1 ms: fence 1 ms FAILED (unreachable)");
+        log.publish(new RedisAction("split_brain", "r1", null, "reported", "loser holds 12 bytes", Map.of(),
+                List.of(new RedisAction.Span("resync", t0, t0, null))));
+        EventRecord split = ring.after(5, 5000).get(0);
+        assertThat(split.text()).as("a report times nothing").isEqualTo("redis r1: split_brain reported - loser holds 12 bytes");
+        assertThat(split.steps()).isEmpty();
+        assertThat(split.totalMs()).isNull();
         assertThat(ring.since(Instant.now().minusSeconds(60))).hasSize(3);
     }
 }
