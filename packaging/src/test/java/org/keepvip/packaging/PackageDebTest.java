@@ -51,7 +51,8 @@ class PackageDebTest {
                 "Package: keepvip",
                 "Version: " + Tools.packageVersion(),
                 "Architecture: all",
-                "Depends: default-jre-headless (>= 2:1.17) | java17-runtime-headless, libpcap0.8, util-linux (>= 2.32)");
+                "Depends: default-jre-headless (>= 2:1.17) | java17-runtime-headless, libpcap0.8, util-linux (>= 2.32),"
+                        + " passwd");
         Tools.Result info = Tools.run("dpkg-deb", "--info", deb.toString());
         assertThat(info.out()).contains("Maintainer: ", "Installed-Size: ", "Recommends: redis-tools", "Description: ",
                 "Homepage: https://");
@@ -94,7 +95,7 @@ class PackageDebTest {
         }
         expected.put("./usr/libexec/keepvip/redis_common.sh", file);
         expected.put("./usr/libexec/keepvip/keepvip-cds", exe);
-        for (String d : List.of("README.md", "README.packaging.md", "operations.md", "configuration.md",
+        for (String d : List.of("README.md", "README.packaging.md", "operations.md", "configuration.md", "status.schema.json",
                 "examples/keepalived.conf.redis-pair-node1", "examples/keepalived.conf.redis-pair-node2",
                 "examples/keepalived.conf.unicast", "examples/keepalived.conf.ipv6", "copyright", "NOTICE", "changelog.gz")) {
             expected.put("./usr/share/doc/keepvip/" + d, file);
@@ -110,7 +111,7 @@ class PackageDebTest {
     /** Every command's page, generated from the CLI, and the configuration's, gzipped. */
     static final List<String> MAN_PAGES = List.of("man5/keepvip.conf.5.gz", "man8/keepvip.8.gz",
             "man8/keepvip-run.8.gz", "man8/keepvip-check-config.8.gz", "man8/keepvip-status.8.gz",
-            "man8/keepvip-reload.8.gz", "man8/keepvip-switchover.8.gz");
+            "man8/keepvip-reload.8.gz", "man8/keepvip-switchover.8.gz", "man8/keepvip-events.8.gz");
 
     @Test
     void manPagesRenderWithoutWarnings() throws Exception {
@@ -179,7 +180,8 @@ class PackageDebTest {
     void maintainerScriptsUseTheDebianSystemdHelpersAndNeverStartOrRestart() throws Exception {
         String postinst = Files.readString(tmp.resolve("DEBIAN/postinst"));
         assertThat(postinst).contains("deb-systemd-helper enable keepvip.service", "deb-systemd-helper --quiet was-enabled",
-                "deb-systemd-helper --quiet is-enabled keepalived.service", "daemon-reload");
+                "deb-systemd-helper --quiet is-enabled keepalived.service", "daemon-reload",
+                "groupadd --system --force keepvip");
         for (String script : List.of("postinst", "prerm", "postrm")) {
             // Commands only: the messages printed to the administrator may name systemctl.
             List<String> commands = Files.readAllLines(tmp.resolve("DEBIAN").resolve(script)).stream()

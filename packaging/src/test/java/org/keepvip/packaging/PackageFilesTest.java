@@ -36,6 +36,8 @@ class PackageFilesTest {
                 "PrivateTmp=yes",
                 "WantedBy=multi-user.target");
         assertThat(unit).anyMatch(l -> l.startsWith("CapabilityBoundingSet=CAP_NET_ADMIN CAP_NET_RAW"));
+        // The daemon gives its control socket to the keepvip group (read-only access for monitoring).
+        assertThat(unit).anyMatch(l -> l.startsWith("CapabilityBoundingSet=") && l.contains(" CAP_CHOWN"));
         // run checks the configuration itself (with KEEPVIP_OPTIONS' -i); an ExecStartPre's failure
         // escapes RestartPreventExitStatus and would be restarted (PackageUnitRestartTest).
         assertThat(unit).noneMatch(l -> l.startsWith("ExecStartPre"));

@@ -84,6 +84,8 @@ class PackageInstallTest {
             assertThat(Files.readSymbolicLink(wants)).isEqualTo(Path.of("/lib/systemd/system/keepvip.service"));
         }
         assertThat(Path.of("/var/cache/keepvip/keepvip.jsa")).as("postinst built the CDS archive").isRegularFile();
+        assertThat(Tools.run("getent", "group", "keepvip").out()).as("postinst made the control socket's group")
+                .startsWith("keepvip:x:");
 
         // Used as an operator would: from PATH.
         Tools.Result version = Tools.run("keepvip", "--version");
@@ -163,13 +165,19 @@ class PackageInstallTest {
 
         // Without keepalived: enabled on first install; an administrator's disable survives an upgrade.
         Path b = root("alone", unit);
+        Path group = Files.createDirectories(b.resolve("etc")).resolve("group");
+        Files.writeString(group, "root:x:0:\n");
+        Files.writeString(b.resolve("etc/gshadow"), "root:*::\n");
         Path wants = b.resolve(WANTS_LINK.substring(1) + "keepvip.service");
         assertThat(maintainerScript(b, "postinst", "configure").out()).contains("keepvip: enabled, not started.")
                 .doesNotContain("left disabled");
+        assertThat(Files.readAllLines(group)).as("the control socket's group, made in that root")
+                .anyMatch(l -> l.matches("keepvip:x:\\d+:"));
         assertThat(Files.readSymbolicLink(wants)).isEqualTo(Path.of("/lib/systemd/system/keepvip.service"));
         Files.delete(wants); // systemctl disable keepvip
         maintainerScript(b, "postinst", "configure", "0.0.1");
         assertThat(wants).as("upgrade keeps the administrator's disable").doesNotExist();
+        assertThat(Files.readAllLines(group).stream().filter(l -> l.startsWith("keepvip:"))).as("made once").hasSize(1);
 
         // remove masks (the enable records outlive the unit file), purge forgets everything.
         Files.createDirectories(b.resolve("etc/keepvip"));
@@ -182,7 +190,11 @@ class PackageInstallTest {
         assertThat(Files.readSymbolicLink(b.resolve("etc/systemd/system/keepvip.service"))).isEqualTo(Path.of("/dev/null"));
         assertThat(b.resolve("var/cache/keepvip/keepvip.jsa")).doesNotExist();
         assertThat(b.resolve("etc/keepvip/keepalived.conf")).exists();
+        assertThat(Files.readString(group)).as("remove keeps the group").contains("keepvip:");
         maintainerScript(b, "postrm", "purge");
+        assertThat(Files.readAllLines(group)).as("purge drops the group").containsExactly("root:x:0:");
+        Files.delete(group);
+        Files.delete(b.resolve("etc/gshadow"));
         assertThat(b.resolve("etc/keepvip")).doesNotExist();
         assertThat(b.resolve("var/cache/keepvip")).doesNotExist();
         try (Stream<Path> s = Files.walk(b)) {

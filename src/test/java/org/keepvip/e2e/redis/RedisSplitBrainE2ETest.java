@@ -55,6 +55,17 @@ class RedisSplitBrainE2ETest {
             assertThat(line).contains("never received").contains(p.a.ipv4());
             assertThat(p.status(p.b).instances().get(0).redis().detail()).contains("last split brain")
                     .contains("never received");
+            List<org.keepvip.agent.events.EventRecord> events = new java.util.ArrayList<>();
+            new org.keepvip.agent.control.ControlClient(p.socket(p.b), Duration.ofSeconds(3)).events(null, false,
+                    events::add);
+            org.keepvip.agent.events.EventRecord report = events.stream().filter(e -> e.kind().equals("split_brain"))
+                    .reduce((x, y) -> y).orElseThrow();
+            System.out.println("[redis-e2e] split brain in keepvip events: " + report.text());
+            assertThat(report.inputs()).containsEntry("survivor", p.a.ipv4() + ":" + PORT);
+            assertThat(report.text()).contains("never received");
+            // b's own step down: an advert from the other master with a higher priority.
+            assertThat(events).anyMatch(e -> e.what().equals("MASTER -> BACKUP")
+                    && e.cause().equals("higher_priority_advert") && p.a.ipv4().equals(e.inputs().get("peer")));
             // The survivor kept its own history; b's 100 keys were the reported loss.
             Await.until(Duration.ofSeconds(20), "the client reaches the survivor through the VIP", () -> {
                 try {

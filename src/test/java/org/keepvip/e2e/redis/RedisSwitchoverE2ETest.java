@@ -83,6 +83,27 @@ class RedisSwitchoverE2ETest {
             }
             assertThat(r.ok()).isFalse();
             assertThat(r.error()).contains("nothing changed");
+            // The decision log says which stage refused and how long it took.
+            List<org.keepvip.agent.events.EventRecord> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Await.until(Duration.ofSeconds(5), "a switchover record on a", () -> {
+                events.clear();
+                try {
+                    new org.keepvip.agent.control.ControlClient(p.socket(p.a), Duration.ofSeconds(3))
+                            .events(null, false, events::add);
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+                return events.stream().anyMatch(e -> e.kind().equals("switchover"));
+            });
+            org.keepvip.agent.events.EventRecord sw = events.stream().filter(e -> e.kind().equals("switchover"))
+                    .findFirst().orElseThrow();
+            assertThat(sw.what()).isEqualTo("switchover refused");
+            assertThat(sw.instance()).isEqualTo("VI_R");
+            assertThat(sw.inputs()).containsEntry("to", p.b.ipv4() + ":" + PORT).containsEntry("syncBudgetMs", 300.0);
+            assertThat(sw.steps()).extracting(org.keepvip.agent.events.EventRecord.Step::name)
+                    .containsExactly("pause_and_sync");
+            assertThat(sw.steps().get(0).error()).isNotNull();
+            assertThat(sw.steps().get(0).ms()).isPositive().isLessThan(sw.totalMs() + 0.001);
             assertThat(p.state(p.a)).isEqualTo("MASTER");
             assertThat(p.holdsVip(p.a)).isTrue();
             assertThat(p.role(p.a)).contains("master");

@@ -39,7 +39,7 @@ public final class KeepvipCommand implements Runnable {
     /** Subcommands, in the order {@code --help} lists them. */
     static final Object[] SUBCOMMANDS = {
             RunCommand.class, CheckConfigCommand.class, StatusCommand.class, ReloadCommand.class,
-            SwitchoverCommand.class};
+            SwitchoverCommand.class, EventsCommand.class};
 
     @Option(names = {"-t", "--config-test"},
             description = "Check the configuration as keepalived -t does and exit with its code: the same as"

@@ -96,6 +96,11 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--socket", paramLabel = "PATH", description = "Control socket (default: ${DEFAULT-VALUE}).")
     Path socket = ControlCall.DEFAULT_SOCKET;
 
+    @Option(names = "--control-group", paramLabel = "GROUP",
+            description = "Group whose members may read status and events on the control socket, when it exists"
+                    + " (default: ${DEFAULT-VALUE}); reload and switchover stay root-only.")
+    String controlGroup = "keepvip";
+
     @Option(names = "--dump-dir", paramLabel = "DIR", description = "Where SIGUSR1/SIGUSR2 dumps go (default: /tmp).")
     Path dumpDir = Path.of("/tmp");
 
@@ -243,7 +248,7 @@ public final class RunCommand implements Callable<Integer> {
         Optional.ofNullable(vrrpPidFile).filter(p -> !p.equals(pidFile)).ifPresent(pidFiles::add);
         return new Daemon.Options(file.toString(), configId, socket, pidFiles,
                 new DumpWriter(dumpDir.resolve("keepvip.data"), dumpDir.resolve("keepvip.stats")), 255,
-                !dontRelease, ignoreSigint);
+                !dontRelease, ignoreSigint, controlGroup);
     }
 
     /** The log destinations the options ask for (see {@link LogSetup.Plan}). */

@@ -17,4 +17,9 @@ public interface ControlHandler {
 
     /** A planned hand-over of {@code instance}'s master role; {@code to} may be null. */
     ControlResponse switchover(String instance, String to);
+
+    /** The decision log's records ({@code keepvip events}); the process's log unless told otherwise. */
+    default org.keepvip.agent.events.EventRing events() {
+        return org.keepvip.agent.events.DecisionLog.global().ring();
+    }
 }

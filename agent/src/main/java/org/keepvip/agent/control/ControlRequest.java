@@ -12,6 +12,8 @@ public record ControlRequest(String cmd, String instance, String to) {
     public static final String STATUS = "status";
     public static final String RELOAD = "reload";
     public static final String SWITCHOVER = "switchover";
+    /** The decision log; sent as {@code {"cmd":"events","sinceMillis":EPOCH_MS,"follow":true}}. */
+    public static final String EVENTS = "events";
 
     public static ControlRequest status() {
         return new ControlRequest(STATUS, null, null);

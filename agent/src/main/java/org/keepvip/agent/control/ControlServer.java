@@ -32,9 +32,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The daemon's control socket: a Unix-domain stream socket (mode 0660) where each connection
  * carries one JSON request line and gets one JSON response line (see {@link ControlRequest},
- * {@link ControlResponse}). Garbage gets an error response; a client that does not send its line
+ * {@link ControlResponse}); {@code events} answers with a stream of lines ({@link EventStream}).
+ * Garbage gets an error response; a client that does not send its line
  * within the read timeout is dropped; a few connections are served at once and more are refused
  * with an error; no exception stops the accept thread.
+ *
+ * <p>Who may do what: the socket belongs to the control group (by default {@code keepvip}, which the
+ * packages create) when that group exists, so its members may connect and read ({@code status},
+ * {@code events}); {@code reload} and {@code switchover} are refused unless the peer, as the kernel
+ * reports it ({@code SO_PEERCRED}), is root or the daemon's own user ({@link Caller}).
  */
 public final class ControlServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
@@ -44,6 +50,10 @@ public final class ControlServer implements AutoCloseable {
     /** How long a client may take to send its request and read the answer. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
     private static final int MAX_REQUEST = 64 * 1024;
+    /** The group whose members may read status and events, when it exists. */
+    public static final String DEFAULT_GROUP = "keepvip";
+    /** Followers ({@code events --follow}) served at once: each holds a worker. */
+    private static final int MAX_FOLLOWERS = 2;
 
     private final Path path;
     private final ServerSocketChannel server;
@@ -51,6 +61,7 @@ public final class ControlServer implements AutoCloseable {
     private final Duration timeout;
     private final ThreadPoolExecutor workers;
     private final Thread acceptor;
+    private final AtomicInteger followers = new AtomicInteger();
     private volatile boolean closed;
 
     private ControlServer(Path path, ServerSocketChannel server, ControlHandler handler, Duration timeout) {
@@ -74,6 +85,15 @@ public final class ControlServer implements AutoCloseable {
      * a socket where a daemon still answers, or a path that is not a socket, is an error.
      */
     public static ControlServer start(Path path, ControlHandler handler, Duration timeout) throws IOException {
+        return start(path, handler, timeout, null);
+    }
+
+    /**
+     * As {@link #start(Path, ControlHandler, Duration)}; the socket's group becomes {@code group} when
+     * that group exists (null: leave it as created).
+     */
+    public static ControlServer start(Path path, ControlHandler handler, Duration timeout, String group)
+            throws IOException {
         Objects.requireNonNull(handler);
         Path parent = path.toAbsolutePath().getParent();
         if (parent != null && !Files.isDirectory(parent)) {
@@ -84,6 +104,14 @@ public final class ControlServer implements AutoCloseable {
         try {
             ch.bind(UnixDomainSocketAddress.of(path));
             Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-rw----"));
+            if (group != null) {
+                try {
+                    giveToGroup(path, group);
+                } catch (IOException e) {
+                    // Without CAP_CHOWN (or membership) the group cannot be set: root-only, still usable.
+                    log.warn("Cannot give the control socket to group {}, it stays root-only: {}", group, e.toString());
+                }
+            }
         } catch (IOException e) {
             ch.close();
             throw new IOException("cannot listen on control socket " + path + ": " + e.getMessage(), e);
@@ -97,6 +125,27 @@ public final class ControlServer implements AutoCloseable {
     /** {@link #start(Path, ControlHandler, Duration)} with the default timeout. */
     public static ControlServer start(Path path, ControlHandler handler) throws IOException {
         return start(path, handler, DEFAULT_TIMEOUT);
+    }
+
+    /** Lets {@code group} read through the socket; without that group only root (and our user) can connect. */
+    private static void giveToGroup(Path path, String group) throws IOException {
+        java.nio.file.attribute.GroupPrincipal g;
+        try {
+            g = path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
+        } catch (java.nio.file.attribute.UserPrincipalNotFoundException e) {
+            log.info("Group {} does not exist: the control socket is for root only", group);
+            return;
+        }
+        Files.getFileAttributeView(path, java.nio.file.attribute.PosixFileAttributeView.class,
+                LinkOption.NOFOLLOW_LINKS).setGroup(g);
+        // The group must reach the socket: its directory (systemd's RuntimeDirectory, mode 0750) goes
+        // to the group too, when it is ours. Other directories are the administrator's to open.
+        Path dir = path.toAbsolutePath().getParent();
+        if (dir != null && Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).equals(Files.getOwner(path,
+                LinkOption.NOFOLLOW_LINKS))) {
+            Files.getFileAttributeView(dir, java.nio.file.attribute.PosixFileAttributeView.class,
+                    LinkOption.NOFOLLOW_LINKS).setGroup(g);
+        }
     }
 
     private static void removeStale(Path path) throws IOException {
@@ -167,7 +216,15 @@ public final class ControlServer implements AutoCloseable {
             if (line == null) {
                 return;
             }
-            LineChannel.writeLine(client, Json.LINE.toJson(dispatch(line)), System.nanoTime() + timeout.toNanos());
+            Caller caller = Caller.of(client);
+            JsonObject events = eventsRequest(line);
+            if (events != null) {
+                streamEvents(client, events);
+                return;
+            }
+            LineChannel.writeLine(client, Json.LINE.toJson(dispatch(line, caller)), System.nanoTime() + timeout.toNanos());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (IOException e) {
             log.debug("Control client dropped: {}", e.toString());
         } catch (RuntimeException e) {
@@ -177,8 +234,51 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
-    /** Parses one request line and runs it; every failure becomes an error response. */
+    /** The request when it is {@code events}, else null (the one command answered with a stream). */
+    private static JsonObject eventsRequest(String line) {
+        try {
+            JsonElement e = JsonParser.parseString(line);
+            return e.isJsonObject() && ControlRequest.EVENTS.equals(string(e.getAsJsonObject(), "cmd"))
+                    ? e.getAsJsonObject() : null;
+        } catch (RuntimeException e) {
+            return null; // dispatch answers what is wrong with it
+        }
+    }
+
+    /** {@code events}: {@code sinceMillis} (epoch ms, optional) and {@code follow} (optional). */
+    private void streamEvents(SocketChannel client, JsonObject req) throws IOException, InterruptedException {
+        java.time.Instant since = null;
+        JsonElement s = req.get("sinceMillis");
+        if (s != null && !s.isJsonNull()) {
+            if (!s.isJsonPrimitive() || !s.getAsJsonPrimitive().isNumber()) {
+                reply(client, ControlResponse.error("bad request: \"sinceMillis\" must be a number"));
+                return;
+            }
+            since = java.time.Instant.ofEpochMilli(s.getAsLong());
+        }
+        JsonElement f = req.get("follow");
+        boolean follow = f != null && f.isJsonPrimitive() && f.getAsJsonPrimitive().isBoolean() && f.getAsBoolean();
+        if (follow && followers.incrementAndGet() > MAX_FOLLOWERS) {
+            followers.decrementAndGet();
+            reply(client, ControlResponse.error("busy: " + MAX_FOLLOWERS + " clients already follow the events"));
+            return;
+        }
+        try {
+            EventStream.serve(client, handler.events(), since, follow, timeout.toNanos(), () -> closed);
+        } finally {
+            if (follow) {
+                followers.decrementAndGet();
+            }
+        }
+    }
+
+    /** Parses one request line and runs it for a privileged caller (tests). */
     ControlResponse dispatch(String line) {
+        return dispatch(line, Caller.ROOT);
+    }
+
+    /** Parses one request line and runs it; every failure becomes an error response. */
+    ControlResponse dispatch(String line, Caller caller) {
         JsonObject req;
         try {
             // Strict JSON, one value: Gson's default leniency would also run {cmd:reload} or
@@ -200,8 +300,15 @@ public final class ControlServer implements AutoCloseable {
         if (cmd == null) {
             return ControlResponse.error("bad request: missing \"cmd\"");
         }
+        if ((cmd.equals(ControlRequest.RELOAD) || cmd.equals(ControlRequest.SWITCHOVER)) && !caller.privileged()) {
+            log.warn("Control command {} refused to user {}: root only", cmd, caller.user());
+            return ControlResponse.error("permission denied: " + cmd + " is for root only (user " + caller.user()
+                    + " may read status and events)");
+        }
         try {
             switch (cmd) {
+                case ControlRequest.EVENTS:
+                    return ControlResponse.error("events is answered as a stream on the control socket");
                 case ControlRequest.STATUS:
                     return ControlResponse.of(handler.status());
                 case ControlRequest.RELOAD:

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.keepvip.agent.control.ControlHandler;
 import org.keepvip.agent.control.ControlResponse;
 import org.keepvip.agent.control.ControlServer;
+import org.keepvip.agent.events.DecisionLog;
 import org.keepvip.agent.control.StatusSnapshot;
 import org.keepvip.agent.log.LogHold;
 import org.keepvip.agent.log.LogOutput;
@@ -68,9 +69,16 @@ public final class Daemon implements ControlHandler, AutoCloseable {
      * keepalived's {@code --ignore-sigint}.
      */
     public record Options(String configFile, String configId, Path controlSocket, List<Path> pidFiles,
-            DumpWriter dumps, int unicastTtl, boolean releaseAtStop, boolean ignoreSigint) {
+            DumpWriter dumps, int unicastTtl, boolean releaseAtStop, boolean ignoreSigint, String controlGroup) {
         public Options {
             pidFiles = List.copyOf(pidFiles);
+        }
+
+        /** With the default control group ({@link ControlServer#DEFAULT_GROUP}). */
+        public Options(String configFile, String configId, Path controlSocket, List<Path> pidFiles,
+                DumpWriter dumps, int unicastTtl, boolean releaseAtStop, boolean ignoreSigint) {
+            this(configFile, configId, controlSocket, pidFiles, dumps, unicastTtl, releaseAtStop, ignoreSigint,
+                    ControlServer.DEFAULT_GROUP);
         }
     }
 
@@ -112,6 +120,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
 
     private void startUp(KeepalivedConfig config, String version) throws IOException {
         statusBuilder = new StatusBuilder(version, options.configFile());
+        DecisionLog.global(); // its thread exists before the background threads are moved to SCHED_BATCH
         this.config = config;
         netlink = track(NetlinkClient.open());
         List<InstancePlan> plans = ConfigMapper.plans(config, (ifname, v6) -> primaryAddress(netlink, ifname, v6));
@@ -183,7 +192,8 @@ public final class Daemon implements ControlHandler, AutoCloseable {
 
         track(NetlinkMonitor.start(this::onNetlink));
         scriptTrackers = track(new ScriptTrackers(config.scripts(), runner, runner.timer(), loop::post));
-        track(ControlServer.start(options.controlSocket(), this));
+        track(ControlServer.start(options.controlSocket(), this, ControlServer.DEFAULT_TIMEOUT,
+                options.controlGroup()));
         track(SignalHandlers.install(this::onSignal, options.ignoreSigint()));
         for (Path pidFile : options.pidFiles()) {
             Files.writeString(pidFile, ProcessHandle.current().pid() + "\n");
@@ -215,7 +225,8 @@ public final class Daemon implements ControlHandler, AutoCloseable {
      * the scripts they start would inherit the policy.
      */
     static final List<String> BACKGROUND_THREADS = List.of("C1 CompilerThre", "C2 CompilerThre", "AsyncAppender-W",
-            "netlink-monitor", "control-", "next-hop-resolver", "redis-lag-", "redis-redemote");
+            "netlink-monitor", "control-", "next-hop-resolver", "redis-lag-", "redis-redemote",
+            DecisionLog.THREAD);
 
     /** See {@link BackgroundThreads}: a takeover must not wait for a log writer or the JIT. */
     private static void keepBackgroundThreadsOffTheLoop() {

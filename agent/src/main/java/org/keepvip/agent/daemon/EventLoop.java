@@ -501,7 +501,7 @@ public final class EventLoop implements Runnable {
                     // Resign fast: a master whose own Redis fails sends priority 0, so the peer
                     // takes over after its skew instead of the whole down timer.
                     LOG.warn("({}) local Redis failed its check: resigning MASTER", r.name());
-                    deliver(r, new Event.StepDown(now));
+                    deliver(r, new Event.StepDown(now, t.trackerId()));
                 }
             }
         } else if (ev instanceof LoopEvent.LinkChanged l) {

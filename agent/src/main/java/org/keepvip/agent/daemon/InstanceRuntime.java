@@ -11,6 +11,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.keepvip.agent.events.DecisionLog;
+import org.keepvip.agent.events.TransitionTrace;
 import org.keepvip.agent.log.LogHold;
 import org.keepvip.agent.packet.ReleasedVipRefuser;
 import org.keepvip.vrrp.packet.AuthType;
@@ -85,6 +87,10 @@ public final class InstanceRuntime implements AutoCloseable {
     private final HotCounter advertsSent = new HotCounter("advert_sent");
     /** The state the loop last settled this instance in (see {@link #stateChangedSinceLastSettle}). */
     private VrrpState settledState;
+    /** Where transitions are reported. */
+    private volatile DecisionLog decisions = DecisionLog.global();
+    /** The transition whose steps are still being carried out (until its notify); loop thread only. */
+    private TransitionTrace trace;
 
     public InstanceRuntime(VrrpInstance machine, Wire wire, ReceiveExpectations expectations, List<VipSpec> vips,
             Ports.PacketOut packets, Ports.Vips vipPort, Ports.RedisHooks redis, Ports.Notifier notifier,
@@ -140,6 +146,21 @@ public final class InstanceRuntime implements AutoCloseable {
 
     boolean hasRedis() {
         return redis != null;
+    }
+
+    /** Reports transitions to {@code log} instead of the process's decision log (tests). */
+    void reportTo(DecisionLog log) {
+        this.decisions = Objects.requireNonNull(log);
+    }
+
+    /** The {@code redis_instance} the instance tracks, for the decision log; null when none. */
+    private String redisName() {
+        for (var t : machine.config().trackers()) {
+            if (t.id().startsWith("redis:")) {
+                return t.id().substring("redis:".length());
+            }
+        }
+        return null;
     }
 
     /**
@@ -260,7 +281,22 @@ public final class InstanceRuntime implements AutoCloseable {
         List<HookLane.Work> laneWork = null;
         LogHold.Hold hold = LogHold.NONE;
         List<Action> onLoop = new ArrayList<>(batch.size());
+        // A batch with a state change is that change's work (leaving MASTER fences and removes the
+        // VIPs before the change itself), traced until its notify; one without continues the open one
+        // (a promotion's VIP add). A trace is only references here: its record is built off the loop.
+        Action.StateChanged first = firstChange(batch);
+        TransitionTrace t = trace;
+        if (first != null) {
+            t = open(t, first);
+        }
+        List<TransitionTrace> changes = first == null ? List.of() : new ArrayList<>(1);
         for (Action a : batch) {
+            if (a instanceof Action.StateChanged c) {
+                if (c != first) {
+                    t = open(t, c); // a second change in one batch (a sync group leaving FAULT and taking over)
+                }
+                changes.add(t);
+            }
             // A line that follows lane work is written by the lane, so the log shows the order things
             // happened in (e.g. "removing VIPs." after the fence, not before it).
             if (a instanceof Action.SendAdvert || a instanceof Action.StateChanged
@@ -276,11 +312,15 @@ public final class InstanceRuntime implements AutoCloseable {
                 // The add's lane work ends the hold once the VIPs are in (see LogHold for why).
                 hold = LogHold.begin();
             }
-            HookLane.Work w = laneWork(a, gate, hold);
+            HookLane.Work w = laneWork(a, gate, hold, t);
             if (w != null) {
                 laneWork.add(w);
             }
+            if (a instanceof Action.Notify) {
+                t = null; // the notify ends the transition: its step publishes the trace
+            }
         }
+        trace = t;
         if (laneWork != null && !laneWork.isEmpty()) {
             try {
                 lane.submitAll(laneWork);
@@ -294,8 +334,18 @@ public final class InstanceRuntime implements AutoCloseable {
             }
         }
         try {
+            boolean advertSent = false;
+            int change = 0;
             for (Action a : onLoop) {
                 executeOnLoop(a);
+                if (a instanceof Action.SendAdvert) {
+                    advertSent = true;
+                } else if (a instanceof Action.StateChanged) {
+                    if (advertSent) {
+                        changes.get(change).advertSent(System.nanoTime());
+                    }
+                    change++;
+                }
             }
         } finally {
             if (gate != null) {
@@ -303,6 +353,23 @@ public final class InstanceRuntime implements AutoCloseable {
             }
         }
         return yielded;
+    }
+
+    private static Action.StateChanged firstChange(List<Action> batch) {
+        for (Action a : batch) {
+            if (a instanceof Action.StateChanged c) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** Opens the trace of {@code change}; one still open never reached its notify (a failed promotion). */
+    private TransitionTrace open(TransitionTrace previous, Action.StateChanged change) {
+        if (previous != null) {
+            previous.publishTo(decisions);
+        }
+        return new TransitionTrace(name(), redisName(), change, change.why() == null ? System.nanoTime() : 0);
     }
 
     private void executeOnLoop(Action action) {
@@ -330,21 +397,68 @@ public final class InstanceRuntime implements AutoCloseable {
      * line "setting VIPs." the machine logged on the loop, in its batch); null when there is none (no
      * Redis to fence or demote).
      */
-    private HookLane.Work laneWork(Action action, CountDownLatch gate, LogHold.Hold hold) {
+    private HookLane.Work laneWork(Action action, CountDownLatch gate, LogHold.Hold hold, TransitionTrace t) {
         if (action instanceof Action.AddVips) {
+            HookLane.Step add = traced(t, "add_vips", false, () -> install(vips));
             return new HookLane.Work("adding VIPs", () -> {
                 try {
-                    install(vips);
+                    add.run();
                 } finally {
                     hold.end();
                 }
             });
         }
         HookLane.Work work = laneStep(action);
-        return work == null ? null : new HookLane.Work(work.what(), () -> {
+        if (work == null) {
+            return null;
+        }
+        HookLane.Step step = action instanceof Action.Log ? work.step()
+                : traced(t, stepName(action), action instanceof Action.Notify, work.step());
+        return new HookLane.Work(work.what(), () -> {
             gate.await(GATE_MAX_MILLIS, TimeUnit.MILLISECONDS);
-            work.step().run();
+            step.run();
         });
+    }
+
+    /** {@code step}, timed into {@code t} (as is without one); {@code last} publishes the trace after it. */
+    private HookLane.Step traced(TransitionTrace t, String name, boolean last, HookLane.Step step) {
+        if (t == null) {
+            return step;
+        }
+        DecisionLog log = decisions;
+        return () -> {
+            long start = System.nanoTime();
+            String error = null;
+            try {
+                step.run();
+            } catch (Exception e) {
+                error = e.getMessage() == null ? e.toString() : e.getMessage();
+                throw e;
+            } finally {
+                t.step(name, start, System.nanoTime(), error);
+                if (last) {
+                    t.publishTo(log);
+                }
+            }
+        };
+    }
+
+    /** A step's name in the decision log. */
+    private static String stepName(Action action) {
+        if (action instanceof Action.Promote) {
+            return "promote";
+        } else if (action instanceof Action.RemoveVips) {
+            return "remove_vips";
+        } else if (action instanceof Action.GarpBurst) {
+            return "garp";
+        } else if (action instanceof Action.Fence) {
+            return "fence";
+        } else if (action instanceof Action.Demote) {
+            return "demote";
+        } else if (action instanceof Action.Notify) {
+            return "notify";
+        }
+        return action.getClass().getSimpleName();
     }
 
     /** The lane's step for an action, named as its failure is logged ("(VI_1) fence failed: …"). */
@@ -471,10 +585,14 @@ public final class InstanceRuntime implements AutoCloseable {
      */
     void warmUpBatchPath() {
         CountDownLatch open = new CountDownLatch(0);
+        // Built traced too (never run, never published): the takeover's steps are timed for the decision log.
+        TransitionTrace unused = new TransitionTrace(name(), null,
+                new Action.StateChanged(VrrpState.INIT, VrrpState.BACKUP, "warm-up", "warm-up"), 0);
         for (Action a : List.of(new Action.AddVips(), new Action.RemoveVips(), new Action.GarpBurst(1),
                 new Action.Promote(0), new Action.Fence(), new Action.Demote(wire.source()),
                 new Action.Notify(VrrpState.MASTER, 0), new Action.Log(Action.Level.DEBUG, "warm-up"))) {
-            laneWork(a, open, LogHold.NONE);
+            laneWork(a, open, LogHold.NONE, null);
+            laneWork(a, open, LogHold.NONE, unused);
         }
     }
 

@@ -15,6 +15,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.keepvip.agent.events.DecisionLog;
+import org.keepvip.agent.events.RedisAction;
 import org.keepvip.redis.GuardPolicy;
 import org.keepvip.redis.HookResult;
 import org.keepvip.redis.RedisEndpoint;
@@ -71,6 +73,8 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
     private final LagJudge lag;
     /** An instance tracking us entered MASTER (promotion asked) and has not left it (fence / demote) since. */
     private volatile boolean vrrpMaster;
+    /** Where promotions, fences, demotes and split brains are reported. */
+    private final DecisionLog decisions = DecisionLog.global();
 
     RedisWiring(RedisInstance config) throws IOException {
         this.config = config;
@@ -257,7 +261,10 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
                     return probe.check();
                 }
             }).filter(RedisHealth::reachable);
+            RedisHealth before = lastHealth;
+            long start = System.nanoTime();
             HookResult r = hookNode.promote(peer, config.promoteTimeout(), false);
+            report("promote", r, previous, before, start, System.nanoTime(), 1);
             if (r.ok()) {
                 replicaOf = null;
                 demotePending = false;
@@ -282,7 +289,10 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
         vrrpMaster = false; // leaving MASTER
         if (config.fence()) {
             synchronized (hookLock) {
-                fenceNode.fence(FENCE_PAUSE, Optional.empty());
+                RedisHealth before = lastHealth;
+                long start = System.nanoTime();
+                HookResult r = fenceNode.fence(FENCE_PAUSE, Optional.empty());
+                report("fence", r, null, before, start, System.nanoTime(), 1);
             }
         }
     }
@@ -307,7 +317,10 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
         vrrpMaster = false;
         replicaOf = master;
         RedisEndpoint masterEp = peerEndpoint(master).orElseThrow();
-        long deadline = System.nanoTime() + config.promoteTimeout().toNanos();
+        RedisHealth before = lastHealth;
+        long start = System.nanoTime();
+        long deadline = start + config.promoteTimeout().toNanos();
+        int attempts = 0;
         HookResult r;
         do {
             synchronized (hookLock) {
@@ -315,6 +328,7 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
                     return; // promoted or told to follow another master meanwhile
                 }
                 r = hookNode.demote(masterEp, config.allowEmptyMaster(), config.promoteTimeout());
+                attempts++;
             }
             if (r.ok() || r instanceof HookResult.Refused && !r.detail().contains("cannot be checked")) {
                 break;
@@ -322,6 +336,7 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
             Thread.sleep(DEMOTE_RETRY.toMillis());
         } while (System.nanoTime() < deadline);
         demotePending = !r.ok();
+        report("demote", r, master, before, start, System.nanoTime(), attempts);
         if (!r.ok()) {
             LOG.warn("Redis {}: not replicating from {}: {}", endpoint.address(), masterEp.address(), r.detail());
             return;
@@ -332,8 +347,51 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
                 lastDivergence = w;
                 LOG.warn("Redis {}: split brain healed, {} is the survivor; {}", endpoint.address(),
                         masterEp.address(), w);
+                long at = System.nanoTime();
+                String name = config.name();
+                decisions.publish((seq, wall) -> new RedisAction("split_brain", name, null, "reported", w,
+                        Map.of("survivor", masterEp.address()), List.of(new RedisAction.Span("resync", at, at, null)))
+                        .toRecord(seq, wall));
             }
         }
+    }
+
+    /**
+     * Hands a hook's outcome to the decision log: references only here, on the lane; the record is
+     * built on the log's thread. {@code peer}: the master (demote) or the last one (promote), may be
+     * null; {@code seen}: the last check before the action, may be null.
+     */
+    private void report(String kind, HookResult r, InetAddress peer, RedisHealth seen, long start, long end,
+            int attempts) {
+        String name = config.name();
+        String ep = endpoint.address();
+        decisions.publish((seq, wall) -> {
+            String outcome = r instanceof HookResult.Done ? "ok" : r instanceof HookResult.Refused ? "refused" : "failed";
+            Map<String, Object> in = new java.util.LinkedHashMap<>();
+            in.put("endpoint", ep);
+            if (peer != null) {
+                in.put(kind.equals("demote") ? "master" : "previousMaster", peer.getHostAddress());
+            }
+            if (!kind.equals("fence")) {
+                // Promote and demote go through the wipe guard first; a refusal's detail is its verdict.
+                in.put("guard", r instanceof HookResult.Refused ? "refused" : r instanceof HookResult.Done ? "passed"
+                        : "not reached or failed after");
+            }
+            if (seen != null && seen.info() != null) {
+                // What the last check before the action saw.
+                in.put("offsetBefore", seen.info().dataOffset());
+                in.put("roleBefore", seen.info().role().name().toLowerCase(java.util.Locale.ROOT));
+            }
+            if (attempts > 1) {
+                in.put("attempts", attempts);
+            }
+            String detail = r.detail();
+            if (r instanceof HookResult.Done d && !d.warnings().isEmpty()) {
+                detail = detail + " (" + String.join("; ", d.warnings()) + ")";
+            }
+            return new RedisAction(kind, name, null, outcome, detail, in,
+                    List.of(new RedisAction.Span(kind, start, end, r.ok() ? null : r.detail()))).toRecord(seq, wall);
+        });
     }
 
     @Override

@@ -9,6 +9,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.keepvip.agent.control.ControlResponse;
+import org.keepvip.agent.events.DecisionLog;
+import org.keepvip.agent.events.RedisAction;
 import org.keepvip.redis.RedisEndpoint;
 import org.keepvip.redis.RedisHealth;
 import org.keepvip.redis.RedisInfo;
@@ -95,22 +97,26 @@ final class SwitchoverDriver {
         RedisEndpoint local = w.endpoint();
         RedisEndpoint replica = local.withAddress(peer.getHostAddress(), peerPort);
         LOG.info("({}) switchover to {} requested", instance, replica.address());
+        Stages stages = new Stages(instance, w.config().name(), replica.address(), syncBudget);
         try (Switchover sw = Switchover.begin(local, replica, syncBudget)) {
-            SwitchoverResult synced = sw.pauseAndSync();
+            SwitchoverResult synced = stages.time("pause_and_sync", sw::pauseAndSync);
             if (!synced.ok()) {
                 LOG.warn("({}) switchover refused, nothing changed: {}", instance, synced.detail());
+                stages.report("refused", synced.detail());
                 return ControlResponse.error("switchover refused, nothing changed: " + synced.detail());
             }
-            SwitchoverResult promoted = sw.promote();
+            SwitchoverResult promoted = stages.time("promote_peer", sw::promote);
             if (!promoted.ok()) {
                 LOG.warn("({}) switchover aborted, nothing changed: {}", instance, promoted.detail());
+                stages.report("failed", promoted.detail());
                 return ControlResponse.error("switchover aborted, nothing changed: " + promoted.detail());
             }
             LOG.info("({}) {}; releasing the VIP", instance, promoted.detail());
-            onLoop(() -> {
+            stages.time("step_down", () -> onLoop(() -> {
                 loop.stepDown(s.runtime());
                 return Boolean.TRUE;
-            });
+            }));
+            long waitStart = System.nanoTime();
             // The peer becomes MASTER after its skew time, our lane demotes us once its adverts arrive.
             long deadline = System.nanoTime() + s.handOverNanos();
             boolean replicating = false;
@@ -125,20 +131,61 @@ final class SwitchoverDriver {
                     Thread.sleep(5);
                 }
             }
+            stages.span("local_replicates", waitStart, System.nanoTime(), replicating ? null : "not in time");
             // close() completes: REPLICAOF the new master (a no-op when the lane already did it),
             // drops clients, lifts the pause. Two writable masters are never left behind.
-            SwitchoverResult done = sw.complete();
+            SwitchoverResult done = stages.time("complete", sw::complete);
             if (!replicating) {
                 LOG.warn("({}) switchover: {} did not take the VIP in time; local Redis demoted anyway", instance,
                         peer.getHostAddress());
+                stages.report("failed", "the peer did not take the VIP in time; " + done.detail());
                 return ControlResponse.error("Redis moved to " + replica.address() + " but the peer did not take"
                         + " the VIP in time; check it (" + done.detail() + ")");
             }
             LOG.info("({}) switchover done: {}", instance, done.detail());
+            stages.report("ok", done.detail());
             return ControlResponse.ok(done.detail());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return ControlResponse.error("switchover interrupted");
+        }
+    }
+
+    /** The switchover's stages with their times, for the decision log. */
+    private static final class Stages {
+        private final String instance;
+        private final String redis;
+        private final String replica;
+        private final Duration budget;
+        private final java.util.List<RedisAction.Span> spans = new java.util.ArrayList<>();
+
+        Stages(String instance, String redis, String replica, Duration budget) {
+            this.instance = instance;
+            this.redis = redis;
+            this.replica = replica;
+            this.budget = budget;
+        }
+
+        <T> T time(String name, Supplier<T> stage) {
+            long start = System.nanoTime();
+            T result = stage.get();
+            String error = result instanceof SwitchoverResult r && !r.ok() ? r.detail() : null;
+            span(name, start, System.nanoTime(), error);
+            return result;
+        }
+
+        void span(String name, long start, long end, String error) {
+            spans.add(new RedisAction.Span(name, start, end, error));
+        }
+
+        void report(String outcome, String detail) {
+            if (spans.isEmpty()) {
+                return;
+            }
+            Map<String, Object> in = new java.util.LinkedHashMap<>();
+            in.put("to", replica);
+            in.put("syncBudgetMs", budget.toMillis());
+            DecisionLog.global().publish(new RedisAction("switchover", redis, instance, outcome, detail, in, spans));
         }
     }
 

@@ -58,7 +58,7 @@ class BuildDocsTest {
         try (var s = Files.list(out.resolve("man"))) {
             assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("keepvip.8",
                     "keepvip-run.8", "keepvip-check-config.8", "keepvip-status.8", "keepvip-reload.8",
-                    "keepvip-switchover.8", "keepvip.conf.5");
+                    "keepvip-switchover.8", "keepvip-events.8", "keepvip.conf.5");
         }
         String run = Files.readString(out.resolve("man/keepvip-run.8"));
         assertThat(run).startsWith(".\\\" Generated").contains(".TH KEEPVIP\\-RUN 8 \"\" \"keepvip 9.9.9-TEST\"",

@@ -238,6 +238,72 @@ class InstanceRuntimeBatchTest {
         }
     }
 
+    /**
+     * The decision log gets one record per transition, made after its last step: a takeover with
+     * Redis spans two batches (promote, then the VIP add once the promotion is confirmed); leaving
+     * MASTER counts the fence and the VIP removal that come before the change itself.
+     */
+    @Test
+    void eachTransitionIsOneRecordWithItsStepsInOrderAfterItsNotify() throws Exception {
+        org.keepvip.agent.events.EventRing ring = new org.keepvip.agent.events.EventRing(10);
+        List<String> events = new CopyOnWriteArrayList<>();
+        Ports.RedisHooks redis = new Ports.RedisHooks() {
+            @Override
+            public String promote() {
+                return null;
+            }
+
+            @Override
+            public void fence() {
+            }
+
+            @Override
+            public void demote(InetAddress master) {
+            }
+        };
+        VrrpInstance m = new VrrpInstance(InstanceConfig.builder("VI_1", 1, SELF).version(3).priority(100)
+                .advertIntervalCentis(100).redisHooks(true).build());
+        try (org.keepvip.agent.events.DecisionLog log = new org.keepvip.agent.events.DecisionLog(ring);
+                InstanceRuntime runtime = new InstanceRuntime(m, wire(), expectations(), vipSpecs(),
+                        announcing(() -> { }), new Ports.Vips() {
+                            @Override
+                            public void add(List<VipSpec> v) {
+                            }
+
+                            @Override
+                            public List<VipSpec> remove(List<VipSpec> v) {
+                                return v;
+                            }
+                        }, redis, (i, st, p) -> { }, e -> events.add(e.toString()))) {
+            runtime.reportTo(log);
+            m.handle(new Event.Start(System.nanoTime(), true)); // the loop's clock: step times count from it
+            runtime.executePending();
+            long due = m.nextDeadline().orElseThrow();
+            m.handle(new Event.TimerDue(due));
+            runtime.executePending();
+            assertThat(ring.after(1, 300)).as("no record before the promotion's VIP add and notify").isEmpty();
+            m.handle(new Event.PromotionDone(due + 1, 1, true, ""));
+            runtime.executePending();
+            List<org.keepvip.agent.events.EventRecord> takeover = ring.after(1, 5000);
+            assertThat(takeover).hasSize(1);
+            assertThat(takeover.get(0).what()).isEqualTo("BACKUP -> MASTER");
+            assertThat(takeover.get(0).cause()).isEqualTo("master_down_timer");
+            assertThat(takeover.get(0).steps()).extracting(org.keepvip.agent.events.EventRecord.Step::name)
+                    .containsExactly("advert", "promote", "add_vips", "garp", "notify");
+
+            m.handle(new Event.StepDown(due + 2));
+            runtime.executePending();
+            List<org.keepvip.agent.events.EventRecord> release = ring.after(2, 5000);
+            assertThat(release).hasSize(1);
+            assertThat(release.get(0).what()).isEqualTo("MASTER -> BACKUP");
+            assertThat(release.get(0).cause()).isEqualTo("operator_step_down");
+            assertThat(release.get(0).steps()).extracting(org.keepvip.agent.events.EventRecord.Step::name)
+                    .containsExactly("advert", "fence", "remove_vips", "notify");
+            assertThat(ring.after(0, 0)).extracting(org.keepvip.agent.events.EventRecord::what)
+                    .containsExactly("INIT -> BACKUP", "BACKUP -> MASTER", "MASTER -> BACKUP");
+        }
+    }
+
     /** The test thread plays the loop: start as BACKUP, let the down timer expire, run the batch. */
     /** Packet IO that drops adverts and runs {@code onAnnounce} for each GARP/NA burst. */
     private static Ports.PacketOut announcing(Runnable onAnnounce) {

@@ -76,8 +76,15 @@ public sealed interface Action {
     record Notify(VrrpState state, int priority) implements Action {
     }
 
-    /** The instance changed state; {@code text} is the log line, e.g. {@code (VI_1) Entering MASTER STATE}. */
-    record StateChanged(VrrpState from, VrrpState to, String reason, String text) implements Action {
+    /**
+     * The instance changed state; {@code text} is the log line, e.g. {@code (VI_1) Entering MASTER STATE},
+     * {@code why} the cause and the inputs that decided it (null only when made by hand, as in tests).
+     */
+    record StateChanged(VrrpState from, VrrpState to, String reason, String text, Decision why) implements Action {
+        /** Without the inputs: tests compare transitions by these four. */
+        public StateChanged(VrrpState from, VrrpState to, String reason, String text) {
+            this(from, to, reason, text, null);
+        }
     }
 
     /** A log line in keepalived's words. */

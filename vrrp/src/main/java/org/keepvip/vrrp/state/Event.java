@@ -58,8 +58,15 @@ public sealed interface Event {
         }
     }
 
-    /** Operator request: a MASTER releases with a priority-0 advert and waits a full down interval. */
-    record StepDown(long now) implements Event {
+    /**
+     * A MASTER releases with a priority-0 advert and waits a full down interval: an operator's request
+     * ({@code tracker} null), or the agent resigning because {@code tracker} (the local Redis check) failed.
+     */
+    record StepDown(long now, String tracker) implements Event {
+        /** The operator's request (a switchover). */
+        public StepDown(long now) {
+            this(now, null);
+        }
     }
 
     /**

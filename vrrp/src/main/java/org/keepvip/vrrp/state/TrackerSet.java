@@ -26,6 +26,15 @@ final class TrackerSet {
         return new LinkedHashMap<>(results);
     }
 
+    /** Every tracker's spec and last result, for a {@link Decision}. */
+    List<Decision.Tracker> snapshot() {
+        List<Decision.Tracker> out = new java.util.ArrayList<>(specs.size());
+        for (TrackerSpec t : specs.values()) {
+            out.add(new Decision.Tracker(t.id(), t.weight(), t.reverse(), results.get(t.id())));
+        }
+        return out;
+    }
+
     boolean knows(String id) {
         return specs.containsKey(id);
     }

@@ -51,6 +51,9 @@ public final class VrrpInstance {
     private InetAddress masterAddress;
     private int masterPriority;
     private InetAddress replicatingFrom;
+    /** The last advert discarded for its lower priority since the down timer started (a preemption to come). */
+    private InetAddress outrankedMaster;
+    private int outrankedPriority;
 
     // MASTER
     private long advertDeadline = NONE;
@@ -195,7 +198,7 @@ public final class VrrpInstance {
             evaluate(now);
         }
         if (state == VrrpState.BACKUP && wantsMaster) {
-            becomeMaster(now, "left its sync group");
+            becomeMaster(now, "left its sync group", why(now, Decision.Cause.SYNC_GROUP));
         }
     }
 
@@ -273,13 +276,14 @@ public final class VrrpInstance {
             }
             case GO_MASTER -> {
                 if (state == VrrpState.BACKUP) {
-                    becomeMaster(now, "sync group: all members want MASTER");
+                    becomeMaster(now, "sync group: all members want MASTER", why(now, Decision.Cause.SYNC_GROUP));
                 }
             }
             case GO_BACKUP -> {
                 if (state == VrrpState.MASTER) {
                     leaveMaster(true);
-                    becomeBackup(now, false, "sync group member left MASTER", null);
+                    becomeBackup(now, false, "sync group member left MASTER", null,
+                            why(now, Decision.Cause.SYNC_GROUP));
                 } else if (state == VrrpState.BACKUP && wantsMaster) {
                     wantsMaster = false;
                     startDownTimer(now, false);
@@ -297,7 +301,7 @@ public final class VrrpInstance {
         List<String> faults = faults(true);
         if (!faults.isEmpty()) {
             if (state != VrrpState.FAULT) {
-                becomeFault(now, String.join(", ", faults));
+                becomeFault(now, String.join(", ", faults), faultDecision(now));
             }
             return;
         }
@@ -306,11 +310,12 @@ public final class VrrpInstance {
         }
         if (state == VrrpState.INIT || state == VrrpState.FAULT) {
             String why = state == VrrpState.INIT ? "init" : "fault cleared";
+            Decision d = why(now, state == VrrpState.INIT ? Decision.Cause.STARTUP : Decision.Cause.FAULT_CLEARED);
             masterAdverIntervalCentis = config.advertIntervalCentis();
             if (config.isOwner() && config.initialState() == VrrpState.MASTER && !groupMember) {
-                becomeMaster(now, why + ", address owner");
+                becomeMaster(now, why + ", address owner", d);
             } else {
-                becomeBackup(now, false, why, null);
+                becomeBackup(now, false, why, null, d);
             }
         }
     }
@@ -328,6 +333,32 @@ public final class VrrpInstance {
             out.add("sync group in FAULT");
         }
         return out;
+    }
+
+    /** The decision to enter FAULT now: its first fault condition, as {@link #faults} orders them. */
+    private Decision faultDecision(long now) {
+        if (!interfaceUp && !config.dontTrackPrimary()) {
+            return why(now, Decision.Cause.INTERFACE_DOWN);
+        }
+        Optional<String> tracker = trackers.faultingTracker();
+        if (tracker.isPresent()) {
+            return new Decision(Decision.Cause.TRACKER_FAILED, now, config.priority(), effectivePriority,
+                    masterAddress, masterAddress == null ? -1 : masterPriority, 0, tracker.get(), trackers.snapshot());
+        }
+        if (promotionFaultUntil != NONE) {
+            return why(now, Decision.Cause.PROMOTION_FAILED);
+        }
+        return why(now, Decision.Cause.SYNC_GROUP);
+    }
+
+    /** A decision whose inputs are the instance's own: the master it knows of, no timer, no trigger. */
+    private Decision why(long now, Decision.Cause cause) {
+        return why(now, cause, masterAddress, masterAddress == null ? -1 : masterPriority, 0);
+    }
+
+    private Decision why(long now, Decision.Cause cause, InetAddress peer, int peerPriority, long timerNanos) {
+        return new Decision(cause, now, config.priority(), effectivePriority, peer, peerPriority, timerNanos, null,
+                trackers.snapshot());
     }
 
     private int computePriority() {
@@ -371,13 +402,19 @@ public final class VrrpInstance {
             downDeadline = takeoverHeldUntil; // a failed promotion holds us back until the back-off ends
             return;
         }
+        long ran = now - downTimerStart;
         downDeadline = NONE;
         log(Action.Level.INFO, "Receive advertisement timeout");
         if (groupMember) {
             wantsMaster = true;
             log(Action.Level.DEBUG, "wants MASTER, waiting for its sync group");
+        } else if (outrankedMaster != null) {
+            becomeMaster(now, "master down timer expired",
+                    why(now, Decision.Cause.PREEMPT, outrankedMaster, outrankedPriority, ran));
         } else {
-            becomeMaster(now, "master down timer expired");
+            becomeMaster(now, "master down timer expired", why(now, downTimerSkewOnly
+                    ? Decision.Cause.MASTER_RELEASED : Decision.Cause.MASTER_DOWN_TIMER,
+                    masterAddress, masterAddress == null ? -1 : masterPriority, ran));
         }
     }
 
@@ -406,6 +443,8 @@ public final class VrrpInstance {
             learnMaster(source, prio);
             startDownTimer(now, false);
         } else {
+            outrankedMaster = source;
+            outrankedPriority = prio;
             log(Action.Level.INFO, "received lower priority (" + prio + ") advert from "
                     + source.getHostAddress() + " - discarding");
         }
@@ -421,6 +460,7 @@ public final class VrrpInstance {
     }
 
     private void startDownTimer(long now, boolean skewOnly) {
+        outrankedMaster = null;
         downTimerStart = now;
         downTimerSkewOnly = skewOnly;
         downDeadline = now + (skewOnly ? skewNanos() : masterDownIntervalNanos());
@@ -438,11 +478,18 @@ public final class VrrpInstance {
         } else if (event instanceof Event.VipDeletedExternally) {
             log(Action.Level.INFO, "a VIP was deleted from outside, leaving MASTER");
             leaveMaster(true);
-            becomeBackup(now, true, "VIP deleted externally", null);
+            becomeBackup(now, true, "VIP deleted externally", null, why(now, Decision.Cause.VIP_DELETED));
+        } else if (event instanceof Event.StepDown s && s.tracker() != null) {
+            String why = "tracker " + s.tracker() + " failed";
+            log(Action.Level.INFO, why + ", resigning");
+            Decision d = new Decision(Decision.Cause.TRACKER_FAILED, now, config.priority(), effectivePriority, null, -1,
+                    0, s.tracker(), trackers.snapshot());
+            leaveMaster(true);
+            becomeBackup(now, false, why, null, d);
         } else if (event instanceof Event.StepDown) {
             log(Action.Level.INFO, "operator step-down");
             leaveMaster(true);
-            becomeBackup(now, false, "operator step-down", null);
+            becomeBackup(now, false, "operator step-down", null, why(now, Decision.Cause.OPERATOR_STEP_DOWN));
         } else {
             ignored(event);
         }
@@ -495,8 +542,10 @@ public final class VrrpInstance {
             if (config.version() == 3 && adv.advertIntervalCentis() > 0) {
                 masterAdverIntervalCentis = adv.advertIntervalCentis();
             }
+            Decision d = why(now, prio > effectivePriority ? Decision.Cause.HIGHER_PRIORITY_ADVERT
+                    : Decision.Cause.HIGHER_ADDRESS_ADVERT, source, prio, 0);
             leaveMaster(false);
-            becomeBackup(now, false, why, source);
+            becomeBackup(now, false, why, source, d);
             masterPriority = prio;
         } else {
             log(Action.Level.INFO, "Received advert from " + source.getHostAddress() + " with lower priority "
@@ -534,12 +583,12 @@ public final class VrrpInstance {
         if (config.onPromotionFailure() == InstanceConfig.PromotionFailure.BACKUP) {
             takeoverHeldUntil = until;
             leaveMaster(true);
-            becomeBackup(now, false, "promotion failed: " + reason, null);
+            becomeBackup(now, false, "promotion failed: " + reason, null, why(now, Decision.Cause.PROMOTION_FAILED));
             return;
         }
         promotionFailure = reason;
         promotionFaultUntil = until;
-        becomeFault(now, "promotion failed: " + reason);
+        becomeFault(now, "promotion failed: " + reason, why(now, Decision.Cause.PROMOTION_FAILED));
     }
 
     private void installVips(long now) {
@@ -593,7 +642,7 @@ public final class VrrpInstance {
 
     // ---------------------------------------------------------------- transitions
 
-    private void becomeMaster(long now, String reason) {
+    private void becomeMaster(long now, String reason, Decision why) {
         if (state != VrrpState.BACKUP && state != VrrpState.INIT && state != VrrpState.FAULT) {
             throw new IllegalStateException(tag + "cannot become MASTER from " + state);
         }
@@ -608,7 +657,7 @@ public final class VrrpInstance {
         // The advert goes first so that the old master releases before we take the address.
         actions.add(new Action.SendAdvert(effectivePriority));
         advertDeadline = now + config.advertIntervalNanos();
-        actions.add(new Action.StateChanged(from, VrrpState.MASTER, reason, tag + "Entering MASTER STATE"));
+        actions.add(new Action.StateChanged(from, VrrpState.MASTER, reason, tag + "Entering MASTER STATE", why));
         if (config.redisHooks()) {
             awaitingPromotion = true;
             promotionAttempt++;
@@ -622,8 +671,9 @@ public final class VrrpInstance {
     /**
      * @param skewOnly  the down timer is only the skew (after a deliberate release)
      * @param newMaster the master that made us step down, if known
+     * @param why       the cause and the inputs that decided it
      */
-    private void becomeBackup(long now, boolean skewOnly, String reason, InetAddress newMaster) {
+    private void becomeBackup(long now, boolean skewOnly, String reason, InetAddress newMaster, Decision why) {
         if (state != VrrpState.INIT && state != VrrpState.FAULT && state != VrrpState.MASTER) {
             throw new IllegalStateException(tag + "cannot become BACKUP from " + state);
         }
@@ -633,7 +683,7 @@ public final class VrrpInstance {
         wantsMaster = false;
         masterAddress = null;
         String text = tag + "Entering BACKUP STATE" + (from == VrrpState.INIT ? " (init)" : "");
-        actions.add(new Action.StateChanged(from, VrrpState.BACKUP, reason, text));
+        actions.add(new Action.StateChanged(from, VrrpState.BACKUP, reason, text, why));
         actions.add(new Action.Notify(VrrpState.BACKUP, effectivePriority));
         if (newMaster != null) {
             learnMaster(newMaster, 0);
@@ -641,7 +691,7 @@ public final class VrrpInstance {
         startDownTimer(now, skewOnly);
     }
 
-    private void becomeFault(long now, String reason) {
+    private void becomeFault(long now, String reason, Decision why) {
         if (state != VrrpState.INIT && state != VrrpState.BACKUP && state != VrrpState.MASTER) {
             throw new IllegalStateException(tag + "cannot enter FAULT from " + state);
         }
@@ -655,12 +705,13 @@ public final class VrrpInstance {
         wantsMaster = false;
         masterAddress = null;
         String text = tag + "Entering FAULT STATE" + (from == VrrpState.INIT ? " (init)" : "");
-        actions.add(new Action.StateChanged(from, VrrpState.FAULT, reason, text));
+        actions.add(new Action.StateChanged(from, VrrpState.FAULT, reason, text, why));
         actions.add(new Action.Notify(VrrpState.FAULT, effectivePriority));
     }
 
     private void shutdown(long now, boolean release) {
         VrrpState from = state;
+        Decision why = why(now, Decision.Cause.SHUTDOWN);
         if (from == VrrpState.MASTER && release) {
             leaveMaster(true);
         }
@@ -671,7 +722,7 @@ public final class VrrpInstance {
         promotionDeadline = NONE;
         promotionFaultUntil = NONE;
         awaitingPromotion = false;
-        actions.add(new Action.StateChanged(from, VrrpState.STOP, "shutdown", tag + "Stopped"));
+        actions.add(new Action.StateChanged(from, VrrpState.STOP, "shutdown", tag + "Stopped", why));
         actions.add(new Action.Notify(VrrpState.STOP, effectivePriority));
     }
 

@@ -42,7 +42,7 @@ class VrrpInstanceRulesTest {
         i.handle(new Event.Start(T0, true));
         assertThat(i.state()).isEqualTo(VrrpState.BACKUP);
         List<Action> a = i.drainActions();
-        assertThat(a).contains(new Action.StateChanged(VrrpState.INIT, VrrpState.BACKUP, "init",
+        assertThat(effects(a)).contains(new Action.StateChanged(VrrpState.INIT, VrrpState.BACKUP, "init",
                 "(VI_1) Entering BACKUP STATE (init)"));
         long mdi = 3 * S + (256 - 200) * S / 256;
         assertThat(i.nextDeadline()).hasValue(T0 + mdi);
@@ -491,7 +491,7 @@ class VrrpInstanceRulesTest {
         VrrpInstance i = new VrrpInstance(cfg(100, 1).build());
         i.handle(new Event.Start(T0, false));
         assertThat(i.state()).isEqualTo(VrrpState.FAULT);
-        assertThat(i.drainActions()).contains(new Action.StateChanged(VrrpState.INIT, VrrpState.FAULT,
+        assertThat(effects(i.drainActions())).contains(new Action.StateChanged(VrrpState.INIT, VrrpState.FAULT,
                 "interface down", "(VI_1) Entering FAULT STATE (init)"));
     }
 
