@@ -15,10 +15,13 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.keepvip.agent.metrics.Readings;
+import org.keepvip.agent.metrics.RedisStats;
 import org.keepvip.redis.GuardPolicy;
 import org.keepvip.redis.HookResult;
 import org.keepvip.redis.RedisEndpoint;
 import org.keepvip.redis.RedisHealth;
+import org.keepvip.redis.RedisInfo;
 import org.keepvip.redis.RedisNode;
 import org.keepvip.redis.RedisProbe;
 import org.keepvip.redis.TlsSettings;
@@ -71,6 +74,8 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
     private final LagJudge lag;
     /** An instance tracking us entered MASTER (promotion asked) and has not left it (fence / demote) since. */
     private volatile boolean vrrpMaster;
+    /** Check and hook durations and outcomes, for metrics. */
+    private final RedisStats stats = new RedisStats();
 
     RedisWiring(RedisInstance config) throws IOException {
         this.config = config;
@@ -152,7 +157,9 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
 
     private void checkOnce(Consumer<LoopEvent> loop) {
         try {
+            long started = System.nanoTime();
             RedisHealth h = checkNode.check();
+            stats.check(System.nanoTime() - started);
             lastHealth = h;
             RiseFallCounter.Change change;
             synchronized (counter) {
@@ -257,7 +264,9 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
                     return probe.check();
                 }
             }).filter(RedisHealth::reachable);
+            long started = System.nanoTime();
             HookResult r = hookNode.promote(peer, config.promoteTimeout(), false);
+            record(RedisStats.Hook.PROMOTION, r, started);
             if (r.ok()) {
                 replicaOf = null;
                 demotePending = false;
@@ -282,7 +291,8 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
         vrrpMaster = false; // leaving MASTER
         if (config.fence()) {
             synchronized (hookLock) {
-                fenceNode.fence(FENCE_PAUSE, Optional.empty());
+                long started = System.nanoTime();
+                record(RedisStats.Hook.FENCE, fenceNode.fence(FENCE_PAUSE, Optional.empty()), started);
             }
         }
     }
@@ -307,7 +317,8 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
         vrrpMaster = false;
         replicaOf = master;
         RedisEndpoint masterEp = peerEndpoint(master).orElseThrow();
-        long deadline = System.nanoTime() + config.promoteTimeout().toNanos();
+        long started = System.nanoTime();
+        long deadline = started + config.promoteTimeout().toNanos();
         HookResult r;
         do {
             synchronized (hookLock) {
@@ -322,6 +333,7 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
             Thread.sleep(DEMOTE_RETRY.toMillis());
         } while (System.nanoTime() < deadline);
         demotePending = !r.ok();
+        record(RedisStats.Hook.DEMOTION, r, started);
         if (!r.ok()) {
             LOG.warn("Redis {}: not replicating from {}: {}", endpoint.address(), masterEp.address(), r.detail());
             return;
@@ -330,10 +342,43 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
             if (w.contains("resync")) {
                 // H2: the loser's unreplicated writes are reported, not silently discarded.
                 lastDivergence = w;
+                stats.splitBrain();
                 LOG.warn("Redis {}: split brain healed, {} is the survivor; {}", endpoint.address(),
                         masterEp.address(), w);
             }
         }
+    }
+
+    /** Counts a hook's outcome and duration; a guard's refusal is the wipe guard's (H1). */
+    private void record(RedisStats.Hook hook, HookResult r, long startedAt) {
+        RedisStats.Result result = r.ok() ? RedisStats.Result.OK
+                : r instanceof HookResult.Refused ? RedisStats.Result.REFUSED : RedisStats.Result.FAILED;
+        stats.hook(hook, result, System.nanoTime() - startedAt);
+        if (result == RedisStats.Result.REFUSED) {
+            stats.wipeGuardRefused();
+        }
+    }
+
+    /** What a metrics scrape reads; any thread. */
+    Readings.Redis reading() {
+        RedisHealth h = lastHealth;
+        RedisInfo info = h == null ? null : h.info();
+        RiseFallCounter.Status st = checkStatus();
+        Long lagBytes = null;
+        Long lagSeconds = null;
+        if (info != null && info.role() == RedisInfo.Role.REPLICA) {
+            java.util.OptionalLong behind = lag.lagBytes(info);
+            lagBytes = behind.isPresent() ? behind.getAsLong() : null;
+            long s = info.masterLinkUp() ? info.masterLastIoSecondsAgo() : info.masterLinkDownSinceSeconds();
+            lagSeconds = s >= 0 ? s : null;
+        } else if (info != null && info.role() == RedisInfo.Role.MASTER) {
+            lagBytes = info.maxReplicaLagBytes();
+            lagSeconds = info.replicas().stream().mapToLong(RedisInfo.ConnectedReplica::lagSeconds).max().orElse(0);
+        }
+        return new Readings.Redis(config.name(), endpoint.address(),
+                st == RiseFallCounter.Status.UNKNOWN ? null : st == RiseFallCounter.Status.OK,
+                h == null ? "unknown" : h.role().name().toLowerCase(java.util.Locale.ROOT),
+                info == null ? null : info.dataOffset(), lagBytes, lagSeconds, stats.snapshot());
     }
 
     @Override
