@@ -58,7 +58,7 @@ class MetricsE2ETest {
             promtoolAccepts(lab, first);
             promtoolAccepts(lab, scrape(lab, b));
 
-            String vi = "instance=\"VI_1\",vrid=\"61\",interface=\"eth0\"";
+            String vi = "vrrp_instance=\"VI_1\",vrid=\"61\",interface=\"eth0\"";
             assertThat(value(first, "keepvip_vrrp_state{" + vi + ",state=\"MASTER\"}")).hasValue(1);
             assertThat(value(first, "keepvip_vrrp_state{" + vi + ",state=\"BACKUP\"}")).hasValue(0);
             assertThat(value(first, "keepvip_vrrp_base_priority{" + vi + "}")).hasValue(150);

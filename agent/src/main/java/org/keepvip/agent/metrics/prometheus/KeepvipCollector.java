@@ -50,7 +50,7 @@ final class KeepvipCollector implements MultiCollector {
 
     private static Labels instanceLabels(Readings.Instance i, String... more) {
         String[] l = new String[6 + more.length];
-        l[0] = "instance";
+        l[0] = "vrrp_instance";
         l[1] = i.name();
         l[2] = "vrid";
         l[3] = Integer.toString(i.vrid());

@@ -1,7 +1,13 @@
 package org.keepvip.agent.metrics.prometheus;
 
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
-import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmBufferPoolMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmClassLoadingMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmCompilationMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmGarbageCollectorMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmRuntimeInfoMetric;
+import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -38,7 +44,7 @@ public final class PrometheusExporter implements MetricsExporter {
         PrometheusRegistry registry = new PrometheusRegistry();
         String version = PrometheusExporter.class.getPackage().getImplementationVersion();
         registry.register(new KeepvipCollector(source, version == null ? "dev" : version));
-        JvmMetrics.builder().register(registry);
+        jvm(registry);
         // One thread, started now so the daemon finds it when it lowers its background threads.
         ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
                 new LinkedBlockingQueue<>(16), r -> {
@@ -56,6 +62,24 @@ public final class PrometheusExporter implements MetricsExporter {
             throw new IOException("cannot listen for metrics on " + new InetSocketAddress(address, port) + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The JVM's collectors that read counters the JVM keeps anyway: memory and its pools, GC counts and
+     * times (the serial collector's collections are all pauses), buffer pools, classes, the JIT's time,
+     * the runtime's version, the process (CPU, RSS, file descriptors), and {@link ThreadCounts}. Left out:
+     * the client's thread-state and deadlock metrics (a safepoint per scrape, see ThreadCounts), its
+     * allocation metrics (a GC listener on every collection) and native memory (a diagnostic command).
+     */
+    static void jvm(PrometheusRegistry registry) {
+        JvmMemoryMetrics.builder().register(registry);
+        JvmGarbageCollectorMetrics.builder().register(registry);
+        JvmBufferPoolMetrics.builder().register(registry);
+        JvmClassLoadingMetrics.builder().register(registry);
+        JvmCompilationMetrics.builder().register(registry);
+        JvmRuntimeInfoMetric.builder().register(registry);
+        ProcessMetrics.builder().register(registry);
+        registry.register(new ThreadCounts());
     }
 
     @Override
