@@ -501,6 +501,7 @@ public final class InstanceRuntime implements AutoCloseable {
      * class-spinning compiles at the first takeover and the first release, on the loop thread.
      */
     void warmUpBatchPath() {
+        InstanceMetrics.warmUp(WARM_UP_METRICS_ROUNDS);
         CountDownLatch open = new CountDownLatch(0);
         for (Action a : List.of(new Action.AddVips(), new Action.RemoveVips(), new Action.GarpBurst(1),
                 new Action.Promote(0), new Action.Fence(), new Action.Demote(wire.source()),
@@ -508,6 +509,9 @@ public final class InstanceRuntime implements AutoCloseable {
             laneWork(a, open, LogHold.NONE);
         }
     }
+
+    /** Rounds of the metrics' takeover bookkeeping at start-up: C1 compiles after ~200 calls. */
+    private static final int WARM_UP_METRICS_ROUNDS = 300;
 
     /** A reload dropped the instance: its lane takes no more work but finishes the release. */
     void retire() {
