@@ -139,8 +139,8 @@ final class InstanceMetrics {
 
     /**
      * Start-up only: runs the bookkeeping of a takeover {@code rounds} times on a throwaway instance,
-     * so that the first real one neither loads these classes nor runs them interpreted (the lane
-     * records the VIP add between the add and the GARP/NA burst).
+     * so that the first real one does not load these classes (the lane records the VIP add between
+     * the add and the GARP/NA burst).
      */
     static void warmUp(int rounds) {
         InstanceMetrics m = new InstanceMetrics();

@@ -510,8 +510,12 @@ public final class InstanceRuntime implements AutoCloseable {
         }
     }
 
-    /** Rounds of the metrics' takeover bookkeeping at start-up: C1 compiles after ~200 calls. */
-    private static final int WARM_UP_METRICS_ROUNDS = 300;
+    /**
+     * Rounds of the metrics' takeover bookkeeping at start-up: one loads and links its classes, which
+     * is what costs a first takeover time (a few hundred µs); compiling it too would cost memory for a
+     * few µs of interpreted bookkeeping.
+     */
+    private static final int WARM_UP_METRICS_ROUNDS = 1;
 
     /** A reload dropped the instance: its lane takes no more work but finishes the release. */
     void retire() {

@@ -23,8 +23,22 @@ public record Readings(List<Instance> instances, List<Redis> redis, List<Interfa
             Map<String, Long> counters, Map<Transition, Long> transitions, Map<String, Boolean> trackers,
             Map<TakeoverStep, LatencyHistogram.Snapshot> takeovers) {}
 
-    /** A state change of an instance and its cause, as counted. */
-    public record Transition(String from, String to, TransitionCause cause) {}
+    /**
+     * A state change of an instance and its cause, as counted. equals and hashCode are written out: a
+     * record's generated ones go through method handles, whose classes cost the daemon memory (it is
+     * a map key counted at every state change).
+     */
+    public record Transition(String from, String to, TransitionCause cause) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Transition t && cause == t.cause && from.equals(t.from) && to.equals(t.to);
+        }
+
+        @Override
+        public int hashCode() {
+            return (from.hashCode() * 31 + to.hashCode()) * 31 + cause.ordinal();
+        }
+    }
 
     /**
      * A step of a takeover, timed from its trigger.
@@ -32,7 +46,17 @@ public record Readings(List<Instance> instances, List<Redis> redis, List<Interfa
      * @param trigger {@code master_down_timer} or {@code priority_zero_advert}
      * @param step    {@code vip_added} or {@code announced} (the first GARP/NA burst sent)
      */
-    public record TakeoverStep(String trigger, String step) {}
+    public record TakeoverStep(String trigger, String step) {
+        @Override
+        public boolean equals(Object o) { // written out, as Transition's
+            return o instanceof TakeoverStep t && trigger.equals(t.trigger) && step.equals(t.step);
+        }
+
+        @Override
+        public int hashCode() {
+            return trigger.hashCode() * 31 + step.hashCode();
+        }
+    }
 
     /**
      * One {@code redis_instance}.
