@@ -30,9 +30,9 @@ import org.keepvip.e2e.lab.Node;
  * metrics} and says what the nodes do (state, adverts, master, VIPs, the takeover after a priority-0
  * advert). And a daemon without metrics loads no class of the Prometheus client.
  */
-class MetricsE2ETest {
+public class MetricsE2ETest {
     static final String VIP = "192.0.2.210";
-    static final int PORT = 9650;
+    public static final int PORT = 9650;
     static final Duration TAKEOVER = Duration.ofSeconds(8);
 
     @BeforeAll
@@ -135,7 +135,7 @@ class MetricsE2ETest {
     }
 
     /** GET /metrics on {@code node}'s address, from a thread in its namespace. */
-    static String scrape(Lab lab, Node node) {
+    public static String scrape(Lab lab, Node node) {
         try {
             return lab.inNamespace(node, () -> {
                 HttpURLConnection c = (HttpURLConnection) URI.create("http://" + node.ipv4() + ":" + PORT + "/metrics")
@@ -156,7 +156,7 @@ class MetricsE2ETest {
     }
 
     /** Runs {@code promtool check metrics} on a scrape: exit 0 and no lint complaint. */
-    static void promtoolAccepts(Lab lab, String scrape) throws IOException, InterruptedException {
+    public static void promtoolAccepts(Lab lab, String scrape) throws IOException, InterruptedException {
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/promtool")),
                 "promtool (Debian package prometheus) is not installed: scripts/setup-debian installs it");
         Path file = Files.createTempFile(lab.tempDir(), "scrape", ".txt");
@@ -173,7 +173,7 @@ class MetricsE2ETest {
     private static final Pattern LABEL = Pattern.compile("(\\w+)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     /** The value of the sample {@code series}, {@code name{label="value",...}} with labels in any order. */
-    static OptionalDouble value(String scrape, String series) {
+    public static OptionalDouble value(String scrape, String series) {
         Matcher want = SAMPLE.matcher(series + " 0");
         assertThat(want.matches()).as("a series: " + series).isTrue();
         String name = want.group(1);

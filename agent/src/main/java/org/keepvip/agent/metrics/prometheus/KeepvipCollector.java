@@ -169,7 +169,8 @@ final class KeepvipCollector implements MultiCollector {
                 .help("A replica: bytes behind its master's last known offset; a master: bytes its slowest"
                         + " replica is behind");
         var lagSeconds = GaugeSnapshot.builder().name("keepvip_redis_replication_lag_seconds")
-                .help("A replica: seconds since it last heard from its master; a master: its slowest replica's");
+                .help("A replica: seconds without data from its master (master_last_io_seconds_ago, or the link"
+                        + " down that long; up to repl-ping-replica-period when idle); a master: its slowest replica's");
         var wipe = CounterSnapshot.builder().name("keepvip_redis_wipe_guard_refusals")
                 .help("Promotions or REPLICAOFs the wipe guard refused (empty, loading or restarted master)");
         var split = CounterSnapshot.builder().name("keepvip_redis_split_brains")
