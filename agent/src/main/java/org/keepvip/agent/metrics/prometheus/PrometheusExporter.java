@@ -59,8 +59,9 @@ public final class PrometheusExporter implements MetricsExporter {
             return new PrometheusExporter(server, executor, address);
         } catch (IOException | RuntimeException e) {
             executor.shutdownNow();
-            throw new IOException("cannot listen for metrics on " + new InetSocketAddress(address, port) + ": "
-                    + e.getMessage(), e);
+            String where = address instanceof java.net.Inet6Address ? "[" + address.getHostAddress() + "]"
+                    : address.getHostAddress();
+            throw new IOException("cannot listen for metrics on " + where + ":" + port + ": " + e.getMessage(), e);
         }
     }
 
