@@ -130,7 +130,7 @@ public class MetricsE2ETest {
                     "--metrics-listen", a.ipv4() + ":" + PORT);
             Await.until(TAKEOVER, "a MASTER again", () -> withMetrics.state().orElse("").equals("MASTER"));
             assertThat(Files.readString(on)).as("the same check sees them when metrics are on")
-                    .contains("io.prometheus.metrics.exporter.httpserver.HTTPServer");
+                    .contains("io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter");
         }
     }
 
