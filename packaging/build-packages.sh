@@ -43,7 +43,8 @@ stage() {
     install -m 0644 "$top"/etc/keepvip.default "$root/$defaults"
     install -m 0644 "$top"/etc/keepvip.service "$root/$unitdir"/keepvip.service
     install -m 0644 "$top"/README.md "$top"/docs/operations.md "$top"/docs/configuration.md \
-        "$top"/docs/status.schema.json "$root"/usr/share/doc/keepvip/
+        "$top"/docs/status.schema.json "$top"/docs/metrics.md "$top"/etc/keepvip-alerts.yml \
+        "$top"/etc/keepvip-grafana-dashboard.json "$root"/usr/share/doc/keepvip/
     install -m 0644 "$here"/README.md "$root"/usr/share/doc/keepvip/README.packaging.md
     install -m 0644 "$top"/etc/keepalived.conf.redis-pair-node1 "$top"/etc/keepalived.conf.redis-pair-node2 \
         "$top"/etc/keepalived.conf.unicast "$top"/etc/keepalived.conf.ipv6 "$root"/usr/share/doc/keepvip/examples/

@@ -53,6 +53,17 @@ final class Agents {
         return k;
     }
 
+    /** As {@link #keepvip}, with options for the JVM itself (before {@code -jar}). */
+    static Keepvip keepvipWithJvmOptions(Lab lab, Node node, String label, String config, java.util.List<String> jvm,
+            String... extraArgs) {
+        java.util.List<String> launcher = new java.util.ArrayList<>(java.util.List.of("java"));
+        launcher.addAll(jvm);
+        launcher.addAll(java.util.List.of("-jar", JAR.toString()));
+        Keepvip k = launch(lab, node, label, config, launcher.toArray(String[]::new), extraArgs);
+        awaitAnswering(k, START);
+        return k;
+    }
+
     /**
      * Starts {@code keepvip run} through {@link #LAUNCHER}, so with the JVM options a deployment runs
      * it with, and returns at once (see {@link #awaitAnswering}). {@code KEEPVIP_NO_BUILD=1}: the jar

@@ -96,6 +96,7 @@ class PackageDebTest {
         expected.put("./usr/libexec/keepvip/redis_common.sh", file);
         expected.put("./usr/libexec/keepvip/keepvip-cds", exe);
         for (String d : List.of("README.md", "README.packaging.md", "operations.md", "configuration.md", "status.schema.json",
+                "metrics.md", "keepvip-alerts.yml", "keepvip-grafana-dashboard.json",
                 "examples/keepalived.conf.redis-pair-node1", "examples/keepalived.conf.redis-pair-node2",
                 "examples/keepalived.conf.unicast", "examples/keepalived.conf.ipv6", "copyright", "NOTICE", "changelog.gz")) {
             expected.put("./usr/share/doc/keepvip/" + d, file);

@@ -57,6 +57,8 @@ final class RedisPair implements AutoCloseable {
     String redisExtra = "";
     /** Replicas log in to their master as ACL user "repl" (password "replpw"), which a test can lock out. */
     boolean replUser;
+    /** When set, each keepvip serves metrics on its node's address at this port ({@code metrics_listen}). */
+    int metricsPort;
 
     private RedisPair(Lab lab, String advertInt) throws IOException {
         this.lab = lab;
@@ -234,6 +236,7 @@ final class RedisPair implements AutoCloseable {
         return """
                 global_defs {
                     router_id %s
+                %s
                 }
                 redis_instance r6379 {
                     address 127.0.0.1:%d
@@ -259,7 +262,8 @@ final class RedisPair implements AutoCloseable {
                         r6379
                     }
                 }
-                """.formatted(n.name(), PORT, checkLines != null ? checkLines : """
+                """.formatted(n.name(), metricsPort > 0 ? "    metrics_listen " + n.ipv4() + ":" + metricsPort : "",
+                PORT, checkLines != null ? checkLines : """
                     interval 0.05
                     timeout %s
                     rise %d

@@ -13,6 +13,7 @@ import org.keepvip.agent.log.SyslogFacility;
 import org.keepvip.agent.signal.DumpWriter;
 import org.keepvip.vrrp.config.ConfigWriter;
 import org.keepvip.vrrp.config.Diagnostic;
+import org.keepvip.vrrp.config.MetricsListen;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -103,6 +104,11 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--dump-dir", paramLabel = "DIR", description = "Where SIGUSR1/SIGUSR2 dumps go (default: /tmp).")
     Path dumpDir = Path.of("/tmp");
+
+    @Option(names = "--metrics-listen", paramLabel = "ADDR:PORT", converter = MetricsListenConverter.class,
+            description = "Serve Prometheus metrics on http://ADDR:PORT/metrics (IPv6: [ADDR]:PORT); overrides"
+                    + " metrics_listen in global_defs. Off by default.")
+    MetricsListen metricsListen;
 
     @Mixin
     HelpOption help;
@@ -248,7 +254,7 @@ public final class RunCommand implements Callable<Integer> {
         Optional.ofNullable(vrrpPidFile).filter(p -> !p.equals(pidFile)).ifPresent(pidFiles::add);
         return new Daemon.Options(file.toString(), configId, socket, pidFiles,
                 new DumpWriter(dumpDir.resolve("keepvip.data"), dumpDir.resolve("keepvip.stats")), 255,
-                !dontRelease, ignoreSigint, controlGroup);
+                !dontRelease, ignoreSigint, controlGroup, metricsListen);
     }
 
     /** The log destinations the options ask for (see {@link LogSetup.Plan}). */
@@ -258,6 +264,17 @@ public final class RunCommand implements Callable<Integer> {
                         syslogIdent, syslogSocket))
                 : Optional.empty();
         return new LogSetup.Plan(console || sys.isEmpty(), Optional.ofNullable(logFile), sys);
+    }
+
+    static final class MetricsListenConverter implements CommandLine.ITypeConverter<MetricsListen> {
+        @Override
+        public MetricsListen convert(String value) {
+            MetricsListen m = MetricsListen.parse(value);
+            if (m == null) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not " + MetricsListen.FORM);
+            }
+            return m;
+        }
     }
 
     static final class FacilityConverter implements CommandLine.ITypeConverter<SyslogFacility> {

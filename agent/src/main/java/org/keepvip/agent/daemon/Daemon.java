@@ -24,6 +24,7 @@ import org.keepvip.agent.events.DecisionLog;
 import org.keepvip.agent.control.StatusSnapshot;
 import org.keepvip.agent.log.LogHold;
 import org.keepvip.agent.log.LogOutput;
+import org.keepvip.agent.metrics.MetricsExporter;
 import org.keepvip.agent.packet.BackgroundNextHopResolver;
 import org.keepvip.agent.packet.CauseCounters;
 import org.keepvip.agent.packet.DropReason;
@@ -47,6 +48,7 @@ import org.keepvip.netlink.NetlinkClient;
 import org.keepvip.netlink.NetlinkEvent;
 import org.keepvip.netlink.NetlinkMonitor;
 import org.keepvip.vrrp.config.KeepalivedConfig;
+import org.keepvip.vrrp.config.MetricsListen;
 import org.keepvip.vrrp.packet.PacketContext;
 import org.keepvip.vrrp.state.SyncGroup;
 import org.keepvip.vrrp.state.VrrpInstance;
@@ -66,10 +68,12 @@ public final class Daemon implements ControlHandler, AutoCloseable {
      * How the daemon was started. {@code pidFiles}: each gets this process's id (keepalived's
      * parent and VRRP pid files are one process here). {@code releaseAtStop} false is keepalived's
      * {@code --dont-release-vrrp}: at SIGTERM the MASTERs keep their VIPs. {@code ignoreSigint}:
-     * keepalived's {@code --ignore-sigint}.
+     * keepalived's {@code --ignore-sigint}. {@code metricsListen}: {@code --metrics-listen}, which wins over
+     * {@code metrics_listen}; null to follow the configuration.
      */
     public record Options(String configFile, String configId, Path controlSocket, List<Path> pidFiles,
-            DumpWriter dumps, int unicastTtl, boolean releaseAtStop, boolean ignoreSigint, String controlGroup) {
+            DumpWriter dumps, int unicastTtl, boolean releaseAtStop, boolean ignoreSigint, String controlGroup,
+            MetricsListen metricsListen) {
         public Options {
             pidFiles = List.copyOf(pidFiles);
         }
@@ -78,7 +82,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         public Options(String configFile, String configId, Path controlSocket, List<Path> pidFiles,
                 DumpWriter dumps, int unicastTtl, boolean releaseAtStop, boolean ignoreSigint) {
             this(configFile, configId, controlSocket, pidFiles, dumps, unicastTtl, releaseAtStop, ignoreSigint,
-                    ControlServer.DEFAULT_GROUP);
+                    ControlServer.DEFAULT_GROUP, null);
         }
     }
 
@@ -194,6 +198,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         scriptTrackers = track(new ScriptTrackers(config.scripts(), runner, runner.timer(), loop::post));
         track(ControlServer.start(options.controlSocket(), this, ControlServer.DEFAULT_TIMEOUT,
                 options.controlGroup()));
+        startMetrics(config);
         track(SignalHandlers.install(this::onSignal, options.ignoreSigint()));
         for (Path pidFile : options.pidFiles()) {
             Files.writeString(pidFile, ProcessHandle.current().pid() + "\n");
@@ -216,17 +221,33 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     }
 
     /**
+     * The Prometheus exporter, when {@code --metrics-listen} or {@code metrics_listen} asks for it
+     * (a reload does not move it). Without either, no class of the Prometheus client is loaded.
+     */
+    private void startMetrics(KeepalivedConfig config) throws IOException {
+        MetricsListen listen = options.metricsListen() != null ? options.metricsListen()
+                : config.global().metricsListen();
+        if (listen != null) {
+            MetricsExporter exporter = track(MetricsExporter.start(listen.address(), listen.port(),
+                    new DaemonReadings(loop, () -> redis, frameDrops, () -> runner)));
+            LOG.info("Serving Prometheus metrics on http://{}/metrics", listen);
+            LOG.debug("metrics exporter bound to {}", exporter.address());
+        }
+    }
+
+    /**
      * Threads whose work can wait a few milliseconds: the JIT ("C1 CompilerThread0" and the like, cut
      * to 15 characters by the kernel), Logback's writer behind each log destination, the netlink
-     * monitor, the control socket, the next-hop and lag probes. SCHED_BATCH, not SCHED_IDLE: these
+     * monitor, the control socket, the next-hop and lag probes, the metrics exporter (its worker and the
+     * JDK HTTP server's dispatcher). SCHED_BATCH, not SCHED_IDLE: these
      * are Java threads, and a safepoint waits for every running one; under CPU load a starved
      * SCHED_IDLE log writer held the whole JVM, the loop included, for up to 0.8 s (an advert gap
      * longer than master_down_interval in AdvertTimingE2ETest). Script threads are not among them:
      * the scripts they start would inherit the policy.
      */
     static final List<String> BACKGROUND_THREADS = List.of("C1 CompilerThre", "C2 CompilerThre", "AsyncAppender-W",
-            "netlink-monitor", "control-", "next-hop-resolver", "redis-lag-", "redis-redemote",
-            DecisionLog.THREAD);
+            "netlink-monitor", "control-", "next-hop-resolver", "redis-lag-", "redis-redemote", "metrics-http",
+            "HTTP-Dispatcher", DecisionLog.THREAD);
 
     /** See {@link BackgroundThreads}: a takeover must not wait for a log writer or the JIT. */
     private static void keepBackgroundThreadsOffTheLoop() {

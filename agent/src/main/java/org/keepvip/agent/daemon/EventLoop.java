@@ -110,6 +110,7 @@ public final class EventLoop implements Runnable {
     /** Registers an instance before {@link #run()}. */
     public void add(InstanceRuntime runtime) {
         instances.put(runtime.name(), runtime);
+        published = List.copyOf(instances.values());
         byAdvertKey.putIfAbsent(AdvertKey.of(runtime), runtime);
         byTracker = null;
         byVip = null;
@@ -140,6 +141,7 @@ public final class EventLoop implements Runnable {
         deliverAlone(runtime, new Event.Shutdown(clock.getAsLong()));
         if (instances.get(runtime.name()) == runtime) {
             instances.remove(runtime.name());
+            published = List.copyOf(instances.values());
             loggedDrops.remove(runtime.name());
             groupOf.remove(runtime.name());
         }
@@ -196,6 +198,14 @@ public final class EventLoop implements Runnable {
 
     public Map<String, InstanceRuntime> instances() {
         return instances;
+    }
+
+    /** The running instances, for readers on other threads (a metrics scrape); replaced when the set changes. */
+    private volatile List<InstanceRuntime> published = List.of();
+
+    /** The running instances as of their last change, safe to read from any thread. */
+    public List<InstanceRuntime> instancesForReaders() {
+        return published;
     }
 
     /** Posts an event from any thread. */
@@ -452,6 +462,7 @@ public final class EventLoop implements Runnable {
                 if (d.isPresent() && d.getAsLong() <= now && !(takeover && advertsMayBeQueued(d.getAsLong()))) {
                     if (takeover) {
                         lastTakeoverAt = now;
+                        r.metrics().takeoverDue(d.getAsLong());
                     }
                     deliver(r, new Event.TimerDue(now));
                 } else {
@@ -496,11 +507,13 @@ public final class EventLoop implements Runnable {
             for (InstanceRuntime r : watching(t.trackerId())) {
                 boolean wasMaster = r.machine().state() == VrrpState.MASTER;
                 deliver(r, new Event.TrackerResult(now, t.trackerId(), t.ok()));
+                r.metrics().trackersChanged(r.machine());
                 if (wasMaster && !t.ok() && t.trackerId().startsWith("redis:")
                         && r.machine().state() == VrrpState.MASTER) {
                     // Resign fast: a master whose own Redis fails sends priority 0, so the peer
                     // takes over after its skew instead of the whole down timer.
                     LOG.warn("({}) local Redis failed its check: resigning MASTER", r.name());
+                    r.metrics().causeOfNextTransition(org.keepvip.agent.metrics.TransitionCause.REDIS_CHECK_FAILED);
                     deliver(r, new Event.StepDown(now, t.trackerId()));
                 }
             }
@@ -573,10 +586,7 @@ public final class EventLoop implements Runnable {
             return;
         }
         ReceiveResult.Accepted ok = (ReceiveResult.Accepted) result;
-        target.countAdvertReceived();
-        if (ok.advert().priority() == 0) {
-            target.count("pri_zero_rcvd");
-        }
+        target.countAdvertReceived(ok.advert().priority(), now);
         if (!ok.warnings().isEmpty()) {
             Set<String> logged = loggedDrops.computeIfAbsent(target.name(), k -> new HashSet<>());
             for (ReceiveWarning w : ok.warnings()) {
@@ -617,6 +627,7 @@ public final class EventLoop implements Runnable {
     private void settle(InstanceRuntime r) {
         yieldedThisTurn |= r.executePending(!yieldedThisTurn);
         reschedule(r);
+        r.publish();
         if (r.stateChangedSinceLastSettle()) {
             // keepalived re-arms its rate-limited drop logs on every state change.
             Set<String> logged = loggedDrops.get(r.name());

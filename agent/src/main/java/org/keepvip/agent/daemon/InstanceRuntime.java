@@ -85,6 +85,8 @@ public final class InstanceRuntime implements AutoCloseable {
     private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
     private final HotCounter advertsReceived = new HotCounter("advert_rcvd");
     private final HotCounter advertsSent = new HotCounter("advert_sent");
+    /** What a metrics scrape reads besides the counters. */
+    private final InstanceMetrics metrics = new InstanceMetrics();
     /** The state the loop last settled this instance in (see {@link #stateChangedSinceLastSettle}). */
     private VrrpState settledState;
     /** Where transitions are reported. */
@@ -205,9 +207,25 @@ public final class InstanceRuntime implements AutoCloseable {
         counters.computeIfAbsent(counter, k -> new AtomicLong()).incrementAndGet();
     }
 
-    /** Counts an accepted advert: once per advert received, so its counter is not looked up by name. */
-    void countAdvertReceived() {
+    /**
+     * Counts an accepted advert of {@code priority} that arrived {@code at} (loop clock): once per
+     * advert received, so its counter is not looked up by name.
+     */
+    void countAdvertReceived(int priority, long at) {
         advertsReceived.increment();
+        if (priority == 0) {
+            count("pri_zero_rcvd");
+        }
+        metrics.advertAccepted(priority, at);
+    }
+
+    InstanceMetrics metrics() {
+        return metrics;
+    }
+
+    /** After every event the loop fed the machine: lets a scrape see its state (loop thread). */
+    void publish() {
+        metrics.publish(machine);
     }
 
     /**
@@ -299,6 +317,9 @@ public final class InstanceRuntime implements AutoCloseable {
             }
             // A line that follows lane work is written by the lane, so the log shows the order things
             // happened in (e.g. "removing VIPs." after the fence, not before it).
+            if (a instanceof Action.StateChanged c) {
+                metrics.transition(c); // counted, and a takeover's clock started, before its lane work
+            }
             if (a instanceof Action.SendAdvert || a instanceof Action.StateChanged
                     || (a instanceof Action.Log && gate == null)) {
                 onLoop.add(a);
@@ -400,11 +421,15 @@ public final class InstanceRuntime implements AutoCloseable {
     private HookLane.Work laneWork(Action action, CountDownLatch gate, LogHold.Hold hold, TransitionTrace t) {
         if (action instanceof Action.AddVips) {
             HookLane.Step add = traced(t, "add_vips", false, () -> install(vips));
+            InstanceMetrics.Takeover takeover = metrics.takeoverForVipAdd();
             return new HookLane.Work("adding VIPs", () -> {
                 try {
                     add.run();
                 } finally {
                     hold.end();
+                }
+                if (takeover != null) {
+                    takeover.vipsAdded();
                 }
             });
         }
@@ -471,7 +496,13 @@ public final class InstanceRuntime implements AutoCloseable {
         } else if (action instanceof Action.RemoveVips) {
             return new HookLane.Work("removing VIPs", () -> release(vips)); // the machine logged "removing VIPs."
         } else if (action instanceof Action.GarpBurst g) {
-            return new HookLane.Work("gratuitous ARP/NA", () -> packets.announce(wire.ifname(), vipAddresses(), g.count()));
+            InstanceMetrics.Takeover takeover = metrics.takeoverForAnnounce();
+            return new HookLane.Work("gratuitous ARP/NA", () -> {
+                packets.announce(wire.ifname(), vipAddresses(), g.count());
+                if (takeover != null) {
+                    takeover.announced();
+                }
+            });
         } else if (action instanceof Action.Fence) {
             return redis == null ? null : new HookLane.Work("fence", redis::fence);
         } else if (action instanceof Action.Demote d) {
@@ -584,6 +615,7 @@ public final class InstanceRuntime implements AutoCloseable {
      * class-spinning compiles at the first takeover and the first release, on the loop thread.
      */
     void warmUpBatchPath() {
+        InstanceMetrics.warmUp(WARM_UP_METRICS_ROUNDS);
         CountDownLatch open = new CountDownLatch(0);
         // Built traced too (never run, never published): the takeover's steps are timed for the decision log.
         TransitionTrace unused = new TransitionTrace(name(), null,
@@ -595,6 +627,13 @@ public final class InstanceRuntime implements AutoCloseable {
             laneWork(a, open, LogHold.NONE, unused);
         }
     }
+
+    /**
+     * Rounds of the metrics' takeover bookkeeping at start-up: one loads and links its classes, which
+     * is what costs a first takeover time (a few hundred µs); compiling it too would cost memory for a
+     * few µs of interpreted bookkeeping.
+     */
+    private static final int WARM_UP_METRICS_ROUNDS = 1;
 
     /** A reload dropped the instance: its lane takes no more work but finishes the release. */
     void retire() {

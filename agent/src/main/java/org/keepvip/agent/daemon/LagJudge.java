@@ -168,6 +168,16 @@ final class LagJudge implements AutoCloseable {
         return verdict;
     }
 
+    /**
+     * Bytes the replica {@code self} is behind its master's last known offset on the same replication
+     * history (metrics); empty when no such offset is known (lag not judged, master not probed yet).
+     */
+    synchronized java.util.OptionalLong lagBytes(RedisInfo self) {
+        MasterSnapshot ref = byHistory.get(self.masterReplid());
+        return ref == null ? java.util.OptionalLong.empty()
+                : java.util.OptionalLong.of(Math.max(0, ref.health().info().masterReplOffset() - self.dataOffset()));
+    }
+
     /** The last successful snapshot of the master, for status and tests. */
     synchronized Optional<MasterSnapshot> snapshot() {
         return Optional.ofNullable(snapshot);

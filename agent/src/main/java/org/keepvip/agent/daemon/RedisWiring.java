@@ -17,10 +17,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.keepvip.agent.events.DecisionLog;
 import org.keepvip.agent.events.RedisAction;
+import org.keepvip.agent.metrics.Readings;
+import org.keepvip.agent.metrics.RedisStats;
 import org.keepvip.redis.GuardPolicy;
 import org.keepvip.redis.HookResult;
 import org.keepvip.redis.RedisEndpoint;
 import org.keepvip.redis.RedisHealth;
+import org.keepvip.redis.RedisInfo;
 import org.keepvip.redis.RedisNode;
 import org.keepvip.redis.RedisProbe;
 import org.keepvip.redis.TlsSettings;
@@ -75,6 +78,8 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
     private volatile boolean vrrpMaster;
     /** Where promotions, fences, demotes and split brains are reported. */
     private final DecisionLog decisions = DecisionLog.global();
+    /** Check and hook durations and outcomes, for metrics. */
+    private final RedisStats stats = new RedisStats();
 
     RedisWiring(RedisInstance config) throws IOException {
         this.config = config;
@@ -156,7 +161,9 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
 
     private void checkOnce(Consumer<LoopEvent> loop) {
         try {
+            long started = System.nanoTime();
             RedisHealth h = checkNode.check();
+            stats.check(System.nanoTime() - started);
             lastHealth = h;
             RiseFallCounter.Change change;
             synchronized (counter) {
@@ -265,6 +272,7 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
             long start = System.nanoTime();
             HookResult r = hookNode.promote(peer, config.promoteTimeout(), false);
             report("promote", r, previous, before, start, System.nanoTime(), 1);
+            record(RedisStats.Hook.PROMOTION, r, start);
             if (r.ok()) {
                 replicaOf = null;
                 demotePending = false;
@@ -293,6 +301,7 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
                 long start = System.nanoTime();
                 HookResult r = fenceNode.fence(FENCE_PAUSE, Optional.empty());
                 report("fence", r, null, before, start, System.nanoTime(), 1);
+                record(RedisStats.Hook.FENCE, r, start);
             }
         }
     }
@@ -337,6 +346,7 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
         } while (System.nanoTime() < deadline);
         demotePending = !r.ok();
         report("demote", r, master, before, start, System.nanoTime(), attempts);
+        record(RedisStats.Hook.DEMOTION, r, start);
         if (!r.ok()) {
             LOG.warn("Redis {}: not replicating from {}: {}", endpoint.address(), masterEp.address(), r.detail());
             return;
@@ -345,6 +355,7 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
             if (w.contains("resync")) {
                 // H2: the loser's unreplicated writes are reported, not silently discarded.
                 lastDivergence = w;
+                stats.splitBrain();
                 LOG.warn("Redis {}: split brain healed, {} is the survivor; {}", endpoint.address(),
                         masterEp.address(), w);
                 long at = System.nanoTime();
@@ -392,6 +403,38 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
             return new RedisAction(kind, name, null, outcome, detail, in,
                     List.of(new RedisAction.Span(kind, start, end, r.ok() ? null : r.detail()))).toRecord(seq, wall);
         });
+    }
+
+    /** Counts a hook's outcome and duration; a guard's refusal is the wipe guard's. */
+    private void record(RedisStats.Hook hook, HookResult r, long startedAt) {
+        RedisStats.Result result = r.ok() ? RedisStats.Result.OK
+                : r instanceof HookResult.Refused ? RedisStats.Result.REFUSED : RedisStats.Result.FAILED;
+        stats.hook(hook, result, System.nanoTime() - startedAt);
+        if (result == RedisStats.Result.REFUSED) {
+            stats.wipeGuardRefused();
+        }
+    }
+
+    /** What a metrics scrape reads; any thread. */
+    Readings.Redis reading() {
+        RedisHealth h = lastHealth;
+        RedisInfo info = h == null ? null : h.info();
+        RiseFallCounter.Status st = checkStatus();
+        Long lagBytes = null;
+        Long lagSeconds = null;
+        if (info != null && info.role() == RedisInfo.Role.REPLICA) {
+            java.util.OptionalLong behind = lag.lagBytes(info);
+            lagBytes = behind.isPresent() ? behind.getAsLong() : null;
+            long s = info.masterLinkUp() ? info.masterLastIoSecondsAgo() : info.masterLinkDownSinceSeconds();
+            lagSeconds = s >= 0 ? s : null;
+        } else if (info != null && info.role() == RedisInfo.Role.MASTER) {
+            lagBytes = info.maxReplicaLagBytes();
+            lagSeconds = info.replicas().stream().mapToLong(RedisInfo.ConnectedReplica::lagSeconds).max().orElse(0);
+        }
+        return new Readings.Redis(config.name(), endpoint.address(),
+                st == RiseFallCounter.Status.UNKNOWN ? null : st == RiseFallCounter.Status.OK,
+                h == null ? "unknown" : h.role().name().toLowerCase(java.util.Locale.ROOT),
+                info == null ? null : info.dataOffset(), lagBytes, lagSeconds, stats.snapshot());
     }
 
     @Override

@@ -18,6 +18,13 @@ public class HoldableAsyncAppender extends AsyncAppender {
     private final Deque<ILoggingEvent> held = new ArrayDeque<>();
     private boolean stopping;
     private final Runnable release = this::releaseHeld;
+    /** Lines dropped because a destination's queue was full, over all destinations (metrics). */
+    private static final java.util.concurrent.atomic.AtomicLong DROPPED = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Lines any destination dropped on a full queue since start. */
+    public static long dropped() {
+        return DROPPED.get();
+    }
 
     @Override
     public void start() {
@@ -52,7 +59,7 @@ public class HoldableAsyncAppender extends AsyncAppender {
                 return;
             }
             queueHeld();
-            super.append(event);
+            queue(event);
         }
     }
 
@@ -80,7 +87,15 @@ public class HoldableAsyncAppender extends AsyncAppender {
     private void queueHeld() {
         ILoggingEvent e;
         while ((e = held.poll()) != null) {
-            super.append(e);
+            queue(e);
         }
+    }
+
+    /** Queues a line; with neverBlock, Logback drops it silently on a full queue: this counts it. */
+    private void queue(ILoggingEvent e) {
+        if (getRemainingCapacity() == 0) {
+            DROPPED.incrementAndGet();
+        }
+        super.append(e);
     }
 }

@@ -40,6 +40,24 @@ public final class LogOutput {
         root().addAppender(async);
     }
 
+    /**
+     * Log lines dropped since start, by reason: {@code queue_full} (a destination fell
+     * {@value #QUEUE_SIZE} lines behind) and {@code syslog} (the syslog socket refused or was missing).
+     */
+    public static java.util.Map<String, Long> droppedLines() {
+        long syslog = 0;
+        for (Iterator<Appender<ILoggingEvent>> it = root().iteratorForAppenders(); it.hasNext(); ) {
+            if (it.next() instanceof AppenderAttachable<?> async) {
+                for (Iterator<? extends Appender<?>> d = async.iteratorForAppenders(); d.hasNext(); ) {
+                    if (d.next() instanceof LocalSyslogAppender s) {
+                        syslog += s.dropped();
+                    }
+                }
+            }
+        }
+        return java.util.Map.of("queue_full", HoldableAsyncAppender.dropped(), "syslog", syslog);
+    }
+
     /** Removes a destination by name, whether it was attached directly or behind its asynchronous appender. */
     public static void detach(String name) {
         Appender<ILoggingEvent> async = root().getAppender(asyncName(name));

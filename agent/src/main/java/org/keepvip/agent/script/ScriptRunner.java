@@ -23,6 +23,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs scripts the way keepalived does (keepalived/core/notify.c, system_call_script), without ever blocking the caller.
@@ -58,6 +59,8 @@ public final class ScriptRunner implements AutoCloseable {
     private final String setpriv;
     private final Duration killGrace;
     private volatile boolean closed;
+    /** Per script name: runs, failures, timeouts (metrics). */
+    private final Map<String, AtomicLong[]> outcomes = new ConcurrentHashMap<>();
 
     /** A runner with {@code workers} launcher threads and the default kill grace. */
     public ScriptRunner(int workers) {
@@ -97,6 +100,16 @@ public final class ScriptRunner implements AutoCloseable {
         return name; // left to PATH; a missing tool shows up as FailedToStart
     }
 
+    /**
+     * Per script name, since start: runs, runs that did not exit 0 (timeouts excluded), and runs
+     * killed by their timeout.
+     */
+    public Map<String, long[]> outcomes() {
+        Map<String, long[]> out = new java.util.TreeMap<>();
+        outcomes.forEach((k, v) -> out.put(k, new long[] {v[0].get(), v[1].get(), v[2].get()}));
+        return out;
+    }
+
     /** The timer thread, shared with trackers that need a scheduler of their own. */
     public ScheduledExecutorService timer() {
         return timer;
@@ -110,6 +123,16 @@ public final class ScriptRunner implements AutoCloseable {
      */
     public CompletableFuture<ScriptResult> run(ScriptCommand cmd, Duration timeout) {
         CompletableFuture<ScriptResult> result = new CompletableFuture<>();
+        AtomicLong[] counts = outcomes.computeIfAbsent(cmd.name(),
+                k -> new AtomicLong[] {new AtomicLong(), new AtomicLong(), new AtomicLong()});
+        counts[0].incrementAndGet();
+        result.thenAccept(r -> {
+            if (r instanceof ScriptResult.TimedOut) {
+                counts[2].incrementAndGet();
+            } else if (!r.ok()) {
+                counts[1].incrementAndGet();
+            }
+        });
         try {
             launcher.execute(new Launch(cmd, timeout, result));
         } catch (RejectedExecutionException e) {

@@ -60,6 +60,50 @@ class HoldableAsyncAppenderTest {
     }
 
     @Test
+    void linesAFullQueueDropsAreCounted() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch writing = new CountDownLatch(1);
+        ListAppender<ILoggingEvent> stuck = new ListAppender<>() {
+            @Override
+            protected void append(ILoggingEvent e) {
+                writing.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS); // a destination that stalls
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+                super.append(e);
+            }
+        };
+        stuck.setContext(context);
+        stuck.start();
+        HoldableAsyncAppender full = new HoldableAsyncAppender();
+        full.setContext(context);
+        full.setName("ASYNC_FULL");
+        full.setQueueSize(2);
+        full.setDiscardingThreshold(0);
+        full.setNeverBlock(true);
+        full.addAppender(stuck);
+        full.start();
+        Logger l = context.getLogger("keepvip.full");
+        l.setAdditive(false);
+        l.addAppender(full);
+        long before = HoldableAsyncAppender.dropped();
+        try {
+            l.info("taken by the writer, which then stalls");
+            assertThat(writing.await(5, TimeUnit.SECONDS)).isTrue();
+            for (int i = 0; i < 10; i++) {
+                l.info("line {}", i); // two fit in the queue, eight do not
+            }
+            assertThat(HoldableAsyncAppender.dropped() - before).isEqualTo(8);
+        } finally {
+            release.countDown();
+            full.stop();
+        }
+        assertThat(stuck.list).hasSize(3);
+    }
+
+    @Test
     void linesDuringAHoldWaitForItsEndAndKeepTheirOrderAndTime() throws Exception {
         sink.lines = new CountDownLatch(3);
         long before = System.currentTimeMillis();

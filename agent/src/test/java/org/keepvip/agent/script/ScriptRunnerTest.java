@@ -60,6 +60,20 @@ class ScriptRunnerTest {
     }
 
     @Test
+    void outcomesCountRunsFailuresAndTimeoutsPerScript() throws Exception {
+        get(runner.run(ScriptCommand.of("chk", List.of("/bin/sh", "-c", "exit 0")), LONG));
+        get(runner.run(ScriptCommand.of("chk", List.of("/bin/sh", "-c", "exit 1")), LONG));
+        get(runner.run(ScriptCommand.of("slow", List.of("/bin/sh", "-c", "sleep 5")), Duration.ofMillis(100)));
+        get(runner.run(ScriptCommand.of("gone", List.of(dir.resolve("nope").toString())), LONG));
+        // Counted as each result completes, which may be just after get() returned.
+        assertThat(await(5000, () -> runner.outcomes().size() == 3
+                && runner.outcomes().get("gone")[1] == 1 && runner.outcomes().get("slow")[2] == 1)).isTrue();
+        assertThat(runner.outcomes().get("chk")).containsExactly(2, 1, 0);
+        assertThat(runner.outcomes().get("slow")).containsExactly(1, 0, 1);
+        assertThat(runner.outcomes().get("gone")).containsExactly(1, 1, 0);
+    }
+
+    @Test
     void deathBySignalIsReported() throws Exception {
         ScriptResult r = get(runner.run(sh("kill -USR1 $$"), LONG));
         assertThat(r).isEqualTo(new ScriptResult.Signalled(10, ((ScriptResult.Signalled) r).elapsed()));

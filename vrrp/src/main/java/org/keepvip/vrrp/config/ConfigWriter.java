@@ -134,6 +134,9 @@ public final class ConfigWriter {
         if (!g.releasedVipRst().equals(GlobalDefs.DEFAULT_RELEASED_VIP_RST)) {
             line("released_vip_rst " + sec(g.releasedVipRst())); // keepvip's: keepalived would reject it
         }
+        if (g.metricsListen() != null) {
+            line("metrics_listen " + g.metricsListen()); // keepvip's: keepalived would reject it
+        }
         if (!g.notificationEmails().isEmpty()) {
             open("notification_email");
             g.notificationEmails().forEach(this::line);

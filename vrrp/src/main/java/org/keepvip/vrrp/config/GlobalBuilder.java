@@ -42,6 +42,7 @@ final class GlobalBuilder {
     boolean dynamicInterfaces;
     final List<String> emails = new ArrayList<>();
     Duration releasedVipRst = GlobalDefs.DEFAULT_RELEASED_VIP_RST;
+    MetricsListen metricsListen;
     Origin origin;
     private boolean seen;
 
@@ -138,6 +139,16 @@ final class GlobalBuilder {
                 case "dynamic_interfaces" -> dynamicInterfaces = true;
                 case "released_vip_rst" -> set(a.seconds(s, Duration.ZERO, GlobalDefs.MAX_RELEASED_VIP_RST),
                         v -> releasedVipRst = v);
+                case "metrics_listen" -> {
+                    String text = a.string(s);
+                    MetricsListen m = text == null ? null : MetricsListen.parse(text);
+                    if (text != null && m == null) {
+                        p.diags.error(s.origin, "metrics_listen '" + text + "' is not valid - must be "
+                                + MetricsListen.FORM);
+                    } else if (m != null) {
+                        metricsListen = m;
+                    }
+                }
                 default -> throw new IllegalStateException(kw);
             }
         }
@@ -177,6 +188,7 @@ final class GlobalBuilder {
                 : new NotifyFifo(fifoPath, fifoUser, fifoGroup, fifoScript);
         return new GlobalDefs(routerId, scriptUser, enableScriptSecurity, useSymlinkPaths, mcastGroup4, mcastGroup6,
                 vrrpVersion, strict, garp(), minGarp, advert(), startupDelay, delayAfterBoot, fifo,
-                notifyPriorityChanges, logUnknownVrids, dynamicInterfaces, emails, releasedVipRst, origin);
+                notifyPriorityChanges, logUnknownVrids, dynamicInterfaces, emails, releasedVipRst, metricsListen,
+                origin);
     }
 }

@@ -27,6 +27,7 @@ import java.util.List;
  * @param notificationEmails     notification_email (parsed; keepvip sends no email)
  * @param releasedVipRst         keepvip's released_vip_rst: how long TCP SYNs to a VIP this node just
  *                               released are answered with RST (10 s); zero = never
+ * @param metricsListen          keepvip's metrics_listen: where the Prometheus exporter listens, or null (off)
  * @param origin                 where the block was (the main file, line 0, if absent)
  */
 public record GlobalDefs(String routerId, ScriptUser scriptUser, boolean enableScriptSecurity, boolean useSymlinkPaths,
@@ -34,7 +35,7 @@ public record GlobalDefs(String routerId, ScriptUser scriptUser, boolean enableS
                          GarpSettings garp, boolean minGarp, AdvertBehaviour advert, Duration startupDelay,
                          Duration delayAfterBoot, NotifyFifo notifyFifo, boolean notifyPriorityChanges,
                          boolean logUnknownVrids, boolean dynamicInterfaces, List<String> notificationEmails,
-                         Duration releasedVipRst, Origin origin) {
+                         Duration releasedVipRst, MetricsListen metricsListen, Origin origin) {
     /** released_vip_rst's default: clients that missed the GARP re-resolve the VIP within ~5–10 s. */
     public static final Duration DEFAULT_RELEASED_VIP_RST = Duration.ofSeconds(10);
     /** released_vip_rst's upper bound. */

@@ -24,7 +24,7 @@ final class Keywords {
             "v3_checksum_as_v2", "vrrp_check_unicast_src", "vrrp_skip_check_adv_addr", "vrrp_startup_delay",
             "vrrp_delay_after_boot", "vrrp_notify_fifo", "notify_fifo", "vrrp_notify_fifo_script",
             "notify_fifo_script", "vrrp_notify_priority_changes", "log_unknown_vrids", "dynamic_interfaces",
-            "released_vip_rst");
+            "released_vip_rst", "metrics_listen");
     static final Set<String> GLOBAL_UNSUPPORTED = Set.of("notification_email_from", "smtp_server", "smtp_helo_name",
             "smtp_connect_timeout", "smtp_alert", "smtp_alert_vrrp", "smtp_alert_checker", "no_email_faults",
             "set_supplementary_groups", "fifo_write_vrrp_states_on_reload", "default_interface",

@@ -168,6 +168,24 @@ public final class VrrpInstance {
         return Timing.skewNanos(config.version(), effectivePriority, Timing.centisToNanos(masterAdverIntervalCentis));
     }
 
+    /**
+     * The current master's address as {@link #status()} gives it, without building a status: the
+     * agent compares it after every event. Null when unknown.
+     */
+    public InetAddress masterAddress() {
+        return state == VrrpState.MASTER ? config.primaryAddress() : masterAddress;
+    }
+
+    /** The priority in the master's last advert as {@link #status()} gives it (0 when unknown). */
+    public int masterPriority() {
+        return state == VrrpState.MASTER ? effectivePriority : masterAddress == null ? 0 : masterPriority;
+    }
+
+    /** Each tracker's last result (null: none yet), in configuration order; a copy. */
+    public java.util.Map<String, Boolean> trackerResults() {
+        return trackers.results();
+    }
+
     public InstanceStatus status() {
         Optional<InetAddress> master = state == VrrpState.MASTER ? Optional.of(config.primaryAddress())
                 : Optional.ofNullable(masterAddress);

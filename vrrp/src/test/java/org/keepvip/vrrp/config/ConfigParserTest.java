@@ -233,6 +233,35 @@ class ConfigParserTest {
     }
 
     @Test
+    void metricsListenIsOffByDefaultParsesAddrPortAndRejectsBadValues() {
+        assertThat(parse(instance("")).config().global().metricsListen()).as("off by default").isNull();
+        ParseResult r = parse("global_defs {\n metrics_listen 127.0.0.1:9650\n}\n" + instance(""));
+        assertThat(r.diagnostics()).isEmpty();
+        assertThat(r.config().global().metricsListen()).hasToString("127.0.0.1:9650");
+        assertThat(r.config().global().metricsListen().port()).isEqualTo(9650);
+        assertThat(parse("global_defs {\n metrics_listen [2001:db8::1]:80\n}\n" + instance("")).config().global()
+                .metricsListen()).hasToString("[2001:db8::1]:80");
+
+        ParseResult bad = parse("global_defs {\n metrics_listen localhost:9650\n metrics_listen 127.0.0.1\n"
+                + " metrics_listen 127.0.0.1:0\n metrics_listen 2001:db8::1:80\n metrics_listen 127.0.0.1:65536\n"
+                + " metrics_listen [127.0.0.1]:80\n}\n" + instance(""));
+        String form = "must be ADDR:PORT, e.g. 127.0.0.1:9650 or [::1]:9650";
+        assertThat(messages(bad)).containsExactly(
+                MAIN + ":2: error: metrics_listen 'localhost:9650' is not valid - " + form,
+                MAIN + ":3: error: metrics_listen '127.0.0.1' is not valid - " + form,
+                MAIN + ":4: error: metrics_listen '127.0.0.1:0' is not valid - " + form,
+                MAIN + ":5: error: metrics_listen '2001:db8::1:80' is not valid - " + form,
+                MAIN + ":6: error: metrics_listen '127.0.0.1:65536' is not valid - " + form,
+                MAIN + ":7: error: metrics_listen '[127.0.0.1]:80' is not valid - " + form);
+        assertThat(bad.config().global().metricsListen()).as("bad values leave metrics off").isNull();
+
+        String dump = ConfigWriter.write(r.config());
+        assertThat(dump).contains("    metrics_listen 127.0.0.1:9650\n");
+        assertThat(parse(dump).config().global().metricsListen()).isEqualTo(r.config().global().metricsListen());
+        assertThat(ConfigWriter.write(parse(instance("")).config())).doesNotContain("metrics_listen");
+    }
+
+    @Test
     void neverThrowsOnHostileInput() {
         for (String s : new String[] {"", "{", "}", "{{{{", "\"", "$", "${", "~SEQ(", "~LST(,)", "@", "@^",
             "include", "vrrp_instance", "vrrp_instance {", "vrrp_instance a b {}", "\0\0", "\u0000x"}) {
