@@ -309,6 +309,8 @@ public final class VrrpInstance {
             masterAdverIntervalCentis = config.advertIntervalCentis();
             if (config.isOwner() && config.initialState() == VrrpState.MASTER && !groupMember) {
                 becomeMaster(now, why + ", address owner");
+            } else if (config.masterWhenFaultClears() && !groupMember) {
+                becomeMaster(now, why + ", named master by its fault trackers");
             } else {
                 becomeBackup(now, false, why, null);
             }

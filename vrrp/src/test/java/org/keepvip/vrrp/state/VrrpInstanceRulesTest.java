@@ -449,6 +449,42 @@ class VrrpInstanceRulesTest {
         assertThat(i.state()).isEqualTo(VrrpState.BACKUP);
     }
 
+    /**
+     * Sentinel mode: the weight-0 tracker is up only on the node Sentinel's majority names master, so
+     * its clearing takes over at once (promotion first), with no down timer; its failing releases.
+     */
+    @Test
+    void masterWhenFaultClearsTakesOverAtOnceAndReleasesOnFault() {
+        VrrpInstance i = started(cfg(100, 1).redisHooks(true).masterWhenFaultClears(true)
+                .trackers(List.of(TrackerSpec.faultOnFailure("sentinel:r"))).build(), T0);
+        assertThat(i.state()).isEqualTo(VrrpState.INIT);
+        i.handle(new Event.TrackerResult(T0, "sentinel:r", false));
+        assertThat(i.state()).isEqualTo(VrrpState.FAULT);
+        i.drainActions();
+        i.handle(new Event.TrackerResult(T0 + S, "sentinel:r", true));
+        assertThat(i.state()).isEqualTo(VrrpState.MASTER);
+        assertThat(effects(i.drainActions())).containsExactly(new Action.SendAdvert(100),
+                new Action.StateChanged(VrrpState.FAULT, VrrpState.MASTER,
+                        "fault cleared, named master by its fault trackers", "(VI_1) Entering MASTER STATE"),
+                new Action.Promote(1));
+        i.handle(new Event.PromotionDone(T0 + S + MS, 1, true, ""));
+        assertThat(i.vipsSet()).isTrue();
+        i.drainActions();
+        i.handle(new Event.TrackerResult(T0 + 2 * S, "sentinel:r", false));
+        assertThat(i.state()).isEqualTo(VrrpState.FAULT);
+        assertThat(effects(i.drainActions())).startsWith(new Action.SendAdvert(0), new Action.Fence(),
+                new Action.RemoveVips());
+    }
+
+    @Test
+    void withoutMasterWhenFaultClearsAClearedFaultWaitsTheDownTimer() {
+        VrrpInstance i = started(cfg(100, 1).trackers(List.of(TrackerSpec.faultOnFailure("chk"))).build(), T0);
+        i.handle(new Event.TrackerResult(T0, "chk", false));
+        i.handle(new Event.TrackerResult(T0 + S, "chk", true));
+        assertThat(i.state()).isEqualTo(VrrpState.BACKUP);
+        assertThat(i.takeoverDeadline()).isPresent();
+    }
+
     @Test
     void faultFromMasterSendsPriorityZeroAndRemovesVips() {
         VrrpInstance m = started(cfg(255, 1).build(), T0);
