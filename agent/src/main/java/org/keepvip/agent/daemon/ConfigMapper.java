@@ -26,7 +26,8 @@ import org.keepvip.vrrp.state.VrrpState;
 /**
  * Maps the parsed keepalived.conf model onto what the daemon runs: one {@link InstancePlan} per
  * {@code vrrp_instance}. Tracker ids are {@code script:NAME}, {@code interface:IF}, {@code file:NAME}
- * {@code redis:NAME} and {@code redis-lag:NAME} (replication lag, H3 in ARCHITECTURE.md).
+ * {@code redis:NAME}, {@code redis-lag:NAME} (replication lag, H3 in ARCHITECTURE.md) and
+ * {@code sentinel:NAME} (Sentinel mode: this host's Redis is the master Sentinel's majority names).
  */
 public final class ConfigMapper {
 
@@ -75,6 +76,11 @@ public final class ConfigMapper {
         addLagTrackers(trackers, config, i);
         String redisName = i.tracking().redis().isEmpty() ? null : i.tracking().redis().get(0).name();
         var redis = redisName == null ? null : config.redisInstance(redisName).orElse(null);
+        boolean sentinelMode = redis != null && redis.sentinelMode();
+        if (sentinelMode) {
+            // Up only where Sentinel's majority names the local Redis master: everywhere else FAULT.
+            trackers.add(TrackerSpec.faultOnFailure(org.keepvip.agent.sentinel.SentinelMode.trackerId(redisName)));
+        }
 
         InstanceConfig machine = InstanceConfig.builder(i.name(), i.vrid(), source)
                 .version(i.version())
@@ -91,6 +97,7 @@ public final class ConfigMapper {
                 .dontTrackPrimary(i.dontTrackPrimary())
                 .redisHooks(redis != null)
                 .promotionTimeout(redis != null ? redis.promoteTimeout() : Duration.ofSeconds(5))
+                .masterWhenFaultClears(sentinelMode)
                 .garpMasterRepeat(i.garp().masterRepeat())
                 .garpMasterDelay(i.garp().masterDelay())
                 .garpLowerPrioRepeat(i.garp().lowerPrioRepeat())

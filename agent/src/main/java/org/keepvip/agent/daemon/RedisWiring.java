@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.keepvip.agent.sentinel.SentinelMode;
 import org.keepvip.redis.GuardPolicy;
 import org.keepvip.redis.HookResult;
 import org.keepvip.redis.RedisEndpoint;
@@ -71,6 +72,8 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
     private final LagJudge lag;
     /** An instance tracking us entered MASTER (promotion asked) and has not left it (fence / demote) since. */
     private volatile boolean vrrpMaster;
+    /** Sentinel mode: Sentinel's majority names the master; null in pair mode. */
+    private final SentinelMode sentinel;
 
     RedisWiring(RedisInstance config) throws IOException {
         this.config = config;
@@ -93,6 +96,7 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
         this.fenceNode = new RedisNode(ep.withTimeouts(Duration.ofMillis(250), Duration.ofMillis(500)), GuardPolicy.DEFAULT);
         this.counter = new RiseFallCounter(config.rise(), config.fall(), false);
         this.lag = new LagJudge(config);
+        this.sentinel = config.sentinelMode() ? new SentinelMode(config, ep) : null;
     }
 
     String trackerId() {
@@ -106,6 +110,9 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
                 hookNode.warmUp();
             }
         });
+        if (sentinel != null) {
+            sentinel.start(ok -> loop.accept(new LoopEvent.TrackerChanged(sentinel.trackerId(), ok)));
+        }
         long period = Math.max(10, config.interval().toMillis());
         Runnable check = () -> checkOnce(loop);
         synchronized (this) {
@@ -167,6 +174,10 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
                 LOG.info("Redis_Check({}) succeeded: {}", config.name(), h.summary());
             } else if (change == RiseFallCounter.Change.BECAME_FAILED) {
                 LOG.warn("Redis_Check({}) failed: {}", config.name(), h.verdict().reason());
+            }
+            if (sentinel != null) {
+                sentinel.onCheck(h); // Sentinel reconfigures replicas: no re-demote, no lag judgement
+                return;
             }
             maybeRedemote(h);
             lag.judge(h, vrrpMaster, peerEndpoint(replicaOf).orElse(null))
@@ -249,6 +260,11 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
     @Override
     public String promote() {
         vrrpMaster = true; // the VRRP master is always eligible (H3), from the start of its promotion
+        if (sentinel != null) {
+            synchronized (hookLock) {
+                return sentinel.confirmMaster(config.promoteTimeout());
+            }
+        }
         synchronized (hookLock) {
             InetAddress previous = replicaOf;
             // Asked only when the local Redis is empty: the usual takeover spends nothing on a dead peer.
@@ -282,9 +298,16 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
         vrrpMaster = false; // leaving MASTER
         if (config.fence()) {
             synchronized (hookLock) {
-                fenceNode.fence(FENCE_PAUSE, Optional.empty());
+                if (fenceNode.fence(FENCE_PAUSE, Optional.empty()).ok() && sentinel != null) {
+                    sentinel.fenced();
+                }
             }
         }
+    }
+
+    /** Sentinel mode's state in one line, or empty in pair mode. */
+    Optional<String> sentinelStatus() {
+        return sentinel == null ? Optional.empty() : Optional.of(sentinel.describe());
     }
 
     /** The last split-brain / full-resync divergence seen by a demote (H2), for status and logs. */
@@ -305,6 +328,10 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
     @Override
     public void demote(InetAddress master) throws InterruptedException {
         vrrpMaster = false;
+        if (sentinel != null) {
+            sentinel.demote(master);
+            return;
+        }
         replicaOf = master;
         RedisEndpoint masterEp = peerEndpoint(master).orElseThrow();
         long deadline = System.nanoTime() + config.promoteTimeout().toNanos();
@@ -348,6 +375,9 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
             watch.close();
         }
         redemoter.shutdownNow();
+        if (sentinel != null) {
+            sentinel.close();
+        }
         lag.close();
         checkNode.close();
         hookNode.close();
