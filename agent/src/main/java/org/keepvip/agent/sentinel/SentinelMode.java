@@ -93,6 +93,10 @@ public final class SentinelMode implements AutoCloseable {
     /** Starts listening to the Sentinels; {@code trackerSink} gets each change of the tracker. */
     public void start(Consumer<Boolean> trackerSink) {
         this.tracker = trackerSink;
+        // Loads and links the ROLE read now: the first takeover after a +switch-master must not pay for it.
+        Thread warm = new Thread(() -> readRole(), "sentinel-warm-up");
+        warm.setDaemon(true);
+        warm.start();
         watch = SentinelWatch.start(sentinels, config.sentinel().masterName(), config.sentinel().timeout(),
                 this::onVerdict);
     }
