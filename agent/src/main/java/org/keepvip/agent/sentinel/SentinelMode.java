@@ -19,7 +19,6 @@ import org.keepvip.redis.RedisNode;
 import org.keepvip.redis.TlsSettings;
 import org.keepvip.redis.sentinel.MasterAddress;
 import org.keepvip.redis.sentinel.SentinelQuorum;
-import org.keepvip.redis.sentinel.SentinelWatch;
 import org.keepvip.vrrp.config.RedisInstance;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

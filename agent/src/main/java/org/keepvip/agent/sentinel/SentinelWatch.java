@@ -1,4 +1,4 @@
-package org.keepvip.redis.sentinel;
+package org.keepvip.agent.sentinel;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,6 +11,9 @@ import java.util.function.Consumer;
 import org.keepvip.redis.Failures;
 import org.keepvip.redis.RedisConnector;
 import org.keepvip.redis.RedisEndpoint;
+import org.keepvip.redis.sentinel.MasterAddress;
+import org.keepvip.redis.sentinel.SentinelQuorum;
+import org.keepvip.redis.sentinel.SentinelReport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
