@@ -44,6 +44,13 @@ public final class SentinelWatch implements AutoCloseable {
     private final ScheduledExecutorService pinger;
     private SentinelQuorum.Verdict last;
     private volatile boolean closed;
+    private final long startedAt = System.nanoTime();
+    /**
+     * No verdict goes out before every Sentinel has answered or failed once, or {@code timeout} has
+     * passed: otherwise the first Sentinel to connect would be "1 of 3 reachable", and the named
+     * master would pass through FAULT (and its notify) at every start.
+     */
+    private boolean starting = true;
 
     private SentinelWatch(List<RedisEndpoint> sentinels, String masterName, Duration timeout,
             Consumer<SentinelQuorum.Verdict> listener) {
@@ -100,15 +107,32 @@ public final class SentinelWatch implements AutoCloseable {
                 LOG.info("Sentinel {} {}", link.endpoint.address(), r.detail());
             }
             SentinelQuorum.Verdict v = quorum.update(link.index, r);
-            if (!v.equals(last)) {
-                last = v;
-                listener.accept(v);
+            deliver(v);
+        }
+    }
+
+    /** Hands {@code v} to the listener if it changed and the start is over; under the watch's lock. */
+    private void deliver(SentinelQuorum.Verdict v) {
+        if (starting) {
+            boolean allHeard = links.stream().allMatch(l -> l.report != SentinelReport.UNKNOWN);
+            if (!allHeard && System.nanoTime() - startedAt < timeoutNanos) {
+                return;
             }
+            starting = false;
+        }
+        if (!v.equals(last)) {
+            last = v;
+            listener.accept(v);
         }
     }
 
     private void pingAll() {
         long now = System.nanoTime();
+        synchronized (this) {
+            if (starting && !closed && now - startedAt >= timeoutNanos) {
+                deliver(quorum.verdict()); // some Sentinel has not answered at all within the timeout
+            }
+        }
         for (Link l : links) {
             Sub s = l.sub;
             if (s == null || !s.isSubscribed()) {
@@ -171,7 +195,7 @@ public final class SentinelWatch implements AutoCloseable {
                     why = "connection closed";
                 } catch (RuntimeException e) {
                     subscribed = sub != null && sub.confirmed;
-                    why = Failures.classify(e, endpoint).reason();
+                    why = Failures.describe(e);
                 } finally {
                     connection = null;
                     sub = null;
