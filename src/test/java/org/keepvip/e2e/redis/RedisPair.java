@@ -198,9 +198,10 @@ final class RedisPair implements AutoCloseable {
                 Await.until(Duration.ofSeconds(30), "Sentinel on " + n.name() + " knows the replica and 2 Sentinels",
                         () -> p.sentinelReady(n));
             }
-            p.startKeepvip(p.a, 100);
+            // Priorities decide nothing in Sentinel mode; a high one makes the skew after a release short.
+            p.startKeepvip(p.a, 250);
             p.awaitVipOn(p.a, Duration.ofSeconds(20));
-            p.startKeepvip(p.b, 100);
+            p.startKeepvip(p.b, 250);
             Await.until(Duration.ofSeconds(20), "b's keepvip in FAULT (a is the named master)",
                     () -> p.state(p.b).equals("FAULT"));
             return p;

@@ -55,14 +55,14 @@ class SentinelModeE2ETest {
                     + " %d ms after that, first write acknowledged %d ms after the kill; %d READONLY replies,"
                     + " %d samples%n", (majority - kill[0]) / 1_000_000, (vipSeen - majority) / 1_000_000,
                     (firstAck - kill[0]) / 1_000_000, w.readonlyReplies(), sampler.samples());
-            logB.lines().filter(l -> l.contains("+switch-master") || l.contains("Sentinel(r6379)")
-                    || l.contains("Entering MASTER") || l.contains("confirmed master") || l.contains("setting VIPs"))
-                    .forEach(l -> System.out.println("[sentinel-e2e] b: " + l));
+            timeline(p);
             // The VIP moved only once Sentinel's majority had switched, and only onto a Redis whose ROLE is master.
             assertThat(firstAck).isGreaterThan(switches.firstAt());
             assertThat(p.role(p.b)).contains("master");
             assertThat(p.state(p.b)).isEqualTo("MASTER");
             assertThat(p.state(p.a)).isEqualTo("FAULT");
+            assertThat(p.keepvipLog(p.a).lines().filter(l -> l.contains("setting VIPs.")).count())
+                    .as("a added the VIP once, at the start, never with its Redis dead").isEqualTo(1);
             assertThat(w.readonlyReplies()).isZero();
             sampler.close();
             assertThat(sampler.violations()).isEmpty();
@@ -77,6 +77,62 @@ class SentinelModeE2ETest {
             assertThat(p.holdsVip(p.a)).isFalse();
             assertThat(p.state(p.a)).isEqualTo("FAULT");
             assertThat(p.keepvipLog(p.a)).contains("Sentinels name " + p.b.ipv4() + ":" + PORT + " as master");
+        }
+    }
+
+    /**
+     * SENTINEL FAILOVER with both Redis alive: the Sentinels demote a live master. a's keepvip fences
+     * it (Sentinel itself makes it a replica only some seconds later) and releases; b takes over once
+     * the majority has switched and its ROLE says master.
+     */
+    @Test
+    void sentinelFailoverOfALiveMasterFencesItAndMovesTheVip() throws Exception {
+        try (RedisPair p = RedisPair.startWithSentinels("0.1");
+                SwitchRecorder switches = new SwitchRecorder(p);
+                DualHolderSampler dual = new DualHolderSampler(p);
+                Writer w = new Writer(p.lab.executor(p.client), VIP, PORT)) {
+            Await.until(Duration.ofSeconds(10), "500 writes acknowledged", () -> w.ackCount() >= 500);
+            p.lab.inNamespace(p.client, () -> {
+                try (Jedis j = new Jedis(new HostAndPort(p.lab.node("s").ipv4(), 26379),
+                        DefaultJedisClientConfig.builder().socketTimeoutMillis(2000).build())) {
+                    return j.sendCommand(redis.clients.jedis.Protocol.Command.SENTINEL, "failover", "mymaster");
+                }
+            });
+            long asked = System.nanoTime();
+            Await.until(Duration.ofSeconds(15), "a Sentinel majority publishing +switch-master to b",
+                    () -> switches.majorityAt() > 0);
+            p.awaitVipOn(p.b, Duration.ofSeconds(10));
+            long before = w.ackCount();
+            Await.until(Duration.ofSeconds(10), "writes acknowledged through b", () -> w.ackCount() >= before + 200);
+            // Sentinel has not made a's Redis a replica yet (it waits some seconds): keepvip's fence holds its writes.
+            boolean aStillMaster = p.role(p.a).filter("master"::equals).isPresent();
+            boolean writable = p.withJedis(p.a.ipv4(), 300, j -> {
+                try {
+                    j.set("fenced-probe", "1");
+                    return true;
+                } catch (RuntimeException e) {
+                    return false;
+                }
+            });
+            System.out.printf("[sentinel-e2e] SENTINEL FAILOVER: majority +switch-master %d ms after the request,"
+                    + " first write through b %d ms after it; a's Redis still master: %s, writable: %s; %d READONLY,"
+                    + " %d samples, %d with both holding the VIP%n", (switches.majorityAt() - asked) / 1_000_000,
+                    (w.firstAckAfter(switches.majorityAt()).orElseThrow() - switches.majorityAt()) / 1_000_000,
+                    aStillMaster, writable, w.readonlyReplies(), dual.samples(), dual.both());
+            timeline(p);
+            assertThat(p.keepvipLog(p.a)).contains("Sentinels name " + p.b.ipv4() + ":" + PORT + " as master", "fenced");
+            assertThat(p.state(p.a)).isEqualTo("FAULT");
+            assertThat(p.state(p.b)).isEqualTo("MASTER");
+            if (aStillMaster) {
+                assertThat(writable).as("a write straight to a's fenced Redis").isFalse();
+            }
+            assertThat(w.readonlyReplies()).isZero();
+            // Sentinel then makes a's Redis a replica; keepvip lifts its pause.
+            p.awaitReplicaOf(p.a, p.b, Duration.ofSeconds(30));
+            Await.until(Duration.ofSeconds(5), "a's pause lifted", () -> p.keepvipLog(p.a).contains("write pause lifted"));
+            w.close();
+            dual.close();
+            assertThat(dual.both()).isZero();
         }
     }
 
@@ -133,6 +189,17 @@ class SentinelModeE2ETest {
             assertThat(dual.samples()).isGreaterThan(10);
             assertThat(dual.both()).isZero();
         }
+    }
+
+    /** a's and b's keepvip log lines about the hand-over, in time order. */
+    private static void timeline(RedisPair p) {
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        for (Node n : List.of(p.a, p.b)) {
+            p.keepvipLog(n).lines().filter(l -> l.contains("+switch-master") || l.contains("Sentinel(r6379)")
+                    || l.contains("STATE") || l.contains("VIPs") || l.contains("fenced") || l.contains("priority 0")
+                    || l.contains("confirmed master") || l.contains("advert")).forEach(l -> lines.add(l + "   [" + n.name() + "]"));
+        }
+        lines.stream().sorted().forEach(l -> System.out.println("[sentinel-e2e] " + l));
     }
 
     /** The client's view of +switch-master from each of the three Sentinels: when the first and the second arrived. */

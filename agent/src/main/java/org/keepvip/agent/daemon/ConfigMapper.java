@@ -72,11 +72,15 @@ public final class ConfigMapper {
         addTrackers(trackers, "interface:", i.tracking().interfaces());
         addTrackers(trackers, "script:", i.tracking().scripts());
         addTrackers(trackers, "file:", i.tracking().files());
-        addTrackers(trackers, "redis:", i.tracking().redis());
-        addLagTrackers(trackers, config, i);
         String redisName = i.tracking().redis().isEmpty() ? null : i.tracking().redis().get(0).name();
         var redis = redisName == null ? null : config.redisInstance(redisName).orElse(null);
         boolean sentinelMode = redis != null && redis.sentinelMode();
+        for (Tracked t : i.tracking().redis()) {
+            // Sentinel mode: priorities decide nothing, so a failing check is FAULT whatever its weight.
+            boolean sentinelTracked = config.redisInstance(t.name()).map(r -> r.sentinelMode()).orElse(false);
+            trackers.add(new TrackerSpec("redis:" + t.name(), sentinelTracked ? 0 : t.weight(), t.reverse()));
+        }
+        addLagTrackers(trackers, config, i);
         if (sentinelMode) {
             // Up only where Sentinel's majority names the local Redis master: everywhere else FAULT.
             trackers.add(TrackerSpec.faultOnFailure(org.keepvip.agent.sentinel.SentinelMode.trackerId(redisName)));
@@ -87,7 +91,8 @@ public final class ConfigMapper {
                 .priority(i.priority())
                 .advertIntervalCentis(centis)
                 .initialState(i.state() == org.keepvip.vrrp.config.InitialState.MASTER ? VrrpState.MASTER : VrrpState.BACKUP)
-                .nopreempt(!i.preempt())
+                // Sentinel mode: only the named host leaves FAULT; it waits for a live old master to release.
+                .nopreempt(!i.preempt() || sentinelMode)
                 .preemptDelay(i.preemptDelay())
                 .downTimerAdverts(i.advert().downTimerAdverts())
                 .lowerPrioNoAdvert(i.advert().lowerPrioNoAdvert())

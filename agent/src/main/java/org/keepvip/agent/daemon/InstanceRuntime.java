@@ -358,6 +358,9 @@ public final class InstanceRuntime implements AutoCloseable {
             return new HookLane.Work("removing VIPs", () -> release(vips)); // the machine logged "removing VIPs."
         } else if (action instanceof Action.GarpBurst g) {
             return new HookLane.Work("gratuitous ARP/NA", () -> packets.announce(wire.ifname(), vipAddresses(), g.count()));
+        } else if (action instanceof Action.ReleaseAdvert) {
+            // After the fence and the VIP removal on this lane (see Action.ReleaseAdvert).
+            return new HookLane.Work("priority-0 advert", () -> sendAdvert(0));
         } else if (action instanceof Action.Fence) {
             return redis == null ? null : new HookLane.Work("fence", redis::fence);
         } else if (action instanceof Action.Demote d) {

@@ -147,9 +147,11 @@ public final class SentinelMode implements AutoCloseable {
     public String confirmMaster(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            readRole().ifPresent(this::onRole);
+            Optional<Boolean> role = readRole();
+            role.ifPresent(this::onRole);
             SentinelGate.Decision d = gate.current();
-            if (d.up()) {
+            // Only a ROLE read now counts: the gate keeps the last answer while Redis does not answer.
+            if (d.up() && role.orElse(false)) {
                 if (paused) {
                     unpause("named master again");
                 }
@@ -157,7 +159,8 @@ public final class SentinelMode implements AutoCloseable {
                 return null;
             }
             if (!gate.namesThisHost() || System.nanoTime() - deadline > 0) {
-                return "Sentinel mode, not promoting: " + d.reason();
+                return "Sentinel mode, not promoting: " + (role.isEmpty() ? "the local Redis does not answer ROLE"
+                        : d.reason());
             }
             try {
                 Thread.sleep(ROLE_POLL_MILLIS);

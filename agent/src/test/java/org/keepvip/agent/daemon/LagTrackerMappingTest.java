@@ -96,9 +96,10 @@ class LagTrackerMappingTest {
                     sentinel_master mymaster
                     max_lag_bytes 1000""", "", "");
         InstancePlan p = plan(c, "VI_1");
-        assertThat(p.machine().trackers()).containsExactly(new TrackerSpec("redis:r1", -60, false),
+        assertThat(p.machine().trackers()).as("weight -60 becomes FAULT").containsExactly(new TrackerSpec("redis:r1", 0, false),
                 TrackerSpec.faultOnFailure("sentinel:r1"));
         assertThat(p.machine().masterWhenFaultClears()).isTrue();
+        assertThat(p.machine().nopreempt()).as("only the named host leaves FAULT; it never preempts").isTrue();
         VrrpInstance m = new VrrpInstance(p.machine());
         m.handle(new Event.Start(0, true));
         m.handle(new Event.TrackerResult(1, "redis:r1", true));

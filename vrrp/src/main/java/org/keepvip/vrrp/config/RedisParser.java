@@ -183,7 +183,7 @@ final class RedisParser {
             ok = false;
         }
         if (sentinel != null) {
-            sentinelModeWarnings(d, block, ctx, maxLagBytes, maxLagSeconds, allowEmpty, peerPort);
+            sentinelModeWarnings(d, block, ctx, maxLagBytes, maxLagSeconds, allowEmpty, peerPort, weight);
         }
         if (!ok) {
             d.error(block.origin, ctx + " has errors - removing");
@@ -200,8 +200,11 @@ final class RedisParser {
 
     /** What pair mode uses and Sentinel mode ignores, because Sentinel chooses and reconfigures the replicas. */
     private static void sentinelModeWarnings(Diagnostics d, Stmt block, String ctx, long maxLagBytes,
-            Duration maxLagSeconds, boolean allowEmpty, Integer peerPort) {
+            Duration maxLagSeconds, boolean allowEmpty, Integer peerPort, int weight) {
         List<String> ignored = new ArrayList<>();
+        if (weight != 0) {
+            ignored.add("weight " + weight + " (a failing check is FAULT: priorities decide nothing)");
+        }
         if (maxLagBytes > 0 || !maxLagSeconds.isZero()) {
             ignored.add("max_lag_bytes/max_lag_seconds (Sentinel picks the replica to promote)");
         }

@@ -38,8 +38,10 @@ import java.util.Set;
  * @param garpLowerPrioDelay   delay of that 2nd burst (keepalived: 5 s; zero = none)
  * @param masterWhenFaultClears leaving INIT or FAULT goes straight to MASTER, without a down timer: the
  *                             instance's fault trackers say that an outside authority (Redis Sentinel's
- *                             majority) named this node as the one to serve, so there is nothing to
- *                             wait for; a sync-group member still asks its group
+ *                             majority) named this node as the one to serve. Only when a master was
+ *                             heard advertising within the master down interval (FAULT notes adverts
+ *                             without acting on them) does it enter BACKUP instead, to wait for that
+ *                             master's priority-0 advert; a sync-group member still asks its group
  */
 public record InstanceConfig(
         String name,

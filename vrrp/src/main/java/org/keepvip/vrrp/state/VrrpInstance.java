@@ -39,6 +39,9 @@ public final class VrrpInstance {
     private long promotionFaultUntil = NONE;
     private String promotionFailure = "";
     private long takeoverHeldUntil = Long.MIN_VALUE;
+    /** When a FAULT instance last heard a master advertise (priority > 0), and whom; it does not act on it. */
+    private long faultHeardMasterAt = Long.MIN_VALUE;
+    private InetAddress faultHeardMaster;
 
     private int effectivePriority;
     private int masterAdverIntervalCentis;
@@ -310,7 +313,13 @@ public final class VrrpInstance {
             if (config.isOwner() && config.initialState() == VrrpState.MASTER && !groupMember) {
                 becomeMaster(now, why + ", address owner");
             } else if (config.masterWhenFaultClears() && !groupMember) {
-                becomeMaster(now, why + ", named master by its fault trackers");
+                if (faultHeardMasterAt != Long.MIN_VALUE && now - faultHeardMasterAt < masterDownIntervalNanos()) {
+                    // A master still advertises: it releases (priority 0) on the same news, and the
+                    // down timer shrinks to the skew then; taking over now would put the VIP on two hosts.
+                    becomeBackup(now, false, why + ", named master; waiting for the current master to release", null);
+                } else {
+                    becomeMaster(now, why + ", named master by its fault trackers");
+                }
             } else {
                 becomeBackup(now, false, why, null);
             }
@@ -563,7 +572,9 @@ public final class VrrpInstance {
 
     /** The release half of leaving MASTER; the caller then enters the next state. */
     private void leaveMaster(boolean releaseAdvert) {
-        if (releaseAdvert) {
+        // A successor that takes over at once must not hear us release before we no longer serve.
+        boolean afterRelease = releaseAdvert && config.masterWhenFaultClears();
+        if (releaseAdvert && !afterRelease) {
             actions.add(new Action.SendAdvert(0));
             log(Action.Level.INFO, "sent 0 priority");
         }
@@ -574,6 +585,10 @@ public final class VrrpInstance {
             log(Action.Level.INFO, "removing VIPs.");
             actions.add(new Action.RemoveVips());
             vipsSet = false;
+        }
+        if (afterRelease) {
+            actions.add(new Action.ReleaseAdvert());
+            log(Action.Level.INFO, "sent 0 priority");
         }
         awaitingPromotion = false;
         promotionDeadline = NONE;
@@ -590,7 +605,15 @@ public final class VrrpInstance {
                 evaluate(now);
             }
         }
-        // FAULT ignores adverts, as keepalived does.
+        // FAULT ignores adverts, as keepalived does; it only notes that a master is alive.
+        if (event instanceof Event.AdvertReceived a) {
+            if (a.advert().priority() > 0) {
+                faultHeardMasterAt = now;
+                faultHeardMaster = a.source();
+            } else if (a.source().equals(faultHeardMaster)) {
+                faultHeardMasterAt = Long.MIN_VALUE; // it released
+            }
+        }
     }
 
     // ---------------------------------------------------------------- transitions
