@@ -92,6 +92,10 @@ class SentinelModeE2ETest {
                 DualHolderSampler dual = new DualHolderSampler(p);
                 Writer w = new Writer(p.lab.executor(p.client), VIP, PORT)) {
             Await.until(Duration.ofSeconds(10), "500 writes acknowledged", () -> w.ackCount() >= 500);
+            // keepvip's own switchover would promote Redis itself: refused, Sentinel's FAILOVER is the way.
+            var refused = p.switchover(p.a, p.b, 1000);
+            assertThat(refused.ok()).isFalse();
+            assertThat(refused.error()).contains("Sentinel mode", "SENTINEL FAILOVER mymaster");
             p.lab.inNamespace(p.client, () -> {
                 try (Jedis j = new Jedis(new HostAndPort(p.lab.node("s").ipv4(), 26379),
                         DefaultJedisClientConfig.builder().socketTimeoutMillis(2000).build())) {

@@ -45,6 +45,16 @@ public final class SentinelMode implements AutoCloseable {
     private volatile SentinelWatch watch;
     /** A fence paused writes since the last unpause. */
     private volatile boolean paused;
+    /**
+     * Reads ROLE when a verdict names this host, off the watch's thread: a hung Redis (up to the
+     * read timeout) must not hold up the other Sentinels' reports or the PINGs.
+     */
+    private final java.util.concurrent.ExecutorService roleReader =
+            java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "sentinel-role");
+                t.setDaemon(true);
+                return t;
+            });
 
     /**
      * @param config the redis_instance, in Sentinel mode
@@ -93,9 +103,7 @@ public final class SentinelMode implements AutoCloseable {
     public void start(Consumer<Boolean> trackerSink) {
         this.tracker = trackerSink;
         // Loads and links the ROLE read now: the first takeover after a +switch-master must not pay for it.
-        Thread warm = new Thread(() -> readRole(), "sentinel-warm-up");
-        warm.setDaemon(true);
-        warm.start();
+        roleReader.execute(this::readRole);
         watch = SentinelWatch.start(sentinels, config.sentinel().masterName(), config.sentinel().timeout(),
                 this::onVerdict);
     }
@@ -106,7 +114,7 @@ public final class SentinelMode implements AutoCloseable {
         }
         if (gate.namesThisHost()) {
             // Named: read ROLE now rather than at the next check, so the VIP moves within milliseconds.
-            readRole().ifPresent(this::onRole);
+            roleReader.execute(() -> readRole().ifPresent(this::onRole));
         }
     }
 
@@ -213,6 +221,7 @@ public final class SentinelMode implements AutoCloseable {
         if (w != null) {
             w.close();
         }
+        roleReader.shutdownNow();
         synchronized (roleNode) {
             roleNode.close();
         }
