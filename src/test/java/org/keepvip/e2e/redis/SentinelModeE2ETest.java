@@ -137,6 +137,18 @@ class SentinelModeE2ETest {
             w.close();
             dual.close();
             assertThat(dual.both()).isZero();
+
+            // A reload may not switch the Sentinel settings of a running redis_instance; an unchanged one reloads.
+            String conf = p.config(p.a, 250);
+            p.lab.writeFile("kv-a.conf", conf.replace("sentinel_timeout " + RedisPair.SENTINEL_TIMEOUT,
+                    "sentinel_timeout 0.7"));
+            var reload = new org.keepvip.agent.control.ControlClient(p.socket(p.a), Duration.ofSeconds(10)).reload();
+            assertThat(reload.ok()).isFalse();
+            assertThat(reload.error()).contains("redis_instance r6379: changed sentinel settings need a restart");
+            p.lab.writeFile("kv-a.conf", conf);
+            reload = new org.keepvip.agent.control.ControlClient(p.socket(p.a), Duration.ofSeconds(10)).reload();
+            assertThat(reload.ok()).as(String.valueOf(reload.error())).isTrue();
+            assertThat(p.state(p.a)).isEqualTo("FAULT");
         }
     }
 
