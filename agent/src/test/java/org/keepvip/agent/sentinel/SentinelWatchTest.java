@@ -120,6 +120,47 @@ class SentinelWatchTest {
         }
     }
 
+    /** sentinel_password_file: AUTH to a Sentinel with requirepass; a wrong password counts it as lost, and says why. */
+    @Test
+    void authenticatesToASentinelWithRequirepass() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/redis-server")), "redis-server not installed");
+        dir = Files.createTempDirectory("kvsentinel");
+        int master = freePort();
+        start("redis-master", "redis-server", "--port", "" + master, "--bind", "127.0.0.1", "--save", "",
+                "--dir", dir.toString(), "--protected-mode", "no");
+        int port = freePort();
+        Path conf = dir.resolve("sentinel.conf");
+        Files.writeString(conf, """
+                port %d
+                bind 127.0.0.1
+                dir %s
+                requirepass s3cret
+                sentinel monitor mymaster 127.0.0.1 %d 1
+                """.formatted(port, dir, master));
+        start("sentinel", "redis-server", conf.toString(), "--sentinel");
+        await(Duration.ofSeconds(10), () -> {
+            try (Jedis j = new Jedis("127.0.0.1", port, 500)) {
+                j.auth("s3cret");
+                return true;
+            } catch (RuntimeException e) {
+                return false;
+            }
+        });
+        RedisEndpoint ep = RedisEndpoint.of("127.0.0.1", port);
+        try (SentinelWatch w = SentinelWatch.start(List.of(ep.withPassword("s3cret")), "mymaster",
+                Duration.ofMillis(500), verdicts::add)) {
+            SentinelQuorum.Verdict v = next(Duration.ofSeconds(5), x -> x.reachable() == 1);
+            assertThat(v.master()).contains(new MasterAddress("127.0.0.1", master));
+        }
+        verdicts.clear();
+        try (SentinelWatch w = SentinelWatch.start(List.of(ep.withPassword("wrong")), "mymaster",
+                Duration.ofMillis(500), verdicts::add)) {
+            SentinelQuorum.Verdict v = next(Duration.ofSeconds(5), x -> true);
+            assertThat(v.reachable()).isZero();
+            assertThat(String.join(" ", v.views())).containsIgnoringCase("pass");
+        }
+    }
+
     private SentinelQuorum.Verdict next(Duration timeout, Predicate<SentinelQuorum.Verdict> wanted)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
