@@ -19,12 +19,22 @@ public final class RedisConnector {
      * {@link Failures}.
      */
     public static Jedis open(RedisEndpoint endpoint) {
+        return open(endpoint, true);
+    }
+
+    /**
+     * As {@link #open(RedisEndpoint)}; without {@code named} no {@code CLIENT SETNAME} is sent (a Redis
+     * Sentinel before 6.2 does not know {@code CLIENT}).
+     */
+    public static Jedis open(RedisEndpoint endpoint, boolean named) {
         DefaultJedisClientConfig.Builder cfg = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis((int) endpoint.connectTimeout().toMillis())
                 .socketTimeoutMillis((int) endpoint.readTimeout().toMillis())
                 // One round trip less per connect, and nothing to fail on old servers.
-                .clientSetInfoConfig(ClientSetInfoConfig.DISABLED)
-                .clientName(ClientKiller.OWN_NAME);
+                .clientSetInfoConfig(ClientSetInfoConfig.DISABLED);
+        if (named) {
+            cfg.clientName(ClientKiller.OWN_NAME);
+        }
         if (endpoint.user() != null) {
             cfg.user(endpoint.user());
         }

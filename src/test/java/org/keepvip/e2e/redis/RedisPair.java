@@ -21,6 +21,7 @@ import org.keepvip.e2e.lab.Node;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Protocol;
 
 /**
  * A Redis master/replica pair behind one VIP: a lab with hosts a and b and the client, a real
@@ -59,6 +60,8 @@ final class RedisPair implements AutoCloseable {
     boolean replUser;
     /** When set, each keepvip serves metrics on its node's address at this port ({@code metrics_listen}). */
     int metricsPort;
+    /** Sentinel mode: the hosts whose Sentinels keepvip listens to (empty: pair mode). */
+    List<Node> sentinels = List.of();
 
     private RedisPair(Lab lab, String advertInt) throws IOException {
         this.lab = lab;
@@ -130,6 +133,14 @@ final class RedisPair implements AutoCloseable {
 
     /** A Redis Sentinel on {@code n} (port 26379) monitoring a's Redis, quorum 2, down-after 1000 ms. */
     LabProcess startSentinel(Node n) {
+        return startSentinel(n, 10000);
+    }
+
+    /**
+     * As {@link #startSentinel(Node)}, with {@code failover-timeout}: it is also how long a failed-over
+     * master must report itself master before Sentinel makes it a replica.
+     */
+    LabProcess startSentinel(Node n, int failoverTimeoutMs) {
         String conf = """
                 port 26379
                 bind 0.0.0.0
@@ -137,9 +148,9 @@ final class RedisPair implements AutoCloseable {
                 dir %s
                 sentinel monitor mymaster %s %d 2
                 sentinel down-after-milliseconds mymaster 1000
-                sentinel failover-timeout mymaster 10000
+                sentinel failover-timeout mymaster %d
                 sentinel parallel-syncs mymaster 1
-                """.formatted(lab.tempDir(), a.ipv4(), PORT);
+                """.formatted(lab.tempDir(), a.ipv4(), PORT, failoverTimeoutMs);
         Path file = lab.writeFile("sentinel-" + n.name() + ".conf", conf);
         return lab.start(n, "sentinel-" + n.name(), "redis-sentinel", file.toString());
     }
@@ -166,6 +177,75 @@ final class RedisPair implements AutoCloseable {
         } catch (Exception | Error e) {
             lab.close();
             throw e;
+        }
+    }
+
+    /**
+     * Sentinel mode: hosts a, b and s, Redis on a (master) and b (replica), a Sentinel on each of the
+     * three hosts (quorum 2, down-after 1 s, failover-timeout 3 s), and keepvip on a and b listening to
+     * them; waits until a serves the VIP and b waits in FAULT (its Redis is not the named master).
+     */
+    static RedisPair startWithSentinels(String advertInt) throws Exception {
+        Lab lab = Lab.builder().host("a").host("b").host("s").client().build();
+        try {
+            RedisPair p = new RedisPair(lab, advertInt);
+            p.sentinels = List.of(p.a, p.b, lab.node("s"));
+            p.startRedis(p.a, null);
+            p.startRedis(p.b, p.a);
+            p.awaitReplicaOf(p.b, p.a, Duration.ofSeconds(10));
+            for (Node n : p.sentinels) {
+                p.startSentinel(n, 3000);
+            }
+            for (Node n : p.sentinels) {
+                Await.until(Duration.ofSeconds(30), "Sentinel on " + n.name() + " knows the replica and 2 Sentinels",
+                        () -> p.sentinelReady(n));
+            }
+            // Priorities decide nothing in Sentinel mode; a high one makes the skew after a release short.
+            p.startKeepvip(p.a, 250);
+            p.awaitVipOn(p.a, Duration.ofSeconds(20));
+            p.startKeepvip(p.b, 250);
+            Await.until(Duration.ofSeconds(20), "b's keepvip in FAULT (a is the named master)",
+                    () -> p.state(p.b).equals("FAULT"));
+            return p;
+        } catch (Exception | Error e) {
+            lab.close();
+            throw e;
+        }
+    }
+
+    /** A Jedis to the Sentinel on {@code n}, from the client namespace's thread that runs it. */
+    private static Jedis sentinelClient(Node n) {
+        return new Jedis(new HostAndPort(n.ipv4(), 26379), DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(500).socketTimeoutMillis(500).build());
+    }
+
+    boolean sentinelReady(Node n) {
+        try {
+            return lab.inNamespace(client, () -> {
+                try (Jedis j = sentinelClient(n)) {
+                    List<?> replicas = (List<?>) j.sendCommand(Protocol.Command.SENTINEL,
+                            "replicas", "mymaster");
+                    List<?> others = (List<?>) j.sendCommand(Protocol.Command.SENTINEL,
+                            "sentinels", "mymaster");
+                    return replicas.size() >= 1 && others.size() >= 2;
+                }
+            });
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** The master the Sentinel on {@code n} names ("ip:port"), empty when it does not answer. */
+    Optional<String> sentinelMaster(Node n) {
+        try {
+            return Optional.of(lab.inNamespace(client, () -> {
+                try (Jedis j = sentinelClient(n)) {
+                    List<String> m = j.sentinelGetMasterAddrByName("mymaster");
+                    return m.get(0) + ":" + m.get(1);
+                }
+            }));
+        } catch (Exception e) {
+            return Optional.empty();
         }
     }
 
@@ -242,7 +322,7 @@ final class RedisPair implements AutoCloseable {
                     address 127.0.0.1:%d
                 %s
                     fence on
-                    peer_port %d
+                %s
                 %s
                 }
                 vrrp_instance VI_R {
@@ -269,9 +349,21 @@ final class RedisPair implements AutoCloseable {
                     rise %d
                     fall %d
                     weight -60
-                    promote_timeout 3""".formatted(checkTimeout, checkFall, checkFall), PORT, redisExtra, priority,
+                    promote_timeout 3""".formatted(checkTimeout, checkFall, checkFall),
+                sentinels.isEmpty() ? "    peer_port " + PORT : sentinelLines(), redisExtra, priority,
                 advertInt, VIP);
     }
+
+    /** The redis_instance lines of Sentinel mode: the lab's Sentinels, a short sentinel_timeout. */
+    private String sentinelLines() {
+        StringBuilder b = new StringBuilder("    sentinel {\n");
+        sentinels.forEach(n -> b.append("        ").append(n.ipv4()).append(":26379\n"));
+        return b.append("    }\n    sentinel_master mymaster\n    sentinel_timeout ").append(SENTINEL_TIMEOUT)
+                .toString();
+    }
+
+    /** sentinel_timeout in Sentinel mode, in seconds. */
+    static final String SENTINEL_TIMEOUT = "0.5";
 
     void startKeepvip(Node n, int priority) {
         Path conf = lab.writeFile("kv-" + n.name() + ".conf", config(n, priority));

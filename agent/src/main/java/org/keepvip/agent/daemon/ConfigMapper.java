@@ -26,7 +26,8 @@ import org.keepvip.vrrp.state.VrrpState;
 /**
  * Maps the parsed keepalived.conf model onto what the daemon runs: one {@link InstancePlan} per
  * {@code vrrp_instance}. Tracker ids are {@code script:NAME}, {@code interface:IF}, {@code file:NAME}
- * {@code redis:NAME} and {@code redis-lag:NAME} (replication lag, H3 in ARCHITECTURE.md).
+ * {@code redis:NAME}, {@code redis-lag:NAME} (replication lag, H3 in ARCHITECTURE.md) and
+ * {@code sentinel:NAME} (Sentinel mode: this host's Redis is the master Sentinel's majority names).
  */
 public final class ConfigMapper {
 
@@ -71,17 +72,27 @@ public final class ConfigMapper {
         addTrackers(trackers, "interface:", i.tracking().interfaces());
         addTrackers(trackers, "script:", i.tracking().scripts());
         addTrackers(trackers, "file:", i.tracking().files());
-        addTrackers(trackers, "redis:", i.tracking().redis());
-        addLagTrackers(trackers, config, i);
         String redisName = i.tracking().redis().isEmpty() ? null : i.tracking().redis().get(0).name();
         var redis = redisName == null ? null : config.redisInstance(redisName).orElse(null);
+        boolean sentinelMode = redis != null && redis.sentinelMode();
+        for (Tracked t : i.tracking().redis()) {
+            // Sentinel mode: priorities decide nothing, so a failing check is FAULT whatever its weight.
+            boolean sentinelTracked = config.redisInstance(t.name()).map(r -> r.sentinelMode()).orElse(false);
+            trackers.add(new TrackerSpec("redis:" + t.name(), sentinelTracked ? 0 : t.weight(), t.reverse()));
+        }
+        addLagTrackers(trackers, config, i);
+        if (sentinelMode) {
+            // Up only where Sentinel's majority names the local Redis master: everywhere else FAULT.
+            trackers.add(TrackerSpec.faultOnFailure(org.keepvip.agent.sentinel.SentinelMode.trackerId(redisName)));
+        }
 
         InstanceConfig machine = InstanceConfig.builder(i.name(), i.vrid(), source)
                 .version(i.version())
                 .priority(i.priority())
                 .advertIntervalCentis(centis)
                 .initialState(i.state() == org.keepvip.vrrp.config.InitialState.MASTER ? VrrpState.MASTER : VrrpState.BACKUP)
-                .nopreempt(!i.preempt())
+                // Sentinel mode: only the named host leaves FAULT; it waits for a live old master to release.
+                .nopreempt(!i.preempt() || sentinelMode)
                 .preemptDelay(i.preemptDelay())
                 .downTimerAdverts(i.advert().downTimerAdverts())
                 .lowerPrioNoAdvert(i.advert().lowerPrioNoAdvert())
@@ -91,6 +102,7 @@ public final class ConfigMapper {
                 .dontTrackPrimary(i.dontTrackPrimary())
                 .redisHooks(redis != null)
                 .promotionTimeout(redis != null ? redis.promoteTimeout() : Duration.ofSeconds(5))
+                .masterWhenFaultClears(sentinelMode)
                 .garpMasterRepeat(i.garp().masterRepeat())
                 .garpMasterDelay(i.garp().masterDelay())
                 .garpLowerPrioRepeat(i.garp().lowerPrioRepeat())

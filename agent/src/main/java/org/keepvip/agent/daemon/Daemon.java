@@ -385,6 +385,15 @@ public final class Daemon implements ControlHandler, AutoCloseable {
             LOG.error("Reload rejected, running configuration kept: {}", first);
             return ControlResponse.error("new configuration rejected (" + first + "); running configuration kept");
         }
+        for (var r : check.config().redis()) {
+            RedisWiring running = redis.get(r.name());
+            if (running != null && !java.util.Objects.equals(running.config().sentinel(), r.sentinel())) {
+                // Sentinel mode decides who may promote Redis: never switched half-way by a reload.
+                String why = "redis_instance " + r.name() + ": changed sentinel settings need a restart";
+                LOG.error("Reload rejected, running configuration kept: {}", why);
+                return ControlResponse.error("new configuration rejected (" + why + "); running configuration kept");
+            }
+        }
         List<InstancePlan> plans;
         try {
             plans = ConfigMapper.plans(check.config(), (ifname, v6) -> primaryAddress(netlink, ifname, v6));

@@ -503,6 +503,9 @@ public final class InstanceRuntime implements AutoCloseable {
                     takeover.announced();
                 }
             });
+        } else if (action instanceof Action.ReleaseAdvert) {
+            // After the fence and the VIP removal on this lane (see Action.ReleaseAdvert).
+            return new HookLane.Work("priority-0 advert", () -> sendAdvert(0));
         } else if (action instanceof Action.Fence) {
             return redis == null ? null : new HookLane.Work("fence", redis::fence);
         } else if (action instanceof Action.Demote d) {

@@ -145,6 +145,9 @@ final class LagJudge implements AutoCloseable {
      * ({@code io > 1.5} is {@code io > 1}).
      */
     static LagPolicy policy(RedisInstance r) {
+        if (r.sentinelMode()) {
+            return null; // Sentinel picks the replica it promotes
+        }
         boolean bytes = r.maxLagBytes() > 0;
         boolean secs = r.maxLagSeconds() != null && !r.maxLagSeconds().isZero() && !r.maxLagSeconds().isNegative();
         if (!bytes && !secs) {

@@ -19,6 +19,7 @@ import org.keepvip.agent.events.DecisionLog;
 import org.keepvip.agent.events.RedisAction;
 import org.keepvip.agent.metrics.Readings;
 import org.keepvip.agent.metrics.RedisStats;
+import org.keepvip.agent.sentinel.SentinelMode;
 import org.keepvip.redis.GuardPolicy;
 import org.keepvip.redis.HookResult;
 import org.keepvip.redis.RedisEndpoint;
@@ -80,6 +81,8 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
     private final DecisionLog decisions = DecisionLog.global();
     /** Check and hook durations and outcomes, for metrics. */
     private final RedisStats stats = new RedisStats();
+    /** Sentinel mode: Sentinel's majority names the master; null in pair mode. */
+    private final SentinelMode sentinel;
 
     RedisWiring(RedisInstance config) throws IOException {
         this.config = config;
@@ -102,6 +105,7 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
         this.fenceNode = new RedisNode(ep.withTimeouts(Duration.ofMillis(250), Duration.ofMillis(500)), GuardPolicy.DEFAULT);
         this.counter = new RiseFallCounter(config.rise(), config.fall(), false);
         this.lag = new LagJudge(config);
+        this.sentinel = config.sentinelMode() ? new SentinelMode(config, ep) : null;
     }
 
     String trackerId() {
@@ -115,6 +119,9 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
                 hookNode.warmUp();
             }
         });
+        if (sentinel != null) {
+            sentinel.start(ok -> loop.accept(new LoopEvent.TrackerChanged(sentinel.trackerId(), ok)));
+        }
         long period = Math.max(10, config.interval().toMillis());
         Runnable check = () -> checkOnce(loop);
         synchronized (this) {
@@ -178,6 +185,10 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
                 LOG.info("Redis_Check({}) succeeded: {}", config.name(), h.summary());
             } else if (change == RiseFallCounter.Change.BECAME_FAILED) {
                 LOG.warn("Redis_Check({}) failed: {}", config.name(), h.verdict().reason());
+            }
+            if (sentinel != null) {
+                sentinel.onCheck(h); // Sentinel reconfigures replicas: no re-demote, no lag judgement
+                return;
             }
             maybeRedemote(h);
             lag.judge(h, vrrpMaster, peerEndpoint(replicaOf).orElse(null))
@@ -260,6 +271,11 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
     @Override
     public String promote() {
         vrrpMaster = true; // the VRRP master is always eligible (H3), from the start of its promotion
+        if (sentinel != null) {
+            synchronized (hookLock) {
+                return sentinel.confirmMaster(config.promoteTimeout());
+            }
+        }
         synchronized (hookLock) {
             InetAddress previous = replicaOf;
             // Asked only when the local Redis is empty: the usual takeover spends nothing on a dead peer.
@@ -302,8 +318,16 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
                 HookResult r = fenceNode.fence(FENCE_PAUSE, Optional.empty());
                 report("fence", r, null, before, start, System.nanoTime(), 1);
                 record(RedisStats.Hook.FENCE, r, start);
+                if (r.ok() && sentinel != null) {
+                    sentinel.fenced();
+                }
             }
         }
+    }
+
+    /** Sentinel mode's state in one line, or empty in pair mode. */
+    Optional<String> sentinelStatus() {
+        return sentinel == null ? Optional.empty() : Optional.of(sentinel.describe());
     }
 
     /** The last split-brain / full-resync divergence seen by a demote (H2), for status and logs. */
@@ -324,6 +348,10 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
     @Override
     public void demote(InetAddress master) throws InterruptedException {
         vrrpMaster = false;
+        if (sentinel != null) {
+            sentinel.demote(master);
+            return;
+        }
         replicaOf = master;
         RedisEndpoint masterEp = peerEndpoint(master).orElseThrow();
         RedisHealth before = lastHealth;
@@ -449,6 +477,9 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
             watch.close();
         }
         redemoter.shutdownNow();
+        if (sentinel != null) {
+            sentinel.close();
+        }
         lag.close();
         checkNode.close();
         hookNode.close();

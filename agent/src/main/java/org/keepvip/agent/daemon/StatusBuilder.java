@@ -82,7 +82,8 @@ final class StatusBuilder {
         var health = w.lastHealth();
         String detail = health.map(h -> h.verdict().ok() ? h.summary() : h.verdict().reason()).orElse(null);
         // H2 (ARCHITECTURE.md, "Redis hazards"): the last split brain's divergence stays visible in status, not only in the log.
-        String split = w.lastDivergence().map(d -> "last split brain: " + d).orElse(null);
+        String split = w.lastDivergence().map(d -> "last split brain: " + d)
+                .or(() -> w.sentinelStatus().map(d -> "sentinel: " + d)).orElse(null);
         LagJudge.Verdict lag = w.lagVerdict();
         long[] watch = w.watchCounts();
         return new StatusSnapshot.Redis(w.endpoint().address(),

@@ -86,6 +86,12 @@ final class SwitchoverDriver {
         if (s.error() != null) {
             return ControlResponse.error(s.error());
         }
+        if (s.wiring().config().sentinelMode()) {
+            // Sentinel's majority alone decides the master; the VIP follows its +switch-master.
+            return ControlResponse.error("redis_instance " + s.wiring().config().name() + " is in Sentinel mode:"
+                    + " run SENTINEL FAILOVER " + s.wiring().config().sentinel().masterName()
+                    + " on a Sentinel; the VIP follows Sentinel's choice");
+        }
         InetAddress peer;
         try {
             peer = target(s.runtime(), to);

@@ -83,6 +83,34 @@ class LagTrackerMappingTest {
         assertThat(plan(c, "VI_1").machine().trackers()).extracting(TrackerSpec::id).containsExactly("redis:r1");
     }
 
+    /**
+     * Sentinel mode: a weight-0 sentinel:NAME tracker, no lag tracker even with limits, and the
+     * instance goes straight to MASTER (promotion first) when the tracker comes up.
+     */
+    @Test
+    void sentinelModeAddsTheNamedMasterTrackerAndTakesOverWhenItClears() throws IOException {
+        KeepalivedConfig c = parse("""
+                    sentinel {
+                        192.0.2.5:26379 192.0.2.6:26379 192.0.2.7:26379
+                    }
+                    sentinel_master mymaster
+                    max_lag_bytes 1000""", "", "");
+        InstancePlan p = plan(c, "VI_1");
+        assertThat(p.machine().trackers()).as("weight -60 becomes FAULT").containsExactly(new TrackerSpec("redis:r1", 0, false),
+                TrackerSpec.faultOnFailure("sentinel:r1"));
+        assertThat(p.machine().masterWhenFaultClears()).isTrue();
+        assertThat(p.machine().nopreempt()).as("only the named host leaves FAULT; it never preempts").isTrue();
+        VrrpInstance m = new VrrpInstance(p.machine());
+        m.handle(new Event.Start(0, true));
+        m.handle(new Event.TrackerResult(1, "redis:r1", true));
+        assertThat(m.state()).as("waits for the Sentinels' first verdict").isEqualTo(VrrpState.INIT);
+        m.handle(new Event.TrackerResult(2, "sentinel:r1", false));
+        assertThat(m.state()).isEqualTo(VrrpState.FAULT);
+        m.handle(new Event.TrackerResult(3, "sentinel:r1", true));
+        assertThat(m.state()).isEqualTo(VrrpState.MASTER);
+        assertThat(plan(parse("", "", ""), "VI_1").machine().masterWhenFaultClears()).isFalse();
+    }
+
     @Test
     void lagPenaltyFaultIsAWeightZeroTracker() throws IOException {
         KeepalivedConfig c = parse("    max_lag_bytes 1048576", "", "");

@@ -200,7 +200,27 @@ public final class ConfigWriter {
         line("lag_penalty " + (r.lagPenalty().fault() ? "fault" : Integer.toString(r.lagPenalty().weight())));
         line("allow_empty_master " + (r.allowEmptyMaster() ? "on" : "off"));
         line("fence " + (r.fence() ? "on" : "off"));
-        line("peer_port " + r.peerPort());
+        if (!r.sentinelMode()) {
+            line("peer_port " + r.peerPort());
+        }
+        RedisInstance.Sentinel st = r.sentinel();
+        if (st != null) {
+            open("sentinel");
+            st.addresses().forEach(a -> line(a.toString()));
+            close();
+            line("sentinel_master " + st.masterName());
+            if (st.user() != null) {
+                line("sentinel_user " + st.user());
+            }
+            if (st.passwordFile() != null) {
+                line("sentinel_password_file " + q(st.passwordFile()));
+            }
+            line("sentinel_tls " + (st.tls() ? "on" : "off"));
+            line("sentinel_timeout " + sec(st.timeout()));
+            if (st.announceHost() != null) {
+                line("sentinel_announce_address " + new RedisInstance.HostPort(st.announceHost(), st.announcePort()));
+            }
+        }
         close();
     }
 

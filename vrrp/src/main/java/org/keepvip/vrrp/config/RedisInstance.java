@@ -25,12 +25,54 @@ import java.time.Duration;
  * @param allowEmptyMaster  allow replicating from an empty, freshly restarted master (default off)
  * @param fence             pause writes and drop clients before releasing the VIP (default on)
  * @param peerPort          the peer's Redis port for REPLICAOF (default: {@code port})
+ * @param sentinel          the Redis Sentinels that decide which Redis is master, or null (pair mode:
+ *                          keepvip promotes and demotes Redis itself)
  * @param origin            where the block starts
  */
 public record RedisInstance(String name, String host, int port, String user, String passwordFile, Tls tls,
                             Duration interval, Duration timeout, int rise, int fall, int weight,
                             Duration promoteTimeout, long maxLagBytes, Duration maxLagSeconds, LagPenalty lagPenalty,
-                            boolean allowEmptyMaster, boolean fence, int peerPort, Origin origin) {
+                            boolean allowEmptyMaster, boolean fence, int peerPort, Sentinel sentinel,
+                            Origin origin) {
+
+    /** Sentinel mode: Sentinel's majority names the master; keepvip never promotes or demotes Redis. */
+    public boolean sentinelMode() {
+        return sentinel != null;
+    }
+
+    /**
+     * {@code sentinel { HOST:PORT ... }} and the {@code sentinel_*} keywords.
+     *
+     * @param addresses     the Sentinels, HOST:PORT as {@code {host, port}}; a majority of all of them must
+     *                      agree before this node serves the VIP
+     * @param masterName    {@code sentinel_master}: the name the Sentinels monitor the master under
+     * @param user          {@code sentinel_user}, or null
+     * @param passwordFile  {@code sentinel_password_file}, or null
+     * @param tls           {@code sentinel_tls}: TLS to the Sentinels, with the block's tls_* files
+     * @param timeout       {@code sentinel_timeout}: a Sentinel silent this long no longer counts
+     * @param announceHost  {@code sentinel_announce_address} host, or null: this node's Redis as the Sentinels name
+     *                      it (default: any address of this host, at the Redis port)
+     * @param announcePort  its port (0 when not set)
+     */
+    public record Sentinel(java.util.List<HostPort> addresses, String masterName, String user, String passwordFile,
+                           boolean tls, Duration timeout, String announceHost, int announcePort) {
+        public Sentinel {
+            addresses = java.util.List.copyOf(addresses);
+        }
+
+        /** How many Sentinels make a majority of those configured. */
+        public int majority() {
+            return addresses.size() / 2 + 1;
+        }
+    }
+
+    /** A host name or address literal and a port. */
+    public record HostPort(String host, int port) {
+        @Override
+        public String toString() {
+            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        }
+    }
 
     /**
      * TLS to Redis.

@@ -1,6 +1,8 @@
 package org.keepvip.vrrp.config;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /** keepvip's {@code redis_instance NAME { ... }} block: syntax and validation only. */
@@ -36,18 +38,28 @@ final class RedisParser {
         boolean fence = true;
         Integer peerPort = null;
         boolean ok = true;
+        SentinelParts sp = new SentinelParts();
         for (Stmt s : block.block()) {
             String kw = s.keyword();
             if (!Keywords.REDIS.contains(kw)) {
-                if (kw.equals("password")) {
-                    d.error(s.origin, ctx + ": inline 'password' is not accepted (the config is often world-readable)"
-                            + " - put it in a root-only file and use 'password_file'");
+                if (kw.equals("password") || kw.equals("sentinel_auth_pass") || kw.equals("sentinel_password")) {
+                    String file = kw.equals("password") ? "password_file" : "sentinel_password_file";
+                    d.error(s.origin, ctx + ": inline '" + kw + "' is not accepted (the config is often world-readable)"
+                            + " - put it in a root-only file and use '" + file + "'");
                     continue;
                 }
                 p.unknown(s, ctx, Keywords.REDIS, Set.of());
                 continue;
             }
+            if (kw.equals("sentinel")) {
+                sp.block(p, s, ctx);
+                continue;
+            }
             if (!p.noBlock(s)) {
+                continue;
+            }
+            if (kw.startsWith("sentinel_")) {
+                sp.keyword(p, s, ctx);
                 continue;
             }
             switch (kw) {
@@ -166,6 +178,13 @@ final class RedisParser {
             d.warning(block.origin, ctx + ": timeout " + Durations.format(timeout) + " s is longer than interval "
                     + Durations.format(interval) + " s - a slow Redis delays the next check");
         }
+        RedisInstance.Sentinel sentinel = sp.build(p, block, ctx, tlsOn);
+        if (sp.bad) {
+            ok = false;
+        }
+        if (sentinel != null) {
+            sentinelModeWarnings(d, block, ctx, maxLagBytes, maxLagSeconds, allowEmpty, peerPort, weight);
+        }
         if (!ok) {
             d.error(block.origin, ctx + " has errors - removing");
             return;
@@ -176,7 +195,152 @@ final class RedisParser {
         p.redis.put(name, new RedisInstance(name, host, port, user, passwordFile,
                 tlsOn ? new RedisInstance.Tls(true, ca, cert, key) : RedisInstance.Tls.OFF, interval, timeout, rise,
                 fall, weight, promoteTimeout, maxLagBytes, maxLagSeconds, penalty, allowEmpty, fence,
-                peerPort != null ? peerPort : port, block.origin));
+                peerPort != null ? peerPort : port, sentinel, block.origin));
+    }
+
+    /** What pair mode uses and Sentinel mode ignores, because Sentinel chooses and reconfigures the replicas. */
+    private static void sentinelModeWarnings(Diagnostics d, Stmt block, String ctx, long maxLagBytes,
+            Duration maxLagSeconds, boolean allowEmpty, Integer peerPort, int weight) {
+        List<String> ignored = new ArrayList<>();
+        if (weight != 0) {
+            ignored.add("weight " + weight + " (a failing check is FAULT: priorities decide nothing)");
+        }
+        if (maxLagBytes > 0 || !maxLagSeconds.isZero()) {
+            ignored.add("max_lag_bytes/max_lag_seconds (Sentinel picks the replica to promote)");
+        }
+        if (allowEmpty) {
+            ignored.add("allow_empty_master (Sentinel reconfigures the replicas)");
+        }
+        if (peerPort != null) {
+            ignored.add("peer_port (keepvip never runs REPLICAOF in Sentinel mode)");
+        }
+        for (String i : ignored) {
+            d.warning(block.origin, ctx + ": " + i + " is ignored in Sentinel mode");
+        }
+    }
+
+    /** The {@code sentinel} block and {@code sentinel_*} keywords of one redis_instance, as they are read. */
+    private static final class SentinelParts {
+        final List<RedisInstance.HostPort> addresses = new ArrayList<>();
+        boolean blockSeen;
+        String master;
+        String user;
+        String passwordFile;
+        boolean tls;
+        Duration timeout = Duration.ofSeconds(1);
+        RedisInstance.HostPort announce;
+        /** Something given was wrong: the redis_instance is removed rather than run half-configured. */
+        boolean bad;
+        final List<Stmt> keywords = new ArrayList<>();
+
+        void block(ConfigParser p, Stmt s, String ctx) {
+            if (!s.hasBlock() || s.argCount() != 0) {
+                p.diags.error(s.origin, ctx + ": 'sentinel' takes a block of HOST:PORT addresses: sentinel {"
+                        + " 192.0.2.10:26379 ... }");
+                bad = true;
+                return;
+            }
+            blockSeen = true;
+            for (Stmt.Word w : s.blockWords()) {
+                String[] hp = hostPort(w.text());
+                if (hp == null) {
+                    p.diags.error(w.origin(), ctx + ": sentinel address '" + w.text()
+                            + "' is not HOST:PORT (IPv6 as [ADDR]:PORT)");
+                    bad = true;
+                    continue;
+                }
+                RedisInstance.HostPort a = new RedisInstance.HostPort(hp[0], Integer.parseInt(hp[1]));
+                if (addresses.contains(a)) {
+                    p.diags.error(w.origin(), ctx + ": sentinel " + a + " is listed twice");
+                    bad = true;
+                    continue;
+                }
+                addresses.add(a);
+            }
+        }
+
+        void keyword(ConfigParser p, Stmt s, String ctx) {
+            keywords.add(s);
+            Args a = p.args;
+            switch (s.keyword()) {
+                case "sentinel_master" -> {
+                    String v = a.string(s);
+                    if (v != null && !v.matches("[A-Za-z0-9._:-]+")) {
+                        p.diags.error(s.origin, ctx + ": sentinel_master '" + v
+                                + "' is not a Sentinel master name (letters, digits, '.', '_', ':', '-')");
+                        bad = true;
+                    } else if (v != null) {
+                        master = v;
+                    }
+                }
+                case "sentinel_user" -> user = a.string(s);
+                case "sentinel_password_file" -> passwordFile = a.string(s);
+                case "sentinel_tls" -> {
+                    Boolean v = a.bool(s);
+                    if (v != null) {
+                        tls = v;
+                    }
+                }
+                case "sentinel_timeout" -> {
+                    Duration v = a.seconds(s, Duration.ofMillis(100), Duration.ofSeconds(60));
+                    if (v != null) {
+                        timeout = v;
+                    }
+                }
+                case "sentinel_announce_address" -> {
+                    String v = a.string(s);
+                    String[] hp = v == null ? null : hostPort(v);
+                    if (v != null && hp == null) {
+                        p.diags.error(s.origin, ctx + ": sentinel_announce_address '" + v
+                                + "' is not HOST:PORT (IPv6 as [ADDR]:PORT)");
+                        bad = true;
+                    } else if (hp != null) {
+                        announce = new RedisInstance.HostPort(hp[0], Integer.parseInt(hp[1]));
+                    }
+                }
+                default -> throw new IllegalStateException(s.keyword());
+            }
+        }
+
+        /** The Sentinel settings, or null in pair mode (and after an error, which sets {@link #bad}). */
+        RedisInstance.Sentinel build(ConfigParser p, Stmt block, String ctx, boolean tlsOn) {
+            Diagnostics d = p.diags;
+            if (!blockSeen) {
+                if (!keywords.isEmpty()) {
+                    d.error(keywords.get(0).origin, ctx + ": '" + keywords.get(0).keyword()
+                            + "' needs a 'sentinel { HOST:PORT ... }' block listing the Sentinels");
+                    bad = true;
+                }
+                return null;
+            }
+            if (addresses.isEmpty() && !bad) {
+                d.error(block.origin, ctx + ": the sentinel block lists no Sentinel");
+                bad = true;
+            }
+            if (master == null && keywords.stream().noneMatch(k -> k.keyword().equals("sentinel_master"))) {
+                d.error(block.origin, ctx + ": sentinel_master NAME is required with a sentinel block (the name"
+                        + " of 'sentinel monitor NAME ...' in sentinel.conf)");
+                bad = true;
+            }
+            if (bad) {
+                return null;
+            }
+            if (addresses.size() < 3) {
+                d.warning(block.origin, ctx + ": " + addresses.size() + " Sentinel" + (addresses.size() == 1 ? "" : "s")
+                        + " cannot keep a majority when one is lost - every failure of one stops the VIP;"
+                        + " Redis recommends at least 3 Sentinels on independent hosts");
+            } else if (addresses.size() % 2 == 0) {
+                d.warning(block.origin, ctx + ": " + addresses.size() + " Sentinels need " + (addresses.size() / 2 + 1)
+                        + " to agree, and survive no more losses than " + (addresses.size() - 1)
+                        + " would: an odd number is recommended");
+            }
+            if (tls && !tlsOn) {
+                d.warning(block.origin, ctx + ": sentinel_tls on uses the block's tls_* files; without 'tls on'"
+                        + " none are set and the system trust store is used");
+            }
+            return new RedisInstance.Sentinel(addresses, master, user, passwordFile, tls, timeout,
+                    announce == null ? null : announce.host(), announce == null ? 0 : announce.port());
+        }
     }
 
     /** {@code host:port} or {@code [v6]:port} → {host, port}, or null. */

@@ -23,7 +23,9 @@ import java.util.Objects;
  *     VIP deleted, sync-group pull] → {@link Fence} (hooks only) → {@link RemoveVips} →
  *     StateChanged → Notify → {@link Demote} (hooks only, when the new master is known). The
  *     priority-0 advert goes first so the backup starts its skew timer at once; it still needs at
- *     least the skew and its own promotion before it serves, while our fence is local and quick.</li>
+ *     least the skew and its own promotion before it serves, while our fence is local and quick.
+ *     With {@link InstanceConfig#masterWhenFaultClears()} (Sentinel mode, whose successor confirms
+ *     in milliseconds) it is {@link ReleaseAdvert}, after RemoveVips instead.</li>
  * <li><b>Shutdown from MASTER</b>: SendAdvert(0) first, then Fence → RemoveVips → StateChanged → Notify(STOP);
  *     without release (keepalived's {@code -V}): StateChanged → Notify(STOP) only, VIPs and Redis left as they are.</li>
  * <li>A BACKUP that learns (or changes) its master's address emits Demote(master) (hooks only), so the
@@ -40,6 +42,15 @@ public sealed interface Action {
 
     /** Send one advert at this priority (0 = releasing). The driver fills in VIPs, interval and auth. */
     record SendAdvert(int priority) implements Action {
+    }
+
+    /**
+     * The priority-0 advert of an instance whose successor takes over without waiting for its own
+     * promotion ({@link InstanceConfig#masterWhenFaultClears()}): unlike {@link SendAdvert}, the driver
+     * sends it in order with the worker's actions, after {@link Fence} and {@link RemoveVips}, so the
+     * successor's skew timer starts only once this node no longer serves.
+     */
+    record ReleaseAdvert() implements Action {
     }
 
     /**

@@ -36,6 +36,12 @@ import java.util.Set;
  * @param garpMasterDelay      delay of the 2nd burst (keepalived: 5 s; zero = no 2nd burst)
  * @param garpLowerPrioRepeat  GARP/NA count when a master hears a lower priority (keepalived: 5)
  * @param garpLowerPrioDelay   delay of that 2nd burst (keepalived: 5 s; zero = none)
+ * @param masterWhenFaultClears leaving INIT or FAULT goes straight to MASTER, without a down timer: the
+ *                             instance's fault trackers say that an outside authority (Redis Sentinel's
+ *                             majority) named this node as the one to serve. Only when a master was
+ *                             heard advertising within the master down interval (FAULT notes adverts
+ *                             without acting on them) does it enter BACKUP instead, to wait for that
+ *                             master's priority-0 advert; a sync-group member still asks its group
  */
 public record InstanceConfig(
         String name,
@@ -60,7 +66,8 @@ public record InstanceConfig(
         int garpMasterRepeat,
         Duration garpMasterDelay,
         int garpLowerPrioRepeat,
-        Duration garpLowerPrioDelay) {
+        Duration garpLowerPrioDelay,
+        boolean masterWhenFaultClears) {
 
     public InstanceConfig {
         Objects.requireNonNull(name, "name");
@@ -160,6 +167,7 @@ public record InstanceConfig(
         b.garpMasterDelay = garpMasterDelay;
         b.garpLowerPrioRepeat = garpLowerPrioRepeat;
         b.garpLowerPrioDelay = garpLowerPrioDelay;
+        b.masterWhenFaultClears = masterWhenFaultClears;
         return b;
     }
 
@@ -206,6 +214,7 @@ public record InstanceConfig(
         private Duration garpMasterDelay = Duration.ofSeconds(5);
         private int garpLowerPrioRepeat = 5;
         private Duration garpLowerPrioDelay = Duration.ofSeconds(5);
+        private boolean masterWhenFaultClears;
 
         private Builder(String name, int vrid, InetAddress primaryAddress) {
             this.name = name;
@@ -234,6 +243,7 @@ public record InstanceConfig(
         public Builder garpMasterDelay(Duration d) { this.garpMasterDelay = d; return this; }
         public Builder garpLowerPrioRepeat(int n) { this.garpLowerPrioRepeat = n; return this; }
         public Builder garpLowerPrioDelay(Duration d) { this.garpLowerPrioDelay = d; return this; }
+        public Builder masterWhenFaultClears(boolean b) { this.masterWhenFaultClears = b; return this; }
 
         public InstanceConfig build() {
             VrrpState state = initialState != null ? initialState
@@ -241,7 +251,8 @@ public record InstanceConfig(
             return new InstanceConfig(name, vrid, version, priority, advertIntervalCentis, state, nopreempt,
                     preemptDelay, downTimerAdverts, lowerPrioNoAdvert, higherPrioSendAdvert, ownerIgnoreAdverts,
                     primaryAddress, trackers, dontTrackPrimary, redisHooks, promotionTimeout, promotionBackoff,
-                    onPromotionFailure, garpMasterRepeat, garpMasterDelay, garpLowerPrioRepeat, garpLowerPrioDelay);
+                    onPromotionFailure, garpMasterRepeat, garpMasterDelay, garpLowerPrioRepeat, garpLowerPrioDelay,
+                    masterWhenFaultClears);
         }
     }
 }

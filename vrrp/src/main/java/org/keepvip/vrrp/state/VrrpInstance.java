@@ -39,6 +39,9 @@ public final class VrrpInstance {
     private long promotionFaultUntil = NONE;
     private String promotionFailure = "";
     private long takeoverHeldUntil = Long.MIN_VALUE;
+    /** When a FAULT instance last heard a master advertise (priority > 0), and whom; it does not act on it. */
+    private long faultHeardMasterAt = Long.MIN_VALUE;
+    private InetAddress faultHeardMaster;
 
     private int effectivePriority;
     private int masterAdverIntervalCentis;
@@ -332,6 +335,14 @@ public final class VrrpInstance {
             masterAdverIntervalCentis = config.advertIntervalCentis();
             if (config.isOwner() && config.initialState() == VrrpState.MASTER && !groupMember) {
                 becomeMaster(now, why + ", address owner", d);
+            } else if (config.masterWhenFaultClears() && !groupMember) {
+                if (faultHeardMasterAt != Long.MIN_VALUE && now - faultHeardMasterAt < masterDownIntervalNanos()) {
+                    // A master still advertises: it releases (priority 0) on the same news, and the
+                    // down timer shrinks to the skew then; taking over now would put the VIP on two hosts.
+                    becomeBackup(now, false, why + ", named master; waiting for the current master to release", null, d);
+                } else {
+                    becomeMaster(now, why + ", named master by its fault trackers", d);
+                }
             } else {
                 becomeBackup(now, false, why, null, d);
             }
@@ -628,7 +639,9 @@ public final class VrrpInstance {
 
     /** The release half of leaving MASTER; the caller then enters the next state. */
     private void leaveMaster(boolean releaseAdvert) {
-        if (releaseAdvert) {
+        // A successor that takes over at once must not hear us release before we no longer serve.
+        boolean afterRelease = releaseAdvert && config.masterWhenFaultClears();
+        if (releaseAdvert && !afterRelease) {
             actions.add(new Action.SendAdvert(0));
             log(Action.Level.INFO, "sent 0 priority");
         }
@@ -639,6 +652,10 @@ public final class VrrpInstance {
             log(Action.Level.INFO, "removing VIPs.");
             actions.add(new Action.RemoveVips());
             vipsSet = false;
+        }
+        if (afterRelease) {
+            actions.add(new Action.ReleaseAdvert());
+            log(Action.Level.INFO, "sent 0 priority");
         }
         awaitingPromotion = false;
         promotionDeadline = NONE;
@@ -655,7 +672,15 @@ public final class VrrpInstance {
                 evaluate(now);
             }
         }
-        // FAULT ignores adverts, as keepalived does.
+        // FAULT ignores adverts, as keepalived does; it only notes that a master is alive.
+        if (event instanceof Event.AdvertReceived a) {
+            if (a.advert().priority() > 0) {
+                faultHeardMasterAt = now;
+                faultHeardMaster = a.source();
+            } else if (a.source().equals(faultHeardMaster)) {
+                faultHeardMasterAt = Long.MIN_VALUE; // it released
+            }
+        }
     }
 
     // ---------------------------------------------------------------- transitions

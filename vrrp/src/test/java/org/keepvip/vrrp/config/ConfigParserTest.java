@@ -194,6 +194,75 @@ class ConfigParserTest {
     }
 
     @Test
+    void sentinelModeIsParsedWithItsDefaults() {
+        ParseResult r = parse("redis_instance r {\n sentinel {\n  192.0.2.10:26379\n  192.0.2.11:26379 [2001:db8::3]:26379\n }\n"
+                + " sentinel_master mymaster\n sentinel_password_file /etc/keepvip/s.pass\n}\n"
+                + instance(" track_redis {\n  r\n }"));
+        assertThat(messages(r)).isEmpty();
+        RedisInstance ri = r.config().redis().get(0);
+        assertThat(ri.sentinelMode()).isTrue();
+        RedisInstance.Sentinel s = ri.sentinel();
+        assertThat(s.addresses()).containsExactly(new RedisInstance.HostPort("192.0.2.10", 26379),
+                new RedisInstance.HostPort("192.0.2.11", 26379), new RedisInstance.HostPort("2001:db8::3", 26379));
+        assertThat(s.masterName()).isEqualTo("mymaster");
+        assertThat(s.passwordFile()).isEqualTo("/etc/keepvip/s.pass");
+        assertThat(s.timeout()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(s.tls()).isFalse();
+        assertThat(s.announceHost()).isNull();
+        assertThat(s.majority()).isEqualTo(2);
+        assertThat(parse("redis_instance r {\n}\n" + instance(" track_redis {\n  r\n }")).config().redis().get(0)
+                .sentinelMode()).isFalse();
+        // What the writer prints parses back to the same settings, without findings.
+        ParseResult again = parse(ConfigWriter.write(r.config()));
+        assertThat(messages(again)).isEmpty();
+        assertThat(again.config().redis().get(0).sentinel()).isEqualTo(s);
+    }
+
+    @Test
+    void sentinelModeErrorsAreSpecific() {
+        String track = instance(" track_redis {\n  r\n }");
+        assertThat(messages(parse("redis_instance r {\n sentinel {\n  192.0.2.10:26379\n  192.0.2.11\n }\n}\n" + track)))
+                .contains(MAIN + ":4: error: redis_instance r: sentinel address '192.0.2.11' is not HOST:PORT"
+                                + " (IPv6 as [ADDR]:PORT)",
+                        MAIN + ":1: error: redis_instance r: sentinel_master NAME is required with a sentinel block"
+                                + " (the name of 'sentinel monitor NAME ...' in sentinel.conf)",
+                        MAIN + ":1: error: redis_instance r has errors - removing");
+        assertThat(messages(parse("redis_instance r {\n sentinel_master m\n}\n" + track))).contains(
+                MAIN + ":2: error: redis_instance r: 'sentinel_master' needs a 'sentinel { HOST:PORT ... }' block"
+                        + " listing the Sentinels");
+        assertThat(messages(parse("redis_instance r {\n sentinel {\n  h:1\n  h:1\n }\n sentinel_master m\n"
+                + " sentinel_auth_pass s3cret\n sentinel_timeout 0\n}\n" + track))).contains(
+                MAIN + ":4: error: redis_instance r: sentinel h:1 is listed twice",
+                MAIN + ":7: error: redis_instance r: inline 'sentinel_auth_pass' is not accepted (the config is often"
+                        + " world-readable) - put it in a root-only file and use 'sentinel_password_file'");
+        assertThat(messages(parse("redis_instance r {\n sentinel 192.0.2.1:26379\n sentinel_master m\n}\n" + track)))
+                .contains(MAIN + ":2: error: redis_instance r: 'sentinel' takes a block of HOST:PORT addresses:"
+                        + " sentinel { 192.0.2.10:26379 ... }");
+        assertThat(messages(parse("redis_instance r {\n sentinel {\n  a:1 b:1\n }\n sentinel_master x/y\n}\n"
+                + track))).anyMatch(m -> m.contains("sentinel_master 'x/y' is not a Sentinel master name"));
+        assertThat(parse("redis_instance r {\n sentinel {\n }\n sentinel_master m\n}\n" + track).config().redis())
+                .as("no Sentinel listed").isEmpty();
+    }
+
+    @Test
+    void sentinelModeWarnsAboutQuorumAndIgnoredPairKeywords() {
+        String track = instance(" track_redis {\n  r\n }");
+        ParseResult two = parse("redis_instance r {\n sentinel {\n  a:1 b:1\n }\n sentinel_master m\n"
+                + " max_lag_bytes 100\n peer_port 6380\n}\n" + track);
+        assertThat(two.config().redis()).hasSize(1);
+        assertThat(messages(two)).containsExactly(
+                MAIN + ":1: warning: redis_instance r: 2 Sentinels cannot keep a majority when one is lost - every"
+                        + " failure of one stops the VIP; Redis recommends at least 3 Sentinels on independent hosts",
+                MAIN + ":1: warning: redis_instance r: max_lag_bytes/max_lag_seconds (Sentinel picks the replica to"
+                        + " promote) is ignored in Sentinel mode",
+                MAIN + ":1: warning: redis_instance r: peer_port (keepvip never runs REPLICAOF in Sentinel mode) is"
+                        + " ignored in Sentinel mode");
+        assertThat(messages(parse("redis_instance r {\n sentinel {\n  a:1 b:1 c:1 d:1\n }\n sentinel_master m\n}\n"
+                + track))).containsExactly(MAIN + ":1: warning: redis_instance r: 4 Sentinels need 3 to agree, and"
+                        + " survive no more losses than 3 would: an odd number is recommended");
+    }
+
+    @Test
     void releasedVipRstDefaultsToTenSecondsParsesSecondsAndRejectsBadValues() {
         assertThat(parse(instance("")).config().global().releasedVipRst()).isEqualTo(Duration.ofSeconds(10));
         ParseResult r = parse("global_defs {\n released_vip_rst 2.5\n}\n" + instance(""));

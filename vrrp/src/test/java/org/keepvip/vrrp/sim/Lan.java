@@ -218,6 +218,8 @@ final class Lan {
         for (Action a : inst.drainActions()) {
             if (a instanceof Action.SendAdvert s) {
                 transmit(n, s.priority());
+            } else if (a instanceof Action.ReleaseAdvert) {
+                transmit(n, 0);
             } else if (a instanceof Action.Promote p) {
                 promote(n, inst, p.attempt());
             } else if (a instanceof Action.AddVips) {

@@ -449,6 +449,77 @@ class VrrpInstanceRulesTest {
         assertThat(i.state()).isEqualTo(VrrpState.BACKUP);
     }
 
+    /**
+     * Sentinel mode: the weight-0 tracker is up only on the node Sentinel's majority names master, so
+     * its clearing takes over at once (promotion first), with no down timer; its failing releases.
+     */
+    @Test
+    void masterWhenFaultClearsTakesOverAtOnceAndReleasesOnFault() {
+        VrrpInstance i = started(cfg(100, 1).redisHooks(true).masterWhenFaultClears(true)
+                .trackers(List.of(TrackerSpec.faultOnFailure("sentinel:r"))).build(), T0);
+        assertThat(i.state()).isEqualTo(VrrpState.INIT);
+        i.handle(new Event.TrackerResult(T0, "sentinel:r", false));
+        assertThat(i.state()).isEqualTo(VrrpState.FAULT);
+        i.drainActions();
+        i.handle(new Event.TrackerResult(T0 + S, "sentinel:r", true));
+        assertThat(i.state()).isEqualTo(VrrpState.MASTER);
+        assertThat(effects(i.drainActions())).containsExactly(new Action.SendAdvert(100),
+                new Action.StateChanged(VrrpState.FAULT, VrrpState.MASTER,
+                        "fault cleared, named master by its fault trackers", "(VI_1) Entering MASTER STATE"),
+                new Action.Promote(1));
+        i.handle(new Event.PromotionDone(T0 + S + MS, 1, true, ""));
+        assertThat(i.vipsSet()).isTrue();
+        i.drainActions();
+        i.handle(new Event.TrackerResult(T0 + 2 * S, "sentinel:r", false));
+        assertThat(i.state()).isEqualTo(VrrpState.FAULT);
+        // The priority-0 advert follows the fence and the VIP removal: the successor takes over at once.
+        assertThat(effects(i.drainActions())).startsWith(new Action.Fence(), new Action.RemoveVips(),
+                new Action.ReleaseAdvert());
+    }
+
+    /** A master still advertising (the old one, not yet aware): wait for its priority 0, then the skew only. */
+    @Test
+    void masterWhenFaultClearsWaitsForALiveMasterToRelease() {
+        VrrpInstance i = started(cfg(250, 1).redisHooks(true).masterWhenFaultClears(true).nopreempt(true)
+                .trackers(List.of(TrackerSpec.faultOnFailure("sentinel:r"))).build(), T0);
+        i.handle(new Event.TrackerResult(T0, "sentinel:r", false));
+        i.handle(rx(T0 + S, 100, 2)); // ignored in FAULT, but noted
+        i.handle(new Event.TrackerResult(T0 + S + 10 * MS, "sentinel:r", true));
+        assertThat(i.state()).isEqualTo(VrrpState.BACKUP);
+        i.handle(rx(T0 + S + 20 * MS, 0, 2));
+        assertThat(i.takeoverDeadline()).hasValue(T0 + S + 20 * MS + i.skewNanos());
+        runUntil(i, T0 + S + 20 * MS + i.skewNanos());
+        assertThat(i.state()).isEqualTo(VrrpState.MASTER);
+
+        // Adverts heard longer ago than the master down interval do not hold a takeover back.
+        VrrpInstance j = started(cfg(250, 1).redisHooks(true).masterWhenFaultClears(true)
+                .trackers(List.of(TrackerSpec.faultOnFailure("sentinel:r"))).build(), T0);
+        j.handle(new Event.TrackerResult(T0, "sentinel:r", false));
+        j.handle(rx(T0 + S, 100, 2));
+        j.handle(new Event.TrackerResult(T0 + S + j.masterDownIntervalNanos(), "sentinel:r", true));
+        assertThat(j.state()).isEqualTo(VrrpState.MASTER);
+
+        // A master heard releasing (priority 0) while we were in FAULT no longer holds us back.
+        VrrpInstance k = started(cfg(250, 1).redisHooks(true).masterWhenFaultClears(true)
+                .trackers(List.of(TrackerSpec.faultOnFailure("sentinel:r"))).build(), T0);
+        k.handle(new Event.TrackerResult(T0, "sentinel:r", false));
+        k.handle(rx(T0 + S, 100, 2));
+        k.handle(rx(T0 + S + MS, 0, 3)); // another node's release says nothing about 2
+        k.handle(new Event.TrackerResult(T0 + S + 2 * MS, "sentinel:r", false));
+        k.handle(rx(T0 + S + 3 * MS, 0, 2));
+        k.handle(new Event.TrackerResult(T0 + S + 4 * MS, "sentinel:r", true));
+        assertThat(k.state()).isEqualTo(VrrpState.MASTER);
+    }
+
+    @Test
+    void withoutMasterWhenFaultClearsAClearedFaultWaitsTheDownTimer() {
+        VrrpInstance i = started(cfg(100, 1).trackers(List.of(TrackerSpec.faultOnFailure("chk"))).build(), T0);
+        i.handle(new Event.TrackerResult(T0, "chk", false));
+        i.handle(new Event.TrackerResult(T0 + S, "chk", true));
+        assertThat(i.state()).isEqualTo(VrrpState.BACKUP);
+        assertThat(i.takeoverDeadline()).isPresent();
+    }
+
     @Test
     void faultFromMasterSendsPriorityZeroAndRemovesVips() {
         VrrpInstance m = started(cfg(255, 1).build(), T0);
