@@ -42,8 +42,13 @@ class RedisMetricsE2ETest {
             promtoolAccepts(p.lab, atB);
             assertThat(value(atA, "keepvip_redis_up{" + R + "}")).hasValue(1);
             assertThat(value(atA, "keepvip_redis_role{" + R + ",role=\"master\"}")).hasValue(1);
-            assertThat(value(atA, "keepvip_redis_promotions_total{" + R + ",result=\"ok\"}")).hasValue(1);
-            assertThat(value(atA, "keepvip_redis_promotion_duration_seconds_count{" + R + "}")).hasValue(1);
+            // At least the promotion of a's takeover (a loaded host may have made a take over twice).
+            double promotedA = value(atA, "keepvip_redis_promotions_total{" + R + ",result=\"ok\"}").orElseThrow();
+            assertThat(promotedA).isGreaterThanOrEqualTo(1);
+            assertThat(value(atA, "keepvip_redis_promotion_duration_seconds_count{" + R + "}").orElseThrow())
+                    .as("each promotion timed").isEqualTo(promotedA
+                            + value(atA, "keepvip_redis_promotions_total{" + R + ",result=\"failed\"}").orElseThrow()
+                            + value(atA, "keepvip_redis_promotions_total{" + R + ",result=\"refused\"}").orElseThrow());
             assertThat(value(atA, "keepvip_redis_check_duration_seconds_count{" + R + "}").orElseThrow())
                     .isGreaterThan(5);
             assertThat(value(atA, "keepvip_redis_wipe_guard_refusals_total{" + R + "}")).hasValue(0);
@@ -55,10 +60,11 @@ class RedisMetricsE2ETest {
             assertThat(value(atB, "keepvip_redis_demotions_total{" + R + ",result=\"ok\"}").orElseThrow())
                     .as("b was told to replicate from a").isGreaterThanOrEqualTo(1);
 
+            double promotedB = value(atB, "keepvip_redis_promotions_total{" + R + ",result=\"ok\"}").orElseThrow();
             p.killRedis(p.a);
             p.awaitVipOn(p.b, Duration.ofSeconds(10));
             Await.until(Duration.ofSeconds(10), "b's promotion counted", () -> value(scrape(p.lab, p.b),
-                    "keepvip_redis_promotions_total{" + R + ",result=\"ok\"}").orElse(0) == 1);
+                    "keepvip_redis_promotions_total{" + R + ",result=\"ok\"}").orElse(0) == promotedB + 1);
             String afterB = scrape(p.lab, p.b);
             promtoolAccepts(p.lab, afterB);
             assertThat(value(afterB, "keepvip_redis_role{" + R + ",role=\"master\"}")).hasValue(1);
@@ -69,14 +75,14 @@ class RedisMetricsE2ETest {
                 String s = scrape(p.lab, p.a);
                 return value(s, "keepvip_redis_up{" + R + "}").orElse(1) == 0
                         && value(s, "keepvip_vrrp_transitions_total{" + VI
-                                + ",from=\"MASTER\",to=\"BACKUP\",cause=\"redis_check_failed\"}").orElse(0) == 1;
+                                + ",from=\"MASTER\",to=\"BACKUP\",cause=\"redis_check_failed\"}").orElse(0) >= 1;
             });
             String afterA = scrape(p.lab, p.a);
             promtoolAccepts(p.lab, afterA);
             assertThat(value(afterA, "keepvip_vrrp_tracker_up{" + VI + ",tracker=\"redis:r6379\"}")).hasValue(0);
             assertThat(value(afterA, "keepvip_redis_fences_total{" + R + ",result=\"ok\"}").orElse(0)
                     + value(afterA, "keepvip_redis_fences_total{" + R + ",result=\"failed\"}").orElse(0))
-                    .as("a fenced its (dead) Redis before releasing the VIP").isEqualTo(1);
+                    .as("a fenced its (dead) Redis before releasing the VIP").isGreaterThanOrEqualTo(1);
         }
     }
 }

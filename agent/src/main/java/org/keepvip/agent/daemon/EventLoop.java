@@ -110,7 +110,9 @@ public final class EventLoop implements Runnable {
     /** Registers an instance before {@link #run()}. */
     public void add(InstanceRuntime runtime) {
         instances.put(runtime.name(), runtime);
-        published = List.copyOf(instances.values());
+        if (publishing) {
+            published = List.copyOf(instances.values());
+        }
         byAdvertKey.putIfAbsent(AdvertKey.of(runtime), runtime);
         byTracker = null;
         byVip = null;
@@ -200,8 +202,13 @@ public final class EventLoop implements Runnable {
         return instances;
     }
 
-    /** The running instances, for readers on other threads (a metrics scrape); replaced when the set changes. */
+    /**
+     * The running instances, for readers on other threads (a metrics scrape): replaced when the set
+     * changes once the loop runs (before, {@link #run()} publishes them all at once, not one copy per
+     * {@link #add} for a thousand instances).
+     */
     private volatile List<InstanceRuntime> published = List.of();
+    private boolean publishing;
 
     /** The running instances as of their last change, safe to read from any thread. */
     public List<InstanceRuntime> instancesForReaders() {
@@ -295,6 +302,8 @@ public final class EventLoop implements Runnable {
             sockets.drainAll(); // what came before the start is dropped, as postPacket drops it (see accepting)
         }
         acceptPackets();
+        publishing = true;
+        published = List.copyOf(instances.values());
         Map<String, Boolean> up = new HashMap<>(); // one netlink lookup per interface, not per instance
         for (InstanceRuntime r : instances.values()) {
             deliver(r, new Event.Start(now, up.computeIfAbsent(r.wire().ifname(), linkUp::test)));
