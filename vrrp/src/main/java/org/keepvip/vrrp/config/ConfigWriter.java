@@ -63,6 +63,20 @@ public final class ConfigWriter {
         return IpLiteral.format(a);
     }
 
+    /**
+     * A word as it reads back: quoted when it holds what the first split would take apart (blanks,
+     * braces, comment characters). A word never holds a double quote: the split consumes them.
+     */
+    private static String word(String s) {
+        for (int k = 0; k < s.length(); k++) {
+            char c = s.charAt(k);
+            if (Character.isWhitespace(c) || c == '{' || c == '}' || c == '#' || c == '!') {
+                return q(s);
+            }
+        }
+        return s.isEmpty() ? q(s) : s;
+    }
+
     /** Quotes a word for the first split; the second (script) split already happened. */
     private static String q(String s) {
         return "\"" + s + "\"";
@@ -81,7 +95,7 @@ public final class ConfigWriter {
 
     private void global(GlobalDefs g) {
         open("global_defs");
-        line("router_id " + g.routerId());
+        line("router_id " + word(g.routerId()));
         if (g.scriptUser() != null) {
             ScriptUser u = g.scriptUser();
             line("script_user " + u.user() + (u.group() == null ? "" : " " + (u.supplementaryGroups() ? ":" : "") + u.group()));
@@ -146,7 +160,7 @@ public final class ConfigWriter {
     }
 
     private void script(VrrpScript s) {
-        open("vrrp_script " + s.name());
+        open("vrrp_script " + word(s.name()));
         line("script " + q(s.command().raw()));
         line("interval " + sec(s.interval()));
         line("timeout " + sec(s.timeout()));
@@ -161,7 +175,7 @@ public final class ConfigWriter {
     }
 
     private void trackFile(TrackFile f) {
-        open("track_file " + f.name());
+        open("track_file " + word(f.name()));
         line("file " + q(f.path()));
         line("weight " + f.weight() + (f.reverse() ? " reverse" : ""));
         if (f.initFile()) {
@@ -171,10 +185,10 @@ public final class ConfigWriter {
     }
 
     private void redis(RedisInstance r) {
-        open("redis_instance " + r.name());
+        open("redis_instance " + word(r.name()));
         line("address " + (r.host().indexOf(':') >= 0 ? "[" + r.host() + "]" : r.host()) + ":" + r.port());
         if (r.user() != null) {
-            line("user " + r.user());
+            line("user " + word(r.user()));
         }
         if (r.passwordFile() != null) {
             line("password_file " + q(r.passwordFile()));
@@ -225,10 +239,10 @@ public final class ConfigWriter {
     }
 
     private void instance(VrrpInstance i) {
-        open("vrrp_instance " + i.name());
+        open("vrrp_instance " + word(i.name()));
         line("state " + i.state());
         if (i.interfaceName() != null) {
-            line("interface " + i.interfaceName());
+            line("interface " + word(i.interfaceName()));
         }
         line("virtual_router_id " + i.vrid());
         line("priority " + i.priority());
@@ -376,7 +390,7 @@ public final class ConfigWriter {
     }
 
     private void group(SyncGroup g) {
-        open("vrrp_sync_group " + g.name());
+        open("vrrp_sync_group " + word(g.name()));
         open("group");
         g.members().forEach(this::line);
         close();
