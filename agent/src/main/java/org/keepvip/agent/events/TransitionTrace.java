@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.keepvip.vrrp.state.Action;
 import org.keepvip.vrrp.state.Decision;
+import org.keepvip.vrrp.state.TrackerSpec;
 
 /**
  * One state change in the making: the machine's {@link Decision}, then the time each step took as the
@@ -16,7 +17,7 @@ import org.keepvip.vrrp.state.Decision;
  */
 public final class TransitionTrace implements DecisionLog.Pending {
     private final String instance;
-    private final String redis;
+    private final List<TrackerSpec> trackers;
     private final Action.StateChanged change;
     private final long at;
     private volatile long advertSent;
@@ -26,12 +27,12 @@ public final class TransitionTrace implements DecisionLog.Pending {
     private boolean published;
 
     /**
-     * @param redis  the {@code redis_instance} the instance tracks, null when none
-     * @param opened when the loop handled the change (used when the change carries no decision)
+     * @param trackers the instance's trackers (its {@code redis_instance} is read from them off the loop)
+     * @param opened   when the loop handled the change (used when the change carries no decision)
      */
-    public TransitionTrace(String instance, String redis, Action.StateChanged change, long opened) {
+    public TransitionTrace(String instance, List<TrackerSpec> trackers, Action.StateChanged change, long opened) {
         this.instance = instance;
-        this.redis = redis;
+        this.trackers = trackers;
         this.change = change;
         this.at = change.why() == null ? opened : change.why().at();
     }
@@ -79,8 +80,18 @@ public final class TransitionTrace implements DecisionLog.Pending {
         Map<String, Object> inputs = inputs(d);
         String text = "(" + instance + ") " + what + " because " + cause + ": " + Explain.why(d, change.reason())
                 + Explain.priorities(d) + Explain.steps(steps, total);
-        return new EventRecord(seq, wall.at(at).toString(), "transition", instance, redis, what, cause, inputs,
+        return new EventRecord(seq, wall.at(at).toString(), "transition", instance, redis(), what, cause, inputs,
                 steps, total, text);
+    }
+
+    /** The {@code redis_instance} the instance tracks (tracker {@code redis:NAME}), null when none. */
+    private String redis() {
+        for (TrackerSpec t : trackers) {
+            if (t.id().startsWith("redis:")) {
+                return t.id().substring("redis:".length());
+            }
+        }
+        return null;
     }
 
     private Map<String, Object> inputs(Decision d) {
