@@ -51,6 +51,8 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
     private final RedisNode fenceNode;
     private final RiseFallCounter counter;
     private volatile RedisHealth lastHealth;
+    /** The last check Redis answered with its INFO: a decision record's role and offset before an action. */
+    private volatile RedisHealth lastAnswered;
     private ScheduledFuture<?> schedule;
     private volatile RedisLivenessWatch watch;
     private boolean closed;
@@ -158,6 +160,9 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
         try {
             RedisHealth h = checkNode.check();
             lastHealth = h;
+            if (h.info() != null) {
+                lastAnswered = h;
+            }
             RiseFallCounter.Change change;
             synchronized (counter) {
                 // Posted under the lock, so the loop sees changes in the counter's order even when a
@@ -261,7 +266,7 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
                     return probe.check();
                 }
             }).filter(RedisHealth::reachable);
-            RedisHealth before = lastHealth;
+            RedisHealth before = lastAnswered;
             long start = System.nanoTime();
             HookResult r = hookNode.promote(peer, config.promoteTimeout(), false);
             report("promote", r, previous, before, start, System.nanoTime(), 1);
@@ -289,7 +294,7 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
         vrrpMaster = false; // leaving MASTER
         if (config.fence()) {
             synchronized (hookLock) {
-                RedisHealth before = lastHealth;
+                RedisHealth before = lastAnswered;
                 long start = System.nanoTime();
                 HookResult r = fenceNode.fence(FENCE_PAUSE, Optional.empty());
                 report("fence", r, null, before, start, System.nanoTime(), 1);
@@ -317,7 +322,7 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
         vrrpMaster = false;
         replicaOf = master;
         RedisEndpoint masterEp = peerEndpoint(master).orElseThrow();
-        RedisHealth before = lastHealth;
+        RedisHealth before = lastAnswered;
         long start = System.nanoTime();
         long deadline = start + config.promoteTimeout().toNanos();
         int attempts = 0;
@@ -378,7 +383,7 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
                         : "not reached or failed after");
             }
             if (seen != null && seen.info() != null) {
-                // What the last check before the action saw.
+                // What the last check Redis answered before the action saw.
                 in.put("offsetBefore", seen.info().dataOffset());
                 in.put("roleBefore", seen.info().role().name().toLowerCase(java.util.Locale.ROOT));
             }
