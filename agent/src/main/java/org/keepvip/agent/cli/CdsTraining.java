@@ -25,8 +25,8 @@ import picocli.CommandLine;
  *
  * <p>It runs, in this one JVM and printing nothing, what an operator runs: check-config on a
  * representative file (plain, {@code --json}, {@code --dump}, a missing file), {@code --help},
- * {@code --version}, and status (table and {@code --json}), reload and events (text and {@code --json}) against a control socket
- * served here with a made-up snapshot and record.
+ * {@code --version}, and status (table and {@code --json}), reload and events (text and
+ * {@code --json}) against a control socket served here with a made-up snapshot and record.
  *
  * <p>Usage: {@code java -cp keepvip.jar org.keepvip.agent.cli.CdsTraining DIR}, DIR an existing
  * scratch directory it may write into (a config file and a socket); exits 0 unless something broke.
