@@ -25,8 +25,8 @@ import picocli.CommandLine;
  *
  * <p>It runs, in this one JVM and printing nothing, what an operator runs: check-config on a
  * representative file (plain, {@code --json}, {@code --dump}, a missing file), {@code --help},
- * {@code --version}, and status (table and {@code --json}) and reload against a control socket
- * served here with a made-up snapshot.
+ * {@code --version}, and status (table and {@code --json}), reload and events (text and
+ * {@code --json}) against a control socket served here with a made-up snapshot and record.
  *
  * <p>Usage: {@code java -cp keepvip.jar org.keepvip.agent.cli.CdsTraining DIR}, DIR an existing
  * scratch directory it may write into (a config file and a socket); exits 0 unless something broke.
@@ -129,6 +129,8 @@ public final class CdsTraining {
             codes.add(run("status", "--socket", socket.toString()));
             codes.add(run("status", "--json", "--socket", socket.toString()));
             codes.add(run("reload", "--socket", socket.toString()));
+            codes.add(run("events", "--socket", socket.toString()));
+            codes.add(run("events", "--json", "--since", "1h", "--socket", socket.toString()));
         }
         codes.add(run("status", "--socket", dir.resolve("none.sock").toString()));
         loadDaemonClasses();
@@ -196,6 +198,16 @@ public final class CdsTraining {
         @Override
         public ControlResponse switchover(String instance, String to) {
             return ControlResponse.error("not here");
+        }
+
+        @Override
+        public org.keepvip.agent.events.EventRing events() {
+            org.keepvip.agent.events.EventRing ring = new org.keepvip.agent.events.EventRing(1);
+            ring.add(new org.keepvip.agent.events.EventRecord(1, java.time.Instant.now().toString(), "transition",
+                    "vi_1", null, "BACKUP -> MASTER", "master_down_timer", Map.of("ownPriority", 150),
+                    List.of(new org.keepvip.agent.events.EventRecord.Step("advert", 0.1, 0.1, null)), 0.1,
+                    "(vi_1) BACKUP -> MASTER because master_down_timer"));
+            return ring;
         }
     }
 }

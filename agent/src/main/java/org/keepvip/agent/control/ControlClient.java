@@ -83,7 +83,8 @@ public final class ControlClient {
             try {
                 sink.accept(Json.LINE.fromJson(line, EventRecord.class));
             } catch (JsonParseException e) {
-                throw new java.io.UncheckedIOException(new IOException("malformed event from keepvip: " + e.getMessage(), e));
+                throw new java.io.UncheckedIOException(
+                        new IOException("malformed event from keepvip: " + e.getMessage(), e));
             }
         });
     }

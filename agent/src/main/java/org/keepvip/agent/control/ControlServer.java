@@ -222,7 +222,8 @@ public final class ControlServer implements AutoCloseable {
                 streamEvents(client, events);
                 return;
             }
-            LineChannel.writeLine(client, Json.LINE.toJson(dispatch(line, caller)), System.nanoTime() + timeout.toNanos());
+            LineChannel.writeLine(client, Json.LINE.toJson(dispatch(line, caller)),
+                    System.nanoTime() + timeout.toNanos());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException e) {

@@ -155,16 +155,6 @@ public final class InstanceRuntime implements AutoCloseable {
         this.decisions = Objects.requireNonNull(log);
     }
 
-    /** The {@code redis_instance} the instance tracks, for the decision log; null when none. */
-    private String redisName() {
-        for (var t : machine.config().trackers()) {
-            if (t.id().startsWith("redis:")) {
-                return t.id().substring("redis:".length());
-            }
-        }
-        return null;
-    }
-
     /**
      * SIGHUP for a matched instance: new wire settings and VIPs, keeping the state. A MASTER adds the
      * new VIPs (with a GARP burst for them) and drops the removed ones, without touching the VIPs that
@@ -390,7 +380,8 @@ public final class InstanceRuntime implements AutoCloseable {
         if (previous != null) {
             previous.publishTo(decisions);
         }
-        return new TransitionTrace(name(), redisName(), change, change.why() == null ? System.nanoTime() : 0);
+        return new TransitionTrace(name(), machine.config().trackers(), change,
+                change.why() == null ? System.nanoTime() : 0);
     }
 
     private void executeOnLoop(Action action) {
@@ -621,7 +612,7 @@ public final class InstanceRuntime implements AutoCloseable {
         InstanceMetrics.warmUp(WARM_UP_METRICS_ROUNDS);
         CountDownLatch open = new CountDownLatch(0);
         // Built traced too (never run, never published): the takeover's steps are timed for the decision log.
-        TransitionTrace unused = new TransitionTrace(name(), null,
+        TransitionTrace unused = new TransitionTrace(name(), List.of(),
                 new Action.StateChanged(VrrpState.INIT, VrrpState.BACKUP, "warm-up", "warm-up"), 0);
         for (Action a : List.of(new Action.AddVips(), new Action.RemoveVips(), new Action.GarpBurst(1),
                 new Action.Promote(0), new Action.Fence(), new Action.Demote(wire.source()),

@@ -55,6 +55,8 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
     private final RedisNode fenceNode;
     private final RiseFallCounter counter;
     private volatile RedisHealth lastHealth;
+    /** The last check Redis answered with its INFO: a decision record's role and offset before an action. */
+    private volatile RedisHealth lastAnswered;
     private ScheduledFuture<?> schedule;
     private volatile RedisLivenessWatch watch;
     private boolean closed;
@@ -172,6 +174,9 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
             RedisHealth h = checkNode.check();
             stats.check(System.nanoTime() - started);
             lastHealth = h;
+            if (h.info() != null) {
+                lastAnswered = h;
+            }
             RiseFallCounter.Change change;
             synchronized (counter) {
                 // Posted under the lock, so the loop sees changes in the counter's order even when a
@@ -284,7 +289,7 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
                     return probe.check();
                 }
             }).filter(RedisHealth::reachable);
-            RedisHealth before = lastHealth;
+            RedisHealth before = lastAnswered;
             long start = System.nanoTime();
             HookResult r = hookNode.promote(peer, config.promoteTimeout(), false);
             report("promote", r, previous, before, start, System.nanoTime(), 1);
@@ -313,7 +318,7 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
         vrrpMaster = false; // leaving MASTER
         if (config.fence()) {
             synchronized (hookLock) {
-                RedisHealth before = lastHealth;
+                RedisHealth before = lastAnswered;
                 long start = System.nanoTime();
                 HookResult r = fenceNode.fence(FENCE_PAUSE, Optional.empty());
                 report("fence", r, null, before, start, System.nanoTime(), 1);
@@ -354,7 +359,7 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
         }
         replicaOf = master;
         RedisEndpoint masterEp = peerEndpoint(master).orElseThrow();
-        RedisHealth before = lastHealth;
+        RedisHealth before = lastAnswered;
         long start = System.nanoTime();
         long deadline = start + config.promoteTimeout().toNanos();
         int attempts = 0;
@@ -417,7 +422,7 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
                         : "not reached or failed after");
             }
             if (seen != null && seen.info() != null) {
-                // What the last check before the action saw.
+                // What the last check Redis answered before the action saw.
                 in.put("offsetBefore", seen.info().dataOffset());
                 in.put("roleBefore", seen.info().role().name().toLowerCase(java.util.Locale.ROOT));
             }

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.keepvip.vrrp.state.Action;
 import org.keepvip.vrrp.state.Decision;
+import org.keepvip.vrrp.state.TrackerSpec;
 
 /**
  * One state change in the making: the machine's {@link Decision}, then the time each step took as the
@@ -16,22 +17,23 @@ import org.keepvip.vrrp.state.Decision;
  */
 public final class TransitionTrace implements DecisionLog.Pending {
     private final String instance;
-    private final String redis;
+    private final List<TrackerSpec> trackers;
     private final Action.StateChanged change;
     private final long at;
     private volatile long advertSent;
-    private final List<long[]> times = new ArrayList<>(6);
-    private final List<String> names = new ArrayList<>(6);
-    private final List<String> errors = new ArrayList<>(6);
+    /** Made by the first step, on the lane: the loop allocates nothing but the trace itself. */
+    private List<Timed> steps;
     private boolean published;
 
+    private record Timed(String name, long start, long end, String error) {}
+
     /**
-     * @param redis  the {@code redis_instance} the instance tracks, null when none
-     * @param opened when the loop handled the change (used when the change carries no decision)
+     * @param trackers the instance's trackers (its {@code redis_instance} is read from them off the loop)
+     * @param opened   when the loop handled the change (used when the change carries no decision)
      */
-    public TransitionTrace(String instance, String redis, Action.StateChanged change, long opened) {
+    public TransitionTrace(String instance, List<TrackerSpec> trackers, Action.StateChanged change, long opened) {
         this.instance = instance;
-        this.redis = redis;
+        this.trackers = trackers;
         this.change = change;
         this.at = change.why() == null ? opened : change.why().at();
     }
@@ -43,9 +45,10 @@ public final class TransitionTrace implements DecisionLog.Pending {
 
     /** A step ended; {@code error} null when it succeeded. Called on the hook lane. */
     public synchronized void step(String name, long start, long end, String error) {
-        names.add(name);
-        times.add(new long[] {start, end});
-        errors.add(error);
+        if (steps == null) {
+            steps = new ArrayList<>(6);
+        }
+        steps.add(new Timed(name, start, end, error));
     }
 
     /** Hands the trace to {@code log} once; later calls do nothing. */
@@ -62,25 +65,34 @@ public final class TransitionTrace implements DecisionLog.Pending {
     @Override
     public synchronized EventRecord toRecord(long seq, DecisionLog.WallClock wall) {
         Decision d = change.why();
-        List<EventRecord.Step> steps = new ArrayList<>();
+        List<EventRecord.Step> out = new ArrayList<>();
         long last = at;
         if (advertSent != 0 && change.to() != org.keepvip.vrrp.state.VrrpState.STOP) {
-            steps.add(new EventRecord.Step("advert", Millis.of(advertSent - at), Millis.of(advertSent - at), null));
+            out.add(new EventRecord.Step("advert", Millis.of(advertSent - at), Millis.of(advertSent - at), null));
             last = Math.max(last, advertSent);
         }
-        for (int i = 0; i < names.size(); i++) {
-            long[] t = times.get(i);
-            steps.add(new EventRecord.Step(names.get(i), Millis.of(t[1] - t[0]), Millis.of(t[1] - at), errors.get(i)));
-            last = Math.max(last, t[1]);
+        for (Timed t : steps == null ? List.<Timed>of() : steps) {
+            out.add(new EventRecord.Step(t.name(), Millis.of(t.end() - t.start()), Millis.of(t.end() - at), t.error()));
+            last = Math.max(last, t.end());
         }
-        Double total = steps.isEmpty() ? null : Millis.of(last - at);
+        Double total = out.isEmpty() ? null : Millis.of(last - at);
         String cause = d == null ? "unknown" : d.cause().name().toLowerCase(Locale.ROOT);
         String what = change.from() + " -> " + change.to();
         Map<String, Object> inputs = inputs(d);
         String text = "(" + instance + ") " + what + " because " + cause + ": " + Explain.why(d, change.reason())
-                + Explain.priorities(d) + Explain.steps(steps, total);
-        return new EventRecord(seq, wall.at(at).toString(), "transition", instance, redis, what, cause, inputs,
-                steps, total, text);
+                + Explain.priorities(d) + Explain.steps(out, total);
+        return new EventRecord(seq, wall.at(at).toString(), "transition", instance, redis(), what, cause, inputs,
+                out, total, text);
+    }
+
+    /** The {@code redis_instance} the instance tracks (tracker {@code redis:NAME}), null when none. */
+    private String redis() {
+        for (TrackerSpec t : trackers) {
+            if (t.id().startsWith("redis:")) {
+                return t.id().substring("redis:".length());
+            }
+        }
+        return null;
     }
 
     private Map<String, Object> inputs(Decision d) {

@@ -37,7 +37,8 @@ class DecisionLogTest {
         Decision why = new Decision(Decision.Cause.MASTER_DOWN_TIMER, at, 100, 160,
                 InetAddress.getByName("192.0.2.2"), 150, 3_414_000_000L, null,
                 List.of(new Decision.Tracker("script:chk", 60, false, true)));
-        TransitionTrace t = new TransitionTrace("VI_1", "r1", new Action.StateChanged(VrrpState.BACKUP,
+        TransitionTrace t = new TransitionTrace("VI_1", List.of(new org.keepvip.vrrp.state.TrackerSpec("redis:r1", 0,
+                false)), new Action.StateChanged(VrrpState.BACKUP,
                 VrrpState.MASTER, "master down timer expired", "(VI_1) Entering MASTER STATE", why), 0);
         t.advertSent(at + 100_000);
         t.step("promote", at + 200_000, at + 3_200_000, null);
@@ -49,6 +50,7 @@ class DecisionLogTest {
         EventRecord r = awaitRecords(1).get(0);
         assertThat(r.seq()).isEqualTo(1);
         assertThat(r.kind()).isEqualTo("transition");
+        assertThat(r.redis()).isEqualTo("r1");
         assertThat(r.what()).isEqualTo("BACKUP -> MASTER");
         assertThat(r.cause()).isEqualTo("master_down_timer");
         assertThat(r.inputs()).containsEntry("peer", "192.0.2.2").containsEntry("peerPriority", 150)
