@@ -96,12 +96,9 @@ class SentinelModeE2ETest {
             var refused = p.switchover(p.a, p.b, 1000);
             assertThat(refused.ok()).isFalse();
             assertThat(refused.error()).contains("Sentinel mode", "SENTINEL FAILOVER mymaster");
-            p.lab.inNamespace(p.client, () -> {
-                try (Jedis j = new Jedis(new HostAndPort(p.lab.node("s").ipv4(), 26379),
-                        DefaultJedisClientConfig.builder().socketTimeoutMillis(2000).build())) {
-                    return j.sendCommand(redis.clients.jedis.Protocol.Command.SENTINEL, "failover", "mymaster");
-                }
-            });
+            // Sentinel refuses (NOGOODSLAVE) until it has a fresh INFO of the replica: ask until it agrees.
+            Await.until(Duration.ofSeconds(20), "a Sentinel accepting SENTINEL FAILOVER",
+                    () -> askFailover(p));
             long asked = System.nanoTime();
             Await.until(Duration.ofSeconds(15), "a Sentinel majority publishing +switch-master to b",
                     () -> switches.majorityAt() > 0);
@@ -321,6 +318,26 @@ class SentinelModeE2ETest {
         public void close() throws InterruptedException {
             running = false;
             thread.join(5000);
+        }
+    }
+
+    /** SENTINEL FAILOVER through a Sentinel; false while it answers NOGOODSLAVE. */
+    private static boolean askFailover(RedisPair p) {
+        try {
+            return p.lab.inNamespace(p.client, () -> {
+                try (Jedis j = new Jedis(new HostAndPort(p.lab.node("s").ipv4(), 26379),
+                        DefaultJedisClientConfig.builder().socketTimeoutMillis(2000).build())) {
+                    j.sendCommand(redis.clients.jedis.Protocol.Command.SENTINEL, "failover", "mymaster");
+                    return true;
+                } catch (redis.clients.jedis.exceptions.JedisDataException e) {
+                    if (String.valueOf(e.getMessage()).startsWith("NOGOODSLAVE")) {
+                        return false;
+                    }
+                    throw e;
+                }
+            });
+        } catch (Exception e) {
+            throw new IllegalStateException("SENTINEL FAILOVER: " + e, e);
         }
     }
 }

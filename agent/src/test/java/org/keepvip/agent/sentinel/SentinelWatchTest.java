@@ -91,9 +91,8 @@ class SentinelWatchTest {
             assertThat(v.reachable()).isEqualTo(3);
             assertThat(v.master()).contains(first);
 
-            try (Jedis j = new Jedis("127.0.0.1", ports.get(0), 2000)) {
-                j.sendCommand(Protocol.Command.SENTINEL, "failover", "mymaster");
-            }
+            // Sentinel refuses (NOGOODSLAVE) until it has a fresh INFO of the replica: ask until it agrees.
+            await(Duration.ofSeconds(20), () -> failoverAccepted(ports.get(0)));
             v = next(Duration.ofSeconds(20), x -> x.master().equals(Optional.of(second)));
             assertThat(v.majorityReachable()).isTrue();
 
@@ -189,6 +188,18 @@ class SentinelWatchTest {
             return replicas.size() == 1 && others.size() == 2;
         } catch (RuntimeException e) {
             return false;
+        }
+    }
+
+    private static boolean failoverAccepted(int sentinelPort) {
+        try (Jedis j = new Jedis("127.0.0.1", sentinelPort, 2000)) {
+            j.sendCommand(Protocol.Command.SENTINEL, "failover", "mymaster");
+            return true;
+        } catch (redis.clients.jedis.exceptions.JedisDataException e) {
+            if (String.valueOf(e.getMessage()).startsWith("NOGOODSLAVE")) {
+                return false;
+            }
+            throw e;
         }
     }
 
