@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -40,12 +41,15 @@ import org.keepvip.agent.signal.DumpWriter;
 import org.keepvip.agent.signal.SdNotify;
 import org.keepvip.agent.signal.SignalEvent;
 import org.keepvip.agent.signal.SignalHandlers;
+import org.keepvip.agent.track.FileTrackers;
+import org.keepvip.agent.track.ProcessTrackers;
 import org.keepvip.netlink.IfAddress;
 import org.keepvip.netlink.Link;
 import org.keepvip.netlink.NetlinkClient;
 import org.keepvip.netlink.NetlinkEvent;
 import org.keepvip.netlink.NetlinkMonitor;
 import org.keepvip.vrrp.config.KeepalivedConfig;
+import org.keepvip.vrrp.config.TrackFile;
 import org.keepvip.vrrp.packet.PacketContext;
 import org.keepvip.vrrp.state.SyncGroup;
 import org.keepvip.vrrp.state.VrrpInstance;
@@ -80,6 +84,8 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     private final CountDownLatch finished = new CountDownLatch(1);
     private StatusBuilder statusBuilder;
     private ScriptTrackers scriptTrackers;
+    private FileTrackers fileTrackers;
+    private ProcessTrackers processTrackers;
     private volatile ScriptNotifier notifier;
     private NetlinkClient netlink;
     private NetlinkVips vipPort;
@@ -183,6 +189,12 @@ public final class Daemon implements ControlHandler, AutoCloseable {
 
         track(NetlinkMonitor.start(this::onNetlink));
         scriptTrackers = track(new ScriptTrackers(config.scripts(), runner, runner.timer(), loop::post));
+        fileTrackers = new FileTrackers(usedTrackFiles(config), loop::post);
+        processTrackers = new ProcessTrackers(config.trackProcesses(), loop::post);
+        track(() -> fileTrackers.close()); // whichever a reload left
+        track(() -> processTrackers.close());
+        fileTrackers.start(true);
+        processTrackers.start();
         track(ControlServer.start(options.controlSocket(), this));
         track(SignalHandlers.install(this::onSignal, options.ignoreSigint()));
         for (Path pidFile : options.pidFiles()) {
@@ -215,7 +227,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
      * the scripts they start would inherit the policy.
      */
     static final List<String> BACKGROUND_THREADS = List.of("C1 CompilerThre", "C2 CompilerThre", "AsyncAppender-W",
-            "netlink-monitor", "control-", "next-hop-resolver", "redis-lag-", "redis-redemote");
+            "netlink-monitor", "control-", "next-hop-resolver", "redis-lag-", "redis-redemote", "track-file");
 
     /** See {@link BackgroundThreads}: a takeover must not wait for a log writer or the JIT. */
     private static void keepBackgroundThreadsOffTheLoop() {
@@ -391,6 +403,20 @@ public final class Daemon implements ControlHandler, AutoCloseable {
             scriptTrackers = new ScriptTrackers(next.scripts(), runner, runner.timer(), loop::post);
             scriptTrackers.start();
         }
+        if (!usedTrackFiles(next).equals(usedTrackFiles(config))) {
+            fileTrackers.close();
+            fileTrackers = new FileTrackers(usedTrackFiles(next), loop::post);
+            fileTrackers.start(false); // keepalived does not initialise track files on a reload
+        } else {
+            fileTrackers.republish(); // for instances the reload adds
+        }
+        if (!next.trackProcesses().equals(config.trackProcesses())) {
+            processTrackers.close();
+            processTrackers = new ProcessTrackers(next.trackProcesses(), loop::post);
+            processTrackers.start();
+        } else {
+            processTrackers.republish();
+        }
         config = next;
         Map<String, InstanceRuntime> byKey = new LinkedHashMap<>();
         loop.instances().values().forEach(r -> byKey.put(key(r.wire()), r));
@@ -422,6 +448,14 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         loop.instances().forEach((name, r) -> machines.put(name, r.machine()));
         loop.replaceGroups(syncGroups(next, machines)); // as keepalived rebuilds them at reload
         return kept + " kept, " + added + " added, " + replaced + " replaced, " + byKey.size() + " removed";
+    }
+
+    /** The track_file blocks an instance or sync group tracks: keepalived forgets the others. */
+    static List<TrackFile> usedTrackFiles(KeepalivedConfig config) {
+        Set<String> used = new HashSet<>();
+        config.instances().forEach(i -> i.tracking().files().forEach(t -> used.add(t.name())));
+        config.syncGroups().forEach(g -> g.tracking().files().forEach(t -> used.add(t.name())));
+        return config.trackFiles().stream().filter(f -> used.contains(f.name())).toList();
     }
 
     /** The configuration's sync groups over {@code machines}, members it does not run left out. */
