@@ -59,7 +59,7 @@ final class NetlinkSocket implements Closeable {
      * Opens a socket of another netlink family ({@code NETLINK_CONNECTOR} for process events),
      * bound with {@code bindGroups} as the nl_groups bit mask of the address.
      */
-    static NetlinkSocket open(int type, int protocol, int bindGroups) throws NetlinkException {
+    static NetlinkSocket openProtocol(int type, int protocol, int bindGroups) throws NetlinkException {
         int fd;
         try {
             fd = Libc.socket(Rtnl.AF_NETLINK, type | Rtnl.SOCK_CLOEXEC, protocol);

@@ -56,7 +56,7 @@ public final class ProcConnector implements Closeable {
     }
 
     private static ProcConnector subscribe(boolean initial) throws NetlinkException {
-        NetlinkSocket s = NetlinkSocket.open(SOCK_DGRAM, NETLINK_CONNECTOR, ProcEvent.CN_IDX_PROC);
+        NetlinkSocket s = NetlinkSocket.openProtocol(SOCK_DGRAM, NETLINK_CONNECTOR, ProcEvent.CN_IDX_PROC);
         try {
             s.setReceiveBuffer(1 << 20);
             s.send(ProcEvent.subscription(s.portId(), true));
