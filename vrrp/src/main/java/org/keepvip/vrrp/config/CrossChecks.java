@@ -441,7 +441,8 @@ final class CrossChecks {
 
     private Tracking zeroWeights(String name, Tracking t) {
         List<List<Tracked>> lists = new ArrayList<>();
-        for (List<Tracked> l : List.of(t.interfaces(), t.scripts(), t.files(), t.redis(), t.processes())) {
+        // keepalived/vrrp/vrrp.c: vrrp_complete_instance() leaves a weighted track_process alone.
+        for (List<Tracked> l : List.of(t.interfaces(), t.scripts(), t.files(), t.redis())) {
             List<Tracked> out = new ArrayList<>();
             for (Tracked x : l) {
                 if (x.weight() != 0) {
@@ -455,7 +456,7 @@ final class CrossChecks {
             }
             lists.add(out);
         }
-        return new Tracking(lists.get(0), lists.get(1), lists.get(2), lists.get(3), lists.get(4));
+        return new Tracking(lists.get(0), lists.get(1), lists.get(2), lists.get(3), t.processes());
     }
 
     private boolean uniqueVip(VirtualIp v, String instance, Map<String, Origin> all, Map<String, String> owner) {

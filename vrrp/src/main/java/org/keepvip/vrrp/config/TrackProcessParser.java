@@ -108,7 +108,7 @@ final class TrackProcessParser {
                         d.error(s.origin, "Quorum (" + (s.argCount() == 0 ? "" : s.arg(1)) + ") for vrrp_track_process "
                                 + name + " must be between [1..65535] inclusive. Ignoring...");
                     } else if (q > quorumMax) {
-                        d.error(s.origin, "Quorum (" + q + ") is greater than quorum_max (" + quorumMax
+                        d.error(s.origin, "Quorum is greater than quorum_max (" + q + " > " + quorumMax
                                 + ") for vrrp_track_process " + name + " - ignoring");
                     } else {
                         quorum = q;
@@ -120,7 +120,7 @@ final class TrackProcessParser {
                         d.error(s.origin, "quorum_max (" + (s.argCount() == 0 ? "" : s.arg(1)) + ") for vrrp_track_process "
                                 + name + " must be between [0..65535] inclusive. Ignoring...");
                     } else if ((q != 0 || quorum > 1) && q < quorum) {
-                        d.error(s.origin, "quorum_max (" + q + ") is less than quorum (" + quorum
+                        d.error(s.origin, "quorum_max is less than quorum (" + q + " < " + quorum
                                 + ") for vrrp_track_process " + name + " - ignoring");
                     } else {
                         quorumMax = q;

@@ -115,9 +115,9 @@ class TrackProcessTest {
                 .anyMatch(m -> m.contains("Weight (300) for vrrp_track_process p must be between [-254..254]"))
                 .anyMatch(m -> m.contains("Invalid param_match type sometimes - ignoring"))
                 .anyMatch(m -> m.contains("terminate_delay (0) for vrrp_track_process p must be between [0.000001..3600]"))
-                .anyMatch(m -> m.contains("Quorum (3) is greater than quorum_max (2) for vrrp_track_process q"))
+                .anyMatch(m -> m.contains("Quorum is greater than quorum_max (3 > 2) for vrrp_track_process q"))
                 .anyMatch(m -> m.contains("track process 'q' process name not specified - removing"))
-                .anyMatch(m -> m.contains("quorum_max (2) is less than quorum (3) for vrrp_track_process r"))
+                .anyMatch(m -> m.contains("quorum_max is less than quorum (2 < 3) for vrrp_track_process r"))
                 .anyMatch(m -> m.contains("(VI_1) duplicate track_process p - ignoring"));
         assertThat(r.config().trackProcess("q")).isEmpty();
     }
