@@ -40,6 +40,11 @@ public final class ProcessTrackers implements AutoCloseable {
     static final int SCAN_MILLIS = 250;
     /** How often the reader checks for close while nothing happens. */
     private static final int POLL_MILLIS = 200;
+    /**
+     * How long the kernel may take to confirm the subscription: a connector without process events
+     * (CONFIG_PROC_EVENTS off) accepts it and then says nothing (keepalived's proc_events_ack_timer).
+     */
+    private static final long ACK_NANOS = 1_000_000_000L;
 
     /** One tracker and the processes it counts. */
     private static final class Tracker {
@@ -63,6 +68,7 @@ public final class ProcessTrackers implements AutoCloseable {
     /** Fallback only: a pidfd per counted process. */
     private final Map<Integer, Integer> pidfds = new LinkedHashMap<>();
     private ProcConnector connector;
+    private boolean acked;
     private Thread reader;
     private volatile boolean running;
 
@@ -130,10 +136,15 @@ public final class ProcessTrackers implements AutoCloseable {
     }
 
     private void run() {
-        long nextScan = System.nanoTime() + SCAN_MILLIS * 1_000_000L;
+        long started = System.nanoTime();
+        long nextScan = started + SCAN_MILLIS * 1_000_000L;
         while (running) {
             try {
                 long now = System.nanoTime();
+                if (connector != null && !acked && now - started > ACK_NANOS) {
+                    fallBack("the kernel did not confirm the subscription, is CONFIG_PROC_EVENTS enabled?");
+                    rescan(false);
+                }
                 long wait = POLL_MILLIS;
                 OptionalLong due = nextDeadline();
                 if (due.isPresent()) {
@@ -168,14 +179,19 @@ public final class ProcessTrackers implements AutoCloseable {
                 LOG.warn("Process tracking: process events were lost (receive buffer overrun) - scanning /proc again");
                 rescan(true);
             } else if (running) {
-                LOG.error("Process tracking: receive failed ({}) - scanning /proc every {} ms from now on",
-                        e.getMessage(), SCAN_MILLIS);
-                connector.close();
-                connector = null;
-                trackers.forEach(t -> t.pids.forEach(this::watchExit));
+                fallBack("receive failed: " + e.getMessage());
             }
             return Optional.empty();
         }
+    }
+
+    /** From process events to pidfds and /proc scans, for good. */
+    private void fallBack(String why) {
+        LOG.warn("Process tracking: kernel process events unavailable ({}) - watching exits through pidfd"
+                + " and scanning /proc every {} ms for new processes", why, SCAN_MILLIS);
+        connector.close();
+        connector = null;
+        trackers.forEach(t -> t.pids.forEach(this::watchExit));
     }
 
     private void onEvent(ProcEvent ev) {
@@ -209,6 +225,7 @@ public final class ProcessTrackers implements AutoCloseable {
                 trackers.forEach(t -> remove(t, x.tgid(), now, true));
             }
         } else if (ev instanceof ProcEvent.Ack a) {
+            acked = true;
             LOG.debug("Process tracking: the kernel confirmed the process events subscription ({})", a.err());
         }
     }
