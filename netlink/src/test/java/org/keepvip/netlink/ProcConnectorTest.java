@@ -1,6 +1,7 @@
 package org.keepvip.netlink;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -50,6 +51,27 @@ class ProcConnectorTest {
         foreign.putInt(NlMsgHdr.SIZE, 99);
         assertThat(ProcEvent.parse(foreign)).isEmpty();
         assertThat(ProcEvent.parse(ByteBuffer.allocate(0))).isEmpty();
+    }
+
+    @Test
+    void everyTruncationAndRandomBytesAreHandled() {
+        for (int what : new int[] {ProcEvent.NONE, ProcEvent.FORK, ProcEvent.EXEC, ProcEvent.COMM, ProcEvent.EXIT}) {
+            ByteBuffer full = message(what, 1, 2, 3, 4, 5, 6);
+            for (int n = 0; n <= full.limit(); n++) {
+                ByteBuffer cut = full.duplicate().limit(n);
+                assertThatCode(() -> ProcEvent.parse(cut)).doesNotThrowAnyException();
+            }
+        }
+        java.util.Random r = new java.util.Random(42);
+        for (int i = 0; i < 10_000; i++) {
+            byte[] b = new byte[r.nextInt(120)];
+            r.nextBytes(b);
+            if (b.length > NlMsgHdr.SIZE + 8 && r.nextBoolean()) {
+                ByteBuffer.wrap(b).order(ByteOrder.nativeOrder()).putInt(NlMsgHdr.SIZE, ProcEvent.CN_IDX_PROC)
+                        .putInt(NlMsgHdr.SIZE + 4, ProcEvent.CN_VAL_PROC);
+            }
+            assertThatCode(() -> ProcEvent.parse(ByteBuffer.wrap(b))).doesNotThrowAnyException();
+        }
     }
 
     @Test
