@@ -398,16 +398,26 @@ public final class ConfigParser {
                     }
                 }
                 case "init_file" -> {
+                    // keepalived/trackers/track_file.c: track_file_init_handler()
                     initFile = true;
+                    initValue = 0;
                     for (int i = 1; i <= s.argCount(); i++) {
-                        if (s.arg(i).equals("overwrite")) {
+                        String w = s.arg(i);
+                        if (!w.isEmpty() && (Character.isDigit(w.charAt(0)) || w.charAt(0) == '-')) {
+                            try {
+                                initValue = Integer.parseInt(w);
+                                if (initValue < -254 || initValue > 254) {
+                                    diags.error(s.origin, "Track file " + name + " init value " + initValue
+                                            + " is outside sensible range [-254, 254]");
+                                }
+                            } catch (NumberFormatException e) {
+                                diags.error(s.origin, "Track file " + name + " init value " + w + " is invalid");
+                                initValue = 0;
+                            }
+                        } else if (w.equals("overwrite")) {
                             overwrite = true;
                         } else {
-                            try {
-                                initValue = Long.decode(s.arg(i));
-                            } catch (NumberFormatException e) {
-                                diags.error(s.origin, "init_file: invalid value '" + s.arg(i) + "'");
-                            }
+                            diags.error(s.origin, "Unknown track file init option " + w);
                         }
                     }
                 }

@@ -158,6 +158,35 @@ class TrackProcessTest {
     }
 
     @Test
+    void initFileValuesAreCheckedAsKeepalivedDoes() {
+        ParseResult r = parse("""
+                track_file a {
+                    file "/run/kv/a"
+                    init_file -7 overwrite
+                }
+                track_file b {
+                    file "/run/kv/b"
+                    init_file 300
+                }
+                track_file c {
+                    file "/run/kv/c"
+                    init_file 1x
+                }
+                track_file d {
+                    file "/run/kv/d"
+                    init_file always
+                }
+                """ + instance(" track_file {\n  a\n  b\n  c\n  d\n }"));
+        assertThat(r.config().trackFile("a").orElseThrow()).extracting(TrackFile::initFile, TrackFile::initValue,
+                TrackFile::overwrite).containsExactly(true, -7L, true);
+        assertThat(r.config().trackFile("c").orElseThrow().initValue()).isZero();
+        assertThat(messages(r)).anyMatch(m -> m.contains("Track file b init value 300 is outside sensible range [-254, 254]"))
+                .anyMatch(m -> m.contains("Track file c init value 1x is invalid"))
+                .anyMatch(m -> m.contains("Unknown track file init option always"))
+                .noneMatch(m -> m.contains(":3:"));
+    }
+
+    @Test
     void commMatchIsExactAndOnlyWithoutFullCommand() {
         TrackProcess comm = new TrackProcess("p", "redis-server", List.of(), TrackProcess.ParamMatch.NONE, false, 0,
                 false, 1, TrackProcess.UNLIMITED, Duration.ZERO, Duration.ZERO, new Origin(MAIN, 1));
