@@ -150,6 +150,20 @@ class TrackersE2ETest {
                 Files.delete(kaF);
             }
             expect(kv, ka, dumpDir, "f deleted", 100, false);
+
+            // A reload with another weight: the value read before counts with the new weight, and
+            // init_file does not overwrite the file again.
+            write(kvF, kaF, withKeepalived, "3\n");
+            expect(kv, ka, dumpDir, "f = 3", 130, false);
+            Files.writeString(kv.config(), fileConfig(73, "192.0.2.173", kvF, kvG).replace("weight 10", "weight 20"));
+            kv.process().signal("HUP");
+            if (ka != null) {
+                Files.writeString(lab.tempDir().resolve("kab.conf"),
+                        fileConfig(74, "192.0.2.174", kaF, kaG).replace("weight 10", "weight 20"));
+                ka.signal("HUP");
+            }
+            expect(kv, ka, dumpDir, "reload with weight 20", 160, false);
+            assertThat(Files.readString(kvF)).isEqualTo("3\n");
         }
     }
 

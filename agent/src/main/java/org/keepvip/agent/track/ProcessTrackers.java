@@ -100,7 +100,9 @@ public final class ProcessTrackers implements AutoCloseable {
         } catch (NetlinkException e) {
             LOG.warn("Process tracking: kernel process events unavailable ({}{}) - watching exits through pidfd"
                     + " and scanning /proc every {} ms for new processes", e.getMessage(),
-                    e.errno() == Errno.EPROTONOSUPPORT ? ", is CONFIG_PROC_EVENTS enabled in the kernel?" : "",
+                    e.errno() == Errno.EPROTONOSUPPORT ? ", is CONFIG_PROC_EVENTS enabled in the kernel?"
+                            : e.errno() == Errno.ECONNREFUSED ? ": only the initial network namespace gets them, and"
+                            + " PID 1's cannot be entered from here" : "",
                     SCAN_MILLIS);
         }
         List<ProcTable.Info> all = ProcTable.scan(needCmdline);
