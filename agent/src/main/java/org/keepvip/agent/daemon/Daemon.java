@@ -84,8 +84,9 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     private final CountDownLatch finished = new CountDownLatch(1);
     private StatusBuilder statusBuilder;
     private ScriptTrackers scriptTrackers;
-    private FileTrackers fileTrackers;
-    private ProcessTrackers processTrackers;
+    /** Replaced by a reload (on the control thread), closed at exit. */
+    private volatile FileTrackers fileTrackers;
+    private volatile ProcessTrackers processTrackers;
     private volatile ScriptNotifier notifier;
     private NetlinkClient netlink;
     private NetlinkVips vipPort;
@@ -382,16 +383,43 @@ public final class Daemon implements ControlHandler, AutoCloseable {
             return ControlResponse.error("new configuration rejected (" + e.getMessage() + "); running kept");
         }
         KeepalivedConfig next = check.config();
+        KeepalivedConfig before = config;
         // Here, not on the loop: opening a capture handle takes a few ms, adverts must not wait.
         refusals.configure(vipInterfaces(plans), allVips(plans), next.global().releasedVipRst());
         CompletableFuture<String> applied = new CompletableFuture<>();
         loop.post(new LoopEvent.OnLoop(() -> applied.complete(apply(next, plans))));
         try {
             String summary = applied.get(5, TimeUnit.SECONDS);
+            retrack(before, next);
             LOG.info("Reloaded configuration: {}", summary);
             return ControlResponse.ok("reloaded: " + summary);
         } catch (Exception e) {
             return ControlResponse.error("reload did not complete: " + e);
+        }
+    }
+
+    /**
+     * File and process trackers after a reload, off the loop (stopping a watcher waits for its
+     * thread) and after the instances took the new configuration, so that the instances it added
+     * hear every tracker: changed trackers start over (without init_file, as keepalived on a
+     * reload), the others report their last reading again.
+     */
+    private void retrack(KeepalivedConfig before, KeepalivedConfig next) {
+        if (!usedTrackFiles(next).equals(usedTrackFiles(before))) {
+            FileTrackers old = fileTrackers;
+            fileTrackers = new FileTrackers(usedTrackFiles(next), loop::post);
+            old.close();
+            fileTrackers.start(false);
+        } else {
+            fileTrackers.republish();
+        }
+        if (!next.trackProcesses().equals(before.trackProcesses())) {
+            ProcessTrackers old = processTrackers;
+            processTrackers = new ProcessTrackers(next.trackProcesses(), loop::post);
+            old.close();
+            processTrackers.start();
+        } else {
+            processTrackers.republish();
         }
     }
 
@@ -402,20 +430,6 @@ public final class Daemon implements ControlHandler, AutoCloseable {
             scriptTrackers.close();
             scriptTrackers = new ScriptTrackers(next.scripts(), runner, runner.timer(), loop::post);
             scriptTrackers.start();
-        }
-        if (!usedTrackFiles(next).equals(usedTrackFiles(config))) {
-            fileTrackers.close();
-            fileTrackers = new FileTrackers(usedTrackFiles(next), loop::post);
-            fileTrackers.start(false); // keepalived does not initialise track files on a reload
-        } else {
-            fileTrackers.republish(); // for instances the reload adds
-        }
-        if (!next.trackProcesses().equals(config.trackProcesses())) {
-            processTrackers.close();
-            processTrackers = new ProcessTrackers(next.trackProcesses(), loop::post);
-            processTrackers.start();
-        } else {
-            processTrackers.republish();
         }
         config = next;
         Map<String, InstanceRuntime> byKey = new LinkedHashMap<>();
