@@ -340,8 +340,9 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     public StatusSnapshot status() {
         CompletableFuture<StatusSnapshot> f = new CompletableFuture<>();
         long lost = fifo.map(NotifyFifo::lostEvents).orElse(0L);
+        List<StatusSnapshot.Tracker> trackers = trackerStatus();
         loop.post(new LoopEvent.OnLoop(() -> f.complete(
-                statusBuilder.build(loop, scriptTrackers, redis, lost, frameDrops))));
+                statusBuilder.build(loop, scriptTrackers, redis, lost, frameDrops).withTrackers(trackers))));
         try {
             return f.get(2, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -462,6 +463,26 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         loop.instances().forEach((name, r) -> machines.put(name, r.machine()));
         loop.replaceGroups(syncGroups(next, machines)); // as keepalived rebuilds them at reload
         return kept + " kept, " + added + " added, " + replaced + " replaced, " + byKey.size() + " removed";
+    }
+
+    /** The last reading of every file and process tracker, in configuration order. */
+    private List<StatusSnapshot.Tracker> trackerStatus() {
+        List<StatusSnapshot.Tracker> out = new ArrayList<>();
+        Map<String, Long> values = fileTrackers.values();
+        for (TrackFile f : usedTrackFiles(config)) {
+            Long v = values.get(f.name());
+            if (v != null) {
+                out.add(new StatusSnapshot.Tracker("file", f.name(), v, null));
+            }
+        }
+        Map<String, ProcessTrackers.Status> processes = processTrackers.status();
+        for (var p : config.trackProcesses()) {
+            ProcessTrackers.Status st = processes.get(p.name());
+            if (st != null) {
+                out.add(new StatusSnapshot.Tracker("process", p.name(), st.count(), st.quorum()));
+            }
+        }
+        return out;
     }
 
     /** The track_file blocks an instance or sync group tracks: keepalived forgets the others. */
