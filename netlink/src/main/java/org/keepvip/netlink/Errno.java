@@ -23,6 +23,7 @@ public final class Errno {
     public static final int ENETDOWN = 100;
     public static final int ENETUNREACH = 101;
     public static final int ENOBUFS = 105;
+    public static final int ECONNREFUSED = 111;
     public static final int ETIMEDOUT = 110;
     public static final int EHOSTUNREACH = 113;
 
@@ -49,6 +50,7 @@ public final class Errno {
             case ENETUNREACH -> "ENETUNREACH (Network is unreachable)";
             case ENOBUFS -> "ENOBUFS (No buffer space available)";
             case ETIMEDOUT -> "ETIMEDOUT (Connection timed out)";
+            case ECONNREFUSED -> "ECONNREFUSED (Connection refused)";
             case EHOSTUNREACH -> "EHOSTUNREACH (No route to host)";
             default -> null;
         };

@@ -55,6 +55,29 @@ final class NetlinkSocket implements Closeable {
         }
     }
 
+    /**
+     * Opens a socket of another netlink family ({@code NETLINK_CONNECTOR} for process events),
+     * bound with {@code bindGroups} as the nl_groups bit mask of the address.
+     */
+    static NetlinkSocket openProtocol(int type, int protocol, int bindGroups) throws NetlinkException {
+        int fd;
+        try {
+            fd = Libc.socket(Rtnl.AF_NETLINK, type | Rtnl.SOCK_CLOEXEC, protocol);
+        } catch (LastErrorException e) {
+            throw new NetlinkException("socket(AF_NETLINK, protocol " + protocol + ")", e.getErrorCode(), e);
+        }
+        try {
+            byte[] sa = sockaddr(bindGroups);
+            Libc.bind(fd, sa, sa.length);
+            int[] len = {sa.length};
+            Libc.getsockname(fd, sa, len);
+            return new NetlinkSocket(fd, ByteBuffer.wrap(sa).order(ByteOrder.nativeOrder()).getInt(4));
+        } catch (LastErrorException e) {
+            Libc.close(fd);
+            throw new NetlinkException("bind netlink socket (protocol " + protocol + ")", e.getErrorCode(), e);
+        }
+    }
+
     /** Our port id (nl_pid), which the kernel puts into nlmsg_pid of its replies. */
     int portId() {
         return portId;

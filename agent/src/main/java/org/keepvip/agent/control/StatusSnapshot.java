@@ -19,12 +19,34 @@ import java.util.Map;
  *        saw it; empty from daemons that predate it
  */
 public record StatusSnapshot(String version, long pid, String startedAt, String generatedAt, String configFile,
-        List<Instance> instances, long notifyFifoLost, List<Interface> interfaces) {
+        List<Instance> instances, long notifyFifoLost, List<Interface> interfaces, List<Tracker> trackers) {
 
     public StatusSnapshot {
         instances = instances == null ? List.of() : List.copyOf(instances);
         interfaces = interfaces == null ? List.of() : List.copyOf(interfaces);
+        trackers = trackers == null ? List.of() : List.copyOf(trackers);
     }
+
+    public StatusSnapshot(String version, long pid, String startedAt, String generatedAt, String configFile,
+            List<Instance> instances, long notifyFifoLost, List<Interface> interfaces) {
+        this(version, pid, startedAt, generatedAt, configFile, instances, notifyFifoLost, interfaces, List.of());
+    }
+
+    /** This snapshot with the file and process trackers' readings. */
+    public StatusSnapshot withTrackers(List<Tracker> t) {
+        return new StatusSnapshot(version, pid, startedAt, generatedAt, configFile, instances, notifyFifoLost,
+                interfaces, t);
+    }
+
+    /**
+     * A track_file or vrrp_track_process as the daemon last read it; each tracking instance weighs it.
+     *
+     * @param kind {@code file} or {@code process}
+     * @param name the tracker's name
+     * @param value the file's integer, or the number of matching processes
+     * @param quorum processes: whether the count is within quorum..quorum_max; null for a file
+     */
+    public record Tracker(String kind, String name, long value, Boolean quorum) {}
 
     public StatusSnapshot(String version, long pid, String startedAt, String generatedAt, String configFile,
             List<Instance> instances, long notifyFifoLost) {

@@ -73,6 +73,11 @@ public final class StatusTable {
                         .append(sc.weight() == 0 ? "" : " weight " + sc.weight()).append('\n');
             }
         }
+        for (StatusSnapshot.Tracker t : s.trackers()) {
+            out.append("track_").append(t.kind()).append(' ').append(t.name()).append(": ").append(t.value())
+                    .append(t.quorum() == null ? "" : t.value() == 1 ? " process" : " processes")
+                    .append(t.quorum() == null ? "" : t.quorum() ? ", quorum met" : ", quorum not met").append('\n');
+        }
         for (StatusSnapshot.Interface i : s.interfaces()) {
             if (!i.drops().isEmpty()) {
                 StringBuilder d = new StringBuilder("drops ").append(i.name()).append(" (before any instance):");

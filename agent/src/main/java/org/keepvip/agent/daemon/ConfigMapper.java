@@ -25,9 +25,9 @@ import org.keepvip.vrrp.state.VrrpState;
 
 /**
  * Maps the parsed keepalived.conf model onto what the daemon runs: one {@link InstancePlan} per
- * {@code vrrp_instance}. Tracker ids are {@code script:NAME}, {@code interface:IF}, {@code file:NAME}
- * {@code redis:NAME}, {@code redis-lag:NAME} (replication lag, H3 in ARCHITECTURE.md) and
- * {@code sentinel:NAME} (Sentinel mode: this host's Redis is the master Sentinel's majority names).
+ * {@code vrrp_instance}. Tracker ids are {@code script:NAME}, {@code interface:IF}, {@code file:NAME},
+ * {@code process:NAME}, {@code redis:NAME}, {@code redis-lag:NAME} (replication lag, H3 in ARCHITECTURE.md)
+ * and {@code sentinel:NAME} (Sentinel mode: this host's Redis is the master Sentinel's majority names).
  */
 public final class ConfigMapper {
 
@@ -72,6 +72,8 @@ public final class ConfigMapper {
         addTrackers(trackers, "interface:", i.tracking().interfaces());
         addTrackers(trackers, "script:", i.tracking().scripts());
         addTrackers(trackers, "file:", i.tracking().files());
+        addTrackers(trackers, "process:", i.tracking().processes());
+        addGroupTrackers(trackers, config, i);
         String redisName = i.tracking().redis().isEmpty() ? null : i.tracking().redis().get(0).name();
         var redis = redisName == null ? null : config.redisInstance(redisName).orElse(null);
         boolean sentinelMode = redis != null && redis.sentinelMode();
@@ -154,6 +156,29 @@ public final class ConfigMapper {
                 out.add(new TrackerSpec(id, zeroWeights ? 0 : LagJudge.trackerWeight(r), false));
             }
         }
+    }
+
+    /**
+     * The trackers of the instance's sync group, which apply to every member (keepalived/vrrp/vrrp.c:
+     * sync_group_tracking_init); one the instance tracks itself keeps the instance's weight.
+     * Redis trackers stay per instance: they carry the instance's promotion hooks; interface trackers
+     * too, as nothing reports {@code interface:} results yet.
+     */
+    static void addGroupTrackers(List<TrackerSpec> out, KeepalivedConfig config, VrrpInstance i) {
+        if (i.syncGroup() == null) {
+            return;
+        }
+        config.syncGroups().stream().filter(g -> g.name().equals(i.syncGroup())).findFirst().ifPresent(g -> {
+            List<TrackerSpec> group = new ArrayList<>();
+            addTrackers(group, "script:", g.tracking().scripts());
+            addTrackers(group, "file:", g.tracking().files());
+            addTrackers(group, "process:", g.tracking().processes());
+            for (TrackerSpec t : group) {
+                if (out.stream().noneMatch(s -> s.id().equals(t.id()))) {
+                    out.add(t);
+                }
+            }
+        });
     }
 
     static VipSpec vip(VrrpInstance i, VirtualIp v) {

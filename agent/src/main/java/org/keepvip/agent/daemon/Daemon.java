@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -42,6 +43,8 @@ import org.keepvip.agent.signal.DumpWriter;
 import org.keepvip.agent.signal.SdNotify;
 import org.keepvip.agent.signal.SignalEvent;
 import org.keepvip.agent.signal.SignalHandlers;
+import org.keepvip.agent.track.FileTrackers;
+import org.keepvip.agent.track.ProcessTrackers;
 import org.keepvip.netlink.IfAddress;
 import org.keepvip.netlink.Link;
 import org.keepvip.netlink.NetlinkClient;
@@ -49,6 +52,7 @@ import org.keepvip.netlink.NetlinkEvent;
 import org.keepvip.netlink.NetlinkMonitor;
 import org.keepvip.vrrp.config.KeepalivedConfig;
 import org.keepvip.vrrp.config.MetricsListen;
+import org.keepvip.vrrp.config.TrackFile;
 import org.keepvip.vrrp.packet.PacketContext;
 import org.keepvip.vrrp.state.SyncGroup;
 import org.keepvip.vrrp.state.VrrpInstance;
@@ -92,6 +96,9 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     private final CountDownLatch finished = new CountDownLatch(1);
     private StatusBuilder statusBuilder;
     private ScriptTrackers scriptTrackers;
+    /** Replaced by a reload (on the control thread), closed at exit. */
+    private volatile FileTrackers fileTrackers;
+    private volatile ProcessTrackers processTrackers;
     private volatile ScriptNotifier notifier;
     private NetlinkClient netlink;
     private NetlinkVips vipPort;
@@ -196,6 +203,12 @@ public final class Daemon implements ControlHandler, AutoCloseable {
 
         track(NetlinkMonitor.start(this::onNetlink));
         scriptTrackers = track(new ScriptTrackers(config.scripts(), runner, runner.timer(), loop::post));
+        fileTrackers = new FileTrackers(usedTrackFiles(config), loop::post);
+        processTrackers = new ProcessTrackers(config.trackProcesses(), loop::post);
+        track(() -> fileTrackers.close()); // whichever a reload left
+        track(() -> processTrackers.close());
+        fileTrackers.start(true);
+        processTrackers.start();
         track(ControlServer.start(options.controlSocket(), this, ControlServer.DEFAULT_TIMEOUT,
                 options.controlGroup()));
         startMetrics(config);
@@ -246,8 +259,8 @@ public final class Daemon implements ControlHandler, AutoCloseable {
      * the scripts they start would inherit the policy.
      */
     static final List<String> BACKGROUND_THREADS = List.of("C1 CompilerThre", "C2 CompilerThre", "AsyncAppender-W",
-            "netlink-monitor", "control-", "next-hop-resolver", "redis-lag-", "redis-redemote", "metrics-http",
-            "HTTP-Dispatcher", DecisionLog.THREAD);
+            "netlink-monitor", "control-", "next-hop-resolver", "redis-lag-", "redis-redemote", "track-file",
+            "metrics-http", "HTTP-Dispatcher", DecisionLog.THREAD);
 
     /** See {@link BackgroundThreads}: a takeover must not wait for a log writer or the JIT. */
     private static void keepBackgroundThreadsOffTheLoop() {
@@ -359,8 +372,9 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     public StatusSnapshot status() {
         CompletableFuture<StatusSnapshot> f = new CompletableFuture<>();
         long lost = fifo.map(NotifyFifo::lostEvents).orElse(0L);
+        List<StatusSnapshot.Tracker> trackers = trackerStatus();
         loop.post(new LoopEvent.OnLoop(() -> f.complete(
-                statusBuilder.build(loop, scriptTrackers, redis, lost, frameDrops))));
+                statusBuilder.build(loop, scriptTrackers, redis, lost, frameDrops).withTrackers(trackers))));
         try {
             return f.get(2, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -411,16 +425,43 @@ public final class Daemon implements ControlHandler, AutoCloseable {
             return ControlResponse.error("new configuration rejected (" + e.getMessage() + "); running kept");
         }
         KeepalivedConfig next = check.config();
+        KeepalivedConfig before = config;
         // Here, not on the loop: opening a capture handle takes a few ms, adverts must not wait.
         refusals.configure(vipInterfaces(plans), allVips(plans), next.global().releasedVipRst());
         CompletableFuture<String> applied = new CompletableFuture<>();
         loop.post(new LoopEvent.OnLoop(() -> applied.complete(apply(next, plans))));
         try {
             String summary = applied.get(5, TimeUnit.SECONDS);
+            retrack(before, next);
             LOG.info("Reloaded configuration: {}", summary);
             return ControlResponse.ok("reloaded: " + summary);
         } catch (Exception e) {
             return ControlResponse.error("reload did not complete: " + e);
+        }
+    }
+
+    /**
+     * File and process trackers after a reload, off the loop (stopping a watcher waits for its
+     * thread) and after the instances took the new configuration, so that the instances it added
+     * hear every tracker: changed trackers start over (without init_file, as keepalived on a
+     * reload), the others report their last reading again.
+     */
+    private void retrack(KeepalivedConfig before, KeepalivedConfig next) {
+        if (!usedTrackFiles(next).equals(usedTrackFiles(before))) {
+            FileTrackers old = fileTrackers;
+            fileTrackers = new FileTrackers(usedTrackFiles(next), loop::post);
+            old.close();
+            fileTrackers.start(false);
+        } else {
+            fileTrackers.republish();
+        }
+        if (!next.trackProcesses().equals(before.trackProcesses())) {
+            ProcessTrackers old = processTrackers;
+            processTrackers = new ProcessTrackers(next.trackProcesses(), loop::post);
+            old.close();
+            processTrackers.start();
+        } else {
+            processTrackers.republish();
         }
     }
 
@@ -463,6 +504,34 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         loop.instances().forEach((name, r) -> machines.put(name, r.machine()));
         loop.replaceGroups(syncGroups(next, machines)); // as keepalived rebuilds them at reload
         return kept + " kept, " + added + " added, " + replaced + " replaced, " + byKey.size() + " removed";
+    }
+
+    /** The last reading of every file and process tracker, in configuration order. */
+    private List<StatusSnapshot.Tracker> trackerStatus() {
+        List<StatusSnapshot.Tracker> out = new ArrayList<>();
+        Map<String, Long> values = fileTrackers.values();
+        for (TrackFile f : usedTrackFiles(config)) {
+            Long v = values.get(f.name());
+            if (v != null) {
+                out.add(new StatusSnapshot.Tracker("file", f.name(), v, null));
+            }
+        }
+        Map<String, ProcessTrackers.Status> processes = processTrackers.status();
+        for (var p : config.trackProcesses()) {
+            ProcessTrackers.Status st = processes.get(p.name());
+            if (st != null) {
+                out.add(new StatusSnapshot.Tracker("process", p.name(), st.count(), st.quorum()));
+            }
+        }
+        return out;
+    }
+
+    /** The track_file blocks an instance or sync group tracks: keepalived forgets the others. */
+    static List<TrackFile> usedTrackFiles(KeepalivedConfig config) {
+        Set<String> used = new HashSet<>();
+        config.instances().forEach(i -> i.tracking().files().forEach(t -> used.add(t.name())));
+        config.syncGroups().forEach(g -> g.tracking().files().forEach(t -> used.add(t.name())));
+        return config.trackFiles().stream().filter(f -> used.contains(f.name())).toList();
     }
 
     /** The configuration's sync groups over {@code machines}, members it does not run left out. */

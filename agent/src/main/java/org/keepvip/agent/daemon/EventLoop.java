@@ -526,6 +526,10 @@ public final class EventLoop implements Runnable {
                     deliver(r, new Event.StepDown(now, t.trackerId()));
                 }
             }
+        } else if (ev instanceof LoopEvent.TrackerValue t) {
+            for (InstanceRuntime r : watching(t.trackerId())) {
+                deliver(r, new Event.TrackerValue(now, t.trackerId(), t.value()));
+            }
         } else if (ev instanceof LoopEvent.LinkChanged l) {
             for (InstanceRuntime r : instances.values()) {
                 if (r.wire().ifname().equals(l.ifname())) {

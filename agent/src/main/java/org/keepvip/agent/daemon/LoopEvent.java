@@ -19,6 +19,9 @@ public sealed interface LoopEvent {
     /** A tracker's result after rise/fall, for every instance that tracks {@code trackerId}. */
     record TrackerChanged(String trackerId, boolean ok) implements LoopEvent {}
 
+    /** The integer a value tracker (track_file) now holds, for every instance that tracks {@code trackerId}. */
+    record TrackerValue(String trackerId, long value) implements LoopEvent {}
+
     /** An interface's usable state (IFF_UP and IFF_RUNNING) changed. */
     record LinkChanged(String ifname, boolean up) implements LoopEvent {}
 

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -98,7 +99,25 @@ public final class DumpWriter {
                 b.append('\n');
             }
         }
+        trackers(b, s, "file", "VRRP Track files", " Track file = ", "   Status = ");
+        trackers(b, s, "process", "VRRP Track processes", " VRRP Track process = ", "   Current processes = ");
         return b.toString();
+    }
+
+    /** keepalived's "VRRP Track files" and "VRRP Track processes" sections, with the last readings. */
+    private static void trackers(StringBuilder b, StatusSnapshot s, String kind, String title, String name,
+            String value) {
+        List<StatusSnapshot.Tracker> ts = s.trackers().stream().filter(t -> t.kind().equals(kind)).toList();
+        if (ts.isEmpty()) {
+            return;
+        }
+        b.append("\n------< ").append(title).append(" >------\n");
+        for (StatusSnapshot.Tracker t : ts) {
+            b.append(name).append(t.name()).append('\n').append(value).append(t.value()).append('\n');
+            if (t.quorum() != null) {
+                b.append("   Have quorum = ").append(t.quorum()).append('\n');
+            }
+        }
     }
 
     /** The stats dump text. */

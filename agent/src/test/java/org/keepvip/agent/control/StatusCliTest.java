@@ -7,6 +7,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -101,6 +102,19 @@ class StatusCliTest {
         assertThat(run("reload", "--socket", sock.toString())).isEqualTo(1);
         assertThat(err.toString()).isEqualTo(
                 "keepvip: reload rejected: (/etc/keepalived/keepalived.conf: Line 7) Unknown keyword 'fo'\n");
+    }
+
+    @Test
+    void fileAndProcessTrackersAreListed() {
+        String table = StatusTable.render(Snapshots.sample().withTrackers(List.of(
+                new StatusSnapshot.Tracker("file", "maint", -3, null),
+                new StatusSnapshot.Tracker("process", "redis", 1, true),
+                new StatusSnapshot.Tracker("process", "haproxy", 0, false))));
+        assertThat(table).contains("track_file maint: -3\n", "track_process redis: 1 process, quorum met\n",
+                "track_process haproxy: 0 processes, quorum not met\n");
+        StatusSnapshot back = Json.LINE.fromJson(Json.LINE.toJson(Snapshots.sample().withTrackers(List.of(
+                new StatusSnapshot.Tracker("file", "maint", -3, null)))), StatusSnapshot.class);
+        assertThat(back.trackers()).containsExactly(new StatusSnapshot.Tracker("file", "maint", -3, null));
     }
 
     @Test

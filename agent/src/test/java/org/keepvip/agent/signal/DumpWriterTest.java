@@ -56,6 +56,18 @@ class DumpWriterTest {
     }
 
     @Test
+    void dataDumpHasTheTrackFilesAndProcessesAsKeepalivedWritesThem() throws Exception {
+        DumpWriter w = new DumpWriter(dir.resolve("keepvip.data"), dir.resolve("keepvip.stats"));
+        String text = Files.readString(w.writeData(snapshot().withTrackers(List.of(
+                new StatusSnapshot.Tracker("file", "maint", 3, null),
+                new StatusSnapshot.Tracker("process", "redis", 2, true)))));
+        assertThat(text).contains("\n------< VRRP Track files >------\n Track file = maint\n   Status = 3\n",
+                "\n------< VRRP Track processes >------\n VRRP Track process = redis\n   Current processes = 2\n"
+                        + "   Have quorum = true\n");
+        assertThat(Files.readString(w.writeData(snapshot()))).doesNotContain("Track files", "Track processes");
+    }
+
+    @Test
     void statsDumpHasTheCounters() throws Exception {
         DumpWriter w = new DumpWriter(dir.resolve("keepvip.data"), dir.resolve("keepvip.stats"));
         String text = Files.readString(w.writeStats(snapshot()));

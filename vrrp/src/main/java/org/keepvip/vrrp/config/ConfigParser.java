@@ -25,6 +25,7 @@ public final class ConfigParser {
     final GlobalBuilder global;
     final Map<String, VrrpScript> scripts = new LinkedHashMap<>();
     final Map<String, TrackFile> trackFiles = new LinkedHashMap<>();
+    final Map<String, TrackProcess> trackProcesses = new LinkedHashMap<>();
     final Map<String, RedisInstance> redis = new LinkedHashMap<>();
     final List<InstanceBuilder> instances = new ArrayList<>();
     private final java.util.Set<String> instanceNames = new java.util.HashSet<>();
@@ -48,6 +49,7 @@ public final class ConfigParser {
         this.global = new GlobalBuilder(parent.global.routerId, parent.global.origin);
         this.scripts.putAll(parent.scripts);
         this.trackFiles.putAll(parent.trackFiles);
+        this.trackProcesses.putAll(parent.trackProcesses);
         this.redis.putAll(parent.redis);
     }
 
@@ -176,6 +178,11 @@ public final class ConfigParser {
                 case "redis_instance" -> {
                     if (needBlock(s)) {
                         RedisParser.parse(this, s);
+                    }
+                }
+                case "vrrp_track_process" -> {
+                    if (needBlock(s)) {
+                        TrackProcessParser.parse(this, s);
                     }
                 }
                 case "vrrp_instance" -> {
@@ -391,16 +398,26 @@ public final class ConfigParser {
                     }
                 }
                 case "init_file" -> {
+                    // keepalived/trackers/track_file.c: track_file_init_handler()
                     initFile = true;
+                    initValue = 0;
                     for (int i = 1; i <= s.argCount(); i++) {
-                        if (s.arg(i).equals("overwrite")) {
+                        String w = s.arg(i);
+                        if (!w.isEmpty() && (Character.isDigit(w.charAt(0)) || w.charAt(0) == '-')) {
+                            try {
+                                initValue = Integer.parseInt(w);
+                                if (initValue < -254 || initValue > 254) {
+                                    diags.error(s.origin, "Track file " + name + " init value " + initValue
+                                            + " is outside sensible range [-254, 254]");
+                                }
+                            } catch (NumberFormatException e) {
+                                diags.error(s.origin, "Track file " + name + " init value " + w + " is invalid");
+                                initValue = 0;
+                            }
+                        } else if (w.equals("overwrite")) {
                             overwrite = true;
                         } else {
-                            try {
-                                initValue = Long.decode(s.arg(i));
-                            } catch (NumberFormatException e) {
-                                diags.error(s.origin, "init_file: invalid value '" + s.arg(i) + "'");
-                            }
+                            diags.error(s.origin, "Unknown track file init option " + w);
                         }
                     }
                 }
@@ -475,6 +492,25 @@ public final class ConfigParser {
                 reverse = w[2] == 1 ? w[1] == 1 : null;
             }
             out.add(new TrackEntry(e.keyword(), weight, reverse, e.origin));
+        }
+        return out;
+    }
+
+    /**
+     * {@code track_process { NAME [weight N [reverse|noreverse]] }}: the process tracker must be
+     * defined before (keepalived looks it up at once, keepalived/vrrp/vrrp_track.c: alloc_track_process).
+     */
+    List<TrackEntry> trackProcessEntries(Stmt s, String owner, String before) {
+        List<TrackEntry> out = new ArrayList<>();
+        for (TrackEntry e : trackEntries(s, 254)) {
+            if (!trackProcesses.containsKey(e.name())) {
+                String hint = Suggest.nearest(e.name(), trackProcesses.keySet());
+                diags.error(e.origin(), "(" + owner + ") track process " + e.name() + " not found, ignoring..."
+                        + " (a vrrp_track_process must be defined before the " + before + " that tracks it)"
+                        + (hint != null ? " - did you mean '" + hint + "'?" : ""));
+            } else {
+                out.add(e);
+            }
         }
         return out;
     }

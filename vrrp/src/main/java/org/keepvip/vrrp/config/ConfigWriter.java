@@ -26,6 +26,9 @@ public final class ConfigWriter {
         for (RedisInstance r : c.redis()) {
             w.redis(r);
         }
+        for (TrackProcess tp : c.trackProcesses()) {
+            w.trackProcess(tp);
+        }
         for (VrrpInstance i : c.instances()) {
             w.instance(i);
         }
@@ -184,6 +187,34 @@ public final class ConfigWriter {
         close();
     }
 
+    private void trackProcess(TrackProcess t) {
+        open("vrrp_track_process " + t.name());
+        StringBuilder proc = new StringBuilder("process ").append(q(t.process()));
+        t.params().forEach(a -> proc.append(' ').append(q(a)));
+        line(proc.toString());
+        switch (t.paramMatch()) {
+            case EXACT -> line("param_match");
+            case PARTIAL -> line("param_match partial");
+            case INITIAL -> line("param_match initial");
+            default -> { }
+        }
+        flag("full_command", t.fullCommand());
+        line("weight " + t.weight() + (t.reverse() ? " reverse" : ""));
+        if (t.quorumMax() != TrackProcess.UNLIMITED) {
+            line("quorum_max " + t.quorumMax());
+        }
+        if (t.quorum() > 0) {
+            line("quorum " + t.quorum());
+        }
+        if (!t.forkDelay().isZero()) {
+            line("fork_delay " + Durations.format(t.forkDelay()));
+        }
+        if (!t.terminateDelay().isZero()) {
+            line("terminate_delay " + Durations.format(t.terminateDelay()));
+        }
+        close();
+    }
+
     private void redis(RedisInstance r) {
         open("redis_instance " + word(r.name()));
         line("address " + (r.host().indexOf(':') >= 0 ? "[" + r.host() + "]" : r.host()) + ":" + r.port());
@@ -320,6 +351,7 @@ public final class ConfigWriter {
         track("track_script", t.scripts());
         track("track_file", t.files());
         track("track_redis", t.redis());
+        track("track_process", t.processes());
     }
 
     private void track(String kw, List<Tracked> list) {

@@ -41,8 +41,10 @@ final class CrossChecks {
         Set<String> usedScripts = new HashSet<>();
         Set<String> usedRedis = new HashSet<>();
         Set<String> usedFiles = new HashSet<>();
+        Set<String> usedProcesses = new HashSet<>();
         for (SyncGroup g : groups) {
             markUsed(g.tracking(), usedScripts, usedRedis, usedFiles);
+            g.tracking().processes().forEach(x -> usedProcesses.add(x.name()));
         }
         List<VrrpInstance> instances = new ArrayList<>();
         Map<String, Origin> allVips = new HashMap<>();
@@ -52,6 +54,7 @@ final class CrossChecks {
             if (vi != null) {
                 instances.add(vi);
                 markUsed(vi.tracking(), usedScripts, usedRedis, usedFiles);
+                vi.tracking().processes().forEach(x -> usedProcesses.add(x.name()));
             }
         }
         vridConflicts(instances);
@@ -76,11 +79,19 @@ final class CrossChecks {
                 d.warning(f.origin(), "Warning - track_file " + f.name() + " is not used");
             }
         }
+        List<TrackProcess> processes = new ArrayList<>();
+        for (TrackProcess tp : p.trackProcesses.values()) {
+            if (usedProcesses.contains(tp.name())) {
+                processes.add(tp);
+            } else {
+                d.warning(tp.origin(), "Warning - vrrp_track_process " + tp.name() + " is not used");
+            }
+        }
         if (instances.isEmpty() && p.instances.isEmpty()) {
             d.warning(new Origin(p.mainFile, 0), "no vrrp_instance is configured - keepvip would do nothing");
         }
         return new KeepalivedConfig(global, scripts, new ArrayList<>(p.trackFiles.values()),
-                new ArrayList<>(p.redis.values()), instances, groups);
+                new ArrayList<>(p.redis.values()), instances, groups, processes);
     }
 
     /**
@@ -151,14 +162,15 @@ final class CrossChecks {
             // keepalived/vrrp/vrrp_sync.c: vrrp_sync_set_group() counts it as a configuration error (-t exit 5).
             d.corrected(g.origin, "Sync group " + g.name + " has only 1 virtual router(s) - this probably isn't what you want");
         }
-        Tracking t = tracking(g.name, null, g.trackInterfaces, g.trackScripts, g.trackFiles, g.trackRedis);
+        Tracking t = tracking(g.name, null, g.trackInterfaces, g.trackScripts, g.trackFiles, g.trackRedis,
+                g.trackProcesses);
         return new SyncGroup(g.name, members, t, ConfigParser.notifyScripts(g.notify), g.trackingWeight,
                 g.notifyPriorityChanges, g.origin);
     }
 
     private Tracking tracking(String owner, String ownInterface, List<ConfigParser.TrackEntry> ifs,
                               List<ConfigParser.TrackEntry> scripts, List<ConfigParser.TrackEntry> files,
-                              List<ConfigParser.TrackEntry> redis) {
+                              List<ConfigParser.TrackEntry> redis, List<ConfigParser.TrackEntry> processes) {
         List<Tracked> ti = new ArrayList<>();
         for (ConfigParser.TrackEntry e : ifs) {
             if (e.name().equals(ownInterface)) {
@@ -201,7 +213,18 @@ final class CrossChecks {
             tr.add(new Tracked(e.name(), e.weight() == null ? r.weight() : ConfigParser.clamp253(e.weight()),
                     Boolean.TRUE.equals(e.reverse()), e.origin()));
         }
-        return new Tracking(ti, ts, tf, tr);
+        List<Tracked> tp = new ArrayList<>();
+        for (ConfigParser.TrackEntry e : processes) {
+            TrackProcess proc = p.trackProcesses.get(e.name());
+            if (tp.stream().anyMatch(x -> x.name().equals(e.name()))) {
+                // keepalived/vrrp/vrrp_track.c: alloc_track_process()
+                d.error(e.origin(), "(" + owner + ") duplicate track_process " + e.name() + " - ignoring");
+                continue;
+            }
+            tp.add(new Tracked(e.name(), e.weight() == null ? proc.weight() : e.weight(),
+                    e.reverse() == null ? proc.reverse() : e.reverse(), e.origin()));
+        }
+        return new Tracking(ti, ts, tf, tr, tp);
     }
 
     private VrrpInstance instance(InstanceBuilder b, GlobalDefs g, Map<String, String> groupOf, List<SyncGroup> groups,
@@ -410,7 +433,8 @@ final class CrossChecks {
         boolean accept = b.accept != null ? b.accept : (!strict || priority == 255);
 
         // Tracking, with sync-group weight rules.
-        Tracking tracking = tracking(b.name, b.iface, b.trackInterfaces, b.trackScripts, b.trackFiles, b.trackRedis);
+        Tracking tracking = tracking(b.name, b.iface, b.trackInterfaces, b.trackScripts, b.trackFiles, b.trackRedis,
+                b.trackProcesses);
         String group = groupOf.get(b.name);
         if (group != null) {
             SyncGroup sg = groups.stream().filter(x -> x.name().equals(group)).findFirst().orElseThrow();
@@ -447,6 +471,7 @@ final class CrossChecks {
 
     private Tracking zeroWeights(String name, Tracking t) {
         List<List<Tracked>> lists = new ArrayList<>();
+        // keepalived/vrrp/vrrp.c: vrrp_complete_instance() leaves a weighted track_process alone.
         for (List<Tracked> l : List.of(t.interfaces(), t.scripts(), t.files(), t.redis())) {
             List<Tracked> out = new ArrayList<>();
             for (Tracked x : l) {
@@ -461,7 +486,7 @@ final class CrossChecks {
             }
             lists.add(out);
         }
-        return new Tracking(lists.get(0), lists.get(1), lists.get(2), lists.get(3));
+        return new Tracking(lists.get(0), lists.get(1), lists.get(2), lists.get(3), t.processes());
     }
 
     private boolean uniqueVip(VirtualIp v, String instance, Map<String, Origin> all, Map<String, String> owner) {

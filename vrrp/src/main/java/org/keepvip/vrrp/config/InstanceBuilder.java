@@ -40,6 +40,7 @@ final class InstanceBuilder {
     final List<ConfigParser.TrackEntry> trackScripts = new ArrayList<>();
     final List<ConfigParser.TrackEntry> trackFiles = new ArrayList<>();
     final List<ConfigParser.TrackEntry> trackRedis = new ArrayList<>();
+    final List<ConfigParser.TrackEntry> trackProcesses = new ArrayList<>();
     /** track_script entries resolved at parse time, as keepalived does (scripts must come first). */
     final List<Tracked> resolvedScripts = new ArrayList<>();
     final List<VirtualIp> vips = new ArrayList<>();
@@ -124,6 +125,10 @@ final class InstanceBuilder {
                 }
                 case "track_redis" -> {
                     trackRedis.addAll(p.trackEntries(s, 254));
+                    continue;
+                }
+                case "track_process" -> {
+                    trackProcesses.addAll(p.trackProcessEntries(s, name, "vrrp_instance"));
                     continue;
                 }
                 case "virtual_ipaddress" -> {

@@ -13,10 +13,19 @@ import java.util.Optional;
  * @param redis       redis_instance blocks
  * @param instances   vrrp_instance blocks, in file order
  * @param syncGroups  vrrp_sync_group blocks
+ * @param trackProcesses vrrp_track_process blocks that something tracks
  */
 public record KeepalivedConfig(GlobalDefs global, List<VrrpScript> scripts, List<TrackFile> trackFiles,
-                               List<RedisInstance> redis, List<VrrpInstance> instances, List<SyncGroup> syncGroups) {
+                               List<RedisInstance> redis, List<VrrpInstance> instances, List<SyncGroup> syncGroups,
+                               List<TrackProcess> trackProcesses) {
+    /** Without process trackers. */
+    public KeepalivedConfig(GlobalDefs global, List<VrrpScript> scripts, List<TrackFile> trackFiles,
+                            List<RedisInstance> redis, List<VrrpInstance> instances, List<SyncGroup> syncGroups) {
+        this(global, scripts, trackFiles, redis, instances, syncGroups, List.of());
+    }
+
     public KeepalivedConfig {
+        trackProcesses = List.copyOf(trackProcesses);
         scripts = List.copyOf(scripts);
         trackFiles = List.copyOf(trackFiles);
         redis = List.copyOf(redis);
@@ -38,5 +47,9 @@ public record KeepalivedConfig(GlobalDefs global, List<VrrpScript> scripts, List
 
     public Optional<TrackFile> trackFile(String name) {
         return trackFiles.stream().filter(f -> f.name().equals(name)).findFirst();
+    }
+
+    public Optional<TrackProcess> trackProcess(String name) {
+        return trackProcesses.stream().filter(p -> p.name().equals(name)).findFirst();
     }
 }

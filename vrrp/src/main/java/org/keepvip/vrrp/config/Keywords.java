@@ -9,9 +9,9 @@ final class Keywords {
     private Keywords() {}
 
     static final Set<String> ROOT = Set.of("global_defs", "vrrp_script", "vrrp_instance", "vrrp_sync_group",
-            "track_file", "vrrp_track_file", "redis_instance");
+            "track_file", "vrrp_track_file", "redis_instance", "vrrp_track_process");
     static final Set<String> ROOT_UNSUPPORTED = Set.of("virtual_server", "virtual_server_group", "bfd_instance",
-            "vrrp_track_process", "garp_group", "static_ipaddress", "static_routes", "static_rules", "track_group",
+            "garp_group", "static_ipaddress", "static_routes", "static_rules", "track_group",
             "linkbeat_interfaces", "interface_up_down_delays", "net_namespace", "net_namespace_ipvs",
             "namespace_with_ipsets", "linkbeat_use_polling", "use_pid_dir", "child_wait_time", "instance");
 
@@ -46,11 +46,13 @@ final class Keywords {
     static final Set<String> SCRIPT = Set.of("script", "interval", "timeout", "weight", "rise", "fall", "user",
             "init_fail");
     static final Set<String> TRACK_FILE = Set.of("file", "weight", "init_file");
+    static final Set<String> TRACK_PROCESS = Set.of("process", "param_match", "weight", "quorum", "quorum_max",
+            "delay", "fork_delay", "terminate_delay", "full_command");
 
     static final Set<String> INSTANCE = Set.of("state", "interface", "virtual_router_id", "priority", "advert_int",
             "version", "nopreempt", "preempt", "preempt_delay", "mcast_src_ip", "unicast_src_ip", "unicast_peer",
             "unicast_fault_no_peer", "check_unicast_src", "unicast_ttl", "mcast_dst_ip", "track_src_ip",
-            "dont_track_primary", "track_interface", "track_script", "track_file", "track_redis",
+            "dont_track_primary", "track_interface", "track_script", "track_file", "track_redis", "track_process",
             "virtual_ipaddress", "virtual_ipaddress_excluded", "no_virtual_ipaddress", "promote_secondaries",
             "accept", "no_accept", "strict_mode", "skip_check_adv_addr", "authentication", "garp_master_delay",
             "garp_master_repeat", "garp_master_refresh", "garp_master_refresh_repeat", "garp_lower_prio_delay",
@@ -59,7 +61,7 @@ final class Keywords {
             "notify_fault", "notify_stop", "notify_deleted", "notify", "notify_master_rx_lower_pri",
             "notify_priority_changes", "v3_checksum_as_v2", "native_ipv6", "debug");
     static final Set<String> INSTANCE_UNSUPPORTED = Set.of("use_vmac", "use_vmac_addr", "vmac_xmit_base",
-            "use_ipvlan", "vrf", "track_process", "track_bfd", "auth_hmac", "virtual_routes", "virtual_rules",
+            "use_ipvlan", "vrf", "track_bfd", "auth_hmac", "virtual_routes", "virtual_rules",
             "kernel_rx_buf_size", "garp_extra_if", "vmac_garp_intvl", "smtp_alert", "old_unicast_checksum",
             "linkbeat_use_polling", "lvs_sync_daemon_interface");
     /**
@@ -75,9 +77,9 @@ final class Keywords {
             "static_rules", "these rules would not be added");
 
     static final Set<String> SYNC_GROUP = Set.of("group", "track_interface", "track_script", "track_file",
-            "track_redis", "notify_master", "notify_backup", "notify_fault", "notify_stop", "notify",
+            "track_redis", "track_process", "notify_master", "notify_backup", "notify_fault", "notify_stop", "notify",
             "notify_priority_changes", "sync_group_tracking_weight", "global_tracking");
-    static final Set<String> SYNC_GROUP_UNSUPPORTED = Set.of("track_process", "track_bfd", "smtp_alert");
+    static final Set<String> SYNC_GROUP_UNSUPPORTED = Set.of("track_bfd", "smtp_alert");
 
     static final Set<String> REDIS = Set.of("address", "user", "password_file", "tls", "tls_ca_file",
             "tls_cert_file", "tls_key_file", "interval", "timeout", "rise", "fall", "weight", "promote_timeout",
@@ -90,7 +92,7 @@ final class Keywords {
     /** Keywords that open a block; a misspelling of one gets its block checked as this one. */
     static final Set<String> BLOCKS = Set.of("global_defs", "vrrp_script", "vrrp_instance", "vrrp_sync_group",
             "track_file", "vrrp_track_file", "redis_instance", "notification_email", "unicast_peer",
-            "track_interface", "track_script", "track_redis", "virtual_ipaddress", "virtual_ipaddress_excluded",
+            "track_interface", "track_script", "track_redis", "vrrp_track_process", "track_process", "virtual_ipaddress", "virtual_ipaddress_excluded",
             "authentication", "group");
 
     /**

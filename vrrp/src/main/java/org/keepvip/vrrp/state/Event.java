@@ -40,6 +40,16 @@ public sealed interface Event {
         }
     }
 
+    /**
+     * The integer a value tracker (track_file) now holds; the instance weighs it with
+     * {@link FileValue#status}. A missing or unreadable file reads as 0, as in keepalived.
+     */
+    record TrackerValue(long now, String trackerId, long value) implements Event {
+        public TrackerValue {
+            Objects.requireNonNull(trackerId, "trackerId");
+        }
+    }
+
     /** The instance's own interface went up or down (IFF_UP|IFF_RUNNING). */
     record InterfaceChanged(long now, boolean up) implements Event {
     }

@@ -89,7 +89,9 @@ public final class VrrpInstance {
         } else if (event instanceof Event.Start s) {
             start(now, s.interfaceUp());
         } else if (event instanceof Event.TrackerResult t) {
-            trackerResult(now, t);
+            trackerReading(now, t.trackerId(), new TrackerReading.Status(t.ok()));
+        } else if (event instanceof Event.TrackerValue t) {
+            trackerReading(now, t.trackerId(), new TrackerReading.Value(t.value()));
         } else if (event instanceof Event.InterfaceChanged i) {
             interfaceUp = i.up();
             log(Action.Level.INFO, "interface " + (i.up() ? "up" : "down"));
@@ -242,12 +244,12 @@ public final class VrrpInstance {
         evaluate(now);
     }
 
-    private void trackerResult(long now, Event.TrackerResult t) {
-        if (!trackers.knows(t.trackerId())) {
-            log(Action.Level.DEBUG, "ignoring result of unknown tracker " + t.trackerId());
+    private void trackerReading(long now, String id, TrackerReading reading) {
+        if (!trackers.knows(id)) {
+            log(Action.Level.DEBUG, "ignoring result of unknown tracker " + id);
             return;
         }
-        trackers.update(t.trackerId(), t.ok());
+        trackers.update(id, reading);
         updatePriority();
         evaluate(now);
     }
@@ -263,9 +265,9 @@ public final class VrrpInstance {
                     + next.name() + ", vrid " + next.vrid() + ")");
         }
         TrackerSet nextTrackers = new TrackerSet(next.trackers(), next.isOwner());
-        trackers.results().forEach((id, ok) -> {
-            if (ok != null && nextTrackers.knows(id)) {
-                nextTrackers.update(id, ok);
+        trackers.readings().forEach((id, reading) -> {
+            if (reading != null && nextTrackers.knows(id)) {
+                nextTrackers.update(id, reading);
             }
         });
         config = next;
