@@ -1,8 +1,11 @@
 package org.keepvip.agent.events;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,20 +88,46 @@ public final class DecisionLog implements AutoCloseable {
             long ago = System.nanoTime() - nanos;
             return Instant.now().minusNanos(ago);
         };
+        List<Pending> batch = new ArrayList<>();
         while (!closed) {
-            Pending p;
             try {
-                p = queue.take();
+                takeBurst(batch);
             } catch (InterruptedException e) {
                 return;
             }
-            try {
-                EventRecord r = p.toRecord(++seq, wall);
-                LOG.info("{}", r.text());
-                ring.add(r);
-            } catch (RuntimeException e) {
-                LOG.warn("decision record not built: {}", e.toString());
+            for (Pending p : batch) {
+                try {
+                    EventRecord r = p.toRecord(++seq, wall);
+                    LOG.info("{}", r.text());
+                    ring.add(r);
+                } catch (RuntimeException e) {
+                    LOG.warn("decision record not built: {}", e.toString());
+                }
             }
+            batch.clear();
+        }
+    }
+
+    /** How long publishing must pause before the held facts become records. */
+    static final long QUIET_MILLIS = 20;
+    /** The longest a fact is held while publishing goes on. */
+    static final long MAX_HOLD_NANOS = 2_000_000_000L;
+
+    /**
+     * Waits for a fact, then keeps taking them until none came for {@link #QUIET_MILLIS}: a mass
+     * failover (a thousand instances taking over, or releasing, at once) needs every CPU for its
+     * takeovers, so their records are built once it is over, not in between. A record's times are
+     * those of its decision and steps either way.
+     */
+    private void takeBurst(List<Pending> batch) throws InterruptedException {
+        batch.add(queue.take());
+        long since = System.nanoTime();
+        while (System.nanoTime() - since < MAX_HOLD_NANOS) {
+            Pending next = queue.poll(QUIET_MILLIS, TimeUnit.MILLISECONDS);
+            if (next == null) {
+                return;
+            }
+            batch.add(next);
         }
     }
 
