@@ -38,18 +38,7 @@ public final class ControlClient {
         requireSocket();
         long deadline = System.nanoTime() + timeout.toNanos();
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            try {
-                ch.connect(UnixDomainSocketAddress.of(socket));
-            } catch (ConnectException e) {
-                throw new DaemonNotRunningException("keepvip is not running (control socket " + socket
-                        + " refuses connections)");
-            } catch (IOException e) {
-                if (e instanceof AccessDeniedException || String.valueOf(e.getMessage()).contains("ermission denied")) {
-                    throw new IOException("permission denied on control socket " + socket
-                            + " (run as root or a member of its group)", e);
-                }
-                throw e;
-            }
+            connect(ch);
             LineChannel.writeLine(ch, Json.LINE.toJson(request), deadline);
             String line;
             try {

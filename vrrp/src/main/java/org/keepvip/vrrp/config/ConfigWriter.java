@@ -360,7 +360,7 @@ public final class ConfigWriter {
         }
         open(kw);
         for (Tracked x : list) {
-            line(x.name() + " weight " + x.weight() + (x.reverse() ? " reverse" : ""));
+            line(word(x.name()) + " weight " + x.weight() + (x.reverse() ? " reverse" : ""));
         }
         close();
     }
@@ -424,7 +424,7 @@ public final class ConfigWriter {
     private void group(SyncGroup g) {
         open("vrrp_sync_group " + word(g.name()));
         open("group");
-        g.members().forEach(this::line);
+        g.members().forEach(m -> line(word(m)));
         close();
         tracking(g.tracking());
         notify(g.notifyScripts());
