@@ -124,12 +124,14 @@ public final class EventLoop implements Runnable {
         // Alone: a group that still lists this name holds the machine this one replaces; the
         // reload's replaceGroups puts the new machine in its group.
         deliverAlone(runtime, new Event.Start(clock.getAsLong(), linkUp.test(runtime.wire().ifname())));
+        reportTrackedInterfaces(runtime, clock.getAsLong(), linkUp::test);
     }
 
     /** Feeds a reloaded configuration to a kept instance; call on the loop thread. */
     void reloadInstance(InstanceRuntime runtime, org.keepvip.vrrp.state.InstanceConfig config) {
         byTracker = null;
         deliver(runtime, new Event.Reload(clock.getAsLong(), config));
+        reportTrackedInterfaces(runtime, clock.getAsLong(), linkUp::test); // a tracker the reload added
     }
 
     /**
@@ -307,6 +309,7 @@ public final class EventLoop implements Runnable {
         Map<String, Boolean> up = new HashMap<>(); // one netlink lookup per interface, not per instance
         for (InstanceRuntime r : instances.values()) {
             deliver(r, new Event.Start(now, up.computeIfAbsent(r.wire().ifname(), linkUp::test)));
+            reportTrackedInterfaces(r, now, ifname -> up.computeIfAbsent(ifname, linkUp::test));
         }
         while (running) {
             try {
@@ -536,6 +539,10 @@ public final class EventLoop implements Runnable {
                     deliver(r, new Event.InterfaceChanged(now, l.up()));
                 }
             }
+            String trackerId = INTERFACE_TRACKER + l.ifname();
+            for (InstanceRuntime r : watching(trackerId)) {
+                deliver(r, new Event.TrackerResult(now, trackerId, l.up()));
+            }
         } else if (ev instanceof LoopEvent.AddressRemoved a) {
             // Through the index: a node that loses its links sees one event per VIP it held, and a
             // scan of every instance per event made a thousand-VIP release cost a quadratic ~100 ms.
@@ -689,6 +696,21 @@ public final class EventLoop implements Runnable {
             }
         }
         return false;
+    }
+
+    /** The tracker id of a {@code track_interface} entry, followed by the interface's name. */
+    static final String INTERFACE_TRACKER = "interface:";
+
+    /**
+     * Gives each {@code track_interface} of {@code r} the state of its interface (up and running),
+     * as keepalived does at start: a weight-0 one would otherwise hold the instance in INIT.
+     */
+    private void reportTrackedInterfaces(InstanceRuntime r, long now, java.util.function.Predicate<String> up) {
+        for (org.keepvip.vrrp.state.TrackerSpec t : r.machine().config().trackers()) {
+            if (t.id().startsWith(INTERFACE_TRACKER)) {
+                deliver(r, new Event.TrackerResult(now, t.id(), up.test(t.id().substring(INTERFACE_TRACKER.length()))));
+            }
+        }
     }
 
     /** The instances that watch {@code trackerId}. */

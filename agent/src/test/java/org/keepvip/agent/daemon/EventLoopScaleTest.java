@@ -486,6 +486,36 @@ class EventLoopScaleTest {
         assertThat(states(List.of(moved))).containsEntry(moved.name(), VrrpState.BACKUP);
     }
 
+    @Test
+    void trackedInterfacesReportTheirStateAtStartAndOnEveryChange() throws Exception {
+        // keepalived's track_interface: weight 0 means FAULT while the interface is down (and must
+        // not hold the instance in INIT waiting for a first result); a weight adjusts the priority.
+        java.util.Set<String> down = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        down.add("eth8");
+        loop.setInitialLinkState(ifname -> !down.contains(ifname));
+        Inst faulting = build(new Key("eth0", false, 1), "tracks-eth9", 100, VIP4,
+                List.of(org.keepvip.vrrp.state.TrackerSpec.faultOnFailure("interface:eth9")));
+        Inst weighted = build(new Key("eth1", false, 2), "tracks-eth8", 100, ip("198.51.100.2"),
+                List.of(new org.keepvip.vrrp.state.TrackerSpec("interface:eth8", -20, false)));
+        loop.add(faulting.runtime());
+        loop.add(weighted.runtime());
+        startLoop();
+
+        assertThat(states(List.of(faulting, weighted))).containsOnly(
+                Map.entry(faulting.name(), VrrpState.BACKUP), Map.entry(weighted.name(), VrrpState.BACKUP));
+        assertThat(onLoop(() -> weighted.runtime().machine().effectivePriority())).as("eth8 down at start").isEqualTo(80);
+
+        loop.post(new LoopEvent.LinkChanged("eth9", false));
+        assertThat(states(List.of(faulting))).containsEntry(faulting.name(), VrrpState.FAULT);
+        loop.post(new LoopEvent.LinkChanged("eth9", true));
+        assertThat(states(List.of(faulting))).containsEntry(faulting.name(), VrrpState.BACKUP);
+
+        loop.post(new LoopEvent.LinkChanged("eth8", true));
+        assertThat(onLoop(() -> weighted.runtime().machine().effectivePriority())).isEqualTo(100);
+        assertThat(states(List.of(faulting))).as("another interface's change").containsEntry(faulting.name(),
+                VrrpState.BACKUP);
+    }
+
     // ------------------------------------------------------------------ fixture
 
     private Inst add(Key key, int priority) {
@@ -502,8 +532,13 @@ class EventLoopScaleTest {
         return build(key, name, priority, key.v6() ? VIP6 : VIP4);
     }
 
-    /** A v3 multicast instance on a lane of the shared threads, as the daemon builds one without Redis. */
     private Inst build(Key key, String name, int priority, InetAddress vip) {
+        return build(key, name, priority, vip, List.of());
+    }
+
+    /** A v3 multicast instance on a lane of the shared threads, as the daemon builds one without Redis. */
+    private Inst build(Key key, String name, int priority, InetAddress vip,
+            List<org.keepvip.vrrp.state.TrackerSpec> trackers) {
         InetAddress self = key.v6() ? SELF6 : SELF4;
         List<Integer> sent = new CopyOnWriteArrayList<>();
         Semaphore own = new Semaphore(0);
@@ -528,7 +563,7 @@ class EventLoopScaleTest {
             }
         };
         InstanceConfig config = InstanceConfig.builder(name, key.vrid(), self).version(3).priority(priority)
-                .advertIntervalCentis(ADVERT_CENTIS).build();
+                .advertIntervalCentis(ADVERT_CENTIS).trackers(trackers).build();
         InstanceRuntime.Wire wire = new InstanceRuntime.Wire(key.ifname(), 3, key.vrid(), ADVERT_CENTIS, AuthType.NONE,
                 null, List.of(vip), self, List.of(key.v6() ? GROUP6 : GROUP4), ChecksumMode.STANDARD);
         HookLane lane = lanes.laneFor(name, false);
