@@ -49,15 +49,7 @@ public final class ControlClient {
             if (line == null) {
                 throw new IOException("keepvip closed the control connection without answering");
             }
-            try {
-                ControlResponse r = Json.LINE.fromJson(line, ControlResponse.class);
-                if (r == null) {
-                    throw new IOException("empty response from keepvip");
-                }
-                return r;
-            } catch (JsonParseException e) {
-                throw new IOException("malformed response from keepvip: " + e.getMessage(), e);
-            }
+            return parse(line);
         }
     }
 
