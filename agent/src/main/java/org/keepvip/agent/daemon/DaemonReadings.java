@@ -2,7 +2,6 @@ package org.keepvip.agent.daemon;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -43,17 +42,9 @@ final class DaemonReadings implements MetricsSource {
         }
         List<Readings.Redis> redisReadings = new ArrayList<>();
         new TreeMap<>(redis.get()).values().forEach(w -> redisReadings.add(w.reading()));
-        Map<String, Map<String, Long>> byInterface = new TreeMap<>();
-        frameDrops.forEach((ifname, counters) -> {
-            Map<String, Long> m = byInterface.computeIfAbsent(ifname, k -> new TreeMap<>());
-            counters.snapshot().forEach((cause, n) -> m.put(cause.name().toLowerCase(Locale.ROOT), n));
-        });
-        loop.interfaceDrops().forEach((key, n) -> {
-            int colon = key.lastIndexOf(':');
-            byInterface.computeIfAbsent(key.substring(0, colon), k -> new TreeMap<>()).put(key.substring(colon + 1), n);
-        });
         List<Readings.Interface> interfaces = new ArrayList<>();
-        byInterface.forEach((name, drops) -> interfaces.add(new Readings.Interface(name, drops)));
+        StatusBuilder.dropsByInterface(loop, frameDrops)
+                .forEach((name, drops) -> interfaces.add(new Readings.Interface(name, drops)));
         List<Readings.Script> scriptReadings = new ArrayList<>();
         ScriptRunner runner = scripts.get();
         if (runner != null) {

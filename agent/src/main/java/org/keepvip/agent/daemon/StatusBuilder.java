@@ -58,6 +58,17 @@ final class StatusBuilder {
     /** One entry per interface with packet IO: its frame drops and the loop's drops before matching. */
     private static List<StatusSnapshot.Interface> interfaces(EventLoop loop,
             Map<String, CauseCounters<DropReason>> frameDrops) {
+        List<StatusSnapshot.Interface> out = new ArrayList<>();
+        dropsByInterface(loop, frameDrops).forEach((name, drops) -> out.add(new StatusSnapshot.Interface(name, drops)));
+        return out;
+    }
+
+    /**
+     * Each interface's drops by cause, sorted by name: the frame checks' and the loop's
+     * ({@code unknown_vrid}, {@code loop_overrun}), for status and for metrics.
+     */
+    static Map<String, Map<String, Long>> dropsByInterface(EventLoop loop,
+            Map<String, CauseCounters<DropReason>> frameDrops) {
         Map<String, Map<String, Long>> byInterface = new TreeMap<>();
         frameDrops.forEach((ifname, counters) -> {
             Map<String, Long> m = byInterface.computeIfAbsent(ifname, k -> new TreeMap<>());
@@ -67,9 +78,7 @@ final class StatusBuilder {
             int colon = key.lastIndexOf(':');
             byInterface.computeIfAbsent(key.substring(0, colon), k -> new TreeMap<>()).put(key.substring(colon + 1), n);
         });
-        List<StatusSnapshot.Interface> out = new ArrayList<>();
-        byInterface.forEach((name, drops) -> out.add(new StatusSnapshot.Interface(name, drops)));
-        return out;
+        return byInterface;
     }
 
     private static StatusSnapshot.Redis redisStatus(InstanceRuntime r, Map<String, RedisWiring> redis) {
