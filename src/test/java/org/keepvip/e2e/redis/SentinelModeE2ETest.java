@@ -281,6 +281,13 @@ class SentinelModeE2ETest {
     }
 
     /** Samples whether a and b hold the VIP at the same time, on its own thread. */
+    /**
+     * Looks for the VIP on both hosts at once. Each read runs ip(8) in one namespace, tens of
+     * milliseconds apart under load, so "a held it, then b held it" is a clean hand-over read across
+     * its gap, not an overlap. The reads alternate a, b, a, b, ...; an overlap is counted when one host
+     * holds the VIP in the reads just before and just after a read in which the other holds it: the
+     * first host held it throughout (a host that released does not add it back within a hand-over).
+     */
     private static final class DualHolderSampler implements AutoCloseable {
         private final AtomicLong samples = new AtomicLong();
         private final AtomicLong both = new AtomicLong();
@@ -289,12 +296,20 @@ class SentinelModeE2ETest {
 
         DualHolderSampler(RedisPair p) {
             thread = new Thread(() -> {
+                List<Node> hosts = List.of(p.a, p.b);
+                boolean[] last = new boolean[3]; // the three latest reads, oldest first
+                long reads = 0;
                 while (running) {
                     try {
-                        boolean a = p.holdsVip(p.a);
-                        boolean b = p.holdsVip(p.b);
-                        samples.incrementAndGet();
-                        if (a && b) {
+                        boolean held = p.holdsVip(hosts.get((int) (reads % 2)));
+                        last[0] = last[1];
+                        last[1] = last[2];
+                        last[2] = held;
+                        reads++;
+                        if (reads % 2 == 0) {
+                            samples.incrementAndGet();
+                        }
+                        if (reads >= 3 && last[0] && last[1] && last[2]) {
                             both.incrementAndGet();
                         }
                     } catch (RuntimeException e) {

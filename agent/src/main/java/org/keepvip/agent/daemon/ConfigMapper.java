@@ -105,6 +105,7 @@ public final class ConfigMapper {
                 .redisHooks(redis != null)
                 .promotionTimeout(redis != null ? redis.promoteTimeout() : Duration.ofSeconds(5))
                 .masterWhenFaultClears(sentinelMode)
+                .releaseWait(sentinelMode ? org.keepvip.agent.sentinel.SentinelMode.RELEASE_WAIT : Duration.ZERO)
                 .garpMasterRepeat(i.garp().masterRepeat())
                 .garpMasterDelay(i.garp().masterDelay())
                 .garpLowerPrioRepeat(i.garp().lowerPrioRepeat())

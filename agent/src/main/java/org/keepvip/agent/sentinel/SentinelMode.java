@@ -33,6 +33,12 @@ import org.slf4j.LoggerFactory;
 public final class SentinelMode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("keepvip.sentinel");
     private static final long ROLE_POLL_MILLIS = 10;
+    /**
+     * How much longer a newly named host waits for a live old master's priority-0 advert than the
+     * master down interval: the old master advertises nothing while it fences (0.75 s at most, on a
+     * hung Redis) and removes the VIPs, and it must not be taken over while it still holds them.
+     */
+    public static final Duration RELEASE_WAIT = Duration.ofSeconds(1);
 
     private final RedisInstance config;
     private final List<RedisEndpoint> sentinels;

@@ -99,6 +99,7 @@ class LagTrackerMappingTest {
         assertThat(p.machine().trackers()).as("weight -60 becomes FAULT").containsExactly(new TrackerSpec("redis:r1", 0, false),
                 TrackerSpec.faultOnFailure("sentinel:r1"));
         assertThat(p.machine().masterWhenFaultClears()).isTrue();
+        assertThat(p.machine().releaseWait()).isEqualTo(org.keepvip.agent.sentinel.SentinelMode.RELEASE_WAIT);
         assertThat(p.machine().nopreempt()).as("only the named host leaves FAULT; it never preempts").isTrue();
         VrrpInstance m = new VrrpInstance(p.machine());
         m.handle(new Event.Start(0, true));
@@ -109,6 +110,7 @@ class LagTrackerMappingTest {
         m.handle(new Event.TrackerResult(3, "sentinel:r1", true));
         assertThat(m.state()).isEqualTo(VrrpState.MASTER);
         assertThat(plan(parse("", "", ""), "VI_1").machine().masterWhenFaultClears()).isFalse();
+        assertThat(plan(parse("", "", ""), "VI_1").machine().releaseWait()).isZero();
     }
 
     @Test

@@ -42,6 +42,11 @@ import java.util.Set;
  *                             heard advertising within the master down interval (FAULT notes adverts
  *                             without acting on them) does it enter BACKUP instead, to wait for that
  *                             master's priority-0 advert; a sync-group member still asks its group
+ * @param releaseWait          added to the master down interval of that waiting BACKUP: the master it
+ *                             waits for sends no advert between entering FAULT and its priority-0
+ *                             advert, while it fences its Redis and removes the VIPs, so a plain down
+ *                             timer could run out while it still holds them. Only a master that dies
+ *                             mid-release makes the wait this much longer.
  */
 public record InstanceConfig(
         String name,
@@ -67,12 +72,14 @@ public record InstanceConfig(
         Duration garpMasterDelay,
         int garpLowerPrioRepeat,
         Duration garpLowerPrioDelay,
-        boolean masterWhenFaultClears) {
+        boolean masterWhenFaultClears,
+        Duration releaseWait) {
 
     public InstanceConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(initialState, "initialState");
         Objects.requireNonNull(preemptDelay, "preemptDelay");
+        Objects.requireNonNull(releaseWait, "releaseWait");
         Objects.requireNonNull(primaryAddress, "primaryAddress");
         Objects.requireNonNull(promotionTimeout, "promotionTimeout");
         Objects.requireNonNull(promotionBackoff, "promotionBackoff");
@@ -134,6 +141,9 @@ public record InstanceConfig(
         if (garpMasterRepeat < 0 || garpLowerPrioRepeat < 0) {
             throw new IllegalArgumentException(p + "GARP repeat counts must be >= 0");
         }
+        if (releaseWait.isNegative()) {
+            throw new IllegalArgumentException("releaseWait must not be negative: " + releaseWait);
+        }
         if (garpMasterDelay.isNegative() || garpLowerPrioDelay.isNegative()) {
             throw new IllegalArgumentException(p + "GARP delays must be >= 0");
         }
@@ -168,6 +178,7 @@ public record InstanceConfig(
         b.garpLowerPrioRepeat = garpLowerPrioRepeat;
         b.garpLowerPrioDelay = garpLowerPrioDelay;
         b.masterWhenFaultClears = masterWhenFaultClears;
+        b.releaseWait = releaseWait;
         return b;
     }
 
@@ -215,6 +226,7 @@ public record InstanceConfig(
         private int garpLowerPrioRepeat = 5;
         private Duration garpLowerPrioDelay = Duration.ofSeconds(5);
         private boolean masterWhenFaultClears;
+        private Duration releaseWait = Duration.ZERO;
 
         private Builder(String name, int vrid, InetAddress primaryAddress) {
             this.name = name;
@@ -244,6 +256,7 @@ public record InstanceConfig(
         public Builder garpLowerPrioRepeat(int n) { this.garpLowerPrioRepeat = n; return this; }
         public Builder garpLowerPrioDelay(Duration d) { this.garpLowerPrioDelay = d; return this; }
         public Builder masterWhenFaultClears(boolean b) { this.masterWhenFaultClears = b; return this; }
+        public Builder releaseWait(Duration d) { this.releaseWait = d; return this; }
 
         public InstanceConfig build() {
             VrrpState state = initialState != null ? initialState
@@ -252,7 +265,7 @@ public record InstanceConfig(
                     preemptDelay, downTimerAdverts, lowerPrioNoAdvert, higherPrioSendAdvert, ownerIgnoreAdverts,
                     primaryAddress, trackers, dontTrackPrimary, redisHooks, promotionTimeout, promotionBackoff,
                     onPromotionFailure, garpMasterRepeat, garpMasterDelay, garpLowerPrioRepeat, garpLowerPrioDelay,
-                    masterWhenFaultClears);
+                    masterWhenFaultClears, releaseWait);
         }
     }
 }

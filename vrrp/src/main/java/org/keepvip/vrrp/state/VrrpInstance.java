@@ -41,6 +41,8 @@ public final class VrrpInstance {
     private long takeoverHeldUntil = Long.MIN_VALUE;
     /** When a FAULT instance last heard a master advertise (priority > 0), and whom; it does not act on it. */
     private long faultHeardMasterAt = Long.MIN_VALUE;
+    /** A BACKUP that a named master entered to wait for the old master's release (see releaseWait). */
+    private boolean awaitingRelease;
     private InetAddress faultHeardMaster;
 
     private int effectivePriority;
@@ -282,7 +284,7 @@ public final class VrrpInstance {
         }
         updatePriority();
         if (state == VrrpState.BACKUP && downDeadline != NONE) {
-            downDeadline = downTimerStart + (downTimerSkewOnly ? skewNanos() : masterDownIntervalNanos());
+            downDeadline = downTimerStart + downTimerNanos(downTimerSkewOnly);
         }
         evaluate(now);
     }
@@ -341,6 +343,7 @@ public final class VrrpInstance {
                 if (faultHeardMasterAt != Long.MIN_VALUE && now - faultHeardMasterAt < masterDownIntervalNanos()) {
                     // A master still advertises: it releases (priority 0) on the same news, and the
                     // down timer shrinks to the skew then; taking over now would put the VIP on two hosts.
+                    awaitingRelease = true;
                     becomeBackup(now, false, why + ", named master; waiting for the current master to release", null, d);
                 } else {
                     becomeMaster(now, why + ", named master by its fault trackers", d);
@@ -410,7 +413,7 @@ public final class VrrpInstance {
         effectivePriority = np;
         if (state == VrrpState.BACKUP && downDeadline != NONE) {
             // The skew depends on the priority: recompute the running down timer from its start.
-            downDeadline = downTimerStart + (downTimerSkewOnly ? skewNanos() : masterDownIntervalNanos());
+            downDeadline = downTimerStart + downTimerNanos(downTimerSkewOnly);
         }
     }
 
@@ -453,6 +456,7 @@ public final class VrrpInstance {
         int prio = adv.priority();
         if (prio == 0) {
             log(Action.Level.INFO, "Backup received priority 0 advertisement");
+            awaitingRelease = false;
             startDownTimer(now, true);
             return;
         }
@@ -494,7 +498,14 @@ public final class VrrpInstance {
         outrankedMaster = null;
         downTimerStart = now;
         downTimerSkewOnly = skewOnly;
-        downDeadline = now + (skewOnly ? skewNanos() : masterDownIntervalNanos());
+        downDeadline = now + downTimerNanos(skewOnly);
+    }
+
+    private long downTimerNanos(boolean skewOnly) {
+        if (skewOnly) {
+            return skewNanos();
+        }
+        return masterDownIntervalNanos() + (awaitingRelease ? config.releaseWait().toNanos() : 0);
     }
 
     // ---------------------------------------------------------------- MASTER
@@ -693,6 +704,7 @@ public final class VrrpInstance {
         }
         VrrpState from = state;
         state = VrrpState.MASTER;
+        awaitingRelease = false;
         masterAdverIntervalCentis = config.advertIntervalCentis();
         downDeadline = NONE;
         preemptDeadline = NONE;
@@ -745,6 +757,7 @@ public final class VrrpInstance {
             leaveMaster(true);
         }
         state = VrrpState.FAULT;
+        awaitingRelease = false;
         downDeadline = NONE;
         preemptDeadline = NONE;
         wantsMaster = false;
@@ -761,6 +774,7 @@ public final class VrrpInstance {
             leaveMaster(true);
         }
         state = VrrpState.STOP;
+        awaitingRelease = false;
         downDeadline = NONE;
         advertDeadline = NONE;
         garpDeadline = NONE;

@@ -511,6 +511,49 @@ class VrrpInstanceRulesTest {
         assertThat(k.state()).isEqualTo(VrrpState.MASTER);
     }
 
+    /**
+     * The old master sends nothing while it fences and removes the VIPs: the waiting BACKUP's down
+     * timer is longer by releaseWait, so a slow release is not taken over while it still holds the VIP.
+     */
+    @Test
+    void aNamedMasterWaitingForAReleaseWaitsReleaseWaitLongerThanTheDownTimer() {
+        long wait = 700 * MS;
+        VrrpInstance i = started(cfg(250, 1).redisHooks(true).masterWhenFaultClears(true).nopreempt(true)
+                .releaseWait(java.time.Duration.ofNanos(wait))
+                .trackers(List.of(TrackerSpec.faultOnFailure("sentinel:r"))).build(), T0);
+        i.handle(new Event.TrackerResult(T0, "sentinel:r", false));
+        i.handle(rx(T0 + S, 100, 2));
+        long named = T0 + S + 10 * MS;
+        i.handle(new Event.TrackerResult(named, "sentinel:r", true));
+        assertThat(i.state()).isEqualTo(VrrpState.BACKUP);
+        assertThat(i.takeoverDeadline()).hasValue(named + i.masterDownIntervalNanos() + wait);
+        runUntil(i, named + i.masterDownIntervalNanos() + wait - MS);
+        assertThat(i.state()).as("still inside the release wait").isEqualTo(VrrpState.BACKUP);
+        // An advert from the old master (not yet aware) restarts the longer timer, not the plain one.
+        i.handle(rx(named + 500 * MS, 100, 2));
+        assertThat(i.takeoverDeadline()).hasValue(named + 500 * MS + i.masterDownIntervalNanos() + wait);
+        // Its release ends the wait: the skew only.
+        i.handle(rx(named + 600 * MS, 0, 2));
+        assertThat(i.takeoverDeadline()).hasValue(named + 600 * MS + i.skewNanos());
+        runUntil(i, named + 600 * MS + i.skewNanos());
+        assertThat(i.state()).isEqualTo(VrrpState.MASTER);
+
+        // A master that dies mid-release is taken over once the longer timer runs out.
+        VrrpInstance j = started(cfg(250, 1).redisHooks(true).masterWhenFaultClears(true).nopreempt(true)
+                .releaseWait(java.time.Duration.ofNanos(wait))
+                .trackers(List.of(TrackerSpec.faultOnFailure("sentinel:r"))).build(), T0);
+        j.handle(new Event.TrackerResult(T0, "sentinel:r", false));
+        j.handle(rx(T0 + S, 100, 2));
+        j.handle(new Event.TrackerResult(named, "sentinel:r", true));
+        runUntil(j, named + j.masterDownIntervalNanos() + wait);
+        assertThat(j.state()).isEqualTo(VrrpState.MASTER);
+
+        // An ordinary BACKUP (not waiting for a release) keeps keepalived's down timer.
+        VrrpInstance k = started(cfg(100, 1).releaseWait(java.time.Duration.ofNanos(wait)).build(), T0);
+        k.handle(rx(T0 + S, 200, 2));
+        assertThat(k.takeoverDeadline()).hasValue(T0 + S + k.masterDownIntervalNanos());
+    }
+
     @Test
     void withoutMasterWhenFaultClearsAClearedFaultWaitsTheDownTimer() {
         VrrpInstance i = started(cfg(100, 1).trackers(List.of(TrackerSpec.faultOnFailure("chk"))).build(), T0);
