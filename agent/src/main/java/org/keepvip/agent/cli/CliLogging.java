@@ -1,6 +1,5 @@
 package org.keepvip.agent.cli;
 
-import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
@@ -9,6 +8,7 @@ import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import ch.qos.logback.core.AppenderBase;
 import ch.qos.logback.core.CoreConstants;
 import java.io.PrintStream;
+import org.keepvip.agent.log.DaemonLogConfigurator;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.IMarkerFactory;
 import org.slf4j.helpers.BasicMarkerFactory;
@@ -17,20 +17,20 @@ import org.slf4j.spi.SLF4JServiceProvider;
 
 /**
  * The SLF4J provider of the short-lived commands (check-config, status, reload, switchover):
- * a Logback context set up in code, without reading logback.xml. Logback's own start-up (Joran,
- * the XML parser, the asynchronous appender) took about 200 ms of a 460 ms check-config, for
- * commands that log nothing or a warning at most. The launchers select it with
- * {@code -Dslf4j.provider=org.keepvip.agent.cli.CliLogging} for every command but {@code run},
- * which keeps logback.xml (asynchronous console, the daemon's destinations).
+ * a Logback context set up in code, synchronously, without Logback's auto-configuration. Logback's
+ * own start-up (then Joran and the XML parser, the asynchronous appender) took about 200 ms of a
+ * 460 ms check-config, for commands that log nothing or a warning at most. The launchers select it
+ * with {@code -Dslf4j.provider=org.keepvip.agent.cli.CliLogging} for every command but {@code run},
+ * which keeps {@link DaemonLogConfigurator} (asynchronous console, the daemon's destinations).
  *
- * <p>What it logs matches logback.xml's console: stderr, the same pattern, level INFO unless
+ * <p>What it logs matches the daemon's console: stderr, the same pattern, level INFO unless
  * {@code -Dkeepvip.log.level}, pcap4j at WARN. The encoder is only built for the first line.
  */
 public final class CliLogging implements SLF4JServiceProvider {
     /** The value of {@code slf4j.provider} that selects this provider. */
     public static final String PROVIDER = CliLogging.class.getName();
-    /** logback.xml's console pattern. */
-    static final String PATTERN = "%d{yyyy-MM-dd HH:mm:ss.SSS} keepvip: %msg%n";
+    /** The daemon's console pattern. */
+    static final String PATTERN = DaemonLogConfigurator.PATTERN;
 
     private LoggerContext context;
     private IMarkerFactory markers;
@@ -41,8 +41,7 @@ public final class CliLogging implements SLF4JServiceProvider {
         LoggerContext ctx = new LoggerContext();
         ctx.setName(CoreConstants.DEFAULT_CONTEXT_NAME);
         Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
-        root.setLevel(Level.toLevel(System.getProperty("keepvip.log.level"), Level.INFO));
-        ctx.getLogger("org.pcap4j").setLevel(Level.WARN);
+        DaemonLogConfigurator.levels(ctx);
         Console console = new Console(System.err);
         console.setContext(ctx);
         console.setName("CONSOLE");

@@ -11,7 +11,7 @@ import org.keepvip.agent.log.LogOutput;
 import org.keepvip.agent.log.SyslogFacility;
 
 /**
- * Where {@code keepvip run} logs: the console (logback.xml's CONSOLE appender, stderr), a file
+ * Where {@code keepvip run} logs: the console (DaemonLogConfigurator's CONSOLE appender, stderr), a file
  * ({@code -g}) and syslog ({@code -S}/{@code --log-syslog}), decided from the command line by
  * {@link RunCommand#logPlan()} and applied to Logback once, before the daemon starts.
  */

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Where log lines go. Each destination sits behind a {@link HoldableAsyncAppender} of its own, named
- * {@code ASYNC_<destination>} (logback.xml sets up ASYNC_CONSOLE), so that logging never blocks the
+ * {@code ASYNC_<destination>} ({@link DaemonLogConfigurator} sets up ASYNC_CONSOLE), so that logging never blocks the
  * event loop or a hook lane: the caller only queues the event, with its time and text fixed.
  * A Logback AsyncAppender takes one appender only, hence one per destination.
  */
@@ -28,8 +28,13 @@ public final class LogOutput {
 
     /** Adds a started destination, behind an asynchronous appender of its own. */
     public static void attach(Appender<ILoggingEvent> destination) {
+        attach(context(), destination);
+    }
+
+    /** As {@link #attach(Appender)}, to a context not yet handed to SLF4J (while it is configured). */
+    static void attach(LoggerContext ctx, Appender<ILoggingEvent> destination) {
         HoldableAsyncAppender async = new HoldableAsyncAppender();
-        async.setContext(context());
+        async.setContext(ctx);
         async.setName(asyncName(destination.getName()));
         async.setQueueSize(QUEUE_SIZE);
         async.setDiscardingThreshold(0);
@@ -37,7 +42,7 @@ public final class LogOutput {
         async.setMaxFlushTime(MAX_FLUSH_MILLIS);
         async.addAppender(destination);
         async.start();
-        root().addAppender(async);
+        ctx.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(async);
     }
 
     /**
