@@ -9,7 +9,7 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        int status = KeepvipCommand.newCommandLine().execute(args);
+        int status = KeepvipCommand.newCommandLine(args).execute(args);
         LogOutput.flush();
         System.exit(status);
     }

@@ -112,10 +112,40 @@ public final class KeepvipCommand implements Runnable {
         cl.getOut().flush();
     }
 
-    /** A fully configured command line, shared by {@code main} and the tests. */
+    /** A fully configured command line with every subcommand: for help, the docs and the tests. */
     public static CommandLine newCommandLine() {
-        CommandLine cl = new CommandLine(new KeepvipCommand());
+        return newCommandLine(List.of(SUBCOMMANDS));
+    }
+
+    /**
+     * The command line for {@code args}: the root and only the subcommand they name. picocli builds
+     * each subcommand's model by reflection when it is added, the larger part of a short command's
+     * start-up; {@code keepvip status} needs none of the others. Every subcommand when the arguments
+     * name none, or name one anywhere but first (picocli then explains what is wrong); only
+     * check-config for keepalived's {@code -t}.
+     */
+    public static CommandLine newCommandLine(String[] args) {
+        return newCommandLine(subcommandsFor(args));
+    }
+
+    static List<Object> subcommandsFor(String[] args) {
+        Map<String, Object> byName = new java.util.HashMap<>();
         for (Object sub : SUBCOMMANDS) {
+            byName.put(((Class<?>) sub).getAnnotation(Command.class).name(), sub);
+        }
+        if (args.length > 0 && byName.containsKey(args[0])) {
+            return List.of(byName.get(args[0]));
+        }
+        List<String> all = List.of(args);
+        if (all.stream().noneMatch(byName::containsKey) && (all.contains("-t") || all.contains("--config-test"))) {
+            return List.of(CheckConfigCommand.class);
+        }
+        return List.of(SUBCOMMANDS);
+    }
+
+    private static CommandLine newCommandLine(List<Object> subcommands) {
+        CommandLine cl = new CommandLine(new KeepvipCommand());
+        for (Object sub : subcommands) {
             cl.addSubcommand(sub);
         }
         cl.setExecutionStrategy(KeepvipCommand::execute);
@@ -174,17 +204,16 @@ public final class KeepvipCommand implements Runnable {
             return "";
         }
         String name = first.contains("=") ? first.substring(0, first.indexOf('=')) : first;
-        CommandLine root = cl;
-        while (root.getParent() != null) {
-            root = root.getParent();
-        }
-        if (cl != root && root.getCommandSpec().findOption(name) != null
+        // Every command, also those this run did not build (newCommandLine(args)): an error is rare.
+        CommandLine root = newCommandLine();
+        boolean atRoot = cl.getParent() == null;
+        if (!atRoot && root.getCommandSpec().findOption(name) != null
                 && root.getCommandSpec().findOption(name).versionHelp()) {
             return "; the version is keepvip's own option: keepvip --version";
         }
         for (CommandLine sub : root.getSubcommands().values()) {
             OptionSpec o = sub.getCommandSpec().findOption(name);
-            if (sub != cl && o != null && !o.hidden()) {
+            if ((atRoot || !sub.getCommandName().equals(cl.getCommandName())) && o != null && !o.hidden()) {
                 return "; " + name + " (" + o.longestName() + ") is an option of keepvip " + sub.getCommandName();
             }
         }

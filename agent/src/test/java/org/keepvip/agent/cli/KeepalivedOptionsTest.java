@@ -24,8 +24,9 @@ class KeepalivedOptionsTest {
     /** One execution of the real command line: exit code, stdout, stderr. */
     record Run(int exit, String out, String err) {}
 
+    /** As Main runs it: only the subcommand the arguments name is built. */
     static Run execute(String... args) {
-        CommandLine cl = KeepvipCommand.newCommandLine();
+        CommandLine cl = KeepvipCommand.newCommandLine(args);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cl.setOut(new PrintWriter(out, true));
@@ -70,6 +71,23 @@ class KeepalivedOptionsTest {
             assertThat(top.exit()).isZero();
             assertThat(top.out()).startsWith("keepvip ");
         }
+    }
+
+    @Test
+    void onlyTheNamedSubcommandIsBuilt() {
+        assertThat(KeepvipCommand.subcommandsFor(new String[] {"status", "--json"})).containsExactly(StatusCommand.class);
+        assertThat(KeepvipCommand.subcommandsFor(new String[] {"-t", "-f", "x.conf"}))
+                .containsExactly(CheckConfigCommand.class);
+        // No command named, or named where picocli must explain the mistake: every one.
+        assertThat(KeepvipCommand.subcommandsFor(new String[] {"--help"})).hasSize(KeepvipCommand.SUBCOMMANDS.length);
+        assertThat(KeepvipCommand.subcommandsFor(new String[] {"-f", "x.conf", "run"}))
+                .hasSize(KeepvipCommand.SUBCOMMANDS.length);
+        assertThat(KeepvipCommand.subcommandsFor(new String[] {"-t", "run"})).hasSize(KeepvipCommand.SUBCOMMANDS.length);
+        assertThat(KeepvipCommand.newCommandLine(new String[] {"reload"}).getSubcommands()).containsOnlyKeys("help", "reload");
+        // Misplaced root options are still refused with the command's name.
+        Run misplaced = execute("-f", "x.conf", "run");
+        assertThat(misplaced.exit()).isEqualTo(2);
+        assertThat(misplaced.err()).contains("-f must follow the command: keepvip run -f ...");
     }
 
     @Test
