@@ -80,7 +80,10 @@ public final class ConfigMapper {
         for (Tracked t : i.tracking().redis()) {
             // Sentinel mode: priorities decide nothing, so a failing check is FAULT whatever its weight.
             boolean sentinelTracked = config.redisInstance(t.name()).map(r -> r.sentinelMode()).orElse(false);
-            trackers.add(new TrackerSpec("redis:" + t.name(), sentinelTracked ? 0 : t.weight(), t.reverse()));
+            // A MASTER whose own Redis fails its check resigns (priority 0): the peer takes over after
+            // its skew instead of a whole down timer.
+            trackers.add(new TrackerSpec("redis:" + t.name(), sentinelTracked ? 0 : t.weight(), t.reverse())
+                    .resigningMaster());
         }
         addLagTrackers(trackers, config, i);
         if (sentinelMode) {

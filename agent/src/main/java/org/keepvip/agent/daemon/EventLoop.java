@@ -517,17 +517,8 @@ public final class EventLoop implements Runnable {
             packetIn(Math.max(startedAt, Math.min(now, p.receivedAt())), p);
         } else if (ev instanceof LoopEvent.TrackerChanged t) {
             for (InstanceRuntime r : watching(t.trackerId())) {
-                boolean wasMaster = r.machine().state() == VrrpState.MASTER;
                 deliver(r, new Event.TrackerResult(now, t.trackerId(), t.ok()));
                 r.metrics().trackersChanged(r.machine());
-                if (wasMaster && !t.ok() && t.trackerId().startsWith("redis:")
-                        && r.machine().state() == VrrpState.MASTER) {
-                    // Resign fast: a master whose own Redis fails sends priority 0, so the peer
-                    // takes over after its skew instead of the whole down timer.
-                    LOG.warn("({}) local Redis failed its check: resigning MASTER", r.name());
-                    r.metrics().causeOfNextTransition(org.keepvip.agent.metrics.TransitionCause.REDIS_CHECK_FAILED);
-                    deliver(r, new Event.StepDown(now, t.trackerId()));
-                }
             }
         } else if (ev instanceof LoopEvent.TrackerValue t) {
             for (InstanceRuntime r : watching(t.trackerId())) {

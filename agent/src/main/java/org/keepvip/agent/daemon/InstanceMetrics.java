@@ -34,8 +34,6 @@ final class InstanceMetrics {
     private long priorityZeroAt = NONE;
     /** The deadline of the down timer the loop is firing now; NONE otherwise. */
     private long takeoverDueAt = NONE;
-    /** A cause the loop knows better than the machine's words, for the next transition. */
-    private TransitionCause causeHint;
     /** The takeover under way: from its MASTER transition until its GARP/NA burst is handed to the lane. */
     private Takeover takeover;
 
@@ -76,20 +74,14 @@ final class InstanceMetrics {
         takeoverDueAt = deadline;
     }
 
-    /** The loop knows why the next transition happens (the local Redis failed: it steps the MASTER down). */
-    void causeOfNextTransition(TransitionCause cause) {
-        causeHint = cause;
-    }
-
     /** A state change leaves the machine (loop thread): counted, and a takeover starts its clock. */
     void transition(Action.StateChanged c) {
-        TransitionCause cause = causeHint != null ? causeHint : TransitionCause.of(c.reason(), priorityZeroAt != NONE);
-        causeHint = null;
+        TransitionCause cause = TransitionCause.of(c.why(), c.to());
         transitions.computeIfAbsent(new Readings.Transition(c.from().name(), c.to().name(), cause),
                 k -> new AtomicLong()).incrementAndGet();
         takeover = null;
         if (c.to() == VrrpState.MASTER) {
-            if (cause == TransitionCause.PRIORITY_ZERO_ADVERT) {
+            if (cause == TransitionCause.PRIORITY_ZERO_ADVERT && priorityZeroAt != NONE) {
                 takeover = new Takeover(cause.label(), priorityZeroAt);
             } else if (cause == TransitionCause.MASTER_DOWN_TIMER && takeoverDueAt != NONE) {
                 takeover = new Takeover(cause.label(), takeoverDueAt);
@@ -145,9 +137,12 @@ final class InstanceMetrics {
     static void warmUp(int rounds) {
         InstanceMetrics m = new InstanceMetrics();
         for (int i = 0; i < rounds; i++) {
-            m.takeoverDue(System.nanoTime());
+            long now = System.nanoTime();
+            m.takeoverDue(now);
             m.transition(new Action.StateChanged(VrrpState.BACKUP, VrrpState.MASTER, "master down timer expired",
-                    "(warm-up) Entering MASTER STATE"));
+                    "(warm-up) Entering MASTER STATE", new org.keepvip.vrrp.state.Decision(
+                            org.keepvip.vrrp.state.Decision.Cause.MASTER_DOWN_TIMER, now, 100, 100, null, -1, 0, null,
+                            java.util.List.of())));
             m.takeoverForVipAdd().vipsAdded();
             m.takeoverForAnnounce().announced();
         }

@@ -1,12 +1,13 @@
 package org.keepvip.agent.metrics;
 
 import java.util.Locale;
+import org.keepvip.vrrp.state.Decision;
+import org.keepvip.vrrp.state.VrrpState;
 
 /**
- * Why a VRRP instance changed state, as a bounded label value: the state machine gives a reason in
- * words ({@code Action.StateChanged.reason}); this sorts it into a few kinds, so that a counter per
- * cause has a fixed number of series. The agent adds what the machine cannot know (the step-down was
- * the local Redis failing, the down timer was the skew after a priority-0 advert).
+ * Why a VRRP instance changed state, as a bounded label value: the state machine's own
+ * {@link Decision.Cause}, folded into the labels the metrics have always had, so that a counter
+ * per cause has a fixed number of series.
  */
 public enum TransitionCause {
     /** Leaving INIT at start (or after a reload added the instance). */
@@ -35,7 +36,7 @@ public enum TransitionCause {
     SYNC_GROUP,
     /** The daemon stopped or a reload removed the instance. */
     SHUTDOWN,
-    /** Anything else. */
+    /** A transition without its decision. */
     OTHER;
 
     /** The label value: lower case, as Prometheus label values usually are. */
@@ -44,48 +45,27 @@ public enum TransitionCause {
     }
 
     /**
-     * Sorts the machine's {@code reason}. {@code afterPriorityZero}: the instance's last accepted
-     * advert had priority 0 (so a down timer that ran out was its skew timer).
+     * The label of a transition the state machine explained with {@code why} (null: OTHER). A MASTER
+     * that a failed tracker sends to BACKUP resigned for its Redis check: the only trackers that
+     * resign a MASTER ({@code TrackerSpec.resignsMaster}) are Redis checks.
      */
-    public static TransitionCause of(String reason, boolean afterPriorityZero) {
-        if (reason == null) {
+    public static TransitionCause of(Decision why, VrrpState to) {
+        if (why == null) {
             return OTHER;
         }
-        String r = reason.toLowerCase(Locale.ROOT);
-        if (r.startsWith("master down timer")) {
-            return afterPriorityZero ? PRIORITY_ZERO_ADVERT : MASTER_DOWN_TIMER;
-        }
-        if (r.startsWith("init")) {
-            return INIT;
-        }
-        if (r.startsWith("fault cleared")) {
-            return FAULT_CLEARED;
-        }
-        if (r.startsWith("master received advert")) {
-            return HIGHER_PRIORITY_ADVERT;
-        }
-        // A FAULT's reason lists its faults; the first decides.
-        if (r.startsWith("interface down")) {
-            return INTERFACE_DOWN;
-        }
-        if (r.startsWith("tracker ")) {
-            return TRACKER_FAILED;
-        }
-        if (r.startsWith("promotion failed")) {
-            return PROMOTION_FAILED;
-        }
-        if (r.startsWith("operator step-down")) {
-            return STEP_DOWN;
-        }
-        if (r.startsWith("vip deleted")) {
-            return VIP_DELETED;
-        }
-        if (r.contains("sync group")) {
-            return SYNC_GROUP;
-        }
-        if (r.startsWith("shutdown")) {
-            return SHUTDOWN;
-        }
-        return OTHER;
+        return switch (why.cause()) {
+            case STARTUP -> INIT;
+            case MASTER_DOWN_TIMER, PREEMPT -> MASTER_DOWN_TIMER;
+            case MASTER_RELEASED -> PRIORITY_ZERO_ADVERT;
+            case HIGHER_PRIORITY_ADVERT, HIGHER_ADDRESS_ADVERT -> HIGHER_PRIORITY_ADVERT;
+            case INTERFACE_DOWN -> INTERFACE_DOWN;
+            case TRACKER_FAILED -> to == VrrpState.BACKUP ? REDIS_CHECK_FAILED : TRACKER_FAILED;
+            case FAULT_CLEARED -> FAULT_CLEARED;
+            case PROMOTION_FAILED -> PROMOTION_FAILED;
+            case VIP_DELETED -> VIP_DELETED;
+            case OPERATOR_STEP_DOWN -> STEP_DOWN;
+            case SYNC_GROUP -> SYNC_GROUP;
+            case SHUTDOWN -> SHUTDOWN;
+        };
     }
 }

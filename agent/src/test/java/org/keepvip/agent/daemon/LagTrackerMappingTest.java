@@ -96,7 +96,7 @@ class LagTrackerMappingTest {
                     sentinel_master mymaster
                     max_lag_bytes 1000""", "", "");
         InstancePlan p = plan(c, "VI_1");
-        assertThat(p.machine().trackers()).as("weight -60 becomes FAULT").containsExactly(new TrackerSpec("redis:r1", 0, false),
+        assertThat(p.machine().trackers()).as("weight -60 becomes FAULT").containsExactly(new TrackerSpec("redis:r1", 0, false).resigningMaster(),
                 TrackerSpec.faultOnFailure("sentinel:r1"));
         assertThat(p.machine().masterWhenFaultClears()).isTrue();
         assertThat(p.machine().releaseWait()).isEqualTo(org.keepvip.agent.sentinel.SentinelMode.RELEASE_WAIT);

@@ -2,32 +2,40 @@ package org.keepvip.agent.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.keepvip.vrrp.state.Decision;
+import org.keepvip.vrrp.state.VrrpState;
 
-/** The state machine's reasons, as VrrpInstance words them, sorted into bounded causes. */
+/** The state machine's causes, folded into the metrics' bounded labels. */
 class TransitionCauseTest {
+    private static Decision why(Decision.Cause c) {
+        return new Decision(c, 0, 100, 100, null, -1, 0, null, List.of());
+    }
+
     @Test
-    void sortsTheMachinesReasons() {
-        assertThat(TransitionCause.of("init", false)).isEqualTo(TransitionCause.INIT);
-        assertThat(TransitionCause.of("init, address owner", false)).isEqualTo(TransitionCause.INIT);
-        assertThat(TransitionCause.of("master down timer expired", false)).isEqualTo(TransitionCause.MASTER_DOWN_TIMER);
-        assertThat(TransitionCause.of("master down timer expired", true))
+    void foldsTheMachinesCauses() {
+        assertThat(TransitionCause.of(why(Decision.Cause.STARTUP), VrrpState.BACKUP)).isEqualTo(TransitionCause.INIT);
+        assertThat(TransitionCause.of(why(Decision.Cause.MASTER_DOWN_TIMER), VrrpState.MASTER))
+                .isEqualTo(TransitionCause.MASTER_DOWN_TIMER);
+        assertThat(TransitionCause.of(why(Decision.Cause.PREEMPT), VrrpState.MASTER))
+                .isEqualTo(TransitionCause.MASTER_DOWN_TIMER);
+        assertThat(TransitionCause.of(why(Decision.Cause.MASTER_RELEASED), VrrpState.MASTER))
                 .isEqualTo(TransitionCause.PRIORITY_ZERO_ADVERT);
-        assertThat(TransitionCause.of("Master received advert from 192.0.2.1 with higher priority 150, ours 100",
-                false)).isEqualTo(TransitionCause.HIGHER_PRIORITY_ADVERT);
-        assertThat(TransitionCause.of("interface down, tracker script:chk failed", false))
-                .isEqualTo(TransitionCause.INTERFACE_DOWN);
-        assertThat(TransitionCause.of("tracker script:chk failed", false)).isEqualTo(TransitionCause.TRACKER_FAILED);
-        assertThat(TransitionCause.of("fault cleared, address owner", false)).isEqualTo(TransitionCause.FAULT_CLEARED);
-        assertThat(TransitionCause.of("promotion failed: timeout", false)).isEqualTo(TransitionCause.PROMOTION_FAILED);
-        assertThat(TransitionCause.of("operator step-down", false)).isEqualTo(TransitionCause.STEP_DOWN);
-        assertThat(TransitionCause.of("VIP deleted externally", false)).isEqualTo(TransitionCause.VIP_DELETED);
-        assertThat(TransitionCause.of("sync group member left MASTER", false)).isEqualTo(TransitionCause.SYNC_GROUP);
-        assertThat(TransitionCause.of("left its sync group", false)).isEqualTo(TransitionCause.SYNC_GROUP);
-        assertThat(TransitionCause.of("sync group in FAULT", false)).isEqualTo(TransitionCause.SYNC_GROUP);
-        assertThat(TransitionCause.of("shutdown", false)).isEqualTo(TransitionCause.SHUTDOWN);
-        assertThat(TransitionCause.of("something new", false)).isEqualTo(TransitionCause.OTHER);
-        assertThat(TransitionCause.of(null, false)).isEqualTo(TransitionCause.OTHER);
+        assertThat(TransitionCause.of(why(Decision.Cause.HIGHER_ADDRESS_ADVERT), VrrpState.BACKUP))
+                .isEqualTo(TransitionCause.HIGHER_PRIORITY_ADVERT);
+        assertThat(TransitionCause.of(why(Decision.Cause.TRACKER_FAILED), VrrpState.FAULT))
+                .isEqualTo(TransitionCause.TRACKER_FAILED);
+        // A MASTER that a failed tracker sends to BACKUP resigned for its Redis check.
+        assertThat(TransitionCause.of(why(Decision.Cause.TRACKER_FAILED), VrrpState.BACKUP))
+                .isEqualTo(TransitionCause.REDIS_CHECK_FAILED);
+        assertThat(TransitionCause.of(why(Decision.Cause.OPERATOR_STEP_DOWN), VrrpState.BACKUP))
+                .isEqualTo(TransitionCause.STEP_DOWN);
+        assertThat(TransitionCause.of(null, VrrpState.BACKUP)).isEqualTo(TransitionCause.OTHER);
+        // Every cause has its label.
+        for (Decision.Cause c : Decision.Cause.values()) {
+            assertThat(TransitionCause.of(why(c), VrrpState.BACKUP)).isNotEqualTo(TransitionCause.OTHER);
+        }
         assertThat(TransitionCause.REDIS_CHECK_FAILED.label()).isEqualTo("redis_check_failed");
     }
 }

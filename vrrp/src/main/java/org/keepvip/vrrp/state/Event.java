@@ -69,14 +69,10 @@ public sealed interface Event {
     }
 
     /**
-     * A MASTER releases with a priority-0 advert and waits a full down interval: an operator's request
-     * ({@code tracker} null), or the agent resigning because {@code tracker} (the local Redis check) failed.
+     * The operator's request (a switchover): a MASTER releases with a priority-0 advert and waits a
+     * full down interval. (A failing Redis check resigns through its tracker: {@link TrackerSpec#resignsMaster()}.)
      */
-    record StepDown(long now, String tracker) implements Event {
-        /** The operator's request (a switchover). */
-        public StepDown(long now) {
-            this(now, null);
-        }
+    record StepDown(long now) implements Event {
     }
 
     /**

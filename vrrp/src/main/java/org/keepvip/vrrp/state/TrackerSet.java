@@ -56,6 +56,11 @@ final class TrackerSet {
         return specs.containsKey(id);
     }
 
+    /** Whether {@code reading} of {@code id} is a failure that makes a MASTER resign. */
+    boolean resignsMasterOn(String id, TrackerReading reading) {
+        return specs.get(id).resignsMaster() && reading instanceof TrackerReading.Status s && !s.ok();
+    }
+
     void update(String id, TrackerReading reading) {
         readings.put(id, reading);
     }

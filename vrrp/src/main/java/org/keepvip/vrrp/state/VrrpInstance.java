@@ -251,9 +251,13 @@ public final class VrrpInstance {
             log(Action.Level.DEBUG, "ignoring result of unknown tracker " + id);
             return;
         }
+        boolean wasMaster = state == VrrpState.MASTER;
         trackers.update(id, reading);
         updatePriority();
         evaluate(now);
+        if (wasMaster && state == VrrpState.MASTER && trackers.resignsMasterOn(id, reading)) {
+            resign(now, id);
+        }
     }
 
     /**
@@ -521,13 +525,6 @@ public final class VrrpInstance {
             log(Action.Level.INFO, "a VIP was deleted from outside, leaving MASTER");
             leaveMaster(true);
             becomeBackup(now, true, "VIP deleted externally", null, why(now, Decision.Cause.VIP_DELETED));
-        } else if (event instanceof Event.StepDown s && s.tracker() != null) {
-            String why = "tracker " + s.tracker() + " failed";
-            log(Action.Level.INFO, why + ", resigning");
-            Decision d = new Decision(Decision.Cause.TRACKER_FAILED, now, config.priority(), effectivePriority, null, -1,
-                    0, s.tracker(), trackers.snapshot());
-            leaveMaster(true);
-            becomeBackup(now, false, why, null, d);
         } else if (event instanceof Event.StepDown) {
             log(Action.Level.INFO, "operator step-down");
             leaveMaster(true);
@@ -535,6 +532,16 @@ public final class VrrpInstance {
         } else {
             ignored(event);
         }
+    }
+
+    /** A tracker that resigns a MASTER failed ({@link TrackerSpec#resignsMaster()}). */
+    private void resign(long now, String tracker) {
+        String why = "tracker " + tracker + " failed";
+        log(Action.Level.WARN, why + ", resigning MASTER");
+        Decision d = new Decision(Decision.Cause.TRACKER_FAILED, now, config.priority(), effectivePriority, null, -1,
+                0, tracker, trackers.snapshot());
+        leaveMaster(true);
+        becomeBackup(now, false, why, null, d);
     }
 
     private void masterTimers(long now) {

@@ -93,8 +93,11 @@ class DecisionTest {
 
     @Test
     void aMasterResigningForItsRedisNamesTheTrackerNotTheOperator() {
-        VrrpInstance m = started(cfg(255, 1).build(), T0);
-        m.handle(new Event.StepDown(T0 + MS, "redis:r1"));
+        VrrpInstance m = started(cfg(255, 1).trackers(List.of(new TrackerSpec("redis:r1", -50, false).resigningMaster()))
+                .build(), T0);
+        m.handle(new Event.TrackerResult(T0 + MS / 2, "redis:r1", true));
+        m.drainActions();
+        m.handle(new Event.TrackerResult(T0 + MS, "redis:r1", false));
         Decision d = only(m.drainActions());
         assertThat(d.cause()).isEqualTo(Decision.Cause.TRACKER_FAILED);
         assertThat(d.trigger()).isEqualTo("redis:r1");

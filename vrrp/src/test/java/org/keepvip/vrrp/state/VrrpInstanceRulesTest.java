@@ -554,6 +554,38 @@ class VrrpInstanceRulesTest {
         assertThat(k.takeoverDeadline()).hasValue(T0 + S + k.masterDownIntervalNanos());
     }
 
+    /** A Redis check's tracker resigns a MASTER at once (priority 0); other trackers only weigh. */
+    @Test
+    void aResigningTrackerThatFailsMakesAMasterReleaseAtOnce() {
+        TrackerSpec redis = new TrackerSpec("redis:r", -10, false).resigningMaster();
+        VrrpInstance m = started(cfg(200, 1).trackers(List.of(redis, new TrackerSpec("script:s", -10, false))).build(), T0);
+        m.handle(new Event.TrackerResult(T0, "redis:r", true));
+        m.handle(new Event.TrackerResult(T0, "script:s", true));
+        runUntil(m, T0 + 5 * S);
+        assertThat(m.state()).isEqualTo(VrrpState.MASTER);
+        m.drainActions();
+        m.handle(new Event.TrackerResult(T0 + 5 * S + MS, "script:s", false));
+        assertThat(m.state()).as("a weight alone does not resign").isEqualTo(VrrpState.MASTER);
+        m.drainActions();
+        m.handle(new Event.TrackerResult(T0 + 5 * S + 2 * MS, "redis:r", false));
+        assertThat(m.state()).isEqualTo(VrrpState.BACKUP);
+        assertThat(effects(m.drainActions())).startsWith(new Action.SendAdvert(0), new Action.RemoveVips());
+        // A BACKUP's failing check only weighs.
+        m.handle(new Event.TrackerResult(T0 + 5 * S + 3 * MS, "redis:r", true));
+        m.handle(new Event.TrackerResult(T0 + 5 * S + 4 * MS, "redis:r", false));
+        assertThat(m.state()).isEqualTo(VrrpState.BACKUP);
+
+        // Weight 0: the failure is FAULT, which releases by itself; no second release.
+        VrrpInstance f = started(cfg(200, 1).trackers(List.of(TrackerSpec.faultOnFailure("redis:r").resigningMaster()))
+                .build(), T0);
+        f.handle(new Event.TrackerResult(T0, "redis:r", true));
+        runUntil(f, T0 + 5 * S);
+        f.drainActions();
+        f.handle(new Event.TrackerResult(T0 + 5 * S + MS, "redis:r", false));
+        assertThat(f.state()).isEqualTo(VrrpState.FAULT);
+        assertThat(effects(f.drainActions()).stream().filter(a -> a.equals(new Action.SendAdvert(0))).count()).isEqualTo(1);
+    }
+
     @Test
     void withoutMasterWhenFaultClearsAClearedFaultWaitsTheDownTimer() {
         VrrpInstance i = started(cfg(100, 1).trackers(List.of(TrackerSpec.faultOnFailure("chk"))).build(), T0);
