@@ -259,7 +259,8 @@ public final class Daemon implements ControlHandler, AutoCloseable {
      * the scripts they start would inherit the policy.
      */
     static final List<String> BACKGROUND_THREADS = List.of("C1 CompilerThre", "C2 CompilerThre", "AsyncAppender-W",
-            "netlink-monitor", "control-", "next-hop-resolver", "redis-lag-", "redis-redemote", "track-file",
+            "netlink-monitor", "control-", "next-hop-resolver", "redis-lag-", "redis-redemote", "redis-replicas-",
+            "track-file",
             "metrics-http", "HTTP-Dispatcher", DecisionLog.THREAD);
 
     /** See {@link BackgroundThreads}: a takeover must not wait for a log writer or the JIT. */
