@@ -408,6 +408,12 @@ public final class Daemon implements ControlHandler, AutoCloseable {
                 LOG.error("Reload rejected, running configuration kept: {}", why);
                 return ControlResponse.error("new configuration rejected (" + why + "); running configuration kept");
             }
+            if (running != null && !running.config().minReplicas().equals(r.minReplicas())) {
+                // The guard and its tracker are made with the wiring: changed half-way, Redis would keep stale values.
+                String why = "redis_instance " + r.name() + ": changed min_replicas_* settings need a restart";
+                LOG.error("Reload rejected, running configuration kept: {}", why);
+                return ControlResponse.error("new configuration rejected (" + why + "); running configuration kept");
+            }
         }
         List<InstancePlan> plans;
         try {
