@@ -52,7 +52,7 @@ class RedisSplitBrainE2ETest {
             String log = p.keepvipLog(p.b);
             String line = log.lines().filter(l -> l.contains("split brain healed")).findFirst().orElseThrow();
             System.out.println("[redis-e2e] split brain: " + line.trim());
-            assertThat(line).contains("never received").contains(p.a.ipv4());
+            assertThat(line).contains("never received").contains(p.a.ipv4()).contains("its dataset is kept in");
             assertThat(p.status(p.b).instances().get(0).redis().detail()).contains("last split brain")
                     .contains("never received");
             List<org.keepvip.agent.events.EventRecord> events = new java.util.ArrayList<>();
