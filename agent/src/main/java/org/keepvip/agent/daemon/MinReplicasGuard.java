@@ -55,10 +55,12 @@ final class MinReplicasGuard implements AutoCloseable {
     private RedisEndpoint peer;
     private long lastProbe;
     private boolean probedOnce;
-    private MinReplicasControl.Setting original;
-    private MinReplicasControl.Setting applied;
-    private long changes;
     private Boolean reportedUp;
+
+    // Confined to the worker thread (written there only); volatile for status.
+    private MinReplicasControl.Setting original;
+    private volatile MinReplicasControl.Setting applied;
+    private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
 
     MinReplicasGuard(RedisInstance config, RedisEndpoint local) {
         this(config.name(), config.minReplicas(), local, new MinReplicasControl(local), PeerReach::probe,
@@ -204,25 +206,24 @@ final class MinReplicasGuard implements AutoCloseable {
     private void apply(MinReplicasPolicy.Decision d) {
         MinReplicasControl.Setting target = new MinReplicasControl.Setting(d.mode().enforced() ? want.toWrite() : 0,
                 want.maxLagSeconds());
-        boolean changed = false;
-        synchronized (this) {
+        // Redis IO on this thread only, outside the lock: status (read on the loop) never waits for Redis.
+        if (original == null) {
+            original = control.read().orElse(null);
             if (original == null) {
-                original = control.read().orElse(null);
-                if (original == null) {
-                    LOG.warn("Redis_MinReplicas({}) cannot read min-replicas-* from Redis: not changing it", name);
-                    return;
-                }
+                LOG.warn("Redis_MinReplicas({}) cannot read min-replicas-* from Redis: not changing it", name);
+                return;
             }
-            if (!target.equals(applied)) {
-                HookResult r = control.apply(target);
-                if (!r.ok()) {
-                    LOG.warn("Redis_MinReplicas({}) {}", name, r.detail());
-                    return;
-                }
-                applied = target;
-                changes++;
-                changed = true;
+        }
+        boolean changed = false;
+        if (!target.equals(applied)) {
+            HookResult r = control.apply(target);
+            if (!r.ok()) {
+                LOG.warn("Redis_MinReplicas({}) {}", name, r.detail());
+                return;
             }
+            applied = target;
+            changes.incrementAndGet();
+            changed = true;
         }
         String setting = changed ? target + " set" : target + " unchanged";
         switch (d.mode()) {
@@ -240,19 +241,22 @@ final class MinReplicasGuard implements AutoCloseable {
     /** Puts back what Redis held before keepvip first changed it in this master period. */
     private void restore() {
         synchronized (this) {
-            if (applied == null || original == null || mode != Mode.NOT_MASTER) {
-                return;
+            if (mode != Mode.NOT_MASTER) {
+                return; // a new master period began before this ran
             }
-            HookResult r = control.apply(original);
-            if (!r.ok()) {
-                LOG.warn("Redis_MinReplicas({}) restoring the operator's values: {}", name, r.detail());
-                return;
-            }
-            changes++;
-            applied = null;
-            LOG.info("Redis_MinReplicas({}) restored the operator's {} (not the VRRP master)", name, original);
-            original = null;
         }
+        if (applied == null || original == null) {
+            return;
+        }
+        HookResult r = control.apply(original);
+        if (!r.ok()) {
+            LOG.warn("Redis_MinReplicas({}) restoring the operator's values: {}", name, r.detail());
+            return;
+        }
+        changes.incrementAndGet();
+        applied = null;
+        LOG.info("Redis_MinReplicas({}) restored the operator's {} (not the VRRP master)", name, original);
+        original = null;
     }
 
     private void report(boolean up) {
@@ -274,9 +278,12 @@ final class MinReplicasGuard implements AutoCloseable {
     }
 
     /** For status. */
-    synchronized StatusSnapshot.MinReplicas status() {
-        return new StatusSnapshot.MinReplicas(mode.word(), want.toWrite(), want.maxLagSeconds(),
-                applied == null ? null : applied.toWrite(), reason, changes);
+    StatusSnapshot.MinReplicas status() {
+        MinReplicasControl.Setting a = applied;
+        synchronized (this) {
+            return new StatusSnapshot.MinReplicas(mode.word(), want.toWrite(), want.maxLagSeconds(),
+                    a == null ? null : a.toWrite(), reason, changes.get());
+        }
     }
 
     /** Whether Redis holds keepvip's values now (tests). */
