@@ -122,8 +122,11 @@ class RedisSplitBrainE2ETest {
                 Await.until(Duration.ofSeconds(10), "a isolated at priority 1", () -> minReplicas(p, p.a)
                         .equals("isolated") && effectivePriority(p, p.a) == 1);
                 // a's own clients: their writes stop being acknowledged within the lag.
-                Await.until(Duration.ofSeconds(15), "a refuses writes", () -> local.ackCount() > 0 && System.nanoTime()
-                        - local.acks().get(local.acks().size() - 1).atNanos() > Duration.ofMillis(1500).toNanos());
+                Await.until(Duration.ofSeconds(15), "a refuses writes", () -> {
+                    List<Writer.Ack> seen = local.acks();
+                    return !seen.isEmpty() && System.nanoTime() - seen.get(seen.size() - 1).atNanos()
+                            > Duration.ofMillis(1500).toNanos();
+                });
                 List<Writer.Ack> onA = local.acks().stream().filter(x -> x.atNanos() >= split).toList();
                 long lastOnA = onA.isEmpty() ? split : onA.get(onA.size() - 1).atNanos();
                 System.out.printf("[redis-e2e] pair safety: a acknowledged %d writes after the cut, the last %d ms after"
