@@ -61,6 +61,9 @@ final class MinReplicasGuard implements AutoCloseable {
     private MinReplicasControl.Setting original;
     private volatile MinReplicasControl.Setting applied;
     private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
+    /** When the last CONFIG GET / SET failed (0: none): the same decision is applied again after RETRY. */
+    private long failedAt;
+    static final long RETRY_NANOS = 5_000_000_000L;
 
     MinReplicasGuard(RedisInstance config, RedisEndpoint local) {
         this(config.name(), config.minReplicas(), local, new MinReplicasControl(local), PeerReach::probe,
@@ -184,11 +187,12 @@ final class MinReplicasGuard implements AutoCloseable {
             probe = prober.apply(p);
         }
         MinReplicasPolicy.Decision d = MinReplicasPolicy.next(current, enough, replicas, probe);
+        boolean retry = failedAt != 0 && System.nanoTime() - failedAt > RETRY_NANOS;
         synchronized (this) {
             if (gen != generation) {
                 return;
             }
-            if (d.mode() == mode) {
+            if (d.mode() == mode && !retry) {
                 return;
             }
             mode = d.mode();
@@ -211,6 +215,7 @@ final class MinReplicasGuard implements AutoCloseable {
             original = control.read().orElse(null);
             if (original == null) {
                 LOG.warn("Redis_MinReplicas({}) cannot read min-replicas-* from Redis: not changing it", name);
+                failedAt = System.nanoTime();
                 return;
             }
         }
@@ -219,12 +224,14 @@ final class MinReplicasGuard implements AutoCloseable {
             HookResult r = control.apply(target);
             if (!r.ok()) {
                 LOG.warn("Redis_MinReplicas({}) {}", name, r.detail());
+                failedAt = System.nanoTime();
                 return;
             }
             applied = target;
             changes.incrementAndGet();
             changed = true;
         }
+        failedAt = 0;
         String setting = changed ? target + " set" : target + " unchanged";
         switch (d.mode()) {
             case ENFORCED -> LOG.info("Redis_MinReplicas({}) enforced: {} ({})", name, setting, d.reason());
