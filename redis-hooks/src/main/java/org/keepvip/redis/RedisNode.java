@@ -22,6 +22,10 @@ public final class RedisNode implements RedisHooks {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisNode.class);
     private static final long POLL_MILLIS = 10;
+    /** How long a diverged dataset's BGSAVE may take before the resync is refused instead. */
+    static final Duration SNAPSHOT_TIMEOUT = Duration.ofSeconds(60);
+    /** How the warning naming a kept snapshot begins (the agent reads the path from it). */
+    public static final String SNAPSHOT_SAVED = "diverged dataset saved to ";
 
     private final RedisEndpoint endpoint;
     private final WipeGuard guard;
@@ -144,6 +148,23 @@ public final class RedisNode implements RedisHooks {
             LOG.warn("Redis {}: {}", endpoint.address(), d.reason());
         }
         try (Jedis j = RedisConnector.open(endpoint)) {
+            if (d.divergence() != null && d.divergence().loses()) {
+                // H2: what the resync discards is kept on disk first, or the resync does not happen.
+                String label = li == null || li.masterReplid() == null ? "unknown"
+                        : li.masterReplid().substring(0, Math.min(8, li.masterReplid().length()));
+                DatasetSnapshot.Outcome saved = DatasetSnapshot.save(j, label, local.keys(), SNAPSHOT_TIMEOUT);
+                if (saved instanceof DatasetSnapshot.Outcome.NotSaved n) {
+                    String why = "not resyncing from " + master.address() + ": the diverged dataset could not be saved ("
+                            + n.reason() + ") and the resync would destroy its writes beyond recovery";
+                    LOG.warn("Redis {}: {}", endpoint.address(), why);
+                    return new HookResult.Refused(why);
+                }
+                DatasetSnapshot.Outcome.Saved ok = (DatasetSnapshot.Outcome.Saved) saved;
+                String kept = SNAPSHOT_SAVED + ok.file() + " (" + ok.keys() + " keys, BGSAVE " + ok.took().toMillis()
+                        + " ms)";
+                warnings.add(kept);
+                LOG.warn("Redis {}: {}", endpoint.address(), kept);
+            }
             j.replicaof(master.host(), master.port());
             if (!awaitRole(j, RedisInfo.Role.REPLICA, master.host(), master.port(), deadline)) {
                 return new HookResult.Failed("Redis " + endpoint.address() + " did not report ROLE replica of "

@@ -25,6 +25,7 @@ final class Writer implements AutoCloseable {
     static final int READ_TIMEOUT_MS = 500;
 
     private final java.util.function.Supplier<HostAndPort> target;
+    private final String prefix;
     private final List<Ack> acks = new ArrayList<>();
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong readonly = new AtomicLong();
@@ -37,8 +38,19 @@ final class Writer implements AutoCloseable {
 
     /** A writer that asks {@code target} where to connect on every (re)connect (e.g. Sentinel). */
     Writer(ExecutorService clientNamespace, java.util.function.Supplier<HostAndPort> target) {
+        this(clientNamespace, target, "w:");
+    }
+
+    /** A writer of keys {@code PREFIX N} (another writer's keys never collide with the client's {@code w:N}). */
+    Writer(ExecutorService namespace, java.util.function.Supplier<HostAndPort> target, String prefix) {
         this.target = target;
-        this.task = clientNamespace.submit(this::loop);
+        this.prefix = prefix;
+        this.task = namespace.submit(this::loop);
+    }
+
+    /** The key of write {@code n}. */
+    String key(long n) {
+        return prefix + n;
     }
 
     private void loop() {
@@ -51,7 +63,7 @@ final class Writer implements AutoCloseable {
                 }
                 n++;
                 long sent = System.nanoTime();
-                String reply = j.set("w:" + n, Long.toString(n));
+                String reply = j.set(prefix + n, Long.toString(n));
                 if ("OK".equals(reply)) {
                     synchronized (acks) {
                         acks.add(new Ack(n, sent, System.nanoTime()));

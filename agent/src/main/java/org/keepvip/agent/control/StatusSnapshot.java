@@ -113,9 +113,18 @@ public record StatusSnapshot(String version, long pid, String startedAt, String 
      * @param watchReconnects times the watch connection was re-established
      * @param watchDefinitive watch losses after which nothing listened any more: checks failed at once,
      *                        without waiting for fall
+     * @param minReplicas     min_replicas_to_write management, null when not configured
+     * @param savedDataset    the last diverged dataset kept before a resync (an RDB file), null if none
      */
     public record Redis(String endpoint, String role, String check, String detail, String eligibility,
-            String eligibilityReason, long watchChecks, long watchReconnects, long watchDefinitive) {
+            String eligibilityReason, long watchChecks, long watchReconnects, long watchDefinitive,
+            MinReplicas minReplicas, String savedDataset) {
+        public Redis(String endpoint, String role, String check, String detail, String eligibility,
+                String eligibilityReason, long watchChecks, long watchReconnects, long watchDefinitive) {
+            this(endpoint, role, check, detail, eligibility, eligibilityReason, watchChecks, watchReconnects,
+                    watchDefinitive, null, null);
+        }
+
         public Redis(String endpoint, String role, String check, String detail, String eligibility,
                 String eligibilityReason, long watchChecks, long watchReconnects) {
             this(endpoint, role, check, detail, eligibility, eligibilityReason, watchChecks, watchReconnects, 0);
@@ -129,6 +138,21 @@ public record StatusSnapshot(String version, long pid, String startedAt, String 
         public Redis(String endpoint, String role, String check, String detail) {
             this(endpoint, role, check, detail, null, null, 0, 0, 0);
         }
+    }
+
+    /**
+     * keepvip's management of Redis' min-replicas-to-write on the master it serves.
+     *
+     * @param state         not master, enforced, pending, relaxed or isolated (the log's words)
+     * @param toWrite       the configured min_replicas_to_write
+     * @param maxLagSeconds the configured min_replicas_max_lag
+     * @param applied       the min-replicas-to-write keepvip has set in Redis now, null when Redis holds the
+     *                      operator's own values
+     * @param reason        why, in the log's words
+     * @param changes       CONFIG SETs made so far (restores included)
+     */
+    public record MinReplicas(String state, int toWrite, int maxLagSeconds, Integer applied, String reason,
+            long changes) {
     }
 
     /**

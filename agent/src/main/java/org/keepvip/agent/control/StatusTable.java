@@ -67,6 +67,15 @@ public final class StatusTable {
                 out.append("lag ").append(i.name()).append(": ").append(r.eligibility())
                         .append(r.eligibilityReason() == null ? "" : " (" + r.eligibilityReason() + ")").append('\n');
             }
+            if (r != null && r.minReplicas() != null) {
+                StatusSnapshot.MinReplicas m = r.minReplicas();
+                out.append("min-replicas ").append(i.name()).append(": ").append(m.state())
+                        .append(m.applied() == null ? "" : ", min-replicas-to-write " + m.applied() + " set")
+                        .append(m.reason() == null ? "" : " (" + m.reason() + ")").append('\n');
+            }
+            if (r != null && r.savedDataset() != null) {
+                out.append("kept dataset ").append(i.name()).append(": ").append(r.savedDataset()).append('\n');
+            }
             for (StatusSnapshot.Script sc : i.scripts()) {
                 out.append("script ").append(i.name()).append(": ").append(sc.name()).append(' ')
                         .append(sc.state()).append(sc.lastResult() == null ? "" : " (last " + sc.lastResult() + ")")

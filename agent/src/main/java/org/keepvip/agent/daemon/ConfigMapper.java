@@ -147,7 +147,8 @@ public final class ConfigMapper {
 
     /**
      * H3: {@code redis-lag:NAME} for every tracked redis_instance with {@code max_lag_bytes} or
-     * {@code max_lag_seconds}, weighted by {@code lag_penalty} (fault = 0, else its negative weight).
+     * {@code max_lag_seconds}, weighted by {@code lag_penalty} (fault = 0, else its negative weight);
+     * and {@code redis-replicas:NAME} with {@code min_replicas_to_write}, weight -253.
      * A sync group without {@code sync_group_tracking_weight} forces it to 0, as every other tracker.
      */
     static void addLagTrackers(List<TrackerSpec> out, KeepalivedConfig config, VrrpInstance i) {
@@ -158,6 +159,11 @@ public final class ConfigMapper {
             String id = LagJudge.PREFIX + t.name();
             if (r != null && LagJudge.enabled(r) && out.stream().noneMatch(s -> s.id().equals(id))) {
                 out.add(new TrackerSpec(id, zeroWeights ? 0 : LagJudge.trackerWeight(r), false));
+            }
+            // H2: an isolated master (MinReplicasGuard) advertises priority 1, so the peer's data wins the heal.
+            String isolated = MinReplicasGuard.PREFIX + t.name();
+            if (r != null && MinReplicasGuard.enabled(r) && out.stream().noneMatch(s -> s.id().equals(isolated))) {
+                out.add(new TrackerSpec(isolated, zeroWeights ? 0 : MinReplicasGuard.WEIGHT, false));
             }
         }
     }

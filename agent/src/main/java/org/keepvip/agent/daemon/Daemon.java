@@ -259,7 +259,8 @@ public final class Daemon implements ControlHandler, AutoCloseable {
      * the scripts they start would inherit the policy.
      */
     static final List<String> BACKGROUND_THREADS = List.of("C1 CompilerThre", "C2 CompilerThre", "AsyncAppender-W",
-            "netlink-monitor", "control-", "next-hop-resolver", "redis-lag-", "redis-redemote", "track-file",
+            "netlink-monitor", "control-", "next-hop-resolver", "redis-lag-", "redis-redemote", "redis-replicas-",
+            "track-file",
             "metrics-http", "HTTP-Dispatcher", DecisionLog.THREAD);
 
     /** See {@link BackgroundThreads}: a takeover must not wait for a log writer or the JIT. */
@@ -404,6 +405,12 @@ public final class Daemon implements ControlHandler, AutoCloseable {
             if (running != null && !java.util.Objects.equals(running.config().sentinel(), r.sentinel())) {
                 // Sentinel mode decides who may promote Redis: never switched half-way by a reload.
                 String why = "redis_instance " + r.name() + ": changed sentinel settings need a restart";
+                LOG.error("Reload rejected, running configuration kept: {}", why);
+                return ControlResponse.error("new configuration rejected (" + why + "); running configuration kept");
+            }
+            if (running != null && !running.config().minReplicas().equals(r.minReplicas())) {
+                // The guard and its tracker are made with the wiring: changed half-way, Redis would keep stale values.
+                String why = "redis_instance " + r.name() + ": changed min_replicas_* settings need a restart";
                 LOG.error("Reload rejected, running configuration kept: {}", why);
                 return ControlResponse.error("new configuration rejected (" + why + "); running configuration kept");
             }

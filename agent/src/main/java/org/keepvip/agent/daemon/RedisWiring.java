@@ -85,6 +85,10 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
     private final RedisStats stats = new RedisStats();
     /** Sentinel mode: Sentinel's majority names the master; null in pair mode. */
     private final SentinelMode sentinel;
+    /** Pair mode's min-replicas management ({@code min_replicas_to_write}); null when not configured. */
+    private final MinReplicasGuard minReplicas;
+    /** The last diverged dataset kept before a resync (H2), for status. */
+    private volatile String savedDataset;
 
     RedisWiring(RedisInstance config) throws IOException {
         this.config = config;
@@ -108,6 +112,7 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
         this.counter = new RiseFallCounter(config.rise(), config.fall(), false);
         this.lag = new LagJudge(config);
         this.sentinel = config.sentinelMode() ? new SentinelMode(config, ep) : null;
+        this.minReplicas = MinReplicasGuard.enabled(config) ? new MinReplicasGuard(config, ep) : null;
     }
 
     String trackerId() {
@@ -123,6 +128,9 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
         });
         if (sentinel != null) {
             sentinel.start(ok -> loop.accept(new LoopEvent.TrackerChanged(sentinel.trackerId(), ok)));
+        }
+        if (minReplicas != null) {
+            minReplicas.start(loop);
         }
         long period = Math.max(10, config.interval().toMillis());
         Runnable check = () -> checkOnce(loop);
@@ -196,6 +204,9 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
                 return;
             }
             maybeRedemote(h);
+            if (minReplicas != null) {
+                minReplicas.onCheck(h, vrrpMaster);
+            }
             lag.judge(h, vrrpMaster, peerEndpoint(replicaOf).orElse(null))
                     .ifPresent(ok -> loop.accept(new LoopEvent.TrackerChanged(lag.trackerId(), ok)));
         } catch (RuntimeException e) {
@@ -297,6 +308,9 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
             if (r.ok()) {
                 replicaOf = null;
                 demotePending = false;
+                if (minReplicas != null) {
+                    minReplicas.masterStarted(peerEndpoint(previous).orElse(null));
+                }
                 // Off the lane, which goes on to add the VIP: CONFIG REWRITE fsyncs a file. It persists
                 // whatever role Redis has when it runs, so a demote overtaking it does no harm.
                 redemoter.execute(() -> {
@@ -316,6 +330,9 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
     @Override
     public void fence() {
         vrrpMaster = false; // leaving MASTER
+        if (minReplicas != null) {
+            minReplicas.masterEnded(false);
+        }
         if (config.fence()) {
             synchronized (hookLock) {
                 RedisHealth before = lastAnswered;
@@ -333,6 +350,16 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
     /** Sentinel mode's state in one line, or empty in pair mode. */
     Optional<String> sentinelStatus() {
         return sentinel == null ? Optional.empty() : Optional.of(sentinel.describe());
+    }
+
+    /** min_replicas_to_write management, for status; empty when not configured. */
+    Optional<org.keepvip.agent.control.StatusSnapshot.MinReplicas> minReplicasStatus() {
+        return minReplicas == null ? Optional.empty() : Optional.of(minReplicas.status());
+    }
+
+    /** The last diverged dataset kept before a resync, for status. */
+    Optional<String> savedDataset() {
+        return Optional.ofNullable(savedDataset);
     }
 
     /** The last split-brain / full-resync divergence seen by a demote (H2), for status and logs. */
@@ -378,24 +405,35 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
             Thread.sleep(DEMOTE_RETRY.toMillis());
         } while (System.nanoTime() < deadline);
         demotePending = !r.ok();
+        if (minReplicas != null) {
+            minReplicas.masterEnded(r.ok());
+        }
         report("demote", r, master, before, start, System.nanoTime(), attempts);
         record(RedisStats.Hook.DEMOTION, r, start);
         if (!r.ok()) {
             LOG.warn("Redis {}: not replicating from {}: {}", endpoint.address(), masterEp.address(), r.detail());
             return;
         }
-        for (String w : r instanceof HookResult.Done d ? d.warnings() : List.<String>of()) {
+        List<String> warnings = r instanceof HookResult.Done d ? d.warnings() : List.of();
+        String kept = warnings.stream().filter(w -> w.startsWith(RedisNode.SNAPSHOT_SAVED))
+                .map(w -> w.substring(RedisNode.SNAPSHOT_SAVED.length()).split(" \\(", 2)[0]).findFirst().orElse(null);
+        if (kept != null) {
+            savedDataset = kept;
+        }
+        for (String w : warnings) {
             if (w.contains("resync")) {
                 // H2: the loser's unreplicated writes are reported, not silently discarded.
                 lastDivergence = w;
                 stats.splitBrain();
-                LOG.warn("Redis {}: split brain healed, {} is the survivor; {}", endpoint.address(),
-                        masterEp.address(), w);
+                String where = kept == null ? "" : "; its dataset is kept in " + kept;
+                LOG.warn("Redis {}: split brain healed, {} is the survivor; {}{}", endpoint.address(),
+                        masterEp.address(), w, where);
                 long at = System.nanoTime();
                 String name = config.name();
-                decisions.publish((seq, wall) -> new RedisAction("split_brain", name, null, "reported", w,
-                        Map.of("survivor", masterEp.address()), List.of(new RedisAction.Span("resync", at, at, null)))
-                        .toRecord(seq, wall));
+                Map<String, Object> in = kept == null ? Map.of("survivor", masterEp.address())
+                        : Map.of("survivor", masterEp.address(), "savedDataset", kept);
+                decisions.publish((seq, wall) -> new RedisAction("split_brain", name, null, "reported", w + where,
+                        in, List.of(new RedisAction.Span("resync", at, at, null))).toRecord(seq, wall));
             }
         }
     }
@@ -484,6 +522,9 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
         redemoter.shutdownNow();
         if (sentinel != null) {
             sentinel.close();
+        }
+        if (minReplicas != null) {
+            minReplicas.close(); // restores the operator's values
         }
         lag.close();
         checkNode.close();

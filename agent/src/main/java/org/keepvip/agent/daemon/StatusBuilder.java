@@ -99,7 +99,7 @@ final class StatusBuilder {
                 health.map(h -> h.role().name().toLowerCase(java.util.Locale.ROOT)).orElse("unknown"),
                 w.checkStatus().name().toLowerCase(java.util.Locale.ROOT),
                 split == null ? detail : detail == null ? split : detail + "; " + split, lag.word(), lag.reason(),
-                watch[0], watch[1], watch[2]);
+                watch[0], watch[1], watch[2], w.minReplicasStatus().orElse(null), w.savedDataset().orElse(null));
     }
 
     private StatusSnapshot snapshot(List<StatusSnapshot.Instance> out, long fifoLost,

@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** H3 in {@code keepvip status}: the eligibility verdict and its reason, in the table and in JSON. */
+/**
+ * H3 and H2 in {@code keepvip status}: the eligibility verdict and its reason, min-replicas management
+ * and the kept dataset, in the table and in JSON.
+ */
 class StatusTableLagTest {
 
     private static StatusSnapshot with(StatusSnapshot.Redis redis) {
@@ -47,5 +50,20 @@ class StatusTableLagTest {
         assertThat(json).contains("\"eligibility\":\"not eligible\"",
                 "\"eligibilityReason\":\"full sync from the master is still in progress\"");
         assertThat(Json.LINE.fromJson(json, StatusSnapshot.class)).isEqualTo(s);
+    }
+
+    @Test
+    void minReplicasAndTheKeptDatasetAreShownAndRoundTrip() {
+        var m = new StatusSnapshot.MinReplicas("isolated", 1, 10, 1, "0 of 1 replica(s) within 10 s", 3);
+        StatusSnapshot s = with(new StatusSnapshot.Redis("127.0.0.1:6379", "master", "ok", null, "not judged", null,
+                0, 0, 0, m, "/var/lib/redis/keepvip-diverged-x.rdb"));
+        String table = StatusTable.render(s);
+        assertThat(table).contains("min-replicas VI_R: isolated, min-replicas-to-write 1 set (0 of 1 replica(s) within"
+                + " 10 s)\n", "kept dataset VI_R: /var/lib/redis/keepvip-diverged-x.rdb\n");
+        String json = Json.LINE.toJson(s);
+        assertThat(json).contains("\"minReplicas\":{\"state\":\"isolated\"", "\"savedDataset\":");
+        assertThat(Json.LINE.fromJson(json, StatusSnapshot.class)).isEqualTo(s);
+        assertThat(StatusTable.render(with(new StatusSnapshot.Redis("127.0.0.1:6379", "master", "ok", null))))
+                .doesNotContain("min-replicas", "kept dataset");
     }
 }

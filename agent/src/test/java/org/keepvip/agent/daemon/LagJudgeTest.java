@@ -67,7 +67,7 @@ class LagJudgeTest {
 
     private static RedisInstance redis(long bytes, Duration secs, RedisInstance.LagPenalty penalty) {
         return new RedisInstance("r1", "127.0.0.1", 6379, null, null, RedisInstance.Tls.OFF, Duration.ofMillis(200),
-                Duration.ofMillis(250), 2, 2, 0, Duration.ofSeconds(5), bytes, secs, penalty, false, true, 0, null,
+                Duration.ofMillis(250), 2, 2, 0, Duration.ofSeconds(5), bytes, secs, penalty, false, true, 0, null, null,
                 new Origin("keepalived.conf", 1));
     }
 

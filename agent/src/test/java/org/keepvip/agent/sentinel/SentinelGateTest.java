@@ -77,6 +77,6 @@ class SentinelGateTest {
                 "m", null, null, false, Duration.ofSeconds(1), announceHost, announcePort);
         return new RedisInstance("r1", "127.0.0.1", 6379, null, null, RedisInstance.Tls.OFF, Duration.ofMillis(200),
                 Duration.ofMillis(250), 2, 2, 0, Duration.ofSeconds(5), 0, Duration.ZERO,
-                RedisInstance.LagPenalty.FAULT, false, true, 6379, s, new Origin("keepalived.conf", 1));
+                RedisInstance.LagPenalty.FAULT, false, true, 6379, null, s, new Origin("keepalived.conf", 1));
     }
 }

@@ -247,6 +247,10 @@ public final class ConfigWriter {
         line("fence " + (r.fence() ? "on" : "off"));
         if (!r.sentinelMode()) {
             line("peer_port " + r.peerPort());
+            if (r.minReplicas().managed()) {
+                line("min_replicas_to_write " + r.minReplicas().toWrite());
+                line("min_replicas_max_lag " + r.minReplicas().maxLagSeconds());
+            }
         }
         RedisInstance.Sentinel st = r.sentinel();
         if (st != null) {

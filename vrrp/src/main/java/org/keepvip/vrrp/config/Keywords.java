@@ -84,7 +84,7 @@ final class Keywords {
     static final Set<String> REDIS = Set.of("address", "user", "password_file", "tls", "tls_ca_file",
             "tls_cert_file", "tls_key_file", "interval", "timeout", "rise", "fall", "weight", "promote_timeout",
             "max_lag_bytes", "max_lag_seconds", "lag_penalty", "allow_empty_master", "fence", "peer_port",
-            "sentinel", "sentinel_master", "sentinel_user", "sentinel_password_file", "sentinel_tls",
+            "min_replicas_to_write", "min_replicas_max_lag", "sentinel", "sentinel_master", "sentinel_user", "sentinel_password_file", "sentinel_tls",
             "sentinel_timeout", "sentinel_announce_address");
 
     static final Set<String> AUTH = Set.of("auth_type", "auth_pass");

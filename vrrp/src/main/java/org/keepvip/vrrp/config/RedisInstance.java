@@ -25,6 +25,8 @@ import java.time.Duration;
  * @param allowEmptyMaster  allow replicating from an empty, freshly restarted master (default off)
  * @param fence             pause writes and drop clients before releasing the VIP (default on)
  * @param peerPort          the peer's Redis port for REPLICAOF (default: {@code port})
+ * @param minReplicas       pair mode: keepvip manages {@code min-replicas-to-write} / {@code min-replicas-max-lag}
+ *                          on the master it serves (off by default)
  * @param sentinel          the Redis Sentinels that decide which Redis is master, or null (pair mode:
  *                          keepvip promotes and demotes Redis itself)
  * @param origin            where the block starts
@@ -32,8 +34,12 @@ import java.time.Duration;
 public record RedisInstance(String name, String host, int port, String user, String passwordFile, Tls tls,
                             Duration interval, Duration timeout, int rise, int fall, int weight,
                             Duration promoteTimeout, long maxLagBytes, Duration maxLagSeconds, LagPenalty lagPenalty,
-                            boolean allowEmptyMaster, boolean fence, int peerPort, Sentinel sentinel,
-                            Origin origin) {
+                            boolean allowEmptyMaster, boolean fence, int peerPort, MinReplicas minReplicas,
+                            Sentinel sentinel, Origin origin) {
+
+    public RedisInstance {
+        minReplicas = minReplicas == null ? MinReplicas.OFF : minReplicas;
+    }
 
     /** Sentinel mode: Sentinel's majority names the master; keepvip never promotes or demotes Redis. */
     public boolean sentinelMode() {
@@ -63,6 +69,23 @@ public record RedisInstance(String name, String host, int port, String user, Str
         /** How many Sentinels make a majority of those configured. */
         public int majority() {
             return addresses.size() / 2 + 1;
+        }
+    }
+
+    /**
+     * {@code min_replicas_to_write N} and {@code min_replicas_max_lag SECONDS}: while this node's
+     * Redis is the VRRP master's, keepvip sets Redis' {@code min-replicas-to-write N} and
+     * {@code min-replicas-max-lag SECONDS} whenever N replicas are attached within that lag, and
+     * relaxes {@code min-replicas-to-write} to 0 only once it has decided the peer is gone.
+     *
+     * @param toWrite       N; 0 = not managed (the default: Redis' own settings are left alone)
+     * @param maxLagSeconds the lag in whole seconds (Redis' unit) beyond which a replica does not count
+     */
+    public record MinReplicas(int toWrite, int maxLagSeconds) {
+        public static final MinReplicas OFF = new MinReplicas(0, 10);
+
+        public boolean managed() {
+            return toWrite > 0;
         }
     }
 

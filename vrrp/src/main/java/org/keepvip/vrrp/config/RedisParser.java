@@ -37,6 +37,8 @@ final class RedisParser {
         boolean allowEmpty = false;
         boolean fence = true;
         Integer peerPort = null;
+        int minReplicasToWrite = 0;
+        Integer minReplicasMaxLag = null;
         boolean ok = true;
         SentinelParts sp = new SentinelParts();
         for (Stmt s : block.block()) {
@@ -163,6 +165,19 @@ final class RedisParser {
                     }
                 }
                 case "peer_port" -> peerPort = a.integer(s, 1, 65535);
+                case "min_replicas_to_write" -> {
+                    Integer v = a.integer(s, 0, 16);
+                    if (v != null) {
+                        minReplicasToWrite = v;
+                    }
+                }
+                case "min_replicas_max_lag" -> {
+                    // Redis counts a replica's lag in whole seconds.
+                    Integer v = a.integer(s, 1, 3600);
+                    if (v != null) {
+                        minReplicasMaxLag = v;
+                    }
+                }
                 default -> throw new IllegalStateException(kw);
             }
         }
@@ -178,12 +193,21 @@ final class RedisParser {
             d.warning(block.origin, ctx + ": timeout " + Durations.format(timeout) + " s is longer than interval "
                     + Durations.format(interval) + " s - a slow Redis delays the next check");
         }
+        if (minReplicasMaxLag != null && minReplicasToWrite == 0) {
+            d.warning(block.origin, ctx + ": min_replicas_max_lag is given but min_replicas_to_write is 0 -"
+                    + " min-replicas is not managed");
+        }
         RedisInstance.Sentinel sentinel = sp.build(p, block, ctx, tlsOn);
         if (sp.bad) {
             ok = false;
         }
         if (sentinel != null) {
             sentinelModeWarnings(d, block, ctx, maxLagBytes, maxLagSeconds, allowEmpty, peerPort, weight);
+            if (minReplicasToWrite > 0) {
+                d.warning(block.origin, ctx + ": min_replicas_to_write is ignored in Sentinel mode (the Sentinel"
+                        + " majority fences an isolated master; set min-replicas-* in redis.conf if wanted)");
+                minReplicasToWrite = 0;
+            }
         }
         if (!ok) {
             d.error(block.origin, ctx + " has errors - removing");
@@ -195,7 +219,10 @@ final class RedisParser {
         p.redis.put(name, new RedisInstance(name, host, port, user, passwordFile,
                 tlsOn ? new RedisInstance.Tls(true, ca, cert, key) : RedisInstance.Tls.OFF, interval, timeout, rise,
                 fall, weight, promoteTimeout, maxLagBytes, maxLagSeconds, penalty, allowEmpty, fence,
-                peerPort != null ? peerPort : port, sentinel, block.origin));
+                peerPort != null ? peerPort : port,
+                new RedisInstance.MinReplicas(minReplicasToWrite,
+                        minReplicasMaxLag != null ? minReplicasMaxLag : RedisInstance.MinReplicas.OFF.maxLagSeconds()),
+                sentinel, block.origin));
     }
 
     /** What pair mode uses and Sentinel mode ignores, because Sentinel chooses and reconfigures the replicas. */

@@ -263,6 +263,35 @@ class ConfigParserTest {
     }
 
     @Test
+    void minReplicasIsOffByDefaultParsesBothKeywordsAndRejectsBadValues() {
+        String track = instance(" track_redis {\n  r\n }");
+        RedisInstance off = parse("redis_instance r {\n}\n" + track).config().redis().get(0);
+        assertThat(off.minReplicas()).isEqualTo(RedisInstance.MinReplicas.OFF);
+        assertThat(off.minReplicas().managed()).isFalse();
+
+        ParseResult on = parse("redis_instance r {\n min_replicas_to_write 1\n min_replicas_max_lag 3\n}\n" + track);
+        assertThat(on.diagnostics()).isEmpty();
+        assertThat(on.config().redis().get(0).minReplicas()).isEqualTo(new RedisInstance.MinReplicas(1, 3));
+        assertThat(parse("redis_instance r {\n min_replicas_to_write 2\n}\n" + track).config().redis().get(0)
+                .minReplicas()).as("Redis' own default lag").isEqualTo(new RedisInstance.MinReplicas(2, 10));
+
+        assertThat(messages(parse("redis_instance r {\n min_replicas_to_write -1\n min_replicas_max_lag 0\n"
+                + " min_replicas_max_lag 1.5\n}\n" + track)))
+                .anyMatch(m -> m.startsWith(MAIN + ":2: error:") && m.contains("min_replicas_to_write"))
+                .anyMatch(m -> m.startsWith(MAIN + ":3: error:") && m.contains("min_replicas_max_lag"))
+                .anyMatch(m -> m.startsWith(MAIN + ":4: error:") && m.contains("min_replicas_max_lag"));
+        assertThat(messages(parse("redis_instance r {\n min_replicas_max_lag 5\n}\n" + track))).containsExactly(
+                MAIN + ":1: warning: redis_instance r: min_replicas_max_lag is given but min_replicas_to_write is 0 -"
+                        + " min-replicas is not managed");
+        ParseResult sentinel = parse("redis_instance r {\n sentinel {\n  a:1 b:1 c:1\n }\n sentinel_master m\n"
+                + " min_replicas_to_write 1\n}\n" + track);
+        assertThat(messages(sentinel)).contains(MAIN + ":1: warning: redis_instance r: min_replicas_to_write is"
+                + " ignored in Sentinel mode (the Sentinel majority fences an isolated master; set min-replicas-* in"
+                + " redis.conf if wanted)");
+        assertThat(sentinel.config().redis().get(0).minReplicas().managed()).isFalse();
+    }
+
+    @Test
     void releasedVipRstDefaultsToTenSecondsParsesSecondsAndRejectsBadValues() {
         assertThat(parse(instance("")).config().global().releasedVipRst()).isEqualTo(Duration.ofSeconds(10));
         ParseResult r = parse("global_defs {\n released_vip_rst 2.5\n}\n" + instance(""));
