@@ -424,11 +424,13 @@ public final class ConfigWriter {
         }
         open(kw);
         for (IpRoute r : list) {
-            StringBuilder b = new StringBuilder(r.family() == AddressFamily.IPV6 ? "inet6 " : "");
+            // No inet/inet6 (keepalived 2.2.7 would skip the next word): the destination carries the family.
+            StringBuilder b = new StringBuilder();
             if (r.typeGiven()) {
                 b.append(r.type()).append(' ');
             }
-            b.append(r.destination() == null ? "default" : ip(r.destination()) + "/" + r.destinationPrefix());
+            b.append(r.destination() != null ? ip(r.destination()) + "/" + r.destinationPrefix()
+                    : r.family() == AddressFamily.IPV6 ? "default6" : "default");
             if (r.via() != null) {
                 b.append(" via ").append(ip(r.via()));
             }
@@ -470,17 +472,17 @@ public final class ConfigWriter {
         }
         open(kw);
         for (IpRule r : list) {
-            StringBuilder b = new StringBuilder(r.family() == AddressFamily.IPV6 ? "inet6" : "inet");
-            if (r.invert()) {
-                b.append(" not");
-            }
+            StringBuilder b = new StringBuilder(r.invert() ? "not" : "");
             if (r.from() != null) {
                 b.append(" from ").append(ip(r.from())).append('/').append(r.fromPrefix());
+            } else if (r.family() == AddressFamily.IPV6 && r.to() == null) {
+                b.append(" from default6"); // the family of a rule without addresses
             }
             if (r.to() != null) {
                 b.append(" to ").append(ip(r.to())).append('/').append(r.toPrefix());
             }
             b.append(" priority ").append(r.priority());
+            b.replace(0, b.length(), b.toString().strip());
             if (r.tos() != 0) {
                 b.append(" tos ").append(r.tos());
             }

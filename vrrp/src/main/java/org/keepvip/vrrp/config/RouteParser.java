@@ -72,6 +72,9 @@ final class RouteParser {
                         return fail(k + " specified for " + family + " route");
                     }
                     family = f;
+                    if (i + 1 < w.size()) {
+                        return fail(skipped(k, w.get(i + 1)));
+                    }
                 }
                 case "src" -> {
                     String v = value(++i);
@@ -88,7 +91,7 @@ final class RouteParser {
                 }
                 case "via", "gw" -> {
                     if (k.equals("gw")) {
-                        d.error(o, what + ": \"gw\" for routes is deprecated. Please use \"via\"");
+                        d.corrected(o, what + ": \"gw\" for routes is deprecated. Please use \"via\"");
                     }
                     String v = value(++i);
                     if (v == null) {
@@ -212,7 +215,7 @@ final class RouteParser {
                         i++;
                     }
                     i++;
-                    d.error(o, what + ": \"as to\" for MPLS only - ignoring");
+                    d.corrected(o, what + ": \"as to\" for MPLS only - ignoring");
                 }
                 default -> {
                     if (UNSUPPORTED_WITH_VALUE.contains(k)) {
@@ -274,11 +277,11 @@ final class RouteParser {
         }
         if (!noTrack) {
             if (protocol != null && protocol != IpRoute.PROTOCOL_KEEPALIVED) {
-                d.error(o, what + ": Route cannot be tracked if protocol is not RTPROT_KEEPALIVED(18), resetting protocol");
+                d.corrected(o, what + ": Route cannot be tracked if protocol is not RTPROT_KEEPALIVED(18), resetting protocol");
             }
             protocol = IpRoute.PROTOCOL_KEEPALIVED;
             if (dev == null) {
-                d.error(o, what + ": Warning - cannot track route " + dstText + " with no interface specified, not tracking");
+                d.corrected(o, what + ": Warning - cannot track route " + dstText + " with no interface specified, not tracking");
                 noTrack = true;
             }
         }
@@ -288,6 +291,15 @@ final class RouteParser {
         }
         return new IpRoute(f, type, typeGiven, dst, dstPrefix, via, prefSrc, src, srcPrefix, dev, table, metric,
                 scope, protocol == null ? IpRoute.PROTOCOL_KEEPALIVED : protocol, tos, onlink, mode, noTrack, o);
+    }
+
+    /**
+     * keepalived 2.2.7 steps past {@code inet}/{@code inet6} twice (alloc_route, alloc_rule), so the
+     * word after it is lost: the destination, usually, and the line dropped.
+     */
+    static String skipped(String keyword, String next) {
+        return "keepalived 2.2.7 skips the word after '" + keyword + "' ('" + next + "'): leave '" + keyword
+                + "' out (an address gives its own family; 'default6' is the IPv6 default)";
     }
 
     private boolean sameFamily(InetAddress a) {

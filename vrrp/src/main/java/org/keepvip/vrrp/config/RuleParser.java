@@ -75,6 +75,9 @@ final class RuleParser {
                         return fail(d, o, what, k + " specified for " + family + " rule");
                     }
                     family = f;
+                    if (i + 1 < w.size()) {
+                        return fail(d, o, what, RouteParser.skipped(k, w.get(i + 1)));
+                    }
                 }
                 case "from", "to" -> {
                     RouteParser.Prefix p = RouteParser.Prefix.parse(v);
@@ -165,7 +168,7 @@ final class RuleParser {
                 case "protocol" -> {
                     Long p = RtNames.number(v);
                     if (p == null || p > 255) {
-                        d.error(o, what + ": Invalid protocol " + v);
+                        d.corrected(o, what + ": Invalid protocol " + v);
                     } else {
                         protocol = p.intValue();
                     }
@@ -173,7 +176,7 @@ final class RuleParser {
                 case "ipproto" -> {
                     Integer p = ipProto(v);
                     if (p == null) {
-                        d.error(o, what + ": Invalid ipproto " + v + " (tcp, udp, icmp, ... or a number)");
+                        d.corrected(o, what + ": Invalid ipproto " + v + " (tcp, udp, icmp, ... or a number)");
                     } else {
                         ipProto = p;
                     }
@@ -181,7 +184,7 @@ final class RuleParser {
                 case "sport", "dport" -> {
                     IpRule.PortRange r = portRange(v);
                     if (r == null) {
-                        d.error(o, what + ": invalid " + k + " range " + v);
+                        d.corrected(o, what + ": invalid " + k + " range " + v);
                     } else if (k.equals("sport")) {
                         sport = r;
                     } else {
@@ -260,7 +263,7 @@ final class RuleParser {
         }
         if (!noTrack) {
             if (protocol >= 0 && protocol != IpRoute.PROTOCOL_KEEPALIVED) {
-                d.error(o, what + ": Rule cannot be tracked if protocol is not RTPROT_KEEPALIVED(18), resetting"
+                d.corrected(o, what + ": Rule cannot be tracked if protocol is not RTPROT_KEEPALIVED(18), resetting"
                         + " protocol");
             }
             protocol = IpRoute.PROTOCOL_KEEPALIVED;
@@ -268,7 +271,7 @@ final class RuleParser {
         AddressFamily f = family == null ? AddressFamily.IPV4 : family;
         if (priority < 0) {
             priority = auto.next(f);
-            d.error(o, what + ": Rule has no preference specified - setting to " + priority
+            d.corrected(o, what + ": Rule has no preference specified - setting to " + priority
                     + ". This is probably not what you want.");
         }
         return new IpRule(f, from, fromPrefix, to, toPrefix, invert, priority, tos, fwmark, fwmask, iif, oif, action,

@@ -41,8 +41,12 @@ class RoutesAndRulesTest {
                 + "  198.51.100.0/24 via 192.0.2.254 dev eth0 table 100 metric 7 src 192.0.2.9 proto 18 onlink\n"
                 + "  blackhole 198.51.100.128/25 dev eth0 table 0x65 no_track\n"
                 + "  default via 192.0.2.1 dev eth0 table 200 scope link append\n"
-                + "  inet6 default via 2001:db8::1 dev eth0 table 100 preference 1024\n"
+                + "  default6 via 2001:db8::1 dev eth0 table 100 preference 1024\n"
+                + "  inet6 2001:db8:1::/48 dev eth0 table 100\n"
                 + " }"));
+        assertThat(messages(r)).contains(MAIN + ":12: error: (VI_1) virtual_routes: keepalived 2.2.7 skips the word"
+                + " after 'inet6' ('2001:db8:1::/48'): leave 'inet6' out (an address gives its own family; 'default6'"
+                + " is the IPv6 default) - route skipped");
         List<IpRoute> routes = r.config().instances().get(0).virtualRoutes();
         assertThat(routes).hasSize(3); // "proto" is not a keyword of keepalived's: that line is dropped
         assertThat(messages(r)).contains(MAIN + ":8: error: (VI_1) virtual_routes: unknown route keyword proto"
@@ -197,9 +201,9 @@ class RoutesAndRulesTest {
     void theDumpParsesBackToTheSameRoutesAndRules() {
         ParseResult r = parse("static_ipaddress {\n 192.0.2.50/24 dev eth1\n}\n"
                 + "static_routes {\n 198.51.100.0/24 via 192.0.2.1 dev eth0 table 100 metric 5\n"
-                + " unreachable 198.51.100.64/26 table 100\n inet6 2001:db8:1::/48 via 2001:db8::1 dev eth0 append\n}\n"
+                + " unreachable 198.51.100.64/26 table 100\n 2001:db8:1::/48 via 2001:db8::1 dev eth0 append\n}\n"
                 + "static_rules {\n not from 198.51.100.0/24 to 192.0.2.0/24 fwmark 7/255 iif eth0 table 100 priority 9\n"
-                + " inet6 from all nop priority 3 no_track\n}\n"
+                + " from default6 nop priority 3 no_track\n}\n"
                 + instance(" virtual_routes {\n  default via 192.0.2.1 dev eth0 table 9 src 192.0.2.9 scope link\n }\n"
                         + " virtual_rules {\n  from 192.0.2.9 table 9 priority 90 sport 10-20\n }"));
         String dump = ConfigWriter.write(r.config());
