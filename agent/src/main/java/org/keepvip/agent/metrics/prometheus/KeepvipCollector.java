@@ -149,6 +149,9 @@ final class KeepvipCollector implements MultiCollector {
                 "Priority-0 adverts received (the master released)", in, "pri_zero_rcvd"));
         out.accept(instanceCounter("keepvip_vrrp_advert_send_errors", "Adverts that could not be sent", in,
                 "send_errors"));
+        out.accept(instanceCounter("keepvip_vrrp_routing_errors",
+                "virtual_routes / virtual_rules entries that could not be added or removed (logged with the kernel's"
+                        + " reason)", in, "routing_failed"));
         out.accept(counters("keepvip_vrrp_adverts_dropped",
                 "Adverts for this instance dropped by its receive checks, by cause", in,
                 (i, b) -> i.counters().forEach((k, n) -> {
