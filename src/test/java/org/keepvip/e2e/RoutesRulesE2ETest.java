@@ -162,8 +162,22 @@ class RoutesRulesE2ETest {
             assertThat(kernelState(lab, b)).isEqualTo(keepvipMaster);
             assertThat(Agents.read(kb.process().log())).doesNotContain("cannot add", "cannot remove");
             assertThat(Agents.read(ka.process().log())).doesNotContain("cannot add", "cannot remove");
-        }
 
+            // A reload diffs them: the blackhole goes, a new route comes, the static route changes metric.
+            java.nio.file.Files.writeString(kb.config(), config(100)
+                    .replace("blackhole 198.51.100.64/26 table 101 no_track", "198.51.100.32/27 dev eth0 table 101")
+                    .replace("table 100 metric 10", "table 100 metric 20"));
+            kb.process().signal("HUP");
+            Await.until(Duration.ofSeconds(5), "b's routes after the reload", () -> {
+                String v4 = routes(lab, b, "-4", "101");
+                return v4.contains("198.51.100.32/27") && !v4.contains("198.51.100.64")
+                        && routes(lab, b, "-4", "100").contains("\"metric\":20");
+            });
+            assertThat(routes(lab, b, "-4", "100")).doesNotContain("\"metric\":10");
+            assertThat(routes(lab, b, "-4", "101")).contains("198.51.100.128/25", "203.0.113.128/25");
+            assertThat(rules(lab, b, "-4")).contains("\"priority\":100", "\"priority\":101", "\"priority\":102");
+            assertThat(kb.state()).contains("MASTER");
+        }
     }
 
     /** The same file, run alone by keepvip and by keepalived (a lab each): the same kernel state as MASTER. */
