@@ -252,7 +252,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
                 : config.global().metricsListen();
         if (listen != null) {
             MetricsExporter exporter = track(MetricsExporter.start(listen.address(), listen.port(),
-                    new DaemonReadings(loop, () -> redis, frameDrops, () -> runner)));
+                    new DaemonReadings(loop, () -> redis, frameDrops, () -> runner, staticFailures::get)));
             LOG.info("Serving Prometheus metrics on http://{}/metrics", listen);
             LOG.debug("metrics exporter bound to {}", exporter.address());
         }

@@ -261,6 +261,10 @@ final class KeepvipCollector implements MultiCollector {
         out.accept(counters("keepvip_log_lines_dropped", "Log lines dropped rather than waited for: a destination's"
                 + " queue was full, or syslog refused them", List.copyOf(r.logLinesDropped().entrySet()),
                 (e, b) -> b.dataPoint(counter(Labels.of("reason", e.getKey()), e.getValue()))));
+        out.accept(counters("keepvip_static_routing_errors",
+                "static_ipaddress / static_routes / static_rules entries that could not be set or removed (each logged"
+                        + " with the kernel's reason)", List.of(r),
+                (x, b) -> b.dataPoint(counter(Labels.EMPTY, x.staticRoutingErrors()))));
         out.accept(counters("keepvip_script_runs", "Runs of a vrrp_script or notify script", r.scripts(),
                 (s, b) -> b.dataPoint(counter(Labels.of("script", s.name()), s.runs()))));
         out.accept(counters("keepvip_script_failures",
