@@ -6,6 +6,7 @@ public final class Errno {
 
     public static final int EPERM = 1;
     public static final int ENOENT = 2;
+    public static final int ESRCH = 3;
     public static final int EINTR = 4;
     public static final int EAGAIN = 11;
     public static final int ENOMEM = 12;
@@ -32,6 +33,7 @@ public final class Errno {
         String d = switch (errno) {
             case EPERM -> "EPERM (Operation not permitted)";
             case ENOENT -> "ENOENT (No such file or directory)";
+            case ESRCH -> "ESRCH (No such process)";
             case EINTR -> "EINTR (Interrupted system call)";
             case EAGAIN -> "EAGAIN (Resource temporarily unavailable)";
             case ENOMEM -> "ENOMEM (Cannot allocate memory)";

@@ -189,6 +189,82 @@ public final class NetlinkClient implements Closeable {
         }
     }
 
+    /**
+     * Adds a route. Returns true if it was added, false if the kernel already had it (EEXIST counts as
+     * success, as for addresses).
+     *
+     * @throws NetlinkException with the kernel's errno and extended-ack text otherwise (ENODEV for a
+     *         missing interface, ENETUNREACH for an unreachable gateway, ...)
+     */
+    public synchronized boolean addRoute(RouteSpec r) throws NetlinkException {
+        int oif = r.ifname().isPresent() ? requireIfindex(r.ifname().get(), "add route " + r) : 0;
+        Ack a = change(s -> RtnlCodec.routeChangeRequest(true, r, oif, s), "add route " + r);
+        if (a.errno() == 0 || a.errno() == Errno.EEXIST) {
+            LOG.debug("netlink: route {} {}", r, a.errno() == 0 ? "added" : "already present");
+            return a.errno() == 0;
+        }
+        throw new NetlinkException("add route " + r, a.errno(), a.kernelSays());
+    }
+
+    /**
+     * Deletes a route. Returns true if it was deleted, false if it was not there (ESRCH, or its
+     * interface gone: the kernel removed the route with it).
+     */
+    public synchronized boolean deleteRoute(RouteSpec r) throws NetlinkException {
+        int oif = 0;
+        if (r.ifname().isPresent()) {
+            Optional<Link> l = link(r.ifname().get());
+            if (l.isEmpty()) {
+                return false;
+            }
+            oif = l.get().ifindex();
+        }
+        int ifindex = oif;
+        Ack a = change(s -> RtnlCodec.routeChangeRequest(false, r, ifindex, s), "delete route " + r);
+        if (a.errno() == 0) {
+            LOG.debug("netlink: route {} deleted", r);
+            return true;
+        }
+        if (a.errno() == Errno.ESRCH || a.errno() == Errno.ENOENT || a.errno() == Errno.ENODEV) {
+            return false;
+        }
+        throw new NetlinkException("delete route " + r, a.errno(), a.kernelSays());
+    }
+
+    /** Adds a rule. Returns true if it was added, false if an identical rule was there (EEXIST). */
+    public synchronized boolean addRule(RuleSpec r) throws NetlinkException {
+        Ack a = change(s -> RtnlCodec.ruleChangeRequest(true, r, s), "add rule " + r);
+        if (a.errno() == 0 || a.errno() == Errno.EEXIST) {
+            LOG.debug("netlink: rule {} {}", r, a.errno() == 0 ? "added" : "already present");
+            return a.errno() == 0;
+        }
+        throw new NetlinkException("add rule " + r, a.errno(), a.kernelSays());
+    }
+
+    /** Deletes a rule. Returns true if it was deleted, false if it was not there (ENOENT). */
+    public synchronized boolean deleteRule(RuleSpec r) throws NetlinkException {
+        Ack a = change(s -> RtnlCodec.ruleChangeRequest(false, r, s), "delete rule " + r);
+        if (a.errno() == 0) {
+            LOG.debug("netlink: rule {} deleted", r);
+            return true;
+        }
+        if (a.errno() == Errno.ENOENT || a.errno() == Errno.ESRCH) {
+            return false;
+        }
+        throw new NetlinkException("delete rule " + r, a.errno(), a.kernelSays());
+    }
+
+    private int requireIfindex(String name, String what) throws NetlinkException {
+        return link(name).map(Link::ifindex).orElseThrow(() ->
+                new NetlinkException(what + ": interface " + name + " does not exist", Errno.ENODEV));
+    }
+
+    /** Sends the request built for a fresh sequence number and reads its ACK. */
+    private Ack change(IntFunction<byte[]> request, String what) throws NetlinkException {
+        int s = nextSeq();
+        return ack(request.apply(s), s, () -> what);
+    }
+
     /** The neighbour entry for {@code address} on {@code ifindex}, if the table has one. */
     public synchronized Optional<Neighbour> neighbour(int ifindex, InetAddress address) throws NetlinkException {
         String what = "neighbour " + Addresses.format(address);

@@ -33,6 +33,8 @@ public final class Rtnl {
     public static final int NLM_F_DUMP = 0x300;
     public static final int NLM_F_REPLACE = 0x100;
     public static final int NLM_F_CREATE = 0x400;
+    public static final int NLM_F_EXCL = 0x200;
+    public static final int NLM_F_APPEND = 0x800;
     /** On NLMSG_ERROR: the echoed request was cut to its header (NETLINK_CAP_ACK). */
     public static final int NLM_F_CAPPED = 0x100;
     /** On NLMSG_ERROR: extended-ack attributes follow (NETLINK_EXT_ACK). */
@@ -47,7 +49,10 @@ public final class Rtnl {
     public static final int RTM_DELADDR = 21;
     public static final int RTM_GETADDR = 22;
     public static final int RTM_NEWROUTE = 24;
+    public static final int RTM_DELROUTE = 25;
     public static final int RTM_GETROUTE = 26;
+    public static final int RTM_NEWRULE = 32;
+    public static final int RTM_DELRULE = 33;
     public static final int RTM_NEWNEIGH = 28;
     public static final int RTM_DELNEIGH = 29;
     public static final int RTM_GETNEIGH = 30;
@@ -103,8 +108,33 @@ public final class Rtnl {
     public static final int RTA_GATEWAY = 5;
     public static final int RTA_PREFSRC = 7;
     public static final int RTA_TABLE = 15;
+    public static final int RTA_SRC = 2;
+    public static final int RTA_PRIORITY = 6;
     public static final int RTN_UNICAST = 1;
     public static final int RTN_LOCAL = 2;
+    public static final int RTNH_F_ONLINK = 4;
+    /** rtm_table / frh.table when the table id goes in RTA_TABLE / FRA_TABLE (ids above 255). */
+    public static final int RT_TABLE_UNSPEC = 0;
+
+    // fib_rule_hdr attributes and flags (linux/fib_rules.h)
+    public static final int FRA_DST = 1;
+    public static final int FRA_SRC = 2;
+    public static final int FRA_IIFNAME = 3;
+    public static final int FRA_GOTO = 4;
+    public static final int FRA_PRIORITY = 6;
+    public static final int FRA_FWMARK = 10;
+    public static final int FRA_SUPPRESS_PREFIXLEN = 14;
+    public static final int FRA_TABLE = 15;
+    public static final int FRA_FWMASK = 16;
+    public static final int FRA_OIFNAME = 17;
+    public static final int FRA_UID_RANGE = 20;
+    public static final int FRA_PROTOCOL = 21;
+    public static final int FRA_IP_PROTO = 22;
+    public static final int FRA_SPORT_RANGE = 23;
+    public static final int FRA_DPORT_RANGE = 24;
+    public static final int FIB_RULE_INVERT = 0x2;
+    public static final int FR_ACT_TO_TBL = 1;
+    public static final int FR_ACT_GOTO = 2;
 
     // ndmsg attributes and states
     public static final int NDA_DST = 1;
@@ -145,6 +175,9 @@ public final class Rtnl {
             case RTM_NEWNEIGH -> "RTM_NEWNEIGH";
             case RTM_DELNEIGH -> "RTM_DELNEIGH";
             case RTM_GETNEIGH -> "RTM_GETNEIGH";
+            case RTM_DELROUTE -> "RTM_DELROUTE";
+            case RTM_NEWRULE -> "RTM_NEWRULE";
+            case RTM_DELRULE -> "RTM_DELRULE";
             default -> "type " + type;
         };
     }

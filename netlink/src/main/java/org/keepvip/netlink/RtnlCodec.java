@@ -125,6 +125,103 @@ public final class RtnlCodec {
         return finish(bb);
     }
 
+    /**
+     * RTM_NEWROUTE (add) or RTM_DELROUTE (delete) as keepalived's netlink_route builds it: add with
+     * NLM_F_CREATE (plus EXCL or APPEND as written), scope universe unless given; delete with scope
+     * nowhere unless given and the type only if it was written, so the kernel matches any other.
+     * Attribute order: RTA_TABLE (ids above 255), RTA_DST, RTA_SRC, RTA_PREFSRC, RTA_GATEWAY,
+     * RTA_OIF, RTA_PRIORITY.
+     */
+    public static byte[] routeChangeRequest(boolean add, RouteSpec r, int oif, int seq) {
+        ByteBuffer bb = newRequest();
+        int flags = Rtnl.NLM_F_REQUEST | Rtnl.NLM_F_ACK | (add ? Rtnl.NLM_F_CREATE | r.createFlags() : 0);
+        new NlMsgHdr(0, add ? Rtnl.RTM_NEWROUTE : Rtnl.RTM_DELROUTE, flags, seq, 0).pack(bb);
+        int table = r.table() < 256 ? (int) r.table() : Rtnl.RT_TABLE_UNSPEC;
+        int scope = r.scope() >= 0 ? r.scope() : add ? Rtnl.RT_SCOPE_UNIVERSE : Rtnl.RT_SCOPE_NOWHERE;
+        int type = add || r.typeOnDelete() ? r.type() : 0;
+        new RtMsg(r.ipv6() ? Rtnl.AF_INET6 : Rtnl.AF_INET, r.destination().isPresent() ? r.destinationLength() : 0,
+                r.source().isPresent() ? r.sourceLength() : 0, Math.max(0, r.tos()), table, r.protocol(), scope, type,
+                r.onlink() ? Rtnl.RTNH_F_ONLINK : 0).pack(bb);
+        if (r.table() >= 256) {
+            RtAttr.packU32(bb, Rtnl.RTA_TABLE, (int) r.table());
+        }
+        r.destination().ifPresent(a -> RtAttr.pack(bb, Rtnl.RTA_DST, a.getAddress()));
+        r.source().ifPresent(a -> RtAttr.pack(bb, Rtnl.RTA_SRC, a.getAddress()));
+        r.preferredSource().ifPresent(a -> RtAttr.pack(bb, Rtnl.RTA_PREFSRC, a.getAddress()));
+        r.gateway().ifPresent(a -> RtAttr.pack(bb, Rtnl.RTA_GATEWAY, a.getAddress()));
+        if (oif > 0) {
+            RtAttr.packU32(bb, Rtnl.RTA_OIF, oif);
+        }
+        if (r.metric() >= 0) {
+            RtAttr.packU32(bb, Rtnl.RTA_PRIORITY, (int) r.metric());
+        }
+        return finish(bb);
+    }
+
+    /**
+     * RTM_NEWRULE (add, NLM_F_CREATE|NLM_F_EXCL) or RTM_DELRULE (delete) as keepalived's netlink_rule
+     * builds it: a fib_rule_hdr (laid out as rtmsg: family, dst_len, src_len, tos, table, two reserved
+     * bytes, action, flags), then FRA_TABLE (ids above 255), FRA_SRC, FRA_DST, FRA_PRIORITY, FRA_FWMARK,
+     * FRA_FWMASK, FRA_SUPPRESS_PREFIXLEN, FRA_IIFNAME, FRA_OIFNAME, FRA_UID_RANGE, FRA_PROTOCOL,
+     * FRA_IP_PROTO, FRA_SPORT_RANGE, FRA_DPORT_RANGE, FRA_GOTO.
+     */
+    public static byte[] ruleChangeRequest(boolean add, RuleSpec r, int seq) {
+        ByteBuffer bb = newRequest();
+        int flags = Rtnl.NLM_F_REQUEST | Rtnl.NLM_F_ACK | (add ? Rtnl.NLM_F_CREATE | Rtnl.NLM_F_EXCL : 0);
+        new NlMsgHdr(0, add ? Rtnl.RTM_NEWRULE : Rtnl.RTM_DELRULE, flags, seq, 0).pack(bb);
+        int table = r.action() != Rtnl.FR_ACT_TO_TBL ? 0 : r.table() < 256 ? (int) r.table() : Rtnl.RT_TABLE_UNSPEC;
+        bb.put((byte) (r.ipv6() ? Rtnl.AF_INET6 : Rtnl.AF_INET))
+                .put((byte) (r.destination().isPresent() ? r.destinationLength() : 0))
+                .put((byte) (r.source().isPresent() ? r.sourceLength() : 0))
+                .put((byte) r.tos()).put((byte) table).put((byte) 0).put((byte) 0).put((byte) r.action())
+                .putInt(r.invert() ? Rtnl.FIB_RULE_INVERT : 0);
+        if (r.action() == Rtnl.FR_ACT_TO_TBL && r.table() >= 256) {
+            RtAttr.packU32(bb, Rtnl.FRA_TABLE, (int) r.table());
+        }
+        r.source().ifPresent(a -> RtAttr.pack(bb, Rtnl.FRA_SRC, a.getAddress()));
+        r.destination().ifPresent(a -> RtAttr.pack(bb, Rtnl.FRA_DST, a.getAddress()));
+        RtAttr.packU32(bb, Rtnl.FRA_PRIORITY, (int) r.priority());
+        if (r.fwmark() >= 0) {
+            RtAttr.packU32(bb, Rtnl.FRA_FWMARK, (int) r.fwmark());
+        }
+        if (r.fwmask() >= 0) {
+            RtAttr.packU32(bb, Rtnl.FRA_FWMASK, (int) r.fwmask());
+        }
+        if (r.suppressPrefix() >= 0) {
+            RtAttr.packU32(bb, Rtnl.FRA_SUPPRESS_PREFIXLEN, (int) r.suppressPrefix());
+        }
+        r.iifname().ifPresent(n -> RtAttr.packString(bb, Rtnl.FRA_IIFNAME, n));
+        r.oifname().ifPresent(n -> RtAttr.packString(bb, Rtnl.FRA_OIFNAME, n));
+        if (r.uidRange() != null) {
+            ByteBuffer u = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder());
+            u.putInt((int) r.uidRange()[0]).putInt((int) r.uidRange()[1]);
+            RtAttr.pack(bb, Rtnl.FRA_UID_RANGE, u.array());
+        }
+        if (r.protocol() >= 0) {
+            RtAttr.pack(bb, Rtnl.FRA_PROTOCOL, new byte[] {(byte) r.protocol()});
+        }
+        if (r.ipProto() >= 0) {
+            RtAttr.pack(bb, Rtnl.FRA_IP_PROTO, new byte[] {(byte) r.ipProto()});
+        }
+        if (r.sport() != null) {
+            RtAttr.pack(bb, Rtnl.FRA_SPORT_RANGE, portRange(r.sport()));
+        }
+        if (r.dport() != null) {
+            RtAttr.pack(bb, Rtnl.FRA_DPORT_RANGE, portRange(r.dport()));
+        }
+        if (r.action() == Rtnl.FR_ACT_GOTO) {
+            RtAttr.packU32(bb, Rtnl.FRA_GOTO, (int) r.gotoTarget());
+        }
+        return finish(bb);
+    }
+
+    /** struct fib_rule_port_range: u16 start, u16 end, host order. */
+    private static byte[] portRange(int[] range) {
+        ByteBuffer p = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder());
+        p.putShort((short) range[0]).putShort((short) range[1]);
+        return p.array();
+    }
+
     /** Decodes an RTM_NEWLINK / RTM_DELLINK body. Empty if truncated or nameless. */
     public static Optional<Link> link(ByteBuffer body) {
         ByteBuffer bb = body.duplicate().order(ByteOrder.nativeOrder());

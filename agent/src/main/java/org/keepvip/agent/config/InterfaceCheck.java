@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.keepvip.vrrp.config.Diagnostic;
+import org.keepvip.vrrp.config.IpRoute;
+import org.keepvip.vrrp.config.IpRule;
 import org.keepvip.vrrp.config.KeepalivedConfig;
 import org.keepvip.vrrp.config.Origin;
 import org.keepvip.vrrp.config.SyncGroup;
@@ -53,7 +55,41 @@ public final class InterfaceCheck {
         if (!out.isEmpty() && !dynamic) {
             out.add(Diagnostic.error(new Origin(mainFile, 0), SUMMARY));
         }
+        routing(c, existing, dynamic, out);
         return out;
+    }
+
+    /**
+     * Routes and rules name interfaces too; keepalived drops a line whose interface does not exist
+     * (vrrp_iproute.c alloc_route, vrrp_iprule.c alloc_rule), without the closing line.
+     */
+    private static void routing(KeepalivedConfig c, Set<String> existing, boolean dynamic, List<Diagnostic> out) {
+        List<IpRoute> routes = new ArrayList<>(c.statics().routes());
+        List<IpRule> rules = new ArrayList<>(c.statics().rules());
+        for (VrrpInstance i : c.instances()) {
+            routes.addAll(i.virtualRoutes());
+            rules.addAll(i.virtualRules());
+        }
+        for (IpRoute r : routes) {
+            if (r.device() != null && !existing.contains(r.device())) {
+                out.add(missing(dynamic, r.origin(), "interface " + r.device() + " for VROUTE nexthop doesn't exist"
+                        + " (route " + r + ")", true));
+            }
+        }
+        for (IpRule r : rules) {
+            for (String dev : java.util.Arrays.asList(r.iif(), r.oif())) {
+                if (dev != null && !existing.contains(dev)) {
+                    out.add(missing(dynamic, r.origin(), "interface " + dev + " for rule doesn't exist (rule " + r + ")",
+                            true));
+                }
+            }
+        }
+        for (VirtualIp v : c.statics().addresses()) {
+            if (!existing.contains(v.device())) {
+                out.add(missing(dynamic, v.origin(), "interface " + v.device() + " for static ip address " + v.cidr()
+                        + " doesn't exist", true));
+            }
+        }
     }
 
     private static void trackedMissing(boolean dynamic, String owner, Tracked t, Set<String> existing,

@@ -142,7 +142,8 @@ public final class ConfigMapper {
             vips.add(vip(i, v));
         }
         return new InstancePlan(machine, wire, expect, vips, redisName, i.garp().masterRefresh(),
-                Math.max(1, i.garp().masterRefreshRepeat()));
+                Math.max(1, i.garp().masterRefreshRepeat()),
+                new InstanceRuntime.VirtualRouting(i.virtualRoutes(), i.virtualRules()));
     }
 
     /**
@@ -195,6 +196,13 @@ public final class ConfigMapper {
         String dev = v.device() != null ? v.device() : i.interfaceName();
         boolean v6 = v.address() instanceof Inet6Address;
         return new VipSpec(v.address(), v.prefixLength(), dev, v6 ? null : v.label(), v.noTrack(),
+                v6 ? null : v.broadcast(), v6 ? 0 : scopeNumber(v.scope()), v6 && v.nodad(), v.preferredLft());
+    }
+
+    /** A {@code static_ipaddress} entry: its device is always set (keepalived's default_interface otherwise). */
+    static VipSpec staticAddress(VirtualIp v) {
+        boolean v6 = v.address() instanceof Inet6Address;
+        return new VipSpec(v.address(), v.prefixLength(), v.device(), v6 ? null : v.label(), true,
                 v6 ? null : v.broadcast(), v6 ? 0 : scopeNumber(v.scope()), v6 && v.nodad(), v.preferredLft());
     }
 

@@ -102,6 +102,11 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     private volatile ScriptNotifier notifier;
     private NetlinkClient netlink;
     private NetlinkVips vipPort;
+    private NetlinkRouting routingPort;
+    /** The static addresses, routes and rules in the kernel now; a reload diffs against them. */
+    private volatile org.keepvip.vrrp.config.StaticRouting statics = org.keepvip.vrrp.config.StaticRouting.NONE;
+    /** Static addresses, routes and rules that could not be set or removed (status counter). */
+    private final java.util.concurrent.atomic.AtomicLong staticFailures = new java.util.concurrent.atomic.AtomicLong();
     private PcapPackets packets;
     private final PcapRefusals refusals = new PcapRefusals();
     private ScriptRunner runner;
@@ -143,6 +148,11 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         }
         notifier = new ScriptNotifier(config.instances(), runner, fifo);
         vipPort = new NetlinkVips(netlink);
+        routingPort = new NetlinkRouting(netlink);
+        // keepalived/vrrp/vrrp_daemon.c: static entries are set at start and cleared at exit, after
+        // the instances released their VIPs (closed in reverse order: before netlink, after the lanes drained).
+        changeStatics(org.keepvip.vrrp.config.StaticRouting.NONE, config.statics());
+        track(() -> changeStatics(statics, org.keepvip.vrrp.config.StaticRouting.NONE));
 
         // As keepalived/vrrp/vrrp.c, vrrp_init_state: VIPs left by a killed run are removed at start;
         // the machine's Start does it.
@@ -242,7 +252,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
                 : config.global().metricsListen();
         if (listen != null) {
             MetricsExporter exporter = track(MetricsExporter.start(listen.address(), listen.port(),
-                    new DaemonReadings(loop, () -> redis, frameDrops, () -> runner)));
+                    new DaemonReadings(loop, () -> redis, frameDrops, () -> runner, staticFailures::get)));
             LOG.info("Serving Prometheus metrics on http://{}/metrics", listen);
             LOG.debug("metrics exporter bound to {}", exporter.address());
         }
@@ -278,8 +288,52 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         // Notifies go through the current notifier, which a reload replaces.
         Ports.Notifier notify = (instance, state, priority) -> notifier.instanceState(instance, state, priority);
         HookLane lane = lanes.laneFor(machine.name(), p.redisName() != null);
-        return new InstanceRuntime(machine, p.wire(), p.expectations(), p.vips(), packets, vipPort, refusals,
-                p.redisName() == null ? null : redis.get(p.redisName()), notify, loop::post, lane);
+        InstanceRuntime r = new InstanceRuntime(machine, p.wire(), p.expectations(), p.vips(), packets, vipPort,
+                refusals, p.redisName() == null ? null : redis.get(p.redisName()), notify, loop::post, lane);
+        r.useRouting(routingPort, p.routing());
+        return r;
+    }
+
+    /**
+     * Takes the static addresses, routes and rules from {@code before} to {@code after}: removes
+     * what went (rules, routes, then addresses) and sets what is new (addresses, routes, then rules),
+     * as keepalived's clear_diff_static_* and start_vrrp do. Entries in both stay untouched.
+     * Failures are logged and counted, never thrown.
+     */
+    private synchronized void changeStatics(org.keepvip.vrrp.config.StaticRouting before,
+                                            org.keepvip.vrrp.config.StaticRouting after) {
+        var oldRoutes = before.routes().stream().map(org.keepvip.vrrp.config.IpRoute::withoutOrigin).toList();
+        var oldRules = before.rules().stream().map(org.keepvip.vrrp.config.IpRule::withoutOrigin).toList();
+        var newRoutes = after.routes().stream().map(org.keepvip.vrrp.config.IpRoute::withoutOrigin).toList();
+        var newRules = after.rules().stream().map(org.keepvip.vrrp.config.IpRule::withoutOrigin).toList();
+        List<VipSpec> oldAddrs = before.addresses().stream().map(ConfigMapper::staticAddress).toList();
+        List<VipSpec> newAddrs = after.addresses().stream().map(ConfigMapper::staticAddress).toList();
+        long failed = routingPort.remove("static", oldRoutes.stream().filter(r -> !newRoutes.contains(r)).toList(),
+                oldRules.stream().filter(r -> !newRules.contains(r)).toList());
+        List<VipSpec> goneAddrs = oldAddrs.stream().filter(a -> !newAddrs.contains(a)).toList();
+        if (!goneAddrs.isEmpty()) {
+            try {
+                vipPort.remove(goneAddrs);
+            } catch (IOException e) {
+                failed++; // logged by the port
+            }
+        }
+        List<VipSpec> addAddrs = newAddrs.stream().filter(a -> !oldAddrs.contains(a)).toList();
+        if (!addAddrs.isEmpty()) {
+            LOG.info("Setting static addresses {}", addAddrs);
+            try {
+                vipPort.add(addAddrs);
+            } catch (IOException e) {
+                failed++; // each address logged by the port
+            }
+        }
+        failed += routingPort.add("static", newRoutes.stream().filter(r -> !oldRoutes.contains(r)).toList(),
+                newRules.stream().filter(r -> !oldRules.contains(r)).toList());
+        statics = after;
+        if (failed > 0) {
+            staticFailures.addAndGet(failed);
+            LOG.error("{} static address(es), route(s) or rule(s) could not be changed (see above)", failed);
+        }
     }
 
     /** How long the exit waits for every lane's last steps (VIP removal, fence, notify STOP), in all. */
@@ -440,6 +494,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         try {
             String summary = applied.get(5, TimeUnit.SECONDS);
             retrack(before, next);
+            changeStatics(statics, next.statics());
             LOG.info("Reloaded configuration: {}", summary);
             return ControlResponse.ok("reloaded: " + summary);
         } catch (Exception e) {
@@ -493,6 +548,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
                     loop.reloadInstance(r, p.machine());
                 }
                 loop.reconfigure(r, p.wire(), p.expectations(), p.vips(), p.machine().garpMasterRepeat());
+                r.reconfigureRouting(p.routing());
                 kept++;
             } else {
                 if (r != null) {

@@ -25,13 +25,21 @@ final class DaemonReadings implements MetricsSource {
     private final Supplier<Map<String, RedisWiring>> redis;
     private final Map<String, CauseCounters<DropReason>> frameDrops;
     private final Supplier<ScriptRunner> scripts;
+    private final java.util.function.LongSupplier staticRoutingErrors;
 
     DaemonReadings(EventLoop loop, Supplier<Map<String, RedisWiring>> redis,
             Map<String, CauseCounters<DropReason>> frameDrops, Supplier<ScriptRunner> scripts) {
+        this(loop, redis, frameDrops, scripts, () -> 0);
+    }
+
+    DaemonReadings(EventLoop loop, Supplier<Map<String, RedisWiring>> redis,
+            Map<String, CauseCounters<DropReason>> frameDrops, Supplier<ScriptRunner> scripts,
+            java.util.function.LongSupplier staticRoutingErrors) {
         this.loop = loop;
         this.redis = redis;
         this.frameDrops = frameDrops;
         this.scripts = scripts;
+        this.staticRoutingErrors = staticRoutingErrors;
     }
 
     @Override
@@ -50,7 +58,8 @@ final class DaemonReadings implements MetricsSource {
         if (runner != null) {
             runner.outcomes().forEach((name, c) -> scriptReadings.add(new Readings.Script(name, c[0], c[1], c[2])));
         }
-        return new Readings(instances, redisReadings, interfaces, LogOutput.droppedLines(), scriptReadings);
+        return new Readings(instances, redisReadings, interfaces, LogOutput.droppedLines(), scriptReadings,
+                staticRoutingErrors.getAsLong());
     }
 
     private static Readings.Instance instance(InstanceRuntime r) {

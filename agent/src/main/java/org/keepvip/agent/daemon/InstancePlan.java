@@ -11,9 +11,11 @@ import org.keepvip.vrrp.state.InstanceConfig;
  * @param redisName the {@code redis_instance} whose hooks this instance drives, or null
  * @param garpRefresh {@code garp_master_refresh}: period of the GARP/NA refresh while MASTER, zero = off
  * @param garpRefreshRepeat {@code garp_master_refresh_repeat}: messages per VIP per refresh
+ * @param routing {@code virtual_routes} and {@code virtual_rules}: installed with the VIPs
  */
 public record InstancePlan(InstanceConfig machine, InstanceRuntime.Wire wire, ReceiveExpectations expectations,
-        List<VipSpec> vips, String redisName, java.time.Duration garpRefresh, int garpRefreshRepeat) {
+        List<VipSpec> vips, String redisName, java.time.Duration garpRefresh, int garpRefreshRepeat,
+        InstanceRuntime.VirtualRouting routing) {
     public InstancePlan {
         vips = List.copyOf(vips);
     }

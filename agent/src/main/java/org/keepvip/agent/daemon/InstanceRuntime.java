@@ -59,7 +59,28 @@ public final class InstanceRuntime implements AutoCloseable {
         }
     }
 
+    /**
+     * An instance's {@code virtual_routes} and {@code virtual_rules}: added after its VIPs when it
+     * becomes MASTER, removed before them when it leaves (keepalived/vrrp/vrrp.c:
+     * vrrp_state_become_master(), vrrp_restore_interface()).
+     */
+    public record VirtualRouting(List<org.keepvip.vrrp.config.IpRoute> routes,
+                                 List<org.keepvip.vrrp.config.IpRule> rules) {
+        public static final VirtualRouting NONE = new VirtualRouting(List.of(), List.of());
+
+        public VirtualRouting {
+            routes = List.copyOf(routes);
+            rules = List.copyOf(rules);
+        }
+
+        boolean isEmpty() {
+            return routes.isEmpty() && rules.isEmpty();
+        }
+    }
+
     private final VrrpInstance machine;
+    private volatile VirtualRouting routing = VirtualRouting.NONE;
+    private volatile Ports.Routing routingPort = Ports.Routing.NONE;
     private volatile Wire wire;
     private volatile ReceiveExpectations expectations;
     private volatile List<VipSpec> vips;
@@ -181,6 +202,68 @@ public final class InstanceRuntime implements AutoCloseable {
                             Math.max(1, garpRepeat));
                 });
             }
+        }
+    }
+
+    /** The port and the virtual routes and rules this instance installs with its VIPs (before it runs). */
+    void useRouting(Ports.Routing port, VirtualRouting r) {
+        this.routingPort = Objects.requireNonNull(port, "port");
+        this.routing = Objects.requireNonNull(r, "routing");
+    }
+
+    VirtualRouting routing() {
+        return routing;
+    }
+
+    /**
+     * SIGHUP: a MASTER removes the routes and rules no longer configured and adds the new ones, the
+     * others stay (keepalived/vrrp/vrrp.c, clear_diff_vrrp: clear_diff_vroutes / clear_diff_vrules).
+     * Compared without where they were written.
+     */
+    void reconfigureRouting(VirtualRouting next) {
+        VirtualRouting before = routing;
+        this.routing = next;
+        if (!machine.vipsSet()) {
+            return;
+        }
+        var nextRoutes = next.routes().stream().map(org.keepvip.vrrp.config.IpRoute::withoutOrigin).toList();
+        var nextRules = next.rules().stream().map(org.keepvip.vrrp.config.IpRule::withoutOrigin).toList();
+        var oldRoutes = before.routes().stream().map(org.keepvip.vrrp.config.IpRoute::withoutOrigin).toList();
+        var oldRules = before.rules().stream().map(org.keepvip.vrrp.config.IpRule::withoutOrigin).toList();
+        var goneRoutes = oldRoutes.stream().filter(r -> !nextRoutes.contains(r)).toList();
+        var goneRules = oldRules.stream().filter(r -> !nextRules.contains(r)).toList();
+        var newRoutes = nextRoutes.stream().filter(r -> !oldRoutes.contains(r)).toList();
+        var newRules = nextRules.stream().filter(r -> !oldRules.contains(r)).toList();
+        if (goneRoutes.isEmpty() && goneRules.isEmpty() && newRoutes.isEmpty() && newRules.isEmpty()) {
+            return;
+        }
+        lane.submit("changing virtual routes and rules", () -> {
+            LOG.info("({}) reload: removing {} virtual route(s) and {} rule(s), adding {} and {}", name(),
+                    goneRoutes.size(), goneRules.size(), newRoutes.size(), newRules.size());
+            countRoutingFailures(routingPort.remove("(" + name() + ")", goneRoutes, goneRules));
+            countRoutingFailures(routingPort.add("(" + name() + ")", newRoutes, newRules));
+        });
+    }
+
+    /** After the VIPs: never throws, a failure is logged by the port and counted here. */
+    private void addRouting() {
+        VirtualRouting r = routing;
+        if (!r.isEmpty()) {
+            countRoutingFailures(routingPort.add("(" + name() + ")", r.routes(), r.rules()));
+        }
+    }
+
+    /** Before the VIPs, rules first. */
+    private void removeRouting() {
+        VirtualRouting r = routing;
+        if (!r.isEmpty()) {
+            countRoutingFailures(routingPort.remove("(" + name() + ")", r.routes(), r.rules()));
+        }
+    }
+
+    private void countRoutingFailures(int failed) {
+        for (int i = 0; i < failed; i++) {
+            count("routing_failed");
         }
     }
 
@@ -411,7 +494,13 @@ public final class InstanceRuntime implements AutoCloseable {
      */
     private HookLane.Work laneWork(Action action, CountDownLatch gate, LogHold.Hold hold, TransitionTrace t) {
         if (action instanceof Action.AddVips) {
-            HookLane.Step add = traced(t, "add_vips", false, () -> install(vips));
+            HookLane.Step add = traced(t, "add_vips", false, () -> {
+                try {
+                    install(vips);
+                } finally {
+                    addRouting(); // as keepalived: the routes go in even if a VIP did not
+                }
+            });
             InstanceMetrics.Takeover takeover = metrics.takeoverForVipAdd();
             return new HookLane.Work("adding VIPs", () -> {
                 try {
@@ -485,7 +574,10 @@ public final class InstanceRuntime implements AutoCloseable {
         } else if (action instanceof Action.Promote p) {
             return new HookLane.Work("promote", () -> promote(p.attempt()));
         } else if (action instanceof Action.RemoveVips) {
-            return new HookLane.Work("removing VIPs", () -> release(vips)); // the machine logged "removing VIPs."
+            return new HookLane.Work("removing VIPs", () -> {
+                removeRouting();
+                release(vips); // the machine logged "removing VIPs."
+            });
         } else if (action instanceof Action.GarpBurst g) {
             InstanceMetrics.Takeover takeover = metrics.takeoverForAnnounce();
             return new HookLane.Work("gratuitous ARP/NA", () -> {

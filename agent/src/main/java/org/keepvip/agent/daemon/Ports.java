@@ -61,6 +61,35 @@ public final class Ports {
         };
     }
 
+    /**
+     * Adds and removes routes and policy rules (netlink): an instance's {@code virtual_routes} and
+     * {@code virtual_rules} with its VIPs, the {@code static_*} ones at start and exit. Never throws:
+     * each failure is logged, and the number of them returned for the caller to count.
+     */
+    public interface Routing {
+        /** Routes first, then the rules that may point at their tables (keepalived's order). */
+        int add(String owner, List<org.keepvip.vrrp.config.IpRoute> routes, List<org.keepvip.vrrp.config.IpRule> rules);
+
+        /** Rules first, then routes: the reverse of {@link #add}. */
+        int remove(String owner, List<org.keepvip.vrrp.config.IpRoute> routes,
+                List<org.keepvip.vrrp.config.IpRule> rules);
+
+        /** Nothing to install (tests, and instances without routes or rules). */
+        Routing NONE = new Routing() {
+            @Override
+            public int add(String owner, List<org.keepvip.vrrp.config.IpRoute> routes,
+                    List<org.keepvip.vrrp.config.IpRule> rules) {
+                return 0;
+            }
+
+            @Override
+            public int remove(String owner, List<org.keepvip.vrrp.config.IpRoute> routes,
+                    List<org.keepvip.vrrp.config.IpRule> rules) {
+                return 0;
+            }
+        };
+    }
+
     /** Redis hooks for one instance; see ARCHITECTURE.md, "The Redis order". */
     public interface RedisHooks {
         /** REPLICAOF NO ONE and confirm ROLE master; returns null when done, or why it failed. */

@@ -9,7 +9,12 @@ import java.util.Map;
  * the loop nothing. Absent values are null.
  */
 public record Readings(List<Instance> instances, List<Redis> redis, List<Interface> interfaces,
-        Map<String, Long> logLinesDropped, List<Script> scripts) {
+        Map<String, Long> logLinesDropped, List<Script> scripts, long staticRoutingErrors) {
+    /** Without static_* failures. */
+    public Readings(List<Instance> instances, List<Redis> redis, List<Interface> interfaces,
+            Map<String, Long> logLinesDropped, List<Script> scripts) {
+        this(instances, redis, interfaces, logLinesDropped, scripts, 0);
+    }
 
     /**
      * One VRRP instance.

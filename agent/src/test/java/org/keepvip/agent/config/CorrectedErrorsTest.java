@@ -69,10 +69,25 @@ class CorrectedErrorsTest {
     void anErrorKeepvipCannotCorrectStillStopsIt() throws Exception {
         CheckResult r = check(INSTANCE.formatted("""
                     virtual_routes {
-                        198.51.100.0/24 via 192.0.2.1
+                        198.51.100.0/24 via 192.0.2.1 dev eth0 table nosuch
                     }
                 """));
         assertThat(r.exitCode()).isEqualTo(5);
         assertThat(r.blocksStart()).as("the route would not follow the VIP").isTrue();
+    }
+
+    @Test
+    void aRouteKeepalivedCannotTrackIsCorrectedAndRuns() throws Exception {
+        CheckResult r = check(INSTANCE.formatted("""
+                    virtual_routes {
+                        198.51.100.0/24 via 192.0.2.1
+                    }
+                    virtual_rules {
+                        from 198.51.100.0/24 table 100
+                    }
+                """));
+        assertThat(r.exitCode()).isEqualTo(5);
+        assertThat(r.blocksStart()).as("keepalived installs both, untracked / with a preference of its choosing")
+                .isFalse();
     }
 }

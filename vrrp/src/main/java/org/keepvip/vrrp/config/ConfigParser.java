@@ -30,6 +30,12 @@ public final class ConfigParser {
     final List<InstanceBuilder> instances = new ArrayList<>();
     private final java.util.Set<String> instanceNames = new java.util.HashSet<>();
     final List<SyncGroupBuilder> syncGroups = new ArrayList<>();
+    final List<VirtualIp> staticAddresses = new ArrayList<>();
+    final List<IpRoute> staticRoutes = new ArrayList<>();
+    final List<IpRule> staticRules = new ArrayList<>();
+    /** Table, protocol and scope names; reads /etc/iproute2 through the source when a name is used. */
+    RtNames rtNames = new RtNames(null);
+    RuleParser.AutoPriority autoPriority = new RuleParser.AutoPriority();
 
     private ConfigParser(String mainFile, String hostName) {
         this.diags = new Diagnostics();
@@ -51,6 +57,8 @@ public final class ConfigParser {
         this.trackFiles.putAll(parent.trackFiles);
         this.trackProcesses.putAll(parent.trackProcesses);
         this.redis.putAll(parent.redis);
+        this.rtNames = parent.rtNames;
+        this.autoPriority = parent.autoPriority;
     }
 
     /**
@@ -64,6 +72,7 @@ public final class ConfigParser {
         String host = safeHost(source);
         String id = configId != null ? configId : host.split("\\.", 2)[0];
         ConfigParser p = new ConfigParser(mainFile, host);
+        p.rtNames = new RtNames(source);
         try {
             Preprocessor pre = new Preprocessor(source, p.diags, id);
             List<Line> lines = pre.run(mainFile);
@@ -185,6 +194,21 @@ public final class ConfigParser {
                         TrackProcessParser.parse(this, s);
                     }
                 }
+                case "static_ipaddress" -> {
+                    if (needBlock(s)) {
+                        parseStaticAddresses(s);
+                    }
+                }
+                case "static_routes" -> {
+                    if (needBlock(s)) {
+                        routes(s, staticRoutes, "static_routes");
+                    }
+                }
+                case "static_rules" -> {
+                    if (needBlock(s)) {
+                        rules(s, staticRules, "static_rules");
+                    }
+                }
                 case "vrrp_instance" -> {
                     if (needBlock(s)) {
                         String name = blockName(s);
@@ -223,6 +247,60 @@ public final class ConfigParser {
                 }
             }
         }
+    }
+
+    // ---------------------------------------------------------------- addresses, routes and rules
+
+    /**
+     * {@code static_ipaddress}: {@code virtual_ipaddress} lines that never move. Without {@code dev}
+     * keepalived puts them on its default interface, eth0 (keepalived/vrrp/vrrp_ipaddress.c, alloc_ipaddress).
+     */
+    private void parseStaticAddresses(Stmt block) {
+        for (Stmt s : lines(block)) {
+            VirtualIp v = VipParser.parse(s, diags, "static_ipaddress");
+            if (v != null) {
+                staticAddresses.add(v.device() != null ? v : new VirtualIp(v.address(), v.prefixLength(),
+                        DEFAULT_INTERFACE, v.broadcast(), v.scope(), v.label(), v.peer(), v.peerPrefix(), v.home(),
+                        v.nodad(), v.mngtmpaddr(), v.noPrefixRoute(), v.autojoin(), v.noTrack(), v.preferredLft(),
+                        v.origin()));
+            }
+        }
+    }
+
+    /** keepalived's default_interface when global_defs sets none (DFLT_INT). */
+    static final String DEFAULT_INTERFACE = "eth0";
+
+    /** {@code static_routes} or an instance's {@code virtual_routes}. */
+    void routes(Stmt block, List<IpRoute> into, String what) {
+        for (Stmt s : lines(block)) {
+            IpRoute r = RouteParser.parse(s, diags, rtNames, what);
+            if (r != null) {
+                into.add(r);
+            }
+        }
+    }
+
+    /** {@code static_rules} or an instance's {@code virtual_rules}. */
+    void rules(Stmt block, List<IpRule> into, String what) {
+        for (Stmt s : lines(block)) {
+            IpRule r = RuleParser.parse(s, diags, rtNames, autoPriority, what);
+            if (r != null) {
+                into.add(r);
+            }
+        }
+    }
+
+    /** The one-line statements of a value block; a nested block is reported and skipped. */
+    private List<Stmt> lines(Stmt block) {
+        List<Stmt> out = new ArrayList<>();
+        for (Stmt s : block.block()) {
+            if (s.hasBlock()) {
+                diags.error(s.origin, "unexpected block in " + block.keyword() + " - skipped");
+            } else if (!s.words.isEmpty()) {
+                out.add(s);
+            }
+        }
+        return out;
     }
 
     /** Parses and cross-checks a misspelt top-level block as the block it resembles, then drops it. */

@@ -29,6 +29,12 @@ public final class ConfigWriter {
         for (TrackProcess tp : c.trackProcesses()) {
             w.trackProcess(tp);
         }
+        StaticRouting st = c.statics();
+        if (!st.addresses().isEmpty()) {
+            w.vips("static_ipaddress", st.addresses());
+        }
+        w.routes("static_routes", st.routes());
+        w.rules("static_rules", st.rules());
         for (VrrpInstance i : c.instances()) {
             w.instance(i);
         }
@@ -313,6 +319,8 @@ public final class ConfigWriter {
         if (!i.excludedIps().isEmpty()) {
             vips("virtual_ipaddress_excluded", i.excludedIps());
         }
+        routes("virtual_routes", i.virtualRoutes());
+        rules("virtual_rules", i.virtualRules());
         flag("no_virtual_ipaddress", i.noVirtualIpaddress());
         flag("promote_secondaries", i.promoteSecondaries());
         line(i.accept() ? "accept" : "no_accept");
@@ -408,6 +416,117 @@ public final class ConfigWriter {
             }
             if (v.family() == AddressFamily.IPV6) {
                 b.append(" preferred_lft ").append(v.preferredLft() < 0 ? "forever" : Long.toString(v.preferredLft()));
+            }
+            line(b.toString());
+        }
+        close();
+    }
+
+    private void routes(String kw, List<IpRoute> list) {
+        if (list.isEmpty()) {
+            return;
+        }
+        open(kw);
+        for (IpRoute r : list) {
+            // No inet/inet6 (keepalived 2.2.7 would skip the next word): the destination carries the family.
+            StringBuilder b = new StringBuilder();
+            if (r.typeGiven()) {
+                b.append(r.type()).append(' ');
+            }
+            b.append(r.destination() != null ? ip(r.destination()) + "/" + r.destinationPrefix()
+                    : r.family() == AddressFamily.IPV6 ? "default6" : "default");
+            if (r.via() != null) {
+                b.append(" via ").append(ip(r.via()));
+            }
+            if (r.preferredSource() != null) {
+                b.append(" src ").append(ip(r.preferredSource()));
+            }
+            if (r.source() != null) {
+                b.append(" from ").append(ip(r.source())).append('/').append(r.sourcePrefix());
+            }
+            if (r.device() != null) {
+                b.append(" dev ").append(r.device());
+            }
+            b.append(" table ").append(r.table());
+            if (r.metric() >= 0) {
+                b.append(" metric ").append(r.metric());
+            }
+            b.append(" scope ").append(r.scope());
+            if (r.noTrack()) {
+                b.append(" protocol ").append(r.protocol());
+            }
+            if (r.tos() >= 0) {
+                b.append(" tos ").append(r.tos());
+            }
+            if (r.onlink()) {
+                b.append(" onlink");
+            }
+            b.append(' ').append(r.mode().name().toLowerCase(java.util.Locale.ROOT));
+            if (r.noTrack()) {
+                b.append(" no_track");
+            }
+            line(b.toString());
+        }
+        close();
+    }
+
+    private void rules(String kw, List<IpRule> list) {
+        if (list.isEmpty()) {
+            return;
+        }
+        open(kw);
+        for (IpRule r : list) {
+            StringBuilder b = new StringBuilder(r.invert() ? "not" : "");
+            if (r.from() != null) {
+                b.append(" from ").append(ip(r.from())).append('/').append(r.fromPrefix());
+            } else if (r.family() == AddressFamily.IPV6 && r.to() == null) {
+                b.append(" from default6"); // the family of a rule without addresses
+            }
+            if (r.to() != null) {
+                b.append(" to ").append(ip(r.to())).append('/').append(r.toPrefix());
+            }
+            b.append(" priority ").append(r.priority());
+            b.replace(0, b.length(), b.toString().strip());
+            if (r.tos() != 0) {
+                b.append(" tos ").append(r.tos());
+            }
+            if (r.fwmark() >= 0) {
+                b.append(" fwmark ").append(r.fwmark()).append(r.fwmask() >= 0 ? "/" + r.fwmask() : "");
+            }
+            if (r.iif() != null) {
+                b.append(" iif ").append(r.iif());
+            }
+            if (r.oif() != null) {
+                b.append(" oif ").append(r.oif());
+            }
+            if (r.ipProto() >= 0) {
+                b.append(" ipproto ").append(r.ipProto());
+            }
+            if (r.sport() != null) {
+                b.append(" sport ").append(r.sport().start()).append('-').append(r.sport().end());
+            }
+            if (r.dport() != null) {
+                b.append(" dport ").append(r.dport().start()).append('-').append(r.dport().end());
+            }
+            if (r.uidRange() != null) {
+                b.append(" uidrange ").append(r.uidRange().start()).append('-').append(r.uidRange().end());
+            }
+            if (r.suppressPrefix() >= 0) {
+                b.append(" suppress_prefixlength ").append(r.suppressPrefix());
+            }
+            if (r.noTrack() && r.protocol() >= 0) {
+                b.append(" protocol ").append(r.protocol());
+            }
+            switch (r.action()) {
+                case IpRule.FR_ACT_TO_TBL -> b.append(" table ").append(r.table());
+                case IpRule.FR_ACT_GOTO -> b.append(" goto ").append(r.gotoTarget());
+                case IpRule.FR_ACT_NOP -> b.append(" nop");
+                case IpRule.FR_ACT_BLACKHOLE -> b.append(" blackhole");
+                case IpRule.FR_ACT_UNREACHABLE -> b.append(" unreachable");
+                default -> b.append(" prohibit");
+            }
+            if (r.noTrack()) {
+                b.append(" no_track");
             }
             line(b.toString());
         }

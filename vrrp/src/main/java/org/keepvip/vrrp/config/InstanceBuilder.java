@@ -45,6 +45,8 @@ final class InstanceBuilder {
     final List<Tracked> resolvedScripts = new ArrayList<>();
     final List<VirtualIp> vips = new ArrayList<>();
     final List<VirtualIp> excluded = new ArrayList<>();
+    final List<IpRoute> routes = new ArrayList<>();
+    final List<IpRule> rules = new ArrayList<>();
     boolean noVirtualIpaddress;
     boolean promoteSecondaries;
     Boolean accept;
@@ -140,6 +142,18 @@ final class InstanceBuilder {
                 case "virtual_ipaddress_excluded" -> {
                     if (p.needBlock(s)) {
                         parseVips(s, excluded, false);
+                    }
+                    continue;
+                }
+                case "virtual_routes" -> {
+                    if (p.needBlock(s)) {
+                        p.routes(s, routes, "(" + name + ") virtual_routes");
+                    }
+                    continue;
+                }
+                case "virtual_rules" -> {
+                    if (p.needBlock(s)) {
+                        p.rules(s, rules, "(" + name + ") virtual_rules");
                     }
                     continue;
                 }

@@ -14,17 +14,26 @@ import java.util.Optional;
  * @param instances   vrrp_instance blocks, in file order
  * @param syncGroups  vrrp_sync_group blocks
  * @param trackProcesses vrrp_track_process blocks that something tracks
+ * @param statics     static_ipaddress, static_routes, static_rules: set at start, removed at exit
  */
 public record KeepalivedConfig(GlobalDefs global, List<VrrpScript> scripts, List<TrackFile> trackFiles,
                                List<RedisInstance> redis, List<VrrpInstance> instances, List<SyncGroup> syncGroups,
-                               List<TrackProcess> trackProcesses) {
+                               List<TrackProcess> trackProcesses, StaticRouting statics) {
+    /** Without static addresses, routes and rules. */
+    public KeepalivedConfig(GlobalDefs global, List<VrrpScript> scripts, List<TrackFile> trackFiles,
+                            List<RedisInstance> redis, List<VrrpInstance> instances, List<SyncGroup> syncGroups,
+                            List<TrackProcess> trackProcesses) {
+        this(global, scripts, trackFiles, redis, instances, syncGroups, trackProcesses, StaticRouting.NONE);
+    }
+
     /** Without process trackers. */
     public KeepalivedConfig(GlobalDefs global, List<VrrpScript> scripts, List<TrackFile> trackFiles,
                             List<RedisInstance> redis, List<VrrpInstance> instances, List<SyncGroup> syncGroups) {
-        this(global, scripts, trackFiles, redis, instances, syncGroups, List.of());
+        this(global, scripts, trackFiles, redis, instances, syncGroups, List.of(), StaticRouting.NONE);
     }
 
     public KeepalivedConfig {
+        statics = statics == null ? StaticRouting.NONE : statics;
         trackProcesses = List.copyOf(trackProcesses);
         scripts = List.copyOf(scripts);
         trackFiles = List.copyOf(trackFiles);

@@ -9,9 +9,10 @@ final class Keywords {
     private Keywords() {}
 
     static final Set<String> ROOT = Set.of("global_defs", "vrrp_script", "vrrp_instance", "vrrp_sync_group",
-            "track_file", "vrrp_track_file", "redis_instance", "vrrp_track_process");
+            "track_file", "vrrp_track_file", "redis_instance", "vrrp_track_process", "static_ipaddress",
+            "static_routes", "static_rules");
     static final Set<String> ROOT_UNSUPPORTED = Set.of("virtual_server", "virtual_server_group", "bfd_instance",
-            "garp_group", "static_ipaddress", "static_routes", "static_rules", "track_group",
+            "garp_group", "track_group",
             "linkbeat_interfaces", "interface_up_down_delays", "net_namespace", "net_namespace_ipvs",
             "namespace_with_ipsets", "linkbeat_use_polling", "use_pid_dir", "child_wait_time", "instance");
 
@@ -54,14 +55,14 @@ final class Keywords {
             "unicast_fault_no_peer", "check_unicast_src", "unicast_ttl", "mcast_dst_ip", "track_src_ip",
             "dont_track_primary", "track_interface", "track_script", "track_file", "track_redis", "track_process",
             "virtual_ipaddress", "virtual_ipaddress_excluded", "no_virtual_ipaddress", "promote_secondaries",
-            "accept", "no_accept", "strict_mode", "skip_check_adv_addr", "authentication", "garp_master_delay",
+            "virtual_routes", "virtual_rules", "accept", "no_accept", "strict_mode", "skip_check_adv_addr", "authentication", "garp_master_delay",
             "garp_master_repeat", "garp_master_refresh", "garp_master_refresh_repeat", "garp_lower_prio_delay",
             "garp_lower_prio_repeat", "down_timer_adverts", "lower_prio_no_advert", "higher_prio_send_advert",
             "owner_ignore_adverts", "timer_expired_backup", "thread_timer_expired", "notify_master", "notify_backup",
             "notify_fault", "notify_stop", "notify_deleted", "notify", "notify_master_rx_lower_pri",
             "notify_priority_changes", "v3_checksum_as_v2", "native_ipv6", "debug");
     static final Set<String> INSTANCE_UNSUPPORTED = Set.of("use_vmac", "use_vmac_addr", "vmac_xmit_base",
-            "use_ipvlan", "vrf", "track_bfd", "auth_hmac", "virtual_routes", "virtual_rules",
+            "use_ipvlan", "vrf", "track_bfd", "auth_hmac",
             "kernel_rx_buf_size", "garp_extra_if", "vmac_garp_intvl", "smtp_alert", "old_unicast_checksum",
             "linkbeat_use_polling", "lvs_sync_daemon_interface");
     /**
@@ -69,12 +70,7 @@ final class Keywords {
      * this node, or the node would run without the routes, rules or addresses the file asks for.
      */
     static final Map<String, String> UNSUPPORTED_ERRORS = Map.of(
-            "auth_hmac", "the peer would drop this node's adverts",
-            "virtual_routes", "a MASTER would not install these routes",
-            "virtual_rules", "a MASTER would not install these rules",
-            "static_ipaddress", "these addresses would not be added",
-            "static_routes", "these routes would not be added",
-            "static_rules", "these rules would not be added");
+            "auth_hmac", "the peer would drop this node's adverts");
 
     static final Set<String> SYNC_GROUP = Set.of("group", "track_interface", "track_script", "track_file",
             "track_redis", "track_process", "notify_master", "notify_backup", "notify_fault", "notify_stop", "notify",
@@ -93,7 +89,8 @@ final class Keywords {
     static final Set<String> BLOCKS = Set.of("global_defs", "vrrp_script", "vrrp_instance", "vrrp_sync_group",
             "track_file", "vrrp_track_file", "redis_instance", "notification_email", "unicast_peer",
             "track_interface", "track_script", "track_redis", "vrrp_track_process", "track_process", "virtual_ipaddress", "virtual_ipaddress_excluded",
-            "authentication", "group");
+            "authentication", "group", "static_ipaddress", "static_routes", "static_rules", "virtual_routes",
+            "virtual_rules");
 
     /**
      * Deprecated keywords of a vrrp_instance that keepalived 2.2.7 reports as configuration errors

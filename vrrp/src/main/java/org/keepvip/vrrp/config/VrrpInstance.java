@@ -40,6 +40,8 @@ import java.util.List;
  * @param notifyPriorityChanges notify_priority_changes
  * @param syncGroup          the sync group this instance belongs to, or null
  * @param origin             where the block starts
+ * @param virtualRoutes      virtual_routes: added after the VIPs on becoming MASTER, removed before them
+ * @param virtualRules       virtual_rules: added after the routes, removed first
  */
 public record VrrpInstance(String name, InitialState state, String interfaceName, int vrid, int priority, int version,
                            AddressFamily family, Duration advertInterval, boolean preempt, Duration preemptDelay,
@@ -49,11 +51,31 @@ public record VrrpInstance(String name, InitialState state, String interfaceName
                            Authentication authentication, GarpSettings garp, AdvertBehaviour advert,
                            NotifyScripts notifyScripts, boolean strict, boolean accept, boolean noVirtualIpaddress,
                            boolean promoteSecondaries, boolean trackSrcIp, boolean dontTrackPrimary,
-                           int timerExpiredBackup, boolean notifyPriorityChanges, String syncGroup, Origin origin) {
+                           int timerExpiredBackup, boolean notifyPriorityChanges, String syncGroup, Origin origin,
+                           List<IpRoute> virtualRoutes, List<IpRule> virtualRules) {
     public VrrpInstance {
+        virtualRoutes = List.copyOf(virtualRoutes);
+        virtualRules = List.copyOf(virtualRules);
         unicastPeers = List.copyOf(unicastPeers);
         virtualIps = List.copyOf(virtualIps);
         excludedIps = List.copyOf(excludedIps);
+    }
+
+    /** Without virtual routes and rules. */
+    public VrrpInstance(String name, InitialState state, String interfaceName, int vrid, int priority, int version,
+                        AddressFamily family, Duration advertInterval, boolean preempt, Duration preemptDelay,
+                        InetAddress mcastSrcIp, InetAddress mcastGroup, InetAddress unicastSrcIp,
+                        List<UnicastPeer> unicastPeers, int unicastTtl, boolean unicastFaultNoPeer,
+                        List<VirtualIp> virtualIps, List<VirtualIp> excludedIps, Tracking tracking,
+                        Authentication authentication, GarpSettings garp, AdvertBehaviour advert,
+                        NotifyScripts notifyScripts, boolean strict, boolean accept, boolean noVirtualIpaddress,
+                        boolean promoteSecondaries, boolean trackSrcIp, boolean dontTrackPrimary,
+                        int timerExpiredBackup, boolean notifyPriorityChanges, String syncGroup, Origin origin) {
+        this(name, state, interfaceName, vrid, priority, version, family, advertInterval, preempt, preemptDelay,
+                mcastSrcIp, mcastGroup, unicastSrcIp, unicastPeers, unicastTtl, unicastFaultNoPeer, virtualIps,
+                excludedIps, tracking, authentication, garp, advert, notifyScripts, strict, accept,
+                noVirtualIpaddress, promoteSecondaries, trackSrcIp, dontTrackPrimary, timerExpiredBackup,
+                notifyPriorityChanges, syncGroup, origin, List.of(), List.of());
     }
 
     public boolean isUnicast() {

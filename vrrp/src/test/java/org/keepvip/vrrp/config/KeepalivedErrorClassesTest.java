@@ -159,15 +159,4 @@ class KeepalivedErrorClassesTest {
         assertThat(messages(twice)).containsExactly(MAIN + ":4: error: unknown keyword 'Vrrp_script' (its block is"
                 + " checked as 'vrrp_script' but not used) - did you mean 'vrrp_script'?");
     }
-
-    @Test
-    void routeRuleAndStaticBlocksAreErrorsWithTheReason() {
-        ParseResult r = parse("static_routes {\n 192.0.2.0/24 dev eth0\n}\n"
-                + instance("VI_1", 9, " virtual_routes {\n  0.0.0.0/0 via 192.0.2.254 dev eth0\n }"));
-        assertThat(messages(r)).containsExactly(
-                MAIN + ":1: error: 'static_routes' is not supported by keepvip - ignored with its block"
-                        + " (these routes would not be added)",
-                MAIN + ":7: error: 'virtual_routes' is not supported by keepvip - ignored with its block"
-                        + " (a MASTER would not install these routes)");
-    }
 }

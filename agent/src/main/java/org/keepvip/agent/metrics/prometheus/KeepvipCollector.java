@@ -149,6 +149,9 @@ final class KeepvipCollector implements MultiCollector {
                 "Priority-0 adverts received (the master released)", in, "pri_zero_rcvd"));
         out.accept(instanceCounter("keepvip_vrrp_advert_send_errors", "Adverts that could not be sent", in,
                 "send_errors"));
+        out.accept(instanceCounter("keepvip_vrrp_routing_errors",
+                "virtual_routes / virtual_rules entries that could not be added or removed (logged with the kernel's"
+                        + " reason)", in, "routing_failed"));
         out.accept(counters("keepvip_vrrp_adverts_dropped",
                 "Adverts for this instance dropped by its receive checks, by cause", in,
                 (i, b) -> i.counters().forEach((k, n) -> {
@@ -258,6 +261,10 @@ final class KeepvipCollector implements MultiCollector {
         out.accept(counters("keepvip_log_lines_dropped", "Log lines dropped rather than waited for: a destination's"
                 + " queue was full, or syslog refused them", List.copyOf(r.logLinesDropped().entrySet()),
                 (e, b) -> b.dataPoint(counter(Labels.of("reason", e.getKey()), e.getValue()))));
+        out.accept(counters("keepvip_static_routing_errors",
+                "static_ipaddress / static_routes / static_rules entries that could not be set or removed (each logged"
+                        + " with the kernel's reason)", List.of(r),
+                (x, b) -> b.dataPoint(counter(Labels.EMPTY, x.staticRoutingErrors()))));
         out.accept(counters("keepvip_script_runs", "Runs of a vrrp_script or notify script", r.scripts(),
                 (s, b) -> b.dataPoint(counter(Labels.of("script", s.name()), s.runs()))));
         out.accept(counters("keepvip_script_failures",

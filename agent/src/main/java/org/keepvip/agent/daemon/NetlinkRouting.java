@@ -1,0 +1,105 @@
+package org.keepvip.agent.daemon;
+
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Optional;
+import org.keepvip.netlink.NetlinkClient;
+import org.keepvip.netlink.NetlinkException;
+import org.keepvip.netlink.RouteSpec;
+import org.keepvip.netlink.RuleSpec;
+import org.keepvip.netlink.Rtnl;
+import org.keepvip.vrrp.config.AddressFamily;
+import org.keepvip.vrrp.config.IpRoute;
+import org.keepvip.vrrp.config.IpRule;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes and rules through rtnetlink (RTM_NEWROUTE / RTM_DELROUTE, RTM_NEWRULE / RTM_DELRULE),
+ * never through the {@code ip} command. A failure is logged with the kernel's reason and counted by
+ * the caller; the other routes and rules still go in or out.
+ */
+final class NetlinkRouting implements Ports.Routing {
+    private static final Logger LOG = LoggerFactory.getLogger("keepvip.vrrp");
+    private final NetlinkClient netlink;
+
+    NetlinkRouting(NetlinkClient netlink) {
+        this.netlink = netlink;
+    }
+
+    @Override
+    public int add(String owner, List<IpRoute> routes, List<IpRule> rules) {
+        int failed = 0;
+        for (IpRoute r : routes) {
+            RouteSpec spec = route(r);
+            try {
+                netlink.addRoute(spec);
+            } catch (NetlinkException e) {
+                failed++;
+                LOG.error("{} cannot add route {}: {}", owner, spec, e.getMessage());
+            }
+        }
+        for (IpRule r : rules) {
+            RuleSpec spec = rule(r);
+            try {
+                netlink.addRule(spec);
+            } catch (NetlinkException e) {
+                failed++;
+                LOG.error("{} cannot add rule {}: {}", owner, spec, e.getMessage());
+            }
+        }
+        return failed;
+    }
+
+    @Override
+    public int remove(String owner, List<IpRoute> routes, List<IpRule> rules) {
+        int failed = 0;
+        for (IpRule r : rules) {
+            RuleSpec spec = rule(r);
+            try {
+                netlink.deleteRule(spec);
+            } catch (NetlinkException e) {
+                failed++;
+                LOG.error("{} cannot remove rule {}: {}", owner, spec, e.getMessage());
+            }
+        }
+        for (IpRoute r : routes) {
+            RouteSpec spec = route(r);
+            try {
+                netlink.deleteRoute(spec);
+            } catch (NetlinkException e) {
+                failed++;
+                LOG.error("{} cannot remove route {}: {}", owner, spec, e.getMessage());
+            }
+        }
+        return failed;
+    }
+
+    /** keepalived's netlink_route fields for a configured route. */
+    static RouteSpec route(IpRoute r) {
+        int createFlags = switch (r.mode()) {
+            case ADD -> Rtnl.NLM_F_EXCL;
+            case APPEND -> Rtnl.NLM_F_APPEND;
+            case PREPEND -> 0;
+        };
+        return new RouteSpec(r.family() == AddressFamily.IPV6, r.type(), r.typeGiven(), opt(r.destination()),
+                r.destinationPrefix(), opt(r.source()), r.sourcePrefix(), opt(r.via()), opt(r.preferredSource()),
+                Optional.ofNullable(r.device()), r.table(), r.metric(), r.scope() == 0 ? -1 : r.scope(),
+                r.protocol(), r.tos(), r.onlink(), createFlags);
+    }
+
+    /** keepalived's netlink_rule fields for a configured rule. */
+    static RuleSpec rule(IpRule r) {
+        return new RuleSpec(r.family() == AddressFamily.IPV6, opt(r.from()), r.fromPrefix(), opt(r.to()), r.toPrefix(),
+                r.invert(), r.priority(), r.tos(), r.fwmark(), r.fwmask(), Optional.ofNullable(r.iif()),
+                Optional.ofNullable(r.oif()), r.action(), r.table(), r.gotoTarget(), r.protocol(), r.ipProto(),
+                r.sport() == null ? null : new int[] {r.sport().start(), r.sport().end()},
+                r.dport() == null ? null : new int[] {r.dport().start(), r.dport().end()},
+                r.uidRange() == null ? null : new long[] {r.uidRange().start(), r.uidRange().end()},
+                r.suppressPrefix());
+    }
+
+    private static Optional<InetAddress> opt(InetAddress a) {
+        return Optional.ofNullable(a);
+    }
+}
