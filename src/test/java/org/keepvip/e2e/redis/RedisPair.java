@@ -333,8 +333,11 @@ final class RedisPair implements AutoCloseable {
                     priority %d
                     advert_int %s
                     nopreempt
-                    # After a split brain the survivor re-announces the VIP when it hears the loser.
+                    # After a split brain the survivor re-announces the VIP when it hears the loser, and
+                    # the loser, yielding, sends one more advert so that the survivor does hear it
+                    # (otherwise a client's ARP entry can point at the loser for tens of seconds).
                     garp_lower_prio_repeat 3
+                    higher_prio_send_advert
                     virtual_ipaddress {
                         %s/24
                     }
