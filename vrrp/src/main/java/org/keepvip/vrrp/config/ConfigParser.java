@@ -30,6 +30,7 @@ public final class ConfigParser {
     final List<InstanceBuilder> instances = new ArrayList<>();
     private final java.util.Set<String> instanceNames = new java.util.HashSet<>();
     final List<SyncGroupBuilder> syncGroups = new ArrayList<>();
+    final HostBuilder host = new HostBuilder(this);
 
     private ConfigParser(String mainFile, String hostName) {
         this.diags = new Diagnostics();
@@ -216,6 +217,10 @@ public final class ConfigParser {
                     }
                 }
                 default -> {
+                    if (HostBuilder.ROOT.contains(s.keyword())) {
+                        host.parse(s);
+                        break;
+                    }
                     String as = unknown(s, "", Keywords.ROOT, Keywords.ROOT_UNSUPPORTED);
                     if (as != null) {
                         checkOnly(s.renamed(as));

@@ -91,7 +91,7 @@ final class CrossChecks {
             d.warning(new Origin(p.mainFile, 0), "no vrrp_instance is configured - keepvip would do nothing");
         }
         return new KeepalivedConfig(global, scripts, new ArrayList<>(p.trackFiles.values()),
-                new ArrayList<>(p.redis.values()), instances, groups, processes);
+                new ArrayList<>(p.redis.values()), instances, groups, processes, p.host.build(instanceNames));
     }
 
     /**

@@ -14,10 +14,19 @@ import java.util.Optional;
  * @param instances   vrrp_instance blocks, in file order
  * @param syncGroups  vrrp_sync_group blocks
  * @param trackProcesses vrrp_track_process blocks that something tracks
+ * @param host        the top-level keywords about the host: instance, net_namespace, garp_group,
+ *                    track_group, linkbeat_*, interface_up_down_delays
  */
 public record KeepalivedConfig(GlobalDefs global, List<VrrpScript> scripts, List<TrackFile> trackFiles,
                                List<RedisInstance> redis, List<VrrpInstance> instances, List<SyncGroup> syncGroups,
-                               List<TrackProcess> trackProcesses) {
+                               List<TrackProcess> trackProcesses, HostSettings host) {
+    /** Without host settings. */
+    public KeepalivedConfig(GlobalDefs global, List<VrrpScript> scripts, List<TrackFile> trackFiles,
+                            List<RedisInstance> redis, List<VrrpInstance> instances, List<SyncGroup> syncGroups,
+                            List<TrackProcess> trackProcesses) {
+        this(global, scripts, trackFiles, redis, instances, syncGroups, trackProcesses, HostSettings.NONE);
+    }
+
     /** Without process trackers. */
     public KeepalivedConfig(GlobalDefs global, List<VrrpScript> scripts, List<TrackFile> trackFiles,
                             List<RedisInstance> redis, List<VrrpInstance> instances, List<SyncGroup> syncGroups) {
@@ -25,6 +34,7 @@ public record KeepalivedConfig(GlobalDefs global, List<VrrpScript> scripts, List
     }
 
     public KeepalivedConfig {
+        host = host == null ? HostSettings.NONE : host;
         trackProcesses = List.copyOf(trackProcesses);
         scripts = List.copyOf(scripts);
         trackFiles = List.copyOf(trackFiles);
