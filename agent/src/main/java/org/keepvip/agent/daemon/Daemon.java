@@ -137,6 +137,8 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         List<InstancePlan> plans = ConfigMapper.plans(config, (ifname, v6) -> primaryAddress(netlink, ifname, v6));
 
         runner = track(new ScriptRunner(4));
+        // Before any instance starts, and waited for: keepalived starts its children only then.
+        DaemonScripts.run(runner, config.global().startupScript(), "startup");
         lanes = track(new LaneWorkers());
         if (config.global().notifyFifo() != null) {
             fifo = Optional.of(track(NotifyFifo.open(Path.of(config.global().notifyFifo().path()), Optional.empty())));
@@ -296,6 +298,8 @@ public final class Daemon implements ControlHandler, AutoCloseable {
             }
         }
         notifier.awaitIdle(Duration.ofSeconds(1));
+        // After the VIPs are released and notify STOP ran; the one a reload left is the one that runs.
+        DaemonScripts.run(runner, config.global().shutdownScript(), "shutdown");
         close();
         return 0;
     }

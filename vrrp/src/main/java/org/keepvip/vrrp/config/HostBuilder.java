@@ -29,6 +29,7 @@ final class HostBuilder {
     private boolean linkbeatUsePolling;
     private final List<GarpGroup> garpGroups = new ArrayList<>();
     private final Set<String> garpInterfaces = new HashSet<>();
+    private int aggregationGroups;
     private final Map<String, Stmt> trackGroups = new LinkedHashMap<>();
     private final Map<String, LinkDelay> linkDelays = new LinkedHashMap<>();
     private final List<String> linkbeat = new ArrayList<>();
@@ -87,6 +88,7 @@ final class HostBuilder {
         Duration garp = null;
         Duration gna = null;
         List<String> ifs = new ArrayList<>();
+        int aggregation = 0; // keepalived numbers only groups with an interfaces block
         for (Stmt s : block.block()) {
             switch (s.keyword()) {
                 case "garp_interval", "gna_interval" -> {
@@ -114,7 +116,9 @@ final class HostBuilder {
                     List<Stmt.Word> words = s.blockWords();
                     if (words.isEmpty()) {
                         p.diags.error(s.origin, "Warning - empty garp_group interfaces block");
+                        continue;
                     }
+                    aggregation = aggregation == 0 ? ++aggregationGroups : aggregation;
                     words.forEach(w -> addGarpInterface(w.text(), w.origin(), ifs));
                 }
                 default -> p.unknown(s, "garp_group", Set.of("garp_interval", "gna_interval", "interface",
@@ -122,8 +126,7 @@ final class HostBuilder {
             }
         }
         if (garp == null && gna == null) {
-            p.diags.error(block.origin, "garp group " + (garpGroups.size() + 1)
-                    + " does not have any delay set - removing");
+            p.diags.error(block.origin, "garp group " + aggregation + " does not have any delay set - removing");
             ifs.forEach(garpInterfaces::remove);
             return;
         }

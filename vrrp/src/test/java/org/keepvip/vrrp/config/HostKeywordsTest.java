@@ -124,8 +124,8 @@ class HostKeywordsTest {
         ParseResult r = parse("garp_group {\n interface eth0\n}\ngarp_group {\n garp_interval x\n gna_interval -1\n"
                 + " interfaces {\n }\n}\n");
         assertThat(messages(r)).containsExactly(
-                MAIN + ":1: error: garp group 1 does not have any delay set - removing",
-                MAIN + ":4: error: garp group 1 does not have any delay set - removing",
+                MAIN + ":1: error: garp group 0 does not have any delay set - removing",
+                MAIN + ":4: error: garp group 0 does not have any delay set - removing",
                 MAIN + ":5: error: garp_group garp_interval 'x' invalid",
                 MAIN + ":6: error: garp_group gna_interval '-1' invalid",
                 MAIN + ":7: error: Warning - empty garp_group interfaces block");
