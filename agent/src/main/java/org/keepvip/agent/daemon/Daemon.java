@@ -203,6 +203,11 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         loop.setInitialLinkState(ifname -> netlinkLinkUp(netlink, ifname));
         warmUpTakeoverPath();
 
+        // interface_up_down_delays: a reload keeps the delays the daemon started with.
+        linkDelays = new LinkDelays(config.host(), (task, delay) -> {
+            var f = runner.timer().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+            return () -> f.cancel(false);
+        }, ifname -> netlinkLinkUp(netlink, ifname), (ifname, up) -> loop.post(new LoopEvent.LinkChanged(ifname, up)));
         track(NetlinkMonitor.start(this::onNetlink));
         scriptTrackers = track(new ScriptTrackers(config.scripts(), runner, runner.timer(), loop::post));
         fileTrackers = new FileTrackers(usedTrackFiles(config), loop::post);
@@ -328,11 +333,12 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     }
 
     private final Map<Integer, String> ifnames = new java.util.concurrent.ConcurrentHashMap<>();
+    private LinkDelays linkDelays;
 
     private void onNetlink(NetlinkEvent e) {
         if (e instanceof NetlinkEvent.LinkChanged l) {
             ifnames.put(l.ifindex(), l.name());
-            loop.post(new LoopEvent.LinkChanged(l.name(), l.up() && l.running()));
+            linkDelays.changed(l.name(), l.up() && l.running());
         } else if (e instanceof NetlinkEvent.AddressRemoved a) {
             String name = ifnames.get(a.ifindex());
             if (name != null) {
