@@ -8,7 +8,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.keepvip.vrrp.config.ConfigParser;
 import org.keepvip.vrrp.config.ConfigSource;
 import org.keepvip.vrrp.config.Diagnostic;
@@ -69,13 +68,21 @@ public final class ConfigChecker {
         }
     }
 
-    /** Interface names of this network namespace, from /sys/class/net. */
+    /**
+     * Interface names of this process's network namespace, from /proc/self/net/dev: /sys/class/net
+     * shows the namespace that mounted sysfs, which is not this one when net_namespace moved us.
+     */
     static Set<String> interfaces() {
         Set<String> out = new HashSet<>();
-        try (Stream<Path> s = Files.list(Path.of("/sys/class/net"))) {
-            s.forEach(p -> out.add(p.getFileName().toString()));
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/net/dev"))) {
+                int colon = line.indexOf(':');
+                if (colon > 0) {
+                    out.add(line.substring(0, colon).strip());
+                }
+            }
         } catch (IOException | RuntimeException e) {
-            // no sysfs: nothing exists as far as we can tell
+            // no procfs: nothing exists as far as we can tell
         }
         return out;
     }
