@@ -172,7 +172,9 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         plans.forEach(p -> p.wire().destinations().stream().filter(d -> !d.isMulticastAddress())
                 .forEach(d -> nextHops.prime(ports.get(p.wire().ifname()).iface(), d)));
         loop.readSockets(polled);
-        packets = new PcapPackets(ports, options.unicastTtl());
+        // garp_group and vrrp_garp_interval / vrrp_gna_interval; a reload keeps the gaps it started with.
+        packets = new PcapPackets(ports, options.unicastTtl(), new AnnouncePacing(config.host(), config.global()),
+                runner.timer());
         loop.onStateChange(ifname -> {
             CauseCounters<DropReason> drops = frameDrops.get(ifname);
             if (drops != null) {
