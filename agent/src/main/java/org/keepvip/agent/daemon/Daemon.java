@@ -173,8 +173,8 @@ public final class Daemon implements ControlHandler, AutoCloseable {
                 .forEach(d -> nextHops.prime(ports.get(p.wire().ifname()).iface(), d)));
         loop.readSockets(polled);
         // garp_group and vrrp_garp_interval / vrrp_gna_interval; a reload keeps the gaps it started with.
-        packets = new PcapPackets(ports, options.unicastTtl(), new AnnouncePacing(config.host(), config.global()),
-                runner.timer());
+        packets = new PcapPackets(ports, options.unicastTtl(), new AnnouncePacing(config.host(), config.global(),
+                System::nanoTime, (task, ns) -> runner.timer().schedule(task, ns, TimeUnit.NANOSECONDS)));
         loop.onStateChange(ifname -> {
             CauseCounters<DropReason> drops = frameDrops.get(ifname);
             if (drops != null) {

@@ -5,8 +5,6 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.keepvip.agent.packet.Announcer;
 import org.keepvip.agent.packet.OutboundVrrp;
 import org.keepvip.agent.packet.PacketPort;
@@ -19,22 +17,20 @@ final class PcapPackets implements Ports.PacketOut {
     private final Map<String, PacketPort> ports;
     private final int unicastTtl;
     private final AnnouncePacing pacing;
-    private final ScheduledExecutorService later;
 
     /** Without pacing: every GARP and NA goes at once. */
     PcapPackets(Map<String, PacketPort> ports, int unicastTtl) {
-        this(ports, unicastTtl, null, null);
+        this(ports, unicastTtl, null);
     }
 
     /**
-     * @param pacing the gaps per interface (garp_group, vrrp_garp_interval, vrrp_gna_interval)
-     * @param later  where messages that must wait for their slot are sent from, so a lane never sleeps
+     * @param pacing the gaps per interface (garp_group, vrrp_garp_interval, vrrp_gna_interval); a
+     *               message that must wait for its gap goes from the pacing's scheduler, so a lane never sleeps
      */
-    PcapPackets(Map<String, PacketPort> ports, int unicastTtl, AnnouncePacing pacing, ScheduledExecutorService later) {
+    PcapPackets(Map<String, PacketPort> ports, int unicastTtl, AnnouncePacing pacing) {
         this.ports = Map.copyOf(ports);
         this.unicastTtl = unicastTtl;
         this.pacing = pacing;
-        this.later = later;
     }
 
     @Override
@@ -55,24 +51,16 @@ final class PcapPackets implements Ports.PacketOut {
             announcer.burst(addresses, rounds, false, Duration.ZERO);
             return;
         }
-        int n = addresses.size() * rounds;
-        boolean[] isNa = new boolean[n];
-        for (int i = 0; i < n; i++) {
-            isNa[i] = addresses.get(i % addresses.size()) instanceof java.net.Inet6Address;
-        }
-        long[] delays = pacing.book(ifname, isNa, System.nanoTime());
-        for (int i = 0; i < n; i++) {
-            byte[] frame = announcer.frameFor(addresses.get(i % addresses.size()), false);
-            if (delays[i] == 0) {
-                port(ifname).sendFrame(frame);
-            } else {
-                later.schedule(() -> {
+        for (int round = 0; round < rounds; round++) {
+            for (InetAddress vip : addresses) {
+                byte[] frame = announcer.frameFor(vip, false);
+                pacing.submit(ifname, vip instanceof java.net.Inet6Address, () -> {
                     try {
                         port(ifname).sendFrame(frame);
                     } catch (IOException | RuntimeException e) {
-                        LOG.warn("({}) paced gratuitous ARP/NA not sent: {}", ifname, e.getMessage());
+                        LOG.warn("({}) gratuitous ARP/NA not sent: {}", ifname, e.getMessage());
                     }
-                }, delays[i], TimeUnit.NANOSECONDS);
+                });
             }
         }
     }

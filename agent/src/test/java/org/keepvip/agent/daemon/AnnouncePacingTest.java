@@ -2,7 +2,6 @@ package org.keepvip.agent.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,6 +13,31 @@ import org.keepvip.vrrp.config.KeepalivedConfig;
 class AnnouncePacingTest {
     private static final long MS = 1_000_000;
 
+    record Timer(long at, Runnable task) {}
+
+    long now;
+    final List<Timer> timers = new java.util.ArrayList<>();
+    final List<String> sent = new java.util.ArrayList<>();
+
+    /** Moves the clock to {@code t} ms and runs the timers due by then, in order. */
+    void advanceTo(long ms) {
+        while (true) {
+            Timer next = timers.stream().filter(t -> t.at() <= ms * MS).min(java.util.Comparator.comparingLong(Timer::at))
+                    .orElse(null);
+            if (next == null) {
+                now = ms * MS;
+                return;
+            }
+            timers.remove(next);
+            now = Math.max(now, next.at());
+            next.task().run();
+        }
+    }
+
+    Runnable send(String what) {
+        return () -> sent.add(what + "@" + now / MS);
+    }
+
     @TempDir
     java.nio.file.Path dir;
 
@@ -23,7 +47,7 @@ class AnnouncePacingTest {
                     + "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 9\n virtual_ipaddress {\n"
                     + "  192.0.2.9/24\n }\n}\n");
             KeepalivedConfig c = ConfigParser.parse(f.toString(), new FileConfigSource(), null).config();
-            return new AnnouncePacing(c.host(), c.global());
+            return new AnnouncePacing(c.host(), c.global(), () -> now, (task, ns) -> timers.add(new Timer(now + ns, task)));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -33,31 +57,55 @@ class AnnouncePacingTest {
     void withoutAGapEverythingGoesAtOnce() {
         AnnouncePacing p = pacing("");
         assertThat(p.unpaced("eth0")).isTrue();
-        assertThat(p.book("eth0", new boolean[] {false, false, true}, 0)).containsExactly(0, 0, 0);
+        p.submit("eth0", false, send("g1"));
+        p.submit("eth0", false, send("g2"));
+        assertThat(sent).containsExactly("g1@0", "g2@0");
+        assertThat(timers).isEmpty();
     }
 
     @Test
     void aGroupSpacesGarpsAndNasApartAndItsInterfacesShareTheSchedule() {
         AnnouncePacing p = pacing("garp_group {\n garp_interval 0.1\n gna_interval 0.05\n interfaces { eth0 eth1 }\n}\n");
         assertThat(p.unpaced("eth0")).isFalse();
-        assertThat(p.book("eth0", new boolean[] {false, true, false, true}, 0))
-                .containsExactly(0, 0, 100 * MS, 50 * MS);
-        // eth1 shares eth0's schedule: its first GARP waits for the slot after eth0's two.
-        assertThat(p.book("eth1", new boolean[] {false}, 10 * MS)).containsExactly(190 * MS);
-        // Once the gap has passed, the next one goes at once.
-        assertThat(p.book("eth1", new boolean[] {false}, 500 * MS)).containsExactly(0);
+        p.submit("eth0", false, send("g1"));
+        p.submit("eth0", true, send("n1"));
+        p.submit("eth0", false, send("g2"));
+        p.submit("eth0", true, send("n2"));
+        p.submit("eth1", false, send("g3")); // eth1 shares eth0's schedule
+        assertThat(sent).containsExactly("g1@0", "n1@0");
+        advanceTo(1000);
+        assertThat(sent).containsExactly("g1@0", "n1@0", "n2@50", "g2@100", "g3@200");
+        p.submit("eth1", false, send("g4")); // long after: at once
+        assertThat(sent).last().isEqualTo("g4@1000");
         assertThat(p.unpaced("eth2")).isTrue();
+    }
+
+    @Test
+    void aLateTimerNeverShortensTheGapOnTheWire() {
+        AnnouncePacing p = pacing("garp_group {\n garp_interval 0.2\n interface eth0\n}\n");
+        p.submit("eth0", false, send("g1"));
+        p.submit("eth0", false, send("g2"));
+        p.submit("eth0", false, send("g3"));
+        // The timer fires 70 ms late: g2 goes at 270, and g3 still waits its full gap after it.
+        Timer t = timers.remove(0);
+        now = 270 * MS;
+        t.task().run();
+        advanceTo(1000);
+        assertThat(sent).containsExactly("g1@0", "g2@270", "g3@470");
     }
 
     @Test
     void theGlobalIntervalsPaceEveryOtherInterfaceOnItsOwn() {
         AnnouncePacing p = pacing("global_defs {\n vrrp_garp_interval 0.02\n}\n"
                 + "garp_group {\n gna_interval 1\n interface eth1\n}\n");
-        assertThat(p.book("eth0", new boolean[] {false, false}, 0)).containsExactly(0, 20 * MS);
-        assertThat(p.book("eth2", new boolean[] {false, false}, 0)).containsExactly(0, 20 * MS);
-        // eth1's group sets no GARP gap: its GARPs are not paced by the global one.
-        assertThat(p.book("eth1", new boolean[] {false, false, true, true}, 0))
-                .containsExactly(0, 0, 0, Duration.ofSeconds(1).toNanos());
-        assertThat(List.of(p.unpaced("eth1"))).containsExactly(false);
+        p.submit("eth0", false, send("a1"));
+        p.submit("eth0", false, send("a2"));
+        p.submit("eth2", false, send("b1"));
+        p.submit("eth1", false, send("c1")); // the group sets no GARP gap: not paced by the global one
+        p.submit("eth1", false, send("c2"));
+        p.submit("eth1", true, send("n1"));
+        p.submit("eth1", true, send("n2"));
+        advanceTo(5000);
+        assertThat(sent).containsExactly("a1@0", "b1@0", "c1@0", "c2@0", "n1@0", "a2@20", "n2@1000");
     }
 }
