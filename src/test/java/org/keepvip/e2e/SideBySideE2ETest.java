@@ -129,6 +129,13 @@ class SideBySideE2ETest {
             });
             Await.until(Duration.ofSeconds(8), "each holding its VIP",
                     () -> Agents.holds(lab, a, VIP) && Agents.holds(lab, a, VIP2));
+            // The name is the running process's: a reload that changes it is refused, as keepalived's.
+            Files.writeString(lab.tempDir().resolve("kv1.conf"), "instance " + lab.prefix() + "other\n"
+                    + Configs.v2Multicast(64, 150, VIP, false));
+            k1.signal("HUP");
+            Await.until(Duration.ofSeconds(10), "the renaming reload refused", () -> k1.output()
+                    .contains("Cannot change instance name at a reload - please restart keepvip"));
+            assertThat(state(s1)).isEqualTo("MASTER");
             k1.signal("TERM");
             assertThat(k1.awaitExit(Duration.ofSeconds(10))).isZero();
             assertThat(s1).as("the socket is removed at exit").doesNotExist();

@@ -438,6 +438,16 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         }
         KeepalivedConfig next = check.config();
         KeepalivedConfig before = config;
+        // keepalived/core/main.c: reload_config(): these name the running process and cannot change.
+        for (String[] c : new String[][] {
+                {"instance name", before.host().instanceName(), next.host().instanceName()},
+                {"network namespace", before.host().netNamespace(), next.host().netNamespace()}}) {
+            if (!java.util.Objects.equals(c[1], c[2])) {
+                String why = "Cannot change " + c[0] + " at a reload - please restart keepvip";
+                LOG.error("Reload rejected, running configuration kept: {}", why);
+                return ControlResponse.error("new configuration rejected (" + why + "); running configuration kept");
+            }
+        }
         // Here, not on the loop: opening a capture handle takes a few ms, adverts must not wait.
         refusals.configure(vipInterfaces(plans), allVips(plans), next.global().releasedVipRst());
         CompletableFuture<String> applied = new CompletableFuture<>();
