@@ -42,8 +42,8 @@ public final class EventsCommand implements Callable<Integer> {
             description = "Only records from the last DURATION: 90s, 15m, 2h, 1d, 1h30m, 500ms.")
     Duration since;
 
-    @Option(names = "--socket", paramLabel = "PATH", description = "Control socket (default: ${DEFAULT-VALUE}).")
-    Path socket = ControlCall.DEFAULT_SOCKET;
+    @picocli.CommandLine.Mixin
+    SocketOptions sockets = new SocketOptions();
 
     @Option(names = "--timeout", paramLabel = "MS", description = "Answer timeout in ms (default: ${DEFAULT-VALUE}).")
     long timeoutMs = 5000;
@@ -52,7 +52,7 @@ public final class EventsCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         Instant from = since == null ? null : Instant.now().minus(since);
-        return ControlCall.run(spec, socket, Duration.ofMillis(timeoutMs), client -> {
+        return ControlCall.run(spec, sockets.path(), Duration.ofMillis(timeoutMs), client -> {
             if (json) {
                 client.eventLines(from, follow, line -> { // as the daemon wrote it
                     out.println(line);

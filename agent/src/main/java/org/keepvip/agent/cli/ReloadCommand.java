@@ -27,15 +27,15 @@ public final class ReloadCommand implements Callable<Integer> {
     @Mixin
     HelpOption help;
 
-    @Option(names = "--socket", paramLabel = "PATH", description = "Control socket (default: ${DEFAULT-VALUE}).")
-    Path socket = ControlCall.DEFAULT_SOCKET;
+    @picocli.CommandLine.Mixin
+    SocketOptions sockets = new SocketOptions();
 
     @Option(names = "--timeout", paramLabel = "MS", description = "Answer timeout in ms (default: ${DEFAULT-VALUE}).")
     long timeoutMs = 10000;
 
     @Override
     public Integer call() {
-        return ControlCall.run(spec, socket, Duration.ofMillis(timeoutMs), client -> {
+        return ControlCall.run(spec, sockets.path(), Duration.ofMillis(timeoutMs), client -> {
             ControlResponse r = client.reload();
             if (!r.ok()) {
                 spec.commandLine().getErr().println("keepvip: reload rejected: " + r.error());

@@ -94,7 +94,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--ignore-sigint", description = "SIGINT does not stop the daemon (SIGTERM does).")
     boolean ignoreSigint;
 
-    @Option(names = "--socket", paramLabel = "PATH", description = "Control socket (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--socket", paramLabel = "PATH",
+            description = "Control socket (default: ${DEFAULT-VALUE}; with instance NAME in the configuration"
+                    + " /run/keepvip/keepvip_NAME.sock, with net_namespace NS in /run/keepvip/NS/).")
     Path socket = ControlCall.DEFAULT_SOCKET;
 
     @Option(names = "--control-group", paramLabel = "GROUP",
@@ -104,6 +106,10 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--dump-dir", paramLabel = "DIR", description = "Where SIGUSR1/SIGUSR2 dumps go (default: /tmp).")
     Path dumpDir = Path.of("/tmp");
+
+    /** instance and net_namespace of the configuration (or -s): they name the default paths. */
+    private String instanceName;
+    private String netNamespace;
 
     @Option(names = "--metrics-listen", paramLabel = "ADDR:PORT", converter = MetricsListenConverter.class,
             description = "Serve Prometheus metrics on http://ADDR:PORT/metrics (IPv6: [ADDR]:PORT); overrides"
@@ -178,8 +184,8 @@ public final class RunCommand implements Callable<Integer> {
             description = "keepvip has no SNMP agent: keepvip status --json gives each instance's state.")
     String snmpSocket;
 
-    @Option(names = {"-s", "--namespace"}, hidden = true, preprocessor = Refused.class,
-            description = "run keepvip inside the namespace instead: ip netns exec NAME keepvip run")
+    @Option(names = {"-s", "--namespace"}, paramLabel = "NAME",
+            description = "Run in network namespace NAME (of ip netns), overriding net_namespace in the configuration.")
     String namespace;
 
     @Option(names = {"-e", "--all-config"}, hidden = true, preprocessor = Refused.class,
@@ -222,6 +228,10 @@ public final class RunCommand implements Callable<Integer> {
                     .setLevel(ch.qos.logback.classic.Level.DEBUG);
         }
         LogSetup.apply(logPlan());
+        Integer entered = enterNamespace();
+        if (entered != null) {
+            return entered;
+        }
         CheckResult check = ConfigChecker.forHost().check(file.toString(), configId, true);
         for (Diagnostic d : check.diagnostics()) {
             spec.commandLine().getErr().println(d.format());
@@ -236,6 +246,10 @@ public final class RunCommand implements Callable<Integer> {
             org.slf4j.LoggerFactory.getLogger("keepvip.vrrp").info("Configuration ({}):\n{}", file,
                     ConfigWriter.write(check.config()));
         }
+        instanceName = check.config().host().instanceName();
+        if (!spec.commandLine().getParseResult().hasMatchedOption("--socket")) {
+            socket = DaemonPaths.socket(instanceName, netNamespace);
+        }
         Daemon.Options options = daemonOptions();
         Daemon daemon;
         try {
@@ -247,13 +261,52 @@ public final class RunCommand implements Callable<Integer> {
         return daemon.awaitExit();
     }
 
+    /**
+     * {@code net_namespace} (or {@code -s}): unless this process is in that namespace already, enters it
+     * and runs this command line again there ({@link NetNamespaceEntry}); this call then never returns.
+     * Returns null to go on, or the exit code when the namespace cannot be entered.
+     */
+    private Integer enterNamespace() {
+        String ns = namespace;
+        if (ns == null) {
+            // Parsed only: the checks (interfaces, scripts) are made in the namespace, after the exec.
+            var early = org.keepvip.vrrp.config.ConfigParser.parse(file.toAbsolutePath().normalize().toString(),
+                    new org.keepvip.agent.config.FileConfigSource(System.getenv()), configId);
+            ns = early.config() == null ? null : early.config().host().netNamespace();
+        } else if (!validNamespace(ns)) {
+            spec.commandLine().getErr().println("keepvip: invalid network namespace name '" + ns + "'");
+            return CommandLine.ExitCode.USAGE;
+        }
+        netNamespace = ns;
+        if (ns == null) {
+            return null;
+        }
+        try {
+            if (NetNamespaceEntry.inside(ns)) {
+                org.slf4j.LoggerFactory.getLogger("keepvip.vrrp").info("Running in network namespace {}", ns);
+                return null;
+            }
+        } catch (java.io.IOException e) {
+            spec.commandLine().getErr().println("keepvip: cannot run in network namespace: " + e.getMessage());
+            return 1;
+        }
+        java.io.IOException failed = NetNamespaceEntry.reexecInside(ns);
+        spec.commandLine().getErr().println("keepvip: cannot enter network namespace " + ns + ": " + failed.getMessage());
+        return 1;
+    }
+
+    private static boolean validNamespace(String ns) {
+        return ns.length() <= 64 && ns.matches("[A-Za-z0-9_][A-Za-z0-9._-]*");
+    }
+
     /** What the daemon is told (see {@link Daemon.Options}). */
     Daemon.Options daemonOptions() {
         List<Path> pidFiles = new ArrayList<>();
         Optional.ofNullable(pidFile).ifPresent(pidFiles::add);
         Optional.ofNullable(vrrpPidFile).filter(p -> !p.equals(pidFile)).ifPresent(pidFiles::add);
         return new Daemon.Options(file.toString(), configId, socket, pidFiles,
-                new DumpWriter(dumpDir.resolve("keepvip.data"), dumpDir.resolve("keepvip.stats")), 255,
+                new DumpWriter(dumpDir.resolve(DaemonPaths.dumpBase(instanceName, netNamespace) + ".data"),
+                        dumpDir.resolve(DaemonPaths.dumpBase(instanceName, netNamespace) + ".stats")), 255,
                 !dontRelease, ignoreSigint, controlGroup, metricsListen);
     }
 

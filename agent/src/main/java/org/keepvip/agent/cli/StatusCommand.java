@@ -31,15 +31,15 @@ public final class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the full status as JSON, for tools.")
     boolean json;
 
-    @Option(names = "--socket", paramLabel = "PATH", description = "Control socket (default: ${DEFAULT-VALUE}).")
-    Path socket = ControlCall.DEFAULT_SOCKET;
+    @picocli.CommandLine.Mixin
+    SocketOptions sockets = new SocketOptions();
 
     @Option(names = "--timeout", paramLabel = "MS", description = "Answer timeout in ms (default: ${DEFAULT-VALUE}).")
     long timeoutMs = 5000;
 
     @Override
     public Integer call() {
-        return ControlCall.run(spec, socket, Duration.ofMillis(timeoutMs), client -> {
+        return ControlCall.run(spec, sockets.path(), Duration.ofMillis(timeoutMs), client -> {
             StatusSnapshot s = client.status();
             spec.commandLine().getOut().print(json ? Json.PRETTY.toJson(s) + "\n" : StatusTable.render(s));
             spec.commandLine().getOut().flush();

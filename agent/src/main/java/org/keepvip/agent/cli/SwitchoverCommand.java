@@ -46,8 +46,8 @@ public final class SwitchoverCommand implements Callable<Integer> {
             description = "How long the replica may take to catch up while writes are paused (default: ${DEFAULT-VALUE}).")
     long timeoutMs = 2000;
 
-    @Option(names = "--socket", paramLabel = "PATH", description = "Control socket (default: ${DEFAULT-VALUE}).")
-    Path socket = ControlCall.DEFAULT_SOCKET;
+    @picocli.CommandLine.Mixin
+    SocketOptions sockets = new SocketOptions();
 
     @Override
     public Integer call() {
@@ -55,7 +55,7 @@ public final class SwitchoverCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--timeout must be > 0");
         }
         // The daemon may wait for the replica, then for the peer to take the VIP (down timers).
-        return ControlCall.run(spec, socket, Duration.ofMillis(timeoutMs + 30_000), client -> {
+        return ControlCall.run(spec, sockets.path(), Duration.ofMillis(timeoutMs + 30_000), client -> {
             String name = instance != null ? instance : masterInstance(client);
             if (name == null) {
                 spec.commandLine().getErr().println("keepvip: no instance is MASTER here; run this on the master's host"

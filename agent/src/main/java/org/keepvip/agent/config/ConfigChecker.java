@@ -8,7 +8,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.keepvip.vrrp.config.ConfigParser;
 import org.keepvip.vrrp.config.ConfigSource;
 import org.keepvip.vrrp.config.Diagnostic;
@@ -40,7 +39,7 @@ public final class ConfigChecker {
      * @param checkInterfaces verify that named interfaces exist (keepalived -t does)
      */
     public CheckResult check(String file, String configId, boolean checkInterfaces) {
-        return check(file, configId, checkInterfaces ? interfaces() : null);
+        return check(file, configId, checkInterfaces ? ConfigChecker::interfacesFor : c -> null);
     }
 
     /**
@@ -48,6 +47,11 @@ public final class ConfigChecker {
      *                   set, to judge a file as on a host with those interfaces)
      */
     public CheckResult check(String file, String configId, Set<String> interfaces) {
+        return check(file, configId, c -> interfaces);
+    }
+
+    private CheckResult check(String file, String configId,
+                              java.util.function.Function<org.keepvip.vrrp.config.KeepalivedConfig, Set<String>> existing) {
         String abs = file;
         List<Diagnostic> all = new ArrayList<>();
         try {
@@ -56,6 +60,7 @@ public final class ConfigChecker {
             all.addAll(r.diagnostics());
             if (r.config() != null) {
                 all.addAll(security.check(r.config(), r.unusedScripts()));
+                Set<String> interfaces = existing.apply(r.config());
                 if (interfaces != null) {
                     all.addAll(InterfaceCheck.check(r.config(), interfaces, abs));
                 }
@@ -69,13 +74,42 @@ public final class ConfigChecker {
         }
     }
 
-    /** Interface names of this network namespace, from /sys/class/net. */
+    /**
+     * The interfaces of the namespace the daemon would run in: keepalived -t enters net_namespace
+     * before it checks (keepalived/core/main.c: keepalived_main()). Read on a thread inside it,
+     * which needs CAP_SYS_ADMIN; without, a missing namespace or no permission, this process's.
+     */
+    static Set<String> interfacesFor(org.keepvip.vrrp.config.KeepalivedConfig c) {
+        String ns = c.host().netNamespace();
+        if (ns != null) {
+            try {
+                return org.keepvip.netlink.NetNamespace.call(ns, () -> interfaces(Path.of("/proc/thread-self/net/dev")));
+            } catch (Exception e) {
+                // checked as here; the daemon itself reports a namespace it cannot enter
+            }
+        }
+        return interfaces();
+    }
+
+    /**
+     * Interface names of this process's network namespace, from /proc/self/net/dev: /sys/class/net
+     * shows the namespace that mounted sysfs, which is not this one when net_namespace moved us.
+     */
     static Set<String> interfaces() {
+        return interfaces(Path.of("/proc/self/net/dev"));
+    }
+
+    private static Set<String> interfaces(Path netDev) {
         Set<String> out = new HashSet<>();
-        try (Stream<Path> s = Files.list(Path.of("/sys/class/net"))) {
-            s.forEach(p -> out.add(p.getFileName().toString()));
+        try {
+            for (String line : Files.readAllLines(netDev)) {
+                int colon = line.indexOf(':');
+                if (colon > 0) {
+                    out.add(line.substring(0, colon).strip());
+                }
+            }
         } catch (IOException | RuntimeException e) {
-            // no sysfs: nothing exists as far as we can tell
+            // no procfs: nothing exists as far as we can tell
         }
         return out;
     }

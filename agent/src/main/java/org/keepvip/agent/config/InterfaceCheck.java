@@ -4,9 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.keepvip.vrrp.config.Diagnostic;
+import org.keepvip.vrrp.config.GarpGroup;
+import org.keepvip.vrrp.config.HostSettings;
 import org.keepvip.vrrp.config.IpRoute;
 import org.keepvip.vrrp.config.IpRule;
 import org.keepvip.vrrp.config.KeepalivedConfig;
+import org.keepvip.vrrp.config.LinkDelay;
 import org.keepvip.vrrp.config.Origin;
 import org.keepvip.vrrp.config.SyncGroup;
 import org.keepvip.vrrp.config.Tracked;
@@ -52,7 +55,8 @@ public final class InterfaceCheck {
                 trackedMissing(dynamic, g.name(), t, existing, out);
             }
         }
-        if (!out.isEmpty() && !dynamic) {
+        hostInterfaces(c.host(), dynamic, existing, out);
+        if (out.stream().anyMatch(d -> d.category() != Diagnostic.Category.FATAL) && !dynamic) {
             out.add(Diagnostic.error(new Origin(mainFile, 0), SUMMARY));
         }
         routing(c, existing, dynamic, out);
@@ -88,6 +92,26 @@ public final class InterfaceCheck {
             if (!existing.contains(v.device())) {
                 out.add(missing(dynamic, v.origin(), "interface " + v.device() + " for static ip address " + v.cidr()
                         + " doesn't exist", true));
+            }
+        }
+    }
+
+    /**
+     * The interfaces of the host keywords (keepalived/vrrp/vrrp_parser.c: alloc_if_up_down_delay():
+     * fatal without dynamic_interfaces; garp_group_interface_handler(): an error).
+     */
+    private static void hostInterfaces(HostSettings h, boolean dynamic, Set<String> existing, List<Diagnostic> out) {
+        for (LinkDelay d : h.linkDelays()) {
+            if (!existing.contains(d.ifname()) && !dynamic) {
+                out.add(Diagnostic.fatal(d.origin(), "unknown interface " + d.ifname() + " specified for up/down delay"));
+            }
+        }
+        for (GarpGroup g : h.garpGroups()) {
+            for (String ifname : g.interfaces()) {
+                if (!existing.contains(ifname)) {
+                    out.add(missing(dynamic, g.origin(), "interface " + ifname + " specified for garp_group doesn't exist",
+                            true));
+                }
             }
         }
     }

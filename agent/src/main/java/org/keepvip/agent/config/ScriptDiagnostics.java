@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.keepvip.agent.script.RunAs;
 import org.keepvip.agent.script.ScriptSecurity;
+import org.keepvip.vrrp.config.DaemonScript;
 import org.keepvip.vrrp.config.Diagnostic;
 import org.keepvip.vrrp.config.KeepalivedConfig;
 import org.keepvip.vrrp.config.Origin;
@@ -56,6 +57,15 @@ public final class ScriptDiagnostics {
             out.add(s.command());
         }
         out.addAll(notifyScripts(c));
+        startStopScripts(c).forEach(d -> out.add(d.command()));
+        return out;
+    }
+
+    /** startup_script and shutdown_script, those configured. */
+    private static List<DaemonScript> startStopScripts(KeepalivedConfig c) {
+        List<DaemonScript> out = new ArrayList<>();
+        Optional.ofNullable(c.global().startupScript()).ifPresent(out::add);
+        Optional.ofNullable(c.global().shutdownScript()).ifPresent(out::add);
         return out;
     }
 
@@ -120,6 +130,20 @@ public final class ScriptDiagnostics {
             out.add(0, new Diagnostic(Diagnostic.Severity.ERROR, Diagnostic.Category.SCRIPT_SECURITY, firstScript,
                     "SECURITY VIOLATION - scripts are being executed but script_security not enabled."
                             + (insecure ? " There are insecure scripts." : "")
+                            + " (add enable_script_security to global_defs)"));
+        }
+        // keepalived/core/main.c: keepalived_main(), check_start_stop_script_secure(): its own verdict.
+        Origin firstStartStop = null;
+        boolean startStopInsecure = false;
+        for (DaemonScript d : startStopScripts(c)) {
+            Outcome o = checkOne(c, d.command(), null, secure, out);
+            firstStartStop = o.isScript() && firstStartStop == null ? d.command().origin() : firstStartStop;
+            startStopInsecure |= o.insecure();
+        }
+        if (!secure && firstStartStop != null) {
+            out.add(new Diagnostic(Diagnostic.Severity.ERROR, Diagnostic.Category.SCRIPT_SECURITY, firstStartStop,
+                    "SECURITY VIOLATION - start/shutdown scripts are being executed but script_security not enabled."
+                            + (startStopInsecure ? " There are insecure scripts." : "")
                             + " (add enable_script_security to global_defs)"));
         }
         return out;

@@ -142,6 +142,8 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         List<InstancePlan> plans = ConfigMapper.plans(config, (ifname, v6) -> primaryAddress(netlink, ifname, v6));
 
         runner = track(new ScriptRunner(4));
+        // Before any instance starts, and waited for: keepalived starts its children only then.
+        DaemonScripts.run(runner, config.global().startupScript(), "startup");
         lanes = track(new LaneWorkers());
         if (config.global().notifyFifo() != null) {
             fifo = Optional.of(track(NotifyFifo.open(Path.of(config.global().notifyFifo().path()), Optional.empty())));
@@ -180,7 +182,9 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         plans.forEach(p -> p.wire().destinations().stream().filter(d -> !d.isMulticastAddress())
                 .forEach(d -> nextHops.prime(ports.get(p.wire().ifname()).iface(), d)));
         loop.readSockets(polled);
-        packets = new PcapPackets(ports, options.unicastTtl());
+        // garp_group and vrrp_garp_interval / vrrp_gna_interval; a reload keeps the gaps it started with.
+        packets = new PcapPackets(ports, options.unicastTtl(), new AnnouncePacing(config.host(), config.global(),
+                System::nanoTime, (task, ns) -> runner.timer().schedule(task, ns, TimeUnit.NANOSECONDS)));
         loop.onStateChange(ifname -> {
             CauseCounters<DropReason> drops = frameDrops.get(ifname);
             if (drops != null) {
@@ -211,6 +215,11 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         loop.setInitialLinkState(ifname -> netlinkLinkUp(netlink, ifname));
         warmUpTakeoverPath();
 
+        // interface_up_down_delays: a reload keeps the delays the daemon started with.
+        linkDelays = new LinkDelays(config.host(), (task, delay) -> {
+            var f = runner.timer().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+            return () -> f.cancel(false);
+        }, ifname -> netlinkLinkUp(netlink, ifname), (ifname, up) -> loop.post(new LoopEvent.LinkChanged(ifname, up)));
         track(NetlinkMonitor.start(this::onNetlink));
         scriptTrackers = track(new ScriptTrackers(config.scripts(), runner, runner.timer(), loop::post));
         fileTrackers = new FileTrackers(usedTrackFiles(config), loop::post);
@@ -351,6 +360,8 @@ public final class Daemon implements ControlHandler, AutoCloseable {
             }
         }
         notifier.awaitIdle(Duration.ofSeconds(1));
+        // After the VIPs are released and notify STOP ran; the one a reload left is the one that runs.
+        DaemonScripts.run(runner, config.global().shutdownScript(), "shutdown");
         close();
         return 0;
     }
@@ -379,11 +390,12 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     }
 
     private final Map<Integer, String> ifnames = new java.util.concurrent.ConcurrentHashMap<>();
+    private LinkDelays linkDelays;
 
     private void onNetlink(NetlinkEvent e) {
         if (e instanceof NetlinkEvent.LinkChanged l) {
             ifnames.put(l.ifindex(), l.name());
-            loop.post(new LoopEvent.LinkChanged(l.name(), l.up() && l.running()));
+            linkDelays.changed(l.name(), l.up() && l.running());
         } else if (e instanceof NetlinkEvent.AddressRemoved a) {
             String name = ifnames.get(a.ifindex());
             if (name != null) {
@@ -487,6 +499,16 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         }
         KeepalivedConfig next = check.config();
         KeepalivedConfig before = config;
+        // keepalived/core/main.c: reload_config(): these name the running process and cannot change.
+        for (String[] c : new String[][] {
+                {"instance name", before.host().instanceName(), next.host().instanceName()},
+                {"network namespace", before.host().netNamespace(), next.host().netNamespace()}}) {
+            if (!java.util.Objects.equals(c[1], c[2])) {
+                String why = "Cannot change " + c[0] + " at a reload - please restart keepvip";
+                LOG.error("Reload rejected, running configuration kept: {}", why);
+                return ControlResponse.error("new configuration rejected (" + why + "); running configuration kept");
+            }
+        }
         // Here, not on the loop: opening a capture handle takes a few ms, adverts must not wait.
         refusals.configure(vipInterfaces(plans), allVips(plans), next.global().releasedVipRst());
         CompletableFuture<String> applied = new CompletableFuture<>();

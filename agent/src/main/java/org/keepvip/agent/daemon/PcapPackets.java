@@ -12,12 +12,25 @@ import org.keepvip.agent.packet.SendOutcome;
 
 /** Sends adverts and GARP/NA bursts through the pcap4j ports, one per interface. */
 final class PcapPackets implements Ports.PacketOut {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("keepvip.vrrp");
+
     private final Map<String, PacketPort> ports;
     private final int unicastTtl;
+    private final AnnouncePacing pacing;
 
+    /** Without pacing: every GARP and NA goes at once. */
     PcapPackets(Map<String, PacketPort> ports, int unicastTtl) {
+        this(ports, unicastTtl, null);
+    }
+
+    /**
+     * @param pacing the gaps per interface (garp_group, vrrp_garp_interval, vrrp_gna_interval); a
+     *               message that must wait for its gap goes from the pacing's scheduler, so a lane never sleeps
+     */
+    PcapPackets(Map<String, PacketPort> ports, int unicastTtl, AnnouncePacing pacing) {
         this.ports = Map.copyOf(ports);
         this.unicastTtl = unicastTtl;
+        this.pacing = pacing;
     }
 
     @Override
@@ -33,7 +46,23 @@ final class PcapPackets implements Ports.PacketOut {
 
     @Override
     public void announce(String ifname, List<InetAddress> addresses, int rounds) throws IOException {
-        Announcer.on(port(ifname)).burst(addresses, rounds, false, Duration.ZERO);
+        Announcer announcer = Announcer.on(port(ifname));
+        if (pacing == null || pacing.unpaced(ifname)) {
+            announcer.burst(addresses, rounds, false, Duration.ZERO);
+            return;
+        }
+        for (int round = 0; round < rounds; round++) {
+            for (InetAddress vip : addresses) {
+                byte[] frame = announcer.frameFor(vip, false);
+                pacing.submit(ifname, vip instanceof java.net.Inet6Address, () -> {
+                    try {
+                        port(ifname).sendFrame(frame);
+                    } catch (IOException | RuntimeException e) {
+                        LOG.warn("({}) gratuitous ARP/NA not sent: {}", ifname, e.getMessage());
+                    }
+                });
+            }
+        }
     }
 
     private PacketPort port(String ifname) throws IOException {

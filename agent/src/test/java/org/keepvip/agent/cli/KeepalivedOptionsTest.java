@@ -163,7 +163,6 @@ class KeepalivedOptionsTest {
         assertThat(execute("run", "-C").err()).contains("LVS", "out of scope");
         assertThat(execute("run", "--checkers_pid=/run/checkers.pid").err()).contains("no checker process");
         assertThat(execute("run", "-x").err()).contains("keepvip status --json");
-        assertThat(execute("run", "-s", "blue").err()).contains("ip netns exec NAME keepvip run");
         assertThat(execute("run", "-e").err()).contains("includea");
         assertThat(execute("run", "--signum=RELOAD").err()).contains("keepvip --signum=SIGFUNC");
         // In a cluster the refused letter still wins over the others.

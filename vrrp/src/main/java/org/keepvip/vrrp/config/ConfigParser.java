@@ -36,6 +36,7 @@ public final class ConfigParser {
     /** Table, protocol and scope names; reads /etc/iproute2 through the source when a name is used. */
     RtNames rtNames = new RtNames(null);
     RuleParser.AutoPriority autoPriority = new RuleParser.AutoPriority();
+    final HostBuilder host = new HostBuilder(this);
 
     private ConfigParser(String mainFile, String hostName) {
         this.diags = new Diagnostics();
@@ -240,6 +241,10 @@ public final class ConfigParser {
                     }
                 }
                 default -> {
+                    if (HostBuilder.ROOT.contains(s.keyword())) {
+                        host.parse(s);
+                        break;
+                    }
                     String as = unknown(s, "", Keywords.ROOT, Keywords.ROOT_UNSUPPORTED);
                     if (as != null) {
                         checkOnly(s.renamed(as));

@@ -16,6 +16,7 @@ public final class ConfigWriter {
 
     public static String write(KeepalivedConfig c) {
         ConfigWriter w = new ConfigWriter();
+        w.host(c.host());
         w.global(c.global());
         for (VrrpScript s : c.scripts()) {
             w.script(s);
@@ -102,6 +103,46 @@ public final class ConfigWriter {
         return b.toString();
     }
 
+    /** The top-level host keywords, before global_defs as keepalived's dump puts them. */
+    private void host(HostSettings h) {
+        if (h.instanceName() != null) {
+            line("instance " + h.instanceName());
+        }
+        if (h.netNamespace() != null) {
+            line("net_namespace " + h.netNamespace());
+        }
+        flag("use_pid_dir", h.usePidDir() && h.instanceName() == null && h.netNamespace() == null);
+        flag("linkbeat_use_polling", h.linkbeatUsePolling());
+        if (!h.linkbeatInterfaces().isEmpty()) {
+            open("linkbeat_interfaces");
+            h.linkbeatInterfaces().forEach(this::line);
+            close();
+        }
+        if (!h.linkDelays().isEmpty()) {
+            open("interface_up_down_delays");
+            h.linkDelays().forEach(d -> line(d.ifname() + " " + sec(d.down()) + " " + sec(d.up())));
+            close();
+        }
+        for (GarpGroup g : h.garpGroups()) {
+            open("garp_group");
+            if (!g.garpInterval().isZero() || g.gnaInterval().isZero()) {
+                line("garp_interval " + sec(g.garpInterval()));
+            }
+            if (!g.gnaInterval().isZero()) {
+                line("gna_interval " + sec(g.gnaInterval()));
+            }
+            if (!g.interfaces().isEmpty()) {
+                line("interfaces { " + String.join(" ", g.interfaces()) + " }");
+            }
+            close();
+        }
+        for (TrackGroup t : h.trackGroups()) {
+            open("track_group " + t.name());
+            line("group { " + String.join(" ", t.instances()) + " }");
+            close();
+        }
+    }
+
     private void global(GlobalDefs g) {
         open("global_defs");
         line("router_id " + word(g.routerId()));
@@ -156,6 +197,13 @@ public final class ConfigWriter {
         flag("dynamic_interfaces", g.dynamicInterfaces());
         if (!g.releasedVipRst().equals(GlobalDefs.DEFAULT_RELEASED_VIP_RST)) {
             line("released_vip_rst " + sec(g.releasedVipRst())); // keepvip's: keepalived would reject it
+        }
+        for (String type : List.of("startup", "shutdown")) {
+            DaemonScript d = type.equals("startup") ? g.startupScript() : g.shutdownScript();
+            if (d != null) {
+                line(type + "_script " + script(d.command()));
+                line(type + "_script_timeout " + d.timeout().toSeconds());
+            }
         }
         if (g.metricsListen() != null) {
             line("metrics_listen " + g.metricsListen()); // keepvip's: keepalived would reject it

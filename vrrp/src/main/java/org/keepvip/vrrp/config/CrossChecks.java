@@ -120,7 +120,7 @@ final class CrossChecks {
         routingChecks(instances);
         return new KeepalivedConfig(global, scripts, new ArrayList<>(p.trackFiles.values()),
                 new ArrayList<>(p.redis.values()), instances, groups, processes,
-                new StaticRouting(p.staticAddresses, p.staticRoutes, p.staticRules));
+                new StaticRouting(p.staticAddresses, p.staticRoutes, p.staticRules), p.host.build(instanceNames));
     }
 
     /**

@@ -43,6 +43,10 @@ final class GlobalBuilder {
     final List<String> emails = new ArrayList<>();
     Duration releasedVipRst = GlobalDefs.DEFAULT_RELEASED_VIP_RST;
     MetricsListen metricsListen;
+    ScriptCommand startupScript;
+    ScriptCommand shutdownScript;
+    Duration startupTimeout = DaemonScript.DEFAULT_TIMEOUT;
+    Duration shutdownTimeout = DaemonScript.DEFAULT_TIMEOUT;
     Origin origin;
     private boolean seen;
 
@@ -149,6 +153,45 @@ final class GlobalBuilder {
                         metricsListen = m;
                     }
                 }
+                case "startup_script", "shutdown_script" -> {
+                    // keepalived/core/global_parser.c: startup_shutdown_script()
+                    String type = kw.substring(0, kw.indexOf('_'));
+                    boolean startup = type.equals("startup");
+                    if ((startup ? startupScript : shutdownScript) != null) {
+                        p.diags.error(s.origin, type + " script already specified");
+                    } else if (s.argCount() < 1) {
+                        p.diags.error(s.origin, type + " script missing");
+                    } else {
+                        set(a.script(s, 1), v -> {
+                            if (startup) {
+                                startupScript = v;
+                            } else {
+                                shutdownScript = v;
+                            }
+                        });
+                    }
+                }
+                case "startup_script_timeout", "shutdown_script_timeout" -> {
+                    // startup_shutdown_script_timeout_handler(): whole seconds, 1..1000
+                    String type = kw.substring(0, kw.indexOf('_'));
+                    if (s.argCount() < 1) {
+                        p.diags.error(s.origin, kw + " requires value");
+                        continue;
+                    }
+                    Long v = null;
+                    try {
+                        v = Long.parseLong(s.arg(1));
+                    } catch (NumberFormatException e) {
+                        // reported below
+                    }
+                    if (v == null || v < 1 || v > 1000) {
+                        p.diags.error(s.origin, type + "_script_timeout '" + s.arg(1) + "' must be in [1, 1000] - ignoring");
+                    } else if (type.equals("startup")) {
+                        startupTimeout = Duration.ofSeconds(v);
+                    } else {
+                        shutdownTimeout = Duration.ofSeconds(v);
+                    }
+                }
                 default -> throw new IllegalStateException(kw);
             }
         }
@@ -189,6 +232,7 @@ final class GlobalBuilder {
         return new GlobalDefs(routerId, scriptUser, enableScriptSecurity, useSymlinkPaths, mcastGroup4, mcastGroup6,
                 vrrpVersion, strict, garp(), minGarp, advert(), startupDelay, delayAfterBoot, fifo,
                 notifyPriorityChanges, logUnknownVrids, dynamicInterfaces, emails, releasedVipRst, metricsListen,
-                origin);
+                startupScript == null ? null : new DaemonScript(startupScript, startupTimeout),
+                shutdownScript == null ? null : new DaemonScript(shutdownScript, shutdownTimeout), origin);
     }
 }

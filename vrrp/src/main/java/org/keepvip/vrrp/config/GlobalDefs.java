@@ -28,6 +28,8 @@ import java.util.List;
  * @param releasedVipRst         keepvip's released_vip_rst: how long TCP SYNs to a VIP this node just
  *                               released are answered with RST (10 s); zero = never
  * @param metricsListen          keepvip's metrics_listen: where the Prometheus exporter listens, or null (off)
+ * @param startupScript          startup_script (+ startup_script_timeout), or null
+ * @param shutdownScript         shutdown_script (+ shutdown_script_timeout), or null
  * @param origin                 where the block was (the main file, line 0, if absent)
  */
 public record GlobalDefs(String routerId, ScriptUser scriptUser, boolean enableScriptSecurity, boolean useSymlinkPaths,
@@ -35,7 +37,8 @@ public record GlobalDefs(String routerId, ScriptUser scriptUser, boolean enableS
                          GarpSettings garp, boolean minGarp, AdvertBehaviour advert, Duration startupDelay,
                          Duration delayAfterBoot, NotifyFifo notifyFifo, boolean notifyPriorityChanges,
                          boolean logUnknownVrids, boolean dynamicInterfaces, List<String> notificationEmails,
-                         Duration releasedVipRst, MetricsListen metricsListen, Origin origin) {
+                         Duration releasedVipRst, MetricsListen metricsListen, DaemonScript startupScript,
+                         DaemonScript shutdownScript, Origin origin) {
     /** released_vip_rst's default: clients that missed the GARP re-resolve the VIP within ~5–10 s. */
     public static final Duration DEFAULT_RELEASED_VIP_RST = Duration.ofSeconds(10);
     /** released_vip_rst's upper bound. */

@@ -15,25 +15,29 @@ import java.util.Optional;
  * @param syncGroups  vrrp_sync_group blocks
  * @param trackProcesses vrrp_track_process blocks that something tracks
  * @param statics     static_ipaddress, static_routes, static_rules: set at start, removed at exit
+ * @param host        the top-level keywords about the host: instance, net_namespace, garp_group,
+ *                    track_group, linkbeat_*, interface_up_down_delays
  */
 public record KeepalivedConfig(GlobalDefs global, List<VrrpScript> scripts, List<TrackFile> trackFiles,
                                List<RedisInstance> redis, List<VrrpInstance> instances, List<SyncGroup> syncGroups,
-                               List<TrackProcess> trackProcesses, StaticRouting statics) {
-    /** Without static addresses, routes and rules. */
+                               List<TrackProcess> trackProcesses, StaticRouting statics, HostSettings host) {
+    /** Without static addresses, routes and rules, and without host settings. */
     public KeepalivedConfig(GlobalDefs global, List<VrrpScript> scripts, List<TrackFile> trackFiles,
                             List<RedisInstance> redis, List<VrrpInstance> instances, List<SyncGroup> syncGroups,
                             List<TrackProcess> trackProcesses) {
-        this(global, scripts, trackFiles, redis, instances, syncGroups, trackProcesses, StaticRouting.NONE);
+        this(global, scripts, trackFiles, redis, instances, syncGroups, trackProcesses, StaticRouting.NONE,
+                HostSettings.NONE);
     }
 
     /** Without process trackers. */
     public KeepalivedConfig(GlobalDefs global, List<VrrpScript> scripts, List<TrackFile> trackFiles,
                             List<RedisInstance> redis, List<VrrpInstance> instances, List<SyncGroup> syncGroups) {
-        this(global, scripts, trackFiles, redis, instances, syncGroups, List.of(), StaticRouting.NONE);
+        this(global, scripts, trackFiles, redis, instances, syncGroups, List.of());
     }
 
     public KeepalivedConfig {
         statics = statics == null ? StaticRouting.NONE : statics;
+        host = host == null ? HostSettings.NONE : host;
         trackProcesses = List.copyOf(trackProcesses);
         scripts = List.copyOf(scripts);
         trackFiles = List.copyOf(trackFiles);

@@ -10,11 +10,11 @@ final class Keywords {
 
     static final Set<String> ROOT = Set.of("global_defs", "vrrp_script", "vrrp_instance", "vrrp_sync_group",
             "track_file", "vrrp_track_file", "redis_instance", "vrrp_track_process", "static_ipaddress",
-            "static_routes", "static_rules");
+            "static_routes", "static_rules",
+            "garp_group", "track_group", "linkbeat_interfaces", "interface_up_down_delays", "net_namespace",
+            "linkbeat_use_polling", "use_pid_dir", "instance");
     static final Set<String> ROOT_UNSUPPORTED = Set.of("virtual_server", "virtual_server_group", "bfd_instance",
-            "garp_group", "track_group",
-            "linkbeat_interfaces", "interface_up_down_delays", "net_namespace", "net_namespace_ipvs",
-            "namespace_with_ipsets", "linkbeat_use_polling", "use_pid_dir", "child_wait_time", "instance");
+            "net_namespace_ipvs", "namespace_with_ipsets", "child_wait_time");
 
     static final Set<String> GLOBAL = Set.of("router_id", "notification_email", "script_user",
             "enable_script_security", "use_symlink_paths", "vrrp_mcast_group4", "vrrp_mcast_group6", "vrrp_version",
@@ -25,7 +25,8 @@ final class Keywords {
             "v3_checksum_as_v2", "vrrp_check_unicast_src", "vrrp_skip_check_adv_addr", "vrrp_startup_delay",
             "vrrp_delay_after_boot", "vrrp_notify_fifo", "notify_fifo", "vrrp_notify_fifo_script",
             "notify_fifo_script", "vrrp_notify_priority_changes", "log_unknown_vrids", "dynamic_interfaces",
-            "released_vip_rst", "metrics_listen");
+            "released_vip_rst", "metrics_listen", "startup_script", "shutdown_script", "startup_script_timeout",
+            "shutdown_script_timeout");
     static final Set<String> GLOBAL_UNSUPPORTED = Set.of("notification_email_from", "smtp_server", "smtp_helo_name",
             "smtp_connect_timeout", "smtp_alert", "smtp_alert_vrrp", "smtp_alert_checker", "no_email_faults",
             "set_supplementary_groups", "fifo_write_vrrp_states_on_reload", "default_interface",
@@ -34,8 +35,7 @@ final class Keywords {
             "vrrp_netlink_cmd_rcv_bufs_force", "vrrp_netlink_monitor_rcv_bufs", "vrrp_netlink_monitor_rcv_bufs_force",
             "vrrp_rx_bufs_policy", "vrrp_rx_bufs_multiplier", "vmac_prefix", "vmac_addr_prefix",
             "vrrp_garp_extra_if", "vrrp_vmac_garp_intvl", "nftables", "nftables_priority", "nftables_ifindex",
-            "nftables_counters", "vrrp_iptables", "vrrp_ipsets", "disable_local_igmp", "startup_script",
-            "shutdown_script", "startup_script_timeout", "shutdown_script_timeout", "reload_check_config",
+            "nftables_counters", "vrrp_iptables", "vrrp_ipsets", "disable_local_igmp", "reload_check_config",
             "reload_time_file", "reload_repeat", "reload_file", "config_save_dir", "tmp_config_directory",
             "include_check", "random_seed", "umask", "data_use_instance", "json_version", "state_dump_file",
             "stats_dump_file", "json_dump_file", "enable_snmp_vrrp", "enable_snmp_checker", "enable_snmp_rfc",
