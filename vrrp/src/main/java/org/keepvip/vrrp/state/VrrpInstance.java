@@ -86,6 +86,9 @@ public final class VrrpInstance {
         if (state == VrrpState.STOP) {
             return;
         }
+        if (state == VrrpState.MASTER && !(event instanceof Event.Shutdown) && stalled(now)) {
+            yieldAfterStall(now); // then the event is handled as BACKUP
+        }
         if (event instanceof Event.Shutdown s) {
             shutdown(now, s.release());
         } else if (event instanceof Event.Start s) {
@@ -603,6 +606,31 @@ public final class VrrpInstance {
                 }
             }
         }
+    }
+
+    /**
+     * The process (or its VM) was frozen: our adverts stopped for longer than any backup waits, so
+     * one has taken over and its Redis may have taken writes. Reclaiming by "forcing a new election"
+     * would undo them: whatever event comes first after the stall (an advert, a timer, a tracker's
+     * reading that would change our priority and so advertise) finds us BACKUP already.
+     */
+    private void yieldAfterStall(long now) {
+        long silentNanos = now - advertDeadline + config.advertIntervalNanos();
+        String why = "no advert sent for " + silentNanos / 1_000_000 + " ms (the process was stalled), longer than"
+                + " any backup's master_down_interval: a backup has taken over";
+        log(Action.Level.WARN, why + ", leaving MASTER");
+        Decision d = why(now, Decision.Cause.STALLED, null, -1, silentNanos);
+        leaveMaster(true);
+        becomeBackup(now, false, why, null, d);
+    }
+
+    /**
+     * Whether, at {@code now}, the time since our last advert exceeds every backup's master down
+     * interval (3 × advert interval + skew, the skew under one interval): any live backup has taken
+     * over by now. A shorter silence, which a loaded host can cause, is answered as before.
+     */
+    private boolean stalled(long now) {
+        return advertDeadline != NONE && now - advertDeadline > 3 * config.advertIntervalNanos();
     }
 
     private void promotionDone(long now, Event.PromotionDone p) {
