@@ -62,6 +62,8 @@ public final class VrrpInstance {
 
     // MASTER
     private long advertDeadline = NONE;
+    /** The shortest lateness of our next advert that counts as a stall (see {@link #stalled}). */
+    static final long STALL_FLOOR_NANOS = 250_000_000L;
     private long garpDeadline = NONE;
     private int garpDeadlineCount;
     private boolean vipsSet;
@@ -626,11 +628,14 @@ public final class VrrpInstance {
 
     /**
      * Whether, at {@code now}, the time since our last advert exceeds every backup's master down
-     * interval (3 × advert interval + skew, the skew under one interval): any live backup has taken
-     * over by now. A shorter silence, which a loaded host can cause, is answered as before.
+     * interval (3 × advert interval + skew, the skew under one interval), so that any live backup has
+     * taken over, and {@link #STALL_FLOOR_NANOS} too. A shorter silence is a loaded host's scheduling
+     * hiccup: at 10 ms adverts those last tens of milliseconds, the backup's takeover is brief, and
+     * our next advert ends it, as keepalived's does; yielding each time would move Redis's role.
      */
     private boolean stalled(long now) {
-        return advertDeadline != NONE && now - advertDeadline > 3 * config.advertIntervalNanos();
+        return advertDeadline != NONE
+                && now - advertDeadline > Math.max(3 * config.advertIntervalNanos(), STALL_FLOOR_NANOS);
     }
 
     private void promotionDone(long now, Event.PromotionDone p) {

@@ -770,6 +770,21 @@ class VrrpInstanceRulesTest {
     }
 
     @Test
+    void atTenMsAdvertsAHiccupIsNotAStallButAQuarterSecondIs() {
+        VrrpInstance m = started(cfg(150, 1).version(3).advertIntervalCentis(1).build(), T0);
+        runUntil(m, T0 + S);
+        assertThat(m.state()).isEqualTo(VrrpState.MASTER);
+        m.drainActions();
+        long due = m.nextDeadline().orElseThrow();
+        m.handle(new Event.TimerDue(due + 120 * MS)); // a loaded host's hiccup: 13 intervals
+        assertThat(effects(m.drainActions())).containsExactly(new Action.SendAdvert(150));
+        due = m.nextDeadline().orElseThrow();
+        m.handle(new Event.TimerDue(due + VrrpInstance.STALL_FLOOR_NANOS + 1));
+        assertThat(effects(m.drainActions())).startsWith(new Action.SendAdvert(0), new Action.RemoveVips());
+        assertThat(m.state()).isEqualTo(VrrpState.BACKUP);
+    }
+
+    @Test
     void aMasterLateByNoMoreThanThreeIntervalsStillAdvertises() {
         VrrpInstance m = started(cfg(150, 1).redisHooks(true).build(), T0);
         long due = masterWithVips(m)[0];
