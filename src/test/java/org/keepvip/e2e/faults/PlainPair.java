@@ -36,6 +36,12 @@ final class PlainPair {
      * (e.g. {@code env LD_PRELOAD=...}); {@code extraA} after {@code run} (e.g. {@code -g FILE}).
      */
     PlainPair(Lab lab, String vip, int vrid, int advertMs, List<String> launcherA, List<String> extraA) {
+        this(lab, vip, vrid, advertMs, launcherA, extraA, List.of());
+    }
+
+    /** As above, with {@code launcherB} before b's {@code java}. */
+    PlainPair(Lab lab, String vip, int vrid, int advertMs, List<String> launcherA, List<String> extraA,
+            List<String> launcherB) {
         this.lab = lab;
         this.a = lab.node("a");
         this.b = lab.node("b");
@@ -46,7 +52,7 @@ final class PlainPair {
         this.ka = launch(a, "kv-a", config(vrid, 150), socketA, launcherA, extraA);
         awaitAnswering(ka, socketA);
         Await.until(Duration.ofSeconds(15), vip + " on a", () -> lab.hasAddress(a, vip));
-        this.kb = launch(b, "kv-b", config(vrid, 100), socketB, List.of(), List.of());
+        this.kb = launch(b, "kv-b", config(vrid, 100), socketB, launcherB, List.of());
         awaitAnswering(kb, socketB);
         Await.until(Duration.ofSeconds(15), "b BACKUP", () -> "BACKUP".equals(state(socketB)));
     }
@@ -62,7 +68,8 @@ final class PlainPair {
     }
 
     private static void awaitAnswering(LabProcess p, Path socket) {
-        Await.until(Duration.ofSeconds(30), p.label() + " answering (log " + p.log() + ")", () -> {
+        // Long: under libfaketime (ClockStepE2ETest) the JVM takes ~30 s to start on a loaded machine.
+        Await.until(Duration.ofSeconds(120), p.label() + " answering (log " + p.log() + ")", () -> {
             if (!p.isAlive()) {
                 throw new AssertionError(p.label() + " exited: " + p.output());
             }

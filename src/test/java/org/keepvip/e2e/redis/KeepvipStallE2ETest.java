@@ -33,8 +33,12 @@ class KeepvipStallE2ETest {
     static final int ADVERT_MS = 100;
     /** b's master_down_interval at priority 100: 3 × 100 ms + (256 − 100) / 256 × 100 ms. */
     static final double MASTER_DOWN_MS = 3 * ADVERT_MS + (256 - 100) * ADVERT_MS / 256.0;
-    /** The scheduling slack of SIGCONT itself and of the loop's first turn on a shared machine. */
-    static final long RESUME_SLACK_MS = 100;
+    /**
+     * The scheduling slack of SIGCONT and of the resumed JVM's first loop turn on a shared machine
+     * (229 ms seen at load 17 on 2 vCPUs). What is exact is the order: the first thing a does after the
+     * resume is to yield, before any advert or VIP add, which the log and ip monitor show.
+     */
+    static final long RESUME_SLACK_MS = 400;
 
     @BeforeAll
     static void root() {
