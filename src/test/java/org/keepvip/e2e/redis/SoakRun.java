@@ -61,6 +61,7 @@ class SoakRun {
                     () -> ka2.output().contains("Entering BACKUP STATE"));
             int kaMasterBefore = count(ka1.output() + ka2.output(), "Entering MASTER STATE");
 
+            p.awaitReplicaOf(p.b, p.a, Duration.ofSeconds(20)); // a whole pair before the first write
             List<Move> moves = new ArrayList<>();
             Instant began = Instant.now();
             long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
