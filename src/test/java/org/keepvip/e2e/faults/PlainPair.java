@@ -68,8 +68,7 @@ final class PlainPair {
     }
 
     private static void awaitAnswering(LabProcess p, Path socket) {
-        // Long: under libfaketime (ClockStepE2ETest) the JVM takes ~30 s to start on a loaded machine.
-        Await.until(Duration.ofSeconds(120), p.label() + " answering (log " + p.log() + ")", () -> {
+        Await.until(Duration.ofSeconds(30), p.label() + " answering (log " + p.log() + ")", () -> {
             if (!p.isAlive()) {
                 throw new AssertionError(p.label() + " exited: " + p.output());
             }
