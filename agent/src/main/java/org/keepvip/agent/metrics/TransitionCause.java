@@ -31,6 +31,8 @@ public enum TransitionCause {
     STEP_DOWN,
     /** A VIP was deleted from outside. */
     VIP_DELETED,
+    /** The MASTER's adverts stopped longer than any backup waits (a frozen process): it yielded on resume. */
+    STALLED,
     /** The sync group decided (a member left MASTER, all want MASTER, group FAULT, group left). */
     SYNC_GROUP,
     /** The daemon stopped or a reload removed the instance. */
@@ -79,6 +81,9 @@ public enum TransitionCause {
         }
         if (r.startsWith("vip deleted")) {
             return VIP_DELETED;
+        }
+        if (r.startsWith("no advert sent for")) {
+            return STALLED;
         }
         if (r.contains("sync group")) {
             return SYNC_GROUP;

@@ -22,6 +22,8 @@ class TransitionCauseTest {
         assertThat(TransitionCause.of("promotion failed: timeout", false)).isEqualTo(TransitionCause.PROMOTION_FAILED);
         assertThat(TransitionCause.of("operator step-down", false)).isEqualTo(TransitionCause.STEP_DOWN);
         assertThat(TransitionCause.of("VIP deleted externally", false)).isEqualTo(TransitionCause.VIP_DELETED);
+        assertThat(TransitionCause.of("no advert sent for 480 ms (the process was stalled), longer than any backup's"
+                + " master_down_interval: a backup has taken over", false)).isEqualTo(TransitionCause.STALLED);
         assertThat(TransitionCause.of("sync group member left MASTER", false)).isEqualTo(TransitionCause.SYNC_GROUP);
         assertThat(TransitionCause.of("left its sync group", false)).isEqualTo(TransitionCause.SYNC_GROUP);
         assertThat(TransitionCause.of("sync group in FAULT", false)).isEqualTo(TransitionCause.SYNC_GROUP);
