@@ -44,6 +44,12 @@ public final class WipeGuard {
         if (!l.holdsData()) {
             return GuardDecision.allow("local Redis is empty; nothing to lose");
         }
+        if (l.keys() == 0) {
+            // A history without keys (a pair started a moment ago: offset 14, a PING) has nothing a
+            // resync could wipe; refusing left a pair whose first takeover came early split for good.
+            return GuardDecision.allow("local Redis holds no keys (replication offset " + l.dataOffset()
+                    + "); nothing to lose");
+        }
         SplitBrainReport cmp = SplitBrainReport.compare(m, l);
         if (cmp.sharedHistory() && cmp.unreplicatedBytes() == 0) {
             return GuardDecision.allow(where + " continues our replication history (offset "

@@ -76,6 +76,15 @@ class GuardsTest {
     }
 
     @Test
+    void allowsALocalWithAHistoryButNoKeysToReplicateFromAnEmptyMaster() {
+        // Both nodes of a pair started a moment ago: a PING's worth of history, no keys on either.
+        RedisHealth noKeys = health(Snapshots.master(R1, 14, 0, 5));
+        GuardDecision d = guard.mayReplicateFrom(noKeys, health(Snapshots.master(R2, 14, 0, 5)), false);
+        assertThat(d.outcome()).isEqualTo(GuardDecision.Outcome.ALLOW);
+        assertThat(d.reason()).contains("holds no keys");
+    }
+
+    @Test
     void divergentOldMasterRejoiningIsAllowedButReported() {
         // Split brain: old master R1 kept writing to 5400 after the peer was promoted at 5000.
         RedisHealth oldMaster = health(Snapshots.master(R1, 5400, 120, 3600));

@@ -31,6 +31,7 @@ class TransitionCauseTest {
                 .isEqualTo(TransitionCause.REDIS_CHECK_FAILED);
         assertThat(TransitionCause.of(why(Decision.Cause.OPERATOR_STEP_DOWN), VrrpState.BACKUP))
                 .isEqualTo(TransitionCause.STEP_DOWN);
+        assertThat(TransitionCause.of(why(Decision.Cause.STALLED), VrrpState.BACKUP)).isEqualTo(TransitionCause.STALLED);
         assertThat(TransitionCause.of(null, VrrpState.BACKUP)).isEqualTo(TransitionCause.OTHER);
         // Every cause has its label.
         for (Decision.Cause c : Decision.Cause.values()) {

@@ -55,6 +55,8 @@ public record Decision(Cause cause, long at, int basePriority, int ownPriority, 
         VIP_DELETED,
         /** An operator asked the MASTER to step down (a switchover). */
         OPERATOR_STEP_DOWN,
+        /** The MASTER sent no advert for longer than the master down interval (a frozen process or VM). */
+        STALLED,
         /** The instance's sync group moved it. */
         SYNC_GROUP,
         /** The daemon stopped. */

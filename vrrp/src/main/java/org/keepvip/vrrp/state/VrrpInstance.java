@@ -62,6 +62,8 @@ public final class VrrpInstance {
 
     // MASTER
     private long advertDeadline = NONE;
+    /** The shortest lateness of our next advert that counts as a stall (see {@link #stalled}). */
+    static final long STALL_FLOOR_NANOS = 250_000_000L;
     private long garpDeadline = NONE;
     private int garpDeadlineCount;
     private boolean vipsSet;
@@ -85,6 +87,9 @@ public final class VrrpInstance {
         long now = event.now();
         if (state == VrrpState.STOP) {
             return;
+        }
+        if (state == VrrpState.MASTER && !(event instanceof Event.Shutdown) && stalled(now)) {
+            yieldAfterStall(now); // then the event is handled as BACKUP
         }
         if (event instanceof Event.Shutdown s) {
             shutdown(now, s.release());
@@ -610,6 +615,34 @@ public final class VrrpInstance {
                 }
             }
         }
+    }
+
+    /**
+     * The process (or its VM) was frozen: our adverts stopped for longer than any backup waits, so
+     * one has taken over and its Redis may have taken writes. Reclaiming by "forcing a new election"
+     * would undo them: whatever event comes first after the stall (an advert, a timer, a tracker's
+     * reading that would change our priority and so advertise) finds us BACKUP already.
+     */
+    private void yieldAfterStall(long now) {
+        long silentNanos = now - advertDeadline + config.advertIntervalNanos();
+        String why = "no advert sent for " + silentNanos / 1_000_000 + " ms (the process was stalled), longer than"
+                + " any backup's master_down_interval: a backup has taken over";
+        log(Action.Level.WARN, why + ", leaving MASTER");
+        Decision d = why(now, Decision.Cause.STALLED, null, -1, silentNanos);
+        leaveMaster(true);
+        becomeBackup(now, false, why, null, d);
+    }
+
+    /**
+     * Whether, at {@code now}, the time since our last advert exceeds every backup's master down
+     * interval (3 × advert interval + skew, the skew under one interval), so that any live backup has
+     * taken over, and {@link #STALL_FLOOR_NANOS} too. A shorter silence is a loaded host's scheduling
+     * hiccup: at 10 ms adverts those last tens of milliseconds, the backup's takeover is brief, and
+     * our next advert ends it, as keepalived's does; yielding each time would move Redis's role.
+     */
+    private boolean stalled(long now) {
+        return advertDeadline != NONE
+                && now - advertDeadline > Math.max(3 * config.advertIntervalNanos(), STALL_FLOOR_NANOS);
     }
 
     private void promotionDone(long now, Event.PromotionDone p) {

@@ -104,6 +104,8 @@ class DecisionTest {
         m.handle(new Event.TimerDue(m.nextDeadline().orElseThrow()));
         m.drainActions();
         assertThat(m.state()).isEqualTo(VrrpState.MASTER);
+        Fx.runUntil(m, T0 + 10 * S); // its adverts go out on time (a longer silence is a stall)
+        m.drainActions();
         m.handle(new Event.StepDown(T0 + 10 * S)); // MASTER again after its down timer: now the operator
         assertThat(only(m.drainActions()).cause()).isEqualTo(Decision.Cause.OPERATOR_STEP_DOWN);
     }

@@ -753,6 +753,78 @@ class VrrpInstanceRulesTest {
                 new Action.Notify(VrrpState.BACKUP, 100), new Action.Demote(ip(2)));
     }
 
+    /** A MASTER with Redis hooks and its VIPs set, whose next advert is due at the returned time. */
+    private static long[] masterWithVips(VrrpInstance m) {
+        runUntil(m, T0 + 4 * S);
+        m.handle(new Event.PromotionDone(T0 + 4 * S, 1, true, "ok"));
+        m.drainActions();
+        return new long[] {m.nextDeadline().orElseThrow()};
+    }
+
+    @Test
+    void aMasterStalledPastEveryDownIntervalYieldsBeforeAnsweringTheNewMaster() {
+        VrrpInstance m = started(cfg(150, 1).redisHooks(true).build(), T0);
+        long due = masterWithVips(m)[0];
+        // Frozen for 5 intervals; the first thing it handles is the new master's (lower) advert.
+        m.handle(rx(due + 4 * S, 100, 2));
+        List<Action> out = m.drainActions();
+        assertThat(effects(out)).containsExactly(new Action.SendAdvert(0), new Action.Fence(),
+                new Action.RemoveVips(), new Action.StateChanged(VrrpState.MASTER, VrrpState.BACKUP,
+                        "no advert sent for 5000 ms (the process was stalled), longer than any backup's"
+                                + " master_down_interval: a backup has taken over",
+                        "(VI_1) Entering BACKUP STATE"),
+                new Action.Notify(VrrpState.BACKUP, 150));
+        assertThat(out.stream().filter(a -> a instanceof Action.StateChanged).map(a -> ((Action.StateChanged) a)
+                .why().cause())).containsExactly(Decision.Cause.STALLED);
+        assertThat(m.state()).isEqualTo(VrrpState.BACKUP);
+    }
+
+    @Test
+    void aMasterWhoseTimerFiresAfterTheStallYieldsInsteadOfAdvertising() {
+        VrrpInstance m = started(cfg(150, 1).redisHooks(true).build(), T0);
+        long due = masterWithVips(m)[0];
+        m.handle(new Event.TimerDue(due + 3 * S + 1));
+        assertThat(effects(m.drainActions())).startsWith(new Action.SendAdvert(0), new Action.Fence(),
+                new Action.RemoveVips());
+        assertThat(m.state()).isEqualTo(VrrpState.BACKUP);
+    }
+
+    @Test
+    void aTrackerReadingAfterTheStallFindsTheMasterAlreadyYielded() {
+        VrrpInstance m = started(cfg(150, 1).redisHooks(true).trackers(List.of(new TrackerSpec("chk", -60, false))).build(), T0);
+        m.handle(new Event.TrackerResult(T0 + 1, "chk", true));
+        long due = masterWithVips(m)[0];
+        m.handle(new Event.TrackerResult(due + 4 * S, "chk", false)); // would advertise priority 90 as MASTER
+        List<Action> out = effects(m.drainActions());
+        assertThat(out).startsWith(new Action.SendAdvert(0), new Action.Fence(), new Action.RemoveVips());
+        assertThat(out).filteredOn(a -> a instanceof Action.SendAdvert).containsExactly(new Action.SendAdvert(0));
+        assertThat(m.state()).isEqualTo(VrrpState.BACKUP);
+    }
+
+    @Test
+    void atTenMsAdvertsAHiccupIsNotAStallButAQuarterSecondIs() {
+        VrrpInstance m = started(cfg(150, 1).version(3).advertIntervalCentis(1).build(), T0);
+        runUntil(m, T0 + S);
+        assertThat(m.state()).isEqualTo(VrrpState.MASTER);
+        m.drainActions();
+        long due = m.nextDeadline().orElseThrow();
+        m.handle(new Event.TimerDue(due + 120 * MS)); // a loaded host's hiccup: 13 intervals
+        assertThat(effects(m.drainActions())).containsExactly(new Action.SendAdvert(150));
+        due = m.nextDeadline().orElseThrow();
+        m.handle(new Event.TimerDue(due + VrrpInstance.STALL_FLOOR_NANOS + 1));
+        assertThat(effects(m.drainActions())).startsWith(new Action.SendAdvert(0), new Action.RemoveVips());
+        assertThat(m.state()).isEqualTo(VrrpState.BACKUP);
+    }
+
+    @Test
+    void aMasterLateByNoMoreThanThreeIntervalsStillAdvertises() {
+        VrrpInstance m = started(cfg(150, 1).redisHooks(true).build(), T0);
+        long due = masterWithVips(m)[0];
+        m.handle(new Event.TimerDue(due + 3 * S)); // silent 4 intervals: a backup of priority 0 only would fire
+        assertThat(effects(m.drainActions())).containsExactly(new Action.SendAdvert(150));
+        assertThat(m.state()).isEqualTo(VrrpState.MASTER);
+    }
+
     @Test
     void backupWithHooksReplicatesFromTheMasterItLearns() {
         VrrpInstance b = started(cfg(100, 1).redisHooks(true).build(), T0);
