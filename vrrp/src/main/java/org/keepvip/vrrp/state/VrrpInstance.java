@@ -635,14 +635,15 @@ public final class VrrpInstance {
 
     /**
      * Whether, at {@code now}, the time since our last advert exceeds every backup's master down
-     * interval (3 × advert interval + skew, the skew under one interval), so that any live backup has
-     * taken over, and {@link #STALL_FLOOR_NANOS} too. A shorter silence is a loaded host's scheduling
-     * hiccup: at 10 ms adverts those last tens of milliseconds, the backup's takeover is brief, and
-     * our next advert ends it, as keepalived's does; yielding each time would move Redis's role.
+     * interval ({@code down_timer_adverts} × advert interval + skew, the skew under one interval:
+     * our next advert is late by more than {@code down_timer_adverts} intervals), so that any live
+     * backup has taken over, and {@link #STALL_FLOOR_NANOS} too. A shorter silence is a loaded host's
+     * scheduling hiccup: at 10 ms adverts those last tens of milliseconds, the backup's takeover is
+     * brief, and our next advert ends it, as keepalived's does; yielding each time would move Redis's role.
      */
     private boolean stalled(long now) {
-        return advertDeadline != NONE
-                && now - advertDeadline > Math.max(3 * config.advertIntervalNanos(), STALL_FLOOR_NANOS);
+        return advertDeadline != NONE && now - advertDeadline
+                > Math.max(config.downTimerAdverts() * config.advertIntervalNanos(), STALL_FLOOR_NANOS);
     }
 
     private void promotionDone(long now, Event.PromotionDone p) {

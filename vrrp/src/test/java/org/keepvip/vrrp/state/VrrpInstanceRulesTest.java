@@ -825,6 +825,22 @@ class VrrpInstanceRulesTest {
         assertThat(m.state()).isEqualTo(VrrpState.MASTER);
     }
 
+    /** Backups with down_timer_adverts 10 wait ten intervals: a master silent for six has not been replaced. */
+    @Test
+    void theStallBoundFollowsDownTimerAdverts() {
+        VrrpInstance m = started(cfg(150, 1).downTimerAdverts(10).build(), T0);
+        runUntil(m, T0 + 20 * S);
+        assertThat(m.state()).isEqualTo(VrrpState.MASTER);
+        m.drainActions();
+        long due = m.nextDeadline().orElseThrow();
+        m.handle(new Event.TimerDue(due + 5 * S));
+        assertThat(effects(m.drainActions())).containsExactly(new Action.SendAdvert(150));
+        due = m.nextDeadline().orElseThrow();
+        m.handle(new Event.TimerDue(due + 10 * S + 1));
+        assertThat(effects(m.drainActions())).startsWith(new Action.SendAdvert(0), new Action.RemoveVips());
+        assertThat(m.state()).isEqualTo(VrrpState.BACKUP);
+    }
+
     @Test
     void backupWithHooksReplicatesFromTheMasterItLearns() {
         VrrpInstance b = started(cfg(100, 1).redisHooks(true).build(), T0);
