@@ -138,7 +138,11 @@ class ConfigFuzzTest {
         return sb.toString();
     }
 
-    /** Doubling the input twice must not multiply the time by much more than four. */
+    /**
+     * Doubling the input twice must not multiply the work by much more than four: a complexity
+     * guard, not a speed target. It compares this thread's CPU time, so a busy machine that
+     * deschedules the test does not count as work.
+     */
     @Test
     void parsingTimeIsLinear() {
         String small = instances(1500);
@@ -156,7 +160,7 @@ class ConfigFuzzTest {
 
     private static long best(String text) {
         long best = Long.MAX_VALUE;
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 5; i++) {
             best = Math.min(best, parseTime(text));
         }
         return best;
@@ -165,9 +169,10 @@ class ConfigFuzzTest {
     private static long parseTime(String text) {
         String main = "/fuzz/keepalived.conf";
         ConfigSource src = new OverlaySource(main, text, new FileConfigSource(Map.of()));
-        long t0 = System.nanoTime();
+        java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+        long t0 = cpu.getCurrentThreadCpuTime();
         ParseResult r = ConfigParser.parse(main, src, null);
-        long t = System.nanoTime() - t0;
+        long t = cpu.getCurrentThreadCpuTime() - t0;
         assertThat(r.diagnostics()).filteredOn(Diagnostic::isError).isEmpty();
         return t;
     }
