@@ -103,6 +103,8 @@ public final class InstanceRuntime implements AutoCloseable {
     private final Consumer<LoopEvent> loop;
     private final HookLane lane;
     private volatile ChecksumMode checksumMode;
+    /** Promotions handed to the lane so far: the loop writes it, a demote retrying on the lane reads it. */
+    private volatile long promotions;
     private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
     private final HotCounter advertsReceived = new HotCounter("advert_rcvd");
     private final HotCounter advertsSent = new HotCounter("advert_sent");
@@ -572,6 +574,7 @@ public final class InstanceRuntime implements AutoCloseable {
         if (action instanceof Action.Log l) {
             return new HookLane.Work("log", () -> log(l));
         } else if (action instanceof Action.Promote p) {
+            promotions++; // a demote still retrying on the lane gives up (see demote below)
             return new HookLane.Work("promote", () -> promote(p.attempt()));
         } else if (action instanceof Action.RemoveVips) {
             return new HookLane.Work("removing VIPs", () -> {
@@ -592,7 +595,9 @@ public final class InstanceRuntime implements AutoCloseable {
         } else if (action instanceof Action.Fence) {
             return redis == null ? null : new HookLane.Work("fence", redis::fence);
         } else if (action instanceof Action.Demote d) {
-            return redis == null ? null : new HookLane.Work("demote", () -> redis.demote(d.master()));
+            long promotionsBefore = promotions;
+            return redis == null ? null
+                    : new HookLane.Work("demote", () -> redis.demote(d.master(), () -> promotions != promotionsBefore));
         } else if (action instanceof Action.Notify n) {
             return new HookLane.Work("notify", () -> notifier.instanceState(name(), n.state(), n.priority()));
         }

@@ -100,6 +100,14 @@ public final class Ports {
 
         /** Replicate from the master at {@code master} (guarded against an empty master). */
         void demote(InetAddress master) throws Exception;
+
+        /**
+         * As {@link #demote(InetAddress)}, giving up between attempts once {@code superseded} says a
+         * later action (a promotion queued behind it on the same lane) made it moot.
+         */
+        default void demote(InetAddress master, java.util.function.BooleanSupplier superseded) throws Exception {
+            demote(master);
+        }
     }
 
     /** notify_* scripts, the generic notify and the FIFO, in order. Must not block. */

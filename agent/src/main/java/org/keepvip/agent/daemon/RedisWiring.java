@@ -379,6 +379,15 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
      */
     @Override
     public void demote(InetAddress master) throws InterruptedException {
+        demote(master, () -> false);
+    }
+
+    /**
+     * Retries stop once {@code superseded}: a promotion queued behind this demote on the lane must
+     * not wait out {@code promote_timeout} of retries against a master that is itself going away.
+     */
+    @Override
+    public void demote(InetAddress master, java.util.function.BooleanSupplier superseded) throws InterruptedException {
         vrrpMaster = false;
         if (sentinel != null) {
             sentinel.demote(master);
@@ -403,6 +412,12 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
                 break;
             }
             Thread.sleep(DEMOTE_RETRY.toMillis());
+            if (superseded.getAsBoolean()) {
+                LOG.info("Redis {}: stopped replicating attempts from {} after {}: a promotion is queued behind them",
+                        endpoint.address(), masterEp.address(), attempts);
+                demotePending = false;
+                return;
+            }
         } while (System.nanoTime() < deadline);
         demotePending = !r.ok();
         if (minReplicas != null) {
