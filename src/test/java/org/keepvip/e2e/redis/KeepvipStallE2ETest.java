@@ -54,6 +54,8 @@ class KeepvipStallE2ETest {
             LabProcess monitor = p.lab.start(p.a, "ip-monitor-a", "ip", "-tshort", "monitor", "address");
             Await.until(Duration.ofSeconds(10), "200 writes through the VIP", () -> w.ackCount() >= 200);
             LabProcess ka = p.keepvipProcess(p.a);
+            assertThat(p.state(p.a)).as("a MASTER before the stall").isEqualTo("MASTER");
+            assertThat(p.holdsVip(p.a)).as("a holds the VIP before the stall").isTrue();
 
             Instant resumed;
             ka.signal("STOP");
@@ -70,7 +72,8 @@ class KeepvipStallE2ETest {
                 if (until > System.nanoTime()) {
                     LockSupport.parkNanos(until - System.nanoTime());
                 }
-                assertThat(p.holdsVip(p.a)).as("a's kernel still holds the VIP while a is stopped").isTrue();
+                assertThat(p.holdsVip(p.a)).as("a's kernel still holds the VIP while a is stopped; a's log:%n%s",
+                        p.keepvipLog(p.a)).isTrue();
                 System.out.printf("[stall] a stopped %d ms; b took over after %d ms%n",
                         (System.nanoTime() - stoppedAt) / 1_000_000, (tookOver - stoppedAt) / 1_000_000);
             } finally {
@@ -82,7 +85,7 @@ class KeepvipStallE2ETest {
             Await.until(Duration.ofSeconds(5), "a BACKUP after resuming", () -> p.state(p.a).equals("BACKUP"));
             Await.until(Duration.ofSeconds(5), "the VIP gone from a", () -> !p.holdsVip(p.a));
             assertThat(p.state(p.b)).as("b keeps MASTER").isEqualTo("MASTER");
-            assertThat(p.holdsVip(p.b)).isTrue();
+            assertThat(p.holdsVip(p.b)).as("b holds the VIP; a's log:%n%s%nb's log:%n%s", p.keepvipLog(p.a), p.keepvipLog(p.b)).isTrue();
 
             // a's Redis is fenced (writes paused) or already b's replica (READONLY): a write sent
             // straight to it is not acknowledged.

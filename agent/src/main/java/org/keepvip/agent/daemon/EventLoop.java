@@ -609,7 +609,25 @@ public final class EventLoop implements Runnable {
         if (ok.oldUnicastChecksumDetected()) {
             target.switchToOldUnicastChecksum();
         }
+        fireOverdueMasterTimer(target);
         deliver(target, new Event.AdvertReceived(now, ok.advert(), p.context().source()));
+    }
+
+    /**
+     * An advert is handled at its capture time, which after a stall (SIGSTOP, a frozen VM) lies in the
+     * stall. A MASTER whose own advert is overdue by the loop's clock gets that timer first: the
+     * machine then sees the stall as it is (and yields, if a backup must have taken over) instead of
+     * answering the backup's advert with one of its own from before the stall.
+     */
+    private void fireOverdueMasterTimer(InstanceRuntime r) {
+        if (r.machine().state() != VrrpState.MASTER) {
+            return;
+        }
+        long now = clock.getAsLong();
+        OptionalLong due = r.machine().nextDeadline();
+        if (due.isPresent() && due.getAsLong() < now) {
+            deliver(r, new Event.TimerDue(now));
+        }
     }
 
     /** Feeds one event to an instance (through its sync group if it has one) and executes the actions. */
