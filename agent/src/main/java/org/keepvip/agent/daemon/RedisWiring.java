@@ -415,7 +415,9 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
             if (superseded.getAsBoolean()) {
                 LOG.info("Redis {}: stopped replicating attempts from {} after {}: a promotion is queued behind them",
                         endpoint.address(), masterEp.address(), attempts);
-                demotePending = false;
+                // Not taken: if that promotion fails too, the re-demote still resyncs this Redis from
+                // the master once it answers (a successful promotion clears it).
+                demotePending = true;
                 return;
             }
         } while (System.nanoTime() < deadline);
