@@ -29,47 +29,32 @@ final class NetlinkRouting implements Ports.Routing {
 
     @Override
     public int add(String owner, List<IpRoute> routes, List<IpRule> rules) {
-        int failed = 0;
-        for (IpRoute r : routes) {
-            RouteSpec spec = route(r);
-            try {
-                netlink.addRoute(spec);
-            } catch (NetlinkException e) {
-                failed++;
-                LOG.error("{} cannot add route {}: {}", owner, spec, e.getMessage());
-            }
-        }
-        for (IpRule r : rules) {
-            RuleSpec spec = rule(r);
-            try {
-                netlink.addRule(spec);
-            } catch (NetlinkException e) {
-                failed++;
-                LOG.error("{} cannot add rule {}: {}", owner, spec, e.getMessage());
-            }
-        }
-        return failed;
+        return each(owner, "add route", routes, NetlinkRouting::route, netlink::addRoute)
+                + each(owner, "add rule", rules, NetlinkRouting::rule, netlink::addRule);
     }
 
     @Override
     public int remove(String owner, List<IpRoute> routes, List<IpRule> rules) {
+        return each(owner, "remove rule", rules, NetlinkRouting::rule, netlink::deleteRule)
+                + each(owner, "remove route", routes, NetlinkRouting::route, netlink::deleteRoute);
+    }
+
+    /** A netlink request. */
+    private interface Request<S> {
+        void send(S spec) throws NetlinkException;
+    }
+
+    /** Sends {@code request} for each item; a refusal is logged and counted, the rest still go. */
+    private static <T, S> int each(String owner, String what, List<T> items, java.util.function.Function<T, S> spec,
+            Request<S> request) {
         int failed = 0;
-        for (IpRule r : rules) {
-            RuleSpec spec = rule(r);
+        for (T item : items) {
+            S s = spec.apply(item);
             try {
-                netlink.deleteRule(spec);
+                request.send(s);
             } catch (NetlinkException e) {
                 failed++;
-                LOG.error("{} cannot remove rule {}: {}", owner, spec, e.getMessage());
-            }
-        }
-        for (IpRoute r : routes) {
-            RouteSpec spec = route(r);
-            try {
-                netlink.deleteRoute(spec);
-            } catch (NetlinkException e) {
-                failed++;
-                LOG.error("{} cannot remove route {}: {}", owner, spec, e.getMessage());
+                LOG.error("{} cannot {} {}: {}", owner, what, s, e.getMessage());
             }
         }
         return failed;

@@ -21,20 +21,6 @@ import java.util.Optional;
 public record KeepalivedConfig(GlobalDefs global, List<VrrpScript> scripts, List<TrackFile> trackFiles,
                                List<RedisInstance> redis, List<VrrpInstance> instances, List<SyncGroup> syncGroups,
                                List<TrackProcess> trackProcesses, StaticRouting statics, HostSettings host) {
-    /** Without static addresses, routes and rules, and without host settings. */
-    public KeepalivedConfig(GlobalDefs global, List<VrrpScript> scripts, List<TrackFile> trackFiles,
-                            List<RedisInstance> redis, List<VrrpInstance> instances, List<SyncGroup> syncGroups,
-                            List<TrackProcess> trackProcesses) {
-        this(global, scripts, trackFiles, redis, instances, syncGroups, trackProcesses, StaticRouting.NONE,
-                HostSettings.NONE);
-    }
-
-    /** Without process trackers. */
-    public KeepalivedConfig(GlobalDefs global, List<VrrpScript> scripts, List<TrackFile> trackFiles,
-                            List<RedisInstance> redis, List<VrrpInstance> instances, List<SyncGroup> syncGroups) {
-        this(global, scripts, trackFiles, redis, instances, syncGroups, List.of());
-    }
-
     public KeepalivedConfig {
         statics = statics == null ? StaticRouting.NONE : statics;
         host = host == null ? HostSettings.NONE : host;

@@ -61,23 +61,6 @@ public record VrrpInstance(String name, InitialState state, String interfaceName
         excludedIps = List.copyOf(excludedIps);
     }
 
-    /** Without virtual routes and rules. */
-    public VrrpInstance(String name, InitialState state, String interfaceName, int vrid, int priority, int version,
-                        AddressFamily family, Duration advertInterval, boolean preempt, Duration preemptDelay,
-                        InetAddress mcastSrcIp, InetAddress mcastGroup, InetAddress unicastSrcIp,
-                        List<UnicastPeer> unicastPeers, int unicastTtl, boolean unicastFaultNoPeer,
-                        List<VirtualIp> virtualIps, List<VirtualIp> excludedIps, Tracking tracking,
-                        Authentication authentication, GarpSettings garp, AdvertBehaviour advert,
-                        NotifyScripts notifyScripts, boolean strict, boolean accept, boolean noVirtualIpaddress,
-                        boolean promoteSecondaries, boolean trackSrcIp, boolean dontTrackPrimary,
-                        int timerExpiredBackup, boolean notifyPriorityChanges, String syncGroup, Origin origin) {
-        this(name, state, interfaceName, vrid, priority, version, family, advertInterval, preempt, preemptDelay,
-                mcastSrcIp, mcastGroup, unicastSrcIp, unicastPeers, unicastTtl, unicastFaultNoPeer, virtualIps,
-                excludedIps, tracking, authentication, garp, advert, notifyScripts, strict, accept,
-                noVirtualIpaddress, promoteSecondaries, trackSrcIp, dontTrackPrimary, timerExpiredBackup,
-                notifyPriorityChanges, syncGroup, origin, List.of(), List.of());
-    }
-
     public boolean isUnicast() {
         return !unicastPeers.isEmpty();
     }
