@@ -1,0 +1,42 @@
+package org.keepvip.vrrp.config;
+
+import java.util.List;
+
+/**
+ * How the VRRP work is scheduled and kept in memory: {@code vrrp_priority}, {@code vrrp_rt_priority},
+ * {@code vrrp_rlimit_rttime}, {@code vrrp_no_swap} and {@code vrrp_cpu_affinity} in {@code global_defs}
+ * (keepalived/core/global_parser.c), with keepalived's defaults. keepalived applies them to its VRRP
+ * process (lib/process.c, set_process_priorities); keepvip to the threads that do its VRRP work, the
+ * event loop and the hook lanes (docs/configuration.md).
+ *
+ * @param nice                vrrp_priority: the nice value, -20..19 (0: unchanged); ignored with a
+ *                            real-time priority, as keepalived does
+ * @param realtimePriority    vrrp_rt_priority: SCHED_RR priority 1..99, or 0 (none)
+ * @param rlimitRttimeMicros  vrrp_rlimit_rttime: with a real-time priority, how long (µs) such a thread
+ *                            may run without sleeping; the kernel warns at half of it and kills at it;
+ *                            0 = no limit (keepalived's default: 10,000)
+ * @param noSwap              vrrp_no_swap: lock the process's memory (mlockall)
+ * @param cpus                vrrp_cpu_affinity: the CPUs the VRRP threads may run on (empty: any)
+ */
+public record ProcessTuning(int nice, int realtimePriority, long rlimitRttimeMicros, boolean noSwap,
+                            List<Integer> cpus) {
+    /** keepalived's RT_RLIMIT_DEFAULT (keepalived/include/process.h). */
+    public static final long DEFAULT_RLIMIT_RTTIME_MICROS = 10_000;
+    /** sched_get_priority_min/max(SCHED_RR) on Linux. */
+    public static final int MIN_RT_PRIORITY = 1;
+    public static final int MAX_RT_PRIORITY = 99;
+    /** A cpu_set_t holds CPUs 0..1023 (CPU_SETSIZE). */
+    public static final int MAX_CPU = 1023;
+
+    public static final ProcessTuning DEFAULT = new ProcessTuning(0, 0, DEFAULT_RLIMIT_RTTIME_MICROS, false,
+            List.of());
+
+    public ProcessTuning {
+        cpus = List.copyOf(cpus);
+    }
+
+    /** True when nothing differs from how the daemon runs without these keywords. */
+    public boolean isDefault() {
+        return nice == 0 && realtimePriority == 0 && !noSwap && cpus.isEmpty();
+    }
+}
