@@ -21,7 +21,8 @@ import org.keepvip.e2e.lab.Node;
  * VRRP threads (the event loop {@code vrrp} and the hook lanes {@code hooks-N}) end up scheduled as
  * keepalived 2.2.7's VRRP process is for the same global_defs, read back from the kernel (chrt,
  * /proc), with both daemons running side by side in one lab; the threads that do no VRRP work keep
- * the default policy.
+ * the default policy. The one difference: keepvip's hard RLIMIT_RTTIME is at least 1 s (see
+ * VrrpThreads).
  */
 class ProcessTuningE2ETest {
     static final String VIP_A = "192.0.2.237";
@@ -57,8 +58,9 @@ class ProcessTuningE2ETest {
                         .isEqualTo(status(keepalived, (int) keepalived).get("Cpus_allowed_list")).isEqualTo("0");
             }
             assertThat(chrt(lab, threads.get("main"))).as("a thread with no VRRP work").contains("SCHED_OTHER");
-            assertThat(rtLimit(pid)).as("RLIMIT_RTTIME, soft and hard (µs)").isEqualTo(rtLimit(keepalived))
-                    .isEqualTo("10000 20000");
+            assertThat(rtLimit(keepalived)).as("keepalived's RLIMIT_RTTIME, soft and hard (µs)").isEqualTo("10000 20000");
+            assertThat(rtLimit(pid)).as("keepvip's: the same soft limit, the hard one no lower than 1 s")
+                    .isEqualTo("10000 1000000");
             assertThat(kib(status(pid, (int) pid).get("VmLck"))).as("keepvip's locked memory").isPositive();
             assertThat(kib(status(keepalived, (int) keepalived).get("VmLck"))).as("keepalived's locked memory").isPositive();
             assertThat(kv.process().output()).contains("Process locked in memory (vrrp_no_swap)")

@@ -259,6 +259,10 @@ class SoakRun {
             why.merge(m.group(1) + " " + m.group(2), 1, Integer::sum);
         }
         r.append("keepvip transitions by cause: ").append(why).append('\n');
+        if (RT_PRIORITY > 0) {
+            r.append(String.format(Locale.ROOT, "real-time limit warnings (SIGXCPU): keepvip %d, keepalived %d%n",
+                    count(logs, "used too much CPU time"), count(ka1.output() + ka2.output(), "used too much CPU time")));
+        }
         int kaEntries = count(ka1.output() + ka2.output(), "Entering MASTER STATE") - kaMasterBefore;
         r.append(String.format(Locale.ROOT, "keepalived (same machine, same minutes, undisturbed): %d spurious"
                 + " takeovers (k2 became MASTER %d times)%n", kaEntries, count(ka2.output(), "Entering MASTER STATE")));

@@ -36,6 +36,14 @@ public final class VrrpThreads {
     private static final int MCL_FUTURE = 2;
     private static final int MCL_ONFAULT = 4;
 
+    /**
+     * The lowest hard RLIMIT_RTTIME keepvip sets (µs). keepalived's default hard limit, 10 ms, killed
+     * keepvip at its first takeover with Redis hooks in the soak run: a JVM thread that first runs a
+     * path interprets it and loads its classes, tens of milliseconds without sleeping. The soft limit
+     * (the logged warning) stays at half the configured value.
+     */
+    public static final long MIN_HARD_RTTIME_MICROS = 1_000_000;
+
     /** No tuning: every call does nothing. */
     public static final VrrpThreads NONE = new VrrpThreads(ProcessTuning.DEFAULT);
 
@@ -75,9 +83,9 @@ public final class VrrpThreads {
 
     /**
      * The per-process part, once at start: locks memory ({@code vrrp_no_swap}) and, with a real-time
-     * priority, sets RLIMIT_RTTIME to half the limit (soft: SIGXCPU, logged) and the limit (hard: the
-     * kernel kills the process), as keepalived does. A reload does not change any of it (nor does
-     * keepalived's).
+     * priority, sets RLIMIT_RTTIME to half the limit (soft: SIGXCPU, logged) and the limit, but no less
+     * than {@link #MIN_HARD_RTTIME_MICROS} (hard: the kernel kills the process), as keepalived does
+     * but for that floor. A reload does not change any of it (nor does keepalived's).
      */
     public void applyToProcess() {
         if (tuning.noSwap()) {
@@ -93,7 +101,7 @@ public final class VrrpThreads {
                 CpuLimitWarning.install();
                 RLimit r = new RLimit();
                 r.cur = tuning.rlimitRttimeMicros() / 2; // warnings as the limit comes near
-                r.max = tuning.rlimitRttimeMicros();
+                r.max = Math.max(tuning.rlimitRttimeMicros(), MIN_HARD_RTTIME_MICROS);
                 Holder.LIBC.setrlimit(RLIMIT_RTTIME, r);
             } catch (LastErrorException | UnsatisfiedLinkError e) {
                 LOG.warn("child process cannot set realtime rlimit - {}", reason(e));
