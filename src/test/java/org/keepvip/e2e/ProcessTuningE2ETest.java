@@ -75,6 +75,8 @@ class ProcessTuningE2ETest {
             Agents.Keepvip kv = Agents.keepvip(lab, lab.node("a"), "kv", globals + Configs.v2Multicast(73, 150, VIP_A, false));
             long keepalived = startKeepalived(lab, lab.node("b"), globals + Configs.v2Multicast(74, 150, VIP_B, false));
             Agents.awaitHolder(lab, VIP_A, lab.node("a"), Duration.ofSeconds(15));
+            // keepalived writes its pid file before it sets its priority: read it once it runs VRRP.
+            Agents.awaitHolder(lab, VIP_B, lab.node("b"), Duration.ofSeconds(15));
             long pid = kv.process().pid();
             Map<String, Integer> threads = threadIds(pid);
             assertThat(nice(keepalived, (int) keepalived)).as("keepalived's VRRP process").isEqualTo(-7);
