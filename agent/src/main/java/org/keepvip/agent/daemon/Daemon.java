@@ -149,6 +149,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         DaemonScripts.run(runner, config.global().startupScript(), "startup");
         vrrpThreads = new VrrpThreads(config.global().processTuning());
         vrrpThreads.applyToProcess();
+        loop.onLateTimers(vrrpThreads::timerLate);
         lanes = track(new LaneWorkers(vrrpThreads));
         if (config.global().notifyFifo() != null) {
             fifo = Optional.of(track(NotifyFifo.open(Path.of(config.global().notifyFifo().path()), Optional.empty())));

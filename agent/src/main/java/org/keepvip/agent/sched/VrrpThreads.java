@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies {@code vrrp_priority}, {@code vrrp_rt_priority}, {@code vrrp_rlimit_rttime},
- * {@code vrrp_no_swap} and {@code vrrp_cpu_affinity} ({@link ProcessTuning}) as keepalived's
+ * {@code vrrp_no_swap}, {@code vrrp_cpu_affinity} and {@code max_auto_priority} ({@link ProcessTuning}) as keepalived's
  * lib/process.c, set_process_priorities, does for its VRRP process, with one difference: keepalived's
  * VRRP process is one thread, keepvip's VRRP work runs on the event loop and the hook lanes, so the
  * priority, the real-time policy and the CPU set go to those threads ({@link #tuneCurrentThread},
@@ -49,9 +49,15 @@ public final class VrrpThreads {
 
     private final ProcessTuning tuning;
     private volatile boolean refusalLogged;
+    /** The real-time priority now: vrrp_rt_priority, raised by max_auto_priority. */
+    private volatile int realtimePriority;
+    private volatile boolean rttimeLimited;
+    /** The kernel ids of the threads tuned so far, for a raise. */
+    private final java.util.Set<Integer> tids = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public VrrpThreads(ProcessTuning tuning) {
         this.tuning = tuning;
+        this.realtimePriority = tuning.realtimePriority();
     }
 
     public ProcessTuning tuning() {
@@ -68,6 +74,8 @@ public final class VrrpThreads {
         int setrlimit(int resource, RLimit rlim) throws LastErrorException;
 
         int mlockall(int flags) throws LastErrorException;
+
+        int gettid();
     }
 
     /** {@code struct rlimit} on 64-bit Linux. */
@@ -96,17 +104,58 @@ public final class VrrpThreads {
                 LOG.info("Unable to lock process in memory - {}", reason(e));
             }
         }
-        if (tuning.realtimePriority() > 0 && tuning.rlimitRttimeMicros() > 0) {
+        if (tuning.realtimePriority() > 0) {
+            limitRealtime();
+        }
+    }
+
+    private void limitRealtime() {
+        if (rttimeLimited || tuning.rlimitRttimeMicros() <= 0) {
+            return;
+        }
+        try {
+            CpuLimitWarning.install();
+            RLimit r = new RLimit();
+            r.cur = tuning.rlimitRttimeMicros() / 2; // warnings as the limit comes near
+            r.max = Math.max(tuning.rlimitRttimeMicros(), MIN_HARD_RTTIME_MICROS);
+            Holder.LIBC.setrlimit(RLIMIT_RTTIME, r);
+            rttimeLimited = true;
+        } catch (LastErrorException | UnsatisfiedLinkError e) {
+            LOG.warn("child process cannot set realtime rlimit - {}", reason(e));
+        }
+    }
+
+    /**
+     * The event loop's report that a timer fired {@code lateNanos} after it was due. With
+     * {@code max_auto_priority}, a timer later than {@code min_auto_priority_delay} raises the VRRP
+     * threads' real-time priority one step (to SCHED_RR 1 from the default policy), up to that
+     * maximum, as keepalived's scheduler does (lib/scheduler.c, thread_fetch_next_queue, and
+     * lib/process.c, increment_process_priority), with its log lines. Loop thread only.
+     */
+    public void timerLate(long lateNanos) {
+        if (tuning.maxAutoPriority() <= 0 || lateNanos / 1000 <= tuning.minAutoPriorityDelayMicros()) {
+            return;
+        }
+        long micros = lateNanos / 1000;
+        LOG.info(String.format(java.util.Locale.ROOT, "A thread timer expired %d.%06d seconds ago",
+                micros / 1_000_000, micros % 1_000_000));
+        int current = realtimePriority;
+        if (current >= tuning.maxAutoPriority()) {
+            return;
+        }
+        int next = current == 0 ? ProcessTuning.MIN_RT_PRIORITY : current + 1;
+        realtimePriority = next;
+        limitRealtime();
+        for (int tid : tids) {
             try {
-                CpuLimitWarning.install();
-                RLimit r = new RLimit();
-                r.cur = tuning.rlimitRttimeMicros() / 2; // warnings as the limit comes near
-                r.max = Math.max(tuning.rlimitRttimeMicros(), MIN_HARD_RTTIME_MICROS);
-                Holder.LIBC.setrlimit(RLIMIT_RTTIME, r);
-            } catch (LastErrorException | UnsatisfiedLinkError e) {
-                LOG.warn("child process cannot set realtime rlimit - {}", reason(e));
+                Holder.LIBC.sched_setscheduler(tid, SCHED_RR | SCHED_RESET_ON_FORK, new int[] {next});
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != Errno.ESRCH) { // ESRCH: the thread has ended
+                    LOG.warn("VRRP thread {}: cannot raise priority ({})", tid, reason(e));
+                }
             }
         }
+        LOG.info("Set realtime priority {}", next);
     }
 
     /**
@@ -118,16 +167,17 @@ public final class VrrpThreads {
             return;
         }
         List<String> refused = new ArrayList<>();
+        int priority = realtimePriority;
         try {
-            if (tuning.realtimePriority() > 0) {
-                Holder.LIBC.sched_setscheduler(0, SCHED_RR | SCHED_RESET_ON_FORK,
-                        new int[] {tuning.realtimePriority()});
+            tids.add(Holder.LIBC.gettid());
+            if (priority > 0) {
+                Holder.LIBC.sched_setscheduler(0, SCHED_RR | SCHED_RESET_ON_FORK, new int[] {priority});
             } else if (tuning.nice() != 0) {
                 // On Linux, PRIO_PROCESS with who 0 is the calling thread.
                 Holder.LIBC.setpriority(PRIO_PROCESS, 0, tuning.nice());
             }
         } catch (LastErrorException e) {
-            refused.add(tuning.realtimePriority() > 0 ? "cannot raise priority (" + reason(e) + ")"
+            refused.add(priority > 0 ? "cannot raise priority (" + reason(e) + ")"
                     : "Unable to set process priority to " + tuning.nice() + " - " + reason(e));
         }
         if (!tuning.cpus().isEmpty()) {

@@ -222,6 +222,12 @@ public final class ConfigWriter {
         if (!t.cpus().isEmpty()) {
             line("vrrp_cpu_affinity " + String.join(" ", t.cpus().stream().map(String::valueOf).toList()));
         }
+        if (t.maxAutoPriority() != 0) {
+            line("max_auto_priority " + t.maxAutoPriority());
+        }
+        if (t.minAutoPriorityDelayMicros() != ProcessTuning.DEFAULT_MIN_AUTO_PRIORITY_DELAY_MICROS) {
+            line("min_auto_priority_delay " + t.minAutoPriorityDelayMicros());
+        }
         if (!g.notificationEmails().isEmpty()) {
             open("notification_email");
             g.notificationEmails().forEach(this::line);

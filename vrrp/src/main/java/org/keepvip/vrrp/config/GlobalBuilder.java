@@ -52,6 +52,8 @@ final class GlobalBuilder {
     long rlimitRttime = ProcessTuning.DEFAULT_RLIMIT_RTTIME_MICROS;
     boolean noSwap;
     List<Integer> cpus = List.of();
+    int maxAutoPriority;
+    long minAutoPriorityDelay = ProcessTuning.DEFAULT_MIN_AUTO_PRIORITY_DELAY_MICROS;
     Origin origin;
     private boolean seen;
 
@@ -198,7 +200,8 @@ final class GlobalBuilder {
                     }
                 }
                 case "vrrp_priority", "vrrp_rt_priority", "vrrp_rlimit_rttime", "vrrp_rlimit_rtime",
-                        "vrrp_no_swap", "vrrp_cpu_affinity" -> processTuning(p, s, kw);
+                        "vrrp_no_swap", "vrrp_cpu_affinity", "max_auto_priority", "min_auto_priority_delay"
+                        -> processTuning(p, s, kw);
                 default -> throw new IllegalStateException(kw);
             }
         }
@@ -269,6 +272,33 @@ final class GlobalBuilder {
                 }
                 cpus = List.copyOf(set);
             }
+            case "max_auto_priority" -> {
+                // max_auto_priority_handler(): no value means the highest; -1 disables (as 0 does)
+                if (s.argCount() < 1) {
+                    maxAutoPriority = ProcessTuning.MAX_RT_PRIORITY;
+                    return;
+                }
+                Long v = longOrNull(s.arg(1));
+                if (v == null || v < -1 || v > ProcessTuning.MAX_RT_PRIORITY) {
+                    p.diags.error(s.origin, "max_auto_priority '" + s.arg(1) + "' must be in [0, "
+                            + ProcessTuning.MAX_RT_PRIORITY + "] (or -1 to disable) - ignoring");
+                } else {
+                    maxAutoPriority = (int) Math.max(0, v);
+                }
+            }
+            case "min_auto_priority_delay" -> {
+                // min_auto_priority_delay_handler(): µs, 1..10,000,000
+                if (s.argCount() < 1) {
+                    p.diags.error(s.origin, "min_auto_priority_delay requires delay time");
+                    return;
+                }
+                Long v = longOrNull(s.arg(1));
+                if (v == null || v < 1 || v > 10_000_000) {
+                    p.diags.error(s.origin, "min_auto_priority_delay '" + s.arg(1) + "' must be in [1, 10000000] - ignoring");
+                } else {
+                    minAutoPriorityDelay = v;
+                }
+            }
             default -> throw new IllegalStateException(kw);
         }
     }
@@ -318,6 +348,7 @@ final class GlobalBuilder {
                 notifyPriorityChanges, logUnknownVrids, dynamicInterfaces, emails, releasedVipRst, metricsListen,
                 startupScript == null ? null : new DaemonScript(startupScript, startupTimeout),
                 shutdownScript == null ? null : new DaemonScript(shutdownScript, shutdownTimeout),
-                new ProcessTuning(nice, realtimePriority, rlimitRttime, noSwap, cpus), origin);
+                new ProcessTuning(nice, realtimePriority, rlimitRttime, noSwap, cpus, maxAutoPriority,
+                        minAutoPriorityDelay), origin);
     }
 }

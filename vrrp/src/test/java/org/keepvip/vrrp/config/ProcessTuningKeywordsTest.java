@@ -31,14 +31,14 @@ class ProcessTuningKeywordsTest {
     @Test
     void everyKeywordIsReadAndSurvivesTheDump() {
         ParseResult r = parse(" vrrp_priority -5\n vrrp_rt_priority 40\n vrrp_rlimit_rttime 20000\n vrrp_no_swap\n"
-                + " vrrp_cpu_affinity 1 0 1\n");
+                + " vrrp_cpu_affinity 1 0 1\n max_auto_priority 60\n min_auto_priority_delay 5000\n");
         assertThat(r.diagnostics()).isEmpty();
         ProcessTuning t = r.config().global().processTuning();
-        assertThat(t).isEqualTo(new ProcessTuning(-5, 40, 20_000, true, List.of(0, 1)));
+        assertThat(t).isEqualTo(new ProcessTuning(-5, 40, 20_000, true, List.of(0, 1), 60, 5000));
         assertThat(t.isDefault()).isFalse();
         String dump = ConfigWriter.write(r.config());
         assertThat(dump).contains("vrrp_priority -5", "vrrp_rt_priority 40", "vrrp_rlimit_rttime 20000", "vrrp_no_swap",
-                "vrrp_cpu_affinity 0 1");
+                "vrrp_cpu_affinity 0 1", "max_auto_priority 60", "min_auto_priority_delay 5000");
         assertThat(ConfigParser.parse(MAIN, new MemorySource().file(MAIN, dump), null).config().global().processTuning())
                 .isEqualTo(t);
     }
@@ -60,6 +60,20 @@ class ProcessTuningKeywordsTest {
         assertThat(t.realtimePriority()).isEqualTo(99);
         assertThat(t.rlimitRttimeMicros()).as("an invalid limit means none, as in keepalived").isZero();
         assertThat(t.cpus()).as("the first bad id empties the set").isEmpty();
+    }
+
+    @Test
+    void autoPriorityBoundsAndDefaultsAreKeepaliveds() {
+        assertThat(parse(" max_auto_priority\n").config().global().processTuning().maxAutoPriority())
+                .as("no value: the highest").isEqualTo(99);
+        assertThat(parse(" max_auto_priority -1\n").config().global().processTuning().maxAutoPriority())
+                .as("-1 disables").isZero();
+        ParseResult r = parse(" max_auto_priority 100\n min_auto_priority_delay 0\n min_auto_priority_delay\n");
+        assertThat(messages(r)).containsExactly(
+                MAIN + ":2: error: max_auto_priority '100' must be in [0, 99] (or -1 to disable) - ignoring",
+                MAIN + ":3: error: min_auto_priority_delay '0' must be in [1, 10000000] - ignoring",
+                MAIN + ":4: error: min_auto_priority_delay requires delay time");
+        assertThat(r.config().global().processTuning().minAutoPriorityDelayMicros()).isEqualTo(1_000_000);
     }
 
     @Test
