@@ -86,6 +86,53 @@ class ProcessTuningE2ETest {
         }
     }
 
+    @Test
+    void aLateTimerRaisesThePriorityAsKeepalivedsDoes() throws Exception {
+        String globals = "global_defs {\n    max_auto_priority 5\n    min_auto_priority_delay 20000\n}\n";
+        try (Lab lab = Lab.builder().host("a").host("b").build()) {
+            Agents.Keepvip kv = Agents.keepvip(lab, lab.node("a"), "kv", globals + Configs.v2Multicast(75, 150, VIP_A, false));
+            long keepalived = startKeepalived(lab, lab.node("b"), globals + Configs.v2Multicast(76, 150, VIP_B, false));
+            Agents.awaitHolder(lab, VIP_A, lab.node("a"), Duration.ofSeconds(15));
+            Agents.awaitHolder(lab, VIP_B, lab.node("b"), Duration.ofSeconds(15));
+            long pid = kv.process().pid();
+            Map<String, Integer> threads = threadIds(pid);
+            assertThat(chrt(lab, threads.get("vrrp"))).as("before any late timer").contains("SCHED_OTHER");
+            assertThat(chrt(lab, keepalived)).as("keepalived before any late timer").contains("SCHED_OTHER");
+
+            // Both stopped for 1.5 s, longer than their advert interval (1 s), so that an advert timer
+            // falls due during the stop and fires at least 0.5 s (25 × min_auto_priority_delay) late.
+            java.time.LocalTime stoppedAt = java.time.LocalTime.now();
+            for (long p : List.of(pid, keepalived)) {
+                assertThat(lab.exec(lab.node("a"), "kill", "-STOP", Long.toString(p)).exitCode()).isZero();
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(1500).toNanos()); // the stall itself
+            for (long p : List.of(pid, keepalived)) {
+                assertThat(lab.exec(lab.node("a"), "kill", "-CONT", Long.toString(p)).exitCode()).isZero();
+            }
+            java.time.LocalTime resumedAt = java.time.LocalTime.now();
+            try {
+                Await.until(Duration.ofSeconds(10), "keepvip's priority raised",
+                        () -> kv.process().output().contains("Set realtime priority 1"));
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; stopped " + stoppedAt + " to " + resumedAt
+                        + "; keepvip's log:\n" + kv.process().output(), e);
+            }
+            Await.until(Duration.ofSeconds(10), "keepalived's priority raised",
+                    () -> Agents.read(lab.tempDir().resolve("keepalived.log")).contains("Set realtime priority 1"));
+            String theirs = chrt(lab, keepalived);
+            System.out.println("[tuning] after the stall, keepalived: " + theirs.replace('\n', ' '));
+            assertThat(theirs).contains("SCHED_RR|SCHED_RESET_ON_FORK").contains("priority: 1");
+            for (String name : List.of("vrrp", "hooks-1", "hooks-2")) {
+                String ours = chrt(lab, threads.get(name));
+                System.out.println("[tuning] after the stall, keepvip " + name + ": " + ours.replace('\n', ' '));
+                assertThat(ours).as(name).contains("SCHED_RR|SCHED_RESET_ON_FORK").contains("priority: 1");
+            }
+            assertThat(kv.process().output()).containsPattern("A thread timer expired [01]\\.\\d{6} seconds ago");
+            assertThat(Agents.read(lab.tempDir().resolve("keepalived.log")))
+                    .containsPattern("A thread timer expired [01]\\.\\d{6} seconds ago");
+        }
+    }
+
     /** keepalived's VRRP child, once its pid file is written. */
     private static long startKeepalived(Lab lab, Node node, String config) {
         Agents.keepalived(lab, node, "keepalived", config);
