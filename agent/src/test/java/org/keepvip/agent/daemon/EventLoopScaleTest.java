@@ -542,8 +542,8 @@ class EventLoopScaleTest {
         InetAddress self = key.v6() ? SELF6 : SELF4;
         List<Integer> sent = new CopyOnWriteArrayList<>();
         Semaphore own = new Semaphore(0);
-        Ports.PacketOut packets = FakePorts.packets(priority -> {
-            sent.add(priority);
+        Ports.PacketOut packets = FakePorts.packets(advertised -> {
+            sent.add(advertised);
             own.release();
             adverts.release();
         }, () -> { });
