@@ -346,7 +346,11 @@ public final class VrrpInstance {
             String why = state == VrrpState.INIT ? "init" : "fault cleared";
             Decision d = why(now, state == VrrpState.INIT ? Decision.Cause.STARTUP : Decision.Cause.FAULT_CLEARED);
             masterAdverIntervalCentis = config.advertIntervalCentis();
-            if (config.isOwner() && config.initialState() == VrrpState.MASTER && !groupMember) {
+            // The owner takes over at once only when it starts; after a fault it waits a full down
+            // timer as a backup like anyone else (keepalived: vrrp_track.c, down_instance sets
+            // wantstate FAULT, so vrrp_scheduler.c, try_up_instance, goes to BACKUP).
+            if (state == VrrpState.INIT && config.isOwner() && config.initialState() == VrrpState.MASTER
+                    && !groupMember) {
                 becomeMaster(now, why + ", address owner", d);
             } else if (config.masterWhenFaultClears() && !groupMember) {
                 if (faultHeardMasterAt != Long.MIN_VALUE && now - faultHeardMasterAt < masterDownIntervalNanos()) {

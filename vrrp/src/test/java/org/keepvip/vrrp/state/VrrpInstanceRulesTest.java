@@ -620,16 +620,19 @@ class VrrpInstanceRulesTest {
     }
 
     @Test
-    void leavingFaultEntersBackupWithAFullDownTimerOrMasterForTheOwner() {
+    void leavingFaultEntersBackupWithAFullDownTimerTheOwnerToo() {
         VrrpInstance b = started(cfg(100, 1).build(), T0);
         b.handle(new Event.InterfaceChanged(T0 + S, false));
         b.handle(new Event.InterfaceChanged(T0 + 2 * S, true));
         assertThat(b.state()).isEqualTo(VrrpState.BACKUP);
         assertThat(b.nextDeadline()).hasValue(T0 + 2 * S + b.masterDownIntervalNanos());
         VrrpInstance owner = started(cfg(255, 1).build(), T0);
+        assertThat(owner.state()).as("the owner at start").isEqualTo(VrrpState.MASTER);
         owner.handle(new Event.InterfaceChanged(T0 + S, false));
         owner.handle(new Event.InterfaceChanged(T0 + 2 * S, true));
-        assertThat(owner.state()).isEqualTo(VrrpState.MASTER);
+        assertThat(owner.state()).as("the owner after a fault: vrrp_scheduler.c, try_up_instance")
+                .isEqualTo(VrrpState.BACKUP);
+        assertThat(owner.nextDeadline()).hasValue(T0 + 2 * S + owner.masterDownIntervalNanos());
     }
 
     @Test
@@ -695,6 +698,9 @@ class VrrpInstanceRulesTest {
         assertThat(i.status().faults()).singleElement().asString().startsWith("promotion failed: READONLY");
         assertThat(i.nextDeadline()).hasValue(T0 + 10 * MS + 10 * S);
         runUntil(i, T0 + 10 * MS + 10 * S);
+        assertThat(i.state()).as("after the back-off, a backup again (an owner too, as after any fault)")
+                .isEqualTo(VrrpState.BACKUP);
+        runUntil(i, T0 + 10 * MS + 10 * S + i.masterDownIntervalNanos());
         assertThat(i.state()).isEqualTo(VrrpState.MASTER);
         assertThat(i.drainActions()).contains(new Action.Promote(2));
     }
