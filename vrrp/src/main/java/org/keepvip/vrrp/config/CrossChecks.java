@@ -555,7 +555,8 @@ final class CrossChecks {
         if (!onInstance && !b.vmacAddr && !perVip) {
             return null;
         }
-        return new Vmac(onInstance, onInstance ? name : null, mac, xmitBase, b.vmacAddr);
+        return new Vmac(onInstance, onInstance ? name : null, mac, xmitBase, b.vmacAddr,
+                b.vmacOrigin != null ? b.vmacOrigin : b.origin);
     }
 
     private static List<VirtualIp> concat(List<VirtualIp> a, List<VirtualIp> b) {

@@ -15,8 +15,10 @@ package org.keepvip.vrrp.config;
  * @param xmitBase {@code vmac_xmit_base}: adverts leave from the base interface, not the macvlan
  * @param forOtherAddresses {@code use_vmac_addr}: VIPs on other interfaces, or of the other
  *                 family, get a macvlan of their own on their interface
+ * @param origin   the use_vmac line (the instance's first line without one)
  */
-public record Vmac(boolean onInstance, String name, String mac, boolean xmitBase, boolean forOtherAddresses) {
+public record Vmac(boolean onInstance, String name, String mac, boolean xmitBase, boolean forOtherAddresses,
+                   Origin origin) {
     /** The default {@code vmac_prefix}. */
     public static final String DEFAULT_PREFIX = "vrrp";
     /** IFNAMSIZ - 1: the longest interface name the kernel takes. */

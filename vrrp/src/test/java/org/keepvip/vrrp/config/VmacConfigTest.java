@@ -22,17 +22,19 @@ class VmacConfigTest {
                 + "\n virtual_ipaddress {\n  192.0.2." + vrid + "/24\n }\n}\n";
     }
 
+    /** The instance's VMAC settings, without where they were written. */
     private static Vmac vmac(ParseResult r, String name) {
-        return r.config().instance(name).orElseThrow().vmac();
+        Vmac v = r.config().instance(name).orElseThrow().vmac();
+        return new Vmac(v.onInstance(), v.name(), v.mac(), v.xmitBase(), v.forOtherAddresses(), null);
     }
 
     @Test
     void plainUseVmacTakesTheDefaults() {
         ParseResult r = parse(instance("VI_1", 9, " use_vmac"));
         assertThat(messages(r)).isEmpty();
-        assertThat(vmac(r, "VI_1")).isEqualTo(new Vmac(true, null, null, false, false));
+        assertThat(vmac(r, "VI_1")).isEqualTo(new Vmac(true, null, null, false, false, null));
         assertThat(r.config().global().vmacPrefix()).isEqualTo("vrrp");
-        assertThat(r.config().instance("VI_1").orElseThrow().vmac()).isNotNull();
+        assertThat(r.config().instance("VI_1").orElseThrow().vmac().origin().line()).isEqualTo(4);
         assertThat(parse(instance("VI_1", 9, "")).config().instance("VI_1").orElseThrow().vmac()).isNull();
     }
 
@@ -40,7 +42,7 @@ class VmacConfigTest {
     void nameAndMacInEitherOrder() {
         ParseResult r = parse(instance("VI_1", 9, " use_vmac 02:AB:00:00:00:01 vmac9\n vmac_xmit_base\n use_vmac_addr"));
         assertThat(messages(r)).isEmpty();
-        assertThat(vmac(r, "VI_1")).isEqualTo(new Vmac(true, "vmac9", "02:ab:00:00:00:01", true, true));
+        assertThat(vmac(r, "VI_1")).isEqualTo(new Vmac(true, "vmac9", "02:ab:00:00:00:01", true, true, null));
         // Five octets: the VRID is the sixth.
         assertThat(vmac(parse(instance("VI_1", 9, " use_vmac 02:ab:00:00:01")), "VI_1").mac()).isEqualTo("02:ab:00:00:01:09");
     }
@@ -55,7 +57,7 @@ class VmacConfigTest {
                 MAIN + ":6: error: VMAC MAC address not allowed to be RFC5798 address (00:00:5e:00:01:09) - ignoring",
                 MAIN + ":7: error: VMAC invalid MAC address 00:zz:00",
                 MAIN + ":8: error: VMAC invalid MAC address 0:0:0 - ignored");
-        assertThat(vmac(r, "VI_1")).isEqualTo(new Vmac(true, null, null, false, false));
+        assertThat(vmac(r, "VI_1")).isEqualTo(new Vmac(true, null, null, false, false, null));
     }
 
     @Test
@@ -76,7 +78,7 @@ class VmacConfigTest {
         assertThat(messages(strict)).containsExactly(
                 MAIN + ":7: error: (VI_1) cannot specify MAC address with strict mode - clearing",
                 MAIN + ":8: error: (VI_1) xmit_base is incompatible with strict mode - resetting");
-        assertThat(vmac(strict, "VI_1")).isEqualTo(new Vmac(true, null, null, false, false));
+        assertThat(vmac(strict, "VI_1")).isEqualTo(new Vmac(true, null, null, false, false, null));
         ParseResult unicast = parse(instance("VI_1", 9, " use_vmac\n unicast_peer {\n  192.0.2.200\n }"));
         assertThat(messages(unicast)).containsExactly(
                 MAIN + ":4: error: (VI_1) unicast with use_vmac requires vmac_xmit_base - setting");
@@ -102,7 +104,7 @@ class VmacConfigTest {
         ParseResult addr = parse(text.replace(" use_vmac\n virtual", " use_vmac_addr\n virtual"));
         assertThat(messages(addr)).containsExactly(
                 MAIN + ":7: error: (VI_1) use_vmac_addr specified and use_vmac specified for VIP/eVIP 198.51.100.9");
-        assertThat(vmac(addr, "VI_1")).isEqualTo(new Vmac(false, null, null, false, true));
+        assertThat(vmac(addr, "VI_1")).isEqualTo(new Vmac(false, null, null, false, true, null));
     }
 
     @Test
