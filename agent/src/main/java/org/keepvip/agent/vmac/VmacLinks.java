@@ -169,22 +169,43 @@ public final class VmacLinks implements AutoCloseable {
                 vm = nl.createMacvlan(name, base.get().ifindex(), mac);
             }
             LOG.info("({}) Success {} VMAC interface {}", l.owner(), update != null ? "updating" : "creating", name);
-            boolean counted = false;
-            if (l.family() == AddressFamily.IPV4) {
-                counted = setInterfaceParameters(vm, base.get());
-            }
-            sysctl.write("ipv6", name, "disable_ipv6", l.ipv6() ? 0 : 1);
-            nl.setAddrGenModeNone(vm.ifindex());
-            nl.setLinkUp(vm.ifindex(), true);
-            if (l.linkLocal()) {
-                addLinkLocal(l, vm, base.get());
-            }
-            return new Made(l, name, vm.ifindex(), counted);
+            return configure(l, vm, base.get());
         } catch (IOException | RuntimeException e) {
             LOG.error("({}): Unable to create VMAC interface {} on {}: {}", l.owner(),
                     l.configuredName() != null ? l.configuredName() : l.prefix() + "." + l.vrid(), l.base(), e.getMessage());
             return null;
         }
+    }
+
+    /**
+     * Settles a macvlan just made or updated; it is ours from now on (deleted at exit) even if a step
+     * fails, which is logged.
+     */
+    private Made configure(VmacPlan.Link l, Link vm, Link base) {
+        String name = vm.name();
+        boolean counted = false;
+        try {
+            if (l.family() == AddressFamily.IPV4) {
+                counted = setInterfaceParameters(vm, base);
+            }
+            try {
+                sysctl.write("ipv6", name, "disable_ipv6", l.ipv6() ? 0 : 1);
+            } catch (IOException e) {
+                LOG.info("({}) cannot set disable_ipv6 on {}: {}", l.owner(), name, e.getMessage()); // no IPv6 here
+            }
+            try {
+                nl.setAddrGenModeNone(vm.ifindex());
+            } catch (IOException e) {
+                LOG.info("({}) Error setting ADDR_GEN_MODE to NONE on {}: {}", l.owner(), name, e.getMessage());
+            }
+            nl.setLinkUp(vm.ifindex(), true);
+            if (l.linkLocal()) {
+                addLinkLocal(l, vm, base);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.error("({}) VMAC interface {} not fully set up: {}", l.owner(), name, e.getMessage());
+        }
+        return new Made(l, name, vm.ifindex(), counted);
     }
 
     /** keepalived/vrrp/vrrp.c: create_vmac_name(): the first name no instance uses and no interface has. */
