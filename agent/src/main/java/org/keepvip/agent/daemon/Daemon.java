@@ -498,6 +498,18 @@ public final class Daemon implements ControlHandler, AutoCloseable {
                 return ControlResponse.error("new configuration rejected (" + why + "); running configuration kept");
             }
         }
+        KeepalivedConfig next = check.config();
+        KeepalivedConfig before = config;
+        // keepalived/core/main.c: reload_config(): these name the running process and cannot change.
+        for (String[] c : new String[][] {
+                {"instance name", before.host().instanceName(), next.host().instanceName()},
+                {"network namespace", before.host().netNamespace(), next.host().netNamespace()}}) {
+            if (!java.util.Objects.equals(c[1], c[2])) {
+                String why = "Cannot change " + c[0] + " at a reload - please restart keepvip";
+                LOG.error("Reload rejected, running configuration kept: {}", why);
+                return ControlResponse.error("new configuration rejected (" + why + "); running configuration kept");
+            }
+        }
         List<InstancePlan> plans;
         List<VmacPlan.Link> vmacPlan = VmacPlan.links(check.config());
         try {
@@ -516,19 +528,8 @@ public final class Daemon implements ControlHandler, AutoCloseable {
             }
         } catch (IOException e) {
             LOG.error("Reload rejected, running configuration kept: {}", e.getMessage());
+            vmacs.retain(VmacPlan.links(config)); // the macvlans made for the rejected file go again
             return ControlResponse.error("new configuration rejected (" + e.getMessage() + "); running kept");
-        }
-        KeepalivedConfig next = check.config();
-        KeepalivedConfig before = config;
-        // keepalived/core/main.c: reload_config(): these name the running process and cannot change.
-        for (String[] c : new String[][] {
-                {"instance name", before.host().instanceName(), next.host().instanceName()},
-                {"network namespace", before.host().netNamespace(), next.host().netNamespace()}}) {
-            if (!java.util.Objects.equals(c[1], c[2])) {
-                String why = "Cannot change " + c[0] + " at a reload - please restart keepvip";
-                LOG.error("Reload rejected, running configuration kept: {}", why);
-                return ControlResponse.error("new configuration rejected (" + why + "); running configuration kept");
-            }
         }
         // Here, not on the loop: opening a capture handle takes a few ms, adverts must not wait.
         refusals.configure(vipInterfaces(plans), allVips(plans), next.global().releasedVipRst());
