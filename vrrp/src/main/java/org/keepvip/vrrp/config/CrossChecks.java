@@ -523,7 +523,7 @@ final class CrossChecks {
             mac = null;
         }
         if (mac != null && mac.split(":").length == 5) {
-            mac = mac + String.format(":%02x", b.vrid); // keepalived's VRRP_VMAC_MAC_USE_VRID
+            mac = mac + String.format(java.util.Locale.ROOT, ":%02x", b.vrid); // keepalived's VRRP_VMAC_MAC_USE_VRID
         }
         if (onInstance && strict && xmitBase) {
             d.corrected(b.vmacXmitBaseOrigin, n + "xmit_base is incompatible with strict mode - resetting");

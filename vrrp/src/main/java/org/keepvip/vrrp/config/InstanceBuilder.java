@@ -388,7 +388,7 @@ final class InstanceBuilder {
                 } else {
                     StringBuilder mac = new StringBuilder();
                     for (String o : octets) {
-                        mac.append(mac.length() == 0 ? "" : ":").append(String.format("%02x", Integer.parseInt(o, 16)));
+                        mac.append(mac.length() == 0 ? "" : ":").append(String.format(java.util.Locale.ROOT, "%02x", Integer.parseInt(o, 16)));
                     }
                     vmacMac = mac.toString(); // five octets: CrossChecks appends the VRID
                 }
