@@ -25,7 +25,7 @@ import org.keepvip.e2e.lab.Node;
  * vrrp.VRID with 00:00:5e:00:01:VRID and its adverts leave with that source MAC; it fails over both
  * ways with keepalived using use_vmac on the other node; and the same file run alone by keepvip and
  * by keepalived (a lab each) leaves the same links, addresses and sysctls, as MASTER and after exit
- * (no macvlan left, every sysctl back).
+ * (no macvlan left, every sysctl back; keepalived alone leaves the base's arp_ignore/arp_filter at 1).
  */
 class VmacE2ETest {
     static final String VIP = "192.0.2.230";
@@ -214,7 +214,16 @@ class VmacE2ETest {
                     .isEqualTo(keepalivedMaster);
             keepalived.stop(Duration.ofSeconds(10));
             assertThat(link(lab, k)).isEmpty();
-            assertThat(keepvipAfter).isEqualTo(sysctls(lab, k, SYSCTLS)).isEqualTo(keepvipBefore);
+            assertThat(keepvipAfter).isEqualTo(keepvipBefore);
+            // keepalived 2.2.7 means to put the base's arp_ignore/arp_filter back, but its netlink
+            // monitor overwrites the saved values with the ones it set (keepalived_netlink.c:
+            // parse_af_spec()), so it leaves them at 1: the one difference, on purpose.
+            Map<String, String> keepalivedAfter = new LinkedHashMap<>(sysctls(lab, k, SYSCTLS));
+            assertThat(keepalivedAfter).containsEntry("ipv4/conf/eth0/arp_ignore", "1")
+                    .containsEntry("ipv4/conf/eth0/arp_filter", "1");
+            keepalivedAfter.put("ipv4/conf/eth0/arp_ignore", keepvipBefore.get("ipv4/conf/eth0/arp_ignore"));
+            keepalivedAfter.put("ipv4/conf/eth0/arp_filter", keepvipBefore.get("ipv4/conf/eth0/arp_filter"));
+            assertThat(keepalivedAfter).as("everything else as keepvip leaves it").isEqualTo(keepvipAfter);
         }
     }
 }
