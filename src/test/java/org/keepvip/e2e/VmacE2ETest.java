@@ -186,6 +186,34 @@ class VmacE2ETest {
     }
 
     /**
+     * vmac_xmit_base: the VIP still on the macvlan, adverts from the base interface with its own MAC,
+     * next to keepalived doing the same; then a reload that drops use_vmac moves the VIP to eth0 and
+     * deletes the macvlan, as keepalived deletes the VMAC of an instance a reload changed.
+     */
+    @Test
+    void xmitBaseSendsFromTheInterfaceAndAReloadRemovesTheVmac() throws Exception {
+        String xmitBase = "use_vmac\n    vmac_xmit_base";
+        try (Lab lab = Lab.builder().host("a").host("b").build()) {
+            Node a = lab.node("a");
+            Node b = lab.node("b");
+            Agents.Keepvip kv = Agents.keepvip(lab, a, "kva", config(150).replace("use_vmac", xmitBase));
+            LabProcess ka = Agents.keepalived(lab, b, "kab", config(100).replace("use_vmac", xmitBase));
+            awaitHolder(lab, a, a, b);
+            assertThat(lab.addressesByInterface(a).get(VMAC_NAME)).contains(VIP + "/24");
+            assertThat(advertSourceMacs(lab, b, a, 3)).containsOnly(lab.mac(a)).hasSize(3);
+            assertThat(link(lab, a)).containsEntry("address", VMAC);
+
+            java.nio.file.Files.writeString(kv.config(), config(150).replace("    use_vmac\n", ""));
+            kv.process().signal("HUP");
+            Await.until(Duration.ofSeconds(5), "the VIP on eth0 and no macvlan",
+                    () -> lab.hasAddress(a, VIP) && link(lab, a).isEmpty());
+            assertThat(kv.state()).contains("MASTER");
+            assertThat(holds(lab, b, VIP)).isFalse();
+            assertThat(ka.isAlive()).isTrue();
+        }
+    }
+
+    /**
      * The same file, run alone by keepvip and by keepalived (a lab each): the same macvlan, addresses
      * and sysctls as MASTER, and the same after exit.
      */
