@@ -254,4 +254,52 @@ class VmacE2ETest {
             assertThat(keepalivedAfter).as("everything else as keepvip leaves it").isEqualTo(keepvipAfter);
         }
     }
+
+    /** IPv6: the same file alone under keepvip and keepalived (a lab each) leaves the same macvlan state. */
+    @Test
+    void ipv6KeepvipLeavesTheSameVmacAsKeepalived() throws Exception {
+        String vip = "2001:db8:1::230";
+        String file = Configs.v3Ipv6(VRID, 150, vip).replace("version 3", "version 3\n    use_vmac");
+        Map<String, Object> keepvipMaster;
+        try (Lab lab = Lab.builder().host("v").build()) {
+            Node v = lab.node("v");
+            Agents.Keepvip kv = Agents.keepvip(lab, v, "kvv6", file);
+            Await.until(TAKEOVER, "keepvip MASTER on its VMAC", () -> holds(lab, v, vip));
+            keepvipMaster = ipv6State(lab, v);
+            assertThat(keepvipMaster.get("link").toString()).contains("address=00:00:5e:00:02:53", "mode=private");
+            assertThat(keepvipMaster.get("addresses").toString()).contains(
+                    vip + "/64 inet6 global -", "BASE-LINK-LOCAL/64 inet6 link -");
+            assertThat(advertSourceMacsOn(lab, v, VMAC_NAME, 2)).containsOnly("00:00:5e:00:02:53");
+            kv.process().stop(Duration.ofSeconds(10));
+            assertThat(link(lab, v)).as("no macvlan left").isEmpty();
+        }
+        try (Lab lab = Lab.builder().host("k").build()) {
+            Node k = lab.node("k");
+            LabProcess keepalived = Agents.keepalived(lab, k, "kak6", file);
+            Await.until(TAKEOVER, "keepalived MASTER on its VMAC", () -> holds(lab, k, vip));
+            assertThat(keepvipMaster).as("keepvip's vs keepalived's (log: %s)", keepalived.log())
+                    .isEqualTo(ipv6State(lab, k));
+        }
+    }
+
+    /** The IPv6 macvlan's state, its link-local address named for what it is: the base's. */
+    static Map<String, Object> ipv6State(Lab lab, Node n) {
+        String baseLinkLocal = lab.addresses(n).stream().filter(x -> x.startsWith("fe80:")).findFirst().orElse("none");
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("link", link(lab, n));
+        out.put("addresses", vmacAddresses(lab, n).stream().map(x -> x.replace(baseLinkLocal, "BASE-LINK-LOCAL/64"))
+                .toList());
+        out.put("vmac sysctls", sysctls(lab, n, List.of("ipv6/conf/" + VMAC_NAME + "/disable_ipv6",
+                "ipv6/conf/" + VMAC_NAME + "/addr_gen_mode", "ipv4/conf/" + VMAC_NAME + "/arp_ignore")));
+        out.put("sysctls", sysctls(lab, n, SYSCTLS));
+        return out;
+    }
+
+    /** Source MACs of adverts leaving {@code ifname} of {@code node}. */
+    static List<String> advertSourceMacsOn(Lab lab, Node node, String ifname, int count) {
+        LabProcess dump = lab.start(node, "tcpdump-" + ifname + System.nanoTime(), "tcpdump", "-i", ifname,
+                "-n", "-e", "-p", "-c", Integer.toString(count), "ip6 proto 112");
+        assertThat(dump.awaitExit(Duration.ofSeconds(15))).as("tcpdump: " + dump.output()).isZero();
+        return dump.output().lines().filter(l -> l.contains("VRRP")).map(l -> l.split("\\s+")[1]).toList();
+    }
 }
