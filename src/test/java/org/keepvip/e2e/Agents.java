@@ -107,9 +107,10 @@ final class Agents {
         return lab.hasAddress(node, vip);
     }
 
-    /** Waits until exactly {@code holder} (of {@code nodes}) holds {@code vip}. */
+    /** Waits until exactly {@code holder} (of {@code nodes}; of itself when none are named) holds {@code vip}. */
     static void awaitHolder(Lab lab, String vip, Node holder, Duration timeout, Node... nodes) {
-        Await.until(timeout, vip + " held by " + holder.name() + " only", () -> Arrays.stream(nodes)
+        Node[] among = nodes.length == 0 ? new Node[] {holder} : nodes; // none named: not a vacuous wait
+        Await.until(timeout, vip + " held by " + holder.name() + " only", () -> Arrays.stream(among)
                 .allMatch(n -> holds(lab, n, vip) == n.equals(holder)));
     }
 

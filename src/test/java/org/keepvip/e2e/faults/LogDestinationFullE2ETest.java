@@ -18,15 +18,22 @@ import org.keepvip.e2e.lab.Await;
 import org.keepvip.e2e.lab.CommandResult;
 import org.keepvip.e2e.lab.Lab;
 import org.keepvip.e2e.lab.LabAssumptions;
+import org.keepvip.e2e.lab.LabProcess;
 
 /**
- * The master logs with {@code -g FILE} to a 256 KiB tmpfs mounted in a mount namespace of its own
- * (gone with the process). While it reloads its configuration every 250 ms (a few log lines each),
- * its adverts are captured on the backup twice: with room on the file system, then with it filled
- * to the last block (every write ENOSPC). The p99 gap with the disk full stays within
- * {@link #P99_SLACK_MS} of the first stretch; b takes over no more often than a gap of its down timer
- * occurred (which a loaded shared machine, not the disk, can cause); the daemon stays MASTER and
- * answers {@code status}, and printed no stack trace.
+ * A log destination that cannot take more leaves the master's adverts alone. While the master
+ * reloads its configuration every 250 ms (a few log lines each), its adverts are captured on the
+ * backup twice, first with the destination working, then with it full or stalled:
+ * <ul>
+ *   <li>{@code -g FILE} on a 256 KiB tmpfs mounted in a mount namespace of its own (gone with the
+ *       process), then filled to the last block (every write ENOSPC);
+ *   <li>{@code --log-syslog} to a syslog socket whose receiver is then stopped (SIGSTOP), as a hung
+ *       syslog daemon would be: its socket queue fills and every further send would block.
+ * </ul>
+ * The p99 gap with the destination full stays within {@link #P99_SLACK_MS} of the first stretch; b
+ * takes over no more often than a gap of its down timer occurred (which a loaded shared machine, not
+ * the destination, can cause); the daemon stays MASTER and answers {@code status}, and printed no
+ * stack trace.
  */
 class LogDestinationFullE2ETest {
     static final String VIP = "192.0.2.234";
@@ -82,6 +89,80 @@ class LogDestinationFullE2ETest {
                     + console.lines().limit(5).toList());
             assertThat(console).doesNotContain("\tat ").doesNotContain("Exception in thread");
         }
+    }
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void aStoppedSyslogDaemonLeavesAdvertTimingAlone() throws Exception {
+        LabAssumptions.assumeBinaries("python3", "curl");
+        try (Lab lab = Lab.builder().host("a").host("b").build()) {
+            Path socket = lab.tempDir().resolve("syslog.sock");
+            Path received = lab.tempDir().resolve("syslog.received");
+            // The syslog daemon: reads the socket and appends each record to a file, unbuffered.
+            LabProcess syslogd = lab.start(lab.node("a"), "syslogd", "python3", "-c", """
+                    import socket, sys
+                    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+                    s.bind(sys.argv[1])
+                    with open(sys.argv[2], 'ab', buffering=0) as f:
+                        while True:
+                            f.write(s.recv(65536) + b'\\n')
+                    """, socket.toString(), received.toString());
+            Await.until(Duration.ofSeconds(10), "the syslog socket bound", () -> Files.exists(socket));
+            String metrics = lab.node("a").ipv4() + ":9650";
+            PlainPair p = new PlainPair(lab, VIP, 85, ADVERT_MS, List.of(),
+                    List.of("--log-syslog", "--syslog-socket", socket.toString(), "--metrics-listen", metrics));
+            Await.until(Duration.ofSeconds(10), "a's MASTER line at the syslog daemon",
+                    () -> read(received).contains("(VI_F) Entering MASTER STATE"));
+
+            long before = p.takeoversByB();
+            double[] reading = underReloads(lab, p, "syslog reading", () -> { });
+            long inReading = p.takeoversByB() - before;
+            before = p.takeoversByB();
+            double[] stopped = underReloads(lab, p, "syslog stopped", () -> syslogd.signal("STOP"));
+            long inStopped = p.takeoversByB() - before;
+            long dropped = syslogDrops(lab, p, metrics);
+
+            System.out.println("[log-syslog] reading: " + AdvertCapture.summary(reading) + "; b took over "
+                    + inReading + "x");
+            System.out.println("[log-syslog] stopped: " + AdvertCapture.summary(stopped) + "; b took over "
+                    + inStopped + "x; " + dropped + " records dropped at the full socket");
+            assertThat(dropped).as("records dropped while the syslog daemon was stopped (its queue did fill)")
+                    .isPositive();
+            assertThat(AdvertCapture.percentile(stopped, 99)).as("p99 gap with syslog stopped (ms)")
+                    .isLessThan(AdvertCapture.percentile(reading, 99) + P99_SLACK_MS);
+            assertThat(inStopped).as("b's takeovers with syslog stopped, at most its long gaps")
+                    .isLessThanOrEqualTo(java.util.Arrays.stream(stopped)
+                            .filter(g -> g >= p.masterDownMs() - 10).count());
+            Await.until(Duration.ofSeconds(5), "a MASTER", () -> "MASTER".equals(PlainPair.state(p.socketA)));
+
+            // The daemon resumes sending once the syslog daemon reads again.
+            syslogd.signal("CONT");
+            long size = Files.size(received);
+            Await.until(Duration.ofSeconds(10), "records at the syslog daemon again", () -> {
+                p.ka.signal("HUP");
+                return read(received).substring((int) size).contains("Reloaded configuration");
+            });
+            assertThat(p.ka.isAlive()).isTrue();
+            assertThat(p.ka.output()).doesNotContain("\tat ").doesNotContain("Exception in thread");
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** a's count of log records the syslog socket refused, from its metrics. */
+    private static long syslogDrops(Lab lab, PlainPair p, String metrics) {
+        CommandResult scrape = lab.exec(p.a, "curl", "-sf", "http://" + metrics + "/metrics");
+        assertThat(scrape.exitCode()).as("scrape of a's metrics: " + scrape.stderr()).isZero();
+        return scrape.stdout().lines()
+                .filter(l -> l.startsWith("keepvip_log_lines_dropped_total{") && l.contains("reason=\"syslog\""))
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .findFirst().orElseThrow(() -> new AssertionError("no syslog drop counter in:\n" + scrape.stdout()));
     }
 
     /** Captures {@link #ADVERTS} of a's adverts on b while a reloads every 250 ms. */

@@ -60,6 +60,8 @@ final class RedisPair implements AutoCloseable {
     boolean replUser;
     /** When set, each keepvip serves metrics on its node's address at this port ({@code metrics_listen}). */
     int metricsPort;
+    /** Extra lines for global_defs (e.g. vrrp_rt_priority). */
+    String globalExtra = "";
     /** Sentinel mode: the hosts whose Sentinels keepvip listens to (empty: pair mode). */
     List<Node> sentinels = List.of();
 
@@ -345,7 +347,8 @@ final class RedisPair implements AutoCloseable {
                         r6379
                     }
                 }
-                """.formatted(n.name(), metricsPort > 0 ? "    metrics_listen " + n.ipv4() + ":" + metricsPort : "",
+                """.formatted(n.name(), (metricsPort > 0 ? "    metrics_listen " + n.ipv4() + ":" + metricsPort : "")
+                        + globalExtra,
                 PORT, checkLines != null ? checkLines : """
                     interval 0.05
                     timeout %s

@@ -28,13 +28,25 @@ import org.keepvip.e2e.lab.Node;
  * end: acknowledged writes lost per cause (planned moves: switchover and restart), periods in which
  * both keepvip hosts held the VIP for longer than one advert interval ({@code ip monitor} in each
  * namespace), and spurious takeovers for both pairs (entries into MASTER beyond one per move, and
- * any by the keepalived backup). Skipped unless {@code -Dkeepvip.soak=SECONDS}.
+ * any by the keepalived backup). Skipped unless {@code -Dkeepvip.soak=SECONDS}. With
+ * {@code -Dkeepvip.soak.rt=PRIO} both pairs run with {@code vrrp_rt_priority PRIO}, as 10 ms adverts
+ * on a shared host are run in production: without it, whatever else the machine runs delays the
+ * adverts of both daemons alike, and both backups take over spuriously.
  */
 class SoakRun {
     static final Duration PERIOD = Duration.ofSeconds(Long.getLong("keepvip.soak.period", 30));
     static final String ADVERT = "0.01";
     static final long ADVERT_MS = 10;
     static final String KA_VIP = "192.0.2.233";
+    /**
+     * The client's pace. Every write is a new key: unpaced (about 7,000 a second on a 2-vCPU VM) the
+     * dataset passed a million keys in three minutes, and its BGSAVEs and full resyncs then took
+     * seconds, so a long run measured Redis on an overloaded host rather than the pair.
+     */
+    static final int WRITES_PER_SECOND = Integer.getInteger("keepvip.soak.writes", 500);
+    /** vrrp_rt_priority of both pairs, 0 for none. */
+    static final int RT_PRIORITY = Integer.getInteger("keepvip.soak.rt", 0);
+    static final String GLOBALS = RT_PRIORITY > 0 ? "\n    vrrp_rt_priority " + RT_PRIORITY : "";
 
     enum Cause { LINK_CUT, REDIS_KILL, SWITCHOVER, KEEPVIP_RESTART }
 
@@ -55,6 +67,7 @@ class SoakRun {
             // splits it until an operator acts. The soak measures the pair after that minute.
             long redisStarted = System.nanoTime();
             LockSupport.parkNanos(redisStarted + Duration.ofSeconds(61).toNanos() - System.nanoTime());
+            p.globalExtra = GLOBALS;
             p.startKeepvip(p.a, 150);
             p.awaitVipOn(p.a, Duration.ofSeconds(20));
             p.startKeepvip(p.b, 100);
@@ -75,7 +88,7 @@ class SoakRun {
             Instant began = Instant.now();
             long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
             String broken = null;
-            try (Writer w = new Writer(p.lab.executor(p.client), VIP, PORT)) {
+            try (Writer w = Writer.paced(p.lab.executor(p.client), VIP, PORT, WRITES_PER_SECOND)) {
                 Node master = p.a;
                 int k = 0;
                 long next = System.nanoTime() + PERIOD.toNanos();
@@ -180,6 +193,8 @@ class SoakRun {
 
     private static LabProcess keepalived(Lab lab, Node n, int priority) {
         String conf = """
+                global_defs {%s
+                }
                 vrrp_instance VI_K {
                     state BACKUP
                     interface eth0
@@ -191,7 +206,7 @@ class SoakRun {
                         %s/24
                     }
                 }
-                """.formatted(priority, ADVERT, KA_VIP);
+                """.formatted(GLOBALS, priority, ADVERT, KA_VIP);
         Path file = lab.writeFile("ka-" + n.name() + ".conf", conf);
         Path dir = lab.tempDir();
         return lab.start(n, "ka-" + n.name(), "keepalived", "-n", "-l", "-D", "-f", file.toString(),
@@ -203,9 +218,10 @@ class SoakRun {
             LabProcess ka1, LabProcess ka2, int kaMasterBefore, Instant began) throws Exception {
         List<Writer.Ack> acks = w.acks();
         StringBuilder r = new StringBuilder();
-        r.append(String.format(Locale.ROOT, "soak: %d s, %d moves every %d s, adverts every %d ms, %d writes"
-                + " acknowledged through the VIP, %d client errors (%d READONLY)%n",
+        r.append(String.format(Locale.ROOT, "soak: %d s, %d moves every %d s, adverts every %d ms, %s, %d writes"
+                + " acknowledged through the VIP (at most " + WRITES_PER_SECOND + " a second), %d client errors (%d READONLY)%n",
                 Duration.between(began, Instant.now()).toSeconds(), moves.size(), PERIOD.toSeconds(), ADVERT_MS,
+                RT_PRIORITY > 0 ? "both pairs at vrrp_rt_priority " + RT_PRIORITY : "default scheduling",
                 acks.size(), w.errors(), w.readonlyReplies()));
         long plannedLost = 0;
         for (Cause c : Cause.values()) {
@@ -249,6 +265,10 @@ class SoakRun {
             why.merge(m.group(1) + " " + m.group(2), 1, Integer::sum);
         }
         r.append("keepvip transitions by cause: ").append(why).append('\n');
+        if (RT_PRIORITY > 0) {
+            r.append(String.format(Locale.ROOT, "real-time limit warnings (SIGXCPU): keepvip %d, keepalived %d%n",
+                    count(logs, "used too much CPU time"), count(ka1.output() + ka2.output(), "used too much CPU time")));
+        }
         int kaEntries = count(ka1.output() + ka2.output(), "Entering MASTER STATE") - kaMasterBefore;
         r.append(String.format(Locale.ROOT, "keepalived (same machine, same minutes, undisturbed): %d spurious"
                 + " takeovers (k2 became MASTER %d times)%n", kaEntries, count(ka2.output(), "Entering MASTER STATE")));

@@ -30,6 +30,8 @@ final class Writer implements AutoCloseable {
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong readonly = new AtomicLong();
     private volatile boolean running = true;
+    /** The least time between the starts of two writes (ns); 0: as fast as the server answers. */
+    private final long pace;
     private final Future<?> task;
 
     Writer(ExecutorService clientNamespace, String vip, int port) {
@@ -43,8 +45,22 @@ final class Writer implements AutoCloseable {
 
     /** A writer of keys {@code PREFIX N} (another writer's keys never collide with the client's {@code w:N}). */
     Writer(ExecutorService namespace, java.util.function.Supplier<HostAndPort> target, String prefix) {
+        this(namespace, target, prefix, 0);
+    }
+
+    /**
+     * A writer of at most {@code perSecond} writes a second (the load's pace, for a long run whose
+     * dataset must not outgrow the host: every write is a new key).
+     */
+    static Writer paced(ExecutorService namespace, String vip, int port, int perSecond) {
+        return new Writer(namespace, () -> new HostAndPort(vip, port), "w:", 1_000_000_000L / perSecond);
+    }
+
+    private Writer(ExecutorService namespace, java.util.function.Supplier<HostAndPort> target, String prefix,
+            long pace) {
         this.target = target;
         this.prefix = prefix;
+        this.pace = pace;
         this.task = namespace.submit(this::loop);
     }
 
@@ -56,10 +72,15 @@ final class Writer implements AutoCloseable {
     private void loop() {
         long n = 0;
         Jedis j = null;
+        long next = System.nanoTime();
         while (running) {
             try {
                 if (j == null) {
                     j = connect();
+                }
+                if (pace > 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(next - System.nanoTime()); // the load's pace
+                    next = Math.max(next + pace, System.nanoTime() - pace);
                 }
                 n++;
                 long sent = System.nanoTime();

@@ -41,6 +41,7 @@ import org.keepvip.agent.packet.PortOptions;
 import org.keepvip.agent.packet.ReceivedVrrp;
 import org.keepvip.agent.packet.VrrpFrames;
 import org.keepvip.agent.sched.BackgroundThreads;
+import org.keepvip.agent.sched.VrrpThreads;
 import org.keepvip.agent.script.NotifyFifo;
 import org.keepvip.agent.script.ScriptRunner;
 import org.keepvip.agent.signal.DumpWriter;
@@ -119,6 +120,8 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     private final PcapRefusals refusals = new PcapRefusals();
     private ScriptRunner runner;
     private LaneWorkers lanes;
+    /** vrrp_priority, vrrp_rt_priority, vrrp_cpu_affinity: for the loop and the hook lanes (start-up only). */
+    private VrrpThreads vrrpThreads = VrrpThreads.NONE;
     private KeepalivedConfig config;
     private Optional<NotifyFifo> fifo = Optional.empty();
     private Thread loopThread;
@@ -157,7 +160,10 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         runner = track(new ScriptRunner(4));
         // Before any instance starts, and waited for: keepalived starts its children only then.
         DaemonScripts.run(runner, config.global().startupScript(), "startup");
-        lanes = track(new LaneWorkers());
+        vrrpThreads = new VrrpThreads(config.global().processTuning());
+        vrrpThreads.applyToProcess();
+        loop.onLateTimers(vrrpThreads::timerLate);
+        lanes = track(new LaneWorkers(vrrpThreads));
         if (config.global().notifyFifo() != null) {
             fifo = Optional.of(track(NotifyFifo.open(Path.of(config.global().notifyFifo().path()), Optional.empty())));
         }
@@ -255,6 +261,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
 
         loopThread = new Thread(() -> {
             try {
+                vrrpThreads.tuneCurrentThread();
                 loop.run();
             } finally {
                 finished.countDown();

@@ -450,9 +450,20 @@ public final class EventLoop implements Runnable {
         }
     }
 
+    /**
+     * Told, once a turn, how late the latest of the timers that fired was (ns): max_auto_priority's
+     * input ({@link org.keepvip.agent.sched.VrrpThreads#timerLate}).
+     */
+    private java.util.function.LongConsumer lateTimers = late -> { };
+
+    void onLateTimers(java.util.function.LongConsumer lateTimers) {
+        this.lateTimers = lateTimers;
+    }
+
     private void fireDueTimers() {
         long now = clock.getAsLong();
         boolean socketsRead = false;
+        long latest = 0;
         for (InstanceRuntime r : deadlines.pollDue(now)) {
             // A sync group member's deadline may have moved while another member was handled.
             if (instances.get(r.name()) != r) {
@@ -476,6 +487,7 @@ public final class EventLoop implements Runnable {
                         lastTakeoverAt = now;
                         r.metrics().takeoverDue(d.getAsLong());
                     }
+                    latest = Math.max(latest, now - d.getAsLong());
                     deliver(r, new Event.TimerDue(now));
                 } else {
                     reschedule(r);
@@ -486,6 +498,9 @@ public final class EventLoop implements Runnable {
                 LOG.error("({}) internal error on its timer (continuing): {}", r.name(), e.toString(), e);
                 reschedule(r);
             }
+        }
+        if (latest > 0) {
+            lateTimers.accept(latest);
         }
     }
 

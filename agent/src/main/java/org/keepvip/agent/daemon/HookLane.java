@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.keepvip.agent.sched.VrrpThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,11 +45,12 @@ final class HookLane implements AutoCloseable {
 
     /** A lane with a thread of its own, named {@code hooks-INSTANCE}. */
     static HookLane owned(String instance) {
-        return new HookLane(instance, Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "hooks-" + instance);
-            t.setDaemon(true);
-            return t;
-        }), true);
+        return owned(instance, VrrpThreads.NONE);
+    }
+
+    /** As {@link #owned(String)}, its thread tuned by {@code threads}. */
+    static HookLane owned(String instance, VrrpThreads threads) {
+        return new HookLane(instance, Executors.newSingleThreadExecutor(threads.factory("hooks-" + instance)), true);
     }
 
     /** A lane on {@code executor}, which must be single-threaded and outlive the lane. */

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.keepvip.agent.sched.VrrpThreads;
 
 /**
  * The threads behind the {@link HookLane}s. Instances without Redis share {@link #SHARED_THREADS}
@@ -21,21 +22,24 @@ final class LaneWorkers implements AutoCloseable {
     private final List<ExecutorService> shared = new ArrayList<>();
     private int next;
 
+    private final VrrpThreads threads;
+
     LaneWorkers() {
+        this(VrrpThreads.NONE);
+    }
+
+    /** Lane threads that take {@code threads}' priority and CPU set (vrrp_rt_priority and the like). */
+    LaneWorkers(VrrpThreads threads) {
+        this.threads = threads;
         for (int i = 1; i <= SHARED_THREADS; i++) {
-            String name = "hooks-" + i;
-            shared.add(Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, name);
-                t.setDaemon(true);
-                return t;
-            }));
+            shared.add(Executors.newSingleThreadExecutor(threads.factory("hooks-" + i)));
         }
     }
 
     /** The lane for an instance: its own thread when its steps may block on Redis, else a shared one. */
     HookLane laneFor(String instance, boolean mayBlock) {
         if (mayBlock) {
-            return HookLane.owned(instance);
+            return HookLane.owned(instance, threads);
         }
         ExecutorService executor = shared.get(next);
         next = (next + 1) % shared.size();

@@ -74,6 +74,7 @@ class ConfigFuzzTest {
         ScriptDiagnostics security = new ScriptDiagnostics(Users.system(), Map.of());
         Random rnd = new Random(SEED);
         int withErrors = 0;
+        int placed = 0;
         for (int round = 0; round < ROUNDS; round++) {
             int which = rnd.nextInt(texts.size());
             String mutated = mutate(texts.get(which), rnd);
@@ -86,16 +87,22 @@ class ConfigFuzzTest {
                 assertThat(ConfigWriter.write(r.config())).as(context).isNotEmpty();
                 security.check(r.config());
             }
-            assertThat(r.diagnostics()).as(context).allSatisfy(d -> {
-                assertThat(d.format()).doesNotContain("\n");
-                assertThat(d.origin().line()).isGreaterThanOrEqualTo(0);
-            });
+            int lines = mutated.split("\n", -1).length;
+            for (Diagnostic d : r.diagnostics()) {
+                assertThat(d.format()).as(context).doesNotContain("\n");
+                if (d.origin().file().equals(main)) {
+                    assertThat(d.origin().line()).as("%s: %s names a line of the file (0: the whole file)", context, d)
+                            .isBetween(0, lines);
+                    placed += d.origin().line() > 0 ? 1 : 0;
+                }
+            }
             if (r.hasErrors()) {
                 withErrors++;
             }
         }
         // The mutations must actually break things, or this test proves nothing.
         assertThat(withErrors).isGreaterThan(ROUNDS / 4);
+        assertThat(placed).as("diagnostics placed on a line of the mutated file").isGreaterThan(ROUNDS / 4);
     }
 
     static String mutate(String text, Random rnd) {

@@ -71,25 +71,8 @@ class EventLoopLocalDeliveryTest {
     }
 
     private static InstanceRuntime runtime(EventLoop loop) {
-        Ports.PacketOut packets = new Ports.PacketOut() {
-            @Override
-            public void sendVrrp(String ifname, byte[] msg, InetAddress source, InetAddress destination) {
-            }
-
-            @Override
-            public void announce(String ifname, List<InetAddress> addresses, int rounds) {
-            }
-        };
-        Ports.Vips vips = new Ports.Vips() {
-            @Override
-            public void add(List<VipSpec> v) {
-            }
-
-            @Override
-            public List<VipSpec> remove(List<VipSpec> v) {
-                return v;
-            }
-        };
+        Ports.PacketOut packets = FakePorts.packets();
+        Ports.Vips vips = FakePorts.vips();
         // 10 s adverts: no takeover while the test runs.
         InstanceConfig config = InstanceConfig.builder("VI_1", 1, SELF).version(3).priority(100)
                 .advertIntervalCentis(1000).build();

@@ -542,26 +542,12 @@ class EventLoopScaleTest {
         InetAddress self = key.v6() ? SELF6 : SELF4;
         List<Integer> sent = new CopyOnWriteArrayList<>();
         Semaphore own = new Semaphore(0);
-        Ports.PacketOut packets = new Ports.PacketOut() {
-            @Override
-            public void sendVrrp(String ifname, byte[] msg, InetAddress source, InetAddress destination) {
-                sent.add(msg[2] & 0xff);
-                own.release();
-                adverts.release();
-            }
-
-            @Override
-            public void announce(String ifname, List<InetAddress> addresses, int rounds) {}
-        };
-        Ports.Vips vips = new Ports.Vips() {
-            @Override
-            public void add(List<VipSpec> v) {}
-
-            @Override
-            public List<VipSpec> remove(List<VipSpec> v) {
-                return List.of();
-            }
-        };
+        Ports.PacketOut packets = FakePorts.packets(advertised -> {
+            sent.add(advertised);
+            own.release();
+            adverts.release();
+        }, () -> { });
+        Ports.Vips vips = FakePorts.vips();
         InstanceConfig config = InstanceConfig.builder(name, key.vrid(), self).version(3).priority(priority)
                 .advertIntervalCentis(ADVERT_CENTIS).trackers(trackers).build();
         InstanceRuntime.Wire wire = new InstanceRuntime.Wire(key.ifname(), 3, key.vrid(), ADVERT_CENTIS, AuthType.NONE,

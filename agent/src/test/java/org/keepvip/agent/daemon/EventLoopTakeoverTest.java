@@ -42,34 +42,19 @@ class EventLoopTakeoverTest {
         CountDownLatch vipAdded = new CountDownLatch(1);
         CountDownLatch takeoverAdvert = new CountDownLatch(1);
         CountDownLatch announced = new CountDownLatch(1);
-        Ports.PacketOut packets = new Ports.PacketOut() {
-            @Override
-            public void sendVrrp(String ifname, byte[] msg, InetAddress source, InetAddress destination) {
-                seen.add(new Seen("advert priority " + (msg[2] & 0xff), System.nanoTime()));
-                if ((msg[2] & 0xff) == 100) {
-                    takeoverAdvert.countDown();
-                }
+        Ports.PacketOut packets = FakePorts.packets(priority -> {
+            seen.add(new Seen("advert priority " + priority, System.nanoTime()));
+            if (priority == 100) {
+                takeoverAdvert.countDown();
             }
-
-            @Override
-            public void announce(String ifname, List<InetAddress> addresses, int rounds) {
-                seen.add(new Seen("announce", System.nanoTime()));
-                announced.countDown();
-            }
-        };
-        Ports.Vips vips = new Ports.Vips() {
-            @Override
-            public void add(List<VipSpec> v) {
-                seen.add(new Seen("add VIPs", System.nanoTime()));
-                vipAdded.countDown();
-            }
-
-            @Override
-            public List<VipSpec> remove(List<VipSpec> v) {
-                seen.add(new Seen("remove VIPs", System.nanoTime()));
-                return v;
-            }
-        };
+        }, () -> {
+            seen.add(new Seen("announce", System.nanoTime()));
+            announced.countDown();
+        });
+        Ports.Vips vips = FakePorts.vips(v -> {
+            seen.add(new Seen("add VIPs", System.nanoTime()));
+            vipAdded.countDown();
+        }, v -> seen.add(new Seen("remove VIPs", System.nanoTime())));
         InstanceConfig config = InstanceConfig.builder("VI_1", 1, SELF).version(3).priority(100)
                 .advertIntervalCentis(ADVERT_CENTIS).build();
         InstanceRuntime.Wire wire = new InstanceRuntime.Wire("eth0", 3, 1, ADVERT_CENTIS, AuthType.NONE, null,

@@ -44,24 +44,8 @@ class InstanceMetricsTest {
     @Test
     void scrapesSeeStateTransitionsByCauseTakeoverTimesAndTrackers() throws Exception {
         Semaphore announced = new Semaphore(0);
-        Ports.PacketOut packets = new Ports.PacketOut() {
-            @Override
-            public void sendVrrp(String ifname, byte[] msg, InetAddress source, InetAddress destination) {}
-
-            @Override
-            public void announce(String ifname, List<InetAddress> addresses, int rounds) {
-                announced.release();
-            }
-        };
-        Ports.Vips vips = new Ports.Vips() {
-            @Override
-            public void add(List<VipSpec> v) {}
-
-            @Override
-            public List<VipSpec> remove(List<VipSpec> v) {
-                return v;
-            }
-        };
+        Ports.PacketOut packets = FakePorts.announcing(announced::release);
+        Ports.Vips vips = FakePorts.vips();
         InstanceConfig config = InstanceConfig.builder("VI_1", 7, SELF).version(3).priority(100)
                 .advertIntervalCentis(ADVERT_CENTIS).trackers(List.of(new TrackerSpec("script:chk", -10, false)))
                 .build();

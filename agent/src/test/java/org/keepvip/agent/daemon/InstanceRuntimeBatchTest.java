@@ -36,35 +36,19 @@ class InstanceRuntimeBatchTest {
         AtomicBoolean advertSent = new AtomicBoolean();
         List<Boolean> advertSentWhenAnnouncing = new CopyOnWriteArrayList<>();
         CountDownLatch announced = new CountDownLatch(1);
-        Ports.PacketOut packets = new Ports.PacketOut() {
-            @Override
-            public void sendVrrp(String ifname, byte[] msg, InetAddress source, InetAddress destination) {
-                // The loop sends the takeover advert: the lane must already be adding the VIP.
-                try {
-                    addSeenByAdvert.set(addStarted.await(5, TimeUnit.SECONDS));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                advertSent.set(true);
+        Ports.PacketOut packets = FakePorts.packets(priority -> {
+            // The loop sends the takeover advert: the lane must already be adding the VIP.
+            try {
+                addSeenByAdvert.set(addStarted.await(5, TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-
-            @Override
-            public void announce(String ifname, List<InetAddress> addresses, int rounds) {
-                advertSentWhenAnnouncing.add(advertSent.get());
-                announced.countDown();
-            }
-        };
-        Ports.Vips vips = new Ports.Vips() {
-            @Override
-            public void add(List<VipSpec> v) {
-                addStarted.countDown();
-            }
-
-            @Override
-            public List<VipSpec> remove(List<VipSpec> v) {
-                return v;
-            }
-        };
+            advertSent.set(true);
+        }, () -> {
+            advertSentWhenAnnouncing.add(advertSent.get());
+            announced.countDown();
+        });
+        Ports.Vips vips = FakePorts.vips(v -> addStarted.countDown(), v -> { });
         try (InstanceRuntime runtime = runtime(packets, vips)) {
             takeOver(runtime);
             assertThat(announced.await(10, TimeUnit.SECONDS)).isTrue();
@@ -78,21 +62,11 @@ class InstanceRuntimeBatchTest {
         List<Boolean> holdingDuringAdd = new CopyOnWriteArrayList<>();
         List<Boolean> holdingWhenAnnouncing = new CopyOnWriteArrayList<>();
         CountDownLatch announced = new CountDownLatch(1);
-        Ports.PacketOut packets = announcing(() -> {
+        Ports.PacketOut packets = FakePorts.announcing(() -> {
             holdingWhenAnnouncing.add(LogHold.holders() > 0);
             announced.countDown();
         });
-        Ports.Vips vips = new Ports.Vips() {
-            @Override
-            public void add(List<VipSpec> v) {
-                holdingDuringAdd.add(LogHold.holders() == 1);
-            }
-
-            @Override
-            public List<VipSpec> remove(List<VipSpec> v) {
-                return v;
-            }
-        };
+        Ports.Vips vips = FakePorts.vips(v -> holdingDuringAdd.add(LogHold.holders() == 1), v -> { });
         try (InstanceRuntime runtime = runtime(packets, vips)) {
             assertThat(LogHold.holders()).isZero();
             takeOver(runtime);
@@ -105,18 +79,10 @@ class InstanceRuntimeBatchTest {
     @Test
     void aFailingAddIsLoggedAndTheRestOfTheBatchStillRuns() throws Exception {
         CountDownLatch announced = new CountDownLatch(1);
-        Ports.PacketOut packets = announcing(announced::countDown);
-        Ports.Vips vips = new Ports.Vips() {
-            @Override
-            public void add(List<VipSpec> v) throws java.io.IOException {
-                throw new java.io.IOException("EPERM");
-            }
-
-            @Override
-            public List<VipSpec> remove(List<VipSpec> v) {
-                return v;
-            }
-        };
+        Ports.PacketOut packets = FakePorts.announcing(announced::countDown);
+        Ports.Vips vips = FakePorts.vips(v -> {
+            throw new java.io.IOException("EPERM");
+        }, v -> { });
         try (InstanceRuntime runtime = runtime(packets, vips)) {
             takeOver(runtime);
             assertThat(announced.await(10, TimeUnit.SECONDS)).as("the step after the failed add ran").isTrue();
@@ -135,32 +101,23 @@ class InstanceRuntimeBatchTest {
         CountDownLatch addRunning = new CountDownLatch(1);
         CountDownLatch finishAdd = new CountDownLatch(1);
         List<String> vipCalls = new CopyOnWriteArrayList<>();
-        Ports.Vips vips = new Ports.Vips() {
-            @Override
-            public void add(List<VipSpec> v) throws java.io.IOException {
-                vipCalls.add("add");
-                addRunning.countDown();
-                try {
-                    finishAdd.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new java.io.InterruptedIOException();
-                }
+        Ports.Vips vips = FakePorts.vips(v -> {
+            vipCalls.add("add");
+            addRunning.countDown();
+            try {
+                finishAdd.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException();
             }
-
-            @Override
-            public List<VipSpec> remove(List<VipSpec> v) {
-                vipCalls.add("remove");
-                return v;
-            }
-        };
+        }, v -> vipCalls.add("remove"));
         ch.qos.logback.classic.Logger vrrpLog =
                 (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("keepvip.vrrp");
         ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
                 new ch.qos.logback.core.read.ListAppender<>();
         lines.start();
         vrrpLog.addAppender(lines);
-        try (InstanceRuntime runtime = runtime(announcing(() -> { }), vips)) {
+        try (InstanceRuntime runtime = runtime(FakePorts.packets(), vips)) {
             takeOver(runtime);
             assertThat(addRunning.await(10, TimeUnit.SECONDS)).isTrue();
             VrrpInstance m = runtime.machine();
@@ -188,46 +145,9 @@ class InstanceRuntimeBatchTest {
     @Test
     void theBatchPathWarmUpCarriesOutNothing() throws Exception {
         List<String> calls = new CopyOnWriteArrayList<>();
-        Ports.PacketOut packets = new Ports.PacketOut() {
-            @Override
-            public void sendVrrp(String ifname, byte[] msg, InetAddress source, InetAddress destination) {
-                calls.add("advert");
-            }
-
-            @Override
-            public void announce(String ifname, List<InetAddress> addresses, int rounds) {
-                calls.add("announce");
-            }
-        };
-        Ports.Vips vips = new Ports.Vips() {
-            @Override
-            public void add(List<VipSpec> v) {
-                calls.add("add");
-            }
-
-            @Override
-            public List<VipSpec> remove(List<VipSpec> v) {
-                calls.add("remove");
-                return v;
-            }
-        };
-        Ports.RedisHooks redis = new Ports.RedisHooks() {
-            @Override
-            public String promote() {
-                calls.add("promote");
-                return null;
-            }
-
-            @Override
-            public void fence() {
-                calls.add("fence");
-            }
-
-            @Override
-            public void demote(InetAddress master) {
-                calls.add("demote");
-            }
-        };
+        Ports.PacketOut packets = FakePorts.packets(priority -> calls.add("advert"), () -> calls.add("announce"));
+        Ports.Vips vips = FakePorts.vips(v -> calls.add("add"), v -> calls.add("remove"));
+        Ports.RedisHooks redis = FakePorts.redis(calls::add);
         try (InstanceRuntime runtime = new InstanceRuntime(machine(), wire(), expectations(), vipSpecs(), packets, vips,
                 redis, (i, st, p) -> calls.add("notify"), e -> calls.add("event " + e))) {
             runtime.warmUpHookLane(10);
@@ -247,34 +167,13 @@ class InstanceRuntimeBatchTest {
     void eachTransitionIsOneRecordWithItsStepsInOrderAfterItsNotify() throws Exception {
         org.keepvip.agent.events.EventRing ring = new org.keepvip.agent.events.EventRing(10);
         List<String> events = new CopyOnWriteArrayList<>();
-        Ports.RedisHooks redis = new Ports.RedisHooks() {
-            @Override
-            public String promote() {
-                return null;
-            }
-
-            @Override
-            public void fence() {
-            }
-
-            @Override
-            public void demote(InetAddress master) {
-            }
-        };
+        Ports.RedisHooks redis = FakePorts.redis(call -> { });
         VrrpInstance m = new VrrpInstance(InstanceConfig.builder("VI_1", 1, SELF).version(3).priority(100)
                 .advertIntervalCentis(100).redisHooks(true).build());
         try (org.keepvip.agent.events.DecisionLog log = new org.keepvip.agent.events.DecisionLog(ring);
                 InstanceRuntime runtime = new InstanceRuntime(m, wire(), expectations(), vipSpecs(),
-                        announcing(() -> { }), new Ports.Vips() {
-                            @Override
-                            public void add(List<VipSpec> v) {
-                            }
-
-                            @Override
-                            public List<VipSpec> remove(List<VipSpec> v) {
-                                return v;
-                            }
-                        }, redis, (i, st, p) -> { }, e -> events.add(e.toString()))) {
+                        FakePorts.packets(), FakePorts.vips(), redis, (i, st, p) -> { },
+                        e -> events.add(e.toString()))) {
             runtime.reportTo(log);
             m.handle(new Event.Start(System.nanoTime(), true)); // the loop's clock: step times count from it
             runtime.executePending();
@@ -305,20 +204,6 @@ class InstanceRuntimeBatchTest {
     }
 
     /** The test thread plays the loop: start as BACKUP, let the down timer expire, run the batch. */
-    /** Packet IO that drops adverts and runs {@code onAnnounce} for each GARP/NA burst. */
-    private static Ports.PacketOut announcing(Runnable onAnnounce) {
-        return new Ports.PacketOut() {
-            @Override
-            public void sendVrrp(String ifname, byte[] msg, InetAddress source, InetAddress destination) {
-            }
-
-            @Override
-            public void announce(String ifname, List<InetAddress> addresses, int rounds) {
-                onAnnounce.run();
-            }
-        };
-    }
-
     private static void takeOver(InstanceRuntime runtime) {
         VrrpInstance m = runtime.machine();
         m.handle(new Event.Start(0, true));

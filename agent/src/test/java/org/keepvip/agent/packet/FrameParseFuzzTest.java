@@ -1,7 +1,5 @@
 package org.keepvip.agent.packet;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.util.Arrays;
 import org.keepvip.vrrp.packet.InternetChecksum;
@@ -30,20 +28,7 @@ class FrameParseFuzzTest {
             fixIpv4HeaderChecksum(frame);
         }
         ParseResult r = FrameParser.parse(frame, "eth0", 42L, (control & 0x02) != 0 ? OWN : null);
-        if (r instanceof ReceivedVrrp v) {
-            assertThat(v.interfaceName()).isEqualTo("eth0");
-            assertThat(v.receivedAtNanos()).isEqualTo(42L);
-            assertThat(v.protocol()).as("only VRRP goes on").isEqualTo(112);
-            assertThat(v.source()).isNotNull();
-            assertThat(v.destination()).isNotNull();
-            assertThat(v.ttl()).isBetween(0, 255);
-            assertThat(v.payload().length).as("the payload lies inside the frame").isLessThan(frame.length);
-            assertThat(v.source().getAddress().length).isEqualTo(v.destination().getAddress().length);
-        } else {
-            ParseResult.Dropped d = (ParseResult.Dropped) r;
-            assertThat(d.reason()).isNotNull();
-            assertThat(d.detail()).as("a drop says what was wrong").isNotNull();
-        }
+        ParsedFrames.assertSound(frame, 42L, r);
     }
 
     /** Rewrites the IPv4 header checksum of an untagged IPv4 frame with a plausible header length. */

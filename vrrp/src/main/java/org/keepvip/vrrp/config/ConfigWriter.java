@@ -214,6 +214,26 @@ public final class ConfigWriter {
         if (g.metricsListen() != null) {
             line("metrics_listen " + g.metricsListen()); // keepvip's: keepalived would reject it
         }
+        ProcessTuning t = g.processTuning();
+        if (t.nice() != 0) {
+            line("vrrp_priority " + t.nice());
+        }
+        if (t.realtimePriority() != 0) {
+            line("vrrp_rt_priority " + t.realtimePriority());
+        }
+        if (t.rlimitRttimeMicros() != ProcessTuning.DEFAULT_RLIMIT_RTTIME_MICROS && t.rlimitRttimeMicros() != 0) {
+            line("vrrp_rlimit_rttime " + t.rlimitRttimeMicros());
+        }
+        flag("vrrp_no_swap", t.noSwap());
+        if (!t.cpus().isEmpty()) {
+            line("vrrp_cpu_affinity " + String.join(" ", t.cpus().stream().map(String::valueOf).toList()));
+        }
+        if (t.maxAutoPriority() != 0) {
+            line("max_auto_priority " + t.maxAutoPriority());
+        }
+        if (t.minAutoPriorityDelayMicros() != ProcessTuning.DEFAULT_MIN_AUTO_PRIORITY_DELAY_MICROS) {
+            line("min_auto_priority_delay " + t.minAutoPriorityDelayMicros());
+        }
         if (!g.notificationEmails().isEmpty()) {
             open("notification_email");
             g.notificationEmails().forEach(this::line);

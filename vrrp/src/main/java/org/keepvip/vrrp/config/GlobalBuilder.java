@@ -49,6 +49,13 @@ final class GlobalBuilder {
     ScriptCommand shutdownScript;
     Duration startupTimeout = DaemonScript.DEFAULT_TIMEOUT;
     Duration shutdownTimeout = DaemonScript.DEFAULT_TIMEOUT;
+    int nice;
+    int realtimePriority;
+    long rlimitRttime = ProcessTuning.DEFAULT_RLIMIT_RTTIME_MICROS;
+    boolean noSwap;
+    List<Integer> cpus = List.of();
+    int maxAutoPriority;
+    long minAutoPriorityDelay = ProcessTuning.DEFAULT_MIN_AUTO_PRIORITY_DELAY_MICROS;
     Origin origin;
     private boolean seen;
 
@@ -208,8 +215,115 @@ final class GlobalBuilder {
                         shutdownTimeout = Duration.ofSeconds(v);
                     }
                 }
+                case "vrrp_priority", "vrrp_rt_priority", "vrrp_rlimit_rttime", "vrrp_rlimit_rtime",
+                        "vrrp_no_swap", "vrrp_cpu_affinity", "max_auto_priority", "min_auto_priority_delay"
+                        -> processTuning(p, s, kw);
                 default -> throw new IllegalStateException(kw);
             }
+        }
+    }
+
+    /** The process keywords, with keepalived's messages (keepalived/core/global_parser.c). */
+    private void processTuning(ConfigParser p, Stmt s, String kw) {
+        switch (kw) {
+            case "vrrp_no_swap" -> noSwap = true;
+            case "vrrp_priority" -> {
+                // get_priority(): an error leaves the default (0)
+                Long v = s.argCount() < 1 ? null : longOrNull(s.arg(1));
+                if (s.argCount() < 1) {
+                    p.diags.error(s.origin, "No vrrp process priority specified");
+                } else if (v == null || v < -20 || v > 19) {
+                    p.diags.error(s.origin, "Invalid vrrp process priority specified");
+                } else {
+                    nice = v.intValue();
+                }
+            }
+            case "vrrp_rt_priority" -> {
+                // get_realtime_priority(): out of range is clamped, with an error
+                Long v = s.argCount() < 1 ? null : longOrNull(s.arg(1));
+                if (s.argCount() < 1) {
+                    p.diags.error(s.origin, "No vrrp process real-time priority specified");
+                } else if (v == null || v != v.intValue()) {
+                    p.diags.error(s.origin, "vrrp process real-time priority '" + s.arg(1) + "' invalid");
+                } else if (v < ProcessTuning.MIN_RT_PRIORITY) {
+                    p.diags.error(s.origin, "vrrp process real-time priority " + v + " less than minimum "
+                            + ProcessTuning.MIN_RT_PRIORITY + " - setting to minimum");
+                    realtimePriority = ProcessTuning.MIN_RT_PRIORITY;
+                } else if (v > ProcessTuning.MAX_RT_PRIORITY) {
+                    p.diags.error(s.origin, "vrrp process real-time priority " + v + " greater than maximum "
+                            + ProcessTuning.MAX_RT_PRIORITY + " - setting to maximum");
+                    realtimePriority = ProcessTuning.MAX_RT_PRIORITY;
+                } else {
+                    realtimePriority = v.intValue();
+                }
+            }
+            case "vrrp_rlimit_rttime", "vrrp_rlimit_rtime" -> {
+                // get_rt_rlimit(): an invalid value means no limit; 1 becomes 2 (halved for the warning)
+                if (kw.equals("vrrp_rlimit_rtime")) {
+                    p.diags.warning(s.origin, "Keyword 'vrrp_rlimit_rtime' is deprecated - please use 'vrrp_rlimit_rttime'");
+                }
+                Long v = s.argCount() < 1 ? null : longOrNull(s.arg(1));
+                if (v == null || v < 1 || v > 0xFFFF_FFFFL) {
+                    p.diags.error(s.origin, "Invalid vrrp real-time limit - " + (s.argCount() < 1 ? "(null)" : s.arg(1)));
+                    rlimitRttime = 0;
+                } else {
+                    rlimitRttime = Math.max(2, v);
+                }
+            }
+            case "vrrp_cpu_affinity" -> {
+                // get_cpu_affinity(): the first bad id empties the set
+                if (s.argCount() < 1) {
+                    p.diags.error(s.origin, "No vrrp cpu_id set specified");
+                    return;
+                }
+                java.util.TreeSet<Integer> set = new java.util.TreeSet<>();
+                for (int i = 1; i <= s.argCount(); i++) {
+                    Long id = longOrNull(s.arg(i));
+                    if (id == null || id < 0 || id > ProcessTuning.MAX_CPU) {
+                        p.diags.error(s.origin, "Invalid cpu_id:" + s.arg(i) + " specified for vrrp process");
+                        cpus = List.of();
+                        return;
+                    }
+                    set.add(id.intValue());
+                }
+                cpus = List.copyOf(set);
+            }
+            case "max_auto_priority" -> {
+                // max_auto_priority_handler(): no value means the highest; -1 disables (as 0 does)
+                if (s.argCount() < 1) {
+                    maxAutoPriority = ProcessTuning.MAX_RT_PRIORITY;
+                    return;
+                }
+                Long v = longOrNull(s.arg(1));
+                if (v == null || v < -1 || v > ProcessTuning.MAX_RT_PRIORITY) {
+                    p.diags.error(s.origin, "max_auto_priority '" + s.arg(1) + "' must be in [0, "
+                            + ProcessTuning.MAX_RT_PRIORITY + "] (or -1 to disable) - ignoring");
+                } else {
+                    maxAutoPriority = (int) Math.max(0, v);
+                }
+            }
+            case "min_auto_priority_delay" -> {
+                // min_auto_priority_delay_handler(): µs, 1..10,000,000
+                if (s.argCount() < 1) {
+                    p.diags.error(s.origin, "min_auto_priority_delay requires delay time");
+                    return;
+                }
+                Long v = longOrNull(s.arg(1));
+                if (v == null || v < 1 || v > 10_000_000) {
+                    p.diags.error(s.origin, "min_auto_priority_delay '" + s.arg(1) + "' must be in [1, 10000000] - ignoring");
+                } else {
+                    minAutoPriorityDelay = v;
+                }
+            }
+            default -> throw new IllegalStateException(kw);
+        }
+    }
+
+    private static Long longOrNull(String text) {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            return null;
         }
     }
 
@@ -250,6 +364,8 @@ final class GlobalBuilder {
                 notifyPriorityChanges, logUnknownVrids, dynamicInterfaces, emails, releasedVipRst, metricsListen,
                 startupScript == null ? null : new DaemonScript(startupScript, startupTimeout),
                 shutdownScript == null ? null : new DaemonScript(shutdownScript, shutdownTimeout),
+                new ProcessTuning(nice, realtimePriority, rlimitRttime, noSwap, cpus, maxAutoPriority,
+                        minAutoPriorityDelay),
                 vmacPrefix == null ? Vmac.DEFAULT_PREFIX : vmacPrefix,
                 vmacAddrPrefix != null ? vmacAddrPrefix : vmacPrefix == null ? Vmac.DEFAULT_PREFIX : vmacPrefix, origin);
     }

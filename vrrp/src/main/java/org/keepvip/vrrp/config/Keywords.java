@@ -26,12 +26,13 @@ final class Keywords {
             "vrrp_delay_after_boot", "vrrp_notify_fifo", "notify_fifo", "vrrp_notify_fifo_script",
             "notify_fifo_script", "vrrp_notify_priority_changes", "log_unknown_vrids", "dynamic_interfaces",
             "released_vip_rst", "metrics_listen", "startup_script", "shutdown_script", "startup_script_timeout",
-            "shutdown_script_timeout", "vmac_prefix", "vmac_addr_prefix");
+            "shutdown_script_timeout", "vrrp_priority", "vrrp_rt_priority", "vrrp_rlimit_rttime", "vrrp_rlimit_rtime",
+            "vrrp_no_swap", "vrrp_cpu_affinity", "max_auto_priority", "min_auto_priority_delay",
+            "vmac_prefix", "vmac_addr_prefix");
     static final Set<String> GLOBAL_UNSUPPORTED = Set.of("notification_email_from", "smtp_server", "smtp_helo_name",
             "smtp_connect_timeout", "smtp_alert", "smtp_alert_vrrp", "smtp_alert_checker", "no_email_faults",
             "set_supplementary_groups", "fifo_write_vrrp_states_on_reload", "default_interface",
-            "vrrp_priority", "vrrp_rt_priority", "vrrp_no_swap", "vrrp_cpu_affinity", "vrrp_rlimit_rttime",
-            "max_auto_priority", "min_auto_priority_delay", "vrrp_netlink_cmd_rcv_bufs",
+            "vrrp_netlink_cmd_rcv_bufs",
             "vrrp_netlink_cmd_rcv_bufs_force", "vrrp_netlink_monitor_rcv_bufs", "vrrp_netlink_monitor_rcv_bufs_force",
             "vrrp_rx_bufs_policy", "vrrp_rx_bufs_multiplier",
             "vrrp_garp_extra_if", "vrrp_vmac_garp_intvl", "nftables", "nftables_priority", "nftables_ifindex",

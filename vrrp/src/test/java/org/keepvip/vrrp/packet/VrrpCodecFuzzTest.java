@@ -75,8 +75,13 @@ class VrrpCodecFuzzTest {
         InetAddress dst = v6 ? VrrpCodec.MULTICAST_V6 : (rnd.nextBoolean() ? VrrpCodec.MULTICAST_V4 : ip("192.0.2.2"));
         try {
             DecodeResult d = VrrpCodec.decode(b, src, dst);
-            assertThat(d).isNotNull();
-            if (d instanceof Rejected r) {
+            if (d instanceof DecodeResult.Decoded ok) {
+                // What decodes is what the bytes say: version and VRID from the header.
+                assertThat(ok.advert().version()).isEqualTo((b[0] & 0xff) >> 4);
+                assertThat(ok.advert().vrid()).isEqualTo(b[1] & 0xff);
+                assertThat(ok.advert().priority()).isEqualTo(b[2] & 0xff);
+            } else {
+                Rejected r = (Rejected) d;
                 reasons.add(r.reason());
                 assertThat(r.detail()).isNotBlank();
             }
@@ -89,9 +94,13 @@ class VrrpCodecFuzzTest {
                     rnd.nextBoolean(), rnd.nextBoolean(), OldUnicastChecksum.values()[rnd.nextInt(3)],
                     rnd.nextBoolean(), rnd.nextBoolean(), 100 + rnd.nextInt(156));
             ReceiveResult c = ReceiveChecker.check(b, ctx, e);
-            assertThat(c).isNotNull();
-            if (c instanceof Rejected r) {
+            if (c instanceof ReceiveResult.Accepted a) {
+                assertThat(a.advert().vrid()).as("only our VRID passes").isEqualTo(e.vrid());
+                assertThat(a.advert().version()).as("only our version passes").isEqualTo(e.version());
+            } else {
+                Rejected r = (Rejected) c;
                 reasons.add(r.reason());
+                assertThat(r.logMessage()).as("a rejection says why, for the log").isNotBlank();
             }
         } catch (RuntimeException | AssertionError ex) {
             throw new AssertionError("seed " + SEED + " iteration " + iteration + " packet " + Hex.hex(b), ex);
