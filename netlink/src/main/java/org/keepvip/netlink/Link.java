@@ -1,14 +1,36 @@
 package org.keepvip.netlink;
 
+import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * An interface as RTM_NEWLINK describes it.
  *
  * @param flags IFF_* bits
  * @param mac   the hardware address, empty for interfaces without one (tun, some tunnels)
+ * @param kind  IFLA_INFO_KIND ("macvlan", "veth", ...), empty for a physical interface
+ * @param parentIndex IFLA_LINK: the lower interface of a macvlan or VLAN, 0 without one
+ * @param macvlanMode IFLA_MACVLAN_MODE of a macvlan, 0 otherwise
+ * @param ipv4Conf the interface's IPV4_DEVCONF_* values (element {@code param - 1}), empty when the
+ *                 kernel sent none (no IPv4 on it)
  */
-public record Link(int ifindex, String name, int flags, Optional<MacAddress> mac, int mtu) {
+public record Link(int ifindex, String name, int flags, Optional<MacAddress> mac, int mtu, String kind,
+                   int parentIndex, int macvlanMode, List<Integer> ipv4Conf) {
+    public Link {
+        ipv4Conf = List.copyOf(ipv4Conf);
+    }
+
+    /** One IPV4_DEVCONF_* value ({@link Rtnl#IPV4_DEVCONF_ARP_IGNORE}, ...), if the kernel reported it. */
+    public OptionalInt ipv4Conf(int param) {
+        return param >= 1 && param <= ipv4Conf.size() ? OptionalInt.of(ipv4Conf.get(param - 1)) : OptionalInt.empty();
+    }
+
+    /** A macvlan in private mode: what keepalived makes a VMAC. */
+    public boolean isPrivateMacvlan() {
+        return kind.equals("macvlan") && macvlanMode == Rtnl.MACVLAN_MODE_PRIVATE;
+    }
+
     public boolean isUp() {
         return (flags & Rtnl.IFF_UP) != 0;
     }

@@ -380,6 +380,60 @@ public final class NetlinkClient implements Closeable {
         }
     }
 
+    // ---------------------------------------------------------------- links (VMAC)
+
+    /**
+     * Creates a private-mode macvlan {@code name} on {@code parentIndex} with {@code mac} and returns
+     * it as the kernel reports it.
+     *
+     * @throws NetlinkException EEXIST when the name is taken, ENODEV without the parent, ...
+     */
+    public synchronized Link createMacvlan(String name, int parentIndex, byte[] mac) throws NetlinkException {
+        linkChange(s -> LinkCodec.createMacvlan(name, parentIndex, mac, s), "create macvlan " + name);
+        return link(name).orElseThrow(() -> new NetlinkException("create macvlan " + name + ": gone at once", Errno.ENODEV));
+    }
+
+    /** Makes macvlan {@code ifindex} private with {@code mac}. */
+    public synchronized void updateMacvlan(int ifindex, byte[] mac) throws NetlinkException {
+        linkChange(s -> LinkCodec.updateMacvlan(ifindex, mac, s), "update macvlan " + ifindex);
+    }
+
+    /** Deletes link {@code ifindex}. Returns false if it was gone already (ENODEV). */
+    public synchronized boolean deleteLink(int ifindex) throws NetlinkException {
+        int s = nextSeq();
+        Ack a = ack(LinkCodec.deleteLink(ifindex, s), s, () -> "delete link " + ifindex);
+        if (a.errno() == Errno.ENODEV) {
+            return false;
+        }
+        if (a.errno() != 0) {
+            throw new NetlinkException("delete link " + ifindex, a.errno(), a.kernelSays());
+        }
+        return true;
+    }
+
+    /** Sets link {@code ifindex} administratively up or down. */
+    public synchronized void setLinkUp(int ifindex, boolean up) throws NetlinkException {
+        linkChange(s -> LinkCodec.setUp(ifindex, up, s), (up ? "up " : "down ") + ifindex);
+    }
+
+    /** Turns off IPv6 address generation (no EUI-64 link-local address) on link {@code ifindex}. */
+    public synchronized void setAddrGenModeNone(int ifindex) throws NetlinkException {
+        linkChange(s -> LinkCodec.addrGenModeNone(ifindex, s), "addr_gen_mode none on " + ifindex);
+    }
+
+    /** Sets IPV4_DEVCONF_* values (param to value) of link {@code ifindex}. */
+    public synchronized void setIpv4Conf(int ifindex, java.util.Map<Integer, Integer> values) throws NetlinkException {
+        linkChange(s -> LinkCodec.ipv4Conf(ifindex, values, s), "set ipv4 devconf " + values + " on " + ifindex);
+    }
+
+    private void linkChange(IntFunction<byte[]> request, String what) throws NetlinkException {
+        int s = nextSeq();
+        Ack a = ack(request.apply(s), s, () -> what);
+        if (a.errno() != 0) {
+            throw new NetlinkException(what, a.errno(), a.kernelSays());
+        }
+    }
+
     // ---------------------------------------------------------------- plumbing
 
     private int resolveIfindex(VipSpec vip, boolean add) throws NetlinkException {

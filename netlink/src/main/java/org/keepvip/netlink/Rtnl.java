@@ -94,6 +94,26 @@ public final class Rtnl {
     public static final int IFLA_ADDRESS = 1;
     public static final int IFLA_IFNAME = 3;
     public static final int IFLA_MTU = 4;
+    public static final int IFLA_LINK = 5;
+    public static final int IFLA_LINKINFO = 18;
+    public static final int IFLA_AF_SPEC = 26;
+    /** Inside IFLA_LINKINFO. */
+    public static final int IFLA_INFO_KIND = 1;
+    public static final int IFLA_INFO_DATA = 2;
+    /** Inside IFLA_INFO_DATA of a macvlan. */
+    public static final int IFLA_MACVLAN_MODE = 1;
+    public static final int MACVLAN_MODE_PRIVATE = 1;
+    /** Inside IFLA_AF_SPEC / AF_INET: the u32 array of IPV4_DEVCONF_* values (index = param - 1). */
+    public static final int IFLA_INET_CONF = 1;
+    /** Inside IFLA_AF_SPEC / AF_INET6. */
+    public static final int IFLA_INET6_ADDR_GEN_MODE = 8;
+    public static final int IN6_ADDR_GEN_MODE_NONE = 1;
+    // IPV4_DEVCONF_* (linux/ip.h), the parameters keepalived sets for a VMAC
+    public static final int IPV4_DEVCONF_RP_FILTER = 8;
+    public static final int IPV4_DEVCONF_ARPFILTER = 13;
+    public static final int IPV4_DEVCONF_ARP_IGNORE = 19;
+    public static final int IPV4_DEVCONF_PROMOTE_SECONDARIES = 20;
+    public static final int IPV4_DEVCONF_ACCEPT_LOCAL = 23;
     public static final int IFF_UP = 0x1;
     public static final int IFF_BROADCAST = 0x2;
     public static final int IFF_LOOPBACK = 0x8;

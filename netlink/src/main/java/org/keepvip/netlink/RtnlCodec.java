@@ -235,8 +235,22 @@ public final class RtnlCodec {
             return Optional.empty();
         }
         Optional<MacAddress> mac = a.bytes(Rtnl.IFLA_ADDRESS).filter(m -> m.length > 0).map(MacAddress::of);
+        Attributes info = nested(a, Rtnl.IFLA_LINKINFO);
+        String kind = info.string(Rtnl.IFLA_INFO_KIND).orElse("");
+        int mode = kind.equals("macvlan") ? nested(info, Rtnl.IFLA_INFO_DATA).u32(Rtnl.IFLA_MACVLAN_MODE).orElse(0) : 0;
+        byte[] conf = nested(nested(a, Rtnl.IFLA_AF_SPEC), Rtnl.AF_INET).bytes(Rtnl.IFLA_INET_CONF).orElse(new byte[0]);
+        ByteBuffer cb = ByteBuffer.wrap(conf).order(ByteOrder.nativeOrder());
+        java.util.List<Integer> ipv4Conf = new java.util.ArrayList<>();
+        while (cb.remaining() >= 4) {
+            ipv4Conf.add(cb.getInt());
+        }
         return Optional.of(new Link(ifi.get().ifindex(), name.get(), ifi.get().flags(), mac,
-                a.u32(Rtnl.IFLA_MTU).orElse(0)));
+                a.u32(Rtnl.IFLA_MTU).orElse(0), kind, a.u32(Rtnl.IFLA_LINK).orElse(0), mode, ipv4Conf));
+    }
+
+    /** The attributes nested in attribute {@code type} of {@code outer}; none if it is absent. */
+    private static Attributes nested(Attributes outer, int type) {
+        return Attributes.parse(ByteBuffer.wrap(outer.bytes(type).orElse(new byte[0])).order(ByteOrder.nativeOrder()));
     }
 
     /** Decodes an RTM_NEWADDR / RTM_DELADDR body. Empty if truncated or without an address. */

@@ -39,7 +39,8 @@ public final class ConfigChecker {
      * @param checkInterfaces verify that named interfaces exist (keepalived -t does)
      */
     public CheckResult check(String file, String configId, boolean checkInterfaces) {
-        return check(file, configId, checkInterfaces ? ConfigChecker::interfacesFor : c -> null);
+        return check(file, configId, checkInterfaces ? ConfigChecker::interfacesFor : c -> null,
+                ConfigChecker::privateMacvlansFor);
     }
 
     /**
@@ -47,11 +48,12 @@ public final class ConfigChecker {
      *                   set, to judge a file as on a host with those interfaces)
      */
     public CheckResult check(String file, String configId, Set<String> interfaces) {
-        return check(file, configId, c -> interfaces);
+        return check(file, configId, c -> interfaces, c -> Set.of());
     }
 
     private CheckResult check(String file, String configId,
-                              java.util.function.Function<org.keepvip.vrrp.config.KeepalivedConfig, Set<String>> existing) {
+                              java.util.function.Function<org.keepvip.vrrp.config.KeepalivedConfig, Set<String>> existing,
+                              java.util.function.Function<org.keepvip.vrrp.config.KeepalivedConfig, Set<String>> privateMacvlans) {
         String abs = file;
         List<Diagnostic> all = new ArrayList<>();
         try {
@@ -63,6 +65,10 @@ public final class ConfigChecker {
                 Set<String> interfaces = existing.apply(r.config());
                 if (interfaces != null) {
                     all.addAll(InterfaceCheck.check(r.config(), interfaces, abs));
+                    Set<String> macvlans = privateMacvlans.apply(r.config());
+                    if (macvlans != null) {
+                        all.addAll(InterfaceCheck.vmacNames(r.config(), interfaces, macvlans));
+                    }
                 }
             }
             all = ParseResult.sort(all, r.files());
@@ -89,6 +95,30 @@ public final class ConfigChecker {
             }
         }
         return interfaces();
+    }
+
+    /**
+     * The private-mode macvlans of the namespace the daemon would run in (netlink: /proc does not
+     * say what kind an interface is); only asked when a use_vmac names an interface. Null when
+     * netlink cannot be asked.
+     */
+    static Set<String> privateMacvlansFor(org.keepvip.vrrp.config.KeepalivedConfig c) {
+        if (c.instances().stream().noneMatch(i -> i.vmac() != null && i.vmac().name() != null)) {
+            return Set.of();
+        }
+        java.util.concurrent.Callable<Set<String>> read = () -> {
+            try (org.keepvip.netlink.NetlinkClient nl = org.keepvip.netlink.NetlinkClient.open()) {
+                Set<String> out = new HashSet<>();
+                nl.links().stream().filter(org.keepvip.netlink.Link::isPrivateMacvlan).forEach(l -> out.add(l.name()));
+                return out;
+            }
+        };
+        try {
+            String ns = c.host().netNamespace();
+            return ns != null ? org.keepvip.netlink.NetNamespace.call(ns, read) : read.call();
+        } catch (Exception e) {
+            return null; // unknown: not judged, rather than every name called a clash
+        }
     }
 
     /**

@@ -116,6 +116,24 @@ public final class InterfaceCheck {
         }
     }
 
+    /**
+     * A use_vmac name that an interface other than a private macvlan already has: keepalived
+     * ignores the name and picks its own (keepalived/vrrp/vrrp_parser.c: vrrp_vmac_handler()).
+     *
+     * @param privateMacvlans the existing interfaces that are private-mode macvlans
+     */
+    public static List<Diagnostic> vmacNames(KeepalivedConfig c, Set<String> existing, Set<String> privateMacvlans) {
+        List<Diagnostic> out = new ArrayList<>();
+        for (VrrpInstance i : c.instances()) {
+            var v = i.vmac();
+            if (v != null && v.name() != null && existing.contains(v.name()) && !privateMacvlans.contains(v.name())) {
+                out.add(Diagnostic.corrected(v.origin(), "(" + i.name() + ") interface " + v.name()
+                        + " already exists and is not a private macvlan; ignoring vmac if_name"));
+            }
+        }
+        return out;
+    }
+
     private static void trackedMissing(boolean dynamic, String owner, Tracked t, Set<String> existing,
                                        List<Diagnostic> out) {
         if (!existing.contains(t.name())) {

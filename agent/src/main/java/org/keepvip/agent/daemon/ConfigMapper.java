@@ -1,6 +1,7 @@
 package org.keepvip.agent.daemon;
 
 import java.io.IOException;
+import org.keepvip.agent.vmac.VmacPlan;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -40,6 +41,15 @@ public final class ConfigMapper {
     private ConfigMapper() {}
 
     public static List<InstancePlan> plans(KeepalivedConfig config, InterfaceFacts facts) throws IOException {
+        return plans(config, facts, Map.of());
+    }
+
+    /**
+     * @param vmacNames the macvlans' names by {@link VmacPlan} key, as {@link org.keepvip.agent.vmac.VmacLinks}
+     *                  made them: the VIPs they carry go on them
+     */
+    public static List<InstancePlan> plans(KeepalivedConfig config, InterfaceFacts facts, Map<String, String> vmacNames)
+            throws IOException {
         // Many instances share an interface: ask once per interface and family (two netlink dumps).
         Map<String, InetAddress> known = new HashMap<>();
         InterfaceFacts cached = (ifname, ipv6) -> {
@@ -53,12 +63,17 @@ public final class ConfigMapper {
         };
         List<InstancePlan> out = new ArrayList<>();
         for (VrrpInstance i : config.instances()) {
-            out.add(plan(config, i, cached));
+            out.add(plan(config, i, cached, vmacNames));
         }
         return out;
     }
 
     static InstancePlan plan(KeepalivedConfig config, VrrpInstance i, InterfaceFacts facts) throws IOException {
+        return plan(config, i, facts, Map.of());
+    }
+
+    static InstancePlan plan(KeepalivedConfig config, VrrpInstance i, InterfaceFacts facts, Map<String, String> vmacNames)
+            throws IOException {
         boolean ipv6 = i.family() == org.keepvip.vrrp.config.AddressFamily.IPV6;
         InetAddress source = i.unicastSrcIp() != null ? i.unicastSrcIp()
                 : i.mcastSrcIp() != null ? i.mcastSrcIp()
@@ -122,8 +137,10 @@ public final class ConfigMapper {
         AuthType auth = i.authentication() == null ? AuthType.NONE : AuthType.PASS;
         byte[] password = i.authentication() == null ? new byte[0] : passwordBytes(i.authentication().password());
         ChecksumMode mode = i.advert().v3ChecksumAsV2() ? ChecksumMode.V3_AS_V2 : ChecksumMode.STANDARD;
+        // With use_vmac, adverts are still heard on the interface (the macvlan's base), as keepalived does.
+        String vmac = i.vmac() != null && i.vmac().onInstance() ? vmacName(config, i, VmacPlan.instanceKey(i), vmacNames) : null;
         var wire = new InstanceRuntime.Wire(i.interfaceName(), i.version(), i.vrid(), centis, auth, password,
-                advertised, source, destinations, mode);
+                advertised, source, destinations, mode, vmac, i.vmac() != null && i.vmac().xmitBase());
 
         List<UnicastPeer> peers = i.unicastPeers().stream()
                 .map(p -> new UnicastPeer(p.address(), p.minTtl(), p.maxTtl())).toList();
@@ -136,10 +153,10 @@ public final class ConfigMapper {
 
         List<VipSpec> vips = new ArrayList<>();
         for (VirtualIp v : i.virtualIps()) {
-            vips.add(vip(i, v));
+            vips.add(onVmac(vip(i, v), config, i, v, vmacNames));
         }
         for (VirtualIp v : i.excludedIps()) {
-            vips.add(vip(i, v));
+            vips.add(onVmac(vip(i, v), config, i, v, vmacNames));
         }
         return new InstancePlan(machine, wire, expect, vips, redisName, i.garp().masterRefresh(),
                 Math.max(1, i.garp().masterRefreshRepeat()),
@@ -197,6 +214,33 @@ public final class ConfigMapper {
         boolean v6 = v.address() instanceof Inet6Address;
         return new VipSpec(v.address(), v.prefixLength(), dev, v6 ? null : v.label(), v.noTrack(),
                 v6 ? null : v.broadcast(), v6 ? 0 : scopeNumber(v.scope()), v6 && v.nodad(), v.preferredLft());
+    }
+
+    /** {@code spec} moved onto the macvlan that carries it, if one does. */
+    private static VipSpec onVmac(VipSpec spec, KeepalivedConfig config, VrrpInstance i, VirtualIp v,
+                                  Map<String, String> vmacNames) {
+        String key = VmacPlan.keyFor(i, v);
+        if (key == null) {
+            return spec;
+        }
+        return new VipSpec(spec.address(), spec.prefix(), vmacName(config, i, key, vmacNames), spec.label(),
+                spec.noTrack(), spec.broadcast(), spec.scope(), spec.nodad(), spec.preferredLft());
+    }
+
+    /**
+     * The name {@code key}'s macvlan got; before one exists (check-config, or a link that could not
+     * be made) the name it would first get, so its VIPs fail visibly rather than land on the base.
+     */
+    private static String vmacName(KeepalivedConfig config, VrrpInstance i, String key, Map<String, String> vmacNames) {
+        String name = vmacNames.get(key);
+        if (name != null) {
+            return name;
+        }
+        if (key.equals(VmacPlan.instanceKey(i)) && i.vmac().name() != null) {
+            return i.vmac().name();
+        }
+        String prefix = key.startsWith("instance:") ? config.global().vmacPrefix() : config.global().vmacAddrPrefix();
+        return org.keepvip.vrrp.config.Vmac.name(prefix, 0, i.vrid());
     }
 
     /** A {@code static_ipaddress} entry: its device is always set (keepalived's default_interface otherwise). */

@@ -27,6 +27,10 @@ import org.keepvip.agent.log.LogHold;
 import org.keepvip.agent.log.LogOutput;
 import org.keepvip.agent.metrics.MetricsExporter;
 import org.keepvip.agent.packet.BackgroundNextHopResolver;
+import org.keepvip.agent.packet.NextHopResolver;
+import org.keepvip.agent.vmac.Sysctl;
+import org.keepvip.agent.vmac.VmacLinks;
+import org.keepvip.agent.vmac.VmacPlan;
 import org.keepvip.agent.packet.CauseCounters;
 import org.keepvip.agent.packet.DropReason;
 import org.keepvip.agent.packet.InterfaceFacts;
@@ -109,6 +113,10 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     /** Static addresses, routes and rules that could not be set or removed (status counter). */
     private final java.util.concurrent.atomic.AtomicLong staticFailures = new java.util.concurrent.atomic.AtomicLong();
     private PcapPackets packets;
+    private VmacLinks vmacs;
+    /** The macvlans with a sending port. */
+    private final Set<String> vmacPorts = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private NextHopResolver nextHops;
     private final PcapRefusals refusals = new PcapRefusals();
     private ScriptRunner runner;
     private LaneWorkers lanes;
@@ -142,7 +150,12 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         DecisionLog.global(); // its thread exists before the background threads are moved to SCHED_BATCH
         this.config = config;
         netlink = track(NetlinkClient.open());
-        List<InstancePlan> plans = ConfigMapper.plans(config, (ifname, v6) -> primaryAddress(netlink, ifname, v6));
+        // keepalived makes its VMACs as it completes the instances, before any runs; they go at
+        // exit after the VIPs (closed in reverse order: after the lanes drained, before netlink).
+        vmacs = track(new VmacLinks(netlink, new Sysctl()));
+        Map<String, String> vmacNames = vmacs.ensure(VmacPlan.links(config));
+        List<InstancePlan> plans = ConfigMapper.plans(config, (ifname, v6) -> primaryAddress(netlink, ifname, v6),
+                vmacNames);
 
         runner = track(new ScriptRunner(4));
         // Before any instance starts, and waited for: keepalived starts its children only then.
@@ -187,6 +200,10 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         }
         plans.forEach(p -> p.wire().destinations().stream().filter(d -> !d.isMulticastAddress())
                 .forEach(d -> nextHops.prime(ports.get(p.wire().ifname()).iface(), d)));
+        this.nextHops = nextHops;
+        for (InstancePlan p : plans) {
+            openVmacPort(ports, p.wire().vmac());
+        }
         loop.readSockets(polled);
         // garp_group and vrrp_garp_interval / vrrp_gna_interval; a reload keeps the gaps it started with.
         packets = new PcapPackets(ports, options.unicastTtl(), new AnnouncePacing(config.host(), config.global(),
@@ -488,22 +505,6 @@ public final class Daemon implements ControlHandler, AutoCloseable {
                 return ControlResponse.error("new configuration rejected (" + why + "); running configuration kept");
             }
         }
-        List<InstancePlan> plans;
-        try {
-            plans = ConfigMapper.plans(check.config(), (ifname, v6) -> primaryAddress(netlink, ifname, v6));
-            for (var r : check.config().redis()) {
-                if (!redis.containsKey(r.name())) {
-                    RedisWiring w = track(new RedisWiring(r));
-                    redis.put(r.name(), w);
-                    w.startChecks(runner.timer(), loop::post);
-                } else {
-                    redis.get(r.name()).reconfigureLag(r); // H3 limits follow a reload
-                }
-            }
-        } catch (IOException e) {
-            LOG.error("Reload rejected, running configuration kept: {}", e.getMessage());
-            return ControlResponse.error("new configuration rejected (" + e.getMessage() + "); running kept");
-        }
         KeepalivedConfig next = check.config();
         KeepalivedConfig before = config;
         // keepalived/core/main.c: reload_config(): these name the running process and cannot change.
@@ -516,12 +517,34 @@ public final class Daemon implements ControlHandler, AutoCloseable {
                 return ControlResponse.error("new configuration rejected (" + why + "); running configuration kept");
             }
         }
+        List<InstancePlan> plans;
+        List<VmacPlan.Link> vmacPlan = VmacPlan.links(check.config());
+        try {
+            // New macvlans before the instances that use them; the ones no longer used after (below).
+            plans = ConfigMapper.plans(check.config(), (ifname, v6) -> primaryAddress(netlink, ifname, v6),
+                    vmacs.ensure(vmacPlan));
+            plans.forEach(p -> openVmacPort(Map.of(), p.wire().vmac()));
+            for (var r : check.config().redis()) {
+                if (!redis.containsKey(r.name())) {
+                    RedisWiring w = track(new RedisWiring(r));
+                    redis.put(r.name(), w);
+                    w.startChecks(runner.timer(), loop::post);
+                } else {
+                    redis.get(r.name()).reconfigureLag(r); // H3 limits follow a reload
+                }
+            }
+        } catch (IOException e) {
+            LOG.error("Reload rejected, running configuration kept: {}", e.getMessage());
+            vmacs.retain(VmacPlan.links(config)); // the macvlans made for the rejected file go again
+            return ControlResponse.error("new configuration rejected (" + e.getMessage() + "); running kept");
+        }
         // Here, not on the loop: opening a capture handle takes a few ms, adverts must not wait.
         refusals.configure(vipInterfaces(plans), allVips(plans), next.global().releasedVipRst());
         CompletableFuture<String> applied = new CompletableFuture<>();
         loop.post(new LoopEvent.OnLoop(() -> applied.complete(apply(next, plans))));
         try {
             String summary = applied.get(5, TimeUnit.SECONDS);
+            retireVmacs(plans, vmacPlan);
             retrack(before, next);
             changeStatics(statics, next.statics());
             LOG.info("Reloaded configuration: {}", summary);
@@ -797,6 +820,56 @@ public final class Daemon implements ControlHandler, AutoCloseable {
                     r.hasRedis()), r);
         }
         return List.copyOf(shapes.values());
+    }
+
+    /**
+     * After a reload: the sending ports and macvlans no instance uses any more go, as keepalived
+     * deletes the VMAC of an instance a reload removed.
+     */
+    private void retireVmacs(List<InstancePlan> plans, List<VmacPlan.Link> vmacPlan) {
+        Set<String> used = new java.util.HashSet<>();
+        plans.forEach(p -> {
+            if (p.wire().vmac() != null) {
+                used.add(p.wire().vmac());
+            }
+        });
+        for (String name : new ArrayList<>(vmacPorts)) {
+            if (!used.contains(name)) {
+                vmacPorts.remove(name);
+                PacketPort port = packets.removePort(name);
+                if (port != null) {
+                    try {
+                        port.close();
+                    } catch (Exception e) {
+                        LOG.debug("{}: closing the VMAC port: {}", name, e.toString());
+                    }
+                }
+            }
+        }
+        vmacs.retain(vmacPlan);
+    }
+
+    /**
+     * A sending port on an instance's macvlan (adverts unless vmac_xmit_base, and its GARPs), opened
+     * once per macvlan; its adverts are heard on the base's port. A failure is logged: the instance
+     * then cannot send there, as keepalived's could not.
+     */
+    private void openVmacPort(Map<String, PacketPort> ports, String vmac) {
+        if (vmac == null || ports.containsKey(vmac) || (packets != null && packets.hasPort(vmac))) {
+            return;
+        }
+        try {
+            PcapPacketPort port = track(PcapPacketPort.openSendOnly(vmac, nextHops));
+            port.warmUpSendPath(IO_WARM_UP_ROUNDS);
+            vmacPorts.add(vmac);
+            if (packets != null) {
+                packets.addPort(vmac, port);
+            } else {
+                ports.put(vmac, port);
+            }
+        } catch (IOException e) {
+            LOG.error("{}: cannot send from the VMAC: {}", vmac, e.getMessage());
+        }
     }
 
     private static InetAddress primaryAddress(NetlinkClient nl, String ifname, boolean v6) throws IOException {

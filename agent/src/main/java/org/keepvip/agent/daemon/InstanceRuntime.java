@@ -34,7 +34,11 @@ import org.slf4j.LoggerFactory;
 public final class InstanceRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("keepvip.vrrp");
 
-    /** Wire settings of the instance. */
+    /**
+     * Wire settings of the instance. {@code ifname} is where its adverts are heard (a VMAC's base
+     * interface: keepalived's receive side), {@code vmac} the macvlan holding its VIPs (or null),
+     * {@code xmitBase} keepalived's vmac_xmit_base.
+     */
     public record Wire(
             String ifname,
             int version,
@@ -45,7 +49,9 @@ public final class InstanceRuntime implements AutoCloseable {
             List<InetAddress> advertisedVips,
             InetAddress source,
             List<InetAddress> destinations,
-            ChecksumMode checksumMode) {
+            ChecksumMode checksumMode,
+            String vmac,
+            boolean xmitBase) {
         public Wire {
             Objects.requireNonNull(ifname, "ifname");
             Objects.requireNonNull(source, "source");
@@ -56,6 +62,16 @@ public final class InstanceRuntime implements AutoCloseable {
 
         boolean unicast() {
             return !destinations.isEmpty() && !destinations.get(0).isMulticastAddress();
+        }
+
+        /** Where adverts leave: the instance's macvlan, or its interface (no VMAC, or vmac_xmit_base). */
+        String advertIfname() {
+            return vmac == null || xmitBase ? ifname : vmac;
+        }
+
+        /** Where GARPs and NAs for the VIPs leave: the macvlan that holds them, with its MAC. */
+        String announceIfname() {
+            return vmac == null ? ifname : vmac;
         }
     }
 
@@ -200,7 +216,7 @@ public final class InstanceRuntime implements AutoCloseable {
                 lane.submit("adding VIPs", () -> {
                     LOG.info("({}) setting VIPs {} (reload).", name(), added);
                     install(added);
-                    packets.announce(newWire.ifname(), added.stream().map(VipSpec::address).toList(),
+                    packets.announce(newWire.announceIfname(), added.stream().map(VipSpec::address).toList(),
                             Math.max(1, garpRepeat));
                 });
             }
@@ -584,7 +600,7 @@ public final class InstanceRuntime implements AutoCloseable {
         } else if (action instanceof Action.GarpBurst g) {
             InstanceMetrics.Takeover takeover = metrics.takeoverForAnnounce();
             return new HookLane.Work("gratuitous ARP/NA", () -> {
-                packets.announce(wire.ifname(), vipAddresses(), g.count());
+                packets.announce(wire.announceIfname(), vipAddresses(), g.count());
                 if (takeover != null) {
                     takeover.announced();
                 }
@@ -666,7 +682,7 @@ public final class InstanceRuntime implements AutoCloseable {
         for (InetAddress dst : wire.destinations()) {
             try {
                 byte[] msg = VrrpCodec.encode(advert, wire.source(), dst, checksumMode);
-                packets.sendVrrp(wire.ifname(), msg, wire.source(), dst);
+                packets.sendVrrp(wire.advertIfname(), msg, wire.source(), dst);
                 advertsSent.increment();
                 if (priority == 0) {
                     count("pri_zero_sent");
@@ -689,7 +705,7 @@ public final class InstanceRuntime implements AutoCloseable {
     /** garp_master_refresh: re-announce the VIPs while MASTER; call on the loop thread. */
     void refreshAnnouncements(int rounds) {
         if (machine.state() == VrrpState.MASTER && machine.vipsSet()) {
-            lane.submit("gratuitous ARP/NA refresh", () -> packets.announce(wire.ifname(), vipAddresses(), rounds));
+            lane.submit("gratuitous ARP/NA refresh", () -> packets.announce(wire.announceIfname(), vipAddresses(), rounds));
         }
     }
 

@@ -28,7 +28,7 @@ final class PcapPackets implements Ports.PacketOut {
      *               message that must wait for its gap goes from the pacing's scheduler, so a lane never sleeps
      */
     PcapPackets(Map<String, PacketPort> ports, int unicastTtl, AnnouncePacing pacing) {
-        this.ports = Map.copyOf(ports);
+        this.ports = new java.util.concurrent.ConcurrentHashMap<>(ports);
         this.unicastTtl = unicastTtl;
         this.pacing = pacing;
     }
@@ -63,6 +63,20 @@ final class PcapPackets implements Ports.PacketOut {
                 });
             }
         }
+    }
+
+    /** A port a reload added (a new VMAC's macvlan). */
+    void addPort(String ifname, PacketPort port) {
+        ports.put(ifname, port);
+    }
+
+    /** Forgets the port on {@code ifname}, returning it for the caller to close; null if there was none. */
+    PacketPort removePort(String ifname) {
+        return ports.remove(ifname);
+    }
+
+    boolean hasPort(String ifname) {
+        return ports.containsKey(ifname);
     }
 
     private PacketPort port(String ifname) throws IOException {

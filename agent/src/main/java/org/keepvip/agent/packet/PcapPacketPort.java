@@ -142,6 +142,25 @@ public final class PcapPacketPort implements PacketPort {
         return open(interfaceName, options, resolver, receiver, true);
     }
 
+    /**
+     * A port that only sends, on a VMAC macvlan: its adverts and GARPs leave with the macvlan's MAC,
+     * while the adverts for its instance are heard on the base interface's port (as keepalived
+     * hears them). No capture, no group joined.
+     */
+    public static PcapPacketPort openSendOnly(String interfaceName, NextHopResolver resolver) throws IOException {
+        InterfaceInfo iface = InterfaceFacts.lookup(interfaceName);
+        PcapHandle sender = handle(interfaceName, 128, PortOptions.defaults(), PcapHandle.PcapDirection.OUT);
+        try {
+            filter(sender, NOTHING_FILTER);
+        } catch (IOException e) {
+            sender.close();
+            throw e;
+        }
+        PcapPacketPort port = new PcapPacketPort(iface, null, sender, List.of(), resolver, r -> { });
+        LOG.info("{}: packet IO open, sending only (ifindex {}, MAC {})", iface.name(), iface.index(), iface.mac());
+        return port;
+    }
+
     private static PcapPacketPort open(String interfaceName, PortOptions options, NextHopResolver resolver,
                                        Consumer<ReceivedVrrp> receiver, boolean polled) throws IOException {
         InterfaceInfo iface = InterfaceFacts.lookup(interfaceName);
@@ -470,7 +489,9 @@ public final class PcapPacketPort implements PacketPort {
             return;
         }
         running = false;
-        if (polledReader != null) {
+        if (capture == null) {
+            // sending only: no reader, no capture
+        } else if (polledReader != null) {
             synchronized (polledReader) {
                 capture.close(); // no read runs now, and none starts: running is false
             }

@@ -77,7 +77,7 @@ class EventLoopLocalDeliveryTest {
         InstanceConfig config = InstanceConfig.builder("VI_1", 1, SELF).version(3).priority(100)
                 .advertIntervalCentis(1000).build();
         InstanceRuntime.Wire wire = new InstanceRuntime.Wire("eth0", 3, 1, 1000, AuthType.NONE, null,
-                List.of(VIP), SELF, List.of(GROUP), ChecksumMode.STANDARD);
+                List.of(VIP), SELF, List.of(GROUP), ChecksumMode.STANDARD, null, false);
         return new InstanceRuntime(new VrrpInstance(config), wire,
                 ReceiveExpectations.of(3, 1, 1000, List.of(VIP), 100),
                 List.of(new VipSpec(VIP, 24, "eth0", null, false)), packets, vips, null, (i, s, p) -> { }, loop::post);

@@ -551,7 +551,7 @@ class EventLoopScaleTest {
         InstanceConfig config = InstanceConfig.builder(name, key.vrid(), self).version(3).priority(priority)
                 .advertIntervalCentis(ADVERT_CENTIS).trackers(trackers).build();
         InstanceRuntime.Wire wire = new InstanceRuntime.Wire(key.ifname(), 3, key.vrid(), ADVERT_CENTIS, AuthType.NONE,
-                null, List.of(vip), self, List.of(key.v6() ? GROUP6 : GROUP4), ChecksumMode.STANDARD);
+                null, List.of(vip), self, List.of(key.v6() ? GROUP6 : GROUP4), ChecksumMode.STANDARD, null, false);
         HookLane lane = lanes.laneFor(name, false);
         InstanceRuntime runtime = new InstanceRuntime(new VrrpInstance(config), wire,
                 ReceiveExpectations.of(3, key.vrid(), ADVERT_CENTIS, List.of(vip), priority),

@@ -58,7 +58,7 @@ class EventLoopTakeoverTest {
         InstanceConfig config = InstanceConfig.builder("VI_1", 1, SELF).version(3).priority(100)
                 .advertIntervalCentis(ADVERT_CENTIS).build();
         InstanceRuntime.Wire wire = new InstanceRuntime.Wire("eth0", 3, 1, ADVERT_CENTIS, AuthType.NONE, null,
-                List.of(VIP), SELF, List.of(GROUP), ChecksumMode.STANDARD);
+                List.of(VIP), SELF, List.of(GROUP), ChecksumMode.STANDARD, null, false);
         EventLoop loop = new EventLoop();
         InstanceRuntime runtime = new InstanceRuntime(new VrrpInstance(config), wire,
                 ReceiveExpectations.of(3, 1, ADVERT_CENTIS, List.of(VIP), 100),

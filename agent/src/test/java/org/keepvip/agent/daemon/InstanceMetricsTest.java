@@ -50,7 +50,7 @@ class InstanceMetricsTest {
                 .advertIntervalCentis(ADVERT_CENTIS).trackers(List.of(new TrackerSpec("script:chk", -10, false)))
                 .build();
         InstanceRuntime.Wire wire = new InstanceRuntime.Wire("eth0", 3, 7, ADVERT_CENTIS, AuthType.NONE, null,
-                List.of(VIP), SELF, List.of(GROUP), ChecksumMode.STANDARD);
+                List.of(VIP), SELF, List.of(GROUP), ChecksumMode.STANDARD, null, false);
         EventLoop loop = new EventLoop();
         InstanceRuntime runtime = new InstanceRuntime(new VrrpInstance(config), wire,
                 ReceiveExpectations.of(3, 7, ADVERT_CENTIS, List.of(VIP), 100),

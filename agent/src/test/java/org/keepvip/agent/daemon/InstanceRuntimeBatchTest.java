@@ -226,7 +226,7 @@ class InstanceRuntimeBatchTest {
 
     private static InstanceRuntime.Wire wire() {
         return new InstanceRuntime.Wire("eth0", 3, 1, 100, AuthType.NONE, null, List.of(VIP), SELF, List.of(GROUP),
-                ChecksumMode.STANDARD);
+                ChecksumMode.STANDARD, null, false);
     }
 
     private static ReceiveExpectations expectations() {

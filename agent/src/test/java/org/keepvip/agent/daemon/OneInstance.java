@@ -35,7 +35,7 @@ final class OneInstance {
 
     static InstanceRuntime.Wire wire() {
         return new InstanceRuntime.Wire("eth0", 3, 1, ADVERT_CENTIS, AuthType.NONE, null, List.of(VIP), SELF,
-                List.of(GROUP), ChecksumMode.STANDARD);
+                List.of(GROUP), ChecksumMode.STANDARD, null, false);
     }
 
     static ReceiveExpectations expectations() {

@@ -267,7 +267,7 @@ public final class ConfigParser {
                 staticAddresses.add(v.device() != null ? v : new VirtualIp(v.address(), v.prefixLength(),
                         DEFAULT_INTERFACE, v.broadcast(), v.scope(), v.label(), v.peer(), v.peerPrefix(), v.home(),
                         v.nodad(), v.mngtmpaddr(), v.noPrefixRoute(), v.autojoin(), v.noTrack(), v.preferredLft(),
-                        v.origin()));
+                        v.useVmac(), v.origin()));
             }
         }
     }

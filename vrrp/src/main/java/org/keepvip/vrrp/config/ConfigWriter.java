@@ -198,6 +198,12 @@ public final class ConfigWriter {
         if (!g.releasedVipRst().equals(GlobalDefs.DEFAULT_RELEASED_VIP_RST)) {
             line("released_vip_rst " + sec(g.releasedVipRst())); // keepvip's: keepalived would reject it
         }
+        if (!g.vmacPrefix().equals(Vmac.DEFAULT_PREFIX)) {
+            line("vmac_prefix " + g.vmacPrefix());
+        }
+        if (!g.vmacAddrPrefix().equals(g.vmacPrefix())) {
+            line("vmac_addr_prefix " + g.vmacAddrPrefix());
+        }
         for (String type : List.of("startup", "shutdown")) {
             DaemonScript d = type.equals("startup") ? g.startupScript() : g.shutdownScript();
             if (d != null) {
@@ -391,6 +397,14 @@ public final class ConfigWriter {
         rules("virtual_rules", i.virtualRules());
         flag("no_virtual_ipaddress", i.noVirtualIpaddress());
         flag("promote_secondaries", i.promoteSecondaries());
+        if (i.vmac() != null) {
+            Vmac m = i.vmac();
+            if (m.onInstance()) {
+                line("use_vmac" + (m.name() != null ? " " + m.name() : "") + (m.mac() != null ? " " + m.mac() : ""));
+            }
+            flag("vmac_xmit_base", m.xmitBase());
+            flag("use_vmac_addr", m.forOtherAddresses());
+        }
         line(i.accept() ? "accept" : "no_accept");
         line("strict_mode " + (i.strict() ? "true" : "false"));
         if (i.authentication() != null) {
@@ -481,6 +495,9 @@ public final class ConfigWriter {
             }
             if (v.noTrack()) {
                 b.append(" no_track");
+            }
+            if (v.useVmac()) {
+                b.append(" use_vmac");
             }
             if (v.family() == AddressFamily.IPV6) {
                 b.append(" preferred_lft ").append(v.preferredLft() < 0 ? "forever" : Long.toString(v.preferredLft()));

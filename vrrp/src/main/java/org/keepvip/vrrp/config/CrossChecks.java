@@ -18,6 +18,8 @@ final class CrossChecks {
     private final Diagnostics d;
     /** vrrp_script blocks nothing tracks, known after {@link #finish()}. */
     final List<VrrpScript> unusedScripts = new ArrayList<>();
+    /** use_vmac names taken so far, by instance (keepalived checks them in file order). */
+    private final Map<String, String> vmacNames = new HashMap<>();
 
     CrossChecks(ConfigParser p) {
         this.p = p;
@@ -478,11 +480,89 @@ final class CrossChecks {
         }
         int unicastTtl = b.unicastTtl != null ? b.unicastTtl : 255;
         boolean notifyPrio = b.notifyPriorityChanges != null ? b.notifyPriorityChanges : g.notifyPriorityChanges();
+        Vmac vmac = vmac(b, strict, unicast || b.unicastKeyword, family, vips, excluded);
+        boolean promoteSecondaries = b.promoteSecondaries && (vmac == null || !vmac.onInstance());
         return new VrrpInstance(b.name, state, b.iface, b.vrid, priority, version, family, adv, preempt, preemptDelay,
                 mcastSrc, mcastGroup, unicastSrc, peers, unicastTtl, b.unicastFaultNoPeer, vips, excluded, tracking,
                 auth, garp, advert, ConfigParser.notifyScripts(b.notify), strict, accept, b.noVirtualIpaddress,
-                b.promoteSecondaries, b.trackSrcIp, b.dontTrackPrimary, b.timerExpiredBackup, notifyPrio, group,
-                b.origin, b.routes, b.rules);
+                promoteSecondaries, b.trackSrcIp, b.dontTrackPrimary, b.timerExpiredBackup, notifyPrio, group,
+                b.origin, b.routes, b.rules, vmac);
+    }
+
+    /**
+     * The instance's VMAC settings after keepalived's checks, in its words (keepalived/vrrp/vrrp_parser.c:
+     * vrrp_vmac_handler(), vrrp_end_handler(); keepalived/vrrp/vrrp.c: vrrp_complete_instance()),
+     * or null when nothing asks for a macvlan. Every finding is one keepalived corrects and runs with.
+     */
+    private Vmac vmac(InstanceBuilder b, boolean strict, boolean unicast, AddressFamily family, List<VirtualIp> vips,
+                      List<VirtualIp> excluded) {
+        String n = "(" + b.name + ") ";
+        boolean onInstance = b.useVmac;
+        String name = b.vmacName;
+        boolean xmitBase = b.vmacXmitBase;
+        if (onInstance && name != null) {
+            String owner = vmacNames.putIfAbsent(name, b.name);
+            if (owner != null && !owner.equals(b.name)) {
+                d.corrected(b.vmacOrigin, n + "VRRP instance " + owner + " is already using " + name + " - ignoring name");
+                name = null;
+            }
+        }
+        if (onInstance && unicast) {
+            if (b.iface == null) {
+                d.corrected(b.vmacOrigin, "(" + b.name + "): Cannot use VMAC/ipvlan with unicast and no interface - clearing use_vmac");
+                onInstance = false;
+                name = null;
+            } else if (!xmitBase) {
+                d.corrected(b.vmacOrigin, n + "unicast with use_vmac requires vmac_xmit_base - setting");
+                xmitBase = true;
+            }
+        }
+        String mac = b.vmacMac;
+        if (strict && mac != null) {
+            d.corrected(b.vmacOrigin, n + "cannot specify MAC address with strict mode - clearing");
+            mac = null;
+        }
+        if (mac != null && mac.split(":").length == 5) {
+            mac = mac + String.format(java.util.Locale.ROOT, ":%02x", b.vrid); // keepalived's VRRP_VMAC_MAC_USE_VRID
+        }
+        if (onInstance && strict && xmitBase) {
+            d.corrected(b.vmacXmitBaseOrigin, n + "xmit_base is incompatible with strict mode - resetting");
+            xmitBase = false;
+        }
+        if (onInstance && b.promoteSecondaries) {
+            d.corrected(b.promoteSecondariesOrigin, n + "promote_secondaries is automatically set for vmacs - ignoring");
+        }
+        if (xmitBase && !onInstance) {
+            d.corrected(b.vmacXmitBaseOrigin, n + "vmac_xmit_base is only valid with a vmac");
+            xmitBase = false;
+        }
+        boolean perVip = false;
+        for (VirtualIp v : concat(vips, excluded)) {
+            if (!v.useVmac()) {
+                continue;
+            }
+            boolean own = v.device() == null || v.device().equals(b.iface);
+            if (own && onInstance && v.family() == family) {
+                d.corrected(v.origin(), n + "use_vmac specified for VIP/eVIP " + IpLiteral.format(v.address())
+                        + " and vrrp instance");
+            } else if ((!own || v.family() != family) && b.vmacAddr) {
+                d.corrected(v.origin(), n + "use_vmac_addr specified and use_vmac specified for VIP/eVIP "
+                        + IpLiteral.format(v.address()));
+            } else {
+                perVip = true;
+            }
+        }
+        if (!onInstance && !b.vmacAddr && !perVip) {
+            return null;
+        }
+        return new Vmac(onInstance, onInstance ? name : null, mac, xmitBase, b.vmacAddr,
+                b.vmacOrigin != null ? b.vmacOrigin : b.origin);
+    }
+
+    private static List<VirtualIp> concat(List<VirtualIp> a, List<VirtualIp> b) {
+        List<VirtualIp> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 
     /**

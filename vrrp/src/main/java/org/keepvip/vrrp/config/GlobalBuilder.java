@@ -8,6 +8,8 @@ import java.util.List;
 /** Accumulates {@code global_defs}; unset GARP values follow keepalived's derivations. */
 final class GlobalBuilder {
     String routerId;
+    String vmacPrefix;
+    String vmacAddrPrefix;
     ScriptUser scriptUser;
     boolean enableScriptSecurity;
     boolean useSymlinkPaths;
@@ -92,6 +94,20 @@ final class GlobalBuilder {
             }
             switch (kw) {
                 case "router_id" -> set(a.string(s), v -> routerId = v);
+                case "vmac_prefix" -> set(a.string(s), v -> {
+                    if (vmacPrefix != null) {
+                        p.diags.corrected(s.origin, "vmac prefix has already been specified - ignoring " + v);
+                    } else {
+                        vmacPrefix = v;
+                    }
+                });
+                case "vmac_addr_prefix" -> set(a.string(s), v -> {
+                    if (vmacAddrPrefix != null) {
+                        p.diags.corrected(s.origin, "vmac_addr prefix has already been specified - ignoring " + v);
+                    } else {
+                        vmacAddrPrefix = v;
+                    }
+                });
                 case "script_user" -> {
                     if (a.require(s, 1)) {
                         String g = s.argCount() > 1 ? s.arg(2) : null;
@@ -349,6 +365,8 @@ final class GlobalBuilder {
                 startupScript == null ? null : new DaemonScript(startupScript, startupTimeout),
                 shutdownScript == null ? null : new DaemonScript(shutdownScript, shutdownTimeout),
                 new ProcessTuning(nice, realtimePriority, rlimitRttime, noSwap, cpus, maxAutoPriority,
-                        minAutoPriorityDelay), origin);
+                        minAutoPriorityDelay),
+                vmacPrefix == null ? Vmac.DEFAULT_PREFIX : vmacPrefix,
+                vmacAddrPrefix != null ? vmacAddrPrefix : vmacPrefix == null ? Vmac.DEFAULT_PREFIX : vmacPrefix, origin);
     }
 }

@@ -31,6 +31,8 @@ import java.util.List;
  * @param startupScript          startup_script (+ startup_script_timeout), or null
  * @param shutdownScript         shutdown_script (+ shutdown_script_timeout), or null
  * @param processTuning          vrrp_priority, vrrp_rt_priority, vrrp_rlimit_rttime, vrrp_no_swap, vrrp_cpu_affinity
+ * @param vmacPrefix             vmac_prefix: the name of a use_vmac macvlan without one is PREFIX.VRID
+ * @param vmacAddrPrefix         vmac_addr_prefix (else vmac_prefix): the same for use_vmac_addr's macvlans
  * @param origin                 where the block was (the main file, line 0, if absent)
  */
 public record GlobalDefs(String routerId, ScriptUser scriptUser, boolean enableScriptSecurity, boolean useSymlinkPaths,
@@ -39,7 +41,8 @@ public record GlobalDefs(String routerId, ScriptUser scriptUser, boolean enableS
                          Duration delayAfterBoot, NotifyFifo notifyFifo, boolean notifyPriorityChanges,
                          boolean logUnknownVrids, boolean dynamicInterfaces, List<String> notificationEmails,
                          Duration releasedVipRst, MetricsListen metricsListen, DaemonScript startupScript,
-                         DaemonScript shutdownScript, ProcessTuning processTuning, Origin origin) {
+                         DaemonScript shutdownScript, ProcessTuning processTuning, String vmacPrefix,
+                         String vmacAddrPrefix, Origin origin) {
     /** released_vip_rst's default: clients that missed the GARP re-resolve the VIP within ~5–10 s. */
     public static final Duration DEFAULT_RELEASED_VIP_RST = Duration.ofSeconds(10);
     /** released_vip_rst's upper bound. */

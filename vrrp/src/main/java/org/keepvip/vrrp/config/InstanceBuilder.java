@@ -49,6 +49,14 @@ final class InstanceBuilder {
     final List<IpRule> rules = new ArrayList<>();
     boolean noVirtualIpaddress;
     boolean promoteSecondaries;
+    Origin promoteSecondariesOrigin;
+    boolean useVmac;
+    Origin vmacOrigin;
+    String vmacName;
+    String vmacMac;
+    boolean vmacAddr;
+    boolean vmacXmitBase;
+    Origin vmacXmitBaseOrigin;
     Boolean accept;
     Boolean strict;
     Boolean skipCheckAdvAddr;
@@ -286,7 +294,10 @@ final class InstanceBuilder {
                 case "track_src_ip" -> trackSrcIp = true;
                 case "dont_track_primary" -> dontTrackPrimary = true;
                 case "no_virtual_ipaddress" -> noVirtualIpaddress = true;
-                case "promote_secondaries" -> promoteSecondaries = true;
+                case "promote_secondaries" -> {
+                    promoteSecondaries = true;
+                    promoteSecondariesOrigin = s.origin;
+                }
                 case "accept" -> accept = true;
                 case "no_accept" -> accept = false;
                 case "strict_mode" -> GlobalBuilder.set(a.bool(s), v -> strict = v);
@@ -326,7 +337,69 @@ final class InstanceBuilder {
                 case "debug" -> {
                     // parsed by keepalived with no effect
                 }
+                case "use_vmac" -> parseVmac(s);
+                case "use_vmac_addr" -> vmacAddr = true;
+                case "vmac_xmit_base" -> {
+                    vmacXmitBase = true;
+                    vmacXmitBaseOrigin = s.origin;
+                }
                 default -> throw new IllegalStateException(kw);
+            }
+        }
+    }
+
+    /**
+     * {@code use_vmac [NAME] [MAC]}, either order (a MAC has colons, a name cannot), with keepalived's
+     * checks and words (keepalived/vrrp/vrrp_parser.c: vrrp_vmac_handler()). Five octets mean the
+     * VRID is the sixth.
+     */
+    private void parseVmac(Stmt s) {
+        Diagnostics d = p.diags;
+        useVmac = true;
+        vmacOrigin = s.origin;
+        for (int i = 1; i <= Math.min(2, s.argCount()); i++) {
+            String w = s.arg(i);
+            if (w.contains(":")) {
+                if (vmacMac != null) {
+                    d.corrected(s.origin, "VMAC interface address already specified");
+                    continue;
+                }
+                if (!w.matches("[0-9A-Fa-f:]+")) {
+                    d.corrected(s.origin, "VMAC invalid MAC address " + w);
+                    continue;
+                }
+                String[] octets = w.endsWith(":") ? w.substring(0, w.length() - 1).split(":", -1) : w.split(":", -1);
+                boolean bad = octets.length < 5 || octets.length > 6;
+                for (String o : octets) {
+                    bad |= o.isEmpty() || o.length() > 2;
+                }
+                if (bad) {
+                    d.corrected(s.origin, "VMAC invalid MAC address " + w + " - ignored");
+                    continue;
+                }
+                int first = Integer.parseInt(octets[0], 16);
+                boolean rfc = Integer.parseInt(octets[0], 16) == 0 && Integer.parseInt(octets[1], 16) == 0
+                        && Integer.parseInt(octets[2], 16) == 0x5e && Integer.parseInt(octets[3], 16) == 0
+                        && (Integer.parseInt(octets[4], 16) == 1 || Integer.parseInt(octets[4], 16) == 2);
+                if ((first & 1) != 0) {
+                    d.corrected(s.origin, "VMAC MAC address is multicast " + w + " - ignoring");
+                } else if (rfc) {
+                    d.corrected(s.origin, "VMAC MAC address not allowed to be RFC5798 address (" + w + ") - ignoring");
+                } else {
+                    StringBuilder mac = new StringBuilder();
+                    for (String o : octets) {
+                        mac.append(mac.length() == 0 ? "" : ":").append(String.format(java.util.Locale.ROOT, "%02x", Integer.parseInt(o, 16)));
+                    }
+                    vmacMac = mac.toString(); // five octets: CrossChecks appends the VRID
+                }
+            } else {
+                if (vmacName != null) {
+                    d.corrected(s.origin, "VMAC interface name already specified");
+                } else if (!Vmac.validName(w)) {
+                    d.corrected(s.origin, "VMAC interface name '" + w + "' too long or invalid characters - ignoring");
+                } else {
+                    vmacName = w;
+                }
             }
         }
     }

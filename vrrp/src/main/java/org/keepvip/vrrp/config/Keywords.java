@@ -27,13 +27,14 @@ final class Keywords {
             "notify_fifo_script", "vrrp_notify_priority_changes", "log_unknown_vrids", "dynamic_interfaces",
             "released_vip_rst", "metrics_listen", "startup_script", "shutdown_script", "startup_script_timeout",
             "shutdown_script_timeout", "vrrp_priority", "vrrp_rt_priority", "vrrp_rlimit_rttime", "vrrp_rlimit_rtime",
-            "vrrp_no_swap", "vrrp_cpu_affinity", "max_auto_priority", "min_auto_priority_delay");
+            "vrrp_no_swap", "vrrp_cpu_affinity", "max_auto_priority", "min_auto_priority_delay",
+            "vmac_prefix", "vmac_addr_prefix");
     static final Set<String> GLOBAL_UNSUPPORTED = Set.of("notification_email_from", "smtp_server", "smtp_helo_name",
             "smtp_connect_timeout", "smtp_alert", "smtp_alert_vrrp", "smtp_alert_checker", "no_email_faults",
             "set_supplementary_groups", "fifo_write_vrrp_states_on_reload", "default_interface",
             "vrrp_netlink_cmd_rcv_bufs",
             "vrrp_netlink_cmd_rcv_bufs_force", "vrrp_netlink_monitor_rcv_bufs", "vrrp_netlink_monitor_rcv_bufs_force",
-            "vrrp_rx_bufs_policy", "vrrp_rx_bufs_multiplier", "vmac_prefix", "vmac_addr_prefix",
+            "vrrp_rx_bufs_policy", "vrrp_rx_bufs_multiplier",
             "vrrp_garp_extra_if", "vrrp_vmac_garp_intvl", "nftables", "nftables_priority", "nftables_ifindex",
             "nftables_counters", "vrrp_iptables", "vrrp_ipsets", "disable_local_igmp", "reload_check_config",
             "reload_time_file", "reload_repeat", "reload_file", "config_save_dir", "tmp_config_directory",
@@ -60,9 +61,9 @@ final class Keywords {
             "garp_lower_prio_repeat", "down_timer_adverts", "lower_prio_no_advert", "higher_prio_send_advert",
             "owner_ignore_adverts", "timer_expired_backup", "thread_timer_expired", "notify_master", "notify_backup",
             "notify_fault", "notify_stop", "notify_deleted", "notify", "notify_master_rx_lower_pri",
-            "notify_priority_changes", "v3_checksum_as_v2", "native_ipv6", "debug");
-    static final Set<String> INSTANCE_UNSUPPORTED = Set.of("use_vmac", "use_vmac_addr", "vmac_xmit_base",
-            "use_ipvlan", "vrf", "track_bfd", "auth_hmac",
+            "notify_priority_changes", "v3_checksum_as_v2", "native_ipv6", "debug", "use_vmac", "use_vmac_addr",
+            "vmac_xmit_base");
+    static final Set<String> INSTANCE_UNSUPPORTED = Set.of("use_ipvlan", "vrf", "track_bfd", "auth_hmac",
             "kernel_rx_buf_size", "garp_extra_if", "vmac_garp_intvl", "smtp_alert", "old_unicast_checksum",
             "linkbeat_use_polling", "lvs_sync_daemon_interface");
     /**

@@ -45,6 +45,7 @@ final class VipParser {
         boolean noprefixroute = false;
         boolean autojoin = false;
         boolean noTrack = false;
+        boolean useVmac = false;
         long preferredLft = v6 && prefix == 128 ? 0 : -1;
         for (int i = 1; i < w.size(); i++) {
             String k = w.get(i);
@@ -126,8 +127,7 @@ final class VipParser {
                         }
                     }
                 }
-                case "use_vmac" -> d.once("unsupported:use_vmac", Diagnostic.warning(s.origin,
-                        "'use_vmac' is not supported by keepvip - ignored"));
+                case "use_vmac" -> useVmac = true;
                 default -> {
                     String hint = Suggest.nearest(k, OPTIONS);
                     d.error(s.origin, "(" + instance + ") Unknown configuration entry '" + k + "' for ip address - ignoring"
@@ -140,7 +140,7 @@ final class VipParser {
             brd = null;
         }
         return new VirtualIp(addr, prefix, dev, brd, scope, label, peer, peerPrefix, home, nodad, mngtmpaddr,
-                noprefixroute, autojoin, noTrack, preferredLft, s.origin);
+                noprefixroute, autojoin, noTrack, preferredLft, useVmac, s.origin);
     }
 
     private static Integer prefix(String s, int max) {

@@ -22,12 +22,14 @@ import java.net.InetAddress;
  * @param autojoin      IFA_F_MCAUTOJOIN
  * @param noTrack       deleting it from outside does not make the instance leave MASTER
  * @param preferredLft  preferred lifetime in seconds, -1 for forever (IPv6 /128 default: 0)
+ * @param useVmac       {@code use_vmac}: the address goes on a macvlan of its own interface (as
+ *                      {@code use_vmac_addr} does for every such address of the instance)
  * @param origin        where the entry was written
  */
 public record VirtualIp(InetAddress address, int prefixLength, String device, InetAddress broadcast, String scope,
                         String label, InetAddress peer, int peerPrefix, boolean home, boolean nodad,
                         boolean mngtmpaddr, boolean noPrefixRoute, boolean autojoin, boolean noTrack,
-                        long preferredLft, Origin origin) {
+                        long preferredLft, boolean useVmac, Origin origin) {
     public AddressFamily family() {
         return AddressFamily.of(address);
     }

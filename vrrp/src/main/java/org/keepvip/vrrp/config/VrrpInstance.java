@@ -42,6 +42,7 @@ import java.util.List;
  * @param origin             where the block starts
  * @param virtualRoutes      virtual_routes: added after the VIPs on becoming MASTER, removed before them
  * @param virtualRules       virtual_rules: added after the routes, removed first
+ * @param vmac               use_vmac / use_vmac_addr / a VIP's use_vmac, or null without macvlans
  */
 public record VrrpInstance(String name, InitialState state, String interfaceName, int vrid, int priority, int version,
                            AddressFamily family, Duration advertInterval, boolean preempt, Duration preemptDelay,
@@ -52,7 +53,7 @@ public record VrrpInstance(String name, InitialState state, String interfaceName
                            NotifyScripts notifyScripts, boolean strict, boolean accept, boolean noVirtualIpaddress,
                            boolean promoteSecondaries, boolean trackSrcIp, boolean dontTrackPrimary,
                            int timerExpiredBackup, boolean notifyPriorityChanges, String syncGroup, Origin origin,
-                           List<IpRoute> virtualRoutes, List<IpRule> virtualRules) {
+                           List<IpRoute> virtualRoutes, List<IpRule> virtualRules, Vmac vmac) {
     public VrrpInstance {
         virtualRoutes = List.copyOf(virtualRoutes);
         virtualRules = List.copyOf(virtualRules);

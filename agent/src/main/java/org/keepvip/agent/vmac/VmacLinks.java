@@ -1,0 +1,386 @@
+package org.keepvip.agent.vmac;
+
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import org.keepvip.netlink.IfAddress;
+import org.keepvip.netlink.Link;
+import org.keepvip.netlink.NetlinkClient;
+import org.keepvip.netlink.Rtnl;
+import org.keepvip.vrrp.config.AddressFamily;
+import org.keepvip.vrrp.config.Vmac;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The macvlans keepvip made for {@code use_vmac} and {@code use_vmac_addr}, and the kernel settings
+ * it changed for them, undone at exit, as keepalived does (keepalived/vrrp/vrrp_vmac.c:
+ * netlink_link_add_vmac(), netlink_link_del_vmac(); keepalived/vrrp/vrrp_if_config.c:
+ * set_interface_parameters(), clear_rp_filter(), restore_rp_filter()):
+ * <ul>
+ * <li>a matching private macvlan on the base (a killed run's) is adopted as it is; otherwise the
+ *     configured name, or {@code PREFIX.VRID} (then {@code PREFIXn.VRID}) where free, is created,
+ *     or updated when a macvlan of that name sits on the base with the wrong MAC or mode;</li>
+ * <li>IPv4: on the macvlan arp_ignore=1, accept_local=1, rp_filter=0, promote_secondaries=1; on the
+ *     base arp_ignore=1 and arp_filter=1 (restored when its last macvlan goes); and, once,
+ *     net.ipv4.conf.all.rp_filter=0 after raising default and every interface to its old value;</li>
+ * <li>IPv6 disabled on it unless it carries IPv6, no EUI-64 address, link up: it stays up in every
+ *     state, only the VIPs come and go; an IPv6 one gets the adverts' link-local source.</li>
+ * </ul>
+ * Thread-safe (the daemon's start, reloads and exit call it).
+ */
+public final class VmacLinks implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger("keepvip.vrrp");
+
+    private final NetlinkClient nl;
+    private final Sysctl sysctl;
+    private final Map<String, Made> made = new LinkedHashMap<>();
+    private final Map<String, BaseArp> bases = new HashMap<>();
+    private RpFilter rpFilter;
+
+    /** A macvlan in use; {@code countedBase}: it holds a reference on its base's arp settings. */
+    private record Made(VmacPlan.Link spec, String name, int ifindex, boolean countedBase) {}
+
+    /** A base interface's arp_ignore/arp_filter before the first macvlan, and how many hold them. */
+    private static final class BaseArp {
+        final int ifindex;
+        final int arpIgnore;
+        final int arpFilter;
+        int users = 1;
+
+        BaseArp(int ifindex, int arpIgnore, int arpFilter) {
+            this.ifindex = ifindex;
+            this.arpIgnore = arpIgnore;
+            this.arpFilter = arpFilter;
+        }
+    }
+
+    /** What clear_rp_filter changed: all's old value, default's (-1: untouched), interfaces' by index. */
+    private record RpFilter(int all, int defaultValue, Map<Integer, Integer> interfaces) {}
+
+    public VmacLinks(NetlinkClient nl, Sysctl sysctl) {
+        this.nl = nl;
+        this.sysctl = sysctl;
+    }
+
+    /**
+     * Makes the macvlans of {@code plan} that are missing (one planned differently from what was
+     * made is made again). Returns every planned link's name by key. A link that cannot be made is
+     * logged; its VIPs then fail to be added, as keepalived's would.
+     */
+    public synchronized Map<String, String> ensure(List<VmacPlan.Link> plan) {
+        for (VmacPlan.Link l : plan) {
+            Made m = made.get(l.key());
+            if (m != null && !m.spec().equals(l)) {
+                remove(l.key());
+            }
+        }
+        Map<String, String> names = new LinkedHashMap<>();
+        for (VmacPlan.Link l : plan) {
+            Made m = made.get(l.key());
+            if (m == null) {
+                m = make(l, names.values());
+            }
+            if (m != null) {
+                made.put(l.key(), m);
+                names.put(l.key(), m.name());
+            }
+        }
+        return names;
+    }
+
+    /** Removes the macvlans {@code plan} no longer has (after a reload stopped their instances). */
+    public synchronized void retain(List<VmacPlan.Link> plan) {
+        Set<String> keys = new HashSet<>();
+        plan.forEach(l -> keys.add(l.key()));
+        for (String key : new ArrayList<>(made.keySet())) {
+            if (!keys.contains(key)) {
+                remove(key);
+            }
+        }
+    }
+
+    /** The names of the macvlans in use, for tests and status. */
+    public synchronized List<String> names() {
+        return made.values().stream().map(Made::name).toList();
+    }
+
+    private Made make(VmacPlan.Link l, java.util.Collection<String> taken) {
+        try {
+            List<Link> links = nl.links();
+            Optional<Link> base = links.stream().filter(x -> x.name().equals(l.base())).findFirst();
+            if (base.isEmpty()) {
+                LOG.warn("({}) VMAC: interface {} doesn't exist - no macvlan on it", l.owner(), l.base());
+                return null;
+            }
+            byte[] mac = l.macBytes();
+            Set<String> inUse = new HashSet<>(taken);
+            made.values().forEach(m -> inUse.add(m.name()));
+            for (Link x : links) {
+                if (x.parentIndex() == base.get().ifindex() && x.isPrivateMacvlan() && !inUse.contains(x.name())
+                        && x.mac().map(m -> Arrays.equals(m.bytes(), mac)).orElse(false)) {
+                    LOG.info("({}) Found matching interface {}", l.owner(), x.name());
+                    if (l.configuredName() != null && !l.configuredName().equals(x.name())) {
+                        LOG.info("({}) vmac name mismatch {} <=> {}. changing to {}.", l.owner(), l.configuredName(),
+                                x.name(), x.name());
+                    }
+                    return new Made(l, x.name(), x.ifindex(), false);
+                }
+            }
+            String name = l.configuredName();
+            Link update = null;
+            if (name != null) {
+                String n = name;
+                Optional<Link> existing = links.stream().filter(x -> x.name().equals(n)).findFirst();
+                if (existing.isPresent() && existing.get().kind().equals("macvlan")) {
+                    LOG.info("({}) VMAC {} already exists but is incompatible. It will be deleted/updated", l.owner(), name);
+                    if (existing.get().parentIndex() != base.get().ifindex()) {
+                        LOG.info("({}) Removing old VMAC interface {} due to conflicting interface", l.owner(), name);
+                        nl.deleteLink(existing.get().ifindex());
+                    } else {
+                        LOG.info("({}) Update old VMAC interface {} due to wrong MAC/mode", l.owner(), name);
+                        update = existing.get();
+                    }
+                } else if (existing.isPresent()) {
+                    LOG.error("({}) VMAC interface name {} already exists as a non VMAC interface. ignoring configured name",
+                            l.owner(), name);
+                    name = null;
+                }
+            }
+            if (name == null) {
+                name = freeName(l, links, inUse);
+            }
+            Link vm;
+            if (update != null) {
+                nl.updateMacvlan(update.ifindex(), mac);
+                vm = nl.link(name).orElseThrow(() -> new IOException("gone after the update"));
+            } else {
+                vm = nl.createMacvlan(name, base.get().ifindex(), mac);
+            }
+            LOG.info("({}) Success {} VMAC interface {}", l.owner(), update != null ? "updating" : "creating", name);
+            return configure(l, vm, base.get());
+        } catch (IOException | RuntimeException e) {
+            LOG.error("({}): Unable to create VMAC interface {} on {}: {}", l.owner(),
+                    l.configuredName() != null ? l.configuredName() : l.prefix() + "." + l.vrid(), l.base(), e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * Settles a macvlan just made or updated; it is ours from now on (deleted at exit) even if a step
+     * fails, which is logged.
+     */
+    private Made configure(VmacPlan.Link l, Link vm, Link base) {
+        String name = vm.name();
+        boolean counted = false;
+        try {
+            if (l.family() == AddressFamily.IPV4) {
+                counted = setInterfaceParameters(vm, base);
+            }
+            try {
+                sysctl.write("ipv6", name, "disable_ipv6", l.ipv6() ? 0 : 1);
+            } catch (IOException e) {
+                LOG.info("({}) cannot set disable_ipv6 on {}: {}", l.owner(), name, e.getMessage()); // no IPv6 here
+            }
+            try {
+                nl.setAddrGenModeNone(vm.ifindex());
+            } catch (IOException e) {
+                LOG.info("({}) Error setting ADDR_GEN_MODE to NONE on {}: {}", l.owner(), name, e.getMessage());
+            }
+            nl.setLinkUp(vm.ifindex(), true);
+            if (l.linkLocal()) {
+                addLinkLocal(l, vm, base);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.error("({}) VMAC interface {} not fully set up: {}", l.owner(), name, e.getMessage());
+        }
+        return new Made(l, name, vm.ifindex(), counted);
+    }
+
+    /** keepalived/vrrp/vrrp.c: create_vmac_name(): the first name no instance uses and no interface has. */
+    private static String freeName(VmacPlan.Link l, List<Link> links, Set<String> inUse) {
+        Set<String> existing = new HashSet<>();
+        links.forEach(x -> existing.add(x.name()));
+        for (int number = 0; ; number = Vmac.nextNumber(number, l.family())) {
+            String candidate = Vmac.name(l.prefix(), number, l.vrid());
+            if (!inUse.contains(candidate) && !existing.contains(candidate)) {
+                return candidate;
+            }
+        }
+    }
+
+    /** Returns true if the base's arp settings now count this macvlan. */
+    private boolean setInterfaceParameters(Link vm, Link base) throws IOException {
+        if (rpFilter == null) {
+            rpFilter = clearRpFilter();
+        }
+        Map<Integer, Integer> vmac = new LinkedHashMap<>();
+        vmac.put(Rtnl.IPV4_DEVCONF_ARP_IGNORE, 1);
+        vmac.put(Rtnl.IPV4_DEVCONF_ACCEPT_LOCAL, 1);
+        vmac.put(Rtnl.IPV4_DEVCONF_RP_FILTER, 0);
+        vmac.put(Rtnl.IPV4_DEVCONF_PROMOTE_SECONDARIES, 1);
+        nl.setIpv4Conf(vm.ifindex(), vmac);
+        BaseArp b = bases.get(base.name());
+        if (b != null) {
+            b.users++;
+            return true;
+        }
+        int arpIgnore = base.ipv4Conf(Rtnl.IPV4_DEVCONF_ARP_IGNORE).orElse(0);
+        int arpFilter = base.ipv4Conf(Rtnl.IPV4_DEVCONF_ARPFILTER).orElse(0);
+        if (arpIgnore == 1 && arpFilter == 1) {
+            return false;
+        }
+        nl.setIpv4Conf(base.ifindex(), arp(1, 1));
+        bases.put(base.name(), new BaseArp(base.ifindex(), arpIgnore, arpFilter));
+        return true;
+    }
+
+    private static Map<Integer, Integer> arp(int ignore, int filter) {
+        Map<Integer, Integer> m = new LinkedHashMap<>();
+        m.put(Rtnl.IPV4_DEVCONF_ARP_IGNORE, ignore);
+        m.put(Rtnl.IPV4_DEVCONF_ARPFILTER, filter);
+        return m;
+    }
+
+    /**
+     * An IPv4 macvlan needs rp_filter 0, which all.rp_filter overrides: raise default and every
+     * interface to all's value where lower, then set all to 0 (keepalived's clear_rp_filter()).
+     */
+    private RpFilter clearRpFilter() throws IOException {
+        OptionalInt all = sysctl.read("ipv4", "all", "rp_filter");
+        if (all.isEmpty()) {
+            LOG.info("Unable to read sysctl net.ipv4.conf.all.rp_filter");
+            return new RpFilter(0, -1, Map.of());
+        }
+        if (all.getAsInt() == 0) {
+            return new RpFilter(0, -1, Map.of());
+        }
+        int a = all.getAsInt();
+        int def = -1;
+        OptionalInt d = sysctl.read("ipv4", "default", "rp_filter");
+        if (d.isPresent() && d.getAsInt() < a) {
+            LOG.info("NOTICE: setting sysctl net.ipv4.conf.default.rp_filter from {} to {}", d.getAsInt(), a);
+            sysctl.write("ipv4", "default", "rp_filter", a);
+            def = d.getAsInt();
+        }
+        Map<Integer, Integer> raised = new LinkedHashMap<>();
+        for (Link l : nl.links()) {
+            OptionalInt rp = l.ipv4Conf(Rtnl.IPV4_DEVCONF_RP_FILTER);
+            if (rp.isPresent() && rp.getAsInt() < a) {
+                nl.setIpv4Conf(l.ifindex(), Map.of(Rtnl.IPV4_DEVCONF_RP_FILTER, a));
+                raised.put(l.ifindex(), rp.getAsInt());
+            }
+        }
+        LOG.info("NOTICE: setting sysctl net.ipv4.conf.all.rp_filter from {} to 0", a);
+        sysctl.write("ipv4", "all", "rp_filter", 0);
+        return new RpFilter(a, def, raised);
+    }
+
+    /** keepalived's restore_rp_filter(): each value back, where it is still what we set. */
+    private void restoreRpFilter() {
+        RpFilter rp = rpFilter;
+        rpFilter = null;
+        if (rp == null || rp.all() == 0) {
+            return;
+        }
+        try {
+            if (sysctl.read("ipv4", "all", "rp_filter").orElse(-1) == 0) {
+                LOG.info("NOTICE: resetting sysctl net.ipv4.conf.all.rp_filter to {}", rp.all());
+                sysctl.write("ipv4", "all", "rp_filter", rp.all());
+            }
+            if (rp.defaultValue() >= 0 && sysctl.read("ipv4", "default", "rp_filter").orElse(-1) == rp.all()) {
+                LOG.info("NOTICE: resetting sysctl net.ipv4.conf.default.rp_filter to {}", rp.defaultValue());
+                sysctl.write("ipv4", "default", "rp_filter", rp.defaultValue());
+            }
+            for (Link l : nl.links()) {
+                Integer old = rp.interfaces().get(l.ifindex());
+                if (old != null && l.ipv4Conf(Rtnl.IPV4_DEVCONF_RP_FILTER).orElse(-1) == rp.all()) {
+                    nl.setIpv4Conf(l.ifindex(), Map.of(Rtnl.IPV4_DEVCONF_RP_FILTER, old));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("restoring rp_filter failed: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * The adverts' IPv6 source on the macvlan: the configured one, else the base's link-local
+     * address, else one made from the base's MAC (keepalived/vrrp/vrrp_vmac.c: set_link_local_address()).
+     */
+    private void addLinkLocal(VmacPlan.Link l, Link vm, Link base) throws IOException {
+        InetAddress a = l.source();
+        if (a == null) {
+            for (IfAddress x : nl.addresses(base.ifindex())) {
+                if (x.address() instanceof Inet6Address six && six.isLinkLocalAddress()) {
+                    a = x.address();
+                    break;
+                }
+            }
+        }
+        if (a == null && base.mac().isPresent()) {
+            a = linkLocalFrom(base.mac().get().bytes());
+        }
+        if (a == null) {
+            return;
+        }
+        nl.addAddress(new org.keepvip.netlink.VipSpec(a, 64, vm.ifindex(), Optional.of(vm.name()), Optional.empty(),
+                Optional.empty(), Rtnl.RT_SCOPE_UNIVERSE, false, OptionalInt.empty()));
+    }
+
+    static InetAddress linkLocalFrom(byte[] mac) throws UnknownHostException {
+        byte[] a = new byte[16];
+        a[0] = (byte) 0xfe;
+        a[1] = (byte) 0x80;
+        a[8] = (byte) (mac[0] ^ 0x02);
+        a[9] = mac[1];
+        a[10] = mac[2];
+        a[11] = (byte) 0xff;
+        a[12] = (byte) 0xfe;
+        a[13] = mac[3];
+        a[14] = mac[4];
+        a[15] = mac[5];
+        return InetAddress.getByAddress(a);
+    }
+
+    /** Removes one macvlan: its base's arp settings back if it was the last, then the link. */
+    private void remove(String key) {
+        Made m = made.remove(key);
+        if (m == null) {
+            return;
+        }
+        try {
+            if (m.countedBase()) {
+                BaseArp b = bases.get(m.spec().base());
+                if (b != null && --b.users == 0) {
+                    bases.remove(m.spec().base());
+                    nl.setIpv4Conf(b.ifindex, arp(b.arpIgnore, b.arpFilter));
+                }
+            }
+            if (nl.deleteLink(m.ifindex())) {
+                LOG.info("({}) Success removing VMAC interface {}", m.spec().owner(), m.name());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.error("({}) Error removing VMAC interface {}: {}", m.spec().owner(), m.name(), e.getMessage());
+        }
+    }
+
+    /** At exit, after the VIPs are gone: rp_filter back, then every macvlan removed (keepalived's order). */
+    @Override
+    public synchronized void close() {
+        restoreRpFilter();
+        List<String> keys = new ArrayList<>(made.keySet());
+        java.util.Collections.reverse(keys);
+        keys.forEach(this::remove);
+    }
+}

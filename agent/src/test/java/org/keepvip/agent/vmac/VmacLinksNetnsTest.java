@@ -1,0 +1,160 @@
+package org.keepvip.agent.vmac;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.keepvip.agent.config.FileConfigSource;
+import org.keepvip.netlink.NetNamespace;
+import org.keepvip.netlink.NetlinkClient;
+import org.keepvip.vrrp.config.ConfigParser;
+import org.keepvip.vrrp.config.KeepalivedConfig;
+
+/**
+ * {@link VmacLinks} against the kernel, in a namespace of the test's own: what it makes, the
+ * sysctls it sets, a name taken by another interface, a killed run's macvlan adopted, a reload that
+ * drops an instance, and everything undone at close.
+ */
+class VmacLinksNetnsTest {
+    private static final String NS = "kvt" + ProcessHandle.current().pid()
+            + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 16), 36) + "-vmac";
+
+    @TempDir
+    Path dir;
+
+    private boolean created;
+    private ExecutorService in;
+
+    @AfterEach
+    void removeNamespace() throws Exception {
+        if (in != null) {
+            in.shutdownNow();
+        }
+        if (created) {
+            run("ip", "netns", "del", NS);
+        }
+    }
+
+    private KeepalivedConfig parse(String text) throws IOException {
+        Path f = dir.resolve("keepalived.conf");
+        Files.writeString(f, text);
+        return ConfigParser.parse(f.toString(), new FileConfigSource(), null).config();
+    }
+
+    private static String instance(String name, int vrid, String extra) {
+        return """
+                vrrp_instance %s {
+                    interface v0
+                    virtual_router_id %d
+                    use_vmac %s
+                    virtual_ipaddress {
+                        192.0.2.%d/24
+                    }
+                }
+                """.formatted(name, vrid, extra, vrid);
+    }
+
+    private String sysctl(String path) throws Exception {
+        return run("ip", "netns", "exec", NS, "cat", "/proc/sys/net/" + path).trim();
+    }
+
+    private String link(String name) throws Exception {
+        return run("ip", "-n", NS, "-d", "link", "show", "dev", name);
+    }
+
+    private boolean exists(String name) throws Exception {
+        return run("ip", "-n", NS, "-o", "link", "show").contains(" " + name + "@");
+    }
+
+    @Test
+    void makesSetsUpAndUndoes() throws Exception {
+        assumeTrue(isRoot(), "needs root");
+        run("ip", "netns", "add", NS);
+        created = true;
+        run("ip", "-n", NS, "link", "add", "v0", "type", "veth", "peer", "name", "v1");
+        run("ip", "-n", NS, "link", "set", "v0", "up");
+        run("ip", "-n", NS, "link", "set", "v1", "up");
+        // Taken names: vrrp.12 by a veth (keepalived then tries vrrp1.12), and a killed run's macvlan for VRID 13.
+        run("ip", "-n", NS, "link", "add", "vrrp.12", "type", "veth", "peer", "name", "x12");
+        run("ip", "-n", NS, "link", "add", "old13", "link", "v0", "address", "00:00:5e:00:01:0d", "type", "macvlan",
+                "mode", "private");
+        run("ip", "netns", "exec", NS, "sh", "-c", "echo 2 > /proc/sys/net/ipv4/conf/all/rp_filter;"
+                + " echo 1 > /proc/sys/net/ipv4/conf/default/rp_filter; echo 0 > /proc/sys/net/ipv4/conf/v0/rp_filter;"
+                + " echo 0 > /proc/sys/net/ipv4/conf/v0/arp_ignore; echo 0 > /proc/sys/net/ipv4/conf/v0/arp_filter");
+
+        KeepalivedConfig both = parse(instance("VI_1", 11, "") + instance("VI_2", 12, "") + instance("VI_3", 13, "mine"));
+        in = NetNamespace.newExecutor(NS);
+        NetlinkClient nl = in.submit(() -> NetlinkClient.open()).get(10, TimeUnit.SECONDS);
+        VmacLinks links = new VmacLinks(nl, new Sysctl());
+        Map<String, String> names = in.submit(() -> links.ensure(VmacPlan.links(both))).get(10, TimeUnit.SECONDS);
+        assertThat(names).containsExactly(Map.entry("instance:VI_1", "vrrp.11"), Map.entry("instance:VI_2", "vrrp1.12"),
+                Map.entry("instance:VI_3", "old13"));
+
+        assertThat(link("vrrp.11")).contains("vrrp.11@v0", "link/ether 00:00:5e:00:01:0b", "macvlan mode private",
+                "state UP", "addrgenmode none");
+        assertThat(link("vrrp1.12")).contains("link/ether 00:00:5e:00:01:0c");
+        for (String s : List.of("arp_ignore", "accept_local", "promote_secondaries")) {
+            assertThat(sysctl("ipv4/conf/vrrp.11/" + s)).as(s).isEqualTo("1");
+        }
+        assertThat(sysctl("ipv4/conf/vrrp.11/rp_filter")).isEqualTo("0");
+        assertThat(sysctl("ipv6/conf/vrrp.11/disable_ipv6")).isEqualTo("1");
+        assertThat(sysctl("ipv4/conf/v0/arp_ignore")).isEqualTo("1");
+        assertThat(sysctl("ipv4/conf/v0/arp_filter")).isEqualTo("1");
+        assertThat(sysctl("ipv4/conf/all/rp_filter")).isEqualTo("0");
+        assertThat(sysctl("ipv4/conf/default/rp_filter")).as("raised to all's").isEqualTo("2");
+        assertThat(sysctl("ipv4/conf/v0/rp_filter")).as("raised to all's").isEqualTo("2");
+        assertThat(sysctl("ipv4/conf/old13/arp_ignore")).as("adopted as it is").isEqualTo("0");
+
+        // A reload without VI_2: its macvlan goes, the others stay.
+        KeepalivedConfig one = parse(instance("VI_1", 11, "") + instance("VI_3", 13, "mine"));
+        in.submit(() -> {
+            links.ensure(VmacPlan.links(one));
+            links.retain(VmacPlan.links(one));
+            return null;
+        }).get(10, TimeUnit.SECONDS);
+        assertThat(exists("vrrp1.12")).isFalse();
+        assertThat(exists("vrrp.11")).isTrue();
+        assertThat(sysctl("ipv4/conf/v0/arp_ignore")).as("vrrp.11 still holds it").isEqualTo("1");
+
+        in.submit(() -> {
+            links.close();
+            nl.close();
+            return null;
+        }).get(10, TimeUnit.SECONDS);
+        assertThat(exists("vrrp.11")).isFalse();
+        assertThat(exists("old13")).as("an adopted one is ours too, as in keepalived").isFalse();
+        assertThat(sysctl("ipv4/conf/all/rp_filter")).isEqualTo("2");
+        assertThat(sysctl("ipv4/conf/default/rp_filter")).isEqualTo("1");
+        assertThat(sysctl("ipv4/conf/v0/rp_filter")).isEqualTo("0");
+        assertThat(sysctl("ipv4/conf/v0/arp_ignore")).isEqualTo("0");
+        assertThat(sysctl("ipv4/conf/v0/arp_filter")).isEqualTo("0");
+        assertThat(link("vrrp.12")).as("the veth that had the name is left alone").contains("vrrp.12@x12");
+    }
+
+    private static boolean isRoot() {
+        try {
+            return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0;
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    private static String run(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(String.join(" ", cmd) + ": " + out).isZero();
+        return out;
+    }
+}

@@ -1,0 +1,105 @@
+package org.keepvip.netlink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A VMAC through real rtnetlink, as root, in a namespace made here (veth0/veth1 inside it): created,
+ * decoded, configured and deleted by {@link NetlinkClient}, each step checked with `ip` and /proc.
+ */
+class NetlinkVmacTest {
+    private static final byte[] VMAC = {0, 0, 0x5e, 0, 1, 42};
+    private static TestNetns netns;
+    private static String ns;
+    private static ExecutorService inNs;
+
+    @BeforeAll
+    static void lab() throws Exception {
+        TestNetns.assumeRoot();
+        netns = new TestNetns();
+        ns = netns.create("v");
+        TestNetns.ipIn(ns, "link", "add", "veth0", "type", "veth", "peer", "name", "veth1");
+        TestNetns.ipIn(ns, "link", "set", "veth0", "up");
+        inNs = NetNamespace.newExecutor(ns);
+    }
+
+    @AfterAll
+    static void cleanup() {
+        if (inNs != null) {
+            inNs.shutdownNow();
+        }
+        if (netns != null) {
+            netns.close();
+        }
+    }
+
+    private static <T> T in(Callable<T> task) throws Exception {
+        try {
+            return inNs.submit(task).get(20, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception c ? c : e;
+        }
+    }
+
+    private static String sysctl(String path) {
+        return TestNetns.run("ip", "netns", "exec", ns, "cat", "/proc/sys/net/" + path).trim();
+    }
+
+    @Test
+    void macvlanLifeCycle() throws Exception {
+        try (NetlinkClient nl = in(NetlinkClient::open)) {
+            Link base = nl.link("veth0").orElseThrow();
+            Link vmac = in(() -> nl.createMacvlan("vrrp.42", base.ifindex(), VMAC));
+            assertThat(vmac.kind()).isEqualTo("macvlan");
+            assertThat(vmac.isPrivateMacvlan()).isTrue();
+            assertThat(vmac.parentIndex()).isEqualTo(base.ifindex());
+            assertThat(vmac.mac().orElseThrow().toString()).isEqualTo("00:00:5e:00:01:2a");
+            assertThat(base.kind()).isEqualTo("veth");
+            assertThat(TestNetns.ipIn(ns, "-d", "link", "show", "vrrp.42")).contains("macvlan mode private")
+                    .contains("link/ether 00:00:5e:00:01:2a").contains("@veth0");
+            assertThatThrownBy(() -> nl.createMacvlan("vrrp.42", base.ifindex(), VMAC))
+                    .isInstanceOf(NetlinkException.class).satisfies(e ->
+                            assertThat(((NetlinkException) e).errno()).isEqualTo(Errno.EEXIST));
+
+            nl.setAddrGenModeNone(vmac.ifindex());
+            nl.setIpv4Conf(vmac.ifindex(), Map.of(Rtnl.IPV4_DEVCONF_ARP_IGNORE, 1, Rtnl.IPV4_DEVCONF_ACCEPT_LOCAL, 1,
+                    Rtnl.IPV4_DEVCONF_RP_FILTER, 0, Rtnl.IPV4_DEVCONF_PROMOTE_SECONDARIES, 1));
+            nl.setLinkUp(vmac.ifindex(), true);
+            Link up = nl.link("vrrp.42").orElseThrow();
+            assertThat(up.isUp()).isTrue();
+            assertThat(up.ipv4Conf(Rtnl.IPV4_DEVCONF_ARP_IGNORE)).hasValue(1);
+            assertThat(up.ipv4Conf(Rtnl.IPV4_DEVCONF_ACCEPT_LOCAL)).hasValue(1);
+            assertThat(up.ipv4Conf(Rtnl.IPV4_DEVCONF_PROMOTE_SECONDARIES)).hasValue(1);
+            assertThat(sysctl("ipv4/conf/vrrp.42/arp_ignore")).isEqualTo("1");
+            assertThat(sysctl("ipv4/conf/vrrp.42/accept_local")).isEqualTo("1");
+            assertThat(sysctl("ipv6/conf/vrrp.42/addr_gen_mode")).isEqualTo("1");
+            assertThat(TestNetns.ipIn(ns, "-6", "addr", "show", "dev", "vrrp.42")).doesNotContain("fe80");
+
+            nl.setIpv4Conf(base.ifindex(), Map.of(Rtnl.IPV4_DEVCONF_ARP_IGNORE, 1, Rtnl.IPV4_DEVCONF_ARPFILTER, 1));
+            assertThat(nl.link("veth0").orElseThrow().ipv4Conf(Rtnl.IPV4_DEVCONF_ARPFILTER)).hasValue(1);
+            nl.setIpv4Conf(base.ifindex(), Map.of(Rtnl.IPV4_DEVCONF_ARP_IGNORE, 0, Rtnl.IPV4_DEVCONF_ARPFILTER, 0));
+            assertThat(sysctl("ipv4/conf/veth0/arp_filter")).isEqualTo("0");
+
+            // A shared MAC made private again, as keepalived updates a macvlan of the wrong mode.
+            TestNetns.ipIn(ns, "link", "add", "old.1", "link", "veth0", "type", "macvlan", "mode", "bridge");
+            Link old = nl.link("old.1").orElseThrow();
+            assertThat(old.isPrivateMacvlan()).isFalse();
+            nl.updateMacvlan(old.ifindex(), new byte[] {0, 0, 0x5e, 0, 1, 1});
+            assertThat(nl.link("old.1").orElseThrow().isPrivateMacvlan()).isTrue();
+            assertThat(nl.deleteLink(old.ifindex())).isTrue();
+
+            assertThat(nl.deleteLink(vmac.ifindex())).isTrue();
+            assertThat(nl.deleteLink(vmac.ifindex())).as("gone already").isFalse();
+            assertThat(nl.link("vrrp.42")).isEmpty();
+        }
+    }
+}
