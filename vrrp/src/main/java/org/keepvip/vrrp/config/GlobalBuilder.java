@@ -54,6 +54,7 @@ final class GlobalBuilder {
     List<Integer> cpus = List.of();
     int maxAutoPriority;
     long minAutoPriorityDelay = ProcessTuning.DEFAULT_MIN_AUTO_PRIORITY_DELAY_MICROS;
+    final ExtrasParser extras = new ExtrasParser();
     Origin origin;
     private boolean seen;
 
@@ -202,6 +203,10 @@ final class GlobalBuilder {
                 case "vrrp_priority", "vrrp_rt_priority", "vrrp_rlimit_rttime", "vrrp_rlimit_rtime",
                         "vrrp_no_swap", "vrrp_cpu_affinity", "max_auto_priority", "min_auto_priority_delay"
                         -> processTuning(p, s, kw);
+                case "default_interface", "state_dump_file", "stats_dump_file", "data_use_instance", "umask",
+                        "vrrp_netlink_cmd_rcv_bufs", "vrrp_netlink_cmd_rcv_bufs_force",
+                        "vrrp_netlink_monitor_rcv_bufs", "vrrp_netlink_monitor_rcv_bufs_force"
+                        -> extras.parse(p.diags, s, kw);
                 default -> throw new IllegalStateException(kw);
             }
         }
@@ -349,6 +354,6 @@ final class GlobalBuilder {
                 startupScript == null ? null : new DaemonScript(startupScript, startupTimeout),
                 shutdownScript == null ? null : new DaemonScript(shutdownScript, shutdownTimeout),
                 new ProcessTuning(nice, realtimePriority, rlimitRttime, noSwap, cpus, maxAutoPriority,
-                        minAutoPriorityDelay), origin);
+                        minAutoPriorityDelay), extras.build(), origin);
     }
 }

@@ -31,6 +31,7 @@ import java.util.List;
  * @param startupScript          startup_script (+ startup_script_timeout), or null
  * @param shutdownScript         shutdown_script (+ shutdown_script_timeout), or null
  * @param processTuning          vrrp_priority, vrrp_rt_priority, vrrp_rlimit_rttime, vrrp_no_swap, vrrp_cpu_affinity
+ * @param extras                 default_interface, the dump files, umask, the netlink buffers
  * @param origin                 where the block was (the main file, line 0, if absent)
  */
 public record GlobalDefs(String routerId, ScriptUser scriptUser, boolean enableScriptSecurity, boolean useSymlinkPaths,
@@ -39,7 +40,8 @@ public record GlobalDefs(String routerId, ScriptUser scriptUser, boolean enableS
                          Duration delayAfterBoot, NotifyFifo notifyFifo, boolean notifyPriorityChanges,
                          boolean logUnknownVrids, boolean dynamicInterfaces, List<String> notificationEmails,
                          Duration releasedVipRst, MetricsListen metricsListen, DaemonScript startupScript,
-                         DaemonScript shutdownScript, ProcessTuning processTuning, Origin origin) {
+                         DaemonScript shutdownScript, ProcessTuning processTuning, GlobalExtras extras,
+                         Origin origin) {
     /** released_vip_rst's default: clients that missed the GARP re-resolve the VIP within ~5–10 s. */
     public static final Duration DEFAULT_RELEASED_VIP_RST = Duration.ofSeconds(10);
     /** released_vip_rst's upper bound. */
@@ -47,5 +49,6 @@ public record GlobalDefs(String routerId, ScriptUser scriptUser, boolean enableS
 
     public GlobalDefs {
         notificationEmails = List.copyOf(notificationEmails);
+        extras = extras == null ? GlobalExtras.DEFAULT : extras;
     }
 }

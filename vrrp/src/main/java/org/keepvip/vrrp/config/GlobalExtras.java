@@ -1,0 +1,24 @@
+package org.keepvip.vrrp.config;
+
+/**
+ * The smaller host-wide {@code global_defs} keywords, grouped by concern (keepalived/core/global_parser.c).
+ *
+ * @param defaultInterface default_interface: where a static_ipaddress without {@code dev} goes, or
+ *                         null for keepalived's own default, eth0
+ * @param dumps            state_dump_file, stats_dump_file and data_use_instance
+ * @param umask            umask: the file-creation mask the daemon runs with, or null (inherited)
+ * @param netlink          vrrp_netlink_cmd_rcv_bufs[_force], vrrp_netlink_monitor_rcv_bufs[_force]
+ */
+public record GlobalExtras(String defaultInterface, DumpFiles dumps, Integer umask, NetlinkBuffers netlink) {
+    public static final GlobalExtras DEFAULT = new GlobalExtras(null, DumpFiles.DEFAULT, null, NetlinkBuffers.DEFAULT);
+
+    public GlobalExtras {
+        dumps = dumps == null ? DumpFiles.DEFAULT : dumps;
+        netlink = netlink == null ? NetlinkBuffers.DEFAULT : netlink;
+    }
+
+    /** The interface of a static_ipaddress entry without {@code dev}. */
+    public String staticAddressInterface() {
+        return defaultInterface != null ? defaultInterface : ConfigParser.DEFAULT_INTERFACE;
+    }
+}
