@@ -64,7 +64,7 @@ class GlobalExtrasKeywordsTest {
         assertThat(r.config().statics().addresses()).extracting(VirtualIp::device)
                 .containsExactly("eth0", "br0", "eth1");
         // virtual_ipaddress without dev still follows its instance's interface
-        assertThat(r.config().instances().get(0).vips()).extracting(VirtualIp::device).containsOnlyNulls();
+        assertThat(r.config().instances().get(0).virtualIps()).extracting(VirtualIp::device).containsOnlyNulls();
     }
 
     @Test
