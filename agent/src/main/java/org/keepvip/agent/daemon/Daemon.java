@@ -141,7 +141,8 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         statusBuilder = new StatusBuilder(version, options.configFile());
         DecisionLog.global(); // its thread exists before the background threads are moved to SCHED_BATCH
         this.config = config;
-        netlink = track(NetlinkClient.open());
+        var buffers = config.global().extras().netlink(); // vrrp_netlink_{cmd,monitor}_rcv_bufs[_force]
+        netlink = track(NetlinkClient.open(buffers.cmdBytes(), buffers.cmdForce()));
         List<InstancePlan> plans = ConfigMapper.plans(config, (ifname, v6) -> primaryAddress(netlink, ifname, v6));
 
         runner = track(new ScriptRunner(4));
@@ -226,7 +227,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
             var f = runner.timer().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
             return () -> f.cancel(false);
         }, ifname -> netlinkLinkUp(netlink, ifname), (ifname, up) -> loop.post(new LoopEvent.LinkChanged(ifname, up)));
-        track(NetlinkMonitor.start(this::onNetlink));
+        track(NetlinkMonitor.start(this::onNetlink, buffers.monitorBytes(), buffers.monitorForce()));
         scriptTrackers = track(new ScriptTrackers(config.scripts(), runner, runner.timer(), loop::post));
         fileTrackers = new FileTrackers(usedTrackFiles(config), loop::post);
         processTrackers = new ProcessTrackers(config.trackProcesses(), loop::post);
