@@ -2,10 +2,14 @@ package org.keepvip.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.keepvip.e2e.lab.Await;
@@ -17,8 +21,9 @@ import org.keepvip.e2e.lab.Node;
  * default_interface, state_dump_file / stats_dump_file, umask and the netlink receive buffers, read
  * back from the kernel and the file system: a static_ipaddress without dev lands on the default
  * interface, the SIGUSR1/SIGUSR2 dumps at the configured paths, the pid file with the configured
- * mask, and the command and monitor netlink sockets with the configured buffers (ss; the kernel
- * doubles what SO_RCVBUFFORCE asks for).
+ * mask (as the notify FIFO), the command and monitor netlink sockets with the configured buffers
+ * (ss; the kernel doubles what SO_RCVBUFFORCE asks for), and with fifo_write_vrrp_states_on_reload
+ * a reload writes the kept state to the notify FIFO again.
  */
 class GlobalExtrasE2ETest {
     static final String VIP = "192.0.2.231";
@@ -36,6 +41,7 @@ class GlobalExtrasE2ETest {
             Node a = lab.node("a");
             Path dumps = Files.createDirectories(lab.tempDir().resolve("dumps"));
             Path pid = lab.tempDir().resolve("kv.pid");
+            Path fifo = lab.tempDir().resolve("kv.fifo");
             String config = """
                     global_defs {
                         default_interface eth1
@@ -46,11 +52,13 @@ class GlobalExtrasE2ETest {
                         vrrp_netlink_cmd_rcv_bufs_force
                         vrrp_netlink_monitor_rcv_bufs 5000000
                         vrrp_netlink_monitor_rcv_bufs_force true
+                        vrrp_notify_fifo %s
+                        fifo_write_vrrp_states_on_reload
                     }
                     static_ipaddress {
                         %s/32
                     }
-                    """.formatted(dumps, dumps, STATIC) + Configs.v2Multicast(131, 150, VIP, false);
+                    """.formatted(dumps, dumps, fifo, STATIC) + Configs.v2Multicast(131, 150, VIP, false);
             Agents.Keepvip kv = Agents.keepvip(lab, a, "kv", config, "-p", pid.toString());
             Agents.awaitHolder(lab, VIP, a, Duration.ofSeconds(15));
 
@@ -70,6 +78,30 @@ class GlobalExtrasE2ETest {
 
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(pid))).as("pid file under umask 066")
                     .isEqualTo("rw-------");
+
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(fifo))).as("FIFO: mkfifo 0644 under 066")
+                    .isEqualTo("rw-------");
+
+            // fifo_write_vrrp_states_on_reload: the MASTER the reload keeps is written again. keepvip
+            // holds the FIFO open read-write, so the lines wait in it until this reader comes.
+            List<String> lines = new CopyOnWriteArrayList<>();
+            Thread reader = new Thread(() -> {
+                try (BufferedReader in = Files.newBufferedReader(fifo)) {
+                    for (String l = in.readLine(); l != null; l = in.readLine()) {
+                        lines.add(l);
+                    }
+                } catch (IOException e) {
+                    lines.add("read failed: " + e);
+                }
+            }, "fifo-reader");
+            reader.setDaemon(true);
+            reader.start();
+            String master = "INSTANCE \"VI_1\" MASTER 150";
+            Await.until(Duration.ofSeconds(5), "the transition on the FIFO " + lines, () -> lines.contains(master));
+            kv.process().signal("HUP");
+            Await.until(Duration.ofSeconds(10), "the state written again after the reload " + lines,
+                    () -> lines.stream().filter(master::equals).count() == 2);
+            assertThat(lines).as("the FIFO").containsExactly("INSTANCE \"VI_1\" BACKUP 150", master, master);
 
             String sockets = lab.exec(a, "ss", "-f", "netlink", "-m").orThrow();
             System.out.println("[extras] netlink sockets in the node:\n" + sockets);

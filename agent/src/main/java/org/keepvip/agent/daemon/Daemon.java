@@ -571,6 +571,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         int kept = 0;
         int added = 0;
         int replaced = 0;
+        List<InstanceRuntime> keptRuntimes = new ArrayList<>();
         for (InstancePlan p : plans) {
             InstanceRuntime r = byKey.remove(key(p.wire()));
             if (r != null && r.name().equals(p.machine().name())) {
@@ -579,6 +580,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
                 }
                 loop.reconfigure(r, p.wire(), p.expectations(), p.vips(), p.machine().garpMasterRepeat());
                 r.reconfigureRouting(p.routing());
+                keptRuntimes.add(r);
                 kept++;
             } else {
                 if (r != null) {
@@ -596,6 +598,12 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         Map<String, VrrpInstance> machines = new LinkedHashMap<>();
         loop.instances().forEach((name, r) -> machines.put(name, r.machine()));
         loop.replaceGroups(syncGroups(next, machines)); // as keepalived rebuilds them at reload
+        if (next.global().extras().fifoWriteStatesOnReload()) {
+            // keepalived/vrrp/vrrp_scheduler.c: vrrp_init_state() writes the state of each instance
+            // the reload did not move; a new instance announces itself through its transition anyway.
+            keptRuntimes.forEach(r -> notifier.fifoState(r.name(), r.machine().state(),
+                    r.machine().effectivePriority()));
+        }
         return kept + " kept, " + added + " added, " + replaced + " replaced, " + byKey.size() + " removed";
     }
 

@@ -260,6 +260,7 @@ public final class ConfigWriter {
             line("vrrp_netlink_monitor_rcv_bufs " + n.monitorBytes());
         }
         flag("vrrp_netlink_monitor_rcv_bufs_force", n.monitorForce());
+        flag("fifo_write_vrrp_states_on_reload", x.fifoWriteStatesOnReload());
     }
 
     private void script(VrrpScript s) {

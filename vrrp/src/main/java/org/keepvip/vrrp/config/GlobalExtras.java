@@ -8,9 +8,14 @@ package org.keepvip.vrrp.config;
  * @param dumps            state_dump_file, stats_dump_file and data_use_instance
  * @param umask            umask: the file-creation mask the daemon runs with, or null (inherited)
  * @param netlink          vrrp_netlink_cmd_rcv_bufs[_force], vrrp_netlink_monitor_rcv_bufs[_force]
+ * @param fifoWriteStatesOnReload fifo_write_vrrp_states_on_reload: after a reload, each instance whose
+ *                         state the reload did not change writes that state to the notify FIFO again
+ *                         (keepalived/vrrp/vrrp_scheduler.c: vrrp_init_state())
  */
-public record GlobalExtras(String defaultInterface, DumpFiles dumps, Integer umask, NetlinkBuffers netlink) {
-    public static final GlobalExtras DEFAULT = new GlobalExtras(null, DumpFiles.DEFAULT, null, NetlinkBuffers.DEFAULT);
+public record GlobalExtras(String defaultInterface, DumpFiles dumps, Integer umask, NetlinkBuffers netlink,
+                           boolean fifoWriteStatesOnReload) {
+    public static final GlobalExtras DEFAULT = new GlobalExtras(null, DumpFiles.DEFAULT, null, NetlinkBuffers.DEFAULT,
+            false);
 
     public GlobalExtras {
         dumps = dumps == null ? DumpFiles.DEFAULT : dumps;

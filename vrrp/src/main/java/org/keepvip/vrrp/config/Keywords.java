@@ -30,10 +30,11 @@ final class Keywords {
             "vrrp_no_swap", "vrrp_cpu_affinity", "max_auto_priority", "min_auto_priority_delay",
             "default_interface", "state_dump_file", "stats_dump_file", "data_use_instance", "umask",
             "vrrp_netlink_cmd_rcv_bufs", "vrrp_netlink_cmd_rcv_bufs_force", "vrrp_netlink_monitor_rcv_bufs",
-            "vrrp_netlink_monitor_rcv_bufs_force");
+            "vrrp_netlink_monitor_rcv_bufs_force",
+            "fifo_write_vrrp_states_on_reload");
     static final Set<String> GLOBAL_UNSUPPORTED = Set.of("notification_email_from", "smtp_server", "smtp_helo_name",
             "smtp_connect_timeout", "smtp_alert", "smtp_alert_vrrp", "smtp_alert_checker", "no_email_faults",
-            "set_supplementary_groups", "fifo_write_vrrp_states_on_reload",
+            "set_supplementary_groups",
             "vrrp_rx_bufs_policy", "vrrp_rx_bufs_multiplier", "vmac_prefix", "vmac_addr_prefix",
             "vrrp_garp_extra_if", "vrrp_vmac_garp_intvl", "nftables", "nftables_priority", "nftables_ifindex",
             "nftables_counters", "vrrp_iptables", "vrrp_ipsets", "disable_local_igmp", "reload_check_config",

@@ -41,15 +41,16 @@ class GlobalExtrasKeywordsTest {
         ParseResult r = parse(" default_interface bond0\n state_dump_file /var/tmp/kv.data\n"
                 + " stats_dump_file stats/kv.stats\n data_use_instance\n umask 027\n vrrp_netlink_cmd_rcv_bufs 4194304\n"
                 + " vrrp_netlink_cmd_rcv_bufs_force\n vrrp_netlink_monitor_rcv_bufs 8388608\n"
-                + " vrrp_netlink_monitor_rcv_bufs_force off\n");
+                + " vrrp_netlink_monitor_rcv_bufs_force off\n fifo_write_vrrp_states_on_reload\n");
         assertThat(r.diagnostics()).isEmpty();
         GlobalExtras x = extras(r);
         assertThat(x).isEqualTo(new GlobalExtras("bond0", new DumpFiles("/var/tmp/kv.data", "stats/kv.stats", true),
-                027, new NetlinkBuffers(4_194_304, true, 8_388_608, false)));
+                027, new NetlinkBuffers(4_194_304, true, 8_388_608, false), true));
         String dump = ConfigWriter.write(r.config());
         assertThat(dump).contains("default_interface bond0", "state_dump_file /var/tmp/kv.data",
                 "stats_dump_file stats/kv.stats", "data_use_instance", "umask 027", "vrrp_netlink_cmd_rcv_bufs 4194304",
-                "vrrp_netlink_cmd_rcv_bufs_force", "vrrp_netlink_monitor_rcv_bufs 8388608")
+                "vrrp_netlink_cmd_rcv_bufs_force", "vrrp_netlink_monitor_rcv_bufs 8388608",
+                "fifo_write_vrrp_states_on_reload")
                 .doesNotContain("vrrp_netlink_monitor_rcv_bufs_force");
         assertThat(extras(parseFile(dump))).isEqualTo(x);
     }
