@@ -23,7 +23,8 @@ import org.keepvip.e2e.lab.Node;
  * interface, the SIGUSR1/SIGUSR2 dumps at the configured paths, the pid file with the configured
  * mask (as the notify FIFO), the command and monitor netlink sockets with the configured buffers
  * (ss; the kernel doubles what SO_RCVBUFFORCE asks for), and with fifo_write_vrrp_states_on_reload
- * a reload writes the kept state to the notify FIFO again.
+ * a reload writes the kept state to the notify FIFO again; the reload_file an updater created is
+ * removed once the reload has read the files.
  */
 class GlobalExtrasE2ETest {
     static final String VIP = "192.0.2.231";
@@ -42,6 +43,7 @@ class GlobalExtrasE2ETest {
             Path dumps = Files.createDirectories(lab.tempDir().resolve("dumps"));
             Path pid = lab.tempDir().resolve("kv.pid");
             Path fifo = lab.tempDir().resolve("kv.fifo");
+            Path reloadFile = lab.tempDir().resolve("kv.reload");
             String config = """
                     global_defs {
                         default_interface eth1
@@ -54,11 +56,12 @@ class GlobalExtrasE2ETest {
                         vrrp_netlink_monitor_rcv_bufs_force true
                         vrrp_notify_fifo %s
                         fifo_write_vrrp_states_on_reload
+                        reload_file %s
                     }
                     static_ipaddress {
                         %s/32
                     }
-                    """.formatted(dumps, dumps, fifo, STATIC) + Configs.v2Multicast(131, 150, VIP, false);
+                    """.formatted(dumps, dumps, fifo, reloadFile, STATIC) + Configs.v2Multicast(131, 150, VIP, false);
             Agents.Keepvip kv = Agents.keepvip(lab, a, "kv", config, "-p", pid.toString());
             Agents.awaitHolder(lab, VIP, a, Duration.ofSeconds(15));
 
@@ -98,7 +101,11 @@ class GlobalExtrasE2ETest {
             reader.start();
             String master = "INSTANCE \"VI_1\" MASTER 150";
             Await.until(Duration.ofSeconds(5), "the transition on the FIFO " + lines, () -> lines.contains(master));
+            // reload_file: an update process touches it before the reload and waits for its removal
+            Files.writeString(reloadFile, "updating\n");
             kv.process().signal("HUP");
+            Await.until(Duration.ofSeconds(10), "reload file removed once the files are read",
+                    () -> !Files.exists(reloadFile));
             Await.until(Duration.ofSeconds(10), "the state written again after the reload " + lines,
                     () -> lines.stream().filter(master::equals).count() == 2);
             assertThat(lines).as("the FIFO").containsExactly("INSTANCE \"VI_1\" BACKUP 150", master, master);

@@ -466,8 +466,20 @@ public final class Daemon implements ControlHandler, AutoCloseable {
      */
     @Override
     public synchronized ControlResponse reload() {
-        var check = org.keepvip.agent.config.ConfigChecker.forHost().check(options.configFile(), options.configId(),
-                true);
+        Path reloadFile = reloadFile(config.global().extras().reloadFile());
+        org.keepvip.agent.config.CheckResult check;
+        try {
+            check = org.keepvip.agent.config.ConfigChecker.forHost().check(options.configFile(), options.configId(),
+                    true);
+        } finally {
+            if (reloadFile != null) {
+                try {
+                    Files.deleteIfExists(reloadFile);
+                } catch (IOException e) {
+                    LOG.warn("Failed to remove reload file ({}) - {}", reloadFile, e.getMessage());
+                }
+            }
+        }
         if (check.blocksStart()) {
             String first = check.diagnostics().stream().filter(d -> d.isError()).findFirst()
                     .map(d -> d.format()).orElse("configuration unusable");
@@ -530,6 +542,28 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         } catch (Exception e) {
             return ControlResponse.error("reload did not complete: " + e);
         }
+    }
+
+    /**
+     * reload_file of the running configuration: created, or truncated, before the reload reads the
+     * files, and removed once they are read, so that an update process can wait for its removal
+     * (keepalived/core/main.c: create_reload_file(), remove_reload_file()). Without a name it is
+     * {@code keepvip[_NAME].reload} beside the control socket, as keepalived's is in its pid
+     * directory. Returns the file, or null when none is configured.
+     */
+    private Path reloadFile(String configured) {
+        if (configured == null) {
+            return null;
+        }
+        Path file = configured.isEmpty() ? options.controlSocket().resolveSibling(
+                options.controlSocket().getFileName().toString().replaceFirst("\\.sock$", "") + ".reload")
+                : Path.of(configured);
+        try {
+            Files.write(file, new byte[0]);
+        } catch (IOException e) {
+            LOG.info("Failed to create reload file ({}) - {}", file, e.getMessage());
+        }
+        return file;
     }
 
     /**

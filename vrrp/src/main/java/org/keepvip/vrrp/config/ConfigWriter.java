@@ -261,6 +261,9 @@ public final class ConfigWriter {
         }
         flag("vrrp_netlink_monitor_rcv_bufs_force", n.monitorForce());
         flag("fifo_write_vrrp_states_on_reload", x.fifoWriteStatesOnReload());
+        if (x.reloadFile() != null) {
+            line(x.reloadFile().isEmpty() ? "reload_file" : "reload_file " + word(x.reloadFile()));
+        }
     }
 
     private void script(VrrpScript s) {

@@ -20,6 +20,7 @@ final class ExtrasParser {
     private int monitorBytes;
     private boolean monitorForce;
     private boolean fifoWriteStatesOnReload;
+    private String reloadFile;
 
     void parse(Diagnostics d, Stmt s, String kw) {
         switch (kw) {
@@ -52,6 +53,7 @@ final class ExtrasParser {
             }
             case "umask" -> umask(d, s);
             case "fifo_write_vrrp_states_on_reload" -> fifoWriteStatesOnReload = true; // takes no value
+            case "reload_file" -> reloadFile = s.argCount() < 1 ? "" : s.arg(1); // reload_file_handler()
             case "vrrp_netlink_cmd_rcv_bufs", "vrrp_netlink_monitor_rcv_bufs" -> {
                 // get_netlink_rcv_bufs_size(): an error or 0 leaves the size as it was
                 String type = kw.substring(0, kw.length() - "_rcv_bufs".length());
@@ -182,6 +184,7 @@ final class ExtrasParser {
 
     GlobalExtras build() {
         return new GlobalExtras(defaultInterface, new DumpFiles(stateFile, statsFile, useInstance), umask,
-                new NetlinkBuffers(cmdBytes, cmdForce, monitorBytes, monitorForce), fifoWriteStatesOnReload);
+                new NetlinkBuffers(cmdBytes, cmdForce, monitorBytes, monitorForce), fifoWriteStatesOnReload,
+                reloadFile);
     }
 }

@@ -11,11 +11,14 @@ package org.keepvip.vrrp.config;
  * @param fifoWriteStatesOnReload fifo_write_vrrp_states_on_reload: after a reload, each instance whose
  *                         state the reload did not change writes that state to the notify FIFO again
  *                         (keepalived/vrrp/vrrp_scheduler.c: vrrp_init_state())
+ * @param reloadFile       reload_file: the file that exists while a reload reads the configuration
+ *                         (keepalived/core/main.c: read_config_file()); "" for the default name
+ *                         beside the control socket, null for none
  */
 public record GlobalExtras(String defaultInterface, DumpFiles dumps, Integer umask, NetlinkBuffers netlink,
-                           boolean fifoWriteStatesOnReload) {
+                           boolean fifoWriteStatesOnReload, String reloadFile) {
     public static final GlobalExtras DEFAULT = new GlobalExtras(null, DumpFiles.DEFAULT, null, NetlinkBuffers.DEFAULT,
-            false);
+            false, null);
 
     public GlobalExtras {
         dumps = dumps == null ? DumpFiles.DEFAULT : dumps;

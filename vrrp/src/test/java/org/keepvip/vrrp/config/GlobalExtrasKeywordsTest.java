@@ -41,16 +41,16 @@ class GlobalExtrasKeywordsTest {
         ParseResult r = parse(" default_interface bond0\n state_dump_file /var/tmp/kv.data\n"
                 + " stats_dump_file stats/kv.stats\n data_use_instance\n umask 027\n vrrp_netlink_cmd_rcv_bufs 4194304\n"
                 + " vrrp_netlink_cmd_rcv_bufs_force\n vrrp_netlink_monitor_rcv_bufs 8388608\n"
-                + " vrrp_netlink_monitor_rcv_bufs_force off\n fifo_write_vrrp_states_on_reload\n");
+                + " vrrp_netlink_monitor_rcv_bufs_force off\n fifo_write_vrrp_states_on_reload\n reload_file /run/kv.reload\n");
         assertThat(r.diagnostics()).isEmpty();
         GlobalExtras x = extras(r);
         assertThat(x).isEqualTo(new GlobalExtras("bond0", new DumpFiles("/var/tmp/kv.data", "stats/kv.stats", true),
-                027, new NetlinkBuffers(4_194_304, true, 8_388_608, false), true));
+                027, new NetlinkBuffers(4_194_304, true, 8_388_608, false), true, "/run/kv.reload"));
         String dump = ConfigWriter.write(r.config());
         assertThat(dump).contains("default_interface bond0", "state_dump_file /var/tmp/kv.data",
                 "stats_dump_file stats/kv.stats", "data_use_instance", "umask 027", "vrrp_netlink_cmd_rcv_bufs 4194304",
                 "vrrp_netlink_cmd_rcv_bufs_force", "vrrp_netlink_monitor_rcv_bufs 8388608",
-                "fifo_write_vrrp_states_on_reload")
+                "fifo_write_vrrp_states_on_reload", "reload_file /run/kv.reload")
                 .doesNotContain("vrrp_netlink_monitor_rcv_bufs_force");
         assertThat(extras(parseFile(dump))).isEqualTo(x);
     }
@@ -71,6 +71,7 @@ class GlobalExtrasKeywordsTest {
     @Test
     void umaskTakesNumbersAndSymbols() {
         assertThat(extras(parse(" umask 0077\n")).umask()).isEqualTo(077);
+        assertThat(extras(parse(" reload_file\n")).reloadFile()).as("reload_file without a name").isEmpty();
         assertThat(extras(parse(" umask 0x12\n")).umask()).isEqualTo(0x12);
         assertThat(extras(parse(" umask 18\n")).umask()).isEqualTo(18);
         assertThat(extras(parse(" umask IWGRP|IWOTH\n")).umask()).isEqualTo(022);
