@@ -24,9 +24,4 @@ public record GlobalExtras(String defaultInterface, DumpFiles dumps, Integer uma
         dumps = dumps == null ? DumpFiles.DEFAULT : dumps;
         netlink = netlink == null ? NetlinkBuffers.DEFAULT : netlink;
     }
-
-    /** The interface of a static_ipaddress entry without {@code dev}. */
-    public String staticAddressInterface() {
-        return defaultInterface != null ? defaultInterface : ConfigParser.DEFAULT_INTERFACE;
-    }
 }
