@@ -57,6 +57,19 @@ public final class NetlinkClient implements Closeable {
         return new NetlinkClient(NetlinkSocket.open(), timeout);
     }
 
+    /**
+     * As {@link #open()}, with a receive buffer of {@code bytes} (0: the kernel's default) for the
+     * acknowledgements and dumps the requests bring back; {@code force}: past net.core.rmem_max.
+     */
+    public static NetlinkClient open(int bytes, boolean force) throws NetlinkException {
+        NetlinkSocket s = NetlinkSocket.open();
+        if (bytes > 0 && !s.setReceiveBuffer(bytes, force)) {
+            LOG.warn("netlink: cannot set {} {} on the command socket - using what was set",
+                    force ? "SO_RCVBUFFORCE" : "SO_RCVBUF", bytes);
+        }
+        return new NetlinkClient(s, Duration.ofSeconds(1));
+    }
+
     // ---------------------------------------------------------------- addresses
 
     /**

@@ -41,6 +41,23 @@ public final class NetlinkMonitor implements Closeable {
         return start(consumer, RCVBUF);
     }
 
+    /**
+     * As {@link #start(Consumer)} with the configured receive buffer: {@code bytes} (0: keepvip's
+     * own, 1 MiB) through SO_RCVBUF, or with {@code force} SO_RCVBUFFORCE.
+     */
+    public static NetlinkMonitor start(Consumer<NetlinkEvent> consumer, int bytes, boolean force)
+            throws NetlinkException {
+        if (bytes <= 0) {
+            return start(consumer);
+        }
+        NetlinkMonitor m = start(consumer, bytes);
+        if (!m.socket.setReceiveBuffer(bytes, force)) {
+            LOG.warn("netlink: cannot set {} {} on the monitor socket - using what was set",
+                    force ? "SO_RCVBUFFORCE" : "SO_RCVBUF", bytes);
+        }
+        return m;
+    }
+
     /** As {@link #start(Consumer)} with a chosen receive buffer (tests use a tiny one to provoke overruns). */
     static NetlinkMonitor start(Consumer<NetlinkEvent> consumer, int receiveBuffer) throws NetlinkException {
         NetlinkSocket s = NetlinkSocket.open(Rtnl.RTNLGRP_LINK, Rtnl.RTNLGRP_IPV4_IFADDR, Rtnl.RTNLGRP_IPV6_IFADDR);

@@ -108,6 +108,29 @@ final class NetlinkSocket implements Closeable {
         }
     }
 
+    /**
+     * Sets the receive buffer as configured: SO_RCVBUF (the kernel caps it at net.core.rmem_max), or
+     * with {@code force} SO_RCVBUFFORCE, falling back to SO_RCVBUF without CAP_NET_ADMIN, as keepalived
+     * does (keepalived/core/keepalived_netlink.c: netlink_set_rx_buf_size()). Returns false, with
+     * nothing changed, when neither could be set.
+     */
+    boolean setReceiveBuffer(int bytes, boolean force) {
+        if (force) {
+            try {
+                setInt(fd, Rtnl.SOL_SOCKET, Rtnl.SO_RCVBUFFORCE, bytes);
+                return true;
+            } catch (LastErrorException e) {
+                // no CAP_NET_ADMIN: the caller logs; the ordinary option still applies up to rmem_max
+            }
+        }
+        try {
+            setInt(fd, Rtnl.SOL_SOCKET, Rtnl.SO_RCVBUF, bytes);
+            return !force;
+        } catch (LastErrorException e) {
+            return false;
+        }
+    }
+
     /** Bounds every following receive; a receive that waits longer returns -1. */
     void setReceiveTimeout(long millis) throws NetlinkException {
         long ms = Math.max(1, millis);

@@ -30,6 +30,36 @@ final class DaemonPaths {
         return base(instance, netNamespace);
     }
 
+    /**
+     * A dump file: {@code configured} (state_dump_file or stats_dump_file) or, when null, the default
+     * name {@code keepvip[_NS][_NAME]EXT} in {@code dumpDir}. As keepalived 2.3+ reads the keywords
+     * (keepalived/core/global_data.c: open_dump_file()): an absolute path is used as given, or as a
+     * directory for the default name when it ends in '/'; a relative one keeps only its file name, in
+     * {@code dumpDir}; with data_use_instance, {@code .NS_NAME} goes before the extension.
+     */
+    static Path dumpFile(Path dumpDir, String configured, String ext, boolean useInstance, String instance,
+                         String netNamespace) {
+        String defaultName = base(instance, netNamespace) + ext;
+        if (configured == null) {
+            return dumpDir.resolve(defaultName);
+        }
+        Path dir = dumpDir;
+        if (configured.startsWith("/")) {
+            dir = Path.of(configured.endsWith("/") ? configured : configured.substring(0, configured.lastIndexOf('/') + 1));
+        }
+        if (configured.endsWith("/")) {
+            return dir.resolve(defaultName);
+        }
+        String name = configured.substring(configured.lastIndexOf('/') + 1);
+        if (useInstance && (instance != null || netNamespace != null)) {
+            int dot = name.lastIndexOf('.');
+            String suffix = "." + (netNamespace == null ? "" : netNamespace)
+                    + (instance != null && netNamespace != null ? "_" : "") + (instance == null ? "" : instance);
+            name = dot < 0 ? name + suffix : name.substring(0, dot) + suffix + name.substring(dot);
+        }
+        return dir.resolve(name);
+    }
+
     private static String base(String instance, String netNamespace) {
         return "keepvip" + (netNamespace == null ? "" : "_" + netNamespace) + (instance == null ? "" : "_" + instance);
     }

@@ -110,6 +110,8 @@ public final class RunCommand implements Callable<Integer> {
     /** instance and net_namespace of the configuration (or -s): they name the default paths. */
     private String instanceName;
     private String netNamespace;
+    /** state_dump_file, stats_dump_file, data_use_instance of the configuration. */
+    private org.keepvip.vrrp.config.DumpFiles dumps = org.keepvip.vrrp.config.DumpFiles.DEFAULT;
 
     @Option(names = "--metrics-listen", paramLabel = "ADDR:PORT", converter = MetricsListenConverter.class,
             description = "Serve Prometheus metrics on http://ADDR:PORT/metrics (IPv6: [ADDR]:PORT); overrides"
@@ -194,7 +196,8 @@ public final class RunCommand implements Callable<Integer> {
     boolean allConfig;
 
     @Option(names = {"-u", "--umask"}, hidden = true, preprocessor = Refused.class,
-            description = "set UMask= in a systemd drop-in (systemctl edit keepvip), or umask before starting keepvip.")
+            description = "set umask in global_defs, UMask= in a systemd drop-in (systemctl edit keepvip), or umask before"
+                    + " starting keepvip.")
     String umask;
 
     @Option(names = {"-m", "--core-dump"}, hidden = true, preprocessor = Refused.class,
@@ -247,6 +250,12 @@ public final class RunCommand implements Callable<Integer> {
                     ConfigWriter.write(check.config()));
         }
         instanceName = check.config().host().instanceName();
+        dumps = check.config().global().extras().dumps();
+        Integer umask = check.config().global().extras().umask();
+        if (umask != null) {
+            // Before the daemon creates its pid files, socket and FIFO: keepalived sets it while parsing.
+            ProcessUmask.set(umask);
+        }
         if (!spec.commandLine().getParseResult().hasMatchedOption("--socket")) {
             socket = DaemonPaths.socket(instanceName, netNamespace);
         }
@@ -305,8 +314,9 @@ public final class RunCommand implements Callable<Integer> {
         Optional.ofNullable(pidFile).ifPresent(pidFiles::add);
         Optional.ofNullable(vrrpPidFile).filter(p -> !p.equals(pidFile)).ifPresent(pidFiles::add);
         return new Daemon.Options(file.toString(), configId, socket, pidFiles,
-                new DumpWriter(dumpDir.resolve(DaemonPaths.dumpBase(instanceName, netNamespace) + ".data"),
-                        dumpDir.resolve(DaemonPaths.dumpBase(instanceName, netNamespace) + ".stats")), 255,
+                new DumpWriter(DaemonPaths.dumpFile(dumpDir, dumps.stateFile(), ".data", dumps.useInstance(),
+                        instanceName, netNamespace), DaemonPaths.dumpFile(dumpDir, dumps.statsFile(), ".stats",
+                        dumps.useInstance(), instanceName, netNamespace)), 255,
                 !dontRelease, ignoreSigint, controlGroup, metricsListen);
     }
 

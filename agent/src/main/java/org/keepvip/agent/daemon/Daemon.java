@@ -149,7 +149,8 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         statusBuilder = new StatusBuilder(version, options.configFile());
         DecisionLog.global(); // its thread exists before the background threads are moved to SCHED_BATCH
         this.config = config;
-        netlink = track(NetlinkClient.open());
+        var buffers = config.global().extras().netlink(); // vrrp_netlink_{cmd,monitor}_rcv_bufs[_force]
+        netlink = track(NetlinkClient.open(buffers.cmdBytes(), buffers.cmdForce()));
         // keepalived makes its VMACs as it completes the instances, before any runs; they go at
         // exit after the VIPs (closed in reverse order: after the lanes drained, before netlink).
         vmacs = track(new VmacLinks(netlink, new Sysctl()));
@@ -243,7 +244,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
             var f = runner.timer().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
             return () -> f.cancel(false);
         }, ifname -> netlinkLinkUp(netlink, ifname), (ifname, up) -> loop.post(new LoopEvent.LinkChanged(ifname, up)));
-        track(NetlinkMonitor.start(this::onNetlink));
+        track(NetlinkMonitor.start(this::onNetlink, buffers.monitorBytes(), buffers.monitorForce()));
         scriptTrackers = track(new ScriptTrackers(config.scripts(), runner, runner.timer(), loop::post));
         fileTrackers = new FileTrackers(usedTrackFiles(config), loop::post);
         processTrackers = new ProcessTrackers(config.trackProcesses(), loop::post);
@@ -482,8 +483,20 @@ public final class Daemon implements ControlHandler, AutoCloseable {
      */
     @Override
     public synchronized ControlResponse reload() {
-        var check = org.keepvip.agent.config.ConfigChecker.forHost().check(options.configFile(), options.configId(),
-                true);
+        Path reloadFile = reloadFile(config.global().extras().reloadFile());
+        org.keepvip.agent.config.CheckResult check;
+        try {
+            check = org.keepvip.agent.config.ConfigChecker.forHost().check(options.configFile(), options.configId(),
+                    true);
+        } finally {
+            if (reloadFile != null) {
+                try {
+                    Files.deleteIfExists(reloadFile);
+                } catch (IOException e) {
+                    LOG.warn("Failed to remove reload file ({}) - {}", reloadFile, e.getMessage());
+                }
+            }
+        }
         if (check.blocksStart()) {
             String first = check.diagnostics().stream().filter(d -> d.isError()).findFirst()
                     .map(d -> d.format()).orElse("configuration unusable");
@@ -555,6 +568,28 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     }
 
     /**
+     * reload_file of the running configuration: created, or truncated, before the reload reads the
+     * files, and removed once they are read, so that an update process can wait for its removal
+     * (keepalived/core/main.c: create_reload_file(), remove_reload_file()). Without a name it is
+     * {@code keepvip[_NAME].reload} beside the control socket, as keepalived's is in its pid
+     * directory. Returns the file, or null when none is configured.
+     */
+    private Path reloadFile(String configured) {
+        if (configured == null) {
+            return null;
+        }
+        Path file = configured.isEmpty() ? options.controlSocket().resolveSibling(
+                options.controlSocket().getFileName().toString().replaceFirst("\\.sock$", "") + ".reload")
+                : Path.of(configured);
+        try {
+            Files.write(file, new byte[0]);
+        } catch (IOException e) {
+            LOG.info("Failed to create reload file ({}) - {}", file, e.getMessage());
+        }
+        return file;
+    }
+
+    /**
      * File and process trackers after a reload, off the loop (stopping a watcher waits for its
      * thread) and after the instances took the new configuration, so that the instances it added
      * hear every tracker: changed trackers start over (without init_file, as keepalived on a
@@ -593,6 +628,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         int kept = 0;
         int added = 0;
         int replaced = 0;
+        List<InstanceRuntime> keptRuntimes = new ArrayList<>();
         for (InstancePlan p : plans) {
             InstanceRuntime r = byKey.remove(key(p.wire()));
             if (r != null && r.name().equals(p.machine().name())) {
@@ -601,6 +637,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
                 }
                 loop.reconfigure(r, p.wire(), p.expectations(), p.vips(), p.machine().garpMasterRepeat());
                 r.reconfigureRouting(p.routing());
+                keptRuntimes.add(r);
                 kept++;
             } else {
                 if (r != null) {
@@ -618,6 +655,12 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         Map<String, VrrpInstance> machines = new LinkedHashMap<>();
         loop.instances().forEach((name, r) -> machines.put(name, r.machine()));
         loop.replaceGroups(syncGroups(next, machines)); // as keepalived rebuilds them at reload
+        if (next.global().extras().fifoWriteStatesOnReload()) {
+            // keepalived/vrrp/vrrp_scheduler.c: vrrp_init_state() writes the state of each instance
+            // the reload did not move; a new instance announces itself through its transition anyway.
+            keptRuntimes.forEach(r -> notifier.fifoState(r.name(), r.machine().state(),
+                    r.machine().effectivePriority()));
+        }
         return kept + " kept, " + added + " added, " + replaced + " replaced, " + byKey.size() + " removed";
     }
 

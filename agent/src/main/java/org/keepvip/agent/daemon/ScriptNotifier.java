@@ -49,6 +49,17 @@ final class ScriptNotifier implements Ports.Notifier {
         }
     }
 
+    /**
+     * fifo_write_vrrp_states_on_reload: writes an instance's unchanged state to the FIFO again, in
+     * order with its other notifications; no script runs.
+     */
+    void fifoState(String instance, VrrpState state, int priority) {
+        NotifyDispatcher d = dispatchers.get(instance);
+        if (d != null && (state == VrrpState.MASTER || state == VrrpState.BACKUP || state == VrrpState.FAULT)) {
+            d.event(state.name(), Optional.empty(), priority);
+        }
+    }
+
     /** Waits for the queued notifies (STOP at shutdown), at most {@code timeout} in total. */
     void awaitIdle(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();

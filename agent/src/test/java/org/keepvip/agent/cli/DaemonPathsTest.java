@@ -18,6 +18,25 @@ class DaemonPathsTest {
     }
 
     @Test
+    void stateAndStatsDumpFilesAreReadAsKeepalivedReadsThem() {
+        Path tmp = Path.of("/tmp");
+        assertThat(DaemonPaths.dumpFile(tmp, null, ".data", false, "a", "blue")).isEqualTo(Path.of("/tmp/keepvip_blue_a.data"));
+        assertThat(DaemonPaths.dumpFile(tmp, "/var/lib/kv/state.txt", ".data", false, "a", "blue"))
+                .isEqualTo(Path.of("/var/lib/kv/state.txt"));
+        // a trailing '/' names a directory for the default name
+        assertThat(DaemonPaths.dumpFile(tmp, "/var/lib/kv/", ".stats", true, "a", null))
+                .isEqualTo(Path.of("/var/lib/kv/keepvip_a.stats"));
+        // a relative path keeps only its file name, in the dump directory
+        assertThat(DaemonPaths.dumpFile(Path.of("/srv/dumps"), "sub/kv.stats", ".stats", false, null, null))
+                .isEqualTo(Path.of("/srv/dumps/kv.stats"));
+        // data_use_instance: .NS_NAME before the extension, or at the end without one
+        assertThat(DaemonPaths.dumpFile(tmp, "/var/kv.data", ".data", true, "a", "blue"))
+                .isEqualTo(Path.of("/var/kv.blue_a.data"));
+        assertThat(DaemonPaths.dumpFile(tmp, "/var/kvdump", ".data", true, "a", null)).isEqualTo(Path.of("/var/kvdump.a"));
+        assertThat(DaemonPaths.dumpFile(tmp, "/var/kv.data", ".data", true, null, null)).isEqualTo(Path.of("/var/kv.data"));
+    }
+
+    @Test
     void clientCommandsFindTheSocketByTheDaemonsNames() {
         SocketOptions o = new SocketOptions();
         assertThat(o.path()).isEqualTo(ControlCall.DEFAULT_SOCKET);

@@ -258,14 +258,15 @@ public final class ConfigParser {
 
     /**
      * {@code static_ipaddress}: {@code virtual_ipaddress} lines that never move. Without {@code dev}
-     * keepalived puts them on its default interface, eth0 (keepalived/vrrp/vrrp_ipaddress.c, alloc_ipaddress).
+     * keepalived puts them on global_defs' default_interface as set so far in the file, else eth0
+     * (keepalived/vrrp/vrrp_ipaddress.c: alloc_ipaddress(); keepalived/vrrp/vrrp_if.c: get_default_if()).
      */
     private void parseStaticAddresses(Stmt block) {
         for (Stmt s : lines(block)) {
             VirtualIp v = VipParser.parse(s, diags, "static_ipaddress");
             if (v != null) {
                 staticAddresses.add(v.device() != null ? v : new VirtualIp(v.address(), v.prefixLength(),
-                        DEFAULT_INTERFACE, v.broadcast(), v.scope(), v.label(), v.peer(), v.peerPrefix(), v.home(),
+                        global.extras.staticAddressInterface(), v.broadcast(), v.scope(), v.label(), v.peer(), v.peerPrefix(), v.home(),
                         v.nodad(), v.mngtmpaddr(), v.noPrefixRoute(), v.autojoin(), v.noTrack(), v.preferredLft(),
                         v.useVmac(), v.origin()));
             }

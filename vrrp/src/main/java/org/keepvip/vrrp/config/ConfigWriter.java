@@ -234,12 +234,42 @@ public final class ConfigWriter {
         if (t.minAutoPriorityDelayMicros() != ProcessTuning.DEFAULT_MIN_AUTO_PRIORITY_DELAY_MICROS) {
             line("min_auto_priority_delay " + t.minAutoPriorityDelayMicros());
         }
+        extras(g.extras());
         if (!g.notificationEmails().isEmpty()) {
             open("notification_email");
             g.notificationEmails().forEach(this::line);
             close();
         }
         close();
+    }
+
+    private void extras(GlobalExtras x) {
+        if (x.defaultInterface() != null) {
+            line("default_interface " + word(x.defaultInterface()));
+        }
+        if (x.dumps().stateFile() != null) {
+            line("state_dump_file " + word(x.dumps().stateFile()));
+        }
+        if (x.dumps().statsFile() != null) {
+            line("stats_dump_file " + word(x.dumps().statsFile()));
+        }
+        flag("data_use_instance", x.dumps().useInstance());
+        if (x.umask() != null) {
+            line("umask 0" + Integer.toOctalString(x.umask()));
+        }
+        NetlinkBuffers n = x.netlink();
+        if (n.cmdBytes() != 0) {
+            line("vrrp_netlink_cmd_rcv_bufs " + n.cmdBytes());
+        }
+        flag("vrrp_netlink_cmd_rcv_bufs_force", n.cmdForce());
+        if (n.monitorBytes() != 0) {
+            line("vrrp_netlink_monitor_rcv_bufs " + n.monitorBytes());
+        }
+        flag("vrrp_netlink_monitor_rcv_bufs_force", n.monitorForce());
+        flag("fifo_write_vrrp_states_on_reload", x.fifoWriteStatesOnReload());
+        if (x.reloadFile() != null) {
+            line(x.reloadFile().isEmpty() ? "reload_file" : "reload_file " + word(x.reloadFile()));
+        }
     }
 
     private void script(VrrpScript s) {

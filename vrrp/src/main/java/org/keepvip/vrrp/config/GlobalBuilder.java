@@ -56,6 +56,7 @@ final class GlobalBuilder {
     List<Integer> cpus = List.of();
     int maxAutoPriority;
     long minAutoPriorityDelay = ProcessTuning.DEFAULT_MIN_AUTO_PRIORITY_DELAY_MICROS;
+    final ExtrasParser extras = new ExtrasParser();
     Origin origin;
     private boolean seen;
 
@@ -218,6 +219,11 @@ final class GlobalBuilder {
                 case "vrrp_priority", "vrrp_rt_priority", "vrrp_rlimit_rttime", "vrrp_rlimit_rtime",
                         "vrrp_no_swap", "vrrp_cpu_affinity", "max_auto_priority", "min_auto_priority_delay"
                         -> processTuning(p, s, kw);
+                case "default_interface", "state_dump_file", "stats_dump_file", "data_use_instance", "umask",
+                        "vrrp_netlink_cmd_rcv_bufs", "vrrp_netlink_cmd_rcv_bufs_force",
+                        "vrrp_netlink_monitor_rcv_bufs", "vrrp_netlink_monitor_rcv_bufs_force",
+                        "fifo_write_vrrp_states_on_reload", "reload_file"
+                        -> extras.parse(p.diags, s, kw);
                 default -> throw new IllegalStateException(kw);
             }
         }
@@ -367,6 +373,7 @@ final class GlobalBuilder {
                 new ProcessTuning(nice, realtimePriority, rlimitRttime, noSwap, cpus, maxAutoPriority,
                         minAutoPriorityDelay),
                 vmacPrefix == null ? Vmac.DEFAULT_PREFIX : vmacPrefix,
-                vmacAddrPrefix != null ? vmacAddrPrefix : vmacPrefix == null ? Vmac.DEFAULT_PREFIX : vmacPrefix, origin);
+                vmacAddrPrefix != null ? vmacAddrPrefix : vmacPrefix == null ? Vmac.DEFAULT_PREFIX : vmacPrefix,
+                extras.build(), origin);
     }
 }

@@ -33,6 +33,7 @@ import java.util.List;
  * @param processTuning          vrrp_priority, vrrp_rt_priority, vrrp_rlimit_rttime, vrrp_no_swap, vrrp_cpu_affinity
  * @param vmacPrefix             vmac_prefix: the name of a use_vmac macvlan without one is PREFIX.VRID
  * @param vmacAddrPrefix         vmac_addr_prefix (else vmac_prefix): the same for use_vmac_addr's macvlans
+ * @param extras                 default_interface, the dump files, umask, the netlink buffers
  * @param origin                 where the block was (the main file, line 0, if absent)
  */
 public record GlobalDefs(String routerId, ScriptUser scriptUser, boolean enableScriptSecurity, boolean useSymlinkPaths,
@@ -42,7 +43,7 @@ public record GlobalDefs(String routerId, ScriptUser scriptUser, boolean enableS
                          boolean logUnknownVrids, boolean dynamicInterfaces, List<String> notificationEmails,
                          Duration releasedVipRst, MetricsListen metricsListen, DaemonScript startupScript,
                          DaemonScript shutdownScript, ProcessTuning processTuning, String vmacPrefix,
-                         String vmacAddrPrefix, Origin origin) {
+                         String vmacAddrPrefix, GlobalExtras extras, Origin origin) {
     /** released_vip_rst's default: clients that missed the GARP re-resolve the VIP within ~5–10 s. */
     public static final Duration DEFAULT_RELEASED_VIP_RST = Duration.ofSeconds(10);
     /** released_vip_rst's upper bound. */
@@ -50,5 +51,6 @@ public record GlobalDefs(String routerId, ScriptUser scriptUser, boolean enableS
 
     public GlobalDefs {
         notificationEmails = List.copyOf(notificationEmails);
+        extras = extras == null ? GlobalExtras.DEFAULT : extras;
     }
 }

@@ -1,0 +1,27 @@
+package org.keepvip.vrrp.config;
+
+/**
+ * The smaller host-wide {@code global_defs} keywords, grouped by concern (keepalived/core/global_parser.c).
+ *
+ * @param defaultInterface default_interface: where a static_ipaddress without {@code dev} goes, or
+ *                         null for keepalived's own default, eth0
+ * @param dumps            state_dump_file, stats_dump_file and data_use_instance
+ * @param umask            umask: the file-creation mask the daemon runs with, or null (inherited)
+ * @param netlink          vrrp_netlink_cmd_rcv_bufs[_force], vrrp_netlink_monitor_rcv_bufs[_force]
+ * @param fifoWriteStatesOnReload fifo_write_vrrp_states_on_reload: after a reload, each instance whose
+ *                         state the reload did not change writes that state to the notify FIFO again
+ *                         (keepalived/vrrp/vrrp_scheduler.c: vrrp_init_state())
+ * @param reloadFile       reload_file: the file that exists while a reload reads the configuration
+ *                         (keepalived/core/main.c: read_config_file()); "" for the default name
+ *                         beside the control socket, null for none
+ */
+public record GlobalExtras(String defaultInterface, DumpFiles dumps, Integer umask, NetlinkBuffers netlink,
+                           boolean fifoWriteStatesOnReload, String reloadFile) {
+    public static final GlobalExtras DEFAULT = new GlobalExtras(null, DumpFiles.DEFAULT, null, NetlinkBuffers.DEFAULT,
+            false, null);
+
+    public GlobalExtras {
+        dumps = dumps == null ? DumpFiles.DEFAULT : dumps;
+        netlink = netlink == null ? NetlinkBuffers.DEFAULT : netlink;
+    }
+}

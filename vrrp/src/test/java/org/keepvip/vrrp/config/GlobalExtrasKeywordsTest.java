@@ -1,0 +1,112 @@
+package org.keepvip.vrrp.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** default_interface, state/stats_dump_file, data_use_instance, umask and the netlink buffers, in keepalived's words. */
+class GlobalExtrasKeywordsTest {
+    private static final String MAIN = "/etc/keepvip/keepalived.conf";
+    private static final String INSTANCE = "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 9\n"
+            + " virtual_ipaddress {\n  192.0.2.9/24\n }\n}\n";
+
+    private static ParseResult parse(String globals) {
+        return parseFile("global_defs {\n" + globals + "}\n" + INSTANCE);
+    }
+
+    private static ParseResult parseFile(String text) {
+        return ConfigParser.parse(MAIN, new MemorySource().file(MAIN, text), null);
+    }
+
+    private static List<String> messages(ParseResult r) {
+        return r.diagnostics().stream().map(Diagnostic::format).toList();
+    }
+
+    private static GlobalExtras extras(ParseResult r) {
+        return r.config().global().extras();
+    }
+
+    @Test
+    void withoutTheKeywordsNothingChanges() {
+        ParseResult r = parseFile("static_ipaddress {\n 192.0.2.50/24\n}\n" + INSTANCE);
+        assertThat(r.diagnostics()).isEmpty();
+        assertThat(extras(r)).isEqualTo(GlobalExtras.DEFAULT);
+        assertThat(r.config().statics().addresses()).singleElement()
+                .satisfies(v -> assertThat(v.device()).isEqualTo("eth0"));
+    }
+
+    @Test
+    void everyKeywordIsReadAndSurvivesTheDump() {
+        ParseResult r = parse(" default_interface bond0\n state_dump_file /var/tmp/kv.data\n"
+                + " stats_dump_file stats/kv.stats\n data_use_instance\n umask 027\n vrrp_netlink_cmd_rcv_bufs 4194304\n"
+                + " vrrp_netlink_cmd_rcv_bufs_force\n vrrp_netlink_monitor_rcv_bufs 8388608\n"
+                + " vrrp_netlink_monitor_rcv_bufs_force off\n fifo_write_vrrp_states_on_reload\n reload_file /run/kv.reload\n");
+        assertThat(r.diagnostics()).isEmpty();
+        GlobalExtras x = extras(r);
+        assertThat(x).isEqualTo(new GlobalExtras("bond0", new DumpFiles("/var/tmp/kv.data", "stats/kv.stats", true),
+                027, new NetlinkBuffers(4_194_304, true, 8_388_608, false), true, "/run/kv.reload"));
+        String dump = ConfigWriter.write(r.config());
+        assertThat(dump).contains("default_interface bond0", "state_dump_file /var/tmp/kv.data",
+                "stats_dump_file stats/kv.stats", "data_use_instance", "umask 027", "vrrp_netlink_cmd_rcv_bufs 4194304",
+                "vrrp_netlink_cmd_rcv_bufs_force", "vrrp_netlink_monitor_rcv_bufs 8388608",
+                "fifo_write_vrrp_states_on_reload", "reload_file /run/kv.reload")
+                .doesNotContain("vrrp_netlink_monitor_rcv_bufs_force");
+        assertThat(extras(parseFile(dump))).isEqualTo(x);
+    }
+
+    @Test
+    void defaultInterfaceServesStaticAddressesWithoutDevFromWhereItIsSet() {
+        ParseResult r = parseFile("static_ipaddress {\n 192.0.2.50/24\n}\n"
+                + "global_defs {\n default_interface br0\n}\n"
+                + "static_ipaddress {\n 192.0.2.51/24\n 192.0.2.52/24 dev eth1\n}\n" + INSTANCE);
+        assertThat(r.diagnostics()).isEmpty();
+        // keepalived resolves the default when it reads the address: an earlier line keeps eth0
+        assertThat(r.config().statics().addresses()).extracting(VirtualIp::device)
+                .containsExactly("eth0", "br0", "eth1");
+        // virtual_ipaddress without dev still follows its instance's interface
+        assertThat(r.config().instances().get(0).virtualIps()).extracting(VirtualIp::device).containsOnlyNulls();
+    }
+
+    @Test
+    void umaskTakesNumbersAndSymbols() {
+        assertThat(extras(parse(" umask 0077\n")).umask()).isEqualTo(077);
+        assertThat(extras(parse(" reload_file\n")).reloadFile()).as("reload_file without a name").isEmpty();
+        assertThat(extras(parse(" umask 0x12\n")).umask()).isEqualTo(0x12);
+        assertThat(extras(parse(" umask 18\n")).umask()).isEqualTo(18);
+        assertThat(extras(parse(" umask IWGRP|IWOTH\n")).umask()).isEqualTo(022);
+        assertThat(extras(parse(" umask IRWXU\n")).umask()).isNull();
+        assertThat(extras(parse(" umask IWGRP | IROTH |IWOTH\n")).umask()).isEqualTo(026);
+    }
+
+    @Test
+    void badValuesGetKeepalivedsErrorsAndLeaveTheDefaults() {
+        ParseResult r = parse(" default_interface\n state_dump_file\n stats_dump_file a b\n data_use_instance maybe\n"
+                + " umask\n umask 0800\n umask 022 x\n umask IWGRP IWOTH\n umask IWGRP|IXALL\n umask IWGRP|\n"
+                + " vrrp_netlink_cmd_rcv_bufs\n vrrp_netlink_monitor_rcv_bufs -1\n vrrp_netlink_cmd_rcv_bufs 0\n"
+                + " vrrp_netlink_cmd_rcv_bufs_force sometimes\n");
+        assertThat(messages(r)).containsExactly(
+                MAIN + ":2: error: default_interface requires interface name",
+                MAIN + ":3: error: state_dump_file requires a non-empty path",
+                MAIN + ":4: error: stats_dump_file requires a non-empty path",
+                MAIN + ":5: error: Invalid value 'maybe' for global date_use_instance specified",
+                MAIN + ":6: error: Missing parameter(s) to umask option",
+                MAIN + ":7: error: invalid umask value 0800",
+                MAIN + ":8: error: Extra parameter(s) to umask option",
+                MAIN + ":9: error: Invalid umask syntax IWOTH",
+                MAIN + ":10: error: Unknown umask bit IXALL",
+                MAIN + ":11: error: umask missing bit value",
+                MAIN + ":12: error: vrrp_netlink_cmd_rcv_bufs size missing",
+                MAIN + ":13: error: vrrp_netlink_monitor_rcv_bufs size (-1) invalid",
+                MAIN + ":15: error: Invalid value 'sometimes' for global vrrp_netlink_cmd_rcv_bufs_force specified");
+        assertThat(extras(r)).isEqualTo(GlobalExtras.DEFAULT);
+    }
+
+    @Test
+    void theJsonDumpKeywordsStayUnsupported() {
+        ParseResult r = parse(" json_dump_file /tmp/kv.json\n json_version 2\n");
+        assertThat(messages(r)).containsExactly(
+                MAIN + ":2: warning: 'json_dump_file' is not supported by keepvip - ignored",
+                MAIN + ":3: warning: 'json_version' is not supported by keepvip - ignored");
+    }
+}
