@@ -103,6 +103,9 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     private NetlinkClient netlink;
     private NetlinkVips vipPort;
     private NetlinkRouting routingPort;
+    /** No-accept mode's nftables table, when the configuration at start needs one (else NONE). */
+    private Ports.Firewall firewall = Ports.Firewall.NONE;
+    private org.keepvip.vrrp.config.Firewall firewallSettings;
     /** The static addresses, routes and rules in the kernel now; a reload diffs against them. */
     private volatile org.keepvip.vrrp.config.StaticRouting statics = org.keepvip.vrrp.config.StaticRouting.NONE;
     /** Static addresses, routes and rules that could not be set or removed (status counter). */
@@ -155,6 +158,8 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         // the instances released their VIPs (closed in reverse order: before netlink, after the lanes drained).
         changeStatics(org.keepvip.vrrp.config.StaticRouting.NONE, config.statics());
         track(() -> changeStatics(statics, org.keepvip.vrrp.config.StaticRouting.NONE));
+        // Closed after the instances released their VIPs (and unblocked them): the table goes last.
+        startFirewall(config);
 
         // As keepalived/vrrp/vrrp.c, vrrp_init_state: VIPs left by a killed run are removed at start;
         // the machine's Start does it.
@@ -300,7 +305,63 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         InstanceRuntime r = new InstanceRuntime(machine, p.wire(), p.expectations(), p.vips(), packets, vipPort,
                 refusals, p.redisName() == null ? null : redis.get(p.redisName()), notify, loop::post, lane);
         r.useRouting(routingPort, p.routing());
+        useFirewall(r);
         return r;
+    }
+
+    /**
+     * The nftables table, when some instance is in no-accept mode or a keyword names one
+     * (keepalived/vrrp/vrrp.c: vrrp_complete_instance()). Without libnftables, or when nf_tables
+     * refuses, the instances run without drop rules: an error says why and what to install.
+     */
+    private void startFirewall(KeepalivedConfig config) {
+        firewallSettings = org.keepvip.vrrp.config.Firewall.of(config.global(), config.instances());
+        if (firewallSettings == null) {
+            return;
+        }
+        if (config.global().firewall().table() == null) {
+            LOG.info("no_accept/strict specified, but no firewall configured - using nftables");
+        }
+        org.keepvip.agent.firewall.Nft nft = null;
+        try {
+            nft = org.keepvip.agent.firewall.Nft.open();
+            firewall = track(new NftablesFirewall(nft, firewallSettings, this::ifindex));
+        } catch (IOException e) {
+            if (nft != null) {
+                nft.close();
+            }
+            LOG.error("nftables: cannot set up table {}, so a MASTER in no-accept mode (no_accept, vrrp_strict)"
+                    + " will answer on its VIPs: {}", firewallSettings.table(), e.getMessage());
+        }
+    }
+
+    private int ifindex(String ifname) {
+        try {
+            return netlink.link(ifname).map(org.keepvip.netlink.Link::ifindex).orElse(0);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** keepalived: "A reload which changes the iptables/nftables configuration will not work properly". */
+    private void warnFirewallChange(KeepalivedConfig next) {
+        var want = org.keepvip.vrrp.config.Firewall.of(next.global(), next.instances());
+        var have = firewallSettings;
+        boolean same = want == null ? have == null || firewall == Ports.Firewall.NONE
+                : have != null && want.table().equals(have.table()) && want.priority() == have.priority()
+                        && want.counters() == have.counters() && want.useIfindex() == have.useIfindex();
+        if (!same) {
+            LOG.warn("nftables settings changed at reload: they take a restart (table {} kept)",
+                    have == null ? "none" : have.table());
+        }
+    }
+
+    /** Blocks in no-accept mode; a reload's new settings for the table take a restart (as keepalived). */
+    private void useFirewall(InstanceRuntime r) {
+        Optional<org.keepvip.vrrp.config.VrrpInstance> conf = config.instance(r.name());
+        boolean blocks = conf.map(org.keepvip.vrrp.config.Firewall::blocks).orElse(false);
+        r.useFirewall(blocks ? firewall : Ports.Firewall.NONE,
+                conf.map(org.keepvip.vrrp.config.VrrpInstance::dontTrackPrimary).orElse(false));
     }
 
     /**
@@ -558,6 +619,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
             scriptTrackers.start();
         }
         config = next;
+        warnFirewallChange(next);
         Map<String, InstanceRuntime> byKey = new LinkedHashMap<>();
         loop.instances().values().forEach(r -> byKey.put(key(r.wire()), r));
         int kept = 0;
@@ -571,6 +633,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
                 }
                 loop.reconfigure(r, p.wire(), p.expectations(), p.vips(), p.machine().garpMasterRepeat());
                 r.reconfigureRouting(p.routing());
+                useFirewall(r);
                 kept++;
             } else {
                 if (r != null) {

@@ -47,6 +47,11 @@ final class GlobalBuilder {
     ScriptCommand shutdownScript;
     Duration startupTimeout = DaemonScript.DEFAULT_TIMEOUT;
     Duration shutdownTimeout = DaemonScript.DEFAULT_TIMEOUT;
+    String nftTable;
+    Origin nftOrigin;
+    int nftPriority = -1;
+    boolean nftCounters;
+    boolean nftIfindex;
     Origin origin;
     private boolean seen;
 
@@ -192,6 +197,39 @@ final class GlobalBuilder {
                         shutdownTimeout = Duration.ofSeconds(v);
                     }
                 }
+                case "nftables" -> {
+                    // keepalived/core/global_parser.c: vrrp_nftables_handler()
+                    if (nftTable != null) {
+                        p.diags.error(s.origin, "nftables already specified - ignoring");
+                    } else if (s.argCount() >= 1 && s.arg(1).length() >= Firewall.MAX_TABLE_NAME) {
+                        p.diags.error(s.origin, "nftables table name too long - ignoring");
+                    } else {
+                        nftTable = s.argCount() >= 1 ? s.arg(1) : Firewall.DEFAULT_TABLE;
+                        nftOrigin = s.origin;
+                        nftPriority = -1;
+                    }
+                }
+                case "vrrp_iptables" -> {
+                    // keepalived 2.2.7 built with nftables only (Debian's): vrrp_iptables_handler()
+                    p.diags.error(s.origin, "iptables not supported, using nftables instead. Please replace"
+                            + " 'vrrp_iptables and 'vrrp_ipsets' with 'nftables' config option");
+                    nftTable = Firewall.DEFAULT_TABLE;
+                    nftOrigin = s.origin;
+                    nftPriority = -1;
+                }
+                case "nftables_priority" -> {
+                    Integer v = null;
+                    if (a.require(s, 1)) {
+                        try {
+                            v = Integer.parseInt(s.arg(1));
+                        } catch (NumberFormatException e) {
+                            p.diags.error(s.origin, "invalid nftables chain priority '" + s.arg(1) + "'");
+                        }
+                    }
+                    set(v, x -> nftPriority = x);
+                }
+                case "nftables_counters" -> nftCounters = true;
+                case "nftables_ifindex" -> nftIfindex = true;
                 default -> throw new IllegalStateException(kw);
             }
         }
@@ -233,6 +271,7 @@ final class GlobalBuilder {
                 vrrpVersion, strict, garp(), minGarp, advert(), startupDelay, delayAfterBoot, fifo,
                 notifyPriorityChanges, logUnknownVrids, dynamicInterfaces, emails, releasedVipRst, metricsListen,
                 startupScript == null ? null : new DaemonScript(startupScript, startupTimeout),
-                shutdownScript == null ? null : new DaemonScript(shutdownScript, shutdownTimeout), origin);
+                shutdownScript == null ? null : new DaemonScript(shutdownScript, shutdownTimeout),
+                new Firewall(nftTable, nftPriority, nftCounters, nftIfindex, nftOrigin), origin);
     }
 }

@@ -30,6 +30,8 @@ import java.util.List;
  * @param metricsListen          keepvip's metrics_listen: where the Prometheus exporter listens, or null (off)
  * @param startupScript          startup_script (+ startup_script_timeout), or null
  * @param shutdownScript         shutdown_script (+ shutdown_script_timeout), or null
+ * @param firewall               nftables (or vrrp_iptables), nftables_priority, nftables_counters,
+ *                               nftables_ifindex: its table is null unless a keyword named one
  * @param origin                 where the block was (the main file, line 0, if absent)
  */
 public record GlobalDefs(String routerId, ScriptUser scriptUser, boolean enableScriptSecurity, boolean useSymlinkPaths,
@@ -38,7 +40,7 @@ public record GlobalDefs(String routerId, ScriptUser scriptUser, boolean enableS
                          Duration delayAfterBoot, NotifyFifo notifyFifo, boolean notifyPriorityChanges,
                          boolean logUnknownVrids, boolean dynamicInterfaces, List<String> notificationEmails,
                          Duration releasedVipRst, MetricsListen metricsListen, DaemonScript startupScript,
-                         DaemonScript shutdownScript, Origin origin) {
+                         DaemonScript shutdownScript, Firewall firewall, Origin origin) {
     /** released_vip_rst's default: clients that missed the GARP re-resolve the VIP within ~5–10 s. */
     public static final Duration DEFAULT_RELEASED_VIP_RST = Duration.ofSeconds(10);
     /** released_vip_rst's upper bound. */
@@ -46,5 +48,6 @@ public record GlobalDefs(String routerId, ScriptUser scriptUser, boolean enableS
 
     public GlobalDefs {
         notificationEmails = List.copyOf(notificationEmails);
+        firewall = firewall == null ? Firewall.NONE : firewall;
     }
 }

@@ -26,7 +26,8 @@ final class Keywords {
             "vrrp_delay_after_boot", "vrrp_notify_fifo", "notify_fifo", "vrrp_notify_fifo_script",
             "notify_fifo_script", "vrrp_notify_priority_changes", "log_unknown_vrids", "dynamic_interfaces",
             "released_vip_rst", "metrics_listen", "startup_script", "shutdown_script", "startup_script_timeout",
-            "shutdown_script_timeout");
+            "shutdown_script_timeout", "nftables", "nftables_priority", "nftables_ifindex", "nftables_counters",
+            "vrrp_iptables");
     static final Set<String> GLOBAL_UNSUPPORTED = Set.of("notification_email_from", "smtp_server", "smtp_helo_name",
             "smtp_connect_timeout", "smtp_alert", "smtp_alert_vrrp", "smtp_alert_checker", "no_email_faults",
             "set_supplementary_groups", "fifo_write_vrrp_states_on_reload", "default_interface",
@@ -34,8 +35,7 @@ final class Keywords {
             "max_auto_priority", "min_auto_priority_delay", "vrrp_netlink_cmd_rcv_bufs",
             "vrrp_netlink_cmd_rcv_bufs_force", "vrrp_netlink_monitor_rcv_bufs", "vrrp_netlink_monitor_rcv_bufs_force",
             "vrrp_rx_bufs_policy", "vrrp_rx_bufs_multiplier", "vmac_prefix", "vmac_addr_prefix",
-            "vrrp_garp_extra_if", "vrrp_vmac_garp_intvl", "nftables", "nftables_priority", "nftables_ifindex",
-            "nftables_counters", "vrrp_iptables", "vrrp_ipsets", "disable_local_igmp", "reload_check_config",
+            "vrrp_garp_extra_if", "vrrp_vmac_garp_intvl", "vrrp_ipsets", "disable_local_igmp", "reload_check_config",
             "reload_time_file", "reload_repeat", "reload_file", "config_save_dir", "tmp_config_directory",
             "include_check", "random_seed", "umask", "data_use_instance", "json_version", "state_dump_file",
             "stats_dump_file", "json_dump_file", "enable_snmp_vrrp", "enable_snmp_checker", "enable_snmp_rfc",
