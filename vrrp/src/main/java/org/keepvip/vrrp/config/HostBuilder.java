@@ -191,6 +191,27 @@ final class HostBuilder {
         }
     }
 
+    /** Whether a track_group of that name was defined (above the line asking: keepalived looks it up then). */
+    boolean hasTrackGroup(String name) {
+        return trackGroups.containsKey(name);
+    }
+
+    /** The track_groups {@code instance} is written in (before the check against the instances). */
+    List<String> trackGroupsOf(String instance) {
+        List<String> out = new ArrayList<>();
+        trackGroups.forEach((name, block) -> {
+            for (Stmt s : block.block()) {
+                if (s.keyword().equals("group")) {
+                    if (s.blockWords().stream().anyMatch(w -> w.text().equals(instance))) {
+                        out.add(name);
+                    }
+                    break;
+                }
+            }
+        });
+        return out;
+    }
+
     /** linkbeat_interfaces_handler(), alloc_linkbeat_interface(). */
     private void linkbeat(Stmt block) {
         if (!p.needBlock(block)) {
@@ -263,10 +284,6 @@ final class HostBuilder {
                 p.diags.warning(block.origin, "Static track group " + name + " has no VRRP instance(s) - removing");
             } else {
                 groups.add(new TrackGroup(name, members, block.origin));
-                // Only a static_ipaddress, static_routes or static_rules line refers to a track group.
-                p.diags.warning(block.origin, "track_group " + name + ": not honoured - its members would follow the"
-                        + " interfaces of the static addresses, routes and rules naming it, which keepvip installs"
-                        + " but does not track");
             }
         });
         if (!linkbeat.isEmpty() || linkbeatUsePolling) {

@@ -35,6 +35,19 @@ class RoutesAndRulesTest {
         return IpLiteral.parse(s);
     }
 
+    /** keepalived/vrrp/vrrp.c: vrrp_complete_instance() makes the instance track these interfaces. */
+    @Test
+    void anInstanceTracksTheInterfacesOfItsVirtualRoutesAndRulesUnlessNoTrack() {
+        ParseResult r = parse(instance(" track_interface {\n  eth3 weight 20\n  eth4 weight 5\n }\n"
+                + " virtual_routes {\n  198.51.100.0/24 dev eth1 table 100\n  198.51.101.0/24 dev eth2 table 100 no_track\n"
+                + "  198.51.102.0/24 dev eth0 table 100\n }\n"
+                + " virtual_rules {\n  from 198.51.100.0/24 iif eth3 oif eth5 table 100 priority 100\n"
+                + "  from 198.51.101.0/24 iif eth6 table 100 priority 101 no_track\n }"));
+        assertThat(r.config().instances().get(0).tracking().interfaces())
+                .extracting(t -> t.name() + "/" + t.weight())
+                .containsExactly("eth3/0", "eth4/5", "eth1/0", "eth5/0");
+    }
+
     @Test
     void virtualRoutesCarryEveryAttribute() {
         ParseResult r = parse(instance(" virtual_routes {\n"
