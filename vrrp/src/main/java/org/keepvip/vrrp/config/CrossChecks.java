@@ -460,6 +460,12 @@ final class CrossChecks {
                 b.checkUnicastSrc != null ? b.checkUnicastSrc : ga.checkUnicastSrc()
                         || peers.stream().anyMatch(x -> x.minTtl() > 0 || x.maxTtl() < 255));
         boolean accept = b.accept != null ? b.accept : (!strict || priority == 255);
+        if (accept && priority != 255 && strict && version == 2) {
+            // keepalived/vrrp/vrrp.c: vrrp_complete_instance(); so a strict v2 backup drops on its VIPs.
+            d.corrected(b.origin, n + "warning - accept mode for VRRP version 2 does not comply with RFC3768"
+                    + " - resetting");
+            accept = false;
+        }
 
         // Tracking, with sync-group weight rules.
         Tracking tracking = implicitInterfaces(b, tracking(b.name, b.iface, b.trackInterfaces, b.trackScripts,

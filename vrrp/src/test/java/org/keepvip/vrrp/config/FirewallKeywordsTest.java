@@ -46,6 +46,18 @@ class FirewallKeywordsTest {
     }
 
     @Test
+    void strictVersion2ResetsAcceptAsKeepalivedDoes() {
+        ParseResult v2 = parse(" vrrp_strict\n", " accept\n");
+        assertThat(messages(v2)).containsExactly(MAIN + ":4: error: (VI_1) warning - accept mode for VRRP version 2"
+                + " does not comply with RFC3768 - resetting");
+        assertThat(v2.config().instances().get(0).accept()).isFalse();
+        ParseResult v3 = parse(" vrrp_strict\n", " version 3\n accept\n");
+        assertThat(v3.diagnostics()).isEmpty();
+        assertThat(v3.config().instances().get(0).accept()).isTrue();
+        assertThat(effective(v3)).isNull();
+    }
+
+    @Test
     void namedTableWithPriorityCountersAndIfindex() {
         ParseResult r = parse(" nftables kv_fw\n nftables_priority -5\n nftables_counters\n nftables_ifindex\n", "");
         assertThat(r.diagnostics()).isEmpty();
