@@ -225,7 +225,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
             var f = runner.timer().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
             return () -> f.cancel(false);
         }, ifname -> netlinkLinkUp(netlink, ifname), (ifname, up) -> loop.post(new LoopEvent.LinkChanged(ifname, up)));
-        track(NetlinkMonitor.start(this::onNetlink));
+        track(NetlinkMonitor.start(this::onNetlink, routingGroups(config)));
         scriptTrackers = track(new ScriptTrackers(config.scripts(), runner, runner.timer(), loop::post));
         fileTrackers = new FileTrackers(usedTrackFiles(config), loop::post);
         processTrackers = new ProcessTrackers(config.trackProcesses(), loop::post);
@@ -372,6 +372,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
      */
     private synchronized void changeStatics(org.keepvip.vrrp.config.StaticRouting before,
                                             org.keepvip.vrrp.config.StaticRouting after) {
+        watchedStatics = after; // what this removes is no longer to be restored
         var oldRoutes = before.routes().stream().map(org.keepvip.vrrp.config.IpRoute::withoutOrigin).toList();
         var oldRules = before.rules().stream().map(org.keepvip.vrrp.config.IpRule::withoutOrigin).toList();
         var newRoutes = after.routes().stream().map(org.keepvip.vrrp.config.IpRoute::withoutOrigin).toList();
@@ -451,19 +452,128 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     }
 
     private final Map<Integer, String> ifnames = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Interfaces last seen up and running, to see one come up again. */
+    private final Set<String> upLinks = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private LinkDelays linkDelays;
+    /** The static entries to keep in place; set before changeStatics removes any. */
+    private volatile org.keepvip.vrrp.config.StaticRouting watchedStatics = org.keepvip.vrrp.config.StaticRouting.NONE;
 
     private void onNetlink(NetlinkEvent e) {
         if (e instanceof NetlinkEvent.LinkChanged l) {
             ifnames.put(l.ifindex(), l.name());
-            linkDelays.changed(l.name(), l.up() && l.running());
+            boolean up = l.up() && l.running();
+            linkDelays.changed(l.name(), up);
+            if (!up) {
+                upLinks.remove(l.name());
+            } else if (upLinks.add(l.name())) {
+                reinstateOn(l.name());
+            }
         } else if (e instanceof NetlinkEvent.AddressRemoved a) {
             String name = ifnames.get(a.ifindex());
             if (name != null) {
                 loop.post(new LoopEvent.AddressRemoved(name, a.address()));
+                reinstateAddress(name, a.address());
             }
+        } else if (e instanceof NetlinkEvent.RouteRemoved r) {
+            loop.post(new LoopEvent.RoutingRemoved(r, ifnames.get(r.oif())));
+            reinstateRoute(r);
+        } else if (e instanceof NetlinkEvent.RuleRemoved r) {
+            loop.post(new LoopEvent.RoutingRemoved(r, null));
+            reinstateRule(r);
         } else if (e instanceof NetlinkEvent.EventsLost) {
             LOG.warn("netlink monitor lost events");
+        }
+    }
+
+    /**
+     * The route and rule groups to watch, per family: where a virtual or static route (or rule) is
+     * tracked (not {@code no_track}). keepalived watches a family's static ones only where one has a
+     * track_group, or a virtual one is tracked (keepalived/vrrp/vrrp.c: process_static_entries(),
+     * vrrp_complete_instance()); keepvip restores a deleted static one whenever it is tracked.
+     * Settled at start.
+     */
+    static int[] routingGroups(KeepalivedConfig c) {
+        java.util.List<org.keepvip.vrrp.config.IpRoute> routes = new ArrayList<>(c.statics().routes());
+        java.util.List<org.keepvip.vrrp.config.IpRule> rules = new ArrayList<>(c.statics().rules());
+        c.instances().forEach(i -> {
+            routes.addAll(i.virtualRoutes());
+            rules.addAll(i.virtualRules());
+        });
+        java.util.Set<Integer> groups = new java.util.TreeSet<>();
+        for (var r : routes) {
+            if (!r.noTrack()) {
+                groups.add(r.family() == org.keepvip.vrrp.config.AddressFamily.IPV6 ? org.keepvip.netlink.Rtnl.RTNLGRP_IPV6_ROUTE
+                        : org.keepvip.netlink.Rtnl.RTNLGRP_IPV4_ROUTE);
+            }
+        }
+        for (var r : rules) {
+            if (!r.noTrack()) {
+                groups.add(r.family() == org.keepvip.vrrp.config.AddressFamily.IPV6 ? org.keepvip.netlink.Rtnl.RTNLGRP_IPV6_RULE
+                        : org.keepvip.netlink.Rtnl.RTNLGRP_IPV4_RULE);
+            }
+        }
+        return groups.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** netlink_if_address_filter(): a deleted static address is added again, unless no_track. */
+    private synchronized void reinstateAddress(String ifname, InetAddress address) {
+        for (org.keepvip.vrrp.config.VirtualIp v : watchedStatics.addresses()) {
+            if (!v.noTrack() && v.address().equals(address) && ifname.equals(v.device())) {
+                VipSpec spec = ConfigMapper.staticAddress(v);
+                LOG.info("Restoring deleted static address {}", spec);
+                try {
+                    vipPort.add(List.of(spec));
+                } catch (IOException e) {
+                    staticFailures.incrementAndGet(); // logged by the port
+                }
+            }
+        }
+    }
+
+    /** netlink_route_filter(): a deleted static route (ours, tracked) is added again. */
+    private synchronized void reinstateRoute(NetlinkEvent.RouteRemoved deleted) {
+        for (org.keepvip.vrrp.config.IpRoute r : watchedStatics.routes()) {
+            if (!r.noTrack() && RoutingWatch.staticRoute(deleted, r)) {
+                LOG.info("Restoring deleted static route {}", RoutingWatch.describe(r));
+                staticFailures.addAndGet(routingPort.add("static", List.of(r), List.of()));
+                return;
+            }
+        }
+    }
+
+    /** netlink_rule_filter(): a deleted static rule (ours, tracked) is added again. */
+    private synchronized void reinstateRule(NetlinkEvent.RuleRemoved deleted) {
+        for (org.keepvip.vrrp.config.IpRule r : watchedStatics.rules()) {
+            if (!r.noTrack() && RoutingWatch.rule(deleted, r)) {
+                LOG.info("Restoring deleted static rule {}", RoutingWatch.describe(r));
+                staticFailures.addAndGet(routingPort.add("static", List.of(), List.of(r)));
+                return;
+            }
+        }
+    }
+
+    /**
+     * keepalived/vrrp/vrrp_if.c: interface_up(), static_track_group_reinstate_config(): the static
+     * addresses and routes of an interface that came up again go in again (the kernel flushed the
+     * routes when it went down); those still there are left as they are.
+     */
+    private synchronized void reinstateOn(String ifname) {
+        for (org.keepvip.vrrp.config.VirtualIp v : watchedStatics.addresses()) {
+            if (!v.noTrack() && ifname.equals(v.device())) {
+                try {
+                    vipPort.add(List.of(ConfigMapper.staticAddress(v))); // present already is fine
+                } catch (IOException e) {
+                    staticFailures.incrementAndGet();
+                }
+            }
+        }
+        List<org.keepvip.vrrp.config.IpRoute> routes = watchedStatics.routes().stream()
+                .filter(r -> !r.noTrack() && ifname.equals(r.device())).toList();
+        if (!routes.isEmpty()) {
+            int missing = routingPort.addMissing("static", routes);
+            if (missing > 0) {
+                LOG.info("{} static route(s) on {} restored after it came up", missing, ifname);
+            }
         }
     }
 

@@ -290,6 +290,28 @@ public final class InstanceRuntime implements AutoCloseable {
         });
     }
 
+    /**
+     * The tracked virtual route or rule of this instance that {@code deleted} removed (keepalived's
+     * route_is_ours() / rule_is_ours()), named for the log; null if none.
+     */
+    String deletedRouting(org.keepvip.netlink.NetlinkEvent deleted, String oifName) {
+        VirtualRouting r = routing;
+        if (deleted instanceof org.keepvip.netlink.NetlinkEvent.RouteRemoved e) {
+            for (org.keepvip.vrrp.config.IpRoute route : r.routes()) {
+                if (!route.noTrack() && RoutingWatch.virtualRoute(e, oifName, route)) {
+                    return "virtual route " + RoutingWatch.describe(route);
+                }
+            }
+        } else if (deleted instanceof org.keepvip.netlink.NetlinkEvent.RuleRemoved e) {
+            for (org.keepvip.vrrp.config.IpRule rule : r.rules()) {
+                if (!rule.noTrack() && RoutingWatch.rule(e, rule)) {
+                    return "virtual rule " + RoutingWatch.describe(rule);
+                }
+            }
+        }
+        return null;
+    }
+
     /** After the VIPs: never throws, a failure is logged by the port and counted here. */
     private void addRouting() {
         VirtualRouting r = routing;

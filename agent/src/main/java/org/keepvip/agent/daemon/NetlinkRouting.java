@@ -39,6 +39,26 @@ final class NetlinkRouting implements Ports.Routing {
                 + each(owner, "remove route", routes, NetlinkRouting::route, netlink::deleteRoute);
     }
 
+    /**
+     * Adds those of {@code routes} that are not in the kernel (an existing one, EEXIST, is left as it
+     * is); returns how many went in. Failures are logged, as by {@link #add}.
+     */
+    int addMissing(String owner, List<IpRoute> routes) {
+        int added = 0;
+        for (IpRoute r : routes) {
+            RouteSpec s = route(r);
+            try {
+                netlink.addRoute(s);
+                added++;
+            } catch (NetlinkException e) {
+                if (e.errno() != org.keepvip.netlink.Errno.EEXIST) {
+                    LOG.error("{} cannot add route {}: {}", owner, s, e.getMessage());
+                }
+            }
+        }
+        return added;
+    }
+
     /** A netlink request. */
     private interface Request<S> {
         void send(S spec) throws NetlinkException;

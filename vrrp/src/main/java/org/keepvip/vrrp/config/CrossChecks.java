@@ -24,33 +24,6 @@ final class CrossChecks {
         this.d = p.diags;
     }
 
-    /**
-     * keepalived watches the routes and rules it installed (those without {@code no_track}): it
-     * restores a deleted static one and takes an instance out of MASTER when one of its virtual
-     * ones goes. keepvip installs and removes them but does not watch them; say so once.
-     */
-    private void routingChecks(List<VrrpInstance> instances) {
-        Origin first = null;
-        for (IpRoute r : p.staticRoutes) {
-            first = first == null && !r.noTrack() ? r.origin() : first;
-        }
-        for (IpRule r : p.staticRules) {
-            first = first == null && !r.noTrack() ? r.origin() : first;
-        }
-        for (VrrpInstance i : instances) {
-            for (IpRoute r : i.virtualRoutes()) {
-                first = first == null && !r.noTrack() ? r.origin() : first;
-            }
-            for (IpRule r : i.virtualRules()) {
-                first = first == null && !r.noTrack() ? r.origin() : first;
-            }
-        }
-        if (first != null) {
-            d.warning(first, "keepvip does not track routes and rules: one deleted from outside is not restored and"
-                    + " does not take its instance out of MASTER (add no_track to say that is intended)");
-        }
-    }
-
     KeepalivedConfig finish() {
         GlobalDefs global = p.global.build();
         Map<String, String> groupOf = new HashMap<>();
@@ -117,7 +90,6 @@ final class CrossChecks {
         if (instances.isEmpty() && p.instances.isEmpty()) {
             d.warning(new Origin(p.mainFile, 0), "no vrrp_instance is configured - keepvip would do nothing");
         }
-        routingChecks(instances);
         return new KeepalivedConfig(global, scripts, new ArrayList<>(p.trackFiles.values()),
                 new ArrayList<>(p.redis.values()), instances, groups, processes,
                 new StaticRouting(p.staticAddresses, p.staticRoutes, p.staticRules), p.host.build(instanceNames));

@@ -169,9 +169,6 @@ class HostKeywordsTest {
                 MAIN + ":6: warning: Static address has both track_group and no_track set - not tracking",
                 MAIN + ":7: error: Static route cannot have track_group if interface not specified",
                 MAIN + ":8: error: track_group NOPE not found",
-                MAIN + ":11: warning: keepvip does not track routes and rules: one deleted from outside is not"
-                        + " restored and does not take its instance out of MASTER (add no_track to say that is"
-                        + " intended)",
                 MAIN + ":12: error: static_routes: Warning - cannot track route 203.0.113.128/25 with no interface"
                         + " specified, not tracking",
                 MAIN + ":12: error: Static route cannot have track group if no oif specified",
