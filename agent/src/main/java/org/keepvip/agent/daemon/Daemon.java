@@ -469,19 +469,34 @@ public final class Daemon implements ControlHandler, AutoCloseable {
                 reinstateOn(l.name());
             }
         } else if (e instanceof NetlinkEvent.AddressRemoved a) {
-            String name = ifnames.get(a.ifindex());
+            String name = ifname(a.ifindex());
             if (name != null) {
                 loop.post(new LoopEvent.AddressRemoved(name, a.address()));
                 reinstateAddress(name, a.address());
             }
         } else if (e instanceof NetlinkEvent.RouteRemoved r) {
-            loop.post(new LoopEvent.RoutingRemoved(r, ifnames.get(r.oif())));
+            loop.post(new LoopEvent.RoutingRemoved(r, r.oif() == 0 ? null : ifname(r.oif())));
             reinstateRoute(r);
         } else if (e instanceof NetlinkEvent.RuleRemoved r) {
             loop.post(new LoopEvent.RoutingRemoved(r, null));
             reinstateRule(r);
         } else if (e instanceof NetlinkEvent.EventsLost) {
             LOG.warn("netlink monitor lost events");
+        }
+    }
+
+    /** An interface's name: as its last link event gave it, else as the kernel says now; null if gone. */
+    private String ifname(int ifindex) {
+        String known = ifnames.get(ifindex);
+        if (known != null) {
+            return known;
+        }
+        try {
+            Optional<String> name = netlink.link(ifindex).map(org.keepvip.netlink.Link::name);
+            name.ifPresent(n -> ifnames.put(ifindex, n));
+            return name.orElse(null);
+        } catch (IOException e) {
+            return null;
         }
     }
 
@@ -534,8 +549,10 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     private synchronized void reinstateRoute(NetlinkEvent.RouteRemoved deleted) {
         for (org.keepvip.vrrp.config.IpRoute r : watchedStatics.routes()) {
             if (!r.noTrack() && RoutingWatch.staticRoute(deleted, r)) {
-                LOG.info("Restoring deleted static route {}", RoutingWatch.describe(r));
-                staticFailures.addAndGet(routingPort.add("static", List.of(r), List.of()));
+                // Not when a reload replaced it (same key, another metric): it is there already.
+                if (routingPort.addMissing("static", List.of(r), List.of()) > 0) {
+                    LOG.info("Restoring deleted static route {}", RoutingWatch.describe(r));
+                }
                 return;
             }
         }
@@ -545,8 +562,9 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     private synchronized void reinstateRule(NetlinkEvent.RuleRemoved deleted) {
         for (org.keepvip.vrrp.config.IpRule r : watchedStatics.rules()) {
             if (!r.noTrack() && RoutingWatch.rule(deleted, r)) {
-                LOG.info("Restoring deleted static rule {}", RoutingWatch.describe(r));
-                staticFailures.addAndGet(routingPort.add("static", List.of(), List.of(r)));
+                if (routingPort.addMissing("static", List.of(), List.of(r)) > 0) {
+                    LOG.info("Restoring deleted static rule {}", RoutingWatch.describe(r));
+                }
                 return;
             }
         }
@@ -570,7 +588,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         List<org.keepvip.vrrp.config.IpRoute> routes = watchedStatics.routes().stream()
                 .filter(r -> !r.noTrack() && ifname.equals(r.device())).toList();
         if (!routes.isEmpty()) {
-            int missing = routingPort.addMissing("static", routes);
+            int missing = routingPort.addMissing("static", routes, List.of());
             if (missing > 0) {
                 LOG.info("{} static route(s) on {} restored after it came up", missing, ifname);
             }
