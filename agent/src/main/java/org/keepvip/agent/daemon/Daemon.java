@@ -225,6 +225,11 @@ public final class Daemon implements ControlHandler, AutoCloseable {
             var f = runner.timer().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
             return () -> f.cancel(false);
         }, ifname -> netlinkLinkUp(netlink, ifname), (ifname, up) -> loop.post(new LoopEvent.LinkChanged(ifname, up)));
+        linkbeat = track(new Linkbeat(Linkbeat.polled(config),
+                (ifname, up) -> loop.post(new LoopEvent.LinkChanged(ifname, up))));
+        if (!linkbeat.isEmpty()) {
+            runner.timer().scheduleWithFixedDelay(linkbeat::poll, 0, 1, TimeUnit.SECONDS);
+        }
         track(NetlinkMonitor.start(this::onNetlink, routingGroups(config)));
         scriptTrackers = track(new ScriptTrackers(config.scripts(), runner, runner.timer(), loop::post));
         fileTrackers = new FileTrackers(usedTrackFiles(config), loop::post);
@@ -455,6 +460,8 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     /** Interfaces last seen up and running, to see one come up again. */
     private final Set<String> upLinks = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private LinkDelays linkDelays;
+    /** linkbeat_interfaces / linkbeat_use_polling: interfaces whose link state comes from polling. */
+    private volatile Linkbeat linkbeat;
     /** The static entries to keep in place; set before changeStatics removes any. */
     private volatile org.keepvip.vrrp.config.StaticRouting watchedStatics = org.keepvip.vrrp.config.StaticRouting.NONE;
 
@@ -462,7 +469,10 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         if (e instanceof NetlinkEvent.LinkChanged l) {
             ifnames.put(l.ifindex(), l.name());
             boolean up = l.up() && l.running();
-            linkDelays.changed(l.name(), up);
+            Linkbeat polling = linkbeat;
+            if (polling == null || !polling.polls(l.name())) {
+                linkDelays.changed(l.name(), up);
+            }
             if (!up) {
                 upLinks.remove(l.name());
             } else if (upLinks.add(l.name())) {

@@ -33,7 +33,6 @@ final class HostBuilder {
     private final Map<String, Stmt> trackGroups = new LinkedHashMap<>();
     private final Map<String, LinkDelay> linkDelays = new LinkedHashMap<>();
     private final List<String> linkbeat = new ArrayList<>();
-    private Origin linkbeatOrigin;
 
     HostBuilder(ConfigParser p) {
         this.p = p;
@@ -44,10 +43,7 @@ final class HostBuilder {
             case "instance" -> named(s, "instance", instanceName, v -> instanceName = v);
             case "net_namespace" -> named(s, "net_namespace", netNamespace, v -> netNamespace = v);
             case "use_pid_dir" -> usePidDir = true;
-            case "linkbeat_use_polling" -> {
-                linkbeatUsePolling = true;
-                linkbeatOrigin = s.origin;
-            }
+            case "linkbeat_use_polling" -> linkbeatUsePolling = true;
             case "garp_group" -> garpGroup(s);
             case "track_group" -> trackGroup(s);
             case "linkbeat_interfaces" -> linkbeat(s);
@@ -217,7 +213,6 @@ final class HostBuilder {
         if (!p.needBlock(block)) {
             return;
         }
-        linkbeatOrigin = linkbeatOrigin == null ? block.origin : linkbeatOrigin;
         for (Stmt s : block.block()) {
             if (s.hasBlock()) {
                 p.noBlock(s);
@@ -286,11 +281,6 @@ final class HostBuilder {
                 groups.add(new TrackGroup(name, members, block.origin));
             }
         });
-        if (!linkbeat.isEmpty() || linkbeatUsePolling) {
-            p.diags.once("linkbeat", Diagnostic.warning(linkbeatOrigin, (linkbeatUsePolling ? "linkbeat_use_polling"
-                    : "linkbeat_interfaces " + String.join(" ", linkbeat)) + ": not honoured - keepvip follows link state"
-                    + " through the kernel's netlink link events only; it does not poll the driver (MII, ETHTOOL, IOCTL)"));
-        }
         return new HostSettings(instanceName, netNamespace, usePidDir || instanceName != null || netNamespace != null,
                 garpGroups, groups, new ArrayList<>(linkDelays.values()), linkbeat, linkbeatUsePolling);
     }

@@ -192,16 +192,13 @@ class HostKeywordsTest {
     }
 
     @Test
-    void linkbeatIsParsedAndReportedAsNotPolled() {
+    void linkbeatIsParsed() {
         ParseResult r = parse("linkbeat_interfaces {\n eth0 MII\n eth1 FOO\n}\n");
-        assertThat(messages(r)).containsExactly(
-                MAIN + ":1: warning: linkbeat_interfaces eth0 eth1: not honoured - keepvip follows link state through"
-                        + " the kernel's netlink link events only; it does not poll the driver (MII, ETHTOOL, IOCTL)",
-                MAIN + ":3: error: extra characters FOO in linkbeat interface");
+        assertThat(messages(r)).containsExactly(MAIN + ":3: error: extra characters FOO in linkbeat interface");
         assertThat(r.config().host().linkbeatInterfaces()).containsExactly("eth0", "eth1");
         ParseResult polling = parse("linkbeat_use_polling\n");
         assertThat(polling.config().host().linkbeatUsePolling()).isTrue();
-        assertThat(messages(polling)).singleElement().asString().startsWith(MAIN + ":1: warning: linkbeat_use_polling:");
+        assertThat(messages(polling)).isEmpty();
     }
 
     @Test
