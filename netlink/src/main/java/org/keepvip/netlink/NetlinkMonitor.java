@@ -38,19 +38,28 @@ public final class NetlinkMonitor implements Closeable {
 
     /** Opens the monitor socket in the calling thread's namespace and starts the reader. */
     public static NetlinkMonitor start(Consumer<NetlinkEvent> consumer) throws NetlinkException {
-        return start(consumer, RCVBUF);
+        return withBuffer(consumer, RCVBUF);
     }
 
     /**
-     * As {@link #start(Consumer)} with the configured receive buffer: {@code bytes} (0: keepvip's
-     * own, 1 MiB) through SO_RCVBUF, or with {@code force} SO_RCVBUFFORCE.
+     * As {@link #start(Consumer)}, also watching the route and rule deletions of the given
+     * RTNLGRP_* groups (keepalived watches them only where it tracks routes or rules:
+     * keepalived/vrrp/vrrp.c, set_extra_netlink_monitoring()).
      */
-    public static NetlinkMonitor start(Consumer<NetlinkEvent> consumer, int bytes, boolean force)
+    public static NetlinkMonitor start(Consumer<NetlinkEvent> consumer, int... extraGroups) throws NetlinkException {
+        return withBuffer(consumer, RCVBUF, extraGroups);
+    }
+
+    /**
+     * As {@link #start(Consumer, int...)} with the configured receive buffer: {@code bytes} (0:
+     * keepvip's own, 1 MiB) through SO_RCVBUF, or with {@code force} SO_RCVBUFFORCE.
+     */
+    public static NetlinkMonitor start(Consumer<NetlinkEvent> consumer, int bytes, boolean force, int... extraGroups)
             throws NetlinkException {
         if (bytes <= 0) {
-            return start(consumer);
+            return withBuffer(consumer, RCVBUF, extraGroups);
         }
-        NetlinkMonitor m = start(consumer, bytes);
+        NetlinkMonitor m = withBuffer(consumer, bytes, extraGroups);
         if (!m.socket.setReceiveBuffer(bytes, force)) {
             LOG.warn("netlink: cannot set {} {} on the monitor socket - using what was set",
                     force ? "SO_RCVBUFFORCE" : "SO_RCVBUF", bytes);
@@ -59,8 +68,14 @@ public final class NetlinkMonitor implements Closeable {
     }
 
     /** As {@link #start(Consumer)} with a chosen receive buffer (tests use a tiny one to provoke overruns). */
-    static NetlinkMonitor start(Consumer<NetlinkEvent> consumer, int receiveBuffer) throws NetlinkException {
-        NetlinkSocket s = NetlinkSocket.open(Rtnl.RTNLGRP_LINK, Rtnl.RTNLGRP_IPV4_IFADDR, Rtnl.RTNLGRP_IPV6_IFADDR);
+    static NetlinkMonitor withBuffer(Consumer<NetlinkEvent> consumer, int receiveBuffer, int... extraGroups)
+            throws NetlinkException {
+        int[] groups = new int[3 + extraGroups.length];
+        groups[0] = Rtnl.RTNLGRP_LINK;
+        groups[1] = Rtnl.RTNLGRP_IPV4_IFADDR;
+        groups[2] = Rtnl.RTNLGRP_IPV6_IFADDR;
+        System.arraycopy(extraGroups, 0, groups, 3, extraGroups.length);
+        NetlinkSocket s = NetlinkSocket.open(groups);
         try {
             s.setReceiveBuffer(receiveBuffer);
             s.setReceiveTimeout(POLL.toMillis());

@@ -286,6 +286,53 @@ public final class RtnlCodec {
                 a.address(Rtnl.RTA_PREFSRC), rtm.get().type()));
     }
 
+    /** Decodes an RTM_DELROUTE body; empty if truncated or not IPv4/IPv6. */
+    public static Optional<NetlinkEvent> removedRoute(ByteBuffer body) {
+        ByteBuffer bb = body.duplicate().order(ByteOrder.nativeOrder());
+        Optional<RtMsg> rtm = RtMsg.parse(bb);
+        if (rtm.isEmpty() || (rtm.get().family() != Rtnl.AF_INET && rtm.get().family() != Rtnl.AF_INET6)) {
+            return Optional.empty();
+        }
+        RtMsg h = rtm.get();
+        Attributes a = Attributes.parse(bb);
+        return Optional.of(new NetlinkEvent.RouteRemoved(h.family(), h.dstLength(), h.tos(),
+                a.u32(Rtnl.RTA_TABLE).map(Integer::toUnsignedLong).orElse((long) h.table()), h.protocol(),
+                a.address(Rtnl.RTA_DST), a.u32(Rtnl.RTA_OIF).orElse(0),
+                a.u32(Rtnl.RTA_PRIORITY).map(Integer::toUnsignedLong).orElse(0L)));
+    }
+
+    /**
+     * Decodes an RTM_DELRULE body (struct fib_rule_hdr: u8 family, dst_len, src_len, tos, table,
+     * res1, res2, action; u32 flags); empty if truncated or not IPv4/IPv6.
+     */
+    public static Optional<NetlinkEvent> removedRule(ByteBuffer body) {
+        ByteBuffer bb = body.duplicate().order(ByteOrder.nativeOrder());
+        if (bb.remaining() < 12) {
+            return Optional.empty();
+        }
+        int family = bb.get() & 0xFF;
+        int dstLen = bb.get() & 0xFF;
+        int srcLen = bb.get() & 0xFF;
+        int tos = bb.get() & 0xFF;
+        int table = bb.get() & 0xFF;
+        bb.get();
+        bb.get();
+        int action = bb.get() & 0xFF;
+        int flags = bb.getInt();
+        if (family != Rtnl.AF_INET && family != Rtnl.AF_INET6) {
+            return Optional.empty();
+        }
+        Attributes a = Attributes.parse(bb);
+        return Optional.of(new NetlinkEvent.RuleRemoved(family,
+                a.u32(Rtnl.FRA_PRIORITY).map(Integer::toUnsignedLong).orElse(-1L), action,
+                a.u32(Rtnl.FRA_TABLE).map(Integer::toUnsignedLong).orElse((long) table),
+                a.bytes(Rtnl.FRA_PROTOCOL).filter(b -> b.length > 0).map(b -> b[0] & 0xFF).orElse(-1), tos,
+                (flags & Rtnl.FIB_RULE_INVERT) != 0, a.address(Rtnl.FRA_SRC), srcLen, a.address(Rtnl.FRA_DST), dstLen,
+                a.string(Rtnl.FRA_IIFNAME), a.string(Rtnl.FRA_OIFNAME),
+                a.u32(Rtnl.FRA_FWMARK).map(Integer::toUnsignedLong).orElse(-1L),
+                a.u32(Rtnl.FRA_FWMASK).map(Integer::toUnsignedLong).orElse(-1L)));
+    }
+
     /** Decodes an RTM_NEWNEIGH body. Empty if truncated or without NDA_DST. */
     public static Optional<Neighbour> neighbour(ByteBuffer body) {
         ByteBuffer bb = body.duplicate().order(ByteOrder.nativeOrder());

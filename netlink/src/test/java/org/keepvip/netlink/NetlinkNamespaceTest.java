@@ -357,6 +357,36 @@ class NetlinkNamespaceTest {
     }
 
     @Test
+    void monitorReportsRouteAndRuleDeletionsOnlyWhenAskedWithWhatKeepalivedCompares() throws Exception {
+        LinkedBlockingQueue<NetlinkEvent> events = new LinkedBlockingQueue<>();
+        NetlinkMonitor monitor = inA(() -> NetlinkMonitor.start(events::add, Rtnl.RTNLGRP_IPV4_ROUTE,
+                Rtnl.RTNLGRP_IPV4_RULE, Rtnl.RTNLGRP_IPV6_ROUTE, Rtnl.RTNLGRP_IPV6_RULE));
+        InetAddress net = ip("198.51.100.0");
+        try {
+            int mon0 = inA(() -> {
+                try (NetlinkClient c = NetlinkClient.open()) {
+                    return c.link("mon0").orElseThrow().ifindex();
+                }
+            });
+            TestNetns.ipIn(nsA, "route", "add", "198.51.100.0/24", "dev", "mon0", "table", "1000", "metric", "7",
+                    "proto", "18");
+            TestNetns.ipIn(nsA, "route", "del", "198.51.100.0/24", "dev", "mon0", "table", "1000", "metric", "7");
+            await(events, e -> e.equals(new NetlinkEvent.RouteRemoved(Rtnl.AF_INET, 24, 0, 1000, 18,
+                    java.util.Optional.of(net), mon0, 7)));
+            TestNetns.ipIn(nsA, "rule", "add", "from", "198.51.100.0/24", "iif", "mon0", "fwmark", "0x10/0xff",
+                    "table", "100", "priority", "150", "proto", "18");
+            TestNetns.ipIn(nsA, "rule", "del", "priority", "150");
+            await(events, e -> e instanceof NetlinkEvent.RuleRemoved r && r.priority() == 150
+                    && r.family() == Rtnl.AF_INET && r.table() == 100 && r.protocol() == 18
+                    && r.from().equals(java.util.Optional.of(net)) && r.fromLength() == 24
+                    && r.iif().equals(java.util.Optional.of("mon0")) && r.fwmark() == 0x10 && r.fwmask() == 0xff
+                    && r.to().isEmpty() && !r.invert());
+        } finally {
+            monitor.close();
+        }
+    }
+
+    @Test
     void monitorReportsLinkDownUpAndAnAddressDeletedFromOutside() throws Exception {
         LinkedBlockingQueue<NetlinkEvent> events = new LinkedBlockingQueue<>();
         NetlinkMonitor monitor = inA(() -> NetlinkMonitor.start(events::add));
@@ -413,7 +443,7 @@ class NetlinkNamespaceTest {
     void monitorReportsLostEventsWhenTheBufferOverflows() throws Exception {
         LinkedBlockingQueue<NetlinkEvent> events = new LinkedBlockingQueue<>();
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        NetlinkMonitor monitor = inA(() -> NetlinkMonitor.start(e -> {
+        NetlinkMonitor monitor = inA(() -> NetlinkMonitor.withBuffer(e -> {
             events.add(e);
             try {
                 release.await(10, TimeUnit.SECONDS); // a stalled consumer: the kernel queue fills up

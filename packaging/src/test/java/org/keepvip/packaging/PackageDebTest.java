@@ -52,9 +52,9 @@ class PackageDebTest {
                 "Version: " + Tools.packageVersion(),
                 "Architecture: all",
                 "Depends: default-jre-headless (>= 2:1.17) | java17-runtime-headless, libpcap0.8, util-linux (>= 2.32),"
-                        + " passwd");
+                        + " passwd, libnftables1");
         Tools.Result info = Tools.run("dpkg-deb", "--info", deb.toString());
-        assertThat(info.out()).contains("Maintainer: ", "Installed-Size: ", "Recommends: redis-tools", "Description: ",
+        assertThat(info.out()).contains("Maintainer: ", "Installed-Size: ", "Recommends: redis-tools, nftables", "Description: ",
                 "Homepage: https://");
     }
 

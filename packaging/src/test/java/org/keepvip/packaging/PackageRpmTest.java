@@ -27,7 +27,7 @@ class PackageRpmTest {
     void specListsEveryShippedFile() throws Exception {
         String spec = Files.readString(SPEC);
         assertThat(spec).contains("Version:        %{kv_version}", "BuildArch:      noarch",
-                "Requires:       (java-17-openjdk-headless or java-headless >= 1:17)", "Requires:       libpcap",
+                "Requires:       (java-17-openjdk-headless or java-headless >= 1:17)", "Requires:       libpcap", "Requires:       nftables",
                 "%config(noreplace) %attr(0640,root,root) /etc/keepvip/keepalived.conf",
                 "%config(noreplace) %attr(0644,root,root) /etc/sysconfig/keepvip",
                 "%attr(0755,root,root) /usr/bin/keepvip",

@@ -108,6 +108,9 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     private NetlinkClient netlink;
     private NetlinkVips vipPort;
     private NetlinkRouting routingPort;
+    /** No-accept mode's nftables table, when the configuration at start needs one (else NONE). */
+    private Ports.Firewall firewall = Ports.Firewall.NONE;
+    private org.keepvip.vrrp.config.Firewall firewallSettings;
     /** The static addresses, routes and rules in the kernel now; a reload diffs against them. */
     private volatile org.keepvip.vrrp.config.StaticRouting statics = org.keepvip.vrrp.config.StaticRouting.NONE;
     /** Static addresses, routes and rules that could not be set or removed (status counter). */
@@ -175,6 +178,8 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         // the instances released their VIPs (closed in reverse order: before netlink, after the lanes drained).
         changeStatics(org.keepvip.vrrp.config.StaticRouting.NONE, config.statics());
         track(() -> changeStatics(statics, org.keepvip.vrrp.config.StaticRouting.NONE));
+        // Closed after the instances released their VIPs (and unblocked them): the table goes last.
+        startFirewall(config);
 
         // As keepalived/vrrp/vrrp.c, vrrp_init_state: VIPs left by a killed run are removed at start;
         // the machine's Start does it.
@@ -244,7 +249,13 @@ public final class Daemon implements ControlHandler, AutoCloseable {
             var f = runner.timer().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
             return () -> f.cancel(false);
         }, ifname -> netlinkLinkUp(netlink, ifname), (ifname, up) -> loop.post(new LoopEvent.LinkChanged(ifname, up)));
-        track(NetlinkMonitor.start(this::onNetlink, buffers.monitorBytes(), buffers.monitorForce()));
+        linkbeat = track(new Linkbeat(Linkbeat.polled(config),
+                (ifname, up) -> loop.post(new LoopEvent.LinkChanged(ifname, up))));
+        if (!linkbeat.isEmpty()) {
+            runner.timer().scheduleWithFixedDelay(linkbeat::poll, 0, 1, TimeUnit.SECONDS);
+        }
+        track(NetlinkMonitor.start(this::onNetlink, buffers.monitorBytes(), buffers.monitorForce(),
+                routingGroups(config)));
         scriptTrackers = track(new ScriptTrackers(config.scripts(), runner, runner.timer(), loop::post));
         fileTrackers = new FileTrackers(usedTrackFiles(config), loop::post);
         processTrackers = new ProcessTrackers(config.trackProcesses(), loop::post);
@@ -325,7 +336,63 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         InstanceRuntime r = new InstanceRuntime(machine, p.wire(), p.expectations(), p.vips(), packets, vipPort,
                 refusals, p.redisName() == null ? null : redis.get(p.redisName()), notify, loop::post, lane);
         r.useRouting(routingPort, p.routing());
+        useFirewall(r);
         return r;
+    }
+
+    /**
+     * The nftables table, when some instance is in no-accept mode or a keyword names one
+     * (keepalived/vrrp/vrrp.c: vrrp_complete_instance()). Without libnftables, or when nf_tables
+     * refuses, the instances run without drop rules: an error says why and what to install.
+     */
+    private void startFirewall(KeepalivedConfig config) {
+        firewallSettings = org.keepvip.vrrp.config.Firewall.of(config.global(), config.instances());
+        if (firewallSettings == null) {
+            return;
+        }
+        if (config.global().firewall().table() == null) {
+            LOG.info("no_accept/strict specified, but no firewall configured - using nftables");
+        }
+        org.keepvip.agent.firewall.Nft nft = null;
+        try {
+            nft = org.keepvip.agent.firewall.Nft.open();
+            firewall = track(new NftablesFirewall(nft, firewallSettings, this::ifindex));
+        } catch (IOException e) {
+            if (nft != null) {
+                nft.close();
+            }
+            LOG.error("nftables: cannot set up table {}, so a MASTER in no-accept mode (no_accept, vrrp_strict)"
+                    + " will answer on its VIPs: {}", firewallSettings.table(), e.getMessage());
+        }
+    }
+
+    private int ifindex(String ifname) {
+        try {
+            return netlink.link(ifname).map(org.keepvip.netlink.Link::ifindex).orElse(0);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** keepalived: "A reload which changes the iptables/nftables configuration will not work properly". */
+    private void warnFirewallChange(KeepalivedConfig next) {
+        var want = org.keepvip.vrrp.config.Firewall.of(next.global(), next.instances());
+        var have = firewallSettings;
+        boolean same = want == null ? have == null || firewall == Ports.Firewall.NONE
+                : have != null && want.table().equals(have.table()) && want.priority() == have.priority()
+                        && want.counters() == have.counters() && want.useIfindex() == have.useIfindex();
+        if (!same) {
+            LOG.warn("nftables settings changed at reload: they take a restart (table {} kept)",
+                    have == null ? "none" : have.table());
+        }
+    }
+
+    /** Blocks in no-accept mode; a reload's new settings for the table take a restart (as keepalived). */
+    private void useFirewall(InstanceRuntime r) {
+        Optional<org.keepvip.vrrp.config.VrrpInstance> conf = config.instance(r.name());
+        boolean blocks = conf.map(org.keepvip.vrrp.config.Firewall::blocks).orElse(false);
+        r.useFirewall(blocks ? firewall : Ports.Firewall.NONE,
+                conf.map(org.keepvip.vrrp.config.VrrpInstance::dontTrackPrimary).orElse(false));
     }
 
     /**
@@ -336,6 +403,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
      */
     private synchronized void changeStatics(org.keepvip.vrrp.config.StaticRouting before,
                                             org.keepvip.vrrp.config.StaticRouting after) {
+        watchedStatics = after; // what this removes is no longer to be restored
         var oldRoutes = before.routes().stream().map(org.keepvip.vrrp.config.IpRoute::withoutOrigin).toList();
         var oldRules = before.rules().stream().map(org.keepvip.vrrp.config.IpRule::withoutOrigin).toList();
         var newRoutes = after.routes().stream().map(org.keepvip.vrrp.config.IpRoute::withoutOrigin).toList();
@@ -415,19 +483,151 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     }
 
     private final Map<Integer, String> ifnames = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Interfaces last seen up and running, to see one come up again. */
+    private final Set<String> upLinks = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private LinkDelays linkDelays;
+    /** linkbeat_interfaces / linkbeat_use_polling: interfaces whose link state comes from polling. */
+    private volatile Linkbeat linkbeat;
+    /** The static entries to keep in place; set before changeStatics removes any. */
+    private volatile org.keepvip.vrrp.config.StaticRouting watchedStatics = org.keepvip.vrrp.config.StaticRouting.NONE;
 
     private void onNetlink(NetlinkEvent e) {
         if (e instanceof NetlinkEvent.LinkChanged l) {
             ifnames.put(l.ifindex(), l.name());
-            linkDelays.changed(l.name(), l.up() && l.running());
+            boolean up = l.up() && l.running();
+            Linkbeat polling = linkbeat;
+            if (polling == null || !polling.polls(l.name())) {
+                linkDelays.changed(l.name(), up);
+            }
+            if (!up) {
+                upLinks.remove(l.name());
+            } else if (upLinks.add(l.name())) {
+                reinstateOn(l.name());
+            }
         } else if (e instanceof NetlinkEvent.AddressRemoved a) {
-            String name = ifnames.get(a.ifindex());
+            String name = ifname(a.ifindex());
             if (name != null) {
                 loop.post(new LoopEvent.AddressRemoved(name, a.address()));
+                reinstateAddress(name, a.address());
             }
+        } else if (e instanceof NetlinkEvent.RouteRemoved r) {
+            loop.post(new LoopEvent.RoutingRemoved(r, r.oif() == 0 ? null : ifname(r.oif())));
+            reinstateRoute(r);
+        } else if (e instanceof NetlinkEvent.RuleRemoved r) {
+            loop.post(new LoopEvent.RoutingRemoved(r, null));
+            reinstateRule(r);
         } else if (e instanceof NetlinkEvent.EventsLost) {
             LOG.warn("netlink monitor lost events");
+        }
+    }
+
+    /** An interface's name: as its last link event gave it, else as the kernel says now; null if gone. */
+    private String ifname(int ifindex) {
+        String known = ifnames.get(ifindex);
+        if (known != null) {
+            return known;
+        }
+        try {
+            Optional<String> name = netlink.link(ifindex).map(org.keepvip.netlink.Link::name);
+            name.ifPresent(n -> ifnames.put(ifindex, n));
+            return name.orElse(null);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The route and rule groups to watch, per family: where a virtual or static route (or rule) is
+     * tracked (not {@code no_track}). keepalived watches a family's static ones only where one has a
+     * track_group, or a virtual one is tracked (keepalived/vrrp/vrrp.c: process_static_entries(),
+     * vrrp_complete_instance()); keepvip restores a deleted static one whenever it is tracked.
+     * Settled at start.
+     */
+    static int[] routingGroups(KeepalivedConfig c) {
+        java.util.List<org.keepvip.vrrp.config.IpRoute> routes = new ArrayList<>(c.statics().routes());
+        java.util.List<org.keepvip.vrrp.config.IpRule> rules = new ArrayList<>(c.statics().rules());
+        c.instances().forEach(i -> {
+            routes.addAll(i.virtualRoutes());
+            rules.addAll(i.virtualRules());
+        });
+        java.util.Set<Integer> groups = new java.util.TreeSet<>();
+        for (var r : routes) {
+            if (!r.noTrack()) {
+                groups.add(r.family() == org.keepvip.vrrp.config.AddressFamily.IPV6 ? org.keepvip.netlink.Rtnl.RTNLGRP_IPV6_ROUTE
+                        : org.keepvip.netlink.Rtnl.RTNLGRP_IPV4_ROUTE);
+            }
+        }
+        for (var r : rules) {
+            if (!r.noTrack()) {
+                groups.add(r.family() == org.keepvip.vrrp.config.AddressFamily.IPV6 ? org.keepvip.netlink.Rtnl.RTNLGRP_IPV6_RULE
+                        : org.keepvip.netlink.Rtnl.RTNLGRP_IPV4_RULE);
+            }
+        }
+        return groups.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** netlink_if_address_filter(): a deleted static address is added again, unless no_track. */
+    private synchronized void reinstateAddress(String ifname, InetAddress address) {
+        for (org.keepvip.vrrp.config.VirtualIp v : watchedStatics.addresses()) {
+            if (!v.noTrack() && v.address().equals(address) && ifname.equals(v.device())) {
+                VipSpec spec = ConfigMapper.staticAddress(v);
+                LOG.info("Restoring deleted static address {}", spec);
+                try {
+                    vipPort.add(List.of(spec));
+                } catch (IOException e) {
+                    staticFailures.incrementAndGet(); // logged by the port
+                }
+            }
+        }
+    }
+
+    /** netlink_route_filter(): a deleted static route (ours, tracked) is added again. */
+    private synchronized void reinstateRoute(NetlinkEvent.RouteRemoved deleted) {
+        for (org.keepvip.vrrp.config.IpRoute r : watchedStatics.routes()) {
+            if (!r.noTrack() && RoutingWatch.staticRoute(deleted, r)) {
+                // Not when a reload replaced it (same key, another metric): it is there already.
+                if (routingPort.addMissing("static", List.of(r), List.of()) > 0) {
+                    LOG.info("Restoring deleted static route {}", RoutingWatch.describe(r));
+                }
+                return;
+            }
+        }
+    }
+
+    /** netlink_rule_filter(): a deleted static rule (ours, tracked) is added again. */
+    private synchronized void reinstateRule(NetlinkEvent.RuleRemoved deleted) {
+        for (org.keepvip.vrrp.config.IpRule r : watchedStatics.rules()) {
+            if (!r.noTrack() && RoutingWatch.rule(deleted, r)) {
+                if (routingPort.addMissing("static", List.of(), List.of(r)) > 0) {
+                    LOG.info("Restoring deleted static rule {}", RoutingWatch.describe(r));
+                }
+                return;
+            }
+        }
+    }
+
+    /**
+     * keepalived/vrrp/vrrp_if.c: interface_up(), static_track_group_reinstate_config(): the static
+     * addresses and routes of an interface that came up again go in again (the kernel flushed the
+     * routes when it went down); those still there are left as they are.
+     */
+    private synchronized void reinstateOn(String ifname) {
+        for (org.keepvip.vrrp.config.VirtualIp v : watchedStatics.addresses()) {
+            if (!v.noTrack() && ifname.equals(v.device())) {
+                try {
+                    vipPort.add(List.of(ConfigMapper.staticAddress(v))); // present already is fine
+                } catch (IOException e) {
+                    staticFailures.incrementAndGet();
+                }
+            }
+        }
+        List<org.keepvip.vrrp.config.IpRoute> routes = watchedStatics.routes().stream()
+                .filter(r -> !r.noTrack() && ifname.equals(r.device())).toList();
+        if (!routes.isEmpty()) {
+            int missing = routingPort.addMissing("static", routes, List.of());
+            if (missing > 0) {
+                LOG.info("{} static route(s) on {} restored after it came up", missing, ifname);
+            }
         }
     }
 
@@ -623,6 +823,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
             scriptTrackers.start();
         }
         config = next;
+        warnFirewallChange(next);
         Map<String, InstanceRuntime> byKey = new LinkedHashMap<>();
         loop.instances().values().forEach(r -> byKey.put(key(r.wire()), r));
         int kept = 0;
@@ -638,6 +839,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
                 loop.reconfigure(r, p.wire(), p.expectations(), p.vips(), p.machine().garpMasterRepeat());
                 r.reconfigureRouting(p.routing());
                 keptRuntimes.add(r);
+                useFirewall(r);
                 kept++;
             } else {
                 if (r != null) {

@@ -558,6 +558,14 @@ public final class EventLoop implements Runnable {
                     deliver(r, new Event.VipDeletedExternally(now));
                 }
             }
+        } else if (ev instanceof LoopEvent.RoutingRemoved rr) {
+            // Route deletions are rare (our own removals arrive after the instance left MASTER).
+            for (InstanceRuntime r : instances.values()) {
+                String what = r.machine().vipsSet() ? r.deletedRouting(rr.event(), rr.oifName()) : null;
+                if (what != null) {
+                    deliver(r, new Event.RoutingDeletedExternally(now, what));
+                }
+            }
         } else if (ev instanceof LoopEvent.PromotionFinished f) {
             InstanceRuntime r = instances.get(f.instance());
             if (r != null) {

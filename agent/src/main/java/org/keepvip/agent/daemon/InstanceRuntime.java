@@ -97,6 +97,9 @@ public final class InstanceRuntime implements AutoCloseable {
     private final VrrpInstance machine;
     private volatile VirtualRouting routing = VirtualRouting.NONE;
     private volatile Ports.Routing routingPort = Ports.Routing.NONE;
+    /** No-accept mode: the drop rules set while MASTER; {@link Ports.Firewall#NONE} in accept mode. */
+    private volatile Ports.Firewall firewall = Ports.Firewall.NONE;
+    private volatile boolean dontTrackPrimary;
     private volatile Wire wire;
     private volatile ReceiveExpectations expectations;
     private volatile List<VipSpec> vips;
@@ -209,12 +212,17 @@ public final class InstanceRuntime implements AutoCloseable {
             if (!removed.isEmpty()) {
                 lane.submit("removing VIPs", () -> {
                     LOG.info("({}) removing VIPs {} (reload).", name(), removed);
-                    release(removed);
+                    try {
+                        release(removed);
+                    } finally {
+                        unblock(removed);
+                    }
                 });
             }
             if (!added.isEmpty()) {
                 lane.submit("adding VIPs", () -> {
                     LOG.info("({}) setting VIPs {} (reload).", name(), added);
+                    block(added);
                     install(added);
                     packets.announce(newWire.announceIfname(), added.stream().map(VipSpec::address).toList(),
                             Math.max(1, garpRepeat));
@@ -231,6 +239,41 @@ public final class InstanceRuntime implements AutoCloseable {
 
     VirtualRouting routing() {
         return routing;
+    }
+
+    /**
+     * No-accept mode (keepalived/vrrp/vrrp.c: vrrp_handle_accept_mode()): {@code port} drops traffic
+     * to and from the VIPs while this instance holds them; {@link Ports.Firewall#NONE} accepts. A
+     * reload that changes it while MASTER blocks or unblocks the VIPs held (clear_diff_vrrp_vip()).
+     */
+    void useFirewall(Ports.Firewall port, boolean dontTrackPrimary) {
+        Ports.Firewall before = this.firewall;
+        this.firewall = Objects.requireNonNull(port, "port");
+        this.dontTrackPrimary = dontTrackPrimary;
+        if (before == port || !machine.vipsSet()) {
+            return;
+        }
+        List<VipSpec> held = vips;
+        lane.submit("changing firewall drop rules", () -> {
+            if (!before.unblock(name(), held)) {
+                count("firewall_failed");
+            }
+            block(held);
+        });
+    }
+
+    /** Before the VIPs go in: never throws, a failure is logged by the port and counted here. */
+    private void block(List<VipSpec> toBlock) {
+        if (!firewall.block(name(), toBlock, wire.ifname(), dontTrackPrimary)) {
+            count("firewall_failed");
+        }
+    }
+
+    /** After the VIPs went. */
+    private void unblock(List<VipSpec> toUnblock) {
+        if (!firewall.unblock(name(), toUnblock)) {
+            count("firewall_failed");
+        }
     }
 
     /**
@@ -261,6 +304,28 @@ public final class InstanceRuntime implements AutoCloseable {
             countRoutingFailures(routingPort.remove("(" + name() + ")", goneRoutes, goneRules));
             countRoutingFailures(routingPort.add("(" + name() + ")", newRoutes, newRules));
         });
+    }
+
+    /**
+     * The tracked virtual route or rule of this instance that {@code deleted} removed (keepalived's
+     * route_is_ours() / rule_is_ours()), named for the log; null if none.
+     */
+    String deletedRouting(org.keepvip.netlink.NetlinkEvent deleted, String oifName) {
+        VirtualRouting r = routing;
+        if (deleted instanceof org.keepvip.netlink.NetlinkEvent.RouteRemoved e) {
+            for (org.keepvip.vrrp.config.IpRoute route : r.routes()) {
+                if (!route.noTrack() && RoutingWatch.virtualRoute(e, oifName, route)) {
+                    return "virtual route " + RoutingWatch.describe(route);
+                }
+            }
+        } else if (deleted instanceof org.keepvip.netlink.NetlinkEvent.RuleRemoved e) {
+            for (org.keepvip.vrrp.config.IpRule rule : r.rules()) {
+                if (!rule.noTrack() && RoutingWatch.rule(e, rule)) {
+                    return "virtual rule " + RoutingWatch.describe(rule);
+                }
+            }
+        }
+        return null;
     }
 
     /** After the VIPs: never throws, a failure is logged by the port and counted here. */
@@ -514,6 +579,7 @@ public final class InstanceRuntime implements AutoCloseable {
         if (action instanceof Action.AddVips) {
             HookLane.Step add = traced(t, "add_vips", false, () -> {
                 try {
+                    block(vips); // keepalived's order: the drop rules before the addresses
                     install(vips);
                 } finally {
                     addRouting(); // as keepalived: the routes go in even if a VIP did not
@@ -595,7 +661,11 @@ public final class InstanceRuntime implements AutoCloseable {
         } else if (action instanceof Action.RemoveVips) {
             return new HookLane.Work("removing VIPs", () -> {
                 removeRouting();
-                release(vips); // the machine logged "removing VIPs."
+                try {
+                    release(vips); // the machine logged "removing VIPs."
+                } finally {
+                    unblock(vips);
+                }
             });
         } else if (action instanceof Action.GarpBurst g) {
             InstanceMetrics.Takeover takeover = metrics.takeoverForAnnounce();

@@ -28,6 +28,13 @@ public sealed interface LoopEvent {
     /** An address was deleted from {@code ifname} by someone (netlink RTM_DELADDR). */
     record AddressRemoved(String ifname, java.net.InetAddress address) implements LoopEvent {}
 
+    /**
+     * A route or rule was deleted (netlink RTM_DELROUTE / RTM_DELRULE, a
+     * {@link org.keepvip.netlink.NetlinkEvent.RouteRemoved} or {@code RuleRemoved}); {@code oifName}
+     * is the deleted route's interface, null if unknown.
+     */
+    record RoutingRemoved(org.keepvip.netlink.NetlinkEvent event, String oifName) implements LoopEvent {}
+
     /** The outcome of a Redis promotion started by the instance's hook lane. */
     record PromotionFinished(String instance, long attempt, boolean ok, String reason) implements LoopEvent {}
 

@@ -39,6 +39,32 @@ final class NetlinkRouting implements Ports.Routing {
                 + each(owner, "remove route", routes, NetlinkRouting::route, netlink::deleteRoute);
     }
 
+    /**
+     * Adds those of {@code routes} that are not in the kernel (an existing one, EEXIST, is left as it
+     * is); returns how many went in. Failures are logged, as by {@link #add}.
+     */
+    int addMissing(String owner, List<IpRoute> routes, List<IpRule> rules) {
+        return missing(owner, "add route", routes, NetlinkRouting::route, netlink::addRoute)
+                + missing(owner, "add rule", rules, NetlinkRouting::rule, netlink::addRule);
+    }
+
+    private static <T, S> int missing(String owner, String what, List<T> items,
+            java.util.function.Function<T, S> spec, Request<S> request) {
+        int added = 0;
+        for (T item : items) {
+            S s = spec.apply(item);
+            try {
+                request.send(s);
+                added++;
+            } catch (NetlinkException e) {
+                if (e.errno() != org.keepvip.netlink.Errno.EEXIST) {
+                    LOG.error("{} cannot {} {}: {}", owner, what, s, e.getMessage());
+                }
+            }
+        }
+        return added;
+    }
+
     /** A netlink request. */
     private interface Request<S> {
         void send(S spec) throws NetlinkException;

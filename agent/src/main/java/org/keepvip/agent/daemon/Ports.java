@@ -90,6 +90,33 @@ public final class Ports {
         };
     }
 
+    /**
+     * The nftables sets that drop traffic to and from the VIPs of a MASTER in no-accept mode
+     * (keepalived/vrrp/vrrp_firewall.c: firewall_handle_accept_mode()). Called on the instance's
+     * hook lane: {@link #block} right before its VIPs are added, {@link #unblock} right after they
+     * are removed. Never throws: a failure is logged, and false returned for the caller to count.
+     */
+    public interface Firewall {
+        /** {@code instanceIfname} and {@code dontTrackPrimary} choose the set of a link-local VIP. */
+        boolean block(String instance, List<VipSpec> vips, String instanceIfname, boolean dontTrackPrimary);
+
+        boolean unblock(String instance, List<VipSpec> vips);
+
+        /** No firewall (accept mode, or none configured). */
+        Firewall NONE = new Firewall() {
+            @Override
+            public boolean block(String instance, List<VipSpec> vips, String instanceIfname,
+                    boolean dontTrackPrimary) {
+                return true;
+            }
+
+            @Override
+            public boolean unblock(String instance, List<VipSpec> vips) {
+                return true;
+            }
+        };
+    }
+
     /** Redis hooks for one instance; see ARCHITECTURE.md, "The Redis order". */
     public interface RedisHooks {
         /** REPLICAOF NO ONE and confirm ROLE master; returns null when done, or why it failed. */

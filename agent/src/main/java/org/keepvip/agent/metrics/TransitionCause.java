@@ -32,6 +32,8 @@ public enum TransitionCause {
     STEP_DOWN,
     /** A VIP was deleted from outside. */
     VIP_DELETED,
+    /** One of its virtual routes or rules was deleted from outside. */
+    ROUTING_DELETED,
     /** The MASTER's adverts stopped longer than any backup waits (a frozen process): it yielded on resume. */
     STALLED,
     /** The sync group decided (a member left MASTER, all want MASTER, group FAULT, group left). */
@@ -65,6 +67,7 @@ public enum TransitionCause {
             case FAULT_CLEARED -> FAULT_CLEARED;
             case PROMOTION_FAILED -> PROMOTION_FAILED;
             case VIP_DELETED -> VIP_DELETED;
+            case ROUTING_DELETED -> ROUTING_DELETED;
             case OPERATOR_STEP_DOWN -> STEP_DOWN;
             case STALLED -> STALLED;
             case SYNC_GROUP -> SYNC_GROUP;

@@ -33,6 +33,8 @@ public final class ConfigParser {
     final List<VirtualIp> staticAddresses = new ArrayList<>();
     final List<IpRoute> staticRoutes = new ArrayList<>();
     final List<IpRule> staticRules = new ArrayList<>();
+    /** Static lines naming a track_group, with the interface each one's members track. */
+    final List<StaticTrack> staticTracks = new ArrayList<>();
     /** Table, protocol and scope names; reads /etc/iproute2 through the source when a name is used. */
     RtNames rtNames = new RtNames(null);
     RuleParser.AutoPriority autoPriority = new RuleParser.AutoPriority();
@@ -202,12 +204,12 @@ public final class ConfigParser {
                 }
                 case "static_routes" -> {
                     if (needBlock(s)) {
-                        routes(s, staticRoutes, "static_routes");
+                        staticRoutes(s);
                     }
                 }
                 case "static_rules" -> {
                     if (needBlock(s)) {
-                        rules(s, staticRules, "static_rules");
+                        staticRules(s);
                     }
                 }
                 case "vrrp_instance" -> {
@@ -262,15 +264,98 @@ public final class ConfigParser {
      * (keepalived/vrrp/vrrp_ipaddress.c: alloc_ipaddress(); keepalived/vrrp/vrrp_if.c: get_default_if()).
      */
     private void parseStaticAddresses(Stmt block) {
-        for (Stmt s : lines(block)) {
+        for (Stmt line : lines(block)) {
+            String[] group = new String[1];
+            Stmt s = withoutTrackGroup(line, group);
             VirtualIp v = VipParser.parse(s, diags, "static_ipaddress");
             if (v != null) {
                 staticAddresses.add(v.device() != null ? v : new VirtualIp(v.address(), v.prefixLength(),
                         global.extras.staticAddressInterface(), v.broadcast(), v.scope(), v.label(), v.peer(), v.peerPrefix(), v.home(),
                         v.nodad(), v.mngtmpaddr(), v.noPrefixRoute(), v.autojoin(), v.noTrack(), v.preferredLft(),
                         v.useVmac(), v.origin()));
+                if (group[0] != null && v.device() == null) {
+                    diags.error(s.origin, "Static route cannot have track_group if interface not specified");
+                } else {
+                    staticTrack(group[0], v.device(), v.noTrack(), "address", s.origin);
+                }
             }
         }
+    }
+
+    private void staticRoutes(Stmt block) {
+        for (Stmt line : lines(block)) {
+            String[] group = new String[1];
+            Stmt s = withoutTrackGroup(line, group);
+            IpRoute r = RouteParser.parse(s, diags, rtNames, "static_routes");
+            if (r != null) {
+                staticRoutes.add(r);
+                if (group[0] != null && r.device() == null) {
+                    diags.error(s.origin, "Static route cannot have track group if no oif specified");
+                } else {
+                    staticTrack(group[0], r.device(), r.noTrack(), "route", s.origin);
+                }
+            }
+        }
+    }
+
+    private void staticRules(Stmt block) {
+        for (Stmt line : lines(block)) {
+            String[] group = new String[1];
+            Stmt s = withoutTrackGroup(line, group);
+            IpRule r = RuleParser.parse(s, diags, rtNames, autoPriority, "static_rules");
+            if (r != null) {
+                staticRules.add(r);
+                if (group[0] != null && r.iif() == null) {
+                    diags.error(s.origin, "Static rule cannot have track_group if dev/iif not specified");
+                } else {
+                    staticTrack(group[0], r.iif(), r.noTrack(), "rule", s.origin);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code line} without its {@code track_group NAME}, whose name goes to {@code group[0]} if the
+     * group was defined above (alloc_ipaddress(), alloc_route(), alloc_rule(): static_track_group_find()).
+     */
+    private Stmt withoutTrackGroup(Stmt line, String[] group) {
+        int at = line.words.indexOf("track_group");
+        if (at < 0) {
+            return line;
+        }
+        Stmt s = new Stmt(line.origin);
+        for (int i = 0; i < line.words.size(); i++) {
+            String w = line.words.get(i);
+            if (!w.equals("track_group")) {
+                s.words.add(w);
+                continue;
+            }
+            if (i + 1 >= line.words.size()) {
+                diags.error(line.origin, "track_group is missing its group name - ignoring");
+                continue;
+            }
+            String name = line.words.get(++i);
+            if (group[0] != null) {
+                diags.error(line.origin, "track_group " + name + " is a duplicate");
+            } else if (!host.hasTrackGroup(name)) {
+                diags.error(line.origin, "track_group " + name + " not found");
+            } else {
+                group[0] = name;
+            }
+        }
+        return s;
+    }
+
+    /** static_track_group_init(): no_track wins, with keepalived's words. */
+    private void staticTrack(String group, String ifname, boolean noTrack, String what, Origin origin) {
+        if (group == null) {
+            return;
+        }
+        if (noTrack) {
+            diags.warning(origin, "Static " + what + " has both track_group and no_track set - not tracking");
+            return;
+        }
+        staticTracks.add(new StaticTrack(group, ifname, origin));
     }
 
     /** keepalived's default_interface when global_defs sets none (DFLT_INT). */

@@ -193,6 +193,15 @@ public final class ConfigWriter {
             }
         }
         line("vrrp_notify_priority_changes " + (g.notifyPriorityChanges() ? "true" : "false"));
+        Firewall fw = g.firewall();
+        if (fw.table() != null) {
+            line("nftables " + fw.table());
+        }
+        if (fw.priority() != -1) {
+            line("nftables_priority " + fw.priority());
+        }
+        flag("nftables_counters", fw.counters());
+        flag("nftables_ifindex", fw.useIfindex());
         flag("log_unknown_vrids", g.logUnknownVrids());
         flag("dynamic_interfaces", g.dynamicInterfaces());
         if (!g.releasedVipRst().equals(GlobalDefs.DEFAULT_RELEASED_VIP_RST)) {

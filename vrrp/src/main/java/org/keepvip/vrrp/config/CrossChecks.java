@@ -26,33 +26,6 @@ final class CrossChecks {
         this.d = p.diags;
     }
 
-    /**
-     * keepalived watches the routes and rules it installed (those without {@code no_track}): it
-     * restores a deleted static one and takes an instance out of MASTER when one of its virtual
-     * ones goes. keepvip installs and removes them but does not watch them; say so once.
-     */
-    private void routingChecks(List<VrrpInstance> instances) {
-        Origin first = null;
-        for (IpRoute r : p.staticRoutes) {
-            first = first == null && !r.noTrack() ? r.origin() : first;
-        }
-        for (IpRule r : p.staticRules) {
-            first = first == null && !r.noTrack() ? r.origin() : first;
-        }
-        for (VrrpInstance i : instances) {
-            for (IpRoute r : i.virtualRoutes()) {
-                first = first == null && !r.noTrack() ? r.origin() : first;
-            }
-            for (IpRule r : i.virtualRules()) {
-                first = first == null && !r.noTrack() ? r.origin() : first;
-            }
-        }
-        if (first != null) {
-            d.warning(first, "keepvip does not track routes and rules: one deleted from outside is not restored and"
-                    + " does not take its instance out of MASTER (add no_track to say that is intended)");
-        }
-    }
-
     KeepalivedConfig finish() {
         GlobalDefs global = p.global.build();
         Map<String, String> groupOf = new HashMap<>();
@@ -119,7 +92,6 @@ final class CrossChecks {
         if (instances.isEmpty() && p.instances.isEmpty()) {
             d.warning(new Origin(p.mainFile, 0), "no vrrp_instance is configured - keepvip would do nothing");
         }
-        routingChecks(instances);
         return new KeepalivedConfig(global, scripts, new ArrayList<>(p.trackFiles.values()),
                 new ArrayList<>(p.redis.values()), instances, groups, processes,
                 new StaticRouting(p.staticAddresses, p.staticRoutes, p.staticRules), p.host.build(instanceNames));
@@ -462,10 +434,16 @@ final class CrossChecks {
                 b.checkUnicastSrc != null ? b.checkUnicastSrc : ga.checkUnicastSrc()
                         || peers.stream().anyMatch(x -> x.minTtl() > 0 || x.maxTtl() < 255));
         boolean accept = b.accept != null ? b.accept : (!strict || priority == 255);
+        if (accept && priority != 255 && strict && version == 2) {
+            // keepalived/vrrp/vrrp.c: vrrp_complete_instance(); so a strict v2 backup drops on its VIPs.
+            d.corrected(b.origin, n + "warning - accept mode for VRRP version 2 does not comply with RFC3768"
+                    + " - resetting");
+            accept = false;
+        }
 
         // Tracking, with sync-group weight rules.
-        Tracking tracking = tracking(b.name, b.iface, b.trackInterfaces, b.trackScripts, b.trackFiles, b.trackRedis,
-                b.trackProcesses);
+        Tracking tracking = implicitInterfaces(b, tracking(b.name, b.iface, b.trackInterfaces, b.trackScripts,
+                b.trackFiles, b.trackRedis, b.trackProcesses));
         String group = groupOf.get(b.name);
         if (group != null) {
             SyncGroup sg = groups.stream().filter(x -> x.name().equals(group)).findFirst().orElseThrow();
@@ -576,6 +554,52 @@ final class CrossChecks {
         int headers = 14 + 8 + (family == AddressFamily.IPV4 ? 20 + (version == 2 ? 8 : 0) : 40);
         int size = family == AddressFamily.IPV4 ? 4 : 16;
         return Math.min(255, (mtu - headers) / size);
+    }
+
+    /**
+     * The interfaces an instance tracks without a track_interface line, each as a weight-0 one (down
+     * is FAULT): its virtual_routes' {@code dev} and its virtual_rules' {@code iif} and {@code oif},
+     * unless {@code no_track} (keepalived/vrrp/vrrp.c: vrrp_complete_instance()), and the interface
+     * of every static address, route and rule naming a track_group it is in
+     * (keepalived/vrrp/vrrp_static_track.c: static_track_group_init()). One already tracked with a
+     * weight loses it, as add_vrrp_to_interface() sets it to 0.
+     */
+    private Tracking implicitInterfaces(InstanceBuilder b, Tracking t) {
+        Map<String, Origin> wanted = new java.util.LinkedHashMap<>();
+        for (IpRoute r : b.routes) {
+            if (!r.noTrack() && r.device() != null) {
+                wanted.putIfAbsent(r.device(), r.origin());
+            }
+        }
+        for (IpRule r : b.rules) {
+            if (!r.noTrack()) {
+                for (String ifname : java.util.Arrays.asList(r.iif(), r.oif())) {
+                    if (ifname != null) {
+                        wanted.putIfAbsent(ifname, r.origin());
+                    }
+                }
+            }
+        }
+        List<String> groups = p.host.trackGroupsOf(b.name);
+        for (StaticTrack s : p.staticTracks) {
+            if (groups.contains(s.group())) {
+                wanted.putIfAbsent(s.ifname(), s.origin());
+            }
+        }
+        wanted.remove(b.iface);
+        if (wanted.isEmpty()) {
+            return t;
+        }
+        List<Tracked> ifs = new ArrayList<>();
+        for (Tracked x : t.interfaces()) {
+            ifs.add(wanted.containsKey(x.name()) ? new Tracked(x.name(), 0, false, x.origin()) : x);
+        }
+        wanted.forEach((name, origin) -> {
+            if (ifs.stream().noneMatch(x -> x.name().equals(name))) {
+                ifs.add(new Tracked(name, 0, false, origin));
+            }
+        });
+        return new Tracking(ifs, t.scripts(), t.files(), t.redis(), t.processes());
     }
 
     private Tracking zeroWeights(String name, Tracking t) {

@@ -57,6 +57,11 @@ final class GlobalBuilder {
     int maxAutoPriority;
     long minAutoPriorityDelay = ProcessTuning.DEFAULT_MIN_AUTO_PRIORITY_DELAY_MICROS;
     final ExtrasParser extras = new ExtrasParser();
+    String nftTable;
+    Origin nftOrigin;
+    int nftPriority = -1;
+    boolean nftCounters;
+    boolean nftIfindex;
     Origin origin;
     private boolean seen;
 
@@ -224,6 +229,39 @@ final class GlobalBuilder {
                         "vrrp_netlink_monitor_rcv_bufs", "vrrp_netlink_monitor_rcv_bufs_force",
                         "fifo_write_vrrp_states_on_reload", "reload_file"
                         -> extras.parse(p.diags, s, kw);
+                case "nftables" -> {
+                    // keepalived/core/global_parser.c: vrrp_nftables_handler()
+                    if (nftTable != null) {
+                        p.diags.error(s.origin, "nftables already specified - ignoring");
+                    } else if (s.argCount() >= 1 && s.arg(1).length() >= Firewall.MAX_TABLE_NAME) {
+                        p.diags.error(s.origin, "nftables table name too long - ignoring");
+                    } else {
+                        nftTable = s.argCount() >= 1 ? s.arg(1) : Firewall.DEFAULT_TABLE;
+                        nftOrigin = s.origin;
+                        nftPriority = -1;
+                    }
+                }
+                case "vrrp_iptables" -> {
+                    // keepalived 2.2.7 built with nftables only (Debian's): vrrp_iptables_handler()
+                    p.diags.error(s.origin, "iptables not supported, using nftables instead. Please replace"
+                            + " 'vrrp_iptables and 'vrrp_ipsets' with 'nftables' config option");
+                    nftTable = Firewall.DEFAULT_TABLE;
+                    nftOrigin = s.origin;
+                    nftPriority = -1;
+                }
+                case "nftables_priority" -> {
+                    Integer v = null;
+                    if (a.require(s, 1)) {
+                        try {
+                            v = Integer.parseInt(s.arg(1));
+                        } catch (NumberFormatException e) {
+                            p.diags.error(s.origin, "invalid nftables chain priority '" + s.arg(1) + "'");
+                        }
+                    }
+                    set(v, x -> nftPriority = x);
+                }
+                case "nftables_counters" -> nftCounters = true;
+                case "nftables_ifindex" -> nftIfindex = true;
                 default -> throw new IllegalStateException(kw);
             }
         }
@@ -374,6 +412,6 @@ final class GlobalBuilder {
                         minAutoPriorityDelay),
                 vmacPrefix == null ? Vmac.DEFAULT_PREFIX : vmacPrefix,
                 vmacAddrPrefix != null ? vmacAddrPrefix : vmacPrefix == null ? Vmac.DEFAULT_PREFIX : vmacPrefix,
-                extras.build(), origin);
+                extras.build(), new Firewall(nftTable, nftPriority, nftCounters, nftIfindex, nftOrigin), origin);
     }
 }

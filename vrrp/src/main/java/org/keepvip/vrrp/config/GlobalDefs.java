@@ -34,6 +34,8 @@ import java.util.List;
  * @param vmacPrefix             vmac_prefix: the name of a use_vmac macvlan without one is PREFIX.VRID
  * @param vmacAddrPrefix         vmac_addr_prefix (else vmac_prefix): the same for use_vmac_addr's macvlans
  * @param extras                 default_interface, the dump files, umask, the netlink buffers
+ * @param firewall               nftables (or vrrp_iptables), nftables_priority, nftables_counters,
+ *                               nftables_ifindex: its table is null unless a keyword named one
  * @param origin                 where the block was (the main file, line 0, if absent)
  */
 public record GlobalDefs(String routerId, ScriptUser scriptUser, boolean enableScriptSecurity, boolean useSymlinkPaths,
@@ -43,7 +45,7 @@ public record GlobalDefs(String routerId, ScriptUser scriptUser, boolean enableS
                          boolean logUnknownVrids, boolean dynamicInterfaces, List<String> notificationEmails,
                          Duration releasedVipRst, MetricsListen metricsListen, DaemonScript startupScript,
                          DaemonScript shutdownScript, ProcessTuning processTuning, String vmacPrefix,
-                         String vmacAddrPrefix, GlobalExtras extras, Origin origin) {
+                         String vmacAddrPrefix, GlobalExtras extras, Firewall firewall, Origin origin) {
     /** released_vip_rst's default: clients that missed the GARP re-resolve the VIP within ~5–10 s. */
     public static final Duration DEFAULT_RELEASED_VIP_RST = Duration.ofSeconds(10);
     /** released_vip_rst's upper bound. */
@@ -52,5 +54,6 @@ public record GlobalDefs(String routerId, ScriptUser scriptUser, boolean enableS
     public GlobalDefs {
         notificationEmails = List.copyOf(notificationEmails);
         extras = extras == null ? GlobalExtras.DEFAULT : extras;
+        firewall = firewall == null ? Firewall.NONE : firewall;
     }
 }

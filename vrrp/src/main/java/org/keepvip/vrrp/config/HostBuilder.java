@@ -33,7 +33,6 @@ final class HostBuilder {
     private final Map<String, Stmt> trackGroups = new LinkedHashMap<>();
     private final Map<String, LinkDelay> linkDelays = new LinkedHashMap<>();
     private final List<String> linkbeat = new ArrayList<>();
-    private Origin linkbeatOrigin;
 
     HostBuilder(ConfigParser p) {
         this.p = p;
@@ -44,10 +43,7 @@ final class HostBuilder {
             case "instance" -> named(s, "instance", instanceName, v -> instanceName = v);
             case "net_namespace" -> named(s, "net_namespace", netNamespace, v -> netNamespace = v);
             case "use_pid_dir" -> usePidDir = true;
-            case "linkbeat_use_polling" -> {
-                linkbeatUsePolling = true;
-                linkbeatOrigin = s.origin;
-            }
+            case "linkbeat_use_polling" -> linkbeatUsePolling = true;
             case "garp_group" -> garpGroup(s);
             case "track_group" -> trackGroup(s);
             case "linkbeat_interfaces" -> linkbeat(s);
@@ -191,12 +187,32 @@ final class HostBuilder {
         }
     }
 
+    /** Whether a track_group of that name was defined (above the line asking: keepalived looks it up then). */
+    boolean hasTrackGroup(String name) {
+        return trackGroups.containsKey(name);
+    }
+
+    /** The track_groups {@code instance} is written in (before the check against the instances). */
+    List<String> trackGroupsOf(String instance) {
+        List<String> out = new ArrayList<>();
+        trackGroups.forEach((name, block) -> {
+            for (Stmt s : block.block()) {
+                if (s.keyword().equals("group")) {
+                    if (s.blockWords().stream().anyMatch(w -> w.text().equals(instance))) {
+                        out.add(name);
+                    }
+                    break;
+                }
+            }
+        });
+        return out;
+    }
+
     /** linkbeat_interfaces_handler(), alloc_linkbeat_interface(). */
     private void linkbeat(Stmt block) {
         if (!p.needBlock(block)) {
             return;
         }
-        linkbeatOrigin = linkbeatOrigin == null ? block.origin : linkbeatOrigin;
         for (Stmt s : block.block()) {
             if (s.hasBlock()) {
                 p.noBlock(s);
@@ -263,17 +279,8 @@ final class HostBuilder {
                 p.diags.warning(block.origin, "Static track group " + name + " has no VRRP instance(s) - removing");
             } else {
                 groups.add(new TrackGroup(name, members, block.origin));
-                // Only a static_ipaddress, static_routes or static_rules line refers to a track group.
-                p.diags.warning(block.origin, "track_group " + name + ": not honoured - its members would follow the"
-                        + " interfaces of the static addresses, routes and rules naming it, which keepvip installs"
-                        + " but does not track");
             }
         });
-        if (!linkbeat.isEmpty() || linkbeatUsePolling) {
-            p.diags.once("linkbeat", Diagnostic.warning(linkbeatOrigin, (linkbeatUsePolling ? "linkbeat_use_polling"
-                    : "linkbeat_interfaces " + String.join(" ", linkbeat)) + ": not honoured - keepvip follows link state"
-                    + " through the kernel's netlink link events only; it does not poll the driver (MII, ETHTOOL, IOCTL)"));
-        }
         return new HostSettings(instanceName, netNamespace, usePidDir || instanceName != null || netNamespace != null,
                 garpGroups, groups, new ArrayList<>(linkDelays.values()), linkbeat, linkbeatUsePolling);
     }

@@ -53,6 +53,8 @@ public record Decision(Cause cause, long at, int basePriority, int ownPriority, 
         PROMOTION_FAILED,
         /** Someone else deleted one of the VIPs. */
         VIP_DELETED,
+        /** Someone else deleted one of its virtual routes or rules. */
+        ROUTING_DELETED,
         /** An operator asked the MASTER to step down (a switchover). */
         OPERATOR_STEP_DOWN,
         /** The MASTER sent no advert for longer than the master down interval (a frozen process or VM). */

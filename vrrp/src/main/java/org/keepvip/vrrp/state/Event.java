@@ -59,6 +59,15 @@ public sealed interface Event {
     }
 
     /**
+     * One of this instance's {@code virtual_routes} or {@code virtual_rules} (not {@code no_track}) was
+     * deleted by someone else (netlink RTM_DELROUTE / RTM_DELRULE); {@code what} names it. As for a VIP,
+     * a MASTER leaves for BACKUP (keepalived/core/keepalived_netlink.c: netlink_route_filter(),
+     * set_vrrp_backup()).
+     */
+    record RoutingDeletedExternally(long now, String what) implements Event {
+    }
+
+    /**
      * Answer to {@link Action.Promote}: Redis was promoted and {@code ROLE} confirmed master ({@code ok}),
      * or it failed ({@code reason} says why). {@code attempt} must echo the Promote's attempt.
      */

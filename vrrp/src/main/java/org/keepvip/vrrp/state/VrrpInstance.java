@@ -534,6 +534,11 @@ public final class VrrpInstance {
             log(Action.Level.INFO, "a VIP was deleted from outside, leaving MASTER");
             leaveMaster(true);
             becomeBackup(now, true, "VIP deleted externally", null, why(now, Decision.Cause.VIP_DELETED));
+        } else if (event instanceof Event.RoutingDeletedExternally r) {
+            log(Action.Level.INFO, r.what() + " was deleted from outside, leaving MASTER");
+            leaveMaster(true);
+            becomeBackup(now, true, r.what() + " deleted externally", null,
+                    why(now, Decision.Cause.ROUTING_DELETED));
         } else if (event instanceof Event.StepDown) {
             log(Action.Level.INFO, "operator step-down");
             leaveMaster(true);

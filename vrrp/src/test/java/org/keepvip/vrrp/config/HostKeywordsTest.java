@@ -133,12 +133,10 @@ class HostKeywordsTest {
     }
 
     @Test
-    void trackGroupKeepsExistingMembersAndSaysWhatIsNotHonoured() {
+    void trackGroupKeepsExistingMembers() {
         ParseResult r = parse("track_group TG {\n group { VI_1 NOPE }\n}\ntrack_group TG {\n}\ntrack_group {\n}\n"
                 + "track_group EMPTY {\n group {\n }\n}\n");
         assertThat(messages(r)).containsExactly(
-                MAIN + ":1: warning: track_group TG: not honoured - its members would follow the interfaces of the"
-                        + " static addresses, routes and rules naming it, which keepvip installs but does not track",
                 MAIN + ":2: warning: vrrp instance NOPE specified in track group TG doesn't exist - ignoring",
                 MAIN + ":4: error: track_group TG already defined",
                 MAIN + ":6: error: track_group must have a name - skipping",
@@ -148,17 +146,59 @@ class HostKeywordsTest {
                 .satisfies(t -> assertThat(t.instances()).containsExactly("VI_1"));
     }
 
+    private static List<String> interfaceTrackers(ParseResult r, String instance) {
+        return r.config().instance(instance).orElseThrow().tracking().interfaces().stream()
+                .map(t -> t.name() + "/" + t.weight()).toList();
+    }
+
     @Test
-    void linkbeatIsParsedAndReportedAsNotPolled() {
-        ParseResult r = parse("linkbeat_interfaces {\n eth0 MII\n eth1 FOO\n}\n");
+    void membersOfATrackGroupTrackTheInterfacesOfTheStaticLinesNamingIt() {
+        String text = "track_group TG {\n group { VI_1 }\n}\n"
+                + "static_ipaddress {\n 198.51.100.1/32 dev eth1 track_group TG\n 198.51.100.2/32 dev eth4 track_group TG"
+                + " no_track\n 198.51.100.3/32 track_group TG\n 198.51.100.4/32 dev eth5 track_group NOPE\n}\n"
+                + "static_routes {\n 203.0.113.0/24 dev eth2 track_group TG\n"
+                + " 203.0.113.128/25 via 192.0.2.1 track_group TG\n}\n"
+                + "static_rules {\n from 198.51.100.0/24 iif eth3 table 100 priority 100 track_group TG\n"
+                + " from 198.51.100.0/24 table 100 priority 101 track_group TG\n}\n"
+                + "vrrp_instance VI_2 {\n interface eth0\n virtual_router_id 10\n track_interface {\n  eth1 weight 10\n }\n"
+                + " virtual_ipaddress {\n  192.0.2.10/24\n }\n}\n"
+                + "vrrp_instance VI_3 {\n interface eth0\n virtual_router_id 11\n track_interface {\n  eth1 weight 10\n }\n"
+                + " virtual_ipaddress {\n  192.0.2.11/24\n }\n}\n";
+        ParseResult r = parse(text.replace("group { VI_1 }", "group { VI_1 VI_2 }"));
         assertThat(messages(r)).containsExactly(
-                MAIN + ":1: warning: linkbeat_interfaces eth0 eth1: not honoured - keepvip follows link state through"
-                        + " the kernel's netlink link events only; it does not poll the driver (MII, ETHTOOL, IOCTL)",
-                MAIN + ":3: error: extra characters FOO in linkbeat interface");
+                MAIN + ":6: warning: Static address has both track_group and no_track set - not tracking",
+                MAIN + ":7: error: Static route cannot have track_group if interface not specified",
+                MAIN + ":8: error: track_group NOPE not found",
+                MAIN + ":12: error: static_routes: Warning - cannot track route 203.0.113.128/25 with no interface"
+                        + " specified, not tracking",
+                MAIN + ":12: error: Static route cannot have track group if no oif specified",
+                MAIN + ":16: error: Static rule cannot have track_group if dev/iif not specified");
+        // A member: every such interface at weight 0 (FAULT while down), a weighted one made 0.
+        assertThat(interfaceTrackers(r, "VI_1")).containsExactly("eth1/0", "eth2/0", "eth3/0");
+        assertThat(interfaceTrackers(r, "VI_2")).containsExactly("eth1/0", "eth2/0", "eth3/0");
+        // Not a member: its own track_interface as written.
+        assertThat(interfaceTrackers(r, "VI_3")).containsExactly("eth1/10");
+        assertThat(r.config().statics().addresses()).hasSize(4);
+        assertThat(r.config().statics().routes()).hasSize(2);
+    }
+
+    @Test
+    void aTrackGroupMustBeDefinedAboveTheLineNamingIt() {
+        ParseResult r = parse("static_ipaddress {\n 198.51.100.1/32 dev eth1 track_group TG track_group TG\n}\n"
+                + "track_group TG {\n group { VI_1 }\n}\n");
+        assertThat(messages(r)).containsExactly(MAIN + ":2: error: track_group TG not found",
+                MAIN + ":2: error: track_group TG not found");
+        assertThat(interfaceTrackers(r, "VI_1")).isEmpty();
+    }
+
+    @Test
+    void linkbeatIsParsed() {
+        ParseResult r = parse("linkbeat_interfaces {\n eth0 MII\n eth1 FOO\n}\n");
+        assertThat(messages(r)).containsExactly(MAIN + ":3: error: extra characters FOO in linkbeat interface");
         assertThat(r.config().host().linkbeatInterfaces()).containsExactly("eth0", "eth1");
         ParseResult polling = parse("linkbeat_use_polling\n");
         assertThat(polling.config().host().linkbeatUsePolling()).isTrue();
-        assertThat(messages(polling)).singleElement().asString().startsWith(MAIN + ":1: warning: linkbeat_use_polling:");
+        assertThat(messages(polling)).isEmpty();
     }
 
     @Test

@@ -44,12 +44,10 @@ class KeepalivedErrorClassesTest {
     }
 
     @Test
-    void linkbeatUsePollingAtTopLevelIsOnlyAWarning() {
+    void linkbeatUsePollingAtTopLevelIsFine() {
         ParseResult r = parse("linkbeat_use_polling\n" + instance("VI_1", 9, ""));
-        assertThat(r.hasErrors()).isFalse();
-        assertThat(messages(r)).containsExactly(MAIN + ":1: warning: linkbeat_use_polling: not honoured - keepvip"
-                + " follows link state through the kernel's netlink link events only; it does not poll the driver"
-                + " (MII, ETHTOOL, IOCTL)");
+        assertThat(messages(r)).isEmpty();
+        assertThat(r.config().host().linkbeatUsePolling()).isTrue();
     }
 
     @Test

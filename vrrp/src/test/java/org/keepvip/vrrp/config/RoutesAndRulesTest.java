@@ -35,6 +35,19 @@ class RoutesAndRulesTest {
         return IpLiteral.parse(s);
     }
 
+    /** keepalived/vrrp/vrrp.c: vrrp_complete_instance() makes the instance track these interfaces. */
+    @Test
+    void anInstanceTracksTheInterfacesOfItsVirtualRoutesAndRulesUnlessNoTrack() {
+        ParseResult r = parse(instance(" track_interface {\n  eth3 weight 20\n  eth4 weight 5\n }\n"
+                + " virtual_routes {\n  198.51.100.0/24 dev eth1 table 100\n  198.51.101.0/24 dev eth2 table 100 no_track\n"
+                + "  198.51.102.0/24 dev eth0 table 100\n }\n"
+                + " virtual_rules {\n  from 198.51.100.0/24 iif eth3 oif eth5 table 100 priority 100\n"
+                + "  from 198.51.101.0/24 iif eth6 table 100 priority 101 no_track\n }"));
+        assertThat(r.config().instances().get(0).tracking().interfaces())
+                .extracting(t -> t.name() + "/" + t.weight())
+                .containsExactly("eth3/0", "eth4/5", "eth1/0", "eth5/0");
+    }
+
     @Test
     void virtualRoutesCarryEveryAttribute() {
         ParseResult r = parse(instance(" virtual_routes {\n"
@@ -89,9 +102,6 @@ class RoutesAndRulesTest {
                 MAIN + ":8: error: (VI_1) virtual_routes: Warning - cannot track route 198.51.100.0/24 with no"
                         + " interface specified, not tracking",
                 MAIN + ":9: error: (VI_1) virtual_routes: \"gw\" for routes is deprecated. Please use \"via\"",
-                MAIN + ":9: warning: keepvip does not track routes and rules: one deleted from outside is not"
-                        + " restored and does not take its instance out of MASTER (add no_track to say that is"
-                        + " intended)",
                 MAIN + ":10: error: (VI_1) virtual_routes: Routing table nosuch not found for route (a number"
                         + " 0-4294967295, or a name in /etc/iproute2/rt_tables) - route skipped",
                 MAIN + ":11: error: (VI_1) virtual_routes: Cannot mix IPv4 and IPv6 addresses for route - route skipped",
@@ -149,9 +159,6 @@ class RoutesAndRulesTest {
         assertThat(rules.get(5).sport()).isEqualTo(new IpRule.PortRange(1000, 2000));
         assertThat(rules.get(5).uidRange()).isEqualTo(new IpRule.UidRange(0, 99));
         assertThat(messages(r)).containsExactly(
-                MAIN + ":2: warning: keepvip does not track routes and rules: one deleted from outside is not"
-                        + " restored and does not take its instance out of MASTER (add no_track to say that is"
-                        + " intended)",
                 MAIN + ":6: error: static_rules: Rule has no preference specified - setting to 16384. This is probably"
                         + " not what you want.",
                 MAIN + ":16: error: (VI_1) virtual_rules: Rule has no preference specified - setting to 16383. This is"

@@ -669,6 +669,28 @@ class VrrpInstanceRulesTest {
         assertThat(m.drainActions()).contains(new Action.AddVips());
     }
 
+    @Test
+    void virtualRoutingDeletedExternallyWhileMasterReleasesAndRetakesAfterSkew() {
+        VrrpInstance m = started(cfg(100, 1).build(), T0);
+        runUntil(m, T0 + 4 * S);
+        assertThat(m.state()).isEqualTo(VrrpState.MASTER);
+        m.drainActions();
+        long t = T0 + 5 * S;
+        m.handle(new Event.RoutingDeletedExternally(t, "virtual route 198.51.100.0/24 dev eth0 table 100"));
+        List<Action> all = m.drainActions();
+        assertThat(all).contains(new Action.Log(Action.Level.INFO,
+                "(" + m.name() + ") virtual route 198.51.100.0/24 dev eth0 table 100 was deleted from outside,"
+                        + " leaving MASTER"));
+        List<Action> a = effects(all);
+        assertThat(a.get(0)).isEqualTo(new Action.SendAdvert(0));
+        assertThat(a).contains(new Action.RemoveVips());
+        assertThat(m.state()).isEqualTo(VrrpState.BACKUP);
+        assertThat(m.nextDeadline()).hasValue(t + m.skewNanos());
+        // A BACKUP ignores it: its routes are not in the kernel.
+        m.handle(new Event.RoutingDeletedExternally(t + 1, "virtual route x"));
+        assertThat(m.state()).isEqualTo(VrrpState.BACKUP);
+    }
+
     // ------------------------------------------------------------------ Redis hooks ordering
 
     @Test

@@ -152,6 +152,9 @@ final class KeepvipCollector implements MultiCollector {
         out.accept(instanceCounter("keepvip_vrrp_routing_errors",
                 "virtual_routes / virtual_rules entries that could not be added or removed (logged with the kernel's"
                         + " reason)", in, "routing_failed"));
+        out.accept(instanceCounter("keepvip_vrrp_firewall_errors",
+                "No-accept mode: changes of the nftables drop sets that nf_tables refused (logged with its reason)",
+                in, "firewall_failed"));
         out.accept(counters("keepvip_vrrp_adverts_dropped",
                 "Adverts for this instance dropped by its receive checks, by cause", in,
                 (i, b) -> i.counters().forEach((k, n) -> {
