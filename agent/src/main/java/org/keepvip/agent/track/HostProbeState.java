@@ -37,7 +37,16 @@ final class HostProbeState {
 
     /** When something is due next: a probe to send or an answer's deadline. */
     long nextDueNanos() {
-        return outstanding < 0 ? nextSendAt : Math.min(nextSendAt, outstandingSince + timeoutNanos);
+        return outstanding < 0 ? nextSendAt : deadline();
+    }
+
+    /**
+     * When the outstanding probe is lost: its timeout, or the next probe's turn if that comes first
+     * (a late turn moved the timeout past it), so one probe is out at a time.
+     */
+    private long deadline() {
+        long timeoutAt = outstandingSince + timeoutNanos;
+        return nextSendAt - timeoutAt < 0 ? nextSendAt : timeoutAt;
     }
 
     /** Whether a probe is to be sent now. Call {@link #expire} first. */
@@ -79,7 +88,7 @@ final class HostProbeState {
 
     /** The outstanding probe's time is up: lost. */
     RiseFallCounter.Change expire(long now) {
-        if (outstanding < 0 || now - (outstandingSince + timeoutNanos) < 0) {
+        if (outstanding < 0 || now - deadline() < 0) {
             return RiseFallCounter.Change.NONE;
         }
         outstanding = -1;
