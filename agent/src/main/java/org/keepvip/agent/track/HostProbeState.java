@@ -35,6 +35,11 @@ final class HostProbeState {
         this.nextSendAt = nowNanos;
     }
 
+    /** Starts the schedule over at {@code now} (the first probe is due then); before any probe was sent. */
+    void startAt(long now) {
+        nextSendAt = now;
+    }
+
     /** When something is due next: a probe to send or an answer's deadline. */
     long nextDueNanos() {
         return outstanding < 0 ? nextSendAt : deadline();

@@ -138,6 +138,13 @@ public final class HostTrackers implements AutoCloseable {
 
     private void run() {
         try {
+            // Every socket first, so that one slow to open does not eat another's first timeout.
+            long start = clock.getAsLong();
+            for (Tracker t : trackers) {
+                open(t, start);
+            }
+            long now = clock.getAsLong();
+            trackers.forEach(t -> t.state.startAt(now));
             while (running) {
                 turn();
             }
@@ -180,13 +187,7 @@ public final class HostTrackers implements AutoCloseable {
 
     private void due(Tracker t, long now) {
         if (t.probe == null && now - t.reopenAt >= 0) {
-            try {
-                t.probe = opener.open(t.config);
-                problem(t, null);
-            } catch (IOException | RuntimeException e) {
-                problem(t, "cannot probe: " + e.getMessage());
-                t.reopenAt = now + t.config.interval().toNanos();
-            }
+            open(t, now);
         }
         apply(t, t.state.expire(now));
         if (!t.state.sendDue(now)) {
@@ -211,6 +212,16 @@ public final class HostTrackers implements AutoCloseable {
                 closeProbe(t); // the interface was removed: reopen on its next index
                 t.reopenAt = now + t.config.interval().toNanos();
             }
+        }
+    }
+
+    private void open(Tracker t, long now) {
+        try {
+            t.probe = opener.open(t.config);
+            problem(t, null);
+        } catch (IOException | RuntimeException e) {
+            problem(t, "cannot probe: " + e.getMessage());
+            t.reopenAt = now + t.config.interval().toNanos();
         }
     }
 

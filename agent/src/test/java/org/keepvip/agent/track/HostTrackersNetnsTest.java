@@ -69,7 +69,8 @@ class HostTrackersNetnsTest {
         List<TrackHost> hosts = List.of(host("arp", "192.0.2.1", "a0", TrackHost.Method.ARP),
                 host("nd", "2001:db8::1", "a0", TrackHost.Method.ND),
                 host("icmp4", "192.0.2.1", null, TrackHost.Method.ICMP),
-                host("icmp6", "2001:db8::1", "a0", TrackHost.Method.ICMP));
+                host("icmp6", "2001:db8::1", "a0", TrackHost.Method.ICMP),
+                host("nowhere", "192.0.2.1", "kvnone0", TrackHost.Method.ARP));
         HostTrackers trackers = new HostTrackers(hosts, e -> {
             events.add(e);
             if (e instanceof LoopEvent.TrackerChanged c) {
@@ -82,11 +83,16 @@ class HostTrackersNetnsTest {
             return null;
         });
         try {
-            List<String> ids = hosts.stream().map(h -> HostTrackers.trackerId(h.name())).toList();
+            List<String> ids = hosts.stream().limit(4).map(h -> HostTrackers.trackerId(h.name())).toList();
             await("all four reachable", () -> ids.stream().allMatch(id -> Boolean.TRUE.equals(last.get(id))));
+            // A host that cannot be probed (its interface does not exist) fails its tracker.
+            await("nowhere unreachable", () -> Boolean.FALSE.equals(last.get("host:nowhere")));
+            assertThat(trackers.status().get("nowhere")).extracting(HostTrackers.Status::answered,
+                    HostTrackers.Status::up).containsExactly(0L, false);
             peerAddresses(false);
             await("all four unreachable", () -> ids.stream().allMatch(id -> Boolean.FALSE.equals(last.get(id))));
-            Map<String, HostTrackers.Status> st = trackers.status();
+            Map<String, HostTrackers.Status> st = new java.util.LinkedHashMap<>(trackers.status());
+            st.remove("nowhere");
             st.forEach((name, s) -> {
                 assertThat(s.up()).as(name).isFalse();
                 assertThat(s.answered()).as(name).isPositive();
