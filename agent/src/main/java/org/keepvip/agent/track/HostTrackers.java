@@ -143,6 +143,8 @@ public final class HostTrackers implements AutoCloseable {
             for (Tracker t : trackers) {
                 open(t, start);
             }
+            // And the first poll's native binding, so the first answers are read on time.
+            TrackLibc.pollIn(trackers.stream().filter(t -> t.probe != null).mapToInt(t -> t.probe.fd()).toArray(), 0);
             long now = clock.getAsLong();
             trackers.forEach(t -> t.state.startAt(now));
             while (running) {

@@ -43,8 +43,8 @@ class HostTrackersNetnsTest {
     }
 
     private static TrackHost host(String name, String address, String iface, TrackHost.Method m) throws Exception {
-        return new TrackHost(name, InetAddress.getByName(address), iface, m, Duration.ofMillis(50),
-                Duration.ofMillis(50), 1, 2, 0, false, new Origin("test", 1));
+        return new TrackHost(name, InetAddress.getByName(address), iface, m, Duration.ofMillis(100),
+                Duration.ofMillis(100), 1, 2, 0, false, new Origin("test", 1));
     }
 
     @Test
@@ -97,14 +97,17 @@ class HostTrackersNetnsTest {
                 assertThat(s.up()).as(name).isFalse();
                 assertThat(s.answered()).as(name).isPositive();
                 assertThat(s.lost()).as(name).isGreaterThanOrEqualTo(2);
-                assertThat(s.lastRttNanos()).as(name).isBetween(0L, Duration.ofMillis(50).toNanos());
+                assertThat(s.lastRttNanos()).as(name).isBetween(0L, Duration.ofMillis(100).toNanos());
             });
             peerAddresses(true);
             await("all four reachable again", () -> ids.stream().allMatch(id -> Boolean.TRUE.equals(last.get(id))));
             for (String id : ids) {
                 List<Boolean> seen = events.stream().map(e -> (LoopEvent.TrackerChanged) e)
                         .filter(c -> c.trackerId().equals(id)).map(LoopEvent.TrackerChanged::ok).toList();
-                assertThat(seen).as("%s posts changes only", id).containsExactly(true, false, true);
+                // keepalived's counter: the first result decides, so a first probe answered late on a loaded
+                // host is a first "unreachable"; after that, only changes.
+                List<Boolean> afterFirst = seen.get(0) ? seen : seen.subList(1, seen.size());
+                assertThat(afterFirst).as("%s posts changes only: %s", id, seen).containsExactly(true, false, true);
             }
         } finally {
             trackers.close();
