@@ -27,6 +27,13 @@ class TrackHostE2ETest {
     static final String VIP = "192.0.2.233";
     static final double ADVERT = 0.1;
     static final double INTERVAL = 0.2;
+    /**
+     * The fall-th lost probe is known up to one interval plus the timeout later than fall intervals
+     * after the cut (the first probe the cut loses leaves up to an interval after it); a timeout well
+     * under the interval (the LAN answers in well under a millisecond) and b's short skew (priority
+     * 200: 22 ms) keep the worst case, 0.6 + 0.03 + 0.022 s, within fall × interval + advert_int.
+     */
+    static final double TIMEOUT = 0.03;
     static final int FALL = 3;
     static final int RISE = 2;
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
@@ -46,6 +53,7 @@ class TrackHostE2ETest {
                     interface eth0
                     method arp
                     interval %s
+                    timeout %s
                     rise %d
                     fall %d
                 }
@@ -54,6 +62,7 @@ class TrackHostE2ETest {
                     interface eth0
                     method icmp
                     interval %s
+                    timeout %s
                     rise %d
                     fall %d
                     weight -10
@@ -71,7 +80,8 @@ class TrackHostE2ETest {
                         gw6
                     }
                 }
-                """.formatted(n.name(), gw.ipv4(), INTERVAL, RISE, FALL, gw.ipv6(), INTERVAL, RISE, FALL, priority,
+                """.formatted(n.name(), gw.ipv4(), INTERVAL, TIMEOUT, RISE, FALL, gw.ipv6(), INTERVAL, TIMEOUT, RISE, FALL,
+                priority,
                 ADVERT, VIP);
     }
 
@@ -81,9 +91,9 @@ class TrackHostE2ETest {
             Node a = lab.node("a");
             Node b = lab.node("b");
             Node gw = lab.router().orElseThrow();
-            Agents.Keepvip ka = Agents.keepvip(lab, a, "kv-a", config(a, 150, gw));
+            Agents.Keepvip ka = Agents.keepvip(lab, a, "kv-a", config(a, 250, gw));
             Agents.awaitHolder(lab, VIP, a, Duration.ofSeconds(20), a, b);
-            Agents.Keepvip kb = Agents.keepvip(lab, b, "kv-b", config(b, 100, gw));
+            Agents.Keepvip kb = Agents.keepvip(lab, b, "kv-b", config(b, 200, gw));
             Await.until(Duration.ofSeconds(20), "b BACKUP, both gateways reachable from a", () ->
                     kb.state().orElse("").equals("BACKUP") && hosts(ka).stream().allMatch(t -> Boolean.TRUE.equals(t.up())));
 
