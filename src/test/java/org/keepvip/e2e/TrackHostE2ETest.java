@@ -69,6 +69,7 @@ class TrackHostE2ETest {
                 }
                 vrrp_instance VI_1 {
                     interface eth0
+                    version 3
                     virtual_router_id 83
                     priority %d
                     advert_int %s
@@ -105,6 +106,17 @@ class TrackHostE2ETest {
             System.out.printf("[track_host] the VIP was on b %d ms after a's path to the gateway was cut (bound %.0f"
                     + " ms: fall %d x interval %.1f s + advert %.1f s)%n", takenAt - cutAt, bound * 1000, FALL,
                     INTERVAL, ADVERT);
+            for (Agents.Keepvip k : List.of(ka, kb)) {
+                Agents.read(k.process().log()).lines().filter(l -> l.length() > 23 && (l.contains("VRRP_Track_host")
+                        || l.contains("STATE") || l.contains("priority 0"))).forEach(l -> {
+                            long t = LocalDateTime.parse(l.substring(0, 23), STAMP).atZone(ZoneId.systemDefault())
+                                    .toInstant().toEpochMilli();
+                            if (t >= cutAt) {
+                                System.out.printf("[track_host] %s +%d ms: %s%n", k.node().name(), t - cutAt,
+                                        l.substring(24));
+                            }
+                        });
+            }
             assertThat(takenAt - cutAt).as("cut to b's MASTER").isLessThanOrEqualTo((long) (bound * 1000));
             for (StatusSnapshot.Tracker t : hosts(ka)) {
                 assertThat(t.up()).as(t.name()).isFalse();
