@@ -84,12 +84,23 @@ class RedisOneWayLossE2ETest {
 
                 Files.writeString(mode[0], "pass\n");
                 long heal = System.nanoTime();
-                Await.until(Duration.ofSeconds(15), "b MASTER, a BACKUP", () -> p.state(p.b).equals("MASTER")
-                        && p.state(p.a).equals("BACKUP"));
-                p.awaitVipOn(p.b, Duration.ofSeconds(5));
-                p.awaitReplicaOf(p.a, p.b, Duration.ofSeconds(20));
-                Await.until(Duration.ofSeconds(10), "a's split brain report", () -> p.keepvipLog(p.a)
-                        .contains("split brain healed"));
+                try {
+                    Await.until(Duration.ofSeconds(15), "b MASTER, a BACKUP", () -> p.state(p.b).equals("MASTER")
+                            && p.state(p.a).equals("BACKUP"));
+                    p.awaitVipOn(p.b, Duration.ofSeconds(5));
+                    p.awaitReplicaOf(p.a, p.b, Duration.ofSeconds(20));
+                    Await.until(Duration.ofSeconds(10), "a's split brain report", () -> p.keepvipLog(p.a)
+                            .contains("split brain healed"));
+                } catch (AssertionError e) {
+                    for (Node n : List.of(p.a, p.b)) {
+                        p.keepvipLog(n).lines().filter(l -> !l.contains("Changing effective priority"))
+                                .skip(Math.max(0, p.keepvipLog(n).lines().count() - 80))
+                                .forEach(l -> System.out.println("[one-way] " + n.name() + ": " + l));
+                        System.out.println("[one-way] " + n.name() + " replication: " + p.withJedis(n.ipv4(), 1000,
+                                j -> j.info("replication")).replace("\r\n", " "));
+                    }
+                    throw e;
+                }
                 Await.until(Duration.ofSeconds(20), "the client writes through the VIP again", () -> {
                     long n = w.ackCount();
                     return n > 0 && w.acks().get((int) n - 1).atNanos() > heal;
@@ -116,6 +127,10 @@ class RedisOneWayLossE2ETest {
                         + " after the heal (key by key): %d (%d acknowledged before the cut, not yet replicated; %d"
                         + " later than the %d ms bound)%n", acks.size(), during, missing, lostBeforeCut, lateMissing,
                         WRITE_BOUND.toMillis());
+                List<Writer.Ack> lost = lostAcks(p, acks);
+                System.out.printf(Locale.ROOT, "[one-way] the lost writes were acknowledged %s ms after the cut%n",
+                        lost.isEmpty() ? "-" : (lost.get(0).atNanos() - cut) / 1_000_000 + ".."
+                                + (lost.get(lost.size() - 1).atNanos() - cut) / 1_000_000);
                 System.out.printf(Locale.ROOT, "[one-way] two hosts holding the VIP and accepting writes: %.2f s (%d of"
                         + " %d sampling rounds of ~%d ms); one writable master %.2f s after the cut; the client's"
                         + " longest gap in acknowledged writes %.2f s; the client on b before the heal: %s%n",
@@ -162,6 +177,23 @@ class RedisOneWayLossE2ETest {
                 q.b.switchPort(), q.a.mac(), mode.toString());
         Await.until(Duration.ofSeconds(10), "relay ready", () -> relay.output().contains("ready"));
         return relay;
+    }
+
+    /** The acknowledged writes the master behind the VIP lacks, in order. */
+    private static List<Writer.Ack> lostAcks(RedisPair p, List<Writer.Ack> acks) throws Exception {
+        return p.withJedis(VIP, 5000, j -> {
+            List<Writer.Ack> out = new ArrayList<>();
+            for (int i = 0; i < acks.size(); i += 1000) {
+                List<Writer.Ack> chunk = acks.subList(i, Math.min(acks.size(), i + 1000));
+                List<String> got = j.mget(chunk.stream().map(x -> "w:" + x.n()).toArray(String[]::new));
+                for (int k = 0; k < got.size(); k++) {
+                    if (!Long.toString(chunk.get(k).n()).equals(got.get(k))) {
+                        out.add(chunk.get(k));
+                    }
+                }
+            }
+            return out;
+        });
     }
 
     /** The longest time between two acknowledgements after {@code from}, in ns. */
