@@ -147,17 +147,21 @@ class TrackHostE2ETest {
 
     /**
      * Isolates (or rejoins) a's and the gateway's switch ports from each other; every other port
-     * still reaches both. Returns the wall-clock time just before the second port changed, when
-     * the cut took effect.
+     * still reaches both. Returns the wall-clock time the second port's change returned: the cut took
+     * effect in its netlink request, at the end of a command whose start-up (fork, exec, linking) takes
+     * tens of milliseconds on a loaded host.
      */
     private static long isolate(Lab lab, Node a, Node gw, boolean on) throws Exception {
         long at = 0;
         for (Node n : List.of(a, gw)) {
-            at = System.currentTimeMillis();
+            long start = System.currentTimeMillis();
             Process p = new ProcessBuilder("ip", "netns", "exec", lab.switchNamespace(), "bridge", "link", "set",
                     "dev", n.switchPort(), "isolated", on ? "on" : "off").redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes());
             assertThat(p.waitFor()).as("bridge isolation: %s", out).isZero();
+            at = System.currentTimeMillis();
+            System.out.printf("[track_host] isolated %s of %s: the command took %d ms%n", on ? "on" : "off",
+                    n.name(), at - start);
         }
         return at;
     }
