@@ -86,6 +86,9 @@ public final class RedisNode implements RedisHooks {
                     return new HookResult.Failed("Redis " + endpoint.address() + " did not report ROLE master within "
                             + timeout.toMillis() + " ms after REPLICAOF NO ONE");
                 }
+                // A fence of this node's last MASTER period may still pause writes (it left and came back
+                // within the pause, its demote not done): the master the VIP is about to point at writes.
+                j.clientUnpause();
                 List<String> warnings = new ArrayList<>();
                 if (persist) {
                     configRewrite(j, warnings);

@@ -164,6 +164,31 @@ class HooksTest {
         }
     }
 
+    /**
+     * A master that left (fenced) and comes back before its pause expires, its demote not done (the
+     * new master could not be reached, then a flap): promoting it lifts the pause, or the VIP would
+     * point at a Redis that hangs every write for the rest of the pause.
+     */
+    @Test
+    void promoteAfterFenceLiftsThePause() throws Exception {
+        try (RedisServer s = RedisServer.start();
+             RedisNode node = new RedisNode(s.endpoint(), GuardPolicy.DEFAULT)) {
+            try (Jedis j = s.client()) {
+                j.set("x", "1");
+            }
+            assertThat(node.fence(Duration.ofSeconds(30), Optional.empty()).ok()).isTrue();
+            try (Jedis writer = new Jedis("127.0.0.1", s.port, 300)) {
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> writer.set("x", "2"))
+                        .as("paused").isInstanceOf(JedisException.class);
+            }
+            HookResult p = node.promote(Optional.empty(), T);
+            assertThat(p).as(p.detail()).isInstanceOf(HookResult.Done.class);
+            try (Jedis writer = new Jedis("127.0.0.1", s.port, 1000)) {
+                assertThat(writer.set("x", "3")).isEqualTo("OK");
+            }
+        }
+    }
+
     @Test
     void fencePausesWritesAndDropsNormalClients() throws Exception {
         try (RedisServer s = RedisServer.start();

@@ -56,6 +56,12 @@ public final class InterfaceCheck {
             }
         }
         hostInterfaces(c.host(), dynamic, existing, out);
+        for (org.keepvip.vrrp.config.TrackHost h : c.trackHosts()) {
+            if (h.interfaceName() != null && !existing.contains(h.interfaceName())) {
+                out.add(missing(dynamic, h.origin(), "interface " + h.interfaceName() + " for vrrp_track_host "
+                        + h.name() + " doesn't exist (its probes are lost until it does)", false));
+            }
+        }
         if (out.stream().anyMatch(d -> d.category() != Diagnostic.Category.FATAL) && !dynamic) {
             out.add(Diagnostic.error(new Origin(mainFile, 0), SUMMARY));
         }

@@ -32,21 +32,44 @@ public record StatusSnapshot(String version, long pid, String startedAt, String 
         this(version, pid, startedAt, generatedAt, configFile, instances, notifyFifoLost, interfaces, List.of());
     }
 
-    /** This snapshot with the file and process trackers' readings. */
+    /** This snapshot with the file, process and host trackers' readings. */
     public StatusSnapshot withTrackers(List<Tracker> t) {
         return new StatusSnapshot(version, pid, startedAt, generatedAt, configFile, instances, notifyFifoLost,
                 interfaces, t);
     }
 
     /**
-     * A track_file or vrrp_track_process as the daemon last read it; each tracking instance weighs it.
+     * A track_file, vrrp_track_process or vrrp_track_host as the daemon last read it; each tracking
+     * instance weighs it. Fields that do not apply to the kind are null (left out of the JSON).
      *
-     * @param kind {@code file} or {@code process}
+     * @param kind {@code file}, {@code process} or {@code host}
      * @param name the tracker's name
-     * @param value the file's integer, or the number of matching processes
-     * @param quorum processes: whether the count is within quorum..quorum_max; null for a file
+     * @param value the file's integer, the number of matching processes, or a host's probes answered
+     *        in a row (0 after a lost one)
+     * @param quorum processes: whether the count is within quorum..quorum_max
+     * @param address hosts: the address probed
+     * @param up hosts: reachable by the rise/fall verdict; null before the first verdict
+     * @param probes hosts: probes sent (those that could not be sent included)
+     * @param answered hosts: probes answered within their timeout
+     * @param lost hosts: probes not answered within their timeout, or not sent
+     * @param late hosts: answers after their probe's timeout (not counted as answered)
+     * @param lostInARow hosts: probes lost in a row now (0 after an answered one)
+     * @param rttMicros hosts: round-trip time of the last answered probe
      */
-    public record Tracker(String kind, String name, long value, Boolean quorum) {}
+    public record Tracker(String kind, String name, long value, Boolean quorum, String address, Boolean up,
+            Long probes, Long answered, Long lost, Long late, Long lostInARow, Long rttMicros) {
+        /** A track_file or vrrp_track_process. */
+        public Tracker(String kind, String name, long value, Boolean quorum) {
+            this(kind, name, value, quorum, null, null, null, null, null, null, null, null);
+        }
+
+        /** A vrrp_track_host with its counters. */
+        public static Tracker host(String name, String address, Boolean up, long probes, long answered, long lost,
+                long late, int inARow, Long rttMicros) {
+            return new Tracker("host", name, Math.max(0, inARow), null, address, up, probes, answered, lost, late,
+                    (long) Math.max(0, -inARow), rttMicros);
+        }
+    }
 
     public StatusSnapshot(String version, long pid, String startedAt, String generatedAt, String configFile,
             List<Instance> instances, long notifyFifoLost) {

@@ -83,6 +83,16 @@ public final class StatusTable {
             }
         }
         for (StatusSnapshot.Tracker t : s.trackers()) {
+            if (t.kind().equals("host")) {
+                out.append("track_host ").append(t.name()).append(": ").append(t.address()).append(' ')
+                        .append(t.up() == null ? "not probed yet" : t.up() ? "reachable" : "unreachable")
+                        .append(", ").append(t.answered()).append(" of ").append(t.probes()).append(" probes answered")
+                        .append(t.rttMicros() == null ? "" : String.format(java.util.Locale.ROOT,
+                                ", last rtt %.3f ms", t.rttMicros() / 1000.0))
+                        .append(t.lostInARow() == null || t.lostInARow() == 0 ? ""
+                                : ", " + t.lostInARow() + " lost in a row").append('\n');
+                continue;
+            }
             out.append("track_").append(t.kind()).append(' ').append(t.name()).append(": ").append(t.value())
                     .append(t.quorum() == null ? "" : t.value() == 1 ? " process" : " processes")
                     .append(t.quorum() == null ? "" : t.quorum() ? ", quorum met" : ", quorum not met").append('\n');

@@ -27,7 +27,7 @@ import org.keepvip.vrrp.state.VrrpState;
 /**
  * Maps the parsed keepalived.conf model onto what the daemon runs: one {@link InstancePlan} per
  * {@code vrrp_instance}. Tracker ids are {@code script:NAME}, {@code interface:IF}, {@code file:NAME},
- * {@code process:NAME}, {@code redis:NAME}, {@code redis-lag:NAME} (replication lag, H3 in ARCHITECTURE.md)
+ * {@code process:NAME}, {@code host:NAME} (vrrp_track_host), {@code redis:NAME}, {@code redis-lag:NAME} (replication lag, H3 in ARCHITECTURE.md)
  * and {@code sentinel:NAME} (Sentinel mode: this host's Redis is the master Sentinel's majority names).
  */
 public final class ConfigMapper {
@@ -88,6 +88,7 @@ public final class ConfigMapper {
         addTrackers(trackers, "script:", i.tracking().scripts());
         addTrackers(trackers, "file:", i.tracking().files());
         addTrackers(trackers, "process:", i.tracking().processes());
+        addTrackers(trackers, "host:", i.tracking().hosts());
         addGroupTrackers(trackers, config, i);
         String redisName = i.tracking().redis().isEmpty() ? null : i.tracking().redis().get(0).name();
         var redis = redisName == null ? null : config.redisInstance(redisName).orElse(null);
@@ -201,6 +202,7 @@ public final class ConfigMapper {
             addTrackers(group, "script:", g.tracking().scripts());
             addTrackers(group, "file:", g.tracking().files());
             addTrackers(group, "process:", g.tracking().processes());
+            addTrackers(group, "host:", g.tracking().hosts());
             for (TrackerSpec t : group) {
                 if (out.stream().noneMatch(s -> s.id().equals(t.id()))) {
                     out.add(t);

@@ -49,6 +49,7 @@ import org.keepvip.agent.signal.SdNotify;
 import org.keepvip.agent.signal.SignalEvent;
 import org.keepvip.agent.signal.SignalHandlers;
 import org.keepvip.agent.track.FileTrackers;
+import org.keepvip.agent.track.HostTrackers;
 import org.keepvip.agent.track.ProcessTrackers;
 import org.keepvip.netlink.IfAddress;
 import org.keepvip.netlink.Link;
@@ -103,6 +104,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     private ScriptTrackers scriptTrackers;
     /** Replaced by a reload (on the control thread), closed at exit. */
     private volatile FileTrackers fileTrackers;
+    private volatile HostTrackers hostTrackers;
     private volatile ProcessTrackers processTrackers;
     private volatile ScriptNotifier notifier;
     private NetlinkClient netlink;
@@ -261,8 +263,11 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         processTrackers = new ProcessTrackers(config.trackProcesses(), loop::post);
         track(() -> fileTrackers.close()); // whichever a reload left
         track(() -> processTrackers.close());
+        hostTrackers = new HostTrackers(config.trackHosts(), loop::post);
+        track(() -> hostTrackers.close());
         fileTrackers.start(true);
         processTrackers.start();
+        hostTrackers.start();
         track(ControlServer.start(options.controlSocket(), this, ControlServer.DEFAULT_TIMEOUT,
                 options.controlGroup()));
         startMetrics(config);
@@ -297,7 +302,8 @@ public final class Daemon implements ControlHandler, AutoCloseable {
                 : config.global().metricsListen();
         if (listen != null) {
             MetricsExporter exporter = track(MetricsExporter.start(listen.address(), listen.port(),
-                    new DaemonReadings(loop, () -> redis, frameDrops, () -> runner, staticFailures::get)));
+                    new DaemonReadings(loop, () -> redis, frameDrops, () -> runner, staticFailures::get,
+                            this::hostReadings)));
             LOG.info("Serving Prometheus metrics on http://{}/metrics", listen);
             LOG.debug("metrics exporter bound to {}", exporter.address());
         }
@@ -790,7 +796,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     }
 
     /**
-     * File and process trackers after a reload, off the loop (stopping a watcher waits for its
+     * File, process and host trackers after a reload, off the loop (stopping a watcher waits for its
      * thread) and after the instances took the new configuration, so that the instances it added
      * hear every tracker: changed trackers start over (without init_file, as keepalived on a
      * reload), the others report their last reading again.
@@ -811,6 +817,14 @@ public final class Daemon implements ControlHandler, AutoCloseable {
             processTrackers.start();
         } else {
             processTrackers.republish();
+        }
+        if (!next.trackHosts().equals(before.trackHosts())) {
+            HostTrackers old = hostTrackers;
+            hostTrackers = new HostTrackers(next.trackHosts(), loop::post);
+            old.close();
+            hostTrackers.start();
+        } else {
+            hostTrackers.republish();
         }
     }
 
@@ -866,7 +880,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         return kept + " kept, " + added + " added, " + replaced + " replaced, " + byKey.size() + " removed";
     }
 
-    /** The last reading of every file and process tracker, in configuration order. */
+    /** The last reading of every file, process and host tracker, in configuration order. */
     private List<StatusSnapshot.Tracker> trackerStatus() {
         List<StatusSnapshot.Tracker> out = new ArrayList<>();
         Map<String, Long> values = fileTrackers.values();
@@ -881,6 +895,34 @@ public final class Daemon implements ControlHandler, AutoCloseable {
             ProcessTrackers.Status st = processes.get(p.name());
             if (st != null) {
                 out.add(new StatusSnapshot.Tracker("process", p.name(), st.count(), st.quorum()));
+            }
+        }
+        Map<String, HostTrackers.Status> hosts = hostTrackers.status();
+        for (var h : config.trackHosts()) {
+            HostTrackers.Status st = hosts.get(h.name());
+            if (st != null) {
+                out.add(StatusSnapshot.Tracker.host(h.name(), org.keepvip.vrrp.config.IpLiteral.format(h.address()),
+                        st.up(), st.sent(), st.answered(), st.lost(), st.late(), st.inARow(),
+                        st.lastRttNanos() < 0 ? null : st.lastRttNanos() / 1000));
+            }
+        }
+        return out;
+    }
+
+    /** Each vrrp_track_host's counters, for a metrics scrape (read from the tracker's published copy). */
+    private List<org.keepvip.agent.metrics.Readings.Host> hostReadings() {
+        HostTrackers h = hostTrackers;
+        List<org.keepvip.agent.metrics.Readings.Host> out = new ArrayList<>();
+        if (h == null) {
+            return out;
+        }
+        Map<String, HostTrackers.Status> st = h.status();
+        for (var t : h.hosts()) {
+            HostTrackers.Status s = st.get(t.name());
+            if (s != null) {
+                out.add(new org.keepvip.agent.metrics.Readings.Host(t.name(),
+                        org.keepvip.vrrp.config.IpLiteral.format(t.address()), s.up(), s.sent(), s.answered(),
+                        s.lost(), s.late(), s.lastRttNanos()));
             }
         }
         return out;

@@ -26,15 +26,17 @@ final class DaemonReadings implements MetricsSource {
     private final Map<String, CauseCounters<DropReason>> frameDrops;
     private final Supplier<ScriptRunner> scripts;
     private final java.util.function.LongSupplier staticRoutingErrors;
+    private final Supplier<List<Readings.Host>> hosts;
 
     DaemonReadings(EventLoop loop, Supplier<Map<String, RedisWiring>> redis,
             Map<String, CauseCounters<DropReason>> frameDrops, Supplier<ScriptRunner> scripts) {
-        this(loop, redis, frameDrops, scripts, () -> 0);
+        this(loop, redis, frameDrops, scripts, () -> 0, List::of);
     }
 
     DaemonReadings(EventLoop loop, Supplier<Map<String, RedisWiring>> redis,
             Map<String, CauseCounters<DropReason>> frameDrops, Supplier<ScriptRunner> scripts,
-            java.util.function.LongSupplier staticRoutingErrors) {
+            java.util.function.LongSupplier staticRoutingErrors, Supplier<List<Readings.Host>> hosts) {
+        this.hosts = hosts;
         this.loop = loop;
         this.redis = redis;
         this.frameDrops = frameDrops;
@@ -59,7 +61,7 @@ final class DaemonReadings implements MetricsSource {
             runner.outcomes().forEach((name, c) -> scriptReadings.add(new Readings.Script(name, c[0], c[1], c[2])));
         }
         return new Readings(instances, redisReadings, interfaces, LogOutput.droppedLines(), scriptReadings,
-                staticRoutingErrors.getAsLong());
+                staticRoutingErrors.getAsLong(), hosts.get());
     }
 
     private static Readings.Instance instance(InstanceRuntime r) {

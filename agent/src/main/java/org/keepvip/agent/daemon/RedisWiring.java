@@ -75,6 +75,8 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
     private final AtomicBoolean redemoteQueued = new AtomicBoolean();
     /** A check failed since the last re-demote: one more attempt is allowed once Redis answers (no retry storm on a refusal). */
     private volatile boolean redemoteArmed;
+    /** The last demote was refused because the VRRP master could not be reached: the re-demote retries it. */
+    private volatile boolean masterUnreachable;
     /** H3 (ARCHITECTURE.md, "Redis hazards"): replication lag eligibility, reported as tracker {@code redis-lag:NAME}. */
     private final LagJudge lag;
     /** An instance tracking us entered MASTER (promotion asked) and has not left it (fence / demote) since. */
@@ -258,8 +260,13 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
         redemoteArmed = false;
         redemoter.execute(() -> {
             try {
-                LOG.info("Redis {} answers again as a master while {} is the VRRP master: replicating from it",
-                        endpoint.address(), master.getHostAddress());
+                if (masterUnreachable) {
+                    LOG.info("Redis {} is still a master while {} is the VRRP master: trying again to replicate"
+                            + " from it", endpoint.address(), master.getHostAddress());
+                } else {
+                    LOG.info("Redis {} answers again as a master while {} is the VRRP master: replicating from it",
+                            endpoint.address(), master.getHostAddress());
+                }
                 demote(master);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -308,6 +315,7 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
             if (r.ok()) {
                 replicaOf = null;
                 demotePending = false;
+                masterUnreachable = false;
                 if (minReplicas != null) {
                     minReplicas.masterStarted(peerEndpoint(previous).orElse(null));
                 }
@@ -408,7 +416,7 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
                 r = hookNode.demote(masterEp, config.allowEmptyMaster(), config.promoteTimeout());
                 attempts++;
             }
-            if (r.ok() || r instanceof HookResult.Refused && !r.detail().contains("cannot be checked")) {
+            if (r.ok() || r instanceof HookResult.Refused && !unreachable(r)) {
                 break;
             }
             Thread.sleep(DEMOTE_RETRY.toMillis());
@@ -429,8 +437,16 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
         record(RedisStats.Hook.DEMOTION, r, start);
         if (!r.ok()) {
             LOG.warn("Redis {}: not replicating from {}: {}", endpoint.address(), masterEp.address(), r.detail());
+            if (unreachable(r)) {
+                // The master could not be checked (a cut link, one way or both): this Redis stays the
+                // master it was, fenced only for the pause. Try again once a check finds it healthy, and so
+                // until the link heals; nothing else would make it a replica.
+                masterUnreachable = true;
+                redemoteArmed = true;
+            }
             return;
         }
+        masterUnreachable = false;
         List<String> warnings = r instanceof HookResult.Done d ? d.warnings() : List.of();
         String kept = warnings.stream().filter(w -> w.startsWith(RedisNode.SNAPSHOT_SAVED))
                 .map(w -> w.substring(RedisNode.SNAPSHOT_SAVED.length()).split(" \\(", 2)[0]).findFirst().orElse(null);
@@ -453,6 +469,11 @@ final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
                         in, List.of(new RedisAction.Span("resync", at, at, null))).toRecord(seq, wall));
             }
         }
+    }
+
+    /** A demote refused because the master could not be checked: worth retrying, unlike the wipe guard's no. */
+    private static boolean unreachable(HookResult r) {
+        return r instanceof HookResult.Refused && r.detail().contains("cannot be checked");
     }
 
     /**

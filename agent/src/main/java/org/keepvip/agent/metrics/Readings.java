@@ -9,7 +9,13 @@ import java.util.Map;
  * the loop nothing. Absent values are null.
  */
 public record Readings(List<Instance> instances, List<Redis> redis, List<Interface> interfaces,
-        Map<String, Long> logLinesDropped, List<Script> scripts, long staticRoutingErrors) {
+        Map<String, Long> logLinesDropped, List<Script> scripts, long staticRoutingErrors, List<Host> hosts) {
+    /** Without vrrp_track_host trackers. */
+    public Readings(List<Instance> instances, List<Redis> redis, List<Interface> interfaces,
+            Map<String, Long> logLinesDropped, List<Script> scripts, long staticRoutingErrors) {
+        this(instances, redis, interfaces, logLinesDropped, scripts, staticRoutingErrors, List.of());
+    }
+
     /** Without static_* failures. */
     public Readings(List<Instance> instances, List<Redis> redis, List<Interface> interfaces,
             Map<String, Long> logLinesDropped, List<Script> scripts) {
@@ -79,6 +85,15 @@ public record Readings(List<Instance> instances, List<Redis> redis, List<Interfa
 
     /** Frames dropped on an interface before any instance saw them, by cause. */
     public record Interface(String name, Map<String, Long> drops) {}
+
+    /**
+     * One vrrp_track_host since start.
+     *
+     * @param up           the rise/fall verdict, null before the first
+     * @param lastRttNanos the last answered probe's round trip, -1 before the first
+     */
+    public record Host(String name, String address, Boolean up, long sent, long answered, long lost, long late,
+            long lastRttNanos) {}
 
     /** Runs of one script (vrrp_script or notify) since start. */
     public record Script(String name, long runs, long failures, long timeouts) {}

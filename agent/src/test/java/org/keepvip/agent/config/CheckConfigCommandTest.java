@@ -109,6 +109,41 @@ class CheckConfigCommandTest {
                 + " (dynamic_interfaces: waiting for it)\n");
     }
 
+    @Test
+    void trackHostMistakesAreErrorsAndItsInterfaceIsChecked(@TempDir Path tmp) throws IOException {
+        Path f = tmp.resolve("k.conf");
+        Files.writeString(f, """
+                vrrp_track_host gw {
+                    address 192.0.2.1
+                    method nd
+                    interface kvnoexist1
+                }
+                vrrp_track_host w {
+                    address 192.0.2.2
+                    method arp
+                    interface kvnoexist1
+                }
+                vrrp_instance VI_1 {
+                    interface kvnoexist0
+                    virtual_router_id 1
+                    virtual_ipaddress {
+                        192.0.2.100
+                    }
+                    track_host {
+                        gw
+                        w
+                    }
+                }
+                """);
+        CorpusSupport.Run r = run("-f", f.toString());
+        assertThat(r.exit()).isEqualTo(5);
+        assertThat(r.err()).isEqualTo(f + ":3: error: vrrp_track_host gw: method nd probes IPv6 addresses only"
+                + " - use arp (or icmp) for 192.0.2.1 - removing\n");
+        CorpusSupport.Run withInterfaces = run("-f", f.toString(), "--check-interfaces");
+        assertThat(withInterfaces.err()).contains(f + ":6: error: interface kvnoexist1 for vrrp_track_host w doesn't"
+                + " exist (its probes are lost until it does)\n");
+    }
+
     /** A 10 MB file, generated here: many instances, each on its own interface; all valid. */
     @Test
     void tenMegabyteFile(@TempDir Path tmp) throws IOException {

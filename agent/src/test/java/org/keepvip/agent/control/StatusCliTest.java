@@ -118,6 +118,21 @@ class StatusCliTest {
     }
 
     @Test
+    void hostTrackersAreListedWithTheirCounters() {
+        StatusSnapshot s = Snapshots.sample().withTrackers(List.of(
+                StatusSnapshot.Tracker.host("gw", "192.0.2.1", false, 20, 16, 4, 1, -3, 412L),
+                StatusSnapshot.Tracker.host("w", "2001:db8::9", null, 0, 0, 0, 0, 0, null)));
+        assertThat(StatusTable.render(s)).contains(
+                "track_host gw: 192.0.2.1 unreachable, 16 of 20 probes answered, last rtt 0.412 ms, 3 lost in a row\n",
+                "track_host w: 2001:db8::9 not probed yet, 0 of 0 probes answered\n");
+        String json = Json.LINE.toJson(s);
+        assertThat(json).contains("{\"kind\":\"host\",\"name\":\"gw\",\"value\":0,\"address\":\"192.0.2.1\","
+                + "\"up\":false,\"probes\":20,\"answered\":16,\"lost\":4,\"late\":1,\"lostInARow\":3,"
+                + "\"rttMicros\":412}");
+        assertThat(json).as("absent values are left out").doesNotContain("\"up\":null");
+    }
+
+    @Test
     void emptyStatusSaysSo() {
         String table = StatusTable.render(new StatusSnapshot("0.1.0", 1, null, null, null, null, 3));
         assertThat(table).isEqualTo("keepvip 0.1.0, pid 1\nno VRRP instances\n");

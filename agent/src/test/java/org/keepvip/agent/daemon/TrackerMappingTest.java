@@ -92,6 +92,37 @@ class TrackerMappingTest {
     }
 
     @Test
+    void hostTrackersMapToHostIdsWithTheirWeights() throws IOException {
+        String text = """
+                vrrp_track_host gw {
+                    address 192.0.2.1
+                    weight -30
+                }
+                vrrp_track_host witness {
+                    address 2001:db8::9
+                }
+                vrrp_instance VI_1 {
+                    interface eth0
+                    virtual_router_id 1
+                    virtual_ipaddress {
+                        192.0.2.100/24
+                    }
+                    track_host {
+                        gw
+                        witness weight 20 reverse
+                    }
+                }
+                """;
+        Path f = dir.resolve("hosts.conf");
+        java.nio.file.Files.writeString(f, text);
+        ParseResult r = ConfigParser.parse(f.toString(), new FileConfigSource(), null);
+        assertThat(r.diagnostics()).as(r.diagnostics().toString()).noneMatch(d -> d.isError());
+        assertThat(plan(r.config(), "VI_1").machine().trackers()).containsExactly(
+                new TrackerSpec("host:gw", -30, false),
+                new TrackerSpec("host:witness", 20, true));
+    }
+
+    @Test
     void onlyTrackedFilesAreWatched() throws IOException {
         assertThat(Daemon.usedTrackFiles(parse())).extracting(f -> f.name()).containsExactly("f1");
     }

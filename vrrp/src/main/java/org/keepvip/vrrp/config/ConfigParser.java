@@ -26,6 +26,9 @@ public final class ConfigParser {
     final Map<String, VrrpScript> scripts = new LinkedHashMap<>();
     final Map<String, TrackFile> trackFiles = new LinkedHashMap<>();
     final Map<String, TrackProcess> trackProcesses = new LinkedHashMap<>();
+    final Map<String, TrackHost> trackHosts = new LinkedHashMap<>();
+    /** vrrp_track_host blocks removed for an error already reported: a reference to one adds no second error. */
+    final java.util.Set<String> rejectedTrackHosts = new java.util.HashSet<>();
     final Map<String, RedisInstance> redis = new LinkedHashMap<>();
     final List<InstanceBuilder> instances = new ArrayList<>();
     private final java.util.Set<String> instanceNames = new java.util.HashSet<>();
@@ -59,6 +62,8 @@ public final class ConfigParser {
         this.scripts.putAll(parent.scripts);
         this.trackFiles.putAll(parent.trackFiles);
         this.trackProcesses.putAll(parent.trackProcesses);
+        this.trackHosts.putAll(parent.trackHosts);
+        this.rejectedTrackHosts.addAll(parent.rejectedTrackHosts);
         this.redis.putAll(parent.redis);
         this.rtNames = parent.rtNames;
         this.autoPriority = parent.autoPriority;
@@ -195,6 +200,11 @@ public final class ConfigParser {
                 case "vrrp_track_process" -> {
                     if (needBlock(s)) {
                         TrackProcessParser.parse(this, s);
+                    }
+                }
+                case "vrrp_track_host" -> {
+                    if (needBlock(s)) {
+                        TrackHostParser.parse(this, s);
                     }
                 }
                 case "static_ipaddress" -> {

@@ -30,6 +30,9 @@ public final class ConfigWriter {
         for (TrackProcess tp : c.trackProcesses()) {
             w.trackProcess(tp);
         }
+        for (TrackHost th : c.trackHosts()) {
+            w.trackHost(th);
+        }
         StaticRouting st = c.statics();
         if (!st.addresses().isEmpty()) {
             w.vips("static_ipaddress", st.addresses());
@@ -306,6 +309,21 @@ public final class ConfigWriter {
         close();
     }
 
+    private void trackHost(TrackHost h) {
+        open("vrrp_track_host " + word(h.name()));
+        line("address " + IpLiteral.format(h.address()));
+        if (h.interfaceName() != null) {
+            line("interface " + word(h.interfaceName()));
+        }
+        line("method " + h.method().word());
+        line("interval " + Durations.format(h.interval()));
+        line("timeout " + Durations.format(h.timeout()));
+        line("rise " + h.rise());
+        line("fall " + h.fall());
+        line("weight " + h.weight() + (h.reverse() ? " reverse" : ""));
+        close();
+    }
+
     private void trackProcess(TrackProcess t) {
         open("vrrp_track_process " + t.name());
         StringBuilder proc = new StringBuilder("process ").append(q(t.process()));
@@ -485,6 +503,7 @@ public final class ConfigWriter {
         track("track_file", t.files());
         track("track_redis", t.redis());
         track("track_process", t.processes());
+        track("track_host", t.hosts());
     }
 
     private void track(String kw, List<Tracked> list) {

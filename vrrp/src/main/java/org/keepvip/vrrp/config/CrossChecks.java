@@ -44,9 +44,11 @@ final class CrossChecks {
         Set<String> usedRedis = new HashSet<>();
         Set<String> usedFiles = new HashSet<>();
         Set<String> usedProcesses = new HashSet<>();
+        Set<String> usedHosts = new HashSet<>();
         for (SyncGroup g : groups) {
             markUsed(g.tracking(), usedScripts, usedRedis, usedFiles);
             g.tracking().processes().forEach(x -> usedProcesses.add(x.name()));
+            g.tracking().hosts().forEach(x -> usedHosts.add(x.name()));
         }
         List<VrrpInstance> instances = new ArrayList<>();
         Map<String, Origin> allVips = new HashMap<>();
@@ -57,6 +59,7 @@ final class CrossChecks {
                 instances.add(vi);
                 markUsed(vi.tracking(), usedScripts, usedRedis, usedFiles);
                 vi.tracking().processes().forEach(x -> usedProcesses.add(x.name()));
+                vi.tracking().hosts().forEach(x -> usedHosts.add(x.name()));
             }
         }
         vridConflicts(instances);
@@ -89,11 +92,20 @@ final class CrossChecks {
                 d.warning(tp.origin(), "Warning - vrrp_track_process " + tp.name() + " is not used");
             }
         }
+        List<TrackHost> hosts = new ArrayList<>();
+        for (TrackHost h : p.trackHosts.values()) {
+            if (usedHosts.contains(h.name())) {
+                hosts.add(h);
+            } else {
+                d.warning(h.origin(), "Warning - vrrp_track_host " + h.name() + " is not used (add track_host { "
+                        + h.name() + " } to a vrrp_instance or vrrp_sync_group)");
+            }
+        }
         if (instances.isEmpty() && p.instances.isEmpty()) {
             d.warning(new Origin(p.mainFile, 0), "no vrrp_instance is configured - keepvip would do nothing");
         }
         return new KeepalivedConfig(global, scripts, new ArrayList<>(p.trackFiles.values()),
-                new ArrayList<>(p.redis.values()), instances, groups, processes,
+                new ArrayList<>(p.redis.values()), instances, groups, processes, hosts,
                 new StaticRouting(p.staticAddresses, p.staticRoutes, p.staticRules), p.host.build(instanceNames));
     }
 
@@ -166,14 +178,15 @@ final class CrossChecks {
             d.corrected(g.origin, "Sync group " + g.name + " has only 1 virtual router(s) - this probably isn't what you want");
         }
         Tracking t = tracking(g.name, null, g.trackInterfaces, g.trackScripts, g.trackFiles, g.trackRedis,
-                g.trackProcesses);
+                g.trackProcesses, g.trackHosts);
         return new SyncGroup(g.name, members, t, ConfigParser.notifyScripts(g.notify), g.trackingWeight,
                 g.notifyPriorityChanges, g.origin);
     }
 
     private Tracking tracking(String owner, String ownInterface, List<ConfigParser.TrackEntry> ifs,
                               List<ConfigParser.TrackEntry> scripts, List<ConfigParser.TrackEntry> files,
-                              List<ConfigParser.TrackEntry> redis, List<ConfigParser.TrackEntry> processes) {
+                              List<ConfigParser.TrackEntry> redis, List<ConfigParser.TrackEntry> processes,
+                              List<ConfigParser.TrackEntry> hosts) {
         List<Tracked> ti = new ArrayList<>();
         for (ConfigParser.TrackEntry e : ifs) {
             if (e.name().equals(ownInterface)) {
@@ -227,7 +240,26 @@ final class CrossChecks {
             tp.add(new Tracked(e.name(), e.weight() == null ? proc.weight() : e.weight(),
                     e.reverse() == null ? proc.reverse() : e.reverse(), e.origin()));
         }
-        return new Tracking(ti, ts, tf, tr, tp);
+        List<Tracked> th = new ArrayList<>();
+        for (ConfigParser.TrackEntry e : hosts) {
+            TrackHost h = p.trackHosts.get(e.name());
+            if (h == null) {
+                if (!p.rejectedTrackHosts.contains(e.name())) {
+                    String hint = Suggest.nearest(e.name(), p.trackHosts.keySet());
+                    d.error(e.origin(), "(" + owner + ") track_host " + e.name() + " not found, ignoring..."
+                            + " (define it with vrrp_track_host " + e.name() + " { address ... })"
+                            + (hint != null ? " - did you mean '" + hint + "'?" : ""));
+                }
+                continue;
+            }
+            if (th.stream().anyMatch(x -> x.name().equals(e.name()))) {
+                d.error(e.origin(), "(" + owner + ") duplicate track_host " + e.name() + " - ignoring");
+                continue;
+            }
+            th.add(new Tracked(e.name(), e.weight() == null ? h.weight() : e.weight(),
+                    e.reverse() == null ? h.reverse() : e.reverse(), e.origin()));
+        }
+        return new Tracking(ti, ts, tf, tr, tp, th);
     }
 
     private VrrpInstance instance(InstanceBuilder b, GlobalDefs g, Map<String, String> groupOf, List<SyncGroup> groups,
@@ -443,7 +475,7 @@ final class CrossChecks {
 
         // Tracking, with sync-group weight rules.
         Tracking tracking = implicitInterfaces(b, tracking(b.name, b.iface, b.trackInterfaces, b.trackScripts,
-                b.trackFiles, b.trackRedis, b.trackProcesses));
+                b.trackFiles, b.trackRedis, b.trackProcesses, b.trackHosts));
         String group = groupOf.get(b.name);
         if (group != null) {
             SyncGroup sg = groups.stream().filter(x -> x.name().equals(group)).findFirst().orElseThrow();
@@ -605,7 +637,7 @@ final class CrossChecks {
     private Tracking zeroWeights(String name, Tracking t) {
         List<List<Tracked>> lists = new ArrayList<>();
         // keepalived/vrrp/vrrp.c: vrrp_complete_instance() leaves a weighted track_process alone.
-        for (List<Tracked> l : List.of(t.interfaces(), t.scripts(), t.files(), t.redis())) {
+        for (List<Tracked> l : List.of(t.interfaces(), t.scripts(), t.files(), t.redis(), t.hosts())) {
             List<Tracked> out = new ArrayList<>();
             for (Tracked x : l) {
                 if (x.weight() != 0) {
@@ -619,7 +651,7 @@ final class CrossChecks {
             }
             lists.add(out);
         }
-        return new Tracking(lists.get(0), lists.get(1), lists.get(2), lists.get(3), t.processes());
+        return new Tracking(lists.get(0), lists.get(1), lists.get(2), lists.get(3), t.processes(), lists.get(4));
     }
 
     private boolean uniqueVip(VirtualIp v, String instance, Map<String, Origin> all, Map<String, String> owner) {

@@ -41,6 +41,7 @@ final class InstanceBuilder {
     final List<ConfigParser.TrackEntry> trackFiles = new ArrayList<>();
     final List<ConfigParser.TrackEntry> trackRedis = new ArrayList<>();
     final List<ConfigParser.TrackEntry> trackProcesses = new ArrayList<>();
+    final List<ConfigParser.TrackEntry> trackHosts = new ArrayList<>();
     /** track_script entries resolved at parse time, as keepalived does (scripts must come first). */
     final List<Tracked> resolvedScripts = new ArrayList<>();
     final List<VirtualIp> vips = new ArrayList<>();
@@ -139,6 +140,10 @@ final class InstanceBuilder {
                 }
                 case "track_process" -> {
                     trackProcesses.addAll(p.trackProcessEntries(s, name, "vrrp_instance"));
+                    continue;
+                }
+                case "track_host" -> {
+                    trackHosts.addAll(p.trackEntries(s, 254));
                     continue;
                 }
                 case "virtual_ipaddress" -> {

@@ -14,14 +14,17 @@ import java.util.Optional;
  * @param instances   vrrp_instance blocks, in file order
  * @param syncGroups  vrrp_sync_group blocks
  * @param trackProcesses vrrp_track_process blocks that something tracks
+ * @param trackHosts  vrrp_track_host blocks that something tracks
  * @param statics     static_ipaddress, static_routes, static_rules: set at start, removed at exit
  * @param host        the top-level keywords about the host: instance, net_namespace, garp_group,
  *                    track_group, linkbeat_*, interface_up_down_delays
  */
 public record KeepalivedConfig(GlobalDefs global, List<VrrpScript> scripts, List<TrackFile> trackFiles,
                                List<RedisInstance> redis, List<VrrpInstance> instances, List<SyncGroup> syncGroups,
-                               List<TrackProcess> trackProcesses, StaticRouting statics, HostSettings host) {
+                               List<TrackProcess> trackProcesses, List<TrackHost> trackHosts, StaticRouting statics,
+                               HostSettings host) {
     public KeepalivedConfig {
+        trackHosts = List.copyOf(trackHosts);
         statics = statics == null ? StaticRouting.NONE : statics;
         host = host == null ? HostSettings.NONE : host;
         trackProcesses = List.copyOf(trackProcesses);
@@ -46,6 +49,10 @@ public record KeepalivedConfig(GlobalDefs global, List<VrrpScript> scripts, List
 
     public Optional<TrackFile> trackFile(String name) {
         return trackFiles.stream().filter(f -> f.name().equals(name)).findFirst();
+    }
+
+    public Optional<TrackHost> trackHost(String name) {
+        return trackHosts.stream().filter(h -> h.name().equals(name)).findFirst();
     }
 
     public Optional<TrackProcess> trackProcess(String name) {

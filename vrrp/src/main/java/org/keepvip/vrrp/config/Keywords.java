@@ -9,7 +9,7 @@ final class Keywords {
     private Keywords() {}
 
     static final Set<String> ROOT = Set.of("global_defs", "vrrp_script", "vrrp_instance", "vrrp_sync_group",
-            "track_file", "vrrp_track_file", "redis_instance", "vrrp_track_process", "static_ipaddress",
+            "track_file", "vrrp_track_file", "redis_instance", "vrrp_track_process", "vrrp_track_host", "static_ipaddress",
             "static_routes", "static_rules",
             "garp_group", "track_group", "linkbeat_interfaces", "interface_up_down_delays", "net_namespace",
             "linkbeat_use_polling", "use_pid_dir", "instance");
@@ -53,12 +53,14 @@ final class Keywords {
     static final Set<String> TRACK_FILE = Set.of("file", "weight", "init_file");
     static final Set<String> TRACK_PROCESS = Set.of("process", "param_match", "weight", "quorum", "quorum_max",
             "delay", "fork_delay", "terminate_delay", "full_command");
+    static final Set<String> TRACK_HOST = Set.of("address", "interface", "method", "interval", "timeout", "rise",
+            "fall", "weight");
 
     static final Set<String> INSTANCE = Set.of("state", "interface", "virtual_router_id", "priority", "advert_int",
             "version", "nopreempt", "preempt", "preempt_delay", "mcast_src_ip", "unicast_src_ip", "unicast_peer",
             "unicast_fault_no_peer", "check_unicast_src", "unicast_ttl", "mcast_dst_ip", "track_src_ip",
             "dont_track_primary", "track_interface", "track_script", "track_file", "track_redis", "track_process",
-            "virtual_ipaddress", "virtual_ipaddress_excluded", "no_virtual_ipaddress", "promote_secondaries",
+            "track_host", "virtual_ipaddress", "virtual_ipaddress_excluded", "no_virtual_ipaddress", "promote_secondaries",
             "virtual_routes", "virtual_rules", "accept", "no_accept", "strict_mode", "skip_check_adv_addr", "authentication", "garp_master_delay",
             "garp_master_repeat", "garp_master_refresh", "garp_master_refresh_repeat", "garp_lower_prio_delay",
             "garp_lower_prio_repeat", "down_timer_adverts", "lower_prio_no_advert", "higher_prio_send_advert",
@@ -77,7 +79,7 @@ final class Keywords {
             "auth_hmac", "the peer would drop this node's adverts");
 
     static final Set<String> SYNC_GROUP = Set.of("group", "track_interface", "track_script", "track_file",
-            "track_redis", "track_process", "notify_master", "notify_backup", "notify_fault", "notify_stop", "notify",
+            "track_redis", "track_process", "track_host", "notify_master", "notify_backup", "notify_fault", "notify_stop", "notify",
             "notify_priority_changes", "sync_group_tracking_weight", "global_tracking");
     static final Set<String> SYNC_GROUP_UNSUPPORTED = Set.of("track_bfd", "smtp_alert");
 
@@ -92,7 +94,7 @@ final class Keywords {
     /** Keywords that open a block; a misspelling of one gets its block checked as this one. */
     static final Set<String> BLOCKS = Set.of("global_defs", "vrrp_script", "vrrp_instance", "vrrp_sync_group",
             "track_file", "vrrp_track_file", "redis_instance", "notification_email", "unicast_peer",
-            "track_interface", "track_script", "track_redis", "vrrp_track_process", "track_process", "virtual_ipaddress", "virtual_ipaddress_excluded",
+            "track_interface", "track_script", "track_redis", "vrrp_track_process", "track_process", "vrrp_track_host", "track_host", "virtual_ipaddress", "virtual_ipaddress_excluded",
             "authentication", "group", "static_ipaddress", "static_routes", "static_rules", "virtual_routes",
             "virtual_rules");
 

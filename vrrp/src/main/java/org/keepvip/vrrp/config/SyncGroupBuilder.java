@@ -15,6 +15,7 @@ final class SyncGroupBuilder {
     final List<ConfigParser.TrackEntry> trackFiles = new ArrayList<>();
     final List<ConfigParser.TrackEntry> trackRedis = new ArrayList<>();
     final List<ConfigParser.TrackEntry> trackProcesses = new ArrayList<>();
+    final List<ConfigParser.TrackEntry> trackHosts = new ArrayList<>();
     final ScriptCommand[] notify = new ScriptCommand[7];
     boolean trackingWeight;
     boolean notifyPriorityChanges;
@@ -57,6 +58,7 @@ final class SyncGroupBuilder {
                 case "track_file" -> trackFiles.addAll(p.trackEntries(s, 254));
                 case "track_redis" -> trackRedis.addAll(p.trackEntries(s, 254));
                 case "track_process" -> trackProcesses.addAll(p.trackProcessEntries(s, name, "vrrp_sync_group"));
+                case "track_host" -> trackHosts.addAll(p.trackEntries(s, 254));
                 case "sync_group_tracking_weight", "global_tracking" -> {
                     if (p.noBlock(s)) {
                         trackingWeight = true;

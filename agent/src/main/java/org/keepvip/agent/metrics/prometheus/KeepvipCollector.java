@@ -275,6 +275,44 @@ final class KeepvipCollector implements MultiCollector {
                 (s, b) -> b.dataPoint(counter(Labels.of("script", s.name()), s.failures()))));
         out.accept(counters("keepvip_script_timeouts", "Runs killed because they outlived their timeout", r.scripts(),
                 (s, b) -> b.dataPoint(counter(Labels.of("script", s.name()), s.timeouts()))));
+        hosts(r.hosts(), out);
+    }
+
+    /** vrrp_track_host: probes by outcome, the verdict, the last round trip. */
+    private static void hosts(List<Readings.Host> hosts, Family out) throws IOException {
+        if (hosts.isEmpty()) {
+            return;
+        }
+        out.accept(counters("keepvip_track_host_probes", "Probes sent to a vrrp_track_host, by outcome: answered within"
+                + " the timeout, lost (unanswered or not sent), and all sent", hosts, (h, b) -> {
+                    b.dataPoint(counter(hostLabels(h, "result", "sent"), h.sent()));
+                    b.dataPoint(counter(hostLabels(h, "result", "answered"), h.answered()));
+                    b.dataPoint(counter(hostLabels(h, "result", "lost"), h.lost()));
+                }));
+        out.accept(counters("keepvip_track_host_late_answers", "Answers that came after their probe's timeout"
+                + " (not counted as answered)", hosts, (h, b) -> b.dataPoint(counter(hostLabels(h), h.late()))));
+        out.accept(gauges("keepvip_track_host_up", "1 when the vrrp_track_host is reachable by its rise/fall verdict,"
+                + " 0 when not; absent before the first verdict", hosts, (h, b) -> {
+                    if (h.up() != null) {
+                        b.dataPoint(gauge(hostLabels(h), h.up() ? 1 : 0));
+                    }
+                }));
+        out.accept(gauges("keepvip_track_host_rtt_seconds", "Round-trip time of the last answered probe", hosts,
+                (h, b) -> {
+                    if (h.lastRttNanos() >= 0) {
+                        b.dataPoint(gauge(hostLabels(h), h.lastRttNanos() / 1e9));
+                    }
+                }));
+    }
+
+    private static Labels hostLabels(Readings.Host h, String... more) {
+        String[] l = new String[4 + more.length];
+        l[0] = "track_host";
+        l[1] = h.name();
+        l[2] = "address";
+        l[3] = h.address();
+        System.arraycopy(more, 0, l, 4, more.length);
+        return Labels.of(l);
     }
 
     private static GaugeDataPointSnapshot gauge(Labels labels, double value) {

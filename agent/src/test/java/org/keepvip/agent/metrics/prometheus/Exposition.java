@@ -50,13 +50,14 @@ final class Exposition {
                         "drop_ttl", 2L, "send_errors", 0L, "refused_syn", 4L),
                 Map.of(new Readings.Transition("BACKUP", "MASTER", TransitionCause.PRIORITY_ZERO_ADVERT), 1L,
                         new Readings.Transition("INIT", "BACKUP", TransitionCause.INIT), 1L),
-                Map.of("script:chk_redis", true, "redis:main", false),
+                Map.of("script:chk_redis", true, "redis:main", false, "host:gw", true),
                 Map.of(new Readings.TakeoverStep("priority_zero_advert", "vip_added"), takeover.snapshot(),
                         new Readings.TakeoverStep("priority_zero_advert", "announced"), takeover.snapshot()));
         Readings.Redis r = new Readings.Redis("main", "127.0.0.1:6379", true, "master", 123456L, 0L, 0L,
                 redis.snapshot());
         return new Readings(List.of(vi), List.of(r), List.of(new Readings.Interface("eth0", Map.of("fragment", 1L))),
-                Map.of("queue_full", 0L, "syslog", 0L), List.of(new Readings.Script("chk_redis", 10, 1, 1)));
+                Map.of("queue_full", 0L, "syslog", 0L), List.of(new Readings.Script("chk_redis", 10, 1, 1)), 0,
+                List.of(new Readings.Host("gw", "192.0.2.1", true, 20, 18, 2, 1, 250_000)));
     }
 
     private static final Pattern TYPE = Pattern.compile("^# TYPE (\\S+) (\\S+)$", Pattern.MULTILINE);

@@ -1,0 +1,99 @@
+package org.keepvip.agent.track;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLong;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/** The socket calls of the host probes (raw ICMP/ICMPv6 and ARP packet sockets), direct-mapped. */
+final class ProbeLibc {
+    static final int AF_INET = 2;
+    static final int AF_INET6 = 10;
+    static final int AF_PACKET = 17;
+    static final int SOCK_DGRAM = 2;
+    static final int SOCK_RAW = 3;
+    static final int SOCK_NONBLOCK = 0x800;
+    static final int SOCK_CLOEXEC = 0x80000;
+    static final int IPPROTO_ICMP = 1;
+    static final int IPPROTO_IPV6 = 41;
+    static final int IPPROTO_ICMPV6 = 58;
+    static final int SOL_SOCKET = 1;
+    static final int SO_BINDTODEVICE = 25;
+    static final int SOL_RAW = 255;
+    /** ICMP_FILTER (SOL_RAW) and ICMP6_FILTER (IPPROTO_ICMPV6) share the number. */
+    static final int ICMP_FILTER = 1;
+    static final int IPV6_MULTICAST_IF = 17;
+    static final int IPV6_MULTICAST_HOPS = 18;
+    static final int IPV6_UNICAST_HOPS = 16;
+    static final int ETH_P_ARP = 0x0806;
+    static final int MSG_DONTWAIT = 0x40;
+    static final int EAGAIN = 11;
+    static final int EINTR = 4;
+
+    static {
+        Native.register("c");
+    }
+
+    private ProbeLibc() {}
+
+    static native int socket(int domain, int type, int protocol) throws LastErrorException;
+
+    static native int bind(int fd, byte[] addr, int len) throws LastErrorException;
+
+    static native NativeLong sendto(int fd, byte[] buf, NativeLong len, int flags, byte[] addr, int addrLen)
+            throws LastErrorException;
+
+    static native NativeLong recvfrom(int fd, byte[] buf, NativeLong len, int flags, byte[] addr, int[] addrLen)
+            throws LastErrorException;
+
+    static native int setsockopt(int fd, int level, int name, byte[] value, int length) throws LastErrorException;
+
+    static native int close(int fd) throws LastErrorException;
+
+    static void closeQuietly(int fd) {
+        try {
+            close(fd);
+        } catch (LastErrorException ignored) {
+            // the descriptor is gone either way
+        }
+    }
+
+    static void setInt(int fd, int level, int name, int value) {
+        byte[] v = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(value).array();
+        setsockopt(fd, level, name, v, 4);
+    }
+
+    /** Sends and receives through {@code ifname} only, whatever the routes say. */
+    static void bindToDevice(int fd, String ifname) {
+        byte[] name = (ifname + "\0").getBytes(StandardCharsets.US_ASCII);
+        setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, name, name.length);
+    }
+
+    /** struct sockaddr_in: family in host order, port 0, the address. */
+    static byte[] sockaddrIn(byte[] address) {
+        ByteBuffer b = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder());
+        b.putShort((short) AF_INET).putShort((short) 0).put(address);
+        return b.array();
+    }
+
+    /** struct sockaddr_in6 with a scope (the ifindex for a link-local or multicast address, else 0). */
+    static byte[] sockaddrIn6(byte[] address, int scope) {
+        ByteBuffer b = ByteBuffer.allocate(28).order(ByteOrder.nativeOrder());
+        b.putShort((short) AF_INET6).putShort((short) 0).putInt(0).put(address).putInt(scope);
+        return b.array();
+    }
+
+    /** struct sockaddr_ll for ARP on {@code ifindex}, to {@code mac} (null: only for bind). */
+    static byte[] sockaddrLl(int ifindex, byte[] mac) {
+        ByteBuffer b = ByteBuffer.allocate(20).order(ByteOrder.nativeOrder());
+        b.putShort((short) AF_PACKET);
+        b.order(ByteOrder.BIG_ENDIAN).putShort((short) ETH_P_ARP).order(ByteOrder.nativeOrder());
+        b.putInt(ifindex).putShort((short) 1).put((byte) 0).put((byte) (mac == null ? 0 : 6));
+        if (mac != null) {
+            b.put(mac);
+        }
+        return b.array();
+    }
+}
