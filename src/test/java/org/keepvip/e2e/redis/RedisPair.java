@@ -63,7 +63,13 @@ final class RedisPair implements AutoCloseable {
     /** Sentinel mode: the hosts whose Sentinels keepvip listens to (empty: pair mode). */
     List<Node> sentinels = List.of();
 
-    private RedisPair(Lab lab, String advertInt) throws IOException {
+    /** Sentinel's {@code down-after-milliseconds} for the Sentinels this pair starts. */
+    int sentinelDownAfterMs = 1000;
+    /** keepvip's {@code sentinel_timeout} in Sentinel mode, in seconds. */
+    String sentinelTimeout = SENTINEL_TIMEOUT;
+
+    /** A pair in {@code lab}, which must have hosts a and b and the client; nothing started yet. */
+    RedisPair(Lab lab, String advertInt) throws IOException {
         this.lab = lab;
         this.a = lab.node("a");
         this.b = lab.node("b");
@@ -131,7 +137,7 @@ final class RedisPair implements AutoCloseable {
                 "-r", dir.resolve("ka-" + n.name() + "-vrrp.pid").toString());
     }
 
-    /** A Redis Sentinel on {@code n} (port 26379) monitoring a's Redis, quorum 2, down-after 1000 ms. */
+    /** A Redis Sentinel on {@code n} (port 26379) monitoring a's Redis, quorum 2, down-after {@link #sentinelDownAfterMs}. */
     LabProcess startSentinel(Node n) {
         return startSentinel(n, 10000);
     }
@@ -147,10 +153,10 @@ final class RedisPair implements AutoCloseable {
                 protected-mode no
                 dir %s
                 sentinel monitor mymaster %s %d 2
-                sentinel down-after-milliseconds mymaster 1000
+                sentinel down-after-milliseconds mymaster %d
                 sentinel failover-timeout mymaster %d
                 sentinel parallel-syncs mymaster 1
-                """.formatted(lab.tempDir(), a.ipv4(), PORT, failoverTimeoutMs);
+                """.formatted(lab.tempDir(), a.ipv4(), PORT, sentinelDownAfterMs, failoverTimeoutMs);
         Path file = lab.writeFile("sentinel-" + n.name() + ".conf", conf);
         return lab.start(n, "sentinel-" + n.name(), "redis-sentinel", file.toString());
     }
@@ -361,7 +367,7 @@ final class RedisPair implements AutoCloseable {
     private String sentinelLines() {
         StringBuilder b = new StringBuilder("    sentinel {\n");
         sentinels.forEach(n -> b.append("        ").append(n.ipv4()).append(":26379\n"));
-        return b.append("    }\n    sentinel_master mymaster\n    sentinel_timeout ").append(SENTINEL_TIMEOUT)
+        return b.append("    }\n    sentinel_master mymaster\n    sentinel_timeout ").append(sentinelTimeout)
                 .toString();
     }
 

@@ -17,8 +17,11 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * reconnect; an unacknowledged write is not recorded.
  */
 final class Writer implements AutoCloseable {
-    /** One acknowledged write: its number, System.nanoTime() when sent and when acknowledged. */
-    record Ack(long n, long sentNanos, long atNanos) {}
+    /**
+     * One acknowledged write: its number, System.nanoTime() when sent and when acknowledged, and the
+     * server that acknowledged it (its {@code run_id}; null unless the writer identifies servers).
+     */
+    record Ack(long n, long sentNanos, long atNanos, String server) {}
 
     /** The client's connect timeout; scripts/bench-redis-failover can set it to show its share of the figure. */
     static final int CONNECT_TIMEOUT_MS = Integer.getInteger("keepvip.bench.connectTimeoutMs", 200);
@@ -26,6 +29,8 @@ final class Writer implements AutoCloseable {
 
     private final java.util.function.Supplier<HostAndPort> target;
     private final String prefix;
+    /** Asks a new connection which server it reached; null: not asked (no extra round trip). */
+    private final java.util.function.Function<Jedis, String> identify;
     private final List<Ack> acks = new ArrayList<>();
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong readonly = new AtomicLong();
@@ -43,8 +48,23 @@ final class Writer implements AutoCloseable {
 
     /** A writer of keys {@code PREFIX N} (another writer's keys never collide with the client's {@code w:N}). */
     Writer(ExecutorService namespace, java.util.function.Supplier<HostAndPort> target, String prefix) {
+        this(namespace, target, prefix, null);
+    }
+
+    /**
+     * A writer that, on every (re)connect, asks the server its {@code run_id} and records it with each
+     * write acknowledged on that connection: through a VIP or a proxy, a connection stays with one server.
+     */
+    static Writer identifying(ExecutorService namespace, java.util.function.Supplier<HostAndPort> target,
+            String prefix) {
+        return new Writer(namespace, target, prefix, Writer::runId);
+    }
+
+    private Writer(ExecutorService namespace, java.util.function.Supplier<HostAndPort> target, String prefix,
+            java.util.function.Function<Jedis, String> identify) {
         this.target = target;
         this.prefix = prefix;
+        this.identify = identify;
         this.task = namespace.submit(this::loop);
     }
 
@@ -56,17 +76,21 @@ final class Writer implements AutoCloseable {
     private void loop() {
         long n = 0;
         Jedis j = null;
+        String server = null;
         while (running) {
             try {
                 if (j == null) {
                     j = connect();
+                    if (identify != null) {
+                        server = identify.apply(j);
+                    }
                 }
                 n++;
                 long sent = System.nanoTime();
                 String reply = j.set(prefix + n, Long.toString(n));
                 if ("OK".equals(reply)) {
                     synchronized (acks) {
-                        acks.add(new Ack(n, sent, System.nanoTime()));
+                        acks.add(new Ack(n, sent, System.nanoTime(), server));
                     }
                 }
             } catch (RuntimeException e) {
@@ -88,6 +112,16 @@ final class Writer implements AutoCloseable {
         if (j != null) {
             j.close();
         }
+    }
+
+    /** The {@code run_id} in {@code INFO server}: it names one redis-server process. */
+    static String runId(Jedis j) {
+        for (String line : j.info("server").split("\r?\n")) {
+            if (line.startsWith("run_id:")) {
+                return line.substring("run_id:".length()).strip();
+            }
+        }
+        throw new IllegalStateException("INFO server without run_id");
     }
 
     private Jedis connect() {
