@@ -222,7 +222,8 @@ class PartitionBench {
                 Optional<Node> fin = awaitOneMaster(p, st);
                 String note = "";
                 if (fin.isEmpty()) {
-                    return new Result(st, sc, round, "-", dual(acksOf(wc, wa), cut), "-", outage(wc.acks(), cut),
+                    return new Result(st, sc, round, "-", dual(acksOf(wc, wa), cut), "-",
+                            outage(wc.acks(), cut, System.nanoTime()),
                             "no single master with its replica " + CONVERGE.toSeconds() + " s after the heal ("
                                     + roles(p) + "): loss not measured");
                 }
@@ -260,7 +261,7 @@ class PartitionBench {
                 if (!followed && one.equals("never")) {
                     one = ">" + secs(stopped - cut);
                 }
-                return new Result(st, sc, round, lostText, dual(all, cut), one, outage(wc.acks(), cut), note);
+                return new Result(st, sc, round, lostText, dual(all, cut), one, outage(wc.acks(), cut, stopped), note);
             }
         }
     }
@@ -510,7 +511,7 @@ class PartitionBench {
     }
 
     /** The longest time after the cut without an acknowledged write for the majority side's client. */
-    static String outage(List<Writer.Ack> acks, long cut) {
+    static String outage(List<Writer.Ack> acks, long cut, long end) {
         long prev = cut;
         long worst = 0;
         for (Writer.Ack x : acks) {
@@ -519,7 +520,7 @@ class PartitionBench {
                 prev = x.atNanos();
             }
         }
-        return secs(worst);
+        return secs(Math.max(worst, end - prev));
     }
 
     static String secs(long nanos) {
