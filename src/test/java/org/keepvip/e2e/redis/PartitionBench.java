@@ -71,6 +71,12 @@ class PartitionBench {
     /** Bucket of the two-writable-masters count. */
     static final long BUCKET_NANOS = Duration.ofMillis(100).toNanos();
     static final int HAPROXY_PORT = 6380;
+    /**
+     * keepalived's check interval and timeout: the shipped redis_check.sh forks bash, timeout and
+     * redis-cli twice, up to a second on a loaded 2-vCPU host; at 1 s it timed out there and b never
+     * reached BACKUP. 2 s is what the operators' own keepalived stacks use.
+     */
+    static final int KEEPALIVED_CHECK_SECONDS = 2;
 
     @Test
     void benchPartition() throws Exception {
@@ -158,6 +164,19 @@ class PartitionBench {
             throw e;
         }
         try (RedisPair p = pair) {
+            try {
+                return measure(p, st, sc, round);
+            } finally {
+                if (System.getProperty("keepvip.bench.logs") != null) {
+                    dumpLogs(p);
+                }
+            }
+        }
+    }
+
+    private static Result measure(RedisPair p, Stack st, Scenario sc, int round) throws Exception {
+        Lab lab = p.lab;
+        {
             Node s = lab.node("s");
             Node ca = lab.node("ca");
             p.sentinelDownAfterMs = DOWN_AFTER_MS;
@@ -190,11 +209,16 @@ class PartitionBench {
                             () -> p.state(p.b).equals("FAULT"));
                 }
                 case KEEPALIVED -> {
+                    p.keepalivedCheckSeconds = KEEPALIVED_CHECK_SECONDS;
                     p.startKeepalived(p.a, 150, p.b);
                     p.awaitVipOn(p.a, Duration.ofSeconds(20));
                     LabProcess kb = p.startKeepalived(p.b, 100, p.a);
-                    Await.until(Duration.ofSeconds(20), "b's keepalived BACKUP",
-                            () -> kb.output().contains("Entering BACKUP STATE"));
+                    try {
+                        Await.until(Duration.ofSeconds(40), "b's keepalived BACKUP",
+                                () -> kb.output().contains("Entering BACKUP STATE"));
+                    } catch (AssertionError e) {
+                        throw new AssertionError(e.getMessage() + "; b's keepalived:\n" + kb.output());
+                    }
                 }
                 case HAPROXY -> {
                     startSentinels(p, List.of(p.a, p.b, s));
@@ -220,6 +244,7 @@ class PartitionBench {
                 // After the heal: one master, the other replicating from it, and for a VIP stack the VIP on
                 // that master only; then both clients acknowledged by it (the client path followed).
                 Optional<Node> fin = awaitOneMaster(p, st);
+                System.out.printf("[logs] cut at %s%n", java.time.LocalTime.now().minusNanos(System.nanoTime() - cut));
                 String note = "";
                 if (fin.isEmpty()) {
                     return new Result(st, sc, round, "-", dual(acksOf(wc, wa), cut), "-",
@@ -262,6 +287,17 @@ class PartitionBench {
                     one = ">" + secs(stopped - cut);
                 }
                 return new Result(st, sc, round, lostText, dual(all, cut), one, outage(wc.acks(), cut, stopped), note);
+            }
+        }
+    }
+
+    /** With -Dkeepvip.bench.logs: every daemon's log of the run, for finding out why a stack did what it did. */
+    private static void dumpLogs(RedisPair p) throws IOException {
+        try (var files = Files.list(p.lab.tempDir())) {
+            for (Path f : files.filter(x -> x.toString().endsWith(".log")).sorted().toList()) {
+                List<String> lines = Files.readAllLines(f);
+                System.out.printf("[logs] --- %s (%d lines, the last 200)%n", f.getFileName(), lines.size());
+                lines.subList(Math.max(0, lines.size() - 200), lines.size()).forEach(l -> System.out.println("[logs] " + l));
             }
         }
     }

@@ -63,6 +63,8 @@ final class RedisPair implements AutoCloseable {
     /** Sentinel mode: the hosts whose Sentinels keepvip listens to (empty: pair mode). */
     List<Node> sentinels = List.of();
 
+    /** keepalived's check script interval and timeout, s; its own deadline is 200 ms less. */
+    int keepalivedCheckSeconds = 1;
     /** Sentinel's {@code down-after-milliseconds} for the Sentinels this pair starts. */
     int sentinelDownAfterMs = 1000;
     /** keepvip's {@code sentinel_timeout} in Sentinel mode, in seconds. */
@@ -105,9 +107,9 @@ final class RedisPair implements AutoCloseable {
                     script_user root
                 }
                 vrrp_script chk_redis {
-                    script "%s/redis_check.sh -p %d -t 800"
-                    interval 1
-                    timeout 1
+                    script "%s/redis_check.sh -p %d -t %d"
+                    interval %d
+                    timeout %d
                     fall 1
                     rise 1
                 }
@@ -128,7 +130,8 @@ final class RedisPair implements AutoCloseable {
                     notify_master "%s/redis_master.sh -p %d -m %s -t 2000"
                     notify_backup "%s/redis_backup.sh -p %d -m %s -t 2000"
                 }
-                """.formatted(n.name(), scripts, PORT, priority, advertInt, VIP, scripts, PORT, peer.ipv4(),
+                """.formatted(n.name(), scripts, PORT, keepalivedCheckSeconds * 1000 - 200, keepalivedCheckSeconds,
+                keepalivedCheckSeconds, priority, advertInt, VIP, scripts, PORT, peer.ipv4(),
                 scripts, PORT, peer.ipv4());
         Path file = lab.writeFile("ka-" + n.name() + ".conf", conf);
         Path dir = lab.tempDir();
