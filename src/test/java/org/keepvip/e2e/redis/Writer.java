@@ -29,6 +29,8 @@ final class Writer implements AutoCloseable {
 
     private final java.util.function.Supplier<HostAndPort> target;
     private final String prefix;
+    /** Time between the starts of two writes; 0: each write as soon as the last one ended. */
+    private final long paceNanos;
     /** Asks a new connection which server it reached; null: not asked (no extra round trip). */
     private final java.util.function.Function<Jedis, String> identify;
     private final List<Ack> acks = new ArrayList<>();
@@ -56,15 +58,21 @@ final class Writer implements AutoCloseable {
      * write acknowledged on that connection: through a VIP or a proxy, a connection stays with one server.
      */
     static Writer identifying(ExecutorService namespace, java.util.function.Supplier<HostAndPort> target,
-            String prefix) {
-        return new Writer(namespace, target, prefix, Writer::runId);
+            String prefix, int writesPerSecond) {
+        return new Writer(namespace, target, prefix, Writer::runId, 1_000_000_000L / writesPerSecond);
     }
 
     private Writer(ExecutorService namespace, java.util.function.Supplier<HostAndPort> target, String prefix,
             java.util.function.Function<Jedis, String> identify) {
+        this(namespace, target, prefix, identify, 0);
+    }
+
+    private Writer(ExecutorService namespace, java.util.function.Supplier<HostAndPort> target, String prefix,
+            java.util.function.Function<Jedis, String> identify, long paceNanos) {
         this.target = target;
         this.prefix = prefix;
         this.identify = identify;
+        this.paceNanos = paceNanos;
         this.task = namespace.submit(this::loop);
     }
 
@@ -77,6 +85,7 @@ final class Writer implements AutoCloseable {
         long n = 0;
         Jedis j = null;
         String server = null;
+        long next = System.nanoTime();
         while (running) {
             try {
                 if (j == null) {
@@ -84,6 +93,13 @@ final class Writer implements AutoCloseable {
                     if (identify != null) {
                         server = identify.apply(j);
                     }
+                }
+                if (paceNanos > 0) {
+                    // A steady rate, not a catch-up burst after a stall: a late write moves the schedule.
+                    long now = System.nanoTime();
+                    next = next - now > 0 ? next : now;
+                    java.util.concurrent.locks.LockSupport.parkNanos(next - now);
+                    next += paceNanos;
                 }
                 n++;
                 long sent = System.nanoTime();
