@@ -63,8 +63,10 @@ final class RedisPair implements AutoCloseable {
     /** Sentinel mode: the hosts whose Sentinels keepvip listens to (empty: pair mode). */
     List<Node> sentinels = List.of();
 
-    /** keepalived's check script interval and timeout, s; its own deadline is 200 ms less. */
-    int keepalivedCheckSeconds = 1;
+    /** keepalived's check script: interval and timeout, s (the script's own deadline is 200 ms less), and fall. */
+    int keepalivedIntervalSeconds = 1;
+    int keepalivedTimeoutSeconds = 1;
+    int keepalivedFall = 1;
     /** Sentinel's {@code down-after-milliseconds} for the Sentinels this pair starts. */
     int sentinelDownAfterMs = 1000;
     /** keepvip's {@code sentinel_timeout} in Sentinel mode, in seconds. */
@@ -110,7 +112,7 @@ final class RedisPair implements AutoCloseable {
                     script "%s/redis_check.sh -p %d -t %d"
                     interval %d
                     timeout %d
-                    fall 1
+                    fall %d
                     rise 1
                 }
                 vrrp_instance VI_R {
@@ -130,8 +132,8 @@ final class RedisPair implements AutoCloseable {
                     notify_master "%s/redis_master.sh -p %d -m %s -t 2000"
                     notify_backup "%s/redis_backup.sh -p %d -m %s -t 2000"
                 }
-                """.formatted(n.name(), scripts, PORT, keepalivedCheckSeconds * 1000 - 200, keepalivedCheckSeconds,
-                keepalivedCheckSeconds, priority, advertInt, VIP, scripts, PORT, peer.ipv4(),
+                """.formatted(n.name(), scripts, PORT, keepalivedTimeoutSeconds * 1000 - 200, keepalivedIntervalSeconds,
+                keepalivedTimeoutSeconds, keepalivedFall, priority, advertInt, VIP, scripts, PORT, peer.ipv4(),
                 scripts, PORT, peer.ipv4());
         Path file = lab.writeFile("ka-" + n.name() + ".conf", conf);
         Path dir = lab.tempDir();
