@@ -192,133 +192,131 @@ class PartitionBench {
 
     private static Result measure(RedisPair p, Stack st, Scenario sc, int round) throws Exception {
         Lab lab = p.lab;
-        {
-            Node s = lab.node("s");
-            Node ca = lab.node("ca");
-            p.sentinelDownAfterMs = DOWN_AFTER_MS;
-            p.sentinelTimeout = "1"; // the documented default
-            p.checkLines = ""; // every documented redis_instance default
-            p.startRedis(p.a, null);
-            p.startRedis(p.b, p.a);
-            p.awaitReplicaOf(p.b, p.a, Duration.ofSeconds(10));
-            Map<String, String> hostOf = new HashMap<>();
-            for (Node n : List.of(p.a, p.b)) {
-                hostOf.put(p.withJedis(n.ipv4(), 2000, Writer::runId), n.name());
+        Node s = lab.node("s");
+        Node ca = lab.node("ca");
+        p.sentinelDownAfterMs = DOWN_AFTER_MS;
+        p.sentinelTimeout = "1"; // the documented default
+        p.checkLines = ""; // every documented redis_instance default
+        p.startRedis(p.a, null);
+        p.startRedis(p.b, p.a);
+        p.awaitReplicaOf(p.b, p.a, Duration.ofSeconds(10));
+        Map<String, String> hostOf = new HashMap<>();
+        for (Node n : List.of(p.a, p.b)) {
+            hostOf.put(p.withJedis(n.ipv4(), 2000, Writer::runId), n.name());
+        }
+        HostAndPort entry = new HostAndPort(VIP, PORT);
+        switch (st) {
+            case KEEPVIP_PAIR -> {
+                p.redisExtra = "    min_replicas_to_write 1\n    min_replicas_max_lag " + MAX_LAG;
+                p.startKeepvip(p.a, 150);
+                p.awaitVipOn(p.a, Duration.ofSeconds(20));
+                p.startKeepvip(p.b, 100);
+                Await.until(Duration.ofSeconds(20), "b's keepvip BACKUP", () -> p.state(p.b).equals("BACKUP"));
+                Await.until(Duration.ofSeconds(10), "a enforces min-replicas",
+                        () -> minReplicas(p, p.a).equals("enforced"));
             }
-            HostAndPort entry = new HostAndPort(VIP, PORT);
-            switch (st) {
-                case KEEPVIP_PAIR -> {
-                    p.redisExtra = "    min_replicas_to_write 1\n    min_replicas_max_lag " + MAX_LAG;
-                    p.startKeepvip(p.a, 150);
-                    p.awaitVipOn(p.a, Duration.ofSeconds(20));
-                    p.startKeepvip(p.b, 100);
-                    Await.until(Duration.ofSeconds(20), "b's keepvip BACKUP", () -> p.state(p.b).equals("BACKUP"));
-                    Await.until(Duration.ofSeconds(10), "a enforces min-replicas",
-                            () -> minReplicas(p, p.a).equals("enforced"));
+            case KEEPVIP_SENTINEL -> {
+                startSentinels(p, List.of(p.a, p.b, s));
+                p.startKeepvip(p.a, 250);
+                p.awaitVipOn(p.a, Duration.ofSeconds(20));
+                p.startKeepvip(p.b, 250);
+                Await.until(Duration.ofSeconds(20), "b's keepvip in FAULT (a is the named master)",
+                        () -> p.state(p.b).equals("FAULT"));
+            }
+            case KEEPALIVED -> {
+                p.keepalivedIntervalSeconds = 2;
+                p.keepalivedTimeoutSeconds = 5;
+                p.keepalivedFall = 2;
+                p.startKeepalived(p.a, 150, p.b);
+                p.awaitVipOn(p.a, Duration.ofSeconds(20));
+                LabProcess kb = p.startKeepalived(p.b, 100, p.a);
+                try {
+                    Await.until(Duration.ofSeconds(40), "b's keepalived BACKUP",
+                            () -> kb.output().contains("Entering BACKUP STATE"));
+                } catch (AssertionError e) {
+                    throw new AssertionError(e.getMessage() + "; b's keepalived:\n" + kb.output());
                 }
-                case KEEPVIP_SENTINEL -> {
-                    startSentinels(p, List.of(p.a, p.b, s));
-                    p.startKeepvip(p.a, 250);
-                    p.awaitVipOn(p.a, Duration.ofSeconds(20));
-                    p.startKeepvip(p.b, 250);
-                    Await.until(Duration.ofSeconds(20), "b's keepvip in FAULT (a is the named master)",
-                            () -> p.state(p.b).equals("FAULT"));
+            }
+            case HAPROXY -> {
+                startSentinels(p, List.of(p.a, p.b, s));
+                for (Node c : List.of(p.client, ca)) {
+                    startHaproxy(p, c);
                 }
-                case KEEPALIVED -> {
-                    p.keepalivedIntervalSeconds = 2;
-                    p.keepalivedTimeoutSeconds = 5;
-                    p.keepalivedFall = 2;
-                    p.startKeepalived(p.a, 150, p.b);
-                    p.awaitVipOn(p.a, Duration.ofSeconds(20));
-                    LabProcess kb = p.startKeepalived(p.b, 100, p.a);
-                    try {
-                        Await.until(Duration.ofSeconds(40), "b's keepalived BACKUP",
-                                () -> kb.output().contains("Entering BACKUP STATE"));
-                    } catch (AssertionError e) {
-                        throw new AssertionError(e.getMessage() + "; b's keepalived:\n" + kb.output());
+                entry = new HostAndPort("127.0.0.1", HAPROXY_PORT);
+            }
+            default -> throw new IllegalStateException();
+        }
+        HostAndPort target = entry;
+        try (Writer wc = Writer.identifying(lab.executor(p.client), () -> target, "c:", WRITES_PER_SECOND);
+                Writer wa = Writer.identifying(lab.executor(ca), () -> target, "ca:", WRITES_PER_SECOND)) {
+            long settled = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            Await.until(Duration.ofSeconds(20), "both writers acknowledged 200 writes, 2 s in service",
+                    () -> wc.ackCount() >= 200 && wa.ackCount() >= 200 && System.nanoTime() - settled > 0);
+            long cut = System.nanoTime();
+            nft(p, "add table bridge kvpart\nadd chain bridge kvpart cut { type filter hook forward priority 0;"
+                    + " policy accept; }\n" + rules(sc, p, s, ca));
+            Thread.sleep(PARTITION.toMillis());
+            long heal = System.nanoTime();
+            nft(p, "delete table bridge kvpart\n");
+            // After the heal: one master, the other replicating from it, and for a VIP stack the VIP on
+            // that master only; then both clients acknowledged by it (the client path followed).
+            Optional<Node> fin = awaitOneMaster(p, st);
+            System.out.printf("[logs] cut at %s%n", java.time.LocalTime.now().minusNanos(System.nanoTime() - cut));
+            String note = "";
+            if (fin.isEmpty() && st != Stack.HAPROXY) {
+                // Both Redis masters, but the VIP on one: what the clients see is that one's data.
+                for (Node m : List.of(p.a, p.b)) {
+                    Node r = m == p.a ? p.b : p.a;
+                    if (p.holdsVip(m) && !p.holdsVip(r) && p.role(m).orElse("").equals("master")) {
+                        note = "not converged " + CONVERGE.toSeconds() + " s after the heal (" + roles(p)
+                                + "): figures against the VIP holder";
+                        fin = Optional.of(m);
                     }
                 }
-                case HAPROXY -> {
-                    startSentinels(p, List.of(p.a, p.b, s));
-                    for (Node c : List.of(p.client, ca)) {
-                        startHaproxy(p, c);
-                    }
-                    entry = new HostAndPort("127.0.0.1", HAPROXY_PORT);
-                }
-                default -> throw new IllegalStateException();
             }
-            HostAndPort target = entry;
-            try (Writer wc = Writer.identifying(lab.executor(p.client), () -> target, "c:", WRITES_PER_SECOND);
-                    Writer wa = Writer.identifying(lab.executor(ca), () -> target, "ca:", WRITES_PER_SECOND)) {
-                long settled = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-                Await.until(Duration.ofSeconds(20), "both writers acknowledged 200 writes, 2 s in service",
-                        () -> wc.ackCount() >= 200 && wa.ackCount() >= 200 && System.nanoTime() - settled > 0);
-                long cut = System.nanoTime();
-                nft(p, "add table bridge kvpart\nadd chain bridge kvpart cut { type filter hook forward priority 0;"
-                        + " policy accept; }\n" + rules(sc, p, s, ca));
-                Thread.sleep(PARTITION.toMillis());
-                long heal = System.nanoTime();
-                nft(p, "delete table bridge kvpart\n");
-                // After the heal: one master, the other replicating from it, and for a VIP stack the VIP on
-                // that master only; then both clients acknowledged by it (the client path followed).
-                Optional<Node> fin = awaitOneMaster(p, st);
-                System.out.printf("[logs] cut at %s%n", java.time.LocalTime.now().minusNanos(System.nanoTime() - cut));
-                String note = "";
-                if (fin.isEmpty() && st != Stack.HAPROXY) {
-                    // Both Redis masters, but the VIP on one: what the clients see is that one's data.
-                    for (Node m : List.of(p.a, p.b)) {
-                        Node r = m == p.a ? p.b : p.a;
-                        if (p.holdsVip(m) && !p.holdsVip(r) && p.role(m).orElse("").equals("master")) {
-                            note = "not converged " + CONVERGE.toSeconds() + " s after the heal (" + roles(p)
-                                    + "): figures against the VIP holder";
-                            fin = Optional.of(m);
-                        }
-                    }
-                }
-                if (fin.isEmpty()) {
-                    return new Result(st, sc, round, "-", dual(acksOf(wc, wa), cut), "-",
-                            outage(wc.acks(), cut, System.nanoTime()),
-                            "no single master with its replica " + CONVERGE.toSeconds() + " s after the heal ("
-                                    + roles(p) + "): loss not measured");
-                }
-                Node f = fin.get();
-                String fid = idOf(hostOf, f);
-                long converged = System.nanoTime();
-                boolean followed = awaitUntil(Duration.ofSeconds(20), () -> ackedBy(wc, fid, converged)
-                        && ackedBy(wa, fid, converged));
-                if (!followed) {
-                    note = join(note, "a client did not reach the final master within 20 s of convergence");
-                }
-                long stopped = System.nanoTime();
-                wc.close();
-                wa.close();
-                List<Writer.Ack> all = acksOf(wc, wa);
-                long lost = missing(p, f, wc) + missing(p, f, wa);
-                long lostBefore = missing(p, f, wc, cut) + missing(p, f, wa, cut);
-                String lostText = String.format(Locale.ROOT, "%d of %d", lost, all.size());
-                if (lostBefore > 0) {
-                    note = join(note, lostBefore + " of the lost acknowledged before the cut (not yet replicated)");
-                }
-                long lastOther = all.stream().filter(x -> x.atNanos() >= cut && !fid.equals(x.server()))
-                        .mapToLong(Writer.Ack::atNanos).max().orElse(cut);
-                if (lastOther > cut) {
-                    note = join(note, "the other server's last acknowledged write " + secs(lastOther - cut)
-                            + " s after the cut");
-                }
-                String kept = keptDataset(p, st);
-                if (!kept.isEmpty()) {
-                    note = join(note, kept);
-                }
-                if (converged - heal < CONVERGE.toNanos()) {
-                    note = join(note, "final master " + f.name() + ", converged " + secs(converged - heal)
-                            + " s after the heal");
-                }
-                String one = toOne(all, fid, cut);
-                if (!followed && one.equals("never")) {
-                    one = ">" + secs(stopped - cut);
-                }
-                return new Result(st, sc, round, lostText, dual(all, cut), one, outage(wc.acks(), cut, stopped), note);
+            if (fin.isEmpty()) {
+                return new Result(st, sc, round, "-", dual(acksOf(wc, wa), cut), "-",
+                        outage(wc.acks(), cut, System.nanoTime()),
+                        "no single master with its replica " + CONVERGE.toSeconds() + " s after the heal ("
+                                + roles(p) + "): loss not measured");
             }
+            Node f = fin.get();
+            String fid = idOf(hostOf, f);
+            long converged = System.nanoTime();
+            boolean followed = awaitUntil(Duration.ofSeconds(20), () -> ackedBy(wc, fid, converged)
+                    && ackedBy(wa, fid, converged));
+            if (!followed) {
+                note = join(note, "a client did not reach the final master within 20 s of convergence");
+            }
+            long stopped = System.nanoTime();
+            wc.close();
+            wa.close();
+            List<Writer.Ack> all = acksOf(wc, wa);
+            long lost = missing(p, f, wc) + missing(p, f, wa);
+            long lostBefore = missing(p, f, wc, cut) + missing(p, f, wa, cut);
+            String lostText = String.format(Locale.ROOT, "%d of %d", lost, all.size());
+            if (lostBefore > 0) {
+                note = join(note, lostBefore + " of the lost acknowledged before the cut (not yet replicated)");
+            }
+            long lastOther = all.stream().filter(x -> x.atNanos() >= cut && !fid.equals(x.server()))
+                    .mapToLong(Writer.Ack::atNanos).max().orElse(cut);
+            if (lastOther > cut) {
+                note = join(note, "the other server's last acknowledged write " + secs(lastOther - cut)
+                        + " s after the cut");
+            }
+            String kept = keptDataset(p, st);
+            if (!kept.isEmpty()) {
+                note = join(note, kept);
+            }
+            if (converged - heal < CONVERGE.toNanos()) {
+                note = join(note, "final master " + f.name() + ", converged " + secs(converged - heal)
+                        + " s after the heal");
+            }
+            String one = toOne(all, fid, cut);
+            if (!followed && one.equals("never")) {
+                one = ">" + secs(stopped - cut);
+            }
+            return new Result(st, sc, round, lostText, dual(all, cut), one, outage(wc.acks(), cut, stopped), note);
         }
     }
 
@@ -328,7 +326,8 @@ class PartitionBench {
             for (Path f : files.filter(x -> x.toString().endsWith(".log")).sorted().toList()) {
                 List<String> lines = Files.readAllLines(f);
                 System.out.printf("[logs] --- %s (%d lines, the last 200)%n", f.getFileName(), lines.size());
-                lines.subList(Math.max(0, lines.size() - 200), lines.size()).forEach(l -> System.out.println("[logs] " + l));
+                lines.subList(Math.max(0, lines.size() - 200), lines.size())
+                        .forEach(l -> System.out.println("[logs] " + l));
             }
         }
     }
