@@ -65,7 +65,17 @@ final class RedisPair implements AutoCloseable {
     /** Sentinel mode: the hosts whose Sentinels keepvip listens to (empty: pair mode). */
     List<Node> sentinels = List.of();
 
-    private RedisPair(Lab lab, String advertInt) throws IOException {
+    /** keepalived's check script: interval and timeout, s (the script's own deadline is 200 ms less), and fall. */
+    int keepalivedIntervalSeconds = 1;
+    int keepalivedTimeoutSeconds = 1;
+    int keepalivedFall = 1;
+    /** Sentinel's {@code down-after-milliseconds} for the Sentinels this pair starts. */
+    int sentinelDownAfterMs = 1000;
+    /** keepvip's {@code sentinel_timeout} in Sentinel mode, in seconds. */
+    String sentinelTimeout = SENTINEL_TIMEOUT;
+
+    /** A pair in {@code lab}, which must have hosts a and b and the client; nothing started yet. */
+    RedisPair(Lab lab, String advertInt) throws IOException {
         this.lab = lab;
         this.a = lab.node("a");
         this.b = lab.node("b");
@@ -101,10 +111,10 @@ final class RedisPair implements AutoCloseable {
                     script_user root
                 }
                 vrrp_script chk_redis {
-                    script "%s/redis_check.sh -p %d -t 800"
-                    interval 1
-                    timeout 1
-                    fall 1
+                    script "%s/redis_check.sh -p %d -t %d"
+                    interval %d
+                    timeout %d
+                    fall %d
                     rise 1
                 }
                 vrrp_instance VI_R {
@@ -124,7 +134,8 @@ final class RedisPair implements AutoCloseable {
                     notify_master "%s/redis_master.sh -p %d -m %s -t 2000"
                     notify_backup "%s/redis_backup.sh -p %d -m %s -t 2000"
                 }
-                """.formatted(n.name(), scripts, PORT, priority, advertInt, VIP, scripts, PORT, peer.ipv4(),
+                """.formatted(n.name(), scripts, PORT, keepalivedTimeoutSeconds * 1000 - 200, keepalivedIntervalSeconds,
+                keepalivedTimeoutSeconds, keepalivedFall, priority, advertInt, VIP, scripts, PORT, peer.ipv4(),
                 scripts, PORT, peer.ipv4());
         Path file = lab.writeFile("ka-" + n.name() + ".conf", conf);
         Path dir = lab.tempDir();
@@ -133,7 +144,7 @@ final class RedisPair implements AutoCloseable {
                 "-r", dir.resolve("ka-" + n.name() + "-vrrp.pid").toString());
     }
 
-    /** A Redis Sentinel on {@code n} (port 26379) monitoring a's Redis, quorum 2, down-after 1000 ms. */
+    /** A Redis Sentinel on {@code n} (port 26379) monitoring a's Redis, quorum 2, down-after {@link #sentinelDownAfterMs}. */
     LabProcess startSentinel(Node n) {
         return startSentinel(n, 10000);
     }
@@ -149,10 +160,10 @@ final class RedisPair implements AutoCloseable {
                 protected-mode no
                 dir %s
                 sentinel monitor mymaster %s %d 2
-                sentinel down-after-milliseconds mymaster 1000
+                sentinel down-after-milliseconds mymaster %d
                 sentinel failover-timeout mymaster %d
                 sentinel parallel-syncs mymaster 1
-                """.formatted(lab.tempDir(), a.ipv4(), PORT, failoverTimeoutMs);
+                """.formatted(lab.tempDir(), a.ipv4(), PORT, sentinelDownAfterMs, failoverTimeoutMs);
         Path file = lab.writeFile("sentinel-" + n.name() + ".conf", conf);
         return lab.start(n, "sentinel-" + n.name(), "redis-sentinel", file.toString());
     }
@@ -364,7 +375,7 @@ final class RedisPair implements AutoCloseable {
     private String sentinelLines() {
         StringBuilder b = new StringBuilder("    sentinel {\n");
         sentinels.forEach(n -> b.append("        ").append(n.ipv4()).append(":26379\n"));
-        return b.append("    }\n    sentinel_master mymaster\n    sentinel_timeout ").append(SENTINEL_TIMEOUT)
+        return b.append("    }\n    sentinel_master mymaster\n    sentinel_timeout ").append(sentinelTimeout)
                 .toString();
     }
 

@@ -17,8 +17,11 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * reconnect; an unacknowledged write is not recorded.
  */
 final class Writer implements AutoCloseable {
-    /** One acknowledged write: its number, System.nanoTime() when sent and when acknowledged. */
-    record Ack(long n, long sentNanos, long atNanos) {}
+    /**
+     * One acknowledged write: its number, System.nanoTime() when sent and when acknowledged, and the
+     * server that acknowledged it (its {@code run_id}; null unless the writer identifies servers).
+     */
+    record Ack(long n, long sentNanos, long atNanos, String server) {}
 
     /** The client's connect timeout; scripts/bench-redis-failover can set it to show its share of the figure. */
     static final int CONNECT_TIMEOUT_MS = Integer.getInteger("keepvip.bench.connectTimeoutMs", 200);
@@ -26,12 +29,14 @@ final class Writer implements AutoCloseable {
 
     private final java.util.function.Supplier<HostAndPort> target;
     private final String prefix;
+    /** Time between the starts of two writes; 0: each write as soon as the last one ended. */
+    private final long paceNanos;
+    /** Asks a new connection which server it reached; null: not asked (no extra round trip). */
+    private final java.util.function.Function<Jedis, String> identify;
     private final List<Ack> acks = new ArrayList<>();
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong readonly = new AtomicLong();
     private volatile boolean running = true;
-    /** The least time between the starts of two writes (ns); 0: as fast as the server answers. */
-    private final long pace;
     private final Future<?> task;
 
     Writer(ExecutorService clientNamespace, String vip, int port) {
@@ -45,7 +50,7 @@ final class Writer implements AutoCloseable {
 
     /** A writer of keys {@code PREFIX N} (another writer's keys never collide with the client's {@code w:N}). */
     Writer(ExecutorService namespace, java.util.function.Supplier<HostAndPort> target, String prefix) {
-        this(namespace, target, prefix, 0);
+        this(namespace, target, prefix, null);
     }
 
     /**
@@ -53,14 +58,29 @@ final class Writer implements AutoCloseable {
      * dataset must not outgrow the host: every write is a new key).
      */
     static Writer paced(ExecutorService namespace, String vip, int port, int perSecond) {
-        return new Writer(namespace, () -> new HostAndPort(vip, port), "w:", 1_000_000_000L / perSecond);
+        return new Writer(namespace, () -> new HostAndPort(vip, port), "w:", null, 1_000_000_000L / perSecond);
+    }
+
+    /**
+     * A writer that, on every (re)connect, asks the server its {@code run_id} and records it with each
+     * write acknowledged on that connection: through a VIP or a proxy, a connection stays with one server.
+     */
+    static Writer identifying(ExecutorService namespace, java.util.function.Supplier<HostAndPort> target,
+            String prefix, int writesPerSecond) {
+        return new Writer(namespace, target, prefix, Writer::runId, 1_000_000_000L / writesPerSecond);
     }
 
     private Writer(ExecutorService namespace, java.util.function.Supplier<HostAndPort> target, String prefix,
-            long pace) {
+            java.util.function.Function<Jedis, String> identify) {
+        this(namespace, target, prefix, identify, 0);
+    }
+
+    private Writer(ExecutorService namespace, java.util.function.Supplier<HostAndPort> target, String prefix,
+            java.util.function.Function<Jedis, String> identify, long paceNanos) {
         this.target = target;
         this.prefix = prefix;
-        this.pace = pace;
+        this.identify = identify;
+        this.paceNanos = paceNanos;
         this.task = namespace.submit(this::loop);
     }
 
@@ -72,22 +92,29 @@ final class Writer implements AutoCloseable {
     private void loop() {
         long n = 0;
         Jedis j = null;
+        String server = null;
         long next = System.nanoTime();
         while (running) {
             try {
                 if (j == null) {
                     j = connect();
+                    if (identify != null) {
+                        server = identify.apply(j);
+                    }
                 }
-                if (pace > 0) {
-                    java.util.concurrent.locks.LockSupport.parkNanos(next - System.nanoTime()); // the load's pace
-                    next = Math.max(next + pace, System.nanoTime() - pace);
+                if (paceNanos > 0) {
+                    // A steady rate, not a catch-up burst after a stall: a late write moves the schedule.
+                    long now = System.nanoTime();
+                    next = next - now > 0 ? next : now;
+                    java.util.concurrent.locks.LockSupport.parkNanos(next - now);
+                    next += paceNanos;
                 }
                 n++;
                 long sent = System.nanoTime();
                 String reply = j.set(prefix + n, Long.toString(n));
                 if ("OK".equals(reply)) {
                     synchronized (acks) {
-                        acks.add(new Ack(n, sent, System.nanoTime()));
+                        acks.add(new Ack(n, sent, System.nanoTime(), server));
                     }
                 }
             } catch (RuntimeException e) {
@@ -109,6 +136,16 @@ final class Writer implements AutoCloseable {
         if (j != null) {
             j.close();
         }
+    }
+
+    /** The {@code run_id} in {@code INFO server}: it names one redis-server process. */
+    static String runId(Jedis j) {
+        for (String line : j.info("server").split("\r?\n")) {
+            if (line.startsWith("run_id:")) {
+                return line.substring("run_id:".length()).strip();
+            }
+        }
+        throw new IllegalStateException("INFO server without run_id");
     }
 
     private Jedis connect() {
