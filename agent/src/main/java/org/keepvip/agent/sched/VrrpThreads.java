@@ -195,12 +195,22 @@ public final class VrrpThreads {
         }
     }
 
-    /** A factory of daemon threads named {@code name} that tune themselves before running. */
+    /**
+     * A factory of daemon threads named {@code name} that tune themselves before running, and are
+     * forgotten when they end (a lane of an instance a reload removed): a raise must not reach
+     * whatever thread later gets the same id.
+     */
     public ThreadFactory factory(String name) {
         return r -> {
             Thread t = new Thread(() -> {
                 tuneCurrentThread();
-                r.run();
+                try {
+                    r.run();
+                } finally {
+                    if (!tuning.isDefault()) {
+                        tids.remove(Holder.LIBC.gettid());
+                    }
+                }
             }, name);
             t.setDaemon(true);
             return t;
