@@ -70,7 +70,11 @@ class StrictFirewallE2ETest {
 
     /** The table with the table's name and the counters' values taken out. */
     static String normalised(String ruleset, String table) {
-        return COUNTER.matcher(ruleset.replace(" " + table + " {", " TABLE {")).replaceAll("counter");
+        String text = COUNTER.matcher(ruleset.replace(" " + table + " {", " TABLE {")).replaceAll("counter");
+        // The tables in name order: which family's table comes first follows which instance took
+        // over first, in either daemon.
+        return java.util.Arrays.stream(text.split("(?m)^(?=table )")).sorted()
+                .collect(java.util.stream.Collectors.joining());
     }
 
     /** The packets counted by the rule dropping traffic to the IPv4 VIPs. */
