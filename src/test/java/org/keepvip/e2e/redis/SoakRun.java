@@ -122,6 +122,9 @@ class SoakRun {
                 System.out.println(report);
                 Files.createDirectories(out.toAbsolutePath().getParent());
                 Files.writeString(out, report);
+                // Both daemons' logs stay beside the figures: a lost write is explained from them.
+                Files.writeString(out.resolveSibling("soak-a.log"), p.keepvipLog(p.a));
+                Files.writeString(out.resolveSibling("soak-b.log"), p.keepvipLog(p.b));
             }
         }
     }
@@ -235,7 +238,12 @@ class SoakRun {
                 n++;
                 long from = m.startNanos() - PERIOD.toNanos() / 2;
                 long to = i + 1 < moves.size() ? moves.get(i + 1).startNanos() - PERIOD.toNanos() / 2 : Long.MAX_VALUE;
-                lost += missing(p, acks.stream().filter(x -> x.atNanos() >= from && x.atNanos() < to).toList());
+                long here = missing(p, acks.stream().filter(x -> x.atNanos() >= from && x.atNanos() < to).toList());
+                if (here != 0) {
+                    r.append(String.format(Locale.ROOT, "  move %d (%s from %s, %s): %d acknowledged writes lost%n",
+                            i + 1, c, m.from().name(), m.note(), here));
+                }
+                lost += here;
             }
             boolean planned = c == Cause.SWITCHOVER || c == Cause.KEEPVIP_RESTART;
             if (planned) {
