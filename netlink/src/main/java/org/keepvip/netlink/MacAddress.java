@@ -1,4 +1,4 @@
-package org.keepvip.agent.packet;
+package org.keepvip.netlink;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -6,7 +6,10 @@ import java.nio.ByteBuffer;
 import java.util.HexFormat;
 
 /**
- * A 48-bit Ethernet address, held as a long so the record stays immutable and cheap to compare.
+ * A 48-bit Ethernet address, held as a long so the record stays immutable and cheap to compare:
+ * the one MAC type of keepvip, for what netlink reports (links, neighbours, next hops) and for the
+ * frames the agent builds. Link-layer addresses of another length (tunnels, InfiniBand) are not
+ * Ethernet addresses; netlink reports them as absent.
  *
  * @param value the address in the low 48 bits
  */
@@ -80,7 +83,13 @@ public record MacAddress(long value) {
         return b;
     }
 
-    void writeTo(ByteBuffer buf) {
+    /** True for 00:00:00:00:00:00 (loopback's and unresolved entries' address). */
+    public boolean isZero() {
+        return value == 0;
+    }
+
+    /** Puts the 6 bytes at the buffer's position. */
+    public void writeTo(ByteBuffer buf) {
         buf.put(bytes());
     }
 

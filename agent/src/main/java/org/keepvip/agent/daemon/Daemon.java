@@ -34,7 +34,7 @@ import org.keepvip.agent.vmac.VmacPlan;
 import org.keepvip.agent.packet.CauseCounters;
 import org.keepvip.agent.packet.DropReason;
 import org.keepvip.agent.packet.InterfaceFacts;
-import org.keepvip.agent.packet.MacAddress;
+import org.keepvip.netlink.MacAddress;
 import org.keepvip.agent.packet.PacketPort;
 import org.keepvip.agent.packet.PcapPacketPort;
 import org.keepvip.agent.packet.PortOptions;
@@ -1180,10 +1180,10 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         }
     }
 
-    private static Optional<org.keepvip.agent.packet.MacAddress> nextHop(NetlinkClient nl, InetAddress peer) {
+    private static Optional<MacAddress> nextHop(NetlinkClient nl, InetAddress peer) {
         try {
             var hop = nl.resolveNextHop(peer, Duration.ofMillis(200));
-            return Optional.of(org.keepvip.agent.packet.MacAddress.of(hop.mac().bytes()));
+            return Optional.of(hop.mac());
         } catch (IOException e) {
             return Optional.empty();
         }
