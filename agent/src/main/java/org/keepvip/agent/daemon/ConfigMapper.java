@@ -13,7 +13,7 @@ import org.keepvip.netlink.Rtnl;
 import org.keepvip.vrrp.config.KeepalivedConfig;
 import org.keepvip.vrrp.config.Tracked;
 import org.keepvip.vrrp.config.VirtualIp;
-import org.keepvip.vrrp.config.VrrpInstance;
+import org.keepvip.vrrp.config.InstanceSpec;
 import org.keepvip.vrrp.packet.AuthType;
 import org.keepvip.vrrp.packet.ChecksumMode;
 import org.keepvip.vrrp.packet.OldUnicastChecksum;
@@ -62,17 +62,17 @@ public final class ConfigMapper {
             return a;
         };
         List<InstancePlan> out = new ArrayList<>();
-        for (VrrpInstance i : config.instances()) {
+        for (InstanceSpec i : config.instances()) {
             out.add(plan(config, i, cached, vmacNames));
         }
         return out;
     }
 
-    static InstancePlan plan(KeepalivedConfig config, VrrpInstance i, InterfaceFacts facts) throws IOException {
+    static InstancePlan plan(KeepalivedConfig config, InstanceSpec i, InterfaceFacts facts) throws IOException {
         return plan(config, i, facts, Map.of());
     }
 
-    static InstancePlan plan(KeepalivedConfig config, VrrpInstance i, InterfaceFacts facts, Map<String, String> vmacNames)
+    static InstancePlan plan(KeepalivedConfig config, InstanceSpec i, InterfaceFacts facts, Map<String, String> vmacNames)
             throws IOException {
         boolean ipv6 = i.family() == org.keepvip.vrrp.config.AddressFamily.IPV6;
         InetAddress source = i.unicastSrcIp() != null ? i.unicastSrcIp()
@@ -170,7 +170,7 @@ public final class ConfigMapper {
      * and {@code redis-replicas:NAME} with {@code min_replicas_to_write}, weight -253.
      * A sync group without {@code sync_group_tracking_weight} forces it to 0, as every other tracker.
      */
-    static void addLagTrackers(List<TrackerSpec> out, KeepalivedConfig config, VrrpInstance i) {
+    static void addLagTrackers(List<TrackerSpec> out, KeepalivedConfig config, InstanceSpec i) {
         boolean zeroWeights = i.syncGroup() != null && config.syncGroups().stream()
                 .anyMatch(g -> g.name().equals(i.syncGroup()) && !g.syncGroupTrackingWeight());
         for (Tracked t : i.tracking().redis()) {
@@ -193,7 +193,7 @@ public final class ConfigMapper {
      * Redis trackers stay per instance: they carry the instance's promotion hooks; interface trackers
      * too, as nothing reports {@code interface:} results yet.
      */
-    static void addGroupTrackers(List<TrackerSpec> out, KeepalivedConfig config, VrrpInstance i) {
+    static void addGroupTrackers(List<TrackerSpec> out, KeepalivedConfig config, InstanceSpec i) {
         if (i.syncGroup() == null) {
             return;
         }
@@ -211,7 +211,7 @@ public final class ConfigMapper {
         });
     }
 
-    static VipSpec vip(VrrpInstance i, VirtualIp v) {
+    static VipSpec vip(InstanceSpec i, VirtualIp v) {
         String dev = v.device() != null ? v.device() : i.interfaceName();
         boolean v6 = v.address() instanceof Inet6Address;
         return new VipSpec(v.address(), v.prefixLength(), dev, v6 ? null : v.label(), v.noTrack(),
@@ -219,7 +219,7 @@ public final class ConfigMapper {
     }
 
     /** {@code spec} moved onto the macvlan that carries it, if one does. */
-    private static VipSpec onVmac(VipSpec spec, KeepalivedConfig config, VrrpInstance i, VirtualIp v,
+    private static VipSpec onVmac(VipSpec spec, KeepalivedConfig config, InstanceSpec i, VirtualIp v,
                                   Map<String, String> vmacNames) {
         String key = VmacPlan.keyFor(i, v);
         if (key == null) {
@@ -233,7 +233,7 @@ public final class ConfigMapper {
      * The name {@code key}'s macvlan got; before one exists (check-config, or a link that could not
      * be made) the name it would first get, so its VIPs fail visibly rather than land on the base.
      */
-    private static String vmacName(KeepalivedConfig config, VrrpInstance i, String key, Map<String, String> vmacNames) {
+    private static String vmacName(KeepalivedConfig config, InstanceSpec i, String key, Map<String, String> vmacNames) {
         String name = vmacNames.get(key);
         if (name != null) {
             return name;

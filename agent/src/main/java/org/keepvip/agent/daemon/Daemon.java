@@ -395,10 +395,10 @@ public final class Daemon implements ControlHandler, AutoCloseable {
 
     /** Blocks in no-accept mode; a reload's new settings for the table take a restart (as keepalived). */
     private void useFirewall(InstanceRuntime r) {
-        Optional<org.keepvip.vrrp.config.VrrpInstance> conf = config.instance(r.name());
+        Optional<org.keepvip.vrrp.config.InstanceSpec> conf = config.instance(r.name());
         boolean blocks = conf.map(org.keepvip.vrrp.config.Firewall::blocks).orElse(false);
         r.useFirewall(blocks ? firewall : Ports.Firewall.NONE,
-                conf.map(org.keepvip.vrrp.config.VrrpInstance::dontTrackPrimary).orElse(false));
+                conf.map(org.keepvip.vrrp.config.InstanceSpec::dontTrackPrimary).orElse(false));
     }
 
     /**
