@@ -986,9 +986,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         var w = r.wire();
         try {
             var cfg = r.machine().config().toBuilder().trackers(List.of()).build();
-            var advert = new org.keepvip.vrrp.packet.VrrpAdvert(w.version(), w.vrid(), 255,
-                    w.version() == 2 ? Math.max(100, w.advertIntervalCentis() / 100 * 100) : w.advertIntervalCentis(),
-                    w.authType(), w.password(), w.advertisedVips());
+            var advert = w.advert(255);
             InetAddress dst = w.destinations().isEmpty() ? w.source() : w.destinations().get(0);
             PacketContext ctx = PacketContext.of(w.source(), dst, 255);
             long now = 0;
