@@ -15,6 +15,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
+import org.keepvip.netlink.VipSpec;
 import org.keepvip.vrrp.packet.ReceiveExpectations;
 import org.keepvip.agent.log.LogHold;
 import org.keepvip.vrrp.packet.ReceiveChecker;

@@ -1,6 +1,7 @@
 package org.keepvip.agent.daemon;
 
 import java.util.List;
+import org.keepvip.netlink.VipSpec;
 import org.keepvip.vrrp.packet.ReceiveExpectations;
 import org.keepvip.vrrp.state.InstanceConfig;
 

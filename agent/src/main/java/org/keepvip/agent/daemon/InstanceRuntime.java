@@ -15,6 +15,7 @@ import org.keepvip.agent.events.DecisionLog;
 import org.keepvip.agent.events.TransitionTrace;
 import org.keepvip.agent.log.LogHold;
 import org.keepvip.agent.packet.ReleasedVipRefuser;
+import org.keepvip.netlink.VipSpec;
 import org.keepvip.vrrp.packet.AuthType;
 import org.keepvip.vrrp.packet.ChecksumMode;
 import org.keepvip.vrrp.packet.ReceiveExpectations;

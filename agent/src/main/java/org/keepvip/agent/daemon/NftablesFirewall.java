@@ -7,6 +7,7 @@ import java.util.function.ToIntFunction;
 import org.keepvip.agent.firewall.NftElement;
 import org.keepvip.agent.firewall.NftRunner;
 import org.keepvip.agent.firewall.NftScript;
+import org.keepvip.netlink.VipSpec;
 import org.keepvip.vrrp.config.Firewall;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

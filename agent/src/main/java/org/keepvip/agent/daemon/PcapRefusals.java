@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.keepvip.agent.packet.ReleasedVipRefuser;
+import org.keepvip.netlink.VipSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -3,6 +3,7 @@ package org.keepvip.agent.daemon;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.List;
+import org.keepvip.netlink.VipSpec;
 import org.keepvip.vrrp.state.VrrpState;
 
 /**

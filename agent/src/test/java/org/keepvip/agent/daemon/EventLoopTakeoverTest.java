@@ -8,6 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.keepvip.netlink.VipSpec;
 import org.keepvip.vrrp.packet.AuthType;
 import org.keepvip.vrrp.packet.ChecksumMode;
 import org.keepvip.vrrp.packet.PacketContext;
@@ -62,7 +63,7 @@ class EventLoopTakeoverTest {
         EventLoop loop = new EventLoop();
         InstanceRuntime runtime = new InstanceRuntime(new VrrpInstance(config), wire,
                 ReceiveExpectations.of(3, 1, ADVERT_CENTIS, List.of(VIP), 100),
-                List.of(new VipSpec(VIP, 24, "eth0", null, false)), packets, vips, null, (i, s, p) -> { }, loop::post);
+                List.of(VipSpec.of(VIP, 24, "eth0")), packets, vips, null, (i, s, p) -> { }, loop::post);
         loop.add(runtime);
         Thread thread = new Thread(loop, "vrrp-test");
         thread.start();

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import org.keepvip.agent.packet.ReleasedVipRefuser;
+import org.keepvip.netlink.VipSpec;
 import org.keepvip.vrrp.config.IpRoute;
 import org.keepvip.vrrp.config.IpRule;
 

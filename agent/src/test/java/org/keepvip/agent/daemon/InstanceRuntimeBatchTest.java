@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.keepvip.agent.log.LogHold;
+import org.keepvip.netlink.VipSpec;
 import org.keepvip.vrrp.packet.AuthType;
 import org.keepvip.vrrp.packet.ChecksumMode;
 import org.keepvip.vrrp.packet.ReceiveExpectations;
@@ -234,7 +235,7 @@ class InstanceRuntimeBatchTest {
     }
 
     private static List<VipSpec> vipSpecs() {
-        return List.of(new VipSpec(VIP, 24, "eth0", null, false));
+        return List.of(VipSpec.of(VIP, 24, "eth0"));
     }
 
     private static InetAddress ip(String s) {

@@ -3,6 +3,7 @@ package org.keepvip.agent.daemon;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
+import org.keepvip.netlink.VipSpec;
 import org.keepvip.vrrp.packet.AuthType;
 import org.keepvip.vrrp.packet.ChecksumMode;
 import org.keepvip.vrrp.packet.PacketContext;
@@ -23,7 +24,7 @@ final class OneInstance {
     static final InetAddress GROUP = ip("224.0.0.18");
     static final InetAddress VIP = ip("192.0.2.100");
     static final int ADVERT_CENTIS = 10;
-    static final VipSpec SPEC = new VipSpec(VIP, 24, "eth0", null, false);
+    static final VipSpec SPEC = VipSpec.of(VIP, 24, "eth0");
 
     private OneInstance() {
     }
