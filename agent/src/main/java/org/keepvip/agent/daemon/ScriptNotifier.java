@@ -15,7 +15,7 @@ import org.keepvip.agent.script.NotifyTarget;
 import org.keepvip.agent.script.RunAs;
 import org.keepvip.agent.script.ScriptCommand;
 import org.keepvip.agent.script.ScriptRunner;
-import org.keepvip.vrrp.config.VrrpInstance;
+import org.keepvip.vrrp.config.InstanceSpec;
 import org.keepvip.vrrp.state.VrrpState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,8 +27,8 @@ final class ScriptNotifier implements Ports.Notifier {
 
     private final Map<String, NotifyDispatcher> dispatchers = new LinkedHashMap<>();
 
-    ScriptNotifier(List<VrrpInstance> instances, ScriptRunner runner, Optional<NotifyFifo> fifo) {
-        for (VrrpInstance i : instances) {
+    ScriptNotifier(List<InstanceSpec> instances, ScriptRunner runner, Optional<NotifyFifo> fifo) {
+        for (InstanceSpec i : instances) {
             dispatchers.put(i.name(), new NotifyDispatcher(NotifyTarget.instance(i.name()), scripts(i), runner, fifo,
                     NOTIFY_TIMEOUT));
         }
@@ -72,7 +72,7 @@ final class ScriptNotifier implements Ports.Notifier {
         }
     }
 
-    private static NotifyScripts scripts(VrrpInstance i) {
+    private static NotifyScripts scripts(InstanceSpec i) {
         Map<NotifyState, ScriptCommand> specific = new EnumMap<>(NotifyState.class);
         var n = i.notifyScripts();
         put(specific, NotifyState.MASTER, n.master());
