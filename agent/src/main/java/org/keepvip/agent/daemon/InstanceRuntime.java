@@ -124,7 +124,7 @@ public final class InstanceRuntime implements AutoCloseable {
             count("refuse_rate_limited");
         }
     };
-    private final Ports.RedisHooks redis;
+    private final Ports.RedisRole redis;
     private final Ports.Notifier notifier;
     private final Consumer<LoopEvent> loop;
     private final HookLane lane;
@@ -144,13 +144,13 @@ public final class InstanceRuntime implements AutoCloseable {
     private TransitionTrace trace;
 
     public InstanceRuntime(VrrpInstance machine, Wire wire, ReceiveExpectations expectations, List<VipSpec> vips,
-            Ports.PacketOut packets, Ports.Vips vipPort, Ports.RedisHooks redis, Ports.Notifier notifier,
+            Ports.PacketOut packets, Ports.Vips vipPort, Ports.RedisRole redis, Ports.Notifier notifier,
             Consumer<LoopEvent> loop) {
         this(machine, wire, expectations, vips, packets, vipPort, Ports.Refusals.NONE, redis, notifier, loop);
     }
 
     public InstanceRuntime(VrrpInstance machine, Wire wire, ReceiveExpectations expectations, List<VipSpec> vips,
-            Ports.PacketOut packets, Ports.Vips vipPort, Ports.Refusals refusals, Ports.RedisHooks redis,
+            Ports.PacketOut packets, Ports.Vips vipPort, Ports.Refusals refusals, Ports.RedisRole redis,
             Ports.Notifier notifier, Consumer<LoopEvent> loop) {
         this(machine, wire, expectations, vips, packets, vipPort, refusals, redis, notifier, loop,
                 HookLane.owned(machine.name()));
@@ -158,7 +158,7 @@ public final class InstanceRuntime implements AutoCloseable {
 
     /** With the hook lane given: the daemon's come from {@link LaneWorkers}. */
     InstanceRuntime(VrrpInstance machine, Wire wire, ReceiveExpectations expectations, List<VipSpec> vips,
-            Ports.PacketOut packets, Ports.Vips vipPort, Ports.Refusals refusals, Ports.RedisHooks redis,
+            Ports.PacketOut packets, Ports.Vips vipPort, Ports.Refusals refusals, Ports.RedisRole redis,
             Ports.Notifier notifier, Consumer<LoopEvent> loop, HookLane lane) {
         this.machine = Objects.requireNonNull(machine, "machine");
         this.wire = Objects.requireNonNull(wire, "wire");

@@ -102,8 +102,8 @@ final class FakePorts {
     }
 
     /** Redis hooks that succeed and name each call to {@code calls}: promote, fence, demote. */
-    static Ports.RedisHooks redis(Consumer<String> calls) {
-        return new Ports.RedisHooks() {
+    static Ports.RedisRole redis(Consumer<String> calls) {
+        return new Ports.RedisRole() {
             @Override
             public String promote() {
                 calls.accept("promote");
