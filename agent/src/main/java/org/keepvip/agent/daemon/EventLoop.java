@@ -630,9 +630,7 @@ public final class EventLoop implements Runnable {
                 }
             }
         }
-        if (ok.oldUnicastChecksumDetected()) {
-            target.switchToOldUnicastChecksum();
-        }
+        target.learnChecksum(ok);
         fireOverdueMasterTimer(target);
         deliver(target, new Event.AdvertReceived(now, ok.advert(), p.context().source()));
     }

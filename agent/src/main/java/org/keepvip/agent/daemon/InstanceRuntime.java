@@ -20,6 +20,8 @@ import org.keepvip.vrrp.packet.AuthType;
 import org.keepvip.vrrp.packet.ChecksumMode;
 import org.keepvip.vrrp.packet.ReceiveExpectations;
 import org.keepvip.vrrp.packet.VrrpAdvert;
+import org.keepvip.vrrp.packet.ReceiveResult;
+import org.keepvip.vrrp.packet.SendChecksum;
 import org.keepvip.vrrp.packet.VrrpCodec;
 import org.keepvip.vrrp.state.Action;
 import org.keepvip.vrrp.state.VrrpInstance;
@@ -128,7 +130,8 @@ public final class InstanceRuntime implements AutoCloseable {
     private final Ports.Notifier notifier;
     private final Consumer<LoopEvent> loop;
     private final HookLane lane;
-    private volatile ChecksumMode checksumMode;
+    /** What the adverts carry; switched by the first old-style unicast checksum a peer sends. */
+    private final SendChecksum checksum;
     /** Promotions handed to the lane so far: the loop writes it, a demote retrying on the lane reads it. */
     private volatile long promotions;
     private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
@@ -171,7 +174,7 @@ public final class InstanceRuntime implements AutoCloseable {
         this.notifier = notifier;
         this.loop = loop;
         this.lane = Objects.requireNonNull(lane, "lane");
-        this.checksumMode = wire.checksumMode();
+        this.checksum = new SendChecksum(wire.checksumMode());
         this.settledState = machine.state();
     }
 
@@ -357,11 +360,10 @@ public final class InstanceRuntime implements AutoCloseable {
         }
     }
 
-    /** A peer sends old-style unicast checksums: answer in kind, as keepalived does. */
-    void switchToOldUnicastChecksum() {
-        if (checksumMode != ChecksumMode.OLD_UNICAST) {
-            LOG.info("({}) Setting unicast VRRPv3 checksum to old version", name());
-            checksumMode = ChecksumMode.OLD_UNICAST;
+    /** Learns the peers' unicast checksum style from an accepted advert (see {@link SendChecksum}). */
+    void learnChecksum(ReceiveResult.Accepted accepted) {
+        if (checksum.learn(accepted)) {
+            LOG.info("({}) {}", name(), SendChecksum.SWITCHED);
         }
     }
 
@@ -756,7 +758,7 @@ public final class InstanceRuntime implements AutoCloseable {
         VrrpAdvert advert = wire.advert(priority);
         for (InetAddress dst : wire.destinations()) {
             try {
-                byte[] msg = VrrpCodec.encode(advert, wire.source(), dst, checksumMode);
+                byte[] msg = VrrpCodec.encode(advert, wire.source(), dst, checksum.mode());
                 packets.sendVrrp(wire.advertIfname(), msg, wire.source(), dst);
                 advertsSent.increment();
                 if (priority == 0) {
