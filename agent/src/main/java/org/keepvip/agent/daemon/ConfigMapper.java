@@ -19,6 +19,10 @@ import org.keepvip.vrrp.config.InstanceSpec;
 import org.keepvip.vrrp.packet.ReceiveExpectations;
 import org.keepvip.vrrp.state.InstanceConfig;
 import org.keepvip.vrrp.state.TrackerSpec;
+import org.keepvip.agent.loop.InstancePlan;
+import org.keepvip.agent.loop.InstanceRuntime;
+import org.keepvip.agent.redis.LagJudge;
+import org.keepvip.agent.redis.MinReplicasGuard;
 
 /**
  * Maps the parsed keepalived.conf model onto what the daemon runs: one {@link InstancePlan} per

@@ -1,5 +1,6 @@
 package org.keepvip.agent.daemon;
 
+import org.keepvip.agent.kernel.NetlinkVips;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
