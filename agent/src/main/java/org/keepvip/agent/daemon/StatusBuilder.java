@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import org.keepvip.agent.control.StatusSnapshot;
 import org.keepvip.agent.packet.CauseCounters;
 import org.keepvip.agent.packet.DropReason;
+import org.keepvip.vrrp.mapping.InstanceMapping;
 import org.keepvip.vrrp.state.InstanceStatus;
 import org.keepvip.agent.loop.EventLoop;
 import org.keepvip.agent.loop.InstanceRuntime;
@@ -46,8 +47,8 @@ final class StatusBuilder {
                     c.getOrDefault("refused_syn", 0L), c.getOrDefault("refuse_rate_limited", 0L));
             List<String> vips = r.vips().stream().map(v -> v.address().getHostAddress() + "/" + v.prefixLength()).toList();
             List<StatusSnapshot.Script> scriptStates = new ArrayList<>();
-            r.machine().config().trackers().stream().filter(t -> t.id().startsWith("script:")).forEach(t -> {
-                String name = t.id().substring("script:".length());
+            r.machine().config().trackers().stream().filter(t -> t.id().startsWith(InstanceMapping.SCRIPT)).forEach(t -> {
+                String name = t.id().substring(InstanceMapping.SCRIPT.length());
                 scriptStates.add(new StatusSnapshot.Script(name, scripts == null ? "UNKNOWN" : scripts.status(name),
                         scripts == null ? null : scripts.lastCode(name), t.weight()));
             });

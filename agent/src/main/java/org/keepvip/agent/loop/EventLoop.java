@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import org.keepvip.netlink.VipSpec;
+import org.keepvip.vrrp.mapping.InstanceMapping;
 import org.keepvip.vrrp.packet.ReceiveExpectations;
 import org.keepvip.agent.latency.LogHold;
 import org.keepvip.vrrp.packet.ReceiveChecker;
@@ -730,7 +731,7 @@ public final class EventLoop implements Runnable {
     }
 
     /** The tracker id of a {@code track_interface} entry, followed by the interface's name. */
-    static final String INTERFACE_TRACKER = "interface:";
+    static final String INTERFACE_TRACKER = InstanceMapping.INTERFACE;
 
     /**
      * Gives each {@code track_interface} of {@code r} the state of its interface (up and running),

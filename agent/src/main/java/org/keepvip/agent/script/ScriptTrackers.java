@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import org.keepvip.vrrp.config.VrrpScript;
+import org.keepvip.vrrp.mapping.InstanceMapping;
 import org.keepvip.vrrp.state.RiseFallCounter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,10 +42,10 @@ public final class ScriptTrackers implements AutoCloseable {
         }
         if (change == RiseFallCounter.Change.BECAME_OK) {
             LOG.info("VRRP_Script({}) succeeded", name);
-            loop.accept(new LoopEvent.TrackerChanged("script:" + name, true));
+            loop.accept(new LoopEvent.TrackerChanged(InstanceMapping.SCRIPT + name, true));
         } else if (change == RiseFallCounter.Change.BECAME_FAILED) {
             LOG.info("VRRP_Script({}) failed ({})", name, run.result().describe());
-            loop.accept(new LoopEvent.TrackerChanged("script:" + name, false));
+            loop.accept(new LoopEvent.TrackerChanged(InstanceMapping.SCRIPT + name, false));
         }
     }
 

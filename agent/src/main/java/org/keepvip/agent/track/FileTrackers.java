@@ -19,6 +19,7 @@ import java.util.function.Consumer;
 import org.keepvip.agent.loop.LoopEvent;
 import org.keepvip.agent.unix.Libc;
 import org.keepvip.vrrp.config.TrackFile;
+import org.keepvip.vrrp.mapping.InstanceMapping;
 import org.keepvip.vrrp.state.FileValue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,7 +105,7 @@ public final class FileTrackers implements AutoCloseable {
 
     /** Reports every file's latest value again (for instances a reload added). */
     public void republish() {
-        values.forEach((name, v) -> loop.accept(new LoopEvent.TrackerValue("file:" + name, v)));
+        values.forEach((name, v) -> loop.accept(new LoopEvent.TrackerValue(InstanceMapping.FILE + name, v)));
     }
 
     /** The latest value of each file, for status. */
@@ -162,7 +163,7 @@ public final class FileTrackers implements AutoCloseable {
         Long before = values.put(f.name(), value);
         if (first || before == null || before != value) {
             LOG.debug("track_file {} now {}", f.name(), value);
-            loop.accept(new LoopEvent.TrackerValue("file:" + f.name(), value));
+            loop.accept(new LoopEvent.TrackerValue(InstanceMapping.FILE + f.name(), value));
         }
     }
 

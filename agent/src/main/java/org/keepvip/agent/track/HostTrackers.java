@@ -13,6 +13,7 @@ import java.util.function.LongSupplier;
 import org.keepvip.agent.loop.LoopEvent;
 import org.keepvip.vrrp.config.IpLiteral;
 import org.keepvip.vrrp.config.TrackHost;
+import org.keepvip.vrrp.mapping.InstanceMapping;
 import org.keepvip.vrrp.state.RiseFallCounter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +32,7 @@ public final class HostTrackers implements AutoCloseable {
     private static final long MAX_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final int ENXIO = 6;
     private static final int ENODEV = 19;
-    private static final String PREFIX = "host:";
+    private static final String PREFIX = InstanceMapping.HOST;
 
     /** Opens a tracked host's socket; a fake in tests. */
     interface Opener {

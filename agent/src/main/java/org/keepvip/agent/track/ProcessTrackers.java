@@ -17,6 +17,7 @@ import org.keepvip.netlink.NetlinkException;
 import org.keepvip.netlink.ProcConnector;
 import org.keepvip.netlink.ProcEvent;
 import org.keepvip.vrrp.config.TrackProcess;
+import org.keepvip.vrrp.mapping.InstanceMapping;
 import org.keepvip.vrrp.state.ProcessQuorum;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -129,7 +130,7 @@ public final class ProcessTrackers implements AutoCloseable {
 
     /** Reports every tracker's quorum again (for instances a reload added). */
     public void republish() {
-        status.forEach((name, st) -> loop.accept(new LoopEvent.TrackerChanged("process:" + name, st.quorum())));
+        status.forEach((name, st) -> loop.accept(new LoopEvent.TrackerChanged(InstanceMapping.PROCESS + name, st.quorum())));
     }
 
     /** The count and quorum of each tracker, for status. */
@@ -324,7 +325,7 @@ public final class ProcessTrackers implements AutoCloseable {
     }
 
     private static String id(Tracker t) {
-        return "process:" + t.config.name();
+        return InstanceMapping.PROCESS + t.config.name();
     }
 
     private static boolean matches(Tracker t, ProcTable.Info i) {
