@@ -105,7 +105,7 @@ public final class CdsTraining {
             System.exit(2);
         }
         train(Path.of(args[0]));
-        LogOutput.flush(); // as Main does
+        LogOutput.flush(); // as Main does for the daemon: its Logback classes go into the archive too
     }
 
     /**

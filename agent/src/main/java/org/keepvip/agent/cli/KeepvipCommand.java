@@ -148,21 +148,48 @@ public final class KeepvipCommand implements Runnable {
         for (Object sub : subcommands) {
             cl.addSubcommand(sub);
         }
-        cl.setExecutionStrategy(KeepvipCommand::execute);
+        Handlers handlers = new Handlers();
+        cl.setExecutionStrategy(handlers);
         cl.setOverwrittenOptionsAllowed(true); // as getopt: a repeated option (-DD) is no error, the last value wins
-        cl.setParameterExceptionHandler(KeepvipCommand::usageError);
-        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+        cl.setParameterExceptionHandler(handlers);
+        cl.setExecutionExceptionHandler(handlers);
+        return cl;
+    }
+
+    /**
+     * How the command line runs, reports a usage error and reports a failure. A class, not lambdas:
+     * the class-data archive leaves out any picocli class (Java 5 class files) that a lambda over
+     * it made the JVM link while writing the archive, and with it OptionSpec and RunLast, which
+     * every command then loaded and verified from the jar.
+     */
+    private static final class Handlers implements CommandLine.IExecutionStrategy,
+            CommandLine.IParameterExceptionHandler, CommandLine.IExecutionExceptionHandler {
+        @Override
+        public int execute(ParseResult parsed) {
+            return KeepvipCommand.execute(parsed);
+        }
+
+        @Override
+        public int handleParseException(CommandLine.ParameterException ex, String[] args) {
+            return usageError(ex, args);
+        }
+
+        @Override
+        public int handleExecutionException(Exception ex, CommandLine commandLine, ParseResult parsed) {
             commandLine.getErr().println("keepvip: " + describe(ex));
             return ExitCodes.SOFTWARE;
-        });
-        return cl;
+        }
     }
 
     /** picocli's RunLast, after refusing root options given before a command (they would be ignored). */
     private static int execute(ParseResult parsed) {
         if (parsed.hasSubcommand()) {
-            List<String> misplaced = parsed.matchedOptions().stream()
-                    .filter(o -> !o.usageHelp() && !o.versionHelp()).map(OptionSpec::shortestName).toList();
+            List<String> misplaced = new ArrayList<>();
+            for (OptionSpec o : parsed.matchedOptions()) { // a loop: see Handlers
+                if (!o.usageHelp() && !o.versionHelp()) {
+                    misplaced.add(o.shortestName());
+                }
+            }
             if (!misplaced.isEmpty()) {
                 String sub = parsed.subcommand().commandSpec().name();
                 throw new CommandLine.ParameterException(parsed.commandSpec().commandLine(), String.join(", ", misplaced)
