@@ -32,8 +32,7 @@ import picocli.CommandLine.ParseResult;
                     + " configuration or ask the running daemon."},
         exitCodeListHeading = "%nExit codes (without a command):%n",
         exitCodeList = {"0:done (with -t: the configuration is valid)", "1:unknown --signum SIGFUNC",
-            "2:usage error", "4, 5, 6:with -t: as keepvip check-config"},
-        subcommands = {CommandLine.HelpCommand.class})
+            "2:usage error", "4, 5, 6:with -t: as keepvip check-config"})
 public final class KeepvipCommand implements Runnable {
 
     /** Subcommands, in the order {@code --help} lists them. */
@@ -112,17 +111,25 @@ public final class KeepvipCommand implements Runnable {
         cl.getOut().flush();
     }
 
+    /** Every subcommand, {@code help} first (where picocli's own listing puts it). */
+    private static List<Object> all() {
+        List<Object> all = new ArrayList<>(List.of(CommandLine.HelpCommand.class));
+        all.addAll(List.of(SUBCOMMANDS));
+        return all;
+    }
+
     /** A fully configured command line with every subcommand: for help, the docs and the tests. */
     public static CommandLine newCommandLine() {
-        return newCommandLine(List.of(SUBCOMMANDS));
+        return newCommandLine(all());
     }
 
     /**
      * The command line for {@code args}: the root and only the subcommand they name. picocli builds
      * each subcommand's model by reflection when it is added, the larger part of a short command's
-     * start-up; {@code keepvip status} needs none of the others. Every subcommand when the arguments
-     * name none, or name one anywhere but first (picocli then explains what is wrong); only
-     * check-config for keepalived's {@code -t}.
+     * start-up; {@code keepvip status} needs none of the others, nor {@code help} (a model and a
+     * parser of its own). Every subcommand when the arguments name none, name {@code help}, or name
+     * one anywhere but first (picocli then explains what is wrong); only check-config for
+     * keepalived's {@code -t}.
      */
     public static CommandLine newCommandLine(String[] args) {
         return newCommandLine(subcommandsFor(args));
@@ -140,7 +147,7 @@ public final class KeepvipCommand implements Runnable {
         if (all.stream().noneMatch(byName::containsKey) && (all.contains("-t") || all.contains("--config-test"))) {
             return List.of(CheckConfigCommand.class);
         }
-        return List.of(SUBCOMMANDS);
+        return all();
     }
 
     private static CommandLine newCommandLine(List<Object> subcommands) {

@@ -79,11 +79,14 @@ class KeepalivedOptionsTest {
         assertThat(KeepvipCommand.subcommandsFor(new String[] {"-t", "-f", "x.conf"}))
                 .containsExactly(CheckConfigCommand.class);
         // No command named, or named where picocli must explain the mistake: every one.
-        assertThat(KeepvipCommand.subcommandsFor(new String[] {"--help"})).hasSize(KeepvipCommand.SUBCOMMANDS.length);
-        assertThat(KeepvipCommand.subcommandsFor(new String[] {"-f", "x.conf", "run"}))
-                .hasSize(KeepvipCommand.SUBCOMMANDS.length);
-        assertThat(KeepvipCommand.subcommandsFor(new String[] {"-t", "run"})).hasSize(KeepvipCommand.SUBCOMMANDS.length);
-        assertThat(KeepvipCommand.newCommandLine(new String[] {"reload"}).getSubcommands()).containsOnlyKeys("help", "reload");
+        int every = KeepvipCommand.SUBCOMMANDS.length + 1; // and help
+        assertThat(KeepvipCommand.subcommandsFor(new String[] {"--help"})).hasSize(every);
+        assertThat(KeepvipCommand.subcommandsFor(new String[] {"help", "status"})).hasSize(every);
+        assertThat(KeepvipCommand.subcommandsFor(new String[] {"-f", "x.conf", "run"})).hasSize(every);
+        assertThat(KeepvipCommand.subcommandsFor(new String[] {"-t", "run"})).hasSize(every);
+        assertThat(KeepvipCommand.newCommandLine(new String[] {"reload"}).getSubcommands()).containsOnlyKeys("reload");
+        assertThat(KeepvipCommand.newCommandLine(new String[] {"--help"}).getSubcommands().keySet())
+                .startsWith("help", "run", "check-config", "status");
         // Misplaced root options are still refused with the command's name.
         Run misplaced = execute("-f", "x.conf", "run");
         assertThat(misplaced.exit()).isEqualTo(2);
