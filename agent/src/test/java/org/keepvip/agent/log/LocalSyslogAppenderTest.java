@@ -20,7 +20,7 @@ class LocalSyslogAppenderTest {
     private static final long PID = 4242;
 
     private final LoggerContext ctx = new LoggerContext();
-    private final Logger logger = ctx.getLogger("org.keepvip.agent.daemon.InstanceRuntime");
+    private final Logger logger = ctx.getLogger("org.keepvip.agent.loop.InstanceRuntime");
     private final ByteArrayOutputStream consoleBytes = new ByteArrayOutputStream();
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
 
