@@ -229,6 +229,15 @@ final class GlobalBuilder {
                         "vrrp_netlink_monitor_rcv_bufs", "vrrp_netlink_monitor_rcv_bufs_force",
                         "fifo_write_vrrp_states_on_reload", "reload_file"
                         -> extras.parse(p.diags, s, kw);
+                // Both act as the lines are read (Preprocessor): include_check on the includes after it,
+                // random_seed on the ${_RANDOM} after it.
+                case "include_check" -> { }
+                case "random_seed" -> {
+                    // random_seed_handler(): read_unsigned_strvec(strvec, 1, &val, 0, UINT_MAX, false)
+                    if (a.require(s, 1) && !isUnsigned32(s.arg(1))) {
+                        p.diags.error(s.origin, "random_seed " + s.arg(1) + " invalid");
+                    }
+                }
                 case "nftables" -> {
                     // keepalived/core/global_parser.c: vrrp_nftables_handler()
                     if (nftTable != null) {
@@ -413,5 +422,10 @@ final class GlobalBuilder {
                 vmacPrefix == null ? Vmac.DEFAULT_PREFIX : vmacPrefix,
                 vmacAddrPrefix != null ? vmacAddrPrefix : vmacPrefix == null ? Vmac.DEFAULT_PREFIX : vmacPrefix,
                 extras.build(), new Firewall(nftTable, nftPriority, nftCounters, nftIfindex, nftOrigin), origin);
+    }
+
+    /** A decimal 0..UINT_MAX, as keepalived's read_unsigned_strvec() takes it. */
+    static boolean isUnsigned32(String w) {
+        return w.matches("[0-9]{1,10}") && Long.parseLong(w) <= 0xffffffffL;
     }
 }

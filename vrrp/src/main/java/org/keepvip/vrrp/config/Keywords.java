@@ -33,7 +33,7 @@ final class Keywords {
             "vrrp_netlink_cmd_rcv_bufs", "vrrp_netlink_cmd_rcv_bufs_force", "vrrp_netlink_monitor_rcv_bufs",
             "vrrp_netlink_monitor_rcv_bufs_force",
             "fifo_write_vrrp_states_on_reload",
-            "reload_file",
+            "reload_file", "include_check", "random_seed",
             "nftables", "nftables_priority", "nftables_ifindex", "nftables_counters", "vrrp_iptables");
     static final Set<String> GLOBAL_UNSUPPORTED = Set.of("notification_email_from", "smtp_server", "smtp_helo_name",
             "smtp_connect_timeout", "smtp_alert", "smtp_alert_vrrp", "smtp_alert_checker", "no_email_faults",
@@ -41,7 +41,7 @@ final class Keywords {
             "vrrp_rx_bufs_policy", "vrrp_rx_bufs_multiplier",
             "vrrp_garp_extra_if", "vrrp_vmac_garp_intvl", "vrrp_ipsets", "disable_local_igmp", "reload_check_config",
             "reload_time_file", "reload_repeat", "config_save_dir", "tmp_config_directory",
-            "include_check", "random_seed", "json_version",
+            "json_version",
             "json_dump_file", "enable_snmp_vrrp", "enable_snmp_checker", "enable_snmp_rfc",
             "enable_snmp_rfcv2", "enable_snmp_rfcv3", "enable_snmp_keepalived", "snmp_socket", "enable_traps",
             "enable_dbus", "dbus_service_name", "process_names", "vrrp_process_name", "checker_process_name",
