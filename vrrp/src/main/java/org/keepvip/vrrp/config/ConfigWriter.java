@@ -278,6 +278,10 @@ public final class ConfigWriter {
             line("vrrp_netlink_monitor_rcv_bufs " + n.monitorBytes());
         }
         flag("vrrp_netlink_monitor_rcv_bufs_force", n.monitorForce());
+        if (n.processBytes() != 0) {
+            line("process_monitor_rcv_bufs " + n.processBytes());
+        }
+        flag("process_monitor_rcv_bufs_force", n.processForce());
         flag("fifo_write_vrrp_states_on_reload", x.fifoWriteStatesOnReload());
         if (x.reloadFile() != null) {
             line(x.reloadFile().isEmpty() ? "reload_file" : "reload_file " + word(x.reloadFile()));

@@ -19,6 +19,8 @@ final class ExtrasParser {
     private boolean cmdForce;
     private int monitorBytes;
     private boolean monitorForce;
+    private int processBytes;
+    private boolean processForce;
     private boolean fifoWriteStatesOnReload;
     private String reloadFile;
 
@@ -54,7 +56,7 @@ final class ExtrasParser {
             case "umask" -> umask(d, s);
             case "fifo_write_vrrp_states_on_reload" -> fifoWriteStatesOnReload = true; // takes no value
             case "reload_file" -> reloadFile = s.argCount() < 1 ? "" : s.arg(1); // reload_file_handler()
-            case "vrrp_netlink_cmd_rcv_bufs", "vrrp_netlink_monitor_rcv_bufs" -> {
+            case "vrrp_netlink_cmd_rcv_bufs", "vrrp_netlink_monitor_rcv_bufs", "process_monitor_rcv_bufs" -> {
                 // get_netlink_rcv_bufs_size(): an error or 0 leaves the size as it was
                 String type = kw.substring(0, kw.length() - "_rcv_bufs".length());
                 int v = 0;
@@ -70,17 +72,22 @@ final class ExtrasParser {
                 }
                 if (v != 0 && kw.startsWith("vrrp_netlink_cmd")) {
                     cmdBytes = v;
+                } else if (v != 0 && kw.startsWith("process")) {
+                    processBytes = v;
                 } else if (v != 0) {
                     monitorBytes = v;
                 }
             }
-            case "vrrp_netlink_cmd_rcv_bufs_force", "vrrp_netlink_monitor_rcv_bufs_force" -> {
+            case "vrrp_netlink_cmd_rcv_bufs_force", "vrrp_netlink_monitor_rcv_bufs_force",
+                    "process_monitor_rcv_bufs_force" -> {
                 // vrrp_netlink_{cmd,monitor}_rcv_bufs_force_handler(): no value means true
                 Boolean v = s.argCount() < 1 ? Boolean.TRUE : trueFalse(s.arg(1));
                 if (v == null) {
                     d.error(s.origin, "Invalid value '" + s.arg(1) + "' for global " + kw + " specified");
                 } else if (kw.startsWith("vrrp_netlink_cmd")) {
                     cmdForce = v;
+                } else if (kw.startsWith("process")) {
+                    processForce = v;
                 } else {
                     monitorForce = v;
                 }
@@ -184,7 +191,7 @@ final class ExtrasParser {
 
     GlobalExtras build() {
         return new GlobalExtras(defaultInterface, new DumpFiles(stateFile, statsFile, useInstance), umask,
-                new NetlinkBuffers(cmdBytes, cmdForce, monitorBytes, monitorForce), fifoWriteStatesOnReload,
+                new NetlinkBuffers(cmdBytes, cmdForce, monitorBytes, monitorForce, processBytes, processForce), fifoWriteStatesOnReload,
                 reloadFile);
     }
 }

@@ -227,6 +227,7 @@ final class GlobalBuilder {
                 case "default_interface", "state_dump_file", "stats_dump_file", "data_use_instance", "umask",
                         "vrrp_netlink_cmd_rcv_bufs", "vrrp_netlink_cmd_rcv_bufs_force",
                         "vrrp_netlink_monitor_rcv_bufs", "vrrp_netlink_monitor_rcv_bufs_force",
+                        "process_monitor_rcv_bufs", "process_monitor_rcv_bufs_force",
                         "fifo_write_vrrp_states_on_reload", "reload_file"
                         -> extras.parse(p.diags, s, kw);
                 // Both act as the lines are read (Preprocessor): include_check on the includes after it,
