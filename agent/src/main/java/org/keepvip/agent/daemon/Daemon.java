@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -211,6 +212,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         this.nextHops = nextHops;
         for (InstancePlan p : plans) {
             openVmacPort(ports, p.wire().vmac());
+            vipInterfacesOf(p).forEach(ifname -> openVmacPort(ports, ifname));
         }
         loop.readSockets(polled);
         // garp_group and vrrp_garp_interval / vrrp_gna_interval; a reload keeps the gaps it started with.
@@ -260,7 +262,8 @@ public final class Daemon implements ControlHandler, AutoCloseable {
                 routingGroups(config)));
         scriptTrackers = track(new ScriptTrackers(config.scripts(), runner, runner.timer(), loop::post));
         fileTrackers = new FileTrackers(usedTrackFiles(config), loop::post);
-        processTrackers = new ProcessTrackers(config.trackProcesses(), loop::post);
+        processTrackers = new ProcessTrackers(config.trackProcesses(), loop::post,
+                config.global().extras().netlink().processBytes(), config.global().extras().netlink().processForce());
         track(() -> fileTrackers.close()); // whichever a reload left
         track(() -> processTrackers.close());
         hostTrackers = new HostTrackers(config.trackHosts(), loop::post);
@@ -342,6 +345,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         InstanceRuntime r = new InstanceRuntime(machine, p.wire(), p.expectations(), p.vips(), packets, vipPort,
                 refusals, p.redisName() == null ? null : redis.get(p.redisName()), notify, loop::post, lane);
         r.useRouting(routingPort, p.routing());
+        r.useExtraIfGarp(p.extraIfGarp(), p.extraIfTargets());
         useFirewall(r);
         return r;
     }
@@ -522,9 +526,36 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         } else if (e instanceof NetlinkEvent.RuleRemoved r) {
             loop.post(new LoopEvent.RoutingRemoved(r, null));
             reinstateRule(r);
+        } else if (e instanceof NetlinkEvent.LinkRemoved r) {
+            VmacLinks links = vmacs;
+            if (links != null && links.isOurs(r.ifindex())) {
+                // Off the monitor's thread, which must go on reading events.
+                runner.timer().execute(() -> recreateVmac(r.ifindex(), r.name()));
+            }
         } else if (e instanceof NetlinkEvent.EventsLost) {
             LOG.warn("netlink monitor lost events");
         }
+    }
+
+    /**
+     * A macvlan of ours deleted from outside is made again (VmacLinks.recreate), and its sending port
+     * reopened on the new link. Its VIPs went with it: the instance, told by the kernel's address
+     * events, leaves MASTER and adds them again when it takes over, as keepalived's instance does
+     * after its VMAC is re-created.
+     */
+    private synchronized void recreateVmac(int ifindex, String name) {
+        LOG.info("Interface {} deleted", name); // keepalived_netlink.c: netlink_if_link_filter()
+        Optional<String> again = vmacs.recreate(ifindex);
+        PacketPort old = packets.removePort(name);
+        if (old != null) {
+            vmacPorts.remove(name);
+            try {
+                old.close();
+            } catch (Exception e) {
+                LOG.debug("{}: closing the deleted VMAC's port: {}", name, e.toString());
+            }
+        }
+        again.ifPresent(n -> openVmacPort(new HashMap<>(), n));
     }
 
     /** An interface's name: as its last link event gave it, else as the kernel says now; null if gone. */
@@ -742,7 +773,10 @@ public final class Daemon implements ControlHandler, AutoCloseable {
             // New macvlans before the instances that use them; the ones no longer used after (below).
             plans = ConfigMapper.plans(check.config(), (ifname, v6) -> primaryAddress(netlink, ifname, v6),
                     vmacs.ensure(vmacPlan));
-            plans.forEach(p -> openVmacPort(Map.of(), p.wire().vmac()));
+            plans.forEach(p -> {
+                openVmacPort(Map.of(), p.wire().vmac());
+                vipInterfacesOf(p).forEach(ifname -> openVmacPort(Map.of(), ifname));
+            });
             for (var r : check.config().redis()) {
                 if (!redis.containsKey(r.name())) {
                     RedisWiring w = track(new RedisWiring(r));
@@ -812,7 +846,8 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         }
         if (!next.trackProcesses().equals(before.trackProcesses())) {
             ProcessTrackers old = processTrackers;
-            processTrackers = new ProcessTrackers(next.trackProcesses(), loop::post);
+            processTrackers = new ProcessTrackers(next.trackProcesses(), loop::post,
+                    next.global().extras().netlink().processBytes(), next.global().extras().netlink().processForce());
             old.close();
             processTrackers.start();
         } else {
@@ -1116,6 +1151,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     private void retireVmacs(List<InstancePlan> plans, List<VmacPlan.Link> vmacPlan) {
         Set<String> used = new java.util.HashSet<>();
         plans.forEach(p -> {
+            used.addAll(vipInterfacesOf(p));
             if (p.wire().vmac() != null) {
                 used.add(p.wire().vmac());
             }
@@ -1134,6 +1170,18 @@ public final class Daemon implements ControlHandler, AutoCloseable {
             }
         }
         vmacs.retain(vmacPlan);
+    }
+
+    /**
+     * The interfaces an instance's VIPs sit on besides its own (a {@code dev}, a use_vmac_addr
+     * macvlan): their GARPs and NAs leave there, as keepalived's send_gratuitous_arp() sends each
+     * VIP's on the VIP's interface (keepalived/vrrp/vrrp_arp.c).
+     */
+    private static Set<String> vipInterfacesOf(InstancePlan p) {
+        Set<String> out = new LinkedHashSet<>();
+        p.vips().forEach(v -> out.add(v.ifname()));
+        out.remove(p.wire().ifname());
+        return out;
     }
 
     /**

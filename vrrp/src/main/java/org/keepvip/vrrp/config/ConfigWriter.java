@@ -166,6 +166,9 @@ public final class ConfigWriter {
         line("vrrp_garp_master_refresh_repeat " + gs.masterRefreshRepeat());
         line("vrrp_garp_lower_prio_delay " + gs.lowerPrioDelay().getSeconds());
         line("vrrp_garp_lower_prio_repeat " + gs.lowerPrioRepeat());
+        if (!gs.extraIf().isZero()) {
+            line("vrrp_garp_extra_if " + (gs.extraIfAll() ? "all " : "") + gs.extraIf().getSeconds());
+        }
         if (!gs.interval().isZero()) {
             line("vrrp_garp_interval " + sec(gs.interval()));
         }
@@ -479,6 +482,7 @@ public final class ConfigWriter {
         line("garp_master_repeat " + g.masterRepeat());
         line("garp_master_refresh " + g.masterRefresh().getSeconds());
         line("garp_master_refresh_repeat " + g.masterRefreshRepeat());
+        line("garp_extra_if " + (g.extraIfAll() ? "all " : "") + g.extraIf().getSeconds());
         if (!i.strict()) {
             line("garp_lower_prio_delay " + g.lowerPrioDelay().getSeconds());
             line("garp_lower_prio_repeat " + g.lowerPrioRepeat());

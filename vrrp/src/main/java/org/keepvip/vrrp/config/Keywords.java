@@ -33,7 +33,7 @@ final class Keywords {
             "vrrp_netlink_cmd_rcv_bufs", "vrrp_netlink_cmd_rcv_bufs_force", "vrrp_netlink_monitor_rcv_bufs",
             "vrrp_netlink_monitor_rcv_bufs_force", "process_monitor_rcv_bufs", "process_monitor_rcv_bufs_force",
             "fifo_write_vrrp_states_on_reload",
-            "reload_file", "include_check", "random_seed",
+            "reload_file", "include_check", "random_seed", "vrrp_garp_extra_if",
             "nftables", "nftables_priority", "nftables_ifindex", "nftables_counters", "vrrp_iptables");
     static final Set<String> GLOBAL_UNSUPPORTED = Set.of(
             // e-mail
@@ -56,7 +56,7 @@ final class Keywords {
             "set_supplementary_groups", "vrrp_rx_bufs_policy", "vrrp_rx_bufs_multiplier", "vrrp_ipsets",
             "reload_check_config", "reload_time_file", "reload_repeat", "config_save_dir", "tmp_config_directory",
             "json_version", "json_dump_file", "process_names", "process_name", "vrrp_process_name",
-            "vrrp_garp_extra_if", "vrrp_vmac_garp_intvl", "disable_local_igmp");
+            "disable_local_igmp");
 
     static final Set<String> SCRIPT = Set.of("script", "interval", "timeout", "weight", "rise", "fall", "user",
             "init_fail");
@@ -77,9 +77,9 @@ final class Keywords {
             "owner_ignore_adverts", "timer_expired_backup", "thread_timer_expired", "notify_master", "notify_backup",
             "notify_fault", "notify_stop", "notify_deleted", "notify", "notify_master_rx_lower_pri",
             "notify_priority_changes", "v3_checksum_as_v2", "native_ipv6", "debug", "use_vmac", "use_vmac_addr",
-            "vmac_xmit_base");
+            "vmac_xmit_base", "garp_extra_if");
     static final Set<String> INSTANCE_UNSUPPORTED = Set.of("use_ipvlan", "vrf", "track_bfd", "auth_hmac",
-            "kernel_rx_buf_size", "garp_extra_if", "vmac_garp_intvl", "smtp_alert", "old_unicast_checksum",
+            "kernel_rx_buf_size", "smtp_alert", "old_unicast_checksum",
             "linkbeat_use_polling", "lvs_sync_daemon_interface");
     /**
      * Unsupported keywords that are errors, not warnings, with why: the peer could not talk to
@@ -111,7 +111,8 @@ final class Keywords {
     /**
      * Deprecated keywords of a vrrp_instance that keepalived 2.2.7 reports as configuration errors
      * (keepalived/vrrp/vrrp_parser.c: vrrp_linkbeat_handler(), vrrp_lvs_syncd_handler(),
-     * vrrp_garp_extra_if_handler()), in its words. keepvip supports none of them either.
+     * vrrp_garp_extra_if_handler()), in its words. vmac_garp_intvl is still applied as garp_extra_if,
+     * as keepalived applies it; the others are ignored.
      */
     static final Map<String, String> INSTANCE_DEPRECATED = Map.of(
             "linkbeat_use_polling", "'linkbeat_use_polling' in vrrp instance deprecated - use linkbeat_interfaces block",
@@ -119,7 +120,7 @@ final class Keywords {
                     + " Please use global lvs_sync_daemon",
             "vmac_garp_intvl", "Keyword \"vmac_garp_intvl\" is deprecated - please use \"garp_extra_if\"");
 
-    /** The same for global_defs (keepalived/core/global_parser.c: vrrp_vmac_garp_extra_if_handler()). */
+    /** The same for global_defs (keepalived/core/global_parser.c: vrrp_vmac_garp_extra_if_handler()), still applied. */
     static final Map<String, String> GLOBAL_DEPRECATED = Map.of(
             "vrrp_vmac_garp_intvl", "Keyword \"vrrp_vmac_garp_intvl\" is deprecated - please use \"vrrp_garp_extra_if\"");
 
