@@ -52,6 +52,7 @@ import org.keepvip.agent.signal.SignalHandlers;
 import org.keepvip.agent.track.FileTrackers;
 import org.keepvip.agent.track.HostTrackers;
 import org.keepvip.agent.track.ProcessTrackers;
+import org.keepvip.agent.track.ReloadTimeWatch;
 import org.keepvip.netlink.IfAddress;
 import org.keepvip.netlink.Link;
 import org.keepvip.netlink.NetlinkClient;
@@ -120,6 +121,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong staticFailures = new java.util.concurrent.atomic.AtomicLong();
     private PcapPackets packets;
     private VmacLinks vmacs;
+    private ReloadTimeWatch reloadTimeWatch;
     /** The macvlans with a sending port. */
     private final Set<String> vmacPorts = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private NextHopResolver nextHops;
@@ -275,6 +277,8 @@ public final class Daemon implements ControlHandler, AutoCloseable {
                 options.controlGroup()));
         startMetrics(config);
         track(SignalHandlers.install(this::onSignal, options.ignoreSigint()));
+        startReloadTimeWatch();
+        track(this::closeReloadTimeWatch);
         for (Path pidFile : options.pidFiles()) {
             Files.writeString(pidFile, ProcessHandle.current().pid() + "\n");
         }
@@ -720,6 +724,34 @@ public final class Daemon implements ControlHandler, AutoCloseable {
      */
     @Override
     public synchronized ControlResponse reload() {
+        // keepalived/core/main.c: reload_config() stops the reload monitor first and starts it again
+        // with the configuration that runs afterwards.
+        closeReloadTimeWatch();
+        try {
+            return reloadNow();
+        } finally {
+            startReloadTimeWatch();
+        }
+    }
+
+    /** reload_time_file: a watch on it for the running configuration, if it names one. */
+    private void startReloadTimeWatch() {
+        var x = config.global().extras();
+        if (x.reloadTimeFile() != null && runner != null) {
+            reloadTimeWatch = ReloadTimeWatch.start(x.reloadTimeFile(), x.reloadRepeat(), runner.timer(),
+                    () -> onSignal(SignalEvent.RELOAD));
+        }
+    }
+
+    private void closeReloadTimeWatch() {
+        ReloadTimeWatch w = reloadTimeWatch;
+        reloadTimeWatch = null;
+        if (w != null) {
+            w.close();
+        }
+    }
+
+    private ControlResponse reloadNow() {
         Path reloadFile = reloadFile(config.global().extras().reloadFile());
         org.keepvip.agent.config.CheckResult check;
         try {

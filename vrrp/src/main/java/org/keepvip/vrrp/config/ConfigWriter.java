@@ -289,6 +289,10 @@ public final class ConfigWriter {
         if (x.reloadFile() != null) {
             line(x.reloadFile().isEmpty() ? "reload_file" : "reload_file " + word(x.reloadFile()));
         }
+        if (x.reloadTimeFile() != null) {
+            line("reload_time_file " + word(x.reloadTimeFile()));
+        }
+        flag("reload_repeat", x.reloadRepeat());
     }
 
     private void script(VrrpScript s) {

@@ -23,6 +23,8 @@ final class ExtrasParser {
     private boolean processForce;
     private boolean fifoWriteStatesOnReload;
     private String reloadFile;
+    private String reloadTimeFile;
+    private boolean reloadRepeat;
 
     void parse(Diagnostics d, Stmt s, String kw) {
         switch (kw) {
@@ -56,6 +58,16 @@ final class ExtrasParser {
             case "umask" -> umask(d, s);
             case "fifo_write_vrrp_states_on_reload" -> fifoWriteStatesOnReload = true; // takes no value
             case "reload_file" -> reloadFile = s.argCount() < 1 ? "" : s.arg(1); // reload_file_handler()
+            case "reload_time_file" -> {
+                // reload_time_file_handler(): exactly one word (the manual asks for an absolute path;
+                // keepalived, whose working directory is /, watches a relative one under /)
+                if (s.argCount() != 1) {
+                    d.error(s.origin, "reload_time_file invalid");
+                } else {
+                    reloadTimeFile = s.arg(1);
+                }
+            }
+            case "reload_repeat" -> reloadRepeat = true; // reload_repeat_handler(): takes no value
             case "vrrp_netlink_cmd_rcv_bufs", "vrrp_netlink_monitor_rcv_bufs", "process_monitor_rcv_bufs" -> {
                 // get_netlink_rcv_bufs_size(): an error or 0 leaves the size as it was
                 String type = kw.substring(0, kw.length() - "_rcv_bufs".length());
@@ -192,6 +204,6 @@ final class ExtrasParser {
     GlobalExtras build() {
         return new GlobalExtras(defaultInterface, new DumpFiles(stateFile, statsFile, useInstance), umask,
                 new NetlinkBuffers(cmdBytes, cmdForce, monitorBytes, monitorForce, processBytes, processForce), fifoWriteStatesOnReload,
-                reloadFile);
+                reloadFile, reloadTimeFile, reloadRepeat);
     }
 }

@@ -72,6 +72,20 @@ class GlobalExtrasKeywordsTest {
     }
 
     @Test
+    void reloadTimeFileAndRepeatAreReadAndSurviveTheDump() {
+        ParseResult r = parse(" reload_time_file /run/keepvip/reload.time\n reload_repeat\n");
+        assertThat(r.diagnostics()).isEmpty();
+        assertThat(extras(r).reloadTimeFile()).isEqualTo("/run/keepvip/reload.time");
+        assertThat(extras(r).reloadRepeat()).isTrue();
+        String dump = ConfigWriter.write(r.config());
+        assertThat(dump).contains("reload_time_file /run/keepvip/reload.time", "reload_repeat");
+        assertThat(extras(parseFile(dump))).isEqualTo(extras(r));
+        assertThat(messages(parse(" reload_time_file\n"))).anyMatch(m -> m.contains("is missing a parameter")
+                || m.contains("reload_time_file invalid"));
+        assertThat(messages(parse(" reload_time_file /a /b\n"))).anyMatch(m -> m.contains("reload_time_file invalid"));
+    }
+
+    @Test
     void defaultInterfaceServesStaticAddressesWithoutDevFromWhereItIsSet() {
         ParseResult r = parseFile("static_ipaddress {\n 192.0.2.50/24\n}\n"
                 + "global_defs {\n default_interface br0\n}\n"
