@@ -166,6 +166,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         List<InstancePlan> plans = ConfigMapper.plans(config, (ifname, v6) -> primaryAddress(netlink, ifname, v6),
                 vmacNames);
 
+        disableLocalIgmp(config);
         runner = track(new ScriptRunner(4));
         // Before any instance starts, and waited for: keepalived starts its children only then.
         DaemonScripts.run(runner, config.global().startupScript(), "startup");
@@ -559,7 +560,14 @@ public final class Daemon implements ControlHandler, AutoCloseable {
                 LOG.debug("{}: closing the deleted VMAC's port: {}", name, e.toString());
             }
         }
-        again.ifPresent(n -> openVmacPort(new HashMap<>(), n));
+        again.ifPresent(n -> {
+            vipPort.forget(n); // the VIPs go on the new link's index
+            openVmacPort(new HashMap<>(), n);
+            List<VipSpec> onIt = new ArrayList<>();
+            loop.instances().values().forEach(r -> r.vips().stream().filter(v -> v.ifname().equals(n))
+                    .forEach(onIt::add));
+            refusals.reopen(n, onIt);
+        });
     }
 
     /** An interface's name: as its last link event gave it, else as the kernel says now; null if gone. */
@@ -734,6 +742,36 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         }
     }
 
+    /** keepalived/vrrp/vrrp_daemon.c: igmp_link_local_mcast_reports, which disable_local_igmp turns off. */
+    private static final Path IGMP_LLM_REPORTS = Path.of("/proc/sys/net/ipv4/igmp_link_local_mcast_reports");
+
+    /**
+     * disable_local_igmp: no IGMP reports for link-local groups (224.0.0.x, so 224.0.0.18) while the
+     * daemon runs, so a macvlan's join does not make switches learn the virtual MAC from a report; put
+     * back at exit, as keepalived's set_disable_local_igmp() / reset_disable_local_igmp(). Read at start.
+     */
+    private void disableLocalIgmp(KeepalivedConfig c) {
+        if (!c.global().extras().disableLocalIgmp()) {
+            return;
+        }
+        try {
+            // readAllLines: a /proc file reports size 0, and readString may stop at its first read.
+            String was = Files.readAllLines(IGMP_LLM_REPORTS).get(0).trim();
+            if (was.equals("1")) {
+                Files.writeString(IGMP_LLM_REPORTS, "0");
+                track(() -> {
+                    try {
+                        Files.writeString(IGMP_LLM_REPORTS, "1");
+                    } catch (IOException e) {
+                        LOG.info("Unable to write {} - {}", IGMP_LLM_REPORTS, e.getMessage());
+                    }
+                });
+            }
+        } catch (IOException e) {
+            LOG.info("Unable to set {} - {}", IGMP_LLM_REPORTS, e.getMessage()); // keepalived logs and runs on
+        }
+    }
+
     /** reload_time_file: a watch on it for the running configuration, if it names one. */
     private void startReloadTimeWatch() {
         var x = config.global().extras();
@@ -798,6 +836,9 @@ public final class Daemon implements ControlHandler, AutoCloseable {
                 LOG.error("Reload rejected, running configuration kept: {}", why);
                 return ControlResponse.error("new configuration rejected (" + why + "); running configuration kept");
             }
+        }
+        if (before.global().extras().disableLocalIgmp() != next.global().extras().disableLocalIgmp()) {
+            LOG.info("Cannot change disable_local_igmp at a reload - please restart keepvip"); // main.c: reload_config()
         }
         List<InstancePlan> plans;
         List<VmacPlan.Link> vmacPlan = VmacPlan.links(check.config());

@@ -293,6 +293,7 @@ public final class ConfigWriter {
             line("reload_time_file " + word(x.reloadTimeFile()));
         }
         flag("reload_repeat", x.reloadRepeat());
+        flag("disable_local_igmp", x.disableLocalIgmp());
     }
 
     private void script(VrrpScript s) {

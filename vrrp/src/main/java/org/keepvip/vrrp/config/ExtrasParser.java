@@ -25,6 +25,7 @@ final class ExtrasParser {
     private String reloadFile;
     private String reloadTimeFile;
     private boolean reloadRepeat;
+    private boolean disableLocalIgmp;
 
     void parse(Diagnostics d, Stmt s, String kw) {
         switch (kw) {
@@ -68,6 +69,7 @@ final class ExtrasParser {
                 }
             }
             case "reload_repeat" -> reloadRepeat = true; // reload_repeat_handler(): takes no value
+            case "disable_local_igmp" -> disableLocalIgmp = true; // disable_local_igmp_handler()
             case "vrrp_netlink_cmd_rcv_bufs", "vrrp_netlink_monitor_rcv_bufs", "process_monitor_rcv_bufs" -> {
                 // get_netlink_rcv_bufs_size(): an error or 0 leaves the size as it was
                 String type = kw.substring(0, kw.length() - "_rcv_bufs".length());
@@ -204,6 +206,6 @@ final class ExtrasParser {
     GlobalExtras build() {
         return new GlobalExtras(defaultInterface, new DumpFiles(stateFile, statsFile, useInstance), umask,
                 new NetlinkBuffers(cmdBytes, cmdForce, monitorBytes, monitorForce, processBytes, processForce), fifoWriteStatesOnReload,
-                reloadFile, reloadTimeFile, reloadRepeat);
+                reloadFile, reloadTimeFile, reloadRepeat, disableLocalIgmp);
     }
 }

@@ -236,7 +236,8 @@ final class GlobalBuilder {
                         "vrrp_netlink_cmd_rcv_bufs", "vrrp_netlink_cmd_rcv_bufs_force",
                         "vrrp_netlink_monitor_rcv_bufs", "vrrp_netlink_monitor_rcv_bufs_force",
                         "process_monitor_rcv_bufs", "process_monitor_rcv_bufs_force",
-                        "fifo_write_vrrp_states_on_reload", "reload_file", "reload_time_file", "reload_repeat"
+                        "fifo_write_vrrp_states_on_reload", "reload_file", "reload_time_file", "reload_repeat",
+                        "disable_local_igmp"
                         -> extras.parse(p.diags, s, kw);
                 // Both act as the lines are read (Preprocessor): include_check on the includes after it,
                 // random_seed on the ${_RANDOM} after it.

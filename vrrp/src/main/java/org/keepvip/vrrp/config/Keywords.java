@@ -33,7 +33,7 @@ final class Keywords {
             "vrrp_netlink_cmd_rcv_bufs", "vrrp_netlink_cmd_rcv_bufs_force", "vrrp_netlink_monitor_rcv_bufs",
             "vrrp_netlink_monitor_rcv_bufs_force", "process_monitor_rcv_bufs", "process_monitor_rcv_bufs_force",
             "fifo_write_vrrp_states_on_reload",
-            "reload_file", "include_check", "random_seed", "vrrp_garp_extra_if", "reload_time_file", "reload_repeat",
+            "reload_file", "include_check", "random_seed", "vrrp_garp_extra_if", "reload_time_file", "reload_repeat", "disable_local_igmp",
             "nftables", "nftables_priority", "nftables_ifindex", "nftables_counters", "vrrp_iptables");
     static final Set<String> GLOBAL_UNSUPPORTED = Set.of(
             // e-mail
@@ -55,8 +55,7 @@ final class Keywords {
             // accepted, nothing to do in keepvip (NO_EFFECT says why)
             "set_supplementary_groups", "vrrp_rx_bufs_policy", "vrrp_rx_bufs_multiplier", "vrrp_ipsets",
             "reload_check_config", "config_save_dir", "tmp_config_directory",
-            "json_version", "json_dump_file", "process_names", "process_name", "vrrp_process_name",
-            "disable_local_igmp");
+            "json_version", "json_dump_file", "process_names", "process_name", "vrrp_process_name");
 
     static final Set<String> SCRIPT = Set.of("script", "interval", "timeout", "weight", "rise", "fall", "user",
             "init_fail");

@@ -73,12 +73,13 @@ class GlobalExtrasKeywordsTest {
 
     @Test
     void reloadTimeFileAndRepeatAreReadAndSurviveTheDump() {
-        ParseResult r = parse(" reload_time_file /run/keepvip/reload.time\n reload_repeat\n");
+        ParseResult r = parse(" reload_time_file /run/keepvip/reload.time\n reload_repeat\n disable_local_igmp\n");
         assertThat(r.diagnostics()).isEmpty();
+        assertThat(extras(r).disableLocalIgmp()).isTrue();
         assertThat(extras(r).reloadTimeFile()).isEqualTo("/run/keepvip/reload.time");
         assertThat(extras(r).reloadRepeat()).isTrue();
         String dump = ConfigWriter.write(r.config());
-        assertThat(dump).contains("reload_time_file /run/keepvip/reload.time", "reload_repeat");
+        assertThat(dump).contains("reload_time_file /run/keepvip/reload.time", "reload_repeat", "disable_local_igmp");
         assertThat(extras(parseFile(dump))).isEqualTo(extras(r));
         assertThat(messages(parse(" reload_time_file\n"))).anyMatch(m -> m.contains("is missing a parameter")
                 || m.contains("reload_time_file invalid"));
