@@ -414,6 +414,48 @@ class VmacE2ETest {
         }
     }
 
+    /**
+     * The gratuitous ARPs {@code n} sends on eth1 for the use_vmac_addr VIP, from the macvlan's MAC,
+     * in the {@code seconds} after the takeover's burst: their senders' MACs and addresses.
+     */
+    static List<String> extraGarps(Lab lab, Node n, int count, int seconds) {
+        LabProcess dump = lab.start(n, "tcpdump-garp" + System.nanoTime(), "timeout", Integer.toString(seconds),
+                "tcpdump", "-i", "eth1", "-n", "-e", "-p", "-Q", "out", "-c", Integer.toString(count),
+                "arp and ether src " + VMAC);
+        dump.awaitExit(Duration.ofSeconds(seconds + 5));
+        return dump.output().lines().filter(l -> l.contains("ARP")).map(l -> l.split("\\s+")[1] + " "
+                + (l.contains("198.51.100.230") ? "198.51.100.230" : "other")).toList();
+    }
+
+    /**
+     * vrrp_garp_extra_if 1: while MASTER, a GARP every second for the VIP on the other interface's
+     * macvlan, leaving eth1 with the virtual MAC, as keepalived sends them with the same file; none
+     * on eth1 from a MASTER without it, once the takeover's burst is over.
+     */
+    @Test
+    void garpExtraIfRefreshesTheOtherInterfaceAsKeepalivedDoes() throws Exception {
+        String withExtra = vmacAddrConfig().replace("disable_local_igmp", "vrrp_garp_extra_if 1\n    vrrp_garp_master_delay 0");
+        for (boolean keepalivedSide : new boolean[] {false, true}) {
+            try (Lab lab = Lab.builder().host("g").extraInterfaces(1).build()) {
+                Node g = lab.node("g");
+                Object agent = keepalivedSide ? Agents.keepalived(lab, g, "kagx", withExtra)
+                        : Agents.keepvip(lab, g, "kvgx", withExtra);
+                Await.until(TAKEOVER, "MASTER with both VIPs", () -> holds(lab, g, "198.51.100.230"));
+                extraGarps(lab, g, 5, 2); // the takeover's burst (garp_master_repeat 5), if still going
+                List<String> garps = extraGarps(lab, g, 3, 6);
+                assertThat(garps).as((keepalivedSide ? "keepalived" : "keepvip") + ": " + agent)
+                        .containsExactly(VMAC + " 198.51.100.230", VMAC + " 198.51.100.230", VMAC + " 198.51.100.230");
+            }
+        }
+        try (Lab lab = Lab.builder().host("n").extraInterfaces(1).build()) {
+            Node n = lab.node("n");
+            Agents.keepvip(lab, n, "kvnx", vmacAddrConfig().replace("disable_local_igmp", "vrrp_garp_master_delay 0"));
+            Await.until(TAKEOVER, "MASTER with both VIPs", () -> holds(lab, n, "198.51.100.230"));
+            extraGarps(lab, n, 5, 2);
+            assertThat(extraGarps(lab, n, 1, 4)).as("no refresh without vrrp_garp_extra_if").isEmpty();
+        }
+    }
+
     /** IPv6: the same file alone under keepvip and keepalived (a lab each) leaves the same macvlan state. */
     @Test
     void ipv6KeepvipLeavesTheSameVmacAsKeepalived() throws Exception {
