@@ -453,7 +453,7 @@ public final class NetlinkClient implements Closeable {
         if (vip.ifindex() > 0) {
             return vip.ifindex();
         }
-        String name = vip.ifname().orElseThrow();
+        String name = vip.ifname();
         Optional<Link> l = link(name);
         if (l.isPresent()) {
             return l.get().ifindex();

@@ -3,18 +3,22 @@ package org.keepvip.netlink;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * One virtual address to add or delete, in keepalived's terms (keepalived/vrrp/vrrp_ipaddress.c, alloc_ipaddress). The agent maps a
- * {@code virtual_ipaddress} line to this; netlink turns it into RTM_NEWADDR / RTM_DELADDR.
+ * One virtual address as keepalived holds it (keepalived/vrrp/vrrp_ipaddress.c, alloc_ipaddress:
+ * its {@code ip_address_t}): every attribute of a {@code virtual_ipaddress} or
+ * {@code static_ipaddress} line that reaches the kernel, resolved for the interface it goes on, and
+ * whether the daemon watches it. The agent maps each configured line to one of these once and keeps
+ * it from there to RTM_NEWADDR / RTM_DELADDR.
  *
  * @param address           the VIP
  * @param prefixLength      0–32 or 0–128 (keepalived's default is 32 / 128)
- * @param ifindex           the interface index, or 0 to look {@code ifname} up at the time of the call
- * @param ifname            the interface name (used when {@code ifindex} is 0, and in messages)
+ * @param ifname            the interface it goes on (the instance's, its {@code dev}, or a macvlan's)
+ * @param ifindex           the interface's index, or 0 to look {@code ifname} up at the time of the call
  * @param broadcast         IPv4 only: the {@code brd} address, already resolved from {@code +}/{@code -}
  * @param label             IPv4 only: the {@code label}, shorter than 16 bytes
  * @param scope             RT_SCOPE_* ({@code scope} keyword), 0 = global; ignored for IPv6 as keepalived does
@@ -22,10 +26,12 @@ import java.util.OptionalInt;
  * @param preferredLifetime {@code preferred_lft} in seconds, unsigned ({@link Rtnl#INFINITY_LIFE_TIME},
  *                          -1 as an int, is forever); empty = keepalived's default (IPv6: 0 for a
  *                          /128, forever otherwise; IPv4: not sent)
+ * @param noTrack           {@code no_track}: deleting it from outside does not make the instance
+ *                          leave MASTER (netlink ignores it)
  */
-public record VipSpec(InetAddress address, int prefixLength, int ifindex, Optional<String> ifname,
+public record VipSpec(InetAddress address, int prefixLength, String ifname, int ifindex,
                       Optional<InetAddress> broadcast, Optional<String> label, int scope, boolean nodad,
-                      OptionalInt preferredLifetime) {
+                      OptionalInt preferredLifetime, boolean noTrack) {
     /** IFNAMSIZ - 1: the kernel's label and interface-name limit. */
     public static final int MAX_LABEL = 15;
 
@@ -39,14 +45,14 @@ public record VipSpec(InetAddress address, int prefixLength, int ifindex, Option
         if (prefixLength < 0 || prefixLength > max) {
             throw new IllegalArgumentException("prefix length " + prefixLength + " (expected: 0-" + max + ")");
         }
-        if (ifindex < 0 || (ifindex == 0 && ifname.map(String::isEmpty).orElse(true))) {
+        if (ifindex < 0 || (ifindex == 0 && ifname.isEmpty())) {
             throw new IllegalArgumentException("needs an ifindex > 0 or an interface name");
         }
         if (broadcast.isPresent() && !(address instanceof Inet4Address && broadcast.get() instanceof Inet4Address)) {
             throw new IllegalArgumentException("broadcast " + Addresses.format(broadcast.get())
                     + " only applies to IPv4 addresses");
         }
-        if (label.isPresent() && label.get().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_LABEL) {
+        if (label.isPresent() && label.get().getBytes(StandardCharsets.UTF_8).length > MAX_LABEL) {
             throw new IllegalArgumentException("label '" + label.get() + "' is longer than " + MAX_LABEL);
         }
         if (scope < 0 || scope > 255) {
@@ -54,47 +60,57 @@ public record VipSpec(InetAddress address, int prefixLength, int ifindex, Option
         }
     }
 
-    /** A plain VIP on the named interface: global scope, no broadcast or label, keepalived defaults. */
+    /** A plain VIP on the named interface: global scope, no broadcast or label, keepalived defaults, tracked. */
     public static VipSpec of(InetAddress address, int prefixLength, String ifname) {
-        return new VipSpec(address, prefixLength, 0, Optional.of(ifname), Optional.empty(), Optional.empty(),
-                Rtnl.RT_SCOPE_UNIVERSE, true, OptionalInt.empty());
+        return new VipSpec(address, prefixLength, ifname, 0, Optional.empty(), Optional.empty(),
+                Rtnl.RT_SCOPE_UNIVERSE, true, OptionalInt.empty(), false);
     }
 
     public boolean isIpv6() {
         return address instanceof Inet6Address;
     }
 
+    public VipSpec withIfname(String name) {
+        return new VipSpec(address, prefixLength, name, 0, broadcast, label, scope, nodad, preferredLifetime, noTrack);
+    }
+
     public VipSpec withIfindex(int index) {
-        return new VipSpec(address, prefixLength, index, ifname, broadcast, label, scope, nodad, preferredLifetime);
+        return new VipSpec(address, prefixLength, ifname, index, broadcast, label, scope, nodad, preferredLifetime,
+                noTrack);
     }
 
     public VipSpec withBroadcast(InetAddress brd) {
-        return new VipSpec(address, prefixLength, ifindex, ifname, Optional.of(brd), label, scope, nodad,
-                preferredLifetime);
+        return new VipSpec(address, prefixLength, ifname, ifindex, Optional.of(brd), label, scope, nodad,
+                preferredLifetime, noTrack);
     }
 
     public VipSpec withLabel(String l) {
-        return new VipSpec(address, prefixLength, ifindex, ifname, broadcast, Optional.of(l), scope, nodad,
-                preferredLifetime);
+        return new VipSpec(address, prefixLength, ifname, ifindex, broadcast, Optional.of(l), scope, nodad,
+                preferredLifetime, noTrack);
     }
 
     public VipSpec withScope(int s) {
-        return new VipSpec(address, prefixLength, ifindex, ifname, broadcast, label, s, nodad, preferredLifetime);
+        return new VipSpec(address, prefixLength, ifname, ifindex, broadcast, label, s, nodad, preferredLifetime,
+                noTrack);
     }
 
     public VipSpec withNodad(boolean n) {
-        return new VipSpec(address, prefixLength, ifindex, ifname, broadcast, label, scope, n, preferredLifetime);
+        return new VipSpec(address, prefixLength, ifname, ifindex, broadcast, label, scope, n, preferredLifetime,
+                noTrack);
     }
 
     public VipSpec withPreferredLifetime(int seconds) {
-        return new VipSpec(address, prefixLength, ifindex, ifname, broadcast, label, scope, nodad,
-                OptionalInt.of(seconds));
+        return new VipSpec(address, prefixLength, ifname, ifindex, broadcast, label, scope, nodad,
+                OptionalInt.of(seconds), noTrack);
+    }
+
+    public VipSpec withNoTrack(boolean n) {
+        return new VipSpec(address, prefixLength, ifname, ifindex, broadcast, label, scope, nodad, preferredLifetime, n);
     }
 
     /** "192.0.2.10/32 dev eth0", as keepalived and ip print it. */
     @Override
     public String toString() {
-        return Addresses.format(address) + "/" + prefixLength + " dev "
-                + ifname.orElse("#" + ifindex);
+        return Addresses.format(address) + "/" + prefixLength + " dev " + (ifname.isEmpty() ? "#" + ifindex : ifname);
     }
 }

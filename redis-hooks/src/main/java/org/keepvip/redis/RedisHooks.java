@@ -29,6 +29,19 @@ public interface RedisHooks extends AutoCloseable {
         return promote(peerWhenNeeded.get(), timeout);
     }
 
+    /**
+     * As {@link #promote(Supplier, Duration)}; with {@code persist} false the role is not written to
+     * Redis' config file here: the caller runs {@link #persistRole()} once the VIP is announced
+     * ({@code CONFIG REWRITE} fsyncs a file, and the clients wait for the VIP).
+     */
+    HookResult promote(Supplier<Optional<RedisHealth>> peerWhenNeeded, Duration timeout, boolean persist);
+
+    /** {@code CONFIG REWRITE}: the running role survives a Redis restart. */
+    HookResult persistRole();
+
+    /** Runs the read-only steps of a takeover once, changing nothing, so the first one is not cold. Never throws. */
+    void warmUp();
+
     /** Entering BACKUP: wipe guard, {@code REPLICAOF master}, ROLE confirmed, fence lifted. */
     HookResult demote(RedisEndpoint master, boolean force, Duration timeout);
 

@@ -69,6 +69,7 @@ public final class RedisNode implements RedisHooks {
      * caller runs {@link #persistRole()} once the VIP is announced. {@code CONFIG REWRITE} writes and
      * fsyncs a file, which can take milliseconds on a busy disk, and the clients wait for the VIP.
      */
+    @Override
     public HookResult promote(java.util.function.Supplier<Optional<RedisHealth>> peerWhenNeeded, Duration timeout,
             boolean persist) {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -107,6 +108,7 @@ public final class RedisNode implements RedisHooks {
      * {@code CONFIG REWRITE}: the running role (whatever it is by now) survives a Redis restart.
      * A Redis without a config file only gets a warning, as in {@link #promote}.
      */
+    @Override
     public HookResult persistRole() {
         try {
             return probe.onConnection(j -> {
@@ -230,6 +232,7 @@ public final class RedisNode implements RedisHooks {
      * fence then does not pay for loading and linking that code: measured outside the daemon, a
      * cold promotion (peer probe included) took 20–50 ms, a warmed one a few. Never throws.
      */
+    @Override
     public void warmUp() {
         check();
         try {

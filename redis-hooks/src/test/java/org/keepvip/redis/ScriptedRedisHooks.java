@@ -67,6 +67,24 @@ public final class ScriptedRedisHooks implements RedisHooks {
     }
 
     @Override
+    public synchronized HookResult promote(java.util.function.Supplier<Optional<RedisHealth>> peerWhenNeeded,
+            Duration timeout, boolean persist) {
+        calls.add(persist ? "promote" : "promote unpersisted");
+        return next("promoted");
+    }
+
+    @Override
+    public synchronized HookResult persistRole() {
+        calls.add("persist role");
+        return new HookResult.Done("config rewritten", List.of());
+    }
+
+    @Override
+    public synchronized void warmUp() {
+        calls.add("warm-up");
+    }
+
+    @Override
     public synchronized HookResult demote(RedisEndpoint master, boolean force, Duration timeout) {
         calls.add("demote " + master.address() + (force ? " force" : ""));
         return next("replicating from " + master.address());

@@ -13,7 +13,7 @@ import org.keepvip.vrrp.config.DaemonScript;
 import org.keepvip.vrrp.config.Diagnostic;
 import org.keepvip.vrrp.config.KeepalivedConfig;
 import org.keepvip.vrrp.config.Origin;
-import org.keepvip.vrrp.config.ScriptCommand;
+import org.keepvip.vrrp.config.ScriptCommandSpec;
 import org.keepvip.vrrp.config.ScriptUser;
 import org.keepvip.vrrp.config.SyncGroupSpec;
 import org.keepvip.vrrp.config.InstanceSpec;
@@ -51,8 +51,8 @@ public final class ScriptDiagnostics {
     }
 
     /** Every script the configuration would run, with where it was configured. */
-    public static List<ScriptCommand> scripts(KeepalivedConfig c) {
-        List<ScriptCommand> out = new ArrayList<>();
+    public static List<ScriptCommandSpec> scripts(KeepalivedConfig c) {
+        List<ScriptCommandSpec> out = new ArrayList<>();
         for (VrrpScript s : c.scripts()) {
             out.add(s.command());
         }
@@ -69,8 +69,8 @@ public final class ScriptDiagnostics {
         return out;
     }
 
-    private static List<ScriptCommand> notifyScripts(KeepalivedConfig c) {
-        List<ScriptCommand> out = new ArrayList<>();
+    private static List<ScriptCommandSpec> notifyScripts(KeepalivedConfig c) {
+        List<ScriptCommandSpec> out = new ArrayList<>();
         for (InstanceSpec i : c.instances()) {
             out.addAll(i.notifyScripts().all());
         }
@@ -118,7 +118,7 @@ public final class ScriptDiagnostics {
             firstScript = o.isScript() && firstScript == null ? vs.command().origin() : firstScript;
             insecure |= o.insecure();
         }
-        for (ScriptCommand s : notifyScripts(c)) {
+        for (ScriptCommandSpec s : notifyScripts(c)) {
             if (!checked.add(s.program() + "|" + s.user())) {
                 continue;
             }
@@ -154,7 +154,7 @@ public final class ScriptDiagnostics {
      *
      * @param trackName the vrrp_script's name for a track script, null for a notify script
      */
-    private Outcome checkOne(KeepalivedConfig c, ScriptCommand s, String trackName, boolean secure,
+    private Outcome checkOne(KeepalivedConfig c, ScriptCommandSpec s, String trackName, boolean secure,
                              List<Diagnostic> out) {
         String user = s.user();
         String group = s.group();
@@ -247,7 +247,7 @@ public final class ScriptDiagnostics {
         };
     }
 
-    private static Outcome notFound(ScriptCommand s, String trackName, String why, List<Diagnostic> out) {
+    private static Outcome notFound(ScriptCommandSpec s, String trackName, String why, List<Diagnostic> out) {
         if (trackName != null) {
             out.add(Diagnostic.error(s.origin(), "Disabling track script " + trackName + " since not found/accessible"
                     + " ('" + s.program() + "': " + why + ")"));
@@ -258,7 +258,7 @@ public final class ScriptDiagnostics {
         return Outcome.NOT_FOUND;
     }
 
-    private static void inhibited(ScriptCommand s, Path path, String trackName, String why, List<Diagnostic> out) {
+    private static void inhibited(ScriptCommandSpec s, Path path, String trackName, String why, List<Diagnostic> out) {
         if (trackName != null) {
             out.add(Diagnostic.error(s.origin(), "Disabling track script " + trackName + " due to insecure ('"
                     + path + "': " + why + ")"));
@@ -287,7 +287,7 @@ public final class ScriptDiagnostics {
     }
 
     /** A bare name is looked up in PATH, as keepalived does (with its warning); null if not found. */
-    private Path resolve(ScriptCommand s, List<Diagnostic> out) {
+    private Path resolve(ScriptCommandSpec s, List<Diagnostic> out) {
         String prog = s.program();
         if (prog.contains("/")) {
             return Path.of(prog); // a relative one is reported by the file checks

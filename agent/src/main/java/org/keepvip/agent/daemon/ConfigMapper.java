@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.keepvip.netlink.Rtnl;
+import org.keepvip.netlink.VipSpec;
 import org.keepvip.vrrp.config.KeepalivedConfig;
 import org.keepvip.vrrp.config.Tracked;
 import org.keepvip.vrrp.config.VirtualIp;
@@ -191,10 +192,32 @@ public final class ConfigMapper {
     }
 
     static VipSpec vip(InstanceSpec i, VirtualIp v) {
-        String dev = v.device() != null ? v.device() : i.interfaceName();
+        return kernelSpec(v, v.device() != null ? v.device() : i.interfaceName(), v.noTrack());
+    }
+
+    /**
+     * Every attribute of the line as RTM_NEWADDR carries it: brd, scope and label (IPv4), -nodad
+     * (IPv6), preferred_lft (IPv6 always, keepalived's default already in the line; IPv4 only when
+     * given, forever being the kernel's default there).
+     */
+    private static VipSpec kernelSpec(VirtualIp v, String ifname, boolean noTrack) {
         boolean v6 = v.address() instanceof Inet6Address;
-        return new VipSpec(v.address(), v.prefixLength(), dev, v6 ? null : v.label(), v.noTrack(),
-                v6 ? null : v.broadcast(), v6 ? 0 : scopeNumber(v.scope()), v6 && v.nodad(), v.preferredLft());
+        VipSpec spec = VipSpec.of(v.address(), v.prefixLength(), ifname).withNoTrack(noTrack);
+        if (v6) {
+            spec = spec.withNodad(v.nodad());
+        } else {
+            spec = spec.withNodad(false).withScope(scopeNumber(v.scope()));
+            if (v.label() != null) {
+                spec = spec.withLabel(v.label());
+            }
+            if (v.broadcast() != null) {
+                spec = spec.withBroadcast(v.broadcast());
+            }
+        }
+        if (v6 || v.preferredLft() >= 0) {
+            spec = spec.withPreferredLifetime((int) v.preferredLft()); // -1: 0xFFFFFFFF, forever
+        }
+        return spec;
     }
 
     /** {@code spec} moved onto the macvlan that carries it, if one does. */
@@ -204,8 +227,7 @@ public final class ConfigMapper {
         if (key == null) {
             return spec;
         }
-        return new VipSpec(spec.address(), spec.prefix(), vmacName(config, i, key, vmacNames), spec.label(),
-                spec.noTrack(), spec.broadcast(), spec.scope(), spec.nodad(), spec.preferredLft());
+        return spec.withIfname(vmacName(config, i, key, vmacNames));
     }
 
     /**
@@ -226,9 +248,7 @@ public final class ConfigMapper {
 
     /** A {@code static_ipaddress} entry: its device is always set (keepalived's default_interface otherwise). */
     static VipSpec staticAddress(VirtualIp v) {
-        boolean v6 = v.address() instanceof Inet6Address;
-        return new VipSpec(v.address(), v.prefixLength(), v.device(), v6 ? null : v.label(), true,
-                v6 ? null : v.broadcast(), v6 ? 0 : scopeNumber(v.scope()), v6 && v.nodad(), v.preferredLft());
+        return kernelSpec(v, v.device(), true);
     }
 
     /** The RT_SCOPE_* number of a {@code scope} name, as ip(8) and keepalived name them. */

@@ -58,6 +58,7 @@ import org.keepvip.netlink.Link;
 import org.keepvip.netlink.NetlinkClient;
 import org.keepvip.netlink.NetlinkEvent;
 import org.keepvip.netlink.NetlinkMonitor;
+import org.keepvip.netlink.VipSpec;
 import org.keepvip.vrrp.config.KeepalivedConfig;
 import org.keepvip.vrrp.config.MetricsListen;
 import org.keepvip.vrrp.config.TrackFile;

@@ -44,7 +44,7 @@ final class StatusBuilder {
                     c.getOrDefault("become_master", 0L), c.getOrDefault("release_master", 0L),
                     c.getOrDefault("pri_zero_rcvd", 0L), c.getOrDefault("pri_zero_sent", 0L), drops,
                     c.getOrDefault("refused_syn", 0L), c.getOrDefault("refuse_rate_limited", 0L));
-            List<String> vips = r.vips().stream().map(v -> v.address().getHostAddress() + "/" + v.prefix()).toList();
+            List<String> vips = r.vips().stream().map(v -> v.address().getHostAddress() + "/" + v.prefixLength()).toList();
             List<StatusSnapshot.Script> scriptStates = new ArrayList<>();
             r.machine().config().trackers().stream().filter(t -> t.id().startsWith("script:")).forEach(t -> {
                 String name = t.id().substring("script:".length());

@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToIntFunction;
+import org.keepvip.netlink.VipSpec;
 import org.keepvip.vrrp.config.Firewall;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.keepvip.agent.daemon.VipSpec;
 import org.keepvip.agent.loop.Ports;
 
 /**

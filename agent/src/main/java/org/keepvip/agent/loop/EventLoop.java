@@ -15,6 +15,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
+import org.keepvip.netlink.VipSpec;
 import org.keepvip.vrrp.packet.ReceiveExpectations;
 import org.keepvip.agent.latency.LogHold;
 import org.keepvip.vrrp.packet.ReceiveChecker;
@@ -26,7 +27,6 @@ import org.keepvip.vrrp.state.SyncGroup;
 import org.keepvip.vrrp.state.VrrpState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.keepvip.agent.daemon.VipSpec;
 
 /**
  * The single thread that owns every instance (ARCHITECTURE.md, "The path of an advert"). It sleeps until
@@ -630,9 +630,7 @@ public final class EventLoop implements Runnable {
                 }
             }
         }
-        if (ok.oldUnicastChecksumDetected()) {
-            target.switchToOldUnicastChecksum();
-        }
+        target.learnChecksum(ok);
         fireOverdueMasterTimer(target);
         deliver(target, new Event.AdvertReceived(now, ok.advert(), p.context().source()));
     }

@@ -1,9 +1,9 @@
 package org.keepvip.agent.loop;
 
 import java.util.List;
+import org.keepvip.netlink.VipSpec;
 import org.keepvip.vrrp.packet.ReceiveExpectations;
 import org.keepvip.vrrp.state.InstanceConfig;
-import org.keepvip.agent.daemon.VipSpec;
 
 /**
  * Everything needed to run one configured instance: the state machine's settings, the wire

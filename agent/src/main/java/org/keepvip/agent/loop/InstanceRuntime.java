@@ -15,17 +15,19 @@ import org.keepvip.agent.events.DecisionLog;
 import org.keepvip.agent.events.TransitionTrace;
 import org.keepvip.agent.latency.LogHold;
 import org.keepvip.agent.packet.ReleasedVipRefuser;
+import org.keepvip.netlink.VipSpec;
 import org.keepvip.vrrp.packet.AuthType;
 import org.keepvip.vrrp.packet.ChecksumMode;
 import org.keepvip.vrrp.packet.ReceiveExpectations;
 import org.keepvip.vrrp.packet.VrrpAdvert;
+import org.keepvip.vrrp.packet.ReceiveResult;
+import org.keepvip.vrrp.packet.SendChecksum;
 import org.keepvip.vrrp.packet.VrrpCodec;
 import org.keepvip.vrrp.state.Action;
 import org.keepvip.vrrp.state.VrrpInstance;
 import org.keepvip.vrrp.state.VrrpState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.keepvip.agent.daemon.VipSpec;
 import org.keepvip.agent.kernel.RoutingWatch;
 
 /**
@@ -129,11 +131,12 @@ public final class InstanceRuntime implements AutoCloseable {
             count("refuse_rate_limited");
         }
     };
-    private final Ports.RedisHooks redis;
+    private final Ports.RedisRole redis;
     private final Ports.Notifier notifier;
     private final Consumer<LoopEvent> loop;
     private final HookLane lane;
-    private volatile ChecksumMode checksumMode;
+    /** What the adverts carry; switched by the first old-style unicast checksum a peer sends. */
+    private final SendChecksum checksum;
     /** Promotions handed to the lane so far: the loop writes it, a demote retrying on the lane reads it. */
     private volatile long promotions;
     private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
@@ -149,13 +152,13 @@ public final class InstanceRuntime implements AutoCloseable {
     private TransitionTrace trace;
 
     public InstanceRuntime(VrrpInstance machine, Wire wire, ReceiveExpectations expectations, List<VipSpec> vips,
-            Ports.PacketOut packets, Ports.Vips vipPort, Ports.RedisHooks redis, Ports.Notifier notifier,
+            Ports.PacketOut packets, Ports.Vips vipPort, Ports.RedisRole redis, Ports.Notifier notifier,
             Consumer<LoopEvent> loop) {
         this(machine, wire, expectations, vips, packets, vipPort, Ports.Refusals.NONE, redis, notifier, loop);
     }
 
     public InstanceRuntime(VrrpInstance machine, Wire wire, ReceiveExpectations expectations, List<VipSpec> vips,
-            Ports.PacketOut packets, Ports.Vips vipPort, Ports.Refusals refusals, Ports.RedisHooks redis,
+            Ports.PacketOut packets, Ports.Vips vipPort, Ports.Refusals refusals, Ports.RedisRole redis,
             Ports.Notifier notifier, Consumer<LoopEvent> loop) {
         this(machine, wire, expectations, vips, packets, vipPort, refusals, redis, notifier, loop,
                 HookLane.owned(machine.name()));
@@ -163,7 +166,7 @@ public final class InstanceRuntime implements AutoCloseable {
 
     /** With the hook lane given: the daemon's come from {@link LaneWorkers}. */
     public InstanceRuntime(VrrpInstance machine, Wire wire, ReceiveExpectations expectations, List<VipSpec> vips,
-            Ports.PacketOut packets, Ports.Vips vipPort, Ports.Refusals refusals, Ports.RedisHooks redis,
+            Ports.PacketOut packets, Ports.Vips vipPort, Ports.Refusals refusals, Ports.RedisRole redis,
             Ports.Notifier notifier, Consumer<LoopEvent> loop, HookLane lane) {
         this.machine = Objects.requireNonNull(machine, "machine");
         this.wire = Objects.requireNonNull(wire, "wire");
@@ -176,7 +179,7 @@ public final class InstanceRuntime implements AutoCloseable {
         this.notifier = notifier;
         this.loop = loop;
         this.lane = Objects.requireNonNull(lane, "lane");
-        this.checksumMode = wire.checksumMode();
+        this.checksum = new SendChecksum(wire.checksumMode());
         this.settledState = machine.state();
     }
 
@@ -372,11 +375,10 @@ public final class InstanceRuntime implements AutoCloseable {
         }
     }
 
-    /** A peer sends old-style unicast checksums: answer in kind, as keepalived does. */
-    void switchToOldUnicastChecksum() {
-        if (checksumMode != ChecksumMode.OLD_UNICAST) {
-            LOG.info("({}) Setting unicast VRRPv3 checksum to old version", name());
-            checksumMode = ChecksumMode.OLD_UNICAST;
+    /** Learns the peers' unicast checksum style from an accepted advert (see {@link SendChecksum}). */
+    void learnChecksum(ReceiveResult.Accepted accepted) {
+        if (checksum.learn(accepted)) {
+            LOG.info("({}) {}", name(), SendChecksum.SWITCHED);
         }
     }
 
@@ -778,7 +780,7 @@ public final class InstanceRuntime implements AutoCloseable {
         VrrpAdvert advert = wire.advert(priority);
         for (InetAddress dst : wire.destinations()) {
             try {
-                byte[] msg = VrrpCodec.encode(advert, wire.source(), dst, checksumMode);
+                byte[] msg = VrrpCodec.encode(advert, wire.source(), dst, checksum.mode());
                 packets.sendVrrp(wire.advertIfname(), msg, wire.source(), dst);
                 advertsSent.increment();
                 if (priority == 0) {

@@ -3,8 +3,8 @@ package org.keepvip.agent.loop;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.List;
+import org.keepvip.netlink.VipSpec;
 import org.keepvip.vrrp.state.VrrpState;
-import org.keepvip.agent.daemon.VipSpec;
 
 /**
  * The daemon's outside world, as narrow interfaces: the event loop and the hook lanes call these,
@@ -118,8 +118,14 @@ public final class Ports {
         };
     }
 
-    /** Redis hooks for one instance; see ARCHITECTURE.md, "The Redis order". */
-    public interface RedisHooks {
+    /**
+     * The role changes of the local Redis one instance's lane runs, in the order ARCHITECTURE.md
+     * ("The Redis order") requires. {@link org.keepvip.agent.redis.RedisWiring} implements it on redis-hooks'
+     * {@link org.keepvip.redis.RedisHooks} (one Redis server; its scripted fake is in that module's
+     * test-jar), adding the daemon's policy: demote retries, peer health for the wipe guard,
+     * Sentinel mode, min-replicas, the decision log and metrics.
+     */
+    public interface RedisRole {
         /** REPLICAOF NO ONE and confirm ROLE master; returns null when done, or why it failed. */
         String promote() throws Exception;
 

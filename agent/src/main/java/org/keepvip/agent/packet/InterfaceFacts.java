@@ -1,5 +1,6 @@
 package org.keepvip.agent.packet;
 
+import org.keepvip.agent.unix.Libc;
 import org.keepvip.netlink.MacAddress;
 
 import com.sun.jna.LastErrorException;
@@ -78,7 +79,7 @@ public final class InterfaceFacts {
     private static Optional<Inet4Address> primaryIpv4(int fd, String name) throws IOException {
         byte[] r = ifreq(name);
         try {
-            LinuxSockets.ioctl(fd, LinuxSockets.SIOCGIFADDR, r);
+            Libc.ioctl(fd, LinuxSockets.SIOCGIFADDR, r);
         } catch (LastErrorException e) {
             if (e.getErrorCode() == LinuxSockets.EADDRNOTAVAIL) {
                 return Optional.empty();
@@ -113,7 +114,7 @@ public final class InterfaceFacts {
     private static byte[] ioctl(int fd, long request, String name) throws IOException {
         byte[] req = ifreq(name);
         try {
-            LinuxSockets.ioctl(fd, request, req);
+            Libc.ioctl(fd, request, req);
         } catch (LastErrorException e) {
             String why = e.getErrorCode() == LinuxSockets.ENODEV ? "no such interface" : "errno " + e.getErrorCode();
             throw new IOException("interface " + name + ": " + why, e);

@@ -2,8 +2,9 @@ package org.keepvip.agent.packet;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
+import org.keepvip.agent.unix.Libc;
 
-/** The few libc socket calls the packet layer makes; errors come back as {@link LastErrorException}. */
+/** The packet layer's socket and ioctl constants and helpers; the calls are {@link Libc}'s (errors as {@link LastErrorException}). */
 final class LinuxSockets {
     static final int AF_INET = 2;
     static final int AF_INET6 = 10;
@@ -23,23 +24,11 @@ final class LinuxSockets {
     static final int EADDRNOTAVAIL = 99;
     static final int ENODEV = 19;
 
-    static {
-        Native.register("c");
-    }
-
     private LinuxSockets() {}
-
-    static native int socket(int domain, int type, int protocol) throws LastErrorException;
-
-    static native int ioctl(int fd, long request, byte[] ifreq) throws LastErrorException;
-
-    static native int setsockopt(int fd, int level, int name, byte[] value, int length) throws LastErrorException;
-
-    static native int close(int fd) throws LastErrorException;
 
     /** A socket of the given family in the calling thread's network namespace. */
     static int datagramSocket(int family) throws LastErrorException {
-        return socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        return Libc.socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     }
 
     /** An int socket option's value, in the host's byte order. */
@@ -49,7 +38,7 @@ final class LinuxSockets {
 
     static void closeQuietly(int fd) {
         try {
-            close(fd);
+            Libc.close(fd);
         } catch (LastErrorException ignored) {
             // nothing useful to do: the descriptor is gone either way
         }

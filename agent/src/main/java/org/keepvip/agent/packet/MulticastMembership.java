@@ -7,6 +7,7 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import org.keepvip.agent.unix.Libc;
 
 /**
  * Membership of a multicast group on one interface, held by a datagram socket that never reads.
@@ -44,7 +45,7 @@ final class MulticastMembership implements AutoCloseable {
         }
         req.putInt(ifindex);
         try {
-            LinuxSockets.setsockopt(fd, v4 ? LinuxSockets.IPPROTO_IP : LinuxSockets.IPPROTO_IPV6,
+            Libc.setsockopt(fd, v4 ? LinuxSockets.IPPROTO_IP : LinuxSockets.IPPROTO_IPV6,
                     v4 ? LinuxSockets.IP_ADD_MEMBERSHIP : LinuxSockets.IPV6_ADD_MEMBERSHIP, req.array(), req.capacity());
         } catch (LastErrorException e) {
             LinuxSockets.closeQuietly(fd);

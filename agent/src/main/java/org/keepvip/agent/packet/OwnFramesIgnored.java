@@ -1,6 +1,7 @@
 package org.keepvip.agent.packet;
 
 import com.sun.jna.LastErrorException;
+import org.keepvip.agent.unix.Libc;
 import org.pcap4j.core.PcapHandle;
 
 /**
@@ -31,7 +32,7 @@ final class OwnFramesIgnored {
             return "pcap_fileno returned " + fd;
         }
         try {
-            LinuxSockets.setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, LinuxSockets.intValue(1), 4);
+            Libc.setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, LinuxSockets.intValue(1), 4);
             return null;
         } catch (LastErrorException e) {
             return "PACKET_IGNORE_OUTGOING: errno " + e.getErrorCode();

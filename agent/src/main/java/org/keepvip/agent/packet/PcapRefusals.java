@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.keepvip.netlink.VipSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.keepvip.agent.daemon.VipSpec;
 import org.keepvip.agent.loop.Ports;
 
 /**

@@ -24,6 +24,7 @@ import org.keepvip.redis.GuardPolicy;
 import org.keepvip.redis.HookResult;
 import org.keepvip.redis.RedisEndpoint;
 import org.keepvip.redis.RedisHealth;
+import org.keepvip.redis.RedisHooks;
 import org.keepvip.redis.RedisInfo;
 import org.keepvip.redis.RedisNode;
 import org.keepvip.redis.RedisProbe;
@@ -42,7 +43,7 @@ import org.keepvip.agent.loop.Ports;
  * the hooks the instances tracking it run on their lanes. The check and the hooks use separate
  * connections so a slow promotion never delays a check.
  */
-public final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
+public final class RedisWiring implements Ports.RedisRole, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("keepvip.redis");
     /** How long fenced writes stay paused at most; the demote that follows lifts it. */
     static final Duration FENCE_PAUSE = Duration.ofSeconds(10);
@@ -51,10 +52,10 @@ public final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
 
     private final RedisInstance config;
     private final RedisEndpoint endpoint;
-    private final RedisNode checkNode;
-    private final RedisNode hookNode;
+    private final RedisHooks checkNode;
+    private final RedisHooks hookNode;
     /** Fencing uses short timeouts: a hung Redis must not hold the VIP removal that follows it for long. */
-    private final RedisNode fenceNode;
+    private final RedisHooks fenceNode;
     private final RiseFallCounter counter;
     private volatile RedisHealth lastHealth;
     /** The last check Redis answered with its INFO: a decision record's role and offset before an action. */
@@ -95,6 +96,14 @@ public final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
     private volatile String savedDataset;
 
     public RedisWiring(RedisInstance config) throws IOException {
+        this(config, ep -> new RedisNode(ep, GuardPolicy.DEFAULT));
+    }
+
+    /**
+     * @param nodes the local Redis at an endpoint (its check, hook and fence connections differ in
+     *              timeouts): {@link RedisNode} in the daemon, redis-hooks' scripted fake in tests
+     */
+    RedisWiring(RedisInstance config, java.util.function.Function<RedisEndpoint, RedisHooks> nodes) throws IOException {
         this.config = config;
         RedisEndpoint ep = RedisEndpoint.of(config.host(), config.port())
                 .withTimeouts(config.timeout(), config.timeout());
@@ -110,9 +119,9 @@ public final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
                     config.tls().certFile() == null ? null : Path.of(config.tls().certFile()), null, true));
         }
         this.endpoint = ep;
-        this.checkNode = new RedisNode(ep, GuardPolicy.DEFAULT);
-        this.hookNode = new RedisNode(ep.withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(2)), GuardPolicy.DEFAULT);
-        this.fenceNode = new RedisNode(ep.withTimeouts(Duration.ofMillis(250), Duration.ofMillis(500)), GuardPolicy.DEFAULT);
+        this.checkNode = nodes.apply(ep);
+        this.hookNode = nodes.apply(ep.withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(2)));
+        this.fenceNode = nodes.apply(ep.withTimeouts(Duration.ofMillis(250), Duration.ofMillis(500)));
         this.counter = new RiseFallCounter(config.rise(), config.fall(), false);
         this.lag = new LagJudge(config);
         this.sentinel = config.sentinelMode() ? new SentinelMode(config, ep) : null;

@@ -2,6 +2,7 @@ package org.keepvip.agent.script;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.NativeLong;
+import org.keepvip.agent.unix.Libc;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

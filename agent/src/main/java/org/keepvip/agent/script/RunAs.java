@@ -4,6 +4,7 @@ import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 
 import java.util.Optional;
+import org.keepvip.agent.unix.Libc;
 
 /**
  * The user and group a script runs as ({@code script_user} or a script's {@code user} keyword),

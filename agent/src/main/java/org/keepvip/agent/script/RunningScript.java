@@ -1,5 +1,6 @@
 package org.keepvip.agent.script;
 
+import org.keepvip.agent.unix.Libc;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +61,7 @@ public final class RunningScript {
         CompletableFuture<Void> done = new CompletableFuture<>();
         termination = done;
         int pgid = (int) process.pid();
-        if (!Libc.killGroup(pgid, Libc.SIGTERM)) {
+        if (!ProcessGroups.killGroup(pgid, Libc.SIGTERM)) {
             // setsid may not have run yet (or the group is gone): signal the process itself.
             process.destroy();
         }
@@ -71,7 +72,7 @@ public final class RunningScript {
 
             @Override
             public void run() {
-                boolean alive = process.isAlive() || Libc.groupAlive(pgid);
+                boolean alive = process.isAlive() || ProcessGroups.groupAlive(pgid);
                 if (!alive) {
                     done.complete(null);
                     return;
@@ -81,7 +82,7 @@ public final class RunningScript {
                     log.warn("Script {} (pid {}) did not exit after SIGTERM - sending SIGKILL",
                             command.name(), pgid);
                     killed = true;
-                    Libc.killGroup(pgid, Libc.SIGKILL);
+                    ProcessGroups.killGroup(pgid, Libc.SIGKILL);
                     process.destroyForcibly();
                 }
                 if (now - giveUpAt >= 0) {

@@ -75,14 +75,14 @@ public final class ScriptNotifier implements Ports.Notifier {
         return new NotifyScripts(specific, Optional.ofNullable(n.generic()).map(c -> command(c.program(), c)));
     }
 
-    private static void put(Map<NotifyState, ScriptCommand> m, NotifyState s, org.keepvip.vrrp.config.ScriptCommand c) {
+    private static void put(Map<NotifyState, ScriptCommand> m, NotifyState s, org.keepvip.vrrp.config.ScriptCommandSpec c) {
         if (c != null) {
             m.put(s, command(c.program(), c));
         }
     }
 
     /** The parsed command as the runner takes it; an unknown user falls back to running as ourselves. */
-    static ScriptCommand command(String name, org.keepvip.vrrp.config.ScriptCommand c) {
+    static ScriptCommand command(String name, org.keepvip.vrrp.config.ScriptCommandSpec c) {
         Optional<RunAs> runAs = Optional.empty();
         if (c.user() != null) {
             try {

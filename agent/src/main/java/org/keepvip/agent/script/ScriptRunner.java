@@ -1,5 +1,6 @@
 package org.keepvip.agent.script;
 
+import org.keepvip.agent.unix.Libc;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.keepvip.agent.loop.LoopEvent;
+import org.keepvip.agent.unix.Libc;
 import org.keepvip.vrrp.config.TrackFile;
 import org.keepvip.vrrp.state.FileValue;
 import org.slf4j.Logger;
@@ -64,7 +65,7 @@ public final class FileTrackers implements AutoCloseable {
             return;
         }
         try {
-            inotify = TrackLibc.inotify_init1(TrackLibc.IN_CLOEXEC | TrackLibc.IN_NONBLOCK);
+            inotify = Libc.inotify_init1(TrackLibc.IN_CLOEXEC | TrackLibc.IN_NONBLOCK);
         } catch (LastErrorException e) {
             LOG.error("Unable to monitor track files: inotify_init1 failed (errno {}) - track_file values are read once",
                     e.getErrorCode());
@@ -82,7 +83,7 @@ public final class FileTrackers implements AutoCloseable {
             }
             if (inotify >= 0 && !watched.containsKey(dir)) {
                 try {
-                    int wd = TrackLibc.inotify_add_watch(inotify, dir.toString(), MASK);
+                    int wd = Libc.inotify_add_watch(inotify, dir.toString(), MASK);
                     watched.put(dir, wd);
                     dirs.put(wd, dir);
                 } catch (LastErrorException e) {
@@ -175,7 +176,7 @@ public final class FileTrackers implements AutoCloseable {
                 }
                 long n;
                 try {
-                    n = TrackLibc.read(inotify, buf, new NativeLong(buf.size())).longValue();
+                    n = Libc.read(inotify, buf, new NativeLong(buf.size())).longValue();
                 } catch (LastErrorException e) {
                     if (e.getErrorCode() == TrackLibc.EAGAIN || e.getErrorCode() == TrackLibc.EINTR) {
                         continue;

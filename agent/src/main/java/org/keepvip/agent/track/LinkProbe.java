@@ -6,6 +6,7 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 import java.nio.charset.StandardCharsets;
+import org.keepvip.agent.unix.Libc;
 
 /**
  * keepalived's linkbeat probes (keepalived/vrrp/vrrp_if.c: if_mii_probe(), if_ethtool_probe(),
@@ -14,15 +15,6 @@ import java.nio.charset.StandardCharsets;
  * then ETHTOOL_GLINK, then only the interface flags (IFF_UP and IFF_RUNNING). Not thread-safe.
  */
 public final class LinkProbe implements AutoCloseable {
-    static {
-        Native.register("c");
-    }
-
-    private static native int socket(int domain, int type, int protocol) throws LastErrorException;
-
-    private static native int ioctl(int fd, NativeLong request, Pointer arg) throws LastErrorException;
-
-    private static native int close(int fd) throws LastErrorException;
 
     private static final int AF_INET = 2;
     private static final int SOCK_DGRAM = 2;
@@ -45,7 +37,7 @@ public final class LinkProbe implements AutoCloseable {
     private final int fd;
 
     public LinkProbe() {
-        this.fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        this.fd = Libc.socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     }
 
     /**
@@ -83,11 +75,11 @@ public final class LinkProbe implements AutoCloseable {
     private Boolean mii(String ifname) {
         try {
             Memory req = ifreq(ifname);
-            ioctl(fd, new NativeLong(SIOCGMIIPHY), req);
+            Libc.ioctl(fd, new NativeLong(SIOCGMIIPHY), req);
             int status = 0;
             for (int i = 0; i < 2; i++) {
                 req.setShort(16 + 2, (short) MII_BMSR);
-                ioctl(fd, new NativeLong(SIOCGMIIREG), req);
+                Libc.ioctl(fd, new NativeLong(SIOCGMIIREG), req);
                 status = req.getShort(16 + 6) & 0xFFFF;
             }
             return (status & BMSR_LSTATUS) != 0;
@@ -104,7 +96,7 @@ public final class LinkProbe implements AutoCloseable {
             value.setInt(4, 0);
             Memory req = ifreq(ifname);
             req.setPointer(16, value);
-            ioctl(fd, new NativeLong(SIOCETHTOOL), req);
+            Libc.ioctl(fd, new NativeLong(SIOCETHTOOL), req);
             return value.getInt(4) != 0;
         } catch (LastErrorException e) {
             return null;
@@ -115,7 +107,7 @@ public final class LinkProbe implements AutoCloseable {
     private boolean flags(String ifname) {
         try {
             Memory req = ifreq(ifname);
-            ioctl(fd, new NativeLong(SIOCGIFFLAGS), req);
+            Libc.ioctl(fd, new NativeLong(SIOCGIFFLAGS), req);
             int f = req.getShort(16) & 0xFFFF;
             return (f & IFF_UP) != 0 && (f & IFF_RUNNING) != 0;
         } catch (LastErrorException e) {
@@ -125,6 +117,6 @@ public final class LinkProbe implements AutoCloseable {
 
     @Override
     public void close() {
-        close(fd);
+        Libc.close(fd);
     }
 }

@@ -6,8 +6,9 @@ import com.sun.jna.NativeLong;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import org.keepvip.agent.unix.Libc;
 
-/** The socket calls of the host probes (raw ICMP/ICMPv6 and ARP packet sockets), direct-mapped. */
+/** The host probes' socket constants and address layouts (raw ICMP/ICMPv6, ARP packet sockets); the calls are {@link Libc}'s. */
 final class ProbeLibc {
     static final int AF_INET = 2;
     static final int AF_INET6 = 10;
@@ -32,29 +33,11 @@ final class ProbeLibc {
     static final int EAGAIN = 11;
     static final int EINTR = 4;
 
-    static {
-        Native.register("c");
-    }
-
     private ProbeLibc() {}
-
-    static native int socket(int domain, int type, int protocol) throws LastErrorException;
-
-    static native int bind(int fd, byte[] addr, int len) throws LastErrorException;
-
-    static native NativeLong sendto(int fd, byte[] buf, NativeLong len, int flags, byte[] addr, int addrLen)
-            throws LastErrorException;
-
-    static native NativeLong recvfrom(int fd, byte[] buf, NativeLong len, int flags, byte[] addr, int[] addrLen)
-            throws LastErrorException;
-
-    static native int setsockopt(int fd, int level, int name, byte[] value, int length) throws LastErrorException;
-
-    static native int close(int fd) throws LastErrorException;
 
     static void closeQuietly(int fd) {
         try {
-            close(fd);
+            Libc.close(fd);
         } catch (LastErrorException ignored) {
             // the descriptor is gone either way
         }
@@ -62,13 +45,13 @@ final class ProbeLibc {
 
     static void setInt(int fd, int level, int name, int value) {
         byte[] v = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(value).array();
-        setsockopt(fd, level, name, v, 4);
+        Libc.setsockopt(fd, level, name, v, 4);
     }
 
     /** Sends and receives through {@code ifname} only, whatever the routes say. */
     static void bindToDevice(int fd, String ifname) {
         byte[] name = (ifname + "\0").getBytes(StandardCharsets.US_ASCII);
-        setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, name, name.length);
+        Libc.setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, name, name.length);
     }
 
     /** struct sockaddr_in: family in host order, port 0, the address. */

@@ -8,6 +8,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.IntConsumer;
 import org.keepvip.agent.packet.InterfaceFacts;
 import org.keepvip.agent.packet.InterfaceInfo;
+import org.keepvip.agent.unix.Libc;
 import org.keepvip.vrrp.config.TrackHost;
 
 /**
@@ -50,10 +51,10 @@ final class SocketProbe implements HostProbe {
         try {
             switch (h.method()) {
                 case ARP -> {
-                    fd = ProbeLibc.socket(ProbeLibc.AF_PACKET, ProbeLibc.SOCK_DGRAM | ProbeLibc.SOCK_NONBLOCK
+                    fd = Libc.socket(ProbeLibc.AF_PACKET, ProbeLibc.SOCK_DGRAM | ProbeLibc.SOCK_NONBLOCK
                             | ProbeLibc.SOCK_CLOEXEC, htons(ProbeLibc.ETH_P_ARP));
                     byte[] own = ProbeLibc.sockaddrLl(iface.index(), null);
-                    ProbeLibc.bind(fd, own, own.length);
+                    Libc.bind(fd, own, own.length);
                     // Without an IPv4 address on the interface, an ARP probe (sender 0.0.0.0, RFC 5227).
                     byte[] sender = iface.ipv4().map(InetAddress::getAddress).orElse(new byte[4]);
                     byte[] request = ProbeFrames.arpRequest(iface.mac().bytes(), sender, target);
@@ -80,7 +81,7 @@ final class SocketProbe implements HostProbe {
                                 (b, len, src) -> ProbeFrames.echoReply6(b, len, java.util.Arrays.copyOfRange(src, 8, 24),
                                         target, id));
                     }
-                    fd = ProbeLibc.socket(ProbeLibc.AF_INET, ProbeLibc.SOCK_RAW | ProbeLibc.SOCK_NONBLOCK
+                    fd = Libc.socket(ProbeLibc.AF_INET, ProbeLibc.SOCK_RAW | ProbeLibc.SOCK_NONBLOCK
                             | ProbeLibc.SOCK_CLOEXEC, ProbeLibc.IPPROTO_ICMP);
                     // Only echo replies reach the socket (a set bit drops that ICMP type).
                     ProbeLibc.setInt(fd, ProbeLibc.SOL_RAW, ProbeLibc.ICMP_FILTER, ~(1 << ProbeFrames.ICMP_ECHO_REPLY));
@@ -108,7 +109,7 @@ final class SocketProbe implements HostProbe {
 
     /** A raw ICMPv6 socket that only {@code type} reaches, bound to {@code iface} if given. */
     private static int icmp6Socket(InterfaceInfo iface, int type) {
-        int fd = ProbeLibc.socket(ProbeLibc.AF_INET6, ProbeLibc.SOCK_RAW | ProbeLibc.SOCK_NONBLOCK
+        int fd = Libc.socket(ProbeLibc.AF_INET6, ProbeLibc.SOCK_RAW | ProbeLibc.SOCK_NONBLOCK
                 | ProbeLibc.SOCK_CLOEXEC, ProbeLibc.IPPROTO_ICMPV6);
         try {
             // struct icmp6_filter: a set bit blocks that type; block all but one.
@@ -116,7 +117,7 @@ final class SocketProbe implements HostProbe {
             java.util.Arrays.fill(filter, (byte) 0xff);
             java.nio.ByteBuffer f = java.nio.ByteBuffer.wrap(filter).order(java.nio.ByteOrder.nativeOrder());
             f.putInt((type >> 5) * 4, ~(1 << (type & 31)));
-            ProbeLibc.setsockopt(fd, ProbeLibc.IPPROTO_ICMPV6, ProbeLibc.ICMP_FILTER, filter, filter.length);
+            Libc.setsockopt(fd, ProbeLibc.IPPROTO_ICMPV6, ProbeLibc.ICMP_FILTER, filter, filter.length);
             if (iface != null) {
                 ProbeLibc.bindToDevice(fd, iface.name());
             }
@@ -136,7 +137,7 @@ final class SocketProbe implements HostProbe {
     public void send(int seq) throws IOException {
         byte[] m = message.of(seq);
         try {
-            ProbeLibc.sendto(fd, m, new NativeLong(m.length), ProbeLibc.MSG_DONTWAIT, destination, destination.length);
+            Libc.sendto(fd, m, new NativeLong(m.length), ProbeLibc.MSG_DONTWAIT, destination, destination.length);
         } catch (LastErrorException e) {
             throw new IOException("errno " + e.getErrorCode(), e);
         }
@@ -148,7 +149,7 @@ final class SocketProbe implements HostProbe {
             int[] fromLen = {from.length};
             int n;
             try {
-                n = ProbeLibc.recvfrom(fd, buf, new NativeLong(buf.length), ProbeLibc.MSG_DONTWAIT, from, fromLen)
+                n = Libc.recvfrom(fd, buf, new NativeLong(buf.length), ProbeLibc.MSG_DONTWAIT, from, fromLen)
                         .intValue();
             } catch (LastErrorException e) {
                 if (e.getErrorCode() == ProbeLibc.EAGAIN || e.getErrorCode() == ProbeLibc.EINTR) {

@@ -5,8 +5,9 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
+import org.keepvip.agent.unix.Libc;
 
-/** Direct-mapped libc calls the trackers need: inotify, pidfd_open, poll, read, close. */
+/** The trackers' inotify, pidfd_open and poll constants and helpers; the calls are {@link Libc}'s. */
 final class TrackLibc {
     static final int IN_NONBLOCK = 0x800;
     static final int IN_CLOEXEC = 0x80000;
@@ -23,28 +24,12 @@ final class TrackLibc {
     /** pidfd_open(2) on x86_64 and aarch64 (the unified syscall table since 5.3). */
     static final long SYS_PIDFD_OPEN = 434;
 
-    static {
-        Native.register("c");
-    }
-
     private TrackLibc() {}
-
-    static native int inotify_init1(int flags) throws LastErrorException;
-
-    static native int inotify_add_watch(int fd, String path, int mask) throws LastErrorException;
-
-    static native NativeLong read(int fd, Pointer buf, NativeLong count) throws LastErrorException;
-
-    static native int poll(Pointer fds, NativeLong nfds, int timeout) throws LastErrorException;
-
-    static native int close(int fd) throws LastErrorException;
-
-    static native NativeLong syscall(NativeLong number, int arg1, int arg2) throws LastErrorException;
 
     /** A pidfd for {@code pid}, or -1 when the process is gone or the kernel has no pidfd_open. */
     static int pidfdOpen(int pid) {
         try {
-            return syscall(new NativeLong(SYS_PIDFD_OPEN), pid, 0).intValue();
+            return Libc.syscall(new NativeLong(SYS_PIDFD_OPEN), pid, 0).intValue();
         } catch (LastErrorException e) {
             return -1;
         }
@@ -60,7 +45,7 @@ final class TrackLibc {
             m.setShort(8L * i + 6, (short) 0);
         }
         try {
-            int n = poll(m, new NativeLong(fds.length), timeoutMillis);
+            int n = Libc.poll(m, new NativeLong(fds.length), timeoutMillis);
             for (int i = 0; n > 0 && i < fds.length; i++) {
                 ready[i] = m.getShort(8L * i + 6) != 0;
             }
@@ -74,7 +59,7 @@ final class TrackLibc {
 
     static void closeQuietly(int fd) {
         try {
-            close(fd);
+            Libc.close(fd);
         } catch (LastErrorException ignored) {
             // the descriptor is gone either way
         }

@@ -136,20 +136,4 @@ public final class Readiness implements AutoCloseable {
         }
     }
 
-    private static final class Libc {
-        static {
-            Native.register("c");
-        }
-
-        static native int eventfd(int initval, int flags) throws LastErrorException;
-
-        static native int ppoll(Pointer fds, NativeLong nfds, Pointer timeout, Pointer sigmask)
-                throws LastErrorException;
-
-        static native NativeLong read(int fd, Pointer buf, NativeLong count) throws LastErrorException;
-
-        static native NativeLong write(int fd, Pointer buf, NativeLong count) throws LastErrorException;
-
-        static native int close(int fd) throws LastErrorException;
-    }
 }

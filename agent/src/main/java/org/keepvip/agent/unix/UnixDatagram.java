@@ -83,21 +83,4 @@ public final class UnixDatagram {
         return a;
     }
 
-    private static final class Libc {
-        static {
-            Native.register("c");
-        }
-
-        static native int socket(int domain, int type, int protocol) throws LastErrorException;
-
-        static native int connect(int fd, byte[] addr, int addrlen) throws LastErrorException;
-
-        static native int bind(int fd, byte[] addr, int addrlen) throws LastErrorException;
-
-        static native NativeLong send(int fd, byte[] buf, NativeLong len, int flags) throws LastErrorException;
-
-        static native NativeLong recv(int fd, byte[] buf, NativeLong len, int flags) throws LastErrorException;
-
-        static native int close(int fd) throws LastErrorException;
-    }
 }

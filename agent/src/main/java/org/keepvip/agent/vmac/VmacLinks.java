@@ -18,6 +18,7 @@ import org.keepvip.netlink.IfAddress;
 import org.keepvip.netlink.Link;
 import org.keepvip.netlink.NetlinkClient;
 import org.keepvip.netlink.Rtnl;
+import org.keepvip.netlink.VipSpec;
 import org.keepvip.vrrp.config.AddressFamily;
 import org.keepvip.vrrp.config.Vmac;
 import org.slf4j.Logger;
@@ -381,8 +382,7 @@ public final class VmacLinks implements AutoCloseable {
         if (a == null) {
             return;
         }
-        nl.addAddress(new org.keepvip.netlink.VipSpec(a, 64, vm.ifindex(), Optional.of(vm.name()), Optional.empty(),
-                Optional.empty(), Rtnl.RT_SCOPE_UNIVERSE, false, OptionalInt.empty()));
+        nl.addAddress(VipSpec.of(a, 64, vm.name()).withIfindex(vm.ifindex()).withNodad(false));
     }
 
     static InetAddress linkLocalFrom(byte[] mac) throws UnknownHostException {

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.keepvip.agent.metrics.LatencyHistogram;
 import org.keepvip.agent.metrics.Readings;
 import org.keepvip.agent.metrics.TransitionCause;
+import org.keepvip.netlink.VipSpec;
 import org.keepvip.vrrp.packet.AuthType;
 import org.keepvip.vrrp.packet.ChecksumMode;
 import org.keepvip.vrrp.packet.PacketContext;
@@ -59,7 +60,7 @@ class InstanceMetricsTest {
         EventLoop loop = new EventLoop();
         InstanceRuntime runtime = new InstanceRuntime(new VrrpInstance(config), wire,
                 ReceiveExpectations.of(3, 7, ADVERT_CENTIS, List.of(VIP), 100),
-                List.of(new VipSpec(VIP, 24, "eth0", null, false)), packets, vips, null, (i, s, p) -> { }, loop::post);
+                List.of(VipSpec.of(VIP, 24, "eth0")), packets, vips, null, (i, s, p) -> { }, loop::post);
         loop.add(runtime);
         DaemonReadings readings = new DaemonReadings(loop, Map::of, Map.of(), () -> null);
         assertThat(readings.read().instances()).as("before the loop runs: nothing published yet").isEmpty();

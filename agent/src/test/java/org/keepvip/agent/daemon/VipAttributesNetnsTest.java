@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.keepvip.agent.config.FileConfigSource;
 import org.keepvip.netlink.NetNamespace;
 import org.keepvip.netlink.NetlinkClient;
+import org.keepvip.netlink.VipSpec;
 import org.keepvip.vrrp.config.ConfigParser;
 import org.keepvip.vrrp.config.ParseResult;
 import org.keepvip.vrrp.config.InstanceSpec;

@@ -7,8 +7,8 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.keepvip.netlink.VipSpec;
 import org.keepvip.vrrp.config.Firewall;
-import org.keepvip.agent.daemon.VipSpec;
 import org.keepvip.agent.loop.Recorder;
 
 /** The firewall's transactions against a recording libnftables: stale table at start, a refusal retried, the exit. */
@@ -35,7 +35,7 @@ class NftablesFirewallTest {
     }
 
     private static VipSpec vip(String a) throws Exception {
-        return new VipSpec(InetAddress.getByName(a), 24, "eth0", null, false);
+        return VipSpec.of(InetAddress.getByName(a), 24, "eth0");
     }
 
     @Test

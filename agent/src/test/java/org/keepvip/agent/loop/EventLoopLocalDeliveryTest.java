@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.keepvip.netlink.VipSpec;
 import org.keepvip.vrrp.packet.AuthType;
 import org.keepvip.vrrp.packet.ChecksumMode;
 import org.keepvip.vrrp.packet.PacketContext;
@@ -18,7 +19,6 @@ import org.keepvip.vrrp.packet.VrrpCodec;
 import org.keepvip.vrrp.state.InstanceConfig;
 import org.keepvip.vrrp.state.VrrpInstance;
 import org.keepvip.vrrp.state.VrrpState;
-import org.keepvip.agent.daemon.VipSpec;
 
 /**
  * On the loop: adverts the kernel would not have delivered to the instance are counted under
@@ -81,7 +81,7 @@ class EventLoopLocalDeliveryTest {
                 List.of(VIP), SELF, List.of(GROUP), ChecksumMode.STANDARD, null, false);
         return new InstanceRuntime(new VrrpInstance(config), wire,
                 ReceiveExpectations.of(3, 1, 1000, List.of(VIP), 100),
-                List.of(new VipSpec(VIP, 24, "eth0", null, false)), packets, vips, null, (i, s, p) -> { }, loop::post);
+                List.of(VipSpec.of(VIP, 24, "eth0")), packets, vips, null, (i, s, p) -> { }, loop::post);
     }
 
     private static InetAddress ip(String s) {

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.keepvip.netlink.VipSpec;
 import org.keepvip.vrrp.packet.AuthType;
 import org.keepvip.vrrp.packet.ChecksumMode;
 import org.keepvip.vrrp.packet.PacketContext;
@@ -28,7 +29,6 @@ import org.keepvip.vrrp.packet.VrrpCodec;
 import org.keepvip.vrrp.state.InstanceConfig;
 import org.keepvip.vrrp.state.VrrpInstance;
 import org.keepvip.vrrp.state.VrrpState;
-import org.keepvip.agent.daemon.VipSpec;
 
 /**
  * The event loop with hundreds of instances on two interfaces and both families, the same VRIDs in
@@ -475,7 +475,7 @@ class EventLoopScaleTest {
 
         // A reload gives another master a new VIP: its deletion is found, the old one's no longer.
         Inst moved = all.get(10); // eth0, was 198.51.100.11
-        VipSpec renumbered = new VipSpec(ip("198.51.100.222"), 24, "eth0", null, false);
+        VipSpec renumbered = VipSpec.of(ip("198.51.100.222"), 24, "eth0");
         onLoop(() -> {
             loop.reconfigure(moved.runtime(), moved.runtime().wire(), ReceiveExpectations.of(3, moved.key().vrid(),
                     ADVERT_CENTIS, List.of(renumbered.address()), 100), List.of(renumbered), 1);
@@ -556,7 +556,7 @@ class EventLoopScaleTest {
         HookLane lane = lanes.laneFor(name, false);
         InstanceRuntime runtime = new InstanceRuntime(new VrrpInstance(config), wire,
                 ReceiveExpectations.of(3, key.vrid(), ADVERT_CENTIS, List.of(vip), priority),
-                List.of(new VipSpec(vip, key.v6() ? 64 : 24, key.ifname(), null, false)), packets, vips,
+                List.of(VipSpec.of(vip, key.v6() ? 64 : 24, key.ifname())), packets, vips,
                 Ports.Refusals.NONE, null, (i, s, p) -> { }, loop::post, lane);
         return new Inst(key, runtime, lane, sent, own);
     }

@@ -8,6 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.keepvip.netlink.VipSpec;
 import org.keepvip.vrrp.packet.AuthType;
 import org.keepvip.vrrp.packet.ChecksumMode;
 import org.keepvip.vrrp.packet.PacketContext;
@@ -17,7 +18,6 @@ import org.keepvip.vrrp.packet.VrrpCodec;
 import org.keepvip.vrrp.state.InstanceConfig;
 import org.keepvip.vrrp.state.VrrpInstance;
 import org.keepvip.vrrp.state.VrrpState;
-import org.keepvip.agent.daemon.VipSpec;
 
 /**
  * The event loop's takeover path on the real clock, with recording ports: adverts that keep arriving
@@ -63,7 +63,7 @@ class EventLoopTakeoverTest {
         EventLoop loop = new EventLoop();
         InstanceRuntime runtime = new InstanceRuntime(new VrrpInstance(config), wire,
                 ReceiveExpectations.of(3, 1, ADVERT_CENTIS, List.of(VIP), 100),
-                List.of(new VipSpec(VIP, 24, "eth0", null, false)), packets, vips, null, (i, s, p) -> { }, loop::post);
+                List.of(VipSpec.of(VIP, 24, "eth0")), packets, vips, null, (i, s, p) -> { }, loop::post);
         loop.add(runtime);
         Thread thread = new Thread(loop, "vrrp-test");
         thread.start();

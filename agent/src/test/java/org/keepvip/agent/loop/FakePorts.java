@@ -10,9 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import org.keepvip.agent.packet.ReleasedVipRefuser;
+import org.keepvip.netlink.VipSpec;
 import org.keepvip.vrrp.config.IpRoute;
 import org.keepvip.vrrp.config.IpRule;
-import org.keepvip.agent.daemon.VipSpec;
 
 /** Fakes of the daemon's {@link Ports} for agent's tests: each tells the test what it was asked to do. */
 public final class FakePorts {
@@ -102,8 +102,8 @@ public final class FakePorts {
     }
 
     /** Redis hooks that succeed and name each call to {@code calls}: promote, fence, demote. */
-    static Ports.RedisHooks redis(Consumer<String> calls) {
-        return new Ports.RedisHooks() {
+    static Ports.RedisRole redis(Consumer<String> calls) {
+        return new Ports.RedisRole() {
             @Override
             public String promote() {
                 calls.accept("promote");

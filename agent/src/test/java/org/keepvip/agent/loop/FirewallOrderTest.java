@@ -8,6 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.keepvip.netlink.VipSpec;
 import org.keepvip.vrrp.packet.AuthType;
 import org.keepvip.vrrp.packet.ChecksumMode;
 import org.keepvip.vrrp.packet.PacketContext;
@@ -16,7 +17,6 @@ import org.keepvip.vrrp.packet.VrrpAdvert;
 import org.keepvip.vrrp.packet.VrrpCodec;
 import org.keepvip.vrrp.state.InstanceConfig;
 import org.keepvip.vrrp.state.VrrpInstance;
-import org.keepvip.agent.daemon.VipSpec;
 
 /**
  * Where the runtime blocks and unblocks the VIPs of an instance in no-accept mode, with recording
@@ -67,7 +67,7 @@ class FirewallOrderTest {
                 return true;
             }
         };
-        VipSpec spec = new VipSpec(VIP, 24, "eth0", null, false);
+        VipSpec spec = VipSpec.of(VIP, 24, "eth0");
         InstanceConfig config = InstanceConfig.builder("VI_1", 1, SELF).version(3).priority(100)
                 .advertIntervalCentis(ADVERT_CENTIS).build();
         InstanceRuntime.Wire wire = new InstanceRuntime.Wire("eth0", 3, 1, ADVERT_CENTIS, AuthType.NONE, null,

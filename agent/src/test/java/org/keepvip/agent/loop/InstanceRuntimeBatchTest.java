@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.keepvip.agent.latency.LogHold;
+import org.keepvip.netlink.VipSpec;
 import org.keepvip.vrrp.packet.AuthType;
 import org.keepvip.vrrp.packet.ChecksumMode;
 import org.keepvip.vrrp.packet.ReceiveExpectations;
@@ -18,7 +19,6 @@ import org.keepvip.vrrp.state.Event;
 import org.keepvip.vrrp.state.InstanceConfig;
 import org.keepvip.vrrp.state.VrrpInstance;
 import org.keepvip.vrrp.state.VrrpState;
-import org.keepvip.agent.daemon.VipSpec;
 
 /**
  * How one batch of the state machine is split between the loop (adverts, state lines) and the hook
@@ -148,7 +148,7 @@ class InstanceRuntimeBatchTest {
         List<String> calls = new CopyOnWriteArrayList<>();
         Ports.PacketOut packets = FakePorts.packets(priority -> calls.add("advert"), () -> calls.add("announce"));
         Ports.Vips vips = FakePorts.vips(v -> calls.add("add"), v -> calls.add("remove"));
-        Ports.RedisHooks redis = FakePorts.redis(calls::add);
+        Ports.RedisRole redis = FakePorts.redis(calls::add);
         try (InstanceRuntime runtime = new InstanceRuntime(machine(), wire(), expectations(), vipSpecs(), packets, vips,
                 redis, (i, st, p) -> calls.add("notify"), e -> calls.add("event " + e))) {
             runtime.warmUpHookLane(10);
@@ -168,7 +168,7 @@ class InstanceRuntimeBatchTest {
     void eachTransitionIsOneRecordWithItsStepsInOrderAfterItsNotify() throws Exception {
         org.keepvip.agent.events.EventRing ring = new org.keepvip.agent.events.EventRing(10);
         List<String> events = new CopyOnWriteArrayList<>();
-        Ports.RedisHooks redis = FakePorts.redis(call -> { });
+        Ports.RedisRole redis = FakePorts.redis(call -> { });
         VrrpInstance m = new VrrpInstance(InstanceConfig.builder("VI_1", 1, SELF).version(3).priority(100)
                 .advertIntervalCentis(100).redisHooks(true).build());
         try (org.keepvip.agent.events.DecisionLog log = new org.keepvip.agent.events.DecisionLog(ring);
@@ -235,7 +235,7 @@ class InstanceRuntimeBatchTest {
     }
 
     private static List<VipSpec> vipSpecs() {
-        return List.of(new VipSpec(VIP, 24, "eth0", null, false));
+        return List.of(VipSpec.of(VIP, 24, "eth0"));
     }
 
     private static InetAddress ip(String s) {

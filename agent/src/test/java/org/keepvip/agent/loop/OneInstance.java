@@ -3,6 +3,7 @@ package org.keepvip.agent.loop;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
+import org.keepvip.netlink.VipSpec;
 import org.keepvip.vrrp.packet.AuthType;
 import org.keepvip.vrrp.packet.ChecksumMode;
 import org.keepvip.vrrp.packet.PacketContext;
@@ -11,7 +12,6 @@ import org.keepvip.vrrp.packet.VrrpAdvert;
 import org.keepvip.vrrp.packet.VrrpCodec;
 import org.keepvip.vrrp.state.InstanceConfig;
 import org.keepvip.vrrp.state.VrrpInstance;
-import org.keepvip.agent.daemon.VipSpec;
 
 /**
  * The instance the runtime order tests drive: VI_1, VRRPv3 VRID 1 on eth0 at 192.0.2.12 with the
@@ -24,7 +24,7 @@ final class OneInstance {
     static final InetAddress GROUP = ip("224.0.0.18");
     static final InetAddress VIP = ip("192.0.2.100");
     static final int ADVERT_CENTIS = 10;
-    static final VipSpec SPEC = new VipSpec(VIP, 24, "eth0", null, false);
+    static final VipSpec SPEC = VipSpec.of(VIP, 24, "eth0");
 
     private OneInstance() {
     }

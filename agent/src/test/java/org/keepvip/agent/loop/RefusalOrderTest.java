@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.keepvip.agent.daemon.VipSpec;
+import org.keepvip.netlink.VipSpec;
 
 /**
  * Where the runtime switches refusal on and off, with recording ports: right before every remove

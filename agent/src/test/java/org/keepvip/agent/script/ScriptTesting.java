@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
+import org.keepvip.agent.unix.Libc;
 
 /** Small helpers shared by the script tests. */
 final class ScriptTesting {

@@ -116,7 +116,7 @@ final class Args {
     }
 
     /** The script string of {@code KW "CMD ARGS" [USER [[:]GROUP]]}, split into argv. */
-    ScriptCommand script(Stmt s, int at) {
+    ScriptCommandSpec script(Stmt s, int at) {
         if (!require(s, at)) {
             return null;
         }
@@ -140,6 +140,6 @@ final class Args {
             diags.warning(s.origin, s.keyword() + ": extra words after the group are ignored"
                     + (at == 1 && !raw.contains(" ") ? " (put the command and its arguments in one quoted string)" : ""));
         }
-        return new ScriptCommand(raw, argv, user, group == null || group.isEmpty() ? null : group, s.origin);
+        return new ScriptCommandSpec(raw, argv, user, group == null || group.isEmpty() ? null : group, s.origin);
     }
 }

@@ -427,7 +427,7 @@ public final class ConfigParser {
             return;
         }
         String ctx = "vrrp_script " + name;
-        ScriptCommand cmd = null;
+        ScriptCommandSpec cmd = null;
         Duration interval = Duration.ofSeconds(1);
         Duration timeout = null;
         int weight = 0;
@@ -447,7 +447,7 @@ public final class ConfigParser {
             }
             switch (s.keyword()) {
                 case "script" -> {
-                    ScriptCommand c = args.script(s, 1);
+                    ScriptCommandSpec c = args.script(s, 1);
                     if (c != null) {
                         cmd = c;
                         if (s.argCount() > 1) {
@@ -502,7 +502,7 @@ public final class ConfigParser {
             return;
         }
         if (user != null) {
-            cmd = new ScriptCommand(cmd.raw(), cmd.argv(), user, group, cmd.origin());
+            cmd = new ScriptCommandSpec(cmd.raw(), cmd.argv(), user, group, cmd.origin());
         }
         if (scripts.containsKey(name)) {
             diags.error(block.origin, "vrrp_script " + name + " already defined - replacing the earlier one");
@@ -618,7 +618,7 @@ public final class ConfigParser {
     // ---------------------------------------------------------------- shared by instance and sync group
 
     /** Reads a notify keyword into the slot array; a second one is ignored with an error. */
-    void notifyScript(Stmt s, ScriptCommand[] slots, int slot) {
+    void notifyScript(Stmt s, ScriptCommandSpec[] slots, int slot) {
         if (!noBlock(s)) {
             return;
         }
@@ -642,8 +642,8 @@ public final class ConfigParser {
         };
     }
 
-    static NotifyScripts notifyScripts(ScriptCommand[] s) {
-        return new NotifyScripts(s[0], s[1], s[2], s[3], s[4], s[5], s[6]);
+    static NotifyScriptsSpec notifyScripts(ScriptCommandSpec[] s) {
+        return new NotifyScriptsSpec(s[0], s[1], s[2], s[3], s[4], s[5], s[6]);
     }
 
     /** Parses {@code track_X { NAME [weight N [reverse]] }} entries as written (resolved later). */

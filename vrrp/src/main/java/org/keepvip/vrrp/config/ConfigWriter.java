@@ -95,7 +95,7 @@ public final class ConfigWriter {
         return "\"" + s + "\"";
     }
 
-    private String script(ScriptCommand c) {
+    private String script(ScriptCommandSpec c) {
         StringBuilder b = new StringBuilder(q(c.raw()));
         if (c.user() != null) {
             b.append(' ').append(c.user());
@@ -189,7 +189,7 @@ public final class ConfigWriter {
         }
         line("vrrp_delay_after_boot " + sec(g.delayAfterBoot()));
         if (g.notifyFifo() != null) {
-            NotifyFifo f = g.notifyFifo();
+            NotifyFifoSpec f = g.notifyFifo();
             if (f.path() != null) {
                 line("vrrp_notify_fifo " + f.path() + (f.user() == null ? "" : " " + f.user())
                         + (f.group() == null ? "" : " " + f.group()));
@@ -447,7 +447,7 @@ public final class ConfigWriter {
         }
         if (i.isUnicast()) {
             open("unicast_peer");
-            for (UnicastPeer p : i.unicastPeers()) {
+            for (UnicastPeerSpec p : i.unicastPeers()) {
                 line(ip(p.address()) + (p.minTtl() > 0 ? " min_ttl " + p.minTtl() : "")
                         + (p.maxTtl() < 255 ? " max_ttl " + p.maxTtl() : ""));
             }
@@ -689,10 +689,10 @@ public final class ConfigWriter {
         close();
     }
 
-    private void notify(NotifyScripts n) {
+    private void notify(NotifyScriptsSpec n) {
         String[] kws = {"notify_master", "notify_backup", "notify_fault", "notify_stop", "notify_deleted", "notify",
             "notify_master_rx_lower_pri"};
-        ScriptCommand[] s = {n.master(), n.backup(), n.fault(), n.stop(), n.deleted(), n.generic(), n.masterRxLowerPri()};
+        ScriptCommandSpec[] s = {n.master(), n.backup(), n.fault(), n.stop(), n.deleted(), n.generic(), n.masterRxLowerPri()};
         for (int k = 0; k < kws.length; k++) {
             if (s[k] != null) {
                 line(kws[k] + " " + script(s[k]));

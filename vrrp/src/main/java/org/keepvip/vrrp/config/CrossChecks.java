@@ -325,8 +325,8 @@ final class CrossChecks {
             d.error(b.origin, n + "mcast_src_ip " + IpLiteral.format(mcastSrc) + " is not " + family + " - ignoring");
             mcastSrc = null;
         }
-        List<UnicastPeer> peers = new ArrayList<>();
-        for (UnicastPeer up : b.peers) {
+        List<UnicastPeerSpec> peers = new ArrayList<>();
+        for (UnicastPeerSpec up : b.peers) {
             if (AddressFamily.of(up.address()) != family) {
                 d.error(up.origin(), n + "unicast_peer " + IpLiteral.format(up.address())
                         + " address family must match VRRP instance (" + family + ") - ignoring");

@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param command the command line and its user
  * @param timeout how long it may run (1..1000 s, default 10 s); then SIGTERM, SIGKILL 2 s later
  */
-public record DaemonScript(ScriptCommand command, Duration timeout) {
+public record DaemonScript(ScriptCommandSpec command, Duration timeout) {
     /** keepalived's default timeout. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 

@@ -40,15 +40,15 @@ final class GlobalBuilder {
     String fifoPath;
     String fifoUser;
     String fifoGroup;
-    ScriptCommand fifoScript;
+    ScriptCommandSpec fifoScript;
     boolean notifyPriorityChanges;
     boolean logUnknownVrids;
     boolean dynamicInterfaces;
     final List<String> emails = new ArrayList<>();
     Duration releasedVipRst = GlobalDefs.DEFAULT_RELEASED_VIP_RST;
     MetricsListen metricsListen;
-    ScriptCommand startupScript;
-    ScriptCommand shutdownScript;
+    ScriptCommandSpec startupScript;
+    ScriptCommandSpec shutdownScript;
     Duration startupTimeout = DaemonScript.DEFAULT_TIMEOUT;
     Duration shutdownTimeout = DaemonScript.DEFAULT_TIMEOUT;
     int nice;
@@ -422,8 +422,8 @@ final class GlobalBuilder {
     }
 
     GlobalDefs build() {
-        NotifyFifo fifo = fifoPath == null && fifoScript == null ? null
-                : new NotifyFifo(fifoPath, fifoUser, fifoGroup, fifoScript);
+        NotifyFifoSpec fifo = fifoPath == null && fifoScript == null ? null
+                : new NotifyFifoSpec(fifoPath, fifoUser, fifoGroup, fifoScript);
         return new GlobalDefs(routerId, scriptUser, enableScriptSecurity, useSymlinkPaths, mcastGroup4, mcastGroup6,
                 vrrpVersion, strict, garp(), minGarp, advert(), startupDelay, delayAfterBoot, fifo,
                 notifyPriorityChanges, logUnknownVrids, dynamicInterfaces, emails, releasedVipRst, metricsListen,

@@ -41,7 +41,7 @@ import java.util.List;
 public record GlobalDefs(String routerId, ScriptUser scriptUser, boolean enableScriptSecurity, boolean useSymlinkPaths,
                          InetAddress mcastGroup4, InetAddress mcastGroup6, int vrrpVersion, boolean strict,
                          GarpSettings garp, boolean minGarp, AdvertBehaviour advert, Duration startupDelay,
-                         Duration delayAfterBoot, NotifyFifo notifyFifo, boolean notifyPriorityChanges,
+                         Duration delayAfterBoot, NotifyFifoSpec notifyFifo, boolean notifyPriorityChanges,
                          boolean logUnknownVrids, boolean dynamicInterfaces, List<String> notificationEmails,
                          Duration releasedVipRst, MetricsListen metricsListen, DaemonScript startupScript,
                          DaemonScript shutdownScript, ProcessTuning processTuning, String vmacPrefix,

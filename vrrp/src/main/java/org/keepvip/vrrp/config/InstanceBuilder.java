@@ -29,7 +29,7 @@ final class InstanceBuilder {
     InetAddress unicastSrcIp;
     boolean unicastKeyword;
     Origin unicastOrigin;
-    final List<UnicastPeer> peers = new ArrayList<>();
+    final List<UnicastPeerSpec> peers = new ArrayList<>();
     Integer unicastTtl;
     boolean unicastFaultNoPeer;
     Boolean checkUnicastSrc;
@@ -79,7 +79,7 @@ final class InstanceBuilder {
     Boolean higherPrioSendAdvert;
     Boolean ownerIgnoreAdverts;
     int timerExpiredBackup;
-    final ScriptCommand[] notify = new ScriptCommand[7];
+    final ScriptCommandSpec[] notify = new ScriptCommandSpec[7];
     Boolean notifyPriorityChanges;
     Boolean v3ChecksumAsV2;
     boolean nativeIpv6;
@@ -457,7 +457,7 @@ final class InstanceBuilder {
                 p.diags.error(s.origin, "(" + name + ") unicast_peer " + IpLiteral.format(ip) + " is listed twice - ignoring");
                 continue;
             }
-            peers.add(new UnicastPeer(ip, min, max, s.origin));
+            peers.add(new UnicastPeerSpec(ip, min, max, s.origin));
         }
     }
 

@@ -49,10 +49,10 @@ import java.util.List;
 public record InstanceSpec(String name, InitialState state, String interfaceName, int vrid, int priority, int version,
                            AddressFamily family, Duration advertInterval, boolean preempt, Duration preemptDelay,
                            InetAddress mcastSrcIp, InetAddress mcastGroup, InetAddress unicastSrcIp,
-                           List<UnicastPeer> unicastPeers, int unicastTtl, boolean unicastFaultNoPeer,
+                           List<UnicastPeerSpec> unicastPeers, int unicastTtl, boolean unicastFaultNoPeer,
                            List<VirtualIp> virtualIps, List<VirtualIp> excludedIps, Tracking tracking,
                            Authentication authentication, GarpSettings garp, AdvertBehaviour advert,
-                           NotifyScripts notifyScripts, boolean strict, boolean accept, boolean noVirtualIpaddress,
+                           NotifyScriptsSpec notifyScripts, boolean strict, boolean accept, boolean noVirtualIpaddress,
                            boolean promoteSecondaries, boolean trackSrcIp, boolean dontTrackPrimary,
                            int timerExpiredBackup, boolean notifyPriorityChanges, String syncGroup, Origin origin,
                            List<IpRoute> virtualRoutes, List<IpRule> virtualRules, Vmac vmac) {

@@ -16,7 +16,7 @@ final class SyncGroupBuilder {
     final List<ConfigParser.TrackEntry> trackRedis = new ArrayList<>();
     final List<ConfigParser.TrackEntry> trackProcesses = new ArrayList<>();
     final List<ConfigParser.TrackEntry> trackHosts = new ArrayList<>();
-    final ScriptCommand[] notify = new ScriptCommand[7];
+    final ScriptCommandSpec[] notify = new ScriptCommandSpec[7];
     boolean trackingWeight;
     boolean notifyPriorityChanges;
 

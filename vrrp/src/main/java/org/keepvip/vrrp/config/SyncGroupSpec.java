@@ -14,7 +14,7 @@ import java.util.List;
  * @param notifyPriorityChanges   notify_priority_changes
  * @param origin                  where the block starts
  */
-public record SyncGroupSpec(String name, List<String> members, Tracking tracking, NotifyScripts notifyScripts,
+public record SyncGroupSpec(String name, List<String> members, Tracking tracking, NotifyScriptsSpec notifyScripts,
                         boolean syncGroupTrackingWeight, boolean notifyPriorityChanges, Origin origin) {
     public SyncGroupSpec {
         members = List.copyOf(members);

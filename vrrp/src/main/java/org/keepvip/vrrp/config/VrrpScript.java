@@ -16,5 +16,5 @@ import java.time.Duration;
  * @param initFail start in the failed state
  * @param origin   where the block starts
  */
-public record VrrpScript(String name, ScriptCommand command, Duration interval, Duration timeout, int weight,
+public record VrrpScript(String name, ScriptCommandSpec command, Duration interval, Duration timeout, int weight,
                          boolean reverse, int rise, int fall, boolean initFail, Origin origin) {}

@@ -91,7 +91,7 @@ public final class InstanceMapping {
     /** Where adverts go: the unicast peers, or the multicast group ({@code mcast_dst_ip} or the family's default). */
     public static List<InetAddress> destinations(InstanceSpec i) {
         if (i.isUnicast()) {
-            return i.unicastPeers().stream().map(org.keepvip.vrrp.config.UnicastPeer::address).toList();
+            return i.unicastPeers().stream().map(org.keepvip.vrrp.config.UnicastPeerSpec::address).toList();
         }
         boolean ipv6 = i.family() == AddressFamily.IPV6;
         return List.of(i.mcastGroup() != null ? i.mcastGroup() : ipv6 ? VrrpCodec.MULTICAST_V6 : VrrpCodec.MULTICAST_V4);

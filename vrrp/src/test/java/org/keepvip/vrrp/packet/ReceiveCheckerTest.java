@@ -238,6 +238,14 @@ class ReceiveCheckerTest {
         ReceiveResult.Accepted a = accepted(ReceiveChecker.check(bytes(V3_OLD_UNICAST), V3_CTX, V3_INSTANCE));
         assertThat(a.checksum()).contains(ChecksumMode.OLD_UNICAST);
         assertThat(a.oldUnicastChecksumDetected()).isTrue();
+        SendChecksum send = new SendChecksum(ChecksumMode.STANDARD);
+        assertThat(send.learn(a)).as("the first such advert switches what we send").isTrue();
+        assertThat(send.mode()).isEqualTo(ChecksumMode.OLD_UNICAST);
+        assertThat(send.learn(a)).as("switched once: logged once").isFalse();
+        SendChecksum unchanged = new SendChecksum(ChecksumMode.STANDARD);
+        assertThat(unchanged.learn(accepted(ReceiveChecker.check(bytes(V3_STANDARD), V3_CTX, V3_INSTANCE))))
+                .isFalse();
+        assertThat(unchanged.mode()).isEqualTo(ChecksumMode.STANDARD);
         assertThat(a.warnings()).extracting(ReceiveWarning::logMessage)
                 .containsExactly("Setting unicast VRRPv3 checksum to old version");
     }

@@ -10,4 +10,4 @@ import java.net.InetAddress;
  * @param maxTtl  highest accepted TTL (255 = no check)
  * @param origin  where the entry was written
  */
-public record UnicastPeer(InetAddress address, int minTtl, int maxTtl, Origin origin) {}
+public record UnicastPeerSpec(InetAddress address, int minTtl, int maxTtl, Origin origin) {}

@@ -12,8 +12,8 @@ import java.util.List;
  * @param group  run-as group, or null for the user's primary group
  * @param origin where it was configured
  */
-public record ScriptCommand(String raw, List<String> argv, String user, String group, Origin origin) {
-    public ScriptCommand {
+public record ScriptCommandSpec(String raw, List<String> argv, String user, String group, Origin origin) {
+    public ScriptCommandSpec {
         argv = List.copyOf(argv);
         if (argv.isEmpty()) {
             throw new IllegalArgumentException("empty command");

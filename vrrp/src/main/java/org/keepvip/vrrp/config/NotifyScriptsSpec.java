@@ -14,14 +14,14 @@ import java.util.List;
  * @param generic           notify: gets {@code INSTANCE|GROUP NAME STATE PRIORITY} appended
  * @param masterRxLowerPri  notify_master_rx_lower_pri (instances only)
  */
-public record NotifyScripts(ScriptCommand master, ScriptCommand backup, ScriptCommand fault, ScriptCommand stop,
-                            ScriptCommand deleted, ScriptCommand generic, ScriptCommand masterRxLowerPri) {
-    public static final NotifyScripts NONE = new NotifyScripts(null, null, null, null, null, null, null);
+public record NotifyScriptsSpec(ScriptCommandSpec master, ScriptCommandSpec backup, ScriptCommandSpec fault, ScriptCommandSpec stop,
+                            ScriptCommandSpec deleted, ScriptCommandSpec generic, ScriptCommandSpec masterRxLowerPri) {
+    public static final NotifyScriptsSpec NONE = new NotifyScriptsSpec(null, null, null, null, null, null, null);
 
     /** The configured scripts, in keepalived's launch order. */
-    public List<ScriptCommand> all() {
-        List<ScriptCommand> out = new ArrayList<>();
-        for (ScriptCommand s : new ScriptCommand[] {master, backup, fault, stop, deleted, generic, masterRxLowerPri}) {
+    public List<ScriptCommandSpec> all() {
+        List<ScriptCommandSpec> out = new ArrayList<>();
+        for (ScriptCommandSpec s : new ScriptCommandSpec[] {master, backup, fault, stop, deleted, generic, masterRxLowerPri}) {
             if (s != null) {
                 out.add(s);
             }

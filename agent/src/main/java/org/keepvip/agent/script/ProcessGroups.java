@@ -9,47 +9,12 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.keepvip.agent.unix.Libc;
 
-/** Direct-mapped libc calls the script package needs (kill, user lookup, FIFO IO). */
-final class Libc {
-    static final int SIGTERM = 15;
-    static final int SIGKILL = 9;
-    static final int ESRCH = 3;
-    static final int EAGAIN = 11;
-    static final int EPERM = 1;
-    static final int O_RDWR = 2;
-    static final int O_NONBLOCK = 0x800;
-    static final int O_CLOEXEC = 0x80000;
+/** Signalling a script's process group and asking whether it still runs (the calls are {@link Libc}'s). */
+final class ProcessGroups {
 
-    static {
-        Native.register("c");
-    }
-
-    private Libc() {}
-
-    static native int kill(int pid, int sig) throws LastErrorException;
-
-    static native int geteuid();
-
-    static native int getegid();
-
-    static native Pointer getpwnam(String name);
-
-    static native Pointer getpwuid(int uid);
-
-    static native Pointer getgrnam(String name);
-
-    static native Pointer getgrgid(int gid);
-
-    static native int mkfifo(String path, int mode) throws LastErrorException;
-
-    static native int chown(String path, int uid, int gid) throws LastErrorException;
-
-    static native int open(String path, int flags) throws LastErrorException;
-
-    static native NativeLong write(int fd, byte[] buf, NativeLong count) throws LastErrorException;
-
-    static native int close(int fd) throws LastErrorException;
+    private ProcessGroups() {}
 
     /**
      * True if the process group {@code pgid} still has a running member. Zombies do not count:
@@ -57,9 +22,9 @@ final class Libc {
      */
     static boolean groupAlive(int pgid) {
         try {
-            kill(-pgid, 0);
+            Libc.kill(-pgid, 0);
         } catch (LastErrorException e) {
-            if (e.getErrorCode() == ESRCH) {
+            if (e.getErrorCode() == Libc.ESRCH) {
                 return false;
             }
         }
@@ -86,7 +51,7 @@ final class Libc {
     /** Sends {@code sig} to process group {@code pgid}; false if the group is gone. */
     static boolean killGroup(int pgid, int sig) {
         try {
-            kill(-pgid, sig);
+            Libc.kill(-pgid, sig);
             return true;
         } catch (LastErrorException e) {
             return false;

@@ -9,4 +9,4 @@ package org.keepvip.vrrp.config;
  * @param group  group, or null
  * @param script the script started once with the FIFO path as last argument, or null
  */
-public record NotifyFifo(String path, String user, String group, ScriptCommand script) {}
+public record NotifyFifoSpec(String path, String user, String group, ScriptCommandSpec script) {}
