@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.keepvip.agent.unix.Libc;
 import org.keepvip.vrrp.config.ReloadTime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,8 +80,8 @@ public final class ReloadTimeWatch implements AutoCloseable {
     void start() {
         Path dir = file.getParent() == null ? Path.of("/") : file.getParent();
         try {
-            inotify = TrackLibc.inotify_init1(TrackLibc.IN_CLOEXEC | TrackLibc.IN_NONBLOCK);
-            TrackLibc.inotify_add_watch(inotify, dir.toString(), MASK);
+            inotify = Libc.inotify_init1(TrackLibc.IN_CLOEXEC | TrackLibc.IN_NONBLOCK);
+            Libc.inotify_add_watch(inotify, dir.toString(), MASK);
         } catch (LastErrorException e) {
             LOG.info("Unable to monitor reload timer file directory {}- ignoring", dir); // keepalived's words
             if (inotify >= 0) {
@@ -189,7 +190,7 @@ public final class ReloadTimeWatch implements AutoCloseable {
                 }
                 long n;
                 try {
-                    n = TrackLibc.read(inotify, buf, new NativeLong(buf.size())).longValue();
+                    n = Libc.read(inotify, buf, new NativeLong(buf.size())).longValue();
                 } catch (LastErrorException e) {
                     if (e.getErrorCode() == TrackLibc.EAGAIN || e.getErrorCode() == TrackLibc.EINTR) {
                         continue;

@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.keepvip.agent.daemon.ConfigMapper;
-import org.keepvip.agent.daemon.VipSpec;
+import org.keepvip.netlink.VipSpec;
 
 /**
  * Where a MASTER's GARPs/NAs leave: each VIP's on the interface it sits on (its own, a {@code dev},
@@ -16,9 +16,9 @@ import org.keepvip.agent.daemon.VipSpec;
  */
 class AnnounceInterfacesTest {
     static final VipSpec OWN = OneInstance.SPEC;
-    static final VipSpec ON_ETH1 = new VipSpec(OneInstance.ip("198.51.100.100"), 24, "eth1", null, false);
-    static final VipSpec ON_VMAC = new VipSpec(OneInstance.ip("203.0.113.100"), 24, "vrrp.1", null, false);
-    static final VipSpec ON_VMAC_TOO = new VipSpec(OneInstance.ip("203.0.113.101"), 24, "vrrp.1", null, false);
+    static final VipSpec ON_ETH1 = VipSpec.of(OneInstance.ip("198.51.100.100"), 24, "eth1");
+    static final VipSpec ON_VMAC = VipSpec.of(OneInstance.ip("198.51.100.110"), 24, "vrrp.1");
+    static final VipSpec ON_VMAC_TOO = VipSpec.of(OneInstance.ip("198.51.100.111"), 24, "vrrp.1");
 
     static Ports.PacketOut recording(Recorder calls) {
         return new Ports.PacketOut() {
@@ -52,11 +52,11 @@ class AnnounceInterfacesTest {
             // The takeover's burst (garp_master_repeat 5): one per interface, each with its VIPs.
             calls.await("announce eth0 [192.0.2.100] x5");
             calls.await("announce eth1 [198.51.100.100] x5");
-            calls.await("announce vrrp.1 [203.0.113.100, 203.0.113.101] x5");
+            calls.await("announce vrrp.1 [198.51.100.110, 198.51.100.111] x5");
             // garp_extra_if: once the period has passed, at an advert: one GARP per extra interface,
             // for the first VIP on it; never on the instance's own interface.
             calls.await("announce eth1 [198.51.100.100] x1");
-            calls.await("announce vrrp.1 [203.0.113.100] x1");
+            calls.await("announce vrrp.1 [198.51.100.110] x1");
         } finally {
             loop.post(new LoopEvent.Stop());
             thread.join(5000);
@@ -77,7 +77,7 @@ class AnnounceInterfacesTest {
         // Another interface, but no macvlan of ours and no "all": off.
         assertThat(ConfigMapper.extraIfTargets(List.of(OWN, ON_ETH1), "eth0", false, false, List.of())).isEmpty();
         // Everything on the own interface: off, even with vmac_xmit_base (keepalived turns it off first).
-        VipSpec onOwnVmac = new VipSpec(OneInstance.ip("192.0.2.101"), 24, "vrrp.1", null, false);
+        VipSpec onOwnVmac = VipSpec.of(OneInstance.ip("192.0.2.101"), 24, "vrrp.1");
         assertThat(ConfigMapper.extraIfTargets(List.of(onOwnVmac), "vrrp.1", true, true, List.of("vrrp.1"))).isEmpty();
         // With use_vmac and vmac_xmit_base, the own macvlan is refreshed too when another interface has a VIP.
         assertThat(ConfigMapper.extraIfTargets(List.of(onOwnVmac, ON_ETH1), "vrrp.1", true, true, List.of("vrrp.1")))
