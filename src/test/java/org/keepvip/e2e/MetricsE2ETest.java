@@ -119,7 +119,7 @@ public class MetricsE2ETest {
                     List.of("-Xlog:class+load=info:file=" + off));
             Await.until(TAKEOVER, "a MASTER", () -> k.state().orElse("").equals("MASTER"));
             String loaded = Files.readString(off);
-            assertThat(loaded).as("the log lists the daemon's classes").contains("org.keepvip.agent.daemon.EventLoop");
+            assertThat(loaded).as("the log lists the daemon's classes").contains("org.keepvip.agent.loop.EventLoop");
             assertThat(loaded).doesNotContain("io.prometheus.", "org.keepvip.agent.metrics.prometheus.",
                     "org.keepvip.agent.metrics.MetricsExporter");
             k.process().stop(Duration.ofSeconds(5));

@@ -182,8 +182,8 @@ class PackageCdsTest {
         // The JVM loads the named class before it finds it has no main(): enough to see its source.
         Tools.Result r = Tools.run(List.of("java", "-Xshare:auto", "-XX:SharedArchiveFile=" + archive,
                 "-Xlog:class+load=info", "-cp", root.resolve("usr/share/keepvip/keepvip.jar").toString(),
-                "org.keepvip.agent.daemon.EventLoop"), Map.of());
-        assertThat(r.out()).as("%s", r).contains("org.keepvip.agent.daemon.EventLoop source: shared objects file");
+                "org.keepvip.agent.loop.EventLoop"), Map.of());
+        assertThat(r.out()).as("%s", r).contains("org.keepvip.agent.loop.EventLoop source: shared objects file");
     }
 
     @Test

@@ -24,7 +24,7 @@ import org.keepvip.agent.control.ControlResponse;
 import org.keepvip.agent.control.ControlServer;
 import org.keepvip.agent.events.DecisionLog;
 import org.keepvip.agent.control.StatusSnapshot;
-import org.keepvip.agent.log.LogHold;
+import org.keepvip.agent.latency.LogHold;
 import org.keepvip.agent.log.LogOutput;
 import org.keepvip.agent.metrics.MetricsExporter;
 import org.keepvip.agent.packet.BackgroundNextHopResolver;
@@ -35,13 +35,13 @@ import org.keepvip.agent.vmac.VmacPlan;
 import org.keepvip.agent.packet.CauseCounters;
 import org.keepvip.agent.packet.DropReason;
 import org.keepvip.agent.packet.InterfaceFacts;
-import org.keepvip.agent.packet.MacAddress;
+import org.keepvip.netlink.MacAddress;
 import org.keepvip.agent.packet.PacketPort;
 import org.keepvip.agent.packet.PcapPacketPort;
 import org.keepvip.agent.packet.PortOptions;
 import org.keepvip.agent.packet.ReceivedVrrp;
 import org.keepvip.agent.packet.VrrpFrames;
-import org.keepvip.agent.sched.BackgroundThreads;
+import org.keepvip.agent.latency.BackgroundThreads;
 import org.keepvip.agent.sched.VrrpThreads;
 import org.keepvip.agent.script.NotifyFifo;
 import org.keepvip.agent.script.ScriptRunner;
@@ -66,6 +66,29 @@ import org.keepvip.vrrp.state.SyncGroup;
 import org.keepvip.vrrp.state.VrrpInstance;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.keepvip.agent.firewall.NftablesFirewall;
+import org.keepvip.agent.kernel.LinkDelays;
+import org.keepvip.agent.kernel.Linkbeat;
+import org.keepvip.agent.kernel.NetlinkRouting;
+import org.keepvip.agent.kernel.NetlinkVips;
+import org.keepvip.agent.kernel.RoutingWatch;
+import org.keepvip.agent.latency.JitQuiet;
+import org.keepvip.agent.loop.EventLoop;
+import org.keepvip.agent.loop.HookLane;
+import org.keepvip.agent.loop.InstancePlan;
+import org.keepvip.agent.loop.InstanceRuntime;
+import org.keepvip.agent.loop.LaneWorkers;
+import org.keepvip.agent.loop.LoopEvent;
+import org.keepvip.agent.loop.LoopReadSockets;
+import org.keepvip.agent.loop.Ports;
+import org.keepvip.agent.packet.AnnouncePacing;
+import org.keepvip.agent.packet.PcapPackets;
+import org.keepvip.agent.packet.PcapRefusals;
+import org.keepvip.agent.redis.RedisWiring;
+import org.keepvip.agent.redis.SwitchoverDriver;
+import org.keepvip.agent.script.DaemonScripts;
+import org.keepvip.agent.script.ScriptNotifier;
+import org.keepvip.agent.script.ScriptTrackers;
 
 /**
  * The running daemon: opens netlink, the packet ports and the control socket, cleans VIPs left by a
@@ -404,10 +427,10 @@ public final class Daemon implements ControlHandler, AutoCloseable {
 
     /** Blocks in no-accept mode; a reload's new settings for the table take a restart (as keepalived). */
     private void useFirewall(InstanceRuntime r) {
-        Optional<org.keepvip.vrrp.config.VrrpInstance> conf = config.instance(r.name());
+        Optional<org.keepvip.vrrp.config.InstanceSpec> conf = config.instance(r.name());
         boolean blocks = conf.map(org.keepvip.vrrp.config.Firewall::blocks).orElse(false);
         r.useFirewall(blocks ? firewall : Ports.Firewall.NONE,
-                conf.map(org.keepvip.vrrp.config.VrrpInstance::dontTrackPrimary).orElse(false));
+                conf.map(org.keepvip.vrrp.config.InstanceSpec::dontTrackPrimary).orElse(false));
     }
 
     /**
@@ -1094,9 +1117,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         var w = r.wire();
         try {
             var cfg = r.machine().config().toBuilder().trackers(List.of()).build();
-            var advert = new org.keepvip.vrrp.packet.VrrpAdvert(w.version(), w.vrid(), 255,
-                    w.version() == 2 ? Math.max(100, w.advertIntervalCentis() / 100 * 100) : w.advertIntervalCentis(),
-                    w.authType(), w.password(), w.advertisedVips());
+            var advert = w.advert(255);
             InetAddress dst = w.destinations().isEmpty() ? w.source() : w.destinations().get(0);
             PacketContext ctx = PacketContext.of(w.source(), dst, 255);
             long now = 0;
@@ -1309,10 +1330,10 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         }
     }
 
-    private static Optional<org.keepvip.agent.packet.MacAddress> nextHop(NetlinkClient nl, InetAddress peer) {
+    private static Optional<MacAddress> nextHop(NetlinkClient nl, InetAddress peer) {
         try {
             var hop = nl.resolveNextHop(peer, Duration.ofMillis(200));
-            return Optional.of(org.keepvip.agent.packet.MacAddress.of(hop.mac().bytes()));
+            return Optional.of(hop.mac());
         } catch (IOException e) {
             return Optional.empty();
         }

@@ -12,6 +12,10 @@ import org.keepvip.agent.packet.CauseCounters;
 import org.keepvip.agent.packet.DropReason;
 import org.keepvip.agent.script.ScriptRunner;
 import org.keepvip.vrrp.state.VrrpState;
+import org.keepvip.agent.loop.EventLoop;
+import org.keepvip.agent.loop.InstanceMetrics;
+import org.keepvip.agent.loop.InstanceRuntime;
+import org.keepvip.agent.redis.RedisWiring;
 
 /**
  * The daemon's values for a metrics scrape, read on the exporter's thread from what is safe to read

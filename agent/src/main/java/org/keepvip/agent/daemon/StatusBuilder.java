@@ -10,6 +10,11 @@ import org.keepvip.agent.control.StatusSnapshot;
 import org.keepvip.agent.packet.CauseCounters;
 import org.keepvip.agent.packet.DropReason;
 import org.keepvip.vrrp.state.InstanceStatus;
+import org.keepvip.agent.loop.EventLoop;
+import org.keepvip.agent.loop.InstanceRuntime;
+import org.keepvip.agent.redis.LagJudge;
+import org.keepvip.agent.redis.RedisWiring;
+import org.keepvip.agent.script.ScriptTrackers;
 
 /** Builds {@code keepvip status} snapshots from the loop's instances; call on the loop thread. */
 final class StatusBuilder {

@@ -1,5 +1,6 @@
 package org.keepvip.agent.log;
 
+import org.keepvip.agent.latency.HoldableAsyncAppender;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import org.keepvip.agent.daemon.LoopEvent;
+import org.keepvip.agent.loop.LoopEvent;
 import org.keepvip.vrrp.config.TrackFile;
 import org.keepvip.vrrp.state.FileValue;
 import org.slf4j.Logger;

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
-import org.keepvip.agent.daemon.LoopEvent;
+import org.keepvip.agent.loop.LoopEvent;
 import org.keepvip.vrrp.config.IpLiteral;
 import org.keepvip.vrrp.config.TrackHost;
 import org.keepvip.vrrp.state.RiseFallCounter;

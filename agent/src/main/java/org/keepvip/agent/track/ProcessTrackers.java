@@ -11,7 +11,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import org.keepvip.agent.daemon.LoopEvent;
+import org.keepvip.agent.loop.LoopEvent;
 import org.keepvip.netlink.Errno;
 import org.keepvip.netlink.NetlinkException;
 import org.keepvip.netlink.ProcConnector;

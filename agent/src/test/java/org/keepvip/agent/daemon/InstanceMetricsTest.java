@@ -22,6 +22,11 @@ import org.keepvip.vrrp.packet.VrrpCodec;
 import org.keepvip.vrrp.state.InstanceConfig;
 import org.keepvip.vrrp.state.TrackerSpec;
 import org.keepvip.vrrp.state.VrrpInstance;
+import org.keepvip.agent.loop.EventLoop;
+import org.keepvip.agent.loop.FakePorts;
+import org.keepvip.agent.loop.InstanceRuntime;
+import org.keepvip.agent.loop.LoopEvent;
+import org.keepvip.agent.loop.Ports;
 
 /**
  * What a metrics scrape reads of an instance the real event loop drives (real clock, recording

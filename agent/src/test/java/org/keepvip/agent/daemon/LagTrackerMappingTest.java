@@ -17,6 +17,7 @@ import org.keepvip.vrrp.state.Event;
 import org.keepvip.vrrp.state.TrackerSpec;
 import org.keepvip.vrrp.state.VrrpInstance;
 import org.keepvip.vrrp.state.VrrpState;
+import org.keepvip.agent.loop.InstancePlan;
 
 /** keepalived.conf → redis-lag:NAME tracker → what the VRRP core does with its result. */
 class LagTrackerMappingTest {

@@ -1,5 +1,6 @@
 package org.keepvip.agent.daemon;
 
+import org.keepvip.agent.redis.RedisWiring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -32,6 +33,8 @@ import org.keepvip.vrrp.state.VrrpInstance;
 import org.keepvip.vrrp.state.VrrpState;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Protocol;
+import org.keepvip.agent.loop.InstancePlan;
+import org.keepvip.agent.loop.LoopEvent;
 
 /**
  * H3 against a real redis-server pair on 127.0.0.1: the replica's link is cut while the master takes

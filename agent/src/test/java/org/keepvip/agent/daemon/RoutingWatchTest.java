@@ -1,5 +1,6 @@
 package org.keepvip.agent.daemon;
 
+import org.keepvip.agent.kernel.RoutingWatch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;

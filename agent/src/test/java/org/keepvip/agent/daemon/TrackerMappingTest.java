@@ -13,6 +13,7 @@ import org.keepvip.vrrp.config.ConfigParser;
 import org.keepvip.vrrp.config.KeepalivedConfig;
 import org.keepvip.vrrp.config.ParseResult;
 import org.keepvip.vrrp.state.TrackerSpec;
+import org.keepvip.agent.loop.InstancePlan;
 
 /** keepalived.conf → file:NAME and process:NAME trackers, the sync group's applied to every member. */
 class TrackerMappingTest {

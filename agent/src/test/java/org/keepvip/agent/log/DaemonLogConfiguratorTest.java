@@ -1,5 +1,6 @@
 package org.keepvip.agent.log;
 
+import org.keepvip.agent.latency.HoldableAsyncAppender;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.AsyncAppender;

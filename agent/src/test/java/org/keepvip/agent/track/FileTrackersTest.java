@@ -11,7 +11,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.keepvip.agent.daemon.LoopEvent;
+import org.keepvip.agent.loop.LoopEvent;
 import org.keepvip.vrrp.config.Origin;
 import org.keepvip.vrrp.config.TrackFile;
 

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.keepvip.agent.daemon.LoopEvent;
+import org.keepvip.agent.loop.LoopEvent;
 import org.keepvip.netlink.NetNamespace;
 import org.keepvip.vrrp.config.Origin;
 import org.keepvip.vrrp.config.TrackHost;

@@ -1,0 +1,107 @@
+package org.keepvip.agent.kernel;
+
+import java.io.IOException;
+import java.util.List;
+import org.keepvip.netlink.NetlinkClient;
+import org.keepvip.netlink.NetlinkException;
+import org.keepvip.netlink.Link;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.keepvip.agent.daemon.VipSpec;
+import org.keepvip.agent.loop.Ports;
+
+/** VIPs through rtnetlink (RTM_NEWADDR / RTM_DELADDR), never through the {@code ip} command. */
+public final class NetlinkVips implements Ports.Vips {
+    private static final Logger LOG = LoggerFactory.getLogger("keepvip.vrrp");
+    private final NetlinkClient netlink;
+    /** ifname → ifindex: a link dump costs ~1 ms, on the takeover path. Dropped when an interface goes away. */
+    private final java.util.Map<String, Integer> ifindexes = new java.util.concurrent.ConcurrentHashMap<>();
+
+    public NetlinkVips(NetlinkClient netlink) {
+        this.netlink = netlink;
+    }
+
+    /** {@code ifname} was made again (a VMAC deleted from outside): its index is looked up anew. */
+    void forget(String ifname) {
+        ifindexes.remove(ifname);
+    }
+
+    @Override
+    public void add(List<VipSpec> vips) throws IOException {
+        IOException first = null;
+        for (VipSpec v : vips) {
+            try {
+                netlink.addAddress(toNetlink(v));
+            } catch (NetlinkException e) {
+                ifindexes.remove(v.ifname());
+                LOG.error("cannot add {}: {}", v, e.getMessage());
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    @Override
+    public List<VipSpec> remove(List<VipSpec> vips) throws IOException {
+        List<VipSpec> removed = new java.util.ArrayList<>(vips.size());
+        for (VipSpec v : vips) {
+            try {
+                if (netlink.deleteAddress(toNetlink(v))) {
+                    removed.add(v);
+                }
+            } catch (NetlinkException e) {
+                ifindexes.remove(v.ifname());
+                // Keep going: every other VIP must still be released.
+                LOG.error("cannot remove {}: {}", v, e.getMessage());
+            }
+        }
+        return removed;
+    }
+
+    /**
+     * Start-up only: runs the VIP request path {@code rounds} times (deletes of the configured VIPs,
+     * which the start removes anyway) so the first takeover does not run it interpreted.
+     */
+    public void warmUp(List<VipSpec> vips, int rounds) {
+        try {
+            for (int i = 0; i < rounds; i++) {
+                for (VipSpec v : vips) {
+                    netlink.warmUp(toNetlink(v), 1);
+                }
+            }
+        } catch (NetlinkException e) {
+            LOG.debug("VIP path warm-up stopped: {}", e.getMessage());
+        }
+    }
+
+    private org.keepvip.netlink.VipSpec toNetlink(VipSpec v) throws NetlinkException {
+        Integer ifindex = ifindexes.get(v.ifname());
+        if (ifindex == null) {
+            Link link = netlink.link(v.ifname())
+                    .orElseThrow(() -> new NetlinkException("interface " + v.ifname() + " not found", 19));
+            ifindex = link.ifindex();
+            ifindexes.put(v.ifname(), ifindex);
+        }
+        return kernelSpec(v).withIfindex(ifindex);
+    }
+
+    /** Every attribute of the line, as RTM_NEWADDR carries it (brd, scope, label, -nodad, preferred_lft). */
+    static org.keepvip.netlink.VipSpec kernelSpec(VipSpec v) {
+        org.keepvip.netlink.VipSpec spec = org.keepvip.netlink.VipSpec.of(v.address(), v.prefix(), v.ifname())
+                .withScope(v.scope()).withNodad(v.nodad());
+        if (v.label() != null) {
+            spec = spec.withLabel(v.label());
+        }
+        if (v.broadcast() != null) {
+            spec = spec.withBroadcast(v.broadcast());
+        }
+        // IPv4 sends IFA_CACHEINFO only for a given lifetime; forever is the kernel's default there.
+        boolean v6 = v.address() instanceof java.net.Inet6Address;
+        if (v6 || v.preferredLft() >= 0) {
+            spec = spec.withPreferredLifetime((int) v.preferredLft()); // -1: 0xFFFFFFFF, forever
+        }
+        return spec;
+    }
+}

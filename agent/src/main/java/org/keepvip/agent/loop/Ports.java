@@ -1,0 +1,145 @@
+package org.keepvip.agent.loop;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.List;
+import org.keepvip.vrrp.state.VrrpState;
+import org.keepvip.agent.daemon.VipSpec;
+
+/**
+ * The daemon's outside world, as narrow interfaces: the event loop and the hook lanes call these,
+ * and the wiring supplies pcap4j, netlink, Jedis and the script runner behind them (tests can
+ * supply recorders).
+ */
+public final class Ports {
+    private Ports() {}
+
+    /** Sends frames on the instances' interfaces. Thread-safe. */
+    public interface PacketOut {
+        /** Sends one VRRP message in an IP packet from {@code source} to {@code destination}. */
+        void sendVrrp(String ifname, byte[] vrrpMessage, InetAddress source, InetAddress destination)
+                throws IOException;
+
+        /** Sends {@code rounds} gratuitous ARPs / unsolicited NAs for each address. */
+        void announce(String ifname, List<InetAddress> addresses, int rounds) throws IOException;
+    }
+
+    /** Adds and removes virtual addresses (netlink). Idempotent: present on add / absent on delete is fine. */
+    public interface Vips {
+        void add(List<VipSpec> vips) throws IOException;
+
+        /** Returns those that were configured and are now gone (not those that were absent already). */
+        List<VipSpec> remove(List<VipSpec> vips) throws IOException;
+    }
+
+    /**
+     * Answers TCP SYNs to VIPs this node has just released with a RST (see
+     * {@link org.keepvip.agent.packet.ReleasedVipRefuser}). Called on the instance's hook lane: start
+     * right before a remove (stopped again for addresses that were not there), stop right before an
+     * add, so a MASTER's connections are never refused. Thread-safe.
+     */
+    public interface Refusals {
+        /**
+         * Starts refusing {@code released} for the configured window; counts on {@code counts}.
+         * Returns that window, or empty when nothing is answered (window 0, no refuser, forwarding).
+         */
+        java.util.Optional<java.time.Duration> start(String instance, List<VipSpec> released,
+                org.keepvip.agent.packet.ReleasedVipRefuser.Counts counts);
+
+        /** Stops refusing {@code vips}. */
+        void stop(List<VipSpec> vips);
+
+        /** No refusal at all. */
+        Refusals NONE = new Refusals() {
+            @Override
+            public java.util.Optional<java.time.Duration> start(String instance, List<VipSpec> released,
+                    org.keepvip.agent.packet.ReleasedVipRefuser.Counts counts) {
+                return java.util.Optional.empty();
+            }
+
+            @Override
+            public void stop(List<VipSpec> vips) {}
+        };
+    }
+
+    /**
+     * Adds and removes routes and policy rules (netlink): an instance's {@code virtual_routes} and
+     * {@code virtual_rules} with its VIPs, the {@code static_*} ones at start and exit. Never throws:
+     * each failure is logged, and the number of them returned for the caller to count.
+     */
+    public interface Routing {
+        /** Routes first, then the rules that may point at their tables (keepalived's order). */
+        int add(String owner, List<org.keepvip.vrrp.config.IpRoute> routes, List<org.keepvip.vrrp.config.IpRule> rules);
+
+        /** Rules first, then routes: the reverse of {@link #add}. */
+        int remove(String owner, List<org.keepvip.vrrp.config.IpRoute> routes,
+                List<org.keepvip.vrrp.config.IpRule> rules);
+
+        /** Nothing to install (tests, and instances without routes or rules). */
+        Routing NONE = new Routing() {
+            @Override
+            public int add(String owner, List<org.keepvip.vrrp.config.IpRoute> routes,
+                    List<org.keepvip.vrrp.config.IpRule> rules) {
+                return 0;
+            }
+
+            @Override
+            public int remove(String owner, List<org.keepvip.vrrp.config.IpRoute> routes,
+                    List<org.keepvip.vrrp.config.IpRule> rules) {
+                return 0;
+            }
+        };
+    }
+
+    /**
+     * The nftables sets that drop traffic to and from the VIPs of a MASTER in no-accept mode
+     * (keepalived/vrrp/vrrp_firewall.c: firewall_handle_accept_mode()). Called on the instance's
+     * hook lane: {@link #block} right before its VIPs are added, {@link #unblock} right after they
+     * are removed. Never throws: a failure is logged, and false returned for the caller to count.
+     */
+    public interface Firewall {
+        /** {@code instanceIfname} and {@code dontTrackPrimary} choose the set of a link-local VIP. */
+        boolean block(String instance, List<VipSpec> vips, String instanceIfname, boolean dontTrackPrimary);
+
+        boolean unblock(String instance, List<VipSpec> vips);
+
+        /** No firewall (accept mode, or none configured). */
+        Firewall NONE = new Firewall() {
+            @Override
+            public boolean block(String instance, List<VipSpec> vips, String instanceIfname,
+                    boolean dontTrackPrimary) {
+                return true;
+            }
+
+            @Override
+            public boolean unblock(String instance, List<VipSpec> vips) {
+                return true;
+            }
+        };
+    }
+
+    /** Redis hooks for one instance; see ARCHITECTURE.md, "The Redis order". */
+    public interface RedisHooks {
+        /** REPLICAOF NO ONE and confirm ROLE master; returns null when done, or why it failed. */
+        String promote() throws Exception;
+
+        /** Pause writes and drop clients before the VIP goes. */
+        void fence() throws Exception;
+
+        /** Replicate from the master at {@code master} (guarded against an empty master). */
+        void demote(InetAddress master) throws Exception;
+
+        /**
+         * As {@link #demote(InetAddress)}, giving up between attempts once {@code superseded} says a
+         * later action (a promotion queued behind it on the same lane) made it moot.
+         */
+        default void demote(InetAddress master, java.util.function.BooleanSupplier superseded) throws Exception {
+            demote(master);
+        }
+    }
+
+    /** notify_* scripts, the generic notify and the FIFO, in order. Must not block. */
+    public interface Notifier {
+        void instanceState(String instance, VrrpState state, int priority);
+    }
+}
