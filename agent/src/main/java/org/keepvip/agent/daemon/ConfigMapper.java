@@ -139,7 +139,7 @@ public final class ConfigMapper {
      * not refresh it), and only on macvlans keepvip made unless {@code all}. Empty, and so off, when no
      * VIP is on another interface than the own one, as vrrp_complete_instance() turns it off.
      */
-    static List<VipSpec> extraIfTargets(List<VipSpec> vips, String own, boolean xmitBase, boolean all,
+    public static List<VipSpec> extraIfTargets(List<VipSpec> vips, String own, boolean xmitBase, boolean all,
                                         java.util.Collection<String> ourMacvlans) {
         boolean extraVmac = false;
         boolean extraIf = false;

@@ -22,7 +22,7 @@ public final class NetlinkVips implements Ports.Vips {
     }
 
     /** {@code ifname} was made again (a VMAC deleted from outside): its index is looked up anew. */
-    void forget(String ifname) {
+    public void forget(String ifname) {
         ifindexes.remove(ifname);
     }
 

@@ -248,7 +248,7 @@ public final class InstanceRuntime implements AutoCloseable {
      * vrrp_state_master_tx() (keepalived/vrrp/vrrp.c); the period starts when the instance becomes MASTER.
      * A reload keeps what the instance started with.
      */
-    void useExtraIfGarp(java.time.Duration every, List<VipSpec> targets) {
+    public void useExtraIfGarp(java.time.Duration every, List<VipSpec> targets) {
         this.extraIfNanos = every.toNanos();
         this.extraIfTargets = List.copyOf(targets);
     }

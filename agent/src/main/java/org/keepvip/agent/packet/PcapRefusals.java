@@ -67,7 +67,7 @@ public final class PcapRefusals implements Ports.Refusals, AutoCloseable {
      * {@code ifname} was made again (a VMAC deleted from outside): its refuser, whose capture went
      * with the old link, is opened anew and armed with {@code vips} (those configured on it).
      */
-    synchronized void reopen(String ifname, List<VipSpec> vips) {
+    public synchronized void reopen(String ifname, List<VipSpec> vips) {
         ReleasedVipRefuser old = byInterface.remove(ifname);
         if (old == null || closed) {
             return;

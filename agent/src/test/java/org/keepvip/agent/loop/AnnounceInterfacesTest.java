@@ -1,4 +1,4 @@
-package org.keepvip.agent.daemon;
+package org.keepvip.agent.loop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,6 +6,8 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.keepvip.agent.daemon.ConfigMapper;
+import org.keepvip.agent.daemon.VipSpec;
 
 /**
  * Where a MASTER's GARPs/NAs leave: each VIP's on the interface it sits on (its own, a {@code dev},
