@@ -1,5 +1,6 @@
 package org.keepvip.agent;
 
+import org.keepvip.agent.cli.CliLogging;
 import org.keepvip.agent.cli.KeepvipCommand;
 import org.keepvip.agent.log.LogOutput;
 import picocli.CommandLine;
@@ -10,7 +11,9 @@ public final class Main {
 
     public static void main(String[] args) {
         int status = KeepvipCommand.newCommandLine(args).execute(args);
-        LogOutput.flush();
+        if (!CliLogging.selected()) { // CliLogging writes each line at once: nothing to flush, no Logback to start
+            LogOutput.flush();
+        }
         System.exit(status);
     }
 }

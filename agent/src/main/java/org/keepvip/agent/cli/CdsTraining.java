@@ -26,7 +26,8 @@ import picocli.CommandLine;
  * <p>It runs, in this one JVM and printing nothing, what an operator runs: check-config on a
  * representative file (plain, {@code --json}, {@code --dump}, a missing file), {@code --help},
  * {@code --version}, and status (table and {@code --json}), reload and events (text and
- * {@code --json}) against a control socket served here with a made-up snapshot and record.
+ * {@code --json}) against a control socket served here with a made-up snapshot and record, and
+ * status for a daemon that is not running, by socket path and by name.
  *
  * <p>Usage: {@code java -cp keepvip.jar org.keepvip.agent.cli.CdsTraining DIR}, DIR an existing
  * scratch directory it may write into (a config file and a socket); exits 0 unless something broke.
@@ -105,7 +106,7 @@ public final class CdsTraining {
             System.exit(2);
         }
         train(Path.of(args[0]));
-        LogOutput.flush(); // as Main does
+        LogOutput.flush(); // as Main does for the daemon: its Logback classes go into the archive too
     }
 
     /**
@@ -133,6 +134,9 @@ public final class CdsTraining {
             codes.add(run("events", "--json", "--since", "1h", "--socket", socket.toString()));
         }
         codes.add(run("status", "--socket", dir.resolve("none.sock").toString()));
+        // The socket by the daemon's name, as a plain `keepvip status` finds it (DaemonPaths); a name
+        // no daemon has, so that a daemon running on this host is never asked.
+        codes.add(run("status", "--instance", "keepvip-cds-training"));
         loadDaemonClasses();
         return codes;
     }

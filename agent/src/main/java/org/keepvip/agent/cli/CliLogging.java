@@ -32,6 +32,14 @@ public final class CliLogging implements SLF4JServiceProvider {
     /** The daemon's console pattern. */
     static final String PATTERN = DaemonLogConfigurator.PATTERN;
 
+    /**
+     * Whether the launcher chose this provider. Then a command that logged nothing has no logging
+     * to flush or stop, and Main leaves SLF4J and Logback unloaded (about 60 classes).
+     */
+    public static boolean selected() {
+        return PROVIDER.equals(System.getProperty("slf4j.provider"));
+    }
+
     private LoggerContext context;
     private IMarkerFactory markers;
     private MDCAdapter mdc;

@@ -1,45 +1,58 @@
 package org.keepvip.agent.cli;
 
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
 import org.keepvip.agent.control.Json;
 import org.keepvip.agent.control.StatusSnapshot;
 import org.keepvip.agent.control.StatusTable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.concurrent.Callable;
-
-/** {@code keepvip status}: asks the running daemon over its control socket. */
-@Command(name = "status",
-        description = "Show the state of each VRRP instance of the running daemon.",
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {
-            "0:the daemon answered",
-            "1:the daemon did not answer properly (timeout, permission, protocol error)",
-            "2:usage error (an unknown option or a bad value)",
-            "3:the daemon is not running (as systemctl status)"})
+/**
+ * {@code keepvip status}: asks the running daemon over its control socket. Its picocli model is
+ * built in code ({@link Specs}: a short command).
+ */
 public final class StatusCommand implements Callable<Integer> {
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    static final String NAME = "status";
 
-    @Mixin
-    HelpOption help;
+    private final CommandSpec spec = CommandSpec.wrapWithoutInspection(this);
 
-    @Option(names = "--json", description = "Print the full status as JSON, for tools.")
-    boolean json;
+    public StatusCommand() {
+        spec.name(NAME);
+        spec.usageMessage()
+                .description("Show the state of each VRRP instance of the running daemon.")
+                .exitCodeListHeading("%nExit codes:%n")
+                .exitCodeList(exitCodes());
+        spec.addOption(Specs.help());
+        spec.addOption(Specs.flag("Print the full status as JSON, for tools.", "--json"));
+        SocketOptions.addTo(spec);
+        spec.addOption(OptionSpec.builder("--timeout").type(long.class).paramLabel("MS").initialValue(5000L)
+                .description("Answer timeout in ms (default: ${DEFAULT-VALUE}).").build());
+    }
 
-    @picocli.CommandLine.Mixin
-    SocketOptions sockets = new SocketOptions();
+    private static Map<String, String> exitCodes() {
+        Map<String, String> codes = new LinkedHashMap<>();
+        codes.put("0", "the daemon answered");
+        codes.put("1", "the daemon did not answer properly (timeout, permission, protocol error)");
+        codes.put("2", "usage error (an unknown option or a bad value)");
+        codes.put("3", "the daemon is not running (as systemctl status)");
+        return codes;
+    }
 
-    @Option(names = "--timeout", paramLabel = "MS", description = "Answer timeout in ms (default: ${DEFAULT-VALUE}).")
-    long timeoutMs = 5000;
+    /** The model, for picocli. */
+    public CommandSpec spec() {
+        return spec;
+    }
 
     @Override
     public Integer call() {
-        return ControlCall.run(spec, sockets.path(), Duration.ofMillis(timeoutMs), client -> {
+        boolean json = Specs.isSet(spec, "--json");
+        Path socket = SocketOptions.path(spec);
+        long timeoutMs = Specs.<Long>value(spec, "--timeout");
+        return ControlCall.run(spec, socket, Duration.ofMillis(timeoutMs), client -> {
             StatusSnapshot s = client.status();
             spec.commandLine().getOut().print(json ? Json.PRETTY.toJson(s) + "\n" : StatusTable.render(s));
             spec.commandLine().getOut().flush();

@@ -74,16 +74,35 @@ class KeepalivedOptionsTest {
     }
 
     @Test
+    void theSubcommandTableMatchesTheModels() {
+        assertThat(KeepvipCommand.newCommandLine().getSubcommands().keySet())
+                .containsExactlyElementsOf(java.util.stream.Stream.concat(java.util.stream.Stream.of("help"),
+                        KeepvipCommand.SUBCOMMANDS.stream()).toList());
+        for (String name : KeepvipCommand.SUBCOMMANDS) {
+            Object model = KeepvipCommand.model(name);
+            String declared = model instanceof Class<?> c ? c.getAnnotation(CommandLine.Command.class).name()
+                    : ((CommandLine.Model.CommandSpec) model).name();
+            assertThat(declared).isEqualTo(name);
+        }
+        // The short commands' models are built in code: no annotation is read on their way.
+        for (String name : List.of("check-config", "status")) {
+            assertThat(KeepvipCommand.model(name)).isInstanceOf(CommandLine.Model.CommandSpec.class);
+        }
+    }
+
+    @Test
     void onlyTheNamedSubcommandIsBuilt() {
-        assertThat(KeepvipCommand.subcommandsFor(new String[] {"status", "--json"})).containsExactly(StatusCommand.class);
-        assertThat(KeepvipCommand.subcommandsFor(new String[] {"-t", "-f", "x.conf"}))
-                .containsExactly(CheckConfigCommand.class);
+        assertThat(KeepvipCommand.subcommandsFor(new String[] {"status", "--json"})).containsExactly("status");
+        assertThat(KeepvipCommand.subcommandsFor(new String[] {"-t", "-f", "x.conf"})).containsExactly("check-config");
         // No command named, or named where picocli must explain the mistake: every one.
-        assertThat(KeepvipCommand.subcommandsFor(new String[] {"--help"})).hasSize(KeepvipCommand.SUBCOMMANDS.length);
-        assertThat(KeepvipCommand.subcommandsFor(new String[] {"-f", "x.conf", "run"}))
-                .hasSize(KeepvipCommand.SUBCOMMANDS.length);
-        assertThat(KeepvipCommand.subcommandsFor(new String[] {"-t", "run"})).hasSize(KeepvipCommand.SUBCOMMANDS.length);
-        assertThat(KeepvipCommand.newCommandLine(new String[] {"reload"}).getSubcommands()).containsOnlyKeys("help", "reload");
+        int every = KeepvipCommand.SUBCOMMANDS.size() + 1; // and help
+        assertThat(KeepvipCommand.subcommandsFor(new String[] {"--help"})).hasSize(every);
+        assertThat(KeepvipCommand.subcommandsFor(new String[] {"help", "status"})).hasSize(every);
+        assertThat(KeepvipCommand.subcommandsFor(new String[] {"-f", "x.conf", "run"})).hasSize(every);
+        assertThat(KeepvipCommand.subcommandsFor(new String[] {"-t", "run"})).hasSize(every);
+        assertThat(KeepvipCommand.newCommandLine(new String[] {"reload"}).getSubcommands()).containsOnlyKeys("reload");
+        assertThat(KeepvipCommand.newCommandLine(new String[] {"--help"}).getSubcommands().keySet())
+                .startsWith("help", "run", "check-config", "status");
         // Misplaced root options are still refused with the command's name.
         Run misplaced = execute("-f", "x.conf", "run");
         assertThat(misplaced.exit()).isEqualTo(2);
@@ -200,6 +219,12 @@ class KeepalivedOptionsTest {
         assertThat(old.exit()).isEqualTo(ExitCodes.CONFIG_FATAL);
         assertThat(old).isEqualTo(now);
         assertThat(execute("check-config", "--help").out()).doesNotContain("--file");
+        // -f and --file set one value: the last one given wins, whichever name it has.
+        Path other = dir.resolve("other.conf");
+        assertThat(execute("check-config", "-f", other.toString(), "--file", missing.toString()).err())
+                .startsWith(missing + ":0: error:");
+        assertThat(execute("check-config", "--file", missing.toString(), "-f", other.toString()).err())
+                .startsWith(other + ":0: error:");
     }
 
     @Test

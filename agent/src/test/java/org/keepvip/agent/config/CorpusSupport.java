@@ -70,7 +70,7 @@ final class CorpusSupport {
     record Run(int exit, String out, String err) {}
 
     static Run run(ConfigChecker checker, String... args) {
-        CommandLine cl = new CommandLine(new CheckConfigCommand(checker));
+        CommandLine cl = new CommandLine(new CheckConfigCommand(checker).spec());
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cl.setOut(new PrintWriter(out));

@@ -26,11 +26,32 @@ public record ParseResult(KeepalivedConfig config, List<Diagnostic> diagnostics,
     /** Sorts diagnostics as {@link #diagnostics()} is: by file in the order read, then line (stable). */
     public static List<Diagnostic> sort(List<Diagnostic> ds, List<String> files) {
         List<Diagnostic> out = new java.util.ArrayList<>(ds);
-        out.sort(java.util.Comparator.<Diagnostic>comparingInt(d -> {
+        out.sort(new ByPlace(files));
+        return out;
+    }
+
+    /**
+     * By file, in the order read, then by line. A class rather than Comparator.comparingInt(...)
+     * .thenComparingInt(...): the JDK generates the lambda classes behind those at run time, in
+     * every keepvip check-config (the class-data archive does not hold them).
+     */
+    private static final class ByPlace implements java.util.Comparator<Diagnostic> {
+        private final List<String> files;
+
+        ByPlace(List<String> files) {
+            this.files = files;
+        }
+
+        @Override
+        public int compare(Diagnostic a, Diagnostic b) {
+            int byFile = Integer.compare(fileIndex(a), fileIndex(b));
+            return byFile != 0 ? byFile : Integer.compare(a.origin().line(), b.origin().line());
+        }
+
+        private int fileIndex(Diagnostic d) {
             int i = files.indexOf(d.origin().file());
             return i < 0 ? Integer.MAX_VALUE : i;
-        }).thenComparingInt(d -> d.origin().line()));
-        return out;
+        }
     }
 
     public boolean hasFatal() {
