@@ -1272,10 +1272,18 @@ public final class Daemon implements ControlHandler, AutoCloseable {
      * macvlan): their GARPs and NAs leave there, as keepalived's send_gratuitous_arp() sends each
      * VIP's on the VIP's interface (keepalived/vrrp/vrrp_arp.c).
      */
-    private static Set<String> vipInterfacesOf(InstancePlan p) {
+    private Set<String> vipInterfacesOf(InstancePlan p) {
         Set<String> out = new LinkedHashSet<>();
         p.vips().forEach(v -> out.add(v.ifname()));
         out.remove(p.wire().ifname());
+        out.removeIf(ifname -> {
+            try {
+                return netlink.link(ifname).map(l -> (l.flags() & org.keepvip.netlink.Rtnl.IFF_NOARP) != 0)
+                        .orElse(false);
+            } catch (IOException e) {
+                return false;
+            }
+        });
         return out;
     }
 
@@ -1298,7 +1306,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
                 ports.put(vmac, port);
             }
         } catch (IOException e) {
-            LOG.error("{}: cannot send from the VMAC: {}", vmac, e.getMessage());
+            LOG.error("{}: cannot send adverts or gratuitous ARPs/NAs there: {}", vmac, e.getMessage());
         }
     }
 

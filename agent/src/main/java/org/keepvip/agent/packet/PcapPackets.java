@@ -43,6 +43,12 @@ public final class PcapPackets implements Ports.PacketOut {
 
     @Override
     public void announce(String ifname, List<InetAddress> addresses, int rounds) throws IOException {
+        if (!ports.containsKey(ifname)) {
+            // A VIP's interface without ARP (lo, a tunnel; keepalived's send_gratuitous_arp() skips
+            // IFF_NOARP too), or one whose port could not be opened (logged then).
+            LOG.debug("({}) no gratuitous ARP/NA: no packet port there", ifname);
+            return;
+        }
         Announcer announcer = Announcer.on(port(ifname));
         if (pacing == null || pacing.unpaced(ifname)) {
             announcer.burst(addresses, rounds, false, Duration.ZERO);
