@@ -28,6 +28,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.keepvip.agent.latency.ThreadNames;
 
 /**
  * The daemon's control socket: a Unix-domain stream socket (mode 0660) where each connection
@@ -71,12 +72,12 @@ public final class ControlServer implements AutoCloseable {
         this.timeout = timeout;
         AtomicInteger n = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(16), r -> {
-            Thread t = new Thread(r, "control-" + n.incrementAndGet());
+            Thread t = new Thread(r, ThreadNames.CONTROL_PREFIX + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
         this.workers.allowCoreThreadTimeOut(true);
-        this.acceptor = new Thread(this::acceptLoop, "control-accept");
+        this.acceptor = new Thread(this::acceptLoop, ThreadNames.CONTROL_PREFIX + "accept");
         this.acceptor.setDaemon(true);
     }
 

@@ -23,7 +23,8 @@ import org.keepvip.agent.control.ControlResponse;
 import org.keepvip.agent.control.ControlServer;
 import org.keepvip.agent.events.DecisionLog;
 import org.keepvip.agent.control.StatusSnapshot;
-import org.keepvip.agent.latency.LogHold;
+import org.keepvip.agent.latency.TakeoverLatency;
+import org.keepvip.agent.latency.ThreadNames;
 import org.keepvip.agent.log.LogOutput;
 import org.keepvip.agent.metrics.MetricsExporter;
 import org.keepvip.agent.packet.BackgroundNextHopResolver;
@@ -40,7 +41,6 @@ import org.keepvip.agent.packet.PcapPacketPort;
 import org.keepvip.agent.packet.PortOptions;
 import org.keepvip.agent.packet.ReceivedVrrp;
 import org.keepvip.agent.packet.VrrpFrames;
-import org.keepvip.agent.latency.BackgroundThreads;
 import org.keepvip.agent.sched.VrrpThreads;
 import org.keepvip.agent.script.NotifyFifo;
 import org.keepvip.agent.script.ScriptRunner;
@@ -70,7 +70,6 @@ import org.keepvip.agent.kernel.Linkbeat;
 import org.keepvip.agent.kernel.NetlinkRouting;
 import org.keepvip.agent.kernel.NetlinkVips;
 import org.keepvip.agent.kernel.RoutingWatch;
-import org.keepvip.agent.latency.JitQuiet;
 import org.keepvip.agent.loop.EventLoop;
 import org.keepvip.agent.loop.HookLane;
 import org.keepvip.agent.loop.InstancePlan;
@@ -87,6 +86,7 @@ import org.keepvip.agent.redis.SwitchoverDriver;
 import org.keepvip.agent.script.DaemonScripts;
 import org.keepvip.agent.script.ScriptNotifier;
 import org.keepvip.agent.script.ScriptTrackers;
+import org.keepvip.agent.latency.ThreadNames;
 
 /**
  * The running daemon: opens netlink, the packet ports and the control socket, cleans VIPs left by a
@@ -225,7 +225,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
                     ? PcapPacketPort.openPolled(ifname, portOptions, nextHops, this::received)
                     : PcapPacketPort.open(ifname, portOptions, nextHops, this::received));
             port.polled().ifPresent(polled::add);
-            port.warmUpSendPath(IO_WARM_UP_ROUNDS); // a backup sends its first advert when it takes over
+            port.warmUpSendPath(TakeoverLatency.IO_WARM_UP_ROUNDS); // a backup sends its first advert when it takes over
             ports.put(ifname, port);
             frameDrops.put(ifname, port.drops());
         }
@@ -267,7 +267,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         }
         syncGroups(config, machines).forEach(loop::addGroup);
         loop.setInitialLinkState(ifname -> netlinkLinkUp(netlink, ifname));
-        warmUpTakeoverPath();
+        TakeoverLatency.warmUp(new TakeoverRehearsal(loop, vipPort, refusals, lanes).parts());
 
         // interface_up_down_delays: a reload keeps the delays the daemon started with.
         linkDelays = new LinkDelays(config.host(), (task, delay) -> {
@@ -306,12 +306,12 @@ public final class Daemon implements ControlHandler, AutoCloseable {
             } finally {
                 finished.countDown();
             }
-        }, "vrrp");
+        }, ThreadNames.LOOP);
         loopThread.setPriority(Thread.MAX_PRIORITY);
         loopThread.start();
         scriptTrackers.start();
         redis.values().forEach(r -> r.startChecks(runner.timer(), loop::post));
-        keepBackgroundThreadsOffTheLoop();
+        TakeoverLatency.keepBackgroundThreadsOffTheLoop();
         SdNotify.fromEnvironment().ifPresent(SdNotify::ready);
         LOG.info("Starting VRRP child process, pid={}", ProcessHandle.current().pid());
     }
@@ -329,32 +329,6 @@ public final class Daemon implements ControlHandler, AutoCloseable {
                             this::hostReadings)));
             LOG.info("Serving Prometheus metrics on http://{}/metrics", listen);
             LOG.debug("metrics exporter bound to {}", exporter.address());
-        }
-    }
-
-    /**
-     * Threads whose work can wait a few milliseconds: the JIT ("C1 CompilerThread0" and the like, cut
-     * to 15 characters by the kernel), Logback's writer behind each log destination, the netlink
-     * monitor, the control socket, the next-hop and lag probes, the metrics exporter (its worker and the
-     * JDK HTTP server's dispatcher). SCHED_BATCH, not SCHED_IDLE: these
-     * are Java threads, and a safepoint waits for every running one; under CPU load a starved
-     * SCHED_IDLE log writer held the whole JVM, the loop included, for up to 0.8 s (an advert gap
-     * longer than master_down_interval in AdvertTimingE2ETest). Script threads are not among them:
-     * the scripts they start would inherit the policy.
-     */
-    static final List<String> BACKGROUND_THREADS = List.of("C1 CompilerThre", "C2 CompilerThre", "AsyncAppender-W",
-            "netlink-monitor", "control-", "next-hop-resolver", "redis-lag-", "redis-redemote", "redis-replicas-",
-            "track-file",
-            "metrics-http", "HTTP-Dispatcher", DecisionLog.THREAD);
-
-    /** See {@link BackgroundThreads}: a takeover must not wait for a log writer or the JIT. */
-    private static void keepBackgroundThreadsOffTheLoop() {
-        try {
-            List<String> moved = BackgroundThreads.move(BACKGROUND_THREADS, BackgroundThreads.Policy.BATCH);
-            LOG.debug("threads that must not delay the VRRP loop, now in SCHED_BATCH: {}", moved);
-        } catch (IOException | RuntimeException | LinkageError e) {
-            LOG.warn("cannot lower the scheduling policy of background threads, a takeover may wait for them: {}",
-                    e.getMessage());
         }
     }
 
@@ -996,142 +970,6 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         return new SwitchoverDriver(loop, () -> redis).run(instance, to);
     }
 
-    /** Rounds of the warm-up: enough for the JIT to compile the takeover path (C1 compiles at ~2000 calls). */
-    static final int WARM_UP_ROUNDS = 3000;
-
-    /**
-     * Drives a throwaway copy of the instance through BACKUP → MASTER → BACKUP and the receive path
-     * a few thousand times before the loop starts. A takeover happens rarely, so without this it
-     * would run interpreted when it matters: the bench measured keepvip's reaction a few ms behind
-     * keepalived's. Nothing leaves the process: the copy's actions are drained and dropped.
-     */
-    private static void warmUp(InstanceRuntime r) {
-        var w = r.wire();
-        try {
-            var cfg = r.machine().config().toBuilder().trackers(List.of()).build();
-            var advert = new org.keepvip.vrrp.packet.VrrpAdvert(w.version(), w.vrid(), 255,
-                    w.version() == 2 ? Math.max(100, w.advertIntervalCentis() / 100 * 100) : w.advertIntervalCentis(),
-                    w.authType(), w.password(), w.advertisedVips());
-            InetAddress dst = w.destinations().isEmpty() ? w.source() : w.destinations().get(0);
-            PacketContext ctx = PacketContext.of(w.source(), dst, 255);
-            long now = 0;
-            for (int i = 0; i < WARM_UP_ROUNDS; i++) {
-                byte[] msg = org.keepvip.vrrp.packet.VrrpCodec.encode(advert, w.source(), dst,
-                        org.keepvip.vrrp.packet.ChecksumMode.STANDARD);
-                var rx = org.keepvip.vrrp.packet.ReceiveChecker.check(msg, ctx, r.expectations());
-                frame(w.source(), dst, i, msg);
-                VrrpInstance m = new VrrpInstance(cfg);
-                m.handle(new org.keepvip.vrrp.state.Event.Start(now, true));
-                m.drainActions();
-                now = m.nextDeadline().orElse(now + 1);
-                m.handle(new org.keepvip.vrrp.state.Event.TimerDue(now));
-                for (var a : m.drainActions()) {
-                    if (a instanceof org.keepvip.vrrp.state.Action.Promote p) {
-                        m.handle(new org.keepvip.vrrp.state.Event.PromotionDone(now, p.attempt(), true, ""));
-                        m.drainActions();
-                    }
-                }
-                if (rx instanceof org.keepvip.vrrp.packet.ReceiveResult.Accepted ok) {
-                    m.handle(new org.keepvip.vrrp.state.Event.AdvertReceived(now + 1, ok.advert(), dst));
-                    m.drainActions();
-                }
-                now += 1_000_000_000L;
-            }
-        } catch (RuntimeException e) {
-            LOG.debug("({}) warm-up: {}", r.name(), e.toString());
-        }
-    }
-
-    /** Builds the Ethernet frame of an advert as the packet port does, and drops it. */
-    private static byte[] frame(InetAddress src, InetAddress dst, int id, byte[] msg) {
-        MacAddress mac = new MacAddress(0x02_00_00_00_00_01L);
-        return src instanceof Inet4Address s4 && dst instanceof Inet4Address d4
-                ? VrrpFrames.ipv4(mac, mac, s4, d4, 255, id & 0xFFFF, msg)
-                : src instanceof Inet6Address s6 && dst instanceof Inet6Address d6
-                ? VrrpFrames.ipv6(mac, mac, s6, d6, 255, msg)
-                : msg;
-    }
-
-    /** Longest the start-up waits for the JIT to go quiet, each time. */
-    private static final Duration JIT_QUIET_MAX = Duration.ofSeconds(2);
-
-    /**
-     * Runs the warm-ups twice, the second time once the JIT has gone quiet (see {@link JitQuiet}), and
-     * waits for the compiles that starts too, so they are done before the loop runs.
-     */
-    private void warmUpTakeoverPath() {
-        long started = System.nanoTime();
-        try {
-            List<InstanceRuntime> shapes = oneOfEachShape(loop.instances().values());
-            for (int pass = 0; pass < 2; pass++) {
-                shapes.forEach(Daemon::warmUp);
-                loop.warmUpSpin(IO_WARM_UP_ROUNDS);
-                LogOutput.warmUp(IO_WARM_UP_ROUNDS);
-                for (int i = 0; i < IO_WARM_UP_ROUNDS; i++) {
-                    LogHold.begin().end(); // the takeover's first hold then runs compiled
-                }
-                warmUpIo(shapes);
-                if (!JitQuiet.await(JIT_QUIET_MAX)) {
-                    break;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        LOG.debug("warm-up took {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-    }
-
-    /** Rounds of the IO warm-up: C1 compiles a method after ~200 calls. */
-    static final int IO_WARM_UP_ROUNDS = 1000;
-
-    /**
-     * The IO half of the warm-up: the netlink VIP request and the hand-off to the hook lanes, which a
-     * backup never runs until it takes over. Measured by scripts/bench-failover, each ran ~0.3–1.5 ms
-     * slower interpreted on the first takeover. Runs before the loop starts, while the configured
-     * VIPs are being removed anyway.
-     */
-    private void warmUpIo(List<InstanceRuntime> shapes) {
-        List<VipSpec> someVips = new ArrayList<>();
-        shapes.forEach(r -> someVips.addAll(r.vips()));
-        vipPort.warmUp(someVips, IO_WARM_UP_ROUNDS);
-        // The GARP/NA frames of a takeover, built and dropped: at 1,000 instances the first mass
-        // failover built them interpreted, on the lanes that also add the VIPs.
-        List<java.net.InetAddress> addresses = someVips.stream().map(VipSpec::address).toList();
-        org.keepvip.agent.packet.Announcer dry = new org.keepvip.agent.packet.Announcer(frame -> { },
-                MacAddress.BROADCAST);
-        for (int i = 0; i < IO_WARM_UP_ROUNDS; i++) {
-            refusals.stop(someVips); // nothing is being refused yet: no effect but the compile
-            try {
-                dry.burst(addresses, 1, false, Duration.ZERO);
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException(e); // the dry sink does not fail
-            }
-        }
-        try {
-            lanes.warmUp(IO_WARM_UP_ROUNDS);
-            for (InstanceRuntime r : shapes) {
-                r.warmUpBatchPath();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * One instance per kind of takeover path (VRRP version, address family, unicast or multicast,
-     * authentication, with or without Redis): the JIT compiles code, not instances, so warming one of
-     * each kind warms them all, and start-up does not grow with the number of instances.
-     */
-    static List<InstanceRuntime> oneOfEachShape(java.util.Collection<InstanceRuntime> all) {
-        Map<List<Object>, InstanceRuntime> shapes = new LinkedHashMap<>();
-        for (InstanceRuntime r : all) {
-            var w = r.wire();
-            shapes.putIfAbsent(List.of(w.version(), w.source() instanceof Inet6Address, w.unicast(), w.authType(),
-                    r.hasRedis()), r);
-        }
-        return List.copyOf(shapes.values());
-    }
-
     /**
      * After a reload: the sending ports and macvlans no instance uses any more go, as keepalived
      * deletes the VMAC of an instance a reload removed.
@@ -1170,7 +1008,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         }
         try {
             PcapPacketPort port = track(PcapPacketPort.openSendOnly(vmac, nextHops));
-            port.warmUpSendPath(IO_WARM_UP_ROUNDS);
+            port.warmUpSendPath(TakeoverLatency.IO_WARM_UP_ROUNDS);
             vmacPorts.add(vmac);
             if (packets != null) {
                 packets.addPort(vmac, port);

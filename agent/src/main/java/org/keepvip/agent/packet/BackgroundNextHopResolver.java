@@ -14,6 +14,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.keepvip.agent.latency.ThreadNames;
 
 /**
  * A {@link NextHopResolver} that never makes the sender wait for a lookup that may block (route,
@@ -57,7 +58,7 @@ public final class BackgroundNextHopResolver implements NextHopResolver, AutoClo
         this.firstWaitNanos = firstWait.toNanos();
         this.clock = clock;
         this.worker = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "next-hop-resolver");
+            Thread t = new Thread(r, ThreadNames.NEXT_HOP_RESOLVER);
             t.setDaemon(true);
             return t;
         });

@@ -19,6 +19,7 @@ import org.keepvip.vrrp.config.RedisInstance;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.keepvip.agent.daemon.ConfigMapper;
+import org.keepvip.agent.latency.ThreadNames;
 
 /**
  * Hazard H3 (ARCHITECTURE.md, "Redis hazards") for one {@code redis_instance}: may this node's Redis take over, judged by its
@@ -122,7 +123,7 @@ public final class LagJudge implements AutoCloseable {
         this.clock = clock;
         if (prober == null) {
             this.ownProber = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "redis-lag-" + name);
+                Thread t = new Thread(r, ThreadNames.REDIS_LAG_PREFIX + name);
                 t.setDaemon(true);
                 return t;
             });

@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.keepvip.agent.daemon.ConfigMapper;
 import org.keepvip.agent.loop.LoopEvent;
+import org.keepvip.agent.latency.ThreadNames;
 
 /**
  * {@code min_replicas_to_write} for one {@code redis_instance}: applies {@link MinReplicasPolicy}
@@ -85,7 +86,7 @@ public final class MinReplicasGuard implements AutoCloseable {
         this.prober = prober;
         this.probeSpacingNanos = probeSpacingNanos;
         this.worker = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "redis-replicas-" + name);
+            Thread t = new Thread(r, ThreadNames.REDIS_REPLICAS_PREFIX + name);
             t.setDaemon(true);
             return t;
         });

@@ -34,6 +34,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.keepvip.agent.loop.LoopEvent;
 import org.keepvip.agent.loop.Ports;
+import org.keepvip.agent.latency.ThreadNames;
 
 /**
  * One {@code redis_instance}: its in-process check (PING + INFO through Jedis, no fork), run every
@@ -70,7 +71,7 @@ public final class RedisWiring implements Ports.RedisHooks, AutoCloseable {
     private volatile boolean demotePending;
     private volatile String lastDivergence;
     private final ExecutorService redemoter = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "redis-redemote");
+        Thread t = new Thread(r, ThreadNames.REDIS_REDEMOTE);
         t.setDaemon(true);
         return t;
     });
