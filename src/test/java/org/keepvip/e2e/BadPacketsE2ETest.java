@@ -28,7 +28,7 @@ import org.keepvip.vrrp.packet.VrrpAdvert;
 import org.keepvip.vrrp.packet.VrrpCodec;
 
 /**
- * Scenario 6 of issue 4: a third host sends adverts that would win the election (priority 254) but
+ * A third host sends adverts that would win the election (priority 254) but
  * are each broken in one way. Nobody changes state, and each cause is counted in status --json. A
  * final well-formed advert proves the path works: the master yields to it.
  */

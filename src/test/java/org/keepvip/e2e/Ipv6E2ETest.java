@@ -16,7 +16,7 @@ import org.keepvip.e2e.lab.LabAssumptions;
 import org.keepvip.e2e.lab.Node;
 
 /**
- * Scenario 3 of issue 4: two keepvip nodes speaking VRRPv3 over IPv6 multicast. Adverts leave from
+ * Two keepvip nodes speaking VRRPv3 over IPv6 multicast. Adverts leave from
  * the link-local address to ff02::12 with hop limit 255; the client pings the IPv6 VIP, and after
  * each move its neighbour cache points at the new holder before it sends anything, which only the
  * holder's unsolicited NA (Override flag) can have done.

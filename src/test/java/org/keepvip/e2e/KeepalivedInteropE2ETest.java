@@ -13,13 +13,13 @@ import org.keepvip.e2e.lab.LabProcess;
 import org.keepvip.e2e.lab.Node;
 
 /**
- * Scenario 4 of issue 4: keepvip paired with Debian's real keepalived, both ways round, for v2
+ * keepvip paired with Debian's real keepalived, both ways round, for v2
  * multicast with PASS and for v3 unicast. One master at a time, failover both ways, and keepalived
  * never complains about keepvip's packets.
  */
 class KeepalivedInteropE2ETest {
     static final Duration TAKEOVER = Duration.ofSeconds(8);
-    /** What keepalived logs about a packet it rejects (reference §4.5). */
+    /** What keepalived logs about a packet it rejects (keepalived's vrrp.c, vrrp_check_packet). */
     static final Pattern COMPLAINT = Pattern.compile(
             "(?i)checksum|invalid|TTL|interval mismatch|passwd|auth|wrong VRRP version|too (short|long)");
 

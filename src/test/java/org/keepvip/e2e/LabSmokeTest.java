@@ -7,7 +7,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.keepvip.agent.packet.Announcer;
 import org.keepvip.agent.packet.DropReason;
 import org.keepvip.vrrp.packet.InternetChecksum;
-import org.keepvip.agent.packet.MacAddress;
+import org.keepvip.netlink.MacAddress;
 import org.keepvip.agent.packet.NextHopResolver;
 import org.keepvip.agent.packet.OutboundVrrp;
 import org.keepvip.agent.packet.PcapPacketPort;

@@ -11,7 +11,7 @@ import org.keepvip.e2e.lab.Lab;
 import org.keepvip.e2e.lab.LabAssumptions;
 import org.keepvip.e2e.lab.Node;
 
-/** Scenario 5 of issue 4: SIGTERM hand-off in skew time, and a killed daemon's VIP removed at restart. */
+/** SIGTERM hand-off in skew time, and a killed daemon's VIP removed at restart. */
 class LifecycleE2ETest {
     static final String VIP = "192.0.2.201";
 

@@ -12,7 +12,7 @@ import org.keepvip.e2e.lab.LabAssumptions;
 import org.keepvip.e2e.lab.Node;
 
 /**
- * Scenario 1 of issue 4: two keepvip nodes, VRRPv2 multicast with PASS. Election, failover on a
+ * Two keepvip nodes, VRRPv2 multicast with PASS. Election, failover on a
  * pulled cable, preemption back, and no preemption with {@code nopreempt}; each step checks who
  * holds the VIP and that a client reaches it (ARP included).
  */

@@ -13,7 +13,7 @@ import org.keepvip.e2e.lab.Node;
 import org.keepvip.e2e.lab.Subnet;
 
 /**
- * Scenario 2 of issue 4: two keepvip nodes speaking VRRPv3 unicast at 50 ms adverts. First on one
+ * Two keepvip nodes speaking VRRPv3 unicast at 50 ms adverts. First on one
  * link (election, failover on a pulled cable with the takeover time measured, preemption back),
  * then with the peers on two subnets joined by the router, where each unicast advert goes to the
  * router's MAC found by netlink (route, then neighbour, resolution triggered when missing).

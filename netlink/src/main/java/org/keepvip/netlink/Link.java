@@ -8,7 +8,7 @@ import java.util.OptionalInt;
  * An interface as RTM_NEWLINK describes it.
  *
  * @param flags IFF_* bits
- * @param mac   the hardware address, empty for interfaces without one (tun, some tunnels)
+ * @param mac   the hardware address, empty for interfaces without an Ethernet one (tun, tunnels)
  * @param kind  IFLA_INFO_KIND ("macvlan", "veth", ...), empty for a physical interface
  * @param parentIndex IFLA_LINK: the lower interface of a macvlan or VLAN, 0 without one
  * @param macvlanMode IFLA_MACVLAN_MODE of a macvlan, 0 otherwise

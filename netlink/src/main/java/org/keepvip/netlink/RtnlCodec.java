@@ -234,7 +234,7 @@ public final class RtnlCodec {
         if (name.isEmpty()) {
             return Optional.empty();
         }
-        Optional<MacAddress> mac = a.bytes(Rtnl.IFLA_ADDRESS).filter(m -> m.length > 0).map(MacAddress::of);
+        Optional<MacAddress> mac = a.bytes(Rtnl.IFLA_ADDRESS).filter(m -> m.length == 6).map(MacAddress::of);
         Attributes info = nested(a, Rtnl.IFLA_LINKINFO);
         String kind = info.string(Rtnl.IFLA_INFO_KIND).orElse("");
         int mode = kind.equals("macvlan") ? nested(info, Rtnl.IFLA_INFO_DATA).u32(Rtnl.IFLA_MACVLAN_MODE).orElse(0) : 0;
@@ -345,7 +345,7 @@ public final class RtnlCodec {
         if (dst.isEmpty()) {
             return Optional.empty();
         }
-        Optional<MacAddress> mac = a.bytes(Rtnl.NDA_LLADDR).filter(m -> m.length > 0).map(MacAddress::of);
+        Optional<MacAddress> mac = a.bytes(Rtnl.NDA_LLADDR).filter(m -> m.length == 6).map(MacAddress::of);
         return Optional.of(new Neighbour(nd.get().ifindex(), dst.get(), mac, nd.get().state()));
     }
 

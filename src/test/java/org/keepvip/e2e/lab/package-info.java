@@ -1,6 +1,6 @@
 /**
  * The end-to-end lab: Linux network namespaces standing in for hosts on one machine
- * (design.md "Testing on one machine").
+ * (ARCHITECTURE.md).
  *
  * <p>{@link org.keepvip.e2e.lab.Lab} builds, with {@code ip}: a switch namespace with one bridge per
  * subnet (plain switch: no multicast snooping, no br_netfilter), hosts and a client each in its own

@@ -12,7 +12,7 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 
 /**
- * Scenario 6: samples, for each host, ROLE of its Redis, whether it holds the VIP, and ROLE again.
+ * Samples, for each host, ROLE of its Redis, whether it holds the VIP, and ROLE again.
  * A sample where both ROLE answers say replica while the VIP was present is a violation: clients
  * reaching the VIP there would get READONLY. Runs in the client namespace on its own thread.
  */

@@ -11,10 +11,10 @@ import org.keepvip.vrrp.config.IpRule;
 import org.keepvip.vrrp.config.KeepalivedConfig;
 import org.keepvip.vrrp.config.LinkDelay;
 import org.keepvip.vrrp.config.Origin;
-import org.keepvip.vrrp.config.SyncGroup;
+import org.keepvip.vrrp.config.SyncGroupSpec;
 import org.keepvip.vrrp.config.Tracked;
 import org.keepvip.vrrp.config.VirtualIp;
-import org.keepvip.vrrp.config.VrrpInstance;
+import org.keepvip.vrrp.config.InstanceSpec;
 
 /**
  * keepalived -t's interface check ({@code --check-interfaces}), in its words. Each named interface
@@ -33,7 +33,7 @@ public final class InterfaceCheck {
     public static List<Diagnostic> check(KeepalivedConfig c, Set<String> existing, String mainFile) {
         List<Diagnostic> out = new ArrayList<>();
         boolean dynamic = c.global().dynamicInterfaces();
-        for (VrrpInstance i : c.instances()) {
+        for (InstanceSpec i : c.instances()) {
             if (i.interfaceName() != null && !existing.contains(i.interfaceName())) {
                 out.add(missing(dynamic, i.origin(), "interface " + i.interfaceName() + " for vrrp_instance "
                         + i.name() + " doesn't exist", true));
@@ -50,7 +50,7 @@ public final class InterfaceCheck {
                 }
             }
         }
-        for (SyncGroup g : c.syncGroups()) {
+        for (SyncGroupSpec g : c.syncGroups()) {
             for (Tracked t : g.tracking().interfaces()) {
                 trackedMissing(dynamic, g.name(), t, existing, out);
             }
@@ -76,7 +76,7 @@ public final class InterfaceCheck {
     private static void routing(KeepalivedConfig c, Set<String> existing, boolean dynamic, List<Diagnostic> out) {
         List<IpRoute> routes = new ArrayList<>(c.statics().routes());
         List<IpRule> rules = new ArrayList<>(c.statics().rules());
-        for (VrrpInstance i : c.instances()) {
+        for (InstanceSpec i : c.instances()) {
             routes.addAll(i.virtualRoutes());
             rules.addAll(i.virtualRules());
         }
@@ -130,7 +130,7 @@ public final class InterfaceCheck {
      */
     public static List<Diagnostic> vmacNames(KeepalivedConfig c, Set<String> existing, Set<String> privateMacvlans) {
         List<Diagnostic> out = new ArrayList<>();
-        for (VrrpInstance i : c.instances()) {
+        for (InstanceSpec i : c.instances()) {
             var v = i.vmac();
             if (v != null && v.name() != null && existing.contains(v.name()) && !privateMacvlans.contains(v.name())) {
                 out.add(Diagnostic.corrected(v.origin(), "(" + i.name() + ") interface " + v.name()

@@ -15,8 +15,8 @@ import org.keepvip.vrrp.config.KeepalivedConfig;
 import org.keepvip.vrrp.config.Origin;
 import org.keepvip.vrrp.config.ScriptCommand;
 import org.keepvip.vrrp.config.ScriptUser;
-import org.keepvip.vrrp.config.SyncGroup;
-import org.keepvip.vrrp.config.VrrpInstance;
+import org.keepvip.vrrp.config.SyncGroupSpec;
+import org.keepvip.vrrp.config.InstanceSpec;
 import org.keepvip.vrrp.config.VrrpScript;
 
 /**
@@ -71,10 +71,10 @@ public final class ScriptDiagnostics {
 
     private static List<ScriptCommand> notifyScripts(KeepalivedConfig c) {
         List<ScriptCommand> out = new ArrayList<>();
-        for (VrrpInstance i : c.instances()) {
+        for (InstanceSpec i : c.instances()) {
             out.addAll(i.notifyScripts().all());
         }
-        for (SyncGroup g : c.syncGroups()) {
+        for (SyncGroupSpec g : c.syncGroups()) {
             out.addAll(g.notifyScripts().all());
         }
         if (c.global().notifyFifo() != null && c.global().notifyFifo().script() != null) {

@@ -13,16 +13,11 @@ import org.keepvip.netlink.Rtnl;
 import org.keepvip.vrrp.config.KeepalivedConfig;
 import org.keepvip.vrrp.config.Tracked;
 import org.keepvip.vrrp.config.VirtualIp;
-import org.keepvip.vrrp.config.VrrpInstance;
-import org.keepvip.vrrp.packet.AuthType;
-import org.keepvip.vrrp.packet.ChecksumMode;
-import org.keepvip.vrrp.packet.OldUnicastChecksum;
+import org.keepvip.vrrp.mapping.InstanceMapping;
+import org.keepvip.vrrp.config.InstanceSpec;
 import org.keepvip.vrrp.packet.ReceiveExpectations;
-import org.keepvip.vrrp.packet.UnicastPeer;
-import org.keepvip.vrrp.packet.VrrpCodec;
 import org.keepvip.vrrp.state.InstanceConfig;
 import org.keepvip.vrrp.state.TrackerSpec;
-import org.keepvip.vrrp.state.VrrpState;
 import org.keepvip.agent.loop.InstancePlan;
 import org.keepvip.agent.loop.InstanceRuntime;
 import org.keepvip.agent.redis.LagJudge;
@@ -30,9 +25,11 @@ import org.keepvip.agent.redis.MinReplicasGuard;
 
 /**
  * Maps the parsed keepalived.conf model onto what the daemon runs: one {@link InstancePlan} per
- * {@code vrrp_instance}. Tracker ids are {@code script:NAME}, {@code interface:IF}, {@code file:NAME},
- * {@code process:NAME}, {@code host:NAME} (vrrp_track_host), {@code redis:NAME}, {@code redis-lag:NAME} (replication lag, H3 in ARCHITECTURE.md)
- * and {@code sentinel:NAME} (Sentinel mode: this host's Redis is the master Sentinel's majority names).
+ * {@code vrrp_instance}. keepalived's meaning of the block (intervals, authentication, trackers,
+ * receive checks) comes from {@link InstanceMapping}; this adds what needs the host (the source
+ * address, the macvlans' names, the VIPs' devices) and keepvip's own trackers: {@code redis:NAME},
+ * {@code redis-lag:NAME} (replication lag, H3 in ARCHITECTURE.md), {@code redis-replicas:NAME} and
+ * {@code sentinel:NAME} (Sentinel mode: this host's Redis is the master Sentinel's majority names).
  */
 public final class ConfigMapper {
 
@@ -66,34 +63,25 @@ public final class ConfigMapper {
             return a;
         };
         List<InstancePlan> out = new ArrayList<>();
-        for (VrrpInstance i : config.instances()) {
+        for (InstanceSpec i : config.instances()) {
             out.add(plan(config, i, cached, vmacNames));
         }
         return out;
     }
 
-    static InstancePlan plan(KeepalivedConfig config, VrrpInstance i, InterfaceFacts facts) throws IOException {
+    static InstancePlan plan(KeepalivedConfig config, InstanceSpec i, InterfaceFacts facts) throws IOException {
         return plan(config, i, facts, Map.of());
     }
 
-    static InstancePlan plan(KeepalivedConfig config, VrrpInstance i, InterfaceFacts facts, Map<String, String> vmacNames)
+    static InstancePlan plan(KeepalivedConfig config, InstanceSpec i, InterfaceFacts facts, Map<String, String> vmacNames)
             throws IOException {
         boolean ipv6 = i.family() == org.keepvip.vrrp.config.AddressFamily.IPV6;
         InetAddress source = i.unicastSrcIp() != null ? i.unicastSrcIp()
                 : i.mcastSrcIp() != null ? i.mcastSrcIp()
                 : facts.primaryAddress(i.interfaceName(), ipv6);
-        int centis = (int) Math.max(1, i.advertInterval().toMillis() / 10);
-        if (i.version() == 2) {
-            centis = Math.max(100, Math.round(centis / 100f) * 100);
-        }
+        int centis = InstanceMapping.advertIntervalCentis(i);
 
-        List<TrackerSpec> trackers = new ArrayList<>();
-        addTrackers(trackers, "interface:", i.tracking().interfaces());
-        addTrackers(trackers, "script:", i.tracking().scripts());
-        addTrackers(trackers, "file:", i.tracking().files());
-        addTrackers(trackers, "process:", i.tracking().processes());
-        addTrackers(trackers, "host:", i.tracking().hosts());
-        addGroupTrackers(trackers, config, i);
+        List<TrackerSpec> trackers = InstanceMapping.trackers(config, i);
         String redisName = i.tracking().redis().isEmpty() ? null : i.tracking().redis().get(0).name();
         var redis = redisName == null ? null : config.redisInstance(redisName).orElse(null);
         boolean sentinelMode = redis != null && redis.sentinelMode();
@@ -111,50 +99,22 @@ public final class ConfigMapper {
             trackers.add(TrackerSpec.faultOnFailure(org.keepvip.agent.sentinel.SentinelMode.trackerId(redisName)));
         }
 
-        InstanceConfig machine = InstanceConfig.builder(i.name(), i.vrid(), source)
-                .version(i.version())
-                .priority(i.priority())
-                .advertIntervalCentis(centis)
-                .initialState(i.state() == org.keepvip.vrrp.config.InitialState.MASTER ? VrrpState.MASTER : VrrpState.BACKUP)
+        InstanceConfig machine = InstanceMapping.machine(i, source, trackers)
                 // Sentinel mode: only the named host leaves FAULT; it waits for a live old master to release.
                 .nopreempt(!i.preempt() || sentinelMode)
-                .preemptDelay(i.preemptDelay())
-                .downTimerAdverts(i.advert().downTimerAdverts())
-                .lowerPrioNoAdvert(i.advert().lowerPrioNoAdvert())
-                .higherPrioSendAdvert(i.advert().higherPrioSendAdvert())
-                .ownerIgnoreAdverts(i.advert().ownerIgnoreAdverts())
-                .trackers(trackers)
-                .dontTrackPrimary(i.dontTrackPrimary())
                 .redisHooks(redis != null)
                 .promotionTimeout(redis != null ? redis.promoteTimeout() : Duration.ofSeconds(5))
                 .masterWhenFaultClears(sentinelMode)
                 .releaseWait(sentinelMode ? org.keepvip.agent.sentinel.SentinelMode.RELEASE_WAIT : Duration.ZERO)
-                .garpMasterRepeat(i.garp().masterRepeat())
-                .garpMasterDelay(i.garp().masterDelay())
-                .garpLowerPrioRepeat(i.garp().lowerPrioRepeat())
-                .garpLowerPrioDelay(i.garp().lowerPrioDelay())
                 .build();
 
-        List<InetAddress> advertised = i.virtualIps().stream().map(VirtualIp::address).toList();
-        List<InetAddress> destinations = i.isUnicast()
-                ? i.unicastPeers().stream().map(org.keepvip.vrrp.config.UnicastPeer::address).toList()
-                : List.of(i.mcastGroup() != null ? i.mcastGroup() : ipv6 ? VrrpCodec.MULTICAST_V6 : VrrpCodec.MULTICAST_V4);
-        AuthType auth = i.authentication() == null ? AuthType.NONE : AuthType.PASS;
-        byte[] password = i.authentication() == null ? new byte[0] : passwordBytes(i.authentication().password());
-        ChecksumMode mode = i.advert().v3ChecksumAsV2() ? ChecksumMode.V3_AS_V2 : ChecksumMode.STANDARD;
+        List<InetAddress> advertised = InstanceMapping.advertisedVips(i);
         // With use_vmac, adverts are still heard on the interface (the macvlan's base), as keepalived does.
         String vmac = i.vmac() != null && i.vmac().onInstance() ? vmacName(config, i, VmacPlan.instanceKey(i), vmacNames) : null;
-        var wire = new InstanceRuntime.Wire(i.interfaceName(), i.version(), i.vrid(), centis, auth, password,
-                advertised, source, destinations, mode, vmac, i.vmac() != null && i.vmac().xmitBase());
-
-        List<UnicastPeer> peers = i.unicastPeers().stream()
-                .map(p -> new UnicastPeer(p.address(), p.minTtl(), p.maxTtl())).toList();
-        ReceiveExpectations expect = ReceiveExpectations.of(i.version(), i.vrid(), centis, advertised, i.priority())
-                .withAuth(auth, password)
-                .withPeers(peers, i.advert().checkUnicastSrc())
-                .withChecksum(i.advert().v3ChecksumAsV2(), OldUnicastChecksum.AUTO)
-                .withSkipCheckAdvAddr(i.advert().skipCheckAdvAddr())
-                .withOwnerIgnoreAdverts(i.advert().ownerIgnoreAdverts() && i.isOwner());
+        var wire = new InstanceRuntime.Wire(i.interfaceName(), i.version(), i.vrid(), centis, InstanceMapping.authType(i),
+                InstanceMapping.authData(i), advertised, source, InstanceMapping.destinations(i),
+                InstanceMapping.checksumMode(i), vmac, i.vmac() != null && i.vmac().xmitBase());
+        ReceiveExpectations expect = InstanceMapping.expectations(i);
 
         List<VipSpec> vips = new ArrayList<>();
         for (VirtualIp v : i.virtualIps()) {
@@ -174,9 +134,8 @@ public final class ConfigMapper {
      * and {@code redis-replicas:NAME} with {@code min_replicas_to_write}, weight -253.
      * A sync group without {@code sync_group_tracking_weight} forces it to 0, as every other tracker.
      */
-    static void addLagTrackers(List<TrackerSpec> out, KeepalivedConfig config, VrrpInstance i) {
-        boolean zeroWeights = i.syncGroup() != null && config.syncGroups().stream()
-                .anyMatch(g -> g.name().equals(i.syncGroup()) && !g.syncGroupTrackingWeight());
+    static void addLagTrackers(List<TrackerSpec> out, KeepalivedConfig config, InstanceSpec i) {
+        boolean zeroWeights = InstanceMapping.groupZeroesWeights(config, i);
         for (Tracked t : i.tracking().redis()) {
             var r = config.redisInstance(t.name()).orElse(null);
             String id = LagJudge.PREFIX + t.name();
@@ -191,31 +150,7 @@ public final class ConfigMapper {
         }
     }
 
-    /**
-     * The trackers of the instance's sync group, which apply to every member (keepalived/vrrp/vrrp.c:
-     * sync_group_tracking_init); one the instance tracks itself keeps the instance's weight.
-     * Redis trackers stay per instance: they carry the instance's promotion hooks; interface trackers
-     * too, as nothing reports {@code interface:} results yet.
-     */
-    static void addGroupTrackers(List<TrackerSpec> out, KeepalivedConfig config, VrrpInstance i) {
-        if (i.syncGroup() == null) {
-            return;
-        }
-        config.syncGroups().stream().filter(g -> g.name().equals(i.syncGroup())).findFirst().ifPresent(g -> {
-            List<TrackerSpec> group = new ArrayList<>();
-            addTrackers(group, "script:", g.tracking().scripts());
-            addTrackers(group, "file:", g.tracking().files());
-            addTrackers(group, "process:", g.tracking().processes());
-            addTrackers(group, "host:", g.tracking().hosts());
-            for (TrackerSpec t : group) {
-                if (out.stream().noneMatch(s -> s.id().equals(t.id()))) {
-                    out.add(t);
-                }
-            }
-        });
-    }
-
-    static VipSpec vip(VrrpInstance i, VirtualIp v) {
+    static VipSpec vip(InstanceSpec i, VirtualIp v) {
         String dev = v.device() != null ? v.device() : i.interfaceName();
         boolean v6 = v.address() instanceof Inet6Address;
         return new VipSpec(v.address(), v.prefixLength(), dev, v6 ? null : v.label(), v.noTrack(),
@@ -223,7 +158,7 @@ public final class ConfigMapper {
     }
 
     /** {@code spec} moved onto the macvlan that carries it, if one does. */
-    private static VipSpec onVmac(VipSpec spec, KeepalivedConfig config, VrrpInstance i, VirtualIp v,
+    private static VipSpec onVmac(VipSpec spec, KeepalivedConfig config, InstanceSpec i, VirtualIp v,
                                   Map<String, String> vmacNames) {
         String key = VmacPlan.keyFor(i, v);
         if (key == null) {
@@ -237,7 +172,7 @@ public final class ConfigMapper {
      * The name {@code key}'s macvlan got; before one exists (check-config, or a link that could not
      * be made) the name it would first get, so its VIPs fail visibly rather than land on the base.
      */
-    private static String vmacName(KeepalivedConfig config, VrrpInstance i, String key, Map<String, String> vmacNames) {
+    private static String vmacName(KeepalivedConfig config, InstanceSpec i, String key, Map<String, String> vmacNames) {
         String name = vmacNames.get(key);
         if (name != null) {
             return name;
@@ -265,19 +200,5 @@ public final class ConfigMapper {
             case "nowhere" -> Rtnl.RT_SCOPE_NOWHERE;
             default -> Rtnl.RT_SCOPE_UNIVERSE;
         };
-    }
-
-    private static void addTrackers(List<TrackerSpec> out, String prefix, List<Tracked> tracked) {
-        for (Tracked t : tracked) {
-            out.add(new TrackerSpec(prefix + t.name(), t.weight(), t.reverse()));
-        }
-    }
-
-    /** keepalived truncates auth_pass to 8 bytes and pads with NULs. */
-    static byte[] passwordBytes(String password) {
-        byte[] raw = password.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        byte[] out = new byte[8];
-        System.arraycopy(raw, 0, out, 0, Math.min(8, raw.length));
-        return out;
     }
 }

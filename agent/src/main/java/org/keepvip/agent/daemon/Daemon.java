@@ -35,7 +35,7 @@ import org.keepvip.agent.vmac.VmacPlan;
 import org.keepvip.agent.packet.CauseCounters;
 import org.keepvip.agent.packet.DropReason;
 import org.keepvip.agent.packet.InterfaceFacts;
-import org.keepvip.agent.packet.MacAddress;
+import org.keepvip.netlink.MacAddress;
 import org.keepvip.agent.packet.PacketPort;
 import org.keepvip.agent.packet.PcapPacketPort;
 import org.keepvip.agent.packet.PortOptions;
@@ -392,10 +392,10 @@ public final class Daemon implements ControlHandler, AutoCloseable {
 
     /** Blocks in no-accept mode; a reload's new settings for the table take a restart (as keepalived). */
     private void useFirewall(InstanceRuntime r) {
-        Optional<org.keepvip.vrrp.config.VrrpInstance> conf = config.instance(r.name());
+        Optional<org.keepvip.vrrp.config.InstanceSpec> conf = config.instance(r.name());
         boolean blocks = conf.map(org.keepvip.vrrp.config.Firewall::blocks).orElse(false);
         r.useFirewall(blocks ? firewall : Ports.Firewall.NONE,
-                conf.map(org.keepvip.vrrp.config.VrrpInstance::dontTrackPrimary).orElse(false));
+                conf.map(org.keepvip.vrrp.config.InstanceSpec::dontTrackPrimary).orElse(false));
     }
 
     /**
@@ -1041,10 +1041,10 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         }
     }
 
-    private static Optional<org.keepvip.agent.packet.MacAddress> nextHop(NetlinkClient nl, InetAddress peer) {
+    private static Optional<MacAddress> nextHop(NetlinkClient nl, InetAddress peer) {
         try {
             var hop = nl.resolveNextHop(peer, Duration.ofMillis(200));
-            return Optional.of(org.keepvip.agent.packet.MacAddress.of(hop.mac().bytes()));
+            return Optional.of(hop.mac());
         } catch (IOException e) {
             return Optional.empty();
         }

@@ -17,14 +17,13 @@ import org.keepvip.agent.loop.EventLoop;
 import org.keepvip.agent.loop.InstanceRuntime;
 import org.keepvip.agent.loop.LaneWorkers;
 import org.keepvip.agent.packet.Announcer;
-import org.keepvip.agent.packet.MacAddress;
 import org.keepvip.agent.packet.PcapRefusals;
 import org.keepvip.agent.packet.VrrpFrames;
+import org.keepvip.netlink.MacAddress;
 import org.keepvip.vrrp.packet.ChecksumMode;
 import org.keepvip.vrrp.packet.PacketContext;
 import org.keepvip.vrrp.packet.ReceiveChecker;
 import org.keepvip.vrrp.packet.ReceiveResult;
-import org.keepvip.vrrp.packet.VrrpAdvert;
 import org.keepvip.vrrp.packet.VrrpCodec;
 import org.keepvip.vrrp.state.Action;
 import org.keepvip.vrrp.state.Event;
@@ -76,9 +75,7 @@ final class TakeoverRehearsal {
         var w = r.wire();
         try {
             var cfg = r.machine().config().toBuilder().trackers(List.of()).build();
-            var advert = new VrrpAdvert(w.version(), w.vrid(), 255,
-                    w.version() == 2 ? Math.max(100, w.advertIntervalCentis() / 100 * 100) : w.advertIntervalCentis(),
-                    w.authType(), w.password(), w.advertisedVips());
+            var advert = w.advert(255);
             InetAddress dst = w.destinations().isEmpty() ? w.source() : w.destinations().get(0);
             PacketContext ctx = PacketContext.of(w.source(), dst, 255);
             long now = 0;

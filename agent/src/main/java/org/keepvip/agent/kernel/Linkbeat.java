@@ -8,7 +8,7 @@ import java.util.function.BiConsumer;
 import org.keepvip.agent.track.LinkProbe;
 import org.keepvip.vrrp.config.KeepalivedConfig;
 import org.keepvip.vrrp.config.Tracked;
-import org.keepvip.vrrp.config.VrrpInstance;
+import org.keepvip.vrrp.config.InstanceSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +39,7 @@ public final class Linkbeat implements AutoCloseable {
      */
     public static Set<String> polled(KeepalivedConfig c) {
         Set<String> tracked = new LinkedHashSet<>();
-        for (VrrpInstance i : c.instances()) {
+        for (InstanceSpec i : c.instances()) {
             tracked.add(i.interfaceName());
             i.tracking().interfaces().stream().map(Tracked::name).forEach(tracked::add);
         }

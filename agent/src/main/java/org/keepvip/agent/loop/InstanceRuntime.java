@@ -37,7 +37,8 @@ public final class InstanceRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("keepvip.vrrp");
 
     /**
-     * Wire settings of the instance. {@code ifname} is where its adverts are heard (a VMAC's base
+     * Wire settings of the instance, as {@link org.keepvip.vrrp.mapping.InstanceMapping} derives them
+     * from its block ({@code advertIntervalCentis} already whole seconds for VRRPv2). {@code ifname} is where its adverts are heard (a VMAC's base
      * interface: keepalived's receive side), {@code vmac} the macvlan holding its VIPs (or null),
      * {@code xmitBase} keepalived's vmac_xmit_base.
      */
@@ -60,6 +61,11 @@ public final class InstanceRuntime implements AutoCloseable {
             advertisedVips = List.copyOf(advertisedVips);
             destinations = List.copyOf(destinations);
             password = password == null ? new byte[0] : password.clone();
+        }
+
+        /** The advert at {@code priority}: every other field as {@link org.keepvip.vrrp.mapping.InstanceMapping} set it. */
+        public VrrpAdvert advert(int priority) {
+            return new VrrpAdvert(version, vrid, priority, advertIntervalCentis, authType, password, advertisedVips);
         }
 
         public boolean unicast() {
@@ -748,9 +754,7 @@ public final class InstanceRuntime implements AutoCloseable {
     }
 
     private void sendAdvert(int priority) {
-        VrrpAdvert advert = new VrrpAdvert(wire.version(), wire.vrid(), priority,
-                wire.version() == 2 ? Math.max(100, wire.advertIntervalCentis() / 100 * 100) : wire.advertIntervalCentis(),
-                wire.authType(), wire.password(), wire.advertisedVips());
+        VrrpAdvert advert = wire.advert(priority);
         for (InetAddress dst : wire.destinations()) {
             try {
                 byte[] msg = VrrpCodec.encode(advert, wire.source(), dst, checksumMode);

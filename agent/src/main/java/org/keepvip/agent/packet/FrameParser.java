@@ -1,5 +1,7 @@
 package org.keepvip.agent.packet;
 
+import org.keepvip.netlink.MacAddress;
+
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -1,5 +1,7 @@
 package org.keepvip.agent.packet;
 
+import org.keepvip.netlink.MacAddress;
+
 import com.sun.jna.LastErrorException;
 
 import java.io.IOException;

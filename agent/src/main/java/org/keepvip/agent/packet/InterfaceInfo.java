@@ -1,5 +1,7 @@
 package org.keepvip.agent.packet;
 
+import org.keepvip.netlink.MacAddress;
+
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.util.Optional;

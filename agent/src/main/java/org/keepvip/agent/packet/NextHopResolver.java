@@ -1,5 +1,7 @@
 package org.keepvip.agent.packet;
 
+import org.keepvip.netlink.MacAddress;
+
 import java.net.InetAddress;
 import java.util.Map;
 import java.util.Optional;

@@ -1,5 +1,7 @@
 package org.keepvip.agent.packet;
 
+import org.keepvip.netlink.MacAddress;
+
 import org.pcap4j.core.BpfProgram;
 import org.pcap4j.core.NotOpenException;
 import org.pcap4j.core.PcapHandle;

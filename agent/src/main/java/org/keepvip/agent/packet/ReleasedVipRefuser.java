@@ -1,5 +1,7 @@
 package org.keepvip.agent.packet;
 
+import org.keepvip.netlink.MacAddress;
+
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.Inet4Address;

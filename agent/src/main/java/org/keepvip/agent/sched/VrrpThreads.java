@@ -69,6 +69,8 @@ public final class VrrpThreads {
 
         int setpriority(int which, int who, int prio) throws LastErrorException;
 
+        int getpriority(int which, int who) throws LastErrorException;
+
         int sched_setaffinity(int pid, long size, long[] mask) throws LastErrorException;
 
         int setrlimit(int resource, RLimit rlim) throws LastErrorException;
@@ -76,7 +78,31 @@ public final class VrrpThreads {
         int mlockall(int flags) throws LastErrorException;
 
         int gettid();
+
+        long syscall(long number, int pid, SchedAttr attr, int flags) throws LastErrorException;
     }
+
+    /** {@code struct sched_attr}, its first version (48 bytes), for sched_setattr(2). */
+    @Structure.FieldOrder({"size", "policy", "flags", "nice", "priority", "runtime", "deadline", "period"})
+    public static final class SchedAttr extends Structure {
+        public int size = 48;
+        public int policy;
+        public long flags;
+        public int nice;
+        public int priority;
+        public long runtime;
+        public long deadline;
+        public long period;
+    }
+
+    /**
+     * The fair scheduler's time slice the VRRP threads ask for (ns; the kernel's floor). Since Linux
+     * 6.12, sched_setattr's {@code sched_runtime} sets a SCHED_OTHER thread's slice, and a waking
+     * thread with a shorter slice than the running one preempts it at once. With the default slice
+     * (0.7 ms times 1 + log2 of the CPUs), a thread that wakes for its advert timer could wait a
+     * whole slice behind a log writer or a metrics scrape on a busy CPU. Older kernels ignore it.
+     */
+    static final long SHORT_SLICE_NANOS = 100_000;
 
     /** {@code struct rlimit} on 64-bit Linux. */
     @Structure.FieldOrder({"cur", "max"})
@@ -163,6 +189,9 @@ public final class VrrpThreads {
      * first thing on the event loop and on each hook lane thread.
      */
     public void tuneCurrentThread() {
+        if (realtimePriority == 0) {
+            askForShortSlice();
+        }
         if (tuning.isDefault()) {
             return;
         }
@@ -192,6 +221,23 @@ public final class VrrpThreads {
         if (!refused.isEmpty() && !refusalLogged) {
             refusalLogged = true;
             LOG.warn("VRRP thread {}: {}", Thread.currentThread().getName(), String.join("; ", refused));
+        }
+    }
+
+    /** See {@link #SHORT_SLICE_NANOS}; keeps the thread's policy and nice value. */
+    private void askForShortSlice() {
+        long number = com.sun.jna.Platform.isARM() ? 274 : com.sun.jna.Platform.isIntel() ? 314 : -1;
+        if (number < 0) {
+            return;
+        }
+        try {
+            SchedAttr attr = new SchedAttr();
+            attr.nice = Holder.LIBC.getpriority(PRIO_PROCESS, 0); // sched_setattr sets the nice value too
+            attr.runtime = SHORT_SLICE_NANOS;
+            Holder.LIBC.syscall(number, 0, attr, 0);
+        } catch (LastErrorException | UnsatisfiedLinkError e) {
+            LOG.debug("VRRP thread {}: the kernel keeps its default time slice ({})", Thread.currentThread().getName(),
+                    reason(e));
         }
     }
 

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.keepvip.vrrp.config.VrrpInstance;
+import org.keepvip.vrrp.config.InstanceSpec;
 import org.keepvip.vrrp.state.VrrpState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,8 +20,8 @@ public final class ScriptNotifier implements Ports.Notifier {
 
     private final Map<String, NotifyDispatcher> dispatchers = new LinkedHashMap<>();
 
-    public ScriptNotifier(List<VrrpInstance> instances, ScriptRunner runner, Optional<NotifyFifo> fifo) {
-        for (VrrpInstance i : instances) {
+    public ScriptNotifier(List<InstanceSpec> instances, ScriptRunner runner, Optional<NotifyFifo> fifo) {
+        for (InstanceSpec i : instances) {
             dispatchers.put(i.name(), new NotifyDispatcher(NotifyTarget.instance(i.name()), scripts(i), runner, fifo,
                     NOTIFY_TIMEOUT));
         }
@@ -65,7 +65,7 @@ public final class ScriptNotifier implements Ports.Notifier {
         }
     }
 
-    private static NotifyScripts scripts(VrrpInstance i) {
+    private static NotifyScripts scripts(InstanceSpec i) {
         Map<NotifyState, ScriptCommand> specific = new EnumMap<>(NotifyState.class);
         var n = i.notifyScripts();
         put(specific, NotifyState.MASTER, n.master());

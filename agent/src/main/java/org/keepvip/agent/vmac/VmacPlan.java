@@ -10,7 +10,7 @@ import org.keepvip.vrrp.config.AddressFamily;
 import org.keepvip.vrrp.config.KeepalivedConfig;
 import org.keepvip.vrrp.config.VirtualIp;
 import org.keepvip.vrrp.config.Vmac;
-import org.keepvip.vrrp.config.VrrpInstance;
+import org.keepvip.vrrp.config.InstanceSpec;
 
 /**
  * Which macvlans a configuration asks for, and which of them each VIP goes on
@@ -46,7 +46,7 @@ public final class VmacPlan {
     /** Every macvlan of {@code config}, in instance order, each once. */
     public static List<Link> links(KeepalivedConfig config) {
         Map<String, Link> out = new LinkedHashMap<>();
-        for (VrrpInstance i : config.instances()) {
+        for (InstanceSpec i : config.instances()) {
             Vmac v = i.vmac();
             if (v == null) {
                 continue;
@@ -66,7 +66,7 @@ public final class VmacPlan {
     }
 
     /** The key of the macvlan {@code vip} goes on, or null for its own interface. */
-    public static String keyFor(VrrpInstance i, VirtualIp vip) {
+    public static String keyFor(InstanceSpec i, VirtualIp vip) {
         Vmac v = i.vmac();
         if (v == null) {
             return null;
@@ -77,11 +77,11 @@ public final class VmacPlan {
         return needsAddressLink(i, vip) && base(i, vip) != null ? addressKey(i, vip) : null;
     }
 
-    public static String instanceKey(VrrpInstance i) {
+    public static String instanceKey(InstanceSpec i) {
         return "instance:" + i.name();
     }
 
-    private static Link instanceLink(KeepalivedConfig config, VrrpInstance i) {
+    private static Link instanceLink(KeepalivedConfig config, InstanceSpec i) {
         Vmac v = i.vmac();
         boolean otherFamily = all(i).stream().anyMatch(a -> a.family() != i.family());
         boolean ipv6 = i.family() == AddressFamily.IPV6;
@@ -91,7 +91,7 @@ public final class VmacPlan {
                 ipv6 || otherFamily, ipv6 && !v.xmitBase(), ipv6 ? configured : null);
     }
 
-    private static Link addressLink(KeepalivedConfig config, VrrpInstance i, VirtualIp a) {
+    private static Link addressLink(KeepalivedConfig config, InstanceSpec i, VirtualIp a) {
         if (!needsAddressLink(i, a) || base(i, a) == null) {
             return null;
         }
@@ -102,7 +102,7 @@ public final class VmacPlan {
     }
 
     /** keepalived's "!if_sorted": a VIP that use_vmac_addr or its own use_vmac puts on a macvlan of its interface. */
-    private static boolean needsAddressLink(VrrpInstance i, VirtualIp a) {
+    private static boolean needsAddressLink(InstanceSpec i, VirtualIp a) {
         Vmac v = i.vmac();
         if (own(i, a)) {
             if (v.onInstance() && a.family() == i.family()) {
@@ -113,20 +113,20 @@ public final class VmacPlan {
         return a.useVmac() || v.forOtherAddresses();
     }
 
-    private static String addressKey(VrrpInstance i, VirtualIp a) {
+    private static String addressKey(InstanceSpec i, VirtualIp a) {
         return "addr:" + base(i, a) + "/" + a.family() + "/" + i.vrid() + "/"
                 + HexFormat.of().formatHex(Vmac.macFor(i.vmac().mac(), i.vrid(), a.family()));
     }
 
-    private static boolean own(VrrpInstance i, VirtualIp a) {
+    private static boolean own(InstanceSpec i, VirtualIp a) {
         return a.device() == null || a.device().equals(i.interfaceName());
     }
 
-    private static String base(VrrpInstance i, VirtualIp a) {
+    private static String base(InstanceSpec i, VirtualIp a) {
         return a.device() != null ? a.device() : i.interfaceName();
     }
 
-    private static List<VirtualIp> all(VrrpInstance i) {
+    private static List<VirtualIp> all(InstanceSpec i) {
         List<VirtualIp> out = new ArrayList<>(i.virtualIps());
         out.addAll(i.excludedIps());
         return out;

@@ -11,7 +11,7 @@ import org.keepvip.vrrp.config.IpLiteral;
 import org.keepvip.vrrp.config.KeepalivedConfig;
 import org.keepvip.vrrp.config.RedisInstance;
 import org.keepvip.vrrp.config.VirtualIp;
-import org.keepvip.vrrp.config.VrrpInstance;
+import org.keepvip.vrrp.config.InstanceSpec;
 
 /** The corpus's valid files produce the model they describe, not just silence. */
 class ConfigModelTest {
@@ -27,7 +27,7 @@ class ConfigModelTest {
     @Test
     void redisPairNode1() {
         KeepalivedConfig c = load("valid-redis-pair-node1.conf", null);
-        VrrpInstance vi = c.instance("VI_REDIS").orElseThrow();
+        InstanceSpec vi = c.instance("VI_REDIS").orElseThrow();
         assertThat(vi.state()).isEqualTo(InitialState.MASTER);
         assertThat(vi.priority()).isEqualTo(150);
         assertThat(vi.vrid()).isEqualTo(51);
@@ -55,17 +55,17 @@ class ConfigModelTest {
 
     @Test
     void conditionalsFollowTheConfigId() {
-        VrrpInstance node2 = load("valid-conditionals.conf", "node2").instance("VI_COND").orElseThrow();
+        InstanceSpec node2 = load("valid-conditionals.conf", "node2").instance("VI_COND").orElseThrow();
         assertThat(node2.priority()).isEqualTo(100);
         assertThat(node2.state()).isEqualTo(InitialState.BACKUP);
-        VrrpInstance node1 = load("valid-conditionals.conf", "node1").instance("VI_COND").orElseThrow();
+        InstanceSpec node1 = load("valid-conditionals.conf", "node1").instance("VI_COND").orElseThrow();
         assertThat(node1.priority()).isEqualTo(150);
         assertThat(node1.state()).isEqualTo(InitialState.MASTER);
     }
 
     @Test
     void definitionsIncludingMultiLineAndBuiltins() {
-        VrrpInstance vi = load("valid-definitions.conf", null).instance("VI_DEF").orElseThrow();
+        InstanceSpec vi = load("valid-definitions.conf", null).instance("VI_DEF").orElseThrow();
         assertThat(vi.interfaceName()).isEqualTo("eth0");
         assertThat(vi.priority()).isEqualTo(150);
         assertThat(vi.authentication().password()).isEqualTo("#x!y");
@@ -74,7 +74,7 @@ class ConfigModelTest {
 
     @Test
     void sequencesAndLists() {
-        VrrpInstance vi = load("valid-seq-lst.conf", null).instance("VI_SEQ").orElseThrow();
+        InstanceSpec vi = load("valid-seq-lst.conf", null).instance("VI_SEQ").orElseThrow();
         assertThat(vi.virtualIps()).extracting(VirtualIp::cidr).containsExactly("192.0.2.10/24", "192.0.2.11/24",
                 "192.0.2.12/24", "192.0.2.13/24", "198.51.100.20/24", "198.51.100.21/24");
     }
@@ -83,14 +83,14 @@ class ConfigModelTest {
     void includesWithGlobsAndBraces() {
         KeepalivedConfig c = load("valid-includes.conf", null);
         assertThat(c.global().routerId()).isEqualTo("included");
-        assertThat(c.instances()).extracting(VrrpInstance::name).containsExactly("VI_INC", "VI_INC2");
+        assertThat(c.instances()).extracting(InstanceSpec::name).containsExactly("VI_INC", "VI_INC2");
         assertThat(c.instance("VI_INC").orElseThrow().virtualIps()).extracting(VirtualIp::cidr)
                 .containsExactly("192.0.2.55/24");
     }
 
     @Test
     void ipv6ForcesVersion3AndCentisecondAdverts() {
-        VrrpInstance vi = load("valid-ipv6.conf", null).instance("VI_6").orElseThrow();
+        InstanceSpec vi = load("valid-ipv6.conf", null).instance("VI_6").orElseThrow();
         assertThat(vi.family()).isEqualTo(AddressFamily.IPV6);
         assertThat(vi.version()).isEqualTo(3);
         assertThat(vi.advertInterval()).isEqualTo(Duration.ofMillis(100));
@@ -103,7 +103,7 @@ class ConfigModelTest {
 
     @Test
     void unicastPeers() {
-        VrrpInstance vi = load("valid-unicast-node1.conf", null).instance("VI_U").orElseThrow();
+        InstanceSpec vi = load("valid-unicast-node1.conf", null).instance("VI_U").orElseThrow();
         assertThat(vi.isUnicast()).isTrue();
         assertThat(vi.unicastSrcIp()).isEqualTo(IpLiteral.parse("198.51.100.11"));
         assertThat(vi.unicastPeers()).singleElement().satisfies(p -> {
@@ -127,7 +127,7 @@ class ConfigModelTest {
 
     @Test
     void strictModeEffects() {
-        VrrpInstance vi = load("valid-strict.conf", null).instance("VI_OWNER").orElseThrow();
+        InstanceSpec vi = load("valid-strict.conf", null).instance("VI_OWNER").orElseThrow();
         assertThat(vi.strict()).isTrue();
         assertThat(vi.advert().lowerPrioNoAdvert()).isTrue();
         assertThat(vi.advert().ownerIgnoreAdverts()).isTrue();
@@ -143,7 +143,7 @@ class ConfigModelTest {
 
     @Test
     void vipOptions() {
-        VrrpInstance vi = load("valid-vip-options.conf", null).instance("VI_OPTS").orElseThrow();
+        InstanceSpec vi = load("valid-vip-options.conf", null).instance("VI_OPTS").orElseThrow();
         VirtualIp a = vi.virtualIps().get(0);
         assertThat(a.broadcast()).isEqualTo(IpLiteral.parse("192.0.2.255"));
         assertThat(a.noTrack()).isTrue();

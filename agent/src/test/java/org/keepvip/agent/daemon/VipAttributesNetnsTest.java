@@ -19,7 +19,7 @@ import org.keepvip.netlink.NetNamespace;
 import org.keepvip.netlink.NetlinkClient;
 import org.keepvip.vrrp.config.ConfigParser;
 import org.keepvip.vrrp.config.ParseResult;
-import org.keepvip.vrrp.config.VrrpInstance;
+import org.keepvip.vrrp.config.InstanceSpec;
 
 /**
  * A {@code virtual_ipaddress} line's kernel attributes (brd, scope, label, -nodad, preferred_lft)
@@ -86,11 +86,11 @@ class VipAttributesNetnsTest {
         assertThat(run("ip", "-n", NS, "addr", "show", "dev", "v0")).doesNotContain("192.0.2.50", "2001:db8::5");
     }
 
-    private static List<VipSpec> vips(VrrpInstance instance) {
+    private static List<VipSpec> vips(InstanceSpec instance) {
         return instance.virtualIps().stream().map(v -> ConfigMapper.vip(instance, v)).toList();
     }
 
-    private VrrpInstance parse(int vrid, String vipLines) throws IOException {
+    private InstanceSpec parse(int vrid, String vipLines) throws IOException {
         Path f = dir.resolve("keepalived-" + vrid + ".conf");
         Files.writeString(f, """
                 vrrp_instance VI_%d {

@@ -1,5 +1,7 @@
 package org.keepvip.agent.packet;
 
+import org.keepvip.netlink.MacAddress;
+
 import org.junit.jupiter.api.Test;
 
 import java.net.Inet4Address;
@@ -21,7 +23,7 @@ class FrameBuildersTest {
 
     @Test
     void vrrpV2MulticastFrameEqualsTheKeepalivedCapture() throws Exception {
-        // reference §4.4: VRID 51, priority 100, VIP 10.77.0.100, source 10.77.0.2, first advert (ID 1)
+        // a captured keepalived advert (VrrpCodecGoldenTest): VRID 51, priority 100, VIP 10.77.0.100, source 10.77.0.2, first advert (ID 1)
         byte[] vrrp = Hex.bytes("2133 6401 0001 7019 0a4d 0064 0000 0000 0000 0000");
         byte[] frame = VrrpFrames.ipv4(MAC, MacAddress.VRRP_IPV4_GROUP, (Inet4Address) ip("10.77.0.2"),
                 OutboundVrrp.IPV4_GROUP, 255, 1, vrrp);

@@ -1,5 +1,7 @@
 package org.keepvip.agent.packet;
 
+import org.keepvip.netlink.MacAddress;
+
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.util.Arrays;
 import org.keepvip.vrrp.packet.InternetChecksum;

@@ -1,5 +1,7 @@
 package org.keepvip.agent.packet;
 
+import org.keepvip.netlink.MacAddress;
+
 import org.junit.jupiter.api.Test;
 
 import java.net.Inet4Address;

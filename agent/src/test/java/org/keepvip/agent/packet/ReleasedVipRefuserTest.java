@@ -1,5 +1,7 @@
 package org.keepvip.agent.packet;
 
+import org.keepvip.netlink.MacAddress;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.EOFException;

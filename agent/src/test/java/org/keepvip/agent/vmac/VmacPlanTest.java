@@ -15,7 +15,7 @@ import org.keepvip.vrrp.config.ConfigParser;
 import org.keepvip.vrrp.config.Diagnostic;
 import org.keepvip.vrrp.config.KeepalivedConfig;
 import org.keepvip.vrrp.config.ParseResult;
-import org.keepvip.vrrp.config.VrrpInstance;
+import org.keepvip.vrrp.config.InstanceSpec;
 
 /** Which macvlans a file asks for and where each VIP goes (keepalived/vrrp/vrrp.c: vrrp_complete_instance()). */
 class VmacPlanTest {
@@ -88,11 +88,11 @@ class VmacPlanTest {
         assertThat(v6.family()).isEqualTo(AddressFamily.IPV6);
         assertThat(v6.linkLocal()).isTrue();
 
-        VrrpInstance i1 = c.instance("VI_1").orElseThrow();
+        InstanceSpec i1 = c.instance("VI_1").orElseThrow();
         assertThat(i1.virtualIps()).extracting(v -> VmacPlan.keyFor(i1, v))
                 .containsExactly("instance:VI_1", "addr:eth1/IPv4/51/00005e000133", null);
         assertThat(VmacPlan.keyFor(i1, i1.excludedIps().get(0))).as("other family, no use_vmac_addr").isNull();
-        VrrpInstance i2 = c.instance("VI_2").orElseThrow();
+        InstanceSpec i2 = c.instance("VI_2").orElseThrow();
         assertThat(i2.virtualIps()).extracting(v -> VmacPlan.keyFor(i2, v))
                 .containsExactly(null, "addr:eth1/IPv4/52/00005e000134");
     }

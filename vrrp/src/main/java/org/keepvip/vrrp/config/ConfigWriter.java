@@ -39,10 +39,10 @@ public final class ConfigWriter {
         }
         w.routes("static_routes", st.routes());
         w.rules("static_rules", st.rules());
-        for (VrrpInstance i : c.instances()) {
+        for (InstanceSpec i : c.instances()) {
             w.instance(i);
         }
-        for (SyncGroup g : c.syncGroups()) {
+        for (SyncGroupSpec g : c.syncGroups()) {
             w.group(g);
         }
         return w.sb.toString();
@@ -410,7 +410,7 @@ public final class ConfigWriter {
         close();
     }
 
-    private void instance(VrrpInstance i) {
+    private void instance(InstanceSpec i) {
         open("vrrp_instance " + word(i.name()));
         line("state " + i.state());
         if (i.interfaceName() != null) {
@@ -687,7 +687,7 @@ public final class ConfigWriter {
         }
     }
 
-    private void group(SyncGroup g) {
+    private void group(SyncGroupSpec g) {
         open("vrrp_sync_group " + word(g.name()));
         open("group");
         g.members().forEach(m -> line(word(m)));

@@ -29,13 +29,13 @@ final class CrossChecks {
     KeepalivedConfig finish() {
         GlobalDefs global = p.global.build();
         Map<String, String> groupOf = new HashMap<>();
-        List<SyncGroup> groups = new ArrayList<>();
+        List<SyncGroupSpec> groups = new ArrayList<>();
         Set<String> instanceNames = new HashSet<>();
         for (InstanceBuilder b : p.instances) {
             instanceNames.add(b.name);
         }
         for (SyncGroupBuilder g : p.syncGroups) {
-            SyncGroup sg = syncGroup(g, instanceNames, groupOf);
+            SyncGroupSpec sg = syncGroup(g, instanceNames, groupOf);
             if (sg != null) {
                 groups.add(sg);
             }
@@ -45,16 +45,16 @@ final class CrossChecks {
         Set<String> usedFiles = new HashSet<>();
         Set<String> usedProcesses = new HashSet<>();
         Set<String> usedHosts = new HashSet<>();
-        for (SyncGroup g : groups) {
+        for (SyncGroupSpec g : groups) {
             markUsed(g.tracking(), usedScripts, usedRedis, usedFiles);
             g.tracking().processes().forEach(x -> usedProcesses.add(x.name()));
             g.tracking().hosts().forEach(x -> usedHosts.add(x.name()));
         }
-        List<VrrpInstance> instances = new ArrayList<>();
+        List<InstanceSpec> instances = new ArrayList<>();
         Map<String, Origin> allVips = new HashMap<>();
         Map<String, String> vipOwner = new HashMap<>();
         for (InstanceBuilder b : p.instances) {
-            VrrpInstance vi = instance(b, global, groupOf, groups, allVips, vipOwner);
+            InstanceSpec vi = instance(b, global, groupOf, groups, allVips, vipOwner);
             if (vi != null) {
                 instances.add(vi);
                 markUsed(vi.tracking(), usedScripts, usedRedis, usedFiles);
@@ -114,11 +114,11 @@ final class CrossChecks {
      * so the effective configuration (-d) names only instances it holds. A group left with one
      * member gets keepalived's warning for that; one left with none is removed.
      */
-    private List<SyncGroup> withoutRemovedMembers(List<SyncGroup> groups, List<VrrpInstance> instances) {
+    private List<SyncGroupSpec> withoutRemovedMembers(List<SyncGroupSpec> groups, List<InstanceSpec> instances) {
         Set<String> running = new HashSet<>();
         instances.forEach(i -> running.add(i.name()));
-        List<SyncGroup> out = new ArrayList<>();
-        for (SyncGroup g : groups) {
+        List<SyncGroupSpec> out = new ArrayList<>();
+        for (SyncGroupSpec g : groups) {
             List<String> members = g.members().stream().filter(running::contains).toList();
             if (members.size() == g.members().size()) {
                 out.add(g);
@@ -132,7 +132,7 @@ final class CrossChecks {
                 d.corrected(g.origin(), "Sync group " + g.name()
                         + " has only 1 virtual router(s) - this probably isn't what you want");
             }
-            out.add(new SyncGroup(g.name(), members, g.tracking(), g.notifyScripts(), g.syncGroupTrackingWeight(),
+            out.add(new SyncGroupSpec(g.name(), members, g.tracking(), g.notifyScripts(), g.syncGroupTrackingWeight(),
                     g.notifyPriorityChanges(), g.origin()));
         }
         return out;
@@ -151,7 +151,7 @@ final class CrossChecks {
         t.files().forEach(x -> files.add(x.name()));
     }
 
-    private SyncGroup syncGroup(SyncGroupBuilder g, Set<String> instanceNames, Map<String, String> groupOf) {
+    private SyncGroupSpec syncGroup(SyncGroupBuilder g, Set<String> instanceNames, Map<String, String> groupOf) {
         if (!g.groupSeen) {
             d.error(g.origin, "vrrp_sync_group " + g.name + " has no 'group { ... }' block - removing");
             return null;
@@ -179,7 +179,7 @@ final class CrossChecks {
         }
         Tracking t = tracking(g.name, null, g.trackInterfaces, g.trackScripts, g.trackFiles, g.trackRedis,
                 g.trackProcesses, g.trackHosts);
-        return new SyncGroup(g.name, members, t, ConfigParser.notifyScripts(g.notify), g.trackingWeight,
+        return new SyncGroupSpec(g.name, members, t, ConfigParser.notifyScripts(g.notify), g.trackingWeight,
                 g.notifyPriorityChanges, g.origin);
     }
 
@@ -262,7 +262,7 @@ final class CrossChecks {
         return new Tracking(ti, ts, tf, tr, tp, th);
     }
 
-    private VrrpInstance instance(InstanceBuilder b, GlobalDefs g, Map<String, String> groupOf, List<SyncGroup> groups,
+    private InstanceSpec instance(InstanceBuilder b, GlobalDefs g, Map<String, String> groupOf, List<SyncGroupSpec> groups,
                                   Map<String, Origin> allVips, Map<String, String> vipOwner) {
         String n = "(" + b.name + ") ";
         if (b.vrid == null) {
@@ -478,7 +478,7 @@ final class CrossChecks {
                 b.trackFiles, b.trackRedis, b.trackProcesses, b.trackHosts));
         String group = groupOf.get(b.name);
         if (group != null) {
-            SyncGroup sg = groups.stream().filter(x -> x.name().equals(group)).findFirst().orElseThrow();
+            SyncGroupSpec sg = groups.stream().filter(x -> x.name().equals(group)).findFirst().orElseThrow();
             if (!sg.syncGroupTrackingWeight()) {
                 tracking = zeroWeights(b.name, tracking);
             }
@@ -492,7 +492,7 @@ final class CrossChecks {
         boolean notifyPrio = b.notifyPriorityChanges != null ? b.notifyPriorityChanges : g.notifyPriorityChanges();
         Vmac vmac = vmac(b, strict, unicast || b.unicastKeyword, family, vips, excluded);
         boolean promoteSecondaries = b.promoteSecondaries && (vmac == null || !vmac.onInstance());
-        return new VrrpInstance(b.name, state, b.iface, b.vrid, priority, version, family, adv, preempt, preemptDelay,
+        return new InstanceSpec(b.name, state, b.iface, b.vrid, priority, version, family, adv, preempt, preemptDelay,
                 mcastSrc, mcastGroup, unicastSrc, peers, unicastTtl, b.unicastFaultNoPeer, vips, excluded, tracking,
                 auth, garp, advert, ConfigParser.notifyScripts(b.notify), strict, accept, b.noVirtualIpaddress,
                 promoteSecondaries, b.trackSrcIp, b.dontTrackPrimary, b.timerExpiredBackup, notifyPrio, group,
@@ -670,15 +670,15 @@ final class CrossChecks {
     }
 
     /** VRIDs must be unique per interface, family and group for multicast; per peer set for unicast. */
-    private void vridConflicts(List<VrrpInstance> instances) {
-        Map<String, VrrpInstance> seen = new HashMap<>();
-        for (VrrpInstance i : instances) {
+    private void vridConflicts(List<InstanceSpec> instances) {
+        Map<String, InstanceSpec> seen = new HashMap<>();
+        for (InstanceSpec i : instances) {
             String where = i.isUnicast()
                     ? "unicast:" + (i.unicastSrcIp() == null ? i.interfaceName() : IpLiteral.format(i.unicastSrcIp()))
                     + ":" + i.unicastPeers().stream().map(x -> IpLiteral.format(x.address())).sorted().toList()
                     : "mcast:" + i.interfaceName() + ":" + IpLiteral.format(i.mcastGroup());
             String key = where + ":" + i.family() + ":" + i.vrid();
-            VrrpInstance other = seen.putIfAbsent(key, i);
+            InstanceSpec other = seen.putIfAbsent(key, i);
             if (other != null) {
                 d.error(i.origin(), other.name() + " and " + i.name() + " both use VRID " + i.vrid() + " with "
                         + i.family() + (i.isUnicast() ? " to the same unicast peers" : " on interface " + i.interfaceName())

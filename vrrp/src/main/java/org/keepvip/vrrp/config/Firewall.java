@@ -28,7 +28,7 @@ public record Firewall(String table, int priority, boolean counters, boolean use
      * some instance neither owns its addresses (priority 255) nor accepts on them
      * (keepalived/vrrp/vrrp.c: vrrp_complete_instance() "no firewall configured - using nftables").
      */
-    public static Firewall of(GlobalDefs global, List<VrrpInstance> instances) {
+    public static Firewall of(GlobalDefs global, List<InstanceSpec> instances) {
         Firewall f = global.firewall();
         if (f.table() != null) {
             return f;
@@ -39,7 +39,7 @@ public record Firewall(String table, int priority, boolean counters, boolean use
     }
 
     /** Whether {@code i} drops traffic to its VIPs while MASTER (keepalived: vrrp_handle_accept_mode()). */
-    public static boolean blocks(VrrpInstance i) {
+    public static boolean blocks(InstanceSpec i) {
         return i.priority() != 255 && !i.accept();
     }
 }

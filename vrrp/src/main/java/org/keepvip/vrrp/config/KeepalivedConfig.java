@@ -20,7 +20,7 @@ import java.util.Optional;
  *                    track_group, linkbeat_*, interface_up_down_delays
  */
 public record KeepalivedConfig(GlobalDefs global, List<VrrpScript> scripts, List<TrackFile> trackFiles,
-                               List<RedisInstance> redis, List<VrrpInstance> instances, List<SyncGroup> syncGroups,
+                               List<RedisInstance> redis, List<InstanceSpec> instances, List<SyncGroupSpec> syncGroups,
                                List<TrackProcess> trackProcesses, List<TrackHost> trackHosts, StaticRouting statics,
                                HostSettings host) {
     public KeepalivedConfig {
@@ -35,7 +35,7 @@ public record KeepalivedConfig(GlobalDefs global, List<VrrpScript> scripts, List
         syncGroups = List.copyOf(syncGroups);
     }
 
-    public Optional<VrrpInstance> instance(String name) {
+    public Optional<InstanceSpec> instance(String name) {
         return instances.stream().filter(i -> i.name().equals(name)).findFirst();
     }
 

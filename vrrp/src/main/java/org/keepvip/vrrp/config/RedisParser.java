@@ -25,10 +25,7 @@ final class RedisParser {
         String ca = null;
         String cert = null;
         String key = null;
-        Duration interval = Duration.ofMillis(200);
-        Duration timeout = Duration.ofMillis(250);
-        int rise = 2;
-        int fall = 2;
+        TrackerTiming timing = new TrackerTiming(Duration.ofMillis(200), Duration.ofMillis(250), 2, 2, block.origin);
         int weight = 0;
         Duration promoteTimeout = Duration.ofSeconds(5);
         long maxLagBytes = 0;
@@ -64,6 +61,9 @@ final class RedisParser {
                 sp.keyword(p, s, ctx);
                 continue;
             }
+            if (timing.read(a, s)) {
+                continue;
+            }
             switch (kw) {
                 case "address" -> {
                     String v = a.string(s);
@@ -90,30 +90,6 @@ final class RedisParser {
                 case "tls_ca_file" -> ca = a.string(s);
                 case "tls_cert_file" -> cert = a.string(s);
                 case "tls_key_file" -> key = a.string(s);
-                case "interval" -> {
-                    Duration v = a.seconds(s, Duration.ofMillis(10), Duration.ofSeconds(3600));
-                    if (v != null) {
-                        interval = v;
-                    }
-                }
-                case "timeout" -> {
-                    Duration v = a.seconds(s, Duration.ofMillis(10), Duration.ofSeconds(3600));
-                    if (v != null) {
-                        timeout = v;
-                    }
-                }
-                case "rise" -> {
-                    Integer v = a.integer(s, 1, 1000);
-                    if (v != null) {
-                        rise = v;
-                    }
-                }
-                case "fall" -> {
-                    Integer v = a.integer(s, 1, 1000);
-                    if (v != null) {
-                        fall = v;
-                    }
-                }
                 case "weight" -> {
                     int[] w = p.weight(s, 254);
                     if (w != null) {
@@ -189,6 +165,8 @@ final class RedisParser {
             d.error(block.origin, ctx + ": tls_cert_file and tls_key_file must be given together");
             ok = false;
         }
+        Duration interval = timing.interval;
+        Duration timeout = timing.timeout;
         if (timeout.compareTo(interval) > 0 && interval.compareTo(Duration.ofMillis(200)) != 0) {
             d.warning(block.origin, ctx + ": timeout " + Durations.format(timeout) + " s is longer than interval "
                     + Durations.format(interval) + " s - a slow Redis delays the next check");
@@ -217,8 +195,8 @@ final class RedisParser {
             d.error(block.origin, "redis_instance " + name + " already defined - replacing the earlier one");
         }
         p.redis.put(name, new RedisInstance(name, host, port, user, passwordFile,
-                tlsOn ? new RedisInstance.Tls(true, ca, cert, key) : RedisInstance.Tls.OFF, interval, timeout, rise,
-                fall, weight, promoteTimeout, maxLagBytes, maxLagSeconds, penalty, allowEmpty, fence,
+                tlsOn ? new RedisInstance.Tls(true, ca, cert, key) : RedisInstance.Tls.OFF, interval, timeout, timing.rise,
+                timing.fall, weight, promoteTimeout, maxLagBytes, maxLagSeconds, penalty, allowEmpty, fence,
                 peerPort != null ? peerPort : port,
                 new RedisInstance.MinReplicas(minReplicasToWrite,
                         minReplicasMaxLag != null ? minReplicasMaxLag : RedisInstance.MinReplicas.OFF.maxLagSeconds()),

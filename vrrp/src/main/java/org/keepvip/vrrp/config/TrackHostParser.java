@@ -7,8 +7,6 @@ import java.util.Set;
 
 /** {@code vrrp_track_host NAME { ... }} (keepvip's own block), each problem a finding with its line. */
 final class TrackHostParser {
-    static final Duration MIN_TIME = Duration.ofMillis(10);
-    static final Duration MAX_TIME = Duration.ofSeconds(3600);
     static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
     static final int DEFAULT_RISE = 1;
     /** One lost probe is common (a router rate-limits ICMP, a queue drops one); three in a row are not. */
@@ -29,11 +27,7 @@ final class TrackHostParser {
         String iface = null;
         TrackHost.Method method = null;
         Origin methodOrigin = block.origin;
-        Duration interval = DEFAULT_INTERVAL;
-        Duration timeout = null;
-        Origin timeoutOrigin = block.origin;
-        int rise = DEFAULT_RISE;
-        int fall = DEFAULT_FALL;
+        TrackerTiming timing = new TrackerTiming(DEFAULT_INTERVAL, null, DEFAULT_RISE, DEFAULT_FALL, block.origin);
         int weight = 0;
         boolean reverse = false;
         boolean bad = false;
@@ -43,7 +37,7 @@ final class TrackHostParser {
                 p.unknown(s, ctx, Keywords.TRACK_HOST, Set.of());
                 continue;
             }
-            if (!p.noBlock(s)) {
+            if (!p.noBlock(s) || timing.read(a, s)) {
                 continue;
             }
             switch (kw) {
@@ -91,31 +85,6 @@ final class TrackHostParser {
                         bad = true;
                     }
                 }
-                case "interval" -> {
-                    Duration v = a.seconds(s, MIN_TIME, MAX_TIME);
-                    if (v != null) {
-                        interval = v;
-                    }
-                }
-                case "timeout" -> {
-                    Duration v = a.seconds(s, MIN_TIME, MAX_TIME);
-                    if (v != null) {
-                        timeout = v;
-                        timeoutOrigin = s.origin;
-                    }
-                }
-                case "rise" -> {
-                    Integer v = a.integer(s, 1, 1000);
-                    if (v != null) {
-                        rise = v;
-                    }
-                }
-                case "fall" -> {
-                    Integer v = a.integer(s, 1, 1000);
-                    if (v != null) {
-                        fall = v;
-                    }
-                }
                 case "weight" -> {
                     int[] w = p.weight(s, 254);
                     if (w != null) {
@@ -155,10 +124,12 @@ final class TrackHostParser {
                     + " needs an interface - removing");
             bad = true;
         }
+        Duration interval = timing.interval;
+        Duration timeout = timing.timeout;
         if (timeout == null) {
             timeout = interval;
         } else if (timeout.compareTo(interval) > 0) {
-            d.error(timeoutOrigin, ctx + ": timeout " + Durations.format(timeout) + " s is longer than interval "
+            d.error(timing.timeoutOrigin, ctx + ": timeout " + Durations.format(timeout) + " s is longer than interval "
                     + Durations.format(interval) + " s (one probe at a time) - using " + Durations.format(interval));
             timeout = interval;
         }
@@ -170,7 +141,7 @@ final class TrackHostParser {
             d.error(block.origin, "vrrp_track_host " + name + " already defined - replacing the earlier one");
         }
         p.rejectedTrackHosts.remove(name);
-        p.trackHosts.put(name, new TrackHost(name, address, iface, method, interval, timeout, rise, fall, weight,
+        p.trackHosts.put(name, new TrackHost(name, address, iface, method, interval, timeout, timing.rise, timing.fall, weight,
                 reverse, block.origin));
     }
 }

@@ -8,9 +8,19 @@ import java.util.Objects;
  *
  * <h2>Ordering contract</h2>
  * The driver executes the actions returned by one {@link VrrpInstance#drainActions()} in list order,
- * each completing (or failing within its own short timeout) before the next starts. The only
- * exception is {@link Promote}: the driver starts it and returns; its outcome comes back as
- * {@link Event.PromotionDone}, and the instance holds the rest of its MASTER entry until then.
+ * each completing (or failing within its own short timeout) before the next starts, with two
+ * exceptions:
+ * <ul>
+ * <li>{@link SendAdvert} and {@link AddVips} overlap: the driver hands the rest of the batch to the
+ *     instance's worker first and sends the advert right after, in the same step. The worker starts
+ *     an {@link AddVips} at once; its other actions wait until the advert is sent. On a takeover the
+ *     VIP add has therefore already started when the advert leaves (the advert's place in the lists
+ *     below is the order of the decision, not of the wire). Nothing in a batch depends on its advert
+ *     having left first. {@link ReleaseAdvert} is the advert that must wait: it runs in order with
+ *     the worker's actions.</li>
+ * <li>{@link Promote}: the driver starts it and returns; its outcome comes back as
+ *     {@link Event.PromotionDone}, and the instance holds the rest of its MASTER entry until then.</li>
+ * </ul>
  * <ul>
  * <li><b>Entering MASTER, with Redis hooks</b>: {@link SendAdvert} → {@link StateChanged} →
  *     {@link Promote} … (PromotionDone ok) → {@link AddVips} → {@link GarpBurst} → {@link Notify}.
@@ -34,9 +44,8 @@ import java.util.Objects;
  * Redis actions of one instance ({@link Promote}, {@link Fence}, {@link Demote}) must run in order on
  * one worker: a Fence or Demote emitted while a Promote is still running takes effect after it.
  * {@link Log} and {@link StateChanged} carry ready-made text in keepalived's words.
- * <p>The agent runs everything but adverts on a per-instance worker, in this order, and sends a
- * batch's adverts right after handing that work over (same loop turn), so a takeover's VIP add
- * overlaps the advert send. Nothing in a batch depends on its advert having left first.
+ * <p>The agent's worker is the instance's hook lane; its loop sends the adverts (and logs the
+ * {@link StateChanged} line) in the turn that handed the batch to the lane.
  */
 public sealed interface Action {
 

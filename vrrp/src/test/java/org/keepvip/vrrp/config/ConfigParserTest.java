@@ -31,7 +31,7 @@ class ConfigParserTest {
     void defaultsFollowKeepalived() {
         ParseResult r = parse(instance(""));
         assertThat(r.diagnostics()).isEmpty();
-        VrrpInstance vi = r.config().instances().get(0);
+        InstanceSpec vi = r.config().instances().get(0);
         assertThat(vi.priority()).isEqualTo(100);
         assertThat(vi.state()).isEqualTo(InitialState.BACKUP);
         assertThat(vi.version()).isEqualTo(2);
@@ -47,7 +47,7 @@ class ConfigParserTest {
     @Test
     void stateMasterWithoutPriorityMeansOwnerAndClearsNopreempt() {
         ParseResult r = parse(instance(" state MASTER\n nopreempt"));
-        VrrpInstance vi = r.config().instances().get(0);
+        InstanceSpec vi = r.config().instances().get(0);
         assertThat(vi.priority()).isEqualTo(255);
         assertThat(vi.preempt()).isTrue();
         assertThat(messages(r)).containsExactly(MAIN + ":5: error: (VI_1) nopreempt is incompatible with priority 255."
@@ -124,7 +124,7 @@ class ConfigParserTest {
                 }
                 """);
         src.env.put("TOOLS", "/opt/t");
-        VrrpInstance vi = parse(src).config().instances().get(0);
+        InstanceSpec vi = parse(src).config().instances().get(0);
         assertThat(vi.priority()).isEqualTo(88);
         assertThat(vi.interfaceName()).isEqualTo("eth7");
         assertThat(vi.notifyScripts().generic().argv()).containsExactly("/opt/t/n.sh", "/etc/keepvip");
@@ -372,7 +372,7 @@ class ConfigParserTest {
     void aSyncGroupMemberRemovedByAnErrorLeavesTheGroupAndTheDump() {
         ParseResult r = parse("vrrp_sync_group G {\n group {\n  VI_1\n  VI_2\n }\n}\n" + instance("")
                 + "vrrp_instance VI_2 {\n interface eth1\n virtual_router_id 9\n version 3\n}\n");
-        assertThat(r.config().instances()).extracting(VrrpInstance::name).containsExactly("VI_1");
+        assertThat(r.config().instances()).extracting(InstanceSpec::name).containsExactly("VI_1");
         assertThat(r.config().syncGroups()).singleElement()
                 .satisfies(g -> assertThat(g.members()).containsExactly("VI_1"));
         assertThat(messages(r)).anyMatch(m -> m.contains("(VI_2) No VIP specified"))

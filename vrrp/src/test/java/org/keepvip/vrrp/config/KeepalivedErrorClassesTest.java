@@ -129,7 +129,7 @@ class KeepalivedErrorClassesTest {
                 MAIN + ":3: error: unknown keyword 'virtual_routr_id' in vrrp_instance VI_1 - did you mean"
                         + " 'virtual_router_id'?",
                 MAIN + ":4: error: unknown keyword 'priorty' in vrrp_instance VI_1 - did you mean 'priority'?");
-        assertThat(r.config().instances()).extracting(VrrpInstance::name).containsExactly("VI_2");
+        assertThat(r.config().instances()).extracting(InstanceSpec::name).containsExactly("VI_2");
     }
 
     @Test

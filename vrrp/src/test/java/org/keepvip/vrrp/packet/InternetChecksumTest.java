@@ -26,7 +26,7 @@ class InternetChecksumTest {
 
     @Test
     void capturedIpv4HeaderVerifies() {
-        // The IPv4 header of the reference §4.4 v2 advert, checksum d043 included.
+        // The IPv4 header of the captured v2 advert (VrrpCodecGoldenTest), checksum d043 included.
         byte[] header = bytes("45c0 0028 0001 0000 ff70 d043 0a4d 0002 e000 0012");
         assertThat(InternetChecksum.verifies(InternetChecksum.add(0, header, 0, header.length))).isTrue();
         header[10] = 0;

@@ -12,10 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** keepalived's receive validation (reference §4.5), one scenario per reject reason, plus the logged-only cases. */
+/** keepalived's receive validation (keepalived's vrrp.c, vrrp_check_packet), one scenario per reject reason, plus the logged-only cases. */
 class ReceiveCheckerTest {
 
-    // Reference §4.4 vectors (see VrrpCodecGoldenTest for the annotated layout).
+    // Captured keepalived adverts (see VrrpCodecGoldenTest for the annotated layout).
     private static final String V2_MULTICAST = "2133 6401 0001 7019 0a4d0064 0000000000000000"; // 10.77.0.2 -> 224.0.0.18
     private static final String V3_STANDARD = "3134 6401 0032 4a6a 0a4d00c8";    // 10.77.0.1 -> 10.77.0.2
     private static final String V3_OLD_UNICAST = "3134 6401 0032 74a6 0a4d00c8";
@@ -28,9 +28,9 @@ class ReceiveCheckerTest {
     private static final InetAddress V3_SRC = ip("10.77.0.1");
     private static final InetAddress V3_DST = ip("10.77.0.2");
 
-    /** The v2 multicast instance the §4.4 v2 advert belongs to. */
+    /** The v2 multicast instance the captured v2 advert belongs to. */
     private static final ReceiveExpectations V2_INSTANCE = ReceiveExpectations.of(2, 51, 100, List.of(ip("10.77.0.100")), 100);
-    /** The v3 unicast instance receiving the §4.4 v3 advert (we are 10.77.0.2, the peer is 10.77.0.1). */
+    /** The v3 unicast instance receiving the captured v3 advert (we are 10.77.0.2, the peer is 10.77.0.1). */
     private static final ReceiveExpectations V3_INSTANCE = ReceiveExpectations.of(3, 52, 50, List.of(ip("10.77.0.200")), 100)
             .withPeers(List.of(new UnicastPeer(V3_SRC)), false);
 
@@ -307,7 +307,7 @@ class ReceiveCheckerTest {
 
     // ---- helpers ----
 
-    /** The §4.4 v2 advert with one byte changed and its v2 checksum made right again. */
+    /** The captured v2 advert with one byte changed and its v2 checksum made right again. */
     private static byte[] v2With(int index, int value) {
         byte[] m = bytes(V2_MULTICAST);
         m[index] = (byte) value;

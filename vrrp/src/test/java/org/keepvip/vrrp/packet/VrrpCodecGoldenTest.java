@@ -12,12 +12,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Captured packets decode to the expected fields and encode back byte for byte. Vectors: the
- * reference §4.4 captures, and keepalived 2.2.7 captures in src/test/resources/packet/. Every
+ * captures of keepalived adverts, and keepalived 2.2.7 captures in src/test/resources/packet/. Every
  * checksum was also recomputed with an independent few-line Python one's-complement sum.
  */
 class VrrpCodecGoldenTest {
 
-    // ---- reference §4.4: VRRPv2 multicast, 10.77.0.2 -> 224.0.0.18 ----
+    // ---- captured: VRRPv2 multicast, 10.77.0.2 -> 224.0.0.18 ----
     private static final String V2_MULTICAST =
             "21"          // version 2, type 1 (advertisement)
             + "33"        // VRID 51
@@ -37,7 +37,7 @@ class VrrpCodecGoldenTest {
             + "d419"      // checksum
             + "0a4d0064" + "0000000000000000";
 
-    // ---- reference §4.4: VRRPv3 unicast 10.77.0.1 -> 10.77.0.2 ----
+    // ---- captured: VRRPv3 unicast 10.77.0.1 -> 10.77.0.2 ----
     private static final String V3_UNICAST_HEAD =
             "31"          // version 3, type 1
             + "34"        // VRID 52
@@ -174,7 +174,7 @@ class VrrpCodecGoldenTest {
 
     @Test
     void capturedIpv4HeadersOfTheVectorsVerify() {
-        // Cross-check of InternetChecksum on the full captured IPv4 headers (§4.4 and keepalived 2.2.7).
+        // Cross-check of InternetChecksum on the full captured IPv4 headers (both captures above and keepalived 2.2.7's).
         for (String header : List.of("45c0 0028 0001 0000 ff70 d043 0a4d 0002 e000 0012",
                 "45c0 0020 0001 0000 ff70 a610 0a4d 0001 0a4d 0002",
                 "45c0 0028 0001 0000 ff70 1891 c000 0201 e000 0012")) {

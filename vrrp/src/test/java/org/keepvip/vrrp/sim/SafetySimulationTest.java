@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 /**
- * Randomized, seeded runs of the in-memory LAN asserting design.md's safety property 1 (and 2 for
+ * Randomized, seeded runs of the in-memory LAN asserting keepvip's convergence property (with Redis for
  * instances with Redis hooks): once the network has been healthy long enough, exactly one MASTER per
  * VRID, the one keepalived would choose, holding the VIP, with a writable Redis that the backups
  * replicate from; and nothing changes any more. {@code -Dvrrp.sim.seed=N} replays one seed;

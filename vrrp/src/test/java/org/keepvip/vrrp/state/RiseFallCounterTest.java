@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.keepvip.vrrp.state.RiseFallCounter.Change;
 import org.keepvip.vrrp.state.RiseFallCounter.Status;
 
-/** keepalived §3.8: vrrp_script_child_thread's counter. */
+/** The rise/fall counter of keepalived's vrrp_scheduler.c, vrrp_script_child_thread. */
 class RiseFallCounterTest {
 
     @Test

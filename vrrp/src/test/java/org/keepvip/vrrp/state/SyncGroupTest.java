@@ -8,7 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** keepalived §1.6: vrrp_sync_group semantics. */
+/** vrrp_sync_group semantics, as keepalived's vrrp_sync.c has them. */
 class SyncGroupTest {
 
     private static final long T0 = 500 * S;

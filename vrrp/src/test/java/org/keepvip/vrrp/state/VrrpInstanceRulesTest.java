@@ -16,7 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** keepalived's rules (reference §3), one test per rule. Times are in ns from an arbitrary origin. */
+/** keepalived's rules (vrrp.c: vrrp_state_backup, vrrp_state_master_rx, vrrp_state_master_tx, ...), one test per rule. Times are in ns from an arbitrary origin. */
 class VrrpInstanceRulesTest {
 
     private static final long T0 = 1_000 * S;

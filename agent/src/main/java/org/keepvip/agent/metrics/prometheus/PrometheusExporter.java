@@ -11,7 +11,6 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics;
 import io.prometheus.metrics.instrumentation.jvm.JvmRuntimeInfoMetric;
 import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Inet6Address;
@@ -44,7 +43,7 @@ public final class PrometheusExporter implements MetricsExporter {
 
     private final HttpServer server;
     private final ThreadPoolExecutor executor;
-    /** keepvip's families, written one at a time (see KeepvipCollector). */
+    /** keepvip's families, handed over one at a time and written in batches (see FamilyBatches). */
     private final KeepvipCollector keepvip;
     /** The JVM's families: a few dozen, written together. */
     private final PrometheusRegistry jvm;
@@ -124,8 +123,10 @@ public final class PrometheusExporter implements MetricsExporter {
             ex.sendResponseHeaders(200, head ? -1 : 0); // 0: chunked, written as it is made
             if (!head) {
                 try (OutputStream out = ex.getResponseBody()) {
-                    keepvip.collectEach(family -> writer.write(out, new MetricSnapshots(family)));
-                    writer.write(out, jvm.scrape());
+                    FamilyBatches batches = new FamilyBatches(writer, out);
+                    keepvip.collectEach(batches::add);
+                    batches.addAll(jvm.scrape());
+                    batches.flush();
                 }
             }
         } catch (IOException | RuntimeException e) {

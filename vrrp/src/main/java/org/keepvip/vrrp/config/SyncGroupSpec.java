@@ -3,7 +3,8 @@ package org.keepvip.vrrp.config;
 import java.util.List;
 
 /**
- * {@code vrrp_sync_group NAME { group { I1 I2 } ... }} (keepalived/vrrp/vrrp_parser.c).
+ * {@code vrrp_sync_group NAME { group { I1 I2 } ... }} (keepalived/vrrp/vrrp_parser.c): what the
+ * configuration asks for. The running group is {@link org.keepvip.vrrp.state.SyncGroup}.
  *
  * @param name                    the group's name
  * @param members                 member instance names (each exists and is in no other group)
@@ -13,9 +14,9 @@ import java.util.List;
  * @param notifyPriorityChanges   notify_priority_changes
  * @param origin                  where the block starts
  */
-public record SyncGroup(String name, List<String> members, Tracking tracking, NotifyScripts notifyScripts,
+public record SyncGroupSpec(String name, List<String> members, Tracking tracking, NotifyScripts notifyScripts,
                         boolean syncGroupTrackingWeight, boolean notifyPriorityChanges, Origin origin) {
-    public SyncGroup {
+    public SyncGroupSpec {
         members = List.copyOf(members);
     }
 }

@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * {@code vrrp_instance NAME { ... }} (keepalived/vrrp/vrrp_parser.c) after keepalived's defaults and cross-checks.
+ * {@code vrrp_instance NAME { ... }} (keepalived/vrrp/vrrp_parser.c) after keepalived's defaults and cross-checks:
+ * what the configuration asks for. The running instance is the state machine
+ * {@link org.keepvip.vrrp.state.VrrpInstance}.
  *
  * @param name               the instance name, as in logs: {@code (VI_1)}
  * @param state              the start-up hint (MASTER only if configured so, or priority 255)
@@ -44,7 +46,7 @@ import java.util.List;
  * @param virtualRules       virtual_rules: added after the routes, removed first
  * @param vmac               use_vmac / use_vmac_addr / a VIP's use_vmac, or null without macvlans
  */
-public record VrrpInstance(String name, InitialState state, String interfaceName, int vrid, int priority, int version,
+public record InstanceSpec(String name, InitialState state, String interfaceName, int vrid, int priority, int version,
                            AddressFamily family, Duration advertInterval, boolean preempt, Duration preemptDelay,
                            InetAddress mcastSrcIp, InetAddress mcastGroup, InetAddress unicastSrcIp,
                            List<UnicastPeer> unicastPeers, int unicastTtl, boolean unicastFaultNoPeer,
@@ -54,7 +56,7 @@ public record VrrpInstance(String name, InitialState state, String interfaceName
                            boolean promoteSecondaries, boolean trackSrcIp, boolean dontTrackPrimary,
                            int timerExpiredBackup, boolean notifyPriorityChanges, String syncGroup, Origin origin,
                            List<IpRoute> virtualRoutes, List<IpRule> virtualRules, Vmac vmac) {
-    public VrrpInstance {
+    public InstanceSpec {
         virtualRoutes = List.copyOf(virtualRoutes);
         virtualRules = List.copyOf(virtualRules);
         unicastPeers = List.copyOf(unicastPeers);

@@ -1,4 +1,4 @@
-package org.keepvip.agent.packet;
+package org.keepvip.netlink;
 
 import org.junit.jupiter.api.Test;
 
