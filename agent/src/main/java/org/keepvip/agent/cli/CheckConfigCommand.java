@@ -1,16 +1,17 @@
 package org.keepvip.agent.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.keepvip.agent.config.CheckResult;
 import org.keepvip.agent.config.ConfigChecker;
 import org.keepvip.agent.config.ConfigJson;
 import org.keepvip.vrrp.config.ConfigWriter;
 import org.keepvip.vrrp.config.Diagnostic;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code keepvip check-config}: keepalived -t for keepvip. */
 @Command(
@@ -28,11 +29,11 @@ public final class CheckConfigCommand implements Callable<Integer> {
     static final String DEFAULT_FILE = "/etc/keepvip/keepalived.conf";
 
     @Option(names = {"-f", "--use-file"}, paramLabel = "FILE", description = "Configuration file (default: ${DEFAULT-VALUE}).")
-    java.nio.file.Path file = java.nio.file.Path.of(DEFAULT_FILE);
+    Path file = Path.of(DEFAULT_FILE);
 
     /** The name -f had before it took keepalived's; kept for scripts, not shown. */
     @Option(names = "--file", hidden = true, paramLabel = "FILE", description = "Former name of -f.")
-    void formerFileOption(java.nio.file.Path f) {
+    void formerFileOption(Path f) {
         file = f;
     }
 

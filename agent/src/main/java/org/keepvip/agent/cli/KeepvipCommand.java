@@ -1,16 +1,19 @@
 package org.keepvip.agent.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine;
+import sun.misc.Signal;
 
 /**
  * The root {@code keepvip} command. Subcommands register themselves in {@link #SUBCOMMANDS}.
@@ -48,7 +51,7 @@ public final class KeepvipCommand implements Runnable {
 
     @Option(names = {"-f", "--use-file"}, paramLabel = "FILE",
             description = "With -t: the configuration file (default: " + CheckConfigCommand.DEFAULT_FILE + ").")
-    java.nio.file.Path file;
+    Path file;
 
     @Option(names = {"-i", "--config-id"}, paramLabel = "ID", description = "With -t: config-id for @ID lines.")
     String configId;
@@ -108,7 +111,7 @@ public final class KeepvipCommand implements Runnable {
             exitCode = 1;
             return;
         }
-        cl.getOut().println(new sun.misc.Signal(name).getNumber());
+        cl.getOut().println(new Signal(name).getNumber());
         cl.getOut().flush();
     }
 
@@ -129,7 +132,7 @@ public final class KeepvipCommand implements Runnable {
     }
 
     static List<Object> subcommandsFor(String[] args) {
-        Map<String, Object> byName = new java.util.HashMap<>();
+        Map<String, Object> byName = new HashMap<>();
         for (Object sub : SUBCOMMANDS) {
             byName.put(((Class<?>) sub).getAnnotation(Command.class).name(), sub);
         }

@@ -1,7 +1,6 @@
 package org.keepvip.agent.daemon;
 
 import java.io.IOException;
-import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -13,63 +12,31 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.keepvip.agent.config.CheckResult;
+import org.keepvip.agent.config.ConfigChecker;
 import org.keepvip.agent.control.ControlHandler;
 import org.keepvip.agent.control.ControlResponse;
 import org.keepvip.agent.control.ControlServer;
-import org.keepvip.agent.events.DecisionLog;
 import org.keepvip.agent.control.StatusSnapshot;
-import org.keepvip.agent.latency.TakeoverLatency;
-import org.keepvip.agent.latency.ThreadNames;
-import org.keepvip.agent.log.LogOutput;
-import org.keepvip.agent.metrics.MetricsExporter;
-import org.keepvip.agent.packet.BackgroundNextHopResolver;
-import org.keepvip.agent.packet.NextHopResolver;
-import org.keepvip.agent.vmac.Sysctl;
-import org.keepvip.agent.vmac.VmacLinks;
-import org.keepvip.agent.vmac.VmacPlan;
-import org.keepvip.agent.packet.CauseCounters;
-import org.keepvip.agent.packet.DropReason;
-import org.keepvip.agent.packet.InterfaceFacts;
-import org.keepvip.netlink.MacAddress;
-import org.keepvip.agent.packet.PacketPort;
-import org.keepvip.agent.packet.PcapPacketPort;
-import org.keepvip.agent.packet.PortOptions;
-import org.keepvip.agent.packet.ReceivedVrrp;
-import org.keepvip.agent.packet.VrrpFrames;
-import org.keepvip.agent.sched.VrrpThreads;
-import org.keepvip.agent.script.NotifyFifo;
-import org.keepvip.agent.script.ScriptRunner;
-import org.keepvip.agent.signal.DumpWriter;
-import org.keepvip.agent.signal.SdNotify;
-import org.keepvip.agent.signal.SignalEvent;
-import org.keepvip.agent.signal.SignalHandlers;
-import org.keepvip.agent.track.FileTrackers;
-import org.keepvip.agent.track.HostTrackers;
-import org.keepvip.agent.track.ProcessTrackers;
-import org.keepvip.netlink.IfAddress;
-import org.keepvip.netlink.Link;
-import org.keepvip.netlink.NetlinkClient;
-import org.keepvip.netlink.NetlinkEvent;
-import org.keepvip.netlink.NetlinkMonitor;
-import org.keepvip.vrrp.config.KeepalivedConfig;
-import org.keepvip.vrrp.config.MetricsListen;
-import org.keepvip.vrrp.config.TrackFile;
-import org.keepvip.vrrp.packet.PacketContext;
-import org.keepvip.vrrp.state.SyncGroup;
-import org.keepvip.vrrp.state.VrrpInstance;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.keepvip.agent.events.DecisionLog;
+import org.keepvip.agent.firewall.Nft;
 import org.keepvip.agent.firewall.NftablesFirewall;
 import org.keepvip.agent.kernel.LinkDelays;
 import org.keepvip.agent.kernel.Linkbeat;
 import org.keepvip.agent.kernel.NetlinkRouting;
 import org.keepvip.agent.kernel.NetlinkVips;
 import org.keepvip.agent.kernel.RoutingWatch;
+import org.keepvip.agent.latency.TakeoverLatency;
+import org.keepvip.agent.latency.ThreadNames;
 import org.keepvip.agent.loop.EventLoop;
 import org.keepvip.agent.loop.HookLane;
 import org.keepvip.agent.loop.InstancePlan;
@@ -78,15 +45,61 @@ import org.keepvip.agent.loop.LaneWorkers;
 import org.keepvip.agent.loop.LoopEvent;
 import org.keepvip.agent.loop.LoopReadSockets;
 import org.keepvip.agent.loop.Ports;
+import org.keepvip.agent.metrics.MetricsExporter;
+import org.keepvip.agent.metrics.Readings;
 import org.keepvip.agent.packet.AnnouncePacing;
+import org.keepvip.agent.packet.BackgroundNextHopResolver;
+import org.keepvip.agent.packet.CauseCounters;
+import org.keepvip.agent.packet.DropReason;
+import org.keepvip.agent.packet.InterfaceFacts;
+import org.keepvip.agent.packet.NextHopResolver;
+import org.keepvip.agent.packet.PacketPort;
+import org.keepvip.agent.packet.PcapPacketPort;
 import org.keepvip.agent.packet.PcapPackets;
 import org.keepvip.agent.packet.PcapRefusals;
+import org.keepvip.agent.packet.PortOptions;
+import org.keepvip.agent.packet.ReceivedVrrp;
 import org.keepvip.agent.redis.RedisWiring;
 import org.keepvip.agent.redis.SwitchoverDriver;
+import org.keepvip.agent.sched.VrrpThreads;
 import org.keepvip.agent.script.DaemonScripts;
+import org.keepvip.agent.script.NotifyFifo;
 import org.keepvip.agent.script.ScriptNotifier;
+import org.keepvip.agent.script.ScriptRunner;
 import org.keepvip.agent.script.ScriptTrackers;
-import org.keepvip.agent.latency.ThreadNames;
+import org.keepvip.agent.signal.DumpWriter;
+import org.keepvip.agent.signal.SdNotify;
+import org.keepvip.agent.signal.SignalEvent;
+import org.keepvip.agent.signal.SignalHandlers;
+import org.keepvip.agent.track.FileTrackers;
+import org.keepvip.agent.track.HostTrackers;
+import org.keepvip.agent.track.ProcessTrackers;
+import org.keepvip.agent.vmac.Sysctl;
+import org.keepvip.agent.vmac.VmacLinks;
+import org.keepvip.agent.vmac.VmacPlan;
+import org.keepvip.netlink.IfAddress;
+import org.keepvip.netlink.Link;
+import org.keepvip.netlink.MacAddress;
+import org.keepvip.netlink.NetlinkClient;
+import org.keepvip.netlink.NetlinkEvent;
+import org.keepvip.netlink.NetlinkMonitor;
+import org.keepvip.netlink.Rtnl;
+import org.keepvip.vrrp.config.AddressFamily;
+import org.keepvip.vrrp.config.Firewall;
+import org.keepvip.vrrp.config.InstanceSpec;
+import org.keepvip.vrrp.config.IpLiteral;
+import org.keepvip.vrrp.config.IpRoute;
+import org.keepvip.vrrp.config.IpRule;
+import org.keepvip.vrrp.config.KeepalivedConfig;
+import org.keepvip.vrrp.config.MetricsListen;
+import org.keepvip.vrrp.config.StaticRouting;
+import org.keepvip.vrrp.config.TrackFile;
+import org.keepvip.vrrp.config.VirtualIp;
+import org.keepvip.vrrp.packet.PacketContext;
+import org.keepvip.vrrp.state.SyncGroup;
+import org.keepvip.vrrp.state.VrrpInstance;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The running daemon: opens netlink, the packet ports and the control socket, cleans VIPs left by a
@@ -135,15 +148,15 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     private NetlinkRouting routingPort;
     /** No-accept mode's nftables table, when the configuration at start needs one (else NONE). */
     private Ports.Firewall firewall = Ports.Firewall.NONE;
-    private org.keepvip.vrrp.config.Firewall firewallSettings;
+    private Firewall firewallSettings;
     /** The static addresses, routes and rules in the kernel now; a reload diffs against them. */
-    private volatile org.keepvip.vrrp.config.StaticRouting statics = org.keepvip.vrrp.config.StaticRouting.NONE;
+    private volatile StaticRouting statics = StaticRouting.NONE;
     /** Static addresses, routes and rules that could not be set or removed (status counter). */
-    private final java.util.concurrent.atomic.AtomicLong staticFailures = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong staticFailures = new AtomicLong();
     private PcapPackets packets;
     private VmacLinks vmacs;
     /** The macvlans with a sending port. */
-    private final Set<String> vmacPorts = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> vmacPorts = ConcurrentHashMap.newKeySet();
     private NextHopResolver nextHops;
     private final PcapRefusals refusals = new PcapRefusals();
     private ScriptRunner runner;
@@ -153,9 +166,9 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     private KeepalivedConfig config;
     private Optional<NotifyFifo> fifo = Optional.empty();
     private Thread loopThread;
-    private final Map<String, RedisWiring> redis = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, RedisWiring> redis = new ConcurrentHashMap<>();
     /** Per interface, the frames its port dropped before the loop saw them (status). */
-    private final Map<String, CauseCounters<DropReason>> frameDrops = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, CauseCounters<DropReason>> frameDrops = new ConcurrentHashMap<>();
 
     private Daemon(Options options) {
         this.options = options;
@@ -201,8 +214,8 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         routingPort = new NetlinkRouting(netlink);
         // keepalived/vrrp/vrrp_daemon.c: static entries are set at start and cleared at exit, after
         // the instances released their VIPs (closed in reverse order: before netlink, after the lanes drained).
-        changeStatics(org.keepvip.vrrp.config.StaticRouting.NONE, config.statics());
-        track(() -> changeStatics(statics, org.keepvip.vrrp.config.StaticRouting.NONE));
+        changeStatics(StaticRouting.NONE, config.statics());
+        track(() -> changeStatics(statics, StaticRouting.NONE));
         // Closed after the instances released their VIPs (and unblocked them): the table goes last.
         startFirewall(config);
 
@@ -349,16 +362,16 @@ public final class Daemon implements ControlHandler, AutoCloseable {
      * refuses, the instances run without drop rules: an error says why and what to install.
      */
     private void startFirewall(KeepalivedConfig config) {
-        firewallSettings = org.keepvip.vrrp.config.Firewall.of(config.global(), config.instances());
+        firewallSettings = Firewall.of(config.global(), config.instances());
         if (firewallSettings == null) {
             return;
         }
         if (config.global().firewall().table() == null) {
             LOG.info("no_accept/strict specified, but no firewall configured - using nftables");
         }
-        org.keepvip.agent.firewall.Nft nft = null;
+        Nft nft = null;
         try {
-            nft = org.keepvip.agent.firewall.Nft.open();
+            nft = Nft.open();
             firewall = track(new NftablesFirewall(nft, firewallSettings, this::ifindex));
         } catch (IOException e) {
             if (nft != null) {
@@ -371,7 +384,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
 
     private int ifindex(String ifname) {
         try {
-            return netlink.link(ifname).map(org.keepvip.netlink.Link::ifindex).orElse(0);
+            return netlink.link(ifname).map(Link::ifindex).orElse(0);
         } catch (IOException e) {
             return 0;
         }
@@ -379,7 +392,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
 
     /** keepalived: "A reload which changes the iptables/nftables configuration will not work properly". */
     private void warnFirewallChange(KeepalivedConfig next) {
-        var want = org.keepvip.vrrp.config.Firewall.of(next.global(), next.instances());
+        var want = Firewall.of(next.global(), next.instances());
         var have = firewallSettings;
         boolean same = want == null ? have == null || firewall == Ports.Firewall.NONE
                 : have != null && want.table().equals(have.table()) && want.priority() == have.priority()
@@ -392,10 +405,10 @@ public final class Daemon implements ControlHandler, AutoCloseable {
 
     /** Blocks in no-accept mode; a reload's new settings for the table take a restart (as keepalived). */
     private void useFirewall(InstanceRuntime r) {
-        Optional<org.keepvip.vrrp.config.InstanceSpec> conf = config.instance(r.name());
-        boolean blocks = conf.map(org.keepvip.vrrp.config.Firewall::blocks).orElse(false);
+        Optional<InstanceSpec> conf = config.instance(r.name());
+        boolean blocks = conf.map(Firewall::blocks).orElse(false);
         r.useFirewall(blocks ? firewall : Ports.Firewall.NONE,
-                conf.map(org.keepvip.vrrp.config.InstanceSpec::dontTrackPrimary).orElse(false));
+                conf.map(InstanceSpec::dontTrackPrimary).orElse(false));
     }
 
     /**
@@ -404,13 +417,13 @@ public final class Daemon implements ControlHandler, AutoCloseable {
      * as keepalived's clear_diff_static_* and start_vrrp do. Entries in both stay untouched.
      * Failures are logged and counted, never thrown.
      */
-    private synchronized void changeStatics(org.keepvip.vrrp.config.StaticRouting before,
-                                            org.keepvip.vrrp.config.StaticRouting after) {
+    private synchronized void changeStatics(StaticRouting before,
+                                            StaticRouting after) {
         watchedStatics = after; // what this removes is no longer to be restored
-        var oldRoutes = before.routes().stream().map(org.keepvip.vrrp.config.IpRoute::withoutOrigin).toList();
-        var oldRules = before.rules().stream().map(org.keepvip.vrrp.config.IpRule::withoutOrigin).toList();
-        var newRoutes = after.routes().stream().map(org.keepvip.vrrp.config.IpRoute::withoutOrigin).toList();
-        var newRules = after.rules().stream().map(org.keepvip.vrrp.config.IpRule::withoutOrigin).toList();
+        var oldRoutes = before.routes().stream().map(IpRoute::withoutOrigin).toList();
+        var oldRules = before.rules().stream().map(IpRule::withoutOrigin).toList();
+        var newRoutes = after.routes().stream().map(IpRoute::withoutOrigin).toList();
+        var newRules = after.rules().stream().map(IpRule::withoutOrigin).toList();
         List<VipSpec> oldAddrs = before.addresses().stream().map(ConfigMapper::staticAddress).toList();
         List<VipSpec> newAddrs = after.addresses().stream().map(ConfigMapper::staticAddress).toList();
         long failed = routingPort.remove("static", oldRoutes.stream().filter(r -> !newRoutes.contains(r)).toList(),
@@ -485,14 +498,14 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         loop.postPacket(new LoopEvent.PacketIn(rx.interfaceName(), ctx, rx.payloadUnsafe(), rx.receivedAtNanos()));
     }
 
-    private final Map<Integer, String> ifnames = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Integer, String> ifnames = new ConcurrentHashMap<>();
     /** Interfaces last seen up and running, to see one come up again. */
-    private final Set<String> upLinks = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> upLinks = ConcurrentHashMap.newKeySet();
     private LinkDelays linkDelays;
     /** linkbeat_interfaces / linkbeat_use_polling: interfaces whose link state comes from polling. */
     private volatile Linkbeat linkbeat;
     /** The static entries to keep in place; set before changeStatics removes any. */
-    private volatile org.keepvip.vrrp.config.StaticRouting watchedStatics = org.keepvip.vrrp.config.StaticRouting.NONE;
+    private volatile StaticRouting watchedStatics = StaticRouting.NONE;
 
     private void onNetlink(NetlinkEvent e) {
         if (e instanceof NetlinkEvent.LinkChanged l) {
@@ -531,7 +544,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
             return known;
         }
         try {
-            Optional<String> name = netlink.link(ifindex).map(org.keepvip.netlink.Link::name);
+            Optional<String> name = netlink.link(ifindex).map(Link::name);
             name.ifPresent(n -> ifnames.put(ifindex, n));
             return name.orElse(null);
         } catch (IOException e) {
@@ -547,23 +560,23 @@ public final class Daemon implements ControlHandler, AutoCloseable {
      * Settled at start.
      */
     static int[] routingGroups(KeepalivedConfig c) {
-        java.util.List<org.keepvip.vrrp.config.IpRoute> routes = new ArrayList<>(c.statics().routes());
-        java.util.List<org.keepvip.vrrp.config.IpRule> rules = new ArrayList<>(c.statics().rules());
+        List<IpRoute> routes = new ArrayList<>(c.statics().routes());
+        List<IpRule> rules = new ArrayList<>(c.statics().rules());
         c.instances().forEach(i -> {
             routes.addAll(i.virtualRoutes());
             rules.addAll(i.virtualRules());
         });
-        java.util.Set<Integer> groups = new java.util.TreeSet<>();
+        Set<Integer> groups = new TreeSet<>();
         for (var r : routes) {
             if (!r.noTrack()) {
-                groups.add(r.family() == org.keepvip.vrrp.config.AddressFamily.IPV6 ? org.keepvip.netlink.Rtnl.RTNLGRP_IPV6_ROUTE
-                        : org.keepvip.netlink.Rtnl.RTNLGRP_IPV4_ROUTE);
+                groups.add(r.family() == AddressFamily.IPV6 ? Rtnl.RTNLGRP_IPV6_ROUTE
+                        : Rtnl.RTNLGRP_IPV4_ROUTE);
             }
         }
         for (var r : rules) {
             if (!r.noTrack()) {
-                groups.add(r.family() == org.keepvip.vrrp.config.AddressFamily.IPV6 ? org.keepvip.netlink.Rtnl.RTNLGRP_IPV6_RULE
-                        : org.keepvip.netlink.Rtnl.RTNLGRP_IPV4_RULE);
+                groups.add(r.family() == AddressFamily.IPV6 ? Rtnl.RTNLGRP_IPV6_RULE
+                        : Rtnl.RTNLGRP_IPV4_RULE);
             }
         }
         return groups.stream().mapToInt(Integer::intValue).toArray();
@@ -571,7 +584,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
 
     /** netlink_if_address_filter(): a deleted static address is added again, unless no_track. */
     private synchronized void reinstateAddress(String ifname, InetAddress address) {
-        for (org.keepvip.vrrp.config.VirtualIp v : watchedStatics.addresses()) {
+        for (VirtualIp v : watchedStatics.addresses()) {
             if (!v.noTrack() && v.address().equals(address) && ifname.equals(v.device())) {
                 VipSpec spec = ConfigMapper.staticAddress(v);
                 LOG.info("Restoring deleted static address {}", spec);
@@ -586,7 +599,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
 
     /** netlink_route_filter(): a deleted static route (ours, tracked) is added again. */
     private synchronized void reinstateRoute(NetlinkEvent.RouteRemoved deleted) {
-        for (org.keepvip.vrrp.config.IpRoute r : watchedStatics.routes()) {
+        for (IpRoute r : watchedStatics.routes()) {
             if (!r.noTrack() && RoutingWatch.staticRoute(deleted, r)) {
                 // Not when a reload replaced it (same key, another metric): it is there already.
                 if (routingPort.addMissing("static", List.of(r), List.of()) > 0) {
@@ -599,7 +612,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
 
     /** netlink_rule_filter(): a deleted static rule (ours, tracked) is added again. */
     private synchronized void reinstateRule(NetlinkEvent.RuleRemoved deleted) {
-        for (org.keepvip.vrrp.config.IpRule r : watchedStatics.rules()) {
+        for (IpRule r : watchedStatics.rules()) {
             if (!r.noTrack() && RoutingWatch.rule(deleted, r)) {
                 if (routingPort.addMissing("static", List.of(), List.of(r)) > 0) {
                     LOG.info("Restoring deleted static rule {}", RoutingWatch.describe(r));
@@ -615,7 +628,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
      * routes when it went down); those still there are left as they are.
      */
     private synchronized void reinstateOn(String ifname) {
-        for (org.keepvip.vrrp.config.VirtualIp v : watchedStatics.addresses()) {
+        for (VirtualIp v : watchedStatics.addresses()) {
             if (!v.noTrack() && ifname.equals(v.device())) {
                 try {
                     vipPort.add(List.of(ConfigMapper.staticAddress(v))); // present already is fine
@@ -624,7 +637,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
                 }
             }
         }
-        List<org.keepvip.vrrp.config.IpRoute> routes = watchedStatics.routes().stream()
+        List<IpRoute> routes = watchedStatics.routes().stream()
                 .filter(r -> !r.noTrack() && ifname.equals(r.device())).toList();
         if (!routes.isEmpty()) {
             int missing = routingPort.addMissing("static", routes, List.of());
@@ -687,9 +700,9 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     @Override
     public synchronized ControlResponse reload() {
         Path reloadFile = reloadFile(config.global().extras().reloadFile());
-        org.keepvip.agent.config.CheckResult check;
+        CheckResult check;
         try {
-            check = org.keepvip.agent.config.ConfigChecker.forHost().check(options.configFile(), options.configId(),
+            check = ConfigChecker.forHost().check(options.configFile(), options.configId(),
                     true);
         } finally {
             if (reloadFile != null) {
@@ -708,7 +721,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         }
         for (var r : check.config().redis()) {
             RedisWiring running = redis.get(r.name());
-            if (running != null && !java.util.Objects.equals(running.config().sentinel(), r.sentinel())) {
+            if (running != null && !Objects.equals(running.config().sentinel(), r.sentinel())) {
                 // Sentinel mode decides who may promote Redis: never switched half-way by a reload.
                 String why = "redis_instance " + r.name() + ": changed sentinel settings need a restart";
                 LOG.error("Reload rejected, running configuration kept: {}", why);
@@ -727,7 +740,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         for (String[] c : new String[][] {
                 {"instance name", before.host().instanceName(), next.host().instanceName()},
                 {"network namespace", before.host().netNamespace(), next.host().netNamespace()}}) {
-            if (!java.util.Objects.equals(c[1], c[2])) {
+            if (!Objects.equals(c[1], c[2])) {
                 String why = "Cannot change " + c[0] + " at a reload - please restart keepvip";
                 LOG.error("Reload rejected, running configuration kept: {}", why);
                 return ControlResponse.error("new configuration rejected (" + why + "); running configuration kept");
@@ -898,7 +911,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         for (var h : config.trackHosts()) {
             HostTrackers.Status st = hosts.get(h.name());
             if (st != null) {
-                out.add(StatusSnapshot.Tracker.host(h.name(), org.keepvip.vrrp.config.IpLiteral.format(h.address()),
+                out.add(StatusSnapshot.Tracker.host(h.name(), IpLiteral.format(h.address()),
                         st.up(), st.sent(), st.answered(), st.lost(), st.late(), st.inARow(),
                         st.lastRttNanos() < 0 ? null : st.lastRttNanos() / 1000));
             }
@@ -907,9 +920,9 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     }
 
     /** Each vrrp_track_host's counters, for a metrics scrape (read from the tracker's published copy). */
-    private List<org.keepvip.agent.metrics.Readings.Host> hostReadings() {
+    private List<Readings.Host> hostReadings() {
         HostTrackers h = hostTrackers;
-        List<org.keepvip.agent.metrics.Readings.Host> out = new ArrayList<>();
+        List<Readings.Host> out = new ArrayList<>();
         if (h == null) {
             return out;
         }
@@ -917,8 +930,8 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         for (var t : h.hosts()) {
             HostTrackers.Status s = st.get(t.name());
             if (s != null) {
-                out.add(new org.keepvip.agent.metrics.Readings.Host(t.name(),
-                        org.keepvip.vrrp.config.IpLiteral.format(t.address()), s.up(), s.sent(), s.answered(),
+                out.add(new Readings.Host(t.name(),
+                        IpLiteral.format(t.address()), s.up(), s.sent(), s.answered(),
                         s.lost(), s.late(), s.lastRttNanos()));
             }
         }
@@ -975,7 +988,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
      * deletes the VMAC of an instance a reload removed.
      */
     private void retireVmacs(List<InstancePlan> plans, List<VmacPlan.Link> vmacPlan) {
-        Set<String> used = new java.util.HashSet<>();
+        Set<String> used = new HashSet<>();
         plans.forEach(p -> {
             if (p.wire().vmac() != null) {
                 used.add(p.wire().vmac());

@@ -1,21 +1,25 @@
 package org.keepvip.agent.kernel;
 
 import java.io.IOException;
+import java.net.Inet6Address;
+import java.util.ArrayList;
 import java.util.List;
-import org.keepvip.netlink.NetlinkClient;
-import org.keepvip.netlink.NetlinkException;
-import org.keepvip.netlink.Link;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.keepvip.agent.daemon.VipSpec;
 import org.keepvip.agent.loop.Ports;
+import org.keepvip.netlink.Link;
+import org.keepvip.netlink.NetlinkClient;
+import org.keepvip.netlink.NetlinkException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** VIPs through rtnetlink (RTM_NEWADDR / RTM_DELADDR), never through the {@code ip} command. */
 public final class NetlinkVips implements Ports.Vips {
     private static final Logger LOG = LoggerFactory.getLogger("keepvip.vrrp");
     private final NetlinkClient netlink;
     /** ifname → ifindex: a link dump costs ~1 ms, on the takeover path. Dropped when an interface goes away. */
-    private final java.util.Map<String, Integer> ifindexes = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Integer> ifindexes = new ConcurrentHashMap<>();
 
     public NetlinkVips(NetlinkClient netlink) {
         this.netlink = netlink;
@@ -40,7 +44,7 @@ public final class NetlinkVips implements Ports.Vips {
 
     @Override
     public List<VipSpec> remove(List<VipSpec> vips) throws IOException {
-        List<VipSpec> removed = new java.util.ArrayList<>(vips.size());
+        List<VipSpec> removed = new ArrayList<>(vips.size());
         for (VipSpec v : vips) {
             try {
                 if (netlink.deleteAddress(toNetlink(v))) {
@@ -95,7 +99,7 @@ public final class NetlinkVips implements Ports.Vips {
             spec = spec.withBroadcast(v.broadcast());
         }
         // IPv4 sends IFA_CACHEINFO only for a given lifetime; forever is the kernel's default there.
-        boolean v6 = v.address() instanceof java.net.Inet6Address;
+        boolean v6 = v.address() instanceof Inet6Address;
         if (v6 || v.preferredLft() >= 0) {
             spec = spec.withPreferredLifetime((int) v.preferredLft()); // -1: 0xFFFFFFFF, forever
         }

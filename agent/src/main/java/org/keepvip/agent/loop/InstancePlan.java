@@ -1,9 +1,10 @@
 package org.keepvip.agent.loop;
 
+import java.time.Duration;
 import java.util.List;
+import org.keepvip.agent.daemon.VipSpec;
 import org.keepvip.vrrp.packet.ReceiveExpectations;
 import org.keepvip.vrrp.state.InstanceConfig;
-import org.keepvip.agent.daemon.VipSpec;
 
 /**
  * Everything needed to run one configured instance: the state machine's settings, the wire
@@ -15,7 +16,7 @@ import org.keepvip.agent.daemon.VipSpec;
  * @param routing {@code virtual_routes} and {@code virtual_rules}: installed with the VIPs
  */
 public record InstancePlan(InstanceConfig machine, InstanceRuntime.Wire wire, ReceiveExpectations expectations,
-        List<VipSpec> vips, String redisName, java.time.Duration garpRefresh, int garpRefreshRepeat,
+        List<VipSpec> vips, String redisName, Duration garpRefresh, int garpRefreshRepeat,
         InstanceRuntime.VirtualRouting routing) {
     public InstancePlan {
         vips = List.copyOf(vips);

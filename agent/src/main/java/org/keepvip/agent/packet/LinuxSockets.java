@@ -2,6 +2,8 @@ package org.keepvip.agent.packet;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /** The few libc socket calls the packet layer makes; errors come back as {@link LastErrorException}. */
 final class LinuxSockets {
@@ -44,7 +46,7 @@ final class LinuxSockets {
 
     /** An int socket option's value, in the host's byte order. */
     static byte[] intValue(int v) {
-        return java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.nativeOrder()).putInt(v).array();
+        return ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(v).array();
     }
 
     static void closeQuietly(int fd) {

@@ -6,6 +6,8 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -18,6 +20,7 @@ import org.keepvip.netlink.IfAddress;
 import org.keepvip.netlink.Link;
 import org.keepvip.netlink.NetlinkClient;
 import org.keepvip.netlink.Rtnl;
+import org.keepvip.netlink.VipSpec;
 import org.keepvip.vrrp.config.AddressFamily;
 import org.keepvip.vrrp.config.Vmac;
 import org.slf4j.Logger;
@@ -116,7 +119,7 @@ public final class VmacLinks implements AutoCloseable {
         return made.values().stream().map(Made::name).toList();
     }
 
-    private Made make(VmacPlan.Link l, java.util.Collection<String> taken) {
+    private Made make(VmacPlan.Link l, Collection<String> taken) {
         try {
             List<Link> links = nl.links();
             Optional<Link> base = links.stream().filter(x -> x.name().equals(l.base())).findFirst();
@@ -334,7 +337,7 @@ public final class VmacLinks implements AutoCloseable {
         if (a == null) {
             return;
         }
-        nl.addAddress(new org.keepvip.netlink.VipSpec(a, 64, vm.ifindex(), Optional.of(vm.name()), Optional.empty(),
+        nl.addAddress(new VipSpec(a, 64, vm.ifindex(), Optional.of(vm.name()), Optional.empty(),
                 Optional.empty(), Rtnl.RT_SCOPE_UNIVERSE, false, OptionalInt.empty()));
     }
 
@@ -380,7 +383,7 @@ public final class VmacLinks implements AutoCloseable {
     public synchronized void close() {
         restoreRpFilter();
         List<String> keys = new ArrayList<>(made.keySet());
-        java.util.Collections.reverse(keys);
+        Collections.reverse(keys);
         keys.forEach(this::remove);
     }
 }
