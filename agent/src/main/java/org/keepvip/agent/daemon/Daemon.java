@@ -15,12 +15,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.keepvip.agent.config.CheckResult;
 import org.keepvip.agent.config.ConfigChecker;
 import org.keepvip.agent.control.ControlHandler;
@@ -34,7 +32,6 @@ import org.keepvip.agent.kernel.LinkDelays;
 import org.keepvip.agent.kernel.Linkbeat;
 import org.keepvip.agent.kernel.NetlinkRouting;
 import org.keepvip.agent.kernel.NetlinkVips;
-import org.keepvip.agent.kernel.RoutingWatch;
 import org.keepvip.agent.latency.TakeoverLatency;
 import org.keepvip.agent.latency.ThreadNames;
 import org.keepvip.agent.loop.EventLoop;
@@ -81,20 +78,14 @@ import org.keepvip.netlink.IfAddress;
 import org.keepvip.netlink.Link;
 import org.keepvip.netlink.MacAddress;
 import org.keepvip.netlink.NetlinkClient;
-import org.keepvip.netlink.NetlinkEvent;
 import org.keepvip.netlink.NetlinkMonitor;
-import org.keepvip.netlink.Rtnl;
-import org.keepvip.vrrp.config.AddressFamily;
 import org.keepvip.vrrp.config.Firewall;
 import org.keepvip.vrrp.config.InstanceSpec;
 import org.keepvip.vrrp.config.IpLiteral;
-import org.keepvip.vrrp.config.IpRoute;
-import org.keepvip.vrrp.config.IpRule;
 import org.keepvip.vrrp.config.KeepalivedConfig;
 import org.keepvip.vrrp.config.MetricsListen;
 import org.keepvip.vrrp.config.StaticRouting;
 import org.keepvip.vrrp.config.TrackFile;
-import org.keepvip.vrrp.config.VirtualIp;
 import org.keepvip.vrrp.packet.PacketContext;
 import org.keepvip.vrrp.state.SyncGroup;
 import org.keepvip.vrrp.state.VrrpInstance;
@@ -149,10 +140,8 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     /** No-accept mode's nftables table, when the configuration at start needs one (else NONE). */
     private Ports.Firewall firewall = Ports.Firewall.NONE;
     private Firewall firewallSettings;
-    /** The static addresses, routes and rules in the kernel now; a reload diffs against them. */
-    private volatile StaticRouting statics = StaticRouting.NONE;
-    /** Static addresses, routes and rules that could not be set or removed (status counter). */
-    private final AtomicLong staticFailures = new AtomicLong();
+    /** The static addresses, routes and rules; made once the VIP and routing ports exist. */
+    private StaticEntries statics;
     private PcapPackets packets;
     private VmacLinks vmacs;
     /** The macvlans with a sending port. */
@@ -214,8 +203,9 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         routingPort = new NetlinkRouting(netlink);
         // keepalived/vrrp/vrrp_daemon.c: static entries are set at start and cleared at exit, after
         // the instances released their VIPs (closed in reverse order: before netlink, after the lanes drained).
-        changeStatics(StaticRouting.NONE, config.statics());
-        track(() -> changeStatics(statics, StaticRouting.NONE));
+        statics = new StaticEntries(vipPort, routingPort, this);
+        statics.change(config.statics());
+        track(() -> statics.change(StaticRouting.NONE));
         // Closed after the instances released their VIPs (and unblocked them): the table goes last.
         startFirewall(config);
 
@@ -283,17 +273,17 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         TakeoverLatency.warmUp(new TakeoverRehearsal(loop, vipPort, refusals, lanes).parts());
 
         // interface_up_down_delays: a reload keeps the delays the daemon started with.
-        linkDelays = new LinkDelays(config.host(), (task, delay) -> {
+        LinkDelays linkDelays = new LinkDelays(config.host(), (task, delay) -> {
             var f = runner.timer().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
             return () -> f.cancel(false);
         }, ifname -> netlinkLinkUp(netlink, ifname), (ifname, up) -> loop.post(new LoopEvent.LinkChanged(ifname, up)));
-        linkbeat = track(new Linkbeat(Linkbeat.polled(config),
+        Linkbeat linkbeat = track(new Linkbeat(Linkbeat.polled(config),
                 (ifname, up) -> loop.post(new LoopEvent.LinkChanged(ifname, up))));
         if (!linkbeat.isEmpty()) {
             runner.timer().scheduleWithFixedDelay(linkbeat::poll, 0, 1, TimeUnit.SECONDS);
         }
-        track(NetlinkMonitor.start(this::onNetlink, buffers.monitorBytes(), buffers.monitorForce(),
-                routingGroups(config)));
+        track(NetlinkMonitor.start(new NetlinkEvents(netlink, loop, linkDelays, linkbeat, statics),
+                buffers.monitorBytes(), buffers.monitorForce(), NetlinkEvents.routingGroups(config)));
         scriptTrackers = track(new ScriptTrackers(config.scripts(), runner, runner.timer(), loop::post));
         fileTrackers = new FileTrackers(usedTrackFiles(config), loop::post);
         processTrackers = new ProcessTrackers(config.trackProcesses(), loop::post);
@@ -338,7 +328,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
                 : config.global().metricsListen();
         if (listen != null) {
             MetricsExporter exporter = track(MetricsExporter.start(listen.address(), listen.port(),
-                    new DaemonReadings(loop, () -> redis, frameDrops, () -> runner, staticFailures::get,
+                    new DaemonReadings(loop, () -> redis, frameDrops, () -> runner, statics::failures,
                             this::hostReadings)));
             LOG.info("Serving Prometheus metrics on http://{}/metrics", listen);
             LOG.debug("metrics exporter bound to {}", exporter.address());
@@ -411,49 +401,6 @@ public final class Daemon implements ControlHandler, AutoCloseable {
                 conf.map(InstanceSpec::dontTrackPrimary).orElse(false));
     }
 
-    /**
-     * Takes the static addresses, routes and rules from {@code before} to {@code after}: removes
-     * what went (rules, routes, then addresses) and sets what is new (addresses, routes, then rules),
-     * as keepalived's clear_diff_static_* and start_vrrp do. Entries in both stay untouched.
-     * Failures are logged and counted, never thrown.
-     */
-    private synchronized void changeStatics(StaticRouting before,
-                                            StaticRouting after) {
-        watchedStatics = after; // what this removes is no longer to be restored
-        var oldRoutes = before.routes().stream().map(IpRoute::withoutOrigin).toList();
-        var oldRules = before.rules().stream().map(IpRule::withoutOrigin).toList();
-        var newRoutes = after.routes().stream().map(IpRoute::withoutOrigin).toList();
-        var newRules = after.rules().stream().map(IpRule::withoutOrigin).toList();
-        List<VipSpec> oldAddrs = before.addresses().stream().map(ConfigMapper::staticAddress).toList();
-        List<VipSpec> newAddrs = after.addresses().stream().map(ConfigMapper::staticAddress).toList();
-        long failed = routingPort.remove("static", oldRoutes.stream().filter(r -> !newRoutes.contains(r)).toList(),
-                oldRules.stream().filter(r -> !newRules.contains(r)).toList());
-        List<VipSpec> goneAddrs = oldAddrs.stream().filter(a -> !newAddrs.contains(a)).toList();
-        if (!goneAddrs.isEmpty()) {
-            try {
-                vipPort.remove(goneAddrs);
-            } catch (IOException e) {
-                failed++; // logged by the port
-            }
-        }
-        List<VipSpec> addAddrs = newAddrs.stream().filter(a -> !oldAddrs.contains(a)).toList();
-        if (!addAddrs.isEmpty()) {
-            LOG.info("Setting static addresses {}", addAddrs);
-            try {
-                vipPort.add(addAddrs);
-            } catch (IOException e) {
-                failed++; // each address logged by the port
-            }
-        }
-        failed += routingPort.add("static", newRoutes.stream().filter(r -> !oldRoutes.contains(r)).toList(),
-                newRules.stream().filter(r -> !oldRules.contains(r)).toList());
-        statics = after;
-        if (failed > 0) {
-            staticFailures.addAndGet(failed);
-            LOG.error("{} static address(es), route(s) or rule(s) could not be changed (see above)", failed);
-        }
-    }
-
     /** How long the exit waits for every lane's last steps (VIP removal, fence, notify STOP), in all. */
     private static final long HOOKS_AT_EXIT_MILLIS = 1500;
 
@@ -496,155 +443,6 @@ public final class Daemon implements ControlHandler, AutoCloseable {
                 rx.ipTotalLength(), rx.receivedIpLength(), false);
         // The record's own array: nothing else holds it, and the loop only reads it.
         loop.postPacket(new LoopEvent.PacketIn(rx.interfaceName(), ctx, rx.payloadUnsafe(), rx.receivedAtNanos()));
-    }
-
-    private final Map<Integer, String> ifnames = new ConcurrentHashMap<>();
-    /** Interfaces last seen up and running, to see one come up again. */
-    private final Set<String> upLinks = ConcurrentHashMap.newKeySet();
-    private LinkDelays linkDelays;
-    /** linkbeat_interfaces / linkbeat_use_polling: interfaces whose link state comes from polling. */
-    private volatile Linkbeat linkbeat;
-    /** The static entries to keep in place; set before changeStatics removes any. */
-    private volatile StaticRouting watchedStatics = StaticRouting.NONE;
-
-    private void onNetlink(NetlinkEvent e) {
-        if (e instanceof NetlinkEvent.LinkChanged l) {
-            ifnames.put(l.ifindex(), l.name());
-            boolean up = l.up() && l.running();
-            Linkbeat polling = linkbeat;
-            if (polling == null || !polling.polls(l.name())) {
-                linkDelays.changed(l.name(), up);
-            }
-            if (!up) {
-                upLinks.remove(l.name());
-            } else if (upLinks.add(l.name())) {
-                reinstateOn(l.name());
-            }
-        } else if (e instanceof NetlinkEvent.AddressRemoved a) {
-            String name = ifname(a.ifindex());
-            if (name != null) {
-                loop.post(new LoopEvent.AddressRemoved(name, a.address()));
-                reinstateAddress(name, a.address());
-            }
-        } else if (e instanceof NetlinkEvent.RouteRemoved r) {
-            loop.post(new LoopEvent.RoutingRemoved(r, r.oif() == 0 ? null : ifname(r.oif())));
-            reinstateRoute(r);
-        } else if (e instanceof NetlinkEvent.RuleRemoved r) {
-            loop.post(new LoopEvent.RoutingRemoved(r, null));
-            reinstateRule(r);
-        } else if (e instanceof NetlinkEvent.EventsLost) {
-            LOG.warn("netlink monitor lost events");
-        }
-    }
-
-    /** An interface's name: as its last link event gave it, else as the kernel says now; null if gone. */
-    private String ifname(int ifindex) {
-        String known = ifnames.get(ifindex);
-        if (known != null) {
-            return known;
-        }
-        try {
-            Optional<String> name = netlink.link(ifindex).map(Link::name);
-            name.ifPresent(n -> ifnames.put(ifindex, n));
-            return name.orElse(null);
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    /**
-     * The route and rule groups to watch, per family: where a virtual or static route (or rule) is
-     * tracked (not {@code no_track}). keepalived watches a family's static ones only where one has a
-     * track_group, or a virtual one is tracked (keepalived/vrrp/vrrp.c: process_static_entries(),
-     * vrrp_complete_instance()); keepvip restores a deleted static one whenever it is tracked.
-     * Settled at start.
-     */
-    static int[] routingGroups(KeepalivedConfig c) {
-        List<IpRoute> routes = new ArrayList<>(c.statics().routes());
-        List<IpRule> rules = new ArrayList<>(c.statics().rules());
-        c.instances().forEach(i -> {
-            routes.addAll(i.virtualRoutes());
-            rules.addAll(i.virtualRules());
-        });
-        Set<Integer> groups = new TreeSet<>();
-        for (var r : routes) {
-            if (!r.noTrack()) {
-                groups.add(r.family() == AddressFamily.IPV6 ? Rtnl.RTNLGRP_IPV6_ROUTE
-                        : Rtnl.RTNLGRP_IPV4_ROUTE);
-            }
-        }
-        for (var r : rules) {
-            if (!r.noTrack()) {
-                groups.add(r.family() == AddressFamily.IPV6 ? Rtnl.RTNLGRP_IPV6_RULE
-                        : Rtnl.RTNLGRP_IPV4_RULE);
-            }
-        }
-        return groups.stream().mapToInt(Integer::intValue).toArray();
-    }
-
-    /** netlink_if_address_filter(): a deleted static address is added again, unless no_track. */
-    private synchronized void reinstateAddress(String ifname, InetAddress address) {
-        for (VirtualIp v : watchedStatics.addresses()) {
-            if (!v.noTrack() && v.address().equals(address) && ifname.equals(v.device())) {
-                VipSpec spec = ConfigMapper.staticAddress(v);
-                LOG.info("Restoring deleted static address {}", spec);
-                try {
-                    vipPort.add(List.of(spec));
-                } catch (IOException e) {
-                    staticFailures.incrementAndGet(); // logged by the port
-                }
-            }
-        }
-    }
-
-    /** netlink_route_filter(): a deleted static route (ours, tracked) is added again. */
-    private synchronized void reinstateRoute(NetlinkEvent.RouteRemoved deleted) {
-        for (IpRoute r : watchedStatics.routes()) {
-            if (!r.noTrack() && RoutingWatch.staticRoute(deleted, r)) {
-                // Not when a reload replaced it (same key, another metric): it is there already.
-                if (routingPort.addMissing("static", List.of(r), List.of()) > 0) {
-                    LOG.info("Restoring deleted static route {}", RoutingWatch.describe(r));
-                }
-                return;
-            }
-        }
-    }
-
-    /** netlink_rule_filter(): a deleted static rule (ours, tracked) is added again. */
-    private synchronized void reinstateRule(NetlinkEvent.RuleRemoved deleted) {
-        for (IpRule r : watchedStatics.rules()) {
-            if (!r.noTrack() && RoutingWatch.rule(deleted, r)) {
-                if (routingPort.addMissing("static", List.of(), List.of(r)) > 0) {
-                    LOG.info("Restoring deleted static rule {}", RoutingWatch.describe(r));
-                }
-                return;
-            }
-        }
-    }
-
-    /**
-     * keepalived/vrrp/vrrp_if.c: interface_up(), static_track_group_reinstate_config(): the static
-     * addresses and routes of an interface that came up again go in again (the kernel flushed the
-     * routes when it went down); those still there are left as they are.
-     */
-    private synchronized void reinstateOn(String ifname) {
-        for (VirtualIp v : watchedStatics.addresses()) {
-            if (!v.noTrack() && ifname.equals(v.device())) {
-                try {
-                    vipPort.add(List.of(ConfigMapper.staticAddress(v))); // present already is fine
-                } catch (IOException e) {
-                    staticFailures.incrementAndGet();
-                }
-            }
-        }
-        List<IpRoute> routes = watchedStatics.routes().stream()
-                .filter(r -> !r.noTrack() && ifname.equals(r.device())).toList();
-        if (!routes.isEmpty()) {
-            int missing = routingPort.addMissing("static", routes, List.of());
-            if (missing > 0) {
-                LOG.info("{} static route(s) on {} restored after it came up", missing, ifname);
-            }
-        }
     }
 
     private void onSignal(SignalEvent s) {
@@ -775,7 +573,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
             String summary = applied.get(5, TimeUnit.SECONDS);
             retireVmacs(plans, vmacPlan);
             retrack(before, next);
-            changeStatics(statics, next.statics());
+            statics.change(next.statics());
             LOG.info("Reloaded configuration: {}", summary);
             return ControlResponse.ok("reloaded: " + summary);
         } catch (Exception e) {
