@@ -255,6 +255,207 @@ class VmacE2ETest {
         }
     }
 
+    /** The macvlan's ifindex, or -1 when there is none. */
+    static int ifindex(Lab lab, Node n, String ifname) {
+        var r = lab.exec(n, "ip", "-j", "link", "show", "dev", ifname);
+        return r.ok() ? JsonParser.parseString(r.orThrow()).getAsJsonArray().get(0).getAsJsonObject().get("ifindex")
+                .getAsInt() : -1;
+    }
+
+    /** Source MACs of {@code count} adverts {@code n} sends out of eth0 (captured on its own eth0). */
+    static List<String> ownAdvertSourceMacs(Lab lab, Node n, int count) {
+        LabProcess dump = lab.start(n, "tcpdump-own" + System.nanoTime(), "tcpdump", "-i", "eth0", "-n", "-e", "-p",
+                "-Q", "out", "-c", Integer.toString(count), "ip proto 112");
+        assertThat(dump.awaitExit(Duration.ofSeconds(15))).as("tcpdump: " + dump.output()).isZero();
+        return dump.output().lines().filter(l -> l.contains("VRRP")).map(l -> l.split("\\s+")[1]).toList();
+    }
+
+    /**
+     * Deletes the MASTER's macvlan from outside ({@code ip link del}) and waits until it is back with
+     * the VIP on it; returns the kernel state then.
+     */
+    static Map<String, Object> afterVmacDeleted(Lab lab, Node n, java.nio.file.Path log) {
+        int before = ifindex(lab, n, VMAC_NAME);
+        assertThat(before).isPositive();
+        lab.exec(n, "ip", "link", "del", VMAC_NAME).orThrow();
+        try {
+            Await.until(Duration.ofSeconds(20), VMAC_NAME + " made again, up, with the VIP on it", () -> {
+                int now = ifindex(lab, n, VMAC_NAME);
+                return now > 0 && now != before && link(lab, n).getOrDefault("flags", "").contains("\"UP\"")
+                        && vmacAddresses(lab, n).stream().anyMatch(a -> a.startsWith(VIP + "/24"));
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; link " + link(lab, n) + ", addresses "
+                    + lab.addressesByInterface(n) + ", log:\n" + Agents.read(log), e);
+        }
+        return masterState(lab, n);
+    }
+
+    /**
+     * A VMAC deleted from outside is made again with its name, MAC, mode and settings, and the MASTER
+     * puts its VIP back on it and advertises from it again, as keepalived does with the same file
+     * (keepalived_netlink.c: netlink_if_link_filter(), vrrp_if.c: recreate_vmac_thread()): the kernel
+     * state afterwards is the same under both.
+     */
+    @Test
+    void aVmacDeletedFromOutsideIsMadeAgainAsKeepalivedMakesIt() throws Exception {
+        Map<String, Object> keepvipAfter;
+        try (Lab lab = Lab.builder().host("v").build()) {
+            Node v = lab.node("v");
+            Agents.Keepvip kv = Agents.keepvip(lab, v, "kvr", config(150));
+            Await.until(TAKEOVER, "keepvip MASTER on its VMAC", () -> holds(lab, v, VIP));
+            Map<String, Object> first = masterState(lab, v);
+            keepvipAfter = afterVmacDeleted(lab, v, kv.process().log());
+            assertThat(keepvipAfter).as("as it was before the deletion").isEqualTo(first);
+            assertThat(ownAdvertSourceMacs(lab, v, 2)).as("adverts from the new macvlan").containsOnly(VMAC);
+            assertThat(kv.state()).contains("MASTER");
+            String log = Agents.read(kv.process().log());
+            assertThat(log).contains("Interface " + VMAC_NAME + " deleted");
+            assertThat(log.split("Success creating VMAC interface " + VMAC_NAME, -1)).hasSize(3);
+            kv.process().stop(Duration.ofSeconds(10));
+            assertThat(link(lab, v)).as("the new macvlan is removed at exit").isEmpty();
+        }
+        try (Lab lab = Lab.builder().host("k").build()) {
+            Node k = lab.node("k");
+            LabProcess keepalived = Agents.keepalived(lab, k, "kakr", config(150));
+            Await.until(TAKEOVER, "keepalived MASTER on its VMAC", () -> holds(lab, k, VIP));
+            Map<String, Object> keepalivedAfter = afterVmacDeleted(lab, k, keepalived.log());
+            assertThat(keepvipAfter).as("keepvip's vs keepalived's (log: %s)", keepalived.log())
+                    .isEqualTo(keepalivedAfter);
+        }
+    }
+
+    static final String IGMP_LLM = "ipv4/igmp_link_local_mcast_reports";
+
+    static String vmacAddrConfig() {
+        return """
+                global_defs {
+                    disable_local_igmp
+                }
+                vrrp_instance VI_V {
+                    state BACKUP
+                    interface eth0
+                    virtual_router_id %d
+                    priority 150
+                    advert_int 1
+                    use_vmac_addr
+                    virtual_ipaddress {
+                        %s/24
+                        198.51.100.230/24 dev eth1
+                    }
+                }
+                """.formatted(VRID, VIP);
+    }
+
+    /** Every macvlan (as {@code ip -d -j link} reports it, without indexes), addresses and the sysctls of eth0, eth1 and the macvlans. */
+    static Map<String, Object> vmacAddrState(Lab lab, Node n) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        var r = lab.exec(n, "ip", "-d", "-j", "link", "show", "type", "macvlan");
+        List<String> names = new ArrayList<>();
+        Map<String, Object> links = new java.util.TreeMap<>();
+        for (JsonElement e : JsonParser.parseString(r.orThrow()).getAsJsonArray()) {
+            JsonObject o = e.getAsJsonObject();
+            String name = o.get("ifname").getAsString();
+            names.add(name);
+            links.put(name, Map.of("link", o.has("link") ? o.get("link").getAsString() : "",
+                    "address", o.get("address").getAsString(), "flags", o.get("flags").toString(),
+                    "mode", o.getAsJsonObject("linkinfo").getAsJsonObject("info_data").get("mode").getAsString()));
+        }
+        out.put("macvlans", links);
+        Map<String, List<String>> addrs = new java.util.TreeMap<>(lab.addressesByInterface(n));
+        addrs.replaceAll((k, v) -> v.stream().filter(x -> !x.startsWith("fe80:")).sorted().toList());
+        out.put("addresses", addrs);
+        List<String> sysctls = new ArrayList<>(SYSCTLS);
+        sysctls.add(IGMP_LLM);
+        for (String name : java.util.stream.Stream.concat(java.util.stream.Stream.of("eth1"), names.stream()).toList()) {
+            for (String x : List.of("arp_ignore", "arp_filter", "accept_local", "rp_filter", "promote_secondaries")) {
+                sysctls.add("ipv4/conf/" + name + "/" + x);
+            }
+        }
+        out.put("sysctls", sysctls(lab, n, sysctls));
+        return out;
+    }
+
+    /**
+     * use_vmac_addr: the VIP on another interface (dev eth1) goes on a macvlan of its own on eth1,
+     * the one on the instance's interface stays there; with disable_local_igmp, no IGMP reports for
+     * 224.0.0.x while running. The same file under keepalived leaves the same links, addresses and
+     * sysctls as MASTER, and no macvlan and the IGMP setting back after exit.
+     */
+    @Test
+    void useVmacAddrLeavesTheSameKernelStateAsKeepalived() throws Exception {
+        Map<String, Object> keepvipMaster;
+        try (Lab lab = Lab.builder().host("v").extraInterfaces(1).build()) {
+            Node v = lab.node("v");
+            Agents.Keepvip kv = Agents.keepvip(lab, v, "kvva", vmacAddrConfig());
+            Await.until(TAKEOVER, "keepvip MASTER with both VIPs",
+                    () -> holds(lab, v, VIP) && holds(lab, v, "198.51.100.230"));
+            keepvipMaster = vmacAddrState(lab, v);
+            assertThat(lab.addressesByInterface(v).get("eth0")).contains(VIP + "/24");
+            assertThat(sysctls(lab, v, List.of(IGMP_LLM))).containsEntry(IGMP_LLM, "0");
+            assertThat(keepvipMaster.get("macvlans").toString()).contains("link=eth1", "address=" + VMAC,
+                    "mode=private");
+            kv.process().stop(Duration.ofSeconds(10));
+            assertThat(lab.exec(v, "ip", "-j", "link", "show", "type", "macvlan").orThrow().trim())
+                    .as("no macvlan left").isIn("[]", "");
+            assertThat(sysctls(lab, v, List.of(IGMP_LLM))).containsEntry(IGMP_LLM, "1");
+        }
+        try (Lab lab = Lab.builder().host("k").extraInterfaces(1).build()) {
+            Node k = lab.node("k");
+            LabProcess keepalived = Agents.keepalived(lab, k, "kakva", vmacAddrConfig());
+            Await.until(TAKEOVER, "keepalived MASTER with both VIPs",
+                    () -> holds(lab, k, VIP) && holds(lab, k, "198.51.100.230"));
+            assertThat(keepvipMaster).as("keepvip's vs keepalived's (log: %s)", keepalived.log())
+                    .isEqualTo(vmacAddrState(lab, k));
+            keepalived.stop(Duration.ofSeconds(10));
+            assertThat(lab.exec(k, "ip", "-j", "link", "show", "type", "macvlan").orThrow().trim())
+                    .as("no macvlan left").isIn("[]", "");
+            assertThat(sysctls(lab, k, List.of(IGMP_LLM))).containsEntry(IGMP_LLM, "1");
+        }
+    }
+
+    /**
+     * The gratuitous ARPs {@code n} sends on eth1 for the use_vmac_addr VIP, from the macvlan's MAC,
+     * in the {@code seconds} after the takeover's burst: their senders' MACs and addresses.
+     */
+    static List<String> extraGarps(Lab lab, Node n, int count, int seconds) {
+        LabProcess dump = lab.start(n, "tcpdump-garp" + System.nanoTime(), "timeout", Integer.toString(seconds),
+                "tcpdump", "-i", "eth1", "-n", "-e", "-p", "-Q", "out", "-c", Integer.toString(count),
+                "arp and ether src " + VMAC);
+        dump.awaitExit(Duration.ofSeconds(seconds + 5));
+        return dump.output().lines().filter(l -> l.contains("ARP")).map(l -> l.split("\\s+")[1] + " "
+                + (l.contains("198.51.100.230") ? "198.51.100.230" : "other")).toList();
+    }
+
+    /**
+     * vrrp_garp_extra_if 1: while MASTER, a GARP every second for the VIP on the other interface's
+     * macvlan, leaving eth1 with the virtual MAC, as keepalived sends them with the same file; none
+     * on eth1 from a MASTER without it, once the takeover's burst is over.
+     */
+    @Test
+    void garpExtraIfRefreshesTheOtherInterfaceAsKeepalivedDoes() throws Exception {
+        String withExtra = vmacAddrConfig().replace("disable_local_igmp", "vrrp_garp_extra_if 1\n    vrrp_garp_master_delay 0");
+        for (boolean keepalivedSide : new boolean[] {false, true}) {
+            try (Lab lab = Lab.builder().host("g").extraInterfaces(1).build()) {
+                Node g = lab.node("g");
+                Object agent = keepalivedSide ? Agents.keepalived(lab, g, "kagx", withExtra)
+                        : Agents.keepvip(lab, g, "kvgx", withExtra);
+                Await.until(TAKEOVER, "MASTER with both VIPs", () -> holds(lab, g, "198.51.100.230"));
+                extraGarps(lab, g, 5, 2); // the takeover's burst (garp_master_repeat 5), if still going
+                List<String> garps = extraGarps(lab, g, 3, 6);
+                assertThat(garps).as((keepalivedSide ? "keepalived" : "keepvip") + ": " + agent)
+                        .containsExactly(VMAC + " 198.51.100.230", VMAC + " 198.51.100.230", VMAC + " 198.51.100.230");
+            }
+        }
+        try (Lab lab = Lab.builder().host("n").extraInterfaces(1).build()) {
+            Node n = lab.node("n");
+            Agents.keepvip(lab, n, "kvnx", vmacAddrConfig().replace("disable_local_igmp", "vrrp_garp_master_delay 0"));
+            Await.until(TAKEOVER, "MASTER with both VIPs", () -> holds(lab, n, "198.51.100.230"));
+            extraGarps(lab, n, 5, 2);
+            assertThat(extraGarps(lab, n, 1, 4)).as("no refresh without vrrp_garp_extra_if").isEmpty();
+        }
+    }
+
     /** IPv6: the same file alone under keepvip and keepalived (a lab each) leaves the same macvlan state. */
     @Test
     void ipv6KeepvipLeavesTheSameVmacAsKeepalived() throws Exception {

@@ -44,4 +44,7 @@ final class Libc {
 
     static native int setsockopt(int fd, int level, int optname, byte[] optval, int optlen)
             throws LastErrorException;
+
+    static native int getsockopt(int fd, int level, int optname, byte[] optval, int[] optlen)
+            throws LastErrorException;
 }

@@ -203,6 +203,17 @@ final class NetlinkSocket implements Closeable {
         return sa.array();
     }
 
+    /** SO_RCVBUF as the kernel reports it: twice the size set, what it charges for bookkeeping included. */
+    int receiveBufferBytes() throws NetlinkException {
+        byte[] v = new byte[4];
+        try {
+            Libc.getsockopt(fd, Rtnl.SOL_SOCKET, Rtnl.SO_RCVBUF, v, new int[] {4});
+        } catch (LastErrorException e) {
+            throw new NetlinkException("getsockopt(SO_RCVBUF)", e.getErrorCode(), e);
+        }
+        return ByteBuffer.wrap(v).order(ByteOrder.nativeOrder()).getInt();
+    }
+
     private static void setInt(int fd, int level, int opt, int value) {
         byte[] v = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(value).array();
         Libc.setsockopt(fd, level, opt, v, v.length);

@@ -29,6 +29,7 @@ public final class ProcConnector implements Closeable {
     private final byte[] buf = new byte[1024];
     private final boolean initialNamespace;
     private long timeoutMillis = -1;
+    private boolean bufferSet = true;
 
     private ProcConnector(NetlinkSocket socket, boolean initialNamespace) {
         this.socket = socket;
@@ -40,14 +41,29 @@ public final class ProcConnector implements Closeable {
      * ECONNREFUSED when no namespace with the process connector can be reached.
      */
     public static ProcConnector open() throws NetlinkException {
+        return open(0, false);
+    }
+
+    /**
+     * As {@link #open()}, with {@code process_monitor_rcv_bufs}: {@code bytes} 0 keeps keepvip's own
+     * 1 MiB (SO_RCVBUFFORCE where allowed); otherwise SO_RCVBUF, or with {@code force} SO_RCVBUFFORCE,
+     * as keepalived's set_rcv_buf() (keepalived/core/track_process.c). A size the kernel refuses is
+     * logged by the caller through {@link #receiveBufferSet()}.
+     */
+    public static ProcConnector open(int bytes, boolean force) throws NetlinkException {
         try {
-            return subscribe(false);
+            return subscribe(false, bytes, force);
         } catch (NetlinkException e) {
             if (e.errno() != Errno.ECONNREFUSED || !otherNetNamespaceOfPid1()) {
                 throw e;
             }
         }
-        return inNamespaceOfPid1();
+        return inNamespaceOfPid1(bytes, force);
+    }
+
+    /** False when a configured receive buffer could not be set as asked (keepalived logs it and runs on). */
+    public boolean receiveBufferSet() {
+        return bufferSet;
     }
 
     /** Whether the socket was opened in PID 1's network namespace rather than ours. */
@@ -55,16 +71,28 @@ public final class ProcConnector implements Closeable {
         return initialNamespace;
     }
 
-    private static ProcConnector subscribe(boolean initial) throws NetlinkException {
+    private static ProcConnector subscribe(boolean initial, int bytes, boolean force) throws NetlinkException {
         NetlinkSocket s = NetlinkSocket.openProtocol(SOCK_DGRAM, NETLINK_CONNECTOR, ProcEvent.CN_IDX_PROC);
+        boolean set = true;
         try {
-            s.setReceiveBuffer(1 << 20);
+            if (bytes == 0) {
+                s.setReceiveBuffer(1 << 20);
+            } else {
+                set = s.setReceiveBuffer(bytes, force);
+            }
             s.send(ProcEvent.subscription(s.portId(), true));
         } catch (NetlinkException e) {
             s.close();
             throw e;
         }
-        return new ProcConnector(s, initial);
+        ProcConnector c = new ProcConnector(s, initial);
+        c.bufferSet = set;
+        return c;
+    }
+
+    /** SO_RCVBUF of the socket as the kernel reports it (twice what was asked). */
+    public int receiveBufferBytes() throws NetlinkException {
+        return socket.receiveBufferBytes();
     }
 
     /** Our network namespace is not PID 1's, and PID 1 is in our PID namespace's view the real init. */
@@ -79,7 +107,7 @@ public final class ProcConnector implements Closeable {
         }
     }
 
-    private static ProcConnector inNamespaceOfPid1() throws NetlinkException {
+    private static ProcConnector inNamespaceOfPid1(int bytes, boolean force) throws NetlinkException {
         ExecutorService ex = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "proc-connector-open");
             t.setDaemon(true);
@@ -93,7 +121,7 @@ public final class ProcConnector implements Closeable {
                 } finally {
                     Libc.close(fd);
                 }
-                return subscribe(true);
+                return subscribe(true, bytes, force);
             });
             return f.get();
         } catch (java.util.concurrent.ExecutionException e) {

@@ -84,6 +84,25 @@ class ProcConnectorTest {
     }
 
     @Test
+    void takesTheConfiguredReceiveBuffer() throws Exception {
+        TestNetns.assumeRoot();
+        // readAllLines: a /proc file reports size 0, and readString read only its first byte here.
+        long rmemMax = Long.parseLong(Files.readAllLines(Path.of("/proc/sys/net/core/rmem_max")).get(0).strip());
+        // process_monitor_rcv_bufs 100000: SO_RCVBUF, capped by rmem_max; the kernel reports twice the size.
+        try (ProcConnector c = ProcConnector.open(100_000, false)) {
+            assertThat(c.receiveBufferSet()).isTrue();
+            int expected = (int) (2 * Math.min(100_000, rmemMax));
+            assertThat(c.receiveBufferBytes()).as("rmem_max %d", rmemMax).isEqualTo(expected);
+        }
+        // With _force: SO_RCVBUFFORCE passes rmem_max (root has CAP_NET_ADMIN).
+        int big = (int) Math.max(3_000_000, rmemMax + 4096);
+        try (ProcConnector c = ProcConnector.open(big, true)) {
+            assertThat(c.receiveBufferSet()).isTrue();
+            assertThat(c.receiveBufferBytes()).isEqualTo(2 * big);
+        }
+    }
+
+    @Test
     void worksFromAnotherNetworkNamespace() throws Exception {
         TestNetns.assumeRoot();
         try (TestNetns ns = new TestNetns()) {

@@ -126,9 +126,49 @@ public final class ConfigMapper {
         for (VirtualIp v : i.excludedIps()) {
             vips.add(onVmac(vip(i, v), config, i, v, vmacNames));
         }
+        List<VipSpec> extraIf = extraIfTargets(vips, vmac != null ? vmac : i.interfaceName(),
+                i.vmac() != null && i.vmac().xmitBase(), i.garp().extraIfAll(), vmacNames.values());
         return new InstancePlan(machine, wire, expect, vips, redisName, i.garp().masterRefresh(),
                 Math.max(1, i.garp().masterRefreshRepeat()),
-                new InstanceRuntime.VirtualRouting(i.virtualRoutes(), i.virtualRules()));
+                new InstanceRuntime.VirtualRouting(i.virtualRoutes(), i.virtualRules()),
+                extraIf.isEmpty() ? java.time.Duration.ZERO : i.garp().extraIf(), extraIf);
+    }
+
+    /**
+     * {@code garp_extra_if}: the VIP whose GARP/NA goes out on each extra interface, one per interface,
+     * chosen as keepalived's vrrp_send_vmac_update() chooses (keepalived/vrrp/vrrp.c): the first VIP
+     * (advertised, then excluded) on each interface other than the instance's own ({@code own}: its
+     * macvlan with use_vmac, else its interface; the own one too with vmac_xmit_base, whose adverts do
+     * not refresh it), and only on macvlans keepvip made unless {@code all}. Empty, and so off, when no
+     * VIP is on another interface than the own one, as vrrp_complete_instance() turns it off.
+     */
+    public static List<VipSpec> extraIfTargets(List<VipSpec> vips, String own, boolean xmitBase, boolean all,
+                                        java.util.Collection<String> ourMacvlans) {
+        boolean extraVmac = false;
+        boolean extraIf = false;
+        for (VipSpec v : vips) {
+            if (!v.ifname().equals(own)) {
+                if (ourMacvlans.contains(v.ifname())) {
+                    extraVmac = true;
+                } else {
+                    extraIf = true;
+                }
+            }
+        }
+        if ((!extraIf && !extraVmac) || (!extraVmac && !all)) {
+            return List.of();
+        }
+        java.util.Map<String, VipSpec> first = new java.util.LinkedHashMap<>();
+        for (VipSpec v : vips) {
+            if (!ourMacvlans.contains(v.ifname()) && !all) {
+                continue;
+            }
+            if (v.ifname().equals(own) && !xmitBase) {
+                continue;
+            }
+            first.putIfAbsent(v.ifname(), v);
+        }
+        return List.copyOf(first.values());
     }
 
     /**

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -71,6 +72,7 @@ import org.keepvip.agent.signal.SignalHandlers;
 import org.keepvip.agent.track.FileTrackers;
 import org.keepvip.agent.track.HostTrackers;
 import org.keepvip.agent.track.ProcessTrackers;
+import org.keepvip.agent.track.ReloadTimeWatch;
 import org.keepvip.agent.vmac.Sysctl;
 import org.keepvip.agent.vmac.VmacLinks;
 import org.keepvip.agent.vmac.VmacPlan;
@@ -78,6 +80,7 @@ import org.keepvip.netlink.IfAddress;
 import org.keepvip.netlink.Link;
 import org.keepvip.netlink.MacAddress;
 import org.keepvip.netlink.NetlinkClient;
+import org.keepvip.netlink.NetlinkEvent;
 import org.keepvip.netlink.NetlinkMonitor;
 import org.keepvip.vrrp.config.Firewall;
 import org.keepvip.vrrp.config.InstanceSpec;
@@ -144,6 +147,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     private StaticEntries statics;
     private PcapPackets packets;
     private VmacLinks vmacs;
+    private ReloadTimeWatch reloadTimeWatch;
     /** The macvlans with a sending port. */
     private final Set<String> vmacPorts = ConcurrentHashMap.newKeySet();
     private NextHopResolver nextHops;
@@ -188,6 +192,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         List<InstancePlan> plans = ConfigMapper.plans(config, (ifname, v6) -> primaryAddress(netlink, ifname, v6),
                 vmacNames);
 
+        disableLocalIgmp(config);
         runner = track(new ScriptRunner(4));
         // Before any instance starts, and waited for: keepalived starts its children only then.
         DaemonScripts.run(runner, config.global().startupScript(), "startup");
@@ -237,6 +242,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         this.nextHops = nextHops;
         for (InstancePlan p : plans) {
             openVmacPort(ports, p.wire().vmac());
+            vipInterfacesOf(p).forEach(ifname -> openVmacPort(ports, ifname));
         }
         loop.readSockets(polled);
         // garp_group and vrrp_garp_interval / vrrp_gna_interval; a reload keeps the gaps it started with.
@@ -282,11 +288,13 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         if (!linkbeat.isEmpty()) {
             runner.timer().scheduleWithFixedDelay(linkbeat::poll, 0, 1, TimeUnit.SECONDS);
         }
-        track(NetlinkMonitor.start(new NetlinkEvents(netlink, loop, linkDelays, linkbeat, statics),
+        track(NetlinkMonitor.start(new NetlinkEvents(netlink, loop, linkDelays, linkbeat, statics,
+                this::onLinkRemoved),
                 buffers.monitorBytes(), buffers.monitorForce(), NetlinkEvents.routingGroups(config)));
         scriptTrackers = track(new ScriptTrackers(config.scripts(), runner, runner.timer(), loop::post));
         fileTrackers = new FileTrackers(usedTrackFiles(config), loop::post);
-        processTrackers = new ProcessTrackers(config.trackProcesses(), loop::post);
+        processTrackers = new ProcessTrackers(config.trackProcesses(), loop::post,
+                config.global().extras().netlink().processBytes(), config.global().extras().netlink().processForce());
         track(() -> fileTrackers.close()); // whichever a reload left
         track(() -> processTrackers.close());
         hostTrackers = new HostTrackers(config.trackHosts(), loop::post);
@@ -298,6 +306,8 @@ public final class Daemon implements ControlHandler, AutoCloseable {
                 options.controlGroup()));
         startMetrics(config);
         track(SignalHandlers.install(this::onSignal, options.ignoreSigint()));
+        startReloadTimeWatch();
+        track(this::closeReloadTimeWatch);
         for (Path pidFile : options.pidFiles()) {
             Files.writeString(pidFile, ProcessHandle.current().pid() + "\n");
         }
@@ -342,6 +352,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         InstanceRuntime r = new InstanceRuntime(machine, p.wire(), p.expectations(), p.vips(), packets, vipPort,
                 refusals, p.redisName() == null ? null : redis.get(p.redisName()), notify, loop::post, lane);
         r.useRouting(routingPort, p.routing());
+        r.useExtraIfGarp(p.extraIfGarp(), p.extraIfTargets());
         useFirewall(r);
         return r;
     }
@@ -445,6 +456,43 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         loop.postPacket(new LoopEvent.PacketIn(rx.interfaceName(), ctx, rx.payloadUnsafe(), rx.receivedAtNanos()));
     }
 
+    /** A link deleted from outside: a macvlan of ours is made again, off the monitor's thread. */
+    private void onLinkRemoved(NetlinkEvent.LinkRemoved r) {
+        VmacLinks links = vmacs;
+        if (links != null && links.isOurs(r.ifindex())) {
+            // Off the monitor's thread, which must go on reading events.
+            runner.timer().execute(() -> recreateVmac(r.ifindex(), r.name()));
+        }
+    }
+
+    /**
+     * A macvlan of ours deleted from outside is made again (VmacLinks.recreate), and its sending port
+     * reopened on the new link. Its VIPs went with it: the instance, told by the kernel's address
+     * events, leaves MASTER and adds them again when it takes over, as keepalived's instance does
+     * after its VMAC is re-created.
+     */
+    private synchronized void recreateVmac(int ifindex, String name) {
+        LOG.info("Interface {} deleted", name); // keepalived_netlink.c: netlink_if_link_filter()
+        Optional<String> again = vmacs.recreate(ifindex);
+        PacketPort old = packets.removePort(name);
+        if (old != null) {
+            vmacPorts.remove(name);
+            try {
+                old.close();
+            } catch (Exception e) {
+                LOG.debug("{}: closing the deleted VMAC's port: {}", name, e.toString());
+            }
+        }
+        again.ifPresent(n -> {
+            vipPort.forget(n); // the VIPs go on the new link's index
+            openVmacPort(new HashMap<>(), n);
+            List<VipSpec> onIt = new ArrayList<>();
+            loop.instances().values().forEach(r -> r.vips().stream().filter(v -> v.ifname().equals(n))
+                    .forEach(onIt::add));
+            refusals.reopen(n, onIt);
+        });
+    }
+
     private void onSignal(SignalEvent s) {
         switch (s) {
             case STOP -> stop();
@@ -497,6 +545,64 @@ public final class Daemon implements ControlHandler, AutoCloseable {
      */
     @Override
     public synchronized ControlResponse reload() {
+        // keepalived/core/main.c: reload_config() stops the reload monitor first and starts it again
+        // with the configuration that runs afterwards.
+        closeReloadTimeWatch();
+        try {
+            return reloadNow();
+        } finally {
+            startReloadTimeWatch();
+        }
+    }
+
+    /** keepalived/vrrp/vrrp_daemon.c: igmp_link_local_mcast_reports, which disable_local_igmp turns off. */
+    private static final Path IGMP_LLM_REPORTS = Path.of("/proc/sys/net/ipv4/igmp_link_local_mcast_reports");
+
+    /**
+     * disable_local_igmp: no IGMP reports for link-local groups (224.0.0.x, so 224.0.0.18) while the
+     * daemon runs, so a macvlan's join does not make switches learn the virtual MAC from a report; put
+     * back at exit, as keepalived's set_disable_local_igmp() / reset_disable_local_igmp(). Read at start.
+     */
+    private void disableLocalIgmp(KeepalivedConfig c) {
+        if (!c.global().extras().disableLocalIgmp()) {
+            return;
+        }
+        try {
+            // readAllLines: a /proc file reports size 0, and readString may stop at its first read.
+            String was = Files.readAllLines(IGMP_LLM_REPORTS).get(0).trim();
+            if (was.equals("1")) {
+                Files.writeString(IGMP_LLM_REPORTS, "0");
+                track(() -> {
+                    try {
+                        Files.writeString(IGMP_LLM_REPORTS, "1");
+                    } catch (IOException e) {
+                        LOG.info("Unable to write {} - {}", IGMP_LLM_REPORTS, e.getMessage());
+                    }
+                });
+            }
+        } catch (IOException e) {
+            LOG.info("Unable to set {} - {}", IGMP_LLM_REPORTS, e.getMessage()); // keepalived logs and runs on
+        }
+    }
+
+    /** reload_time_file: a watch on it for the running configuration, if it names one. */
+    private void startReloadTimeWatch() {
+        var x = config.global().extras();
+        if (x.reloadTimeFile() != null && runner != null) {
+            reloadTimeWatch = ReloadTimeWatch.start(x.reloadTimeFile(), x.reloadRepeat(), runner.timer(),
+                    () -> onSignal(SignalEvent.RELOAD));
+        }
+    }
+
+    private void closeReloadTimeWatch() {
+        ReloadTimeWatch w = reloadTimeWatch;
+        reloadTimeWatch = null;
+        if (w != null) {
+            w.close();
+        }
+    }
+
+    private ControlResponse reloadNow() {
         Path reloadFile = reloadFile(config.global().extras().reloadFile());
         CheckResult check;
         try {
@@ -544,13 +650,19 @@ public final class Daemon implements ControlHandler, AutoCloseable {
                 return ControlResponse.error("new configuration rejected (" + why + "); running configuration kept");
             }
         }
+        if (before.global().extras().disableLocalIgmp() != next.global().extras().disableLocalIgmp()) {
+            LOG.info("Cannot change disable_local_igmp at a reload - please restart keepvip"); // main.c: reload_config()
+        }
         List<InstancePlan> plans;
         List<VmacPlan.Link> vmacPlan = VmacPlan.links(check.config());
         try {
             // New macvlans before the instances that use them; the ones no longer used after (below).
             plans = ConfigMapper.plans(check.config(), (ifname, v6) -> primaryAddress(netlink, ifname, v6),
                     vmacs.ensure(vmacPlan));
-            plans.forEach(p -> openVmacPort(Map.of(), p.wire().vmac()));
+            plans.forEach(p -> {
+                openVmacPort(Map.of(), p.wire().vmac());
+                vipInterfacesOf(p).forEach(ifname -> openVmacPort(Map.of(), ifname));
+            });
             for (var r : check.config().redis()) {
                 if (!redis.containsKey(r.name())) {
                     RedisWiring w = track(new RedisWiring(r));
@@ -620,7 +732,8 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         }
         if (!next.trackProcesses().equals(before.trackProcesses())) {
             ProcessTrackers old = processTrackers;
-            processTrackers = new ProcessTrackers(next.trackProcesses(), loop::post);
+            processTrackers = new ProcessTrackers(next.trackProcesses(), loop::post,
+                    next.global().extras().netlink().processBytes(), next.global().extras().netlink().processForce());
             old.close();
             processTrackers.start();
         } else {
@@ -788,6 +901,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     private void retireVmacs(List<InstancePlan> plans, List<VmacPlan.Link> vmacPlan) {
         Set<String> used = new HashSet<>();
         plans.forEach(p -> {
+            used.addAll(vipInterfacesOf(p));
             if (p.wire().vmac() != null) {
                 used.add(p.wire().vmac());
             }
@@ -806,6 +920,18 @@ public final class Daemon implements ControlHandler, AutoCloseable {
             }
         }
         vmacs.retain(vmacPlan);
+    }
+
+    /**
+     * The interfaces an instance's VIPs sit on besides its own (a {@code dev}, a use_vmac_addr
+     * macvlan): their GARPs and NAs leave there, as keepalived's send_gratuitous_arp() sends each
+     * VIP's on the VIP's interface (keepalived/vrrp/vrrp_arp.c).
+     */
+    private static Set<String> vipInterfacesOf(InstancePlan p) {
+        Set<String> out = new LinkedHashSet<>();
+        p.vips().forEach(v -> out.add(v.ifname()));
+        out.remove(p.wire().ifname());
+        return out;
     }
 
     /**

@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The netlink monitor's events, translated on its thread: link changes through
  * {@code interface_up_down_delays} (unless the link is polled, {@code linkbeat_interfaces}) to the
- * loop, deleted addresses, routes and rules to the loop as {@link LoopEvent}s, and deleted or
- * flushed static entries put back ({@link StaticEntries}).
+ * loop, deleted addresses, routes and rules to the loop as {@link LoopEvent}s, deleted or
+ * flushed static entries put back ({@link StaticEntries}), a deleted link handed to the daemon.
  */
 final class NetlinkEvents implements Consumer<NetlinkEvent> {
     private static final Logger LOG = LoggerFactory.getLogger("keepvip.vrrp");
@@ -39,17 +39,20 @@ final class NetlinkEvents implements Consumer<NetlinkEvent> {
     /** linkbeat_interfaces / linkbeat_use_polling: interfaces whose link state comes from polling. */
     private final Linkbeat linkbeat;
     private final StaticEntries statics;
+    /** A link deleted from outside (the daemon re-creates a macvlan of its own). */
+    private final Consumer<NetlinkEvent.LinkRemoved> linkRemoved;
     private final Map<Integer, String> ifnames = new ConcurrentHashMap<>();
     /** Interfaces last seen up and running, to see one come up again. */
     private final Set<String> upLinks = ConcurrentHashMap.newKeySet();
 
     NetlinkEvents(NetlinkClient netlink, EventLoop loop, LinkDelays linkDelays, Linkbeat linkbeat,
-            StaticEntries statics) {
+            StaticEntries statics, Consumer<NetlinkEvent.LinkRemoved> linkRemoved) {
         this.netlink = netlink;
         this.loop = loop;
         this.linkDelays = linkDelays;
         this.linkbeat = linkbeat;
         this.statics = statics;
+        this.linkRemoved = linkRemoved;
     }
 
     @Override
@@ -77,6 +80,8 @@ final class NetlinkEvents implements Consumer<NetlinkEvent> {
         } else if (e instanceof NetlinkEvent.RuleRemoved r) {
             loop.post(new LoopEvent.RoutingRemoved(r, null));
             statics.reinstateRule(r);
+        } else if (e instanceof NetlinkEvent.LinkRemoved r) {
+            linkRemoved.accept(r);
         } else if (e instanceof NetlinkEvent.EventsLost) {
             LOG.warn("netlink monitor lost events");
         }

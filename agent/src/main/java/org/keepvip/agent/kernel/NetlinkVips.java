@@ -25,6 +25,11 @@ public final class NetlinkVips implements Ports.Vips {
         this.netlink = netlink;
     }
 
+    /** {@code ifname} was made again (a VMAC deleted from outside): its index is looked up anew. */
+    public void forget(String ifname) {
+        ifindexes.remove(ifname);
+    }
+
     @Override
     public void add(List<VipSpec> vips) throws IOException {
         IOException first = null;

@@ -14,11 +14,14 @@ import org.keepvip.vrrp.state.InstanceConfig;
  * @param garpRefresh {@code garp_master_refresh}: period of the GARP/NA refresh while MASTER, zero = off
  * @param garpRefreshRepeat {@code garp_master_refresh_repeat}: messages per VIP per refresh
  * @param routing {@code virtual_routes} and {@code virtual_rules}: installed with the VIPs
+ * @param extraIfGarp {@code garp_extra_if}: how often, while MASTER, to announce on the extra interfaces; zero = off
+ * @param extraIfTargets the VIP announced on each extra interface (see ConfigMapper.extraIfTargets)
  */
 public record InstancePlan(InstanceConfig machine, InstanceRuntime.Wire wire, ReceiveExpectations expectations,
         List<VipSpec> vips, String redisName, Duration garpRefresh, int garpRefreshRepeat,
-        InstanceRuntime.VirtualRouting routing) {
+        InstanceRuntime.VirtualRouting routing, Duration extraIfGarp, List<VipSpec> extraIfTargets) {
     public InstancePlan {
         vips = List.copyOf(vips);
+        extraIfTargets = List.copyOf(extraIfTargets);
     }
 }

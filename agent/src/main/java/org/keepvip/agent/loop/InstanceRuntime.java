@@ -33,6 +33,8 @@ import org.keepvip.vrrp.state.VrrpInstance;
 import org.keepvip.vrrp.state.VrrpState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.io.IOException;
+import java.util.LinkedHashMap;
 
 /**
  * One running {@code vrrp_instance}: its pure state machine plus everything the agent needs to carry
@@ -117,6 +119,10 @@ public final class InstanceRuntime implements AutoCloseable {
     private volatile Wire wire;
     private volatile ReceiveExpectations expectations;
     private volatile List<VipSpec> vips;
+    /** garp_extra_if: period (0 = off), the VIPs announced, and when next (System.nanoTime), loop thread only. */
+    private long extraIfNanos;
+    private List<VipSpec> extraIfTargets = List.of();
+    private long extraIfDue;
     private final Ports.PacketOut packets;
     private final Ports.Vips vipPort;
     private final Ports.Refusals refusals;
@@ -238,11 +244,21 @@ public final class InstanceRuntime implements AutoCloseable {
                     LOG.info("({}) setting VIPs {} (reload).", name(), added);
                     block(added);
                     install(added);
-                    packets.announce(newWire.announceIfname(), added.stream().map(VipSpec::address).toList(),
-                            Math.max(1, garpRepeat));
+                    announce(added, Math.max(1, garpRepeat));
                 });
             }
         }
+    }
+
+    /**
+     * {@code garp_extra_if}, before it runs: while MASTER, {@code every} so often one GARP/NA on each
+     * extra interface for {@code targets}, checked when an advert is sent, as keepalived checks it in
+     * vrrp_state_master_tx() (keepalived/vrrp/vrrp.c); the period starts when the instance becomes MASTER.
+     * A reload keeps what the instance started with.
+     */
+    public void useExtraIfGarp(Duration every, List<VipSpec> targets) {
+        this.extraIfNanos = every.toNanos();
+        this.extraIfTargets = List.copyOf(targets);
     }
 
     /** The port and the virtual routes and rules this instance installs with its VIPs (before it runs). */
@@ -567,9 +583,16 @@ public final class InstanceRuntime implements AutoCloseable {
     private void executeOnLoop(Action action) {
         if (action instanceof Action.SendAdvert s) {
             sendAdvert(s.priority());
+            if (extraIfNanos > 0 && machine.state() == VrrpState.MASTER && machine.vipsSet()
+                    && System.nanoTime() - extraIfDue > 0) {
+                extraIfDue = System.nanoTime() + extraIfNanos;
+                List<VipSpec> targets = extraIfTargets;
+                lane.submit("gratuitous ARP/NA on the extra interfaces", () -> announce(targets, 1));
+            }
         } else if (action instanceof Action.StateChanged c) {
             LOG.info(c.text());
             if (c.to() == VrrpState.MASTER) {
+                extraIfDue = System.nanoTime() + extraIfNanos; // vrrp_state_become_master(): timer_add_now()
                 count("become_master");
             } else if (c.from() == VrrpState.MASTER) {
                 count("release_master");
@@ -684,7 +707,7 @@ public final class InstanceRuntime implements AutoCloseable {
         } else if (action instanceof Action.GarpBurst g) {
             InstanceMetrics.Takeover takeover = metrics.takeoverForAnnounce();
             return new HookLane.Work("gratuitous ARP/NA", () -> {
-                packets.announce(wire.announceIfname(), vipAddresses(), g.count());
+                announce(vips, g.count());
                 if (takeover != null) {
                     takeover.announced();
                 }
@@ -787,7 +810,32 @@ public final class InstanceRuntime implements AutoCloseable {
     /** garp_master_refresh: re-announce the VIPs while MASTER; call on the loop thread. */
     public void refreshAnnouncements(int rounds) {
         if (machine.state() == VrrpState.MASTER && machine.vipsSet()) {
-            lane.submit("gratuitous ARP/NA refresh", () -> packets.announce(wire.announceIfname(), vipAddresses(), rounds));
+            lane.submit("gratuitous ARP/NA refresh", () -> announce(vips, rounds));
+        }
+    }
+
+    /**
+     * GARPs/NAs for {@code list}, each VIP's on the interface it sits on (its own, a {@code dev}, or
+     * the macvlan that holds it, with that MAC), as keepalived's send_gratuitous_arp() and
+     * ndisc_send_unsolicited_na() send on the address's interface (keepalived/vrrp/vrrp_arp.c,
+     * vrrp_ndisc.c). Interfaces in the order their first VIP comes.
+     */
+    private void announce(List<VipSpec> list, int rounds) throws IOException {
+        Map<String, List<InetAddress>> byInterface = new LinkedHashMap<>();
+        for (VipSpec v : list) {
+            byInterface.computeIfAbsent(v.ifname(), k -> new ArrayList<>(list.size())).add(v.address());
+        }
+        IOException first = null;
+        for (Map.Entry<String, List<InetAddress>> e : byInterface.entrySet()) {
+            try {
+                packets.announce(e.getKey(), e.getValue(), rounds);
+            } catch (IOException ex) {
+                // One interface without a port (it went away) must not cost the others their GARPs.
+                first = first == null ? ex : first;
+            }
+        }
+        if (first != null) {
+            throw first;
         }
     }
 

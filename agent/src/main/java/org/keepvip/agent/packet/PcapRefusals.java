@@ -67,6 +67,25 @@ public final class PcapRefusals implements Ports.Refusals, AutoCloseable {
         byInterface.forEach((ifname, r) -> r.arm(configured.getOrDefault(ifname, List.of())));
     }
 
+    /**
+     * {@code ifname} was made again (a VMAC deleted from outside): its refuser, whose capture went
+     * with the old link, is opened anew and armed with {@code vips} (those configured on it).
+     */
+    public synchronized void reopen(String ifname, List<VipSpec> vips) {
+        ReleasedVipRefuser old = byInterface.remove(ifname);
+        if (old == null || closed) {
+            return;
+        }
+        old.close();
+        try {
+            ReleasedVipRefuser r = ReleasedVipRefuser.open(ifname);
+            byInterface.put(ifname, r);
+            r.arm(byInterface(vips).getOrDefault(ifname, List.of()));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("{}: cannot answer SYNs to released VIPs with RST: {}", ifname, e.getMessage());
+        }
+    }
+
     @Override
     public Optional<Duration> start(String instance, List<VipSpec> released, ReleasedVipRefuser.Counts counts) {
         Duration w = window;

@@ -68,6 +68,8 @@ public final class ProcessTrackers implements AutoCloseable {
     /** Fallback only: a pidfd per counted process. */
     private final Map<Integer, Integer> pidfds = new LinkedHashMap<>();
     private ProcConnector connector;
+    private int bufferBytes;
+    private boolean bufferForce;
     private boolean acked;
     private Thread reader;
     private volatile boolean running;
@@ -75,6 +77,18 @@ public final class ProcessTrackers implements AutoCloseable {
     /** {@code processes}: the vrrp_track_process blocks something tracks. */
     public ProcessTrackers(List<TrackProcess> processes, Consumer<LoopEvent> loop) {
         this(processes, loop, true);
+    }
+
+    /**
+     * With {@code process_monitor_rcv_bufs[_force]} (0: keepvip's own 1 MiB): the receive buffer of
+     * the process connector, which a burst of exits (a host stopping thousands of processes at once)
+     * must not overflow.
+     */
+    public ProcessTrackers(List<TrackProcess> processes, Consumer<LoopEvent> loop, int bufferBytes,
+                           boolean bufferForce) {
+        this(processes, loop, true);
+        this.bufferBytes = bufferBytes;
+        this.bufferForce = bufferForce;
     }
 
     /** {@code processEvents} false: the pidfd and /proc fallback even where the connector works (tests). */
@@ -94,7 +108,11 @@ public final class ProcessTrackers implements AutoCloseable {
             if (!processEvents) {
                 throw new NetlinkException("process events not asked for", Errno.EOPNOTSUPP);
             }
-            connector = ProcConnector.open();
+            connector = ProcConnector.open(bufferBytes, bufferForce);
+            if (!connector.receiveBufferSet()) {
+                // keepalived/core/track_process.c: set_rcv_buf()
+                LOG.info("Cannot set process monitor SO_RCVBUF{} option", bufferForce ? "FORCE" : "");
+            }
             LOG.info("Process tracking: kernel process events (netlink connector{})",
                     connector.initialNamespace() ? ", opened in PID 1's network namespace" : "");
         } catch (NetlinkException e) {

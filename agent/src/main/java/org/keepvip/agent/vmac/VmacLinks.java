@@ -114,6 +114,53 @@ public final class VmacLinks implements AutoCloseable {
         }
     }
 
+    /** Whether {@code ifindex} is a macvlan keepvip made or adopted and has not removed itself. */
+    public synchronized boolean isOurs(int ifindex) {
+        return made.values().stream().anyMatch(m -> m.ifindex() == ifindex);
+    }
+
+    /**
+     * A macvlan of ours was deleted from outside: makes it again, with its name, MAC and settings, as
+     * keepalived does (keepalived/core/keepalived_netlink.c: netlink_if_link_filter() on RTM_DELLINK of
+     * an interface it made, then keepalived/vrrp/vrrp_if.c: recreate_vmac_thread(), setup_interface(),
+     * and keepalived/vrrp/vrrp_vmac.c: netlink_link_add_vmac()). The VIPs it held went with it; the
+     * instance puts them back when it next becomes MASTER. Returns the name it has again, empty when
+     * {@code ifindex} is not ours (keepvip removed it itself) or it cannot be made (its base is gone:
+     * logged, as at start).
+     */
+    public synchronized Optional<String> recreate(int ifindex) {
+        String key = made.entrySet().stream().filter(e -> e.getValue().ifindex() == ifindex).map(Map.Entry::getKey)
+                .findFirst().orElse(null);
+        if (key == null) {
+            return Optional.empty();
+        }
+        Made gone = made.remove(key);
+        if (gone.countedBase()) {
+            // Its hold on the base's arp settings passes to the new one (configure() counts it again);
+            // the base keeps arp_ignore/arp_filter 1 in between.
+            BaseArp b = bases.get(gone.spec().base());
+            if (b != null) {
+                b.users--;
+            }
+        }
+        List<String> taken = made.values().stream().map(Made::name).toList();
+        Made again = make(gone.spec(), taken);
+        if (again == null) {
+            BaseArp b = bases.get(gone.spec().base());
+            if (b != null && b.users == 0) {
+                bases.remove(gone.spec().base()); // nothing holds it any more; the base may be gone too
+                try {
+                    nl.setIpv4Conf(b.ifindex, arp(b.arpIgnore, b.arpFilter));
+                } catch (IOException | RuntimeException e) {
+                    LOG.debug("{}: arp settings not restored: {}", gone.spec().base(), e.getMessage());
+                }
+            }
+            return Optional.empty();
+        }
+        made.put(key, again);
+        return Optional.of(again.name());
+    }
+
     /** The names of the macvlans in use, for tests and status. */
     public synchronized List<String> names() {
         return made.values().stream().map(Made::name).toList();

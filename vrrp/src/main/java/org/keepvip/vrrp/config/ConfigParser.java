@@ -137,10 +137,15 @@ public final class ConfigParser {
 
     void unsupported(Stmt s) {
         String kw = s.keyword();
-        String msg = "'" + kw + "' is not supported by keepvip - ignored" + (s.hasBlock() ? " with its block" : "");
+        String block = s.hasBlock() ? " with its block" : "";
         String why = Keywords.UNSUPPORTED_ERRORS.get(kw);
-        Diagnostic d = why != null ? Diagnostic.error(s.origin, msg + " (" + why + ")")
-                : Diagnostic.warning(s.origin, msg);
+        String reason = Keywords.reason(kw);
+        Diagnostic d = why != null
+                ? Diagnostic.error(s.origin, "'" + kw + "' is not supported by keepvip - ignored" + block + " (" + why + ")")
+                : Keywords.NO_EFFECT.containsKey(kw)
+                ? Diagnostic.warning(s.origin, "'" + kw + "' has no effect in keepvip - ignored" + block + " (" + reason + ")")
+                : Diagnostic.warning(s.origin, "'" + kw + "' is not supported by keepvip - ignored" + block
+                        + (reason != null ? " (" + reason + ")" : ""));
         diags.once("unsupported:" + kw, d);
     }
 

@@ -166,6 +166,9 @@ public final class ConfigWriter {
         line("vrrp_garp_master_refresh_repeat " + gs.masterRefreshRepeat());
         line("vrrp_garp_lower_prio_delay " + gs.lowerPrioDelay().getSeconds());
         line("vrrp_garp_lower_prio_repeat " + gs.lowerPrioRepeat());
+        if (!gs.extraIf().isZero()) {
+            line("vrrp_garp_extra_if " + (gs.extraIfAll() ? "all " : "") + gs.extraIf().getSeconds());
+        }
         if (!gs.interval().isZero()) {
             line("vrrp_garp_interval " + sec(gs.interval()));
         }
@@ -278,10 +281,19 @@ public final class ConfigWriter {
             line("vrrp_netlink_monitor_rcv_bufs " + n.monitorBytes());
         }
         flag("vrrp_netlink_monitor_rcv_bufs_force", n.monitorForce());
+        if (n.processBytes() != 0) {
+            line("process_monitor_rcv_bufs " + n.processBytes());
+        }
+        flag("process_monitor_rcv_bufs_force", n.processForce());
         flag("fifo_write_vrrp_states_on_reload", x.fifoWriteStatesOnReload());
         if (x.reloadFile() != null) {
             line(x.reloadFile().isEmpty() ? "reload_file" : "reload_file " + word(x.reloadFile()));
         }
+        if (x.reloadTimeFile() != null) {
+            line("reload_time_file " + word(x.reloadTimeFile()));
+        }
+        flag("reload_repeat", x.reloadRepeat());
+        flag("disable_local_igmp", x.disableLocalIgmp());
     }
 
     private void script(VrrpScript s) {
@@ -475,6 +487,7 @@ public final class ConfigWriter {
         line("garp_master_repeat " + g.masterRepeat());
         line("garp_master_refresh " + g.masterRefresh().getSeconds());
         line("garp_master_refresh_repeat " + g.masterRefreshRepeat());
+        line("garp_extra_if " + (g.extraIfAll() ? "all " : "") + g.extraIf().getSeconds());
         if (!i.strict()) {
             line("garp_lower_prio_delay " + g.lowerPrioDelay().getSeconds());
             line("garp_lower_prio_repeat " + g.lowerPrioRepeat());

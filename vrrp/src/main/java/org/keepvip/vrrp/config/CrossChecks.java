@@ -438,7 +438,10 @@ final class CrossChecks {
                 b.garpMasterRefreshRepeat != null ? b.garpMasterRefreshRepeat : gg.masterRefreshRepeat(),
                 b.garpLowerPrioDelay != null ? b.garpLowerPrioDelay : gg.lowerPrioDelay(),
                 b.garpLowerPrioRepeat != null ? b.garpLowerPrioRepeat : gg.lowerPrioRepeat(),
-                gg.interval(), gg.naInterval());
+                gg.interval(), gg.naInterval(),
+                // keepalived/vrrp/vrrp.c, vrrp_complete_instance(): the global value only when the instance has none
+                b.garpExtraIf != null ? b.garpExtraIf : gg.extraIf(),
+                b.garpExtraIf != null ? b.garpExtraIfAll : gg.extraIfAll());
         AdvertBehaviour ga = g.advert();
         int downTimer = b.downTimerAdverts != null ? b.downTimerAdverts : ga.downTimerAdverts();
         boolean lowerNoAdv = b.lowerPrioNoAdvert != null ? b.lowerPrioNoAdvert : ga.lowerPrioNoAdvert();
@@ -450,7 +453,8 @@ final class CrossChecks {
                 d.corrected(b.garpLowerPrioOrigin, n + "Strict mode requires no repeat garps (garp_lower_prio_*). resetting");
             }
             garp = new GarpSettings(garp.masterDelay(), garp.masterRepeat(), garp.masterRefresh(),
-                    garp.masterRefreshRepeat(), Duration.ZERO, 0, garp.interval(), garp.naInterval());
+                    garp.masterRefreshRepeat(), Duration.ZERO, 0, garp.interval(), garp.naInterval(), garp.extraIf(),
+                    garp.extraIfAll());
             if (downTimer != 3) {
                 d.corrected(b.downTimerOrigin != null ? b.downTimerOrigin : b.origin,
                         n + "down_timer_adverts is incompatible with strict mode - resetting");

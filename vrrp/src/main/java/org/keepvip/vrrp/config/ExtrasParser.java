@@ -19,8 +19,13 @@ final class ExtrasParser {
     private boolean cmdForce;
     private int monitorBytes;
     private boolean monitorForce;
+    private int processBytes;
+    private boolean processForce;
     private boolean fifoWriteStatesOnReload;
     private String reloadFile;
+    private String reloadTimeFile;
+    private boolean reloadRepeat;
+    private boolean disableLocalIgmp;
 
     void parse(Diagnostics d, Stmt s, String kw) {
         switch (kw) {
@@ -54,7 +59,18 @@ final class ExtrasParser {
             case "umask" -> umask(d, s);
             case "fifo_write_vrrp_states_on_reload" -> fifoWriteStatesOnReload = true; // takes no value
             case "reload_file" -> reloadFile = s.argCount() < 1 ? "" : s.arg(1); // reload_file_handler()
-            case "vrrp_netlink_cmd_rcv_bufs", "vrrp_netlink_monitor_rcv_bufs" -> {
+            case "reload_time_file" -> {
+                // reload_time_file_handler(): exactly one word (the manual asks for an absolute path;
+                // keepalived, whose working directory is /, watches a relative one under /)
+                if (s.argCount() != 1) {
+                    d.error(s.origin, "reload_time_file invalid");
+                } else {
+                    reloadTimeFile = s.arg(1);
+                }
+            }
+            case "reload_repeat" -> reloadRepeat = true; // reload_repeat_handler(): takes no value
+            case "disable_local_igmp" -> disableLocalIgmp = true; // disable_local_igmp_handler()
+            case "vrrp_netlink_cmd_rcv_bufs", "vrrp_netlink_monitor_rcv_bufs", "process_monitor_rcv_bufs" -> {
                 // get_netlink_rcv_bufs_size(): an error or 0 leaves the size as it was
                 String type = kw.substring(0, kw.length() - "_rcv_bufs".length());
                 int v = 0;
@@ -70,17 +86,22 @@ final class ExtrasParser {
                 }
                 if (v != 0 && kw.startsWith("vrrp_netlink_cmd")) {
                     cmdBytes = v;
+                } else if (v != 0 && kw.startsWith("process")) {
+                    processBytes = v;
                 } else if (v != 0) {
                     monitorBytes = v;
                 }
             }
-            case "vrrp_netlink_cmd_rcv_bufs_force", "vrrp_netlink_monitor_rcv_bufs_force" -> {
+            case "vrrp_netlink_cmd_rcv_bufs_force", "vrrp_netlink_monitor_rcv_bufs_force",
+                    "process_monitor_rcv_bufs_force" -> {
                 // vrrp_netlink_{cmd,monitor}_rcv_bufs_force_handler(): no value means true
                 Boolean v = s.argCount() < 1 ? Boolean.TRUE : trueFalse(s.arg(1));
                 if (v == null) {
                     d.error(s.origin, "Invalid value '" + s.arg(1) + "' for global " + kw + " specified");
                 } else if (kw.startsWith("vrrp_netlink_cmd")) {
                     cmdForce = v;
+                } else if (kw.startsWith("process")) {
+                    processForce = v;
                 } else {
                     monitorForce = v;
                 }
@@ -184,7 +205,7 @@ final class ExtrasParser {
 
     GlobalExtras build() {
         return new GlobalExtras(defaultInterface, new DumpFiles(stateFile, statsFile, useInstance), umask,
-                new NetlinkBuffers(cmdBytes, cmdForce, monitorBytes, monitorForce), fifoWriteStatesOnReload,
-                reloadFile);
+                new NetlinkBuffers(cmdBytes, cmdForce, monitorBytes, monitorForce, processBytes, processForce), fifoWriteStatesOnReload,
+                reloadFile, reloadTimeFile, reloadRepeat, disableLocalIgmp);
     }
 }

@@ -20,6 +20,8 @@ final class GlobalBuilder {
     Duration garpMasterDelay;
     Integer garpMasterRepeat;
     Duration garpMasterRefresh;
+    Duration extraIf = Duration.ZERO;
+    boolean extraIfAll;
     Integer garpMasterRefreshRepeat;
     Duration garpLowerPrioDelay;
     Integer garpLowerPrioRepeat;
@@ -78,6 +80,12 @@ final class GlobalBuilder {
         Args a = p.args;
         for (Stmt s : block.block()) {
             String kw = s.keyword();
+            if (kw.equals("vrrp_vmac_garp_intvl")) {
+                // keepalived/core/global_parser.c: vrrp_vmac_garp_extra_if_handler(): deprecated, still applied
+                p.diags.corrected(s.origin, Keywords.GLOBAL_DEPRECATED.get(kw));
+                extraIf(p, s, kw);
+                continue;
+            }
             if (Keywords.GLOBAL_DEPRECATED.containsKey(kw)) {
                 p.diags.corrected(s.origin, Keywords.GLOBAL_DEPRECATED.get(kw) + " - ignored");
                 continue;
@@ -227,8 +235,20 @@ final class GlobalBuilder {
                 case "default_interface", "state_dump_file", "stats_dump_file", "data_use_instance", "umask",
                         "vrrp_netlink_cmd_rcv_bufs", "vrrp_netlink_cmd_rcv_bufs_force",
                         "vrrp_netlink_monitor_rcv_bufs", "vrrp_netlink_monitor_rcv_bufs_force",
-                        "fifo_write_vrrp_states_on_reload", "reload_file"
+                        "process_monitor_rcv_bufs", "process_monitor_rcv_bufs_force",
+                        "fifo_write_vrrp_states_on_reload", "reload_file", "reload_time_file", "reload_repeat",
+                        "disable_local_igmp"
                         -> extras.parse(p.diags, s, kw);
+                // Both act as the lines are read (Preprocessor): include_check on the includes after it,
+                // random_seed on the ${_RANDOM} after it.
+                case "include_check" -> { }
+                case "vrrp_garp_extra_if" -> extraIf(p, s, kw);
+                case "random_seed" -> {
+                    // random_seed_handler(): read_unsigned_strvec(strvec, 1, &val, 0, UINT_MAX, false)
+                    if (a.require(s, 1) && !isUnsigned32(s.arg(1))) {
+                        p.diags.error(s.origin, "random_seed " + s.arg(1) + " invalid");
+                    }
+                }
                 case "nftables" -> {
                     // keepalived/core/global_parser.c: vrrp_nftables_handler()
                     if (nftTable != null) {
@@ -391,7 +411,8 @@ final class GlobalBuilder {
         int refreshRepeat = garpMasterRefreshRepeat != null ? garpMasterRefreshRepeat : 1;
         return new GarpSettings(delay, repeat, refresh, refreshRepeat,
                 garpLowerPrioDelay != null ? garpLowerPrioDelay : delay,
-                garpLowerPrioRepeat != null ? garpLowerPrioRepeat : repeat, garpInterval, gnaInterval);
+                garpLowerPrioRepeat != null ? garpLowerPrioRepeat : repeat, garpInterval, gnaInterval,
+                extraIf, extraIfAll);
     }
 
     AdvertBehaviour advert() {
@@ -413,5 +434,36 @@ final class GlobalBuilder {
                 vmacPrefix == null ? Vmac.DEFAULT_PREFIX : vmacPrefix,
                 vmacAddrPrefix != null ? vmacAddrPrefix : vmacPrefix == null ? Vmac.DEFAULT_PREFIX : vmacPrefix,
                 extras.build(), new Firewall(nftTable, nftPriority, nftCounters, nftIfindex, nftOrigin), origin);
+    }
+
+    /**
+     * {@code vrrp_garp_extra_if [all] SECS}, as keepalived's vrrp_vmac_garp_extra_if_handler()
+     * (keepalived/core/global_parser.c): 1..86400 s; {@code all} may stand anywhere; no time is an error.
+     */
+    private void extraIf(ConfigParser p, Stmt s, String kw) {
+        boolean all = extraIfAll;
+        Integer delay = null;
+        for (int i = 1; i <= s.argCount(); i++) {
+            if (s.arg(i).equals("all")) {
+                all = true;
+            } else if (s.arg(i).matches("[0-9]+") && s.arg(i).length() < 7 && Integer.parseInt(s.arg(i)) >= 1
+                    && Integer.parseInt(s.arg(i)) <= 86400) {
+                delay = Integer.parseInt(s.arg(i));
+            } else {
+                p.diags.error(s.origin, kw + " '" + s.arg(i) + "' invalid - ignoring");
+                return;
+            }
+        }
+        extraIfAll = all;
+        if (delay == null) {
+            p.diags.error(s.origin, kw + " specified without time - ignoring");
+            return;
+        }
+        extraIf = Duration.ofSeconds(delay);
+    }
+
+    /** A decimal 0..UINT_MAX, as keepalived's read_unsigned_strvec() takes it. */
+    static boolean isUnsigned32(String w) {
+        return w.matches("[0-9]{1,10}") && Long.parseLong(w) <= 0xffffffffL;
     }
 }

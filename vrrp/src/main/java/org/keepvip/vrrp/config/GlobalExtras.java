@@ -14,14 +14,27 @@ package org.keepvip.vrrp.config;
  * @param reloadFile       reload_file: the file that exists while a reload reads the configuration
  *                         (keepalived/core/main.c: read_config_file()); "" for the default name
  *                         beside the control socket, null for none
+ * @param reloadTimeFile   reload_time_file: a file whose first line schedules a reload
+ *                         (keepalived/core/reload_monitor.c), or null
+ * @param reloadRepeat     reload_repeat: a time without a date stays in the file after the reload, so
+ *                         the reload happens again at that time every day
+ * @param disableLocalIgmp disable_local_igmp: net.ipv4.igmp_link_local_mcast_reports set to 0 while
+ *                         the daemon runs (keepalived/vrrp/vrrp_daemon.c: set_disable_local_igmp())
  */
 public record GlobalExtras(String defaultInterface, DumpFiles dumps, Integer umask, NetlinkBuffers netlink,
-                           boolean fifoWriteStatesOnReload, String reloadFile) {
+                           boolean fifoWriteStatesOnReload, String reloadFile, String reloadTimeFile,
+                           boolean reloadRepeat, boolean disableLocalIgmp) {
     public static final GlobalExtras DEFAULT = new GlobalExtras(null, DumpFiles.DEFAULT, null, NetlinkBuffers.DEFAULT,
             false, null);
 
     public GlobalExtras {
         dumps = dumps == null ? DumpFiles.DEFAULT : dumps;
         netlink = netlink == null ? NetlinkBuffers.DEFAULT : netlink;
+    }
+
+    /** Without a scheduled reload. */
+    public GlobalExtras(String defaultInterface, DumpFiles dumps, Integer umask, NetlinkBuffers netlink,
+                        boolean fifoWriteStatesOnReload, String reloadFile) {
+        this(defaultInterface, dumps, umask, netlink, fifoWriteStatesOnReload, reloadFile, null, false, false);
     }
 }

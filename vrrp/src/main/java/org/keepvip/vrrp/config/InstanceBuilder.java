@@ -69,6 +69,9 @@ final class InstanceBuilder {
     Integer garpMasterRefreshRepeat;
     Duration garpLowerPrioDelay;
     Origin garpLowerPrioOrigin;
+    /** garp_extra_if: null unless set here (then the global one is not used). */
+    Duration garpExtraIf;
+    boolean garpExtraIfAll;
     Integer garpLowerPrioRepeat;
     Integer downTimerAdverts;
     Origin downTimerOrigin;
@@ -94,6 +97,12 @@ final class InstanceBuilder {
         Diagnostics d = p.diags;
         for (Stmt s : block.block()) {
             String kw = s.keyword();
+            if (kw.equals("vmac_garp_intvl")) {
+                // keepalived/vrrp/vrrp_parser.c: vrrp_garp_extra_if_handler(): deprecated, still applied
+                d.corrected(s.origin, "(" + name + ") " + Keywords.INSTANCE_DEPRECATED.get(kw));
+                extraIf(s, kw);
+                continue;
+            }
             if (Keywords.INSTANCE_DEPRECATED.containsKey(kw)) {
                 d.corrected(s.origin, "(" + name + ") " + Keywords.INSTANCE_DEPRECATED.get(kw) + " - ignored");
                 continue;
@@ -309,6 +318,7 @@ final class InstanceBuilder {
                 case "skip_check_adv_addr" -> GlobalBuilder.set(a.bool(s), v -> skipCheckAdvAddr = true); // keepalived quirk
                 case "garp_master_delay" -> GlobalBuilder.set(a.integer(s, 0, Integer.MAX_VALUE), v -> garpMasterDelay = Duration.ofSeconds(v));
                 case "garp_master_repeat" -> GlobalBuilder.set(a.integer(s, 0, Integer.MAX_VALUE), v -> garpMasterRepeat = Math.max(1, v));
+                case "garp_extra_if" -> extraIf(s, kw);
                 case "garp_master_refresh" -> GlobalBuilder.set(a.integer(s, 0, Integer.MAX_VALUE), v -> garpMasterRefresh = Duration.ofSeconds(v));
                 case "garp_master_refresh_repeat" -> GlobalBuilder.set(a.integer(s, 0, Integer.MAX_VALUE), v -> garpMasterRefreshRepeat = Math.max(1, v));
                 case "garp_lower_prio_delay" -> {
@@ -507,5 +517,29 @@ final class InstanceBuilder {
                 into.add(v);
             }
         }
+    }
+
+    /**
+     * {@code garp_extra_if [all] SECS}, as keepalived's vrrp_garp_extra_if_handler()
+     * (keepalived/vrrp/vrrp_parser.c): 0..86400 s, 0 turning it off for this instance.
+     */
+    private void extraIf(Stmt s, String kw) {
+        Integer delay = null;
+        for (int i = 1; i <= s.argCount(); i++) {
+            String w = s.arg(i);
+            if (w.equals("all")) {
+                garpExtraIfAll = true;
+            } else if (w.matches("[0-9]{1,6}") && Integer.parseInt(w) <= 86400) {
+                delay = Integer.parseInt(w);
+            } else {
+                p.diags.error(s.origin, "(" + name + "): " + kw + " '" + w + "' invalid - ignoring");
+                return;
+            }
+        }
+        if (delay == null) {
+            p.diags.error(s.origin, "(" + name + "): " + kw + " specified without time - ignoring");
+            return;
+        }
+        garpExtraIf = Duration.ofSeconds(delay);
     }
 }

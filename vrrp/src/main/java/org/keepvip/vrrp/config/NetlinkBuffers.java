@@ -10,7 +10,17 @@ package org.keepvip.vrrp.config;
  * @param cmdForce      use SO_RCVBUFFORCE, which passes net.core.rmem_max, for it
  * @param monitorBytes  SO_RCVBUF of the monitor socket, or 0 (the daemon's own size)
  * @param monitorForce  use SO_RCVBUFFORCE for it
+ * @param processBytes  {@code process_monitor_rcv_bufs}: SO_RCVBUF of the process connector socket of
+ *                      {@code vrrp_track_process} (keepalived/vrrp/vrrp_track_process.c: open_pm_socket()),
+ *                      or 0 (the daemon's own size)
+ * @param processForce  {@code process_monitor_rcv_bufs_force}: use SO_RCVBUFFORCE for it
  */
-public record NetlinkBuffers(int cmdBytes, boolean cmdForce, int monitorBytes, boolean monitorForce) {
-    public static final NetlinkBuffers DEFAULT = new NetlinkBuffers(0, false, 0, false);
+public record NetlinkBuffers(int cmdBytes, boolean cmdForce, int monitorBytes, boolean monitorForce,
+                             int processBytes, boolean processForce) {
+    public static final NetlinkBuffers DEFAULT = new NetlinkBuffers(0, false, 0, false, 0, false);
+
+    /** Without the process connector's settings. */
+    public NetlinkBuffers(int cmdBytes, boolean cmdForce, int monitorBytes, boolean monitorForce) {
+        this(cmdBytes, cmdForce, monitorBytes, monitorForce, 0, false);
+    }
 }

@@ -33,6 +33,10 @@ final class Preprocessor {
     private final List<Line> out = new ArrayList<>();
     private final List<String> files = new ArrayList<>();
     private String instanceName = "";
+    /** global_defs' {@code include_check}: INCLUDE_* flags added to every include's own (keepalived/core/parser.c). */
+    private int includeCheck;
+    /** Set by {@code random_seed}: the generator of the {@code ${_RANDOM}} draws that follow. */
+    private GlibcRandom seeded;
 
     Preprocessor(ConfigSource source, Diagnostics diags, String configId) {
         this.source = source;
@@ -191,6 +195,11 @@ final class Preprocessor {
                 include(IncludeKind.of(first), s.substring(first.length()).strip(), origin, file);
                 continue;
             }
+            if (first.equals("include_check")) {
+                includeCheck(Lexer.tokenize(s), origin);
+            } else if (first.equals("random_seed")) {
+                randomSeed(Lexer.tokenize(s));
+            }
             out.add(new Line(origin, Lexer.tokenize(s)));
         }
     }
@@ -308,7 +317,10 @@ final class Preprocessor {
             case "_RANDOM":
                 long min = w.length > 1 ? parseLongOr(w[1], 0) : 0;
                 long max = w.length > 2 ? parseLongOr(w[2], 32767) : 32767;
-                return Long.toString(max < min ? min : source.random(min, max));
+                if (max < min) {
+                    return Long.toString(min);
+                }
+                return Long.toString(seeded != null ? seeded.next() % (max - min + 1) + min : source.random(min, max));
             default:
                 List<String> def = defs.get(inner);
                 return def == null ? null : String.join(" ", def);
@@ -487,15 +499,25 @@ final class Preprocessor {
 
     // ---- include ----
 
-    /** The include keyword family and how strict each one is (keepalived/core/parser.c). */
+    /** keepalived's include_t (keepalived/core/parser.c): what an include treats as an error. */
+    static final int INCLUDE_R = 1; // an unreadable match, a directory, an executable
+    static final int INCLUDE_M = 2; // no file matches a path without wildcards
+    static final int INCLUDE_W = 4; // no file matches, even with wildcards
+    static final int INCLUDE_B = 8; // a brace alternative matches no file
+    static final int INCLUDE_ALL = INCLUDE_R | INCLUDE_M | INCLUDE_W | INCLUDE_B;
+
+    /** The include keyword family and how strict each one is (keepalived/core/parser.c, check_include()). */
     enum IncludeKind {
-        INCLUDE("include"), INCLUDER("includer"), INCLUDEM("includem"), INCLUDEW("includew"),
-        INCLUDEB("includeb"), INCLUDEA("includea");
+        INCLUDE("include", 0), INCLUDER("includer", INCLUDE_R), INCLUDEM("includem", INCLUDE_R | INCLUDE_M),
+        INCLUDEW("includew", INCLUDE_R | INCLUDE_M | INCLUDE_W), INCLUDEB("includeb", INCLUDE_R | INCLUDE_B),
+        INCLUDEA("includea", INCLUDE_ALL);
 
         final String word;
+        final int flags;
 
-        IncludeKind(String word) {
+        IncludeKind(String word, int flags) {
             this.word = word;
+            this.flags = flags;
         }
 
         static IncludeKind of(String w) {
@@ -506,13 +528,67 @@ final class Preprocessor {
             }
             return null;
         }
+    }
 
-        boolean unreadableIsError() {
-            return this == INCLUDER || this == INCLUDEA;
+    /**
+     * {@code include_check [[+|-]read|match|wildcard_match|brace_match ...]}, as keepalived's
+     * include_check_set() (lib/parser.c): a plain word sets the checks (read and that one), {@code +}
+     * adds one, {@code -} removes one, no word means all. It applies from this line on, to the includes
+     * of this file and of the files they include; when an included file ends, the checks go back to what
+     * they were when it was opened, so a setting inside an include does not leak out of it.
+     */
+    private void includeCheck(List<Token> words, Origin origin) {
+        if (words.size() <= 1) {
+            includeCheck = INCLUDE_ALL;
+            return;
         }
+        for (int i = 1; i < words.size(); i++) {
+            String word = words.get(i).text();
+            int sign = word.startsWith("-") ? -1 : word.startsWith("+") ? 1 : 0;
+            String name = sign == 0 ? word : word.substring(1);
+            if (sign == 0 && i > 1) {
+                diags.error(origin, "Duplicate include_check '" + word + "' specified - ignoring");
+                continue;
+            }
+            if (sign == 0) {
+                includeCheck = 0;
+            }
+            int flag = switch (name) {
+                case "read" -> INCLUDE_R;
+                case "match" -> INCLUDE_M;
+                case "wildcard_match" -> INCLUDE_W;
+                case "brace_match" -> INCLUDE_B;
+                default -> 0;
+            };
+            if (flag == 0) {
+                diags.error(origin, "Unknown include_check type '" + name + "' - ignoring");
+            } else if (sign == 0) {
+                includeCheck = INCLUDE_R | flag;
+            } else if (sign > 0) {
+                includeCheck |= flag;
+            } else {
+                includeCheck &= ~flag;
+            }
+        }
+    }
 
-        boolean noMatchIsError(boolean wildcard) {
-            return this == INCLUDEA || this == INCLUDEW || (!wildcard && this == INCLUDEM);
+    /**
+     * {@code random_seed N}: the {@code ${_RANDOM}} draws after this line come from glibc's generator
+     * seeded with N, so the same file gives the same values at every start. keepalived's manual means
+     * this; keepalived 2.2.7 itself re-seeds from the clock in init_data() (lib/parser.c) before the
+     * line is read, so there the keyword changes nothing. A bad value is reported by the parser.
+     */
+    private void randomSeed(List<Token> words) {
+        if (words.size() < 2) {
+            return;
+        }
+        try {
+            long v = Long.parseLong(words.get(1).text());
+            if (v >= 0 && v <= 0xffffffffL) {
+                seeded = new GlibcRandom(v);
+            }
+        } catch (NumberFormatException e) {
+            // GlobalBuilder reports "random_seed X invalid"
         }
     }
 
@@ -535,7 +611,7 @@ final class Preprocessor {
             anyWildcard |= wildcard;
             List<String> m = wildcard ? source.glob(alt)
                     : (source.read(alt) instanceof ConfigSource.Missing ? List.of() : List.of(alt));
-            if (m.isEmpty() && alternatives.size() > 1 && (kind == IncludeKind.INCLUDEB || kind == IncludeKind.INCLUDEA)) {
+            if (m.isEmpty() && alternatives.size() > 1 && ((kind.flags | includeCheck) & INCLUDE_B) != 0) {
                 diags.error(origin, kind.word + " '" + arg + "': brace alternative '" + alt + "' matches no file");
             }
             for (String s : m) {
@@ -546,7 +622,8 @@ final class Preprocessor {
         }
         if (matches.isEmpty()) {
             String msg = kind.word + " '" + arg + "' matches no file";
-            if (kind.noMatchIsError(anyWildcard)) {
+            int checks = kind.flags | includeCheck;
+            if ((checks & (anyWildcard ? INCLUDE_W : INCLUDE_M)) != 0) {
                 diags.error(origin, msg);
             } else {
                 diags.warning(origin, msg);
@@ -579,12 +656,14 @@ final class Preprocessor {
                         "not a text file (NUL byte at offset " + nul + ") - include ignored");
                 return;
             }
+            int saved = includeCheck; // keepalived: open_glob_file() saves it, end_file() restores it
             processText(path, text.text());
+            includeCheck = saved;
             return;
         }
         String why = c instanceof ConfigSource.Unreadable u ? u.reason() : "no such file";
         String msg = "cannot read included file '" + path + "': " + why;
-        if (kind.unreadableIsError()) {
+        if (((kind.flags | includeCheck) & INCLUDE_R) != 0) {
             diags.error(origin, msg);
         } else {
             diags.warning(origin, msg);

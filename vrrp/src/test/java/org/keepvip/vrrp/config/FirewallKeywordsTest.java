@@ -91,7 +91,8 @@ class FirewallKeywordsTest {
                 MAIN + ":5: error: Configuration line starting `nftables_priority` is missing a parameter after"
                         + " keyword `nftables_priority` at word position 2",
                 MAIN + ":6: error: nftables already specified - ignoring",
-                MAIN + ":7: warning: 'vrrp_ipsets' is not supported by keepvip - ignored");
+                MAIN + ":7: warning: 'vrrp_ipsets' has no effect in keepvip - ignored (keepvip's firewall is nftables"
+                        + " (as Debian's keepalived), which has no ipsets)");
         assertThat(r.config().global().firewall().table()).isEqualTo("keepvip");
         ParseResult tooLong = parse(" nftables " + "x".repeat(256) + "\n", "");
         assertThat(messages(tooLong)).containsExactly(MAIN + ":2: error: nftables table name too long - ignoring");

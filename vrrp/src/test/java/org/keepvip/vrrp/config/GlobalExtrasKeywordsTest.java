@@ -56,6 +56,37 @@ class GlobalExtrasKeywordsTest {
     }
 
     @Test
+    void processMonitorBuffersAreReadAsKeepalivedReadsThem() {
+        ParseResult r = parse(" process_monitor_rcv_bufs 500000\n process_monitor_rcv_bufs_force\n");
+        assertThat(r.diagnostics()).isEmpty();
+        NetlinkBuffers n = extras(r).netlink();
+        assertThat(n.processBytes()).isEqualTo(500_000);
+        assertThat(n.processForce()).isTrue();
+        String dump = ConfigWriter.write(r.config());
+        assertThat(dump).contains("process_monitor_rcv_bufs 500000", "process_monitor_rcv_bufs_force");
+        assertThat(extras(parseFile(dump)).netlink()).isEqualTo(n);
+        ParseResult bad = parse(" process_monitor_rcv_bufs lots\n process_monitor_rcv_bufs_force maybe\n");
+        assertThat(messages(bad)).anyMatch(m -> m.contains("process_monitor_rcv_bufs size (lots) invalid"))
+                .anyMatch(m -> m.contains("Invalid value 'maybe' for global process_monitor_rcv_bufs_force specified"));
+        assertThat(extras(bad).netlink().processBytes()).isZero();
+    }
+
+    @Test
+    void reloadTimeFileAndRepeatAreReadAndSurviveTheDump() {
+        ParseResult r = parse(" reload_time_file /run/keepvip/reload.time\n reload_repeat\n disable_local_igmp\n");
+        assertThat(r.diagnostics()).isEmpty();
+        assertThat(extras(r).disableLocalIgmp()).isTrue();
+        assertThat(extras(r).reloadTimeFile()).isEqualTo("/run/keepvip/reload.time");
+        assertThat(extras(r).reloadRepeat()).isTrue();
+        String dump = ConfigWriter.write(r.config());
+        assertThat(dump).contains("reload_time_file /run/keepvip/reload.time", "reload_repeat", "disable_local_igmp");
+        assertThat(extras(parseFile(dump))).isEqualTo(extras(r));
+        assertThat(messages(parse(" reload_time_file\n"))).anyMatch(m -> m.contains("is missing a parameter")
+                || m.contains("reload_time_file invalid"));
+        assertThat(messages(parse(" reload_time_file /a /b\n"))).anyMatch(m -> m.contains("reload_time_file invalid"));
+    }
+
+    @Test
     void defaultInterfaceServesStaticAddressesWithoutDevFromWhereItIsSet() {
         ParseResult r = parseFile("static_ipaddress {\n 192.0.2.50/24\n}\n"
                 + "global_defs {\n default_interface br0\n}\n"
@@ -106,7 +137,9 @@ class GlobalExtrasKeywordsTest {
     void theJsonDumpKeywordsStayUnsupported() {
         ParseResult r = parse(" json_dump_file /tmp/kv.json\n json_version 2\n");
         assertThat(messages(r)).containsExactly(
-                MAIN + ":2: warning: 'json_dump_file' is not supported by keepvip - ignored",
-                MAIN + ":3: warning: 'json_version' is not supported by keepvip - ignored");
+                MAIN + ":2: warning: 'json_dump_file' has no effect in keepvip - ignored (a keepalived 2.3 keyword:"
+                        + " keepvip status --json returns the same data at any time)",
+                MAIN + ":3: warning: 'json_version' has no effect in keepvip - ignored (a keepalived 2.3 keyword:"
+                        + " keepvip status --json returns the same data at any time)");
     }
 }

@@ -30,7 +30,7 @@ class KeepalivedErrorClassesTest {
     }
 
     @Test
-    void deprecatedInstanceKeywordsAreErrorsAndIgnored() {
+    void deprecatedInstanceKeywordsAreErrors() {
         ParseResult r = parse(instance("VI_1", 9, " lvs_sync_daemon_interface eth0\n linkbeat_use_polling\n"
                 + " vmac_garp_intvl 10"));
         assertThat(messages(r)).containsExactly(
@@ -38,9 +38,10 @@ class KeepalivedErrorClassesTest {
                         + " Please use global lvs_sync_daemon - ignored",
                 MAIN + ":5: error: (VI_1) 'linkbeat_use_polling' in vrrp instance deprecated - use linkbeat_interfaces"
                         + " block - ignored",
-                MAIN + ":6: error: (VI_1) Keyword \"vmac_garp_intvl\" is deprecated - please use \"garp_extra_if\""
-                        + " - ignored");
+                MAIN + ":6: error: (VI_1) Keyword \"vmac_garp_intvl\" is deprecated - please use \"garp_extra_if\"");
         assertThat(r.config().instances()).hasSize(1);
+        // keepalived still applies vmac_garp_intvl as garp_extra_if (vrrp_parser.c: vrrp_garp_extra_if_handler()).
+        assertThat(r.config().instances().get(0).garp().extraIf()).hasSeconds(10);
     }
 
     @Test
