@@ -67,6 +67,26 @@ class KeepalivedInteropE2ETest {
         }
     }
 
+    /**
+     * old_unicast_checksum on both sides: keepvip sums its unicast adverts as keepalived before 1.3.6
+     * did (pseudo-header to 224.0.0.18) and expects the same; keepalived told to do the same accepts
+     * them (it drops a standard checksum then), and the pair fails over both ways.
+     */
+    @Test
+    void v3UnicastOldChecksumBothWays() throws Exception {
+        String vip = "192.0.2.213";
+        String old = "version 3\n    old_unicast_checksum";
+        try (Lab lab = Lab.builder().host("a").host("b").build()) {
+            Node a = lab.node("a");
+            Node b = lab.node("b");
+            Agents.Keepvip kv = Agents.keepvip(lab, a, "kvo",
+                    Configs.v3Unicast(64, 150, "0.1", a.ipv4(), vip, b.ipv4()).replace("version 3", old));
+            LabProcess ka = Agents.keepalived(lab, b, "kao",
+                    Configs.v3Unicast(64, 100, "0.1", b.ipv4(), vip, a.ipv4()).replace("version 3", old));
+            failoverBothWays(lab, vip, a, b, kv, ka, "MASTER");
+        }
+    }
+
     /** a (priority 150) holds the VIP; its cable is pulled, b takes over; plugged back, a preempts. */
     private static void failoverBothWays(Lab lab, String vip, Node a, Node b, Agents.Keepvip kv, LabProcess ka,
             String keepvipFirstState) throws Exception {

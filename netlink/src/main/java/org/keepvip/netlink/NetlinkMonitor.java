@@ -20,6 +20,8 @@ import java.util.function.Consumer;
  */
 public final class NetlinkMonitor implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(NetlinkMonitor.class);
+    /** The monitor thread's name (a daemon that schedules its threads finds it by this name). */
+    public static final String THREAD = "netlink-monitor";
     /** How often the reader checks for shutdown while no message arrives. */
     static final Duration POLL = Duration.ofMillis(200);
     private static final int RCVBUF = 1 << 20;
@@ -83,7 +85,7 @@ public final class NetlinkMonitor implements Closeable {
             s.close();
             throw e;
         }
-        NetlinkMonitor m = new NetlinkMonitor(s, consumer, "netlink-monitor");
+        NetlinkMonitor m = new NetlinkMonitor(s, consumer, THREAD);
         m.reader.start();
         return m;
     }

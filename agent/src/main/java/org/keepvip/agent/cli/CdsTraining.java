@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,8 @@ import org.keepvip.agent.control.ControlHandler;
 import org.keepvip.agent.control.ControlResponse;
 import org.keepvip.agent.control.ControlServer;
 import org.keepvip.agent.control.StatusSnapshot;
+import org.keepvip.agent.events.EventRecord;
+import org.keepvip.agent.events.EventRing;
 import org.keepvip.agent.log.LogOutput;
 import picocli.CommandLine;
 
@@ -205,11 +208,11 @@ public final class CdsTraining {
         }
 
         @Override
-        public org.keepvip.agent.events.EventRing events() {
-            org.keepvip.agent.events.EventRing ring = new org.keepvip.agent.events.EventRing(1);
-            ring.add(new org.keepvip.agent.events.EventRecord(1, java.time.Instant.now().toString(), "transition",
+        public EventRing events() {
+            EventRing ring = new EventRing(1);
+            ring.add(new EventRecord(1, Instant.now().toString(), "transition",
                     "vi_1", null, "BACKUP -> MASTER", "master_down_timer", Map.of("ownPriority", 150),
-                    List.of(new org.keepvip.agent.events.EventRecord.Step("advert", 0.1, 0.1, null)), 0.1,
+                    List.of(new EventRecord.Step("advert", 0.1, 0.1, null)), 0.1,
                     "(vi_1) BACKUP -> MASTER because master_down_timer"));
             return ring;
         }

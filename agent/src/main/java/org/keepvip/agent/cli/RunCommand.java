@@ -1,5 +1,6 @@
 package org.keepvip.agent.cli;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,17 +8,22 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.keepvip.agent.config.CheckResult;
 import org.keepvip.agent.config.ConfigChecker;
+import org.keepvip.agent.config.FileConfigSource;
 import org.keepvip.agent.daemon.Daemon;
 import org.keepvip.agent.log.LocalSyslogAppender;
 import org.keepvip.agent.log.SyslogFacility;
 import org.keepvip.agent.signal.DumpWriter;
+import org.keepvip.vrrp.config.ConfigParser;
 import org.keepvip.vrrp.config.ConfigWriter;
 import org.keepvip.vrrp.config.Diagnostic;
+import org.keepvip.vrrp.config.DumpFiles;
 import org.keepvip.vrrp.config.MetricsListen;
-import picocli.CommandLine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code keepvip run}: the daemon, in the foreground (systemd Type=notify or simple). It takes
@@ -111,7 +117,7 @@ public final class RunCommand implements Callable<Integer> {
     private String instanceName;
     private String netNamespace;
     /** state_dump_file, stats_dump_file, data_use_instance of the configuration. */
-    private org.keepvip.vrrp.config.DumpFiles dumps = org.keepvip.vrrp.config.DumpFiles.DEFAULT;
+    private DumpFiles dumps = DumpFiles.DEFAULT;
 
     @Option(names = "--metrics-listen", paramLabel = "ADDR:PORT", converter = MetricsListenConverter.class,
             description = "Serve Prometheus metrics on http://ADDR:PORT/metrics (IPv6: [ADDR]:PORT); overrides"
@@ -227,7 +233,7 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (detail) {
-            ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+            ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME))
                     .setLevel(ch.qos.logback.classic.Level.DEBUG);
         }
         LogSetup.apply(logPlan());
@@ -246,7 +252,7 @@ public final class RunCommand implements Callable<Integer> {
             return check.exitCode() == CheckResult.FATAL ? ExitCodes.CONFIG_FATAL : ExitCodes.CONFIG_ERRORS;
         }
         if (dumpConf) {
-            org.slf4j.LoggerFactory.getLogger("keepvip.vrrp").info("Configuration ({}):\n{}", file,
+            LoggerFactory.getLogger("keepvip.vrrp").info("Configuration ({}):\n{}", file,
                     ConfigWriter.write(check.config()));
         }
         instanceName = check.config().host().instanceName();
@@ -263,7 +269,7 @@ public final class RunCommand implements Callable<Integer> {
         Daemon daemon;
         try {
             daemon = Daemon.start(check.config(), options, VersionProvider.version());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             spec.commandLine().getErr().println("keepvip: cannot start: " + e.getMessage());
             return 1;
         }
@@ -279,8 +285,8 @@ public final class RunCommand implements Callable<Integer> {
         String ns = namespace;
         if (ns == null) {
             // Parsed only: the checks (interfaces, scripts) are made in the namespace, after the exec.
-            var early = org.keepvip.vrrp.config.ConfigParser.parse(file.toAbsolutePath().normalize().toString(),
-                    new org.keepvip.agent.config.FileConfigSource(System.getenv()), configId);
+            var early = ConfigParser.parse(file.toAbsolutePath().normalize().toString(),
+                    new FileConfigSource(System.getenv()), configId);
             ns = early.config() == null ? null : early.config().host().netNamespace();
         } else if (!validNamespace(ns)) {
             spec.commandLine().getErr().println("keepvip: invalid network namespace name '" + ns + "'");
@@ -292,14 +298,14 @@ public final class RunCommand implements Callable<Integer> {
         }
         try {
             if (NetNamespaceEntry.inside(ns)) {
-                org.slf4j.LoggerFactory.getLogger("keepvip.vrrp").info("Running in network namespace {}", ns);
+                LoggerFactory.getLogger("keepvip.vrrp").info("Running in network namespace {}", ns);
                 return null;
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             spec.commandLine().getErr().println("keepvip: cannot run in network namespace: " + e.getMessage());
             return 1;
         }
-        java.io.IOException failed = NetNamespaceEntry.reexecInside(ns);
+        IOException failed = NetNamespaceEntry.reexecInside(ns);
         spec.commandLine().getErr().println("keepvip: cannot enter network namespace " + ns + ": " + failed.getMessage());
         return 1;
     }

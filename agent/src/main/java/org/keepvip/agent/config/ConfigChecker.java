@@ -8,9 +8,15 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import org.keepvip.netlink.Link;
+import org.keepvip.netlink.NetNamespace;
+import org.keepvip.netlink.NetlinkClient;
 import org.keepvip.vrrp.config.ConfigParser;
 import org.keepvip.vrrp.config.ConfigSource;
 import org.keepvip.vrrp.config.Diagnostic;
+import org.keepvip.vrrp.config.KeepalivedConfig;
 import org.keepvip.vrrp.config.Origin;
 import org.keepvip.vrrp.config.ParseResult;
 
@@ -52,8 +58,8 @@ public final class ConfigChecker {
     }
 
     private CheckResult check(String file, String configId,
-                              java.util.function.Function<org.keepvip.vrrp.config.KeepalivedConfig, Set<String>> existing,
-                              java.util.function.Function<org.keepvip.vrrp.config.KeepalivedConfig, Set<String>> privateMacvlans) {
+                              Function<KeepalivedConfig, Set<String>> existing,
+                              Function<KeepalivedConfig, Set<String>> privateMacvlans) {
         String abs = file;
         List<Diagnostic> all = new ArrayList<>();
         try {
@@ -85,11 +91,11 @@ public final class ConfigChecker {
      * before it checks (keepalived/core/main.c: keepalived_main()). Read on a thread inside it,
      * which needs CAP_SYS_ADMIN; without, a missing namespace or no permission, this process's.
      */
-    static Set<String> interfacesFor(org.keepvip.vrrp.config.KeepalivedConfig c) {
+    static Set<String> interfacesFor(KeepalivedConfig c) {
         String ns = c.host().netNamespace();
         if (ns != null) {
             try {
-                return org.keepvip.netlink.NetNamespace.call(ns, () -> interfaces(Path.of("/proc/thread-self/net/dev")));
+                return NetNamespace.call(ns, () -> interfaces(Path.of("/proc/thread-self/net/dev")));
             } catch (Exception e) {
                 // checked as here; the daemon itself reports a namespace it cannot enter
             }
@@ -102,20 +108,20 @@ public final class ConfigChecker {
      * say what kind an interface is); only asked when a use_vmac names an interface. Null when
      * netlink cannot be asked.
      */
-    static Set<String> privateMacvlansFor(org.keepvip.vrrp.config.KeepalivedConfig c) {
+    static Set<String> privateMacvlansFor(KeepalivedConfig c) {
         if (c.instances().stream().noneMatch(i -> i.vmac() != null && i.vmac().name() != null)) {
             return Set.of();
         }
-        java.util.concurrent.Callable<Set<String>> read = () -> {
-            try (org.keepvip.netlink.NetlinkClient nl = org.keepvip.netlink.NetlinkClient.open()) {
+        Callable<Set<String>> read = () -> {
+            try (NetlinkClient nl = NetlinkClient.open()) {
                 Set<String> out = new HashSet<>();
-                nl.links().stream().filter(org.keepvip.netlink.Link::isPrivateMacvlan).forEach(l -> out.add(l.name()));
+                nl.links().stream().filter(Link::isPrivateMacvlan).forEach(l -> out.add(l.name()));
                 return out;
             }
         };
         try {
             String ns = c.host().netNamespace();
-            return ns != null ? org.keepvip.netlink.NetNamespace.call(ns, read) : read.call();
+            return ns != null ? NetNamespace.call(ns, read) : read.call();
         } catch (Exception e) {
             return null; // unknown: not judged, rather than every name called a clash
         }

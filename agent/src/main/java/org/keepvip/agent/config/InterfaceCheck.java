@@ -1,20 +1,22 @@
 package org.keepvip.agent.config;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.keepvip.vrrp.config.Diagnostic;
 import org.keepvip.vrrp.config.GarpGroup;
 import org.keepvip.vrrp.config.HostSettings;
+import org.keepvip.vrrp.config.InstanceSpec;
 import org.keepvip.vrrp.config.IpRoute;
 import org.keepvip.vrrp.config.IpRule;
 import org.keepvip.vrrp.config.KeepalivedConfig;
 import org.keepvip.vrrp.config.LinkDelay;
 import org.keepvip.vrrp.config.Origin;
 import org.keepvip.vrrp.config.SyncGroupSpec;
+import org.keepvip.vrrp.config.TrackHost;
 import org.keepvip.vrrp.config.Tracked;
 import org.keepvip.vrrp.config.VirtualIp;
-import org.keepvip.vrrp.config.InstanceSpec;
 
 /**
  * keepalived -t's interface check ({@code --check-interfaces}), in its words. Each named interface
@@ -56,7 +58,7 @@ public final class InterfaceCheck {
             }
         }
         hostInterfaces(c.host(), dynamic, existing, out);
-        for (org.keepvip.vrrp.config.TrackHost h : c.trackHosts()) {
+        for (TrackHost h : c.trackHosts()) {
             if (h.interfaceName() != null && !existing.contains(h.interfaceName())) {
                 out.add(missing(dynamic, h.origin(), "interface " + h.interfaceName() + " for vrrp_track_host "
                         + h.name() + " doesn't exist (its probes are lost until it does)", false));
@@ -87,7 +89,7 @@ public final class InterfaceCheck {
             }
         }
         for (IpRule r : rules) {
-            for (String dev : java.util.Arrays.asList(r.iif(), r.oif())) {
+            for (String dev : Arrays.asList(r.iif(), r.oif())) {
                 if (dev != null && !existing.contains(dev)) {
                     out.add(missing(dynamic, r.origin(), "interface " + dev + " for rule doesn't exist (rule " + r + ")",
                             true));

@@ -1,17 +1,26 @@
 package org.keepvip.agent.control;
 
+import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
-
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.keepvip.agent.events.EventRecord;
 
 /** Talks to a running daemon over its control socket; used by {@code keepvip status|reload}. */
@@ -58,25 +67,25 @@ public final class ControlClient {
      * {@code sink}; with {@code follow}, then each new one as the daemon makes it, until the daemon
      * stops or the thread is interrupted. Without it the whole answer must arrive within the timeout.
      */
-    public void events(java.time.Instant since, boolean follow, java.util.function.Consumer<EventRecord> sink)
+    public void events(Instant since, boolean follow, Consumer<EventRecord> sink)
             throws IOException {
         eventLines(since, follow, line -> {
             try {
                 sink.accept(Json.LINE.fromJson(line, EventRecord.class));
             } catch (JsonParseException e) {
-                throw new java.io.UncheckedIOException(
+                throw new UncheckedIOException(
                         new IOException("malformed event from keepvip: " + e.getMessage(), e));
             }
         });
     }
 
     /** As {@link #events}, each record as the JSON line the daemon sent (what {@code --json} prints as is). */
-    public void eventLines(java.time.Instant since, boolean follow, java.util.function.Consumer<String> sink)
+    public void eventLines(Instant since, boolean follow, Consumer<String> sink)
             throws IOException {
         requireSocket();
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             connect(ch);
-            com.google.gson.JsonObject req = new com.google.gson.JsonObject();
+            JsonObject req = new JsonObject();
             req.addProperty("cmd", ControlRequest.EVENTS);
             if (since != null) {
                 req.addProperty("sinceMillis", since.toEpochMilli());
@@ -86,7 +95,7 @@ public final class ControlClient {
             ch.configureBlocking(true);
             // A stream of lines: blocking reads through a buffer; a watchdog closes the channel if the
             // daemon does not answer in time (the whole answer, or only its first line when following).
-            java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+            AtomicBoolean first = new AtomicBoolean(true);
             Thread watchdog = new Thread(() -> {
                 try {
                     Thread.sleep(timeout.toMillis());
@@ -100,8 +109,8 @@ public final class ControlClient {
             watchdog.setDaemon(true);
             watchdog.start();
             try {
-                java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
-                        java.nio.channels.Channels.newInputStream(ch), java.nio.charset.StandardCharsets.UTF_8));
+                BufferedReader in = new BufferedReader(new InputStreamReader(
+                        Channels.newInputStream(ch), StandardCharsets.UTF_8));
                 String head = in.readLine();
                 first.set(false);
                 if (head == null) {
@@ -115,9 +124,9 @@ public final class ControlClient {
                 while ((line = in.readLine()) != null) {
                     sink.accept(line);
                 }
-            } catch (java.io.UncheckedIOException e) {
+            } catch (UncheckedIOException e) {
                 throw e.getCause();
-            } catch (java.nio.channels.AsynchronousCloseException e) {
+            } catch (AsynchronousCloseException e) {
                 throw new IOException("keepvip did not answer within " + timeout.toMillis() + " ms", e);
             } finally {
                 watchdog.interrupt();

@@ -1,5 +1,8 @@
 package org.keepvip.agent.control;
 
+import org.keepvip.agent.events.DecisionLog;
+import org.keepvip.agent.events.EventRing;
+
 /**
  * What the daemon does for control requests. Called on control-socket worker threads (never the
  * event loop): an implementation hands the work to the event loop and waits for it, briefly.
@@ -19,7 +22,7 @@ public interface ControlHandler {
     ControlResponse switchover(String instance, String to);
 
     /** The decision log's records ({@code keepvip events}); the process's log unless told otherwise. */
-    default org.keepvip.agent.events.EventRing events() {
-        return org.keepvip.agent.events.DecisionLog.global().ring();
+    default EventRing events() {
+        return DecisionLog.global().ring();
     }
 }

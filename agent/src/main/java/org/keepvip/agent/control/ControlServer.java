@@ -6,9 +6,6 @@ import com.google.gson.JsonParser;
 import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.ConnectException;
@@ -20,14 +17,21 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.keepvip.agent.latency.ThreadNames;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The daemon's control socket: a Unix-domain stream socket (mode 0660) where each connection
@@ -71,12 +75,12 @@ public final class ControlServer implements AutoCloseable {
         this.timeout = timeout;
         AtomicInteger n = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(16), r -> {
-            Thread t = new Thread(r, "control-" + n.incrementAndGet());
+            Thread t = new Thread(r, ThreadNames.CONTROL_PREFIX + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
         this.workers.allowCoreThreadTimeOut(true);
-        this.acceptor = new Thread(this::acceptLoop, "control-accept");
+        this.acceptor = new Thread(this::acceptLoop, ThreadNames.CONTROL_PREFIX + "accept");
         this.acceptor.setDaemon(true);
     }
 
@@ -129,21 +133,21 @@ public final class ControlServer implements AutoCloseable {
 
     /** Lets {@code group} read through the socket; without that group only root (and our user) can connect. */
     private static void giveToGroup(Path path, String group) throws IOException {
-        java.nio.file.attribute.GroupPrincipal g;
+        GroupPrincipal g;
         try {
             g = path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
-        } catch (java.nio.file.attribute.UserPrincipalNotFoundException e) {
+        } catch (UserPrincipalNotFoundException e) {
             log.info("Group {} does not exist: the control socket is for root only", group);
             return;
         }
-        Files.getFileAttributeView(path, java.nio.file.attribute.PosixFileAttributeView.class,
+        Files.getFileAttributeView(path, PosixFileAttributeView.class,
                 LinkOption.NOFOLLOW_LINKS).setGroup(g);
         // The group must reach the socket: its directory (systemd's RuntimeDirectory, mode 0750) goes
         // to the group too, when it is ours. Other directories are the administrator's to open.
         Path dir = path.toAbsolutePath().getParent();
         if (dir != null && Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).equals(Files.getOwner(path,
                 LinkOption.NOFOLLOW_LINKS))) {
-            Files.getFileAttributeView(dir, java.nio.file.attribute.PosixFileAttributeView.class,
+            Files.getFileAttributeView(dir, PosixFileAttributeView.class,
                     LinkOption.NOFOLLOW_LINKS).setGroup(g);
         }
     }
@@ -248,14 +252,14 @@ public final class ControlServer implements AutoCloseable {
 
     /** {@code events}: {@code sinceMillis} (epoch ms, optional) and {@code follow} (optional). */
     private void streamEvents(SocketChannel client, JsonObject req) throws IOException, InterruptedException {
-        java.time.Instant since = null;
+        Instant since = null;
         JsonElement s = req.get("sinceMillis");
         if (s != null && !s.isJsonNull()) {
             if (!s.isJsonPrimitive() || !s.getAsJsonPrimitive().isNumber()) {
                 reply(client, ControlResponse.error("bad request: \"sinceMillis\" must be a number"));
                 return;
             }
-            since = java.time.Instant.ofEpochMilli(s.getAsLong());
+            since = Instant.ofEpochMilli(s.getAsLong());
         }
         JsonElement f = req.get("follow");
         boolean follow = f != null && f.isJsonPrimitive() && f.getAsJsonPrimitive().isBoolean() && f.getAsBoolean();

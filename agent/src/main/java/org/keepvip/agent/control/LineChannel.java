@@ -1,5 +1,6 @@
 package org.keepvip.agent.control;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
@@ -34,7 +35,7 @@ final class LineChannel {
     static String readLine(SocketChannel ch, long deadlineNanos, int max) throws IOException {
         ch.configureBlocking(false);
         ByteBuffer buf = ByteBuffer.allocate(Math.min(max + 1, 8192));
-        java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
         try (Selector sel = Selector.open()) {
             ch.register(sel, SelectionKey.OP_READ);
             while (true) {

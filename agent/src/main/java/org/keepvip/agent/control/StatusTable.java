@@ -2,6 +2,7 @@ package org.keepvip.agent.control;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -87,7 +88,7 @@ public final class StatusTable {
                 out.append("track_host ").append(t.name()).append(": ").append(t.address()).append(' ')
                         .append(t.up() == null ? "not probed yet" : t.up() ? "reachable" : "unreachable")
                         .append(", ").append(t.answered()).append(" of ").append(t.probes()).append(" probes answered")
-                        .append(t.rttMicros() == null ? "" : String.format(java.util.Locale.ROOT,
+                        .append(t.rttMicros() == null ? "" : String.format(Locale.ROOT,
                                 ", last rtt %.3f ms", t.rttMicros() / 1000.0))
                         .append(t.lostInARow() == null || t.lostInARow() == 0 ? ""
                                 : ", " + t.lostInARow() + " lost in a row").append('\n');

@@ -1,7 +1,6 @@
 package org.keepvip.agent.daemon;
 
 import java.io.IOException;
-import org.keepvip.agent.vmac.VmacPlan;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -23,6 +22,19 @@ import org.keepvip.agent.loop.InstancePlan;
 import org.keepvip.agent.loop.InstanceRuntime;
 import org.keepvip.agent.redis.LagJudge;
 import org.keepvip.agent.redis.MinReplicasGuard;
+import org.keepvip.agent.sentinel.SentinelMode;
+import org.keepvip.agent.vmac.VmacPlan;
+import org.keepvip.netlink.Rtnl;
+import org.keepvip.vrrp.config.AddressFamily;
+import org.keepvip.vrrp.config.InstanceSpec;
+import org.keepvip.vrrp.config.KeepalivedConfig;
+import org.keepvip.vrrp.config.Tracked;
+import org.keepvip.vrrp.config.VirtualIp;
+import org.keepvip.vrrp.config.Vmac;
+import org.keepvip.vrrp.mapping.InstanceMapping;
+import org.keepvip.vrrp.packet.ReceiveExpectations;
+import org.keepvip.vrrp.state.InstanceConfig;
+import org.keepvip.vrrp.state.TrackerSpec;
 
 /**
  * Maps the parsed keepalived.conf model onto what the daemon runs: one {@link InstancePlan} per
@@ -76,7 +88,7 @@ public final class ConfigMapper {
 
     static InstancePlan plan(KeepalivedConfig config, InstanceSpec i, InterfaceFacts facts, Map<String, String> vmacNames)
             throws IOException {
-        boolean ipv6 = i.family() == org.keepvip.vrrp.config.AddressFamily.IPV6;
+        boolean ipv6 = i.family() == AddressFamily.IPV6;
         InetAddress source = i.unicastSrcIp() != null ? i.unicastSrcIp()
                 : i.mcastSrcIp() != null ? i.mcastSrcIp()
                 : facts.primaryAddress(i.interfaceName(), ipv6);
@@ -97,7 +109,7 @@ public final class ConfigMapper {
         addLagTrackers(trackers, config, i);
         if (sentinelMode) {
             // Up only where Sentinel's majority names the local Redis master: everywhere else FAULT.
-            trackers.add(TrackerSpec.faultOnFailure(org.keepvip.agent.sentinel.SentinelMode.trackerId(redisName)));
+            trackers.add(TrackerSpec.faultOnFailure(SentinelMode.trackerId(redisName)));
         }
 
         InstanceConfig machine = InstanceMapping.machine(i, source, trackers)
@@ -106,7 +118,7 @@ public final class ConfigMapper {
                 .redisHooks(redis != null)
                 .promotionTimeout(redis != null ? redis.promoteTimeout() : Duration.ofSeconds(5))
                 .masterWhenFaultClears(sentinelMode)
-                .releaseWait(sentinelMode ? org.keepvip.agent.sentinel.SentinelMode.RELEASE_WAIT : Duration.ZERO)
+                .releaseWait(sentinelMode ? SentinelMode.RELEASE_WAIT : Duration.ZERO)
                 .build();
 
         List<InetAddress> advertised = InstanceMapping.advertisedVips(i);
@@ -243,7 +255,7 @@ public final class ConfigMapper {
             return i.vmac().name();
         }
         String prefix = key.startsWith("instance:") ? config.global().vmacPrefix() : config.global().vmacAddrPrefix();
-        return org.keepvip.vrrp.config.Vmac.name(prefix, 0, i.vrid());
+        return Vmac.name(prefix, 0, i.vrid());
     }
 
     /** A {@code static_ipaddress} entry: its device is always set (keepalived's default_interface otherwise). */

@@ -1,7 +1,6 @@
 package org.keepvip.agent.daemon;
 
 import java.io.IOException;
-import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -14,15 +13,18 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.keepvip.agent.config.CheckResult;
+import org.keepvip.agent.config.ConfigChecker;
 import org.keepvip.agent.control.ControlHandler;
 import org.keepvip.agent.control.ControlResponse;
 import org.keepvip.agent.control.ControlServer;
-import org.keepvip.agent.events.DecisionLog;
 import org.keepvip.agent.control.StatusSnapshot;
 import org.keepvip.agent.latency.LogHold;
 import org.keepvip.agent.log.LogOutput;
@@ -67,13 +69,15 @@ import org.keepvip.vrrp.state.SyncGroup;
 import org.keepvip.vrrp.state.VrrpInstance;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.keepvip.agent.events.DecisionLog;
+import org.keepvip.agent.firewall.Nft;
 import org.keepvip.agent.firewall.NftablesFirewall;
 import org.keepvip.agent.kernel.LinkDelays;
 import org.keepvip.agent.kernel.Linkbeat;
 import org.keepvip.agent.kernel.NetlinkRouting;
 import org.keepvip.agent.kernel.NetlinkVips;
-import org.keepvip.agent.kernel.RoutingWatch;
-import org.keepvip.agent.latency.JitQuiet;
+import org.keepvip.agent.latency.TakeoverLatency;
+import org.keepvip.agent.latency.ThreadNames;
 import org.keepvip.agent.loop.EventLoop;
 import org.keepvip.agent.loop.HookLane;
 import org.keepvip.agent.loop.InstancePlan;
@@ -82,14 +86,57 @@ import org.keepvip.agent.loop.LaneWorkers;
 import org.keepvip.agent.loop.LoopEvent;
 import org.keepvip.agent.loop.LoopReadSockets;
 import org.keepvip.agent.loop.Ports;
+import org.keepvip.agent.metrics.MetricsExporter;
+import org.keepvip.agent.metrics.Readings;
 import org.keepvip.agent.packet.AnnouncePacing;
+import org.keepvip.agent.packet.BackgroundNextHopResolver;
+import org.keepvip.agent.packet.CauseCounters;
+import org.keepvip.agent.packet.DropReason;
+import org.keepvip.agent.packet.InterfaceFacts;
+import org.keepvip.agent.packet.NextHopResolver;
+import org.keepvip.agent.packet.PacketPort;
+import org.keepvip.agent.packet.PcapPacketPort;
 import org.keepvip.agent.packet.PcapPackets;
 import org.keepvip.agent.packet.PcapRefusals;
+import org.keepvip.agent.packet.PortOptions;
+import org.keepvip.agent.packet.ReceivedVrrp;
 import org.keepvip.agent.redis.RedisWiring;
 import org.keepvip.agent.redis.SwitchoverDriver;
+import org.keepvip.agent.sched.VrrpThreads;
 import org.keepvip.agent.script.DaemonScripts;
+import org.keepvip.agent.script.NotifyFifo;
 import org.keepvip.agent.script.ScriptNotifier;
+import org.keepvip.agent.script.ScriptRunner;
 import org.keepvip.agent.script.ScriptTrackers;
+import org.keepvip.agent.signal.DumpWriter;
+import org.keepvip.agent.signal.SdNotify;
+import org.keepvip.agent.signal.SignalEvent;
+import org.keepvip.agent.signal.SignalHandlers;
+import org.keepvip.agent.track.FileTrackers;
+import org.keepvip.agent.track.HostTrackers;
+import org.keepvip.agent.track.ProcessTrackers;
+import org.keepvip.agent.track.ReloadTimeWatch;
+import org.keepvip.agent.vmac.Sysctl;
+import org.keepvip.agent.vmac.VmacLinks;
+import org.keepvip.agent.vmac.VmacPlan;
+import org.keepvip.netlink.IfAddress;
+import org.keepvip.netlink.Link;
+import org.keepvip.netlink.MacAddress;
+import org.keepvip.netlink.NetlinkClient;
+import org.keepvip.netlink.NetlinkEvent;
+import org.keepvip.netlink.NetlinkMonitor;
+import org.keepvip.vrrp.config.Firewall;
+import org.keepvip.vrrp.config.InstanceSpec;
+import org.keepvip.vrrp.config.IpLiteral;
+import org.keepvip.vrrp.config.KeepalivedConfig;
+import org.keepvip.vrrp.config.MetricsListen;
+import org.keepvip.vrrp.config.StaticRouting;
+import org.keepvip.vrrp.config.TrackFile;
+import org.keepvip.vrrp.packet.PacketContext;
+import org.keepvip.vrrp.state.SyncGroup;
+import org.keepvip.vrrp.state.VrrpInstance;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The running daemon: opens netlink, the packet ports and the control socket, cleans VIPs left by a
@@ -138,16 +185,14 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     private NetlinkRouting routingPort;
     /** No-accept mode's nftables table, when the configuration at start needs one (else NONE). */
     private Ports.Firewall firewall = Ports.Firewall.NONE;
-    private org.keepvip.vrrp.config.Firewall firewallSettings;
-    /** The static addresses, routes and rules in the kernel now; a reload diffs against them. */
-    private volatile org.keepvip.vrrp.config.StaticRouting statics = org.keepvip.vrrp.config.StaticRouting.NONE;
-    /** Static addresses, routes and rules that could not be set or removed (status counter). */
-    private final java.util.concurrent.atomic.AtomicLong staticFailures = new java.util.concurrent.atomic.AtomicLong();
+    private Firewall firewallSettings;
+    /** The static addresses, routes and rules; made once the VIP and routing ports exist. */
+    private StaticEntries statics;
     private PcapPackets packets;
     private VmacLinks vmacs;
     private ReloadTimeWatch reloadTimeWatch;
     /** The macvlans with a sending port. */
-    private final Set<String> vmacPorts = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> vmacPorts = ConcurrentHashMap.newKeySet();
     private NextHopResolver nextHops;
     private final PcapRefusals refusals = new PcapRefusals();
     private ScriptRunner runner;
@@ -157,9 +202,9 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     private KeepalivedConfig config;
     private Optional<NotifyFifo> fifo = Optional.empty();
     private Thread loopThread;
-    private final Map<String, RedisWiring> redis = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, RedisWiring> redis = new ConcurrentHashMap<>();
     /** Per interface, the frames its port dropped before the loop saw them (status). */
-    private final Map<String, CauseCounters<DropReason>> frameDrops = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, CauseCounters<DropReason>> frameDrops = new ConcurrentHashMap<>();
 
     private Daemon(Options options) {
         this.options = options;
@@ -206,8 +251,9 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         routingPort = new NetlinkRouting(netlink);
         // keepalived/vrrp/vrrp_daemon.c: static entries are set at start and cleared at exit, after
         // the instances released their VIPs (closed in reverse order: before netlink, after the lanes drained).
-        changeStatics(org.keepvip.vrrp.config.StaticRouting.NONE, config.statics());
-        track(() -> changeStatics(statics, org.keepvip.vrrp.config.StaticRouting.NONE));
+        statics = new StaticEntries(vipPort, routingPort, this);
+        statics.change(config.statics());
+        track(() -> statics.change(StaticRouting.NONE));
         // Closed after the instances released their VIPs (and unblocked them): the table goes last.
         startFirewall(config);
 
@@ -230,7 +276,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
                     ? PcapPacketPort.openPolled(ifname, portOptions, nextHops, this::received)
                     : PcapPacketPort.open(ifname, portOptions, nextHops, this::received));
             port.polled().ifPresent(polled::add);
-            port.warmUpSendPath(IO_WARM_UP_ROUNDS); // a backup sends its first advert when it takes over
+            port.warmUpSendPath(TakeoverLatency.IO_WARM_UP_ROUNDS); // a backup sends its first advert when it takes over
             ports.put(ifname, port);
             frameDrops.put(ifname, port.drops());
         }
@@ -273,20 +319,21 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         }
         syncGroups(config, machines).forEach(loop::addGroup);
         loop.setInitialLinkState(ifname -> netlinkLinkUp(netlink, ifname));
-        warmUpTakeoverPath();
+        TakeoverLatency.warmUp(new TakeoverRehearsal(loop, vipPort, refusals, lanes).parts());
 
         // interface_up_down_delays: a reload keeps the delays the daemon started with.
-        linkDelays = new LinkDelays(config.host(), (task, delay) -> {
+        LinkDelays linkDelays = new LinkDelays(config.host(), (task, delay) -> {
             var f = runner.timer().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
             return () -> f.cancel(false);
         }, ifname -> netlinkLinkUp(netlink, ifname), (ifname, up) -> loop.post(new LoopEvent.LinkChanged(ifname, up)));
-        linkbeat = track(new Linkbeat(Linkbeat.polled(config),
+        Linkbeat linkbeat = track(new Linkbeat(Linkbeat.polled(config),
                 (ifname, up) -> loop.post(new LoopEvent.LinkChanged(ifname, up))));
         if (!linkbeat.isEmpty()) {
             runner.timer().scheduleWithFixedDelay(linkbeat::poll, 0, 1, TimeUnit.SECONDS);
         }
-        track(NetlinkMonitor.start(this::onNetlink, buffers.monitorBytes(), buffers.monitorForce(),
-                routingGroups(config)));
+        track(NetlinkMonitor.start(new NetlinkEvents(netlink, loop, linkDelays, linkbeat, statics,
+                this::onLinkRemoved),
+                buffers.monitorBytes(), buffers.monitorForce(), NetlinkEvents.routingGroups(config)));
         scriptTrackers = track(new ScriptTrackers(config.scripts(), runner, runner.timer(), loop::post));
         fileTrackers = new FileTrackers(usedTrackFiles(config), loop::post);
         processTrackers = new ProcessTrackers(config.trackProcesses(), loop::post,
@@ -315,12 +362,12 @@ public final class Daemon implements ControlHandler, AutoCloseable {
             } finally {
                 finished.countDown();
             }
-        }, "vrrp");
+        }, ThreadNames.LOOP);
         loopThread.setPriority(Thread.MAX_PRIORITY);
         loopThread.start();
         scriptTrackers.start();
         redis.values().forEach(r -> r.startChecks(runner.timer(), loop::post));
-        keepBackgroundThreadsOffTheLoop();
+        TakeoverLatency.keepBackgroundThreadsOffTheLoop();
         SdNotify.fromEnvironment().ifPresent(SdNotify::ready);
         LOG.info("Starting VRRP child process, pid={}", ProcessHandle.current().pid());
     }
@@ -334,36 +381,10 @@ public final class Daemon implements ControlHandler, AutoCloseable {
                 : config.global().metricsListen();
         if (listen != null) {
             MetricsExporter exporter = track(MetricsExporter.start(listen.address(), listen.port(),
-                    new DaemonReadings(loop, () -> redis, frameDrops, () -> runner, staticFailures::get,
+                    new DaemonReadings(loop, () -> redis, frameDrops, () -> runner, statics::failures,
                             this::hostReadings)));
             LOG.info("Serving Prometheus metrics on http://{}/metrics", listen);
             LOG.debug("metrics exporter bound to {}", exporter.address());
-        }
-    }
-
-    /**
-     * Threads whose work can wait a few milliseconds: the JIT ("C1 CompilerThread0" and the like, cut
-     * to 15 characters by the kernel), Logback's writer behind each log destination, the netlink
-     * monitor, the control socket, the next-hop and lag probes, the metrics exporter (its worker and the
-     * JDK HTTP server's dispatcher). SCHED_BATCH, not SCHED_IDLE: these
-     * are Java threads, and a safepoint waits for every running one; under CPU load a starved
-     * SCHED_IDLE log writer held the whole JVM, the loop included, for up to 0.8 s (an advert gap
-     * longer than master_down_interval in AdvertTimingE2ETest). Script threads are not among them:
-     * the scripts they start would inherit the policy.
-     */
-    static final List<String> BACKGROUND_THREADS = List.of("C1 CompilerThre", "C2 CompilerThre", "AsyncAppender-W",
-            "netlink-monitor", "control-", "next-hop-resolver", "redis-lag-", "redis-redemote", "redis-replicas-",
-            "track-file",
-            "metrics-http", "HTTP-Dispatcher", DecisionLog.THREAD);
-
-    /** See {@link BackgroundThreads}: a takeover must not wait for a log writer or the JIT. */
-    private static void keepBackgroundThreadsOffTheLoop() {
-        try {
-            List<String> moved = BackgroundThreads.move(BACKGROUND_THREADS, BackgroundThreads.Policy.BATCH);
-            LOG.debug("threads that must not delay the VRRP loop, now in SCHED_BATCH: {}", moved);
-        } catch (IOException | RuntimeException | LinkageError e) {
-            LOG.warn("cannot lower the scheduling policy of background threads, a takeover may wait for them: {}",
-                    e.getMessage());
         }
     }
 
@@ -385,16 +406,16 @@ public final class Daemon implements ControlHandler, AutoCloseable {
      * refuses, the instances run without drop rules: an error says why and what to install.
      */
     private void startFirewall(KeepalivedConfig config) {
-        firewallSettings = org.keepvip.vrrp.config.Firewall.of(config.global(), config.instances());
+        firewallSettings = Firewall.of(config.global(), config.instances());
         if (firewallSettings == null) {
             return;
         }
         if (config.global().firewall().table() == null) {
             LOG.info("no_accept/strict specified, but no firewall configured - using nftables");
         }
-        org.keepvip.agent.firewall.Nft nft = null;
+        Nft nft = null;
         try {
-            nft = org.keepvip.agent.firewall.Nft.open();
+            nft = Nft.open();
             firewall = track(new NftablesFirewall(nft, firewallSettings, this::ifindex));
         } catch (IOException e) {
             if (nft != null) {
@@ -407,7 +428,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
 
     private int ifindex(String ifname) {
         try {
-            return netlink.link(ifname).map(org.keepvip.netlink.Link::ifindex).orElse(0);
+            return netlink.link(ifname).map(Link::ifindex).orElse(0);
         } catch (IOException e) {
             return 0;
         }
@@ -415,7 +436,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
 
     /** keepalived: "A reload which changes the iptables/nftables configuration will not work properly". */
     private void warnFirewallChange(KeepalivedConfig next) {
-        var want = org.keepvip.vrrp.config.Firewall.of(next.global(), next.instances());
+        var want = Firewall.of(next.global(), next.instances());
         var have = firewallSettings;
         boolean same = want == null ? have == null || firewall == Ports.Firewall.NONE
                 : have != null && want.table().equals(have.table()) && want.priority() == have.priority()
@@ -428,53 +449,10 @@ public final class Daemon implements ControlHandler, AutoCloseable {
 
     /** Blocks in no-accept mode; a reload's new settings for the table take a restart (as keepalived). */
     private void useFirewall(InstanceRuntime r) {
-        Optional<org.keepvip.vrrp.config.InstanceSpec> conf = config.instance(r.name());
-        boolean blocks = conf.map(org.keepvip.vrrp.config.Firewall::blocks).orElse(false);
+        Optional<InstanceSpec> conf = config.instance(r.name());
+        boolean blocks = conf.map(Firewall::blocks).orElse(false);
         r.useFirewall(blocks ? firewall : Ports.Firewall.NONE,
-                conf.map(org.keepvip.vrrp.config.InstanceSpec::dontTrackPrimary).orElse(false));
-    }
-
-    /**
-     * Takes the static addresses, routes and rules from {@code before} to {@code after}: removes
-     * what went (rules, routes, then addresses) and sets what is new (addresses, routes, then rules),
-     * as keepalived's clear_diff_static_* and start_vrrp do. Entries in both stay untouched.
-     * Failures are logged and counted, never thrown.
-     */
-    private synchronized void changeStatics(org.keepvip.vrrp.config.StaticRouting before,
-                                            org.keepvip.vrrp.config.StaticRouting after) {
-        watchedStatics = after; // what this removes is no longer to be restored
-        var oldRoutes = before.routes().stream().map(org.keepvip.vrrp.config.IpRoute::withoutOrigin).toList();
-        var oldRules = before.rules().stream().map(org.keepvip.vrrp.config.IpRule::withoutOrigin).toList();
-        var newRoutes = after.routes().stream().map(org.keepvip.vrrp.config.IpRoute::withoutOrigin).toList();
-        var newRules = after.rules().stream().map(org.keepvip.vrrp.config.IpRule::withoutOrigin).toList();
-        List<VipSpec> oldAddrs = before.addresses().stream().map(ConfigMapper::staticAddress).toList();
-        List<VipSpec> newAddrs = after.addresses().stream().map(ConfigMapper::staticAddress).toList();
-        long failed = routingPort.remove("static", oldRoutes.stream().filter(r -> !newRoutes.contains(r)).toList(),
-                oldRules.stream().filter(r -> !newRules.contains(r)).toList());
-        List<VipSpec> goneAddrs = oldAddrs.stream().filter(a -> !newAddrs.contains(a)).toList();
-        if (!goneAddrs.isEmpty()) {
-            try {
-                vipPort.remove(goneAddrs);
-            } catch (IOException e) {
-                failed++; // logged by the port
-            }
-        }
-        List<VipSpec> addAddrs = newAddrs.stream().filter(a -> !oldAddrs.contains(a)).toList();
-        if (!addAddrs.isEmpty()) {
-            LOG.info("Setting static addresses {}", addAddrs);
-            try {
-                vipPort.add(addAddrs);
-            } catch (IOException e) {
-                failed++; // each address logged by the port
-            }
-        }
-        failed += routingPort.add("static", newRoutes.stream().filter(r -> !oldRoutes.contains(r)).toList(),
-                newRules.stream().filter(r -> !oldRules.contains(r)).toList());
-        statics = after;
-        if (failed > 0) {
-            staticFailures.addAndGet(failed);
-            LOG.error("{} static address(es), route(s) or rule(s) could not be changed (see above)", failed);
-        }
+                conf.map(InstanceSpec::dontTrackPrimary).orElse(false));
     }
 
     /** How long the exit waits for every lane's last steps (VIP removal, fence, notify STOP), in all. */
@@ -521,48 +499,12 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         loop.postPacket(new LoopEvent.PacketIn(rx.interfaceName(), ctx, rx.payloadUnsafe(), rx.receivedAtNanos()));
     }
 
-    private final Map<Integer, String> ifnames = new java.util.concurrent.ConcurrentHashMap<>();
-    /** Interfaces last seen up and running, to see one come up again. */
-    private final Set<String> upLinks = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private LinkDelays linkDelays;
-    /** linkbeat_interfaces / linkbeat_use_polling: interfaces whose link state comes from polling. */
-    private volatile Linkbeat linkbeat;
-    /** The static entries to keep in place; set before changeStatics removes any. */
-    private volatile org.keepvip.vrrp.config.StaticRouting watchedStatics = org.keepvip.vrrp.config.StaticRouting.NONE;
-
-    private void onNetlink(NetlinkEvent e) {
-        if (e instanceof NetlinkEvent.LinkChanged l) {
-            ifnames.put(l.ifindex(), l.name());
-            boolean up = l.up() && l.running();
-            Linkbeat polling = linkbeat;
-            if (polling == null || !polling.polls(l.name())) {
-                linkDelays.changed(l.name(), up);
-            }
-            if (!up) {
-                upLinks.remove(l.name());
-            } else if (upLinks.add(l.name())) {
-                reinstateOn(l.name());
-            }
-        } else if (e instanceof NetlinkEvent.AddressRemoved a) {
-            String name = ifname(a.ifindex());
-            if (name != null) {
-                loop.post(new LoopEvent.AddressRemoved(name, a.address()));
-                reinstateAddress(name, a.address());
-            }
-        } else if (e instanceof NetlinkEvent.RouteRemoved r) {
-            loop.post(new LoopEvent.RoutingRemoved(r, r.oif() == 0 ? null : ifname(r.oif())));
-            reinstateRoute(r);
-        } else if (e instanceof NetlinkEvent.RuleRemoved r) {
-            loop.post(new LoopEvent.RoutingRemoved(r, null));
-            reinstateRule(r);
-        } else if (e instanceof NetlinkEvent.LinkRemoved r) {
-            VmacLinks links = vmacs;
-            if (links != null && links.isOurs(r.ifindex())) {
-                // Off the monitor's thread, which must go on reading events.
-                runner.timer().execute(() -> recreateVmac(r.ifindex(), r.name()));
-            }
-        } else if (e instanceof NetlinkEvent.EventsLost) {
-            LOG.warn("netlink monitor lost events");
+    /** A link deleted from outside: a macvlan of ours is made again, off the monitor's thread. */
+    private void onLinkRemoved(NetlinkEvent.LinkRemoved r) {
+        VmacLinks links = vmacs;
+        if (links != null && links.isOurs(r.ifindex())) {
+            // Off the monitor's thread, which must go on reading events.
+            runner.timer().execute(() -> recreateVmac(r.ifindex(), r.name()));
         }
     }
 
@@ -592,116 +534,6 @@ public final class Daemon implements ControlHandler, AutoCloseable {
                     .forEach(onIt::add));
             refusals.reopen(n, onIt);
         });
-    }
-
-    /** An interface's name: as its last link event gave it, else as the kernel says now; null if gone. */
-    private String ifname(int ifindex) {
-        String known = ifnames.get(ifindex);
-        if (known != null) {
-            return known;
-        }
-        try {
-            Optional<String> name = netlink.link(ifindex).map(org.keepvip.netlink.Link::name);
-            name.ifPresent(n -> ifnames.put(ifindex, n));
-            return name.orElse(null);
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    /**
-     * The route and rule groups to watch, per family: where a virtual or static route (or rule) is
-     * tracked (not {@code no_track}). keepalived watches a family's static ones only where one has a
-     * track_group, or a virtual one is tracked (keepalived/vrrp/vrrp.c: process_static_entries(),
-     * vrrp_complete_instance()); keepvip restores a deleted static one whenever it is tracked.
-     * Settled at start.
-     */
-    static int[] routingGroups(KeepalivedConfig c) {
-        java.util.List<org.keepvip.vrrp.config.IpRoute> routes = new ArrayList<>(c.statics().routes());
-        java.util.List<org.keepvip.vrrp.config.IpRule> rules = new ArrayList<>(c.statics().rules());
-        c.instances().forEach(i -> {
-            routes.addAll(i.virtualRoutes());
-            rules.addAll(i.virtualRules());
-        });
-        java.util.Set<Integer> groups = new java.util.TreeSet<>();
-        for (var r : routes) {
-            if (!r.noTrack()) {
-                groups.add(r.family() == org.keepvip.vrrp.config.AddressFamily.IPV6 ? org.keepvip.netlink.Rtnl.RTNLGRP_IPV6_ROUTE
-                        : org.keepvip.netlink.Rtnl.RTNLGRP_IPV4_ROUTE);
-            }
-        }
-        for (var r : rules) {
-            if (!r.noTrack()) {
-                groups.add(r.family() == org.keepvip.vrrp.config.AddressFamily.IPV6 ? org.keepvip.netlink.Rtnl.RTNLGRP_IPV6_RULE
-                        : org.keepvip.netlink.Rtnl.RTNLGRP_IPV4_RULE);
-            }
-        }
-        return groups.stream().mapToInt(Integer::intValue).toArray();
-    }
-
-    /** netlink_if_address_filter(): a deleted static address is added again, unless no_track. */
-    private synchronized void reinstateAddress(String ifname, InetAddress address) {
-        for (org.keepvip.vrrp.config.VirtualIp v : watchedStatics.addresses()) {
-            if (!v.noTrack() && v.address().equals(address) && ifname.equals(v.device())) {
-                VipSpec spec = ConfigMapper.staticAddress(v);
-                LOG.info("Restoring deleted static address {}", spec);
-                try {
-                    vipPort.add(List.of(spec));
-                } catch (IOException e) {
-                    staticFailures.incrementAndGet(); // logged by the port
-                }
-            }
-        }
-    }
-
-    /** netlink_route_filter(): a deleted static route (ours, tracked) is added again. */
-    private synchronized void reinstateRoute(NetlinkEvent.RouteRemoved deleted) {
-        for (org.keepvip.vrrp.config.IpRoute r : watchedStatics.routes()) {
-            if (!r.noTrack() && RoutingWatch.staticRoute(deleted, r)) {
-                // Not when a reload replaced it (same key, another metric): it is there already.
-                if (routingPort.addMissing("static", List.of(r), List.of()) > 0) {
-                    LOG.info("Restoring deleted static route {}", RoutingWatch.describe(r));
-                }
-                return;
-            }
-        }
-    }
-
-    /** netlink_rule_filter(): a deleted static rule (ours, tracked) is added again. */
-    private synchronized void reinstateRule(NetlinkEvent.RuleRemoved deleted) {
-        for (org.keepvip.vrrp.config.IpRule r : watchedStatics.rules()) {
-            if (!r.noTrack() && RoutingWatch.rule(deleted, r)) {
-                if (routingPort.addMissing("static", List.of(), List.of(r)) > 0) {
-                    LOG.info("Restoring deleted static rule {}", RoutingWatch.describe(r));
-                }
-                return;
-            }
-        }
-    }
-
-    /**
-     * keepalived/vrrp/vrrp_if.c: interface_up(), static_track_group_reinstate_config(): the static
-     * addresses and routes of an interface that came up again go in again (the kernel flushed the
-     * routes when it went down); those still there are left as they are.
-     */
-    private synchronized void reinstateOn(String ifname) {
-        for (org.keepvip.vrrp.config.VirtualIp v : watchedStatics.addresses()) {
-            if (!v.noTrack() && ifname.equals(v.device())) {
-                try {
-                    vipPort.add(List.of(ConfigMapper.staticAddress(v))); // present already is fine
-                } catch (IOException e) {
-                    staticFailures.incrementAndGet();
-                }
-            }
-        }
-        List<org.keepvip.vrrp.config.IpRoute> routes = watchedStatics.routes().stream()
-                .filter(r -> !r.noTrack() && ifname.equals(r.device())).toList();
-        if (!routes.isEmpty()) {
-            int missing = routingPort.addMissing("static", routes, List.of());
-            if (missing > 0) {
-                LOG.info("{} static route(s) on {} restored after it came up", missing, ifname);
-            }
-        }
     }
 
     private void onSignal(SignalEvent s) {
@@ -815,9 +647,9 @@ public final class Daemon implements ControlHandler, AutoCloseable {
 
     private ControlResponse reloadNow() {
         Path reloadFile = reloadFile(config.global().extras().reloadFile());
-        org.keepvip.agent.config.CheckResult check;
+        CheckResult check;
         try {
-            check = org.keepvip.agent.config.ConfigChecker.forHost().check(options.configFile(), options.configId(),
+            check = ConfigChecker.forHost().check(options.configFile(), options.configId(),
                     true);
         } finally {
             if (reloadFile != null) {
@@ -836,7 +668,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         }
         for (var r : check.config().redis()) {
             RedisWiring running = redis.get(r.name());
-            if (running != null && !java.util.Objects.equals(running.config().sentinel(), r.sentinel())) {
+            if (running != null && !Objects.equals(running.config().sentinel(), r.sentinel())) {
                 // Sentinel mode decides who may promote Redis: never switched half-way by a reload.
                 String why = "redis_instance " + r.name() + ": changed sentinel settings need a restart";
                 LOG.error("Reload rejected, running configuration kept: {}", why);
@@ -855,7 +687,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         for (String[] c : new String[][] {
                 {"instance name", before.host().instanceName(), next.host().instanceName()},
                 {"network namespace", before.host().netNamespace(), next.host().netNamespace()}}) {
-            if (!java.util.Objects.equals(c[1], c[2])) {
+            if (!Objects.equals(c[1], c[2])) {
                 String why = "Cannot change " + c[0] + " at a reload - please restart keepvip";
                 LOG.error("Reload rejected, running configuration kept: {}", why);
                 return ControlResponse.error("new configuration rejected (" + why + "); running configuration kept");
@@ -896,7 +728,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
             String summary = applied.get(5, TimeUnit.SECONDS);
             retireVmacs(plans, vmacPlan);
             retrack(before, next);
-            changeStatics(statics, next.statics());
+            statics.change(next.statics());
             LOG.info("Reloaded configuration: {}", summary);
             return ControlResponse.ok("reloaded: " + summary);
         } catch (Exception e) {
@@ -1033,7 +865,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         for (var h : config.trackHosts()) {
             HostTrackers.Status st = hosts.get(h.name());
             if (st != null) {
-                out.add(StatusSnapshot.Tracker.host(h.name(), org.keepvip.vrrp.config.IpLiteral.format(h.address()),
+                out.add(StatusSnapshot.Tracker.host(h.name(), IpLiteral.format(h.address()),
                         st.up(), st.sent(), st.answered(), st.lost(), st.late(), st.inARow(),
                         st.lastRttNanos() < 0 ? null : st.lastRttNanos() / 1000));
             }
@@ -1042,9 +874,9 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     }
 
     /** Each vrrp_track_host's counters, for a metrics scrape (read from the tracker's published copy). */
-    private List<org.keepvip.agent.metrics.Readings.Host> hostReadings() {
+    private List<Readings.Host> hostReadings() {
         HostTrackers h = hostTrackers;
-        List<org.keepvip.agent.metrics.Readings.Host> out = new ArrayList<>();
+        List<Readings.Host> out = new ArrayList<>();
         if (h == null) {
             return out;
         }
@@ -1052,8 +884,8 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         for (var t : h.hosts()) {
             HostTrackers.Status s = st.get(t.name());
             if (s != null) {
-                out.add(new org.keepvip.agent.metrics.Readings.Host(t.name(),
-                        org.keepvip.vrrp.config.IpLiteral.format(t.address()), s.up(), s.sent(), s.answered(),
+                out.add(new Readings.Host(t.name(),
+                        IpLiteral.format(t.address()), s.up(), s.sent(), s.answered(),
                         s.lost(), s.late(), s.lastRttNanos()));
             }
         }
@@ -1105,146 +937,12 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         return new SwitchoverDriver(loop, () -> redis).run(instance, to);
     }
 
-    /** Rounds of the warm-up: enough for the JIT to compile the takeover path (C1 compiles at ~2000 calls). */
-    static final int WARM_UP_ROUNDS = 3000;
-
-    /**
-     * Drives a throwaway copy of the instance through BACKUP → MASTER → BACKUP and the receive path
-     * a few thousand times before the loop starts. A takeover happens rarely, so without this it
-     * would run interpreted when it matters: the bench measured keepvip's reaction a few ms behind
-     * keepalived's. Nothing leaves the process: the copy's actions are drained and dropped.
-     */
-    private static void warmUp(InstanceRuntime r) {
-        var w = r.wire();
-        try {
-            var cfg = r.machine().config().toBuilder().trackers(List.of()).build();
-            var advert = w.advert(255);
-            InetAddress dst = w.destinations().isEmpty() ? w.source() : w.destinations().get(0);
-            PacketContext ctx = PacketContext.of(w.source(), dst, 255);
-            long now = 0;
-            for (int i = 0; i < WARM_UP_ROUNDS; i++) {
-                byte[] msg = org.keepvip.vrrp.packet.VrrpCodec.encode(advert, w.source(), dst,
-                        org.keepvip.vrrp.packet.ChecksumMode.STANDARD);
-                var rx = org.keepvip.vrrp.packet.ReceiveChecker.check(msg, ctx, r.expectations());
-                frame(w.source(), dst, i, msg);
-                VrrpInstance m = new VrrpInstance(cfg);
-                m.handle(new org.keepvip.vrrp.state.Event.Start(now, true));
-                m.drainActions();
-                now = m.nextDeadline().orElse(now + 1);
-                m.handle(new org.keepvip.vrrp.state.Event.TimerDue(now));
-                for (var a : m.drainActions()) {
-                    if (a instanceof org.keepvip.vrrp.state.Action.Promote p) {
-                        m.handle(new org.keepvip.vrrp.state.Event.PromotionDone(now, p.attempt(), true, ""));
-                        m.drainActions();
-                    }
-                }
-                if (rx instanceof org.keepvip.vrrp.packet.ReceiveResult.Accepted ok) {
-                    m.handle(new org.keepvip.vrrp.state.Event.AdvertReceived(now + 1, ok.advert(), dst));
-                    m.drainActions();
-                }
-                now += 1_000_000_000L;
-            }
-        } catch (RuntimeException e) {
-            LOG.debug("({}) warm-up: {}", r.name(), e.toString());
-        }
-    }
-
-    /** Builds the Ethernet frame of an advert as the packet port does, and drops it. */
-    private static byte[] frame(InetAddress src, InetAddress dst, int id, byte[] msg) {
-        MacAddress mac = new MacAddress(0x02_00_00_00_00_01L);
-        return src instanceof Inet4Address s4 && dst instanceof Inet4Address d4
-                ? VrrpFrames.ipv4(mac, mac, s4, d4, 255, id & 0xFFFF, msg)
-                : src instanceof Inet6Address s6 && dst instanceof Inet6Address d6
-                ? VrrpFrames.ipv6(mac, mac, s6, d6, 255, msg)
-                : msg;
-    }
-
-    /** Longest the start-up waits for the JIT to go quiet, each time. */
-    private static final Duration JIT_QUIET_MAX = Duration.ofSeconds(2);
-
-    /**
-     * Runs the warm-ups twice, the second time once the JIT has gone quiet (see {@link JitQuiet}), and
-     * waits for the compiles that starts too, so they are done before the loop runs.
-     */
-    private void warmUpTakeoverPath() {
-        long started = System.nanoTime();
-        try {
-            List<InstanceRuntime> shapes = oneOfEachShape(loop.instances().values());
-            for (int pass = 0; pass < 2; pass++) {
-                shapes.forEach(Daemon::warmUp);
-                loop.warmUpSpin(IO_WARM_UP_ROUNDS);
-                LogOutput.warmUp(IO_WARM_UP_ROUNDS);
-                for (int i = 0; i < IO_WARM_UP_ROUNDS; i++) {
-                    LogHold.begin().end(); // the takeover's first hold then runs compiled
-                }
-                warmUpIo(shapes);
-                if (!JitQuiet.await(JIT_QUIET_MAX)) {
-                    break;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        LOG.debug("warm-up took {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-    }
-
-    /** Rounds of the IO warm-up: C1 compiles a method after ~200 calls. */
-    static final int IO_WARM_UP_ROUNDS = 1000;
-
-    /**
-     * The IO half of the warm-up: the netlink VIP request and the hand-off to the hook lanes, which a
-     * backup never runs until it takes over. Measured by scripts/bench-failover, each ran ~0.3–1.5 ms
-     * slower interpreted on the first takeover. Runs before the loop starts, while the configured
-     * VIPs are being removed anyway.
-     */
-    private void warmUpIo(List<InstanceRuntime> shapes) {
-        List<VipSpec> someVips = new ArrayList<>();
-        shapes.forEach(r -> someVips.addAll(r.vips()));
-        vipPort.warmUp(someVips, IO_WARM_UP_ROUNDS);
-        // The GARP/NA frames of a takeover, built and dropped: at 1,000 instances the first mass
-        // failover built them interpreted, on the lanes that also add the VIPs.
-        List<java.net.InetAddress> addresses = someVips.stream().map(VipSpec::address).toList();
-        org.keepvip.agent.packet.Announcer dry = new org.keepvip.agent.packet.Announcer(frame -> { },
-                MacAddress.BROADCAST);
-        for (int i = 0; i < IO_WARM_UP_ROUNDS; i++) {
-            refusals.stop(someVips); // nothing is being refused yet: no effect but the compile
-            try {
-                dry.burst(addresses, 1, false, Duration.ZERO);
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException(e); // the dry sink does not fail
-            }
-        }
-        try {
-            lanes.warmUp(IO_WARM_UP_ROUNDS);
-            for (InstanceRuntime r : shapes) {
-                r.warmUpBatchPath();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * One instance per kind of takeover path (VRRP version, address family, unicast or multicast,
-     * authentication, with or without Redis): the JIT compiles code, not instances, so warming one of
-     * each kind warms them all, and start-up does not grow with the number of instances.
-     */
-    static List<InstanceRuntime> oneOfEachShape(java.util.Collection<InstanceRuntime> all) {
-        Map<List<Object>, InstanceRuntime> shapes = new LinkedHashMap<>();
-        for (InstanceRuntime r : all) {
-            var w = r.wire();
-            shapes.putIfAbsent(List.of(w.version(), w.source() instanceof Inet6Address, w.unicast(), w.authType(),
-                    r.hasRedis()), r);
-        }
-        return List.copyOf(shapes.values());
-    }
-
     /**
      * After a reload: the sending ports and macvlans no instance uses any more go, as keepalived
      * deletes the VMAC of an instance a reload removed.
      */
     private void retireVmacs(List<InstancePlan> plans, List<VmacPlan.Link> vmacPlan) {
-        Set<String> used = new java.util.HashSet<>();
+        Set<String> used = new HashSet<>();
         plans.forEach(p -> {
             used.addAll(vipInterfacesOf(p));
             if (p.wire().vmac() != null) {
@@ -1272,10 +970,18 @@ public final class Daemon implements ControlHandler, AutoCloseable {
      * macvlan): their GARPs and NAs leave there, as keepalived's send_gratuitous_arp() sends each
      * VIP's on the VIP's interface (keepalived/vrrp/vrrp_arp.c).
      */
-    private static Set<String> vipInterfacesOf(InstancePlan p) {
+    private Set<String> vipInterfacesOf(InstancePlan p) {
         Set<String> out = new LinkedHashSet<>();
         p.vips().forEach(v -> out.add(v.ifname()));
         out.remove(p.wire().ifname());
+        out.removeIf(ifname -> {
+            try {
+                return netlink.link(ifname).map(l -> (l.flags() & org.keepvip.netlink.Rtnl.IFF_NOARP) != 0)
+                        .orElse(false);
+            } catch (IOException e) {
+                return false;
+            }
+        });
         return out;
     }
 
@@ -1290,7 +996,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         }
         try {
             PcapPacketPort port = track(PcapPacketPort.openSendOnly(vmac, nextHops));
-            port.warmUpSendPath(IO_WARM_UP_ROUNDS);
+            port.warmUpSendPath(TakeoverLatency.IO_WARM_UP_ROUNDS);
             vmacPorts.add(vmac);
             if (packets != null) {
                 packets.addPort(vmac, port);
@@ -1298,7 +1004,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
                 ports.put(vmac, port);
             }
         } catch (IOException e) {
-            LOG.error("{}: cannot send from the VMAC: {}", vmac, e.getMessage());
+            LOG.error("{}: cannot send adverts or gratuitous ARPs/NAs there: {}", vmac, e.getMessage());
         }
     }
 

@@ -4,18 +4,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.keepvip.agent.log.LogOutput;
+import org.keepvip.agent.loop.EventLoop;
+import org.keepvip.agent.loop.InstanceMetrics;
+import org.keepvip.agent.loop.InstanceRuntime;
 import org.keepvip.agent.metrics.MetricsSource;
 import org.keepvip.agent.metrics.Readings;
 import org.keepvip.agent.packet.CauseCounters;
 import org.keepvip.agent.packet.DropReason;
+import org.keepvip.agent.redis.RedisWiring;
 import org.keepvip.agent.script.ScriptRunner;
 import org.keepvip.vrrp.state.VrrpState;
-import org.keepvip.agent.loop.EventLoop;
-import org.keepvip.agent.loop.InstanceMetrics;
-import org.keepvip.agent.loop.InstanceRuntime;
-import org.keepvip.agent.redis.RedisWiring;
 
 /**
  * The daemon's values for a metrics scrape, read on the exporter's thread from what is safe to read
@@ -29,7 +30,7 @@ final class DaemonReadings implements MetricsSource {
     private final Supplier<Map<String, RedisWiring>> redis;
     private final Map<String, CauseCounters<DropReason>> frameDrops;
     private final Supplier<ScriptRunner> scripts;
-    private final java.util.function.LongSupplier staticRoutingErrors;
+    private final LongSupplier staticRoutingErrors;
     private final Supplier<List<Readings.Host>> hosts;
 
     DaemonReadings(EventLoop loop, Supplier<Map<String, RedisWiring>> redis,
@@ -39,7 +40,7 @@ final class DaemonReadings implements MetricsSource {
 
     DaemonReadings(EventLoop loop, Supplier<Map<String, RedisWiring>> redis,
             Map<String, CauseCounters<DropReason>> frameDrops, Supplier<ScriptRunner> scripts,
-            java.util.function.LongSupplier staticRoutingErrors, Supplier<List<Readings.Host>> hosts) {
+            LongSupplier staticRoutingErrors, Supplier<List<Readings.Host>> hosts) {
         this.hosts = hosts;
         this.loop = loop;
         this.redis = redis;

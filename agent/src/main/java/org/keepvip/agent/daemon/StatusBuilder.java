@@ -1,5 +1,6 @@
 package org.keepvip.agent.daemon;
 
+import java.net.Inet6Address;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,15 +8,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.keepvip.agent.control.StatusSnapshot;
-import org.keepvip.agent.packet.CauseCounters;
-import org.keepvip.agent.packet.DropReason;
-import org.keepvip.vrrp.mapping.InstanceMapping;
-import org.keepvip.vrrp.state.InstanceStatus;
 import org.keepvip.agent.loop.EventLoop;
 import org.keepvip.agent.loop.InstanceRuntime;
+import org.keepvip.agent.packet.CauseCounters;
+import org.keepvip.agent.packet.DropReason;
 import org.keepvip.agent.redis.LagJudge;
 import org.keepvip.agent.redis.RedisWiring;
 import org.keepvip.agent.script.ScriptTrackers;
+import org.keepvip.vrrp.mapping.InstanceMapping;
+import org.keepvip.vrrp.state.InstanceStatus;
 
 /** Builds {@code keepvip status} snapshots from the loop's instances; call on the loop thread. */
 final class StatusBuilder {
@@ -53,7 +54,7 @@ final class StatusBuilder {
                         scripts == null ? null : scripts.lastCode(name), t.weight()));
             });
             out.add(new StatusSnapshot.Instance(st.name(), st.state().name(), st.vrid(), r.wire().version(),
-                    r.wire().source() instanceof java.net.Inet6Address ? "inet6" : "inet", r.wire().ifname(),
+                    r.wire().source() instanceof Inet6Address ? "inet6" : "inet", r.wire().ifname(),
                     st.basePriority(), st.effectivePriority(), r.wire().advertIntervalCentis() * 10L, vips,
                     st.vipsSet() ? vips : List.of(), st.master().map(a -> a.getHostAddress()).orElse(null),
                     st.masterPriority(), redisStatus(r, redis), scriptStates, stats));
@@ -102,8 +103,8 @@ final class StatusBuilder {
         LagJudge.Verdict lag = w.lagVerdict();
         long[] watch = w.watchCounts();
         return new StatusSnapshot.Redis(w.endpoint().address(),
-                health.map(h -> h.role().name().toLowerCase(java.util.Locale.ROOT)).orElse("unknown"),
-                w.checkStatus().name().toLowerCase(java.util.Locale.ROOT),
+                health.map(h -> h.role().name().toLowerCase(Locale.ROOT)).orElse("unknown"),
+                w.checkStatus().name().toLowerCase(Locale.ROOT),
                 split == null ? detail : detail == null ? split : detail + "; " + split, lag.word(), lag.reason(),
                 watch[0], watch[1], watch[2], w.minReplicasStatus().orElse(null), w.savedDataset().orElse(null));
     }

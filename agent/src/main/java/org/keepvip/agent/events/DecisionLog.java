@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.keepvip.agent.latency.ThreadNames;
 
 /**
  * Where transitions and Redis actions are reported. The loop and the hook lanes only hand over the
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class DecisionLog implements AutoCloseable {
     /** The thread's name; the daemon moves it to SCHED_BATCH with its other background threads. */
-    public static final String THREAD = "decision-log";
+    public static final String THREAD = ThreadNames.DECISION_LOG;
     /** Records kept for {@code keepvip events}. */
     public static final int RING_CAPACITY = 1000;
     private static final int QUEUE_CAPACITY = 4096;

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.keepvip.vrrp.state.Action;
 import org.keepvip.vrrp.state.Decision;
 import org.keepvip.vrrp.state.TrackerSpec;
+import org.keepvip.vrrp.state.VrrpState;
 
 /**
  * One state change in the making: the machine's {@link Decision}, then the time each step took as the
@@ -67,7 +68,7 @@ public final class TransitionTrace implements DecisionLog.Pending {
         Decision d = change.why();
         List<EventRecord.Step> out = new ArrayList<>();
         long last = at;
-        if (advertSent != 0 && change.to() != org.keepvip.vrrp.state.VrrpState.STOP) {
+        if (advertSent != 0 && change.to() != VrrpState.STOP) {
             out.add(new EventRecord.Step("advert", Millis.of(advertSent - at), Millis.of(advertSent - at), null));
             last = Math.max(last, advertSent);
         }

@@ -1,7 +1,9 @@
 package org.keepvip.agent.firewall;
 
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -113,7 +115,7 @@ public final class NftScript {
      * may have come back with another index since); those not in them are left alone.
      */
     public Change unblock(List<NftElement> elements) {
-        Set<java.net.InetAddress> addresses = new java.util.HashSet<>();
+        Set<InetAddress> addresses = new HashSet<>();
         elements.forEach(e -> addresses.add(e.address()));
         List<NftElement> dels = present.stream().filter(e -> addresses.contains(e.address())).toList();
         StringBuilder b = new StringBuilder();

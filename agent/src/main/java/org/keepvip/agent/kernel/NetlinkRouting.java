@@ -3,17 +3,19 @@ package org.keepvip.agent.kernel;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
+import org.keepvip.agent.loop.Ports;
+import org.keepvip.netlink.Errno;
 import org.keepvip.netlink.NetlinkClient;
 import org.keepvip.netlink.NetlinkException;
 import org.keepvip.netlink.RouteSpec;
-import org.keepvip.netlink.RuleSpec;
 import org.keepvip.netlink.Rtnl;
+import org.keepvip.netlink.RuleSpec;
 import org.keepvip.vrrp.config.AddressFamily;
 import org.keepvip.vrrp.config.IpRoute;
 import org.keepvip.vrrp.config.IpRule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.keepvip.agent.loop.Ports;
 
 /**
  * Routes and rules through rtnetlink (RTM_NEWROUTE / RTM_DELROUTE, RTM_NEWRULE / RTM_DELRULE),
@@ -50,7 +52,7 @@ public final class NetlinkRouting implements Ports.Routing {
     }
 
     private static <T, S> int missing(String owner, String what, List<T> items,
-            java.util.function.Function<T, S> spec, Request<S> request) {
+            Function<T, S> spec, Request<S> request) {
         int added = 0;
         for (T item : items) {
             S s = spec.apply(item);
@@ -58,7 +60,7 @@ public final class NetlinkRouting implements Ports.Routing {
                 request.send(s);
                 added++;
             } catch (NetlinkException e) {
-                if (e.errno() != org.keepvip.netlink.Errno.EEXIST) {
+                if (e.errno() != Errno.EEXIST) {
                     LOG.error("{} cannot {} {}: {}", owner, what, s, e.getMessage());
                 }
             }
@@ -72,7 +74,7 @@ public final class NetlinkRouting implements Ports.Routing {
     }
 
     /** Sends {@code request} for each item; a refusal is logged and counted, the rest still go. */
-    private static <T, S> int each(String owner, String what, List<T> items, java.util.function.Function<T, S> spec,
+    private static <T, S> int each(String owner, String what, List<T> items, Function<T, S> spec,
             Request<S> request) {
         int failed = 0;
         for (T item : items) {

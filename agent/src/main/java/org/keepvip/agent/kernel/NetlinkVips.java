@@ -1,6 +1,8 @@
 package org.keepvip.agent.kernel;
 
 import java.io.IOException;
+import java.net.Inet6Address;
+import java.util.ArrayList;
 import java.util.List;
 import org.keepvip.netlink.NetlinkClient;
 import org.keepvip.netlink.NetlinkException;
@@ -8,14 +10,21 @@ import org.keepvip.netlink.Link;
 import org.keepvip.netlink.VipSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.keepvip.agent.loop.Ports;
+import org.keepvip.netlink.Link;
+import org.keepvip.netlink.NetlinkClient;
+import org.keepvip.netlink.NetlinkException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** VIPs through rtnetlink (RTM_NEWADDR / RTM_DELADDR), never through the {@code ip} command. */
 public final class NetlinkVips implements Ports.Vips {
     private static final Logger LOG = LoggerFactory.getLogger("keepvip.vrrp");
     private final NetlinkClient netlink;
     /** ifname → ifindex: a link dump costs ~1 ms, on the takeover path. Dropped when an interface goes away. */
-    private final java.util.Map<String, Integer> ifindexes = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Integer> ifindexes = new ConcurrentHashMap<>();
 
     public NetlinkVips(NetlinkClient netlink) {
         this.netlink = netlink;
@@ -45,7 +54,7 @@ public final class NetlinkVips implements Ports.Vips {
 
     @Override
     public List<VipSpec> remove(List<VipSpec> vips) throws IOException {
-        List<VipSpec> removed = new java.util.ArrayList<>(vips.size());
+        List<VipSpec> removed = new ArrayList<>(vips.size());
         for (VipSpec v : vips) {
             try {
                 if (netlink.deleteAddress(toNetlink(v))) {
@@ -61,14 +70,16 @@ public final class NetlinkVips implements Ports.Vips {
     }
 
     /**
-     * Start-up only: runs the VIP request path {@code rounds} times (deletes of the configured VIPs,
-     * which the start removes anyway) so the first takeover does not run it interpreted.
+     * Start-up only: runs the VIP request path {@code rounds} times through the ordinary delete, so
+     * the first takeover does not run it interpreted (add and delete share the request code). Its
+     * one effect is the delete: the configured VIPs, which the start removes anyway (as
+     * keepalived/vrrp/vrrp.c, vrrp_init_state); nothing is logged but at debug level.
      */
     public void warmUp(List<VipSpec> vips, int rounds) {
         try {
             for (int i = 0; i < rounds; i++) {
                 for (VipSpec v : vips) {
-                    netlink.warmUp(toNetlink(v), 1);
+                    netlink.deleteAddress(toNetlink(v));
                 }
             }
         } catch (NetlinkException e) {

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import org.keepvip.netlink.NetlinkEvent;
+import org.keepvip.netlink.Rtnl;
 import org.keepvip.vrrp.config.AddressFamily;
 import org.keepvip.vrrp.config.IpRoute;
 import org.keepvip.vrrp.config.IpRule;
@@ -75,7 +76,7 @@ public final class RoutingWatch {
     }
 
     private static int family(AddressFamily f) {
-        return f == AddressFamily.IPV6 ? org.keepvip.netlink.Rtnl.AF_INET6 : org.keepvip.netlink.Rtnl.AF_INET;
+        return f == AddressFamily.IPV6 ? Rtnl.AF_INET6 : Rtnl.AF_INET;
     }
 
     /** Absent (a default route) equals the configured null, or the all-zero address. */

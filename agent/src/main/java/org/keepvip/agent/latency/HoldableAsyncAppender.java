@@ -4,6 +4,7 @@ import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Logback's {@link AsyncAppender} that keeps lines logged during a {@link LogHold} aside and queues
@@ -19,7 +20,7 @@ public class HoldableAsyncAppender extends AsyncAppender {
     private boolean stopping;
     private final Runnable release = this::releaseHeld;
     /** Lines dropped because a destination's queue was full, over all destinations (metrics). */
-    private static final java.util.concurrent.atomic.AtomicLong DROPPED = new java.util.concurrent.atomic.AtomicLong();
+    private static final AtomicLong DROPPED = new AtomicLong();
 
     /** Lines any destination dropped on a full queue since start. */
     public static long dropped() {

@@ -1,6 +1,5 @@
 package org.keepvip.agent.log;
 
-import org.keepvip.agent.latency.HoldableAsyncAppender;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
@@ -11,6 +10,8 @@ import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.spi.AppenderAttachable;
 import java.util.Iterator;
+import java.util.Map;
+import org.keepvip.agent.latency.HoldableAsyncAppender;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -50,7 +51,7 @@ public final class LogOutput {
      * Log lines dropped since start, by reason: {@code queue_full} (a destination fell
      * {@value #QUEUE_SIZE} lines behind) and {@code syslog} (the syslog socket refused or was missing).
      */
-    public static java.util.Map<String, Long> droppedLines() {
+    public static Map<String, Long> droppedLines() {
         long syslog = 0;
         for (Iterator<Appender<ILoggingEvent>> it = root().iteratorForAppenders(); it.hasNext(); ) {
             if (it.next() instanceof AppenderAttachable<?> async) {
@@ -61,7 +62,7 @@ public final class LogOutput {
                 }
             }
         }
-        return java.util.Map.of("queue_full", HoldableAsyncAppender.dropped(), "syslog", syslog);
+        return Map.of("queue_full", HoldableAsyncAppender.dropped(), "syslog", syslog);
     }
 
     /** Removes a destination by name, whether it was attached directly or behind its asynchronous appender. */

@@ -1,5 +1,6 @@
 package org.keepvip.agent.loop;
 
+import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -7,24 +8,33 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import org.keepvip.netlink.VipSpec;
 import org.keepvip.vrrp.mapping.InstanceMapping;
 import org.keepvip.vrrp.packet.ReceiveExpectations;
+import java.util.function.Predicate;
 import org.keepvip.agent.latency.LogHold;
+import org.keepvip.agent.packet.PacketPort;
 import org.keepvip.vrrp.packet.ReceiveChecker;
+import org.keepvip.vrrp.packet.ReceiveExpectations;
 import org.keepvip.vrrp.packet.ReceiveResult;
 import org.keepvip.vrrp.packet.ReceiveWarning;
 import org.keepvip.vrrp.packet.Rejected;
 import org.keepvip.vrrp.state.Event;
+import org.keepvip.vrrp.state.InstanceConfig;
 import org.keepvip.vrrp.state.SyncGroup;
+import org.keepvip.vrrp.state.TrackerSpec;
 import org.keepvip.vrrp.state.VrrpState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,9 +81,9 @@ public final class EventLoop implements Runnable {
     private Map<InetAddress, List<InstanceRuntime>> byVip;
     private final Map<String, SyncGroup> groupOf = new LinkedHashMap<>();
     private final Map<String, Set<String>> loggedDrops = new LinkedHashMap<>();
-    private final Map<String, Long> interfaceDrops = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Long> interfaceDrops = new ConcurrentHashMap<>();
     private final LongSupplier clock;
-    private java.util.function.Predicate<String> linkUp = ifname -> true;
+    private Predicate<String> linkUp = ifname -> true;
     private volatile boolean running = true;
     /** Whether the deadline {@link #untilNextDeadline()} last found is an instance's takeover. */
     private boolean nextIsTakeover;
@@ -94,18 +104,18 @@ public final class EventLoop implements Runnable {
     }
 
     /** Told the interface of each instance that changed state (on the loop thread; must be quick). */
-    private volatile java.util.function.Consumer<String> stateChangedOn = ifname -> { };
+    private volatile Consumer<String> stateChangedOn = ifname -> { };
 
     /**
      * Sets what to tell when an instance on an interface changes state: the daemon lets that
      * interface's frame drops be logged once more, as keepalived re-arms its rate-limited logs.
      */
-    public void onStateChange(java.util.function.Consumer<String> listener) {
+    public void onStateChange(Consumer<String> listener) {
         this.stateChangedOn = listener;
     }
 
     /** How {@link #run()} learns each interface's state at start. */
-    public void setInitialLinkState(java.util.function.Predicate<String> up) {
+    public void setInitialLinkState(Predicate<String> up) {
         this.linkUp = up;
     }
 
@@ -130,7 +140,7 @@ public final class EventLoop implements Runnable {
     }
 
     /** Feeds a reloaded configuration to a kept instance; call on the loop thread. */
-    public void reloadInstance(InstanceRuntime runtime, org.keepvip.vrrp.state.InstanceConfig config) {
+    public void reloadInstance(InstanceRuntime runtime, InstanceConfig config) {
         byTracker = null;
         deliver(runtime, new Event.Reload(clock.getAsLong(), config));
         reportTrackedInterfaces(runtime, clock.getAsLong(), linkUp::test); // a tracker the reload added
@@ -234,7 +244,7 @@ public final class EventLoop implements Runnable {
      * their frames from reader threads. Before {@link #run()}; the ports hand frames to their
      * receivers as before, which post them here.
      */
-    public void readSockets(List<org.keepvip.agent.packet.PacketPort.Polled> polled) throws java.io.IOException {
+    public void readSockets(List<PacketPort.Polled> polled) throws IOException {
         if (!polled.isEmpty()) {
             sockets = LoopReadSockets.open(polled);
         }
@@ -335,7 +345,7 @@ public final class EventLoop implements Runnable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 running = false;
-            } catch (RuntimeException | java.io.IOException e) {
+            } catch (RuntimeException | IOException e) {
                 // Never let one bad event end the loop that keeps the VIP.
                 LOG.error("internal error in event loop (continuing): {}", e.toString(), e);
             }
@@ -364,7 +374,7 @@ public final class EventLoop implements Runnable {
      * a VM, and the takeover is the one deadline where that delay is downtime. A backup's down timer
      * is pushed back by every advert, so this happens only when the master has gone silent.
      */
-    private LoopEvent awaitEvent(long wait) throws InterruptedException, java.io.IOException {
+    private LoopEvent awaitEvent(long wait) throws InterruptedException, IOException {
         long now = clock.getAsLong();
         if (!pollsBeforeTakeover(nextIsTakeover, now, lastTakeoverAt)) {
             return waitFor(wait);
@@ -388,7 +398,7 @@ public final class EventLoop implements Runnable {
     }
 
     /** Waits up to {@code nanos} for an event: on the inbox, or on the sockets and the wake-up. */
-    private LoopEvent waitFor(long nanos) throws InterruptedException, java.io.IOException {
+    private LoopEvent waitFor(long nanos) throws InterruptedException, IOException {
         if (sockets == null) {
             return inbox.poll(nanos, TimeUnit.NANOSECONDS);
         }
@@ -423,7 +433,7 @@ public final class EventLoop implements Runnable {
      * reaches {@code target} or the real limit passes.
      */
     private LoopEvent spinUntil(BlockingQueue<LoopEvent> queue, long target, long realLimit, LoopReadSockets read)
-            throws java.io.IOException {
+            throws IOException {
         while (true) {
             if (read != null) {
                 read.readNow(clock.getAsLong());
@@ -446,7 +456,7 @@ public final class EventLoop implements Runnable {
         for (int i = 0; i < rounds; i++) {
             try {
                 spinUntil(empty, Long.MIN_VALUE, Long.MIN_VALUE, null);
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new IllegalStateException(e); // nothing is read here
             }
         }
@@ -456,9 +466,9 @@ public final class EventLoop implements Runnable {
      * Told, once a turn, how late the latest of the timers that fired was (ns): max_auto_priority's
      * input ({@link org.keepvip.agent.sched.VrrpThreads#timerLate}).
      */
-    private java.util.function.LongConsumer lateTimers = late -> { };
+    private LongConsumer lateTimers = late -> { };
 
-    public void onLateTimers(java.util.function.LongConsumer lateTimers) {
+    public void onLateTimers(LongConsumer lateTimers) {
         this.lateTimers = lateTimers;
     }
 
@@ -479,7 +489,7 @@ public final class EventLoop implements Runnable {
                 socketsRead = true;
                 try {
                     sockets.readNow(now);
-                } catch (java.io.IOException | RuntimeException e) {
+                } catch (IOException | RuntimeException e) {
                     LOG.warn("cannot read the capture sockets before a takeover: {}", e.toString());
                 }
             }
@@ -613,7 +623,7 @@ public final class EventLoop implements Runnable {
         }
         ReceiveResult result = ReceiveChecker.check(msg, p.context(), target.expectations());
         if (result instanceof Rejected rej) {
-            target.count("drop_" + rej.reason().name().toLowerCase(java.util.Locale.ROOT));
+            target.count("drop_" + rej.reason().name().toLowerCase(Locale.ROOT));
             rej.reason().statsCounter().ifPresent(target::count);
             Set<String> logged = loggedDrops.computeIfAbsent(target.name(), k -> new HashSet<>());
             if (logged.add(rej.reason().name())) {
@@ -737,8 +747,8 @@ public final class EventLoop implements Runnable {
      * Gives each {@code track_interface} of {@code r} the state of its interface (up and running),
      * as keepalived does at start: a weight-0 one would otherwise hold the instance in INIT.
      */
-    private void reportTrackedInterfaces(InstanceRuntime r, long now, java.util.function.Predicate<String> up) {
-        for (org.keepvip.vrrp.state.TrackerSpec t : r.machine().config().trackers()) {
+    private void reportTrackedInterfaces(InstanceRuntime r, long now, Predicate<String> up) {
+        for (TrackerSpec t : r.machine().config().trackers()) {
             if (t.id().startsWith(INTERFACE_TRACKER)) {
                 deliver(r, new Event.TrackerResult(now, t.id(), up.test(t.id().substring(INTERFACE_TRACKER.length()))));
             }

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.keepvip.agent.sched.VrrpThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.keepvip.agent.latency.ThreadNames;
 
 /**
  * One instance's slow work (Redis hooks, netlink VIP changes, GARP bursts, notifies) in the order
@@ -50,7 +51,7 @@ public final class HookLane implements AutoCloseable {
 
     /** As {@link #owned(String)}, its thread tuned by {@code threads}. */
     static HookLane owned(String instance, VrrpThreads threads) {
-        return new HookLane(instance, Executors.newSingleThreadExecutor(threads.factory("hooks-" + instance)), true);
+        return new HookLane(instance, Executors.newSingleThreadExecutor(threads.factory(ThreadNames.HOOKS_PREFIX + instance)), true);
     }
 
     /** A lane on {@code executor}, which must be single-threaded and outlive the lane. */

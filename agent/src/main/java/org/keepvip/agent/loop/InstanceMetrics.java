@@ -1,13 +1,17 @@
 package org.keepvip.agent.loop;
 
 import java.net.InetAddress;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.keepvip.agent.metrics.LatencyHistogram;
 import org.keepvip.agent.metrics.Readings;
 import org.keepvip.agent.metrics.TransitionCause;
 import org.keepvip.vrrp.state.Action;
+import org.keepvip.vrrp.state.Decision;
 import org.keepvip.vrrp.state.InstanceConfig;
 import org.keepvip.vrrp.state.VrrpInstance;
 import org.keepvip.vrrp.state.VrrpState;
@@ -43,7 +47,7 @@ public final class InstanceMetrics {
         InetAddress master = m.masterAddress();
         if (v == null || v.state() != m.state() || v.effectivePriority() != m.effectivePriority()
                 || v.vipsSet() != m.vipsSet() || v.masterPriority() != m.masterPriority() || v.config() != m.config()
-                || !java.util.Objects.equals(v.master(), master)) {
+                || !Objects.equals(v.master(), master)) {
             if (v == null || v.config() != m.config()) {
                 trackers = m.trackerResults();
             }
@@ -140,22 +144,22 @@ public final class InstanceMetrics {
             long now = System.nanoTime();
             m.takeoverDue(now);
             m.transition(new Action.StateChanged(VrrpState.BACKUP, VrrpState.MASTER, "master down timer expired",
-                    "(warm-up) Entering MASTER STATE", new org.keepvip.vrrp.state.Decision(
-                            org.keepvip.vrrp.state.Decision.Cause.MASTER_DOWN_TIMER, now, 100, 100, null, -1, 0, null,
-                            java.util.List.of())));
+                    "(warm-up) Entering MASTER STATE", new Decision(
+                            Decision.Cause.MASTER_DOWN_TIMER, now, 100, 100, null, -1, 0, null,
+                            List.of())));
             m.takeoverForVipAdd().vipsAdded();
             m.takeoverForAnnounce().announced();
         }
     }
 
     public Map<Readings.Transition, Long> transitionCounts() {
-        Map<Readings.Transition, Long> out = new java.util.LinkedHashMap<>();
+        Map<Readings.Transition, Long> out = new LinkedHashMap<>();
         transitions.forEach((k, v) -> out.put(k, v.get()));
         return out;
     }
 
     public Map<Readings.TakeoverStep, LatencyHistogram.Snapshot> takeoverSnapshots() {
-        Map<Readings.TakeoverStep, LatencyHistogram.Snapshot> out = new java.util.LinkedHashMap<>();
+        Map<Readings.TakeoverStep, LatencyHistogram.Snapshot> out = new LinkedHashMap<>();
         takeovers.forEach((k, v) -> out.put(k, v.snapshot()));
         return out;
     }

@@ -1,5 +1,6 @@
 package org.keepvip.agent.loop;
 
+import java.time.Duration;
 import java.util.List;
 import org.keepvip.netlink.VipSpec;
 import org.keepvip.vrrp.packet.ReceiveExpectations;
@@ -17,8 +18,8 @@ import org.keepvip.vrrp.state.InstanceConfig;
  * @param extraIfTargets the VIP announced on each extra interface (see ConfigMapper.extraIfTargets)
  */
 public record InstancePlan(InstanceConfig machine, InstanceRuntime.Wire wire, ReceiveExpectations expectations,
-        List<VipSpec> vips, String redisName, java.time.Duration garpRefresh, int garpRefreshRepeat,
-        InstanceRuntime.VirtualRouting routing, java.time.Duration extraIfGarp, List<VipSpec> extraIfTargets) {
+        List<VipSpec> vips, String redisName, Duration garpRefresh, int garpRefreshRepeat,
+        InstanceRuntime.VirtualRouting routing, Duration extraIfGarp, List<VipSpec> extraIfTargets) {
     public InstancePlan {
         vips = List.copyOf(vips);
         extraIfTargets = List.copyOf(extraIfTargets);

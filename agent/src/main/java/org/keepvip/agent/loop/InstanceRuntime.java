@@ -1,21 +1,29 @@
 package org.keepvip.agent.loop;
 
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.keepvip.netlink.VipSpec;
 import org.keepvip.agent.events.DecisionLog;
 import org.keepvip.agent.events.TransitionTrace;
+import org.keepvip.agent.kernel.RoutingWatch;
 import org.keepvip.agent.latency.LogHold;
 import org.keepvip.agent.packet.ReleasedVipRefuser;
 import org.keepvip.netlink.VipSpec;
+import org.keepvip.netlink.NetlinkEvent;
+import org.keepvip.vrrp.config.Durations;
+import org.keepvip.vrrp.config.IpRoute;
+import org.keepvip.vrrp.config.IpRule;
 import org.keepvip.vrrp.packet.AuthType;
 import org.keepvip.vrrp.packet.ChecksumMode;
 import org.keepvip.vrrp.packet.ReceiveExpectations;
@@ -29,6 +37,8 @@ import org.keepvip.vrrp.state.VrrpState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.keepvip.agent.kernel.RoutingWatch;
+import java.io.IOException;
+import java.util.LinkedHashMap;
 
 /**
  * One running {@code vrrp_instance}: its pure state machine plus everything the agent needs to carry
@@ -90,8 +100,8 @@ public final class InstanceRuntime implements AutoCloseable {
      * becomes MASTER, removed before them when it leaves (keepalived/vrrp/vrrp.c:
      * vrrp_state_become_master(), vrrp_restore_interface()).
      */
-    public record VirtualRouting(List<org.keepvip.vrrp.config.IpRoute> routes,
-                                 List<org.keepvip.vrrp.config.IpRule> rules) {
+    public record VirtualRouting(List<IpRoute> routes,
+                                 List<IpRule> rules) {
         public static final VirtualRouting NONE = new VirtualRouting(List.of(), List.of());
 
         public VirtualRouting {
@@ -251,7 +261,7 @@ public final class InstanceRuntime implements AutoCloseable {
      * vrrp_state_master_tx() (keepalived/vrrp/vrrp.c); the period starts when the instance becomes MASTER.
      * A reload keeps what the instance started with.
      */
-    public void useExtraIfGarp(java.time.Duration every, List<VipSpec> targets) {
+    public void useExtraIfGarp(Duration every, List<VipSpec> targets) {
         this.extraIfNanos = every.toNanos();
         this.extraIfTargets = List.copyOf(targets);
     }
@@ -312,10 +322,10 @@ public final class InstanceRuntime implements AutoCloseable {
         if (!machine.vipsSet()) {
             return;
         }
-        var nextRoutes = next.routes().stream().map(org.keepvip.vrrp.config.IpRoute::withoutOrigin).toList();
-        var nextRules = next.rules().stream().map(org.keepvip.vrrp.config.IpRule::withoutOrigin).toList();
-        var oldRoutes = before.routes().stream().map(org.keepvip.vrrp.config.IpRoute::withoutOrigin).toList();
-        var oldRules = before.rules().stream().map(org.keepvip.vrrp.config.IpRule::withoutOrigin).toList();
+        var nextRoutes = next.routes().stream().map(IpRoute::withoutOrigin).toList();
+        var nextRules = next.rules().stream().map(IpRule::withoutOrigin).toList();
+        var oldRoutes = before.routes().stream().map(IpRoute::withoutOrigin).toList();
+        var oldRules = before.rules().stream().map(IpRule::withoutOrigin).toList();
         var goneRoutes = oldRoutes.stream().filter(r -> !nextRoutes.contains(r)).toList();
         var goneRules = oldRules.stream().filter(r -> !nextRules.contains(r)).toList();
         var newRoutes = nextRoutes.stream().filter(r -> !oldRoutes.contains(r)).toList();
@@ -335,16 +345,16 @@ public final class InstanceRuntime implements AutoCloseable {
      * The tracked virtual route or rule of this instance that {@code deleted} removed (keepalived's
      * route_is_ours() / rule_is_ours()), named for the log; null if none.
      */
-    String deletedRouting(org.keepvip.netlink.NetlinkEvent deleted, String oifName) {
+    String deletedRouting(NetlinkEvent deleted, String oifName) {
         VirtualRouting r = routing;
-        if (deleted instanceof org.keepvip.netlink.NetlinkEvent.RouteRemoved e) {
-            for (org.keepvip.vrrp.config.IpRoute route : r.routes()) {
+        if (deleted instanceof NetlinkEvent.RouteRemoved e) {
+            for (IpRoute route : r.routes()) {
                 if (!route.noTrack() && RoutingWatch.virtualRoute(e, oifName, route)) {
                     return "virtual route " + RoutingWatch.describe(route);
                 }
             }
-        } else if (deleted instanceof org.keepvip.netlink.NetlinkEvent.RuleRemoved e) {
-            for (org.keepvip.vrrp.config.IpRule rule : r.rules()) {
+        } else if (deleted instanceof NetlinkEvent.RuleRemoved e) {
+            for (IpRule rule : r.rules()) {
                 if (!rule.noTrack() && RoutingWatch.rule(e, rule)) {
                     return "virtual rule " + RoutingWatch.describe(rule);
                 }
@@ -443,7 +453,7 @@ public final class InstanceRuntime implements AutoCloseable {
     }
 
     public Map<String, Long> counters() {
-        Map<String, Long> m = new java.util.TreeMap<>();
+        Map<String, Long> m = new TreeMap<>();
         counters.forEach((k, v) -> m.put(k, v.get()));
         return m;
     }
@@ -749,7 +759,7 @@ public final class InstanceRuntime implements AutoCloseable {
      * Addresses that were not there (the start-up clean-up) are not answered for.
      */
     private void release(List<VipSpec> toRemove) throws Exception {
-        Optional<java.time.Duration> answering = refusals.start(name(), toRemove, refusalCounts);
+        Optional<Duration> answering = refusals.start(name(), toRemove, refusalCounts);
         List<VipSpec> removed = List.of();
         try {
             removed = vipPort.remove(toRemove);
@@ -762,7 +772,7 @@ public final class InstanceRuntime implements AutoCloseable {
         }
         if (answering.isPresent() && !removed.isEmpty()) {
             LOG.info("({}) answering TCP connections to released VIPs with RST for {} s", name(),
-                    org.keepvip.vrrp.config.Durations.format(answering.get()));
+                    Durations.format(answering.get()));
         }
     }
 
@@ -814,16 +824,16 @@ public final class InstanceRuntime implements AutoCloseable {
      * ndisc_send_unsolicited_na() send on the address's interface (keepalived/vrrp/vrrp_arp.c,
      * vrrp_ndisc.c). Interfaces in the order their first VIP comes.
      */
-    private void announce(List<VipSpec> list, int rounds) throws java.io.IOException {
-        Map<String, List<InetAddress>> byInterface = new java.util.LinkedHashMap<>();
+    private void announce(List<VipSpec> list, int rounds) throws IOException {
+        Map<String, List<InetAddress>> byInterface = new LinkedHashMap<>();
         for (VipSpec v : list) {
             byInterface.computeIfAbsent(v.ifname(), k -> new ArrayList<>(list.size())).add(v.address());
         }
-        java.io.IOException first = null;
+        IOException first = null;
         for (Map.Entry<String, List<InetAddress>> e : byInterface.entrySet()) {
             try {
                 packets.announce(e.getKey(), e.getValue(), rounds);
-            } catch (java.io.IOException ex) {
+            } catch (IOException ex) {
                 // One interface without a port (it went away) must not cost the others their GARPs.
                 first = first == null ? ex : first;
             }

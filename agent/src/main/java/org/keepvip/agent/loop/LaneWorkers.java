@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.keepvip.agent.sched.VrrpThreads;
+import org.keepvip.agent.latency.ThreadNames;
 
 /**
  * The threads behind the {@link HookLane}s. Instances without Redis share {@link #SHARED_THREADS}
@@ -32,7 +33,7 @@ public final class LaneWorkers implements AutoCloseable {
     public LaneWorkers(VrrpThreads threads) {
         this.threads = threads;
         for (int i = 1; i <= SHARED_THREADS; i++) {
-            shared.add(Executors.newSingleThreadExecutor(threads.factory("hooks-" + i)));
+            shared.add(Executors.newSingleThreadExecutor(threads.factory(ThreadNames.HOOKS_PREFIX + i)));
         }
     }
 

@@ -2,6 +2,7 @@ package org.keepvip.agent.loop;
 
 import java.net.InetAddress;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The checks the kernel makes, for keepalived, between the wire and an instance's raw socket that
@@ -35,7 +36,7 @@ final class LocalDelivery {
 
         /** The counter's name in status: {@code own_address}, ... */
         String counter() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
 
         String text() {

@@ -1,5 +1,7 @@
 package org.keepvip.agent.loop;
 
+import java.net.InetAddress;
+import org.keepvip.netlink.NetlinkEvent;
 import org.keepvip.vrrp.packet.PacketContext;
 
 /**
@@ -26,14 +28,14 @@ public sealed interface LoopEvent {
     record LinkChanged(String ifname, boolean up) implements LoopEvent {}
 
     /** An address was deleted from {@code ifname} by someone (netlink RTM_DELADDR). */
-    record AddressRemoved(String ifname, java.net.InetAddress address) implements LoopEvent {}
+    record AddressRemoved(String ifname, InetAddress address) implements LoopEvent {}
 
     /**
      * A route or rule was deleted (netlink RTM_DELROUTE / RTM_DELRULE, a
      * {@link org.keepvip.netlink.NetlinkEvent.RouteRemoved} or {@code RuleRemoved}); {@code oifName}
      * is the deleted route's interface, null if unknown.
      */
-    record RoutingRemoved(org.keepvip.netlink.NetlinkEvent event, String oifName) implements LoopEvent {}
+    record RoutingRemoved(NetlinkEvent event, String oifName) implements LoopEvent {}
 
     /** The outcome of a Redis promotion started by the instance's hook lane. */
     record PromotionFinished(String instance, long attempt, boolean ok, String reason) implements LoopEvent {}

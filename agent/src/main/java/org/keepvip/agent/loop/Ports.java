@@ -2,8 +2,14 @@ package org.keepvip.agent.loop;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.List;
 import org.keepvip.netlink.VipSpec;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import org.keepvip.agent.packet.ReleasedVipRefuser;
+import org.keepvip.vrrp.config.IpRoute;
+import org.keepvip.vrrp.config.IpRule;
 import org.keepvip.vrrp.state.VrrpState;
 
 /**
@@ -43,8 +49,8 @@ public final class Ports {
          * Starts refusing {@code released} for the configured window; counts on {@code counts}.
          * Returns that window, or empty when nothing is answered (window 0, no refuser, forwarding).
          */
-        java.util.Optional<java.time.Duration> start(String instance, List<VipSpec> released,
-                org.keepvip.agent.packet.ReleasedVipRefuser.Counts counts);
+        Optional<Duration> start(String instance, List<VipSpec> released,
+                ReleasedVipRefuser.Counts counts);
 
         /** Stops refusing {@code vips}. */
         void stop(List<VipSpec> vips);
@@ -52,9 +58,9 @@ public final class Ports {
         /** No refusal at all. */
         Refusals NONE = new Refusals() {
             @Override
-            public java.util.Optional<java.time.Duration> start(String instance, List<VipSpec> released,
-                    org.keepvip.agent.packet.ReleasedVipRefuser.Counts counts) {
-                return java.util.Optional.empty();
+            public Optional<Duration> start(String instance, List<VipSpec> released,
+                    ReleasedVipRefuser.Counts counts) {
+                return Optional.empty();
             }
 
             @Override
@@ -69,23 +75,23 @@ public final class Ports {
      */
     public interface Routing {
         /** Routes first, then the rules that may point at their tables (keepalived's order). */
-        int add(String owner, List<org.keepvip.vrrp.config.IpRoute> routes, List<org.keepvip.vrrp.config.IpRule> rules);
+        int add(String owner, List<IpRoute> routes, List<IpRule> rules);
 
         /** Rules first, then routes: the reverse of {@link #add}. */
-        int remove(String owner, List<org.keepvip.vrrp.config.IpRoute> routes,
-                List<org.keepvip.vrrp.config.IpRule> rules);
+        int remove(String owner, List<IpRoute> routes,
+                List<IpRule> rules);
 
         /** Nothing to install (tests, and instances without routes or rules). */
         Routing NONE = new Routing() {
             @Override
-            public int add(String owner, List<org.keepvip.vrrp.config.IpRoute> routes,
-                    List<org.keepvip.vrrp.config.IpRule> rules) {
+            public int add(String owner, List<IpRoute> routes,
+                    List<IpRule> rules) {
                 return 0;
             }
 
             @Override
-            public int remove(String owner, List<org.keepvip.vrrp.config.IpRoute> routes,
-                    List<org.keepvip.vrrp.config.IpRule> rules) {
+            public int remove(String owner, List<IpRoute> routes,
+                    List<IpRule> rules) {
                 return 0;
             }
         };
@@ -139,7 +145,7 @@ public final class Ports {
          * As {@link #demote(InetAddress)}, giving up between attempts once {@code superseded} says a
          * later action (a promotion queued behind it on the same lane) made it moot.
          */
-        default void demote(InetAddress master, java.util.function.BooleanSupplier superseded) throws Exception {
+        default void demote(InetAddress master, BooleanSupplier superseded) throws Exception {
             demote(master);
         }
     }

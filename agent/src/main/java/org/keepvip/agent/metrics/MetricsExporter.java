@@ -3,6 +3,7 @@ package org.keepvip.agent.metrics;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import org.keepvip.agent.metrics.prometheus.PrometheusExporter;
 
 /**
  * The Prometheus endpoint ({@code metrics_listen}). The daemon knows only this interface: the
@@ -19,6 +20,6 @@ public interface MetricsExporter extends AutoCloseable {
 
     /** Starts the exporter on {@code address}:{@code port}; {@code source} is read at every scrape. */
     static MetricsExporter start(InetAddress address, int port, MetricsSource source) throws IOException {
-        return org.keepvip.agent.metrics.prometheus.PrometheusExporter.start(address, port, source);
+        return PrometheusExporter.start(address, port, source);
     }
 }

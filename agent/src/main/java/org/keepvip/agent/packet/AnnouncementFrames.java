@@ -1,12 +1,11 @@
 package org.keepvip.agent.packet;
 
-import org.keepvip.netlink.MacAddress;
-
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
-
+import org.keepvip.netlink.MacAddress;
 import org.keepvip.vrrp.packet.InternetChecksum;
 
 /**
@@ -69,7 +68,7 @@ public final class AnnouncementFrames {
     private static InetAddress literal(String text) {
         try {
             return InetAddress.getByName(text); // a literal: no name lookup happens
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             throw new ExceptionInInitializerError(e);
         }
     }

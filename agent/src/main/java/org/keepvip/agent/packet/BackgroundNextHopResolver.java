@@ -1,19 +1,21 @@
 package org.keepvip.agent.packet;
 
-import org.keepvip.netlink.MacAddress;
-
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
+import org.keepvip.agent.latency.ThreadNames;
+import org.keepvip.netlink.MacAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +61,7 @@ public final class BackgroundNextHopResolver implements NextHopResolver, AutoClo
         this.firstWaitNanos = firstWait.toNanos();
         this.clock = clock;
         this.worker = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "next-hop-resolver");
+            Thread t = new Thread(r, ThreadNames.NEXT_HOP_RESOLVER);
             t.setDaemon(true);
             return t;
         });
@@ -85,7 +87,7 @@ public final class BackgroundNextHopResolver implements NextHopResolver, AutoClo
                 // still resolving; the next advert will find it in the cache
             } catch (InterruptedException ie) {
                 Thread.currentThread().interrupt();
-            } catch (java.util.concurrent.ExecutionException ignored) {
+            } catch (ExecutionException ignored) {
                 // logged by the lookup itself
             }
         }
@@ -117,7 +119,7 @@ public final class BackgroundNextHopResolver implements NextHopResolver, AutoClo
                     inFlight.remove(peer);
                 }
             });
-        } catch (java.util.concurrent.RejectedExecutionException closed) {
+        } catch (RejectedExecutionException closed) {
             inFlight.remove(peer);
             return null;
         }

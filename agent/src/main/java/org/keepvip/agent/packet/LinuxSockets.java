@@ -3,6 +3,8 @@ package org.keepvip.agent.packet;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
 import org.keepvip.agent.unix.Libc;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /** The packet layer's socket and ioctl constants and helpers; the calls are {@link Libc}'s (errors as {@link LastErrorException}). */
 final class LinuxSockets {
@@ -33,7 +35,7 @@ final class LinuxSockets {
 
     /** An int socket option's value, in the host's byte order. */
     static byte[] intValue(int v) {
-        return java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.nativeOrder()).putInt(v).array();
+        return ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(v).array();
     }
 
     static void closeQuietly(int fd) {

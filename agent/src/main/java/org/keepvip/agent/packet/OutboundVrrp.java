@@ -3,6 +3,7 @@ package org.keepvip.agent.packet;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 
 /**
  * A VRRP message to send, with its IP addressing. The message bytes come from the codec, checksum
@@ -56,7 +57,7 @@ public record OutboundVrrp(InetAddress source, InetAddress destination, int ttl,
     static InetAddress literal(String text) {
         try {
             return InetAddress.getByName(text); // a literal: no name lookup happens
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             throw new ExceptionInInitializerError(e);
         }
     }

@@ -1,6 +1,7 @@
 package org.keepvip.agent.packet;
 
 import java.io.IOException;
+import java.util.Optional;
 
 /**
  * VRRP packet IO on one interface: sends adverts framed by keepvip, and hands every received
@@ -32,8 +33,8 @@ public interface PacketPort extends AutoCloseable {
      * descriptor to wait on and a non-blocking read. Present only for a port opened that way
      * ({@link PcapPacketPort#openPolled}) where libpcap allows it.
      */
-    default java.util.Optional<Polled> polled() {
-        return java.util.Optional.empty();
+    default Optional<Polled> polled() {
+        return Optional.empty();
     }
 
     /** See {@link #polled()}. One thread reads. */

@@ -4,6 +4,7 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import java.nio.ByteOrder;
+import java.util.function.Consumer;
 import org.pcap4j.core.PcapHandle;
 
 /**
@@ -109,7 +110,7 @@ final class PcapNextEx {
     }
 
     /** A reader on {@code capture}'s handle, or null (with {@code why} told) where that is not possible. */
-    static PcapNextEx open(PcapHandle capture, java.util.function.Consumer<String> why) {
+    static PcapNextEx open(PcapHandle capture, Consumer<String> why) {
         try {
             Pointer pcap = Libpcap.pcapOf(capture);
             if (pcap == null) {

@@ -1,7 +1,21 @@
 package org.keepvip.agent.packet;
 
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.keepvip.netlink.MacAddress;
-
 import org.pcap4j.core.BpfProgram;
 import org.pcap4j.core.NotOpenException;
 import org.pcap4j.core.PcapHandle;
@@ -10,17 +24,6 @@ import org.pcap4j.core.PcapNetworkInterface.PromiscuousMode;
 import org.pcap4j.packet.namednumber.DataLinkType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.io.EOFException;
-import java.io.IOException;
-import java.net.Inet4Address;
-import java.net.Inet6Address;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 
 /**
  * {@link PacketPort} over pcap4j, used as raw IO only: no packet factories, frames built here.
@@ -68,7 +71,7 @@ public final class PcapPacketPort implements PacketPort {
      * 1 MiB ring holds 512. A longer frame is cut, and then dropped by the checks as truncated.
      */
     /** How long the capture ring must hold an interface's adverts while its reader does not read. */
-    public static final java.time.Duration RING_HOLDS = java.time.Duration.ofMillis(400);
+    public static final Duration RING_HOLDS = Duration.ofMillis(400);
 
     /** The ring never grows past this, whatever the advert rate (it counts in the daemon's memory). */
     static final int MAX_RING_BYTES = 16 << 20;
@@ -333,9 +336,9 @@ public final class PcapPacketPort implements PacketPort {
                 return null;
             }
             try {
-                com.sun.jna.Pointer pcap = Libpcap.pcapOf(port.capture);
+                Pointer pcap = Libpcap.pcapOf(port.capture);
                 int fd = Libpcap.pcap_get_selectable_fd(pcap);
-                com.sun.jna.Memory errbuf = new com.sun.jna.Memory(256);
+                Memory errbuf = new Memory(256);
                 if (fd < 0 || Libpcap.pcap_setnonblock(pcap, 1, errbuf) != 0) {
                     LOG.debug("{}: capture cannot be polled (fd {}: {}); reading on a thread", name, fd,
                             fd < 0 ? "none" : errbuf.getString(0));
@@ -424,11 +427,11 @@ public final class PcapPacketPort implements PacketPort {
                 }
                 continue;
             }
-            java.sql.Timestamp stamp = capture.getTimestamp();
+            Timestamp stamp = capture.getTimestamp();
             if (stamp == null) {
                 deliver(frame, System.nanoTime());
             } else {
-                java.time.Instant at = stamp.toInstant();
+                Instant at = stamp.toInstant();
                 deliver(frame, arrivalNanos(at.getEpochSecond(), at.getNano()));
             }
         }
@@ -447,7 +450,7 @@ public final class PcapPacketPort implements PacketPort {
         // The two clocks are read back to back: anything between them (preemption of this thread)
         // would age the frame and fire the master down timer that much early.
         long now = System.nanoTime();
-        java.time.Instant wallNow = java.time.Instant.now();
+        Instant wallNow = Instant.now();
         return arrivalNanos(captureSeconds, captureNanos, now, wallNow.getEpochSecond(), wallNow.getNano());
     }
 

@@ -1,15 +1,19 @@
 package org.keepvip.agent.packet;
 
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.keepvip.agent.loop.Ports;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Sends adverts and GARP/NA bursts through the pcap4j ports, one per interface. */
 public final class PcapPackets implements Ports.PacketOut {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("keepvip.vrrp");
+    private static final Logger LOG = LoggerFactory.getLogger("keepvip.vrrp");
 
     private final Map<String, PacketPort> ports;
     private final int unicastTtl;
@@ -25,7 +29,7 @@ public final class PcapPackets implements Ports.PacketOut {
      *               message that must wait for its gap goes from the pacing's scheduler, so a lane never sleeps
      */
     public PcapPackets(Map<String, PacketPort> ports, int unicastTtl, AnnouncePacing pacing) {
-        this.ports = new java.util.concurrent.ConcurrentHashMap<>(ports);
+        this.ports = new ConcurrentHashMap<>(ports);
         this.unicastTtl = unicastTtl;
         this.pacing = pacing;
     }
@@ -43,6 +47,12 @@ public final class PcapPackets implements Ports.PacketOut {
 
     @Override
     public void announce(String ifname, List<InetAddress> addresses, int rounds) throws IOException {
+        if (!ports.containsKey(ifname)) {
+            // A VIP's interface without ARP (lo, a tunnel; keepalived's send_gratuitous_arp() skips
+            // IFF_NOARP too), or one whose port could not be opened (logged then).
+            LOG.debug("({}) no gratuitous ARP/NA: no packet port there", ifname);
+            return;
+        }
         Announcer announcer = Announcer.on(port(ifname));
         if (pacing == null || pacing.unpaced(ifname)) {
             announcer.burst(addresses, rounds, false, Duration.ZERO);
@@ -51,7 +61,7 @@ public final class PcapPackets implements Ports.PacketOut {
         for (int round = 0; round < rounds; round++) {
             for (InetAddress vip : addresses) {
                 byte[] frame = announcer.frameFor(vip, false);
-                pacing.submit(ifname, vip instanceof java.net.Inet6Address, () -> {
+                pacing.submit(ifname, vip instanceof Inet6Address, () -> {
                     try {
                         port(ifname).sendFrame(frame);
                     } catch (IOException | RuntimeException e) {

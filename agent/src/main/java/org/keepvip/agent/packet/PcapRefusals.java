@@ -1,18 +1,24 @@
 package org.keepvip.agent.packet;
 
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.keepvip.netlink.VipSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.keepvip.agent.loop.Ports;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code released_vip_rst}: one {@link ReleasedVipRefuser} per interface that carries VIPs, armed
@@ -83,10 +89,10 @@ public final class PcapRefusals implements Ports.Refusals, AutoCloseable {
     }
 
     @Override
-    public java.util.Optional<Duration> start(String instance, List<VipSpec> released, ReleasedVipRefuser.Counts counts) {
+    public Optional<Duration> start(String instance, List<VipSpec> released, ReleasedVipRefuser.Counts counts) {
         Duration w = window;
         if (w.isZero()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         boolean any = false;
         for (Map.Entry<String, List<InetAddress>> e : byInterface(released).entrySet()) {
@@ -97,7 +103,7 @@ public final class PcapRefusals implements Ports.Refusals, AutoCloseable {
                 any = true;
             }
         }
-        return any ? java.util.Optional.of(w) : java.util.Optional.empty();
+        return any ? Optional.of(w) : Optional.empty();
     }
 
     @Override
@@ -106,7 +112,7 @@ public final class PcapRefusals implements Ports.Refusals, AutoCloseable {
         // interface, not only the VIP's: a reload may move an address to another device, and the
         // kernel answers for a local address whichever interface the SYN comes in on.
         // Plain loops: this runs on the takeover path, right before the VIP add.
-        List<InetAddress> addrs = new java.util.ArrayList<>(vips.size());
+        List<InetAddress> addrs = new ArrayList<>(vips.size());
         for (VipSpec v : vips) {
             addrs.add(v.address());
         }
@@ -131,17 +137,17 @@ public final class PcapRefusals implements Ports.Refusals, AutoCloseable {
      * of dropping them, so a RST of ours would break a connection that works. Unreadable: assume not.
      */
     private boolean forwarding(String ifname, InetAddress address) {
-        String family = address instanceof java.net.Inet6Address ? "ipv6" : "ipv4";
+        String family = address instanceof Inet6Address ? "ipv6" : "ipv4";
         String key = ifname + "/" + family;
         long now = System.nanoTime();
         Forwarding known = forwardingRead.get(key);
         if (known != null && now - known.readAt() < FORWARDING_FRESH_NANOS) {
             return known.on();
         }
-        java.nio.file.Path p = java.nio.file.Path.of("/proc/sys/net", family, "conf", ifname, "forwarding");
+        Path p = Path.of("/proc/sys/net", family, "conf", ifname, "forwarding");
         boolean on;
         try {
-            on = java.nio.file.Files.readString(p).trim().equals("1");
+            on = Files.readString(p).trim().equals("1");
         } catch (IOException | RuntimeException e) {
             return false;
         }

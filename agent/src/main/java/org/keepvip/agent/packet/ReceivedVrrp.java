@@ -1,10 +1,10 @@
 package org.keepvip.agent.packet;
 
-import org.keepvip.netlink.MacAddress;
-
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import org.keepvip.netlink.MacAddress;
 
 /**
  * A received IPv4 or IPv6 packet with protocol 112, with the IP context the VRRP receive checks
@@ -55,7 +55,7 @@ public record ReceivedVrrp(String interfaceName, long receivedAtNanos, MacAddres
     }
 
     public boolean isIpv6() {
-        return source instanceof java.net.Inet6Address;
+        return source instanceof Inet6Address;
     }
 
     public boolean isMulticast() {

@@ -1,7 +1,5 @@
 package org.keepvip.agent.packet;
 
-import org.keepvip.netlink.MacAddress;
-
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -10,6 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,7 +19,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
-
+import org.keepvip.netlink.MacAddress;
 import org.pcap4j.core.BpfProgram;
 import org.pcap4j.core.NotOpenException;
 import org.pcap4j.core.PcapHandle;
@@ -192,7 +192,7 @@ public final class ReleasedVipRefuser implements AutoCloseable {
     /** The addresses answered now (their window not over). */
     public synchronized Set<InetAddress> refusing() {
         long now = nanoClock.getAsLong();
-        Set<InetAddress> out = new java.util.LinkedHashSet<>();
+        Set<InetAddress> out = new LinkedHashSet<>();
         refusing.forEach((a, e) -> {
             if (now - e.expiresAtNanos() < 0) {
                 out.add(a);
@@ -273,7 +273,7 @@ public final class ReleasedVipRefuser implements AutoCloseable {
         refusing.values().removeIf(e -> now - e.expiresAtNanos() >= 0);
         Set<String> v4 = new TreeSet<>();
         Set<String> v6 = new TreeSet<>();
-        Set<InetAddress> passed = new java.util.HashSet<>(armed);
+        Set<InetAddress> passed = new HashSet<>(armed);
         passed.addAll(refusing.keySet());
         for (InetAddress a : passed) {
             (a instanceof Inet4Address ? v4 : v6).add("dst host " + a.getHostAddress());

@@ -1,7 +1,11 @@
 package org.keepvip.agent.redis;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -9,6 +13,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import org.keepvip.agent.daemon.ConfigMapper;
+import org.keepvip.agent.latency.ThreadNames;
 import org.keepvip.redis.Eligibility;
 import org.keepvip.redis.LagPolicy;
 import org.keepvip.redis.RedisEndpoint;
@@ -18,7 +24,6 @@ import org.keepvip.redis.RedisProbe;
 import org.keepvip.vrrp.config.RedisInstance;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.keepvip.agent.daemon.ConfigMapper;
 
 /**
  * Hazard H3 (ARCHITECTURE.md, "Redis hazards") for one {@code redis_instance}: may this node's Redis take over, judged by its
@@ -83,9 +88,9 @@ public final class LagJudge implements AutoCloseable {
     private long generation;
     private MasterSnapshot snapshot;
     /** The master's last offset per replication history (its replid, and its replid2 that it continues). */
-    private final java.util.LinkedHashMap<String, MasterSnapshot> byHistory = new java.util.LinkedHashMap<>() {
+    private final LinkedHashMap<String, MasterSnapshot> byHistory = new LinkedHashMap<>() {
         @Override
-        protected boolean removeEldestEntry(java.util.Map.Entry<String, MasterSnapshot> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, MasterSnapshot> eldest) {
             return size() > 8;
         }
     };
@@ -122,7 +127,7 @@ public final class LagJudge implements AutoCloseable {
         this.clock = clock;
         if (prober == null) {
             this.ownProber = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "redis-lag-" + name);
+                Thread t = new Thread(r, ThreadNames.REDIS_LAG_PREFIX + name);
                 t.setDaemon(true);
                 return t;
             });
@@ -176,10 +181,10 @@ public final class LagJudge implements AutoCloseable {
      * Bytes the replica {@code self} is behind its master's last known offset on the same replication
      * history (metrics); empty when no such offset is known (lag not judged, master not probed yet).
      */
-    synchronized java.util.OptionalLong lagBytes(RedisInfo self) {
+    synchronized OptionalLong lagBytes(RedisInfo self) {
         MasterSnapshot ref = byHistory.get(self.masterReplid());
-        return ref == null ? java.util.OptionalLong.empty()
-                : java.util.OptionalLong.of(Math.max(0, ref.health().info().masterReplOffset() - self.dataOffset()));
+        return ref == null ? OptionalLong.empty()
+                : OptionalLong.of(Math.max(0, ref.health().info().masterReplOffset() - self.dataOffset()));
     }
 
     /** The last successful snapshot of the master, for status and tests. */
@@ -360,7 +365,7 @@ public final class LagJudge implements AutoCloseable {
                 } else if (was || !probed) {
                     LOG.warn("Redis_Lag({}) master {} {}: judging against {}", name, t.address(),
                             i == null ? "does not answer (" + h.verdict().reason() + ")"
-                                    : "is not a master (role " + i.role().name().toLowerCase(java.util.Locale.ROOT) + ")",
+                                    : "is not a master (role " + i.role().name().toLowerCase(Locale.ROOT) + ")",
                             snapshot == null ? "no offset" : "its last offset " + snapshot.health().info().masterReplOffset());
                 }
                 answering = ok;

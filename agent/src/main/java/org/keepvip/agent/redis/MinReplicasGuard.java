@@ -4,10 +4,15 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.keepvip.agent.control.StatusSnapshot;
+import org.keepvip.agent.daemon.ConfigMapper;
+import org.keepvip.agent.latency.ThreadNames;
+import org.keepvip.agent.loop.LoopEvent;
 import org.keepvip.agent.redis.MinReplicasPolicy.Mode;
 import org.keepvip.redis.HookResult;
 import org.keepvip.redis.MinReplicasControl;
@@ -18,8 +23,6 @@ import org.keepvip.redis.RedisInfo;
 import org.keepvip.vrrp.config.RedisInstance;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.keepvip.agent.daemon.ConfigMapper;
-import org.keepvip.agent.loop.LoopEvent;
 
 /**
  * {@code min_replicas_to_write} for one {@code redis_instance}: applies {@link MinReplicasPolicy}
@@ -62,7 +65,7 @@ public final class MinReplicasGuard implements AutoCloseable {
     // Confined to the worker thread (written there only); volatile for status.
     private MinReplicasControl.Setting original;
     private volatile MinReplicasControl.Setting applied;
-    private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong changes = new AtomicLong();
     /** When the last CONFIG GET / SET failed (0: none): the same decision is applied again after RETRY. */
     private long failedAt;
     static final long RETRY_NANOS = 5_000_000_000L;
@@ -85,7 +88,7 @@ public final class MinReplicasGuard implements AutoCloseable {
         this.prober = prober;
         this.probeSpacingNanos = probeSpacingNanos;
         this.worker = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "redis-replicas-" + name);
+            Thread t = new Thread(r, ThreadNames.REDIS_REPLICAS_PREFIX + name);
             t.setDaemon(true);
             return t;
         });
@@ -310,7 +313,7 @@ public final class MinReplicasGuard implements AutoCloseable {
         submit(this::restore);
         worker.shutdown();
         try {
-            worker.awaitTermination(2, java.util.concurrent.TimeUnit.SECONDS);
+            worker.awaitTermination(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

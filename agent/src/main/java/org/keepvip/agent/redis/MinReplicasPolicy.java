@@ -1,5 +1,6 @@
 package org.keepvip.agent.redis;
 
+import java.util.Locale;
 import org.keepvip.redis.PeerReach;
 
 /**
@@ -42,7 +43,7 @@ final class MinReplicasPolicy {
         }
 
         String word() {
-            return name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+            return name().toLowerCase(Locale.ROOT).replace('_', ' ');
         }
     }
 

@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -14,9 +17,15 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.keepvip.agent.control.StatusSnapshot;
 import org.keepvip.agent.events.DecisionLog;
 import org.keepvip.agent.events.RedisAction;
+import org.keepvip.agent.latency.ThreadNames;
+import org.keepvip.agent.loop.LoopEvent;
+import org.keepvip.agent.loop.Ports;
 import org.keepvip.agent.metrics.Readings;
 import org.keepvip.agent.metrics.RedisStats;
 import org.keepvip.agent.sentinel.SentinelMode;
@@ -33,8 +42,6 @@ import org.keepvip.vrrp.config.RedisInstance;
 import org.keepvip.vrrp.state.RiseFallCounter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.keepvip.agent.loop.LoopEvent;
-import org.keepvip.agent.loop.Ports;
 
 /**
  * One {@code redis_instance}: its in-process check (PING + INFO through Jedis, no fork), run every
@@ -71,7 +78,7 @@ public final class RedisWiring implements Ports.RedisRole, AutoCloseable {
     private volatile boolean demotePending;
     private volatile String lastDivergence;
     private final ExecutorService redemoter = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "redis-redemote");
+        Thread t = new Thread(r, ThreadNames.REDIS_REDEMOTE);
         t.setDaemon(true);
         return t;
     });
@@ -313,7 +320,7 @@ public final class RedisWiring implements Ports.RedisRole, AutoCloseable {
         synchronized (hookLock) {
             InetAddress previous = replicaOf;
             // Asked only when the local Redis is empty: the usual takeover spends nothing on a dead peer.
-            java.util.function.Supplier<Optional<RedisHealth>> peer = () -> peerEndpoint(previous).map(ep -> {
+            Supplier<Optional<RedisHealth>> peer = () -> peerEndpoint(previous).map(ep -> {
                 try (RedisProbe probe = RedisProbe.of(ep)) {
                     return probe.check();
                 }
@@ -372,7 +379,7 @@ public final class RedisWiring implements Ports.RedisRole, AutoCloseable {
     }
 
     /** min_replicas_to_write management, for status; empty when not configured. */
-    public Optional<org.keepvip.agent.control.StatusSnapshot.MinReplicas> minReplicasStatus() {
+    public Optional<StatusSnapshot.MinReplicas> minReplicasStatus() {
         return minReplicas == null ? Optional.empty() : Optional.of(minReplicas.status());
     }
 
@@ -406,7 +413,7 @@ public final class RedisWiring implements Ports.RedisRole, AutoCloseable {
      * not wait out {@code promote_timeout} of retries against a master that is itself going away.
      */
     @Override
-    public void demote(InetAddress master, java.util.function.BooleanSupplier superseded) throws InterruptedException {
+    public void demote(InetAddress master, BooleanSupplier superseded) throws InterruptedException {
         vrrpMaster = false;
         if (sentinel != null) {
             sentinel.demote(master);
@@ -498,7 +505,7 @@ public final class RedisWiring implements Ports.RedisRole, AutoCloseable {
         String ep = endpoint.address();
         decisions.publish((seq, wall) -> {
             String outcome = r instanceof HookResult.Done ? "ok" : r instanceof HookResult.Refused ? "refused" : "failed";
-            Map<String, Object> in = new java.util.LinkedHashMap<>();
+            Map<String, Object> in = new LinkedHashMap<>();
             in.put("endpoint", ep);
             if (peer != null) {
                 in.put(kind.equals("demote") ? "master" : "previousMaster", peer.getHostAddress());
@@ -511,7 +518,7 @@ public final class RedisWiring implements Ports.RedisRole, AutoCloseable {
             if (seen != null && seen.info() != null) {
                 // What the last check Redis answered before the action saw.
                 in.put("offsetBefore", seen.info().dataOffset());
-                in.put("roleBefore", seen.info().role().name().toLowerCase(java.util.Locale.ROOT));
+                in.put("roleBefore", seen.info().role().name().toLowerCase(Locale.ROOT));
             }
             if (attempts > 1) {
                 in.put("attempts", attempts);
@@ -543,7 +550,7 @@ public final class RedisWiring implements Ports.RedisRole, AutoCloseable {
         Long lagBytes = null;
         Long lagSeconds = null;
         if (info != null && info.role() == RedisInfo.Role.REPLICA) {
-            java.util.OptionalLong behind = lag.lagBytes(info);
+            OptionalLong behind = lag.lagBytes(info);
             lagBytes = behind.isPresent() ? behind.getAsLong() : null;
             long s = info.masterLinkUp() ? info.masterLastIoSecondsAgo() : info.masterLinkDownSinceSeconds();
             lagSeconds = s >= 0 ? s : null;
@@ -553,7 +560,7 @@ public final class RedisWiring implements Ports.RedisRole, AutoCloseable {
         }
         return new Readings.Redis(config.name(), endpoint.address(),
                 st == RiseFallCounter.Status.UNKNOWN ? null : st == RiseFallCounter.Status.OK,
-                h == null ? "unknown" : h.role().name().toLowerCase(java.util.Locale.ROOT),
+                h == null ? "unknown" : h.role().name().toLowerCase(Locale.ROOT),
                 info == null ? null : info.dataOffset(), lagBytes, lagSeconds, stats.snapshot());
     }
 

@@ -3,6 +3,9 @@ package org.keepvip.agent.redis;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -11,19 +14,18 @@ import java.util.function.Supplier;
 import org.keepvip.agent.control.ControlResponse;
 import org.keepvip.agent.events.DecisionLog;
 import org.keepvip.agent.events.RedisAction;
+import org.keepvip.agent.loop.EventLoop;
+import org.keepvip.agent.loop.InstanceRuntime;
+import org.keepvip.agent.loop.LoopEvent;
 import org.keepvip.redis.RedisEndpoint;
 import org.keepvip.redis.RedisHealth;
 import org.keepvip.redis.RedisInfo;
 import org.keepvip.redis.RedisProbe;
 import org.keepvip.redis.Switchover;
 import org.keepvip.redis.SwitchoverResult;
-import org.keepvip.vrrp.state.Event;
 import org.keepvip.vrrp.state.VrrpState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.keepvip.agent.loop.EventLoop;
-import org.keepvip.agent.loop.InstanceRuntime;
-import org.keepvip.agent.loop.LoopEvent;
 
 /**
  * {@code keepvip switchover}: a planned hand-over of a MASTER instance's role to its replica with
@@ -166,7 +168,7 @@ public final class SwitchoverDriver {
         private final String redis;
         private final String replica;
         private final Duration budget;
-        private final java.util.List<RedisAction.Span> spans = new java.util.ArrayList<>();
+        private final List<RedisAction.Span> spans = new ArrayList<>();
 
         Stages(String instance, String redis, String replica, Duration budget) {
             this.instance = instance;
@@ -191,7 +193,7 @@ public final class SwitchoverDriver {
             if (spans.isEmpty()) {
                 return;
             }
-            Map<String, Object> in = new java.util.LinkedHashMap<>();
+            Map<String, Object> in = new LinkedHashMap<>();
             in.put("to", replica);
             in.put("syncBudgetMs", budget.toMillis());
             DecisionLog.global().publish(new RedisAction("switchover", redis, instance, outcome, detail, in, spans));

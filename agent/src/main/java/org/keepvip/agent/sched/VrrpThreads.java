@@ -3,9 +3,13 @@ package org.keepvip.agent.sched;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+import com.sun.jna.Platform;
 import com.sun.jna.Structure;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
 import org.keepvip.netlink.Errno;
 import org.keepvip.vrrp.config.ProcessTuning;
@@ -53,7 +57,7 @@ public final class VrrpThreads {
     private volatile int realtimePriority;
     private volatile boolean rttimeLimited;
     /** The kernel ids of the threads tuned so far, for a raise. */
-    private final java.util.Set<Integer> tids = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<Integer> tids = ConcurrentHashMap.newKeySet();
 
     public VrrpThreads(ProcessTuning tuning) {
         this.tuning = tuning;
@@ -163,7 +167,7 @@ public final class VrrpThreads {
             return;
         }
         long micros = lateNanos / 1000;
-        LOG.info(String.format(java.util.Locale.ROOT, "A thread timer expired %d.%06d seconds ago",
+        LOG.info(String.format(Locale.ROOT, "A thread timer expired %d.%06d seconds ago",
                 micros / 1_000_000, micros % 1_000_000));
         int current = realtimePriority;
         if (current >= tuning.maxAutoPriority()) {
@@ -226,7 +230,7 @@ public final class VrrpThreads {
 
     /** See {@link #SHORT_SLICE_NANOS}; keeps the thread's policy and nice value. */
     private void askForShortSlice() {
-        long number = com.sun.jna.Platform.isARM() ? 274 : com.sun.jna.Platform.isIntel() ? 314 : -1;
+        long number = Platform.isARM() ? 274 : Platform.isIntel() ? 314 : -1;
         if (number < 0) {
             return;
         }

@@ -5,17 +5,18 @@ import com.sun.jna.NativeLong;
 import org.keepvip.agent.unix.Libc;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * keepalived's notify FIFO (keepalived/vrrp/vrrp_notify.c, send_instance_notifies): the one ordered channel of state changes.
@@ -155,7 +156,7 @@ public final class NotifyFifo implements AutoCloseable {
         if (reader != null) {
             try {
                 reader.terminate(ScriptRunner.KILL_GRACE).get(ScriptRunner.KILL_GRACE.toMillis() + 1500,
-                        java.util.concurrent.TimeUnit.MILLISECONDS);
+                        TimeUnit.MILLISECONDS);
             } catch (Exception e) {
                 log.warn("notify FIFO script did not stop: {}", e.toString());
             }

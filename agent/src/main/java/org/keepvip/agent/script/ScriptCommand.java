@@ -1,5 +1,6 @@
 package org.keepvip.agent.script;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -28,7 +29,7 @@ public record ScriptCommand(String name, List<String> argv, Optional<RunAs> runA
 
     /** This command with {@code extra} appended to argv (e.g. {@code notify}'s 4 arguments). */
     public ScriptCommand withArgs(List<String> extra) {
-        var all = new java.util.ArrayList<>(argv);
+        var all = new ArrayList<>(argv);
         all.addAll(extra);
         return new ScriptCommand(name, all, runAs);
     }

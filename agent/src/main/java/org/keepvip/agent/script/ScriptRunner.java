@@ -3,9 +3,9 @@ package org.keepvip.agent.script;
 import org.keepvip.agent.unix.Libc;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
 import java.io.File;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,6 +26,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs scripts the way keepalived does (keepalived/core/notify.c, system_call_script), without ever blocking the caller.
@@ -106,7 +109,7 @@ public final class ScriptRunner implements AutoCloseable {
      * killed by their timeout.
      */
     public Map<String, long[]> outcomes() {
-        Map<String, long[]> out = new java.util.TreeMap<>();
+        Map<String, long[]> out = new TreeMap<>();
         outcomes.forEach((k, v) -> out.put(k, new long[] {v[0].get(), v[1].get(), v[2].get()}));
         return out;
     }
@@ -273,7 +276,7 @@ public final class ScriptRunner implements AutoCloseable {
             byte[] head = in.readNBytes(4096);
             if (head.length > 0) {
                 log.debug("Script {} output: {}", cmd.name(),
-                        new String(head, java.nio.charset.StandardCharsets.UTF_8).stripTrailing());
+                        new String(head, StandardCharsets.UTF_8).stripTrailing());
             }
         } catch (IOException e) {
             log.debug("Script {}: cannot read its output: {}", cmd.name(), e.toString());

@@ -7,8 +7,11 @@ import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.keepvip.redis.GuardPolicy;
@@ -19,6 +22,7 @@ import org.keepvip.redis.RedisNode;
 import org.keepvip.redis.TlsSettings;
 import org.keepvip.redis.sentinel.MasterAddress;
 import org.keepvip.redis.sentinel.SentinelQuorum;
+import org.keepvip.vrrp.config.IpLiteral;
 import org.keepvip.vrrp.config.RedisInstance;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,8 +59,8 @@ public final class SentinelMode implements AutoCloseable {
      * Reads ROLE when a verdict names this host, off the watch's thread: a hung Redis (up to the
      * read timeout) must not hold up the other Sentinels' reports or the PINGs.
      */
-    private final java.util.concurrent.ExecutorService roleReader =
-            java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+    private final ExecutorService roleReader =
+            Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "sentinel-role");
                 t.setDaemon(true);
                 return t;
@@ -69,7 +73,7 @@ public final class SentinelMode implements AutoCloseable {
     public SentinelMode(RedisInstance config, RedisEndpoint local) throws IOException {
         this.config = config;
         RedisInstance.Sentinel s = config.sentinel();
-        List<RedisEndpoint> eps = new java.util.ArrayList<>();
+        List<RedisEndpoint> eps = new ArrayList<>();
         for (RedisInstance.HostPort a : s.addresses()) {
             eps.add(endpoint(config, a)); // a missing password file fails the start, not every connect
         }
@@ -252,7 +256,7 @@ public final class SentinelMode implements AutoCloseable {
             return true;
         }
         try {
-            return org.keepvip.vrrp.config.IpLiteral.parse(a) != null
+            return IpLiteral.parse(a) != null
                     && InetAddress.getByName(a).equals(InetAddress.getByName(b));
         } catch (UnknownHostException e) {
             return false;

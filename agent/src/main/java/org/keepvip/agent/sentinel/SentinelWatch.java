@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -252,7 +253,7 @@ public final class SentinelWatch implements AutoCloseable {
             link.lastHeard = System.nanoTime();
             MasterAddress.fromSwitchMessage(message, masterName).ifPresent(m -> {
                 LOG.info("Sentinel {} +switch-master {}", link.endpoint.address(), message);
-                report(link, SentinelReport.names(java.util.Optional.of(m)));
+                report(link, SentinelReport.names(Optional.of(m)));
             });
         }
 

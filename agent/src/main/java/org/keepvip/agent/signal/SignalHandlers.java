@@ -1,14 +1,16 @@
 package org.keepvip.agent.signal;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import sun.misc.Signal;
-import sun.misc.SignalHandler;
-
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * Turns keepalived's signals into {@link SignalEvent}s for the event loop: HUP → RELOAD,
@@ -71,14 +73,14 @@ public final class SignalHandlers implements AutoCloseable {
     }
 
     /** libc's signal(2), only to undo an inherited SIG_IGN. */
-    private interface SignalLibc extends com.sun.jna.Library {
-        com.sun.jna.Pointer signal(int signum, com.sun.jna.Pointer handler);
+    private interface SignalLibc extends Library {
+        Pointer signal(int signum, Pointer handler);
     }
 
     /** Sets {@code sig} back to SIG_DFL (a null handler); false if libc cannot be reached. */
     private static boolean restoreDefault(Signal sig) {
         try {
-            SignalLibc libc = com.sun.jna.Native.load("c", SignalLibc.class);
+            SignalLibc libc = Native.load("c", SignalLibc.class);
             libc.signal(sig.getNumber(), null);
             return true;
         } catch (UnsatisfiedLinkError | RuntimeException e) {

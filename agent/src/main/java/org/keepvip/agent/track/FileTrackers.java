@@ -23,6 +23,7 @@ import org.keepvip.vrrp.mapping.InstanceMapping;
 import org.keepvip.vrrp.state.FileValue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.keepvip.agent.latency.ThreadNames;
 
 /**
  * The {@code track_file} trackers, as keepalived/trackers/track_file.c runs them: each file's
@@ -97,7 +98,7 @@ public final class FileTrackers implements AutoCloseable {
         byPath.forEach((path, fs) -> fs.forEach(f -> read(f, path, true)));
         if (inotify >= 0 && !dirs.isEmpty()) {
             running = true;
-            reader = new Thread(this::run, "track-file");
+            reader = new Thread(this::run, ThreadNames.TRACK_FILE);
             reader.setDaemon(true);
             reader.start();
         }

@@ -1,16 +1,19 @@
 package org.keepvip.agent.track;
 
+import com.sun.jna.LastErrorException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.keepvip.agent.loop.LoopEvent;
+import org.keepvip.vrrp.config.Durations;
 import org.keepvip.vrrp.config.IpLiteral;
 import org.keepvip.vrrp.config.TrackHost;
 import org.keepvip.vrrp.mapping.InstanceMapping;
@@ -108,8 +111,8 @@ public final class HostTrackers implements AutoCloseable {
             LOG.info("VRRP_Track_host({}) probing {} by {}{} every {} s (timeout {} s, rise {}, fall {})", h.name(),
                     IpLiteral.format(h.address()), h.method().word(),
                     h.interfaceName() == null ? "" : " on " + h.interfaceName(),
-                    org.keepvip.vrrp.config.Durations.format(h.interval()),
-                    org.keepvip.vrrp.config.Durations.format(h.timeout()), h.rise(), h.fall());
+                    Durations.format(h.interval()),
+                    Durations.format(h.timeout()), h.rise(), h.fall());
         }
         thread = new Thread(this::run, "track-host");
         thread.setDaemon(true);
@@ -210,7 +213,7 @@ public final class HostTrackers implements AutoCloseable {
             problem(t, "send failed: " + e.getMessage());
             apply(t, t.state.sendFailed());
             Throwable c = e.getCause();
-            if (c instanceof com.sun.jna.LastErrorException le
+            if (c instanceof LastErrorException le
                     && (le.getErrorCode() == ENODEV || le.getErrorCode() == ENXIO)) {
                 closeProbe(t); // the interface was removed: reopen on its next index
                 t.reopenAt = now + t.config.interval().toNanos();
@@ -257,7 +260,7 @@ public final class HostTrackers implements AutoCloseable {
 
     /** Logs a problem once, and once its end. */
     private void problem(Tracker t, String text) {
-        if (java.util.Objects.equals(text, t.lastProblem)) {
+        if (Objects.equals(text, t.lastProblem)) {
             return;
         }
         if (text != null) {

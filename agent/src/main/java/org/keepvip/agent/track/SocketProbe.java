@@ -4,6 +4,9 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.NativeLong;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.IntConsumer;
 import org.keepvip.agent.packet.InterfaceFacts;
@@ -78,7 +81,7 @@ final class SocketProbe implements HostProbe {
                         int scope = iface != null && h.address().isLinkLocalAddress() ? iface.index() : 0;
                         return new SocketProbe(fd, ProbeLibc.sockaddrIn6(target, scope),
                                 seq -> ProbeFrames.echoRequest(true, id, seq),
-                                (b, len, src) -> ProbeFrames.echoReply6(b, len, java.util.Arrays.copyOfRange(src, 8, 24),
+                                (b, len, src) -> ProbeFrames.echoReply6(b, len, Arrays.copyOfRange(src, 8, 24),
                                         target, id));
                     }
                     fd = Libc.socket(ProbeLibc.AF_INET, ProbeLibc.SOCK_RAW | ProbeLibc.SOCK_NONBLOCK
@@ -103,7 +106,7 @@ final class SocketProbe implements HostProbe {
     }
 
     private static int htons(int v) {
-        return java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.BIG_ENDIAN ? v
+        return ByteOrder.nativeOrder() == ByteOrder.BIG_ENDIAN ? v
                 : Short.toUnsignedInt(Short.reverseBytes((short) v));
     }
 
@@ -114,8 +117,8 @@ final class SocketProbe implements HostProbe {
         try {
             // struct icmp6_filter: a set bit blocks that type; block all but one.
             byte[] filter = new byte[32];
-            java.util.Arrays.fill(filter, (byte) 0xff);
-            java.nio.ByteBuffer f = java.nio.ByteBuffer.wrap(filter).order(java.nio.ByteOrder.nativeOrder());
+            Arrays.fill(filter, (byte) 0xff);
+            ByteBuffer f = ByteBuffer.wrap(filter).order(ByteOrder.nativeOrder());
             f.putInt((type >> 5) * 4, ~(1 << (type & 31)));
             Libc.setsockopt(fd, ProbeLibc.IPPROTO_ICMPV6, ProbeLibc.ICMP_FILTER, filter, filter.length);
             if (iface != null) {

@@ -6,6 +6,8 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -164,7 +166,7 @@ public final class VmacLinks implements AutoCloseable {
         return made.values().stream().map(Made::name).toList();
     }
 
-    private Made make(VmacPlan.Link l, java.util.Collection<String> taken) {
+    private Made make(VmacPlan.Link l, Collection<String> taken) {
         try {
             List<Link> links = nl.links();
             Optional<Link> base = links.stream().filter(x -> x.name().equals(l.base())).findFirst();
@@ -427,7 +429,7 @@ public final class VmacLinks implements AutoCloseable {
     public synchronized void close() {
         restoreRpFilter();
         List<String> keys = new ArrayList<>(made.keySet());
-        java.util.Collections.reverse(keys);
+        Collections.reverse(keys);
         keys.forEach(this::remove);
     }
 }

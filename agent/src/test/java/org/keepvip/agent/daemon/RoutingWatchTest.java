@@ -123,7 +123,7 @@ class RoutingWatchTest {
 
     @Test
     void theMonitorWatchesTheFamiliesWithTrackedEntries() {
-        assertThat(Daemon.routingGroups(CONFIG)).containsExactly(Rtnl.RTNLGRP_IPV4_ROUTE, Rtnl.RTNLGRP_IPV4_RULE,
+        assertThat(NetlinkEvents.routingGroups(CONFIG)).containsExactly(Rtnl.RTNLGRP_IPV4_ROUTE, Rtnl.RTNLGRP_IPV4_RULE,
                 Rtnl.RTNLGRP_IPV6_RULE);
     }
 }

@@ -17,8 +17,8 @@ import org.keepvip.netlink.VipSpec;
 class AnnounceInterfacesTest {
     static final VipSpec OWN = OneInstance.SPEC;
     static final VipSpec ON_ETH1 = VipSpec.of(OneInstance.ip("198.51.100.100"), 24, "eth1");
-    static final VipSpec ON_VMAC = VipSpec.of(OneInstance.ip("203.0.113.100"), 24, "vrrp.1");
-    static final VipSpec ON_VMAC_TOO = VipSpec.of(OneInstance.ip("203.0.113.101"), 24, "vrrp.1");
+    static final VipSpec ON_VMAC = VipSpec.of(OneInstance.ip("198.51.100.110"), 24, "vrrp.1");
+    static final VipSpec ON_VMAC_TOO = VipSpec.of(OneInstance.ip("198.51.100.111"), 24, "vrrp.1");
 
     static Ports.PacketOut recording(Recorder calls) {
         return new Ports.PacketOut() {
@@ -52,11 +52,11 @@ class AnnounceInterfacesTest {
             // The takeover's burst (garp_master_repeat 5): one per interface, each with its VIPs.
             calls.await("announce eth0 [192.0.2.100] x5");
             calls.await("announce eth1 [198.51.100.100] x5");
-            calls.await("announce vrrp.1 [203.0.113.100, 203.0.113.101] x5");
+            calls.await("announce vrrp.1 [198.51.100.110, 198.51.100.111] x5");
             // garp_extra_if: once the period has passed, at an advert: one GARP per extra interface,
             // for the first VIP on it; never on the instance's own interface.
             calls.await("announce eth1 [198.51.100.100] x1");
-            calls.await("announce vrrp.1 [203.0.113.100] x1");
+            calls.await("announce vrrp.1 [198.51.100.110] x1");
         } finally {
             loop.post(new LoopEvent.Stop());
             thread.join(5000);

@@ -502,6 +502,11 @@ public final class ConfigWriter {
         }
         line("v3_checksum_as_v2 " + (a.v3ChecksumAsV2() ? "true" : "false"));
         flag("check_unicast_src", a.checkUnicastSrc());
+        switch (a.oldUnicastChecksum()) {
+            case FORCE -> line("old_unicast_checksum");
+            case NEVER -> line("old_unicast_checksum never");
+            default -> { }
+        }
         if (i.timerExpiredBackup() > 0) {
             line("timer_expired_backup " + i.timerExpiredBackup());
         }

@@ -468,7 +468,8 @@ final class CrossChecks {
                 b.skipCheckAdvAddr != null ? b.skipCheckAdvAddr : ga.skipCheckAdvAddr(),
                 b.v3ChecksumAsV2 != null ? b.v3ChecksumAsV2 : ga.v3ChecksumAsV2(),
                 b.checkUnicastSrc != null ? b.checkUnicastSrc : ga.checkUnicastSrc()
-                        || peers.stream().anyMatch(x -> x.minTtl() > 0 || x.maxTtl() < 255));
+                        || peers.stream().anyMatch(x -> x.minTtl() > 0 || x.maxTtl() < 255),
+                b.oldUnicastChecksum);
         boolean accept = b.accept != null ? b.accept : (!strict || priority == 255);
         if (accept && priority != 255 && strict && version == 2) {
             // keepalived/vrrp/vrrp.c: vrrp_complete_instance(); so a strict v2 backup drops on its VIPs.

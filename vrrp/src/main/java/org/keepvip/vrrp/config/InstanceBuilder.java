@@ -33,6 +33,7 @@ final class InstanceBuilder {
     Integer unicastTtl;
     boolean unicastFaultNoPeer;
     Boolean checkUnicastSrc;
+    org.keepvip.vrrp.packet.OldUnicastChecksum oldUnicastChecksum;
     InetAddress mcastDstIp;
     boolean trackSrcIp;
     boolean dontTrackPrimary;
@@ -296,6 +297,16 @@ final class InstanceBuilder {
                 }
                 case "unicast_fault_no_peer" -> unicastFaultNoPeer = true;
                 case "check_unicast_src" -> checkUnicastSrc = true;
+                case "old_unicast_checksum" -> {
+                    // keepalived/vrrp/vrrp_parser.c: vrrp_unicast_chksum_handler()
+                    if (s.argCount() == 0) {
+                        oldUnicastChecksum = org.keepvip.vrrp.packet.OldUnicastChecksum.FORCE;
+                    } else if (s.arg(1).equals("never")) {
+                        oldUnicastChecksum = org.keepvip.vrrp.packet.OldUnicastChecksum.NEVER;
+                    } else {
+                        d.error(s.origin, "(" + name + ") Unknown old_unicast_chksum mode " + s.arg(1) + " - ignoring");
+                    }
+                }
                 case "unicast_ttl" -> GlobalBuilder.set(a.integer(s, 0, 255), v -> unicastTtl = v);
                 case "mcast_dst_ip" -> {
                     InetAddress ip = p.address(s);

@@ -76,9 +76,9 @@ final class Keywords {
             "owner_ignore_adverts", "timer_expired_backup", "thread_timer_expired", "notify_master", "notify_backup",
             "notify_fault", "notify_stop", "notify_deleted", "notify", "notify_master_rx_lower_pri",
             "notify_priority_changes", "v3_checksum_as_v2", "native_ipv6", "debug", "use_vmac", "use_vmac_addr",
-            "vmac_xmit_base", "garp_extra_if");
+            "vmac_xmit_base", "garp_extra_if", "old_unicast_checksum");
     static final Set<String> INSTANCE_UNSUPPORTED = Set.of("use_ipvlan", "vrf", "track_bfd", "auth_hmac",
-            "kernel_rx_buf_size", "smtp_alert", "old_unicast_checksum",
+            "kernel_rx_buf_size", "smtp_alert",
             "linkbeat_use_polling", "lvs_sync_daemon_interface");
     /**
      * Unsupported keywords that are errors, not warnings, with why: the peer could not talk to

@@ -97,7 +97,15 @@ public final class InstanceMapping {
         return List.of(i.mcastGroup() != null ? i.mcastGroup() : ipv6 ? VrrpCodec.MULTICAST_V6 : VrrpCodec.MULTICAST_V4);
     }
 
+    /**
+     * How adverts are summed: {@code old_unicast_checksum} (keepalived/vrrp/vrrp.c: vrrp_build_ip4(),
+     * vrrp_csum_mcast()) sums unicast VRRPv3/IPv4 adverts as if sent to 224.0.0.18.
+     */
     public static ChecksumMode checksumMode(InstanceSpec i) {
+        if (i.advert().oldUnicastChecksum() == OldUnicastChecksum.FORCE && i.version() == 3
+                && i.family() == AddressFamily.IPV4 && !i.unicastPeers().isEmpty()) {
+            return ChecksumMode.OLD_UNICAST;
+        }
         return i.advert().v3ChecksumAsV2() ? ChecksumMode.V3_AS_V2 : ChecksumMode.STANDARD;
     }
 
@@ -111,7 +119,7 @@ public final class InstanceMapping {
         return ReceiveExpectations.of(i.version(), i.vrid(), advertIntervalCentis(i), advertisedVips(i), i.priority())
                 .withAuth(authType(i), authData(i))
                 .withPeers(peers, i.advert().checkUnicastSrc())
-                .withChecksum(i.advert().v3ChecksumAsV2(), OldUnicastChecksum.AUTO)
+                .withChecksum(i.advert().v3ChecksumAsV2(), i.advert().oldUnicastChecksum())
                 .withSkipCheckAdvAddr(i.advert().skipCheckAdvAddr())
                 .withOwnerIgnoreAdverts(i.advert().ownerIgnoreAdverts() && i.isOwner());
     }

@@ -24,6 +24,7 @@ import org.keepvip.agent.metrics.MetricsExporter;
 import org.keepvip.agent.metrics.MetricsSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.keepvip.agent.latency.ThreadNames;
 
 /**
  * Serves keepvip's metrics ({@link KeepvipCollector}) and the JVM's from a registry of its own, in the
@@ -38,7 +39,7 @@ import org.slf4j.LoggerFactory;
 public final class PrometheusExporter implements MetricsExporter {
     private static final Logger LOG = LoggerFactory.getLogger("keepvip.metrics");
     /** The thread that answers scrapes; a prefix of the daemon's background threads. */
-    public static final String THREAD = "metrics-http";
+    public static final String THREAD = ThreadNames.METRICS_HTTP;
 
     private final HttpServer server;
     private final ThreadPoolExecutor executor;
