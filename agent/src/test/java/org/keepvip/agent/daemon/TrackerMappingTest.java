@@ -125,6 +125,6 @@ class TrackerMappingTest {
 
     @Test
     void onlyTrackedFilesAreWatched() throws IOException {
-        assertThat(Daemon.usedTrackFiles(parse())).extracting(f -> f.name()).containsExactly("f1");
+        assertThat(Trackers.usedTrackFiles(parse())).extracting(f -> f.name()).containsExactly("f1");
     }
 }
