@@ -15,17 +15,74 @@ final class RedisParser {
             return;
         }
         String ctx = "redis_instance " + name;
-        Args a = p.args;
+        PairParts f = new PairParts(p, block, ctx);
+        SentinelParts sp = new SentinelParts();
+        for (Stmt s : block.block()) {
+            read(p, s, ctx, f, sp);
+        }
+        f.check();
+        RedisInstance.Sentinel sentinel = sp.build(p, block, ctx, f.tlsOn());
+        if (sp.bad) {
+            f.ok = false;
+        }
+        if (sentinel != null) {
+            f.sentinelMode();
+        }
         Diagnostics d = p.diags;
+        if (!f.ok) {
+            d.error(block.origin, ctx + " has errors - removing");
+            return;
+        }
+        if (p.redis.containsKey(name)) {
+            d.error(block.origin, "redis_instance " + name + " already defined - replacing the earlier one");
+        }
+        p.redis.put(name, f.build(name, sentinel));
+    }
+
+    /** One statement of the block: to the Sentinel parts, the check's timing or the pair's keywords. */
+    private static void read(ConfigParser p, Stmt s, String ctx, PairParts f, SentinelParts sp) {
+        String kw = s.keyword();
+        if (!Keywords.REDIS.contains(kw)) {
+            if (kw.equals("password") || kw.equals("sentinel_auth_pass") || kw.equals("sentinel_password")) {
+                String file = kw.equals("password") ? "password_file" : "sentinel_password_file";
+                p.diags.error(s.origin, ctx + ": inline '" + kw + "' is not accepted (the config is often world-readable)"
+                        + " - put it in a root-only file and use '" + file + "'");
+                return;
+            }
+            p.unknown(s, ctx, Keywords.REDIS, Set.of());
+            return;
+        }
+        if (kw.equals("sentinel")) {
+            sp.block(p, s, ctx);
+            return;
+        }
+        if (!p.noBlock(s)) {
+            return;
+        }
+        if (kw.startsWith("sentinel_")) {
+            sp.keyword(p, s, ctx);
+            return;
+        }
+        if (f.timing.read(p.args, s)) {
+            return;
+        }
+        f.keyword(s);
+    }
+
+    /** The keywords of one redis_instance outside its Sentinel settings, as they are read. */
+    private static final class PairParts {
+        private final ConfigParser p;
+        private final Stmt block;
+        private final String ctx;
         String host = "127.0.0.1";
         int port = 6379;
-        String user = null;
-        String passwordFile = null;
-        Boolean tls = null;
-        String ca = null;
-        String cert = null;
-        String key = null;
-        TrackerTiming timing = new TrackerTiming(Duration.ofMillis(200), Duration.ofMillis(250), 2, 2, block.origin);
+        String user;
+        String passwordFile;
+        Boolean tls;
+        String ca;
+        String cert;
+        String key;
+        final TrackerTiming timing;
         int weight = 0;
         Duration promoteTimeout = Duration.ofSeconds(5);
         long maxLagBytes = 0;
@@ -33,52 +90,23 @@ final class RedisParser {
         RedisInstance.LagPenalty penalty = RedisInstance.LagPenalty.FAULT;
         boolean allowEmpty = false;
         boolean fence = true;
-        Integer peerPort = null;
+        Integer peerPort;
         int minReplicasToWrite = 0;
-        Integer minReplicasMaxLag = null;
+        Integer minReplicasMaxLag;
+        /** Something given was wrong: the redis_instance is removed rather than run half-configured. */
         boolean ok = true;
-        SentinelParts sp = new SentinelParts();
-        for (Stmt s : block.block()) {
-            String kw = s.keyword();
-            if (!Keywords.REDIS.contains(kw)) {
-                if (kw.equals("password") || kw.equals("sentinel_auth_pass") || kw.equals("sentinel_password")) {
-                    String file = kw.equals("password") ? "password_file" : "sentinel_password_file";
-                    d.error(s.origin, ctx + ": inline '" + kw + "' is not accepted (the config is often world-readable)"
-                            + " - put it in a root-only file and use '" + file + "'");
-                    continue;
-                }
-                p.unknown(s, ctx, Keywords.REDIS, Set.of());
-                continue;
-            }
-            if (kw.equals("sentinel")) {
-                sp.block(p, s, ctx);
-                continue;
-            }
-            if (!p.noBlock(s)) {
-                continue;
-            }
-            if (kw.startsWith("sentinel_")) {
-                sp.keyword(p, s, ctx);
-                continue;
-            }
-            if (timing.read(a, s)) {
-                continue;
-            }
-            switch (kw) {
-                case "address" -> {
-                    String v = a.string(s);
-                    if (v == null) {
-                        break;
-                    }
-                    String[] hp = hostPort(v);
-                    if (hp == null) {
-                        d.error(s.origin, ctx + ": address '" + v + "' is not HOST:PORT (IPv6 as [ADDR]:PORT)");
-                        ok = false;
-                    } else {
-                        host = hp[0];
-                        port = Integer.parseInt(hp[1]);
-                    }
-                }
+
+        PairParts(ConfigParser p, Stmt block, String ctx) {
+            this.p = p;
+            this.block = block;
+            this.ctx = ctx;
+            timing = new TrackerTiming(Duration.ofMillis(200), Duration.ofMillis(250), 2, 2, block.origin);
+        }
+
+        void keyword(Stmt s) {
+            Args a = p.args;
+            switch (s.keyword()) {
+                case "address" -> address(s);
                 case "user" -> user = a.string(s);
                 case "password_file" -> passwordFile = a.string(s);
                 case "tls" -> {
@@ -102,6 +130,14 @@ final class RedisParser {
                         promoteTimeout = v;
                     }
                 }
+                default -> limits(s);
+            }
+        }
+
+        /** The lag, empty-master, fence, peer and min-replicas keywords. */
+        private void limits(Stmt s) {
+            Args a = p.args;
+            switch (s.keyword()) {
                 case "max_lag_bytes" -> {
                     Long v = a.longValue(s, 0, Long.MAX_VALUE);
                     if (v != null) {
@@ -114,20 +150,7 @@ final class RedisParser {
                         maxLagSeconds = v;
                     }
                 }
-                case "lag_penalty" -> {
-                    String v = a.string(s);
-                    if (v == null) {
-                        break;
-                    }
-                    if (v.equals("fault")) {
-                        penalty = RedisInstance.LagPenalty.FAULT;
-                    } else {
-                        Integer w = a.integer(s, v, -253, -1);
-                        if (w != null) {
-                            penalty = new RedisInstance.LagPenalty(false, w);
-                        }
-                    }
-                }
+                case "lag_penalty" -> lagPenalty(s);
                 case "allow_empty_master" -> {
                     Boolean v = a.bool(s);
                     if (v != null) {
@@ -154,53 +177,85 @@ final class RedisParser {
                         minReplicasMaxLag = v;
                     }
                 }
-                default -> throw new IllegalStateException(kw);
+                default -> throw new IllegalStateException(s.keyword());
             }
         }
-        boolean tlsOn = tls != null ? tls : false;
-        if (!tlsOn && (ca != null || cert != null || key != null)) {
-            d.warning(block.origin, ctx + ": tls_* files are given but tls is off - they are not used");
+
+        private void address(Stmt s) {
+            String v = p.args.string(s);
+            if (v == null) {
+                return;
+            }
+            String[] hp = hostPort(v);
+            if (hp == null) {
+                p.diags.error(s.origin, ctx + ": address '" + v + "' is not HOST:PORT (IPv6 as [ADDR]:PORT)");
+                ok = false;
+            } else {
+                host = hp[0];
+                port = Integer.parseInt(hp[1]);
+            }
         }
-        if ((cert == null) != (key == null)) {
-            d.error(block.origin, ctx + ": tls_cert_file and tls_key_file must be given together");
-            ok = false;
+
+        private void lagPenalty(Stmt s) {
+            String v = p.args.string(s);
+            if (v == null) {
+                return;
+            }
+            if (v.equals("fault")) {
+                penalty = RedisInstance.LagPenalty.FAULT;
+            } else {
+                Integer w = p.args.integer(s, v, -253, -1);
+                if (w != null) {
+                    penalty = new RedisInstance.LagPenalty(false, w);
+                }
+            }
         }
-        Duration interval = timing.interval;
-        Duration timeout = timing.timeout;
-        if (timeout.compareTo(interval) > 0 && interval.compareTo(Duration.ofMillis(200)) != 0) {
-            d.warning(block.origin, ctx + ": timeout " + Durations.format(timeout) + " s is longer than interval "
-                    + Durations.format(interval) + " s - a slow Redis delays the next check");
+
+        boolean tlsOn() {
+            return tls != null ? tls : false;
         }
-        if (minReplicasMaxLag != null && minReplicasToWrite == 0) {
-            d.warning(block.origin, ctx + ": min_replicas_max_lag is given but min_replicas_to_write is 0 -"
-                    + " min-replicas is not managed");
+
+        /** What only the whole block shows: TLS files without TLS, a timeout past the interval, min-replicas. */
+        void check() {
+            Diagnostics d = p.diags;
+            if (!tlsOn() && (ca != null || cert != null || key != null)) {
+                d.warning(block.origin, ctx + ": tls_* files are given but tls is off - they are not used");
+            }
+            if ((cert == null) != (key == null)) {
+                d.error(block.origin, ctx + ": tls_cert_file and tls_key_file must be given together");
+                ok = false;
+            }
+            Duration interval = timing.interval;
+            Duration timeout = timing.timeout;
+            if (timeout.compareTo(interval) > 0 && interval.compareTo(Duration.ofMillis(200)) != 0) {
+                d.warning(block.origin, ctx + ": timeout " + Durations.format(timeout) + " s is longer than interval "
+                        + Durations.format(interval) + " s - a slow Redis delays the next check");
+            }
+            if (minReplicasMaxLag != null && minReplicasToWrite == 0) {
+                d.warning(block.origin, ctx + ": min_replicas_max_lag is given but min_replicas_to_write is 0 -"
+                        + " min-replicas is not managed");
+            }
         }
-        RedisInstance.Sentinel sentinel = sp.build(p, block, ctx, tlsOn);
-        if (sp.bad) {
-            ok = false;
-        }
-        if (sentinel != null) {
-            sentinelModeWarnings(d, block, ctx, maxLagBytes, maxLagSeconds, allowEmpty, peerPort, weight);
+
+        /** With Sentinels: what pair mode uses is ignored, said once each. */
+        void sentinelMode() {
+            sentinelModeWarnings(p.diags, block, ctx, maxLagBytes, maxLagSeconds, allowEmpty, peerPort, weight);
             if (minReplicasToWrite > 0) {
-                d.warning(block.origin, ctx + ": min_replicas_to_write is ignored in Sentinel mode (the Sentinel"
+                p.diags.warning(block.origin, ctx + ": min_replicas_to_write is ignored in Sentinel mode (the Sentinel"
                         + " majority fences an isolated master; set min-replicas-* in redis.conf if wanted)");
                 minReplicasToWrite = 0;
             }
         }
-        if (!ok) {
-            d.error(block.origin, ctx + " has errors - removing");
-            return;
+
+        RedisInstance build(String name, RedisInstance.Sentinel sentinel) {
+            return new RedisInstance(name, host, port, user, passwordFile,
+                    tlsOn() ? new RedisInstance.Tls(true, ca, cert, key) : RedisInstance.Tls.OFF, timing.interval,
+                    timing.timeout, timing.rise, timing.fall, weight, promoteTimeout, maxLagBytes, maxLagSeconds,
+                    penalty, allowEmpty, fence, peerPort != null ? peerPort : port,
+                    new RedisInstance.MinReplicas(minReplicasToWrite,
+                            minReplicasMaxLag != null ? minReplicasMaxLag : RedisInstance.MinReplicas.OFF.maxLagSeconds()),
+                    sentinel, block.origin);
         }
-        if (p.redis.containsKey(name)) {
-            d.error(block.origin, "redis_instance " + name + " already defined - replacing the earlier one");
-        }
-        p.redis.put(name, new RedisInstance(name, host, port, user, passwordFile,
-                tlsOn ? new RedisInstance.Tls(true, ca, cert, key) : RedisInstance.Tls.OFF, interval, timeout, timing.rise,
-                timing.fall, weight, promoteTimeout, maxLagBytes, maxLagSeconds, penalty, allowEmpty, fence,
-                peerPort != null ? peerPort : port,
-                new RedisInstance.MinReplicas(minReplicasToWrite,
-                        minReplicasMaxLag != null ? minReplicasMaxLag : RedisInstance.MinReplicas.OFF.maxLagSeconds()),
-                sentinel, block.origin));
     }
 
     /** What pair mode uses and Sentinel mode ignores, because Sentinel chooses and reconfigures the replicas. */

@@ -22,111 +22,104 @@ final class VipParser {
                     + (first.startsWith("$") ? " (a definition followed by other characters is written ${NAME})" : ""));
             return null;
         }
-        boolean v6 = AddressFamily.of(addr) == AddressFamily.IPV6;
-        int max = v6 ? 128 : 32;
-        int prefix = max;
+        Entry e = new Entry(s, d, instance, addr);
         if (slash >= 0) {
-            Integer pl = prefix(first.substring(slash + 1), max);
+            e.prefix(first.substring(slash + 1));
+        }
+        e.defaults();
+        for (int i = 1; i < w.size(); i++) {
+            String k = w.get(i);
+            if (TAKES_VALUE.contains(k)) {
+                if (i + 1 >= w.size()) {
+                    d.error(s.origin, "(" + instance + ") '" + k + "' in virtual_ipaddress entry '" + first + "' is missing its value");
+                    return null;
+                }
+                e.option(k, w.get(++i));
+            } else {
+                e.flag(k);
+            }
+        }
+        return e.build();
+    }
+
+    private static final Set<String> TAKES_VALUE = Set.of("dev", "brd", "broadcast", "scope", "label", "peer",
+            "preferred_lft");
+
+    /** The entry being read: its address first, then each option in turn. */
+    private static final class Entry {
+        private final Stmt s;
+        private final Diagnostics d;
+        private final String instance;
+        private final String first;
+        private final InetAddress addr;
+        private final boolean v6;
+        private final int max;
+        private int prefix;
+        private String dev;
+        private InetAddress brd;
+        private String scope = "global";
+        private String label;
+        private InetAddress peer;
+        private int peerPrefix = -1;
+        private boolean home;
+        private boolean nodad;
+        private boolean mngtmpaddr;
+        private boolean noprefixroute;
+        private boolean autojoin;
+        private boolean noTrack;
+        private boolean useVmac;
+        private long preferredLft;
+
+        Entry(Stmt s, Diagnostics d, String instance, InetAddress addr) {
+            this.s = s;
+            this.d = d;
+            this.instance = instance;
+            this.first = s.words.get(0);
+            this.addr = addr;
+            this.v6 = AddressFamily.of(addr) == AddressFamily.IPV6;
+            this.max = v6 ? 128 : 32;
+            this.prefix = max;
+        }
+
+        void prefix(String text) {
+            Integer pl = VipParser.prefix(text, max);
             if (pl == null) {
                 d.error(s.origin, "(" + instance + ") invalid prefix in '" + first + "' - using /" + max);
             } else {
                 prefix = pl;
             }
         }
-        String dev = null;
-        InetAddress brd = null;
-        String scope = "global";
-        String label = null;
-        InetAddress peer = null;
-        int peerPrefix = -1;
-        boolean home = false;
-        boolean nodad = v6;
-        boolean mngtmpaddr = false;
-        boolean noprefixroute = false;
-        boolean autojoin = false;
-        boolean noTrack = false;
-        boolean useVmac = false;
-        long preferredLft = v6 && prefix == 128 ? 0 : -1;
-        for (int i = 1; i < w.size(); i++) {
-            String k = w.get(i);
-            boolean hasValue = i + 1 < w.size();
+
+        /** What depends on the family and the prefix: DAD off for IPv6, a /128 deprecated at once. */
+        void defaults() {
+            nodad = v6;
+            preferredLft = defaultPreferredLft();
+        }
+
+        private long defaultPreferredLft() {
+            return v6 && prefix == 128 ? 0 : -1;
+        }
+
+        void option(String k, String value) {
             switch (k) {
-                case "dev", "brd", "broadcast", "scope", "label", "peer", "preferred_lft" -> {
-                    if (!hasValue) {
-                        d.error(s.origin, "(" + instance + ") '" + k + "' in virtual_ipaddress entry '" + first + "' is missing its value");
-                        return null;
-                    }
-                }
-                default -> {
-                    // flags below
-                }
+                case "dev" -> dev = value;
+                case "brd", "broadcast" -> broadcast(value);
+                case "scope" -> scope(value);
+                case "label" -> label(value);
+                case "peer" -> peer(value);
+                case "preferred_lft" -> preferredLft(value);
+                default -> throw new IllegalArgumentException(k);
             }
+        }
+
+        void flag(String k) {
             switch (k) {
-                case "dev" -> dev = w.get(++i);
-                case "brd", "broadcast" -> {
-                    String b = w.get(++i);
-                    if (b.equals("+") || b.equals("-")) {
-                        if (!v6 && prefix <= 30) {
-                            brd = broadcast(addr, prefix, b.equals("+"));
-                        }
-                    } else {
-                        brd = IpLiteral.parse(b);
-                        if (brd == null || AddressFamily.of(brd) != AddressFamily.IPV4 || v6) {
-                            d.error(s.origin, "(" + instance + ") invalid broadcast address '" + b + "' for " + first + " - ignoring");
-                            brd = null;
-                        }
-                    }
-                }
-                case "scope" -> {
-                    String sc = w.get(++i);
-                    if (!SCOPES.contains(sc)) {
-                        d.error(s.origin, "(" + instance + ") invalid scope '" + sc + "' for " + first + " (expected site, link, host, nowhere or global) - ignoring");
-                    } else {
-                        scope = sc;
-                    }
-                }
-                case "label" -> {
-                    String l = w.get(++i);
-                    if (l.length() >= 16) {
-                        d.error(s.origin, "(" + instance + ") label '" + l + "' is too long (at most 15 characters) - ignoring");
-                    } else if (!v6) {
-                        label = l;
-                    }
-                }
-                case "peer" -> {
-                    String pv = w.get(++i);
-                    int ps = pv.indexOf('/');
-                    peer = IpLiteral.parse(ps < 0 ? pv : pv.substring(0, ps));
-                    if (peer == null || AddressFamily.of(peer) != AddressFamily.of(addr)) {
-                        d.error(s.origin, "(" + instance + ") invalid peer address '" + pv + "' for " + first + " - ignoring");
-                        peer = null;
-                    } else if (ps >= 0) {
-                        Integer pp = prefix(pv.substring(ps + 1), max);
-                        peerPrefix = pp == null ? max : pp;
-                    }
-                }
                 case "home" -> home = true;
                 case "-nodad" -> nodad = false;
                 case "mngtmpaddr" -> mngtmpaddr = true;
                 case "noprefixroute" -> noprefixroute = true;
                 case "autojoin" -> autojoin = true;
                 case "no_track" -> noTrack = true;
-                case "preferred_lft" -> {
-                    String v = w.get(++i);
-                    if (v.equals("forever")) {
-                        preferredLft = -1;
-                    } else {
-                        try {
-                            preferredLft = Long.parseLong(v);
-                            if (preferredLft < 0 || preferredLft > 0xFFFFFFFFL) {
-                                throw new NumberFormatException();
-                            }
-                        } catch (NumberFormatException e) {
-                            d.error(s.origin, "(" + instance + ") invalid preferred_lft '" + v + "' - ignoring");
-                            preferredLft = v6 && prefix == 128 ? 0 : -1;
-                        }
-                    }
-                }
                 case "use_vmac" -> useVmac = true;
                 default -> {
                     String hint = Suggest.nearest(k, OPTIONS);
@@ -135,12 +128,73 @@ final class VipParser {
                 }
             }
         }
-        if (brd != null && peer != null) {
-            d.error(s.origin, "(" + instance + ") brd and peer cannot both be given for " + first + " - ignoring brd");
-            brd = null;
+
+        private void broadcast(String b) {
+            if (b.equals("+") || b.equals("-")) {
+                if (!v6 && prefix <= 30) {
+                    brd = VipParser.broadcast(addr, prefix, b.equals("+"));
+                }
+            } else {
+                brd = IpLiteral.parse(b);
+                if (brd == null || AddressFamily.of(brd) != AddressFamily.IPV4 || v6) {
+                    d.error(s.origin, "(" + instance + ") invalid broadcast address '" + b + "' for " + first + " - ignoring");
+                    brd = null;
+                }
+            }
         }
-        return new VirtualIp(addr, prefix, dev, brd, scope, label, peer, peerPrefix, home, nodad, mngtmpaddr,
-                noprefixroute, autojoin, noTrack, preferredLft, useVmac, s.origin);
+
+        private void scope(String sc) {
+            if (!SCOPES.contains(sc)) {
+                d.error(s.origin, "(" + instance + ") invalid scope '" + sc + "' for " + first + " (expected site, link, host, nowhere or global) - ignoring");
+            } else {
+                scope = sc;
+            }
+        }
+
+        private void label(String l) {
+            if (l.length() >= 16) {
+                d.error(s.origin, "(" + instance + ") label '" + l + "' is too long (at most 15 characters) - ignoring");
+            } else if (!v6) {
+                label = l;
+            }
+        }
+
+        private void peer(String pv) {
+            int ps = pv.indexOf('/');
+            peer = IpLiteral.parse(ps < 0 ? pv : pv.substring(0, ps));
+            if (peer == null || AddressFamily.of(peer) != AddressFamily.of(addr)) {
+                d.error(s.origin, "(" + instance + ") invalid peer address '" + pv + "' for " + first + " - ignoring");
+                peer = null;
+            } else if (ps >= 0) {
+                Integer pp = VipParser.prefix(pv.substring(ps + 1), max);
+                peerPrefix = pp == null ? max : pp;
+            }
+        }
+
+        private void preferredLft(String v) {
+            if (v.equals("forever")) {
+                preferredLft = -1;
+                return;
+            }
+            try {
+                preferredLft = Long.parseLong(v);
+                if (preferredLft < 0 || preferredLft > 0xFFFFFFFFL) {
+                    throw new NumberFormatException();
+                }
+            } catch (NumberFormatException e) {
+                d.error(s.origin, "(" + instance + ") invalid preferred_lft '" + v + "' - ignoring");
+                preferredLft = defaultPreferredLft();
+            }
+        }
+
+        VirtualIp build() {
+            if (brd != null && peer != null) {
+                d.error(s.origin, "(" + instance + ") brd and peer cannot both be given for " + first + " - ignoring brd");
+                brd = null;
+            }
+            return new VirtualIp(addr, prefix, dev, brd, scope, label, peer, peerPrefix, home, nodad, mngtmpaddr,
+                    noprefixroute, autojoin, noTrack, preferredLft, useVmac, s.origin);
+        }
     }
 
     private static Integer prefix(String s, int max) {

@@ -49,14 +49,57 @@ public final class ReceiveChecker {
                     RejectReason.TOO_SHORT.log(host(source), len));
         }
         VrrpHeader h = VrrpHeader.read(buf, off);
+        int expected = h.expectedLength(ipv6);
+        int padding = ipPadding(context);
+        Rejected r = checkHeader(h, len, expected, padding, context, expect);
+        if (r == null && h.version() == 2) {
+            r = checkV2(h, buf, off, ipv6, source, expect); // 6-10. v2 authentication and interval
+        }
+        if (r == null) {
+            r = checkTypeAndLengths(h, padding, ipv6, context);
+        }
+        if (r != null) {
+            return r;
+        }
+
+        List<ReceiveWarning> warnings = new ArrayList<>();
+        // 13. v3 interval: only logged (a v3 backup adopts the master's interval).
+        if (h.version() == 3 && h.intervalCentis() != expect.advertIntervalCentis()) {
+            warnings.add(new ReceiveWarning.IntervalMismatch(expect.advertIntervalCentis(), h.intervalCentis()));
+        }
+
+        // 14. Checksum.
+        ChecksumOutcome sum = checkChecksum(h, buf, off, expected, context, expect, ipv6);
+        if (sum.rejected() != null) {
+            return sum.rejected();
+        }
+        if (sum.detectedOldUnicast()) {
+            warnings.add(new ReceiveWarning.OldUnicastChecksumDetected());
+        }
+
+        r = checkDestination(context, expect);
+        if (r != null) {
+            return r;
+        }
+        VrrpAdvert advert = VrrpCodec.toAdvert(h, buf, off, ipv6);
+        addressWarnings(h, advert, context, expect, warnings);
+        r = checkUnicastSource(context, expect);
+        if (r != null) {
+            return r;
+        }
+        return new ReceiveResult.Accepted(advert, sum.mode(), warnings);
+    }
+
+    /** Checks 1-4: the VRID, the length (tolerating Ethernet padding), the TTL, the version. */
+    private static Rejected checkHeader(VrrpHeader h, int len, int expected, int padding, PacketContext context,
+                                        ReceiveExpectations expect) {
+        InetAddress source = context.source();
         if (h.vrid() != expect.vrid()) {
             return new Rejected(RejectReason.UNKNOWN_VRID, "vrid " + h.vrid() + " (expected: " + expect.vrid() + ")",
                     RejectReason.UNKNOWN_VRID.log(host(source), h.vrid()));
         }
 
         // 2. Length, tolerating Ethernet padding that the IP total length shows to be padding.
-        int expected = h.expectedLength(ipv6);
-        int padding = ipPadding(context);
         int length = len > expected && len - expected == padding ? expected : len;
         if (length != expected) {
             return VrrpCodec.lengthMismatch(host(source), len, expected, h.count());
@@ -73,15 +116,12 @@ public final class ReceiveChecker {
             return new Rejected(RejectReason.BAD_VERSION, "version " + h.version() + " (expected: " + expect.version() + ")",
                     RejectReason.BAD_VERSION.log(host(source), h.version(), expect.version()));
         }
+        return null;
+    }
 
-        // 6-10. v2 authentication and interval.
-        if (h.version() == 2) {
-            Rejected r = checkV2(h, buf, off, ipv6, source, expect);
-            if (r != null) {
-                return r;
-            }
-        }
-
+    /** Checks 11-13a: the type, the IPv4 total length against what was received, a v3 interval of 0. */
+    private static Rejected checkTypeAndLengths(VrrpHeader h, int padding, boolean ipv6, PacketContext context) {
+        InetAddress source = context.source();
         // 11. Type.
         if (h.type() != VrrpCodec.TYPE_ADVERTISEMENT) {
             return new Rejected(RejectReason.BAD_TYPE, "type " + h.type() + " (expected: 1)",
@@ -102,22 +142,12 @@ public final class ReceiveChecker {
             return new Rejected(RejectReason.ZERO_INTERVAL, "interval 0 cs (expected: 1..4095)",
                     RejectReason.ZERO_INTERVAL.log(host(source)));
         }
+        return null;
+    }
 
-        List<ReceiveWarning> warnings = new ArrayList<>();
-        // 13. v3 interval: only logged (a v3 backup adopts the master's interval).
-        if (h.version() == 3 && h.intervalCentis() != expect.advertIntervalCentis()) {
-            warnings.add(new ReceiveWarning.IntervalMismatch(expect.advertIntervalCentis(), h.intervalCentis()));
-        }
-
-        // 14. Checksum.
-        ChecksumOutcome sum = checkChecksum(h, buf, off, expected, context, expect, ipv6);
-        if (sum.rejected() != null) {
-            return sum.rejected();
-        }
-        if (sum.detectedOldUnicast()) {
-            warnings.add(new ReceiveWarning.OldUnicastChecksumDetected());
-        }
-
+    /** Checks 15-16: multicast destination against the instance's mode; an owner that ignores adverts. */
+    private static Rejected checkDestination(PacketContext context, ReceiveExpectations expect) {
+        InetAddress source = context.source();
         // 15. Multicast destination on a unicast instance, or the reverse.
         if (context.destination().isMulticastAddress() != expect.multicast()) {
             String want = expect.multicast() ? "mult" : "un";
@@ -132,39 +162,46 @@ public final class ReceiveChecker {
             return new Rejected(RejectReason.OWNER_IGNORES, "advert from " + host(source) + " (expected: none, owner_ignore_adverts with priority 255)",
                     RejectReason.OWNER_IGNORES.log(host(source)));
         }
+        return null;
+    }
 
-        VrrpAdvert advert = VrrpCodec.toAdvert(h, buf, off, ipv6);
-
-        // 17-18. VIP count and list: only logged.
-        if (!(expect.skipCheckAdvAddr() && context.fromKnownMaster())) {
-            if (h.count() != expect.vips().size()) {
-                warnings.add(new ReceiveWarning.AddressCountMismatch(expect.vips().size(), h.count()));
-            }
-            for (InetAddress vip : expect.vips()) {
-                if (!containsAddress(advert.addresses(), vip)) {
-                    warnings.add(new ReceiveWarning.VipMissing(expect.vrid(), vip, source));
-                }
+    /** 17-18. VIP count and list: only logged. */
+    private static void addressWarnings(VrrpHeader h, VrrpAdvert advert, PacketContext context,
+                                        ReceiveExpectations expect, List<ReceiveWarning> warnings) {
+        if (expect.skipCheckAdvAddr() && context.fromKnownMaster()) {
+            return;
+        }
+        if (h.count() != expect.vips().size()) {
+            warnings.add(new ReceiveWarning.AddressCountMismatch(expect.vips().size(), h.count()));
+        }
+        for (InetAddress vip : expect.vips()) {
+            if (!containsAddress(advert.addresses(), vip)) {
+                warnings.add(new ReceiveWarning.VipMissing(expect.vrid(), vip, context.source()));
             }
         }
+    }
 
-        // 19. Unicast source must be a peer (when asked), and within the peer's TTL range.
-        if (!expect.multicast()
-                && (expect.checkUnicastSource() || expect.peers().stream().anyMatch(UnicastPeer::hasTtlRange))) {
-            Optional<UnicastPeer> peer = expect.peers().stream()
-                    .filter(p -> Arrays.equals(p.address().getAddress(), source.getAddress()))
-                    .findFirst();
-            if (peer.isEmpty()) {
-                return new Rejected(RejectReason.NOT_A_PEER, "source " + host(source) + " (expected one of the unicast peers)",
-                        RejectReason.NOT_A_PEER.log(host(source)));
-            }
-            UnicastPeer p = peer.get();
-            if (context.ttl() != -1 && (context.ttl() < p.minTtl() || context.ttl() > p.maxTtl())) {
-                return new Rejected(RejectReason.TTL_OUT_OF_RANGE,
-                        "TTL " + context.ttl() + " (expected: " + p.minTtl() + ".." + p.maxTtl() + ")",
-                        RejectReason.TTL_OUT_OF_RANGE.log(host(source), context.ttl(), p.minTtl(), p.maxTtl()));
-            }
+    /** 19. Unicast source must be a peer (when asked), and within the peer's TTL range. */
+    private static Rejected checkUnicastSource(PacketContext context, ReceiveExpectations expect) {
+        if (expect.multicast()
+                || !(expect.checkUnicastSource() || expect.peers().stream().anyMatch(UnicastPeer::hasTtlRange))) {
+            return null;
         }
-        return new ReceiveResult.Accepted(advert, sum.mode(), warnings);
+        InetAddress source = context.source();
+        Optional<UnicastPeer> peer = expect.peers().stream()
+                .filter(p -> Arrays.equals(p.address().getAddress(), source.getAddress()))
+                .findFirst();
+        if (peer.isEmpty()) {
+            return new Rejected(RejectReason.NOT_A_PEER, "source " + host(source) + " (expected one of the unicast peers)",
+                    RejectReason.NOT_A_PEER.log(host(source)));
+        }
+        UnicastPeer p = peer.get();
+        if (context.ttl() != -1 && (context.ttl() < p.minTtl() || context.ttl() > p.maxTtl())) {
+            return new Rejected(RejectReason.TTL_OUT_OF_RANGE,
+                    "TTL " + context.ttl() + " (expected: " + p.minTtl() + ".." + p.maxTtl() + ")",
+                    RejectReason.TTL_OUT_OF_RANGE.log(host(source), context.ttl(), p.minTtl(), p.maxTtl()));
+        }
+        return null;
     }
 
     private static Rejected checkV2(VrrpHeader h, byte[] buf, int off, boolean ipv6, InetAddress source,
