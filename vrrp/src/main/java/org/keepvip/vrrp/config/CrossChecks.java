@@ -264,244 +264,317 @@ final class CrossChecks {
 
     private InstanceSpec instance(InstanceBuilder b, GlobalDefs g, Map<String, String> groupOf, List<SyncGroupSpec> groups,
                                   Map<String, Origin> allVips, Map<String, String> vipOwner) {
-        String n = "(" + b.name + ") ";
-        if (b.vrid == null) {
-            d.error(b.origin, n + "the virtual router id must be set - instance removed");
+        Draft x = new Draft(b, g);
+        if (!x.required() || !x.addresses(allVips, vipOwner)) {
             return null;
         }
-        boolean unicast = !b.peers.isEmpty();
-        if (b.unicastKeyword && b.peers.isEmpty()) {
-            // The warnings of keepalived/vrrp/vrrp.c: vrrp_complete_instance() below are all
-            // configuration errors to keepalived -t (exit 5), so they are errors here too.
-            d.corrected(b.unicastOrigin, n + "A unicast keyword has been specified without any unicast peers."
-                    + " Defaulting to multicast. This usage is deprecated - please update your configuration.");
-        }
-        if (b.iface == null && !(unicast && b.unicastSrcIp != null)) {
-            d.error(b.origin, n + "Unknown interface! (set 'interface', or unicast_src_ip with unicast peers)"
-                    + " - instance removed");
+        x.versionAndInterval();
+        x.priorityAndState();
+        if (!x.authentication() || !x.vipCount()) {
             return null;
         }
-        boolean strict = b.strict != null ? b.strict : g.strict();
+        x.garpAndAdverts();
+        x.tracking(groupOf, groups);
+        return x.build();
+    }
 
-        // Family: the first address-like keyword decides (VIPs first in practice).
-        AddressFamily family = null;
-        for (InetAddress a : new InetAddress[] {
-                b.vips.isEmpty() ? null : b.vips.get(0).address(), b.unicastSrcIp, b.mcastSrcIp,
-                b.peers.isEmpty() ? null : b.peers.get(0).address()}) {
-            if (a != null && family == null) {
-                family = AddressFamily.of(a);
-            }
-        }
-        if (b.nativeIpv6) {
-            family = AddressFamily.IPV6; // keepalived/vrrp/vrrp_parser.c: vrrp_native_ipv6_handler()
-        } else if (family == null) {
-            family = AddressFamily.IPV4;
-        }
-        List<VirtualIp> vips = new ArrayList<>();
-        for (VirtualIp v : b.vips) {
-            if (v.family() != family) {
-                d.error(v.origin(), n + "address family must match VRRP instance [" + v.cidr() + " is " + v.family()
-                        + ", the instance is " + family + "] - ignoring");
-                continue;
-            }
-            if (!uniqueVip(v, b.name, allVips, vipOwner)) {
-                continue;
-            }
-            vips.add(v);
-        }
-        List<VirtualIp> excluded = new ArrayList<>();
-        for (VirtualIp v : b.excluded) {
-            if (uniqueVip(v, b.name, allVips, vipOwner)) {
-                excluded.add(v);
-            }
-        }
-        InetAddress unicastSrc = b.unicastSrcIp;
-        if (unicastSrc != null && AddressFamily.of(unicastSrc) != family) {
-            d.error(b.origin, n + "unicast_src_ip " + IpLiteral.format(unicastSrc) + " is not " + family + " - ignoring");
-            unicastSrc = null;
-        }
-        InetAddress mcastSrc = b.mcastSrcIp;
-        if (mcastSrc != null && AddressFamily.of(mcastSrc) != family) {
-            d.error(b.origin, n + "mcast_src_ip " + IpLiteral.format(mcastSrc) + " is not " + family + " - ignoring");
-            mcastSrc = null;
-        }
-        List<UnicastPeerSpec> peers = new ArrayList<>();
-        for (UnicastPeerSpec up : b.peers) {
-            if (AddressFamily.of(up.address()) != family) {
-                d.error(up.origin(), n + "unicast_peer " + IpLiteral.format(up.address())
-                        + " address family must match VRRP instance (" + family + ") - ignoring");
-            } else {
-                peers.add(up);
-            }
-        }
-        if (b.iface == null && peers.isEmpty()) {
-            d.error(b.origin, n + "Unknown interface! - instance removed");
-            return null;
+    /**
+     * One instance as the checks complete it, step by step, in keepalived's order
+     * (keepalived/vrrp/vrrp.c: vrrp_complete_instance()); a step that answers false removed it.
+     */
+    private final class Draft {
+        private final InstanceBuilder b;
+        private final GlobalDefs g;
+        /** The prefix of every message about this instance. */
+        private final String n;
+        private boolean unicast;
+        private boolean strict;
+        private AddressFamily family;
+        private List<VirtualIp> vips;
+        private List<VirtualIp> excluded;
+        private InetAddress unicastSrc;
+        private InetAddress mcastSrc;
+        private List<UnicastPeerSpec> peers;
+        private int version;
+        private Duration adv;
+        private int priority;
+        private InitialState state;
+        private boolean preempt;
+        private Duration preemptDelay;
+        private Authentication auth;
+        private GarpSettings garp;
+        private AdvertBehaviour advert;
+        private boolean accept;
+        private Tracking tracking;
+        private String group;
+
+        Draft(InstanceBuilder b, GlobalDefs g) {
+            this.b = b;
+            this.g = g;
+            this.n = "(" + b.name + ") ";
         }
 
-        // Version.
-        int version = b.version != null ? b.version : g.vrrpVersion();
-        if (family == AddressFamily.IPV6 && version == 2) {
-            if (b.version != null) {
-                d.warning(b.origin, n + "IPv6 requires VRRP version 3 - using version 3");
+        /** A VRID, and an interface (or a unicast source with peers). */
+        boolean required() {
+            if (b.vrid == null) {
+                d.error(b.origin, n + "the virtual router id must be set - instance removed");
+                return false;
             }
-            version = 3;
-        }
-        // Advert interval: v2 whole seconds (at least 1), v3 centiseconds up to 40.95 s.
-        Duration adv = b.advertInt;
-        if (version == 2) {
-            long secs = Math.max(1, Math.round(adv.toMillis() / 1000.0));
-            if (secs * 1000 != adv.toMillis()) {
-                d.corrected(b.origin, n + "VRRPv2 advertisement interval " + Durations.format(adv) + "s must be an"
-                        + " integer. rounding to " + secs + "s");
+            unicast = !b.peers.isEmpty();
+            if (b.unicastKeyword && b.peers.isEmpty()) {
+                // The warnings of keepalived/vrrp/vrrp.c: vrrp_complete_instance() below are all
+                // configuration errors to keepalived -t (exit 5), so they are errors here too.
+                d.corrected(b.unicastOrigin, n + "A unicast keyword has been specified without any unicast peers."
+                        + " Defaulting to multicast. This usage is deprecated - please update your configuration.");
             }
-            adv = Duration.ofSeconds(secs);
-        } else {
-            long cs = Math.max(1, Math.round(adv.toMillis() / 10.0));
-            if (cs > 4095) {
-                d.corrected(b.origin, n + "VRRPv3 advertisement interval " + Durations.format(adv) + "s is out of range."
-                        + " Must be less than 40.96s. Setting to 40.95s");
-                cs = 4095;
-            } else if (cs * 10 != adv.toMillis() || adv.toNanos() % 1_000_000 != 0) {
-                d.corrected(b.origin, n + "VRRPv3 advertisement interval " + Durations.format(adv) + "s must be in units"
-                        + " of 10ms - rounding to " + Durations.format(Duration.ofMillis(cs * 10)) + "s");
+            if (b.iface == null && !(unicast && b.unicastSrcIp != null)) {
+                d.error(b.origin, n + "Unknown interface! (set 'interface', or unicast_src_ip with unicast peers)"
+                        + " - instance removed");
+                return false;
             }
-            adv = Duration.ofMillis(cs * 10);
+            strict = b.strict != null ? b.strict : g.strict();
+            return true;
         }
 
-        // Priority and state.
-        int priority = b.priority != null ? b.priority : (b.state == InitialState.MASTER ? 255 : 100);
-        InitialState state = b.state != null ? b.state : (priority == 255 ? InitialState.MASTER : InitialState.BACKUP);
-        if (strict && state == InitialState.MASTER && priority != 255) {
-            d.error(b.stateOrigin != null ? b.stateOrigin : b.origin, n + "strict mode requires state MASTER only for"
-                    + " the address owner (priority 255) - using BACKUP");
-            state = InitialState.BACKUP;
-        }
-        boolean preempt = !b.nopreempt;
-        if (b.nopreempt && (state == InitialState.MASTER || priority == 255)) {
-            d.corrected(b.nopreemptOrigin, n + (priority == 255 ? "nopreempt is incompatible with priority 255."
-                    + " resetting nopreempt" : "Warning - nopreempt will not work with initial state MASTER - clearing"));
-            preempt = true;
-        }
-        Duration preemptDelay = b.preemptDelay;
-        if (!preemptDelay.isZero() && (state == InitialState.MASTER || !preempt || strict)) {
-            d.corrected(b.preemptDelayOrigin, n + (state == InitialState.MASTER
-                    ? "Warning - preempt delay will not work with initial state MASTER - clearing"
-                    : "preempt_delay is incompatible with " + (strict ? "strict" : "nopreempt") + " mode - resetting"));
-            preemptDelay = Duration.ZERO;
+        /** The family, then the VIPs, sources and peers of that family. */
+        boolean addresses(Map<String, Origin> allVips, Map<String, String> vipOwner) {
+            // Family: the first address-like keyword decides (VIPs first in practice).
+            for (InetAddress a : new InetAddress[] {
+                    b.vips.isEmpty() ? null : b.vips.get(0).address(), b.unicastSrcIp, b.mcastSrcIp,
+                    b.peers.isEmpty() ? null : b.peers.get(0).address()}) {
+                if (a != null && family == null) {
+                    family = AddressFamily.of(a);
+                }
+            }
+            if (b.nativeIpv6) {
+                family = AddressFamily.IPV6; // keepalived/vrrp/vrrp_parser.c: vrrp_native_ipv6_handler()
+            } else if (family == null) {
+                family = AddressFamily.IPV4;
+            }
+            vips = new ArrayList<>();
+            for (VirtualIp v : b.vips) {
+                if (v.family() != family) {
+                    d.error(v.origin(), n + "address family must match VRRP instance [" + v.cidr() + " is " + v.family()
+                            + ", the instance is " + family + "] - ignoring");
+                    continue;
+                }
+                if (!uniqueVip(v, b.name, allVips, vipOwner)) {
+                    continue;
+                }
+                vips.add(v);
+            }
+            excluded = new ArrayList<>();
+            for (VirtualIp v : b.excluded) {
+                if (uniqueVip(v, b.name, allVips, vipOwner)) {
+                    excluded.add(v);
+                }
+            }
+            unicastSrc = ofFamily(b.unicastSrcIp, "unicast_src_ip");
+            mcastSrc = ofFamily(b.mcastSrcIp, "mcast_src_ip");
+            peers = new ArrayList<>();
+            for (UnicastPeerSpec up : b.peers) {
+                if (AddressFamily.of(up.address()) != family) {
+                    d.error(up.origin(), n + "unicast_peer " + IpLiteral.format(up.address())
+                            + " address family must match VRRP instance (" + family + ") - ignoring");
+                } else {
+                    peers.add(up);
+                }
+            }
+            if (b.iface == null && peers.isEmpty()) {
+                d.error(b.origin, n + "Unknown interface! - instance removed");
+                return false;
+            }
+            return true;
         }
 
-        // Authentication.
-        Authentication auth = b.auth;
-        if (auth != null && version == 3) {
-            d.error(b.authOrigin, n + "VRRP version 3 does not support authentication. Ignoring.");
-            auth = null;
-        }
-        if (auth != null && strict) {
-            d.error(b.authOrigin, n + "strict mode does not support authentication. Ignoring.");
-            auth = null;
-        }
-        if (unicast && strict) {
-            d.error(b.unicastOrigin, n + "strict mode does not support unicast peers - instance removed");
-            return null;
-        }
-
-        // VIP count.
-        if (vips.isEmpty() && !b.noVirtualIpaddress) {
-            if (version == 3 || strict) {
-                // keepalived/vrrp/vrrp.c: vrrp_complete_instance() fails, and keepalived does not run.
-                d.error(b.origin, n + "No VIP specified; at least one is required (VRRP version 3"
-                        + (strict ? " / strict mode" : "") + ") - instance removed");
+        private InetAddress ofFamily(InetAddress a, String keyword) {
+            if (a != null && AddressFamily.of(a) != family) {
+                d.error(b.origin, n + keyword + " " + IpLiteral.format(a) + " is not " + family + " - ignoring");
                 return null;
             }
-            d.corrected(b.origin, n + "No VIP specified; at least one is sensible");
-        }
-        if (strict && family == AddressFamily.IPV6 && !vips.isEmpty() && !IpLiteral.isLinkLocal6(vips.get(0).address())) {
-            d.error(vips.get(0).origin(), n + "strict mode: the first IPv6 VIP must be link-local");
-        }
-        int maxVips = maxAdvertisedVips(family, version);
-        if (vips.size() > maxVips) {
-            // keepalived/vrrp/vrrp.c: vrrp_complete_instance(), a configuration error (-t exit 5).
-            d.corrected(vips.get(maxVips).origin(), n + "Number of VIPs (" + vips.size() + ") exceeds maximum/space"
-                    + " available in packet (max " + maxVips + " addresses) - excess moved to eVIPs"
-                    + " (managed but not advertised)");
-            excluded.addAll(0, vips.subList(maxVips, vips.size()));
-            vips = new ArrayList<>(vips.subList(0, maxVips));
+            return a;
         }
 
-        // GARP and advert behaviour: instance overrides, then strict mode.
-        GarpSettings gg = g.garp();
-        Duration masterDelay = b.garpMasterDelay != null ? b.garpMasterDelay : gg.masterDelay();
-        int masterRepeat = b.garpMasterRepeat != null ? b.garpMasterRepeat : gg.masterRepeat();
-        GarpSettings garp = new GarpSettings(masterDelay, masterRepeat,
-                b.garpMasterRefresh != null ? b.garpMasterRefresh : gg.masterRefresh(),
-                b.garpMasterRefreshRepeat != null ? b.garpMasterRefreshRepeat : gg.masterRefreshRepeat(),
-                b.garpLowerPrioDelay != null ? b.garpLowerPrioDelay : gg.lowerPrioDelay(),
-                b.garpLowerPrioRepeat != null ? b.garpLowerPrioRepeat : gg.lowerPrioRepeat(),
-                gg.interval(), gg.naInterval(),
-                // keepalived/vrrp/vrrp.c, vrrp_complete_instance(): the global value only when the instance has none
-                b.garpExtraIf != null ? b.garpExtraIf : gg.extraIf(),
-                b.garpExtraIf != null ? b.garpExtraIfAll : gg.extraIfAll());
-        AdvertBehaviour ga = g.advert();
-        int downTimer = b.downTimerAdverts != null ? b.downTimerAdverts : ga.downTimerAdverts();
-        boolean lowerNoAdv = b.lowerPrioNoAdvert != null ? b.lowerPrioNoAdvert : ga.lowerPrioNoAdvert();
-        boolean higherSend = b.higherPrioSendAdvert != null ? b.higherPrioSendAdvert : ga.higherPrioSendAdvert();
-        boolean ownerIgnore = b.ownerIgnoreAdverts != null ? b.ownerIgnoreAdverts : ga.ownerIgnoreAdverts();
-        if (strict) {
-            if ((b.garpLowerPrioRepeat != null && b.garpLowerPrioRepeat != 0)
-                    || (b.garpLowerPrioDelay != null && !b.garpLowerPrioDelay.isZero())) {
-                d.corrected(b.garpLowerPrioOrigin, n + "Strict mode requires no repeat garps (garp_lower_prio_*). resetting");
+        /** Version 3 for IPv6; the advert interval: v2 whole seconds (at least 1), v3 centiseconds up to 40.95 s. */
+        void versionAndInterval() {
+            version = b.version != null ? b.version : g.vrrpVersion();
+            if (family == AddressFamily.IPV6 && version == 2) {
+                if (b.version != null) {
+                    d.warning(b.origin, n + "IPv6 requires VRRP version 3 - using version 3");
+                }
+                version = 3;
             }
-            garp = new GarpSettings(garp.masterDelay(), garp.masterRepeat(), garp.masterRefresh(),
-                    garp.masterRefreshRepeat(), Duration.ZERO, 0, garp.interval(), garp.naInterval(), garp.extraIf(),
-                    garp.extraIfAll());
-            if (downTimer != 3) {
-                d.corrected(b.downTimerOrigin != null ? b.downTimerOrigin : b.origin,
-                        n + "down_timer_adverts is incompatible with strict mode - resetting");
-                downTimer = 3;
+            adv = b.advertInt;
+            if (version == 2) {
+                long secs = Math.max(1, Math.round(adv.toMillis() / 1000.0));
+                if (secs * 1000 != adv.toMillis()) {
+                    d.corrected(b.origin, n + "VRRPv2 advertisement interval " + Durations.format(adv) + "s must be an"
+                            + " integer. rounding to " + secs + "s");
+                }
+                adv = Duration.ofSeconds(secs);
+            } else {
+                long cs = Math.max(1, Math.round(adv.toMillis() / 10.0));
+                if (cs > 4095) {
+                    d.corrected(b.origin, n + "VRRPv3 advertisement interval " + Durations.format(adv) + "s is out of range."
+                            + " Must be less than 40.96s. Setting to 40.95s");
+                    cs = 4095;
+                } else if (cs * 10 != adv.toMillis() || adv.toNanos() % 1_000_000 != 0) {
+                    d.corrected(b.origin, n + "VRRPv3 advertisement interval " + Durations.format(adv) + "s must be in units"
+                            + " of 10ms - rounding to " + Durations.format(Duration.ofMillis(cs * 10)) + "s");
+                }
+                adv = Duration.ofMillis(cs * 10);
             }
-            lowerNoAdv = true;
-            higherSend = false;
-            ownerIgnore = true;
-        }
-        AdvertBehaviour advert = new AdvertBehaviour(downTimer, lowerNoAdv, higherSend, ownerIgnore,
-                b.skipCheckAdvAddr != null ? b.skipCheckAdvAddr : ga.skipCheckAdvAddr(),
-                b.v3ChecksumAsV2 != null ? b.v3ChecksumAsV2 : ga.v3ChecksumAsV2(),
-                b.checkUnicastSrc != null ? b.checkUnicastSrc : ga.checkUnicastSrc()
-                        || peers.stream().anyMatch(x -> x.minTtl() > 0 || x.maxTtl() < 255),
-                b.oldUnicastChecksum);
-        boolean accept = b.accept != null ? b.accept : (!strict || priority == 255);
-        if (accept && priority != 255 && strict && version == 2) {
-            // keepalived/vrrp/vrrp.c: vrrp_complete_instance(); so a strict v2 backup drops on its VIPs.
-            d.corrected(b.origin, n + "warning - accept mode for VRRP version 2 does not comply with RFC3768"
-                    + " - resetting");
-            accept = false;
         }
 
-        // Tracking, with sync-group weight rules.
-        Tracking tracking = implicitInterfaces(b, tracking(b.name, b.iface, b.trackInterfaces, b.trackScripts,
-                b.trackFiles, b.trackRedis, b.trackProcesses, b.trackHosts));
-        String group = groupOf.get(b.name);
-        if (group != null) {
-            SyncGroupSpec sg = groups.stream().filter(x -> x.name().equals(group)).findFirst().orElseThrow();
-            if (!sg.syncGroupTrackingWeight()) {
-                tracking = zeroWeights(b.name, tracking);
+        /** Priority, initial state, preemption and its delay. */
+        void priorityAndState() {
+            priority = b.priority != null ? b.priority : (b.state == InitialState.MASTER ? 255 : 100);
+            state = b.state != null ? b.state : (priority == 255 ? InitialState.MASTER : InitialState.BACKUP);
+            if (strict && state == InitialState.MASTER && priority != 255) {
+                d.error(b.stateOrigin != null ? b.stateOrigin : b.origin, n + "strict mode requires state MASTER only for"
+                        + " the address owner (priority 255) - using BACKUP");
+                state = InitialState.BACKUP;
+            }
+            preempt = !b.nopreempt;
+            if (b.nopreempt && (state == InitialState.MASTER || priority == 255)) {
+                d.corrected(b.nopreemptOrigin, n + (priority == 255 ? "nopreempt is incompatible with priority 255."
+                        + " resetting nopreempt" : "Warning - nopreempt will not work with initial state MASTER - clearing"));
+                preempt = true;
+            }
+            preemptDelay = b.preemptDelay;
+            if (!preemptDelay.isZero() && (state == InitialState.MASTER || !preempt || strict)) {
+                d.corrected(b.preemptDelayOrigin, n + (state == InitialState.MASTER
+                        ? "Warning - preempt delay will not work with initial state MASTER - clearing"
+                        : "preempt_delay is incompatible with " + (strict ? "strict" : "nopreempt") + " mode - resetting"));
+                preemptDelay = Duration.ZERO;
             }
         }
-        InetAddress mcastGroup = b.mcastDstIp != null && AddressFamily.of(b.mcastDstIp) == family ? b.mcastDstIp
-                : family == AddressFamily.IPV4 ? g.mcastGroup4() : g.mcastGroup6();
-        if (b.mcastDstIp != null && AddressFamily.of(b.mcastDstIp) != family) {
-            d.error(b.origin, n + "mcast_dst_ip " + IpLiteral.format(b.mcastDstIp) + " is not " + family + " - ignoring");
+
+        /** v2 authentication only, not in strict mode; strict mode takes no unicast peers either. */
+        boolean authentication() {
+            auth = b.auth;
+            if (auth != null && version == 3) {
+                d.error(b.authOrigin, n + "VRRP version 3 does not support authentication. Ignoring.");
+                auth = null;
+            }
+            if (auth != null && strict) {
+                d.error(b.authOrigin, n + "strict mode does not support authentication. Ignoring.");
+                auth = null;
+            }
+            if (unicast && strict) {
+                d.error(b.unicastOrigin, n + "strict mode does not support unicast peers - instance removed");
+                return false;
+            }
+            return true;
         }
-        int unicastTtl = b.unicastTtl != null ? b.unicastTtl : 255;
-        boolean notifyPrio = b.notifyPriorityChanges != null ? b.notifyPriorityChanges : g.notifyPriorityChanges();
-        Vmac vmac = vmac(b, strict, unicast || b.unicastKeyword, family, vips, excluded);
-        boolean promoteSecondaries = b.promoteSecondaries && (vmac == null || !vmac.onInstance());
-        return new InstanceSpec(b.name, state, b.iface, b.vrid, priority, version, family, adv, preempt, preemptDelay,
-                mcastSrc, mcastGroup, unicastSrc, peers, unicastTtl, b.unicastFaultNoPeer, vips, excluded, tracking,
-                auth, garp, advert, ConfigParser.notifyScripts(b.notify), strict, accept, b.noVirtualIpaddress,
-                promoteSecondaries, b.trackSrcIp, b.dontTrackPrimary, b.timerExpiredBackup, notifyPrio, group,
-                b.origin, b.routes, b.rules, vmac);
+
+        /** At least one VIP where keepalived needs one, and no more than an advert carries. */
+        boolean vipCount() {
+            if (vips.isEmpty() && !b.noVirtualIpaddress) {
+                if (version == 3 || strict) {
+                    // keepalived/vrrp/vrrp.c: vrrp_complete_instance() fails, and keepalived does not run.
+                    d.error(b.origin, n + "No VIP specified; at least one is required (VRRP version 3"
+                            + (strict ? " / strict mode" : "") + ") - instance removed");
+                    return false;
+                }
+                d.corrected(b.origin, n + "No VIP specified; at least one is sensible");
+            }
+            if (strict && family == AddressFamily.IPV6 && !vips.isEmpty() && !IpLiteral.isLinkLocal6(vips.get(0).address())) {
+                d.error(vips.get(0).origin(), n + "strict mode: the first IPv6 VIP must be link-local");
+            }
+            int maxVips = maxAdvertisedVips(family, version);
+            if (vips.size() > maxVips) {
+                // keepalived/vrrp/vrrp.c: vrrp_complete_instance(), a configuration error (-t exit 5).
+                d.corrected(vips.get(maxVips).origin(), n + "Number of VIPs (" + vips.size() + ") exceeds maximum/space"
+                        + " available in packet (max " + maxVips + " addresses) - excess moved to eVIPs"
+                        + " (managed but not advertised)");
+                excluded.addAll(0, vips.subList(maxVips, vips.size()));
+                vips = new ArrayList<>(vips.subList(0, maxVips));
+            }
+            return true;
+        }
+
+        /** GARP and advert behaviour: instance overrides, then strict mode; then accept mode. */
+        void garpAndAdverts() {
+            GarpSettings gg = g.garp();
+            Duration masterDelay = b.garpMasterDelay != null ? b.garpMasterDelay : gg.masterDelay();
+            int masterRepeat = b.garpMasterRepeat != null ? b.garpMasterRepeat : gg.masterRepeat();
+            garp = new GarpSettings(masterDelay, masterRepeat,
+                    b.garpMasterRefresh != null ? b.garpMasterRefresh : gg.masterRefresh(),
+                    b.garpMasterRefreshRepeat != null ? b.garpMasterRefreshRepeat : gg.masterRefreshRepeat(),
+                    b.garpLowerPrioDelay != null ? b.garpLowerPrioDelay : gg.lowerPrioDelay(),
+                    b.garpLowerPrioRepeat != null ? b.garpLowerPrioRepeat : gg.lowerPrioRepeat(),
+                    gg.interval(), gg.naInterval(),
+                    // keepalived/vrrp/vrrp.c, vrrp_complete_instance(): the global value only when the instance has none
+                    b.garpExtraIf != null ? b.garpExtraIf : gg.extraIf(),
+                    b.garpExtraIf != null ? b.garpExtraIfAll : gg.extraIfAll());
+            AdvertBehaviour ga = g.advert();
+            int downTimer = b.downTimerAdverts != null ? b.downTimerAdverts : ga.downTimerAdverts();
+            boolean lowerNoAdv = b.lowerPrioNoAdvert != null ? b.lowerPrioNoAdvert : ga.lowerPrioNoAdvert();
+            boolean higherSend = b.higherPrioSendAdvert != null ? b.higherPrioSendAdvert : ga.higherPrioSendAdvert();
+            boolean ownerIgnore = b.ownerIgnoreAdverts != null ? b.ownerIgnoreAdverts : ga.ownerIgnoreAdverts();
+            if (strict) {
+                if ((b.garpLowerPrioRepeat != null && b.garpLowerPrioRepeat != 0)
+                        || (b.garpLowerPrioDelay != null && !b.garpLowerPrioDelay.isZero())) {
+                    d.corrected(b.garpLowerPrioOrigin, n + "Strict mode requires no repeat garps (garp_lower_prio_*). resetting");
+                }
+                garp = new GarpSettings(garp.masterDelay(), garp.masterRepeat(), garp.masterRefresh(),
+                        garp.masterRefreshRepeat(), Duration.ZERO, 0, garp.interval(), garp.naInterval(), garp.extraIf(),
+                        garp.extraIfAll());
+                if (downTimer != 3) {
+                    d.corrected(b.downTimerOrigin != null ? b.downTimerOrigin : b.origin,
+                            n + "down_timer_adverts is incompatible with strict mode - resetting");
+                    downTimer = 3;
+                }
+                lowerNoAdv = true;
+                higherSend = false;
+                ownerIgnore = true;
+            }
+            advert = new AdvertBehaviour(downTimer, lowerNoAdv, higherSend, ownerIgnore,
+                    b.skipCheckAdvAddr != null ? b.skipCheckAdvAddr : ga.skipCheckAdvAddr(),
+                    b.v3ChecksumAsV2 != null ? b.v3ChecksumAsV2 : ga.v3ChecksumAsV2(),
+                    b.checkUnicastSrc != null ? b.checkUnicastSrc : ga.checkUnicastSrc()
+                            || peers.stream().anyMatch(x -> x.minTtl() > 0 || x.maxTtl() < 255),
+                    b.oldUnicastChecksum);
+            accept = b.accept != null ? b.accept : (!strict || priority == 255);
+            if (accept && priority != 255 && strict && version == 2) {
+                // keepalived/vrrp/vrrp.c: vrrp_complete_instance(); so a strict v2 backup drops on its VIPs.
+                d.corrected(b.origin, n + "warning - accept mode for VRRP version 2 does not comply with RFC3768"
+                        + " - resetting");
+                accept = false;
+            }
+        }
+
+        /** Tracking, with sync-group weight rules. */
+        void tracking(Map<String, String> groupOf, List<SyncGroupSpec> groups) {
+            tracking = implicitInterfaces(b, CrossChecks.this.tracking(b.name, b.iface, b.trackInterfaces,
+                    b.trackScripts, b.trackFiles, b.trackRedis, b.trackProcesses, b.trackHosts));
+            group = groupOf.get(b.name);
+            if (group != null) {
+                SyncGroupSpec sg = groups.stream().filter(x -> x.name().equals(group)).findFirst().orElseThrow();
+                if (!sg.syncGroupTrackingWeight()) {
+                    tracking = zeroWeights(b.name, tracking);
+                }
+            }
+        }
+
+        /** The multicast group, TTL, notifies and VMAC, then the instance. */
+        InstanceSpec build() {
+            InetAddress mcastGroup = b.mcastDstIp != null && AddressFamily.of(b.mcastDstIp) == family ? b.mcastDstIp
+                    : family == AddressFamily.IPV4 ? g.mcastGroup4() : g.mcastGroup6();
+            if (b.mcastDstIp != null && AddressFamily.of(b.mcastDstIp) != family) {
+                d.error(b.origin, n + "mcast_dst_ip " + IpLiteral.format(b.mcastDstIp) + " is not " + family + " - ignoring");
+            }
+            int unicastTtl = b.unicastTtl != null ? b.unicastTtl : 255;
+            boolean notifyPrio = b.notifyPriorityChanges != null ? b.notifyPriorityChanges : g.notifyPriorityChanges();
+            Vmac vmac = vmac(b, strict, unicast || b.unicastKeyword, family, vips, excluded);
+            boolean promoteSecondaries = b.promoteSecondaries && (vmac == null || !vmac.onInstance());
+            return new InstanceSpec(b.name, state, b.iface, b.vrid, priority, version, family, adv, preempt, preemptDelay,
+                    mcastSrc, mcastGroup, unicastSrc, peers, unicastTtl, b.unicastFaultNoPeer, vips, excluded, tracking,
+                    auth, garp, advert, ConfigParser.notifyScripts(b.notify), strict, accept, b.noVirtualIpaddress,
+                    promoteSecondaries, b.trackSrcIp, b.dontTrackPrimary, b.timerExpiredBackup, notifyPrio, group,
+                    b.origin, b.routes, b.rules, vmac);
+        }
     }
 
     /**

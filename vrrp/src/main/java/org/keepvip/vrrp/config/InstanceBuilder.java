@@ -94,284 +94,329 @@ final class InstanceBuilder {
     }
 
     void parse(Stmt block) {
-        Args a = p.args;
-        Diagnostics d = p.diags;
         for (Stmt s : block.block()) {
-            String kw = s.keyword();
-            if (kw.equals("vmac_garp_intvl")) {
-                // keepalived/vrrp/vrrp_parser.c: vrrp_garp_extra_if_handler(): deprecated, still applied
-                d.corrected(s.origin, "(" + name + ") " + Keywords.INSTANCE_DEPRECATED.get(kw));
-                extraIf(s, kw);
-                continue;
+            statement(s);
+        }
+    }
+
+    private void statement(Stmt s) {
+        String kw = s.keyword();
+        if (notInstanceKeyword(s, kw) || blockKeyword(s, kw) || !p.noBlock(s)) {
+            return;
+        }
+        int slot = ConfigParser.notifySlot(kw);
+        if (slot >= 0) {
+            p.notifyScript(s, notify, slot);
+            return;
+        }
+        if (!identity(s, kw) && !addressing(s, kw) && !garp(s, kw) && !adverts(s, kw)) {
+            throw new IllegalStateException(kw);
+        }
+    }
+
+    /** A deprecated keyword (reported, maybe still applied) or an unknown one (reported). */
+    private boolean notInstanceKeyword(Stmt s, String kw) {
+        Diagnostics d = p.diags;
+        if (kw.equals("vmac_garp_intvl")) {
+            // keepalived/vrrp/vrrp_parser.c: vrrp_garp_extra_if_handler(): deprecated, still applied
+            d.corrected(s.origin, "(" + name + ") " + Keywords.INSTANCE_DEPRECATED.get(kw));
+            extraIf(s, kw);
+            return true;
+        }
+        if (Keywords.INSTANCE_DEPRECATED.containsKey(kw)) {
+            d.corrected(s.origin, "(" + name + ") " + Keywords.INSTANCE_DEPRECATED.get(kw) + " - ignored");
+            return true;
+        }
+        if (!Keywords.INSTANCE.contains(kw)) {
+            String as = p.unknown(s, ctx, Keywords.INSTANCE, Keywords.INSTANCE_UNSUPPORTED);
+            if (as != null) {
+                new InstanceBuilder(p, name, origin).parse(Stmt.blockOf(s.renamed(as))); // reported, not kept
             }
-            if (Keywords.INSTANCE_DEPRECATED.containsKey(kw)) {
-                d.corrected(s.origin, "(" + name + ") " + Keywords.INSTANCE_DEPRECATED.get(kw) + " - ignored");
-                continue;
-            }
-            if (!Keywords.INSTANCE.contains(kw)) {
-                String as = p.unknown(s, ctx, Keywords.INSTANCE, Keywords.INSTANCE_UNSUPPORTED);
-                if (as != null) {
-                    new InstanceBuilder(p, name, origin).parse(Stmt.blockOf(s.renamed(as))); // reported, not kept
-                }
-                continue;
-            }
-            switch (kw) {
-                case "unicast_peer" -> {
-                    unicastKeyword = true;
-                    unicastOrigin = s.origin;
-                    if (p.needBlock(s)) {
-                        parsePeers(s);
-                    }
-                    continue;
-                }
-                case "track_interface" -> {
-                    trackInterfaces.addAll(p.trackEntries(s, 253));
-                    continue;
-                }
-                case "track_script" -> {
-                    for (ConfigParser.TrackEntry e : p.trackEntries(s, 254)) {
-                        VrrpScript sc = p.scripts.get(e.name());
-                        if (sc == null) {
-                            d.error(e.origin(), "(" + name + ") track script " + e.name() + " not found, ignoring..."
-                                    + " (a vrrp_script must be defined before the vrrp_instance that tracks it)");
-                        } else {
-                            trackScripts.add(e);
-                        }
-                    }
-                    continue;
-                }
-                case "track_file" -> {
-                    trackFiles.addAll(p.trackEntries(s, 254));
-                    continue;
-                }
-                case "track_redis" -> {
-                    trackRedis.addAll(p.trackEntries(s, 254));
-                    continue;
-                }
-                case "track_process" -> {
-                    trackProcesses.addAll(p.trackProcessEntries(s, name, "vrrp_instance"));
-                    continue;
-                }
-                case "track_host" -> {
-                    trackHosts.addAll(p.trackEntries(s, 254));
-                    continue;
-                }
-                case "virtual_ipaddress" -> {
-                    if (p.needBlock(s)) {
-                        parseVips(s, vips, true);
-                    }
-                    continue;
-                }
-                case "virtual_ipaddress_excluded" -> {
-                    if (p.needBlock(s)) {
-                        parseVips(s, excluded, false);
-                    }
-                    continue;
-                }
-                case "virtual_routes" -> {
-                    if (p.needBlock(s)) {
-                        p.routes(s, routes, "(" + name + ") virtual_routes");
-                    }
-                    continue;
-                }
-                case "virtual_rules" -> {
-                    if (p.needBlock(s)) {
-                        p.rules(s, rules, "(" + name + ") virtual_rules");
-                    }
-                    continue;
-                }
-                case "authentication" -> {
-                    if (p.needBlock(s)) {
-                        parseAuth(s);
-                    }
-                    continue;
-                }
-                default -> {
-                    // simple keywords below
+            return true;
+        }
+        return false;
+    }
+
+    /** The keywords that take a block (or a list of trackers). */
+    private boolean blockKeyword(Stmt s, String kw) {
+        switch (kw) {
+            case "unicast_peer" -> {
+                unicastKeyword = true;
+                unicastOrigin = s.origin;
+                if (p.needBlock(s)) {
+                    parsePeers(s);
                 }
             }
-            if (!p.noBlock(s)) {
-                continue;
+            case "track_interface" -> trackInterfaces.addAll(p.trackEntries(s, 253));
+            case "track_script" -> trackScripts(s);
+            case "track_file" -> trackFiles.addAll(p.trackEntries(s, 254));
+            case "track_redis" -> trackRedis.addAll(p.trackEntries(s, 254));
+            case "track_process" -> trackProcesses.addAll(p.trackProcessEntries(s, name, "vrrp_instance"));
+            case "track_host" -> trackHosts.addAll(p.trackEntries(s, 254));
+            case "virtual_ipaddress" -> {
+                if (p.needBlock(s)) {
+                    parseVips(s, vips, true);
+                }
             }
-            int slot = ConfigParser.notifySlot(kw);
-            if (slot >= 0) {
-                p.notifyScript(s, notify, slot);
-                continue;
+            case "virtual_ipaddress_excluded" -> {
+                if (p.needBlock(s)) {
+                    parseVips(s, excluded, false);
+                }
             }
-            switch (kw) {
-                case "state" -> {
-                    String v = a.string(s);
-                    if (v == null) {
-                        break;
-                    }
-                    if (v.equals("MASTER")) {
-                        state = InitialState.MASTER;
-                        stateOrigin = s.origin;
-                    } else if (v.equals("BACKUP")) {
-                        if (state != InitialState.MASTER) {
-                            state = InitialState.BACKUP;
-                            stateOrigin = s.origin;
-                        }
-                    } else {
-                        d.error(s.origin, "(" + name + ") unknown state '" + v + "', defaulting to BACKUP"
-                                + (v.equalsIgnoreCase("master") || v.equalsIgnoreCase("backup")
-                                ? " (state is case-sensitive: MASTER or BACKUP)" : ""));
-                        if (state == null) {
-                            state = InitialState.BACKUP;
-                            stateOrigin = s.origin;
-                        }
-                    }
+            case "virtual_routes" -> {
+                if (p.needBlock(s)) {
+                    p.routes(s, routes, "(" + name + ") virtual_routes");
                 }
-                case "interface" -> {
-                    String v = a.string(s);
-                    if (v != null && v.equals("lo")) {
-                        d.error(s.origin, "(" + name + ") cannot use a loopback interface (lo) for advertisements");
-                    } else if (v != null) {
-                        iface = v;
-                        ifaceOrigin = s.origin;
-                    }
+            }
+            case "virtual_rules" -> {
+                if (p.needBlock(s)) {
+                    p.rules(s, rules, "(" + name + ") virtual_rules");
                 }
-                case "virtual_router_id" -> {
-                    if (!a.require(s, 1)) {
-                        break;
-                    }
-                    try {
-                        int v = Integer.parseInt(s.arg(1));
-                        if (v >= 1 && v <= 255) {
-                            vrid = v;
-                            break;
-                        }
-                    } catch (NumberFormatException e) {
-                        // reported below
-                    }
-                    d.error(s.origin, "(" + name + ") VRID '" + s.arg(1) + "' not valid - must be between 1 & 255");
+            }
+            case "authentication" -> {
+                if (p.needBlock(s)) {
+                    parseAuth(s);
                 }
-                case "priority" -> {
-                    if (!a.require(s, 1)) {
-                        break;
-                    }
-                    try {
-                        int v = Integer.parseInt(s.arg(1));
-                        if (v >= 1 && v <= 255) {
-                            priority = v;
-                            priorityInvalid = false;
-                            break;
-                        }
-                    } catch (NumberFormatException e) {
-                        // reported below
-                    }
-                    d.error(s.origin, "(" + name + ") Priority '" + s.arg(1)
-                            + "' not valid! must be between 1 & 255. Using default 100");
-                    priority = 100;
-                    priorityInvalid = true;
-                }
-                case "advert_int" -> GlobalBuilder.set(a.seconds(s, Duration.ofMillis(10), Duration.ofSeconds(255)),
-                        v -> advertInt = v);
-                case "version" -> {
-                    Integer v = a.integer(s, 2, 3);
-                    if (v != null && version != null && !version.equals(v)) {
-                        d.error(s.origin, "(" + name + ") version already set to " + version + " - ignoring " + v);
-                    } else if (v != null) {
-                        version = v;
-                    }
-                }
-                case "nopreempt" -> {
-                    nopreempt = true;
-                    nopreemptOrigin = s.origin;
-                }
-                case "preempt" -> nopreempt = false;
-                case "preempt_delay" -> {
-                    Duration v = a.seconds(s, Duration.ZERO, Duration.ofSeconds(1000));
-                    if (v != null) {
-                        preemptDelay = v;
-                        preemptDelayOrigin = s.origin;
-                    }
-                }
-                case "mcast_src_ip" -> GlobalBuilder.set(p.address(s), v -> mcastSrcIp = v);
-                case "unicast_src_ip" -> {
-                    unicastKeyword = true;
-                    if (unicastOrigin == null) {
-                        unicastOrigin = s.origin;
-                    }
-                    GlobalBuilder.set(p.address(s), v -> unicastSrcIp = v);
-                }
-                case "unicast_fault_no_peer" -> unicastFaultNoPeer = true;
-                case "check_unicast_src" -> checkUnicastSrc = true;
-                case "old_unicast_checksum" -> {
-                    // keepalived/vrrp/vrrp_parser.c: vrrp_unicast_chksum_handler()
-                    if (s.argCount() == 0) {
-                        oldUnicastChecksum = org.keepvip.vrrp.packet.OldUnicastChecksum.FORCE;
-                    } else if (s.arg(1).equals("never")) {
-                        oldUnicastChecksum = org.keepvip.vrrp.packet.OldUnicastChecksum.NEVER;
-                    } else {
-                        d.error(s.origin, "(" + name + ") Unknown old_unicast_chksum mode " + s.arg(1) + " - ignoring");
-                    }
-                }
-                case "unicast_ttl" -> GlobalBuilder.set(a.integer(s, 0, 255), v -> unicastTtl = v);
-                case "mcast_dst_ip" -> {
-                    InetAddress ip = p.address(s);
-                    if (ip != null && !ip.isMulticastAddress()) {
-                        d.error(s.origin, "(" + name + ") mcast_dst_ip '" + s.arg(1) + "' is not a multicast address - ignoring");
-                    } else if (ip != null) {
-                        mcastDstIp = ip;
-                    }
-                }
-                case "track_src_ip" -> trackSrcIp = true;
-                case "dont_track_primary" -> dontTrackPrimary = true;
-                case "no_virtual_ipaddress" -> noVirtualIpaddress = true;
-                case "promote_secondaries" -> {
-                    promoteSecondaries = true;
-                    promoteSecondariesOrigin = s.origin;
-                }
-                case "accept" -> accept = true;
-                case "no_accept" -> accept = false;
-                case "strict_mode" -> GlobalBuilder.set(a.bool(s), v -> strict = v);
-                case "skip_check_adv_addr" -> GlobalBuilder.set(a.bool(s), v -> skipCheckAdvAddr = true); // keepalived quirk
-                case "garp_master_delay" -> GlobalBuilder.set(a.integer(s, 0, Integer.MAX_VALUE), v -> garpMasterDelay = Duration.ofSeconds(v));
-                case "garp_master_repeat" -> GlobalBuilder.set(a.integer(s, 0, Integer.MAX_VALUE), v -> garpMasterRepeat = Math.max(1, v));
-                case "garp_extra_if" -> extraIf(s, kw);
-                case "garp_master_refresh" -> GlobalBuilder.set(a.integer(s, 0, Integer.MAX_VALUE), v -> garpMasterRefresh = Duration.ofSeconds(v));
-                case "garp_master_refresh_repeat" -> GlobalBuilder.set(a.integer(s, 0, Integer.MAX_VALUE), v -> garpMasterRefreshRepeat = Math.max(1, v));
-                case "garp_lower_prio_delay" -> {
-                    garpLowerPrioOrigin = s.origin;
-                    GlobalBuilder.set(a.integer(s, 0, Integer.MAX_VALUE), v -> garpLowerPrioDelay = Duration.ofSeconds(v));
-                }
-                case "garp_lower_prio_repeat" -> {
-                    garpLowerPrioOrigin = s.origin;
-                    GlobalBuilder.set(a.integer(s, 0, Integer.MAX_VALUE), v -> garpLowerPrioRepeat = v);
-                }
-                case "down_timer_adverts" -> {
-                    downTimerOrigin = s.origin;
-                    GlobalBuilder.set(a.integer(s, 1, 100), v -> downTimerAdverts = v);
-                }
-                case "lower_prio_no_advert" -> GlobalBuilder.set(a.bool(s), v -> lowerPrioNoAdvert = v);
-                case "higher_prio_send_advert" -> GlobalBuilder.set(a.bool(s), v -> higherPrioSendAdvert = v);
-                case "owner_ignore_adverts" -> GlobalBuilder.set(a.bool(s), v -> ownerIgnoreAdverts = v);
-                case "timer_expired_backup", "thread_timer_expired" -> {
-                    if (s.argCount() == 0) {
-                        timerExpiredBackup = 254;
-                    } else {
-                        GlobalBuilder.set(a.integer(s, 1, 254), v -> timerExpiredBackup = v);
-                    }
-                }
-                case "notify_priority_changes" -> GlobalBuilder.set(a.bool(s), v -> notifyPriorityChanges = v);
-                case "v3_checksum_as_v2" -> GlobalBuilder.set(a.bool(s), v -> v3ChecksumAsV2 = v);
-                case "native_ipv6" -> {
-                    nativeIpv6 = true; // the instance is IPv6 (VRRP version 3) even before its VIPs say so
-                    version = 3;
-                }
-                case "debug" -> {
-                    // parsed by keepalived with no effect
-                }
-                case "use_vmac" -> parseVmac(s);
-                case "use_vmac_addr" -> vmacAddr = true;
-                case "vmac_xmit_base" -> {
-                    vmacXmitBase = true;
-                    vmacXmitBaseOrigin = s.origin;
-                }
-                default -> throw new IllegalStateException(kw);
+            }
+            default -> {
+                return false;
             }
         }
+        return true;
+    }
+
+    private void trackScripts(Stmt s) {
+        for (ConfigParser.TrackEntry e : p.trackEntries(s, 254)) {
+            VrrpScript sc = p.scripts.get(e.name());
+            if (sc == null) {
+                p.diags.error(e.origin(), "(" + name + ") track script " + e.name() + " not found, ignoring..."
+                        + " (a vrrp_script must be defined before the vrrp_instance that tracks it)");
+            } else {
+                trackScripts.add(e);
+            }
+        }
+    }
+
+    /** Who the instance is: state, interface, VRID, priority, interval, version, preemption. */
+    private boolean identity(Stmt s, String kw) {
+        Args a = p.args;
+        switch (kw) {
+            case "state" -> state(s);
+            case "interface" -> {
+                String v = a.string(s);
+                if (v != null && v.equals("lo")) {
+                    p.diags.error(s.origin, "(" + name + ") cannot use a loopback interface (lo) for advertisements");
+                } else if (v != null) {
+                    iface = v;
+                    ifaceOrigin = s.origin;
+                }
+            }
+            case "virtual_router_id" -> vrid(s);
+            case "priority" -> priority(s);
+            case "advert_int" -> GlobalBuilder.set(a.seconds(s, Duration.ofMillis(10), Duration.ofSeconds(255)),
+                    v -> advertInt = v);
+            case "version" -> {
+                Integer v = a.integer(s, 2, 3);
+                if (v != null && version != null && !version.equals(v)) {
+                    p.diags.error(s.origin, "(" + name + ") version already set to " + version + " - ignoring " + v);
+                } else if (v != null) {
+                    version = v;
+                }
+            }
+            case "native_ipv6" -> {
+                nativeIpv6 = true; // the instance is IPv6 (VRRP version 3) even before its VIPs say so
+                version = 3;
+            }
+            case "nopreempt" -> {
+                nopreempt = true;
+                nopreemptOrigin = s.origin;
+            }
+            case "preempt" -> nopreempt = false;
+            case "preempt_delay" -> {
+                Duration v = a.seconds(s, Duration.ZERO, Duration.ofSeconds(1000));
+                if (v != null) {
+                    preemptDelay = v;
+                    preemptDelayOrigin = s.origin;
+                }
+            }
+            case "debug" -> {
+                // parsed by keepalived with no effect
+            }
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void state(Stmt s) {
+        String v = p.args.string(s);
+        if (v == null) {
+            return;
+        }
+        if (v.equals("MASTER")) {
+            state = InitialState.MASTER;
+            stateOrigin = s.origin;
+        } else if (v.equals("BACKUP")) {
+            if (state != InitialState.MASTER) {
+                state = InitialState.BACKUP;
+                stateOrigin = s.origin;
+            }
+        } else {
+            p.diags.error(s.origin, "(" + name + ") unknown state '" + v + "', defaulting to BACKUP"
+                    + (v.equalsIgnoreCase("master") || v.equalsIgnoreCase("backup")
+                    ? " (state is case-sensitive: MASTER or BACKUP)" : ""));
+            if (state == null) {
+                state = InitialState.BACKUP;
+                stateOrigin = s.origin;
+            }
+        }
+    }
+
+    private void vrid(Stmt s) {
+        if (!p.args.require(s, 1)) {
+            return;
+        }
+        try {
+            int v = Integer.parseInt(s.arg(1));
+            if (v >= 1 && v <= 255) {
+                vrid = v;
+                return;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        p.diags.error(s.origin, "(" + name + ") VRID '" + s.arg(1) + "' not valid - must be between 1 & 255");
+    }
+
+    private void priority(Stmt s) {
+        if (!p.args.require(s, 1)) {
+            return;
+        }
+        try {
+            int v = Integer.parseInt(s.arg(1));
+            if (v >= 1 && v <= 255) {
+                priority = v;
+                priorityInvalid = false;
+                return;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        p.diags.error(s.origin, "(" + name + ") Priority '" + s.arg(1)
+                + "' not valid! must be between 1 & 255. Using default 100");
+        priority = 100;
+        priorityInvalid = true;
+    }
+
+    /** Source and destination addresses, unicast, what the VIPs do, accept and strict mode. */
+    private boolean addressing(Stmt s, String kw) {
+        Args a = p.args;
+        switch (kw) {
+            case "mcast_src_ip" -> GlobalBuilder.set(p.address(s), v -> mcastSrcIp = v);
+            case "unicast_src_ip" -> {
+                unicastKeyword = true;
+                if (unicastOrigin == null) {
+                    unicastOrigin = s.origin;
+                }
+                GlobalBuilder.set(p.address(s), v -> unicastSrcIp = v);
+            }
+            case "unicast_fault_no_peer" -> unicastFaultNoPeer = true;
+            case "check_unicast_src" -> checkUnicastSrc = true;
+            case "old_unicast_checksum" -> oldUnicastChecksum(s);
+            case "unicast_ttl" -> GlobalBuilder.set(a.integer(s, 0, 255), v -> unicastTtl = v);
+            case "mcast_dst_ip" -> {
+                InetAddress ip = p.address(s);
+                if (ip != null && !ip.isMulticastAddress()) {
+                    p.diags.error(s.origin, "(" + name + ") mcast_dst_ip '" + s.arg(1) + "' is not a multicast address - ignoring");
+                } else if (ip != null) {
+                    mcastDstIp = ip;
+                }
+            }
+            case "track_src_ip" -> trackSrcIp = true;
+            case "dont_track_primary" -> dontTrackPrimary = true;
+            case "no_virtual_ipaddress" -> noVirtualIpaddress = true;
+            case "promote_secondaries" -> {
+                promoteSecondaries = true;
+                promoteSecondariesOrigin = s.origin;
+            }
+            case "accept" -> accept = true;
+            case "no_accept" -> accept = false;
+            case "strict_mode" -> GlobalBuilder.set(a.bool(s), v -> strict = v);
+            case "skip_check_adv_addr" -> GlobalBuilder.set(a.bool(s), v -> skipCheckAdvAddr = true); // keepalived quirk
+            case "use_vmac" -> parseVmac(s);
+            case "use_vmac_addr" -> vmacAddr = true;
+            case "vmac_xmit_base" -> {
+                vmacXmitBase = true;
+                vmacXmitBaseOrigin = s.origin;
+            }
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** keepalived/vrrp/vrrp_parser.c: vrrp_unicast_chksum_handler() */
+    private void oldUnicastChecksum(Stmt s) {
+        if (s.argCount() == 0) {
+            oldUnicastChecksum = org.keepvip.vrrp.packet.OldUnicastChecksum.FORCE;
+        } else if (s.arg(1).equals("never")) {
+            oldUnicastChecksum = org.keepvip.vrrp.packet.OldUnicastChecksum.NEVER;
+        } else {
+            p.diags.error(s.origin, "(" + name + ") Unknown old_unicast_chksum mode " + s.arg(1) + " - ignoring");
+        }
+    }
+
+    /** Gratuitous ARP / NA timing and the down timer. */
+    private boolean garp(Stmt s, String kw) {
+        Args a = p.args;
+        switch (kw) {
+            case "garp_master_delay" -> GlobalBuilder.set(a.integer(s, 0, Integer.MAX_VALUE), v -> garpMasterDelay = Duration.ofSeconds(v));
+            case "garp_master_repeat" -> GlobalBuilder.set(a.integer(s, 0, Integer.MAX_VALUE), v -> garpMasterRepeat = Math.max(1, v));
+            case "garp_extra_if" -> extraIf(s, kw);
+            case "garp_master_refresh" -> GlobalBuilder.set(a.integer(s, 0, Integer.MAX_VALUE), v -> garpMasterRefresh = Duration.ofSeconds(v));
+            case "garp_master_refresh_repeat" -> GlobalBuilder.set(a.integer(s, 0, Integer.MAX_VALUE), v -> garpMasterRefreshRepeat = Math.max(1, v));
+            case "garp_lower_prio_delay" -> {
+                garpLowerPrioOrigin = s.origin;
+                GlobalBuilder.set(a.integer(s, 0, Integer.MAX_VALUE), v -> garpLowerPrioDelay = Duration.ofSeconds(v));
+            }
+            case "garp_lower_prio_repeat" -> {
+                garpLowerPrioOrigin = s.origin;
+                GlobalBuilder.set(a.integer(s, 0, Integer.MAX_VALUE), v -> garpLowerPrioRepeat = v);
+            }
+            case "down_timer_adverts" -> {
+                downTimerOrigin = s.origin;
+                GlobalBuilder.set(a.integer(s, 1, 100), v -> downTimerAdverts = v);
+            }
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** When adverts are sent or heard, the backup's timer, notifies of priority, the v3 checksum. */
+    private boolean adverts(Stmt s, String kw) {
+        Args a = p.args;
+        switch (kw) {
+            case "lower_prio_no_advert" -> GlobalBuilder.set(a.bool(s), v -> lowerPrioNoAdvert = v);
+            case "higher_prio_send_advert" -> GlobalBuilder.set(a.bool(s), v -> higherPrioSendAdvert = v);
+            case "owner_ignore_adverts" -> GlobalBuilder.set(a.bool(s), v -> ownerIgnoreAdverts = v);
+            case "timer_expired_backup", "thread_timer_expired" -> {
+                if (s.argCount() == 0) {
+                    timerExpiredBackup = 254;
+                } else {
+                    GlobalBuilder.set(a.integer(s, 1, 254), v -> timerExpiredBackup = v);
+                }
+            }
+            case "notify_priority_changes" -> GlobalBuilder.set(a.bool(s), v -> notifyPriorityChanges = v);
+            case "v3_checksum_as_v2" -> GlobalBuilder.set(a.bool(s), v -> v3ChecksumAsV2 = v);
+            default -> {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
