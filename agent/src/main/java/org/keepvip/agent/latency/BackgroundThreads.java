@@ -1,8 +1,6 @@
 package org.keepvip.agent.latency;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Library;
-import com.sun.jna.Native;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -12,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import org.keepvip.agent.unix.Libc;
 
 /**
  * Moves threads that do background work out of the default scheduling policy, so that waking up
@@ -56,17 +55,6 @@ public final class BackgroundThreads {
 
     private BackgroundThreads() {}
 
-    private interface SchedLibc extends Library {
-        /** glibc's wrapper; on Linux {@code pid} may be any thread id of the process. */
-        int sched_setscheduler(int pid, int policy, int[] param) throws LastErrorException;
-
-        int sched_getscheduler(int pid) throws LastErrorException;
-    }
-
-    private static final class Holder {
-        static final SchedLibc LIBC = Native.load("c", SchedLibc.class);
-    }
-
     /** A thread of this process, by the kernel's thread id and its 15-character name. */
     public record Task(int tid, String name) {}
 
@@ -109,7 +97,7 @@ public final class BackgroundThreads {
     /** The scheduling policy of thread {@code tid} of this process, if it still exists. */
     public static Optional<Policy> policyOf(int tid) throws IOException {
         try {
-            int value = Holder.LIBC.sched_getscheduler(tid);
+            int value = Libc.sched_getscheduler(tid);
             return Optional.of(Policy.of(value).orElseThrow(() -> new IOException("thread " + tid
                     + " has real-time or unknown scheduling policy " + value)));
         } catch (LastErrorException e) {
@@ -125,7 +113,7 @@ public final class BackgroundThreads {
     /** False if the thread has gone. */
     private static boolean setPolicy(int tid, Policy policy) throws IOException {
         try {
-            Holder.LIBC.sched_setscheduler(tid, policy.value, new int[] {0});
+            Libc.sched_setscheduler(tid, policy.value, new int[] {0});
             return true;
         } catch (LastErrorException e) {
             if (e.getErrorCode() == ESRCH) {

@@ -1,8 +1,7 @@
 package org.keepvip.agent.sched;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Library;
-import com.sun.jna.Native;
+import com.sun.jna.NativeLong;
 import com.sun.jna.Platform;
 import com.sun.jna.Structure;
 import java.util.ArrayList;
@@ -11,6 +10,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
+import org.keepvip.agent.unix.Libc;
 import org.keepvip.netlink.Errno;
 import org.keepvip.vrrp.config.ProcessTuning;
 import org.slf4j.Logger;
@@ -68,24 +68,6 @@ public final class VrrpThreads {
         return tuning;
     }
 
-    private interface Libc extends Library {
-        int sched_setscheduler(int pid, int policy, int[] param) throws LastErrorException;
-
-        int setpriority(int which, int who, int prio) throws LastErrorException;
-
-        int getpriority(int which, int who) throws LastErrorException;
-
-        int sched_setaffinity(int pid, long size, long[] mask) throws LastErrorException;
-
-        int setrlimit(int resource, RLimit rlim) throws LastErrorException;
-
-        int mlockall(int flags) throws LastErrorException;
-
-        int gettid();
-
-        long syscall(long number, int pid, SchedAttr attr, int flags) throws LastErrorException;
-    }
-
     /** {@code struct sched_attr}, its first version (48 bytes), for sched_setattr(2). */
     @Structure.FieldOrder({"size", "policy", "flags", "nice", "priority", "runtime", "deadline", "period"})
     public static final class SchedAttr extends Structure {
@@ -108,17 +90,6 @@ public final class VrrpThreads {
      */
     static final long SHORT_SLICE_NANOS = 100_000;
 
-    /** {@code struct rlimit} on 64-bit Linux. */
-    @Structure.FieldOrder({"cur", "max"})
-    public static final class RLimit extends Structure {
-        public long cur;
-        public long max;
-    }
-
-    private static final class Holder {
-        static final Libc LIBC = Native.load("c", Libc.class);
-    }
-
     /**
      * The per-process part, once at start: locks memory ({@code vrrp_no_swap}) and, with a real-time
      * priority, sets RLIMIT_RTTIME to half the limit (soft: SIGXCPU, logged) and the limit, but no less
@@ -128,7 +99,7 @@ public final class VrrpThreads {
     public void applyToProcess() {
         if (tuning.noSwap()) {
             try {
-                Holder.LIBC.mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT);
+                Libc.mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT);
                 LOG.info("Process locked in memory (vrrp_no_swap)");
             } catch (LastErrorException | UnsatisfiedLinkError e) {
                 LOG.info("Unable to lock process in memory - {}", reason(e));
@@ -145,10 +116,9 @@ public final class VrrpThreads {
         }
         try {
             CpuLimitWarning.install();
-            RLimit r = new RLimit();
-            r.cur = tuning.rlimitRttimeMicros() / 2; // warnings as the limit comes near
-            r.max = Math.max(tuning.rlimitRttimeMicros(), MIN_HARD_RTTIME_MICROS);
-            Holder.LIBC.setrlimit(RLIMIT_RTTIME, r);
+            long soft = tuning.rlimitRttimeMicros() / 2; // warnings as the limit comes near
+            long hard = Math.max(tuning.rlimitRttimeMicros(), MIN_HARD_RTTIME_MICROS);
+            Libc.setrlimit(RLIMIT_RTTIME, new long[] {soft, hard});
             rttimeLimited = true;
         } catch (LastErrorException | UnsatisfiedLinkError e) {
             LOG.warn("child process cannot set realtime rlimit - {}", reason(e));
@@ -178,7 +148,7 @@ public final class VrrpThreads {
         limitRealtime();
         for (int tid : tids) {
             try {
-                Holder.LIBC.sched_setscheduler(tid, SCHED_RR | SCHED_RESET_ON_FORK, new int[] {next});
+                Libc.sched_setscheduler(tid, SCHED_RR | SCHED_RESET_ON_FORK, new int[] {next});
             } catch (LastErrorException e) {
                 if (e.getErrorCode() != Errno.ESRCH) { // ESRCH: the thread has ended
                     LOG.warn("VRRP thread {}: cannot raise priority ({})", tid, reason(e));
@@ -202,12 +172,12 @@ public final class VrrpThreads {
         List<String> refused = new ArrayList<>();
         int priority = realtimePriority;
         try {
-            tids.add(Holder.LIBC.gettid());
+            tids.add(Libc.gettid());
             if (priority > 0) {
-                Holder.LIBC.sched_setscheduler(0, SCHED_RR | SCHED_RESET_ON_FORK, new int[] {priority});
+                Libc.sched_setscheduler(0, SCHED_RR | SCHED_RESET_ON_FORK, new int[] {priority});
             } else if (tuning.nice() != 0) {
                 // On Linux, PRIO_PROCESS with who 0 is the calling thread.
-                Holder.LIBC.setpriority(PRIO_PROCESS, 0, tuning.nice());
+                Libc.setpriority(PRIO_PROCESS, 0, tuning.nice());
             }
         } catch (LastErrorException e) {
             refused.add(priority > 0 ? "cannot raise priority (" + reason(e) + ")"
@@ -217,7 +187,7 @@ public final class VrrpThreads {
             try {
                 long[] mask = new long[(ProcessTuning.MAX_CPU + 1) / 64];
                 tuning.cpus().forEach(cpu -> mask[cpu / 64] |= 1L << (cpu % 64));
-                Holder.LIBC.sched_setaffinity(0, mask.length * 8L, mask);
+                Libc.sched_setaffinity(0, new NativeLong(mask.length * 8L), mask);
             } catch (LastErrorException e) {
                 refused.add("unable to set cpu affinity to vrrp process (" + reason(e) + ")");
             }
@@ -236,9 +206,10 @@ public final class VrrpThreads {
         }
         try {
             SchedAttr attr = new SchedAttr();
-            attr.nice = Holder.LIBC.getpriority(PRIO_PROCESS, 0); // sched_setattr sets the nice value too
+            attr.nice = Libc.getpriority(PRIO_PROCESS, 0); // sched_setattr sets the nice value too
             attr.runtime = SHORT_SLICE_NANOS;
-            Holder.LIBC.syscall(number, 0, attr, 0);
+            attr.write();
+            Libc.syscall(new NativeLong(number), 0, attr.getPointer(), 0);
         } catch (LastErrorException | UnsatisfiedLinkError e) {
             LOG.debug("VRRP thread {}: the kernel keeps its default time slice ({})", Thread.currentThread().getName(),
                     reason(e));
@@ -258,7 +229,7 @@ public final class VrrpThreads {
                     r.run();
                 } finally {
                     if (!tuning.isDefault()) {
-                        tids.remove(Holder.LIBC.gettid());
+                        tids.remove(Libc.gettid());
                     }
                 }
             }, name);

@@ -3,12 +3,13 @@ package org.keepvip.agent.unix;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
+import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 
 /**
  * The agent's libc calls, direct-mapped in one place: every package that needs a system call the
  * JDK lacks (scripts and FIFOs, trackers, probes, packet sockets, the loop's readiness, the control
- * socket, the umask) calls it here, and keeps only its own constants and structure layouts. Every
+ * socket, the umask, thread scheduling) calls it here, and keeps only its own constants and structure layouts. Every
  * call that can fail throws {@link LastErrorException} carrying errno. (netlink binds its own few
  * socket calls: it must not depend on the agent.)
  *
@@ -78,6 +79,34 @@ public final class Libc {
     public static native Pointer getgrnam(String name);
 
     public static native Pointer getgrgid(int gid);
+
+    /** gettid(2) through syscall: glibc has a wrapper only since 2.30, and a missing symbol fails every call here. */
+    public static int gettid() {
+        return syscall(new NativeLong(Platform.isIntel() ? 186 : 178), 0, 0).intValue(); // x86_64; the generic table (aarch64, riscv64)
+    }
+
+    // ------------------------------------------------------------ scheduling and limits
+
+    /** glibc's wrapper; on Linux {@code pid} may be any thread id of the process (0: the caller). */
+    public static native int sched_setscheduler(int pid, int policy, int[] param) throws LastErrorException;
+
+    public static native int sched_getscheduler(int pid) throws LastErrorException;
+
+    public static native int sched_setaffinity(int pid, NativeLong size, long[] mask) throws LastErrorException;
+
+    /** On Linux, {@code which} PRIO_PROCESS with {@code who} 0 is the calling thread. */
+    public static native int setpriority(int which, int who, int prio) throws LastErrorException;
+
+    public static native int getpriority(int which, int who) throws LastErrorException;
+
+    /** {@code rlim}: {@code struct rlimit} on 64-bit Linux, the soft and the hard limit. */
+    public static native int setrlimit(int resource, long[] rlim) throws LastErrorException;
+
+    public static native int mlockall(int flags) throws LastErrorException;
+
+    /** A system call with a structure argument (sched_setattr(2)), written to native memory first. */
+    public static native NativeLong syscall(NativeLong number, int arg1, Pointer arg2, int arg3)
+            throws LastErrorException;
 
     // ------------------------------------------------------------ sockets
 
