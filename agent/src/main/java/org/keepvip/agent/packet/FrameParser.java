@@ -11,7 +11,7 @@ import org.keepvip.vrrp.packet.InternetChecksum;
 
 /**
  * Reads a captured Ethernet frame down to the VRRP payload. Pure and total: any byte array gives
- * a {@link ReceivedVrrp} or a {@link ParseResult.Dropped}, never an exception.
+ * a {@link ReceivedVrrp} or a {@link FrameVerdict.Dropped}, never an exception.
  *
  * <p>Checks are those the kernel makes before keepalived's raw socket would see the packet (IPv4
  * header checksum, lengths and options, martian sources, IPv6 extension headers and their options);
@@ -36,7 +36,7 @@ public final class FrameParser {
 
     private FrameParser() {}
 
-    public static ParseResult parse(byte[] frame, String interfaceName, long receivedAtNanos) {
+    public static FrameVerdict parse(byte[] frame, String interfaceName, long receivedAtNanos) {
         return parse(frame, interfaceName, receivedAtNanos, null);
     }
 
@@ -46,7 +46,7 @@ public final class FrameParser {
      * learnt the address, a hub) or the interface is promiscuous (someone runs tcpdump), while the
      * kernel hands them to no socket (PACKET_OTHERHOST). Null {@code ownMac} skips the check.
      */
-    public static ParseResult parse(byte[] frame, String interfaceName, long receivedAtNanos, MacAddress ownMac) {
+    public static FrameVerdict parse(byte[] frame, String interfaceName, long receivedAtNanos, MacAddress ownMac) {
         if (frame.length < EtherType.HEADER_LENGTH) {
             return drop(DropReason.FRAME_TOO_SHORT, "length " + frame.length + " (expected: 14+)");
         }
@@ -74,7 +74,7 @@ public final class FrameParser {
         };
     }
 
-    private static ParseResult ipv4(byte[] f, int ip, MacAddress srcMac, String ifname, long nanos) {
+    private static FrameVerdict ipv4(byte[] f, int ip, MacAddress srcMac, String ifname, long nanos) {
         int received = f.length - ip;
         if (received < VrrpFrames.IPV4_HEADER_LENGTH) {
             return drop(DropReason.IP_HEADER_TRUNCATED, "IPv4 " + received + " bytes (expected: 20+)");
@@ -106,7 +106,7 @@ public final class FrameParser {
             return drop(DropReason.NOT_VRRP, "protocol " + protocol);
         }
         if (headerLength > VrrpFrames.IPV4_HEADER_LENGTH) {
-            ParseResult.Dropped bad = ipv4Options(f, ip + VrrpFrames.IPV4_HEADER_LENGTH, ip + headerLength);
+            FrameVerdict.Dropped bad = ipv4Options(f, ip + VrrpFrames.IPV4_HEADER_LENGTH, ip + headerLength);
             if (bad != null) {
                 return bad;
             }
@@ -121,7 +121,7 @@ public final class FrameParser {
                 Arrays.copyOfRange(f, ip + headerLength, ip + totalLength));
     }
 
-    private static ParseResult ipv6(byte[] f, int ip, MacAddress srcMac, String ifname, long nanos) {
+    private static FrameVerdict ipv6(byte[] f, int ip, MacAddress srcMac, String ifname, long nanos) {
         int received = f.length - ip;
         if (received < VrrpFrames.IPV6_HEADER_LENGTH) {
             return drop(DropReason.IP_HEADER_TRUNCATED, "IPv6 " + received + " bytes (expected: 40+)");
@@ -159,7 +159,7 @@ public final class FrameParser {
                 return drop(DropReason.IPV6_ROUTING_HEADER, (f[off + 3] & 0xFF) + " segments left");
             }
             if (next == HOP_BY_HOP || next == DESTINATION_OPTIONS) {
-                ParseResult.Dropped bad = ipv6Options(f, off + 2, off + length, next);
+                FrameVerdict.Dropped bad = ipv6Options(f, off + 2, off + length, next);
                 if (bad != null) {
                     return bad;
                 }
@@ -186,7 +186,7 @@ public final class FrameParser {
      * judge a received packet: a malformed list is dropped, and so is a source route (the kernel
      * drops it unless accept_source_route is on, which it is not by default); others are skipped.
      */
-    private static ParseResult.Dropped ipv4Options(byte[] f, int from, int to) {
+    private static FrameVerdict.Dropped ipv4Options(byte[] f, int from, int to) {
         int at = from;
         while (at < to) {
             int type = f[at] & 0xFF;
@@ -218,7 +218,7 @@ public final class FrameParser {
      * kernel's ip6_parse_tlv: padding and router alert are known; an unknown option whose type says
      * "discard" (its two high bits not 00, RFC 8200 4.2) drops the packet.
      */
-    private static ParseResult.Dropped ipv6Options(byte[] f, int from, int to, int header) {
+    private static FrameVerdict.Dropped ipv6Options(byte[] f, int from, int to, int header) {
         int at = from;
         while (at < to) {
             int type = f[at] & 0xFF;
@@ -275,8 +275,8 @@ public final class FrameParser {
         return last == 1 ? "loopback source" : last == 0 ? "unspecified source" : null;
     }
 
-    private static ParseResult.Dropped drop(DropReason reason, String detail) {
-        return new ParseResult.Dropped(reason, detail);
+    private static FrameVerdict.Dropped drop(DropReason reason, String detail) {
+        return new FrameVerdict.Dropped(reason, detail);
     }
 
     private static int u16(byte[] b, int off) {

@@ -1,7 +1,7 @@
 package org.keepvip.agent.packet;
 
 /** What {@link FrameParser} makes of a captured frame: a VRRP packet or a counted drop. */
-public sealed interface ParseResult permits ReceivedVrrp, ParseResult.Dropped {
+public sealed interface FrameVerdict permits ReceivedVrrp, FrameVerdict.Dropped {
 
     /**
      * A frame that is not a well-formed VRRP-over-IP packet.
@@ -9,5 +9,5 @@ public sealed interface ParseResult permits ReceivedVrrp, ParseResult.Dropped {
      * @param reason the counter it goes to
      * @param detail the offending values, for the one log line per cause
      */
-    record Dropped(DropReason reason, String detail) implements ParseResult {}
+    record Dropped(DropReason reason, String detail) implements FrameVerdict {}
 }

@@ -474,8 +474,8 @@ public final class PcapPacketPort implements PacketPort {
     }
 
     private void deliver(byte[] frame, long arrivedAtNanos) {
-        ParseResult r = FrameParser.parse(frame, iface.name(), arrivedAtNanos, iface.mac());
-        if (r instanceof ParseResult.Dropped d) {
+        FrameVerdict r = FrameParser.parse(frame, iface.name(), arrivedAtNanos, iface.mac());
+        if (r instanceof FrameVerdict.Dropped d) {
             drops.count(d.reason(), d.detail());
             return;
         }

@@ -25,7 +25,7 @@ import org.keepvip.netlink.MacAddress;
  */
 public record ReceivedVrrp(String interfaceName, long receivedAtNanos, MacAddress sourceMac,
                            InetAddress source, InetAddress destination, int ttl, int protocol,
-                           int ipTotalLength, int receivedIpLength, byte[] payload) implements ParseResult {
+                           int ipTotalLength, int receivedIpLength, byte[] payload) implements FrameVerdict {
 
     public ReceivedVrrp {
         payload = payload.clone();

@@ -45,7 +45,7 @@ class CaptureFilterOfflineTest {
             }
         }
 
-        List<ParseResult> seen = new ArrayList<>();
+        List<FrameVerdict> seen = new ArrayList<>();
         try (PcapHandle offline = Pcaps.openOffline(file.toString())) {
             offline.setFilter(PcapPacketPort.CAPTURE_FILTER, BpfProgram.BpfCompileMode.OPTIMIZE);
             while (true) {
@@ -76,7 +76,7 @@ class CaptureFilterOfflineTest {
                 dumper.dumpRaw(f);
             }
         }
-        List<ParseResult> seen = new ArrayList<>();
+        List<FrameVerdict> seen = new ArrayList<>();
         try (PcapHandle offline = Pcaps.openOffline(file.toString())) {
             offline.setFilter(PcapPacketPort.CAPTURE_FILTER, BpfProgram.BpfCompileMode.OPTIMIZE);
             while (true) {
@@ -89,6 +89,6 @@ class CaptureFilterOfflineTest {
         }
         assertThat(seen).hasSize(2);
         assertThat(((ReceivedVrrp) seen.get(0)).payload()).isEqualTo(FrameParserTest.VRRP);
-        assertThat(((ParseResult.Dropped) seen.get(1)).reason()).isEqualTo(DropReason.IPV6_ROUTING_HEADER);
+        assertThat(((FrameVerdict.Dropped) seen.get(1)).reason()).isEqualTo(DropReason.IPV6_ROUTING_HEADER);
     }
 }

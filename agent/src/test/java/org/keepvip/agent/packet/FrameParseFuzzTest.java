@@ -29,7 +29,7 @@ class FrameParseFuzzTest {
         if ((control & 0x01) != 0) {
             fixIpv4HeaderChecksum(frame);
         }
-        ParseResult r = FrameParser.parse(frame, "eth0", 42L, (control & 0x02) != 0 ? OWN : null);
+        FrameVerdict r = FrameParser.parse(frame, "eth0", 42L, (control & 0x02) != 0 ? OWN : null);
         ParsedFrames.assertSound(frame, 42L, r);
     }
 

@@ -35,15 +35,15 @@ class FrameParserTest {
     }
 
     static ReceivedVrrp parsed(byte[] frame) {
-        ParseResult r = FrameParser.parse(frame, "eth0", 42);
+        FrameVerdict r = FrameParser.parse(frame, "eth0", 42);
         assertThat(r).isInstanceOf(ReceivedVrrp.class);
         return (ReceivedVrrp) r;
     }
 
     static DropReason dropped(byte[] frame) {
-        ParseResult r = FrameParser.parse(frame, "eth0", 42);
-        assertThat(r).isInstanceOf(ParseResult.Dropped.class);
-        return ((ParseResult.Dropped) r).reason();
+        FrameVerdict r = FrameParser.parse(frame, "eth0", 42);
+        assertThat(r).isInstanceOf(FrameVerdict.Dropped.class);
+        return ((FrameVerdict.Dropped) r).reason();
     }
 
     @Test
@@ -154,7 +154,7 @@ class FrameParserTest {
         MacAddress ours = MacAddress.parse("02:00:00:00:00:0a");
         byte[] toOther = v4Frame();
         System.arraycopy(MacAddress.parse("02:00:00:00:99:99").bytes(), 0, toOther, 0, 6);
-        assertThat(((ParseResult.Dropped) FrameParser.parse(toOther, "eth0", 0, ours)).reason())
+        assertThat(((FrameVerdict.Dropped) FrameParser.parse(toOther, "eth0", 0, ours)).reason())
                 .isEqualTo(DropReason.OTHER_HOST);
         byte[] toUs = toOther.clone();
         System.arraycopy(ours.bytes(), 0, toUs, 0, 6);
@@ -288,8 +288,8 @@ class FrameParserTest {
         int parsed = 0;
         for (byte[] good : new byte[][] {v4Frame(), v6Frame()}) {
             for (int len = 0; len < good.length; len++) {
-                ParseResult r = FrameParser.parse(Arrays.copyOf(good, len), "eth0", 0);
-                assertThat(r).as("a frame cut to %d bytes", len).isInstanceOf(ParseResult.Dropped.class);
+                FrameVerdict r = FrameParser.parse(Arrays.copyOf(good, len), "eth0", 0);
+                assertThat(r).as("a frame cut to %d bytes", len).isInstanceOf(FrameVerdict.Dropped.class);
                 ParsedFrames.assertSound(good, 0, r);
             }
             assertThat(FrameParser.parse(good, "eth0", 0)).isInstanceOf(ReceivedVrrp.class);
@@ -298,9 +298,9 @@ class FrameParserTest {
                 for (int k = random.nextInt(4); k >= 0; k--) {
                     f[random.nextInt(f.length)] = (byte) random.nextInt(256);
                 }
-                ParseResult r = FrameParser.parse(f, "eth0", 0);
+                FrameVerdict r = FrameParser.parse(f, "eth0", 0);
                 ParsedFrames.assertSound(f, 0, r);
-                if (r instanceof ParseResult.Dropped d) {
+                if (r instanceof FrameVerdict.Dropped d) {
                     seen.add(d.reason());
                 } else {
                     parsed++;

@@ -12,7 +12,7 @@ final class ParsedFrames {
      * a payload that all come from the frame's bytes, within the lengths received; a drop says what
      * was wrong.
      */
-    static void assertSound(byte[] frame, long receivedAtNanos, ParseResult r) {
+    static void assertSound(byte[] frame, long receivedAtNanos, FrameVerdict r) {
         if (r instanceof ReceivedVrrp v) {
             assertThat(v.interfaceName()).isEqualTo("eth0");
             assertThat(v.receivedAtNanos()).isEqualTo(receivedAtNanos);
@@ -26,7 +26,7 @@ final class ParsedFrames {
             assertThat(v.ipTotalLength()).as("IP length within what was received")
                     .isLessThanOrEqualTo(v.receivedIpLength()).isLessThanOrEqualTo(frame.length - EtherType.HEADER_LENGTH);
         } else {
-            ParseResult.Dropped d = (ParseResult.Dropped) r;
+            FrameVerdict.Dropped d = (FrameVerdict.Dropped) r;
             assertThat(d.detail()).as("a drop (%s) says what was wrong", d.reason()).isNotBlank();
         }
     }
