@@ -2,29 +2,16 @@ package org.keepvip.agent.track;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
-import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
-import com.sun.jna.Pointer;
 import org.keepvip.agent.unix.Libc;
 
-/** The trackers' inotify, pidfd_open and poll constants and helpers; the calls are {@link Libc}'s. */
-final class TrackLibc {
-    static final int IN_NONBLOCK = 0x800;
-    static final int IN_CLOEXEC = 0x80000;
-    static final int IN_CLOSE_WRITE = 0x8;
-    static final int IN_MOVED_FROM = 0x40;
-    static final int IN_MOVED_TO = 0x80;
-    static final int IN_DELETE = 0x200;
-    static final int IN_Q_OVERFLOW = 0x4000;
-    static final int IN_IGNORED = 0x8000;
-    static final int IN_ISDIR = 0x40000000;
+/** What the trackers do with their descriptors: wait for them (poll), open pidfds, close them; the calls are {@link Libc}'s. */
+final class Descriptors {
     static final short POLLIN = 1;
-    static final int EINTR = 4;
-    static final int EAGAIN = 11;
     /** pidfd_open(2) on x86_64 and aarch64 (the unified syscall table since 5.3). */
     static final long SYS_PIDFD_OPEN = 434;
 
-    private TrackLibc() {}
+    private Descriptors() {}
 
     /** A pidfd for {@code pid}, or -1 when the process is gone or the kernel has no pidfd_open. */
     static int pidfdOpen(int pid) {
@@ -50,7 +37,7 @@ final class TrackLibc {
                 ready[i] = m.getShort(8L * i + 6) != 0;
             }
         } catch (LastErrorException e) {
-            if (e.getErrorCode() != EINTR) {
+            if (e.getErrorCode() != Libc.EINTR) {
                 throw e;
             }
         }

@@ -1,8 +1,6 @@
 package org.keepvip.agent.track;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Memory;
-import com.sun.jna.NativeLong;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +15,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.keepvip.agent.loop.LoopEvent;
-import org.keepvip.agent.unix.Libc;
 import org.keepvip.vrrp.config.TrackFile;
 import org.keepvip.vrrp.mapping.InstanceMapping;
 import org.keepvip.vrrp.state.FileValue;
@@ -37,8 +34,8 @@ import org.keepvip.agent.latency.ThreadNames;
  */
 public final class FileTrackers implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("keepvip.vrrp");
-    private static final int MASK = TrackLibc.IN_CLOSE_WRITE | TrackLibc.IN_DELETE | TrackLibc.IN_MOVED_FROM
-            | TrackLibc.IN_MOVED_TO;
+    private static final int MASK = Inotify.IN_CLOSE_WRITE | Inotify.IN_DELETE | Inotify.IN_MOVED_FROM
+            | Inotify.IN_MOVED_TO;
     /** How often the reader checks for close while nothing happens. */
     private static final int POLL_MILLIS = 200;
 
@@ -47,9 +44,8 @@ public final class FileTrackers implements AutoCloseable {
     private final Map<String, Long> values = new ConcurrentHashMap<>();
     private final Map<Integer, Path> dirs = new HashMap<>();
     private final Map<Path, List<TrackFile>> byPath = new LinkedHashMap<>();
-    private int inotify = -1;
-    private Thread reader;
-    private volatile boolean running;
+    /** Null when inotify could not be had: the values are then read once. */
+    private Inotify inotify;
 
     /** {@code files}: the track_file blocks something tracks. */
     public FileTrackers(List<TrackFile> files, Consumer<LoopEvent> loop) {
@@ -67,7 +63,7 @@ public final class FileTrackers implements AutoCloseable {
             return;
         }
         try {
-            inotify = Libc.inotify_init1(TrackLibc.IN_CLOEXEC | TrackLibc.IN_NONBLOCK);
+            inotify = Inotify.open(POLL_MILLIS);
         } catch (LastErrorException e) {
             LOG.error("Unable to monitor track files: inotify_init1 failed (errno {}) - track_file values are read once",
                     e.getErrorCode());
@@ -83,9 +79,9 @@ public final class FileTrackers implements AutoCloseable {
             if (initialise && f.initFile()) {
                 initialise(f, path);
             }
-            if (inotify >= 0 && !watched.containsKey(dir)) {
+            if (inotify != null && !watched.containsKey(dir)) {
                 try {
-                    int wd = Libc.inotify_add_watch(inotify, dir.toString(), MASK);
+                    int wd = inotify.watch(dir, MASK);
                     watched.put(dir, wd);
                     dirs.put(wd, dir);
                 } catch (LastErrorException e) {
@@ -96,11 +92,9 @@ public final class FileTrackers implements AutoCloseable {
             byPath.computeIfAbsent(path, k -> new ArrayList<>()).add(f);
         }
         byPath.forEach((path, fs) -> fs.forEach(f -> read(f, path, true)));
-        if (inotify >= 0 && !dirs.isEmpty()) {
-            running = true;
-            reader = new Thread(this::run, ThreadNames.TRACK_FILE);
-            reader.setDaemon(true);
-            reader.start();
+        if (inotify != null && !dirs.isEmpty()) {
+            inotify.start(ThreadNames.TRACK_FILE, 16 * 1024, this::handle, e -> LOG.error(
+                    "track_file monitor failed, track files are no longer watched: {}", e.toString()));
         }
     }
 
@@ -168,82 +162,41 @@ public final class FileTrackers implements AutoCloseable {
         }
     }
 
-    private void run() {
-        Memory buf = new Memory(16 * 1024);
-        int[] fds = {inotify};
-        while (running) {
-            try {
-                if (!TrackLibc.pollIn(fds, POLL_MILLIS)[0]) {
-                    continue;
-                }
-                long n;
-                try {
-                    n = Libc.read(inotify, buf, new NativeLong(buf.size())).longValue();
-                } catch (LastErrorException e) {
-                    if (e.getErrorCode() == TrackLibc.EAGAIN || e.getErrorCode() == TrackLibc.EINTR) {
-                        continue;
-                    }
-                    throw e;
-                }
-                handle(buf, n);
-            } catch (RuntimeException e) {
-                if (running) {
-                    LOG.error("track_file monitor failed, track files are no longer watched: {}", e.toString());
-                }
-                return;
-            }
+    /** One inotify event, on the reader's thread. */
+    private void handle(Inotify.Event e) {
+        int mask = e.mask();
+        if ((mask & Inotify.IN_Q_OVERFLOW) != 0) {
+            LOG.warn("track_file: inotify queue overflow - reading every track file again");
+            byPath.forEach((path, fs) -> fs.forEach(f -> read(f, path, false)));
+            return;
         }
-    }
-
-    private void handle(Memory buf, long n) {
-        long off = 0;
-        while (off + 16 <= n) {
-            int wd = buf.getInt(off);
-            int mask = buf.getInt(off + 4);
-            int len = buf.getInt(off + 12);
-            String name = len == 0 ? "" : buf.getString(off + 16, StandardCharsets.ISO_8859_1.name());
-            off += 16 + len;
-            if ((mask & TrackLibc.IN_Q_OVERFLOW) != 0) {
-                LOG.warn("track_file: inotify queue overflow - reading every track file again");
-                byPath.forEach((path, fs) -> fs.forEach(f -> read(f, path, false)));
-                continue;
-            }
-            if ((mask & (TrackLibc.IN_ISDIR | TrackLibc.IN_IGNORED)) != 0) {
-                continue;
-            }
-            Path dir = dirs.get(wd);
-            if (dir == null) {
-                continue;
-            }
-            Path path = dir.resolve(name);
-            List<TrackFile> fs = byPath.get(path);
-            if (fs == null) {
-                continue;
-            }
-            for (TrackFile f : fs) {
-                if ((mask & (TrackLibc.IN_DELETE | TrackLibc.IN_MOVED_FROM)) != 0) {
-                    LOG.info("track_file {}: {} was removed - its value is 0", f.name(), path);
-                    report(f, 0, false);
-                } else {
-                    read(f, path, false);
-                }
+        if ((mask & (Inotify.IN_ISDIR | Inotify.IN_IGNORED)) != 0) {
+            return;
+        }
+        Path dir = dirs.get(e.wd());
+        if (dir == null) {
+            return;
+        }
+        Path path = dir.resolve(e.name());
+        List<TrackFile> fs = byPath.get(path);
+        if (fs == null) {
+            return;
+        }
+        for (TrackFile f : fs) {
+            if ((mask & (Inotify.IN_DELETE | Inotify.IN_MOVED_FROM)) != 0) {
+                LOG.info("track_file {}: {} was removed - its value is 0", f.name(), path);
+                report(f, 0, false);
+            } else {
+                read(f, path, false);
             }
         }
     }
 
     @Override
     public void close() {
-        running = false;
-        if (reader != null) {
-            try {
-                reader.join(2 * POLL_MILLIS + 500L);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        if (inotify >= 0) {
-            TrackLibc.closeQuietly(inotify);
-            inotify = -1;
+        if (inotify != null) {
+            inotify.close();
+            inotify = null;
         }
     }
 }

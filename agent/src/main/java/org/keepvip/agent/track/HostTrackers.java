@@ -148,7 +148,7 @@ public final class HostTrackers implements AutoCloseable {
                 open(t, start);
             }
             // And the first poll's native binding, so the first answers are read on time.
-            TrackLibc.pollIn(trackers.stream().filter(t -> t.probe != null).mapToInt(t -> t.probe.fd()).toArray(), 0);
+            Descriptors.pollIn(trackers.stream().filter(t -> t.probe != null).mapToInt(t -> t.probe.fd()).toArray(), 0);
             long now = clock.getAsLong();
             trackers.forEach(t -> t.state.startAt(now));
             while (running) {
@@ -179,7 +179,7 @@ public final class HostTrackers implements AutoCloseable {
             return;
         }
         int[] fds = polled.stream().mapToInt(t -> t.probe.fd()).toArray();
-        boolean[] ready = TrackLibc.pollIn(fds, (int) Math.max(0, (waitNanos + 999_999) / 1_000_000));
+        boolean[] ready = Descriptors.pollIn(fds, (int) Math.max(0, (waitNanos + 999_999) / 1_000_000));
         for (int i = 0; i < ready.length; i++) {
             if (ready[i]) {
                 drain(polled.get(i));

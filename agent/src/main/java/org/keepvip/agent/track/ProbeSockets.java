@@ -1,15 +1,13 @@
 package org.keepvip.agent.track;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Native;
-import com.sun.jna.NativeLong;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import org.keepvip.agent.unix.Libc;
 
 /** The host probes' socket constants and address layouts (raw ICMP/ICMPv6, ARP packet sockets); the calls are {@link Libc}'s. */
-final class ProbeLibc {
+final class ProbeSockets {
     static final int AF_INET = 2;
     static final int AF_INET6 = 10;
     static final int AF_PACKET = 17;
@@ -33,7 +31,7 @@ final class ProbeLibc {
     static final int EAGAIN = 11;
     static final int EINTR = 4;
 
-    private ProbeLibc() {}
+    private ProbeSockets() {}
 
     static void closeQuietly(int fd) {
         try {

@@ -356,7 +356,7 @@ public final class ProcessTrackers implements AutoCloseable {
 
     private void watchExit(int pid) {
         if (connector == null && !pidfds.containsKey(pid)) {
-            int fd = TrackLibc.pidfdOpen(pid);
+            int fd = Descriptors.pidfdOpen(pid);
             if (fd >= 0) {
                 pidfds.put(pid, fd);
             }
@@ -366,7 +366,7 @@ public final class ProcessTrackers implements AutoCloseable {
     private void unwatchExit(int pid) {
         Integer fd = pidfds.remove(pid);
         if (fd != null) {
-            TrackLibc.closeQuietly(fd);
+            Descriptors.closeQuietly(fd);
         }
     }
 
@@ -378,7 +378,7 @@ public final class ProcessTrackers implements AutoCloseable {
         }
         List<Integer> pids = new ArrayList<>(pidfds.keySet());
         int[] fds = pids.stream().mapToInt(pidfds::get).toArray();
-        boolean[] ready = TrackLibc.pollIn(fds, millis);
+        boolean[] ready = Descriptors.pollIn(fds, millis);
         long now = System.nanoTime();
         for (int i = 0; i < ready.length; i++) {
             if (ready[i]) {
@@ -411,7 +411,7 @@ public final class ProcessTrackers implements AutoCloseable {
             connector.close();
             connector = null;
         }
-        pidfds.values().forEach(TrackLibc::closeQuietly);
+        pidfds.values().forEach(Descriptors::closeQuietly);
         pidfds.clear();
     }
 

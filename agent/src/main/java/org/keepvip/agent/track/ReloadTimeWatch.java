@@ -1,8 +1,6 @@
 package org.keepvip.agent.track;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Memory;
-import com.sun.jna.NativeLong;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +15,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.keepvip.agent.unix.Libc;
 import org.keepvip.vrrp.config.ReloadTime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,10 +31,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReloadTimeWatch implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("keepvip.vrrp");
-    private static final int IN_DELETE_SELF = 0x400;
-    private static final int IN_MOVE_SELF = 0x800;
-    private static final int MASK = TrackLibc.IN_CLOSE_WRITE | TrackLibc.IN_DELETE | TrackLibc.IN_MOVED_FROM
-            | TrackLibc.IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF;
+    private static final int MASK = Inotify.IN_CLOSE_WRITE | Inotify.IN_DELETE | Inotify.IN_MOVED_FROM
+            | Inotify.IN_MOVED_TO | Inotify.IN_DELETE_SELF | Inotify.IN_MOVE_SELF;
     private static final int POLL_MILLIS = 500;
     /** keepalived reads the line with fgets() into 21 bytes. */
     private static final int MAX_LINE = 20;
@@ -49,9 +44,8 @@ public final class ReloadTimeWatch implements AutoCloseable {
     private final Runnable reload;
     private final Supplier<Instant> clock;
     private final ZoneId zone;
-    private int inotify = -1;
-    private Thread reader;
-    private volatile boolean running;
+    /** Null when the directory cannot be watched. */
+    private Inotify inotify;
     private ScheduledFuture<?> pending;
     private long at;
     private boolean dateGiven;
@@ -80,21 +74,20 @@ public final class ReloadTimeWatch implements AutoCloseable {
     void start() {
         Path dir = file.getParent() == null ? Path.of("/") : file.getParent();
         try {
-            inotify = Libc.inotify_init1(TrackLibc.IN_CLOEXEC | TrackLibc.IN_NONBLOCK);
-            Libc.inotify_add_watch(inotify, dir.toString(), MASK);
+            inotify = Inotify.open(POLL_MILLIS);
+            inotify.watch(dir, MASK);
         } catch (LastErrorException e) {
             LOG.info("Unable to monitor reload timer file directory {}- ignoring", dir); // keepalived's words
-            if (inotify >= 0) {
-                TrackLibc.closeQuietly(inotify);
-                inotify = -1;
+            if (inotify != null) {
+                inotify.close();
+                inotify = null;
             }
             return;
         }
-        running = true;
+        // The reader first: a reload the file schedules at once stops it (fire), and must stay stopped.
+        inotify.start("reload-time", 8 * 1024, this::onEvent, e -> LOG.error(
+                "reload_time_file monitor failed, {} is no longer watched: {}", file, e.toString()));
         readFile();
-        reader = new Thread(this::run, "reload-time");
-        reader.setDaemon(true);
-        reader.start();
     }
 
     /** When a reload is scheduled (epoch seconds), or 0. */
@@ -168,7 +161,7 @@ public final class ReloadTimeWatch implements AutoCloseable {
             pending = null;
             remove = !repeat || dateGiven;
         }
-        running = false;
+        inotify.stop();
         if (remove) {
             try {
                 Files.deleteIfExists(file);
@@ -179,66 +172,31 @@ public final class ReloadTimeWatch implements AutoCloseable {
         reload.run();
     }
 
-    private void run() {
-        Memory buf = new Memory(8 * 1024);
-        int[] fds = {inotify};
+    /** One inotify event on the file's directory, on the reader's thread. */
+    private void onEvent(Inotify.Event e) {
         String name = file.getFileName() == null ? "" : file.getFileName().toString();
-        while (running) {
-            try {
-                if (!TrackLibc.pollIn(fds, POLL_MILLIS)[0]) {
-                    continue;
-                }
-                long n;
-                try {
-                    n = Libc.read(inotify, buf, new NativeLong(buf.size())).longValue();
-                } catch (LastErrorException e) {
-                    if (e.getErrorCode() == TrackLibc.EAGAIN || e.getErrorCode() == TrackLibc.EINTR) {
-                        continue;
-                    }
-                    throw e;
-                }
-                long off = 0;
-                while (off + 16 <= n && running) {
-                    int mask = buf.getInt(off + 4);
-                    int len = buf.getInt(off + 12);
-                    String event = len == 0 ? "" : buf.getString(off + 16, StandardCharsets.ISO_8859_1.name());
-                    off += 16 + len;
-                    if ((mask & (IN_DELETE_SELF | IN_MOVE_SELF)) != 0) {
-                        cancel(true);
-                        LOG.info("Directory of reload timer file has disappeared. Monitoring stopped.");
-                        running = false;
-                    } else if (event.equals(name)) {
-                        if ((mask & (TrackLibc.IN_DELETE | TrackLibc.IN_MOVED_FROM)) != 0) {
-                            cancel(true);
-                        } else if ((mask & (TrackLibc.IN_CLOSE_WRITE | TrackLibc.IN_MOVED_TO)) != 0) {
-                            readFile();
-                        }
-                    }
-                }
-            } catch (RuntimeException e) {
-                if (running) {
-                    LOG.error("reload_time_file monitor failed, {} is no longer watched: {}", file, e.toString());
-                }
-                return;
+        if ((e.mask() & (Inotify.IN_DELETE_SELF | Inotify.IN_MOVE_SELF)) != 0) {
+            cancel(true);
+            LOG.info("Directory of reload timer file has disappeared. Monitoring stopped.");
+            inotify.stop();
+        } else if (e.name().equals(name)) {
+            if ((e.mask() & (Inotify.IN_DELETE | Inotify.IN_MOVED_FROM)) != 0) {
+                cancel(true);
+            } else if ((e.mask() & (Inotify.IN_CLOSE_WRITE | Inotify.IN_MOVED_TO)) != 0) {
+                readFile();
             }
         }
     }
 
     @Override
     public void close() {
-        running = false;
-        cancel(false);
-        Thread t = reader;
-        if (t != null && t != Thread.currentThread()) {
-            try {
-                t.join(2L * POLL_MILLIS + 500);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        Inotify w = inotify;
+        if (w != null) {
+            w.stop();
         }
-        if (inotify >= 0) {
-            TrackLibc.closeQuietly(inotify);
-            inotify = -1;
+        cancel(false);
+        if (w != null) {
+            w.close();
         }
     }
 }

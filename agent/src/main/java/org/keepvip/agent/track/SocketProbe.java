@@ -54,24 +54,24 @@ final class SocketProbe implements HostProbe {
         try {
             switch (h.method()) {
                 case ARP -> {
-                    fd = Libc.socket(ProbeLibc.AF_PACKET, ProbeLibc.SOCK_DGRAM | ProbeLibc.SOCK_NONBLOCK
-                            | ProbeLibc.SOCK_CLOEXEC, htons(ProbeLibc.ETH_P_ARP));
-                    byte[] own = ProbeLibc.sockaddrLl(iface.index(), null);
+                    fd = Libc.socket(ProbeSockets.AF_PACKET, ProbeSockets.SOCK_DGRAM | ProbeSockets.SOCK_NONBLOCK
+                            | ProbeSockets.SOCK_CLOEXEC, htons(ProbeSockets.ETH_P_ARP));
+                    byte[] own = ProbeSockets.sockaddrLl(iface.index(), null);
                     Libc.bind(fd, own, own.length);
                     // Without an IPv4 address on the interface, an ARP probe (sender 0.0.0.0, RFC 5227).
                     byte[] sender = iface.ipv4().map(InetAddress::getAddress).orElse(new byte[4]);
                     byte[] request = ProbeFrames.arpRequest(iface.mac().bytes(), sender, target);
-                    return new SocketProbe(fd, ProbeLibc.sockaddrLl(iface.index(),
+                    return new SocketProbe(fd, ProbeSockets.sockaddrLl(iface.index(),
                             new byte[] {-1, -1, -1, -1, -1, -1}), seq -> request,
                             (b, len, src) -> ProbeFrames.arpReply(b, len, target));
                 }
                 case ND -> {
                     fd = icmp6Socket(iface, ProbeFrames.ND_NEIGHBOR_ADVERT);
-                    ProbeLibc.setInt(fd, ProbeLibc.IPPROTO_IPV6, ProbeLibc.IPV6_MULTICAST_HOPS, 255);
-                    ProbeLibc.setInt(fd, ProbeLibc.IPPROTO_IPV6, ProbeLibc.IPV6_UNICAST_HOPS, 255);
-                    ProbeLibc.setInt(fd, ProbeLibc.IPPROTO_IPV6, ProbeLibc.IPV6_MULTICAST_IF, iface.index());
+                    ProbeSockets.setInt(fd, ProbeSockets.IPPROTO_IPV6, ProbeSockets.IPV6_MULTICAST_HOPS, 255);
+                    ProbeSockets.setInt(fd, ProbeSockets.IPPROTO_IPV6, ProbeSockets.IPV6_UNICAST_HOPS, 255);
+                    ProbeSockets.setInt(fd, ProbeSockets.IPPROTO_IPV6, ProbeSockets.IPV6_MULTICAST_IF, iface.index());
                     byte[] solicitation = ProbeFrames.neighborSolicitation(target, iface.mac().bytes());
-                    return new SocketProbe(fd, ProbeLibc.sockaddrIn6(ProbeFrames.solicitedNode(target), iface.index()),
+                    return new SocketProbe(fd, ProbeSockets.sockaddrIn6(ProbeFrames.solicitedNode(target), iface.index()),
                             seq -> solicitation, (b, len, src) -> ProbeFrames.neighborAdvert(b, len, target));
                 }
                 default -> {
@@ -79,25 +79,25 @@ final class SocketProbe implements HostProbe {
                     if (h.ipv6()) {
                         fd = icmp6Socket(iface, ProbeFrames.ICMP6_ECHO_REPLY);
                         int scope = iface != null && h.address().isLinkLocalAddress() ? iface.index() : 0;
-                        return new SocketProbe(fd, ProbeLibc.sockaddrIn6(target, scope),
+                        return new SocketProbe(fd, ProbeSockets.sockaddrIn6(target, scope),
                                 seq -> ProbeFrames.echoRequest(true, id, seq),
                                 (b, len, src) -> ProbeFrames.echoReply6(b, len, Arrays.copyOfRange(src, 8, 24),
                                         target, id));
                     }
-                    fd = Libc.socket(ProbeLibc.AF_INET, ProbeLibc.SOCK_RAW | ProbeLibc.SOCK_NONBLOCK
-                            | ProbeLibc.SOCK_CLOEXEC, ProbeLibc.IPPROTO_ICMP);
+                    fd = Libc.socket(ProbeSockets.AF_INET, ProbeSockets.SOCK_RAW | ProbeSockets.SOCK_NONBLOCK
+                            | ProbeSockets.SOCK_CLOEXEC, ProbeSockets.IPPROTO_ICMP);
                     // Only echo replies reach the socket (a set bit drops that ICMP type).
-                    ProbeLibc.setInt(fd, ProbeLibc.SOL_RAW, ProbeLibc.ICMP_FILTER, ~(1 << ProbeFrames.ICMP_ECHO_REPLY));
+                    ProbeSockets.setInt(fd, ProbeSockets.SOL_RAW, ProbeSockets.ICMP_FILTER, ~(1 << ProbeFrames.ICMP_ECHO_REPLY));
                     if (iface != null) {
-                        ProbeLibc.bindToDevice(fd, iface.name());
+                        ProbeSockets.bindToDevice(fd, iface.name());
                     }
-                    return new SocketProbe(fd, ProbeLibc.sockaddrIn(target), seq -> ProbeFrames.echoRequest(false, id, seq),
+                    return new SocketProbe(fd, ProbeSockets.sockaddrIn(target), seq -> ProbeFrames.echoRequest(false, id, seq),
                             (b, len, src) -> ProbeFrames.echoReply4(b, len, target, id));
                 }
             }
         } catch (LastErrorException e) {
             if (fd >= 0) {
-                ProbeLibc.closeQuietly(fd);
+                ProbeSockets.closeQuietly(fd);
             }
             throw new IOException("cannot open a " + h.method().word() + " socket"
                     + (iface == null ? "" : " on " + iface.name()) + ": errno " + e.getErrorCode()
@@ -112,21 +112,21 @@ final class SocketProbe implements HostProbe {
 
     /** A raw ICMPv6 socket that only {@code type} reaches, bound to {@code iface} if given. */
     private static int icmp6Socket(InterfaceInfo iface, int type) {
-        int fd = Libc.socket(ProbeLibc.AF_INET6, ProbeLibc.SOCK_RAW | ProbeLibc.SOCK_NONBLOCK
-                | ProbeLibc.SOCK_CLOEXEC, ProbeLibc.IPPROTO_ICMPV6);
+        int fd = Libc.socket(ProbeSockets.AF_INET6, ProbeSockets.SOCK_RAW | ProbeSockets.SOCK_NONBLOCK
+                | ProbeSockets.SOCK_CLOEXEC, ProbeSockets.IPPROTO_ICMPV6);
         try {
             // struct icmp6_filter: a set bit blocks that type; block all but one.
             byte[] filter = new byte[32];
             Arrays.fill(filter, (byte) 0xff);
             ByteBuffer f = ByteBuffer.wrap(filter).order(ByteOrder.nativeOrder());
             f.putInt((type >> 5) * 4, ~(1 << (type & 31)));
-            Libc.setsockopt(fd, ProbeLibc.IPPROTO_ICMPV6, ProbeLibc.ICMP_FILTER, filter, filter.length);
+            Libc.setsockopt(fd, ProbeSockets.IPPROTO_ICMPV6, ProbeSockets.ICMP_FILTER, filter, filter.length);
             if (iface != null) {
-                ProbeLibc.bindToDevice(fd, iface.name());
+                ProbeSockets.bindToDevice(fd, iface.name());
             }
             return fd;
         } catch (LastErrorException e) {
-            ProbeLibc.closeQuietly(fd);
+            ProbeSockets.closeQuietly(fd);
             throw e;
         }
     }
@@ -140,7 +140,7 @@ final class SocketProbe implements HostProbe {
     public void send(int seq) throws IOException {
         byte[] m = message.of(seq);
         try {
-            Libc.sendto(fd, m, new NativeLong(m.length), ProbeLibc.MSG_DONTWAIT, destination, destination.length);
+            Libc.sendto(fd, m, new NativeLong(m.length), ProbeSockets.MSG_DONTWAIT, destination, destination.length);
         } catch (LastErrorException e) {
             throw new IOException("errno " + e.getErrorCode(), e);
         }
@@ -152,10 +152,10 @@ final class SocketProbe implements HostProbe {
             int[] fromLen = {from.length};
             int n;
             try {
-                n = Libc.recvfrom(fd, buf, new NativeLong(buf.length), ProbeLibc.MSG_DONTWAIT, from, fromLen)
+                n = Libc.recvfrom(fd, buf, new NativeLong(buf.length), ProbeSockets.MSG_DONTWAIT, from, fromLen)
                         .intValue();
             } catch (LastErrorException e) {
-                if (e.getErrorCode() == ProbeLibc.EAGAIN || e.getErrorCode() == ProbeLibc.EINTR) {
+                if (e.getErrorCode() == ProbeSockets.EAGAIN || e.getErrorCode() == ProbeSockets.EINTR) {
                     return;
                 }
                 throw new IOException("errno " + e.getErrorCode(), e);
@@ -169,6 +169,6 @@ final class SocketProbe implements HostProbe {
 
     @Override
     public void close() {
-        ProbeLibc.closeQuietly(fd);
+        ProbeSockets.closeQuietly(fd);
     }
 }
