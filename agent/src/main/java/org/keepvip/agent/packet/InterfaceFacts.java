@@ -70,7 +70,7 @@ public final class InterfaceFacts {
     /** A socket for the ioctls, in the calling thread's namespace; the caller closes it. */
     private static int querySocket(String name) throws IOException {
         try {
-            return LinuxSockets.datagramSocket(LinuxSockets.AF_INET);
+            return LinuxSockets.datagramSocket(Libc.AF_INET);
         } catch (LastErrorException e) {
             throw new IOException("cannot open a socket to query " + name + ": errno " + e.getErrorCode(), e);
         }

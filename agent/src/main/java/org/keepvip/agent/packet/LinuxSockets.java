@@ -8,10 +8,6 @@ import java.nio.ByteOrder;
 
 /** The packet layer's socket and ioctl constants and helpers; the calls are {@link Libc}'s (errors as {@link LastErrorException}). */
 final class LinuxSockets {
-    static final int AF_INET = 2;
-    static final int AF_INET6 = 10;
-    static final int SOCK_DGRAM = 2;
-    static final int SOCK_CLOEXEC = 0x80000;
     static final int IPPROTO_IP = 0;
     static final int IPPROTO_IPV6 = 41;
     static final int IP_ADD_MEMBERSHIP = 35;
@@ -30,7 +26,7 @@ final class LinuxSockets {
 
     /** A socket of the given family in the calling thread's network namespace. */
     static int datagramSocket(int family) throws LastErrorException {
-        return Libc.socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        return Libc.socket(family, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0);
     }
 
     /** An int socket option's value, in the host's byte order. */

@@ -33,7 +33,7 @@ final class MulticastMembership implements AutoCloseable {
         boolean v4 = group instanceof Inet4Address;
         int fd;
         try {
-            fd = LinuxSockets.datagramSocket(v4 ? LinuxSockets.AF_INET : LinuxSockets.AF_INET6);
+            fd = LinuxSockets.datagramSocket(v4 ? Libc.AF_INET : Libc.AF_INET6);
         } catch (LastErrorException e) {
             throw new IOException("cannot open a socket to join " + group.getHostAddress() + ": errno "
                     + e.getErrorCode(), e);

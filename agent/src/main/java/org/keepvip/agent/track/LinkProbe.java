@@ -16,9 +16,6 @@ import org.keepvip.agent.unix.Libc;
  */
 public final class LinkProbe implements AutoCloseable {
 
-    private static final int AF_INET = 2;
-    private static final int SOCK_DGRAM = 2;
-    private static final int SOCK_CLOEXEC = 0x80000;
     private static final long SIOCGIFFLAGS = 0x8913;
     private static final long SIOCETHTOOL = 0x8946;
     private static final long SIOCGMIIPHY = 0x8947;
@@ -37,7 +34,7 @@ public final class LinkProbe implements AutoCloseable {
     private final int fd;
 
     public LinkProbe() {
-        this.fd = Libc.socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        this.fd = Libc.socket(Libc.AF_INET, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0);
     }
 
     /**

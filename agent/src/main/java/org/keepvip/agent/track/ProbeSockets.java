@@ -8,13 +8,6 @@ import org.keepvip.agent.unix.Libc;
 
 /** The host probes' socket constants and address layouts (raw ICMP/ICMPv6, ARP packet sockets); the calls are {@link Libc}'s. */
 final class ProbeSockets {
-    static final int AF_INET = 2;
-    static final int AF_INET6 = 10;
-    static final int AF_PACKET = 17;
-    static final int SOCK_DGRAM = 2;
-    static final int SOCK_RAW = 3;
-    static final int SOCK_NONBLOCK = 0x800;
-    static final int SOCK_CLOEXEC = 0x80000;
     static final int IPPROTO_ICMP = 1;
     static final int IPPROTO_IPV6 = 41;
     static final int IPPROTO_ICMPV6 = 58;
@@ -28,8 +21,6 @@ final class ProbeSockets {
     static final int IPV6_UNICAST_HOPS = 16;
     static final int ETH_P_ARP = 0x0806;
     static final int MSG_DONTWAIT = 0x40;
-    static final int EAGAIN = 11;
-    static final int EINTR = 4;
 
     private ProbeSockets() {}
 
@@ -55,21 +46,21 @@ final class ProbeSockets {
     /** struct sockaddr_in: family in host order, port 0, the address. */
     static byte[] sockaddrIn(byte[] address) {
         ByteBuffer b = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder());
-        b.putShort((short) AF_INET).putShort((short) 0).put(address);
+        b.putShort((short) Libc.AF_INET).putShort((short) 0).put(address);
         return b.array();
     }
 
     /** struct sockaddr_in6 with a scope (the ifindex for a link-local or multicast address, else 0). */
     static byte[] sockaddrIn6(byte[] address, int scope) {
         ByteBuffer b = ByteBuffer.allocate(28).order(ByteOrder.nativeOrder());
-        b.putShort((short) AF_INET6).putShort((short) 0).putInt(0).put(address).putInt(scope);
+        b.putShort((short) Libc.AF_INET6).putShort((short) 0).putInt(0).put(address).putInt(scope);
         return b.array();
     }
 
     /** struct sockaddr_ll for ARP on {@code ifindex}, to {@code mac} (null: only for bind). */
     static byte[] sockaddrLl(int ifindex, byte[] mac) {
         ByteBuffer b = ByteBuffer.allocate(20).order(ByteOrder.nativeOrder());
-        b.putShort((short) AF_PACKET);
+        b.putShort((short) Libc.AF_PACKET);
         b.order(ByteOrder.BIG_ENDIAN).putShort((short) ETH_P_ARP).order(ByteOrder.nativeOrder());
         b.putInt(ifindex).putShort((short) 1).put((byte) 0).put((byte) (mac == null ? 0 : 6));
         if (mac != null) {

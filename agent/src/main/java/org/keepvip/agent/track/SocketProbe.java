@@ -54,8 +54,8 @@ final class SocketProbe implements HostProbe {
         try {
             switch (h.method()) {
                 case ARP -> {
-                    fd = Libc.socket(ProbeSockets.AF_PACKET, ProbeSockets.SOCK_DGRAM | ProbeSockets.SOCK_NONBLOCK
-                            | ProbeSockets.SOCK_CLOEXEC, htons(ProbeSockets.ETH_P_ARP));
+                    fd = Libc.socket(Libc.AF_PACKET, Libc.SOCK_DGRAM | Libc.SOCK_NONBLOCK
+                            | Libc.SOCK_CLOEXEC, htons(ProbeSockets.ETH_P_ARP));
                     byte[] own = ProbeSockets.sockaddrLl(iface.index(), null);
                     Libc.bind(fd, own, own.length);
                     // Without an IPv4 address on the interface, an ARP probe (sender 0.0.0.0, RFC 5227).
@@ -84,8 +84,8 @@ final class SocketProbe implements HostProbe {
                                 (b, len, src) -> ProbeFrames.echoReply6(b, len, Arrays.copyOfRange(src, 8, 24),
                                         target, id));
                     }
-                    fd = Libc.socket(ProbeSockets.AF_INET, ProbeSockets.SOCK_RAW | ProbeSockets.SOCK_NONBLOCK
-                            | ProbeSockets.SOCK_CLOEXEC, ProbeSockets.IPPROTO_ICMP);
+                    fd = Libc.socket(Libc.AF_INET, Libc.SOCK_RAW | Libc.SOCK_NONBLOCK
+                            | Libc.SOCK_CLOEXEC, ProbeSockets.IPPROTO_ICMP);
                     // Only echo replies reach the socket (a set bit drops that ICMP type).
                     ProbeSockets.setInt(fd, ProbeSockets.SOL_RAW, ProbeSockets.ICMP_FILTER, ~(1 << ProbeFrames.ICMP_ECHO_REPLY));
                     if (iface != null) {
@@ -112,8 +112,8 @@ final class SocketProbe implements HostProbe {
 
     /** A raw ICMPv6 socket that only {@code type} reaches, bound to {@code iface} if given. */
     private static int icmp6Socket(InterfaceInfo iface, int type) {
-        int fd = Libc.socket(ProbeSockets.AF_INET6, ProbeSockets.SOCK_RAW | ProbeSockets.SOCK_NONBLOCK
-                | ProbeSockets.SOCK_CLOEXEC, ProbeSockets.IPPROTO_ICMPV6);
+        int fd = Libc.socket(Libc.AF_INET6, Libc.SOCK_RAW | Libc.SOCK_NONBLOCK
+                | Libc.SOCK_CLOEXEC, ProbeSockets.IPPROTO_ICMPV6);
         try {
             // struct icmp6_filter: a set bit blocks that type; block all but one.
             byte[] filter = new byte[32];
@@ -155,7 +155,7 @@ final class SocketProbe implements HostProbe {
                 n = Libc.recvfrom(fd, buf, new NativeLong(buf.length), ProbeSockets.MSG_DONTWAIT, from, fromLen)
                         .intValue();
             } catch (LastErrorException e) {
-                if (e.getErrorCode() == ProbeSockets.EAGAIN || e.getErrorCode() == ProbeSockets.EINTR) {
+                if (e.getErrorCode() == Libc.EAGAIN || e.getErrorCode() == Libc.EINTR) {
                     return;
                 }
                 throw new IOException("errno " + e.getErrorCode(), e);

@@ -13,9 +13,6 @@ import java.nio.charset.StandardCharsets;
  * ({@code MSG_NOSIGNAL}). Sockets are close-on-exec so notify scripts do not inherit them.
  */
 public final class UnixDatagram {
-    public static final int AF_UNIX = 1;
-    public static final int SOCK_DGRAM = 2;
-    public static final int SOCK_CLOEXEC = 0x80000;
     public static final int MSG_DONTWAIT = 0x40;
     public static final int MSG_NOSIGNAL = 0x4000;
     public static final int SUN_PATH_MAX = 108;
@@ -29,7 +26,7 @@ public final class UnixDatagram {
 
     /** A new unbound, unconnected datagram socket. */
     public static int open() throws LastErrorException {
-        return Libc.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        return Libc.socket(Libc.AF_UNIX, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0);
     }
 
     /** Connects {@code fd} to {@code path}; throws IllegalArgumentException for an unusable path. */
@@ -75,7 +72,7 @@ public final class UnixDatagram {
         }
         boolean abstractNs = p[0] == '@';
         byte[] a = new byte[2 + p.length + (abstractNs ? 0 : 1)];
-        a[ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN ? 0 : 1] = (byte) AF_UNIX;
+        a[ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN ? 0 : 1] = (byte) Libc.AF_UNIX;
         System.arraycopy(p, 0, a, 2, p.length);
         if (abstractNs) {
             a[2] = 0;

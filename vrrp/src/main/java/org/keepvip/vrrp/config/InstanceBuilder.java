@@ -277,36 +277,38 @@ final class InstanceBuilder {
         if (!p.args.require(s, 1)) {
             return;
         }
-        try {
-            int v = Integer.parseInt(s.arg(1));
-            if (v >= 1 && v <= 255) {
-                vrid = v;
-                return;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
+        Integer v = oneTo255(s.arg(1));
+        if (v != null) {
+            vrid = v;
+        } else {
+            p.diags.error(s.origin, "(" + name + ") VRID '" + s.arg(1) + "' not valid - must be between 1 & 255");
         }
-        p.diags.error(s.origin, "(" + name + ") VRID '" + s.arg(1) + "' not valid - must be between 1 & 255");
     }
 
     private void priority(Stmt s) {
         if (!p.args.require(s, 1)) {
             return;
         }
-        try {
-            int v = Integer.parseInt(s.arg(1));
-            if (v >= 1 && v <= 255) {
-                priority = v;
-                priorityInvalid = false;
-                return;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
+        Integer v = oneTo255(s.arg(1));
+        if (v != null) {
+            priority = v;
+            priorityInvalid = false;
+        } else {
+            p.diags.error(s.origin, "(" + name + ") Priority '" + s.arg(1)
+                    + "' not valid! must be between 1 & 255. Using default 100");
+            priority = 100;
+            priorityInvalid = true;
         }
-        p.diags.error(s.origin, "(" + name + ") Priority '" + s.arg(1)
-                + "' not valid! must be between 1 & 255. Using default 100");
-        priority = 100;
-        priorityInvalid = true;
+    }
+
+    /** {@code text} as a number from 1 to 255, or null (each keyword reports it in keepalived's words). */
+    private static Integer oneTo255(String text) {
+        try {
+            int v = Integer.parseInt(text);
+            return v >= 1 && v <= 255 ? v : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     /** Source and destination addresses, unicast, what the VIPs do, accept and strict mode. */
