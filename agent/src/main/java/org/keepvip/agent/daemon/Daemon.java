@@ -19,8 +19,6 @@ import java.util.concurrent.TimeUnit;
 import org.keepvip.agent.control.ControlServer;
 import org.keepvip.agent.control.StatusSnapshot;
 import org.keepvip.agent.events.DecisionLog;
-import org.keepvip.agent.firewall.Nft;
-import org.keepvip.agent.firewall.NftablesFirewall;
 import org.keepvip.agent.kernel.LinkDelays;
 import org.keepvip.agent.kernel.Linkbeat;
 import org.keepvip.agent.kernel.NetlinkRouting;
@@ -66,8 +64,6 @@ import org.keepvip.netlink.Link;
 import org.keepvip.netlink.MacAddress;
 import org.keepvip.netlink.NetlinkClient;
 import org.keepvip.netlink.NetlinkMonitor;
-import org.keepvip.vrrp.config.Firewall;
-import org.keepvip.vrrp.config.InstanceSpec;
 import org.keepvip.vrrp.config.KeepalivedConfig;
 import org.keepvip.vrrp.config.MetricsListen;
 import org.keepvip.vrrp.config.StaticRouting;
@@ -119,9 +115,8 @@ public final class Daemon implements AutoCloseable {
     private NetlinkClient netlink;
     private NetlinkVips vipPort;
     private NetlinkRouting routingPort;
-    /** No-accept mode's nftables table, when the configuration at start needs one (else NONE). */
-    private Ports.Firewall firewall = Ports.Firewall.NONE;
-    private Firewall firewallSettings;
+    /** No-accept mode's nftables table, as the configuration at start asked for it. */
+    private NoAcceptFirewall firewall;
     /** The static addresses, routes and rules; made once the VIP and routing ports exist. */
     private StaticEntries statics;
     private PcapPackets packets;
@@ -169,8 +164,17 @@ public final class Daemon implements AutoCloseable {
         vmacs = track(new VmacLinks(netlink, new Sysctl()));
         Map<String, String> vmacNames = vmacs.ensure(VmacPlan.links(config));
         List<InstancePlan> plans = ConfigMapper.plans(config, this::primaryAddress, vmacNames);
+        startProcess(config);
+        openPorts(config, plans);
+        startInstances(config, plans);
+        startWatchers(config);
+        startControl(config);
+        startLoop();
+    }
 
-        disableLocalIgmp(config);
+    /** What comes before any instance: process settings, scripts, lanes, notifies, static entries, nftables. */
+    private void startProcess(KeepalivedConfig config) throws IOException {
+        LocalIgmp.disable(config, this::track);
         runner = track(new ScriptRunner(4));
         // Before any instance starts, and waited for: keepalived starts its children only then.
         DaemonScripts.run(runner, config.global().startupScript(), "startup");
@@ -190,11 +194,14 @@ public final class Daemon implements AutoCloseable {
         statics.change(config.statics());
         track(() -> statics.change(StaticRouting.NONE));
         // Closed after the instances released their VIPs (and unblocked them): the table goes last.
-        startFirewall(config);
+        firewall = NoAcceptFirewall.start(config, netlink, this::track);
 
         // As keepalived/vrrp/vrrp.c, vrrp_init_state: VIPs left by a killed run are removed at start;
         // the machine's Start does it.
+    }
 
+    /** A capture and sending port per interface, and per macvlan; the released-VIP refusals. */
+    private void openPorts(KeepalivedConfig config, List<InstancePlan> plans) throws IOException {
         Set<String> ifnames = new LinkedHashSet<>();
         plans.forEach(p -> ifnames.add(p.wire().ifname()));
         Map<String, PacketPort> ports = new LinkedHashMap<>();
@@ -232,7 +239,10 @@ public final class Daemon implements AutoCloseable {
             }
         });
         track(refusals).configure(Plans.vipInterfaces(plans), Plans.allVips(plans), config.global().releasedVipRst());
+    }
 
+    /** The Redis wirings, the instances and their sync groups in the loop, then the warm-up. */
+    private void startInstances(KeepalivedConfig config, List<InstancePlan> plans) throws IOException {
         redis.putAll(RedisWiring.all(config.redis()));
         redis.values().forEach(this::track);
 
@@ -254,7 +264,11 @@ public final class Daemon implements AutoCloseable {
         Plans.syncGroups(config, machines).forEach(loop::addGroup);
         loop.setInitialLinkState(ifname -> netlinkLinkUp(netlink, ifname));
         TakeoverLatency.warmUp(new TakeoverRehearsal(loop, vipPort, refusals, lanes).parts());
+    }
 
+    /** Link state, the netlink monitor, and the script, file, process and host trackers. */
+    private void startWatchers(KeepalivedConfig config) throws IOException {
+        var buffers = config.global().extras().netlink();
         // interface_up_down_delays: a reload keeps the delays the daemon started with.
         LinkDelays linkDelays = new LinkDelays(config.host(), (task, delay) -> {
             var f = runner.timer().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
@@ -271,6 +285,10 @@ public final class Daemon implements AutoCloseable {
         scriptTrackers = track(new ScriptTrackers(config.scripts(), runner, runner.timer(), loop::post));
         trackers = track(new Trackers(config, loop::post));
         trackers.start();
+    }
+
+    /** Reload, the control socket, metrics, signals, the pid files. */
+    private void startControl(KeepalivedConfig config) throws IOException {
         reloader = new Reloader(options, loop, new Running(), this::primaryAddress, new Reloader.Parts(vmacs,
                 vmacPorts, redis, refusals, trackers, statics, runner, this::track));
         control = new DaemonControl(loop, new DaemonControl.Sources(statusBuilder, () -> this.config,
@@ -284,7 +302,10 @@ public final class Daemon implements AutoCloseable {
         for (Path pidFile : options.pidFiles()) {
             Files.writeString(pidFile, ProcessHandle.current().pid() + "\n");
         }
+    }
 
+    /** The loop's thread, then what must start once it runs. */
+    private void startLoop() {
         loopThread = new Thread(() -> {
             try {
                 vrrpThreads.tuneCurrentThread();
@@ -326,63 +347,8 @@ public final class Daemon implements AutoCloseable {
                 refusals, p.redisName() == null ? null : redis.get(p.redisName()), notify, loop::post, lane);
         r.useRouting(routingPort, p.routing());
         r.useExtraIfGarp(p.extraIfGarp(), p.extraIfTargets());
-        useFirewall(r);
+        firewall.use(r, config);
         return r;
-    }
-
-    /**
-     * The nftables table, when some instance is in no-accept mode or a keyword names one
-     * (keepalived/vrrp/vrrp.c: vrrp_complete_instance()). Without libnftables, or when nf_tables
-     * refuses, the instances run without drop rules: an error says why and what to install.
-     */
-    private void startFirewall(KeepalivedConfig config) {
-        firewallSettings = Firewall.of(config.global(), config.instances());
-        if (firewallSettings == null) {
-            return;
-        }
-        if (config.global().firewall().table() == null) {
-            LOG.info("no_accept/strict specified, but no firewall configured - using nftables");
-        }
-        Nft nft = null;
-        try {
-            nft = Nft.open();
-            firewall = track(new NftablesFirewall(nft, firewallSettings, this::ifindex));
-        } catch (IOException e) {
-            if (nft != null) {
-                nft.close();
-            }
-            LOG.error("nftables: cannot set up table {}, so a MASTER in no-accept mode (no_accept, vrrp_strict)"
-                    + " will answer on its VIPs: {}", firewallSettings.table(), e.getMessage());
-        }
-    }
-
-    private int ifindex(String ifname) {
-        try {
-            return netlink.link(ifname).map(Link::ifindex).orElse(0);
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
-    /** keepalived: "A reload which changes the iptables/nftables configuration will not work properly". */
-    private void warnFirewallChange(KeepalivedConfig next) {
-        var want = Firewall.of(next.global(), next.instances());
-        var have = firewallSettings;
-        boolean same = want == null ? have == null || firewall == Ports.Firewall.NONE
-                : have != null && want.table().equals(have.table()) && want.priority() == have.priority()
-                        && want.counters() == have.counters() && want.useIfindex() == have.useIfindex();
-        if (!same) {
-            LOG.warn("nftables settings changed at reload: they take a restart (table {} kept)",
-                    have == null ? "none" : have.table());
-        }
-    }
-
-    /** Blocks in no-accept mode; a reload's new settings for the table take a restart (as keepalived). */
-    private void useFirewall(InstanceRuntime r) {
-        Optional<InstanceSpec> conf = config.instance(r.name());
-        boolean blocks = conf.map(Firewall::blocks).orElse(false);
-        r.useFirewall(blocks ? firewall : Ports.Firewall.NONE,
-                conf.map(InstanceSpec::dontTrackPrimary).orElse(false));
     }
 
     /** Takes a reload's configuration as the running one, on the loop: notifies, scripts, firewall warning. */
@@ -394,7 +360,7 @@ public final class Daemon implements AutoCloseable {
             scriptTrackers.start();
         }
         config = next;
-        warnFirewallChange(next);
+        firewall.warnIfChanged(next);
         return notifier;
     }
 
@@ -417,7 +383,7 @@ public final class Daemon implements AutoCloseable {
 
         @Override
         public void useFirewall(InstanceRuntime r) {
-            Daemon.this.useFirewall(r);
+            firewall.use(r, config);
         }
     }
 
@@ -481,36 +447,6 @@ public final class Daemon implements AutoCloseable {
             LOG.info("Wrote {}", p);
         } catch (IOException e) {
             LOG.error("cannot write dump: {}", e.getMessage());
-        }
-    }
-
-    /** keepalived/vrrp/vrrp_daemon.c: igmp_link_local_mcast_reports, which disable_local_igmp turns off. */
-    private static final Path IGMP_LLM_REPORTS = Path.of("/proc/sys/net/ipv4/igmp_link_local_mcast_reports");
-
-    /**
-     * disable_local_igmp: no IGMP reports for link-local groups (224.0.0.x, so 224.0.0.18) while the
-     * daemon runs, so a macvlan's join does not make switches learn the virtual MAC from a report; put
-     * back at exit, as keepalived's set_disable_local_igmp() / reset_disable_local_igmp(). Read at start.
-     */
-    private void disableLocalIgmp(KeepalivedConfig c) {
-        if (!c.global().extras().disableLocalIgmp()) {
-            return;
-        }
-        try {
-            // readAllLines: a /proc file reports size 0, and readString may stop at its first read.
-            String was = Files.readAllLines(IGMP_LLM_REPORTS).get(0).trim();
-            if (was.equals("1")) {
-                Files.writeString(IGMP_LLM_REPORTS, "0");
-                track(() -> {
-                    try {
-                        Files.writeString(IGMP_LLM_REPORTS, "1");
-                    } catch (IOException e) {
-                        LOG.info("Unable to write {} - {}", IGMP_LLM_REPORTS, e.getMessage());
-                    }
-                });
-            }
-        } catch (IOException e) {
-            LOG.info("Unable to set {} - {}", IGMP_LLM_REPORTS, e.getMessage()); // keepalived logs and runs on
         }
     }
 
