@@ -257,10 +257,11 @@ public final class RedisNode implements RedisHooks {
         List<String> done = new ArrayList<>();
         List<String> behind = new ArrayList<>();
         for (RedisInfo.ConnectedReplica c : listed) {
-            Duration left = Duration.ofNanos(Math.max(deadline - System.nanoTime(), 5_000_000L));
-            RedisEndpoint ep = endpoint.withAddress(c.ip(), c.port()).withTimeouts(
-                    min(endpoint.connectTimeout(), left), min(endpoint.readTimeout(), left));
+            RedisEndpoint ep = endpoint.withAddress(c.ip(), c.port());
             while (true) {
+                Duration left = Duration.ofMillis(Math.max((deadline - System.nanoTime()) / 1_000_000,
+                        ReplicaCatchUp.MIN_READ_MILLIS));
+                ep = ep.withTimeouts(min(endpoint.connectTimeout(), left), min(endpoint.readTimeout(), left));
                 // A replica busy applying a long stream can miss a read timeout: ask again on a new
                 // connection (a timed-out one is out of step) until the bound.
                 try (Jedis r = RedisConnector.open(ep)) {
@@ -284,8 +285,8 @@ public final class RedisNode implements RedisHooks {
         }
         String took = String.format(java.util.Locale.ROOT, "%.1f ms", (System.nanoTime() - start) / 1e6);
         if (!behind.isEmpty()) {
-            return new HookResult.Failed(String.join("; ", behind) + " of the fenced offset " + target + " after "
-                    + took + (done.isEmpty() ? "" : "; in sync: " + String.join(", ", done)));
+            return new HookResult.Failed("fenced offset " + target + ", after " + took + ": " + String.join("; ", behind)
+                    + (done.isEmpty() ? "" : "; in sync: " + String.join(", ", done)));
         }
         return new HookResult.Done("replica " + String.join(", ", done) + " has the fenced offset " + target
                 + " (" + took + ")", List.of());

@@ -1,5 +1,6 @@
 package org.keepvip.redis;
 
+import redis.clients.jedis.Connection;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -11,6 +12,8 @@ import redis.clients.jedis.Jedis;
  */
 final class ReplicaCatchUp {
     static final long POLL_MILLIS = 2;
+    /** The shortest read allowed near the deadline: one INFO on a LAN, with room for a busy replica. */
+    static final long MIN_READ_MILLIS = 5;
 
     private ReplicaCatchUp() {}
 
@@ -36,7 +39,24 @@ final class ReplicaCatchUp {
      * ({@code System.nanoTime()}). Redis failures throw, as Jedis does; the caller reports them.
      */
     static Outcome await(Jedis replica, String replid, long target, long deadlineNanos) {
+        // No read outlasts the deadline by more than a few ms: a replica that hangs mid-wait must not
+        // hold the release (or the exit) for a whole read timeout. Restored for the caller's next use.
+        Connection c = replica.getConnection();
+        int original = c.getSoTimeout();
+        try {
+            return poll(replica, c, original, replid, target, deadlineNanos);
+        } finally {
+            if (c.isConnected()) {
+                c.setSoTimeout(original);
+            }
+        }
+    }
+
+    private static Outcome poll(Jedis replica, Connection c, int readTimeoutMillis, String replid, long target,
+            long deadlineNanos) {
         while (true) {
+            long leftMillis = (deadlineNanos - System.nanoTime()) / 1_000_000;
+            c.setSoTimeout((int) Math.max(MIN_READ_MILLIS, Math.min(readTimeoutMillis, leftMillis)));
             RedisInfo r = RedisInfo.parse(replica.info("replication"));
             if (r.role() != RedisInfo.Role.REPLICA) {
                 return new Outcome.NotFollowing("it is a " + r.role().name().toLowerCase(java.util.Locale.ROOT) + " now");

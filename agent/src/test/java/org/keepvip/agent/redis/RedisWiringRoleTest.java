@@ -120,8 +120,8 @@ class RedisWiringRoleTest {
     void theReplicasAreAwaitedOnlyAfterAFenceThatHeldAndABehindReplicaDoesNotStopTheRelease() throws Exception {
         RedisWiring w = wiring();
         fence().thenResult(new HookResult.Done("fenced", List.of()))
-                .thenResult(new HookResult.Failed("replica 192.0.2.2:6379 still 512 bytes behind of the fenced"
-                        + " offset 9000 after 20.1 ms"));
+                .thenResult(new HookResult.Failed("fenced offset 9000, after 20.1 ms: replica"
+                        + " 192.0.2.2:6379 still 512 bytes behind"));
         w.fence("VI_1", Duration.ofMillis(20));
         assertThat(fence().calls()).hasSize(2).startsWith("fence " + RedisWiring.FENCE_PAUSE.toMillis() + "ms");
         assertThat(fence().calls().get(1)).startsWith("await replicas ");
