@@ -225,7 +225,8 @@ class HooksTest {
     /**
      * Leaving MASTER: after the fence the replica is waited for until it has the master's offset.
      * The master acknowledged a script of 100,000 writes just before the fence: a bound of 100 ms ends
-     * with the bytes the replica lacks named; a sensible one ends with the replica holding them all.
+     * with the replica named as short (the bytes it lacks, or no answer while it applies the stream);
+     * a sensible one ends with the replica holding them all.
      */
     @Test
     void afterTheFenceTheReplicaIsAwaitedUntilItHasTheFencedOffset() throws Exception {
@@ -241,7 +242,9 @@ class HooksTest {
             long target = master.check().info().masterReplOffset();
             HookResult early = master.awaitReplicas(Duration.ofMillis(100));
             assertThat(early).as(early.detail()).isInstanceOf(HookResult.Failed.class);
-            assertThat(early.detail()).containsPattern("replica 127\\.0\\.0\\.1:" + r.port + " still [1-9][0-9]* bytes behind")
+            // Behind, or too busy applying the stream to answer within the bound: either way short, and named.
+            assertThat(early.detail()).containsPattern("replica 127\\.0\\.0\\.1:" + r.port
+                    + " (still [1-9][0-9]* bytes behind|not read \\(.*did not answer within)")
                     .startsWith("fenced offset " + target + ", after ");
             HookResult synced = master.awaitReplicas(Duration.ofSeconds(10));
             assertThat(synced).as(synced.detail()).isInstanceOf(HookResult.Done.class);
