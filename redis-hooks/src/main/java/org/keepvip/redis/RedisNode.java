@@ -256,6 +256,7 @@ public final class RedisNode implements RedisHooks {
         }
         List<String> done = new ArrayList<>();
         List<String> behind = new ArrayList<>();
+        List<String> gone = new ArrayList<>();
         for (RedisInfo.ConnectedReplica c : listed) {
             RedisEndpoint ep = endpoint.withAddress(c.ip(), c.port());
             while (true) {
@@ -271,7 +272,8 @@ public final class RedisNode implements RedisHooks {
                     } else if (o instanceof ReplicaCatchUp.Outcome.Behind b) {
                         behind.add("replica " + ep.address() + " still " + b.bytes() + " bytes behind");
                     } else if (o instanceof ReplicaCatchUp.Outcome.NotFollowing n) {
-                        done.add(ep.address() + " (no longer following: " + n.why() + ")");
+                        gone.add("replica " + ep.address() + " no longer follows this master (" + n.why()
+                                + "): nothing to wait for");
                     }
                     break;
                 } catch (RuntimeException e) {
@@ -286,10 +288,15 @@ public final class RedisNode implements RedisHooks {
         String took = String.format(java.util.Locale.ROOT, "%.1f ms", (System.nanoTime() - start) / 1e6);
         if (!behind.isEmpty()) {
             return new HookResult.Failed("fenced offset " + target + ", after " + took + ": " + String.join("; ", behind)
-                    + (done.isEmpty() ? "" : "; in sync: " + String.join(", ", done)));
+                    + (done.isEmpty() ? "" : "; in sync: " + String.join(", ", done))
+                    + (gone.isEmpty() ? "" : "; " + String.join("; ", gone)));
         }
-        return new HookResult.Done("replica " + String.join(", ", done) + " has the fenced offset " + target
-                + " (" + took + ")", List.of());
+        List<String> parts = new ArrayList<>();
+        if (!done.isEmpty()) {
+            parts.add("replica " + String.join(", ", done) + " has the fenced offset " + target + " (" + took + ")");
+        }
+        parts.addAll(gone);
+        return new HookResult.Done(String.join("; ", parts), List.of());
     }
 
     private static Duration min(Duration a, Duration b) {
