@@ -332,7 +332,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
             runner.timer().scheduleWithFixedDelay(linkbeat::poll, 0, 1, TimeUnit.SECONDS);
         }
         track(NetlinkMonitor.start(new NetlinkEvents(netlink, loop, linkDelays, linkbeat, statics,
-                this::onLinkRemoved),
+                this::onLinkRemoved, this::onLinkChanged),
                 buffers.monitorBytes(), buffers.monitorForce(), NetlinkEvents.routingGroups(config)));
         scriptTrackers = track(new ScriptTrackers(config.scripts(), runner, runner.timer(), loop::post));
         fileTrackers = new FileTrackers(usedTrackFiles(config), loop::post);
@@ -508,6 +508,23 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         }
     }
 
+    /** A link appeared: the macvlans that waited for it as their base are made, off the monitor's thread. */
+    private void onLinkChanged(NetlinkEvent.LinkChanged l) {
+        VmacLinks links = vmacs;
+        if (links != null && links.waitsFor(l.name())) {
+            runner.timer().execute(() -> baseAdded(l.name()));
+        }
+    }
+
+    /**
+     * An instance's interface is back (it was deleted, its macvlan with it): its macvlans are made
+     * again and their sending ports opened, as keepalived does (keepalived/vrrp/vrrp_if.c:
+     * update_added_interface(), recreate_vmac_thread()).
+     */
+    private synchronized void baseAdded(String base) {
+        vmacs.baseAdded(base).values().forEach(this::reattach);
+    }
+
     /**
      * A macvlan of ours deleted from outside is made again (VmacLinks.recreate), and its sending port
      * reopened on the new link. Its VIPs went with it: the instance, told by the kernel's address
@@ -526,14 +543,17 @@ public final class Daemon implements ControlHandler, AutoCloseable {
                 LOG.debug("{}: closing the deleted VMAC's port: {}", name, e.toString());
             }
         }
-        again.ifPresent(n -> {
-            vipPort.forget(n); // the VIPs go on the new link's index
-            openVmacPort(new HashMap<>(), n);
-            List<VipSpec> onIt = new ArrayList<>();
-            loop.instances().values().forEach(r -> r.vips().stream().filter(v -> v.ifname().equals(n))
-                    .forEach(onIt::add));
-            refusals.reopen(n, onIt);
-        });
+        again.ifPresent(this::reattach);
+    }
+
+    /** A macvlan made again: its VIPs go on its new index, its sending and refusal ports open on it. */
+    private void reattach(String n) {
+        vipPort.forget(n); // the VIPs go on the new link's index
+        openVmacPort(new HashMap<>(), n);
+        List<VipSpec> onIt = new ArrayList<>();
+        loop.instances().values().forEach(r -> r.vips().stream().filter(v -> v.ifname().equals(n))
+                .forEach(onIt::add));
+        refusals.reopen(n, onIt);
     }
 
     private void onSignal(SignalEvent s) {

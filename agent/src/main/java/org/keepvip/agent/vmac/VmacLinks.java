@@ -34,7 +34,11 @@ import org.slf4j.LoggerFactory;
  * <ul>
  * <li>a matching private macvlan on the base (a killed run's) is adopted as it is; otherwise the
  *     configured name, or {@code PREFIX.VRID} (then {@code PREFIXn.VRID}) where free, is created,
- *     or updated when a macvlan of that name sits on the base with the wrong MAC or mode;</li>
+ *     or updated when a macvlan of that name sits on the base with the wrong MAC or mode; on a base
+ *     enslaved to a VRF it is made in the same VRF (keepalived/vrrp/vrrp_vmac.c: netlink_link_add_vmac(),
+ *     IFLA_MASTER);</li>
+ * <li>one whose base does not exist (yet, or any more) is made when the base appears
+ *     (keepalived/vrrp/vrrp_if.c: update_added_interface(), recreate_vmac_thread());</li>
  * <li>IPv4: on the macvlan arp_ignore=1, accept_local=1, rp_filter=0, promote_secondaries=1; on the
  *     base arp_ignore=1 and arp_filter=1 (restored when its last macvlan goes); and, once,
  *     net.ipv4.conf.all.rp_filter=0 after raising default and every interface to its old value;</li>
@@ -49,6 +53,8 @@ public final class VmacLinks implements AutoCloseable {
     private final NetlinkClient nl;
     private final Sysctl sysctl;
     private final Map<String, Made> made = new LinkedHashMap<>();
+    /** Planned macvlans whose base interface is missing, by key: made when it appears. */
+    private final Map<String, VmacPlan.Link> waiting = new LinkedHashMap<>();
     private final Map<String, BaseArp> bases = new HashMap<>();
     private RpFilter rpFilter;
 
@@ -96,6 +102,33 @@ public final class VmacLinks implements AutoCloseable {
                 m = make(l, names.values());
             }
             if (m != null) {
+                waiting.remove(l.key());
+                made.put(l.key(), m);
+                names.put(l.key(), m.name());
+            }
+        }
+        return names;
+    }
+
+    /** Whether a planned macvlan waits for interface {@code base} to appear. */
+    public synchronized boolean waitsFor(String base) {
+        return waiting.values().stream().anyMatch(l -> l.base().equals(base));
+    }
+
+    /**
+     * Interface {@code base} appeared (again): makes the macvlans that waited for it, as keepalived
+     * does on the RTM_NEWLINK of an instance's configured interface. Returns their names by key.
+     */
+    public synchronized Map<String, String> baseAdded(String base) {
+        Map<String, String> names = new LinkedHashMap<>();
+        for (VmacPlan.Link l : new ArrayList<>(waiting.values())) {
+            if (!l.base().equals(base)) {
+                continue;
+            }
+            List<String> taken = made.values().stream().map(Made::name).toList();
+            Made m = make(l, taken);
+            if (m != null) {
+                waiting.remove(l.key());
                 made.put(l.key(), m);
                 names.put(l.key(), m.name());
             }
@@ -112,6 +145,7 @@ public final class VmacLinks implements AutoCloseable {
                 remove(key);
             }
         }
+        waiting.keySet().retainAll(keys);
     }
 
     /** Whether {@code ifindex} is a macvlan keepvip made or adopted and has not removed itself. */
@@ -171,7 +205,8 @@ public final class VmacLinks implements AutoCloseable {
             List<Link> links = nl.links();
             Optional<Link> base = links.stream().filter(x -> x.name().equals(l.base())).findFirst();
             if (base.isEmpty()) {
-                LOG.warn("({}) VMAC: interface {} doesn't exist - no macvlan on it", l.owner(), l.base());
+                LOG.warn("({}) VMAC: interface {} doesn't exist - no macvlan on it until it does", l.owner(), l.base());
+                waiting.put(l.key(), l);
                 return null;
             }
             byte[] mac = l.macBytes();
@@ -216,7 +251,7 @@ public final class VmacLinks implements AutoCloseable {
                 nl.updateMacvlan(update.ifindex(), mac);
                 vm = nl.link(name).orElseThrow(() -> new IOException("gone after the update"));
             } else {
-                vm = nl.createMacvlan(name, base.get().ifindex(), mac);
+                vm = nl.createMacvlan(name, base.get().ifindex(), mac, vrfOf(base.get(), links));
             }
             LOG.info("({}) Success {} VMAC interface {}", l.owner(), update != null ? "updating" : "creating", name);
             return configure(l, vm, base.get());
@@ -256,6 +291,12 @@ public final class VmacLinks implements AutoCloseable {
             LOG.error("({}) VMAC interface {} not fully set up: {}", l.owner(), name, e.getMessage());
         }
         return new Made(l, name, vm.ifindex(), counted);
+    }
+
+    /** The index of the VRF {@code base} is enslaved to, 0 when it is in none (a bridge or bond is no VRF). */
+    private static int vrfOf(Link base, List<Link> links) {
+        int master = base.masterIndex();
+        return master != 0 && links.stream().anyMatch(x -> x.ifindex() == master && x.isVrf()) ? master : 0;
     }
 
     /** keepalived/vrrp/vrrp.c: create_vmac_name(): the first name no instance uses and no interface has. */
@@ -427,6 +468,7 @@ public final class VmacLinks implements AutoCloseable {
     /** At exit, after the VIPs are gone: rp_filter back, then every macvlan removed (keepalived's order). */
     @Override
     public synchronized void close() {
+        waiting.clear();
         restoreRpFilter();
         List<String> keys = new ArrayList<>(made.keySet());
         Collections.reverse(keys);

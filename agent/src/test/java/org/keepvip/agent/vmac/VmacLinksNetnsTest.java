@@ -142,6 +142,50 @@ class VmacLinksNetnsTest {
         assertThat(link("vrrp.12")).as("the veth that had the name is left alone").contains("vrrp.12@x12");
     }
 
+    /**
+     * The base deleted takes the macvlan with it; it cannot be made while the base is gone, and is
+     * made again, same name and MAC, when the base comes back.
+     */
+    @Test
+    void aMacvlanWhoseBaseWentIsMadeWhenTheBaseComesBack() throws Exception {
+        assumeTrue(isRoot(), "needs root");
+        run("ip", "netns", "add", NS);
+        created = true;
+        run("ip", "-n", NS, "link", "add", "v0", "type", "veth", "peer", "name", "v1");
+        run("ip", "-n", NS, "link", "set", "v0", "up");
+        KeepalivedConfig c = parse(instance("VI_1", 21, ""));
+        in = NetNamespace.newExecutor(NS);
+        NetlinkClient nl = in.submit(() -> NetlinkClient.open()).get(10, TimeUnit.SECONDS);
+        VmacLinks links = new VmacLinks(nl, new Sysctl());
+        try {
+            assertThat(in.submit(() -> links.ensure(VmacPlan.links(c))).get(10, TimeUnit.SECONDS))
+                    .containsExactly(Map.entry("instance:VI_1", "vrrp.21"));
+            int ifindex = in.submit(() -> nl.link("vrrp.21").orElseThrow().ifindex()).get(10, TimeUnit.SECONDS);
+
+            run("ip", "-n", NS, "link", "del", "v0");
+            assertThat(exists("vrrp.21")).as("gone with its base").isFalse();
+            assertThat(in.submit(() -> links.recreate(ifindex)).get(10, TimeUnit.SECONDS)).isEmpty();
+            assertThat(links.waitsFor("v0")).isTrue();
+            assertThat(links.names()).isEmpty();
+
+            run("ip", "-n", NS, "link", "add", "v0", "type", "veth", "peer", "name", "v1");
+            assertThat(in.submit(() -> links.baseAdded("v1")).get(10, TimeUnit.SECONDS)).as("not its base").isEmpty();
+            assertThat(in.submit(() -> links.baseAdded("v0")).get(10, TimeUnit.SECONDS))
+                    .containsExactly(Map.entry("instance:VI_1", "vrrp.21"));
+            assertThat(links.waitsFor("v0")).isFalse();
+            assertThat(link("vrrp.21")).contains("vrrp.21@v0", "link/ether 00:00:5e:00:01:15", "macvlan mode private")
+                    .as("administratively up (the new veth is not, so no carrier)").containsPattern("<[A-Z,-]*,UP[,>]");
+            assertThat(sysctl("ipv4/conf/v0/arp_ignore")).as("the new base's arp settings, as at start").isEqualTo("1");
+        } finally {
+            in.submit(() -> {
+                links.close();
+                nl.close();
+                return null;
+            }).get(10, TimeUnit.SECONDS);
+        }
+        assertThat(exists("vrrp.21")).isFalse();
+    }
+
     private static boolean isRoot() {
         try {
             return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0;
