@@ -205,6 +205,10 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     private final Map<String, RedisWiring> redis = new ConcurrentHashMap<>();
     /** Per interface, the frames its port dropped before the loop saw them (status). */
     private final Map<String, CauseCounters<DropReason>> frameDrops = new ConcurrentHashMap<>();
+    /** The instances' interfaces' capture ports and how they were opened, to open them again on a new link. */
+    private final Map<String, PcapPacketPort> capturePorts = new ConcurrentHashMap<>();
+    private final Map<String, PortOptions> captureOptions = new ConcurrentHashMap<>();
+    private boolean loopReads;
 
     private Daemon(Options options) {
         this.options = options;
@@ -267,7 +271,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         BackgroundNextHopResolver nextHops = track(new BackgroundNextHopResolver(
                 (iface, peer) -> nextHop(netlink, peer), Duration.ofSeconds(1), Duration.ofMillis(50)));
         // The loop reads the capture sockets itself where it can wait on them (see LoopReadSockets).
-        boolean loopReads = LoopReadSockets.available();
+        loopReads = LoopReadSockets.available();
         List<PacketPort.Polled> polled = new ArrayList<>();
         for (String ifname : ifnames) {
             PortOptions portOptions = PortOptions.defaults().withBufferBytes(
@@ -278,6 +282,8 @@ public final class Daemon implements ControlHandler, AutoCloseable {
             port.polled().ifPresent(polled::add);
             port.warmUpSendPath(TakeoverLatency.IO_WARM_UP_ROUNDS); // a backup sends its first advert when it takes over
             ports.put(ifname, port);
+            capturePorts.put(ifname, port);
+            captureOptions.put(ifname, portOptions);
             frameDrops.put(ifname, port.drops());
         }
         plans.forEach(p -> p.wire().destinations().stream().filter(d -> !d.isMulticastAddress())
@@ -510,10 +516,57 @@ public final class Daemon implements ControlHandler, AutoCloseable {
 
     /** A link appeared: the macvlans that waited for it as their base are made, off the monitor's thread. */
     private void onLinkChanged(NetlinkEvent.LinkChanged l) {
+        PcapPacketPort capture = capturePorts.get(l.name());
+        if (capture != null && capture.iface().index() != l.ifindex()) {
+            runner.timer().execute(() -> reopenCapture(l.name(), l.ifindex()));
+        }
         VmacLinks links = vmacs;
         if (links != null && links.waitsFor(l.name())) {
             runner.timer().execute(() -> baseAdded(l.name()));
         }
+    }
+
+    /**
+     * An instance's interface was deleted and made again: its capture and sending port are bound to
+     * the old link, so a new one is opened on the new link and replaces it for the loop, the
+     * announcements and the refusals, as keepalived opens its sockets again on an interface added
+     * back (keepalived/vrrp/vrrp_if.c: update_added_interface(), setup_interface()).
+     */
+    private synchronized void reopenCapture(String ifname, int ifindex) {
+        PcapPacketPort old = capturePorts.get(ifname);
+        if (old == null || old.iface().index() == ifindex) {
+            return; // done already for this link
+        }
+        PcapPacketPort port;
+        try {
+            PortOptions o = captureOptions.get(ifname);
+            port = loopReads ? PcapPacketPort.openPolled(ifname, o, nextHops, this::received)
+                    : PcapPacketPort.open(ifname, o, nextHops, this::received);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("{}: cannot open packet IO on the new interface: {}", ifname, e.getMessage());
+            return;
+        }
+        track(port);
+        capturePorts.put(ifname, port);
+        frameDrops.put(ifname, port.drops());
+        packets.addPort(ifname, port);
+        try {
+            if (port.polled().isPresent()) {
+                loop.replaceSocket(port.polled().get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            old.close();
+        } catch (Exception e) {
+            LOG.debug("{}: closing the old interface's port: {}", ifname, e.toString());
+        }
+        List<VipSpec> onIt = new ArrayList<>();
+        loop.instances().values().forEach(r -> r.vips().stream().filter(v -> v.ifname().equals(ifname))
+                .forEach(onIt::add));
+        refusals.reopen(ifname, onIt);
+        vipPort.forget(ifname); // the VIPs go on the new link's index
     }
 
     /**
