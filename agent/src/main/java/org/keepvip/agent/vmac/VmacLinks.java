@@ -209,9 +209,12 @@ public final class VmacLinks implements AutoCloseable {
                 waiting.put(l.key(), l);
                 return null;
             }
-            byte[] mac = l.macBytes();
             Set<String> inUse = new HashSet<>(taken);
             made.values().forEach(m -> inUse.add(m.name()));
+            if (l.ipvlan() != null) {
+                return makeIpvlan(l, links, base.get(), inUse);
+            }
+            byte[] mac = l.macBytes();
             for (Link x : links) {
                 if (x.parentIndex() == base.get().ifindex() && x.isPrivateMacvlan() && !inUse.contains(x.name())
                         && x.mac().map(m -> Arrays.equals(m.bytes(), mac)).orElse(false)) {
@@ -256,10 +259,78 @@ public final class VmacLinks implements AutoCloseable {
             LOG.info("({}) Success {} VMAC interface {}", l.owner(), update != null ? "updating" : "creating", name);
             return configure(l, vm, base.get());
         } catch (IOException | RuntimeException e) {
-            LOG.error("({}): Unable to create VMAC interface {} on {}: {}", l.owner(),
+            LOG.error("({}): Unable to create {} interface {} on {}: {}", l.owner(), l.ipvlan() != null ? "ipvlan" : "VMAC",
                     l.configuredName() != null ? l.configuredName() : l.prefix() + "." + l.vrid(), l.base(), e.getMessage());
             return null;
         }
+    }
+
+    /**
+     * use_ipvlan: an L2 ipvlan on the base, found or made, up, IPv6 off unless wanted, its address
+     * added (keepalived/vrrp/vrrp.c: vrrp_complete_instance(), the matching interface;
+     * keepalived/vrrp/vrrp_vmac.c: netlink_link_add_ipvlan()). No arp or rp_filter settings: the
+     * ipvlan answers ARP with its base's MAC, as keepalived leaves it.
+     */
+    private Made makeIpvlan(VmacPlan.Link l, List<Link> links, Link base, Set<String> inUse) throws IOException {
+        var v = l.ipvlan();
+        for (Link x : links) {
+            if (x.parentIndex() == base.ifindex() && x.isL2Ipvlan(v.flags()) && !inUse.contains(x.name())
+                    && (l.configuredName() == null || l.configuredName().equals(x.name()))
+                    && (v.address() == null || hasAddress(x, v.address()))) {
+                LOG.info("({}) Found matching interface {}", l.owner(), x.name());
+                return new Made(l, x.name(), x.ifindex(), false);
+            }
+        }
+        String name = l.configuredName();
+        Link existing = null;
+        if (name != null) {
+            String n = name;
+            existing = links.stream().filter(x -> x.name().equals(n)).findFirst().orElse(null);
+            if (existing != null && !existing.kind().equals("ipvlan") && !existing.kind().equals("macvlan")) {
+                LOG.error("({}) IPVLAN interface name {} already exists as a non IPVLAN interface. ignoring configured name",
+                        l.owner(), name);
+                existing = null;
+                name = null;
+            } else if (existing != null) {
+                // keepalived's netlink_link_add_ipvlan() takes an existing interface of the name as it is
+                LOG.info("({}) IPVLAN {} already exists but is incompatible. It will be deleted/updated", l.owner(), name);
+            }
+        }
+        if (name == null) {
+            name = freeName(l, links, inUse);
+        }
+        Link ipv;
+        if (existing != null) {
+            ipv = existing;
+            if (!ipv.isUp()) {
+                nl.setLinkUp(ipv.ifindex(), true);
+            }
+        } else {
+            ipv = nl.createIpvlan(name, base.ifindex(), v.flags(), vrfOf(base, links));
+            LOG.info("({}): Success creating ipvlan interface {}", l.owner(), name);
+        }
+        try {
+            sysctl.write("ipv6", ipv.name(), "disable_ipv6", l.ipv6() ? 0 : 1);
+        } catch (IOException e) {
+            LOG.info("({}) cannot set disable_ipv6 on {}: {}", l.owner(), ipv.name(), e.getMessage());
+        }
+        if (v.address() != null) {
+            try {
+                nl.addAddress(VipSpec.of(v.address(), v.prefix(), ipv.name()).withIfindex(ipv.ifindex()));
+            } catch (IOException e) {
+                LOG.info("{}: Failed to add interface address to {}: {}", l.owner(), ipv.name(), e.getMessage());
+            }
+        }
+        return new Made(l, ipv.name(), ipv.ifindex(), false);
+    }
+
+    private boolean hasAddress(Link x, InetAddress a) throws IOException {
+        for (IfAddress ia : nl.addresses(x.ifindex())) {
+            if (ia.address().equals(a)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -458,7 +529,8 @@ public final class VmacLinks implements AutoCloseable {
                 }
             }
             if (nl.deleteLink(m.ifindex())) {
-                LOG.info("({}) Success removing VMAC interface {}", m.spec().owner(), m.name());
+                LOG.info("({}) Success removing {} interface {}", m.spec().owner(),
+                        m.spec().ipvlan() != null ? "ipvlan" : "VMAC", m.name());
             }
         } catch (IOException | RuntimeException e) {
             LOG.error("({}) Error removing VMAC interface {}: {}", m.spec().owner(), m.name(), e.getMessage());

@@ -186,6 +186,44 @@ class VmacLinksNetnsTest {
         assertThat(exists("vrrp.21")).isFalse();
     }
 
+    /** use_ipvlan: an L2 ipvlan with the flag and its address, IPv6 off; deleted at close. Needs ipvlan in the kernel. */
+    @Test
+    void anIpvlanWithItsAddress() throws Exception {
+        assumeTrue(isRoot(), "needs root");
+        run("ip", "netns", "add", NS);
+        created = true;
+        run("ip", "-n", NS, "link", "add", "v0", "type", "veth", "peer", "name", "v1");
+        run("ip", "-n", NS, "link", "set", "v0", "up");
+        Process probe = new ProcessBuilder("ip", "-n", NS, "link", "add", "link", "v0", "name", "probe", "type", "ipvlan")
+                .redirectErrorStream(true).start();
+        assumeTrue(probe.waitFor() == 0, "the kernel has no ipvlan link type");
+        run("ip", "-n", NS, "link", "del", "probe");
+        KeepalivedConfig c = parse("""
+                vrrp_instance VI_I {
+                    interface v0
+                    virtual_router_id 84
+                    use_ipvlan 192.0.2.84/24 vepa
+                    virtual_ipaddress {
+                        192.0.2.231/24
+                    }
+                }
+                """);
+        in = NetNamespace.newExecutor(NS);
+        NetlinkClient nl = in.submit(() -> NetlinkClient.open()).get(10, TimeUnit.SECONDS);
+        VmacLinks links = new VmacLinks(nl, new Sysctl());
+        assertThat(in.submit(() -> links.ensure(VmacPlan.links(c))).get(10, TimeUnit.SECONDS))
+                .containsExactly(Map.entry("instance:VI_I", "vrrp.84"));
+        assertThat(link("vrrp.84")).contains("vrrp.84@v0", "mode l2 vepa").containsPattern("<[A-Z,-]*,UP[,>]");
+        assertThat(run("ip", "-n", NS, "-4", "addr", "show", "dev", "vrrp.84")).contains("inet 192.0.2.84/24");
+        assertThat(sysctl("ipv6/conf/vrrp.84/disable_ipv6")).isEqualTo("1");
+        in.submit(() -> {
+            links.close();
+            nl.close();
+            return null;
+        }).get(10, TimeUnit.SECONDS);
+        assertThat(exists("vrrp.84")).isFalse();
+    }
+
     private static boolean isRoot() {
         try {
             return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0;
