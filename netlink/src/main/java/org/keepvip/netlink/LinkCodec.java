@@ -76,6 +76,16 @@ public final class LinkCodec {
         return finish(bb);
     }
 
+    /**
+     * Enslaves {@code ifindex} to {@code masterIndex}, or frees it with 0 (keepalived/vrrp/vrrp_vmac.c:
+     * netlink_update_vrf(): a VMAC follows its base into or out of a VRF).
+     */
+    public static byte[] setMaster(int ifindex, int masterIndex, int seq) {
+        ByteBuffer bb = start(Rtnl.RTM_NEWLINK, 0, ifindex, 0, 0, seq);
+        RtAttr.packU32(bb, Rtnl.IFLA_MASTER, masterIndex);
+        return finish(bb);
+    }
+
     /** RTM_DELLINK of {@code ifindex}. */
     public static byte[] deleteLink(int ifindex, int seq) {
         return finish(start(Rtnl.RTM_DELLINK, 0, ifindex, 0, 0, seq));

@@ -401,6 +401,11 @@ public final class NetlinkClient implements Closeable {
         return link(name).orElseThrow(() -> new NetlinkException("create ipvlan " + name + ": gone at once", Errno.ENODEV));
     }
 
+    /** Enslaves link {@code ifindex} to {@code masterIndex} (a VRF), or frees it with 0. */
+    public synchronized void setMaster(int ifindex, int masterIndex) throws NetlinkException {
+        linkChange(s -> LinkCodec.setMaster(ifindex, masterIndex, s), "set master of " + ifindex);
+    }
+
     /** Makes macvlan {@code ifindex} private with {@code mac}. */
     public synchronized void updateMacvlan(int ifindex, byte[] mac) throws NetlinkException {
         linkChange(s -> LinkCodec.updateMacvlan(ifindex, mac, s), "update macvlan " + ifindex);

@@ -48,6 +48,16 @@ class LinkCodecTest {
     }
 
     @Test
+    void setMaster() {
+        byte[] expected = Hex.parse("""
+                28000000 1000 0500 09000000 00000000 -- RTM_NEWLINK, REQUEST|ACK, seq 9
+                00 00 0000 07000000 00000000 00000000 -- ifinfomsg: ifindex 7
+                0800 0a00 03000000         -- IFLA_MASTER 3 (0 frees it)
+                """);
+        assertThat(Hex.format(LinkCodec.setMaster(7, 3, 9))).isEqualTo(Hex.format(expected));
+    }
+
+    @Test
     void createIpvlan() {
         byte[] expected = Hex.parse("""
                 60000000 -- nlmsg_len 96

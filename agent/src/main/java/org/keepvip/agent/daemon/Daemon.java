@@ -523,6 +523,8 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         VmacLinks links = vmacs;
         if (links != null && links.waitsFor(l.name())) {
             runner.timer().execute(() -> baseAdded(l.name()));
+        } else if (links != null && links.hasBase(l.name())) {
+            runner.timer().execute(() -> links.followVrf(l.name())); // enslaved to a VRF or freed
         }
     }
 

@@ -110,6 +110,49 @@ public final class VmacLinks implements AutoCloseable {
         return names;
     }
 
+    /** Whether a link of ours sits on interface {@code base}. */
+    public synchronized boolean hasBase(String base) {
+        return made.values().stream().anyMatch(m -> m.spec().base().equals(base));
+    }
+
+    /**
+     * Interface {@code base} changed: the links keepvip made on it follow it into or out of a VRF, as
+     * keepalived moves them (keepalived/vrrp/vrrp_vmac.c: update_vmac_vrfs(), netlink_update_vrf()).
+     */
+    public synchronized void followVrf(String base) {
+        try {
+            List<Link> links = nl.links();
+            Optional<Link> b = links.stream().filter(x -> x.name().equals(base)).findFirst();
+            if (b.isEmpty()) {
+                return;
+            }
+            int vrf = vrfOf(b.get(), links);
+            for (Made m : made.values()) {
+                if (!m.spec().base().equals(base)) {
+                    continue;
+                }
+                Optional<Link> l = links.stream().filter(x -> x.ifindex() == m.ifindex()).findFirst();
+                if (l.isEmpty() || l.get().masterIndex() == vrf) {
+                    continue;
+                }
+                int now = l.get().masterIndex();
+                if (now != 0 && links.stream().noneMatch(x -> x.ifindex() == now && x.isVrf())) {
+                    continue; // enslaved to something else (a bridge) by the operator: left alone
+                }
+                try {
+                    nl.setMaster(m.ifindex(), vrf);
+                    LOG.info("vmac: Success changing VRF of VMAC interface {} for vrrp_instance {}", m.name(),
+                            m.spec().owner());
+                } catch (IOException e) {
+                    LOG.info("vmac: Error changing VRF of VMAC interface {} for vrrp_instance {}!!! {}", m.name(),
+                            m.spec().owner(), e.getMessage());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("{}: VRF of its VMACs not checked: {}", base, e.getMessage());
+        }
+    }
+
     /** Whether a planned macvlan waits for interface {@code base} to appear. */
     public synchronized boolean waitsFor(String base) {
         return waiting.values().stream().anyMatch(l -> l.base().equals(base));

@@ -224,6 +224,49 @@ class VmacLinksNetnsTest {
         assertThat(exists("vrrp.84")).isFalse();
     }
 
+    /**
+     * A macvlan on a base in a VRF is made in the VRF, and follows the base out of it and into it
+     * again (keepalived: netlink_link_add_vmac(), update_vmac_vrfs()). Needs VRF in the kernel.
+     */
+    @Test
+    void aMacvlanFollowsItsBasesVrf() throws Exception {
+        assumeTrue(isRoot(), "needs root");
+        run("ip", "netns", "add", NS);
+        created = true;
+        Process probe = new ProcessBuilder("ip", "-n", NS, "link", "add", "blue", "type", "vrf", "table", "1042")
+                .redirectErrorStream(true).start();
+        assumeTrue(probe.waitFor() == 0, "the kernel has no vrf link type");
+        run("ip", "-n", NS, "link", "add", "v0", "type", "veth", "peer", "name", "v1");
+        run("ip", "-n", NS, "link", "set", "v0", "master", "blue");
+        run("ip", "-n", NS, "link", "set", "v0", "up");
+        KeepalivedConfig c = parse(instance("VI_1", 31, ""));
+        in = NetNamespace.newExecutor(NS);
+        NetlinkClient nl = in.submit(() -> NetlinkClient.open()).get(10, TimeUnit.SECONDS);
+        VmacLinks links = new VmacLinks(nl, new Sysctl());
+        try {
+            in.submit(() -> links.ensure(VmacPlan.links(c))).get(10, TimeUnit.SECONDS);
+            assertThat(link("vrrp.31")).contains("master blue");
+            run("ip", "-n", NS, "link", "set", "v0", "nomaster");
+            in.submit(() -> {
+                links.followVrf("v0");
+                return null;
+            }).get(10, TimeUnit.SECONDS);
+            assertThat(link("vrrp.31")).doesNotContain("master blue");
+            run("ip", "-n", NS, "link", "set", "v0", "master", "blue");
+            in.submit(() -> {
+                links.followVrf("v0");
+                return null;
+            }).get(10, TimeUnit.SECONDS);
+            assertThat(link("vrrp.31")).contains("master blue");
+        } finally {
+            in.submit(() -> {
+                links.close();
+                nl.close();
+                return null;
+            }).get(10, TimeUnit.SECONDS);
+        }
+    }
+
     private static boolean isRoot() {
         try {
             return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0;
