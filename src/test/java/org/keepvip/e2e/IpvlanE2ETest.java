@@ -58,7 +58,7 @@ class IpvlanE2ETest {
         if (ok) {
             lab.exec(n, "ip", "link", "del", "kvprobe").orThrow();
         }
-        Assumptions.assumeTrue(ok, "the kernel has no ipvlan link type");
+        Assumptions.assumeTrue(ok, "kernel without CONFIG_IPVLAN (no ipvlan link type)");
     }
 
     /** The ipvlan as {@code ip -d -j link} reports it, without indexes and counters; empty when absent. */

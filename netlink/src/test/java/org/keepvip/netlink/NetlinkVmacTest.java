@@ -126,7 +126,7 @@ class NetlinkVmacTest {
     /** An L2 ipvlan in each of keepalived's flags (bridge, private, vepa), decoded back. */
     @Test
     void ipvlanInEachMode() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(kernelHas("ipvlan", "link", "veth0"), "kernel without ipvlan");
+        org.junit.jupiter.api.Assumptions.assumeTrue(kernelHas("ipvlan", "link", "veth0"), "kernel without CONFIG_IPVLAN (no ipvlan link type)");
         try (NetlinkClient nl = in(NetlinkClient::open)) {
             Link base = nl.link("veth0").orElseThrow();
             int[] flags = {0, Rtnl.IPVLAN_F_PRIVATE, Rtnl.IPVLAN_F_VEPA};
@@ -147,7 +147,7 @@ class NetlinkVmacTest {
     /** A macvlan on a base enslaved to a VRF goes into the same VRF (IFLA_MASTER), as keepalived puts it. */
     @Test
     void macvlanInItsBasesVrf() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(kernelHas("vrf", "table", "1041"), "kernel without VRF");
+        org.junit.jupiter.api.Assumptions.assumeTrue(kernelHas("vrf", "table", "1041"), "kernel without CONFIG_NET_VRF (no vrf link type)");
         TestNetns.ipIn(ns, "link", "add", "vrf-blue", "type", "vrf", "table", "1042");
         try (NetlinkClient nl = in(NetlinkClient::open)) {
             TestNetns.ipIn(ns, "link", "set", "vrf-blue", "up");

@@ -196,7 +196,7 @@ class VmacLinksNetnsTest {
         run("ip", "-n", NS, "link", "set", "v0", "up");
         Process probe = new ProcessBuilder("ip", "-n", NS, "link", "add", "link", "v0", "name", "probe", "type", "ipvlan")
                 .redirectErrorStream(true).start();
-        assumeTrue(probe.waitFor() == 0, "the kernel has no ipvlan link type");
+        assumeTrue(probe.waitFor() == 0, "kernel without CONFIG_IPVLAN (no ipvlan link type)");
         run("ip", "-n", NS, "link", "del", "probe");
         KeepalivedConfig c = parse("""
                 vrrp_instance VI_I {
@@ -235,7 +235,7 @@ class VmacLinksNetnsTest {
         created = true;
         Process probe = new ProcessBuilder("ip", "-n", NS, "link", "add", "blue", "type", "vrf", "table", "1042")
                 .redirectErrorStream(true).start();
-        assumeTrue(probe.waitFor() == 0, "the kernel has no vrf link type");
+        assumeTrue(probe.waitFor() == 0, "kernel without CONFIG_NET_VRF (no vrf link type)");
         run("ip", "-n", NS, "link", "add", "v0", "type", "veth", "peer", "name", "v1");
         run("ip", "-n", NS, "link", "set", "v0", "master", "blue");
         run("ip", "-n", NS, "link", "set", "v0", "up");
