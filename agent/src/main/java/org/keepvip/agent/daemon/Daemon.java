@@ -39,6 +39,7 @@ import org.keepvip.agent.packet.BackgroundNextHopResolver;
 import org.keepvip.agent.packet.CauseCounters;
 import org.keepvip.agent.packet.DropReason;
 import org.keepvip.agent.packet.InterfaceFacts;
+import org.keepvip.agent.packet.NextHopResolver;
 import org.keepvip.agent.packet.PacketPort;
 import org.keepvip.agent.packet.PcapPacketPort;
 import org.keepvip.agent.packet.PcapPackets;
@@ -63,7 +64,9 @@ import org.keepvip.netlink.IfAddress;
 import org.keepvip.netlink.Link;
 import org.keepvip.netlink.MacAddress;
 import org.keepvip.netlink.NetlinkClient;
+import org.keepvip.netlink.NetlinkEvent;
 import org.keepvip.netlink.NetlinkMonitor;
+import org.keepvip.netlink.VipSpec;
 import org.keepvip.vrrp.config.KeepalivedConfig;
 import org.keepvip.vrrp.config.MetricsListen;
 import org.keepvip.vrrp.config.StaticRouting;
@@ -136,6 +139,12 @@ public final class Daemon implements AutoCloseable {
     private final Map<String, RedisWiring> redis = new ConcurrentHashMap<>();
     /** Per interface, the frames its port dropped before the loop saw them (status). */
     private final Map<String, CauseCounters<DropReason>> frameDrops = new ConcurrentHashMap<>();
+    /** The instances' interfaces' capture ports and how they were opened, to open them again on a new link. */
+    private final Map<String, PcapPacketPort> capturePorts = new ConcurrentHashMap<>();
+    private final Map<String, PortOptions> captureOptions = new ConcurrentHashMap<>();
+    private boolean loopReads;
+    /** The next-hop cache the ports at start use; a port opened again on a new link uses it too. */
+    private NextHopResolver nextHops;
 
     private Daemon(Options options) {
         this.options = options;
@@ -209,7 +218,7 @@ public final class Daemon implements AutoCloseable {
         BackgroundNextHopResolver nextHops = track(new BackgroundNextHopResolver(
                 (iface, peer) -> nextHop(netlink, peer), Duration.ofSeconds(1), Duration.ofMillis(50)));
         // The loop reads the capture sockets itself where it can wait on them (see LoopReadSockets).
-        boolean loopReads = LoopReadSockets.available();
+        loopReads = LoopReadSockets.available();
         List<PacketPort.Polled> polled = new ArrayList<>();
         for (String ifname : ifnames) {
             PortOptions portOptions = PortOptions.defaults().withBufferBytes(
@@ -220,10 +229,13 @@ public final class Daemon implements AutoCloseable {
             port.polled().ifPresent(polled::add);
             port.warmUpSendPath(TakeoverLatency.IO_WARM_UP_ROUNDS); // a backup sends its first advert when it takes over
             ports.put(ifname, port);
+            capturePorts.put(ifname, port);
+            captureOptions.put(ifname, portOptions);
             frameDrops.put(ifname, port.drops());
         }
         plans.forEach(p -> p.wire().destinations().stream().filter(d -> !d.isMulticastAddress())
                 .forEach(d -> nextHops.prime(ports.get(p.wire().ifname()).iface(), d)));
+        this.nextHops = nextHops;
         vmacPorts = new VmacPorts(netlink, vmacs, nextHops, vipPort, refusals, loop,
                 task -> runner.timer().execute(task), this::track);
         plans.forEach(p -> vmacPorts.open(ports, p));
@@ -280,7 +292,7 @@ public final class Daemon implements AutoCloseable {
             runner.timer().scheduleWithFixedDelay(linkbeat::poll, 0, 1, TimeUnit.SECONDS);
         }
         track(NetlinkMonitor.start(new NetlinkEvents(netlink, loop, linkDelays, linkbeat, statics,
-                vmacPorts::onLinkRemoved),
+                vmacPorts::onLinkRemoved, this::onLinkChanged),
                 buffers.monitorBytes(), buffers.monitorForce(), NetlinkEvents.routingGroups(config)));
         scriptTrackers = track(new ScriptTrackers(config.scripts(), runner, runner.timer(), loop::post));
         trackers = track(new Trackers(config, loop::post));
@@ -429,6 +441,58 @@ public final class Daemon implements AutoCloseable {
                 rx.ipTotalLength(), rx.receivedIpLength(), false);
         // The record's own array: nothing else holds it, and the loop only reads it.
         loop.postPacket(new LoopEvent.PacketIn(rx.interfaceName(), ctx, rx.payloadUnsafe(), rx.receivedAtNanos()));
+    }
+
+    /** A link appeared or changed: an instance's interface made again gets a new capture; macvlans follow their base. */
+    private void onLinkChanged(NetlinkEvent.LinkChanged l) {
+        PcapPacketPort capture = capturePorts.get(l.name());
+        if (capture != null && capture.iface().index() != l.ifindex()) {
+            runner.timer().execute(() -> reopenCapture(l.name(), l.ifindex()));
+        }
+        vmacPorts.onLinkChanged(l);
+    }
+
+    /**
+     * An instance's interface was deleted and made again: its capture and sending port are bound to
+     * the old link, so a new one is opened on the new link and replaces it for the loop, the
+     * announcements and the refusals, as keepalived opens its sockets again on an interface added
+     * back (keepalived/vrrp/vrrp_if.c: update_added_interface(), setup_interface()).
+     */
+    private synchronized void reopenCapture(String ifname, int ifindex) {
+        PcapPacketPort old = capturePorts.get(ifname);
+        if (old == null || old.iface().index() == ifindex) {
+            return; // done already for this link
+        }
+        PcapPacketPort port;
+        try {
+            PortOptions o = captureOptions.get(ifname);
+            port = loopReads ? PcapPacketPort.openPolled(ifname, o, nextHops, this::received)
+                    : PcapPacketPort.open(ifname, o, nextHops, this::received);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("{}: cannot open packet IO on the new interface: {}", ifname, e.getMessage());
+            return;
+        }
+        track(port);
+        capturePorts.put(ifname, port);
+        frameDrops.put(ifname, port.drops());
+        packets.addPort(ifname, port);
+        try {
+            if (port.polled().isPresent()) {
+                loop.replaceSocket(port.polled().get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            old.close();
+        } catch (Exception e) {
+            LOG.debug("{}: closing the old interface's port: {}", ifname, e.toString());
+        }
+        List<VipSpec> onIt = new ArrayList<>();
+        loop.instances().values().forEach(r -> r.vips().stream().filter(v -> v.ifname().equals(ifname))
+                .forEach(onIt::add));
+        refusals.reopen(ifname, onIt);
+        vipPort.forget(ifname); // the VIPs go on the new link's index
     }
 
     private void onSignal(SignalEvent s) {

@@ -148,6 +148,27 @@ final class VmacPorts {
     }
 
     /**
+     * A link appeared or changed, off the monitor's thread: the macvlans that waited for it as their
+     * base are made; those on it follow it into or out of a VRF.
+     */
+    void onLinkChanged(NetlinkEvent.LinkChanged l) {
+        if (vmacs.waitsFor(l.name())) {
+            background.execute(() -> baseAdded(l.name()));
+        } else if (vmacs.hasBase(l.name())) {
+            background.execute(() -> vmacs.followVrf(l.name())); // enslaved to a VRF or freed
+        }
+    }
+
+    /**
+     * An instance's interface is back (it was deleted, its macvlan with it): its macvlans are made
+     * again and their sending ports opened, as keepalived does (keepalived/vrrp/vrrp_if.c:
+     * update_added_interface(), recreate_vmac_thread()).
+     */
+    private synchronized void baseAdded(String base) {
+        vmacs.baseAdded(base).values().forEach(this::reattach);
+    }
+
+    /**
      * A macvlan of ours deleted from outside is made again (VmacLinks.recreate), and its sending port
      * reopened on the new link. Its VIPs went with it: the instance, told by the kernel's address
      * events, leaves MASTER and adds them again when it takes over, as keepalived's instance does
@@ -161,14 +182,17 @@ final class VmacPorts {
             opened.remove(name);
             close(old, name, "closing the deleted VMAC's port");
         }
-        again.ifPresent(n -> {
-            vipPort.forget(n); // the VIPs go on the new link's index
-            open(new HashMap<>(), n);
-            List<VipSpec> onIt = new ArrayList<>();
-            loop.instances().values().forEach(r -> r.vips().stream().filter(v -> v.ifname().equals(n))
-                    .forEach(onIt::add));
-            refusals.reopen(n, onIt);
-        });
+        again.ifPresent(this::reattach);
+    }
+
+    /** A macvlan made again: its VIPs go on its new index, its sending and refusal ports open on it. */
+    private void reattach(String n) {
+        vipPort.forget(n); // the VIPs go on the new link's index
+        open(new HashMap<>(), n);
+        List<VipSpec> onIt = new ArrayList<>();
+        loop.instances().values().forEach(r -> r.vips().stream().filter(v -> v.ifname().equals(n))
+                .forEach(onIt::add));
+        refusals.reopen(n, onIt);
     }
 
     private static void close(PacketPort port, String name, String doing) {
