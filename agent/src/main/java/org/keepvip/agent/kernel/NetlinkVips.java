@@ -10,14 +10,11 @@ import org.keepvip.netlink.Link;
 import org.keepvip.netlink.VipSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.keepvip.agent.loop.Ports;
-import org.keepvip.netlink.Link;
-import org.keepvip.netlink.NetlinkClient;
-import org.keepvip.netlink.NetlinkException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.keepvip.netlink.AddressResult;
 
 /** VIPs through rtnetlink (RTM_NEWADDR / RTM_DELADDR), never through the {@code ip} command. */
 public final class NetlinkVips implements Ports.Vips {
@@ -49,6 +46,57 @@ public final class NetlinkVips implements Ports.Vips {
         }
         if (first != null) {
             throw first;
+        }
+    }
+
+    /**
+     * The VIPs of several instances in as few netlink datagrams as {@link NetlinkClient#addAddresses}
+     * allows (a mass takeover: one request per VIP cost more than the kernel's own work). Each VIP
+     * that fails is logged as {@link #add} logs it and costs its own list alone.
+     */
+    @Override
+    public List<IOException> addAll(List<List<VipSpec>> lists) {
+        IOException[] failed = new IOException[lists.size()];
+        List<VipSpec> batch = new ArrayList<>();
+        List<Integer> owner = new ArrayList<>();
+        for (int i = 0; i < lists.size(); i++) {
+            for (VipSpec v : lists.get(i)) {
+                try {
+                    batch.add(toNetlink(v));
+                    owner.add(i);
+                } catch (NetlinkException e) {
+                    fail(failed, i, v, e);
+                }
+            }
+        }
+        try {
+            List<AddressResult> results = netlink.addAddresses(batch);
+            for (int k = 0; k < results.size(); k++) {
+                AddressResult r = results.get(k);
+                if (!r.ok()) {
+                    fail(failed, owner.get(k), r.vip(), r.failure());
+                }
+            }
+        } catch (NetlinkException e) {
+            // The socket failed (not one VIP): what had no answer yet goes one by one, as add does.
+            LOG.warn("VIP batch failed ({}), adding one by one", e.getMessage());
+            for (int k = 0; k < batch.size(); k++) {
+                VipSpec v = batch.get(k);
+                try {
+                    netlink.addAddress(v);
+                } catch (NetlinkException one) {
+                    fail(failed, owner.get(k), v, one);
+                }
+            }
+        }
+        return Arrays.asList(failed);
+    }
+
+    private void fail(IOException[] failed, int list, VipSpec v, NetlinkException e) {
+        ifindexes.remove(v.ifname());
+        LOG.error("cannot add {}: {}", v, e.getMessage());
+        if (failed[list] == null) {
+            failed[list] = e;
         }
     }
 

@@ -498,6 +498,7 @@ public final class InstanceRuntime implements AutoCloseable {
             t = open(t, first);
         }
         List<TransitionTrace> changes = first == null ? List.of() : new ArrayList<>(1);
+        List<VipAddCombiner.Pending> combined = null;
         for (Action a : batch) {
             if (a instanceof Action.StateChanged c) {
                 if (c != first) {
@@ -523,7 +524,10 @@ public final class InstanceRuntime implements AutoCloseable {
                 // The add's lane work ends the hold once the VIPs are in (see LogHold for why).
                 hold = LogHold.begin();
             }
-            HookLane.Work w = laneWork(a, gate, hold, t);
+            HookLane.Work w = a instanceof Action.AddVips && laneWork.isEmpty() && lane.combiner() != null
+                    && lane.idle()
+                    ? combinedAdd(lane.combiner(), hold, t, combined = new ArrayList<>(1)) // nothing of ours ahead: may go early
+                    : laneWork(a, gate, hold, t);
             if (w != null) {
                 laneWork.add(w);
             }
@@ -538,6 +542,10 @@ public final class InstanceRuntime implements AutoCloseable {
             } catch (RuntimeException e) {
                 hold.end();
                 throw e;
+            }
+            if (combined != null) {
+                // Registered once its step is queued: a step that never runs must leave nothing behind.
+                combined.forEach(lane.combiner()::register);
             }
             if (hold != LogHold.NONE && mayYield) {
                 Thread.yield();
@@ -647,6 +655,49 @@ public final class InstanceRuntime implements AutoCloseable {
         return new HookLane.Work(work.what(), () -> {
             gate.await(GATE_MAX_MILLIS, TimeUnit.MILLISECONDS);
             step.run();
+        });
+    }
+
+    /**
+     * The lane work of an add whose VIPs go to the kernel with those of other instances on the same
+     * lane thread ({@link VipAddCombiner}): whichever add step of that thread runs first adds them, so
+     * this step may find them in already. Block, refusal stop, add, routes: the order of
+     * {@link #laneWork}'s add, with the routes in this instance's own step. The add goes into
+     * {@code toRegister}, for registering once the step is queued (null at warm-up, which builds the
+     * work without handing it over).
+     */
+    private HookLane.Work combinedAdd(VipAddCombiner combiner, LogHold.Hold hold, TransitionTrace t,
+            List<VipAddCombiner.Pending> toRegister) {
+        InstanceMetrics.Takeover takeover = metrics.takeoverForVipAdd();
+        VipAddCombiner.Pending p = new VipAddCombiner.Pending(vipPort,
+                list -> {
+                    block(list); // keepalived's order: the drop rules before the addresses
+                    refusals.stop(list);
+                },
+                () -> vips,
+                failure -> {
+                    hold.end();
+                    if (takeover != null && failure == null) {
+                        takeover.vipsAdded();
+                    }
+                });
+        if (toRegister != null) {
+            toRegister.add(p);
+        }
+        return new HookLane.Work("adding VIPs", () -> {
+            try {
+                combiner.runWith(p);
+            } finally {
+                addRouting(); // as keepalived: the routes go in even if a VIP did not
+                if (t != null) {
+                    IOException f = p.failure();
+                    t.step("add_vips", p.startNanos(), p.endNanos(),
+                            f == null ? null : f.getMessage() == null ? f.toString() : f.getMessage());
+                }
+            }
+            if (p.failure() != null) {
+                throw p.failure();
+            }
         });
     }
 
@@ -866,6 +917,11 @@ public final class InstanceRuntime implements AutoCloseable {
                 new Action.Notify(VrrpState.MASTER, 0), new Action.Log(Action.Level.DEBUG, "warm-up"))) {
             laneWork(a, open, LogHold.NONE, null);
             laneWork(a, open, LogHold.NONE, unused);
+        }
+        VipAddCombiner combiner = lane.combiner();
+        if (combiner != null) {
+            combinedAdd(combiner, LogHold.NONE, null, null);
+            combinedAdd(combiner, LogHold.NONE, unused, null);
         }
     }
 
