@@ -65,6 +65,9 @@ public final class Libc {
 
     // ------------------------------------------------------------ processes and users
 
+    /** The size of a memory page in bytes; cannot fail. */
+    public static native int getpagesize();
+
     public static native int kill(int pid, int sig) throws LastErrorException;
 
     public static native int geteuid();

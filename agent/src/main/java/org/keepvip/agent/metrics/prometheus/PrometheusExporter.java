@@ -9,7 +9,6 @@ import io.prometheus.metrics.instrumentation.jvm.JvmCompilationMetrics;
 import io.prometheus.metrics.instrumentation.jvm.JvmGarbageCollectorMetrics;
 import io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics;
 import io.prometheus.metrics.instrumentation.jvm.JvmRuntimeInfoMetric;
-import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -91,7 +90,8 @@ public final class PrometheusExporter implements MetricsExporter {
     /**
      * The JVM's collectors that read counters the JVM keeps anyway: memory and its pools, GC counts and
      * times (the serial collector's collections are all pauses), buffer pools, classes, the JIT's time,
-     * the runtime's version, the process (CPU, RSS, file descriptors), and {@link ThreadCounts}. Left out:
+     * the runtime's version, the process ({@link ProcessFamilies}: CPU, RSS, file descriptors), and
+     * {@link ThreadCounts}. Left out:
      * the client's thread-state and deadlock metrics (a safepoint per scrape, see ThreadCounts), its
      * allocation metrics (a GC listener on every collection) and native memory (a diagnostic command).
      */
@@ -102,7 +102,7 @@ public final class PrometheusExporter implements MetricsExporter {
         JvmClassLoadingMetrics.builder().register(registry);
         JvmCompilationMetrics.builder().register(registry);
         JvmRuntimeInfoMetric.builder().register(registry);
-        ProcessMetrics.builder().register(registry);
+        ProcessFamilies.ofThisProcess().ifPresent(registry::register);
         registry.register(new ThreadCounts());
     }
 

@@ -2,7 +2,6 @@ package org.keepvip.agent.metrics.prometheus;
 
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.lang.management.ManagementFactory;
@@ -20,16 +19,11 @@ final class ThreadCounts implements MultiCollector {
     @Override
     public MetricSnapshots collect() {
         return MetricSnapshots.of(
-                gauge("jvm_threads_current", "Current thread count of a JVM", threads.getThreadCount()),
-                gauge("jvm_threads_daemon", "Daemon thread count of a JVM", threads.getDaemonThreadCount()),
-                gauge("jvm_threads_peak", "Peak thread count of a JVM", threads.getPeakThreadCount()),
+                UnlabelledGauge.of("jvm_threads_current", "Current thread count of a JVM", threads.getThreadCount()),
+                UnlabelledGauge.of("jvm_threads_daemon", "Daemon thread count of a JVM", threads.getDaemonThreadCount()),
+                UnlabelledGauge.of("jvm_threads_peak", "Peak thread count of a JVM", threads.getPeakThreadCount()),
                 CounterSnapshot.builder().name("jvm_threads_started").help("Started thread count of a JVM")
                         .dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(Labels.EMPTY)
                                 .value(threads.getTotalStartedThreadCount()).build()).build());
-    }
-
-    private static GaugeSnapshot gauge(String name, String help, double value) {
-        return GaugeSnapshot.builder().name(name).help(help).dataPoint(
-                GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(Labels.EMPTY).value(value).build()).build();
     }
 }
