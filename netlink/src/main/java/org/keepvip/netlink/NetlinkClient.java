@@ -107,10 +107,23 @@ public final class NetlinkClient implements Closeable {
      *         requests that had no answer yet (an add that is retried is harmless: EEXIST counts)
      */
     public synchronized List<AddressResult> addAddresses(List<VipSpec> vips) throws NetlinkException {
+        return changeAddresses(true, vips);
+    }
+
+    /**
+     * Deletes many VIPs as {@link #addAddresses} adds them: one failure costs its VIP alone. A VIP
+     * that was not there (EADDRNOTAVAIL, or its interface gone: ENODEV, also for one without an
+     * interface index) is {@link AddressResult#ok()} but not {@link AddressResult#changed()}.
+     */
+    public synchronized List<AddressResult> deleteAddresses(List<VipSpec> vips) throws NetlinkException {
+        return changeAddresses(false, vips);
+    }
+
+    private List<AddressResult> changeAddresses(boolean add, List<VipSpec> vips) throws NetlinkException {
         List<AddressResult> out = new ArrayList<>(vips.size());
         int chunk = batchSize();
         for (int from = 0; from < vips.size(); from += chunk) {
-            addChunk(vips.subList(from, Math.min(vips.size(), from + chunk)), out);
+            changeChunk(add, vips.subList(from, Math.min(vips.size(), from + chunk)), out);
         }
         return out;
     }
@@ -132,7 +145,7 @@ public final class NetlinkClient implements Closeable {
     private static final int ACK_CHARGE_BYTES = 2048;
     private int batchSize;
 
-    private void addChunk(List<VipSpec> vips, List<AddressResult> out) throws NetlinkException {
+    private void changeChunk(boolean add, List<VipSpec> vips, List<AddressResult> out) throws NetlinkException {
         if (seq > Integer.MAX_VALUE - vips.size()) {
             seq = 0; // the chunk's sequence numbers stay consecutive, so an answer's index is seq - first
         }
@@ -144,10 +157,10 @@ public final class NetlinkClient implements Closeable {
             VipSpec v = vips.get(i);
             int s = nextSeq();
             if (v.ifindex() <= 0) {
-                results[i] = new AddressResult(v, Errno.ENODEV, "");
+                results[i] = new AddressResult(v, add, Errno.ENODEV, "");
                 continue;
             }
-            byte[] m = RtnlCodec.addressRequest(true, v, v.ifindex(), s);
+            byte[] m = RtnlCodec.addressRequest(add, v, v.ifindex(), s);
             request.write(m, 0, m.length);
             request.write(PAD, 0, Rtnl.align(m.length) - m.length);
             pending++;
@@ -161,7 +174,7 @@ public final class NetlinkClient implements Closeable {
             if (d == null) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    throw new NetlinkException("add " + pending + " addresses: no answer from the kernel within "
+                    throw new NetlinkException((add ? "add " : "delete ") + pending + " addresses: no answer from the kernel within "
                             + Duration.ofNanos(timeoutNanos).toMillis() + " ms", Errno.ETIMEDOUT);
                 }
                 socket.setReceiveTimeout(Math.max(1, left / 1_000_000));
@@ -176,14 +189,15 @@ public final class NetlinkClient implements Closeable {
                 if (i < 0 || i >= results.length || results[i] != null || err.isEmpty()) {
                     continue; // a late answer to an earlier request, or not an answer
                 }
-                results[i] = new AddressResult(vips.get(i), err.get().errno(), m.extAckMessage().orElse(""));
+                results[i] = new AddressResult(vips.get(i), add, err.get().errno(), m.extAckMessage().orElse(""));
                 pending--;
             }
         }
         boolean debug = LOG.isDebugEnabled();
         for (AddressResult r : results) {
             if (debug) {
-                LOG.debug("netlink: add {}: {}", r.vip(), r.added() ? "added" : r.ok() ? "already present" : Errno.describe(r.errno()));
+                LOG.debug("netlink: {} {}: {}", add ? "add" : "delete", r.vip(),
+                        r.changed() ? "done" : r.ok() ? "nothing to do" : Errno.describe(r.errno()));
             }
             out.add(r);
         }

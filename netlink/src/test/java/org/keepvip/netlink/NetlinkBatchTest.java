@@ -97,7 +97,7 @@ class NetlinkBatchTest {
         List<AddressResult> others = new ArrayList<>(o.results());
         others.remove(57);
         assertThat(others).allMatch(AddressResult::ok);
-        assertThat(others).filteredOn(r -> !r.added()).extracting(r -> r.vip().address().getHostAddress())
+        assertThat(others).filteredOn(r -> !r.changed()).extracting(r -> r.vip().address().getHostAddress())
                 .containsExactly("198.51.100.3");
         String shown = TestNetns.ipIn(ns, "-o", "addr", "show");
         for (VipSpec v : others.stream().map(AddressResult::vip).toList()) {
@@ -111,6 +111,34 @@ class NetlinkBatchTest {
                 return c.deleteAddress(vips.get(0));
             }
         })).isTrue();
+    }
+
+    @Test
+    void deletesManyVipsAndCountsTheAbsentOnesAsNothingToDo() throws Exception {
+        int d0 = ifindex("d0");
+        TestNetns.ipIn(ns, "link", "add", "gone2", "type", "veth", "peer", "name", "gone2p");
+        int gone = ifindex("gone2");
+        TestNetns.ipIn(ns, "link", "del", "gone2");
+        List<VipSpec> vips = new ArrayList<>();
+        for (int i = 1; i <= 150; i++) {
+            TestNetns.ipIn(ns, "addr", "add", "192.0.2." + i + "/32", "dev", "d0");
+            vips.add(VipSpec.of(InetAddress.getByName("192.0.2." + i), 32, "d0").withIfindex(d0));
+        }
+        VipSpec absent = VipSpec.of(InetAddress.getByName("192.0.2.200"), 32, "d0").withIfindex(d0);
+        VipSpec onGone = VipSpec.of(InetAddress.getByName("192.0.2.201"), 32, "gone2").withIfindex(gone);
+        vips.add(70, absent);
+        vips.add(71, onGone);
+        List<AddressResult> r = inNs(() -> {
+            try (NetlinkClient c = NetlinkClient.open()) {
+                return c.deleteAddresses(vips);
+            }
+        });
+        assertThat(r).extracting(AddressResult::vip).containsExactlyElementsOf(vips);
+        assertThat(r).allMatch(AddressResult::ok);
+        assertThat(r.get(70).errno()).isEqualTo(Errno.EADDRNOTAVAIL);
+        assertThat(r.get(71).errno()).isEqualTo(Errno.ENODEV);
+        assertThat(r).filteredOn(AddressResult::changed).hasSize(150);
+        assertThat(TestNetns.ipIn(ns, "-o", "addr", "show", "dev", "d0")).doesNotContain("192.0.2.");
     }
 
     @Test
