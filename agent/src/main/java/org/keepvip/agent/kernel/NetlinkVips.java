@@ -92,6 +92,61 @@ public final class NetlinkVips implements Ports.Vips {
         return Arrays.asList(failed);
     }
 
+    /**
+     * The VIPs of several instances, removed in as few netlink datagrams as {@link
+     * NetlinkClient#deleteAddresses} allows (the node that lost its links releases them all at
+     * once). As {@link #remove}: a VIP that cannot be removed is logged and the others still go.
+     */
+    @Override
+    public List<Ports.Removal> removeAll(List<List<VipSpec>> lists) {
+        List<List<VipSpec>> removed = new ArrayList<>(lists.size());
+        List<VipSpec> batch = new ArrayList<>();
+        List<VipSpec> configured = new ArrayList<>();
+        List<Integer> owner = new ArrayList<>();
+        for (int i = 0; i < lists.size(); i++) {
+            removed.add(new ArrayList<>());
+            for (VipSpec v : lists.get(i)) {
+                try {
+                    batch.add(toNetlink(v));
+                    configured.add(v);
+                    owner.add(i);
+                } catch (NetlinkException e) {
+                    ifindexes.remove(v.ifname());
+                    LOG.error("cannot remove {}: {}", v, e.getMessage());
+                }
+            }
+        }
+        try {
+            List<AddressResult> results = netlink.deleteAddresses(batch);
+            for (int k = 0; k < results.size(); k++) {
+                AddressResult r = results.get(k);
+                if (r.changed()) {
+                    removed.get(owner.get(k)).add(configured.get(k));
+                } else if (!r.ok()) {
+                    ifindexes.remove(r.vip().ifname());
+                    LOG.error("cannot remove {}: {}", configured.get(k), r.failure().getMessage());
+                }
+            }
+        } catch (NetlinkException e) {
+            // The socket failed (not one VIP): the rest one by one, as remove does; a delete of
+            // one already gone answers "not there".
+            LOG.warn("VIP batch failed ({}), removing one by one", e.getMessage());
+            for (int k = 0; k < batch.size(); k++) {
+                try {
+                    if (netlink.deleteAddress(batch.get(k))) {
+                        removed.get(owner.get(k)).add(configured.get(k));
+                    }
+                } catch (NetlinkException one) {
+                    ifindexes.remove(batch.get(k).ifname());
+                    LOG.error("cannot remove {}: {}", configured.get(k), one.getMessage());
+                }
+            }
+        }
+        List<Ports.Removal> out = new ArrayList<>(lists.size());
+        removed.forEach(r -> out.add(new Ports.Removal(r, null)));
+        return out;
+    }
+
     private void fail(IOException[] failed, int list, VipSpec v, NetlinkException e) {
         ifindexes.remove(v.ifname());
         LOG.error("cannot add {}: {}", v, e.getMessage());

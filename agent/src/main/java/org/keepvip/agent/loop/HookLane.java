@@ -38,12 +38,12 @@ public final class HookLane implements AutoCloseable {
     private final ExecutorService executor;
     private final boolean ownsExecutor;
     /** The shared thread's VIP add combiner; null for an own thread (its steps may wait on Redis). */
-    private final VipAddCombiner combiner;
+    private final VipCombiner combiner;
     /** Tasks of this lane handed over and not yet finished (see {@link #idle()}). */
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean closed;
 
-    private HookLane(String instance, ExecutorService executor, boolean ownsExecutor, VipAddCombiner combiner) {
+    private HookLane(String instance, ExecutorService executor, boolean ownsExecutor, VipCombiner combiner) {
         this.instance = instance;
         this.executor = executor;
         this.ownsExecutor = ownsExecutor;
@@ -66,12 +66,12 @@ public final class HookLane implements AutoCloseable {
     }
 
     /** As {@link #sharing(String, ExecutorService)}, its VIP adds combined through {@code combiner} (one per executor). */
-    static HookLane sharing(String instance, ExecutorService executor, VipAddCombiner combiner) {
+    static HookLane sharing(String instance, ExecutorService executor, VipCombiner combiner) {
         return new HookLane(instance, executor, false, combiner);
     }
 
     /** Where this lane's VIP adds may be combined with other lanes' on the same thread; null: not at all. */
-    VipAddCombiner combiner() {
+    VipCombiner combiner() {
         return combiner;
     }
 

@@ -21,8 +21,8 @@ public final class LaneWorkers implements AutoCloseable {
     static final int SHARED_THREADS = 2;
 
     private final List<ExecutorService> shared = new ArrayList<>();
-    /** One per shared thread: the VIP adds of its lanes go to the kernel together (see VipAddCombiner). */
-    private final List<VipAddCombiner> combiners = new ArrayList<>();
+    /** One per shared thread: the VIP adds of its lanes go to the kernel together (see VipCombiner). */
+    private final List<VipCombiner> combiners = new ArrayList<>();
     private int next;
 
     private final VrrpThreads threads;
@@ -36,7 +36,7 @@ public final class LaneWorkers implements AutoCloseable {
         this.threads = threads;
         for (int i = 1; i <= SHARED_THREADS; i++) {
             shared.add(Executors.newSingleThreadExecutor(threads.factory(ThreadNames.HOOKS_PREFIX + i)));
-            combiners.add(new VipAddCombiner());
+            combiners.add(new VipCombiner());
         }
     }
 

@@ -32,6 +32,13 @@ public final class Ports {
     }
 
     /** Adds and removes virtual addresses (netlink). Idempotent: present on add / absent on delete is fine. */
+    /** One list's part of {@link Vips#removeAll}: what was there and is gone, and the failure or null. */
+    public record Removal(List<VipSpec> removed, IOException failure) {
+        public Removal {
+            removed = List.copyOf(removed);
+        }
+    }
+
     public interface Vips {
         void add(List<VipSpec> vips) throws IOException;
 
@@ -48,6 +55,24 @@ public final class Ports {
                     out.add(null);
                 } catch (IOException e) {
                     out.add(e);
+                }
+            }
+            return out;
+        }
+
+        /**
+         * Removes the VIPs of several instances, one list each, in as few kernel requests as the
+         * port can; a VIP that cannot be removed is logged and the others still go. Returns, per
+         * list, those that were there and are gone, and its failure or null. This default removes
+         * list by list.
+         */
+        default List<Removal> removeAll(List<List<VipSpec>> lists) {
+            List<Removal> out = new ArrayList<>(lists.size());
+            for (List<VipSpec> l : lists) {
+                try {
+                    out.add(new Removal(remove(l), null));
+                } catch (IOException e) {
+                    out.add(new Removal(List.of(), e));
                 }
             }
             return out;

@@ -31,10 +31,11 @@ import org.slf4j.LoggerFactory;
 /**
  * A mass takeover on the shared lane threads: the VIP adds of the instances that took over while a
  * thread was busy go to the port in one {@link Ports.Vips#addAll} call, each instance's GARP still
- * follows its own VIP, a VIP that fails is reported for its instance alone, and an instance with
+ * follows its own VIP, and a mass release goes in one {@link Ports.Vips#removeAll} before each
+ * instance's notify; a VIP that fails is reported for its instance alone, and an instance with
  * lane work still queued is not overtaken. The loop runs on a test thread with a clock the test moves.
  */
-class VipAddCombinerTest {
+class VipCombinerTest {
     private static final InetAddress SELF = ip("192.0.2.12");
     private static final InetAddress GROUP = ip("224.0.0.18");
     private static final int ADVERT_CENTIS = 100;
@@ -43,10 +44,12 @@ class VipAddCombinerTest {
     private final AtomicLong clock = new AtomicLong();
     private final EventLoop loop = new EventLoop(clock::get);
     private final LaneWorkers workers = new LaneWorkers();
-    /** What the port and the packet IO did, in order: "add VIP", "garp VIP", "remove VIP". */
+    /** What the port, the packet IO and the notifier did, in order: "add VIP", "garp VIP", "remove VIP", "notify VI_x STATE". */
     private final List<String> events = new CopyOnWriteArrayList<>();
     /** Each addAll call: how many instances' lists it carried. */
     private final List<Integer> addAllCalls = new CopyOnWriteArrayList<>();
+    /** Each removeAll call: how many instances' lists it carried. */
+    private final List<Integer> removeAllCalls = new CopyOnWriteArrayList<>();
     private final Semaphore garps = new Semaphore(0);
     private final Semaphore adverts = new Semaphore(0);
     /** Each instance's lane, by its number. */
@@ -76,6 +79,12 @@ class VipAddCombinerTest {
         public List<IOException> addAll(List<List<VipSpec>> lists) {
             addAllCalls.add(lists.size());
             return Ports.Vips.super.addAll(lists);
+        }
+
+        @Override
+        public List<Ports.Removal> removeAll(List<List<VipSpec>> lists) {
+            removeAllCalls.add(lists.size());
+            return Ports.Vips.super.removeAll(lists);
         }
 
         @Override
@@ -120,6 +129,36 @@ class VipAddCombinerTest {
             assertThat(events).as(vip).containsOnlyOnce("add " + vip, "garp " + vip);
             assertThat(events.indexOf("add " + vip)).as("%s added before its GARP", vip)
                     .isLessThan(events.indexOf("garp " + vip));
+        }
+    }
+
+    @Test
+    void mastersThatLoseTheirLinkRemoveTheirVipsTogetherBeforeTheirNotify() throws Exception {
+        List<InstanceRuntime> all = new ArrayList<>();
+        for (int i = 1; i <= 20; i++) {
+            all.add(add(i));
+        }
+        start();
+        takeOver(all);
+        assertThat(garps.tryAcquire(20, WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+        drainLanes(all);
+        CountDownLatch busy = new CountDownLatch(1);
+        blockBothLaneThreads(busy);
+        removeAllCalls.clear(); // the start-up clean-up removed the configured VIPs the same way
+        events.clear();
+
+        loop.post(new LoopEvent.LinkChanged("eth0", false));
+        assertThat(onLoop(() -> all.stream().allMatch(r -> r.machine().state() == VrrpState.FAULT))).isTrue();
+        busy.countDown();
+        drainLanes(all);
+
+        assertThat(removeAllCalls).as("one call per lane thread, all 20 instances in them").hasSize(2)
+                .allSatisfy(n -> assertThat(n).isEqualTo(10));
+        for (int i = 1; i <= 20; i++) {
+            String vip = vip(i).getHostAddress();
+            assertThat(events).as(vip).containsOnlyOnce("remove " + vip, "notify VI_" + i + " FAULT");
+            assertThat(events.indexOf("remove " + vip)).as("VI_%d removed its VIP before its notify", i)
+                    .isLessThan(events.indexOf("notify VI_" + i + " FAULT"));
         }
     }
 
@@ -225,7 +264,7 @@ class VipAddCombinerTest {
         InstanceRuntime r = new InstanceRuntime(new VrrpInstance(config), wire,
                 ReceiveExpectations.of(3, i, ADVERT_CENTIS, List.of(vip), 100),
                 List.of(VipSpec.of(vip, 32, "eth0")), packets, port, Ports.Refusals.NONE, null,
-                (n, s, p) -> { }, loop::post, lanes.computeIfAbsent(i, k -> workers.laneFor("VI_" + k, false)));
+                (n, s, p) -> events.add("notify " + n + " " + s), loop::post, lanes.computeIfAbsent(i, k -> workers.laneFor("VI_" + k, false)));
         loop.add(r);
         return r;
     }
