@@ -14,9 +14,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A measurement, not a check (off unless {@code -Dkeepvip.probe=vip-batch}): N VIPs (half IPv4 /32,
- * half IPv6 /128, as bench-scale's instances) added one request at a time ({@link
- * NetlinkClient#addAddress}) and as a batch ({@link NetlinkClient#addAddresses}), interleaved A/B
- * over rounds in a throw-away namespace, after a warm-up; prints wall and thread CPU per round.
+ * half IPv6 /128, as bench-scale's instances) added and deleted one request at a time ({@link
+ * NetlinkClient#addAddress}, {@link NetlinkClient#deleteAddress}) and as batches ({@link
+ * NetlinkClient#addAddresses}, {@link NetlinkClient#deleteAddresses}), interleaved A/B over rounds
+ * (alternating which goes first) in a throw-away namespace, after a warm-up; prints the medians of
+ * wall time and of the thread's CPU time (which includes the kernel's work on the addresses).
  *
  * <pre>mvn -B -o -q test -pl netlink -Dtest=VipAddBatchProbe -Dkeepvip.probe=vip-batch \
  *     -Dsurefire.failIfNoSpecifiedTests=false [-Dkeepvip.probe.n=1000 -Dkeepvip.probe.rounds=10]</pre>
@@ -62,10 +64,12 @@ class VipAddBatchProbe {
                 oneByOne(c, vips);
                 clear(c, vips);
                 assertThat(c.addAddresses(vips)).allMatch(AddressResult::changed);
-                clear(c, vips);
+                assertThat(c.deleteAddresses(vips)).allMatch(AddressResult::changed);
             }
             long[][] wall = new long[2][rounds];
             long[][] cpu = new long[2][rounds];
+            long[][] delWall = new long[2][rounds];
+            long[][] delCpu = new long[2][rounds];
             for (int r = 0; r < rounds; r++) {
                 for (int k = 0; k < 2; k++) {
                     int mode = (r + k) % 2; // alternate which goes first
@@ -78,17 +82,30 @@ class VipAddBatchProbe {
                     }
                     wall[mode][r] = System.nanoTime() - t0;
                     cpu[mode][r] = bean.getCurrentThreadCpuTime() - c0;
-                    clear(c, vips);
+                    c0 = bean.getCurrentThreadCpuTime();
+                    t0 = System.nanoTime();
+                    if (mode == 0) {
+                        clear(c, vips);
+                    } else {
+                        assertThat(c.deleteAddresses(vips)).allMatch(AddressResult::changed);
+                    }
+                    delWall[mode][r] = System.nanoTime() - t0;
+                    delCpu[mode][r] = bean.getCurrentThreadCpuTime() - c0;
                 }
             }
             return String.format("VipAddBatchProbe: %d VIPs, %d rounds, batch size %d, load %s%n"
                     + "  one by one: wall median %.2f ms (min %.2f), thread CPU median %.2f ms%n"
                     + "  batched:    wall median %.2f ms (min %.2f), thread CPU median %.2f ms%n"
-                    + "  ratio batched/one-by-one: wall %.2f, CPU %.2f",
+                    + "  ratio batched/one-by-one: wall %.2f, CPU %.2f%n"
+                    + "  delete one by one: wall median %.2f ms, thread CPU median %.2f ms%n"
+                    + "  delete batched:    wall median %.2f ms, thread CPU median %.2f ms%n"
+                    + "  delete ratio batched/one-by-one: wall %.2f, CPU %.2f",
                     n, rounds, c.batchSize(), java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim(),
                     median(wall[0]) / 1e6, min(wall[0]) / 1e6, median(cpu[0]) / 1e6,
                     median(wall[1]) / 1e6, min(wall[1]) / 1e6, median(cpu[1]) / 1e6,
-                    median(wall[1]) / median(wall[0]), median(cpu[1]) / median(cpu[0]));
+                    median(wall[1]) / median(wall[0]), median(cpu[1]) / median(cpu[0]),
+                    median(delWall[0]) / 1e6, median(delCpu[0]) / 1e6, median(delWall[1]) / 1e6, median(delCpu[1]) / 1e6,
+                    median(delWall[1]) / median(delWall[0]), median(delCpu[1]) / median(delCpu[0]));
         }
     }
 
