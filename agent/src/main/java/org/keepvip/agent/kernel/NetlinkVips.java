@@ -173,16 +173,26 @@ public final class NetlinkVips implements Ports.Vips {
     }
 
     /**
-     * Start-up only: runs the VIP request path {@code rounds} times through the ordinary delete, so
-     * the first takeover does not run it interpreted (add and delete share the request code). Its
+     * Start-up only: runs the VIP request paths {@code rounds} times through the ordinary deletes,
+     * so the first takeover does not run them interpreted (add and delete share the request code). Its
      * one effect is the delete: the configured VIPs, which the start removes anyway (as
      * keepalived/vrrp/vrrp.c, vrrp_init_state); nothing is logged but at debug level.
      */
     public void warmUp(List<VipSpec> vips, int rounds) {
         try {
+            List<VipSpec> indexed = new ArrayList<>(vips.size());
+            for (VipSpec v : vips) {
+                indexed.add(toNetlink(v));
+            }
             for (int i = 0; i < rounds; i++) {
-                for (VipSpec v : vips) {
-                    netlink.deleteAddress(toNetlink(v));
+                // Both request paths: one VIP at a time (lanes with Redis, reloads) and the batch
+                // the shared lanes' combined changes use (addAll, removeAll).
+                if (i % 2 == 0) {
+                    netlink.deleteAddresses(indexed);
+                } else {
+                    for (VipSpec v : indexed) {
+                        netlink.deleteAddress(v);
+                    }
                 }
             }
         } catch (NetlinkException e) {

@@ -50,8 +50,9 @@ public final class LaneWorkers implements AutoCloseable {
         return lane;
     }
 
-    /** Start-up only: compiles the hand-off into each shared thread (see {@link HookLane#warmUp}). */
+    /** Start-up only: compiles the hand-off into each shared thread (see {@link HookLane#warmUp}) and the VIP combining. */
     public void warmUp(int rounds) throws InterruptedException {
+        VipCombiner.warmUp(rounds);
         for (ExecutorService e : shared) {
             HookLane.sharing("warm-up", e).warmUp(rounds);
         }
