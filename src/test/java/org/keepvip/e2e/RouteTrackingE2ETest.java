@@ -35,7 +35,7 @@ class RouteTrackingE2ETest {
                     %s/32 dev eth1 track_group TG
                 }
                 static_routes {
-                    203.0.113.0/25 via 192.0.2.254 dev eth0 table 100
+                    198.51.100.16/28 via 192.0.2.254 dev eth0 table 100
                 }
                 vrrp_instance VI_1 {
                     state BACKUP
@@ -74,12 +74,12 @@ class RouteTrackingE2ETest {
             Await.until(Duration.ofSeconds(3), "a's virtual route", () -> hasRoute(lab, a, "101", "198.51.100.128/25"));
 
             // A static route and a static address deleted from outside are restored.
-            lab.exec(a, "ip", "route", "del", "203.0.113.0/25", "table", "100").orThrow();
-            Await.until(Duration.ofSeconds(3), "the static route restored", () -> hasRoute(lab, a, "100", "203.0.113.0/25"));
+            lab.exec(a, "ip", "route", "del", "198.51.100.16/28", "table", "100").orThrow();
+            Await.until(Duration.ofSeconds(3), "the static route restored", () -> hasRoute(lab, a, "100", "198.51.100.16/28"));
             lab.exec(a, "ip", "addr", "del", "198.51.100.1/32", "dev", "eth1").orThrow();
             Await.until(Duration.ofSeconds(3), "the static address restored",
                     () -> hasAddress(lab, a, "eth1", "198.51.100.1"));
-            assertThat(Agents.read(ka.process().log())).contains("Restoring deleted static route 203.0.113.0/25",
+            assertThat(Agents.read(ka.process().log())).contains("Restoring deleted static route 198.51.100.16/28",
                     "Restoring deleted static address 198.51.100.1/32 dev eth1");
 
             // The MASTER's virtual route deleted: it leaves MASTER (b takes over), then preempts back.

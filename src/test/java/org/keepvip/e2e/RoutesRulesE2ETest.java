@@ -37,7 +37,7 @@ class RoutesRulesE2ETest {
                     198.51.100.1/32 dev eth0
                 }
                 static_routes {
-                    203.0.113.0/25 via 192.0.2.254 dev eth0 table 100 metric 10
+                    198.51.100.16/28 via 192.0.2.254 dev eth0 table 100 metric 10
                 }
                 static_rules {
                     from 198.51.100.0/24 table 100 priority 100
@@ -53,13 +53,13 @@ class RoutesRulesE2ETest {
                     }
                     virtual_routes {
                         198.51.100.128/25 via 192.0.2.254 dev eth0 table 101 metric 5
-                        src %s 203.0.113.128/25 dev eth0 table 101
+                        src %s 198.51.100.8/29 dev eth0 table 101
                         blackhole 198.51.100.64/26 table 101 no_track
                         2001:db8:71::/48 dev eth0 table 101 metric 1024
                     }
                     virtual_rules {
                         from %s table 101 priority 101
-                        to 203.0.113.0/24 fwmark 0x10/0xff iif eth0 table 101 priority 102
+                        to 198.51.100.16/28 fwmark 0x10/0xff iif eth0 table 101 priority 102
                         from 2001:db8:71::/48 table 101 priority 103
                     }
                 }
@@ -106,7 +106,7 @@ class RoutesRulesE2ETest {
     }
 
     private static void assertStatics(Lab lab, Node n) {
-        assertThat(routes(lab, n, "-4", "100")).contains("\"dst\":\"203.0.113.0/25\"", "\"gateway\":\"192.0.2.254\"",
+        assertThat(routes(lab, n, "-4", "100")).contains("\"dst\":\"198.51.100.16/28\"", "\"gateway\":\"192.0.2.254\"",
                 "\"metric\":10");
         assertThat(rules(lab, n, "-4")).contains("\"priority\":100", "\"src\":\"198.51.100.0\"", "\"table\":\"100\"");
         assertThat(lab.hasAddress(n, "198.51.100.1")).isTrue();
@@ -114,7 +114,7 @@ class RoutesRulesE2ETest {
 
     private static void assertMasterRouting(Lab lab, Node n) {
         String v4 = routes(lab, n, "-4", "101");
-        assertThat(v4).contains("\"dst\":\"198.51.100.128/25\"", "\"metric\":5", "\"dst\":\"203.0.113.128/25\"",
+        assertThat(v4).contains("\"dst\":\"198.51.100.128/25\"", "\"metric\":5", "\"dst\":\"198.51.100.8/29\"",
                 "\"prefsrc\":\"" + VIP + "\"", "\"type\":\"blackhole\"", "\"dst\":\"198.51.100.64/26\"")
                 .containsPattern("\"protocol\":\"(18|keepalived)\"");
         assertThat(routes(lab, n, "-6", "101")).contains("\"dst\":\"2001:db8:71::/48\"", "\"metric\":1024");
@@ -125,7 +125,7 @@ class RoutesRulesE2ETest {
     }
 
     private static void assertNoVirtualRouting(Lab lab, Node n) {
-        assertThat(routes(lab, n, "-4", "101")).doesNotContain("198.51.100.128", "203.0.113.128", "198.51.100.64");
+        assertThat(routes(lab, n, "-4", "101")).doesNotContain("198.51.100.128", "198.51.100.8/29", "198.51.100.64");
         assertThat(routes(lab, n, "-6", "101")).doesNotContain("2001:db8:71::");
         assertThat(rules(lab, n, "-4")).doesNotContain("\"priority\":101", "\"priority\":102");
         assertThat(rules(lab, n, "-6")).doesNotContain("\"priority\":103");
@@ -156,7 +156,7 @@ class RoutesRulesE2ETest {
             assertMasterRouting(lab, b);
             assertStatics(lab, b);
             assertNoVirtualRouting(lab, a);
-            assertThat(routes(lab, a, "-4", "100")).doesNotContain("203.0.113.0");
+            assertThat(routes(lab, a, "-4", "100")).doesNotContain("198.51.100.16/28");
             assertThat(rules(lab, a, "-4")).doesNotContain("\"priority\":100");
             assertThat(lab.hasAddress(a, "198.51.100.1")).isFalse();
             assertThat(kernelState(lab, b)).isEqualTo(keepvipMaster);
@@ -174,7 +174,7 @@ class RoutesRulesE2ETest {
                         && routes(lab, b, "-4", "100").contains("\"metric\":20");
             });
             assertThat(routes(lab, b, "-4", "100")).doesNotContain("\"metric\":10");
-            assertThat(routes(lab, b, "-4", "101")).contains("198.51.100.128/25", "203.0.113.128/25");
+            assertThat(routes(lab, b, "-4", "101")).contains("198.51.100.128/25", "198.51.100.8/29");
             assertThat(rules(lab, b, "-4")).contains("\"priority\":100", "\"priority\":101", "\"priority\":102");
             assertThat(kb.state()).contains("MASTER");
         }

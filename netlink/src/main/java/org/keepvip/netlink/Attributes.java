@@ -44,6 +44,12 @@ final class Attributes {
                 : Optional.of(ByteBuffer.wrap(v).order(ByteOrder.nativeOrder()).getInt());
     }
 
+    Optional<Integer> u16(int type) {
+        byte[] v = byType.get(type);
+        return v == null || v.length < 2 ? Optional.empty()
+                : Optional.of(ByteBuffer.wrap(v).order(ByteOrder.nativeOrder()).getShort() & 0xffff);
+    }
+
     /** A NUL-terminated string; anything after the first NUL is ignored. */
     Optional<String> string(int type) {
         byte[] v = byType.get(type);

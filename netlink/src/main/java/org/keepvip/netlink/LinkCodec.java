@@ -22,12 +22,50 @@ public final class LinkCodec {
      * order as keepalived's: IFLA_LINKINFO {kind, data {mode}}, IFLA_LINK, IFLA_IFNAME, IFLA_ADDRESS.
      */
     public static byte[] createMacvlan(String name, int parentIndex, byte[] mac, int seq) {
+        return createMacvlan(name, parentIndex, mac, 0, seq);
+    }
+
+    /**
+     * The same, enslaved to {@code masterIndex} when it is not 0: the VRF of its base interface
+     * (keepalived/vrrp/vrrp_vmac.c: netlink_link_add_vmac(), IFLA_MASTER after IFLA_ADDRESS).
+     */
+    public static byte[] createMacvlan(String name, int parentIndex, byte[] mac, int masterIndex, int seq) {
         ByteBuffer bb = start(Rtnl.RTM_NEWLINK, Rtnl.NLM_F_CREATE | Rtnl.NLM_F_EXCL, 0, 0, 0, seq);
         RtAttr.pack(bb, Rtnl.IFLA_LINKINFO, macvlanInfo());
         RtAttr.packU32(bb, Rtnl.IFLA_LINK, parentIndex);
         RtAttr.pack(bb, Rtnl.IFLA_IFNAME, name.getBytes(StandardCharsets.UTF_8));
         RtAttr.pack(bb, Rtnl.IFLA_ADDRESS, mac.clone());
+        if (masterIndex != 0) {
+            RtAttr.packU32(bb, Rtnl.IFLA_MASTER, masterIndex);
+        }
         return finish(bb);
+    }
+
+    /**
+     * Creates ipvlan {@code name} on {@code parentIndex}, up, in L2 mode with {@code flags} (0 bridge,
+     * {@link Rtnl#IPVLAN_F_PRIVATE}, {@link Rtnl#IPVLAN_F_VEPA}), enslaved to {@code masterIndex}
+     * when it is not 0 (keepalived/vrrp/vrrp_vmac.c: netlink_link_add_ipvlan(), its attribute order:
+     * IFLA_LINK, IFLA_IFNAME, IFLA_LINKINFO {kind, data {mode, flags}}, IFLA_MASTER).
+     */
+    public static byte[] createIpvlan(String name, int parentIndex, int flags, int masterIndex, int seq) {
+        ByteBuffer bb = start(Rtnl.RTM_NEWLINK, Rtnl.NLM_F_CREATE | Rtnl.NLM_F_EXCL, 0, Rtnl.IFF_UP, Rtnl.IFF_UP, seq);
+        RtAttr.packU32(bb, Rtnl.IFLA_LINK, parentIndex);
+        RtAttr.pack(bb, Rtnl.IFLA_IFNAME, name.getBytes(StandardCharsets.UTF_8));
+        ByteBuffer data = attrs();
+        RtAttr.pack(data, Rtnl.IFLA_IPVLAN_MODE, u16(Rtnl.IPVLAN_MODE_L2));
+        RtAttr.pack(data, Rtnl.IFLA_IPVLAN_FLAGS, u16(flags));
+        ByteBuffer info = attrs();
+        RtAttr.pack(info, Rtnl.IFLA_INFO_KIND, "ipvlan".getBytes(StandardCharsets.US_ASCII));
+        RtAttr.pack(info, Rtnl.IFLA_INFO_DATA, bytes(data));
+        RtAttr.pack(bb, Rtnl.IFLA_LINKINFO, bytes(info));
+        if (masterIndex != 0) {
+            RtAttr.packU32(bb, Rtnl.IFLA_MASTER, masterIndex);
+        }
+        return finish(bb);
+    }
+
+    private static byte[] u16(int v) {
+        return ByteBuffer.allocate(2).order(ByteOrder.nativeOrder()).putShort((short) v).array();
     }
 
     /** Makes an existing macvlan private with {@code mac} (keepalived's "Update old VMAC interface"). */
@@ -35,6 +73,16 @@ public final class LinkCodec {
         ByteBuffer bb = start(Rtnl.RTM_NEWLINK, 0, ifindex, 0, 0, seq);
         RtAttr.pack(bb, Rtnl.IFLA_LINKINFO, macvlanInfo());
         RtAttr.pack(bb, Rtnl.IFLA_ADDRESS, mac.clone());
+        return finish(bb);
+    }
+
+    /**
+     * Enslaves {@code ifindex} to {@code masterIndex}, or frees it with 0 (keepalived/vrrp/vrrp_vmac.c:
+     * netlink_update_vrf(): a VMAC follows its base into or out of a VRF).
+     */
+    public static byte[] setMaster(int ifindex, int masterIndex, int seq) {
+        ByteBuffer bb = start(Rtnl.RTM_NEWLINK, 0, ifindex, 0, 0, seq);
+        RtAttr.packU32(bb, Rtnl.IFLA_MASTER, masterIndex);
         return finish(bb);
     }
 

@@ -493,8 +493,29 @@ public final class NetlinkClient implements Closeable {
      * @throws NetlinkException EEXIST when the name is taken, ENODEV without the parent, ...
      */
     public synchronized Link createMacvlan(String name, int parentIndex, byte[] mac) throws NetlinkException {
-        linkChange(s -> LinkCodec.createMacvlan(name, parentIndex, mac, s), "create macvlan " + name);
+        return createMacvlan(name, parentIndex, mac, 0);
+    }
+
+    /** The same, enslaved to VRF {@code masterIndex} unless it is 0. */
+    public synchronized Link createMacvlan(String name, int parentIndex, byte[] mac, int masterIndex)
+            throws NetlinkException {
+        linkChange(s -> LinkCodec.createMacvlan(name, parentIndex, mac, masterIndex, s), "create macvlan " + name);
         return link(name).orElseThrow(() -> new NetlinkException("create macvlan " + name + ": gone at once", Errno.ENODEV));
+    }
+
+    /**
+     * Creates an L2 ipvlan {@code name} on {@code parentIndex}, up, with IFLA_IPVLAN_FLAGS {@code flags},
+     * enslaved to VRF {@code masterIndex} unless it is 0, and returns it as the kernel reports it.
+     */
+    public synchronized Link createIpvlan(String name, int parentIndex, int flags, int masterIndex)
+            throws NetlinkException {
+        linkChange(s -> LinkCodec.createIpvlan(name, parentIndex, flags, masterIndex, s), "create ipvlan " + name);
+        return link(name).orElseThrow(() -> new NetlinkException("create ipvlan " + name + ": gone at once", Errno.ENODEV));
+    }
+
+    /** Enslaves link {@code ifindex} to {@code masterIndex} (a VRF), or frees it with 0. */
+    public synchronized void setMaster(int ifindex, int masterIndex) throws NetlinkException {
+        linkChange(s -> LinkCodec.setMaster(ifindex, masterIndex, s), "set master of " + ifindex);
     }
 
     /** Makes macvlan {@code ifindex} private with {@code mac}. */

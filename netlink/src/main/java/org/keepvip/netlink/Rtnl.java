@@ -99,6 +99,8 @@ public final class Rtnl {
     public static final int IFLA_IFNAME = 3;
     public static final int IFLA_MTU = 4;
     public static final int IFLA_LINK = 5;
+    /** The master an interface is enslaved to (a VRF, a bridge, a bond). */
+    public static final int IFLA_MASTER = 10;
     public static final int IFLA_LINKINFO = 18;
     public static final int IFLA_AF_SPEC = 26;
     /** Inside IFLA_LINKINFO. */
@@ -107,6 +109,15 @@ public final class Rtnl {
     /** Inside IFLA_INFO_DATA of a macvlan. */
     public static final int IFLA_MACVLAN_MODE = 1;
     public static final int MACVLAN_MODE_PRIVATE = 1;
+    /** Inside IFLA_INFO_DATA of an ipvlan (u16 each). */
+    public static final int IFLA_IPVLAN_MODE = 1;
+    public static final int IFLA_IPVLAN_FLAGS = 2;
+    public static final int IPVLAN_MODE_L2 = 0;
+    /** IFLA_IPVLAN_FLAGS: 0 is bridge. */
+    public static final int IPVLAN_F_PRIVATE = 1;
+    public static final int IPVLAN_F_VEPA = 2;
+    /** Inside IFLA_INFO_DATA of a vrf: its routing table (u32). */
+    public static final int IFLA_VRF_TABLE = 1;
     /** Inside IFLA_AF_SPEC / AF_INET: the u32 array of IPV4_DEVCONF_* values (index = param - 1). */
     public static final int IFLA_INET_CONF = 1;
     /** Inside IFLA_AF_SPEC / AF_INET6. */

@@ -237,7 +237,12 @@ public final class RtnlCodec {
         Optional<MacAddress> mac = a.bytes(Rtnl.IFLA_ADDRESS).filter(m -> m.length == 6).map(MacAddress::of);
         Attributes info = nested(a, Rtnl.IFLA_LINKINFO);
         String kind = info.string(Rtnl.IFLA_INFO_KIND).orElse("");
-        int mode = kind.equals("macvlan") ? nested(info, Rtnl.IFLA_INFO_DATA).u32(Rtnl.IFLA_MACVLAN_MODE).orElse(0) : 0;
+        Attributes data = nested(info, Rtnl.IFLA_INFO_DATA);
+        int mode = kind.equals("macvlan") ? data.u32(Rtnl.IFLA_MACVLAN_MODE).orElse(0) : 0;
+        boolean ipvlan = kind.equals("ipvlan");
+        int ipvlanMode = ipvlan ? data.u16(Rtnl.IFLA_IPVLAN_MODE).orElse(0) : -1;
+        int ipvlanFlags = ipvlan ? data.u16(Rtnl.IFLA_IPVLAN_FLAGS).orElse(0) : 0;
+        long vrfTable = kind.equals("vrf") ? Integer.toUnsignedLong(data.u32(Rtnl.IFLA_VRF_TABLE).orElse(0)) : 0;
         byte[] conf = nested(nested(a, Rtnl.IFLA_AF_SPEC), Rtnl.AF_INET).bytes(Rtnl.IFLA_INET_CONF).orElse(new byte[0]);
         ByteBuffer cb = ByteBuffer.wrap(conf).order(ByteOrder.nativeOrder());
         java.util.List<Integer> ipv4Conf = new java.util.ArrayList<>();
@@ -245,7 +250,8 @@ public final class RtnlCodec {
             ipv4Conf.add(cb.getInt());
         }
         return Optional.of(new Link(ifi.get().ifindex(), name.get(), ifi.get().flags(), mac,
-                a.u32(Rtnl.IFLA_MTU).orElse(0), kind, a.u32(Rtnl.IFLA_LINK).orElse(0), mode, ipv4Conf));
+                a.u32(Rtnl.IFLA_MTU).orElse(0), kind, a.u32(Rtnl.IFLA_LINK).orElse(0), mode, ipv4Conf,
+                a.u32(Rtnl.IFLA_MASTER).orElse(0), ipvlanMode, ipvlanFlags, vrfTable));
     }
 
     /** The attributes nested in attribute {@code type} of {@code outer}; none if it is absent. */

@@ -38,6 +38,45 @@ class LinkCodecTest {
     }
 
     @Test
+    void createMacvlanInAVrf() {
+        byte[] plain = LinkCodec.createMacvlan("vrrp.9", 4, new byte[] {0, 0, 0x5e, 0, 1, 9}, 7);
+        byte[] inVrf = LinkCodec.createMacvlan("vrrp.9", 4, new byte[] {0, 0, 0x5e, 0, 1, 9}, 3, 7);
+        byte[] tail = Hex.parse("0800 0a00 03000000 -- IFLA_MASTER 3, after IFLA_ADDRESS as keepalived puts it");
+        assertThat(Hex.format(java.util.Arrays.copyOfRange(inVrf, 16, inVrf.length))).isEqualTo(
+                Hex.format(java.util.Arrays.copyOfRange(plain, 16, plain.length)) + Hex.format(tail));
+        assertThat(inVrf[0]).isEqualTo((byte) (plain.length + 8));
+    }
+
+    @Test
+    void setMaster() {
+        byte[] expected = Hex.parse("""
+                28000000 1000 0500 09000000 00000000 -- RTM_NEWLINK, REQUEST|ACK, seq 9
+                00 00 0000 07000000 00000000 00000000 -- ifinfomsg: ifindex 7
+                0800 0a00 03000000         -- IFLA_MASTER 3 (0 frees it)
+                """);
+        assertThat(Hex.format(LinkCodec.setMaster(7, 3, 9))).isEqualTo(Hex.format(expected));
+    }
+
+    @Test
+    void createIpvlan() {
+        byte[] expected = Hex.parse("""
+                60000000 -- nlmsg_len 96
+                1000 0506 08000000 00000000 -- RTM_NEWLINK, REQUEST|ACK|EXCL|CREATE, seq 8
+                00 00 0000 00000000 01000000 01000000 -- ifinfomsg: created up (IFF_UP in flags and change)
+                0800 0500 04000000         -- IFLA_LINK 4
+                0a00 0300 6970762e3530 0000 -- IFLA_IFNAME "ipv.50", 2 bytes pad
+                2400 1200                  -- IFLA_LINKINFO, 36 bytes
+                  0a00 0100 6970766c616e 0000 -- IFLA_INFO_KIND "ipvlan", 2 bytes pad
+                  1400 0200                -- IFLA_INFO_DATA
+                    0600 0100 0000 0000    -- IFLA_IPVLAN_MODE L2, 2 bytes pad
+                    0600 0200 0100 0000    -- IFLA_IPVLAN_FLAGS private, 2 bytes pad
+                0800 0a00 03000000         -- IFLA_MASTER 3: the base's VRF
+                """);
+        assertThat(Hex.format(LinkCodec.createIpvlan("ipv.50", 4, Rtnl.IPVLAN_F_PRIVATE, 3, 8)))
+                .isEqualTo(Hex.format(expected));
+    }
+
+    @Test
     void ipv4ConfAndLinkState() {
         Map<Integer, Integer> conf = new LinkedHashMap<>();
         conf.put(Rtnl.IPV4_DEVCONF_ARP_IGNORE, 1);

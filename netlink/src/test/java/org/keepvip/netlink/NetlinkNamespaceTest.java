@@ -358,7 +358,7 @@ class NetlinkNamespaceTest {
         });
         assertThatThrownBy(() -> inA(() -> {
             try (NetlinkClient c = NetlinkClient.open()) {
-                return c.route(ip("203.0.113.5"));
+                return c.route(ip("2001:db8:ffff::5")); // no IPv6 route beyond 2001:db8::/64 here
             }
         })).isInstanceOfSatisfying(NetlinkException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ENETUNREACH));
     }

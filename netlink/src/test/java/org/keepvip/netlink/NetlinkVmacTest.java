@@ -102,4 +102,70 @@ class NetlinkVmacTest {
             assertThat(nl.link("vrrp.42")).isEmpty();
         }
     }
+
+    /** Whether this kernel makes links of {@code kind} (ipvlan and vrf are options many kernels leave out). */
+    private static boolean kernelHas(String kind, String... args) {
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("ip", "-n", ns, "link", "add", "probe-" + kind));
+        cmd.addAll(java.util.List.of(args));
+        cmd.addAll(java.util.List.of("type", kind));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            boolean ok = p.waitFor() == 0;
+            if (ok) {
+                TestNetns.ipIn(ns, "link", "del", "probe-" + kind);
+            }
+            return ok;
+        } catch (java.io.IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** An L2 ipvlan in each of keepalived's flags (bridge, private, vepa), decoded back. */
+    @Test
+    void ipvlanInEachMode() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(kernelHas("ipvlan", "link", "veth0"), "kernel without CONFIG_IPVLAN (no ipvlan link type)");
+        try (NetlinkClient nl = in(NetlinkClient::open)) {
+            Link base = nl.link("veth0").orElseThrow();
+            int[] flags = {0, Rtnl.IPVLAN_F_PRIVATE, Rtnl.IPVLAN_F_VEPA};
+            String[] words = {"bridge", "private", "vepa"};
+            for (int k = 0; k < flags.length; k++) {
+                int f = flags[k];
+                Link ipv = in(() -> nl.createIpvlan("ipv.4" + f, base.ifindex(), f, 0));
+                assertThat(ipv.isL2Ipvlan(f)).as(words[k]).isTrue();
+                assertThat(ipv.isUp()).isTrue();
+                assertThat(ipv.parentIndex()).isEqualTo(base.ifindex());
+                assertThat(ipv.masterIndex()).isZero();
+                assertThat(TestNetns.ipIn(ns, "-d", "link", "show", "ipv.4" + f)).contains("mode l2 " + words[k]);
+                assertThat(nl.deleteLink(ipv.ifindex())).isTrue();
+            }
+        }
+    }
+
+    /** A macvlan on a base enslaved to a VRF goes into the same VRF (IFLA_MASTER), as keepalived puts it. */
+    @Test
+    void macvlanInItsBasesVrf() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(kernelHas("vrf", "table", "1041"), "kernel without CONFIG_NET_VRF (no vrf link type)");
+        TestNetns.ipIn(ns, "link", "add", "vrf-blue", "type", "vrf", "table", "1042");
+        try (NetlinkClient nl = in(NetlinkClient::open)) {
+            TestNetns.ipIn(ns, "link", "set", "vrf-blue", "up");
+            TestNetns.ipIn(ns, "link", "add", "vb0", "type", "veth", "peer", "name", "vb1");
+            TestNetns.ipIn(ns, "link", "set", "vb0", "master", "vrf-blue");
+            Link vrf = nl.link("vrf-blue").orElseThrow();
+            assertThat(vrf.isVrf()).isTrue();
+            assertThat(vrf.vrfTable()).isEqualTo(1042);
+            Link enslaved = nl.link("vb0").orElseThrow();
+            assertThat(enslaved.masterIndex()).isEqualTo(vrf.ifindex());
+            Link mv = in(() -> nl.createMacvlan("vrrp.43", enslaved.ifindex(), new byte[] {0, 0, 0x5e, 0, 1, 43},
+                    vrf.ifindex()));
+            assertThat(mv.masterIndex()).isEqualTo(vrf.ifindex());
+            assertThat(TestNetns.ipIn(ns, "link", "show", "master", "vrf-blue")).contains("vb0", "vrrp.43");
+            assertThat(nl.deleteLink(mv.ifindex())).isTrue();
+        } finally {
+            new ProcessBuilder("ip", "-n", ns, "link", "del", "vb0").start().waitFor(); // absent if the add failed
+            TestNetns.ipIn(ns, "link", "del", "vrf-blue");
+        }
+    }
 }

@@ -48,6 +48,15 @@ public interface RedisHooks extends AutoCloseable {
     /** Leaving MASTER: pause writes, drop normal clients. */
     HookResult fence(Duration pause, Optional<RedisEndpoint> newMaster);
 
+    /**
+     * Leaving MASTER, after {@link #fence} and before the VIP goes: waits, at most {@code bound},
+     * until every replica this master lists online has processed the master's (fenced) offset, so
+     * that a write acknowledged just before the fence is not lost when the peer promotes its
+     * replica. {@link HookResult.Done} when they have it (or there is none to wait for),
+     * {@link HookResult.Failed} naming how many bytes a replica was behind, or why it could not be read.
+     */
+    HookResult awaitReplicas(Duration bound);
+
     /** Lifts a fence (the node stays MASTER after all). */
     HookResult unpause();
 

@@ -226,6 +226,84 @@ public final class RedisNode implements RedisHooks {
     }
 
     /**
+     * After {@link #fence}: the master's offset, then each replica it lists, asked
+     * directly (as {@link Switchover#pauseAndSync()} asks its replica: the master's own view of a
+     * replica's offset is its last {@code REPLCONF ACK}, up to a second old) until it has that
+     * offset, all within {@code bound}. A replica that no longer follows this master is not waited
+     * for. The replica is reached at the address the master lists, with this endpoint's credentials
+     * and timeouts cut to what is left of the bound.
+     */
+    @Override
+    public HookResult awaitReplicas(Duration bound) {
+        long start = System.nanoTime();
+        long deadline = start + bound.toNanos();
+        RedisInfo master;
+        try (Jedis j = RedisConnector.open(endpoint)) {
+            master = RedisInfo.parse(j.info("replication"));
+        } catch (RuntimeException e) {
+            return new HookResult.Failed("reading the offset of Redis " + endpoint.address() + " failed: "
+                    + Failures.classify(e, endpoint).reason());
+        }
+        if (master.role() != RedisInfo.Role.MASTER) {
+            return new HookResult.Done("Redis " + endpoint.address() + " is not a master: no replica to wait for", List.of());
+        }
+        long target = master.masterReplOffset();
+        // Every replica listed, online or not yet (after a sync a replica is online only at its
+        // first ACK, up to a second later, while it already receives the stream).
+        List<RedisInfo.ConnectedReplica> listed = master.replicas();
+        if (listed.isEmpty()) {
+            return new HookResult.Done("no replica connected at offset " + target, List.of());
+        }
+        List<String> done = new ArrayList<>();
+        List<String> behind = new ArrayList<>();
+        List<String> gone = new ArrayList<>();
+        for (RedisInfo.ConnectedReplica c : listed) {
+            RedisEndpoint ep = endpoint.withAddress(c.ip(), c.port());
+            while (true) {
+                Duration left = Duration.ofMillis(Math.max((deadline - System.nanoTime()) / 1_000_000,
+                        ReplicaCatchUp.MIN_READ_MILLIS));
+                ep = ep.withTimeouts(min(endpoint.connectTimeout(), left), min(endpoint.readTimeout(), left));
+                // A replica busy applying a long stream can miss a read timeout: ask again on a new
+                // connection (a timed-out one is out of step) until the bound.
+                try (Jedis r = RedisConnector.open(ep)) {
+                    ReplicaCatchUp.Outcome o = ReplicaCatchUp.await(r, master.masterReplid(), target, deadline);
+                    if (o instanceof ReplicaCatchUp.Outcome.CaughtUp) {
+                        done.add(ep.address());
+                    } else if (o instanceof ReplicaCatchUp.Outcome.Behind b) {
+                        behind.add("replica " + ep.address() + " still " + b.bytes() + " bytes behind");
+                    } else if (o instanceof ReplicaCatchUp.Outcome.NotFollowing n) {
+                        gone.add("replica " + ep.address() + " no longer follows this master (" + n.why()
+                                + "): nothing to wait for");
+                    }
+                    break;
+                } catch (RuntimeException e) {
+                    if (System.nanoTime() - deadline >= 0) {
+                        behind.add("replica " + ep.address() + " not read (" + Failures.classify(e, ep).reason() + ")");
+                        break;
+                    }
+                    pause(ReplicaCatchUp.POLL_MILLIS);
+                }
+            }
+        }
+        String took = String.format(java.util.Locale.ROOT, "%.1f ms", (System.nanoTime() - start) / 1e6);
+        if (!behind.isEmpty()) {
+            return new HookResult.Failed("fenced offset " + target + ", after " + took + ": " + String.join("; ", behind)
+                    + (done.isEmpty() ? "" : "; in sync: " + String.join(", ", done))
+                    + (gone.isEmpty() ? "" : "; " + String.join("; ", gone)));
+        }
+        List<String> parts = new ArrayList<>();
+        if (!done.isEmpty()) {
+            parts.add("replica " + String.join(", ", done) + " has the fenced offset " + target + " (" + took + ")");
+        }
+        parts.addAll(gone);
+        return new HookResult.Done(String.join("; ", parts), List.of());
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /**
      * Runs the read-only steps of a takeover once, changing nothing: the local check, {@code ROLE}
      * on the same connection, and a connection refused as a dead peer's or a dead local
      * Redis' is (to a loopback port just found free, without credentials). The first promotion or

@@ -84,18 +84,14 @@ public final class Switchover implements AutoCloseable {
             oldConn.clientPause(pauseMillis, ClientPauseMode.WRITE);
             pausedAtNanos = System.nanoTime();
             long target = RedisInfo.parse(oldConn.info("replication")).masterReplOffset();
-            long seen = -1;
-            while (true) {
-                RedisInfo r = RedisInfo.parse(newConn.info("replication"));
-                seen = r.dataOffset();
-                if (r.masterReplid().equals(o.masterReplid()) && seen >= target) {
-                    break;
-                }
-                if (System.nanoTime() - deadline >= 0) {
-                    return abort("replica " + replica.address() + " reached offset " + seen + " of " + target
-                            + " within " + timeout.toMillis() + " ms; cannot guarantee zero loss");
-                }
-                RedisNode.pause(POLL_MILLIS);
+            ReplicaCatchUp.Outcome caught = ReplicaCatchUp.await(newConn, o.masterReplid(), target, deadline);
+            if (caught instanceof ReplicaCatchUp.Outcome.Behind behind) {
+                return abort("replica " + replica.address() + " reached offset " + behind.seen() + " of " + target
+                        + " within " + timeout.toMillis() + " ms; cannot guarantee zero loss");
+            }
+            if (caught instanceof ReplicaCatchUp.Outcome.NotFollowing gone) {
+                return abort("replica " + replica.address() + " stopped following " + oldMaster.address()
+                        + " while writes were paused (" + gone.why() + "); cannot guarantee zero loss");
             }
             // The master's offset must not have moved while we waited: the pause held.
             long after = RedisInfo.parse(oldConn.info("replication")).masterReplOffset();

@@ -221,4 +221,65 @@ class HooksTest {
             assertThat(node.check().verdict().ok()).as("the probe connection was spared").isTrue();
         }
     }
+
+    /**
+     * Leaving MASTER: after the fence the replica is waited for until it has the master's offset.
+     * The master acknowledged a script of 100,000 writes just before the fence: a bound of 100 ms ends
+     * with the replica named as short (the bytes it lacks, or no answer while it applies the stream);
+     * a sensible one ends with the replica holding them all.
+     */
+    @Test
+    void afterTheFenceTheReplicaIsAwaitedUntilItHasTheFencedOffset() throws Exception {
+        try (RedisServer m = RedisServer.start();
+             RedisServer r = RedisServer.start("--replicaof", "127.0.0.1", String.valueOf(m.port));
+             RedisNode master = new RedisNode(m.endpoint(), GuardPolicy.DEFAULT);
+             RedisNode replica = new RedisNode(r.endpoint(), GuardPolicy.DEFAULT)) {
+            assertThat(RedisServer.await(5000, () -> replica.check().info().masterLinkUp())).isTrue();
+            try (Jedis j = m.client()) {
+                j.eval("for i = 1, 100000 do redis.call('SET', 'k' .. i, string.rep('v', 100)) end");
+            }
+            assertThat(master.fence(Duration.ofSeconds(30), Optional.empty()).ok()).isTrue();
+            long target = master.check().info().masterReplOffset();
+            HookResult early = master.awaitReplicas(Duration.ofMillis(100));
+            assertThat(early).as(early.detail()).isInstanceOf(HookResult.Failed.class);
+            // Behind, or too busy applying the stream to answer within the bound: either way short, and named.
+            assertThat(early.detail()).containsPattern("replica 127\\.0\\.0\\.1:" + r.port
+                    + " (still [1-9][0-9]* bytes behind|not read \\(.*did not answer within)")
+                    .startsWith("fenced offset " + target + ", after ");
+            HookResult synced = master.awaitReplicas(Duration.ofSeconds(10));
+            assertThat(synced).as(synced.detail()).isInstanceOf(HookResult.Done.class);
+            assertThat(synced.detail()).contains("127.0.0.1:" + r.port + " has the fenced offset " + target);
+            assertThat(replica.check().info().dataOffset()).isGreaterThanOrEqualTo(target);
+            assertThat(replica.check().keys()).isEqualTo(100000);
+        }
+    }
+
+    /** A replica that does not answer (stopped) costs the bound, no more, and is named; none online costs nothing. */
+    @Test
+    void aReplicaThatDoesNotAnswerCostsTheBoundAndNoReplicaCostsNothing() throws Exception {
+        try (RedisServer m = RedisServer.start();
+             RedisServer r = RedisServer.start("--replicaof", "127.0.0.1", String.valueOf(m.port));
+             RedisNode master = new RedisNode(m.endpoint(), GuardPolicy.DEFAULT);
+             RedisNode replica = new RedisNode(r.endpoint(), GuardPolicy.DEFAULT)) {
+            assertThat(RedisServer.await(5000, () -> replica.check().info().masterLinkUp())).isTrue();
+            assertThat(master.fence(Duration.ofSeconds(30), Optional.empty()).ok()).isTrue();
+            r.signal("STOP");
+            long t0 = System.nanoTime();
+            HookResult stuck;
+            try {
+                stuck = master.awaitReplicas(Duration.ofMillis(300));
+            } finally {
+                r.signal("CONT");
+            }
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertThat(stuck).as(stuck.detail()).isInstanceOf(HookResult.Failed.class);
+            assertThat(stuck.detail()).contains("replica 127.0.0.1:" + r.port + " not read");
+            assertThat(ms).as("bounded by 300 ms plus one read").isLessThan(1000);
+            r.kill();
+            assertThat(RedisServer.await(5000, () -> master.check().info().replicas().isEmpty())).isTrue();
+            HookResult none = master.awaitReplicas(Duration.ofMillis(300));
+            assertThat(none).as(none.detail()).isInstanceOf(HookResult.Done.class);
+            assertThat(none.detail()).startsWith("no replica connected");
+        }
+    }
 }

@@ -97,6 +97,12 @@ public final class ScriptedRedisHooks implements RedisHooks {
     }
 
     @Override
+    public synchronized HookResult awaitReplicas(Duration bound) {
+        calls.add("await replicas " + bound.toMillis() + "ms");
+        return next("replicas have the fenced offset");
+    }
+
+    @Override
     public synchronized HookResult unpause() {
         calls.add("unpause");
         return next("unpaused");

@@ -426,6 +426,18 @@ public final class Lab implements AutoCloseable {
         node.switchPorts().forEach(port -> ip(switchNs, "link", "set", port, "up"));
     }
 
+    /** Deletes the node's {@code eth0}; its veth peer, the switch port, goes with it. */
+    public void deleteInterface(Node node) {
+        ip(node.namespace(), "link", "del", node.ifname());
+    }
+
+    /** Makes the node's {@code eth0} again as the lab first made it: same MAC, switch port and addresses. */
+    public void addInterfaceAgain(Node node) {
+        attach(node.namespace(), node.ifname(), node.mac(), node.switchPort(), node.subnet());
+        ip(node.namespace(), "addr", "add", node.ipv4() + "/24", "dev", node.ifname());
+        ip(node.namespace(), "addr", "add", node.ipv6() + "/64", "dev", node.ifname(), "nodad");
+    }
+
     /** Sets the node's own interface administratively up or down (what {@code ip link set eth0 down} does). */
     public void setInterfaceUp(Node node, boolean up) {
         ip(node.namespace(), "link", "set", node.ifname(), up ? "up" : "down");

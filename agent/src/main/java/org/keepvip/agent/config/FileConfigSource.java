@@ -140,4 +140,15 @@ public final class FileConfigSource implements ConfigSource {
     public long random(long min, long max) {
         return ThreadLocalRandom.current().nextLong(min, max + 1);
     }
+
+    /** Asks the kernel (rtnetlink, in the calling thread's namespace); empty if it cannot be asked. */
+    @Override
+    public java.util.OptionalLong vrfTable(String name) {
+        try (org.keepvip.netlink.NetlinkClient nl = org.keepvip.netlink.NetlinkClient.open()) {
+            return nl.link(name).map(l -> java.util.OptionalLong.of(l.isVrf() ? l.vrfTable() : -1))
+                    .orElse(java.util.OptionalLong.empty());
+        } catch (java.io.IOException | RuntimeException | LinkageError e) {
+            return java.util.OptionalLong.empty();
+        }
+    }
 }

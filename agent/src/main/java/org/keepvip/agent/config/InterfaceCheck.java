@@ -134,7 +134,8 @@ public final class InterfaceCheck {
         List<Diagnostic> out = new ArrayList<>();
         for (InstanceSpec i : c.instances()) {
             var v = i.vmac();
-            if (v != null && v.name() != null && existing.contains(v.name()) && !privateMacvlans.contains(v.name())) {
+            if (v != null && !v.isIpvlan() && v.name() != null && existing.contains(v.name())
+                    && !privateMacvlans.contains(v.name())) {
                 out.add(Diagnostic.corrected(v.origin(), "(" + i.name() + ") interface " + v.name()
                         + " already exists and is not a private macvlan; ignoring vmac if_name"));
             }

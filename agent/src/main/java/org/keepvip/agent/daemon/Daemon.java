@@ -205,6 +205,10 @@ public final class Daemon implements ControlHandler, AutoCloseable {
     private final Map<String, RedisWiring> redis = new ConcurrentHashMap<>();
     /** Per interface, the frames its port dropped before the loop saw them (status). */
     private final Map<String, CauseCounters<DropReason>> frameDrops = new ConcurrentHashMap<>();
+    /** The instances' interfaces' capture ports and how they were opened, to open them again on a new link. */
+    private final Map<String, PcapPacketPort> capturePorts = new ConcurrentHashMap<>();
+    private final Map<String, PortOptions> captureOptions = new ConcurrentHashMap<>();
+    private boolean loopReads;
 
     private Daemon(Options options) {
         this.options = options;
@@ -267,7 +271,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         BackgroundNextHopResolver nextHops = track(new BackgroundNextHopResolver(
                 (iface, peer) -> nextHop(netlink, peer), Duration.ofSeconds(1), Duration.ofMillis(50)));
         // The loop reads the capture sockets itself where it can wait on them (see LoopReadSockets).
-        boolean loopReads = LoopReadSockets.available();
+        loopReads = LoopReadSockets.available();
         List<PacketPort.Polled> polled = new ArrayList<>();
         for (String ifname : ifnames) {
             PortOptions portOptions = PortOptions.defaults().withBufferBytes(
@@ -278,6 +282,8 @@ public final class Daemon implements ControlHandler, AutoCloseable {
             port.polled().ifPresent(polled::add);
             port.warmUpSendPath(TakeoverLatency.IO_WARM_UP_ROUNDS); // a backup sends its first advert when it takes over
             ports.put(ifname, port);
+            capturePorts.put(ifname, port);
+            captureOptions.put(ifname, portOptions);
             frameDrops.put(ifname, port.drops());
         }
         plans.forEach(p -> p.wire().destinations().stream().filter(d -> !d.isMulticastAddress())
@@ -332,7 +338,7 @@ public final class Daemon implements ControlHandler, AutoCloseable {
             runner.timer().scheduleWithFixedDelay(linkbeat::poll, 0, 1, TimeUnit.SECONDS);
         }
         track(NetlinkMonitor.start(new NetlinkEvents(netlink, loop, linkDelays, linkbeat, statics,
-                this::onLinkRemoved),
+                this::onLinkRemoved, this::onLinkChanged),
                 buffers.monitorBytes(), buffers.monitorForce(), NetlinkEvents.routingGroups(config)));
         scriptTrackers = track(new ScriptTrackers(config.scripts(), runner, runner.timer(), loop::post));
         fileTrackers = new FileTrackers(usedTrackFiles(config), loop::post);
@@ -508,6 +514,72 @@ public final class Daemon implements ControlHandler, AutoCloseable {
         }
     }
 
+    /** A link appeared: the macvlans that waited for it as their base are made, off the monitor's thread. */
+    private void onLinkChanged(NetlinkEvent.LinkChanged l) {
+        PcapPacketPort capture = capturePorts.get(l.name());
+        if (capture != null && capture.iface().index() != l.ifindex()) {
+            runner.timer().execute(() -> reopenCapture(l.name(), l.ifindex()));
+        }
+        VmacLinks links = vmacs;
+        if (links != null && links.waitsFor(l.name())) {
+            runner.timer().execute(() -> baseAdded(l.name()));
+        } else if (links != null && links.hasBase(l.name())) {
+            runner.timer().execute(() -> links.followVrf(l.name())); // enslaved to a VRF or freed
+        }
+    }
+
+    /**
+     * An instance's interface was deleted and made again: its capture and sending port are bound to
+     * the old link, so a new one is opened on the new link and replaces it for the loop, the
+     * announcements and the refusals, as keepalived opens its sockets again on an interface added
+     * back (keepalived/vrrp/vrrp_if.c: update_added_interface(), setup_interface()).
+     */
+    private synchronized void reopenCapture(String ifname, int ifindex) {
+        PcapPacketPort old = capturePorts.get(ifname);
+        if (old == null || old.iface().index() == ifindex) {
+            return; // done already for this link
+        }
+        PcapPacketPort port;
+        try {
+            PortOptions o = captureOptions.get(ifname);
+            port = loopReads ? PcapPacketPort.openPolled(ifname, o, nextHops, this::received)
+                    : PcapPacketPort.open(ifname, o, nextHops, this::received);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("{}: cannot open packet IO on the new interface: {}", ifname, e.getMessage());
+            return;
+        }
+        track(port);
+        capturePorts.put(ifname, port);
+        frameDrops.put(ifname, port.drops());
+        packets.addPort(ifname, port);
+        try {
+            if (port.polled().isPresent()) {
+                loop.replaceSocket(port.polled().get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            old.close();
+        } catch (Exception e) {
+            LOG.debug("{}: closing the old interface's port: {}", ifname, e.toString());
+        }
+        List<VipSpec> onIt = new ArrayList<>();
+        loop.instances().values().forEach(r -> r.vips().stream().filter(v -> v.ifname().equals(ifname))
+                .forEach(onIt::add));
+        refusals.reopen(ifname, onIt);
+        vipPort.forget(ifname); // the VIPs go on the new link's index
+    }
+
+    /**
+     * An instance's interface is back (it was deleted, its macvlan with it): its macvlans are made
+     * again and their sending ports opened, as keepalived does (keepalived/vrrp/vrrp_if.c:
+     * update_added_interface(), recreate_vmac_thread()).
+     */
+    private synchronized void baseAdded(String base) {
+        vmacs.baseAdded(base).values().forEach(this::reattach);
+    }
+
     /**
      * A macvlan of ours deleted from outside is made again (VmacLinks.recreate), and its sending port
      * reopened on the new link. Its VIPs went with it: the instance, told by the kernel's address
@@ -526,14 +598,17 @@ public final class Daemon implements ControlHandler, AutoCloseable {
                 LOG.debug("{}: closing the deleted VMAC's port: {}", name, e.toString());
             }
         }
-        again.ifPresent(n -> {
-            vipPort.forget(n); // the VIPs go on the new link's index
-            openVmacPort(new HashMap<>(), n);
-            List<VipSpec> onIt = new ArrayList<>();
-            loop.instances().values().forEach(r -> r.vips().stream().filter(v -> v.ifname().equals(n))
-                    .forEach(onIt::add));
-            refusals.reopen(n, onIt);
-        });
+        again.ifPresent(this::reattach);
+    }
+
+    /** A macvlan made again: its VIPs go on its new index, its sending and refusal ports open on it. */
+    private void reattach(String n) {
+        vipPort.forget(n); // the VIPs go on the new link's index
+        openVmacPort(new HashMap<>(), n);
+        List<VipSpec> onIt = new ArrayList<>();
+        loop.instances().values().forEach(r -> r.vips().stream().filter(v -> v.ifname().equals(n))
+                .forEach(onIt::add));
+        refusals.reopen(n, onIt);
     }
 
     private void onSignal(SignalEvent s) {

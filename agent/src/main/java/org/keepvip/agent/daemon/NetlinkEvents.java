@@ -41,18 +41,22 @@ final class NetlinkEvents implements Consumer<NetlinkEvent> {
     private final StaticEntries statics;
     /** A link deleted from outside (the daemon re-creates a macvlan of its own). */
     private final Consumer<NetlinkEvent.LinkRemoved> linkRemoved;
+    /** A link that appeared or changed (the daemon makes the macvlans that waited for it). */
+    private final Consumer<NetlinkEvent.LinkChanged> linkChanged;
     private final Map<Integer, String> ifnames = new ConcurrentHashMap<>();
     /** Interfaces last seen up and running, to see one come up again. */
     private final Set<String> upLinks = ConcurrentHashMap.newKeySet();
 
     NetlinkEvents(NetlinkClient netlink, EventLoop loop, LinkDelays linkDelays, Linkbeat linkbeat,
-            StaticEntries statics, Consumer<NetlinkEvent.LinkRemoved> linkRemoved) {
+            StaticEntries statics, Consumer<NetlinkEvent.LinkRemoved> linkRemoved,
+            Consumer<NetlinkEvent.LinkChanged> linkChanged) {
         this.netlink = netlink;
         this.loop = loop;
         this.linkDelays = linkDelays;
         this.linkbeat = linkbeat;
         this.statics = statics;
         this.linkRemoved = linkRemoved;
+        this.linkChanged = linkChanged;
     }
 
     @Override
@@ -68,6 +72,7 @@ final class NetlinkEvents implements Consumer<NetlinkEvent> {
             } else if (upLinks.add(l.name())) {
                 statics.reinstateOn(l.name());
             }
+            linkChanged.accept(l);
         } else if (e instanceof NetlinkEvent.AddressRemoved a) {
             String name = ifname(a.ifindex());
             if (name != null) {

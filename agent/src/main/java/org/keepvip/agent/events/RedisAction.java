@@ -10,7 +10,8 @@ import java.util.Map;
  * verdict), a split brain found while demoting, or a switchover's stages. Made on the hook's thread
  * from values it already has; its record and text are built on the {@link DecisionLog}'s thread.
  *
- * @param kind     {@code promote}, {@code fence}, {@code demote}, {@code split_brain} or {@code switchover}
+ * @param kind     {@code promote}, {@code fence}, {@code replica_sync} (a leaving master waiting for its
+ *                 replicas after its fence), {@code demote}, {@code split_brain} or {@code switchover}
  * @param redis    the {@code redis_instance}
  * @param instance the VRRP instance, null when the hook does not know it
  * @param outcome  {@code ok}, {@code refused} (a guard said no, nothing changed), {@code failed}, or

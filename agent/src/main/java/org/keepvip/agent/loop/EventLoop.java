@@ -250,6 +250,24 @@ public final class EventLoop implements Runnable {
         }
     }
 
+    /**
+     * An interface was made again: the loop reads its new capture {@code socket} instead of the old
+     * one, which the caller closes once this returns. Any thread; done on the loop.
+     */
+    public void replaceSocket(PacketPort.Polled socket) throws InterruptedException {
+        if (sockets == null) {
+            return;
+        }
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        post(new LoopEvent.OnLoop(() -> {
+            sockets.replace(socket);
+            done.countDown();
+        }));
+        if (!done.await(5, java.util.concurrent.TimeUnit.SECONDS)) {
+            LOG.warn("{}: the loop did not take the new capture in 5 s", socket.ifname());
+        }
+    }
+
     private void wakeIfWaitingOnSockets() {
         // After the add: either the loop sees the event before it waits, or this sees it waiting.
         if (waitingOnSockets) {

@@ -806,6 +806,8 @@ public final class InstanceRuntime implements AutoCloseable {
             return "demote";
         } else if (action instanceof Action.Notify) {
             return "notify";
+        } else if (action instanceof Action.ReleaseAdvert) {
+            return "advert"; // priority 0, after the fence and the VIP removal
         }
         return action.getClass().getSimpleName();
     }
@@ -839,7 +841,10 @@ public final class InstanceRuntime implements AutoCloseable {
             // After the fence and the VIP removal on this lane (see Action.ReleaseAdvert).
             return new HookLane.Work("priority-0 advert", () -> sendAdvert(0));
         } else if (action instanceof Action.Fence) {
-            return redis == null ? null : new HookLane.Work("fence", redis::fence);
+            // The bound as the machine's timing is now (a reload may have changed it).
+            Duration sync = Ports.RedisRole.replicaSyncBound(machine.config().downTimerAdverts(),
+                    machine.config().advertIntervalNanos());
+            return redis == null ? null : new HookLane.Work("fence", () -> redis.fence(name(), sync));
         } else if (action instanceof Action.Demote d) {
             long promotionsBefore = promotions;
             return redis == null ? null

@@ -43,7 +43,7 @@ public final class LoopReadSockets implements AutoCloseable {
     /** How long a socket whose read failed is left alone: a failing socket stays readable. */
     static final long PAUSE_AFTER_ERROR_NANOS = 100_000_000L;
 
-    private final List<PacketPort.Polled> sockets;
+    private final PacketPort.Polled[] sockets;
     private final Readiness readiness;
     /** Per socket: whether it is paused after an error, and until when. */
     private final boolean[] isPaused;
@@ -53,10 +53,10 @@ public final class LoopReadSockets implements AutoCloseable {
     private long lastRead = Long.MIN_VALUE / 2;
 
     private LoopReadSockets(List<PacketPort.Polled> sockets, Readiness readiness) {
-        this.sockets = List.copyOf(sockets);
+        this.sockets = sockets.toArray(new PacketPort.Polled[0]);
         this.readiness = readiness;
-        this.isPaused = new boolean[sockets.size()];
-        this.pausedUntil = new long[sockets.size()];
+        this.isPaused = new boolean[this.sockets.length];
+        this.pausedUntil = new long[this.sockets.length];
     }
 
     static LoopReadSockets open(List<PacketPort.Polled> sockets) throws IOException {
@@ -109,6 +109,25 @@ public final class LoopReadSockets implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads {@code socket} instead of the socket of the same interface (made again: the old capture
+     * is bound to the deleted one); returns false if no socket has its interface. Loop thread only.
+     */
+    boolean replace(PacketPort.Polled socket) {
+        for (int i = 0; i < sockets.length; i++) {
+            if (sockets[i].ifname().equals(socket.ifname())) {
+                sockets[i] = socket;
+                readiness.replace(i, socket.fd());
+                if (isPaused[i]) {
+                    isPaused[i] = false;
+                    paused--;
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Makes a waiting {@link #await} return. Any thread. */
     void wake() {
         readiness.wake();
@@ -126,7 +145,7 @@ public final class LoopReadSockets implements AutoCloseable {
                 }
                 continue;
             }
-            if (readiness.readable(i) && sockets.get(i).drain(FRAMES_PER_SOCKET) < 0) {
+            if (readiness.readable(i) && sockets[i].drain(FRAMES_PER_SOCKET) < 0) {
                 isPaused[i] = true;
                 pausedUntil[i] = now + PAUSE_AFTER_ERROR_NANOS;
                 paused++;

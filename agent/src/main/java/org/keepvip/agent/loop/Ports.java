@@ -179,8 +179,27 @@ public final class Ports {
         /** REPLICAOF NO ONE and confirm ROLE master; returns null when done, or why it failed. */
         String promote() throws Exception;
 
-        /** Pause writes and drop clients before the VIP goes. */
-        void fence() throws Exception;
+        /**
+         * Pause writes and drop clients before the VIP goes, then wait, at most {@code replicaSync},
+         * until the replicas have the fenced offset (a write acknowledged just before the fence may
+         * still be in the replication stream); past the bound the release goes on, logged with the
+         * bytes missing. {@code instance} names the VRRP instance in the log.
+         */
+        void fence(String instance, Duration replicaSync) throws Exception;
+
+        /**
+         * How long a leaving MASTER waits for its replicas after the fence: until the peer's down
+         * timer would take over without our priority-0 advert anyway (it runs from our last advert,
+         * so at least {@code (downTimerAdverts - 1) × advert_int} is left when we leave), and never
+         * more than {@link #MAX_REPLICA_SYNC}, which keeps a stopping daemon's exit within its bound.
+         */
+        static Duration replicaSyncBound(int downTimerAdverts, long advertIntervalNanos) {
+            long nanos = Math.max(1, downTimerAdverts - 1) * advertIntervalNanos;
+            return Duration.ofNanos(Math.min(nanos, MAX_REPLICA_SYNC.toNanos()));
+        }
+
+        /** The most a release waits for the replicas: within the exit's budget for the lanes' last steps. */
+        Duration MAX_REPLICA_SYNC = Duration.ofSeconds(1);
 
         /** Replicate from the master at {@code master} (guarded against an empty master). */
         void demote(InetAddress master) throws Exception;

@@ -361,6 +361,9 @@ public final class PcapPacketPort implements PacketPort {
             return port.iface.name();
         }
 
+        /** The last read failed; repeats are logged at debug until a frame is read again. */
+        private boolean failing;
+
         @Override
         public int drain(int max) {
             synchronized (this) {
@@ -369,9 +372,16 @@ public final class PcapPacketPort implements PacketPort {
                     int rc = rx.next();
                     if (rc == PcapNextEx.PACKET) {
                         port.deliverLast(rx);
+                        failing = false;
                         n++;
                     } else if (rc == PcapNextEx.ERROR) {
-                        LOG.warn("{}: capture error: {}", port.iface.name(), rx.error());
+                        // A deleted interface fails every read until its new capture replaces this one: once is news.
+                        if (!failing) {
+                            LOG.warn("{}: capture error: {}", port.iface.name(), rx.error());
+                        } else {
+                            LOG.debug("{}: capture error: {}", port.iface.name(), rx.error());
+                        }
+                        failing = true;
                         return -1;
                     } else {
                         break; // 0: nothing more waits

@@ -353,8 +353,14 @@ public final class RedisWiring implements Ports.RedisRole, AutoCloseable {
         }
     }
 
+    /**
+     * Leaving MASTER: the fence, then, once writes are paused, the wait for the replicas to have the
+     * fenced offset (fence and wait within {@code replicaSync}); the lane removes the VIP and sends priority 0
+     * only after both. Without a fence the offset keeps moving, so nothing is waited for; a failed
+     * fence (Redis dead or hung) has no offset to wait for.
+     */
     @Override
-    public void fence() {
+    public void fence(String instance, Duration replicaSync) {
         vrrpMaster = false; // leaving MASTER
         if (minReplicas != null) {
             minReplicas.masterEnded(false);
@@ -369,8 +375,37 @@ public final class RedisWiring implements Ports.RedisRole, AutoCloseable {
                 if (r.ok() && sentinel != null) {
                     sentinel.fenced();
                 }
+                if (r.ok()) {
+                    // The bound counts from the fence's start: the peer's down timer does not wait for
+                    // our fence, nor does the exit's budget for the lanes.
+                    Duration left = replicaSync.minusNanos(System.nanoTime() - start);
+                    awaitReplicas(instance, left.isNegative() ? Duration.ZERO : left);
+                }
             }
         }
+    }
+
+    /** The replicas' catch-up after a fence; logged and reported, never fatal: a leaving MASTER must leave. */
+    private void awaitReplicas(String instance, Duration bound) {
+        long start = System.nanoTime();
+        HookResult r = fenceNode.awaitReplicas(bound);
+        long end = System.nanoTime();
+        if (r.ok()) {
+            LOG.info("({}) Redis {}: {}", instance, config.name(), r.detail());
+        } else {
+            LOG.warn("({}) Redis {}: {} (bound {} ms); releasing anyway: writes a replica lacks are lost if it"
+                    + " takes over", instance, config.name(), r.detail(), bound.toMillis());
+        }
+        String name = config.name();
+        String ep = endpoint.address();
+        decisions.publish((seq, wall) -> {
+            Map<String, Object> in = new LinkedHashMap<>();
+            in.put("endpoint", ep);
+            in.put("boundMs", bound.toMillis());
+            return new RedisAction("replica_sync", name, instance, r.ok() ? "ok" : "failed", r.detail(), in,
+                    List.of(new RedisAction.Span("replica_sync", start, end, r.ok() ? null : r.detail())))
+                    .toRecord(seq, wall);
+        });
     }
 
     /** Sentinel mode's state in one line, or empty in pair mode. */

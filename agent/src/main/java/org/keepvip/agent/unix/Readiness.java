@@ -98,6 +98,13 @@ public final class Readiness implements AutoCloseable {
         pollFds.setShort((long) index * POLLFD_SIZE + 6, (short) 0);
     }
 
+    /** Watches {@code fd} instead of descriptor {@code index} (an interface's new capture). Waiting thread only. */
+    public void replace(int index, int fd) {
+        fds[index] = fd;
+        pollFds.setInt((long) index * POLLFD_SIZE, fd);
+        pollFds.setShort((long) index * POLLFD_SIZE + 6, (short) 0);
+    }
+
     /**
      * Makes the waiting (or next) {@link #await} return. Any thread; locked against {@link #close()},
      * so a late wake never writes to a descriptor number reused meanwhile.

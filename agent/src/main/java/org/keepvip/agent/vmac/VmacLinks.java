@@ -34,7 +34,11 @@ import org.slf4j.LoggerFactory;
  * <ul>
  * <li>a matching private macvlan on the base (a killed run's) is adopted as it is; otherwise the
  *     configured name, or {@code PREFIX.VRID} (then {@code PREFIXn.VRID}) where free, is created,
- *     or updated when a macvlan of that name sits on the base with the wrong MAC or mode;</li>
+ *     or updated when a macvlan of that name sits on the base with the wrong MAC or mode; on a base
+ *     enslaved to a VRF it is made in the same VRF (keepalived/vrrp/vrrp_vmac.c: netlink_link_add_vmac(),
+ *     IFLA_MASTER);</li>
+ * <li>one whose base does not exist (yet, or any more) is made when the base appears
+ *     (keepalived/vrrp/vrrp_if.c: update_added_interface(), recreate_vmac_thread());</li>
  * <li>IPv4: on the macvlan arp_ignore=1, accept_local=1, rp_filter=0, promote_secondaries=1; on the
  *     base arp_ignore=1 and arp_filter=1 (restored when its last macvlan goes); and, once,
  *     net.ipv4.conf.all.rp_filter=0 after raising default and every interface to its old value;</li>
@@ -49,6 +53,8 @@ public final class VmacLinks implements AutoCloseable {
     private final NetlinkClient nl;
     private final Sysctl sysctl;
     private final Map<String, Made> made = new LinkedHashMap<>();
+    /** Planned macvlans whose base interface is missing, by key: made when it appears. */
+    private final Map<String, VmacPlan.Link> waiting = new LinkedHashMap<>();
     private final Map<String, BaseArp> bases = new HashMap<>();
     private RpFilter rpFilter;
 
@@ -96,6 +102,76 @@ public final class VmacLinks implements AutoCloseable {
                 m = make(l, names.values());
             }
             if (m != null) {
+                waiting.remove(l.key());
+                made.put(l.key(), m);
+                names.put(l.key(), m.name());
+            }
+        }
+        return names;
+    }
+
+    /** Whether a link of ours sits on interface {@code base}. */
+    public synchronized boolean hasBase(String base) {
+        return made.values().stream().anyMatch(m -> m.spec().base().equals(base));
+    }
+
+    /**
+     * Interface {@code base} changed: the links keepvip made on it follow it into or out of a VRF, as
+     * keepalived moves them (keepalived/vrrp/vrrp_vmac.c: update_vmac_vrfs(), netlink_update_vrf()).
+     */
+    public synchronized void followVrf(String base) {
+        try {
+            List<Link> links = nl.links();
+            Optional<Link> b = links.stream().filter(x -> x.name().equals(base)).findFirst();
+            if (b.isEmpty()) {
+                return;
+            }
+            int vrf = vrfOf(b.get(), links);
+            for (Made m : made.values()) {
+                if (!m.spec().base().equals(base)) {
+                    continue;
+                }
+                Optional<Link> l = links.stream().filter(x -> x.ifindex() == m.ifindex()).findFirst();
+                if (l.isEmpty() || l.get().masterIndex() == vrf) {
+                    continue;
+                }
+                int now = l.get().masterIndex();
+                if (now != 0 && links.stream().noneMatch(x -> x.ifindex() == now && x.isVrf())) {
+                    continue; // enslaved to something else (a bridge) by the operator: left alone
+                }
+                try {
+                    nl.setMaster(m.ifindex(), vrf);
+                    LOG.info("vmac: Success changing VRF of VMAC interface {} for vrrp_instance {}", m.name(),
+                            m.spec().owner());
+                } catch (IOException e) {
+                    LOG.info("vmac: Error changing VRF of VMAC interface {} for vrrp_instance {}!!! {}", m.name(),
+                            m.spec().owner(), e.getMessage());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("{}: VRF of its VMACs not checked: {}", base, e.getMessage());
+        }
+    }
+
+    /** Whether a planned macvlan waits for interface {@code base} to appear. */
+    public synchronized boolean waitsFor(String base) {
+        return waiting.values().stream().anyMatch(l -> l.base().equals(base));
+    }
+
+    /**
+     * Interface {@code base} appeared (again): makes the macvlans that waited for it, as keepalived
+     * does on the RTM_NEWLINK of an instance's configured interface. Returns their names by key.
+     */
+    public synchronized Map<String, String> baseAdded(String base) {
+        Map<String, String> names = new LinkedHashMap<>();
+        for (VmacPlan.Link l : new ArrayList<>(waiting.values())) {
+            if (!l.base().equals(base)) {
+                continue;
+            }
+            List<String> taken = made.values().stream().map(Made::name).toList();
+            Made m = make(l, taken);
+            if (m != null) {
+                waiting.remove(l.key());
                 made.put(l.key(), m);
                 names.put(l.key(), m.name());
             }
@@ -112,6 +188,7 @@ public final class VmacLinks implements AutoCloseable {
                 remove(key);
             }
         }
+        waiting.keySet().retainAll(keys);
     }
 
     /** Whether {@code ifindex} is a macvlan keepvip made or adopted and has not removed itself. */
@@ -171,12 +248,16 @@ public final class VmacLinks implements AutoCloseable {
             List<Link> links = nl.links();
             Optional<Link> base = links.stream().filter(x -> x.name().equals(l.base())).findFirst();
             if (base.isEmpty()) {
-                LOG.warn("({}) VMAC: interface {} doesn't exist - no macvlan on it", l.owner(), l.base());
+                LOG.warn("({}) VMAC: interface {} doesn't exist - no macvlan on it until it does", l.owner(), l.base());
+                waiting.put(l.key(), l);
                 return null;
             }
-            byte[] mac = l.macBytes();
             Set<String> inUse = new HashSet<>(taken);
             made.values().forEach(m -> inUse.add(m.name()));
+            if (l.ipvlan() != null) {
+                return makeIpvlan(l, links, base.get(), inUse);
+            }
+            byte[] mac = l.macBytes();
             for (Link x : links) {
                 if (x.parentIndex() == base.get().ifindex() && x.isPrivateMacvlan() && !inUse.contains(x.name())
                         && x.mac().map(m -> Arrays.equals(m.bytes(), mac)).orElse(false)) {
@@ -216,15 +297,83 @@ public final class VmacLinks implements AutoCloseable {
                 nl.updateMacvlan(update.ifindex(), mac);
                 vm = nl.link(name).orElseThrow(() -> new IOException("gone after the update"));
             } else {
-                vm = nl.createMacvlan(name, base.get().ifindex(), mac);
+                vm = nl.createMacvlan(name, base.get().ifindex(), mac, vrfOf(base.get(), links));
             }
             LOG.info("({}) Success {} VMAC interface {}", l.owner(), update != null ? "updating" : "creating", name);
             return configure(l, vm, base.get());
         } catch (IOException | RuntimeException e) {
-            LOG.error("({}): Unable to create VMAC interface {} on {}: {}", l.owner(),
+            LOG.error("({}): Unable to create {} interface {} on {}: {}", l.owner(), l.ipvlan() != null ? "ipvlan" : "VMAC",
                     l.configuredName() != null ? l.configuredName() : l.prefix() + "." + l.vrid(), l.base(), e.getMessage());
             return null;
         }
+    }
+
+    /**
+     * use_ipvlan: an L2 ipvlan on the base, found or made, up, IPv6 off unless wanted, its address
+     * added (keepalived/vrrp/vrrp.c: vrrp_complete_instance(), the matching interface;
+     * keepalived/vrrp/vrrp_vmac.c: netlink_link_add_ipvlan()). No arp or rp_filter settings: the
+     * ipvlan answers ARP with its base's MAC, as keepalived leaves it.
+     */
+    private Made makeIpvlan(VmacPlan.Link l, List<Link> links, Link base, Set<String> inUse) throws IOException {
+        var v = l.ipvlan();
+        for (Link x : links) {
+            if (x.parentIndex() == base.ifindex() && x.isL2Ipvlan(v.flags()) && !inUse.contains(x.name())
+                    && (l.configuredName() == null || l.configuredName().equals(x.name()))
+                    && (v.address() == null || hasAddress(x, v.address()))) {
+                LOG.info("({}) Found matching interface {}", l.owner(), x.name());
+                return new Made(l, x.name(), x.ifindex(), false);
+            }
+        }
+        String name = l.configuredName();
+        Link existing = null;
+        if (name != null) {
+            String n = name;
+            existing = links.stream().filter(x -> x.name().equals(n)).findFirst().orElse(null);
+            if (existing != null && !existing.kind().equals("ipvlan") && !existing.kind().equals("macvlan")) {
+                LOG.error("({}) IPVLAN interface name {} already exists as a non IPVLAN interface. ignoring configured name",
+                        l.owner(), name);
+                existing = null;
+                name = null;
+            } else if (existing != null) {
+                // keepalived's netlink_link_add_ipvlan() takes an existing interface of the name as it is
+                LOG.info("({}) IPVLAN {} already exists but is incompatible. It will be deleted/updated", l.owner(), name);
+            }
+        }
+        if (name == null) {
+            name = freeName(l, links, inUse);
+        }
+        Link ipv;
+        if (existing != null) {
+            ipv = existing;
+            if (!ipv.isUp()) {
+                nl.setLinkUp(ipv.ifindex(), true);
+            }
+        } else {
+            ipv = nl.createIpvlan(name, base.ifindex(), v.flags(), vrfOf(base, links));
+            LOG.info("({}): Success creating ipvlan interface {}", l.owner(), name);
+        }
+        try {
+            sysctl.write("ipv6", ipv.name(), "disable_ipv6", l.ipv6() ? 0 : 1);
+        } catch (IOException e) {
+            LOG.info("({}) cannot set disable_ipv6 on {}: {}", l.owner(), ipv.name(), e.getMessage());
+        }
+        if (v.address() != null) {
+            try {
+                nl.addAddress(VipSpec.of(v.address(), v.prefix(), ipv.name()).withIfindex(ipv.ifindex()));
+            } catch (IOException e) {
+                LOG.info("{}: Failed to add interface address to {}: {}", l.owner(), ipv.name(), e.getMessage());
+            }
+        }
+        return new Made(l, ipv.name(), ipv.ifindex(), false);
+    }
+
+    private boolean hasAddress(Link x, InetAddress a) throws IOException {
+        for (IfAddress ia : nl.addresses(x.ifindex())) {
+            if (ia.address().equals(a)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -256,6 +405,12 @@ public final class VmacLinks implements AutoCloseable {
             LOG.error("({}) VMAC interface {} not fully set up: {}", l.owner(), name, e.getMessage());
         }
         return new Made(l, name, vm.ifindex(), counted);
+    }
+
+    /** The index of the VRF {@code base} is enslaved to, 0 when it is in none (a bridge or bond is no VRF). */
+    private static int vrfOf(Link base, List<Link> links) {
+        int master = base.masterIndex();
+        return master != 0 && links.stream().anyMatch(x -> x.ifindex() == master && x.isVrf()) ? master : 0;
     }
 
     /** keepalived/vrrp/vrrp.c: create_vmac_name(): the first name no instance uses and no interface has. */
@@ -417,7 +572,8 @@ public final class VmacLinks implements AutoCloseable {
                 }
             }
             if (nl.deleteLink(m.ifindex())) {
-                LOG.info("({}) Success removing VMAC interface {}", m.spec().owner(), m.name());
+                LOG.info("({}) Success removing {} interface {}", m.spec().owner(),
+                        m.spec().ipvlan() != null ? "ipvlan" : "VMAC", m.name());
             }
         } catch (IOException | RuntimeException e) {
             LOG.error("({}) Error removing VMAC interface {}: {}", m.spec().owner(), m.name(), e.getMessage());
@@ -427,6 +583,7 @@ public final class VmacLinks implements AutoCloseable {
     /** At exit, after the VIPs are gone: rp_filter back, then every macvlan removed (keepalived's order). */
     @Override
     public synchronized void close() {
+        waiting.clear();
         restoreRpFilter();
         List<String> keys = new ArrayList<>(made.keySet());
         Collections.reverse(keys);

@@ -11,6 +11,7 @@ import org.keepvip.vrrp.config.KeepalivedConfig;
 import org.keepvip.vrrp.config.VirtualIp;
 import org.keepvip.vrrp.config.Vmac;
 import org.keepvip.vrrp.config.InstanceSpec;
+import org.keepvip.vrrp.config.Ipvlan;
 
 /**
  * Which macvlans a configuration asks for, and which of them each VIP goes on
@@ -35,9 +36,17 @@ public final class VmacPlan {
      * @param ipv6       IPv6 stays enabled on it (an IPv6 instance, or eVIPs of the other family)
      * @param linkLocal  an IPv6 link-local address goes on it (the adverts' source, unless vmac_xmit_base)
      * @param source     the configured IPv6 advert source (mcast_src_ip / unicast_src_ip), or null for the base's
+     * @param ipvlan     use_ipvlan: the link is an L2 ipvlan with these flags and address ({@code mac} unused),
+     *                   or null for a macvlan
      */
     public record Link(String key, String owner, String configuredName, String prefix, String base, String mac,
-                       AddressFamily family, int vrid, boolean ipv6, boolean linkLocal, InetAddress source) {
+                       AddressFamily family, int vrid, boolean ipv6, boolean linkLocal, InetAddress source,
+                       Ipvlan ipvlan) {
+        public Link(String key, String owner, String configuredName, String prefix, String base, String mac,
+                    AddressFamily family, int vrid, boolean ipv6, boolean linkLocal, InetAddress source) {
+            this(key, owner, configuredName, prefix, base, mac, family, vrid, ipv6, linkLocal, source, null);
+        }
+
         public byte[] macBytes() {
             return HexFormat.of().parseHex(mac);
         }
@@ -86,6 +95,12 @@ public final class VmacPlan {
         boolean otherFamily = all(i).stream().anyMatch(a -> a.family() != i.family());
         boolean ipv6 = i.family() == AddressFamily.IPV6;
         InetAddress configured = i.unicastSrcIp() != null ? i.unicastSrcIp() : i.mcastSrcIp();
+        if (v.isIpvlan()) {
+            // keepalived/vrrp/vrrp_vmac.c: netlink_link_add_ipvlan(): no virtual MAC, no link-local address of
+            // its own; IPv6 stays on only for an IPv6 instance or eVIPs of the other family.
+            return new Link(instanceKey(i), i.name(), v.name(), config.global().vmacPrefix(), i.interfaceName(), "",
+                    i.family(), i.vrid(), ipv6 || otherFamily, false, null, v.ipvlan());
+        }
         return new Link(instanceKey(i), i.name(), v.name(), config.global().vmacPrefix(), i.interfaceName(),
                 HexFormat.of().formatHex(Vmac.macFor(v.mac(), i.vrid(), i.family())), i.family(), i.vrid(),
                 ipv6 || otherFamily, ipv6 && !v.xmitBase(), ipv6 ? configured : null);

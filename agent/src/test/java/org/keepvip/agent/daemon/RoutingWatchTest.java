@@ -19,7 +19,7 @@ import org.keepvip.vrrp.config.ConfigSource;
 class RoutingWatchTest {
     private static final KeepalivedConfig CONFIG = ConfigParser.parse("/k.conf", source("""
             static_routes {
-                203.0.113.0/25 via 192.0.2.254 dev eth0 table 100 metric 10
+                198.51.100.0/26 via 192.0.2.254 dev eth0 table 100 metric 10
                 default via 192.0.2.1 dev eth0 table 102
             }
             static_rules {
@@ -94,8 +94,8 @@ class RoutingWatchTest {
     @Test
     void staticRoutesMatchWithoutMetricOrDeviceAndDefaultHasNoDestination() {
         List<IpRoute> s = CONFIG.statics().routes();
-        assertThat(RoutingWatch.staticRoute(route("203.0.113.0", 25, 100, 18, 9, 99), s.get(0))).isTrue();
-        assertThat(RoutingWatch.staticRoute(route("203.0.113.0", 24, 100, 18, 2, 10), s.get(0))).isFalse();
+        assertThat(RoutingWatch.staticRoute(route("198.51.100.0", 26, 100, 18, 9, 99), s.get(0))).isTrue();
+        assertThat(RoutingWatch.staticRoute(route("198.51.100.0", 25, 100, 18, 2, 10), s.get(0))).isFalse();
         assertThat(RoutingWatch.staticRoute(route(null, 0, 102, 18, 2, 0), s.get(1))).isTrue();
         assertThat(RoutingWatch.staticRoute(route(null, 0, 102, 18, 2, 0), s.get(0))).isFalse();
     }

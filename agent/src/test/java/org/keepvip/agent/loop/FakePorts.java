@@ -111,7 +111,7 @@ public final class FakePorts {
             }
 
             @Override
-            public void fence() {
+            public void fence(String instance, java.time.Duration replicaSync) {
                 calls.accept("fence");
             }
 

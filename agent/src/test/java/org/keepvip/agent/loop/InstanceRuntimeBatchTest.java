@@ -198,9 +198,54 @@ class InstanceRuntimeBatchTest {
             assertThat(release.get(0).what()).isEqualTo("MASTER -> BACKUP");
             assertThat(release.get(0).cause()).isEqualTo("operator_step_down");
             assertThat(release.get(0).steps()).extracting(org.keepvip.agent.events.EventRecord.Step::name)
-                    .containsExactly("advert", "fence", "remove_vips", "notify");
+                    .containsExactly("fence", "remove_vips", "advert", "notify");
             assertThat(ring.after(0, 0)).extracting(org.keepvip.agent.events.EventRecord::what)
                     .containsExactly("INIT -> BACKUP", "BACKUP -> MASTER", "MASTER -> BACKUP");
+        }
+    }
+
+    /**
+     * A MASTER with Redis that stops (SIGTERM) fences its Redis and waits for the replica in the
+     * fence step, bounded by what the peer's down timer leaves (2 × 10 ms adverts here), removes its
+     * VIP, and only then sends priority 0: the peer promotes its replica once it hears it.
+     */
+    @Test
+    void aStoppingMasterWithRedisAwaitsItsReplicaAfterTheFenceAndSendsPriorityZeroLast() throws Exception {
+        Recorder rec = new Recorder();
+        Ports.PacketOut packets = FakePorts.packets(priority -> rec.record("advert " + priority), () -> { });
+        Ports.RedisRole redis = new Ports.RedisRole() {
+            @Override
+            public String promote() {
+                rec.record("promote");
+                return null;
+            }
+
+            @Override
+            public void fence(String instance, java.time.Duration replicaSync) {
+                rec.record("fence " + instance + ", replicas awaited up to " + replicaSync.toMillis() + " ms");
+            }
+
+            @Override
+            public void demote(InetAddress master) {
+                rec.record("demote");
+            }
+        };
+        VrrpInstance m = new VrrpInstance(InstanceConfig.builder("VI_1", 1, SELF).version(3).priority(100)
+                .advertIntervalCentis(1).redisHooks(true).build());
+        try (InstanceRuntime runtime = new InstanceRuntime(m, wire(), expectations(), vipSpecs(), packets,
+                FakePorts.vips(rec), redis, (i, st, p) -> { }, e -> { })) {
+            takeOver(runtime);
+            m.handle(new Event.PromotionDone(m.nextDeadline().orElseThrow(), 1, true, ""));
+            runtime.executePending();
+            rec.await("add");
+            int before = rec.seen().size();
+            m.handle(new Event.Shutdown(System.nanoTime()));
+            runtime.executePending();
+            rec.await("advert 0");
+            assertThat(rec.seen().subList(before, rec.seen().size())).containsExactly(
+                    "fence VI_1, replicas awaited up to 20 ms",
+                    "remove " + vipSpecs() + " -> " + vipSpecs(),
+                    "advert 0");
         }
     }
 

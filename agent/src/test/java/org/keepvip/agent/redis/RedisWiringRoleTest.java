@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -103,10 +104,43 @@ class RedisWiringRoleTest {
     @Test
     void aFenceUsesTheShortTimeoutConnectionAndPausesForTheFencePause() throws Exception {
         RedisWiring w = wiring();
-        w.fence();
-        assertThat(fence().calls()).containsExactly("fence " + RedisWiring.FENCE_PAUSE.toMillis() + "ms");
+        w.fence("VI_1", Duration.ofMillis(200));
+        assertThat(fence().calls()).hasSize(2).startsWith("fence " + RedisWiring.FENCE_PAUSE.toMillis() + "ms");
+        assertThat(fence().calls().get(1)).as("the bound less the fence's time")
+                .matches("await replicas 1[5-9][0-9]ms|await replicas 200ms");
         assertThat(fence().endpoint().readTimeout()).isLessThan(hook().endpoint().readTimeout());
         assertThat(hook().calls()).isEmpty();
+    }
+
+    /**
+     * The wait for the replicas comes after a fence that held (the offset stops moving), and a
+     * replica left behind at the bound does not stop the release: the lane goes on to remove the VIP.
+     */
+    @Test
+    void theReplicasAreAwaitedOnlyAfterAFenceThatHeldAndABehindReplicaDoesNotStopTheRelease() throws Exception {
+        RedisWiring w = wiring();
+        fence().thenResult(new HookResult.Done("fenced", List.of()))
+                .thenResult(new HookResult.Failed("fenced offset 9000, after 20.1 ms: replica"
+                        + " 192.0.2.2:6379 still 512 bytes behind"));
+        w.fence("VI_1", Duration.ofMillis(20));
+        assertThat(fence().calls()).hasSize(2).startsWith("fence " + RedisWiring.FENCE_PAUSE.toMillis() + "ms");
+        assertThat(fence().calls().get(1)).startsWith("await replicas ");
+        fence().thenResult(new HookResult.Failed("fencing Redis 127.0.0.1:6379 failed: unreachable"));
+        w.fence("VI_1", Duration.ofMillis(20));
+        assertThat(fence().calls()).as("no offset to wait for after a failed fence").hasSize(3)
+                .endsWith("fence " + RedisWiring.FENCE_PAUSE.toMillis() + "ms");
+    }
+
+    @Test
+    void theReplicaWaitIsBoundedByWhatThePeersDownTimerLeavesAndByTheExitBudget() {
+        assertThat(org.keepvip.agent.loop.Ports.RedisRole.replicaSyncBound(3, 10_000_000L))
+                .isEqualTo(Duration.ofMillis(20));
+        assertThat(org.keepvip.agent.loop.Ports.RedisRole.replicaSyncBound(3, 100_000_000L))
+                .isEqualTo(Duration.ofMillis(200));
+        assertThat(org.keepvip.agent.loop.Ports.RedisRole.replicaSyncBound(3, 1_000_000_000L))
+                .isEqualTo(org.keepvip.agent.loop.Ports.RedisRole.MAX_REPLICA_SYNC);
+        assertThat(org.keepvip.agent.loop.Ports.RedisRole.replicaSyncBound(1, 100_000_000L))
+                .as("a down timer of one advert still leaves one").isEqualTo(Duration.ofMillis(100));
     }
 
     @Test

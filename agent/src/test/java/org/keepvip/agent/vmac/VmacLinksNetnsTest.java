@@ -142,6 +142,131 @@ class VmacLinksNetnsTest {
         assertThat(link("vrrp.12")).as("the veth that had the name is left alone").contains("vrrp.12@x12");
     }
 
+    /**
+     * The base deleted takes the macvlan with it; it cannot be made while the base is gone, and is
+     * made again, same name and MAC, when the base comes back.
+     */
+    @Test
+    void aMacvlanWhoseBaseWentIsMadeWhenTheBaseComesBack() throws Exception {
+        assumeTrue(isRoot(), "needs root");
+        run("ip", "netns", "add", NS);
+        created = true;
+        run("ip", "-n", NS, "link", "add", "v0", "type", "veth", "peer", "name", "v1");
+        run("ip", "-n", NS, "link", "set", "v0", "up");
+        KeepalivedConfig c = parse(instance("VI_1", 21, ""));
+        in = NetNamespace.newExecutor(NS);
+        NetlinkClient nl = in.submit(() -> NetlinkClient.open()).get(10, TimeUnit.SECONDS);
+        VmacLinks links = new VmacLinks(nl, new Sysctl());
+        try {
+            assertThat(in.submit(() -> links.ensure(VmacPlan.links(c))).get(10, TimeUnit.SECONDS))
+                    .containsExactly(Map.entry("instance:VI_1", "vrrp.21"));
+            int ifindex = in.submit(() -> nl.link("vrrp.21").orElseThrow().ifindex()).get(10, TimeUnit.SECONDS);
+
+            run("ip", "-n", NS, "link", "del", "v0");
+            assertThat(exists("vrrp.21")).as("gone with its base").isFalse();
+            assertThat(in.submit(() -> links.recreate(ifindex)).get(10, TimeUnit.SECONDS)).isEmpty();
+            assertThat(links.waitsFor("v0")).isTrue();
+            assertThat(links.names()).isEmpty();
+
+            run("ip", "-n", NS, "link", "add", "v0", "type", "veth", "peer", "name", "v1");
+            assertThat(in.submit(() -> links.baseAdded("v1")).get(10, TimeUnit.SECONDS)).as("not its base").isEmpty();
+            assertThat(in.submit(() -> links.baseAdded("v0")).get(10, TimeUnit.SECONDS))
+                    .containsExactly(Map.entry("instance:VI_1", "vrrp.21"));
+            assertThat(links.waitsFor("v0")).isFalse();
+            assertThat(link("vrrp.21")).contains("vrrp.21@v0", "link/ether 00:00:5e:00:01:15", "macvlan mode private")
+                    .as("administratively up (the new veth is not, so no carrier)").containsPattern("<[A-Z,-]*,UP[,>]");
+            assertThat(sysctl("ipv4/conf/v0/arp_ignore")).as("the new base's arp settings, as at start").isEqualTo("1");
+        } finally {
+            in.submit(() -> {
+                links.close();
+                nl.close();
+                return null;
+            }).get(10, TimeUnit.SECONDS);
+        }
+        assertThat(exists("vrrp.21")).isFalse();
+    }
+
+    /** use_ipvlan: an L2 ipvlan with the flag and its address, IPv6 off; deleted at close. Needs ipvlan in the kernel. */
+    @Test
+    void anIpvlanWithItsAddress() throws Exception {
+        assumeTrue(isRoot(), "needs root");
+        run("ip", "netns", "add", NS);
+        created = true;
+        run("ip", "-n", NS, "link", "add", "v0", "type", "veth", "peer", "name", "v1");
+        run("ip", "-n", NS, "link", "set", "v0", "up");
+        Process probe = new ProcessBuilder("ip", "-n", NS, "link", "add", "link", "v0", "name", "probe", "type", "ipvlan")
+                .redirectErrorStream(true).start();
+        assumeTrue(probe.waitFor() == 0, "kernel without CONFIG_IPVLAN (no ipvlan link type)");
+        run("ip", "-n", NS, "link", "del", "probe");
+        KeepalivedConfig c = parse("""
+                vrrp_instance VI_I {
+                    interface v0
+                    virtual_router_id 84
+                    use_ipvlan 192.0.2.84/24 vepa
+                    virtual_ipaddress {
+                        192.0.2.231/24
+                    }
+                }
+                """);
+        in = NetNamespace.newExecutor(NS);
+        NetlinkClient nl = in.submit(() -> NetlinkClient.open()).get(10, TimeUnit.SECONDS);
+        VmacLinks links = new VmacLinks(nl, new Sysctl());
+        assertThat(in.submit(() -> links.ensure(VmacPlan.links(c))).get(10, TimeUnit.SECONDS))
+                .containsExactly(Map.entry("instance:VI_I", "vrrp.84"));
+        assertThat(link("vrrp.84")).contains("vrrp.84@v0", "mode l2 vepa").containsPattern("<[A-Z,-]*,UP[,>]");
+        assertThat(run("ip", "-n", NS, "-4", "addr", "show", "dev", "vrrp.84")).contains("inet 192.0.2.84/24");
+        assertThat(sysctl("ipv6/conf/vrrp.84/disable_ipv6")).isEqualTo("1");
+        in.submit(() -> {
+            links.close();
+            nl.close();
+            return null;
+        }).get(10, TimeUnit.SECONDS);
+        assertThat(exists("vrrp.84")).isFalse();
+    }
+
+    /**
+     * A macvlan on a base in a VRF is made in the VRF, and follows the base out of it and into it
+     * again (keepalived: netlink_link_add_vmac(), update_vmac_vrfs()). Needs VRF in the kernel.
+     */
+    @Test
+    void aMacvlanFollowsItsBasesVrf() throws Exception {
+        assumeTrue(isRoot(), "needs root");
+        run("ip", "netns", "add", NS);
+        created = true;
+        Process probe = new ProcessBuilder("ip", "-n", NS, "link", "add", "blue", "type", "vrf", "table", "1042")
+                .redirectErrorStream(true).start();
+        assumeTrue(probe.waitFor() == 0, "kernel without CONFIG_NET_VRF (no vrf link type)");
+        run("ip", "-n", NS, "link", "add", "v0", "type", "veth", "peer", "name", "v1");
+        run("ip", "-n", NS, "link", "set", "v0", "master", "blue");
+        run("ip", "-n", NS, "link", "set", "v0", "up");
+        KeepalivedConfig c = parse(instance("VI_1", 31, ""));
+        in = NetNamespace.newExecutor(NS);
+        NetlinkClient nl = in.submit(() -> NetlinkClient.open()).get(10, TimeUnit.SECONDS);
+        VmacLinks links = new VmacLinks(nl, new Sysctl());
+        try {
+            in.submit(() -> links.ensure(VmacPlan.links(c))).get(10, TimeUnit.SECONDS);
+            assertThat(link("vrrp.31")).contains("master blue");
+            run("ip", "-n", NS, "link", "set", "v0", "nomaster");
+            in.submit(() -> {
+                links.followVrf("v0");
+                return null;
+            }).get(10, TimeUnit.SECONDS);
+            assertThat(link("vrrp.31")).doesNotContain("master blue");
+            run("ip", "-n", NS, "link", "set", "v0", "master", "blue");
+            in.submit(() -> {
+                links.followVrf("v0");
+                return null;
+            }).get(10, TimeUnit.SECONDS);
+            assertThat(link("vrrp.31")).contains("master blue");
+        } finally {
+            in.submit(() -> {
+                links.close();
+                nl.close();
+                return null;
+            }).get(10, TimeUnit.SECONDS);
+        }
+    }
+
     private static boolean isRoot() {
         try {
             return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0;

@@ -113,4 +113,30 @@ class VmacPlanTest {
         assertThat(VmacLinks.linkLocalFrom(new byte[] {0x52, 0x54, 0, 0x12, 0x34, 0x56}).getHostAddress())
                 .isEqualTo("fe80:0:0:0:5054:ff:fe12:3456");
     }
+
+    /** use_ipvlan: one link on the interface, no MAC, no link-local, the VIPs of the family on it. */
+    @Test
+    void anIpvlanCarriesTheInstancesVips() throws Exception {
+        KeepalivedConfig c = parse("""
+                vrrp_instance VI_I {
+                    interface eth0
+                    virtual_router_id 84
+                    use_ipvlan ipv84 192.0.2.84/24 private
+                    virtual_ipaddress {
+                        192.0.2.231/24
+                    }
+                }
+                """);
+        List<VmacPlan.Link> links = VmacPlan.links(c);
+        assertThat(links).hasSize(1);
+        VmacPlan.Link l = links.get(0);
+        assertThat(l.key()).isEqualTo("instance:VI_I");
+        assertThat(l.configuredName()).isEqualTo("ipv84");
+        assertThat(l.base()).isEqualTo("eth0");
+        assertThat(l.ipvlan().flagsWord()).isEqualTo("private");
+        assertThat(l.ipv6()).isFalse();
+        assertThat(l.linkLocal()).isFalse();
+        InstanceSpec i = c.instance("VI_I").orElseThrow();
+        assertThat(VmacPlan.keyFor(i, i.virtualIps().get(0))).isEqualTo("instance:VI_I");
+    }
 }

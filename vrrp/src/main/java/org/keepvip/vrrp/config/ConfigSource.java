@@ -39,4 +39,12 @@ public interface ConfigSource {
 
     /** A random integer in {@code [min, max]}, for {@code ${_RANDOM}}. */
     long random(long min, long max);
+
+    /**
+     * The routing table of VRF device {@code name}, for a route's {@code vrf NAME}: empty when no
+     * interface has the name (or interfaces cannot be looked up), -1 when it is not a VRF.
+     */
+    default java.util.OptionalLong vrfTable(String name) {
+        return java.util.OptionalLong.empty();
+    }
 }

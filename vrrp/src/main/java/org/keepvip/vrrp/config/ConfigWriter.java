@@ -468,7 +468,11 @@ public final class ConfigWriter {
         flag("promote_secondaries", i.promoteSecondaries());
         if (i.vmac() != null) {
             Vmac m = i.vmac();
-            if (m.onInstance()) {
+            if (m.isIpvlan()) {
+                Ipvlan v = m.ipvlan();
+                line("use_ipvlan" + (m.name() != null ? " " + m.name() : "")
+                        + (v.address() != null ? " " + ip(v.address()) + "/" + v.prefix() : "") + " " + v.flagsWord());
+            } else if (m.onInstance()) {
                 line("use_vmac" + (m.name() != null ? " " + m.name() : "") + (m.mac() != null ? " " + m.mac() : ""));
             }
             flag("vmac_xmit_base", m.xmitBase());

@@ -292,6 +292,9 @@ final class CrossChecks {
                 family = AddressFamily.of(a);
             }
         }
+        if (b.useIpvlan && b.ipvlanAddress != null && (b.vips.isEmpty() || before(b.ipvlanOrigin, b.vips.get(0).origin()))) {
+            family = AddressFamily.of(b.ipvlanAddress); // vrrp_ipvlan_handler() sets it when it comes first
+        }
         if (b.nativeIpv6) {
             family = AddressFamily.IPV6; // keepalived/vrrp/vrrp_parser.c: vrrp_native_ipv6_handler()
         } else if (family == null) {
@@ -324,6 +327,17 @@ final class CrossChecks {
         if (mcastSrc != null && AddressFamily.of(mcastSrc) != family) {
             d.error(b.origin, n + "mcast_src_ip " + IpLiteral.format(mcastSrc) + " is not " + family + " - ignoring");
             mcastSrc = null;
+        }
+        if (!ipvlanUsable(b, family)) {
+            return null;
+        }
+        if (b.useIpvlan && b.ipvlanAddress != null && b.mcastSrcIp == null && b.unicastSrcIp == null) {
+            // keepalived/vrrp/vrrp_parser.c: vrrp_ipvlan_handler(): "use this address as the source address"
+            if (unicast) {
+                unicastSrc = b.ipvlanAddress;
+            } else {
+                mcastSrc = b.ipvlanAddress;
+            }
         }
         List<UnicastPeerSpec> peers = new ArrayList<>();
         for (UnicastPeerSpec up : b.peers) {
@@ -512,23 +526,25 @@ final class CrossChecks {
     private Vmac vmac(InstanceBuilder b, boolean strict, boolean unicast, AddressFamily family, List<VirtualIp> vips,
                       List<VirtualIp> excluded) {
         String n = "(" + b.name + ") ";
-        boolean onInstance = b.useVmac;
-        String name = b.vmacName;
+        boolean onInstance = b.useVmac || b.useIpvlan;
+        // use_ipvlan and use_vmac share keepalived's vmac_ifname; the ipvlan is made when both are set.
+        String name = b.useIpvlan && b.ipvlanName != null ? b.ipvlanName : b.vmacName;
         boolean xmitBase = b.vmacXmitBase;
+        Origin origin = b.useIpvlan ? b.ipvlanOrigin : b.vmacOrigin;
         if (onInstance && name != null) {
             String owner = vmacNames.putIfAbsent(name, b.name);
             if (owner != null && !owner.equals(b.name)) {
-                d.corrected(b.vmacOrigin, n + "VRRP instance " + owner + " is already using " + name + " - ignoring name");
+                d.corrected(origin, n + "VRRP instance " + owner + " is already using " + name + " - ignoring name");
                 name = null;
             }
         }
         if (onInstance && unicast) {
             if (b.iface == null) {
-                d.corrected(b.vmacOrigin, "(" + b.name + "): Cannot use VMAC/ipvlan with unicast and no interface - clearing use_vmac");
+                d.corrected(origin, "(" + b.name + "): Cannot use VMAC/ipvlan with unicast and no interface - clearing use_vmac");
                 onInstance = false;
                 name = null;
             } else if (!xmitBase) {
-                d.corrected(b.vmacOrigin, n + "unicast with use_vmac requires vmac_xmit_base - setting");
+                d.corrected(origin, n + "unicast with use_vmac requires vmac_xmit_base - setting");
                 xmitBase = true;
             }
         }
@@ -547,8 +563,8 @@ final class CrossChecks {
         if (onInstance && b.promoteSecondaries) {
             d.corrected(b.promoteSecondariesOrigin, n + "promote_secondaries is automatically set for vmacs - ignoring");
         }
-        if (xmitBase && !onInstance) {
-            d.corrected(b.vmacXmitBaseOrigin, n + "vmac_xmit_base is only valid with a vmac");
+        if (xmitBase && !b.useVmac) {
+            d.corrected(b.vmacXmitBaseOrigin != null ? b.vmacXmitBaseOrigin : origin, n + "vmac_xmit_base is only valid with a vmac");
             xmitBase = false;
         }
         boolean perVip = false;
@@ -570,8 +586,48 @@ final class CrossChecks {
         if (!onInstance && !b.vmacAddr && !perVip) {
             return null;
         }
-        return new Vmac(onInstance, onInstance ? name : null, mac, xmitBase, b.vmacAddr,
-                b.vmacOrigin != null ? b.vmacOrigin : b.origin);
+        Ipvlan ipvlan = onInstance && b.useIpvlan ? new Ipvlan(name, b.ipvlanAddress, b.ipvlanPrefix, b.ipvlanFlags,
+                b.ipvlanOrigin) : null;
+        return new Vmac(onInstance, onInstance ? name : null, ipvlan != null ? null : mac, xmitBase, b.vmacAddr,
+                b.vmacOrigin != null ? b.vmacOrigin : b.ipvlanOrigin != null ? b.ipvlanOrigin : b.origin, ipvlan);
+    }
+
+    /**
+     * keepalived/vrrp/vrrp.c: vrrp_complete_instance(): an IPv4 ipvlan needs its address, and the
+     * address must be of the instance's family; otherwise keepalived holds the instance in FAULT
+     * for good. keepvip has no such state for a configuration, so the instance is removed (it never
+     * takes its VIPs either way). Returns false when it is.
+     */
+    private boolean ipvlanUsable(InstanceBuilder b, AddressFamily family) {
+        if (!b.useIpvlan) {
+            return true;
+        }
+        String n = "(" + b.name + ") ";
+        boolean v4WithoutAddress = family == AddressFamily.IPV4 && b.ipvlanAddress == null;
+        boolean otherFamily = b.ipvlanAddress != null && AddressFamily.of(b.ipvlanAddress) != family;
+        if ((v4WithoutAddress || otherFamily) && b.ipvlanName != null) {
+            // keepalived checks the name as it parses, before it finds the fault
+            String owner = vmacNames.get(b.ipvlanName);
+            if (owner != null && !owner.equals(b.name)) {
+                d.corrected(b.ipvlanOrigin, n + "VRRP instance " + owner + " is already using " + b.ipvlanName
+                        + " - ignoring name");
+            }
+        }
+        if (v4WithoutAddress) {
+            d.error(b.ipvlanOrigin, n + "IPv4 ipvlan requires a source ip address to be configured."
+                    + " setting instance to fault state - instance removed");
+            return false;
+        }
+        if (otherFamily) {
+            d.error(b.ipvlanOrigin, n + "IPv4 ipvlan address family does not match instance."
+                    + " setting instance to fault state - instance removed");
+            return false;
+        }
+        return true;
+    }
+
+    private static boolean before(Origin a, Origin b) {
+        return a != null && b != null && a.file().equals(b.file()) && a.line() < b.line();
     }
 
     private static List<VirtualIp> concat(List<VirtualIp> a, List<VirtualIp> b) {

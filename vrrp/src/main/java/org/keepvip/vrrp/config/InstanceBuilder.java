@@ -56,6 +56,13 @@ final class InstanceBuilder {
     Origin vmacOrigin;
     String vmacName;
     String vmacMac;
+    /** use_ipvlan: set once the keyword is seen. */
+    boolean useIpvlan;
+    String ipvlanName;
+    InetAddress ipvlanAddress;
+    int ipvlanPrefix;
+    int ipvlanFlags;
+    Origin ipvlanOrigin;
     boolean vmacAddr;
     boolean vmacXmitBase;
     Origin vmacXmitBaseOrigin;
@@ -364,6 +371,7 @@ final class InstanceBuilder {
                     // parsed by keepalived with no effect
                 }
                 case "use_vmac" -> parseVmac(s);
+                case "use_ipvlan" -> parseIpvlan(s);
                 case "use_vmac_addr" -> vmacAddr = true;
                 case "vmac_xmit_base" -> {
                     vmacXmitBase = true;
@@ -428,6 +436,68 @@ final class InstanceBuilder {
                 }
             }
         }
+    }
+
+    /**
+     * {@code use_ipvlan [NAME] [ADDRESS[/PREFIX]] [bridge|private|vepa]}, any order, with keepalived's
+     * words (keepalived/vrrp/vrrp_parser.c: vrrp_ipvlan_handler()): a word that is no address is the name.
+     */
+    private void parseIpvlan(Stmt s) {
+        Diagnostics d = p.diags;
+        String n = "(" + name + ") ";
+        if (useIpvlan) {
+            d.corrected(s.origin, n + "use_ipvlan already specified");
+            return;
+        }
+        useIpvlan = true;
+        ipvlanOrigin = s.origin;
+        boolean hadFlags = false;
+        for (int i = 1; i <= s.argCount(); i++) {
+            String w = s.arg(i);
+            int flags = switch (w) {
+                case "bridge" -> Ipvlan.BRIDGE;
+                case "private" -> Ipvlan.PRIVATE;
+                case "vepa" -> Ipvlan.VEPA;
+                default -> -1;
+            };
+            if (flags >= 0) {
+                if (hadFlags) {
+                    d.corrected(s.origin, n + "ipvlan type already specified - ignoring '" + w + "'");
+                } else {
+                    ipvlanFlags = flags;
+                    hadFlags = true;
+                }
+                continue;
+            }
+            int slash = w.indexOf('/');
+            InetAddress a = IpLiteral.parse(slash < 0 ? w : w.substring(0, slash));
+            int max = a instanceof java.net.Inet6Address ? 128 : 32;
+            Integer len = a == null ? null : slash < 0 ? Integer.valueOf(max) : prefix(w.substring(slash + 1), max);
+            if (a != null && len != null) {
+                if (ipvlanAddress != null) {
+                    d.corrected(s.origin, n + "ipvlan address already specified - ignoring '" + w + "'");
+                } else {
+                    ipvlanAddress = a;
+                    ipvlanPrefix = len;
+                }
+                continue;
+            }
+            if (ipvlanName != null) {
+                d.corrected(s.origin, n + "IPVLAN interface already specified - ignoring '" + w + "'");
+            } else if (!Vmac.validName(w)) {
+                d.corrected(s.origin, n + "IPVLAN interface name '" + w + "' too long - ignoring");
+            } else {
+                ipvlanName = w;
+            }
+        }
+    }
+
+    private static Integer prefix(String s, int max) {
+        if (!s.matches("[0-9]{1,3}")) {
+            return null;
+        }
+        int v = Integer.parseInt(s);
+        return v <= max ? v : null;
     }
 
     private void parsePeers(Stmt block) {

@@ -76,8 +76,8 @@ final class Keywords {
             "owner_ignore_adverts", "timer_expired_backup", "thread_timer_expired", "notify_master", "notify_backup",
             "notify_fault", "notify_stop", "notify_deleted", "notify", "notify_master_rx_lower_pri",
             "notify_priority_changes", "v3_checksum_as_v2", "native_ipv6", "debug", "use_vmac", "use_vmac_addr",
-            "vmac_xmit_base", "garp_extra_if", "old_unicast_checksum");
-    static final Set<String> INSTANCE_UNSUPPORTED = Set.of("use_ipvlan", "vrf", "track_bfd", "auth_hmac",
+            "vmac_xmit_base", "garp_extra_if", "old_unicast_checksum", "use_ipvlan");
+    static final Set<String> INSTANCE_UNSUPPORTED = Set.of("vrf", "track_bfd", "auth_hmac",
             "kernel_rx_buf_size", "smtp_alert",
             "linkbeat_use_polling", "lvs_sync_daemon_interface");
     /**

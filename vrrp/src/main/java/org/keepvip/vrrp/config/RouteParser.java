@@ -13,7 +13,7 @@ final class RouteParser {
     /** Route metrics and rarer attributes keepalived accepts with one value (after an optional {@code lock}). */
     private static final Set<String> UNSUPPORTED_WITH_VALUE = Set.of("mtu", "hoplimit", "advmss", "rtt", "rttvar",
             "reordering", "window", "cwnd", "ssthresh", "realms", "rto_min", "initcwnd", "initrwnd", "features",
-            "quickack", "congctl", "pref", "ttl-propagate", "fastopen_no_cookie", "expires", "vrf", "track_group");
+            "quickack", "congctl", "pref", "ttl-propagate", "fastopen_no_cookie", "expires", "track_group");
     private static final Set<String> LOCKABLE = Set.of("mtu", "advmss", "rtt", "rttvar", "reordering", "cwnd",
             "ssthresh", "rto_min", "congctl");
     static final List<String> KEYWORDS = List.of("inet", "inet6", "src", "via", "gw", "from", "tos", "dsfield",
@@ -156,6 +156,21 @@ final class RouteParser {
                                 + RtNames.TABLES_FILE + ")");
                     }
                     table = t;
+                }
+                case "vrf" -> {
+                    // keepalived/vrrp/vrrp_iproute.c: parse_route(): the route goes in the VRF's table
+                    String v = value(++i);
+                    if (v == null) {
+                        return null;
+                    }
+                    java.util.OptionalLong t = names.vrfTable(v);
+                    if (t.isEmpty()) {
+                        return fail("VRF " + v + " not found for route");
+                    }
+                    if (t.getAsLong() < 0) {
+                        return fail("Route specified VRF " + v + " is not a VRF");
+                    }
+                    table = t.getAsLong();
                 }
                 case "protocol" -> {
                     String v = value(++i);

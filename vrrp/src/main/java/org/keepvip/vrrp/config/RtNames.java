@@ -38,6 +38,11 @@ final class RtNames {
         return find(s, TABLES_FILE, TABLES, 0xFFFF_FFFFL);
     }
 
+    /** See {@link ConfigSource#vrfTable}. */
+    java.util.OptionalLong vrfTable(String name) {
+        return source == null ? java.util.OptionalLong.empty() : source.vrfTable(name);
+    }
+
     Long protocol(String s) {
         return find(s, PROTOS_FILE, PROTOS, 255);
     }

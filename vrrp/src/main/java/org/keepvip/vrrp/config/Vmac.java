@@ -16,9 +16,20 @@ package org.keepvip.vrrp.config;
  * @param forOtherAddresses {@code use_vmac_addr}: VIPs on other interfaces, or of the other
  *                 family, get a macvlan of their own on their interface
  * @param origin   the use_vmac line (the instance's first line without one)
+ * @param ipvlan   {@code use_ipvlan}: the instance's link is an L2 ipvlan ({@code name} is its name,
+ *                 {@code mac} unused), or null for a macvlan
  */
 public record Vmac(boolean onInstance, String name, String mac, boolean xmitBase, boolean forOtherAddresses,
-                   Origin origin) {
+                   Origin origin, Ipvlan ipvlan) {
+    public Vmac(boolean onInstance, String name, String mac, boolean xmitBase, boolean forOtherAddresses, Origin origin) {
+        this(onInstance, name, mac, xmitBase, forOtherAddresses, origin, null);
+    }
+
+    /** The instance's own link is an ipvlan (use_ipvlan), not a macvlan. */
+    public boolean isIpvlan() {
+        return ipvlan != null;
+    }
+
     /** The default {@code vmac_prefix}. */
     public static final String DEFAULT_PREFIX = "vrrp";
     /** IFNAMSIZ - 1: the longest interface name the kernel takes. */

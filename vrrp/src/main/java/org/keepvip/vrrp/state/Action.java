@@ -30,13 +30,13 @@ import java.util.Objects;
  * <li><b>Entering MASTER, without hooks</b> (keepalived's order): SendAdvert → StateChanged →
  *     AddVips → GarpBurst → Notify.</li>
  * <li><b>Leaving MASTER</b>: [SendAdvert(0) when releasing on purpose: FAULT, shutdown, step-down,
- *     VIP deleted, sync-group pull] → {@link Fence} (hooks only) → {@link RemoveVips} →
- *     StateChanged → Notify → {@link Demote} (hooks only, when the new master is known). The
- *     priority-0 advert goes first so the backup starts its skew timer at once; it still needs at
- *     least the skew and its own promotion before it serves, while our fence is local and quick.
- *     With {@link InstanceConfig#masterWhenFaultClears()} (Sentinel mode, whose successor confirms
- *     in milliseconds) it is {@link ReleaseAdvert}, after RemoveVips instead.</li>
- * <li><b>Shutdown from MASTER</b>: SendAdvert(0) first, then Fence → RemoveVips → StateChanged → Notify(STOP);
+ *     VIP deleted, sync-group pull] → {@link RemoveVips} → StateChanged → Notify, as keepalived
+ *     does: the backup starts its skew timer at once. With Redis hooks: {@link Fence} (which also
+ *     waits, bounded, for the replica to have the fenced offset) → RemoveVips → {@link ReleaseAdvert}
+ *     → StateChanged → Notify → {@link Demote} (when the new master is known): the backup promotes
+ *     its replica once it hears priority 0, so the advert waits until the replica has every write
+ *     our Redis acknowledged and we no longer serve.</li>
+ * <li><b>Shutdown from MASTER</b>: the release above, then StateChanged → Notify(STOP);
  *     without release (keepalived's {@code -V}): StateChanged → Notify(STOP) only, VIPs and Redis left as they are.</li>
  * <li>A BACKUP that learns (or changes) its master's address emits Demote(master) (hooks only), so the
  *     local Redis replicates from whoever holds the VIP.</li>
@@ -54,10 +54,10 @@ public sealed interface Action {
     }
 
     /**
-     * The priority-0 advert of an instance whose successor takes over without waiting for its own
-     * promotion ({@link InstanceConfig#masterWhenFaultClears()}): unlike {@link SendAdvert}, the driver
-     * sends it in order with the worker's actions, after {@link Fence} and {@link RemoveVips}, so the
-     * successor's skew timer starts only once this node no longer serves.
+     * The priority-0 advert of an instance with Redis hooks: unlike {@link SendAdvert}, the driver
+     * sends it in order with the worker's actions, after {@link Fence} (and its wait for the replica)
+     * and {@link RemoveVips}, so the successor's skew timer, and its promotion, start only once our
+     * Redis takes no writes, its replica has them all, and this node no longer serves.
      */
     record ReleaseAdvert() implements Action {
     }
@@ -81,7 +81,10 @@ public sealed interface Action {
     record GarpBurst(int count) implements Action {
     }
 
-    /** Pause writes on local Redis and drop its clients, before the VIPs are released. */
+    /**
+     * Pause writes on local Redis and drop its clients, then wait (bounded) until its replicas have
+     * the paused offset, before the VIPs are released and priority 0 is sent.
+     */
     record Fence() implements Action {
     }
 

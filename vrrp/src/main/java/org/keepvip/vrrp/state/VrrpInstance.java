@@ -702,8 +702,10 @@ public final class VrrpInstance {
 
     /** The release half of leaving MASTER; the caller then enters the next state. */
     private void leaveMaster(boolean releaseAdvert) {
-        // A successor that takes over at once must not hear us release before we no longer serve.
-        boolean afterRelease = releaseAdvert && config.masterWhenFaultClears();
+        // With Redis, the successor promotes its replica once it hears priority 0: that must wait until
+        // our Redis is fenced and the replica has its last writes (the Fence step), and we no longer
+        // serve. A successor that takes over at once (Sentinel mode) must not hear us before that either.
+        boolean afterRelease = releaseAdvert && (config.redisHooks() || config.masterWhenFaultClears());
         if (releaseAdvert && !afterRelease) {
             actions.add(new Action.SendAdvert(0));
             log(Action.Level.INFO, "sent 0 priority");

@@ -77,8 +77,8 @@ class ConfigParserTest {
 
     @Test
     void unsupportedIsReportedOnce() {
-        ParseResult r = parse(instance(" use_ipvlan\n use_ipvlan ipv.9"));
-        assertThat(messages(r)).containsExactly(MAIN + ":4: warning: 'use_ipvlan' is not supported by keepvip - ignored");
+        ParseResult r = parse(instance(" vrf blue\n vrf red"));
+        assertThat(messages(r)).containsExactly(MAIN + ":4: warning: 'vrf' is not supported by keepvip - ignored");
         assertThat(r.hasErrors()).isFalse();
     }
 

@@ -156,8 +156,8 @@ class HostKeywordsTest {
         String text = "track_group TG {\n group { VI_1 }\n}\n"
                 + "static_ipaddress {\n 198.51.100.1/32 dev eth1 track_group TG\n 198.51.100.2/32 dev eth4 track_group TG"
                 + " no_track\n 198.51.100.3/32 track_group TG\n 198.51.100.4/32 dev eth5 track_group NOPE\n}\n"
-                + "static_routes {\n 203.0.113.0/24 dev eth2 track_group TG\n"
-                + " 203.0.113.128/25 via 192.0.2.1 track_group TG\n}\n"
+                + "static_routes {\n 198.51.100.128/25 dev eth2 track_group TG\n"
+                + " 198.51.100.64/26 via 192.0.2.1 track_group TG\n}\n"
                 + "static_rules {\n from 198.51.100.0/24 iif eth3 table 100 priority 100 track_group TG\n"
                 + " from 198.51.100.0/24 table 100 priority 101 track_group TG\n}\n"
                 + "vrrp_instance VI_2 {\n interface eth0\n virtual_router_id 10\n track_interface {\n  eth1 weight 10\n }\n"
@@ -169,7 +169,7 @@ class HostKeywordsTest {
                 MAIN + ":6: warning: Static address has both track_group and no_track set - not tracking",
                 MAIN + ":7: error: Static route cannot have track_group if interface not specified",
                 MAIN + ":8: error: track_group NOPE not found",
-                MAIN + ":12: error: static_routes: Warning - cannot track route 203.0.113.128/25 with no interface"
+                MAIN + ":12: error: static_routes: Warning - cannot track route 198.51.100.64/26 with no interface"
                         + " specified, not tracking",
                 MAIN + ":12: error: Static route cannot have track group if no oif specified",
                 MAIN + ":16: error: Static rule cannot have track_group if dev/iif not specified");

@@ -12,6 +12,8 @@ final class MemorySource implements ConfigSource {
     final Map<String, String> env = new HashMap<>();
     String host = "node1.example.org";
     long nextRandom = 7;
+    /** Interfaces by name: a VRF's table, or -1 for another kind. */
+    final Map<String, Long> links = new HashMap<>();
 
     MemorySource file(String path, String text) {
         files.put(path, text);
@@ -46,6 +48,12 @@ final class MemorySource implements ConfigSource {
     @Override
     public Optional<String> env(String name) {
         return Optional.ofNullable(env.get(name));
+    }
+
+    @Override
+    public java.util.OptionalLong vrfTable(String name) {
+        Long t = links.get(name);
+        return t == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(t);
     }
 
     @Override

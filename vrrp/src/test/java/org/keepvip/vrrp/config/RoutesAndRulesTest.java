@@ -227,4 +227,21 @@ class RoutesAndRulesTest {
                 .isEqualTo(r.config().instances().get(0).virtualRules().stream().map(IpRule::withoutOrigin).toList());
         assertThat(ConfigWriter.write(again.config())).isEqualTo(dump);
     }
+
+    /** keepalived/vrrp/vrrp_iproute.c: parse_route(): {@code vrf NAME} puts the route in the VRF's table, in its words. */
+    @Test
+    void aRoutesVrfIsItsTable() {
+        MemorySource src = new MemorySource().file(MAIN, "static_routes {\n 198.51.100.0/25 dev eth1 vrf blue\n"
+                + " 198.51.100.128/25 dev eth1 vrf nosuch\n 198.51.100.64/26 dev eth1 vrf eth1\n}\n"
+                + instance(" virtual_routes {\n  198.51.100.32/27 dev eth0 vrf blue metric 7\n }"));
+        src.links.put("blue", 1042L);
+        src.links.put("eth1", -1L);
+        ParseResult r = parse(src);
+        assertThat(messages(r)).containsExactly(
+                MAIN + ":3: error: static_routes: VRF nosuch not found for route - route skipped",
+                MAIN + ":4: error: static_routes: Route specified VRF eth1 is not a VRF - route skipped");
+        assertThat(r.config().statics().routes()).singleElement().satisfies(x -> assertThat(x.table()).isEqualTo(1042));
+        assertThat(r.config().instances().get(0).virtualRoutes()).singleElement()
+                .satisfies(x -> assertThat(x.table()).isEqualTo(1042));
+    }
 }

@@ -137,13 +137,26 @@ class VrrpInstanceRulesTest {
     // ------------------------------------------------------------------ shutdown
 
     @Test
-    void shutdownFromMasterSendsPriorityZeroFirst() {
+    void shutdownFromMasterSendsPriorityZeroFirstWithoutRedis() {
+        VrrpInstance i = started(cfg(255, 1).build(), T0);
+        i.drainActions();
+        i.handle(new Event.Shutdown(T0 + S));
+        assertThat(effects(i.drainActions())).containsExactly(
+                new Action.SendAdvert(0), new Action.RemoveVips(),
+                new Action.StateChanged(VrrpState.MASTER, VrrpState.STOP, "shutdown", "(VI_1) Stopped"),
+                new Action.Notify(VrrpState.STOP, 255));
+    }
+
+    @Test
+    void shutdownFromMasterWithRedisSendsPriorityZeroOnlyAfterTheFenceAndTheVipRemoval() {
+        // The peer promotes its replica once it hears priority 0: not before our Redis is fenced and
+        // its replica has caught up (the Fence step), and the VIP is gone.
         VrrpInstance i = started(cfg(255, 1).redisHooks(true).build(), T0);
         i.handle(new Event.PromotionDone(T0 + MS, 1, true, "ok"));
         i.drainActions();
         i.handle(new Event.Shutdown(T0 + S));
         assertThat(effects(i.drainActions())).containsExactly(
-                new Action.SendAdvert(0), new Action.Fence(), new Action.RemoveVips(),
+                new Action.Fence(), new Action.RemoveVips(), new Action.ReleaseAdvert(),
                 new Action.StateChanged(VrrpState.MASTER, VrrpState.STOP, "shutdown", "(VI_1) Stopped"),
                 new Action.Notify(VrrpState.STOP, 255));
         assertThat(i.state()).isEqualTo(VrrpState.STOP);
@@ -715,7 +728,7 @@ class VrrpInstanceRulesTest {
         i.handle(new Event.PromotionDone(T0 + 10 * MS, 1, false, "READONLY You can't write against a read only replica"));
         assertThat(i.state()).isEqualTo(VrrpState.FAULT);
         List<Action> a = i.drainActions();
-        assertThat(effects(a)).startsWith(new Action.SendAdvert(0), new Action.Fence())
+        assertThat(effects(a)).startsWith(new Action.Fence(), new Action.ReleaseAdvert())
                 .doesNotContain(new Action.AddVips(), new Action.RemoveVips());
         assertThat(i.status().faults()).singleElement().asString().startsWith("promotion failed: READONLY");
         assertThat(i.nextDeadline()).hasValue(T0 + 10 * MS + 10 * S);
@@ -736,7 +749,7 @@ class VrrpInstanceRulesTest {
         i.drainActions();
         i.handle(new Event.PromotionDone(t, 1, false, "LOADING"));
         assertThat(i.state()).isEqualTo(VrrpState.BACKUP);
-        assertThat(effects(i.drainActions())).startsWith(new Action.SendAdvert(0), new Action.Fence());
+        assertThat(effects(i.drainActions())).startsWith(new Action.Fence(), new Action.ReleaseAdvert());
         runUntil(i, t + 20 * S - 1); // the down timer expires at +3.6 s but the back-off holds it
         assertThat(i.state()).isEqualTo(VrrpState.BACKUP);
         runUntil(i, t + 20 * S);
@@ -796,8 +809,8 @@ class VrrpInstanceRulesTest {
         // Frozen for 5 intervals; the first thing it handles is the new master's (lower) advert.
         m.handle(rx(due + 4 * S, 100, 2));
         List<Action> out = m.drainActions();
-        assertThat(effects(out)).containsExactly(new Action.SendAdvert(0), new Action.Fence(),
-                new Action.RemoveVips(), new Action.StateChanged(VrrpState.MASTER, VrrpState.BACKUP,
+        assertThat(effects(out)).containsExactly(new Action.Fence(),
+                new Action.RemoveVips(), new Action.ReleaseAdvert(), new Action.StateChanged(VrrpState.MASTER, VrrpState.BACKUP,
                         "no advert sent for 5000 ms (the process was stalled), longer than any backup's"
                                 + " master_down_interval: a backup has taken over",
                         "(VI_1) Entering BACKUP STATE"),
@@ -812,8 +825,8 @@ class VrrpInstanceRulesTest {
         VrrpInstance m = started(cfg(150, 1).redisHooks(true).build(), T0);
         long due = masterWithVips(m)[0];
         m.handle(new Event.TimerDue(due + 3 * S + 1));
-        assertThat(effects(m.drainActions())).startsWith(new Action.SendAdvert(0), new Action.Fence(),
-                new Action.RemoveVips());
+        assertThat(effects(m.drainActions())).startsWith(new Action.Fence(), new Action.RemoveVips(),
+                new Action.ReleaseAdvert());
         assertThat(m.state()).isEqualTo(VrrpState.BACKUP);
     }
 
@@ -824,8 +837,8 @@ class VrrpInstanceRulesTest {
         long due = masterWithVips(m)[0];
         m.handle(new Event.TrackerResult(due + 4 * S, "chk", false)); // would advertise priority 90 as MASTER
         List<Action> out = effects(m.drainActions());
-        assertThat(out).startsWith(new Action.SendAdvert(0), new Action.Fence(), new Action.RemoveVips());
-        assertThat(out).filteredOn(a -> a instanceof Action.SendAdvert).containsExactly(new Action.SendAdvert(0));
+        assertThat(out).startsWith(new Action.Fence(), new Action.RemoveVips(), new Action.ReleaseAdvert());
+        assertThat(out).filteredOn(a -> a instanceof Action.SendAdvert).isEmpty();
         assertThat(m.state()).isEqualTo(VrrpState.BACKUP);
     }
 
