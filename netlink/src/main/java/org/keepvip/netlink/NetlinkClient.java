@@ -3,6 +3,7 @@ package org.keepvip.netlink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -92,6 +93,117 @@ public final class NetlinkClient implements Closeable {
         }
         throw new NetlinkException("add " + vip, errno, a.kernelSays());
     }
+
+    /**
+     * Adds many VIPs with few system calls: their RTM_NEWADDR requests go to the kernel
+     * {@link #batchSize()} at a time in one datagram, each with NLM_F_ACK, and every answer is
+     * matched back to its VIP by sequence number, so one failure (an interface gone, ...) is reported
+     * for that VIP alone while the others are added. The kernel handles the messages of a datagram
+     * one after the other, as if they had been sent one by one (netlink_rcv_skb()). Each VIP must
+     * carry its interface index ({@link VipSpec#withIfindex}); one without fails with ENODEV.
+     *
+     * @return one result per VIP, in the order given
+     * @throws NetlinkException only when the socket itself fails; then nothing is known of the
+     *         requests that had no answer yet (an add that is retried is harmless: EEXIST counts)
+     */
+    public synchronized List<AddressResult> addAddresses(List<VipSpec> vips) throws NetlinkException {
+        return changeAddresses(true, vips);
+    }
+
+    /**
+     * Deletes many VIPs as {@link #addAddresses} adds them: one failure costs its VIP alone. A VIP
+     * that was not there (EADDRNOTAVAIL, or its interface gone: ENODEV, also for one without an
+     * interface index) is {@link AddressResult#ok()} but not {@link AddressResult#changed()}.
+     */
+    public synchronized List<AddressResult> deleteAddresses(List<VipSpec> vips) throws NetlinkException {
+        return changeAddresses(false, vips);
+    }
+
+    private List<AddressResult> changeAddresses(boolean add, List<VipSpec> vips) throws NetlinkException {
+        List<AddressResult> out = new ArrayList<>(vips.size());
+        int chunk = batchSize();
+        for (int from = 0; from < vips.size(); from += chunk) {
+            changeChunk(add, vips.subList(from, Math.min(vips.size(), from + chunk)), out);
+        }
+        return out;
+    }
+
+    /**
+     * Requests per datagram in {@link #addAddresses}: every answer waits in the receive buffer until
+     * the whole datagram was handled, and one that does not fit is dropped by the kernel (ENOBUFS),
+     * so a batch is bounded by the buffer (about 1 KiB charged per answer) and by 64.
+     */
+    public synchronized int batchSize() throws NetlinkException {
+        if (batchSize == 0) {
+            batchSize = Math.max(1, Math.min(MAX_BATCH, socket.receiveBufferBytes() / ACK_CHARGE_BYTES));
+        }
+        return batchSize;
+    }
+
+    private static final int MAX_BATCH = 64;
+    /** Twice what one answer costs the receive buffer (skb and its data, ~0.8 KiB): room to spare. */
+    private static final int ACK_CHARGE_BYTES = 2048;
+    private int batchSize;
+
+    private void changeChunk(boolean add, List<VipSpec> vips, List<AddressResult> out) throws NetlinkException {
+        if (seq > Integer.MAX_VALUE - vips.size()) {
+            seq = 0; // the chunk's sequence numbers stay consecutive, so an answer's index is seq - first
+        }
+        int first = seq + 1;
+        AddressResult[] results = new AddressResult[vips.size()];
+        int pending = 0;
+        ByteArrayOutputStream request = new ByteArrayOutputStream(vips.size() * 96);
+        for (int i = 0; i < vips.size(); i++) {
+            VipSpec v = vips.get(i);
+            int s = nextSeq();
+            if (v.ifindex() <= 0) {
+                results[i] = new AddressResult(v, add, Errno.ENODEV, "");
+                continue;
+            }
+            byte[] m = RtnlCodec.addressRequest(add, v, v.ifindex(), s);
+            request.write(m, 0, m.length);
+            request.write(PAD, 0, Rtnl.align(m.length) - m.length);
+            pending++;
+        }
+        if (pending > 0) {
+            socket.send(request.toByteArray());
+        }
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (pending > 0) {
+            NetlinkSocket.Datagram d = socket.receive(buf, true); // the answers are queued when send returns
+            if (d == null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new NetlinkException((add ? "add " : "delete ") + pending + " addresses: no answer from the kernel within "
+                            + Duration.ofNanos(timeoutNanos).toMillis() + " ms", Errno.ETIMEDOUT);
+                }
+                socket.setReceiveTimeout(Math.max(1, left / 1_000_000));
+                d = socket.receive(buf);
+            }
+            if (d == null || d.senderPid() != 0) {
+                continue;
+            }
+            for (NetlinkMessage m : NetlinkMessage.split(d.data())) {
+                int i = m.header().seq() - first;
+                Optional<NlMsgErr> err = m.error();
+                if (i < 0 || i >= results.length || results[i] != null || err.isEmpty()) {
+                    continue; // a late answer to an earlier request, or not an answer
+                }
+                results[i] = new AddressResult(vips.get(i), add, err.get().errno(), m.extAckMessage().orElse(""));
+                pending--;
+            }
+        }
+        boolean debug = LOG.isDebugEnabled();
+        for (AddressResult r : results) {
+            if (debug) {
+                LOG.debug("netlink: {} {}: {}", add ? "add" : "delete", r.vip(),
+                        r.changed() ? "done" : r.ok() ? "nothing to do" : Errno.describe(r.errno()));
+            }
+            out.add(r);
+        }
+    }
+
+    private static final byte[] PAD = new byte[4];
 
     /**
      * Deletes a VIP. Returns true if it was deleted, false if it was not there (EADDRNOTAVAIL, or

@@ -17,6 +17,7 @@ final class NetlinkSocket implements Closeable {
     /** sizeof(struct sockaddr_nl): u16 family, u16 pad, u32 pid, u32 groups. */
     private static final int SOCKADDR_NL_SIZE = 12;
     static final int RECEIVE_BUFFER = 64 * 1024;
+    private static final int MSG_DONTWAIT = 0x40;
 
     private final int fd;
     private final int portId;
@@ -166,11 +167,17 @@ final class NetlinkSocket implements Closeable {
      * ENOBUFS (the kernel dropped messages for us) is thrown with that errno.
      */
     Datagram receive(byte[] buf) throws NetlinkException {
+        return receive(buf, false);
+    }
+
+    /** As {@link #receive(byte[])}; {@code dontWait}: returns null at once when nothing is queued (MSG_DONTWAIT). */
+    Datagram receive(byte[] buf, boolean dontWait) throws NetlinkException {
         byte[] from = new byte[SOCKADDR_NL_SIZE];
         int[] fromLen = {from.length};
         long n;
         try {
-            n = Libc.recvfrom(fd, received, new NativeLong(Math.min(buf.length, RECEIVE_BUFFER)), 0, from, fromLen);
+            n = Libc.recvfrom(fd, received, new NativeLong(Math.min(buf.length, RECEIVE_BUFFER)),
+                    dontWait ? MSG_DONTWAIT : 0, from, fromLen);
         } catch (LastErrorException e) {
             int errno = e.getErrorCode();
             if (errno == Errno.EAGAIN || errno == Errno.EINTR) {

@@ -10,14 +10,11 @@ import org.keepvip.netlink.Link;
 import org.keepvip.netlink.VipSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.keepvip.agent.loop.Ports;
-import org.keepvip.netlink.Link;
-import org.keepvip.netlink.NetlinkClient;
-import org.keepvip.netlink.NetlinkException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.keepvip.netlink.AddressResult;
 
 /** VIPs through rtnetlink (RTM_NEWADDR / RTM_DELADDR), never through the {@code ip} command. */
 public final class NetlinkVips implements Ports.Vips {
@@ -52,6 +49,112 @@ public final class NetlinkVips implements Ports.Vips {
         }
     }
 
+    /**
+     * The VIPs of several instances in as few netlink datagrams as {@link NetlinkClient#addAddresses}
+     * allows (a mass takeover: one request per VIP cost more than the kernel's own work). Each VIP
+     * that fails is logged as {@link #add} logs it and costs its own list alone.
+     */
+    @Override
+    public List<IOException> addAll(List<List<VipSpec>> lists) {
+        IOException[] failed = new IOException[lists.size()];
+        List<VipSpec> batch = new ArrayList<>();
+        List<Integer> owner = new ArrayList<>();
+        for (int i = 0; i < lists.size(); i++) {
+            for (VipSpec v : lists.get(i)) {
+                try {
+                    batch.add(toNetlink(v));
+                    owner.add(i);
+                } catch (NetlinkException e) {
+                    fail(failed, i, v, e);
+                }
+            }
+        }
+        try {
+            List<AddressResult> results = netlink.addAddresses(batch);
+            for (int k = 0; k < results.size(); k++) {
+                AddressResult r = results.get(k);
+                if (!r.ok()) {
+                    fail(failed, owner.get(k), r.vip(), r.failure());
+                }
+            }
+        } catch (NetlinkException e) {
+            // The socket failed (not one VIP): what had no answer yet goes one by one, as add does.
+            LOG.warn("VIP batch failed ({}), adding one by one", e.getMessage());
+            for (int k = 0; k < batch.size(); k++) {
+                VipSpec v = batch.get(k);
+                try {
+                    netlink.addAddress(v);
+                } catch (NetlinkException one) {
+                    fail(failed, owner.get(k), v, one);
+                }
+            }
+        }
+        return Arrays.asList(failed);
+    }
+
+    /**
+     * The VIPs of several instances, removed in as few netlink datagrams as {@link
+     * NetlinkClient#deleteAddresses} allows (the node that lost its links releases them all at
+     * once). As {@link #remove}: a VIP that cannot be removed is logged and the others still go.
+     */
+    @Override
+    public List<Ports.Removal> removeAll(List<List<VipSpec>> lists) {
+        List<List<VipSpec>> removed = new ArrayList<>(lists.size());
+        List<VipSpec> batch = new ArrayList<>();
+        List<VipSpec> configured = new ArrayList<>();
+        List<Integer> owner = new ArrayList<>();
+        for (int i = 0; i < lists.size(); i++) {
+            removed.add(new ArrayList<>());
+            for (VipSpec v : lists.get(i)) {
+                try {
+                    batch.add(toNetlink(v));
+                    configured.add(v);
+                    owner.add(i);
+                } catch (NetlinkException e) {
+                    ifindexes.remove(v.ifname());
+                    LOG.error("cannot remove {}: {}", v, e.getMessage());
+                }
+            }
+        }
+        try {
+            List<AddressResult> results = netlink.deleteAddresses(batch);
+            for (int k = 0; k < results.size(); k++) {
+                AddressResult r = results.get(k);
+                if (r.changed()) {
+                    removed.get(owner.get(k)).add(configured.get(k));
+                } else if (!r.ok()) {
+                    ifindexes.remove(r.vip().ifname());
+                    LOG.error("cannot remove {}: {}", configured.get(k), r.failure().getMessage());
+                }
+            }
+        } catch (NetlinkException e) {
+            // The socket failed (not one VIP): the rest one by one, as remove does; a delete of
+            // one already gone answers "not there".
+            LOG.warn("VIP batch failed ({}), removing one by one", e.getMessage());
+            for (int k = 0; k < batch.size(); k++) {
+                try {
+                    if (netlink.deleteAddress(batch.get(k))) {
+                        removed.get(owner.get(k)).add(configured.get(k));
+                    }
+                } catch (NetlinkException one) {
+                    ifindexes.remove(batch.get(k).ifname());
+                    LOG.error("cannot remove {}: {}", configured.get(k), one.getMessage());
+                }
+            }
+        }
+        List<Ports.Removal> out = new ArrayList<>(lists.size());
+        removed.forEach(r -> out.add(new Ports.Removal(r, null)));
+        return out;
+    }
+
+    private void fail(IOException[] failed, int list, VipSpec v, NetlinkException e) {
+        ifindexes.remove(v.ifname());
+        LOG.error("cannot add {}: {}", v, e.getMessage());
+        if (failed[list] == null) {
+            failed[list] = e;
+        }
+    }
+
     @Override
     public List<VipSpec> remove(List<VipSpec> vips) throws IOException {
         List<VipSpec> removed = new ArrayList<>(vips.size());
@@ -70,16 +173,26 @@ public final class NetlinkVips implements Ports.Vips {
     }
 
     /**
-     * Start-up only: runs the VIP request path {@code rounds} times through the ordinary delete, so
-     * the first takeover does not run it interpreted (add and delete share the request code). Its
+     * Start-up only: runs the VIP request paths {@code rounds} times through the ordinary deletes,
+     * so the first takeover does not run them interpreted (add and delete share the request code). Its
      * one effect is the delete: the configured VIPs, which the start removes anyway (as
      * keepalived/vrrp/vrrp.c, vrrp_init_state); nothing is logged but at debug level.
      */
     public void warmUp(List<VipSpec> vips, int rounds) {
         try {
+            List<VipSpec> indexed = new ArrayList<>(vips.size());
+            for (VipSpec v : vips) {
+                indexed.add(toNetlink(v));
+            }
             for (int i = 0; i < rounds; i++) {
-                for (VipSpec v : vips) {
-                    netlink.deleteAddress(toNetlink(v));
+                // Both request paths: one VIP at a time (lanes with Redis, reloads) and the batch
+                // the shared lanes' combined changes use (addAll, removeAll).
+                if (i % 2 == 0) {
+                    netlink.deleteAddresses(indexed);
+                } else {
+                    for (VipSpec v : indexed) {
+                        netlink.deleteAddress(v);
+                    }
                 }
             }
         } catch (NetlinkException e) {

@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.keepvip.agent.sched.VrrpThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,12 +37,17 @@ public final class HookLane implements AutoCloseable {
     private final String instance;
     private final ExecutorService executor;
     private final boolean ownsExecutor;
+    /** The shared thread's VIP add combiner; null for an own thread (its steps may wait on Redis). */
+    private final VipCombiner combiner;
+    /** Tasks of this lane handed over and not yet finished (see {@link #idle()}). */
+    private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean closed;
 
-    private HookLane(String instance, ExecutorService executor, boolean ownsExecutor) {
+    private HookLane(String instance, ExecutorService executor, boolean ownsExecutor, VipCombiner combiner) {
         this.instance = instance;
         this.executor = executor;
         this.ownsExecutor = ownsExecutor;
+        this.combiner = combiner;
     }
 
     /** A lane with a thread of its own, named {@code hooks-INSTANCE}. */
@@ -51,12 +57,27 @@ public final class HookLane implements AutoCloseable {
 
     /** As {@link #owned(String)}, its thread tuned by {@code threads}. */
     static HookLane owned(String instance, VrrpThreads threads) {
-        return new HookLane(instance, Executors.newSingleThreadExecutor(threads.factory(ThreadNames.HOOKS_PREFIX + instance)), true);
+        return new HookLane(instance, Executors.newSingleThreadExecutor(threads.factory(ThreadNames.HOOKS_PREFIX + instance)), true, null);
     }
 
     /** A lane on {@code executor}, which must be single-threaded and outlive the lane. */
     static HookLane sharing(String instance, ExecutorService executor) {
-        return new HookLane(instance, executor, false);
+        return sharing(instance, executor, null);
+    }
+
+    /** As {@link #sharing(String, ExecutorService)}, its VIP adds combined through {@code combiner} (one per executor). */
+    static HookLane sharing(String instance, ExecutorService executor, VipCombiner combiner) {
+        return new HookLane(instance, executor, false, combiner);
+    }
+
+    /** Where this lane's VIP adds may be combined with other lanes' on the same thread; null: not at all. */
+    VipCombiner combiner() {
+        return combiner;
+    }
+
+    /** Whether nothing of this lane is queued or running (read on the loop, which alone hands work over). */
+    boolean idle() {
+        return inFlight.get() == 0;
     }
 
     void submit(String what, Step step) {
@@ -81,7 +102,19 @@ public final class HookLane implements AutoCloseable {
         if (closed) {
             throw new RejectedExecutionException("(" + instance + ") hook lane closed");
         }
-        executor.execute(task);
+        inFlight.incrementAndGet();
+        try {
+            executor.execute(() -> {
+                try {
+                    task.run();
+                } finally {
+                    inFlight.decrementAndGet();
+                }
+            });
+        } catch (RuntimeException e) {
+            inFlight.decrementAndGet();
+            throw e;
+        }
     }
 
     /** Runs one step; false when the lane was interrupted (closing), so the batch stops. */

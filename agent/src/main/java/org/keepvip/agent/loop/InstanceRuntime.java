@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.keepvip.netlink.VipSpec;
 import org.keepvip.agent.events.DecisionLog;
@@ -498,6 +499,9 @@ public final class InstanceRuntime implements AutoCloseable {
             t = open(t, first);
         }
         List<TransitionTrace> changes = first == null ? List.of() : new ArrayList<>(1);
+        List<VipCombiner.Pending> combined = null;
+        List<VipCombiner.Pending> combinedRemoval = null;
+        boolean submitted = false;
         for (Action a : batch) {
             if (a instanceof Action.StateChanged c) {
                 if (c != first) {
@@ -523,7 +527,16 @@ public final class InstanceRuntime implements AutoCloseable {
                 // The add's lane work ends the hold once the VIPs are in (see LogHold for why).
                 hold = LogHold.begin();
             }
-            HookLane.Work w = laneWork(a, gate, hold, t);
+            // Nothing of this instance queued or ahead of it in the batch: its VIP change may go early.
+            boolean combinable = laneWork.isEmpty() && lane.combiner() != null && lane.idle();
+            HookLane.Work w;
+            if (combinable && a instanceof Action.AddVips) {
+                w = combinedAdd(lane.combiner(), hold, t, combined = new ArrayList<>(1));
+            } else if (combinable && a instanceof Action.RemoveVips) {
+                w = combinedRemoval(lane.combiner(), gate, t, combinedRemoval = new ArrayList<>(1));
+            } else {
+                w = laneWork(a, gate, hold, t);
+            }
             if (w != null) {
                 laneWork.add(w);
             }
@@ -535,9 +548,14 @@ public final class InstanceRuntime implements AutoCloseable {
         if (laneWork != null && !laneWork.isEmpty()) {
             try {
                 lane.submitAll(laneWork);
+                submitted = true;
             } catch (RuntimeException e) {
                 hold.end();
                 throw e;
+            }
+            if (combined != null) {
+                // Registered once its step is queued: a step that never runs must leave nothing behind.
+                combined.forEach(lane.combiner()::register);
             }
             if (hold != LogHold.NONE && mayYield) {
                 Thread.yield();
@@ -561,6 +579,10 @@ public final class InstanceRuntime implements AutoCloseable {
         } finally {
             if (gate != null) {
                 gate.countDown();
+            }
+            if (submitted && combinedRemoval != null) {
+                // A removal waits for the loop's part of its batch (the gate), so it is offered only now.
+                combinedRemoval.forEach(lane.combiner()::register);
             }
         }
         return yielded;
@@ -648,6 +670,103 @@ public final class InstanceRuntime implements AutoCloseable {
             gate.await(GATE_MAX_MILLIS, TimeUnit.MILLISECONDS);
             step.run();
         });
+    }
+
+    /**
+     * The lane work of an add whose VIPs go to the kernel with those of other instances on the same
+     * lane thread ({@link VipCombiner}): whichever add step of that thread runs first adds them, so
+     * this step may find them in already. Block, refusal stop, add, routes: the order of
+     * {@link #laneWork}'s add, with the routes in this instance's own step. The add goes into
+     * {@code toRegister}, for registering once the step is queued (null at warm-up, which builds the
+     * work without handing it over).
+     */
+    private HookLane.Work combinedAdd(VipCombiner combiner, LogHold.Hold hold, TransitionTrace t,
+            List<VipCombiner.Pending> toRegister) {
+        InstanceMetrics.Takeover takeover = metrics.takeoverForVipAdd();
+        VipCombiner.Pending p = new VipCombiner.Pending(true, vipPort,
+                list -> {
+                    block(list); // keepalived's order: the drop rules before the addresses
+                    refusals.stop(list);
+                },
+                () -> vips,
+                done -> {
+                    hold.end();
+                    if (takeover != null && done.failure() == null) {
+                        takeover.vipsAdded();
+                    }
+                });
+        if (toRegister != null) {
+            toRegister.add(p);
+        }
+        return new HookLane.Work("adding VIPs", () -> {
+            try {
+                combiner.runWith(p);
+            } finally {
+                addRouting(); // as keepalived: the routes go in even if a VIP did not
+                traceCombined(t, "add_vips", p);
+            }
+            if (p.failure() != null) {
+                throw p.failure();
+            }
+        });
+    }
+
+    /**
+     * As {@link #combinedAdd}, for the removal of a MASTER's VIPs (leaving it, or FAULT): routes
+     * out, SYN refusals started, the VIPs removed together with other instances' (NetlinkVips logs
+     * each failure), refusals stopped for those that were not there, drop rules lifted: the order of
+     * {@link #laneStep}'s removal. It waits for {@code gate} as every step after the loop's part.
+     */
+    private HookLane.Work combinedRemoval(VipCombiner combiner, CountDownLatch gate, TransitionTrace t,
+            List<VipCombiner.Pending> toRegister) {
+        AtomicReference<Optional<Duration>> answering = new AtomicReference<>(Optional.empty());
+        VipCombiner.Pending p = new VipCombiner.Pending(false, vipPort,
+                list -> {
+                    removeRouting();
+                    answering.set(refusals.start(name(), list, refusalCounts));
+                },
+                () -> vips,
+                done -> {
+                    try {
+                        Optional<Duration> window = answering.get();
+                        if (window.isPresent()) {
+                            List<VipSpec> absent = new ArrayList<>(done.vips());
+                            absent.removeAll(done.removed());
+                            if (!absent.isEmpty()) {
+                                refusals.stop(absent);
+                            }
+                            if (!done.removed().isEmpty()) {
+                                LOG.info("({}) answering TCP connections to released VIPs with RST for {} s", name(),
+                                        Durations.format(window.get()));
+                            }
+                        }
+                    } finally {
+                        unblock(done.vips());
+                    }
+                });
+        if (toRegister != null) {
+            toRegister.add(p);
+        }
+        return new HookLane.Work("removing VIPs", () -> {
+            gate.await(GATE_MAX_MILLIS, TimeUnit.MILLISECONDS);
+            try {
+                combiner.runWith(p);
+            } finally {
+                traceCombined(t, "remove_vips", p);
+            }
+            if (p.failure() != null) {
+                throw p.failure();
+            }
+        });
+    }
+
+    /** A combined change's step in {@code t}: when the batch that carried it ran, not this step. */
+    private static void traceCombined(TransitionTrace t, String name, VipCombiner.Pending p) {
+        if (t != null) {
+            IOException f = p.failure();
+            t.step(name, p.startNanos(), p.endNanos(),
+                    f == null ? null : f.getMessage() == null ? f.toString() : f.getMessage());
+        }
     }
 
     /** {@code step}, timed into {@code t} (as is without one); {@code last} publishes the trace after it. */
@@ -871,6 +990,13 @@ public final class InstanceRuntime implements AutoCloseable {
                 new Action.Notify(VrrpState.MASTER, 0), new Action.Log(Action.Level.DEBUG, "warm-up"))) {
             laneWork(a, open, LogHold.NONE, null);
             laneWork(a, open, LogHold.NONE, unused);
+        }
+        VipCombiner combiner = lane.combiner();
+        if (combiner != null) {
+            combinedAdd(combiner, LogHold.NONE, null, null);
+            combinedAdd(combiner, LogHold.NONE, unused, null);
+            combinedRemoval(combiner, open, null, null);
+            combinedRemoval(combiner, open, unused, null);
         }
     }
 

@@ -21,6 +21,8 @@ public final class LaneWorkers implements AutoCloseable {
     static final int SHARED_THREADS = 2;
 
     private final List<ExecutorService> shared = new ArrayList<>();
+    /** One per shared thread: the VIP adds of its lanes go to the kernel together (see VipCombiner). */
+    private final List<VipCombiner> combiners = new ArrayList<>();
     private int next;
 
     private final VrrpThreads threads;
@@ -34,6 +36,7 @@ public final class LaneWorkers implements AutoCloseable {
         this.threads = threads;
         for (int i = 1; i <= SHARED_THREADS; i++) {
             shared.add(Executors.newSingleThreadExecutor(threads.factory(ThreadNames.HOOKS_PREFIX + i)));
+            combiners.add(new VipCombiner());
         }
     }
 
@@ -42,13 +45,14 @@ public final class LaneWorkers implements AutoCloseable {
         if (mayBlock) {
             return HookLane.owned(instance, threads);
         }
-        ExecutorService executor = shared.get(next);
+        HookLane lane = HookLane.sharing(instance, shared.get(next), combiners.get(next));
         next = (next + 1) % shared.size();
-        return HookLane.sharing(instance, executor);
+        return lane;
     }
 
-    /** Start-up only: compiles the hand-off into each shared thread (see {@link HookLane#warmUp}). */
+    /** Start-up only: compiles the hand-off into each shared thread (see {@link HookLane#warmUp}) and the VIP combining. */
     public void warmUp(int rounds) throws InterruptedException {
+        VipCombiner.warmUp(rounds);
         for (ExecutorService e : shared) {
             HookLane.sharing("warm-up", e).warmUp(rounds);
         }

@@ -3,6 +3,7 @@ package org.keepvip.agent.loop;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.keepvip.netlink.VipSpec;
 import java.util.Optional;
@@ -31,8 +32,51 @@ public final class Ports {
     }
 
     /** Adds and removes virtual addresses (netlink). Idempotent: present on add / absent on delete is fine. */
+    /** One list's part of {@link Vips#removeAll}: what was there and is gone, and the failure or null. */
+    public record Removal(List<VipSpec> removed, IOException failure) {
+        public Removal {
+            removed = List.copyOf(removed);
+        }
+    }
+
     public interface Vips {
         void add(List<VipSpec> vips) throws IOException;
+
+        /**
+         * Adds the VIPs of several instances, one list each, in as few kernel requests as the port
+         * can; a failing VIP is logged and costs its list alone. Returns, per list, its first failure
+         * or null. This default adds list by list.
+         */
+        default List<IOException> addAll(List<List<VipSpec>> lists) {
+            List<IOException> out = new ArrayList<>(lists.size());
+            for (List<VipSpec> l : lists) {
+                try {
+                    add(l);
+                    out.add(null);
+                } catch (IOException e) {
+                    out.add(e);
+                }
+            }
+            return out;
+        }
+
+        /**
+         * Removes the VIPs of several instances, one list each, in as few kernel requests as the
+         * port can; a VIP that cannot be removed is logged and the others still go. Returns, per
+         * list, those that were there and are gone, and its failure or null. This default removes
+         * list by list.
+         */
+        default List<Removal> removeAll(List<List<VipSpec>> lists) {
+            List<Removal> out = new ArrayList<>(lists.size());
+            for (List<VipSpec> l : lists) {
+                try {
+                    out.add(new Removal(remove(l), null));
+                } catch (IOException e) {
+                    out.add(new Removal(List.of(), e));
+                }
+            }
+            return out;
+        }
 
         /** Returns those that were configured and are now gone (not those that were absent already). */
         List<VipSpec> remove(List<VipSpec> vips) throws IOException;

@@ -48,13 +48,19 @@ public final class Announcer {
         if (rounds < 0) {
             throw new IllegalArgumentException("rounds " + rounds + " (expected: 0+)");
         }
+        // Built once, sent every round: the frames do not change between rounds (a takeover sends
+        // vrrp_garp_master_repeat rounds, 5 by default, for each of up to a thousand instances).
+        byte[][] frames = new byte[rounds == 0 ? 0 : vips.size()][];
+        for (int i = 0; i < frames.length; i++) {
+            frames[i] = frameFor(vips.get(i), routerFlag);
+        }
         int sent = 0;
         for (int round = 0; round < rounds; round++) {
-            for (InetAddress vip : vips) {
+            for (byte[] frame : frames) {
                 if (sent > 0 && !spacing.isZero()) {
                     LockSupport.parkNanos(spacing.toNanos());
                 }
-                sink.send(frameFor(vip, routerFlag));
+                sink.send(frame);
                 sent++;
             }
         }

@@ -1,0 +1,158 @@
+package org.keepvip.netlink;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@link NetlinkClient#addAddresses}, on real rtnetlink as root in a namespace made here with two
+ * veth pairs: many VIPs in a few datagrams, each answer matched back to its VIP.
+ */
+class NetlinkBatchTest {
+    private static TestNetns netns;
+    private static String ns;
+    private static ExecutorService inNs;
+
+    @BeforeAll
+    static void lab() throws Exception {
+        TestNetns.assumeRoot();
+        netns = new TestNetns();
+        ns = netns.create("batch");
+        for (String dev : List.of("d0", "d1")) {
+            TestNetns.ipIn(ns, "link", "add", dev, "type", "veth", "peer", "name", dev + "p");
+            TestNetns.ipIn(ns, "link", "set", dev + "p", "up");
+            TestNetns.ipIn(ns, "link", "set", dev, "up");
+        }
+        inNs = NetNamespace.newExecutor(ns);
+    }
+
+    @AfterAll
+    static void cleanup() {
+        if (inNs != null) {
+            inNs.shutdownNow();
+        }
+        if (netns != null) {
+            netns.close();
+        }
+    }
+
+    private static <T> T inNs(Callable<T> task) throws Exception {
+        try {
+            return inNs.submit(task).get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception c ? c : e;
+        }
+    }
+
+    private static int ifindex(String dev) throws Exception {
+        return inNs(() -> {
+            try (NetlinkClient c = NetlinkClient.open()) {
+                return c.link(dev).orElseThrow().ifindex();
+            }
+        });
+    }
+
+    @Test
+    void addsManyVipsAcrossDatagramsAndReportsTheOneWhoseInterfaceIsGone() throws Exception {
+        int d0 = ifindex("d0");
+        int d1 = ifindex("d1");
+        // An interface that existed when its index was cached and is gone when the batch runs.
+        TestNetns.ipIn(ns, "link", "add", "gone", "type", "veth", "peer", "name", "gonep");
+        int gone = ifindex("gone");
+        TestNetns.ipIn(ns, "link", "del", "gone");
+        List<VipSpec> vips = new ArrayList<>();
+        for (int i = 1; i <= 100; i++) {
+            vips.add(VipSpec.of(InetAddress.getByName("198.51.100." + i), 32, "d0").withIfindex(d0));
+            vips.add(VipSpec.of(InetAddress.getByName("2001:db8:5::" + Integer.toHexString(i)), 128, "d1")
+                    .withIfindex(d1));
+        }
+        VipSpec lost = VipSpec.of(InetAddress.getByName("192.0.2.77"), 32, "gone").withIfindex(gone);
+        vips.add(57, lost); // mid-datagram: the answers after it must still land on their own VIPs
+        TestNetns.ipIn(ns, "addr", "add", "198.51.100.3/32", "dev", "d0"); // already there: EEXIST, a success
+
+        record Outcome(int batchSize, List<AddressResult> results) {}
+        Outcome o = inNs(() -> {
+            try (NetlinkClient c = NetlinkClient.open()) {
+                return new Outcome(c.batchSize(), c.addAddresses(vips));
+            }
+        });
+
+        assertThat(o.batchSize()).isBetween(2, vips.size() - 1); // the batch spans several datagrams
+        assertThat(o.results()).extracting(AddressResult::vip).containsExactlyElementsOf(vips);
+        AddressResult failed = o.results().get(57);
+        assertThat(failed.vip()).isEqualTo(lost);
+        assertThat(failed.ok()).isFalse();
+        assertThat(failed.errno()).isEqualTo(Errno.ENODEV);
+        assertThat(failed.failure().getMessage()).startsWith("add " + lost);
+        List<AddressResult> others = new ArrayList<>(o.results());
+        others.remove(57);
+        assertThat(others).allMatch(AddressResult::ok);
+        assertThat(others).filteredOn(r -> !r.changed()).extracting(r -> r.vip().address().getHostAddress())
+                .containsExactly("198.51.100.3");
+        String shown = TestNetns.ipIn(ns, "-o", "addr", "show");
+        for (VipSpec v : others.stream().map(AddressResult::vip).toList()) {
+            assertThat(shown).contains(" " + Addresses.format(v.address()) + "/" + v.prefixLength() + " ");
+        }
+        assertThat(shown).doesNotContain("192.0.2.77");
+        // The socket stays in step: a plain request after the batch gets its own answer.
+        assertThat(inNs(() -> {
+            try (NetlinkClient c = NetlinkClient.open()) {
+                c.addAddresses(List.of(vips.get(0)));
+                return c.deleteAddress(vips.get(0));
+            }
+        })).isTrue();
+    }
+
+    @Test
+    void deletesManyVipsAndCountsTheAbsentOnesAsNothingToDo() throws Exception {
+        int d0 = ifindex("d0");
+        TestNetns.ipIn(ns, "link", "add", "gone2", "type", "veth", "peer", "name", "gone2p");
+        int gone = ifindex("gone2");
+        TestNetns.ipIn(ns, "link", "del", "gone2");
+        List<VipSpec> vips = new ArrayList<>();
+        for (int i = 1; i <= 150; i++) {
+            TestNetns.ipIn(ns, "addr", "add", "192.0.2." + i + "/32", "dev", "d0");
+            vips.add(VipSpec.of(InetAddress.getByName("192.0.2." + i), 32, "d0").withIfindex(d0));
+        }
+        VipSpec absent = VipSpec.of(InetAddress.getByName("192.0.2.200"), 32, "d0").withIfindex(d0);
+        VipSpec onGone = VipSpec.of(InetAddress.getByName("192.0.2.201"), 32, "gone2").withIfindex(gone);
+        vips.add(70, absent);
+        vips.add(71, onGone);
+        List<AddressResult> r = inNs(() -> {
+            try (NetlinkClient c = NetlinkClient.open()) {
+                return c.deleteAddresses(vips);
+            }
+        });
+        assertThat(r).extracting(AddressResult::vip).containsExactlyElementsOf(vips);
+        assertThat(r).allMatch(AddressResult::ok);
+        assertThat(r.get(70).errno()).isEqualTo(Errno.EADDRNOTAVAIL);
+        assertThat(r.get(71).errno()).isEqualTo(Errno.ENODEV);
+        assertThat(r).filteredOn(AddressResult::changed).hasSize(150);
+        assertThat(TestNetns.ipIn(ns, "-o", "addr", "show", "dev", "d0")).doesNotContain("192.0.2.");
+    }
+
+    @Test
+    void aVipWithoutIndexFailsAloneWithoutReachingTheKernel() throws Exception {
+        int d0 = ifindex("d0");
+        VipSpec ok = VipSpec.of(InetAddress.getByName("198.51.100.200"), 32, "d0").withIfindex(d0);
+        VipSpec noIndex = VipSpec.of(InetAddress.getByName("198.51.100.201"), 32, "d0");
+        List<AddressResult> r = inNs(() -> {
+            try (NetlinkClient c = NetlinkClient.open()) {
+                return c.addAddresses(List.of(noIndex, ok));
+            }
+        });
+        assertThat(r).extracting(AddressResult::errno).containsExactly(Errno.ENODEV, 0);
+        assertThat(TestNetns.ipIn(ns, "-o", "addr", "show", "dev", "d0"))
+                .contains("198.51.100.200/32").doesNotContain("198.51.100.201");
+    }
+}
