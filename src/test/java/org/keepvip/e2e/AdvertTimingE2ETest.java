@@ -18,7 +18,7 @@ import org.keepvip.e2e.lab.LabProcess;
 import org.keepvip.e2e.lab.Node;
 
 /**
- * Issue 4, "adverts leave on time under load": a keepvip master at 50 ms adverts, its adverts
+ * Adverts leave on time under load: a keepvip master at 50 ms adverts, its adverts
  * captured by tcpdump in another namespace with kernel nanosecond timestamps, first on an idle
  * machine and then with one busy-looping process per CPU. The gap distribution is printed; only a
  * loose sanity bound is asserted, because the machine is shared.

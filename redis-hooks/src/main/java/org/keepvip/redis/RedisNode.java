@@ -237,8 +237,10 @@ public final class RedisNode implements RedisHooks {
     public HookResult awaitReplicas(Duration bound) {
         long start = System.nanoTime();
         long deadline = start + bound.toNanos();
+        Duration read = Duration.ofMillis(Math.max(bound.toMillis(), ReplicaCatchUp.MIN_READ_MILLIS));
+        RedisEndpoint own = endpoint.withTimeouts(min(endpoint.connectTimeout(), read), min(endpoint.readTimeout(), read));
         RedisInfo master;
-        try (Jedis j = RedisConnector.open(endpoint)) {
+        try (Jedis j = RedisConnector.open(own)) {
             master = RedisInfo.parse(j.info("replication"));
         } catch (RuntimeException e) {
             return new HookResult.Failed("reading the offset of Redis " + endpoint.address() + " failed: "
@@ -271,6 +273,11 @@ public final class RedisNode implements RedisHooks {
                         done.add(ep.address());
                     } else if (o instanceof ReplicaCatchUp.Outcome.Behind b) {
                         behind.add("replica " + ep.address() + " still " + b.bytes() + " bytes behind");
+                    } else if (o instanceof ReplicaCatchUp.Outcome.Resyncing) {
+                        behind.add("replica " + ep.address() + " still in a full resync");
+                    } else if (o instanceof ReplicaCatchUp.Outcome.ReachedMaster) {
+                        behind.add("replica " + ep.address() + " not read (that address answers as this master"
+                                + " itself: the replica is listed at an address that does not reach it from here)");
                     } else if (o instanceof ReplicaCatchUp.Outcome.NotFollowing n) {
                         gone.add("replica " + ep.address() + " no longer follows this master (" + n.why()
                                 + "): nothing to wait for");

@@ -31,6 +31,15 @@ final class ReplicaCatchUp {
 
         /** The replica no longer follows that history (promoted, or replicating from elsewhere): waiting gains nothing. */
         record NotFollowing(String why) implements Outcome {}
+
+        /** The deadline passed with the replica still in a full resync: it has none of the stream yet. */
+        record Resyncing() implements Outcome {}
+
+        /**
+         * The address answered as the paused master itself (a master of the same history): the
+         * replica is listed at an address that does not reach it from here (a tunnel or NAT).
+         */
+        record ReachedMaster() implements Outcome {}
     }
 
     /**
@@ -58,17 +67,29 @@ final class ReplicaCatchUp {
             long leftMillis = (deadlineNanos - System.nanoTime()) / 1_000_000;
             c.setSoTimeout((int) Math.max(MIN_READ_MILLIS, Math.min(readTimeoutMillis, leftMillis)));
             RedisInfo r = RedisInfo.parse(replica.info("replication"));
+            boolean late = System.nanoTime() - deadlineNanos >= 0;
             if (r.role() != RedisInfo.Role.REPLICA) {
+                if (replid.equals(r.masterReplid())) {
+                    return new Outcome.ReachedMaster(); // a promoted replica starts a history of its own
+                }
                 return new Outcome.NotFollowing("it is a " + r.role().name().toLowerCase(java.util.Locale.ROOT) + " now");
             }
             if (!replid.equals(r.masterReplid())) {
-                return new Outcome.NotFollowing("it follows replication ID " + r.masterReplid() + ", not " + replid);
+                if (!r.syncInProgress()) {
+                    return new Outcome.NotFollowing("it follows replication ID " + r.masterReplid() + ", not " + replid);
+                }
+                // A full resync: the replica takes this history once it has loaded the snapshot.
+                if (late) {
+                    return new Outcome.Resyncing();
+                }
+                RedisNode.pause(POLL_MILLIS);
+                continue;
             }
             long seen = r.dataOffset();
             if (seen >= target) {
                 return new Outcome.CaughtUp(seen);
             }
-            if (System.nanoTime() - deadlineNanos >= 0) {
+            if (late) {
                 return new Outcome.Behind(seen, target);
             }
             RedisNode.pause(POLL_MILLIS);

@@ -89,6 +89,13 @@ public final class Switchover implements AutoCloseable {
                 return abort("replica " + replica.address() + " reached offset " + behind.seen() + " of " + target
                         + " within " + timeout.toMillis() + " ms; cannot guarantee zero loss");
             }
+            if (caught instanceof ReplicaCatchUp.Outcome.Resyncing) {
+                return abort("replica " + replica.address() + " was still in a full resync from " + oldMaster.address()
+                        + " after " + timeout.toMillis() + " ms; cannot guarantee zero loss");
+            }
+            if (caught instanceof ReplicaCatchUp.Outcome.ReachedMaster) {
+                return abort(replica.address() + " answers as " + oldMaster.address() + " itself; cannot guarantee zero loss");
+            }
             if (caught instanceof ReplicaCatchUp.Outcome.NotFollowing gone) {
                 return abort("replica " + replica.address() + " stopped following " + oldMaster.address()
                         + " while writes were paused (" + gone.why() + "); cannot guarantee zero loss");

@@ -15,8 +15,9 @@ import org.keepvip.e2e.lab.Await;
 import org.keepvip.e2e.lab.LabAssumptions;
 
 /**
- * Issue 5 scenarios 1, 2 and 4, with scenario 6 sampled throughout: a writer in the client namespace
- * writes through the VIP while the master's redis-server is killed, hung or wiped.
+ * Unplanned Redis failovers: a writer in the client namespace writes through the VIP while the
+ * master's redis-server is killed, hung or wiped, and throughout, the VIP must never lead to a
+ * read-only replica.
  */
 class RedisFailoverE2ETest {
     /** Replication is asynchronous: writes acknowledged this long before the failure must have reached the replica. */

@@ -15,7 +15,7 @@ import org.keepvip.e2e.lab.CommandResult;
 import org.keepvip.e2e.lab.LabAssumptions;
 import org.keepvip.e2e.lab.Node;
 
-/** Issue 5 scenario 3 (planned switchovers under write load lose nothing), with scenario 6 sampled. */
+/** Planned switchovers under write load lose nothing, and the VIP never leads to a read-only replica. */
 class RedisSwitchoverE2ETest {
     static final int ROUNDS = 20;
 

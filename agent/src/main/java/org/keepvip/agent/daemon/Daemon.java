@@ -399,8 +399,12 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
-    /** How long the exit waits for every lane's last steps (VIP removal, fence, notify STOP), in all. */
-    private static final long HOOKS_AT_EXIT_MILLIS = 1500;
+    /**
+     * How long the exit waits for every lane's last steps (fence, the replicas' catch-up of at most
+     * {@link Ports.RedisRole#MAX_REPLICA_SYNC}, VIP removal, priority 0, notify STOP), in all: past it
+     * the lanes are stopped with whatever is left undone, so it must hold the catch-up with room.
+     */
+    private static final long HOOKS_AT_EXIT_MILLIS = 2500;
 
     /** Blocks until the daemon has stopped and released everything; returns the exit status. */
     public int awaitExit() throws InterruptedException {
@@ -545,21 +549,28 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
+    /** Closed at exit, last first. Called from the reload thread and the timer's too (a capture reopened). */
     private <T extends AutoCloseable> T track(T resource) {
-        resources.add(resource);
+        synchronized (resources) {
+            resources.add(resource);
+        }
         return resource;
     }
 
     @Override
     public void close() {
-        for (int i = resources.size() - 1; i >= 0; i--) {
+        List<AutoCloseable> toClose;
+        synchronized (resources) {
+            toClose = new ArrayList<>(resources);
+            resources.clear();
+        }
+        for (int i = toClose.size() - 1; i >= 0; i--) {
             try {
-                resources.get(i).close();
+                toClose.get(i).close();
             } catch (Exception e) {
-                LOG.debug("closing {}: {}", resources.get(i), e.toString());
+                LOG.debug("closing {}: {}", toClose.get(i), e.toString());
             }
         }
-        resources.clear();
         for (Path p : options.pidFiles()) {
             try {
                 Files.deleteIfExists(p);

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * No-accept mode's nftables table as the daemon started it (a reload's new settings for it take a
- * restart, as keepalived's do), and which instances it blocks.
+ * restart), and which instances it blocks.
  */
 final class NoAcceptFirewall {
     private static final Logger LOG = LoggerFactory.getLogger("keepvip.vrrp");

@@ -128,6 +128,8 @@ public final class InstanceRuntime implements AutoCloseable {
     private long extraIfNanos;
     private List<VipSpec> extraIfTargets = List.of();
     private long extraIfDue;
+    /** Times the instance entered MASTER: a release's late priority-0 advert is dropped once it changed. */
+    private volatile long masterEntries;
     private final Ports.PacketOut packets;
     private final Ports.Vips vipPort;
     private final Ports.Refusals refusals;
@@ -618,6 +620,7 @@ public final class InstanceRuntime implements AutoCloseable {
         } else if (action instanceof Action.StateChanged c) {
             LOG.info(c.text());
             if (c.to() == VrrpState.MASTER) {
+                masterEntries++; // loop thread only; lanes read it
                 extraIfDue = System.nanoTime() + extraIfNanos; // vrrp_state_become_master(): timer_add_now()
                 count("become_master");
             } else if (c.from() == VrrpState.MASTER) {
@@ -838,8 +841,17 @@ public final class InstanceRuntime implements AutoCloseable {
                 }
             });
         } else if (action instanceof Action.ReleaseAdvert) {
-            // After the fence and the VIP removal on this lane (see Action.ReleaseAdvert).
-            return new HookLane.Work("priority-0 advert", () -> sendAdvert(0));
+            // After the fence and the VIP removal on this lane (see Action.ReleaseAdvert). Not once the
+            // instance is MASTER again (its own adverts went out from the loop meanwhile): a late
+            // priority 0 would hand the VIP to the peer for nothing.
+            long entries = masterEntries;
+            return new HookLane.Work("priority-0 advert", () -> {
+                if (masterEntries == entries) {
+                    sendAdvert(0);
+                } else {
+                    LOG.debug("({}) priority-0 advert not sent: MASTER again since the release", name());
+                }
+            });
         } else if (action instanceof Action.Fence) {
             // The bound as the machine's timing is now (a reload may have changed it).
             Duration sync = Ports.RedisRole.replicaSyncBound(machine.config().downTimerAdverts(),

@@ -31,7 +31,6 @@ public final class Ports {
         void announce(String ifname, List<InetAddress> addresses, int rounds) throws IOException;
     }
 
-    /** Adds and removes virtual addresses (netlink). Idempotent: present on add / absent on delete is fine. */
     /** One list's part of {@link Vips#removeAll}: what was there and is gone, and the failure or null. */
     public record Removal(List<VipSpec> removed, IOException failure) {
         public Removal {
@@ -39,6 +38,7 @@ public final class Ports {
         }
     }
 
+    /** Adds and removes virtual addresses (netlink). Idempotent: present on add / absent on delete is fine. */
     public interface Vips {
         void add(List<VipSpec> vips) throws IOException;
 

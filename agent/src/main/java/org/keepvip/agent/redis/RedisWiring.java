@@ -366,6 +366,9 @@ public final class RedisWiring implements Ports.RedisRole, AutoCloseable {
             minReplicas.masterEnded(false);
         }
         if (config.fence()) {
+            // The bound counts from here: time spent waiting for another instance's fence of this
+            // Redis (it holds the lock) is spent from the same budgets.
+            long stepStart = System.nanoTime();
             synchronized (hookLock) {
                 RedisHealth before = lastAnswered;
                 long start = System.nanoTime();
@@ -378,7 +381,7 @@ public final class RedisWiring implements Ports.RedisRole, AutoCloseable {
                 if (r.ok()) {
                     // The bound counts from the fence's start: the peer's down timer does not wait for
                     // our fence, nor does the exit's budget for the lanes.
-                    Duration left = replicaSync.minusNanos(System.nanoTime() - start);
+                    Duration left = replicaSync.minusNanos(System.nanoTime() - stepStart);
                     awaitReplicas(instance, left.isNegative() ? Duration.ZERO : left);
                 }
             }

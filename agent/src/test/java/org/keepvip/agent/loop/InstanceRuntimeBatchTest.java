@@ -249,6 +249,57 @@ class InstanceRuntimeBatchTest {
         }
     }
 
+    /**
+     * A release's priority-0 advert waits on the lane behind the fence; when the instance is MASTER
+     * again by the time it would go out (its own adverts already left from the loop), it is not sent:
+     * it would hand the VIP to the peer for nothing.
+     */
+    @Test
+    void aReleasesPriorityZeroIsNotSentOnceTheInstanceIsMasterAgain() throws Exception {
+        Recorder rec = new Recorder();
+        CountDownLatch fenceMayEnd = new CountDownLatch(1);
+        Ports.PacketOut packets = FakePorts.packets(priority -> rec.record("advert " + priority), () -> { });
+        Ports.RedisRole redis = new Ports.RedisRole() {
+            @Override
+            public String promote() {
+                rec.record("promote");
+                return null;
+            }
+
+            @Override
+            public void fence(String instance, java.time.Duration replicaSync) throws InterruptedException {
+                rec.record("fence");
+                fenceMayEnd.await(10, TimeUnit.SECONDS);
+            }
+
+            @Override
+            public void demote(InetAddress master) {
+                rec.record("demote");
+            }
+        };
+        VrrpInstance m = new VrrpInstance(InstanceConfig.builder("VI_1", 1, SELF).version(3).priority(100)
+                .advertIntervalCentis(1).redisHooks(true).build());
+        try (InstanceRuntime runtime = new InstanceRuntime(m, wire(), expectations(), vipSpecs(), packets,
+                FakePorts.vips(rec), redis, (i, st, p) -> { }, e -> { })) {
+            takeOver(runtime);
+            m.handle(new Event.PromotionDone(m.nextDeadline().orElseThrow(), 1, true, ""));
+            runtime.executePending();
+            rec.await("add");
+            int before = rec.seen().size();
+            m.handle(new Event.StepDown(System.nanoTime()));
+            runtime.executePending();
+            rec.await("fence"); // the lane holds the release's remaining steps behind it
+            m.handle(new Event.TimerDue(m.nextDeadline().orElseThrow()));
+            assertThat(m.state()).isEqualTo(VrrpState.MASTER);
+            runtime.executePending();
+            fenceMayEnd.countDown();
+            rec.await("promote"); // the new mastership's first lane step, after the release's last
+            assertThat(rec.seen().subList(before, rec.seen().size())).as("after the step-down")
+                    .contains("fence", "remove " + vipSpecs() + " -> " + vipSpecs(), "promote")
+                    .doesNotContain("advert 0");
+        }
+    }
+
     /** The test thread plays the loop: start as BACKUP, let the down timer expire, run the batch. */
     private static void takeOver(InstanceRuntime runtime) {
         VrrpInstance m = runtime.machine();

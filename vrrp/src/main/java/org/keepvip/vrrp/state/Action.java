@@ -31,7 +31,8 @@ import java.util.Objects;
  *     AddVips → GarpBurst → Notify.</li>
  * <li><b>Leaving MASTER</b>: [SendAdvert(0) when releasing on purpose: FAULT, shutdown, step-down,
  *     VIP deleted, sync-group pull] → {@link RemoveVips} → StateChanged → Notify, as keepalived
- *     does: the backup starts its skew timer at once. With Redis hooks: {@link Fence} (which also
+ *     does (keepalived/vrrp/vrrp.c, vrrp_restore_interface(): the priority-0 advert, then the VIPs
+ *     deleted): the backup starts its skew timer at once. With Redis hooks: {@link Fence} (which also
  *     waits, bounded, for the replica to have the fenced offset) → RemoveVips → {@link ReleaseAdvert}
  *     → StateChanged → Notify → {@link Demote} (when the new master is known): the backup promotes
  *     its replica once it hears priority 0, so the advert waits until the replica has every write

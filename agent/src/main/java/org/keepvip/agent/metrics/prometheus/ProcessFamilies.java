@@ -87,8 +87,20 @@ final class ProcessFamilies implements MultiCollector {
             long resident = nextNumber(statmBytes);
             return size < 0 || resident < 0 ? null : new long[] {size, resident};
         } catch (IOException e) {
+            closeQuietly(); // opened again next time (an interrupted read closes the channel)
             return null; // not Linux, or /proc not mounted: the two families are left out
         }
+    }
+
+    private void closeQuietly() {
+        try {
+            if (statm != null) {
+                statm.close();
+            }
+        } catch (IOException ignored) {
+            // nothing to do: it is dropped either way
+        }
+        statm = null;
     }
 
     /** The next decimal number in {@code bytes} after any spaces, or -1 when there is none. */
