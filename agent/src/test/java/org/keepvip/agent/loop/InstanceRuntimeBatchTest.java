@@ -213,23 +213,8 @@ class InstanceRuntimeBatchTest {
     void aStoppingMasterWithRedisAwaitsItsReplicaAfterTheFenceAndSendsPriorityZeroLast() throws Exception {
         Recorder rec = new Recorder();
         Ports.PacketOut packets = FakePorts.packets(priority -> rec.record("advert " + priority), () -> { });
-        Ports.RedisRole redis = new Ports.RedisRole() {
-            @Override
-            public String promote() {
-                rec.record("promote");
-                return null;
-            }
-
-            @Override
-            public void fence(String instance, java.time.Duration replicaSync) {
-                rec.record("fence " + instance + ", replicas awaited up to " + replicaSync.toMillis() + " ms");
-            }
-
-            @Override
-            public void demote(InetAddress master) {
-                rec.record("demote");
-            }
-        };
+        Ports.RedisRole redis = recordingRedis(rec, (instance, replicaSync) ->
+                rec.record("fence " + instance + ", replicas awaited up to " + replicaSync.toMillis() + " ms"));
         VrrpInstance m = new VrrpInstance(InstanceConfig.builder("VI_1", 1, SELF).version(3).priority(100)
                 .advertIntervalCentis(1).redisHooks(true).build());
         try (InstanceRuntime runtime = new InstanceRuntime(m, wire(), expectations(), vipSpecs(), packets,
@@ -259,24 +244,10 @@ class InstanceRuntimeBatchTest {
         Recorder rec = new Recorder();
         CountDownLatch fenceMayEnd = new CountDownLatch(1);
         Ports.PacketOut packets = FakePorts.packets(priority -> rec.record("advert " + priority), () -> { });
-        Ports.RedisRole redis = new Ports.RedisRole() {
-            @Override
-            public String promote() {
-                rec.record("promote");
-                return null;
-            }
-
-            @Override
-            public void fence(String instance, java.time.Duration replicaSync) throws InterruptedException {
-                rec.record("fence");
-                fenceMayEnd.await(10, TimeUnit.SECONDS);
-            }
-
-            @Override
-            public void demote(InetAddress master) {
-                rec.record("demote");
-            }
-        };
+        Ports.RedisRole redis = recordingRedis(rec, (instance, replicaSync) -> {
+            rec.record("fence");
+            fenceMayEnd.await(10, TimeUnit.SECONDS);
+        });
         VrrpInstance m = new VrrpInstance(InstanceConfig.builder("VI_1", 1, SELF).version(3).priority(100)
                 .advertIntervalCentis(1).redisHooks(true).build());
         try (InstanceRuntime runtime = new InstanceRuntime(m, wire(), expectations(), vipSpecs(), packets,
@@ -298,6 +269,32 @@ class InstanceRuntimeBatchTest {
                     .contains("fence", "remove " + vipSpecs() + " -> " + vipSpecs(), "promote")
                     .doesNotContain("advert 0");
         }
+    }
+
+    /** The fence step as the test gives it; may block. */
+    private interface FenceStep {
+        void fence(String instance, java.time.Duration replicaSync) throws Exception;
+    }
+
+    /** A Redis port that records promote and demote and runs {@code fence} for the fence. */
+    private static Ports.RedisRole recordingRedis(Recorder rec, FenceStep fence) {
+        return new Ports.RedisRole() {
+            @Override
+            public String promote() {
+                rec.record("promote");
+                return null;
+            }
+
+            @Override
+            public void fence(String instance, java.time.Duration replicaSync) throws Exception {
+                fence.fence(instance, replicaSync);
+            }
+
+            @Override
+            public void demote(InetAddress master) {
+                rec.record("demote");
+            }
+        };
     }
 
     /** The test thread plays the loop: start as BACKUP, let the down timer expire, run the batch. */
