@@ -212,17 +212,10 @@ class InstanceRuntimeBatchTest {
     @Test
     void aStoppingMasterWithRedisAwaitsItsReplicaAfterTheFenceAndSendsPriorityZeroLast() throws Exception {
         Recorder rec = new Recorder();
-        Ports.PacketOut packets = FakePorts.packets(priority -> rec.record("advert " + priority), () -> { });
         Ports.RedisRole redis = recordingRedis(rec, (instance, replicaSync) ->
                 rec.record("fence " + instance + ", replicas awaited up to " + replicaSync.toMillis() + " ms"));
-        VrrpInstance m = new VrrpInstance(InstanceConfig.builder("VI_1", 1, SELF).version(3).priority(100)
-                .advertIntervalCentis(1).redisHooks(true).build());
-        try (InstanceRuntime runtime = new InstanceRuntime(m, wire(), expectations(), vipSpecs(), packets,
-                FakePorts.vips(rec), redis, (i, st, p) -> { }, e -> { })) {
-            takeOver(runtime);
-            m.handle(new Event.PromotionDone(m.nextDeadline().orElseThrow(), 1, true, ""));
-            runtime.executePending();
-            rec.await("add");
+        try (InstanceRuntime runtime = masterWithRedis(rec, redis)) {
+            VrrpInstance m = runtime.machine();
             int before = rec.seen().size();
             m.handle(new Event.Shutdown(System.nanoTime()));
             runtime.executePending();
@@ -243,19 +236,12 @@ class InstanceRuntimeBatchTest {
     void aReleasesPriorityZeroIsNotSentOnceTheInstanceIsMasterAgain() throws Exception {
         Recorder rec = new Recorder();
         CountDownLatch fenceMayEnd = new CountDownLatch(1);
-        Ports.PacketOut packets = FakePorts.packets(priority -> rec.record("advert " + priority), () -> { });
         Ports.RedisRole redis = recordingRedis(rec, (instance, replicaSync) -> {
             rec.record("fence");
             fenceMayEnd.await(10, TimeUnit.SECONDS);
         });
-        VrrpInstance m = new VrrpInstance(InstanceConfig.builder("VI_1", 1, SELF).version(3).priority(100)
-                .advertIntervalCentis(1).redisHooks(true).build());
-        try (InstanceRuntime runtime = new InstanceRuntime(m, wire(), expectations(), vipSpecs(), packets,
-                FakePorts.vips(rec), redis, (i, st, p) -> { }, e -> { })) {
-            takeOver(runtime);
-            m.handle(new Event.PromotionDone(m.nextDeadline().orElseThrow(), 1, true, ""));
-            runtime.executePending();
-            rec.await("add");
+        try (InstanceRuntime runtime = masterWithRedis(rec, redis)) {
+            VrrpInstance m = runtime.machine();
             int before = rec.seen().size();
             m.handle(new Event.StepDown(System.nanoTime()));
             runtime.executePending();
@@ -269,6 +255,23 @@ class InstanceRuntimeBatchTest {
                     .contains("fence", "remove " + vipSpecs() + " -> " + vipSpecs(), "promote")
                     .doesNotContain("advert 0");
         }
+    }
+
+    /**
+     * A MASTER of 10 ms adverts with Redis hooks, its promotion done and its VIP added, recording its
+     * adverts and VIP changes into {@code rec}.
+     */
+    private static InstanceRuntime masterWithRedis(Recorder rec, Ports.RedisRole redis) throws Exception {
+        Ports.PacketOut packets = FakePorts.packets(priority -> rec.record("advert " + priority), () -> { });
+        VrrpInstance m = new VrrpInstance(InstanceConfig.builder("VI_1", 1, SELF).version(3).priority(100)
+                .advertIntervalCentis(1).redisHooks(true).build());
+        InstanceRuntime runtime = new InstanceRuntime(m, wire(), expectations(), vipSpecs(), packets,
+                FakePorts.vips(rec), redis, (i, st, p) -> { }, e -> { });
+        takeOver(runtime);
+        m.handle(new Event.PromotionDone(m.nextDeadline().orElseThrow(), 1, true, ""));
+        runtime.executePending();
+        rec.await("add");
+        return runtime;
     }
 
     /** The fence step as the test gives it; may block. */
