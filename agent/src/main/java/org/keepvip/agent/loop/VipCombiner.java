@@ -165,7 +165,11 @@ final class VipCombiner {
             lists.add(q.changing);
         }
         try {
-            if (add) {
+            if (changing.size() == 1) {
+                // One instance alone (the usual takeover of a pair): its port's own path, the one the
+                // start-up warmed, with no batch to build.
+                runAlone(port, add, changing.get(0));
+            } else if (add) {
                 List<IOException> failures = port.addAll(lists);
                 for (int i = 0; i < changing.size(); i++) {
                     changing.get(i).failure = failures.get(i);
@@ -186,6 +190,18 @@ final class VipCombiner {
             q.endNanos = end;
             q.done = true;
             q.after.accept(q);
+        }
+    }
+
+    private static void runAlone(Ports.Vips port, boolean add, Pending q) {
+        try {
+            if (add) {
+                port.add(q.changing);
+            } else {
+                q.removed = port.remove(q.changing);
+            }
+        } catch (IOException e) {
+            q.failure = e;
         }
     }
 }
