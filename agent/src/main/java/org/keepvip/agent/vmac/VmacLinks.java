@@ -334,9 +334,13 @@ public final class VmacLinks implements AutoCloseable {
                         l.owner(), name);
                 existing = null;
                 name = null;
-            } else if (existing != null) {
-                // keepalived's netlink_link_add_ipvlan() takes an existing interface of the name as it is
-                LOG.info("({}) IPVLAN {} already exists but is incompatible. It will be deleted/updated", l.owner(), name);
+            } else if (existing != null && !(existing.parentIndex() == base.ifindex() && existing.isL2Ipvlan(v.flags()))) {
+                // A macvlan, or an ipvlan on another base or in another mode, would carry the VIPs
+                // somewhere else than configured: refused, and left as it is (not ours to delete).
+                // keepalived's vrrp_complete_instance() calls it incompatible, but its
+                // netlink_link_add_ipvlan() then takes it whatever its kind.
+                throw new IOException("interface " + name + " already exists as " + describe(existing, links)
+                        + ", not an L2 " + v.flagsWord() + " ipvlan on " + base.name() + " - not using it");
             }
         }
         if (name == null) {
@@ -365,6 +369,23 @@ public final class VmacLinks implements AutoCloseable {
             }
         }
         return new Made(l, ipv.name(), ipv.ifindex(), false);
+    }
+
+    /** "a macvlan on v0", "an ipvlan in L3 mode on v1", ... for a refusal. */
+    private static String describe(Link x, List<Link> links) {
+        String kind = x.kind().isEmpty() ? "device" : x.kind();
+        String on = links.stream().filter(b -> b.ifindex() == x.parentIndex() && x.parentIndex() != 0).map(Link::name)
+                .findFirst().map(n -> " on " + n).orElse("");
+        String mode = "";
+        if (kind.equals("ipvlan")) {
+            mode = x.ipvlanMode() != Rtnl.IPVLAN_MODE_L2 ? (x.ipvlanMode() == 1 ? " in L3 mode" : " in L3S mode")
+                    : " in " + switch (x.ipvlanFlags()) {
+                        case Rtnl.IPVLAN_F_PRIVATE -> "private";
+                        case Rtnl.IPVLAN_F_VEPA -> "vepa";
+                        default -> "bridge";
+                    } + " mode";
+        }
+        return ("aeiou".indexOf(kind.charAt(0)) >= 0 ? "an " : "a ") + kind + mode + on;
     }
 
     private boolean hasAddress(Link x, InetAddress a) throws IOException {

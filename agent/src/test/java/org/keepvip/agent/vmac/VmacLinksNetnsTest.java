@@ -225,6 +225,47 @@ class VmacLinksNetnsTest {
     }
 
     /**
+     * use_ipvlan names an interface the operator made as a macvlan: not taken for the ipvlan (its
+     * VIPs would go on a macvlan), refused, and left as it was, also at close. Needs no ipvlan in the
+     * kernel: nothing is made.
+     */
+    @Test
+    void anIpvlanNameTakenByAMacvlanIsRefused() throws Exception {
+        assumeTrue(isRoot(), "needs root");
+        run("ip", "netns", "add", NS);
+        created = true;
+        run("ip", "-n", NS, "link", "add", "v0", "type", "veth", "peer", "name", "v1");
+        run("ip", "-n", NS, "link", "set", "v0", "up");
+        run("ip", "-n", NS, "link", "add", "ipv85", "link", "v0", "type", "macvlan", "mode", "bridge");
+        KeepalivedConfig c = parse("""
+                vrrp_instance VI_I {
+                    interface v0
+                    virtual_router_id 85
+                    use_ipvlan ipv85 192.0.2.85/24 vepa
+                    virtual_ipaddress {
+                        192.0.2.232/24
+                    }
+                }
+                """);
+        in = NetNamespace.newExecutor(NS);
+        NetlinkClient nl = in.submit(() -> NetlinkClient.open()).get(10, TimeUnit.SECONDS);
+        VmacLinks links = new VmacLinks(nl, new Sysctl());
+        try {
+            assertThat(in.submit(() -> links.ensure(VmacPlan.links(c))).get(10, TimeUnit.SECONDS)).isEmpty();
+            assertThat(links.names()).isEmpty();
+            assertThat(link("ipv85")).contains("ipv85@v0", "macvlan mode bridge");
+            assertThat(run("ip", "-n", NS, "addr", "show", "dev", "ipv85")).doesNotContain("192.0.2.85");
+        } finally {
+            in.submit(() -> {
+                links.close();
+                nl.close();
+                return null;
+            }).get(10, TimeUnit.SECONDS);
+        }
+        assertThat(exists("ipv85")).as("not ours: left at close").isTrue();
+    }
+
+    /**
      * A macvlan on a base in a VRF is made in the VRF, and follows the base out of it and into it
      * again (keepalived: netlink_link_add_vmac(), update_vmac_vrfs()). Needs VRF in the kernel.
      */
