@@ -169,8 +169,7 @@ class NetlinkBatchTest {
         }
         record Outcome(List<AddressResult> added, List<AddressResult> deleted, boolean plainAdded) {}
         Outcome o = inNs(() -> {
-            try (NetlinkClient c = NetlinkClient.open(1, true)) { // the kernel's smallest buffer: a few answers
-                c.overrideBatchSize(vips.size());
+            try (NetlinkClient c = DroppingAnswers.open(vips.size())) {
                 List<AddressResult> added = c.addAddresses(vips);
                 List<AddressResult> deleted = c.deleteAddresses(vips);
                 VipSpec after = VipSpec.of(InetAddress.getByName("198.51.100.202"), 32, "d0").withIfindex(d0);
