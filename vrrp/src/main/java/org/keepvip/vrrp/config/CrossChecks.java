@@ -657,11 +657,16 @@ final class CrossChecks {
             boolean notifyPrio = b.notifyPriorityChanges != null ? b.notifyPriorityChanges : g.notifyPriorityChanges();
             Vmac vmac = vmac(b, strict, unicast || b.unicastKeyword, family, vips, excluded);
             boolean promoteSecondaries = b.promoteSecondaries && (vmac == null || !vmac.onInstance());
-            return new InstanceSpec(b.name, state, b.iface, b.vrid, priority, version, family, adv, preempt, preemptDelay,
-                    mcastSrc, mcastGroup, unicastSrc, peers, unicastTtl, b.unicastFaultNoPeer, vips, excluded, tracking,
-                    auth, garp, advert, ConfigParser.notifyScripts(b.notify), strict, accept, b.noVirtualIpaddress,
-                    promoteSecondaries, b.trackSrcIp, b.dontTrackPrimary, b.timerExpiredBackup, notifyPrio, group,
-                    b.origin, b.routes, b.rules, vmac);
+            return new InstanceSpec(
+                    new InstanceSpec.Router(b.name, state, b.iface, b.vrid, priority, version, family, group),
+                    new InstanceSpec.Timing(adv, preempt, preemptDelay, b.timerExpiredBackup, garp),
+                    new InstanceSpec.Wire(mcastSrc, mcastGroup, unicastSrc, peers, unicastTtl, b.unicastFaultNoPeer,
+                            auth, advert),
+                    new InstanceSpec.Addressing(vips, excluded, b.routes, b.rules, b.noVirtualIpaddress,
+                            promoteSecondaries, vmac),
+                    tracking,
+                    new InstanceSpec.Modes(strict, accept, b.trackSrcIp, b.dontTrackPrimary, notifyPrio),
+                    ConfigParser.notifyScripts(b.notify), b.origin);
         }
     }
 
