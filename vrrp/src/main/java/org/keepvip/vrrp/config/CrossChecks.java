@@ -213,24 +213,20 @@ final class CrossChecks {
             // keepalived/vrrp/vrrp_sync.c: vrrp_sync_set_group() counts it as a configuration error (-t exit 5).
             d.corrected(g.origin, "Sync group " + g.name + " has only 1 virtual router(s) - this probably isn't what you want");
         }
-        Tracking t = tracking(g.name, null, g.trackInterfaces, g.trackScripts, g.trackFiles, g.trackRedis,
-                g.trackProcesses, g.trackHosts);
+        Tracking t = tracking(g.name, null, g.track);
         return new SyncGroupSpec(g.name, members, t, ConfigParser.notifyScripts(g.notify), g.trackingWeight,
                 g.notifyPriorityChanges, g.origin);
     }
 
     /** Every tracker of an instance or sync group, each kind resolved and checked in turn. */
-    private Tracking tracking(String owner, String ownInterface, List<ConfigParser.TrackEntry> ifs,
-                              List<ConfigParser.TrackEntry> scripts, List<ConfigParser.TrackEntry> files,
-                              List<ConfigParser.TrackEntry> redis, List<ConfigParser.TrackEntry> processes,
-                              List<ConfigParser.TrackEntry> hosts) {
+    private Tracking tracking(String owner, String ownInterface, TrackEntries t) {
         String o = "(" + owner + ") ";
-        List<Tracked> ti = trackedInterfaces(o, ownInterface, ifs);
-        List<Tracked> ts = trackedScripts(scripts);
-        List<Tracked> tf = trackedFiles(o, files);
-        List<Tracked> tr = trackedRedis(o, redis);
-        List<Tracked> tp = trackedProcesses(o, processes);
-        List<Tracked> th = trackedHosts(o, hosts);
+        List<Tracked> ti = trackedInterfaces(o, ownInterface, t.interfaces);
+        List<Tracked> ts = trackedScripts(t.scripts);
+        List<Tracked> tf = trackedFiles(o, t.files);
+        List<Tracked> tr = trackedRedis(o, t.redis);
+        List<Tracked> tp = trackedProcesses(o, t.processes);
+        List<Tracked> th = trackedHosts(o, t.hosts);
         return new Tracking(ti, ts, tf, tr, tp, th);
     }
 
@@ -635,8 +631,7 @@ final class CrossChecks {
 
         /** Tracking, with sync-group weight rules. */
         void tracking(Map<String, String> groupOf, List<SyncGroupSpec> groups) {
-            tracking = implicitInterfaces(b, CrossChecks.this.tracking(b.name, b.iface, b.trackInterfaces,
-                    b.trackScripts, b.trackFiles, b.trackRedis, b.trackProcesses, b.trackHosts));
+            tracking = implicitInterfaces(b, CrossChecks.this.tracking(b.name, b.iface, b.track));
             group = groupOf.get(b.name);
             if (group != null) {
                 SyncGroupSpec sg = groups.stream().filter(x -> x.name().equals(group)).findFirst().orElseThrow();
