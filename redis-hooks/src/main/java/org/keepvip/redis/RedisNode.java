@@ -230,11 +230,12 @@ public final class RedisNode implements RedisHooks {
      * directly (as {@link Switchover#pauseAndSync()} asks its replica: the master's own view of a
      * replica's offset is its last {@code REPLCONF ACK}, up to a second old) until it has that
      * offset, all within {@code bound}. A replica that no longer follows this master is not waited
-     * for. The replica is reached at the address the master lists, with this endpoint's credentials
+     * for. With none listed, the {@code expected} one (the peer's Redis) is asked directly
+     * ({@link ExpectedReplica}). The replica is reached at the address the master lists, with this endpoint's credentials
      * and timeouts cut to what is left of the bound.
      */
     @Override
-    public HookResult awaitReplicas(Duration bound) {
+    public HookResult awaitReplicas(Duration bound, Optional<RedisEndpoint> expected) {
         long start = System.nanoTime();
         long deadline = start + bound.toNanos();
         Duration read = Duration.ofMillis(Math.max(bound.toMillis(), ReplicaCatchUp.MIN_READ_MILLIS));
@@ -254,6 +255,10 @@ public final class RedisNode implements RedisHooks {
         // first ACK, up to a second later, while it already receives the stream).
         List<RedisInfo.ConnectedReplica> listed = master.replicas();
         if (listed.isEmpty()) {
+            if (expected.isPresent()) {
+                return ExpectedReplica.await(master, expected.get().withTimeouts(own.connectTimeout(), own.readTimeout()),
+                        start, deadline);
+            }
             return new HookResult.Done("no replica connected at offset " + target, List.of());
         }
         List<String> done = new ArrayList<>();
