@@ -316,8 +316,9 @@ public final class RedisNode implements RedisHooks {
     }
 
     /**
-     * Runs the read-only steps of a takeover once, changing nothing: the local check, {@code ROLE}
-     * on the same connection, and a connection refused as a dead peer's or a dead local
+     * Runs the read-only steps of a takeover and a release once, changing nothing: the local check,
+     * {@code ROLE} on the same connection, the release's replica wait with no time left, and a
+     * connection refused as a dead peer's or a dead local
      * Redis' is (to a loopback port just found free, without credentials). The first promotion or
      * fence then does not pay for loading and linking that code: measured outside the daemon, a
      * cold promotion (peer probe included) took 20–50 ms, a warmed one a few. Never throws.
@@ -330,6 +331,10 @@ public final class RedisNode implements RedisHooks {
         } catch (RuntimeException e) {
             // Redis down at start-up: the check path above was warmed all the same
         }
+        // The release's replica wait reads only (INFO replication, once per listed replica with no
+        // time left): run cold on a real-time lane at the first release, it spent past the soft
+        // RLIMIT_RTTIME in class loading and interpretation.
+        awaitReplicas(Duration.ZERO);
         int closed;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             closed = s.getLocalPort();
