@@ -55,7 +55,16 @@ public interface RedisHooks extends AutoCloseable {
      * replica. {@link HookResult.Done} when they have it (or there is none to wait for),
      * {@link HookResult.Failed} naming how many bytes a replica was behind, or why it could not be read.
      */
-    HookResult awaitReplicas(Duration bound);
+    default HookResult awaitReplicas(Duration bound) {
+        return awaitReplicas(bound, Optional.empty());
+    }
+
+    /**
+     * As above; when the master lists no replica, waits within the same bound for {@code expected}
+     * (the peer's Redis, which the peer promotes when it takes over) to connect and have the fenced
+     * offset, and fails naming from which offset on writes may be lost if it does not.
+     */
+    HookResult awaitReplicas(Duration bound, Optional<RedisEndpoint> expected);
 
     /** Lifts a fence (the node stays MASTER after all). */
     HookResult unpause();

@@ -230,11 +230,12 @@ public final class RedisNode implements RedisHooks {
      * directly (as {@link Switchover#pauseAndSync()} asks its replica: the master's own view of a
      * replica's offset is its last {@code REPLCONF ACK}, up to a second old) until it has that
      * offset, all within {@code bound}. A replica that no longer follows this master is not waited
-     * for. The replica is reached at the address the master lists, with this endpoint's credentials
+     * for. With none listed, the {@code expected} one (the peer's Redis) is asked directly
+     * ({@link ExpectedReplica}). The replica is reached at the address the master lists, with this endpoint's credentials
      * and timeouts cut to what is left of the bound.
      */
     @Override
-    public HookResult awaitReplicas(Duration bound) {
+    public HookResult awaitReplicas(Duration bound, Optional<RedisEndpoint> expected) {
         long start = System.nanoTime();
         long deadline = start + bound.toNanos();
         Duration read = Duration.ofMillis(Math.max(bound.toMillis(), ReplicaCatchUp.MIN_READ_MILLIS));
@@ -254,6 +255,10 @@ public final class RedisNode implements RedisHooks {
         // first ACK, up to a second later, while it already receives the stream).
         List<RedisInfo.ConnectedReplica> listed = master.replicas();
         if (listed.isEmpty()) {
+            if (expected.isPresent()) {
+                return ExpectedReplica.await(master, expected.get().withTimeouts(own.connectTimeout(), own.readTimeout()),
+                        start, deadline);
+            }
             return new HookResult.Done("no replica connected at offset " + target, List.of());
         }
         List<String> done = new ArrayList<>();
@@ -311,8 +316,9 @@ public final class RedisNode implements RedisHooks {
     }
 
     /**
-     * Runs the read-only steps of a takeover once, changing nothing: the local check, {@code ROLE}
-     * on the same connection, and a connection refused as a dead peer's or a dead local
+     * Runs the read-only steps of a takeover and a release once, changing nothing: the local check,
+     * {@code ROLE} on the same connection, the release's replica wait with no time left, and a
+     * connection refused as a dead peer's or a dead local
      * Redis' is (to a loopback port just found free, without credentials). The first promotion or
      * fence then does not pay for loading and linking that code: measured outside the daemon, a
      * cold promotion (peer probe included) took 20–50 ms, a warmed one a few. Never throws.
@@ -325,6 +331,10 @@ public final class RedisNode implements RedisHooks {
         } catch (RuntimeException e) {
             // Redis down at start-up: the check path above was warmed all the same
         }
+        // The release's replica wait reads only (INFO replication, once per listed replica with no
+        // time left): run cold on a real-time lane at the first release, it spent past the soft
+        // RLIMIT_RTTIME in class loading and interpretation.
+        awaitReplicas(Duration.ZERO);
         int closed;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             closed = s.getLocalPort();

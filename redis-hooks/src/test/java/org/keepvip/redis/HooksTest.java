@@ -286,4 +286,117 @@ class HooksTest {
             assertThat(none.detail()).startsWith("no replica connected");
         }
     }
+
+    /**
+     * The soak's lost write: the peer took over (its Redis promoted) before this master's fence, and
+     * the master went on acknowledging writes. The master lists no replica, and the release names
+     * the peer's promotion offset as the point after which writes are lost, rather than "no replica
+     * connected" as if nothing were at stake.
+     */
+    @Test
+    void aPeerPromotedBeforeTheFenceIsNamedWithTheOffsetAfterWhichWritesAreLost() throws Exception {
+        try (RedisServer m = RedisServer.start();
+             RedisServer r = RedisServer.start("--replicaof", "127.0.0.1", String.valueOf(m.port));
+             RedisNode master = new RedisNode(m.endpoint(), GuardPolicy.DEFAULT);
+             RedisNode replica = new RedisNode(r.endpoint(), GuardPolicy.DEFAULT);
+             Jedis mj = m.client(); Jedis rj = r.client()) {
+            assertThat(RedisServer.await(5000, () -> replica.check().info().masterLinkUp())).isTrue();
+            mj.set("before", "1");
+            mj.waitReplicas(1, 2000);
+            rj.replicaofNoOne(); // the peer's takeover
+            long promotedAt = replica.check().info().secondReplOffset() - 1;
+            assertThat(RedisServer.await(5000, () -> master.check().info().replicas().isEmpty())).isTrue();
+            mj.set("after", "acknowledged, on no replica");
+            assertThat(master.fence(Duration.ofSeconds(30), Optional.empty()).ok()).isTrue();
+            long target = master.check().info().masterReplOffset();
+            assertThat(target).isGreaterThan(promotedAt);
+
+            HookResult res = master.awaitReplicas(Duration.ofMillis(300), Optional.of(r.endpoint()));
+            assertThat(res).as(res.detail()).isInstanceOf(HookResult.Failed.class);
+            assertThat(res.detail()).startsWith("no replica connected at fenced offset " + target)
+                    .contains("the peer's Redis 127.0.0.1:" + r.port + " is a master already, promoted at offset "
+                            + promotedAt + ", " + (target - promotedAt) + " bytes short")
+                    .endsWith("writes after offset " + promotedAt + " may be lost");
+        }
+    }
+
+    /** A switchover promoted the peer with every fenced byte: its release reports nothing lost. */
+    @Test
+    void aPeerPromotedWithTheFencedOffsetLosesNothing() throws Exception {
+        try (RedisServer m = RedisServer.start();
+             RedisServer r = RedisServer.start("--replicaof", "127.0.0.1", String.valueOf(m.port));
+             RedisNode master = new RedisNode(m.endpoint(), GuardPolicy.DEFAULT);
+             RedisNode replica = new RedisNode(r.endpoint(), GuardPolicy.DEFAULT);
+             Jedis mj = m.client(); Jedis rj = r.client()) {
+            assertThat(RedisServer.await(5000, () -> replica.check().info().masterLinkUp())).isTrue();
+            mj.set("k", "v");
+            assertThat(master.fence(Duration.ofSeconds(30), Optional.empty()).ok()).isTrue();
+            long target = master.check().info().masterReplOffset();
+            assertThat(RedisServer.await(5000, () -> replica.check().info().dataOffset() >= target)).isTrue();
+            rj.replicaofNoOne();
+            assertThat(RedisServer.await(5000, () -> master.check().info().replicas().isEmpty())).isTrue();
+
+            HookResult res = master.awaitReplicas(Duration.ofMillis(300), Optional.of(r.endpoint()));
+            assertThat(res).as(res.detail()).isInstanceOf(HookResult.Done.class);
+            assertThat(res.detail()).contains("127.0.0.1:" + r.port + " is a master already, promoted with the fenced"
+                    + " offset " + target);
+        }
+    }
+
+    /**
+     * The peer's Redis lost its link to this master and missed the last writes: the release waits
+     * within its bound for it to reconnect and catch up, where before it found no replica listed and
+     * waited for nothing.
+     */
+    @Test
+    void aPeerNotConnectedAtTheFenceIsAwaitedUntilItHasTheFencedOffset() throws Exception {
+        try (RedisServer m = RedisServer.start();
+             RedisServer r = RedisServer.start("--replicaof", "127.0.0.1", String.valueOf(m.port));
+             RedisNode master = new RedisNode(m.endpoint(), GuardPolicy.DEFAULT);
+             RedisNode replica = new RedisNode(r.endpoint(), GuardPolicy.DEFAULT);
+             Jedis mj = m.client()) {
+            assertThat(RedisServer.await(5000, () -> replica.check().info().masterLinkUp())).isTrue();
+            r.signal("STOP"); // cannot reconnect until CONT
+            HookResult res;
+            long target;
+            try {
+                mj.clientKill(redis.clients.jedis.params.ClientKillParams.clientKillParams()
+                        .type(redis.clients.jedis.args.ClientType.REPLICA));
+                assertThat(RedisServer.await(5000, () -> master.check().info().replicas().isEmpty())).isTrue();
+                mj.set("missed", "by the replica");
+                assertThat(master.fence(Duration.ofSeconds(30), Optional.empty()).ok()).isTrue();
+                target = master.check().info().masterReplOffset();
+            } finally {
+                r.signal("CONT");
+            }
+            // It reconnects at its next replication cron, within a second.
+            res = master.awaitReplicas(Duration.ofSeconds(5), Optional.of(r.endpoint()));
+            assertThat(res).as(res.detail()).isInstanceOf(HookResult.Done.class);
+            assertThat(res.detail()).contains("127.0.0.1:" + r.port).contains("has the fenced offset " + target);
+            assertThat(replica.check().info().dataOffset()).isGreaterThanOrEqualTo(target);
+            try (Jedis rj = r.client()) {
+                assertThat(rj.get("missed")).isEqualTo("by the replica");
+            }
+        }
+    }
+
+    /** A peer that never connects costs the bound and is reported with what may be lost. */
+    @Test
+    void aPeerThatNeverConnectsCostsTheBoundAndIsReported() throws Exception {
+        try (RedisServer m = RedisServer.start();
+             RedisNode master = new RedisNode(m.endpoint(), GuardPolicy.DEFAULT)) {
+            m.client().set("k", "v");
+            assertThat(master.fence(Duration.ofSeconds(30), Optional.empty()).ok()).isTrue();
+            long target = master.check().info().masterReplOffset();
+            RedisEndpoint nobody = RedisEndpoint.of("127.0.0.1", RedisServer.freePort());
+            long t0 = System.nanoTime();
+            HookResult res = master.awaitReplicas(Duration.ofMillis(200), Optional.of(nobody));
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertThat(res).as(res.detail()).isInstanceOf(HookResult.Failed.class);
+            assertThat(res.detail()).startsWith("no replica connected at fenced offset " + target)
+                    .contains("the peer's Redis " + nobody.address() + ": not read")
+                    .endsWith("writes up to offset " + target + " the peer lacks may be lost");
+            assertThat(ms).as("bounded by 200 ms plus one read").isBetween(200L, 1000L);
+        }
+    }
 }

@@ -97,8 +97,8 @@ public final class ScriptedRedisHooks implements RedisHooks {
     }
 
     @Override
-    public synchronized HookResult awaitReplicas(Duration bound) {
-        calls.add("await replicas " + bound.toMillis() + "ms");
+    public synchronized HookResult awaitReplicas(Duration bound, Optional<RedisEndpoint> expected) {
+        calls.add("await replicas " + bound.toMillis() + "ms" + expected.map(e -> " expecting " + e.address()).orElse(""));
         return next("replicas have the fenced offset");
     }
 

@@ -62,6 +62,12 @@ final class RedisPair implements AutoCloseable {
     int metricsPort;
     /** Extra lines for global_defs (e.g. vrrp_rt_priority). */
     String globalExtra = "";
+    /**
+     * Start keepvip through scripts/keepvip, with the JVM options a deployment runs it with (the
+     * serial collector, C1 only), rather than with {@code java -jar}'s defaults (G1, whose pauses at
+     * start-up reached 117 ms on a loaded 2-vCPU host, and C2).
+     */
+    boolean viaLauncher;
     /** Sentinel mode: the hosts whose Sentinels keepvip listens to (empty: pair mode). */
     List<Node> sentinels = List.of();
 
@@ -385,8 +391,11 @@ final class RedisPair implements AutoCloseable {
     void startKeepvip(Node n, int priority) {
         Path conf = lab.writeFile("kv-" + n.name() + ".conf", config(n, priority));
         Path socket = lab.tempDir().resolve("kv-" + n.name() + ".sock");
-        LabProcess p = lab.start(n, "kv-" + n.name(), "java", "-jar", JAR.toString(), "run", "-f", conf.toString(),
-                "--socket", socket.toString());
+        LabProcess p = viaLauncher
+                ? lab.start(n, "kv-" + n.name(), "env", "KEEPVIP_NO_BUILD=1", HOME.resolve("scripts/keepvip").toAbsolutePath().normalize().toString(),
+                        "run", "-f", conf.toString(), "--socket", socket.toString())
+                : lab.start(n, "kv-" + n.name(), "java", "-jar", JAR.toString(), "run", "-f", conf.toString(),
+                        "--socket", socket.toString());
         keepvip.put(n.name(), p);
         sockets.put(n.name(), socket);
         Await.until(Duration.ofSeconds(30), "keepvip on " + n.name() + " answering (log " + p.log() + ")", () -> {

@@ -68,6 +68,7 @@ class SoakRun {
             long redisStarted = System.nanoTime();
             LockSupport.parkNanos(redisStarted + Duration.ofSeconds(61).toNanos() - System.nanoTime());
             p.globalExtra = GLOBALS;
+            p.viaLauncher = true; // the JVM options keepvip is deployed with, as keepalived is run as installed
             p.startKeepvip(p.a, 150);
             p.awaitVipOn(p.a, Duration.ofSeconds(20));
             p.startKeepvip(p.b, 100);

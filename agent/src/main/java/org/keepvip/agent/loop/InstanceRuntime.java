@@ -20,6 +20,7 @@ import org.keepvip.agent.events.TransitionTrace;
 import org.keepvip.agent.kernel.RoutingWatch;
 import org.keepvip.agent.latency.LogHold;
 import org.keepvip.agent.packet.ReleasedVipRefuser;
+import org.keepvip.agent.sched.VrrpThreads;
 import org.keepvip.netlink.VipSpec;
 import org.keepvip.netlink.NetlinkEvent;
 import org.keepvip.vrrp.config.Durations;
@@ -860,7 +861,9 @@ public final class InstanceRuntime implements AutoCloseable {
         } else if (action instanceof Action.Demote d) {
             long promotionsBefore = promotions;
             return redis == null ? null
-                    : new HookLane.Work("demote", () -> redis.demote(d.master(), () -> promotions != promotionsBefore));
+                    // Out of the real-time policy: nothing waits for a demote (see VrrpThreads.offRealtime).
+                    : new HookLane.Work("demote", () -> VrrpThreads.offRealtime(
+                            () -> redis.demote(d.master(), () -> promotions != promotionsBefore)));
         } else if (action instanceof Action.Notify n) {
             return new HookLane.Work("notify", () -> notifier.instanceState(name(), n.state(), n.priority()));
         }

@@ -74,6 +74,11 @@ public final class RedisWiring implements Ports.RedisRole, AutoCloseable {
     private final Object hookLock = new Object();
     /** The master we were last told to replicate from (VRRP master's address); null while we are master. */
     private volatile InetAddress replicaOf;
+    /**
+     * The last VRRP master this Redis was told to replicate from, kept while we are master: the peer
+     * whose Redis a release expects as its replica ({@link #fence}).
+     */
+    private volatile InetAddress peer;
     /** Set when the last demote did not take (local Redis down or hung): re-tried once it answers again. */
     private volatile boolean demotePending;
     private volatile String lastDivergence;
@@ -382,16 +387,19 @@ public final class RedisWiring implements Ports.RedisRole, AutoCloseable {
                     // The bound counts from the fence's start: the peer's down timer does not wait for
                     // our fence, nor does the exit's budget for the lanes.
                     Duration left = replicaSync.minusNanos(System.nanoTime() - stepStart);
-                    awaitReplicas(instance, left.isNegative() ? Duration.ZERO : left);
+                    awaitReplicas(instance, left.isNegative() ? Duration.ZERO : left, peerEndpoint(peer));
                 }
             }
         }
     }
 
-    /** The replicas' catch-up after a fence; logged and reported, never fatal: a leaving MASTER must leave. */
-    private void awaitReplicas(String instance, Duration bound) {
+    /**
+     * The replicas' catch-up after a fence; logged and reported, never fatal: a leaving MASTER must
+     * leave. With none connected, the peer's Redis is expected (see {@link #peer}).
+     */
+    private void awaitReplicas(String instance, Duration bound, Optional<RedisEndpoint> expected) {
         long start = System.nanoTime();
-        HookResult r = fenceNode.awaitReplicas(bound);
+        HookResult r = fenceNode.awaitReplicas(bound, expected);
         long end = System.nanoTime();
         if (r.ok()) {
             LOG.info("({}) Redis {}: {}", instance, config.name(), r.detail());
@@ -405,6 +413,7 @@ public final class RedisWiring implements Ports.RedisRole, AutoCloseable {
             Map<String, Object> in = new LinkedHashMap<>();
             in.put("endpoint", ep);
             in.put("boundMs", bound.toMillis());
+            expected.ifPresent(e -> in.put("expectedReplica", e.address()));
             return new RedisAction("replica_sync", name, instance, r.ok() ? "ok" : "failed", r.detail(), in,
                     List.of(new RedisAction.Span("replica_sync", start, end, r.ok() ? null : r.detail())))
                     .toRecord(seq, wall);
@@ -458,6 +467,7 @@ public final class RedisWiring implements Ports.RedisRole, AutoCloseable {
             return;
         }
         replicaOf = master;
+        peer = master;
         RedisEndpoint masterEp = peerEndpoint(master).orElseThrow();
         RedisHealth before = lastAnswered;
         long start = System.nanoTime();

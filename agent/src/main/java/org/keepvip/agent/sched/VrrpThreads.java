@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
 public final class VrrpThreads {
     private static final Logger LOG = LoggerFactory.getLogger(VrrpThreads.class);
 
+    private static final int SCHED_OTHER = 0;
+    private static final int SCHED_FIFO = 1;
     private static final int SCHED_RR = 2;
     private static final int SCHED_RESET_ON_FORK = 0x4000_0000;
     private static final int PRIO_PROCESS = 0;
@@ -195,6 +197,53 @@ public final class VrrpThreads {
         if (!refused.isEmpty() && !refusalLogged) {
             refusalLogged = true;
             LOG.warn("VRRP thread {}: {}", Thread.currentThread().getName(), String.join("; ", refused));
+        }
+    }
+
+    /** Work that may throw, run by {@link #offRealtime}. */
+    @FunctionalInterface
+    public interface Work {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs {@code work} with the calling thread in the default policy when it is a real-time one, and
+     * puts the thread back after. For hook work no takeover or release waits for: a demote runs after
+     * the VIP has gone, and its first run in a process (or its first failure) loads and interprets
+     * code for tens of milliseconds without sleeping, past the soft RLIMIT_RTTIME (SIGXCPU; the
+     * kernel counts the time a real-time thread runs between sleeps) and ahead of every
+     * default-policy thread on that CPU, the JVM's own among them. A thread not in a real-time
+     * policy, or one the kernel will not move, runs {@code work} as it is.
+     */
+    public static void offRealtime(Work work) throws Exception {
+        int policy;
+        int[] param = new int[1];
+        try {
+            policy = Libc.sched_getscheduler(0);
+            Libc.sched_getparam(0, param);
+        } catch (LastErrorException | UnsatisfiedLinkError e) {
+            work.run();
+            return;
+        }
+        int base = policy & ~SCHED_RESET_ON_FORK;
+        if (base != SCHED_RR && base != SCHED_FIFO) {
+            work.run();
+            return;
+        }
+        try {
+            Libc.sched_setscheduler(0, SCHED_OTHER, new int[] {0});
+        } catch (LastErrorException e) {
+            work.run();
+            return;
+        }
+        try {
+            work.run();
+        } finally {
+            try {
+                Libc.sched_setscheduler(0, policy, param);
+            } catch (LastErrorException e) {
+                LOG.warn("VRRP thread {}: cannot raise priority ({})", Thread.currentThread().getName(), reason(e));
+            }
         }
     }
 

@@ -104,6 +104,8 @@ public final class Libc {
 
     public static native int sched_getscheduler(int pid) throws LastErrorException;
 
+    public static native int sched_getparam(int pid, int[] param) throws LastErrorException;
+
     public static native int sched_setaffinity(int pid, NativeLong size, long[] mask) throws LastErrorException;
 
     /** On Linux, {@code which} PRIO_PROCESS with {@code who} 0 is the calling thread. */

@@ -113,6 +113,19 @@ class RedisWiringRoleTest {
     }
 
     /**
+     * A MASTER that followed a peer before it took over expects that peer's Redis as its replica at
+     * the release: the fence's wait is told which one, also after the promotion ended the following.
+     */
+    @Test
+    void theReleaseExpectsThePeerItLastReplicatedFrom() throws Exception {
+        RedisWiring w = wiring();
+        w.demote(InetAddress.getByName("192.0.2.2"));
+        assertThat(w.promote()).isNull();
+        w.fence("VI_1", Duration.ofMillis(200));
+        assertThat(fence().calls().get(1)).matches("await replicas \\d+ms expecting 192\\.0\\.2\\.2:6379");
+    }
+
+    /**
      * The wait for the replicas comes after a fence that held (the offset stops moving), and a
      * replica left behind at the bound does not stop the release: the lane goes on to remove the VIP.
      */
