@@ -78,6 +78,7 @@ class SoakRun {
             LabProcess ka1 = keepalived(kaLab, k1, 150);
             Await.until(Duration.ofSeconds(15), "keepalived k1 holds its VIP", () -> kaLab.hasAddress(k1, KA_VIP));
             LabProcess ka2 = keepalived(kaLab, k2, 100);
+            long monitorsFrom = micros(Instant.now());
             LabProcess monA = p.lab.start(p.a, "soak-mon-a", "ip", "-tshort", "monitor", "address");
             LabProcess monB = p.lab.start(p.b, "soak-mon-b", "ip", "-tshort", "monitor", "address");
             Await.until(Duration.ofSeconds(10), "keepalived k2 BACKUP",
@@ -119,7 +120,7 @@ class SoakRun {
                 }
                 LockSupport.parkNanos(Duration.ofSeconds(2).toNanos());
                 w.close();
-                String report = report(p, w, moves, monA, monB, ka1, ka2, kaMasterBefore, began)
+                String report = report(p, w, moves, monA, monB, monitorsFrom, ka1, ka2, kaMasterBefore, began)
                         + (broken == null ? "every move left a whole pair (both daemons up, the replica synced)\n"
                                 : "STOPPED EARLY: " + broken + "\n");
                 System.out.println(report);
@@ -231,7 +232,7 @@ class SoakRun {
                 "-r", dir.resolve("ka-" + n.name() + "-vrrp.pid").toString());
     }
 
-    private static String report(RedisPair p, Writer w, List<Move> moves, LabProcess monA, LabProcess monB,
+    private static String report(RedisPair p, Writer w, List<Move> moves, LabProcess monA, LabProcess monB, long monitorsFrom,
             LabProcess ka1, LabProcess ka2, int kaMasterBefore, Instant began) throws Exception {
         List<Writer.Ack> acks = w.acks();
         StringBuilder r = new StringBuilder();
@@ -270,7 +271,7 @@ class SoakRun {
         r.append("acknowledged writes lost in all: ").append(missing(p, acks))
                 .append(" (-1: no Redis master answered through the VIP)\n");
 
-        List<long[]> both = overlaps(holding(monA.output()), holding(monB.output()));
+        List<long[]> both = overlaps(holding(monA.output(), monitorsFrom), holding(monB.output(), monitorsFrom));
         long longer = both.stream().filter(o -> o[1] - o[0] > ADVERT_MS * 1000).count();
         long longest = both.stream().mapToLong(o -> o[1] - o[0]).max().orElse(0);
         r.append(String.format(Locale.ROOT, "periods with two VIP holders: %d, longer than one advert interval"
@@ -302,10 +303,14 @@ class SoakRun {
         return r.toString();
     }
 
-    /** The VIP's holding intervals, [added, removed) in µs since the epoch, from {@code ip -tshort monitor}. */
-    static List<long[]> holding(String monitor) {
+    /**
+     * The VIP's holding intervals, [added, removed) in µs since the epoch, from {@code ip -tshort
+     * monitor} started at {@code from}. A VIP first seen deleted was held from the monitor's start
+     * on (when before is not known; counting from 0 made an overlap of 56 years).
+     */
+    static List<long[]> holding(String monitor, long from) {
         List<long[]> out = new ArrayList<>();
-        long since = 0; // a held the VIP before the monitor started: an open interval from 0
+        long since = from;
         boolean held = true;
         boolean first = true;
         for (String l : monitor.lines().filter(l -> l.contains(" " + VIP + "/")).toList()) {
@@ -345,7 +350,10 @@ class SoakRun {
 
     private static long micros(String line) {
         String t = line.substring(line.indexOf('[') + 1, line.indexOf(']'));
-        Instant i = LocalDateTime.parse(t).atZone(ZoneId.systemDefault()).toInstant();
+        return micros(LocalDateTime.parse(t).atZone(ZoneId.systemDefault()).toInstant());
+    }
+
+    private static long micros(Instant i) {
         return i.getEpochSecond() * 1_000_000 + i.getNano() / 1000;
     }
 
