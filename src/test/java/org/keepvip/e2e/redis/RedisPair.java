@@ -497,6 +497,11 @@ final class RedisPair implements AutoCloseable {
         }
     }
 
+    /** {@code n}'s keepvip log once it holds every one of {@code texts}: see {@link LabProcess#awaitOutput}. */
+    String awaitKeepvipLog(Node n, String... texts) {
+        return keepvip.get(n.name()).awaitOutput(texts);
+    }
+
     @Override
     public void close() {
         for (LabProcess p : stopped) {
