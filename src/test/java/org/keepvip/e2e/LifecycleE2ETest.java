@@ -45,7 +45,8 @@ class LifecycleE2ETest {
             assertThat(Agents.holds(lab, b, VIP)).isTrue();
             // …and the next start removes it before anything else, then wins the election again.
             Agents.Keepvip again = Agents.keepvip(lab, b, "kvb2", Configs.v2Multicast(53, 100, VIP, false));
-            assertThat(Agents.read(again.process().log())).contains("(VI_1) removing VIPs.");
+            // Logged before the control socket opens, but written by the log's writer thread: awaited.
+            assertThat(again.process().awaitOutput("(VI_1) removing VIPs.")).contains("(VI_1) removing VIPs.");
             Await.until(Duration.ofSeconds(5), "stale VIP removed at start", () -> !Agents.holds(lab, b, VIP)
                     || again.state().orElse("").equals("MASTER"));
             assertThat(again.state()).contains("BACKUP");
