@@ -99,7 +99,8 @@ class LifecycleE2ETest {
             ka.process().signal("HUP");
             Await.until(Duration.ofSeconds(5), "new VIP added by the reload", () -> Agents.holds(lab, a, vip2));
             assertThat(Agents.holds(lab, a, VIP)).isTrue();
-            String log = Agents.read(ka.process().log());
+            // Awaited: the new VIP can be seen before keepvip's log writer has written the summary.
+            String log = ka.process().awaitOutput("Reloaded configuration: 1 kept, 0 added, 0 replaced, 0 removed");
             assertThat(log).contains("Reloaded configuration: 1 kept, 0 added, 0 replaced, 0 removed");
             assertThat(log.split("Entering MASTER STATE", -1)).as("no new transition").hasSize(2);
             assertThat(Agents.read(monitor.log())).as("the old VIP never left")

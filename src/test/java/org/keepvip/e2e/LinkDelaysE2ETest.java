@@ -43,7 +43,8 @@ class LinkDelaysE2ETest {
             Await.until(Duration.ofSeconds(8), "FAULT after the down delay", () -> ka.state().orElse("").equals("FAULT"));
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertThat(ms).as("ms from the cut to FAULT").isGreaterThanOrEqualTo(2900);
-            String log = Agents.read(ka.process().log());
+            // The line of the FAULT just seen may not be written yet (async log writer): await it, then count.
+            String log = ka.process().awaitOccurrences("Entering FAULT STATE", 1);
             assertThat(log.split("Entering FAULT STATE", -1)).as("one FAULT: the short cut made none").hasSize(2);
             lab.restoreLink(a);
             Await.until(Duration.ofSeconds(8), "MASTER again at once (no up delay)",

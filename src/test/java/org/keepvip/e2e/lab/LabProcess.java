@@ -79,6 +79,19 @@ public final class LabProcess {
                 });
     }
 
+    /**
+     * As {@link #awaitOutput(String...)}: waits until the log holds {@code text} at least
+     * {@code times} times (a test that counts a line asserts the exact count on what this returns).
+     */
+    public String awaitOccurrences(String text, int times) {
+        return Await.value(LOG_LAG, label + "'s log containing '" + text + "' " + times + " times (log " + log + ")",
+                () -> {
+                    String out = output();
+                    return out.split(java.util.regex.Pattern.quote(text), -1).length > times ? Optional.of(out)
+                            : Optional.empty();
+                });
+    }
+
     /** Sends a signal by name ({@code TERM}, {@code HUP}, {@code USR1}, {@code KILL}, ...). */
     public void signal(String name) {
         Commands.run(java.util.List.of("kill", "-" + name, Long.toString(pid())), Commands.DEFAULT_TIMEOUT).orThrow();
