@@ -186,6 +186,9 @@ final class RedisPair implements AutoCloseable {
             p.awaitVipOn(p.a, Duration.ofSeconds(20));
             p.startKeepvip(p.b, 100);
             Await.until(Duration.ofSeconds(20), "b's keepvip BACKUP under a", () -> p.state(p.b).equals("BACKUP"));
+            // b's keepvip demotes its Redis (REPLICAOF a) once it hears a, some time after it reports
+            // BACKUP: a test that then acts on b's Redis or its replication would race that hook.
+            p.awaitDemoted(p.b, p.a);
             return p;
         } catch (Exception | Error e) {
             lab.close();
@@ -495,6 +498,14 @@ final class RedisPair implements AutoCloseable {
         } catch (IOException e) {
             return "";
         }
+    }
+
+    /** Waits until {@code n}'s keepvip has logged its demote to a replica of {@code master}'s Redis. */
+    void awaitDemoted(Node n, Node master) {
+        java.util.regex.Pattern demoted = java.util.regex.Pattern.compile("redis r6379: demote ok;[^\\n]*; master "
+                + java.util.regex.Pattern.quote(master.ipv4()) + ";");
+        Await.until(Duration.ofSeconds(20), n.name() + "'s keepvip: " + demoted,
+                () -> demoted.matcher(keepvipLog(n)).find());
     }
 
     /** {@code n}'s keepvip log once it holds every one of {@code texts}: see {@link LabProcess#awaitOutput}. */
