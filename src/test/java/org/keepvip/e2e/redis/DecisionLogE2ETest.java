@@ -81,7 +81,7 @@ class DecisionLogE2ETest {
 
             // a's release is recorded after a's own notify, on a's lane and a's decision thread: b can
             // have taken over (and recorded it) before then.
-            EventRecord release = Await.value(Duration.ofSeconds(10), "a's release record", () ->
+            EventRecord release = Await.value(Duration.ofSeconds(20), "a's release record", () ->
                     records(events(p, p.a, "--json").stdout()).stream().filter(r -> r.kind().equals("transition")
                             && r.what().startsWith("MASTER -> ")).reduce((x, y) -> y));
             List<EventRecord> onA = records(events(p, p.a, "--json").stdout());
