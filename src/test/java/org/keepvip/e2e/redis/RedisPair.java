@@ -43,6 +43,8 @@ final class RedisPair implements AutoCloseable {
     private final Map<String, LabProcess> redis = new HashMap<>();
     private final Map<String, LabProcess> keepvip = new HashMap<>();
     private final Map<String, Path> sockets = new HashMap<>();
+    /** Where the running keepvip's lines begin in its node's log (a restart appends to the same file). */
+    private final Map<String, Integer> logFrom = new HashMap<>();
     private final Map<String, Integer> restarts = new HashMap<>();
     private final List<LabProcess> stopped = new ArrayList<>();
     private final String advertInt;
@@ -388,6 +390,7 @@ final class RedisPair implements AutoCloseable {
     void startKeepvip(Node n, int priority) {
         Path conf = lab.writeFile("kv-" + n.name() + ".conf", config(n, priority));
         Path socket = lab.tempDir().resolve("kv-" + n.name() + ".sock");
+        logFrom.put(n.name(), keepvip.containsKey(n.name()) ? keepvipLog(n).length() : 0);
         LabProcess p = lab.start(n, "kv-" + n.name(), "java", "-jar", JAR.toString(), "run", "-f", conf.toString(),
                 "--socket", socket.toString());
         keepvip.put(n.name(), p);
@@ -500,12 +503,15 @@ final class RedisPair implements AutoCloseable {
         }
     }
 
-    /** Waits until {@code n}'s keepvip has logged its demote to a replica of {@code master}'s Redis. */
+    /**
+     * Waits until {@code n}'s running keepvip has logged its demote to a replica of {@code master}'s
+     * Redis; a line of an earlier keepvip on {@code n} (same log file) does not count.
+     */
     void awaitDemoted(Node n, Node master) {
         java.util.regex.Pattern demoted = java.util.regex.Pattern.compile("redis r6379: demote ok;[^\\n]*; master "
                 + java.util.regex.Pattern.quote(master.ipv4()) + ";");
         Await.until(Duration.ofSeconds(20), n.name() + "'s keepvip: " + demoted,
-                () -> demoted.matcher(keepvipLog(n)).find());
+                () -> demoted.matcher(keepvipLog(n).substring(logFrom.get(n.name()))).find());
     }
 
     /** {@code n}'s keepvip log once it holds every one of {@code texts}: see {@link LabProcess#awaitOutput}. */
