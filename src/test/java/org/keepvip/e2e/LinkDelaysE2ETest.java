@@ -37,6 +37,9 @@ class LinkDelaysE2ETest {
             Await.until(Duration.ofSeconds(3), "the restore seen within the delay",
                     () -> Agents.read(ka.process().log()).contains("(eth0) link up again within its delay"));
             assertThat(ka.state()).contains("MASTER");
+            // A FAULT of the short cut would have been logged before the line just awaited.
+            assertThat(Agents.read(ka.process().log())).as("no FAULT from the short cut")
+                    .doesNotContain("Entering FAULT STATE");
 
             long t0 = System.nanoTime();
             lab.cutLink(a);
