@@ -117,6 +117,7 @@ class AdvertTimingE2ETest {
         assertThat(policies.get("AsyncAppender-W")).as("the log writers").isNotEmpty().containsOnly(batch);
         assertThat(policies.get("netlink-monitor")).as("the netlink monitor").containsOnly(batch);
         assertThat(policies.get("next-hop-resolv")).as("the next-hop resolver").containsOnly(batch);
+        assertThat(policies.get("link-work")).as("the links made again").isNotEmpty().containsOnly(batch);
         policies.forEach((name, p) -> {
             if (name.startsWith("hooks-") || name.startsWith("vrrp-rx-")) {
                 assertThat(p).as(name).containsOnly(other);

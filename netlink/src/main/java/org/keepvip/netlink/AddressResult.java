@@ -7,21 +7,37 @@ import java.util.Objects;
  * NetlinkClient#deleteAddresses}: {@code errno} 0 (added or deleted), one that counts as success as
  * in keepalived (EEXIST for an add: already there; EADDRNOTAVAIL or ENODEV for a delete: not there)
  * or the kernel's errno, with its extended-ack text (may be empty).
+ *
+ * <p>Not {@link #answered()}: the socket failed before the kernel's answer for this VIP was read
+ * (errno is the socket's: ENOBUFS for an answer the kernel dropped, ETIMEDOUT, ...). Whether the
+ * change happened is unknown; the caller may repeat it alone ({@link NetlinkClient#addAddress},
+ * {@link NetlinkClient#deleteAddress}).
  */
-public record AddressResult(VipSpec vip, boolean add, int errno, String kernelSays) {
+public record AddressResult(VipSpec vip, boolean add, int errno, String kernelSays, boolean answered) {
     public AddressResult {
         Objects.requireNonNull(vip, "vip");
         Objects.requireNonNull(kernelSays, "kernelSays");
     }
 
-    /** Done, or nothing to do (already there / not there). */
-    public boolean ok() {
-        return errno == 0 || (add ? errno == Errno.EEXIST : errno == Errno.EADDRNOTAVAIL || errno == Errno.ENODEV);
+    /** The kernel's answer for {@code vip}. */
+    public AddressResult(VipSpec vip, boolean add, int errno, String kernelSays) {
+        this(vip, add, errno, kernelSays, true);
     }
 
-    /** Added or deleted by this request (false when there was nothing to do, or it failed). */
+    /** No answer for {@code vip}: the socket failed with {@code cause} first. */
+    static AddressResult unanswered(VipSpec vip, boolean add, NetlinkException cause) {
+        return new AddressResult(vip, add, cause.errno(), "", false);
+    }
+
+    /** Done, or nothing to do (already there / not there); false when not {@link #answered()}. */
+    public boolean ok() {
+        return answered
+                && (errno == 0 || (add ? errno == Errno.EEXIST : errno == Errno.EADDRNOTAVAIL || errno == Errno.ENODEV));
+    }
+
+    /** Added or deleted by this request (false when there was nothing to do, it failed, or no answer came). */
     public boolean changed() {
-        return errno == 0;
+        return answered && errno == 0;
     }
 
     /** The failure as {@link NetlinkClient#addAddress} or {@link NetlinkClient#deleteAddress} throws it; only when not {@link #ok()}. */
@@ -29,6 +45,7 @@ public record AddressResult(VipSpec vip, boolean add, int errno, String kernelSa
         if (ok()) {
             throw new IllegalStateException(vip + " did not fail");
         }
-        return new NetlinkException((add ? "add " : "delete ") + vip, errno, kernelSays);
+        String what = (add ? "add " : "delete ") + vip + (answered ? "" : ": no answer");
+        return new NetlinkException(what, errno, kernelSays);
     }
 }

@@ -29,7 +29,8 @@ public final class Addresses {
      * As {@code ip} prints it: dotted quad, or RFC 5952 IPv6 (lower case, the longest run of two or
      * more zero groups as {@code ::}). The config parser prints addresses the same way
      * ({@code vrrp.config.IpLiteral}); netlink keeps its own copy rather than depend on the protocol
-     * core for one formatter, and {@code AddressesTest} pins the same cases.
+     * core for one formatter (the module rule: neither depends on the other); {@code AddressesTest}
+     * pins the cases, and the agent, which sees both, tests that the two agree.
      */
     public static String format(InetAddress a) {
         byte[] b = a.getAddress();

@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -102,30 +103,44 @@ public final class NetlinkClient implements Closeable {
      * one after the other, as if they had been sent one by one (netlink_rcv_skb()). Each VIP must
      * carry its interface index ({@link VipSpec#withIfindex}); one without fails with ENODEV.
      *
-     * @return one result per VIP, in the order given
-     * @throws NetlinkException only when the socket itself fails; then nothing is known of the
-     *         requests that had no answer yet (an add that is retried is harmless: EEXIST counts)
+     * <p>When the socket itself fails (an answer the kernel dropped for want of buffer: ENOBUFS; no
+     * answer in time), the VIPs answered so far keep their results and every other one is reported
+     * not {@link AddressResult#answered()}, with nothing more sent: only those need repeating.
+     *
+     * @return one result per VIP, in the order given; this method does not throw
      */
-    public synchronized List<AddressResult> addAddresses(List<VipSpec> vips) throws NetlinkException {
+    public synchronized List<AddressResult> addAddresses(List<VipSpec> vips) {
         return changeAddresses(true, vips);
     }
 
     /**
      * Deletes many VIPs as {@link #addAddresses} adds them: one failure costs its VIP alone. A VIP
      * that was not there (EADDRNOTAVAIL, or its interface gone: ENODEV, also for one without an
-     * interface index) is {@link AddressResult#ok()} but not {@link AddressResult#changed()}.
+     * interface index) is {@link AddressResult#ok()} but not {@link AddressResult#changed()}; one
+     * answered "deleted" stays {@link AddressResult#changed()} even when the socket fails later.
      */
-    public synchronized List<AddressResult> deleteAddresses(List<VipSpec> vips) throws NetlinkException {
+    public synchronized List<AddressResult> deleteAddresses(List<VipSpec> vips) {
         return changeAddresses(false, vips);
     }
 
-    private List<AddressResult> changeAddresses(boolean add, List<VipSpec> vips) throws NetlinkException {
-        List<AddressResult> out = new ArrayList<>(vips.size());
-        int chunk = batchSize();
-        for (int from = 0; from < vips.size(); from += chunk) {
-            changeChunk(add, vips.subList(from, Math.min(vips.size(), from + chunk)), out);
+    private List<AddressResult> changeAddresses(boolean add, List<VipSpec> vips) {
+        AddressResult[] out = new AddressResult[vips.size()];
+        int from = 0;
+        try {
+            int chunk = batchSize();
+            for (; from < vips.size(); from += chunk) {
+                changeChunk(add, vips.subList(from, Math.min(vips.size(), from + chunk)), out, from);
+            }
+        } catch (NetlinkException e) {
+            // The socket failed: the chunk's answered VIPs are in out, the rest stay unanswered.
+            LOG.debug("netlink: {} batch stopped: {}", add ? "add" : "delete", e.getMessage());
+            for (int i = from; i < out.length; i++) {
+                if (out[i] == null) {
+                    out[i] = AddressResult.unanswered(vips.get(i), add, e);
+                }
+            }
         }
-        return out;
+        return Arrays.asList(out);
     }
 
     /**
@@ -140,24 +155,33 @@ public final class NetlinkClient implements Closeable {
         return batchSize;
     }
 
+    /**
+     * Tests only: {@code n} requests per datagram whatever the receive buffer holds, so the kernel
+     * drops the answers that do not fit (ENOBUFS), as a socket failing mid-batch.
+     */
+    synchronized void overrideBatchSize(int n) {
+        batchSize = n;
+    }
+
     private static final int MAX_BATCH = 64;
     /** Twice what one answer costs the receive buffer (skb and its data, ~0.8 KiB): room to spare. */
     private static final int ACK_CHARGE_BYTES = 2048;
     private int batchSize;
 
-    private void changeChunk(boolean add, List<VipSpec> vips, List<AddressResult> out) throws NetlinkException {
+    /** Fills {@code results[offset..offset + vips.size())} with the answers as they come, before any failure. */
+    private void changeChunk(boolean add, List<VipSpec> vips, AddressResult[] results, int offset)
+            throws NetlinkException {
         if (seq > Integer.MAX_VALUE - vips.size()) {
             seq = 0; // the chunk's sequence numbers stay consecutive, so an answer's index is seq - first
         }
         int first = seq + 1;
-        AddressResult[] results = new AddressResult[vips.size()];
         int pending = 0;
         ByteArrayOutputStream request = new ByteArrayOutputStream(vips.size() * 96);
         for (int i = 0; i < vips.size(); i++) {
             VipSpec v = vips.get(i);
             int s = nextSeq();
             if (v.ifindex() <= 0) {
-                results[i] = new AddressResult(v, add, Errno.ENODEV, "");
+                results[offset + i] = new AddressResult(v, add, Errno.ENODEV, "");
                 continue;
             }
             byte[] m = RtnlCodec.addressRequest(add, v, v.ifindex(), s);
@@ -169,8 +193,23 @@ public final class NetlinkClient implements Closeable {
             socket.send(request.toByteArray());
         }
         long deadline = System.nanoTime() + timeoutNanos;
+        NetlinkException dropped = null;
         while (pending > 0) {
-            NetlinkSocket.Datagram d = socket.receive(buf, true); // the answers are queued when send returns
+            NetlinkSocket.Datagram d;
+            try {
+                d = socket.receive(buf, true); // the answers are queued when send returns
+            } catch (NetlinkException e) {
+                if (e.errno() != Errno.ENOBUFS || dropped != null) {
+                    throw e;
+                }
+                // The kernel dropped answers that did not fit; the ones queued before are still
+                // read (the error is reported ahead of them), then the rest count as unanswered.
+                dropped = e;
+                continue;
+            }
+            if (d == null && dropped != null) {
+                throw dropped;
+            }
             if (d == null) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
@@ -186,20 +225,19 @@ public final class NetlinkClient implements Closeable {
             for (NetlinkMessage m : NetlinkMessage.split(d.data())) {
                 int i = m.header().seq() - first;
                 Optional<NlMsgErr> err = m.error();
-                if (i < 0 || i >= results.length || results[i] != null || err.isEmpty()) {
+                if (i < 0 || i >= vips.size() || results[offset + i] != null || err.isEmpty()) {
                     continue; // a late answer to an earlier request, or not an answer
                 }
-                results[i] = new AddressResult(vips.get(i), add, err.get().errno(), m.extAckMessage().orElse(""));
+                results[offset + i] = new AddressResult(vips.get(i), add, err.get().errno(), m.extAckMessage().orElse(""));
                 pending--;
             }
         }
-        boolean debug = LOG.isDebugEnabled();
-        for (AddressResult r : results) {
-            if (debug) {
+        if (LOG.isDebugEnabled()) {
+            for (int i = offset; i < offset + vips.size(); i++) {
+                AddressResult r = results[i];
                 LOG.debug("netlink: {} {}: {}", add ? "add" : "delete", r.vip(),
                         r.changed() ? "done" : r.ok() ? "nothing to do" : Errno.describe(r.errno()));
             }
-            out.add(r);
         }
     }
 

@@ -153,4 +153,44 @@ class NetlinkBatchTest {
         assertThat(TestNetns.ipIn(ns, "-o", "addr", "show", "dev", "d0"))
                 .contains("198.51.100.200/32").doesNotContain("198.51.100.201");
     }
+
+    /**
+     * A batch whose answers do not fit the receive buffer: the kernel drops the rest (ENOBUFS) after
+     * making every change. The answers read before the failure keep their results, the others are
+     * reported unanswered, and a delete answered "deleted" stays so.
+     */
+    @Test
+    void aSocketFailingMidBatchKeepsTheAnswersReadAndMarksTheRestUnanswered() throws Exception {
+        int d0 = ifindex("d0");
+        List<VipSpec> vips = new ArrayList<>();
+        for (int i = 1; i <= 60; i++) {
+            vips.add(VipSpec.of(InetAddress.getByName("2001:db8:77::" + Integer.toHexString(i)), 128, "d0")
+                    .withIfindex(d0));
+        }
+        record Outcome(List<AddressResult> added, List<AddressResult> deleted, boolean plainAdded) {}
+        Outcome o = inNs(() -> {
+            try (NetlinkClient c = DroppingAnswers.open(vips.size())) {
+                List<AddressResult> added = c.addAddresses(vips);
+                List<AddressResult> deleted = c.deleteAddresses(vips);
+                VipSpec after = VipSpec.of(InetAddress.getByName("198.51.100.202"), 32, "d0").withIfindex(d0);
+                boolean plainAdded = c.addAddress(after); // the socket still answers plain requests
+                c.deleteAddress(after);
+                return new Outcome(added, deleted, plainAdded);
+            }
+        });
+        for (List<AddressResult> r : List.of(o.added(), o.deleted())) {
+            assertThat(r).extracting(AddressResult::vip).containsExactlyElementsOf(vips);
+            List<AddressResult> answered = r.stream().filter(AddressResult::answered).toList();
+            List<AddressResult> unanswered = r.stream().filter(x -> !x.answered()).toList();
+            assertThat(answered).as("answers read before the failure").isNotEmpty().allMatch(AddressResult::changed);
+            assertThat(unanswered).as("answers the kernel dropped").isNotEmpty()
+                    .allMatch(x -> x.errno() == Errno.ENOBUFS && !x.ok() && !x.changed());
+            // The answered ones come first: the kernel handles the datagram's requests in order.
+            assertThat(r.subList(0, answered.size())).containsExactlyElementsOf(answered);
+            assertThat(unanswered.get(0).failure().getMessage()).contains("no answer").contains("ENOBUFS");
+        }
+        assertThat(o.plainAdded()).isTrue();
+        // The kernel made every change, the unanswered ones included: all added, then all deleted.
+        assertThat(TestNetns.ipIn(ns, "-o", "addr", "show", "dev", "d0")).doesNotContain("2001:db8:77::");
+    }
 }

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * Network namespaces for root tests: per-run prefixed names, `ip` to build and inspect them (tests
  * only; main code never runs `ip`), and removal of everything made, also on failure.
  */
-final class TestNetns implements AutoCloseable {
+public final class TestNetns implements AutoCloseable {
     private static final String PREFIX = "kvt" + ProcessHandle.current().pid()
             + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 16), 36) + "-";
     private final List<String> made = new ArrayList<>();
@@ -24,7 +24,7 @@ final class TestNetns implements AutoCloseable {
      * Skips the calling test unless we run as uid 0 and `ip` exists. {@code -Dkeepvip.test.root=false}
      * skips them anyway.
      */
-    static void assumeRoot() {
+    public static void assumeRoot() {
         Assumptions.assumeTrue(Boolean.parseBoolean(System.getProperty("keepvip.test.root", "true")),
                 "root tests disabled by keepvip.test.root=false");
         int uid;
@@ -39,7 +39,7 @@ final class TestNetns implements AutoCloseable {
     }
 
     /** Creates a namespace named PREFIX+suffix, with lo up, and returns its name. */
-    String create(String suffix) {
+    public String create(String suffix) {
         String name = PREFIX + suffix;
         ip("netns", "add", name);
         made.add(name);
@@ -48,7 +48,7 @@ final class TestNetns implements AutoCloseable {
     }
 
     /** Runs `ip ARGS` and returns stdout; fails the test on a non-zero exit. */
-    static String ip(String... args) {
+    public static String ip(String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add("ip");
         cmd.addAll(List.of(args));
@@ -56,7 +56,7 @@ final class TestNetns implements AutoCloseable {
     }
 
     /** Runs `ip -n NS ARGS`. */
-    static String ipIn(String ns, String... args) {
+    public static String ipIn(String ns, String... args) {
         List<String> cmd = new ArrayList<>(List.of("ip", "-n", ns));
         cmd.addAll(List.of(args));
         return run(cmd);

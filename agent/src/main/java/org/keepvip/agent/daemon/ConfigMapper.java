@@ -1,14 +1,12 @@
 package org.keepvip.agent.daemon;
 
 import java.io.IOException;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.keepvip.netlink.Rtnl;
 import org.keepvip.netlink.VipSpec;
 import org.keepvip.vrrp.config.KeepalivedConfig;
 import org.keepvip.vrrp.config.Tracked;
@@ -18,23 +16,15 @@ import org.keepvip.vrrp.config.InstanceSpec;
 import org.keepvip.vrrp.packet.ReceiveExpectations;
 import org.keepvip.vrrp.state.InstanceConfig;
 import org.keepvip.vrrp.state.TrackerSpec;
+import org.keepvip.agent.kernel.KernelVips;
 import org.keepvip.agent.loop.InstancePlan;
 import org.keepvip.agent.loop.InstanceRuntime;
 import org.keepvip.agent.redis.LagJudge;
 import org.keepvip.agent.redis.MinReplicasGuard;
 import org.keepvip.agent.sentinel.SentinelMode;
 import org.keepvip.agent.vmac.VmacPlan;
-import org.keepvip.netlink.Rtnl;
 import org.keepvip.vrrp.config.AddressFamily;
-import org.keepvip.vrrp.config.InstanceSpec;
-import org.keepvip.vrrp.config.KeepalivedConfig;
-import org.keepvip.vrrp.config.Tracked;
-import org.keepvip.vrrp.config.VirtualIp;
 import org.keepvip.vrrp.config.Vmac;
-import org.keepvip.vrrp.mapping.InstanceMapping;
-import org.keepvip.vrrp.packet.ReceiveExpectations;
-import org.keepvip.vrrp.state.InstanceConfig;
-import org.keepvip.vrrp.state.TrackerSpec;
 
 /**
  * Maps the parsed keepalived.conf model onto what the daemon runs: one {@link InstancePlan} per
@@ -131,10 +121,10 @@ public final class ConfigMapper {
 
         List<VipSpec> vips = new ArrayList<>();
         for (VirtualIp v : i.virtualIps()) {
-            vips.add(onVmac(vip(i, v), config, i, v, vmacNames));
+            vips.add(onVmac(KernelVips.ofInstance(i, v), config, i, v, vmacNames));
         }
         for (VirtualIp v : i.excludedIps()) {
-            vips.add(onVmac(vip(i, v), config, i, v, vmacNames));
+            vips.add(onVmac(KernelVips.ofInstance(i, v), config, i, v, vmacNames));
         }
         List<VipSpec> extraIf = extraIfTargets(vips, vmac != null ? vmac : i.interfaceName(),
                 i.vmac() != null && i.vmac().xmitBase(), i.garp().extraIfAll(), vmacNames.values());
@@ -203,35 +193,6 @@ public final class ConfigMapper {
         }
     }
 
-    static VipSpec vip(InstanceSpec i, VirtualIp v) {
-        return kernelSpec(v, v.device() != null ? v.device() : i.interfaceName(), v.noTrack());
-    }
-
-    /**
-     * Every attribute of the line as RTM_NEWADDR carries it: brd, scope and label (IPv4), -nodad
-     * (IPv6), preferred_lft (IPv6 always, keepalived's default already in the line; IPv4 only when
-     * given, forever being the kernel's default there).
-     */
-    private static VipSpec kernelSpec(VirtualIp v, String ifname, boolean noTrack) {
-        boolean v6 = v.address() instanceof Inet6Address;
-        VipSpec spec = VipSpec.of(v.address(), v.prefixLength(), ifname).withNoTrack(noTrack);
-        if (v6) {
-            spec = spec.withNodad(v.nodad());
-        } else {
-            spec = spec.withNodad(false).withScope(scopeNumber(v.scope()));
-            if (v.label() != null) {
-                spec = spec.withLabel(v.label());
-            }
-            if (v.broadcast() != null) {
-                spec = spec.withBroadcast(v.broadcast());
-            }
-        }
-        if (v6 || v.preferredLft() >= 0) {
-            spec = spec.withPreferredLifetime((int) v.preferredLft()); // -1: 0xFFFFFFFF, forever
-        }
-        return spec;
-    }
-
     /** {@code spec} moved onto the macvlan that carries it, if one does. */
     private static VipSpec onVmac(VipSpec spec, KeepalivedConfig config, InstanceSpec i, VirtualIp v,
                                   Map<String, String> vmacNames) {
@@ -256,21 +217,5 @@ public final class ConfigMapper {
         }
         String prefix = key.startsWith("instance:") ? config.global().vmacPrefix() : config.global().vmacAddrPrefix();
         return Vmac.name(prefix, 0, i.vrid());
-    }
-
-    /** A {@code static_ipaddress} entry: its device is always set (keepalived's default_interface otherwise). */
-    static VipSpec staticAddress(VirtualIp v) {
-        return kernelSpec(v, v.device(), true);
-    }
-
-    /** The RT_SCOPE_* number of a {@code scope} name, as ip(8) and keepalived name them. */
-    static int scopeNumber(String scope) {
-        return switch (scope == null ? "global" : scope) {
-            case "site" -> Rtnl.RT_SCOPE_SITE;
-            case "link" -> Rtnl.RT_SCOPE_LINK;
-            case "host" -> Rtnl.RT_SCOPE_HOST;
-            case "nowhere" -> Rtnl.RT_SCOPE_NOWHERE;
-            default -> Rtnl.RT_SCOPE_UNIVERSE;
-        };
     }
 }

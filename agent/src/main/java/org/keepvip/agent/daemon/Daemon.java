@@ -13,8 +13,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.keepvip.agent.control.ControlServer;
 import org.keepvip.agent.control.StatusSnapshot;
@@ -124,6 +128,8 @@ public final class Daemon implements AutoCloseable {
     private StaticEntries statics;
     private PcapPackets packets;
     private VmacLinks vmacs;
+    /** Follows links made again: see {@link #startLinkWork()}. */
+    private ExecutorService linkWork;
     /** The sending ports on macvlans and on the other interfaces of VIPs. */
     private VmacPorts vmacPorts;
     private Reloader reloader;
@@ -236,8 +242,8 @@ public final class Daemon implements AutoCloseable {
         plans.forEach(p -> p.wire().destinations().stream().filter(d -> !d.isMulticastAddress())
                 .forEach(d -> nextHops.prime(ports.get(p.wire().ifname()).iface(), d)));
         this.nextHops = nextHops;
-        vmacPorts = new VmacPorts(netlink, vmacs, nextHops, vipPort, refusals, loop,
-                task -> runner.timer().execute(task), this::track);
+        linkWork = startLinkWork();
+        vmacPorts = new VmacPorts(netlink, vmacs, nextHops, vipPort, refusals, loop, linkWork, this::track);
         plans.forEach(p -> vmacPorts.open(ports, p));
         loop.readSockets(polled);
         // garp_group and vrrp_garp_interval / vrrp_gna_interval; a reload keeps the gaps it started with.
@@ -447,11 +453,28 @@ public final class Daemon implements AutoCloseable {
         loop.postPacket(new LoopEvent.PacketIn(rx.interfaceName(), ctx, rx.payloadUnsafe(), rx.receivedAtNanos()));
     }
 
+    /**
+     * The thread that follows links made again (captures reopened, macvlans re-created), in the order
+     * the monitor saw them: their work waits on pcap, netlink and the loop, which neither the monitor
+     * (every instance's netlink events) nor the timer (every instance's scripts and checks) may do.
+     * It exists from the start, so it is among the threads moved to SCHED_BATCH.
+     */
+    private ExecutorService startLinkWork() {
+        ThreadPoolExecutor t = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread thread = new Thread(r, ThreadNames.LINK_WORK);
+            thread.setDaemon(true);
+            return thread;
+        });
+        t.prestartAllCoreThreads();
+        track(t::shutdownNow);
+        return t;
+    }
+
     /** A link appeared or changed: an instance's interface made again gets a new capture; macvlans follow their base. */
     private void onLinkChanged(NetlinkEvent.LinkChanged l) {
         PcapPacketPort capture = capturePorts.get(l.name());
         if (capture != null && capture.iface().index() != l.ifindex()) {
-            runner.timer().execute(() -> reopenCapture(l.name(), l.ifindex()));
+            linkWork.execute(() -> reopenCapture(l.name(), l.ifindex()));
         }
         vmacPorts.onLinkChanged(l);
     }
@@ -480,18 +503,17 @@ public final class Daemon implements AutoCloseable {
         capturePorts.put(ifname, port);
         frameDrops.put(ifname, port.drops());
         packets.addPort(ifname, port);
-        try {
-            if (port.polled().isPresent()) {
-                loop.replaceSocket(port.polled().get());
+        // The old capture closes once the loop reads the new one (it may still poll the old
+        // descriptor until then), on this thread, which does not wait for the loop meanwhile.
+        CompletableFuture<Void> taken = port.polled().isPresent() ? loop.replaceSocket(port.polled().get())
+                : CompletableFuture.completedFuture(null);
+        taken.thenRunAsync(() -> {
+            try {
+                old.close();
+            } catch (Exception e) {
+                LOG.debug("{}: closing the old interface's port: {}", ifname, e.toString());
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        try {
-            old.close();
-        } catch (Exception e) {
-            LOG.debug("{}: closing the old interface's port: {}", ifname, e.toString());
-        }
+        }, linkWork);
         List<VipSpec> onIt = new ArrayList<>();
         loop.instances().values().forEach(r -> r.vips().stream().filter(v -> v.ifname().equals(ifname))
                 .forEach(onIt::add));
@@ -549,7 +571,7 @@ public final class Daemon implements AutoCloseable {
         }
     }
 
-    /** Closed at exit, last first. Called from the reload thread and the timer's too (a capture reopened). */
+    /** Closed at exit, last first. Called from the reload thread and the link work's too (a capture reopened). */
     private <T extends AutoCloseable> T track(T resource) {
         synchronized (resources) {
             resources.add(resource);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import org.keepvip.agent.kernel.KernelVips;
 import org.keepvip.netlink.VipSpec;
 import org.keepvip.agent.kernel.NetlinkRouting;
 import org.keepvip.agent.kernel.NetlinkVips;
@@ -89,8 +90,8 @@ final class StaticEntries {
         var oldRules = before.rules().stream().map(IpRule::withoutOrigin).toList();
         var newRoutes = after.routes().stream().map(IpRoute::withoutOrigin).toList();
         var newRules = after.rules().stream().map(IpRule::withoutOrigin).toList();
-        List<VipSpec> oldAddrs = before.addresses().stream().map(ConfigMapper::staticAddress).toList();
-        List<VipSpec> newAddrs = after.addresses().stream().map(ConfigMapper::staticAddress).toList();
+        List<VipSpec> oldAddrs = before.addresses().stream().map(KernelVips::ofStatic).toList();
+        List<VipSpec> newAddrs = after.addresses().stream().map(KernelVips::ofStatic).toList();
         long failed = routing.remove("static", oldRoutes.stream().filter(r -> !newRoutes.contains(r)).toList(),
                 oldRules.stream().filter(r -> !newRules.contains(r)).toList());
         List<VipSpec> goneAddrs = oldAddrs.stream().filter(a -> !newAddrs.contains(a)).toList();
@@ -123,7 +124,7 @@ final class StaticEntries {
     private void reinstateAddressLocked(String ifname, InetAddress address) {
         for (VirtualIp v : watchedStatics.addresses()) {
             if (!v.noTrack() && v.address().equals(address) && ifname.equals(v.device())) {
-                VipSpec spec = ConfigMapper.staticAddress(v);
+                VipSpec spec = KernelVips.ofStatic(v);
                 LOG.info("Restoring deleted static address {}", spec);
                 try {
                     vips.add(List.of(spec));
@@ -168,7 +169,7 @@ final class StaticEntries {
         for (VirtualIp v : watchedStatics.addresses()) {
             if (!v.noTrack() && ifname.equals(v.device())) {
                 try {
-                    vips.add(List.of(ConfigMapper.staticAddress(v))); // present already is fine
+                    vips.add(List.of(KernelVips.ofStatic(v))); // present already is fine
                 } catch (IOException e) {
                     failures.incrementAndGet();
                 }

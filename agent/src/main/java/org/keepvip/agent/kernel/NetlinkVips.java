@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.keepvip.agent.loop.Ports;
 import org.keepvip.netlink.AddressResult;
+import org.keepvip.netlink.Errno;
 
 /** VIPs through rtnetlink (RTM_NEWADDR / RTM_DELADDR), never through the {@code ip} command. */
 public final class NetlinkVips implements Ports.Vips {
@@ -69,25 +70,26 @@ public final class NetlinkVips implements Ports.Vips {
                 }
             }
         }
-        try {
-            List<AddressResult> results = netlink.addAddresses(batch);
-            for (int k = 0; k < results.size(); k++) {
-                AddressResult r = results.get(k);
-                if (!r.ok()) {
-                    fail(failed, owner.get(k), r.vip(), r.failure());
-                }
-            }
-        } catch (NetlinkException e) {
-            // The socket failed (not one VIP): what had no answer yet goes one by one, as add does.
-            LOG.warn("VIP batch failed ({}), adding one by one", e.getMessage());
-            for (int k = 0; k < batch.size(); k++) {
-                VipSpec v = batch.get(k);
+        List<AddressResult> results = netlink.addAddresses(batch);
+        int unanswered = 0;
+        for (int k = 0; k < results.size(); k++) {
+            AddressResult r = results.get(k);
+            if (!r.answered()) {
+                // The socket failed before this VIP's answer came: it alone goes again, as add does
+                // (an add the kernel did make answers EEXIST, a success).
+                unanswered++;
                 try {
-                    netlink.addAddress(v);
+                    netlink.addAddress(r.vip());
                 } catch (NetlinkException one) {
-                    fail(failed, owner.get(k), v, one);
+                    fail(failed, owner.get(k), r.vip(), one);
                 }
+            } else if (!r.ok()) {
+                fail(failed, owner.get(k), r.vip(), r.failure());
             }
+        }
+        if (unanswered > 0) {
+            LOG.warn("VIP batch: {} of {} unanswered ({}), added one by one", unanswered, results.size(),
+                    Errno.describe(firstUnanswered(results)));
         }
         return Arrays.asList(failed);
     }
@@ -116,35 +118,41 @@ public final class NetlinkVips implements Ports.Vips {
                 }
             }
         }
-        try {
-            List<AddressResult> results = netlink.deleteAddresses(batch);
-            for (int k = 0; k < results.size(); k++) {
-                AddressResult r = results.get(k);
-                if (r.changed()) {
-                    removed.get(owner.get(k)).add(configured.get(k));
-                } else if (!r.ok()) {
-                    ifindexes.remove(r.vip().ifname());
-                    LOG.error("cannot remove {}: {}", configured.get(k), r.failure().getMessage());
-                }
-            }
-        } catch (NetlinkException e) {
-            // The socket failed (not one VIP): the rest one by one, as remove does; a delete of
-            // one already gone answers "not there".
-            LOG.warn("VIP batch failed ({}), removing one by one", e.getMessage());
-            for (int k = 0; k < batch.size(); k++) {
+        List<AddressResult> results = netlink.deleteAddresses(batch);
+        int unanswered = 0;
+        for (int k = 0; k < results.size(); k++) {
+            AddressResult r = results.get(k);
+            if (!r.answered()) {
+                // The socket failed before this VIP's answer came: it alone goes again, as remove
+                // does. Only these: one the kernel answered "deleted" is removed, and a second
+                // delete would answer "not there".
+                unanswered++;
                 try {
-                    if (netlink.deleteAddress(batch.get(k))) {
+                    if (netlink.deleteAddress(r.vip())) {
                         removed.get(owner.get(k)).add(configured.get(k));
                     }
                 } catch (NetlinkException one) {
-                    ifindexes.remove(batch.get(k).ifname());
+                    ifindexes.remove(r.vip().ifname());
                     LOG.error("cannot remove {}: {}", configured.get(k), one.getMessage());
                 }
+            } else if (r.changed()) {
+                removed.get(owner.get(k)).add(configured.get(k));
+            } else if (!r.ok()) {
+                ifindexes.remove(r.vip().ifname());
+                LOG.error("cannot remove {}: {}", configured.get(k), r.failure().getMessage());
             }
+        }
+        if (unanswered > 0) {
+            LOG.warn("VIP batch: {} of {} unanswered ({}), removed one by one", unanswered, results.size(),
+                    Errno.describe(firstUnanswered(results)));
         }
         List<Ports.Removal> out = new ArrayList<>(lists.size());
         removed.forEach(r -> out.add(new Ports.Removal(r, null)));
         return out;
+    }
+
+    private static int firstUnanswered(List<AddressResult> results) {
+        return results.stream().filter(r -> !r.answered()).findFirst().map(AddressResult::errno).orElse(0);
     }
 
     private void fail(IOException[] failed, int list, VipSpec v, NetlinkException e) {

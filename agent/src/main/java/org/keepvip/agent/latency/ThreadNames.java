@@ -22,6 +22,8 @@ public final class ThreadNames {
     public static final String REDIS_REDEMOTE = "redis-redemote";
     public static final String REDIS_REPLICAS_PREFIX = "redis-replicas-";
     public static final String TRACK_FILE = "track-file";
+    /** Captures reopened and macvlans made again when a link is re-created. */
+    public static final String LINK_WORK = "link-work";
     public static final String DECISION_LOG = "decision-log";
     public static final String METRICS_HTTP = "metrics-http";
     /** netlink's monitor thread (named in the netlink module). */
@@ -36,7 +38,7 @@ public final class ThreadNames {
      * Threads whose work can wait a few milliseconds, moved to {@code SCHED_BATCH} once they exist:
      * the JIT ("C1 CompilerThread0" and the like, cut to 15 characters by the kernel), Logback's
      * writer behind each log destination, the netlink monitor, the control socket, the next-hop and
-     * lag probes, the metrics exporter (its worker and the JDK HTTP server's dispatcher).
+     * lag probes, the link work, the metrics exporter (its worker and the JDK HTTP server's dispatcher).
      * SCHED_BATCH, not SCHED_IDLE: these are Java threads, and a safepoint waits for every running
      * one; under CPU load a starved SCHED_IDLE log writer held the whole JVM, the loop included, for
      * up to 0.8 s (an advert gap longer than master_down_interval in AdvertTimingE2ETest). Script
@@ -44,5 +46,5 @@ public final class ThreadNames {
      */
     public static final List<String> BACKGROUND = List.of(C1_COMPILER, C2_COMPILER, LOG_WRITER, NETLINK_MONITOR,
             CONTROL_PREFIX, NEXT_HOP_RESOLVER, REDIS_LAG_PREFIX, REDIS_REDEMOTE, REDIS_REPLICAS_PREFIX, TRACK_FILE,
-            METRICS_HTTP, HTTP_DISPATCHER, DECISION_LOG);
+            LINK_WORK, METRICS_HTTP, HTTP_DISPATCHER, DECISION_LOG);
 }

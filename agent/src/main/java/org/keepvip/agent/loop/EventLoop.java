@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -252,20 +253,20 @@ public final class EventLoop implements Runnable {
 
     /**
      * An interface was made again: the loop reads its new capture {@code socket} instead of the old
-     * one, which the caller closes once this returns. Any thread; done on the loop.
+     * one. Any thread, without waiting: the returned future completes on the loop once it reads the
+     * new socket and no longer the old, which the caller may close from then on (not before: the loop
+     * could still poll its descriptor).
      */
-    public void replaceSocket(PacketPort.Polled socket) throws InterruptedException {
+    public CompletableFuture<Void> replaceSocket(PacketPort.Polled socket) {
         if (sockets == null) {
-            return;
+            return CompletableFuture.completedFuture(null);
         }
-        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        CompletableFuture<Void> taken = new CompletableFuture<>();
         post(new LoopEvent.OnLoop(() -> {
             sockets.replace(socket);
-            done.countDown();
+            taken.complete(null);
         }));
-        if (!done.await(5, java.util.concurrent.TimeUnit.SECONDS)) {
-            LOG.warn("{}: the loop did not take the new capture in 5 s", socket.ifname());
-        }
+        return taken;
     }
 
     private void wakeIfWaitingOnSockets() {

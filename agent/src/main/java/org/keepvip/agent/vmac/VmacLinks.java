@@ -45,7 +45,10 @@ import org.slf4j.LoggerFactory;
  * <li>IPv6 disabled on it unless it carries IPv6, no EUI-64 address, link up: it stays up in every
  *     state, only the VIPs come and go; an IPv6 one gets the adverts' link-local source.</li>
  * </ul>
- * Thread-safe (the daemon's start, reloads and exit call it).
+ * Thread-safe (the daemon's start, reloads and exit call it). The questions the netlink monitor asks
+ * on every link event ({@link #isOurs}, {@link #hasBase}, {@link #waitsFor}) take no lock: they
+ * read a snapshot published after each change, so a holder busy making links (netlink requests,
+ * sysctl writes) never stalls the monitor's event handling.
  */
 public final class VmacLinks implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("keepvip.vrrp");
@@ -57,6 +60,11 @@ public final class VmacLinks implements AutoCloseable {
     private final Map<String, VmacPlan.Link> waiting = new LinkedHashMap<>();
     private final Map<String, BaseArp> bases = new HashMap<>();
     private RpFilter rpFilter;
+    /** What the monitor asks, as of the last change; replaced whole under the lock, read without it. */
+    private volatile Watch watch = new Watch(Set.of(), Set.of(), Set.of());
+
+    /** The links in use by index, their bases, and the bases awaited, by name. */
+    private record Watch(Set<Integer> ours, Set<String> bases, Set<String> awaited) {}
 
     /** A macvlan in use; {@code countedBase}: it holds a reference on its base's arp settings. */
     private record Made(VmacPlan.Link spec, String name, int ifindex, boolean countedBase) {}
@@ -89,6 +97,14 @@ public final class VmacLinks implements AutoCloseable {
      * logged; its VIPs then fail to be added, as keepalived's would.
      */
     public synchronized Map<String, String> ensure(List<VmacPlan.Link> plan) {
+        try {
+            return ensureLinks(plan);
+        } finally {
+            publish();
+        }
+    }
+
+    private Map<String, String> ensureLinks(List<VmacPlan.Link> plan) {
         for (VmacPlan.Link l : plan) {
             Made m = made.get(l.key());
             if (m != null && !m.spec().equals(l)) {
@@ -104,15 +120,40 @@ public final class VmacLinks implements AutoCloseable {
             if (m != null) {
                 waiting.remove(l.key());
                 made.put(l.key(), m);
+                publish();
                 names.put(l.key(), m.name());
             }
         }
         return names;
     }
 
-    /** Whether a link of ours sits on interface {@code base}. */
-    public synchronized boolean hasBase(String base) {
-        return made.values().stream().anyMatch(m -> m.spec().base().equals(base));
+    /** Whether a link of ours sits on interface {@code base}. Takes no lock. */
+    public boolean hasBase(String base) {
+        return watch.bases().contains(base);
+    }
+
+    /** Makes the monitor's snapshot match {@link #made} and {@link #waiting}; under the lock, after a change. */
+    private void publish() {
+        publish(0);
+    }
+
+    /**
+     * As {@link #publish()}, with {@code making} (a link just created, still being set up) counted as
+     * ours already: deleted from outside before it is in {@link #made}, it is made again too.
+     */
+    private void publish(int making) {
+        Set<Integer> ours = new HashSet<>();
+        if (making > 0) {
+            ours.add(making);
+        }
+        Set<String> on = new HashSet<>();
+        made.values().forEach(m -> {
+            ours.add(m.ifindex());
+            on.add(m.spec().base());
+        });
+        Set<String> awaited = new HashSet<>();
+        waiting.values().forEach(l -> awaited.add(l.base()));
+        watch = new Watch(Set.copyOf(ours), Set.copyOf(on), Set.copyOf(awaited));
     }
 
     /**
@@ -153,9 +194,9 @@ public final class VmacLinks implements AutoCloseable {
         }
     }
 
-    /** Whether a planned macvlan waits for interface {@code base} to appear. */
-    public synchronized boolean waitsFor(String base) {
-        return waiting.values().stream().anyMatch(l -> l.base().equals(base));
+    /** Whether a planned macvlan waits for interface {@code base} to appear. Takes no lock. */
+    public boolean waitsFor(String base) {
+        return watch.awaited().contains(base);
     }
 
     /**
@@ -163,6 +204,14 @@ public final class VmacLinks implements AutoCloseable {
      * does on the RTM_NEWLINK of an instance's configured interface. Returns their names by key.
      */
     public synchronized Map<String, String> baseAdded(String base) {
+        try {
+            return makeAwaited(base);
+        } finally {
+            publish();
+        }
+    }
+
+    private Map<String, String> makeAwaited(String base) {
         Map<String, String> names = new LinkedHashMap<>();
         for (VmacPlan.Link l : new ArrayList<>(waiting.values())) {
             if (!l.base().equals(base)) {
@@ -173,6 +222,7 @@ public final class VmacLinks implements AutoCloseable {
             if (m != null) {
                 waiting.remove(l.key());
                 made.put(l.key(), m);
+                publish();
                 names.put(l.key(), m.name());
             }
         }
@@ -183,17 +233,21 @@ public final class VmacLinks implements AutoCloseable {
     public synchronized void retain(List<VmacPlan.Link> plan) {
         Set<String> keys = new HashSet<>();
         plan.forEach(l -> keys.add(l.key()));
-        for (String key : new ArrayList<>(made.keySet())) {
-            if (!keys.contains(key)) {
-                remove(key);
+        try {
+            for (String key : new ArrayList<>(made.keySet())) {
+                if (!keys.contains(key)) {
+                    remove(key);
+                }
             }
+            waiting.keySet().retainAll(keys);
+        } finally {
+            publish();
         }
-        waiting.keySet().retainAll(keys);
     }
 
-    /** Whether {@code ifindex} is a macvlan keepvip made or adopted and has not removed itself. */
-    public synchronized boolean isOurs(int ifindex) {
-        return made.values().stream().anyMatch(m -> m.ifindex() == ifindex);
+    /** Whether {@code ifindex} is a macvlan keepvip made or adopted and has not removed itself. Takes no lock. */
+    public boolean isOurs(int ifindex) {
+        return watch.ours().contains(ifindex);
     }
 
     /**
@@ -206,6 +260,14 @@ public final class VmacLinks implements AutoCloseable {
      * logged, as at start).
      */
     public synchronized Optional<String> recreate(int ifindex) {
+        try {
+            return makeAgain(ifindex);
+        } finally {
+            publish();
+        }
+    }
+
+    private Optional<String> makeAgain(int ifindex) {
         String key = made.entrySet().stream().filter(e -> e.getValue().ifindex() == ifindex).map(Map.Entry::getKey)
                 .findFirst().orElse(null);
         if (key == null) {
@@ -235,6 +297,7 @@ public final class VmacLinks implements AutoCloseable {
             return Optional.empty();
         }
         made.put(key, again);
+        publish();
         return Optional.of(again.name());
     }
 
@@ -334,9 +397,13 @@ public final class VmacLinks implements AutoCloseable {
                         l.owner(), name);
                 existing = null;
                 name = null;
-            } else if (existing != null) {
-                // keepalived's netlink_link_add_ipvlan() takes an existing interface of the name as it is
-                LOG.info("({}) IPVLAN {} already exists but is incompatible. It will be deleted/updated", l.owner(), name);
+            } else if (existing != null && !(existing.parentIndex() == base.ifindex() && existing.isL2Ipvlan(v.flags()))) {
+                // A macvlan, or an ipvlan on another base or in another mode, would carry the VIPs
+                // somewhere else than configured: refused, and left as it is (not ours to delete).
+                // keepalived's vrrp_complete_instance() calls it incompatible, but its
+                // netlink_link_add_ipvlan() then takes it whatever its kind.
+                throw new IOException("interface " + name + " already exists as " + describe(existing, links)
+                        + ", not an L2 " + v.flagsWord() + " ipvlan on " + base.name() + " - not using it");
             }
         }
         if (name == null) {
@@ -350,6 +417,7 @@ public final class VmacLinks implements AutoCloseable {
             }
         } else {
             ipv = nl.createIpvlan(name, base.ifindex(), v.flags(), vrfOf(base, links));
+            publish(ipv.ifindex());
             LOG.info("({}): Success creating ipvlan interface {}", l.owner(), name);
         }
         try {
@@ -367,6 +435,23 @@ public final class VmacLinks implements AutoCloseable {
         return new Made(l, ipv.name(), ipv.ifindex(), false);
     }
 
+    /** "a macvlan on v0", "an ipvlan in L3 mode on v1", ... for a refusal. */
+    private static String describe(Link x, List<Link> links) {
+        String kind = x.kind().isEmpty() ? "device" : x.kind();
+        String on = links.stream().filter(b -> b.ifindex() == x.parentIndex() && x.parentIndex() != 0).map(Link::name)
+                .findFirst().map(n -> " on " + n).orElse("");
+        String mode = "";
+        if (kind.equals("ipvlan")) {
+            mode = x.ipvlanMode() != Rtnl.IPVLAN_MODE_L2 ? (x.ipvlanMode() == 1 ? " in L3 mode" : " in L3S mode")
+                    : " in " + switch (x.ipvlanFlags()) {
+                        case Rtnl.IPVLAN_F_PRIVATE -> "private";
+                        case Rtnl.IPVLAN_F_VEPA -> "vepa";
+                        default -> "bridge";
+                    } + " mode";
+        }
+        return ("aeiou".indexOf(kind.charAt(0)) >= 0 ? "an " : "a ") + kind + mode + on;
+    }
+
     private boolean hasAddress(Link x, InetAddress a) throws IOException {
         for (IfAddress ia : nl.addresses(x.ifindex())) {
             if (ia.address().equals(a)) {
@@ -381,6 +466,7 @@ public final class VmacLinks implements AutoCloseable {
      * fails, which is logged.
      */
     private Made configure(VmacPlan.Link l, Link vm, Link base) {
+        publish(vm.ifindex());
         String name = vm.name();
         boolean counted = false;
         try {
@@ -563,6 +649,7 @@ public final class VmacLinks implements AutoCloseable {
         if (m == null) {
             return;
         }
+        publish(); // before the delete: its RTM_DELLINK is not one to make it again for
         try {
             if (m.countedBase()) {
                 BaseArp b = bases.get(m.spec().base());
@@ -584,9 +671,13 @@ public final class VmacLinks implements AutoCloseable {
     @Override
     public synchronized void close() {
         waiting.clear();
-        restoreRpFilter();
-        List<String> keys = new ArrayList<>(made.keySet());
-        Collections.reverse(keys);
-        keys.forEach(this::remove);
+        try {
+            restoreRpFilter();
+            List<String> keys = new ArrayList<>(made.keySet());
+            Collections.reverse(keys);
+            keys.forEach(this::remove);
+        } finally {
+            publish();
+        }
     }
 }

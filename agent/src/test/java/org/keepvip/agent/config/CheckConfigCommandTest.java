@@ -62,6 +62,10 @@ class CheckConfigCommandTest {
         assertThat(o.get("exitCode").getAsInt()).isZero();
         JsonObject vi = o.getAsJsonObject("config").getAsJsonArray("instances").get(0).getAsJsonObject();
         assertThat(vi.get("vrid").getAsInt()).isEqualTo(51);
+        assertThat(vi.keySet()).as("one flat object per instance, in the order tools read")
+                .startsWith("name", "state", "interfaceName", "vrid", "priority", "version", "family", "advertInterval")
+                .contains("virtualIps", "tracking", "garp", "advert", "strict", "origin")
+                .doesNotContain("router", "timing", "wire", "addressing", "modes");
         assertThat(vi.get("advertInterval").getAsBigDecimal()).isEqualByComparingTo("1");
         assertThat(vi.getAsJsonArray("virtualIps").get(0).getAsJsonObject().get("address").getAsString())
                 .isEqualTo("192.0.2.100");

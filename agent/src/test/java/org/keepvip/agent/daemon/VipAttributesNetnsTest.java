@@ -1,5 +1,6 @@
 package org.keepvip.agent.daemon;
 
+import org.keepvip.agent.kernel.KernelVips;
 import org.keepvip.agent.kernel.NetlinkVips;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -88,7 +89,7 @@ class VipAttributesNetnsTest {
     }
 
     private static List<VipSpec> vips(InstanceSpec instance) {
-        return instance.virtualIps().stream().map(v -> ConfigMapper.vip(instance, v)).toList();
+        return instance.virtualIps().stream().map(v -> KernelVips.ofInstance(instance, v)).toList();
     }
 
     private InstanceSpec parse(int vrid, String vipLines) throws IOException {

@@ -9,9 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -186,6 +189,67 @@ class VmacLinksNetnsTest {
         assertThat(exists("vrrp.21")).isFalse();
     }
 
+    /**
+     * The monitor's questions do not wait for a holder busy making links: while a reload's ensure is
+     * stuck in the middle of setting up a new macvlan (a sysctl write that does not return, standing
+     * in for a slow kernel), isOurs, hasBase and waitsFor answer at once, the link being set up
+     * already counted as ours; once ensure is done they see everything it made.
+     */
+    @Test
+    void theMonitorsQuestionsDoNotWaitForALinkBeingMade() throws Exception {
+        assumeTrue(isRoot(), "needs root");
+        run("ip", "netns", "add", NS);
+        created = true;
+        run("ip", "-n", NS, "link", "add", "v0", "type", "veth", "peer", "name", "v1");
+        run("ip", "-n", NS, "link", "set", "v0", "up");
+        CountDownLatch stuck = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean slow = new AtomicBoolean();
+        Sysctl stalling = new Sysctl() {
+            @Override
+            public void write(String family, String ifname, String name, int value) throws IOException {
+                if (slow.get() && ifname.equals("vrrp.42")) {
+                    stuck.countDown();
+                    try {
+                        release.await(20, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                super.write(family, ifname, name, value);
+            }
+        };
+        in = NetNamespace.newExecutor(NS);
+        NetlinkClient nl = in.submit(() -> NetlinkClient.open()).get(10, TimeUnit.SECONDS);
+        VmacLinks links = new VmacLinks(nl, stalling);
+        ExecutorService asker = Executors.newSingleThreadExecutor();
+        try {
+            in.submit(() -> links.ensure(VmacPlan.links(parse(instance("VI_1", 41, ""))))).get(10, TimeUnit.SECONDS);
+            int first = in.submit(() -> nl.link("vrrp.41").orElseThrow().ifindex()).get(10, TimeUnit.SECONDS);
+            slow.set(true);
+            KeepalivedConfig two = parse(instance("VI_1", 41, "") + instance("VI_2", 42, ""));
+            var reload = in.submit(() -> links.ensure(VmacPlan.links(two)));
+            assertThat(stuck.await(10, TimeUnit.SECONDS)).as("ensure reached the stalled step").isTrue();
+            int second = Integer.parseInt(run("ip", "netns", "exec", NS, "cat", "/sys/class/net/vrrp.42/ifindex").trim());
+            // From another thread, as the monitor asks: each answer within a second, not after the stall.
+            var answers = asker.submit(() -> List.of(links.isOurs(first), links.isOurs(second), links.hasBase("v0"),
+                    links.waitsFor("v0"), links.isOurs(1))).get(1, TimeUnit.SECONDS);
+            assertThat(answers).containsExactly(true, true, true, false, false);
+            release.countDown();
+            assertThat(reload.get(10, TimeUnit.SECONDS)).containsOnlyKeys("instance:VI_1", "instance:VI_2");
+            assertThat(links.isOurs(second)).isTrue();
+        } finally {
+            release.countDown();
+            asker.shutdownNow();
+            in.submit(() -> {
+                links.close();
+                nl.close();
+                return null;
+            }).get(10, TimeUnit.SECONDS);
+        }
+        assertThat(exists("vrrp.42")).isFalse();
+    }
+
     /** use_ipvlan: an L2 ipvlan with the flag and its address, IPv6 off; deleted at close. Needs ipvlan in the kernel. */
     @Test
     void anIpvlanWithItsAddress() throws Exception {
@@ -222,6 +286,47 @@ class VmacLinksNetnsTest {
             return null;
         }).get(10, TimeUnit.SECONDS);
         assertThat(exists("vrrp.84")).isFalse();
+    }
+
+    /**
+     * use_ipvlan names an interface the operator made as a macvlan: not taken for the ipvlan (its
+     * VIPs would go on a macvlan), refused, and left as it was, also at close. Needs no ipvlan in the
+     * kernel: nothing is made.
+     */
+    @Test
+    void anIpvlanNameTakenByAMacvlanIsRefused() throws Exception {
+        assumeTrue(isRoot(), "needs root");
+        run("ip", "netns", "add", NS);
+        created = true;
+        run("ip", "-n", NS, "link", "add", "v0", "type", "veth", "peer", "name", "v1");
+        run("ip", "-n", NS, "link", "set", "v0", "up");
+        run("ip", "-n", NS, "link", "add", "ipv85", "link", "v0", "type", "macvlan", "mode", "bridge");
+        KeepalivedConfig c = parse("""
+                vrrp_instance VI_I {
+                    interface v0
+                    virtual_router_id 85
+                    use_ipvlan ipv85 192.0.2.85/24 vepa
+                    virtual_ipaddress {
+                        192.0.2.232/24
+                    }
+                }
+                """);
+        in = NetNamespace.newExecutor(NS);
+        NetlinkClient nl = in.submit(() -> NetlinkClient.open()).get(10, TimeUnit.SECONDS);
+        VmacLinks links = new VmacLinks(nl, new Sysctl());
+        try {
+            assertThat(in.submit(() -> links.ensure(VmacPlan.links(c))).get(10, TimeUnit.SECONDS)).isEmpty();
+            assertThat(links.names()).isEmpty();
+            assertThat(link("ipv85")).contains("ipv85@v0", "macvlan mode bridge");
+            assertThat(run("ip", "-n", NS, "addr", "show", "dev", "ipv85")).doesNotContain("192.0.2.85");
+        } finally {
+            in.submit(() -> {
+                links.close();
+                nl.close();
+                return null;
+            }).get(10, TimeUnit.SECONDS);
+        }
+        assertThat(exists("ipv85")).as("not ours: left at close").isTrue();
     }
 
     /**

@@ -28,28 +28,60 @@ final class CrossChecks {
 
     KeepalivedConfig finish() {
         GlobalDefs global = p.global.build();
-        Map<String, String> groupOf = new HashMap<>();
-        List<SyncGroupSpec> groups = new ArrayList<>();
         Set<String> instanceNames = new HashSet<>();
-        for (InstanceBuilder b : p.instances) {
-            instanceNames.add(b.name);
+        p.instances.forEach(b -> instanceNames.add(b.name));
+        Map<String, String> groupOf = new HashMap<>();
+        List<SyncGroupSpec> groups = syncGroups(instanceNames, groupOf);
+        Used used = new Used();
+        groups.forEach(g -> used.mark(g.tracking()));
+        List<InstanceSpec> instances = instances(global, groupOf, groups, used);
+        vridConflicts(instances);
+        groups = withoutRemovedMembers(groups, instances);
+        List<VrrpScript> scripts = usedScripts(used.scripts);
+        warnUntrackedRedis(used.redis);
+        warnUnusedFiles(used.files);
+        List<TrackProcess> processes = usedProcesses(used.processes);
+        List<TrackHost> hosts = usedHosts(used.hosts);
+        if (instances.isEmpty() && p.instances.isEmpty()) {
+            d.warning(new Origin(p.mainFile, 0), "no vrrp_instance is configured - keepvip would do nothing");
         }
+        return new KeepalivedConfig(global, scripts, new ArrayList<>(p.trackFiles.values()),
+                new ArrayList<>(p.redis.values()), instances, groups, processes, hosts,
+                new StaticRouting(p.staticAddresses, p.staticRoutes, p.staticRules), p.host.build(instanceNames));
+    }
+
+    /** The names a sync group or an instance tracks, so the blocks nothing tracks get their warning. */
+    private static final class Used {
+        final Set<String> scripts = new HashSet<>();
+        final Set<String> redis = new HashSet<>();
+        final Set<String> files = new HashSet<>();
+        final Set<String> processes = new HashSet<>();
+        final Set<String> hosts = new HashSet<>();
+
+        void mark(Tracking t) {
+            t.scripts().forEach(x -> scripts.add(x.name()));
+            t.redis().forEach(x -> redis.add(x.name()));
+            t.files().forEach(x -> files.add(x.name()));
+            t.processes().forEach(x -> processes.add(x.name()));
+            t.hosts().forEach(x -> hosts.add(x.name()));
+        }
+    }
+
+    /** The valid sync groups, in file order; {@code groupOf} gets each member's group. */
+    private List<SyncGroupSpec> syncGroups(Set<String> instanceNames, Map<String, String> groupOf) {
+        List<SyncGroupSpec> groups = new ArrayList<>();
         for (SyncGroupBuilder g : p.syncGroups) {
             SyncGroupSpec sg = syncGroup(g, instanceNames, groupOf);
             if (sg != null) {
                 groups.add(sg);
             }
         }
-        Set<String> usedScripts = new HashSet<>();
-        Set<String> usedRedis = new HashSet<>();
-        Set<String> usedFiles = new HashSet<>();
-        Set<String> usedProcesses = new HashSet<>();
-        Set<String> usedHosts = new HashSet<>();
-        for (SyncGroupSpec g : groups) {
-            markUsed(g.tracking(), usedScripts, usedRedis, usedFiles);
-            g.tracking().processes().forEach(x -> usedProcesses.add(x.name()));
-            g.tracking().hosts().forEach(x -> usedHosts.add(x.name()));
-        }
+        return groups;
+    }
+
+    /** The instances the checks keep, in file order, each VIP owned by the first that names it. */
+    private List<InstanceSpec> instances(GlobalDefs global, Map<String, String> groupOf, List<SyncGroupSpec> groups,
+                                         Used used) {
         List<InstanceSpec> instances = new ArrayList<>();
         Map<String, Origin> allVips = new HashMap<>();
         Map<String, String> vipOwner = new HashMap<>();
@@ -57,56 +89,66 @@ final class CrossChecks {
             InstanceSpec vi = instance(b, global, groupOf, groups, allVips, vipOwner);
             if (vi != null) {
                 instances.add(vi);
-                markUsed(vi.tracking(), usedScripts, usedRedis, usedFiles);
-                vi.tracking().processes().forEach(x -> usedProcesses.add(x.name()));
-                vi.tracking().hosts().forEach(x -> usedHosts.add(x.name()));
+                used.mark(vi.tracking());
             }
         }
-        vridConflicts(instances);
-        groups = withoutRemovedMembers(groups, instances);
+        return instances;
+    }
+
+    /** The vrrp_script blocks something tracks; the others are warned about and kept aside. */
+    private List<VrrpScript> usedScripts(Set<String> used) {
         List<VrrpScript> scripts = new ArrayList<>();
         for (VrrpScript s : p.scripts.values()) {
-            if (usedScripts.contains(s.name())) {
+            if (used.contains(s.name())) {
                 scripts.add(s);
             } else {
                 d.warning(s.origin(), "Warning - script " + s.name() + " is not used");
                 unusedScripts.add(s);
             }
         }
+        return scripts;
+    }
+
+    private void warnUntrackedRedis(Set<String> used) {
         for (RedisInstance r : p.redis.values()) {
-            if (!usedRedis.contains(r.name())) {
+            if (!used.contains(r.name())) {
                 d.warning(r.origin(), "redis_instance " + r.name() + " is not tracked by any vrrp_instance (add track_redis { "
                         + r.name() + " })");
             }
         }
+    }
+
+    private void warnUnusedFiles(Set<String> used) {
         for (TrackFile f : p.trackFiles.values()) {
-            if (!usedFiles.contains(f.name())) {
+            if (!used.contains(f.name())) {
                 d.warning(f.origin(), "Warning - track_file " + f.name() + " is not used");
             }
         }
+    }
+
+    private List<TrackProcess> usedProcesses(Set<String> used) {
         List<TrackProcess> processes = new ArrayList<>();
         for (TrackProcess tp : p.trackProcesses.values()) {
-            if (usedProcesses.contains(tp.name())) {
+            if (used.contains(tp.name())) {
                 processes.add(tp);
             } else {
                 d.warning(tp.origin(), "Warning - vrrp_track_process " + tp.name() + " is not used");
             }
         }
+        return processes;
+    }
+
+    private List<TrackHost> usedHosts(Set<String> used) {
         List<TrackHost> hosts = new ArrayList<>();
         for (TrackHost h : p.trackHosts.values()) {
-            if (usedHosts.contains(h.name())) {
+            if (used.contains(h.name())) {
                 hosts.add(h);
             } else {
                 d.warning(h.origin(), "Warning - vrrp_track_host " + h.name() + " is not used (add track_host { "
                         + h.name() + " } to a vrrp_instance or vrrp_sync_group)");
             }
         }
-        if (instances.isEmpty() && p.instances.isEmpty()) {
-            d.warning(new Origin(p.mainFile, 0), "no vrrp_instance is configured - keepvip would do nothing");
-        }
-        return new KeepalivedConfig(global, scripts, new ArrayList<>(p.trackFiles.values()),
-                new ArrayList<>(p.redis.values()), instances, groups, processes, hosts,
-                new StaticRouting(p.staticAddresses, p.staticRoutes, p.staticRules), p.host.build(instanceNames));
+        return hosts;
     }
 
     /**
@@ -145,12 +187,6 @@ final class CrossChecks {
         }
     }
 
-    private static void markUsed(Tracking t, Set<String> scripts, Set<String> redis, Set<String> files) {
-        t.scripts().forEach(x -> scripts.add(x.name()));
-        t.redis().forEach(x -> redis.add(x.name()));
-        t.files().forEach(x -> files.add(x.name()));
-    }
-
     private SyncGroupSpec syncGroup(SyncGroupBuilder g, Set<String> instanceNames, Map<String, String> groupOf) {
         if (!g.groupSeen) {
             d.error(g.origin, "vrrp_sync_group " + g.name + " has no 'group { ... }' block - removing");
@@ -177,89 +213,123 @@ final class CrossChecks {
             // keepalived/vrrp/vrrp_sync.c: vrrp_sync_set_group() counts it as a configuration error (-t exit 5).
             d.corrected(g.origin, "Sync group " + g.name + " has only 1 virtual router(s) - this probably isn't what you want");
         }
-        Tracking t = tracking(g.name, null, g.trackInterfaces, g.trackScripts, g.trackFiles, g.trackRedis,
-                g.trackProcesses, g.trackHosts);
+        Tracking t = tracking(g.name, null, g.track);
         return new SyncGroupSpec(g.name, members, t, ConfigParser.notifyScripts(g.notify), g.trackingWeight,
                 g.notifyPriorityChanges, g.origin);
     }
 
-    private Tracking tracking(String owner, String ownInterface, List<ConfigParser.TrackEntry> ifs,
-                              List<ConfigParser.TrackEntry> scripts, List<ConfigParser.TrackEntry> files,
-                              List<ConfigParser.TrackEntry> redis, List<ConfigParser.TrackEntry> processes,
-                              List<ConfigParser.TrackEntry> hosts) {
+    /** Every tracker of an instance or sync group, each kind resolved and checked in turn. */
+    private Tracking tracking(String owner, String ownInterface, TrackEntries t) {
+        String o = "(" + owner + ") ";
+        List<Tracked> ti = trackedInterfaces(o, ownInterface, t.interfaces);
+        List<Tracked> ts = trackedScripts(t.scripts);
+        List<Tracked> tf = trackedFiles(o, t.files);
+        List<Tracked> tr = trackedRedis(o, t.redis);
+        List<Tracked> tp = trackedProcesses(o, t.processes);
+        List<Tracked> th = trackedHosts(o, t.hosts);
+        return new Tracking(ti, ts, tf, tr, tp, th);
+    }
+
+    /** track_interface: not the own interface (always tracked), each once; weight 0 unless given. */
+    private List<Tracked> trackedInterfaces(String o, String ownInterface, List<ConfigParser.TrackEntry> ifs) {
         List<Tracked> ti = new ArrayList<>();
         for (ConfigParser.TrackEntry e : ifs) {
             if (e.name().equals(ownInterface)) {
-                d.error(e.origin(), "(" + owner + ") track_interface " + e.name()
+                d.error(e.origin(), o + "track_interface " + e.name()
                         + " is the instance's own interface (it is always tracked) - ignoring");
                 continue;
             }
-            if (ti.stream().anyMatch(x -> x.name().equals(e.name()))) {
+            if (named(ti, e.name())) {
                 // keepalived/vrrp/vrrp_track.c: alloc_track_if()
-                d.corrected(e.origin(), "(" + owner + ") duplicate track_interface " + e.name() + " - ignoring");
+                d.corrected(e.origin(), o + "duplicate track_interface " + e.name() + " - ignoring");
                 continue;
             }
             ti.add(new Tracked(e.name(), e.weight() == null ? 0 : e.weight(), Boolean.TRUE.equals(e.reverse()), e.origin()));
         }
+        return ti;
+    }
+
+    /** track_script: the parser kept only known scripts; weight and reverse default to the script's. */
+    private List<Tracked> trackedScripts(List<ConfigParser.TrackEntry> scripts) {
         List<Tracked> ts = new ArrayList<>();
         for (ConfigParser.TrackEntry e : scripts) {
             VrrpScript s = p.scripts.get(e.name());
             ts.add(new Tracked(e.name(), e.weight() == null ? s.weight() : ConfigParser.clamp253(e.weight()),
                     e.reverse() == null ? s.reverse() : e.reverse(), e.origin()));
         }
+        return ts;
+    }
+
+    private List<Tracked> trackedFiles(String o, List<ConfigParser.TrackEntry> files) {
         List<Tracked> tf = new ArrayList<>();
         for (ConfigParser.TrackEntry e : files) {
             TrackFile f = p.trackFiles.get(e.name());
             if (f == null) {
-                d.error(e.origin(), "(" + owner + ") track_file " + e.name() + " not found, ignoring...");
+                d.error(e.origin(), o + "track_file " + e.name() + " not found, ignoring...");
                 continue;
             }
             tf.add(new Tracked(e.name(), e.weight() == null ? f.weight() : e.weight(),
                     e.reverse() == null ? f.reverse() : e.reverse(), e.origin()));
         }
+        return tf;
+    }
+
+    private List<Tracked> trackedRedis(String o, List<ConfigParser.TrackEntry> redis) {
         List<Tracked> tr = new ArrayList<>();
         for (ConfigParser.TrackEntry e : redis) {
             RedisInstance r = p.redis.get(e.name());
             if (r == null) {
                 String hint = Suggest.nearest(e.name(), p.redis.keySet());
-                d.error(e.origin(), "(" + owner + ") track_redis " + e.name() + " not found, ignoring..."
+                d.error(e.origin(), o + "track_redis " + e.name() + " not found, ignoring..."
                         + (hint != null ? " - did you mean '" + hint + "'?" : ""));
                 continue;
             }
             tr.add(new Tracked(e.name(), e.weight() == null ? r.weight() : ConfigParser.clamp253(e.weight()),
                     Boolean.TRUE.equals(e.reverse()), e.origin()));
         }
+        return tr;
+    }
+
+    private List<Tracked> trackedProcesses(String o, List<ConfigParser.TrackEntry> processes) {
         List<Tracked> tp = new ArrayList<>();
         for (ConfigParser.TrackEntry e : processes) {
             TrackProcess proc = p.trackProcesses.get(e.name());
-            if (tp.stream().anyMatch(x -> x.name().equals(e.name()))) {
+            if (named(tp, e.name())) {
                 // keepalived/vrrp/vrrp_track.c: alloc_track_process()
-                d.error(e.origin(), "(" + owner + ") duplicate track_process " + e.name() + " - ignoring");
+                d.error(e.origin(), o + "duplicate track_process " + e.name() + " - ignoring");
                 continue;
             }
             tp.add(new Tracked(e.name(), e.weight() == null ? proc.weight() : e.weight(),
                     e.reverse() == null ? proc.reverse() : e.reverse(), e.origin()));
         }
+        return tp;
+    }
+
+    private List<Tracked> trackedHosts(String o, List<ConfigParser.TrackEntry> hosts) {
         List<Tracked> th = new ArrayList<>();
         for (ConfigParser.TrackEntry e : hosts) {
             TrackHost h = p.trackHosts.get(e.name());
             if (h == null) {
                 if (!p.rejectedTrackHosts.contains(e.name())) {
                     String hint = Suggest.nearest(e.name(), p.trackHosts.keySet());
-                    d.error(e.origin(), "(" + owner + ") track_host " + e.name() + " not found, ignoring..."
+                    d.error(e.origin(), o + "track_host " + e.name() + " not found, ignoring..."
                             + " (define it with vrrp_track_host " + e.name() + " { address ... })"
                             + (hint != null ? " - did you mean '" + hint + "'?" : ""));
                 }
                 continue;
             }
-            if (th.stream().anyMatch(x -> x.name().equals(e.name()))) {
-                d.error(e.origin(), "(" + owner + ") duplicate track_host " + e.name() + " - ignoring");
+            if (named(th, e.name())) {
+                d.error(e.origin(), o + "duplicate track_host " + e.name() + " - ignoring");
                 continue;
             }
             th.add(new Tracked(e.name(), e.weight() == null ? h.weight() : e.weight(),
                     e.reverse() == null ? h.reverse() : e.reverse(), e.origin()));
         }
-        return new Tracking(ti, ts, tf, tr, tp, th);
+        return th;
+    }
+
+    private static boolean named(List<Tracked> list, String name) {
+        return list.stream().anyMatch(x -> x.name().equals(name));
     }
 
     private InstanceSpec instance(InstanceBuilder b, GlobalDefs g, Map<String, String> groupOf, List<SyncGroupSpec> groups,
@@ -561,8 +631,7 @@ final class CrossChecks {
 
         /** Tracking, with sync-group weight rules. */
         void tracking(Map<String, String> groupOf, List<SyncGroupSpec> groups) {
-            tracking = implicitInterfaces(b, CrossChecks.this.tracking(b.name, b.iface, b.trackInterfaces,
-                    b.trackScripts, b.trackFiles, b.trackRedis, b.trackProcesses, b.trackHosts));
+            tracking = implicitInterfaces(b, CrossChecks.this.tracking(b.name, b.iface, b.track));
             group = groupOf.get(b.name);
             if (group != null) {
                 SyncGroupSpec sg = groups.stream().filter(x -> x.name().equals(group)).findFirst().orElseThrow();
@@ -583,11 +652,16 @@ final class CrossChecks {
             boolean notifyPrio = b.notifyPriorityChanges != null ? b.notifyPriorityChanges : g.notifyPriorityChanges();
             Vmac vmac = vmac(b, strict, unicast || b.unicastKeyword, family, vips, excluded);
             boolean promoteSecondaries = b.promoteSecondaries && (vmac == null || !vmac.onInstance());
-            return new InstanceSpec(b.name, state, b.iface, b.vrid, priority, version, family, adv, preempt, preemptDelay,
-                    mcastSrc, mcastGroup, unicastSrc, peers, unicastTtl, b.unicastFaultNoPeer, vips, excluded, tracking,
-                    auth, garp, advert, ConfigParser.notifyScripts(b.notify), strict, accept, b.noVirtualIpaddress,
-                    promoteSecondaries, b.trackSrcIp, b.dontTrackPrimary, b.timerExpiredBackup, notifyPrio, group,
-                    b.origin, b.routes, b.rules, vmac);
+            return new InstanceSpec(
+                    new InstanceSpec.Router(b.name, state, b.iface, b.vrid, priority, version, family, group),
+                    new InstanceSpec.Timing(adv, preempt, preemptDelay, b.timerExpiredBackup, garp),
+                    new InstanceSpec.Wire(mcastSrc, mcastGroup, unicastSrc, peers, unicastTtl, b.unicastFaultNoPeer,
+                            auth, advert),
+                    new InstanceSpec.Addressing(vips, excluded, b.routes, b.rules, b.noVirtualIpaddress,
+                            promoteSecondaries, vmac),
+                    tracking,
+                    new InstanceSpec.Modes(strict, accept, b.trackSrcIp, b.dontTrackPrimary, notifyPrio),
+                    ConfigParser.notifyScripts(b.notify), b.origin);
         }
     }
 

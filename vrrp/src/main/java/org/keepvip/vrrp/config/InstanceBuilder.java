@@ -37,12 +37,7 @@ final class InstanceBuilder {
     InetAddress mcastDstIp;
     boolean trackSrcIp;
     boolean dontTrackPrimary;
-    final List<ConfigParser.TrackEntry> trackInterfaces = new ArrayList<>();
-    final List<ConfigParser.TrackEntry> trackScripts = new ArrayList<>();
-    final List<ConfigParser.TrackEntry> trackFiles = new ArrayList<>();
-    final List<ConfigParser.TrackEntry> trackRedis = new ArrayList<>();
-    final List<ConfigParser.TrackEntry> trackProcesses = new ArrayList<>();
-    final List<ConfigParser.TrackEntry> trackHosts = new ArrayList<>();
+    final TrackEntries track = new TrackEntries();
     /** track_script entries resolved at parse time, as keepalived does (scripts must come first). */
     final List<Tracked> resolvedScripts = new ArrayList<>();
     final List<VirtualIp> vips = new ArrayList<>();
@@ -154,12 +149,12 @@ final class InstanceBuilder {
                     parsePeers(s);
                 }
             }
-            case "track_interface" -> trackInterfaces.addAll(p.trackEntries(s, 253));
+            case "track_interface" -> track.interfaces.addAll(p.trackEntries(s, 253));
             case "track_script" -> trackScripts(s);
-            case "track_file" -> trackFiles.addAll(p.trackEntries(s, 254));
-            case "track_redis" -> trackRedis.addAll(p.trackEntries(s, 254));
-            case "track_process" -> trackProcesses.addAll(p.trackProcessEntries(s, name, "vrrp_instance"));
-            case "track_host" -> trackHosts.addAll(p.trackEntries(s, 254));
+            case "track_file" -> track.files.addAll(p.trackEntries(s, 254));
+            case "track_redis" -> track.redis.addAll(p.trackEntries(s, 254));
+            case "track_process" -> track.processes.addAll(p.trackProcessEntries(s, name, "vrrp_instance"));
+            case "track_host" -> track.hosts.addAll(p.trackEntries(s, 254));
             case "virtual_ipaddress" -> {
                 if (p.needBlock(s)) {
                     parseVips(s, vips, true);
@@ -199,7 +194,7 @@ final class InstanceBuilder {
                 p.diags.error(e.origin(), "(" + name + ") track script " + e.name() + " not found, ignoring..."
                         + " (a vrrp_script must be defined before the vrrp_instance that tracks it)");
             } else {
-                trackScripts.add(e);
+                track.scripts.add(e);
             }
         }
     }

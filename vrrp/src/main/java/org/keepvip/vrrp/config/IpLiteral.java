@@ -108,7 +108,11 @@ public final class IpLiteral {
         return out;
     }
 
-    /** The canonical text: dotted quad, or RFC 5952 IPv6 (lower case, longest zero run as ::). */
+    /**
+     * The canonical text: dotted quad, or RFC 5952 IPv6 (lower case, longest zero run as ::).
+     * netlink prints addresses with its own copy ({@code netlink.Addresses}; the module rule keeps
+     * the two modules apart); the agent tests that the two agree.
+     */
     public static String format(InetAddress a) {
         byte[] b = a.getAddress();
         if (!(a instanceof Inet6Address)) {

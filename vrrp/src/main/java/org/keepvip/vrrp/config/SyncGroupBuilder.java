@@ -10,12 +10,7 @@ final class SyncGroupBuilder {
     final Origin origin;
     final List<Stmt.Word> members = new ArrayList<>();
     boolean groupSeen;
-    final List<ConfigParser.TrackEntry> trackInterfaces = new ArrayList<>();
-    final List<ConfigParser.TrackEntry> trackScripts = new ArrayList<>();
-    final List<ConfigParser.TrackEntry> trackFiles = new ArrayList<>();
-    final List<ConfigParser.TrackEntry> trackRedis = new ArrayList<>();
-    final List<ConfigParser.TrackEntry> trackProcesses = new ArrayList<>();
-    final List<ConfigParser.TrackEntry> trackHosts = new ArrayList<>();
+    final TrackEntries track = new TrackEntries();
     final ScriptCommandSpec[] notify = new ScriptCommandSpec[7];
     boolean trackingWeight;
     boolean notifyPriorityChanges;
@@ -44,21 +39,21 @@ final class SyncGroupBuilder {
                         members.addAll(s.blockWords());
                     }
                 }
-                case "track_interface" -> trackInterfaces.addAll(p.trackEntries(s, 253));
+                case "track_interface" -> track.interfaces.addAll(p.trackEntries(s, 253));
                 case "track_script" -> {
                     for (ConfigParser.TrackEntry e : p.trackEntries(s, 254)) {
                         if (!p.scripts.containsKey(e.name())) {
                             p.diags.error(e.origin(), "(" + name + ") track script " + e.name() + " not found, ignoring..."
                                     + " (a vrrp_script must be defined before the group that tracks it)");
                         } else {
-                            trackScripts.add(e);
+                            track.scripts.add(e);
                         }
                     }
                 }
-                case "track_file" -> trackFiles.addAll(p.trackEntries(s, 254));
-                case "track_redis" -> trackRedis.addAll(p.trackEntries(s, 254));
-                case "track_process" -> trackProcesses.addAll(p.trackProcessEntries(s, name, "vrrp_sync_group"));
-                case "track_host" -> trackHosts.addAll(p.trackEntries(s, 254));
+                case "track_file" -> track.files.addAll(p.trackEntries(s, 254));
+                case "track_redis" -> track.redis.addAll(p.trackEntries(s, 254));
+                case "track_process" -> track.processes.addAll(p.trackProcessEntries(s, name, "vrrp_sync_group"));
+                case "track_host" -> track.hosts.addAll(p.trackEntries(s, 254));
                 case "sync_group_tracking_weight", "global_tracking" -> {
                     if (p.noBlock(s)) {
                         trackingWeight = true;
