@@ -56,6 +56,9 @@ class AdvertTimingE2ETest {
                 awaitHolder(lab, KEEPALIVED_VIP, k, Duration.ofSeconds(10), k);
             }
             awaitHolder(lab, VIP, a, Duration.ofSeconds(5), a);
+            // The daemon moves its background threads once the loop runs, after the control socket
+            // answers, and logs this line after: a busy machine can hold it off past the takeover.
+            kva.process().awaitOutput("Starting VRRP child process");
             assertBackgroundThreadsCannotPreemptTheLoop(kva.process().pid());
 
             Map<Node, Capture> idle = capture(lab, obs, masters, "idle");

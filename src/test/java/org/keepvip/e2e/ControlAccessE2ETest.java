@@ -129,7 +129,8 @@ class ControlAccessE2ETest {
                 assertThat(keepvipAs(lab, a, outsider, socket, "events").stderr()).contains("permission denied");
 
                 assertThat(rootClient.reload().ok()).as("root reloads").isTrue();
-                assertThat(Agents.read(kv.log())).contains("Control command reload refused to user " + reader)
+                assertThat(kv.awaitOutput("Control command reload refused to user " + reader))
+                        .contains("Control command reload refused to user " + reader)
                         .doesNotContain("stays root-only");
             }
         } finally {

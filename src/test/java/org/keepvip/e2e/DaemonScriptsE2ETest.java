@@ -65,7 +65,7 @@ class DaemonScriptsE2ETest {
                     "    startup_script \"/usr/bin/sleep " + sleep + "\"\n    startup_script_timeout 1\n"));
             long startedMs = (System.nanoTime() - t0) / 1_000_000;
             Await.until(Duration.ofSeconds(8), "a MASTER with the VIP", () -> Agents.holds(lab, a, VIP));
-            String log = Agents.read(ka.process().log());
+            String log = ka.process().awaitOutput("startup script timed out"); // async log writer
             assertThat(log).contains("startup script timed out");
             assertThat(startedMs).as("start-up waited for the timeout, not for the script").isLessThan(15_000);
             assertThat(ProcessHandle.allProcesses().anyMatch(p -> p.info().commandLine().orElse("").contains(sleep)))

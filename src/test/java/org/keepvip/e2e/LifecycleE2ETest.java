@@ -45,7 +45,8 @@ class LifecycleE2ETest {
             assertThat(Agents.holds(lab, b, VIP)).isTrue();
             // …and the next start removes it before anything else, then wins the election again.
             Agents.Keepvip again = Agents.keepvip(lab, b, "kvb2", Configs.v2Multicast(53, 100, VIP, false));
-            assertThat(Agents.read(again.process().log())).contains("(VI_1) removing VIPs.");
+            // Logged before the control socket opens, but written by the log's writer thread: awaited.
+            assertThat(again.process().awaitOutput("(VI_1) removing VIPs.")).contains("(VI_1) removing VIPs.");
             Await.until(Duration.ofSeconds(5), "stale VIP removed at start", () -> !Agents.holds(lab, b, VIP)
                     || again.state().orElse("").equals("MASTER"));
             assertThat(again.state()).contains("BACKUP");
@@ -98,7 +99,8 @@ class LifecycleE2ETest {
             ka.process().signal("HUP");
             Await.until(Duration.ofSeconds(5), "new VIP added by the reload", () -> Agents.holds(lab, a, vip2));
             assertThat(Agents.holds(lab, a, VIP)).isTrue();
-            String log = Agents.read(ka.process().log());
+            // Awaited: the new VIP can be seen before keepvip's log writer has written the summary.
+            String log = ka.process().awaitOutput("Reloaded configuration: 1 kept, 0 added, 0 replaced, 0 removed");
             assertThat(log).contains("Reloaded configuration: 1 kept, 0 added, 0 replaced, 0 removed");
             assertThat(log.split("Entering MASTER STATE", -1)).as("no new transition").hasSize(2);
             assertThat(Agents.read(monitor.log())).as("the old VIP never left")

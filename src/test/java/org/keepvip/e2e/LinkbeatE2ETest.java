@@ -51,16 +51,18 @@ class LinkbeatE2ETest {
             Agents.Keepvip ka = Agents.keepvip(lab, a, "kva", config(150));
             Agents.keepvip(lab, b, "kvb", config(100));
             awaitHolder(lab, VIP, a, TAKEOVER, a, b);
-            assertThat(Agents.read(ka.process().log())).contains("Using MII-BMSR/ETHTOOL NIC polling thread(s)...");
+            // Each line is awaited: keepvip's log writer thread writes it some time after the state seen.
+            assertThat(ka.process().awaitOutput("Using MII-BMSR/ETHTOOL NIC polling thread(s)..."))
+                    .contains("Using MII-BMSR/ETHTOOL NIC polling thread(s)...");
 
             lab.cutLink(a);
             Await.until(Duration.ofSeconds(5), "a FAULT", () -> ka.state().orElse("").equals("FAULT"));
-            assertThat(Agents.read(ka.process().log())).contains("Linkbeat reports eth0 down");
+            assertThat(ka.process().awaitOutput("Linkbeat reports eth0 down")).contains("Linkbeat reports eth0 down");
             awaitHolder(lab, VIP, b, TAKEOVER, a, b);
 
             lab.restoreLink(a);
             awaitHolder(lab, VIP, a, TAKEOVER, a, b);
-            assertThat(Agents.read(ka.process().log())).contains("Linkbeat reports eth0 up");
+            assertThat(ka.process().awaitOutput("Linkbeat reports eth0 up")).contains("Linkbeat reports eth0 up");
         }
     }
 }

@@ -98,7 +98,9 @@ class ProcessTuningE2ETest {
 
     @Test
     void aLateTimerRaisesThePriorityAsKeepalivedsDoes() throws Exception {
-        String globals = "global_defs {\n    max_auto_priority 5\n    min_auto_priority_delay 20000\n}\n";
+        // min_auto_priority_delay 0.25 s: only the stop below makes a timer that late. At 20 ms, a timer
+        // made late by a loaded machine can raise either daemon before the stop ("before any late timer").
+        String globals = "global_defs {\n    max_auto_priority 5\n    min_auto_priority_delay 250000\n}\n";
         try (Lab lab = Lab.builder().host("a").host("b").build()) {
             Agents.Keepvip kv = Agents.keepvip(lab, lab.node("a"), "kv", globals + Configs.v2Multicast(75, 150, VIP_A, false));
             long keepalived = startKeepalived(lab, lab.node("b"), globals + Configs.v2Multicast(76, 150, VIP_B, false));
@@ -110,7 +112,7 @@ class ProcessTuningE2ETest {
             assertThat(chrt(lab, keepalived)).as("keepalived before any late timer").contains("SCHED_OTHER");
 
             // Both stopped for 1.5 s, longer than their advert interval (1 s), so that an advert timer
-            // falls due during the stop and fires at least 0.5 s (25 × min_auto_priority_delay) late.
+            // falls due during the stop and fires at least 0.5 s (2 × min_auto_priority_delay) late.
             java.time.LocalTime stoppedAt = java.time.LocalTime.now();
             for (long p : List.of(pid, keepalived)) {
                 assertThat(lab.exec(lab.node("a"), "kill", "-STOP", Long.toString(p)).exitCode()).isZero();

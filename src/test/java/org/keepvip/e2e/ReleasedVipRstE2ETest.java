@@ -48,7 +48,7 @@ class ReleasedVipRstE2ETest {
                     .isInstanceOf(ConnectException.class).hasMessageContaining("Connection refused");
             assertThat(ka.instance().stats().refusedSyn()).as("RSTs a sent").isGreaterThanOrEqualTo(1);
             assertThat(ka.instance().stats().refuseRateLimited()).isZero();
-            assertThat(Agents.read(ka.process().log()))
+            assertThat(ka.process().awaitOutput("(VI_1) answering TCP connections to released VIPs with RST for 10 s"))
                     .contains("(VI_1) answering TCP connections to released VIPs with RST for 10 s");
 
             // Within the window a takes the VIP back: the refusal must have stopped before the add,

@@ -79,7 +79,10 @@ class RouteTrackingE2ETest {
             lab.exec(a, "ip", "addr", "del", "198.51.100.1/32", "dev", "eth1").orThrow();
             Await.until(Duration.ofSeconds(3), "the static address restored",
                     () -> hasAddress(lab, a, "eth1", "198.51.100.1"));
-            assertThat(Agents.read(ka.process().log())).contains("Restoring deleted static route 198.51.100.16/28",
+            // Awaited: the log writer thread can write the lines after the kernel shows the restoration.
+            assertThat(ka.process().awaitOutput("Restoring deleted static route 198.51.100.16/28",
+                    "Restoring deleted static address 198.51.100.1/32 dev eth1")).contains(
+                    "Restoring deleted static route 198.51.100.16/28",
                     "Restoring deleted static address 198.51.100.1/32 dev eth1");
 
             // The MASTER's virtual route deleted: it leaves MASTER (b takes over), then preempts back.

@@ -184,8 +184,11 @@ class ScaleE2ETest {
         LabProcess monB = addressMonitor(lab, b, "2001:db8:ffff::b");
         Map<String, StatusSnapshot.Instance> beforeA = awaitStates(ka, initial, "MASTER", STATUS_TIMEOUT);
         Map<String, StatusSnapshot.Instance> beforeB = awaitStates(kb, initial, "BACKUP", STATUS_TIMEOUT);
-        int logA = ka.process().output().length();
-        int logB = kb.process().output().length();
+        // Where the reload's lines begin: once each log has caught up with the preemption (the log
+        // writer thread is SCHED_BATCH and can be far behind the states after a mass transition; a
+        // line of the preemption written after this point would read as a kept instance's flap).
+        int logA = awaitLogCaughtUp(ka, initial, "MASTER", STATUS_TIMEOUT);
+        int logB = awaitLogCaughtUp(kb, initial, "BACKUP", STATUS_TIMEOUT);
         Files.writeString(ka.config(), config(reloaded, PRIORITY_A));
         Files.writeString(kb.config(), config(reloaded, PRIORITY_B));
         t0 = System.nanoTime();
@@ -499,6 +502,26 @@ class ScaleE2ETest {
         assertThat(after.stats().releasedMaster()).as(what + ": released master")
                 .isEqualTo(before.stats().releasedMaster());
         assertThat(after.vipsHeld()).as(what + ": VIPs held").isEqualTo(before.vipsHeld());
+    }
+
+    /**
+     * Waits until {@code k}'s log shows every one of {@code instances} last entering {@code state},
+     * the state its status already shows, and returns the log's length then.
+     */
+    static int awaitLogCaughtUp(Agents.Keepvip k, List<Vrrp> instances, String state, Duration timeout) {
+        Set<String> wanted = names(instances);
+        Pattern entering = Pattern.compile("\\((\\S+)\\) Entering (\\S+) STATE");
+        return Await.value(timeout, KERNEL_POLL, k.process().label() + "'s log: every instance last entering " + state,
+                () -> {
+                    String log = k.process().output();
+                    Map<String, String> last = new java.util.HashMap<>();
+                    Matcher m = entering.matcher(log);
+                    while (m.find()) {
+                        last.put(m.group(1), m.group(2));
+                    }
+                    return wanted.stream().allMatch(n -> state.equals(last.get(n))) ? Optional.of(log.length())
+                            : Optional.empty();
+                });
     }
 
     static void assertNoTransitionLogged(String log, List<Vrrp> kept, String node) {

@@ -15,6 +15,7 @@ import org.keepvip.agent.control.ControlClient;
 import org.keepvip.e2e.lab.Await;
 import org.keepvip.e2e.lab.Lab;
 import org.keepvip.e2e.lab.LabAssumptions;
+import org.keepvip.e2e.lab.LabProcess;
 import org.keepvip.e2e.lab.Node;
 
 /**
@@ -78,6 +79,9 @@ class SideBySideE2ETest {
                     });
             Agents.awaitHolder(lab, VIP, a, Duration.ofSeconds(8), a, b);
             assertThat(state(sb)).isEqualTo("BACKUP");
+            // Logged before the socket opens, but written by the log's writer thread: awaited.
+            Await.until(LabProcess.LOG_LAG, "'Running in network namespace' in " + da.log(),
+                    () -> Agents.read(da.log()).contains("Running in network namespace " + a.namespace()));
             assertThat(Agents.read(da.log())).contains("Running in network namespace " + a.namespace());
             assertThat(da.process().pid()).as("re-executed in place: same pid").isPositive();
 

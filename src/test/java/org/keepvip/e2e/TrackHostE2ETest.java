@@ -13,6 +13,7 @@ import org.keepvip.agent.control.StatusSnapshot;
 import org.keepvip.e2e.lab.Await;
 import org.keepvip.e2e.lab.Lab;
 import org.keepvip.e2e.lab.LabAssumptions;
+import org.keepvip.e2e.lab.LabProcess;
 import org.keepvip.e2e.lab.Node;
 
 /**
@@ -124,7 +125,8 @@ class TrackHostE2ETest {
                 assertThat(t.answered()).as(t.name()).isPositive();
             }
             assertThat(hosts(kb)).as("b still reaches the gateway").allMatch(t -> Boolean.TRUE.equals(t.up()));
-            assertThat(Agents.read(ka.process().log())).contains("VRRP_Track_host(gw) " + gw.ipv4() + " unreachable");
+            assertThat(ka.process().awaitOutput("VRRP_Track_host(gw) " + gw.ipv4() + " unreachable"))
+                    .contains("VRRP_Track_host(gw) " + gw.ipv4() + " unreachable");
 
             long healAt = isolate(lab, a, gw, false);
             Agents.awaitHolder(lab, VIP, a, Duration.ofSeconds(10), a, b);
@@ -166,12 +168,16 @@ class TrackHostE2ETest {
         return at;
     }
 
-    /** The daemon's own time stamp of the first line containing {@code text} logged at or after {@code after}. */
+    /**
+     * The daemon's own time stamp of the first line containing {@code text} logged at or after
+     * {@code after}. Awaited: the log writer thread writes a takeover's lines once its VIPs are in,
+     * which can be after the VIP is seen on the interface.
+     */
     private static long logTime(Agents.Keepvip k, String text, long after) {
-        return Agents.read(k.process().log()).lines().filter(l -> l.contains(text) && l.length() > 23)
-                .mapToLong(l -> LocalDateTime.parse(l.substring(0, 23), STAMP).atZone(ZoneId.systemDefault())
+        return Await.value(LabProcess.LOG_LAG, "'" + text + "' in " + k.process().log(), () -> Agents.read(
+                k.process().log()).lines().filter(l -> l.contains(text) && l.length() > 23)
+                .map(l -> LocalDateTime.parse(l.substring(0, 23), STAMP).atZone(ZoneId.systemDefault())
                         .toInstant().toEpochMilli())
-                .filter(t -> t >= after - 1).findFirst()
-                .orElseThrow(() -> new AssertionError("no '" + text + "' in " + k.process().log()));
+                .filter(t -> t >= after - 1).findFirst());
     }
 }

@@ -103,7 +103,8 @@ class TrackersE2ETest {
             Await.until(CHANGE, Duration.ofMillis(20), "redis killed: VI_1 back to 100, VI_2 in FAULT", () ->
                     instance(k, "VI_1").effectivePriority() == 100 && instance(k, "VI_2").state().equals("FAULT"));
             assertThat(k.status().trackers()).containsExactly(new StatusSnapshot.Tracker("process", "redis", 0, false));
-            String log = Agents.read(k.process().log());
+            // The state is seen through the socket; the line may still be on its way to the file.
+            String log = k.process().awaitOutput("Quorum lost for tracked process redis");
             log.lines().filter(l -> l.contains("Process tracking:")).forEach(System.out::println);
             // The daemon's own time stamp of the loss, against the kill: no status round trip in it.
             String lost = log.lines().filter(l -> l.contains("Quorum lost for tracked process redis")).findFirst()

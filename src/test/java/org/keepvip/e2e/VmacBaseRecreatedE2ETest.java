@@ -83,7 +83,7 @@ class VmacBaseRecreatedE2ETest {
             kb.process().signal("HUP");
             VmacE2ETest.awaitHolder(lab, b, a, b);
             Await.until(TAKEOVER, "a BACKUP", () -> ka.state().orElse("").equals("BACKUP"));
-            String log = Agents.read(ka.process().log());
+            String log = ka.process().awaitOccurrences("Success creating VMAC interface " + vmacName, 2);
             assertThat(log.split("Success creating VMAC interface " + vmacName, -1)).as(log).hasSize(3);
 
             ka.process().stop(Duration.ofSeconds(10));

@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -53,6 +55,41 @@ public final class LabProcess {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Waits until the log holds every one of {@code texts} and returns it. keepvip's log lines reach
+     * the file through writer threads of their own (in SCHED_BATCH, and held during a takeover), so
+     * a line can land there some milliseconds after the state or side effect it goes with is visible
+     * elsewhere: on a loaded machine, reading the log at once misses it.
+     */
+    public String awaitOutput(String... texts) {
+        return awaitOutput(LOG_LAG, texts);
+    }
+
+    /** Generous for a line already logged: the writer only has to be scheduled. */
+    public static final Duration LOG_LAG = Duration.ofSeconds(5);
+
+    /** As {@link #awaitOutput(String...)}, for a line not yet logged: how long it may take to come. */
+    public String awaitOutput(Duration timeout, String... texts) {
+        return Await.value(timeout, label + "'s log containing " + Arrays.toString(texts) + " (log " + log + ")",
+                () -> {
+                    String out = output();
+                    return Arrays.stream(texts).allMatch(out::contains) ? Optional.of(out) : Optional.empty();
+                });
+    }
+
+    /**
+     * As {@link #awaitOutput(String...)}: waits until the log holds {@code text} at least
+     * {@code times} times (a test that counts a line asserts the exact count on what this returns).
+     */
+    public String awaitOccurrences(String text, int times) {
+        return Await.value(LOG_LAG, label + "'s log containing '" + text + "' " + times + " times (log " + log + ")",
+                () -> {
+                    String out = output();
+                    return out.split(java.util.regex.Pattern.quote(text), -1).length > times ? Optional.of(out)
+                            : Optional.empty();
+                });
     }
 
     /** Sends a signal by name ({@code TERM}, {@code HUP}, {@code USR1}, {@code KILL}, ...). */

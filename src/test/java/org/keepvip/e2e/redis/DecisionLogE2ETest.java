@@ -79,9 +79,12 @@ class DecisionLogE2ETest {
             assertThat(promote.inputs()).containsEntry("guard", "passed").containsEntry("endpoint", "127.0.0.1:6379")
                     .containsEntry("roleBefore", "replica").containsKey("offsetBefore");
 
+            // a's release is recorded after a's own notify, on a's lane and a's decision thread: b can
+            // have taken over (and recorded it) before then.
+            EventRecord release = Await.value(Duration.ofSeconds(20), "a's release record", () ->
+                    records(events(p, p.a, "--json").stdout()).stream().filter(r -> r.kind().equals("transition")
+                            && r.what().startsWith("MASTER -> ")).reduce((x, y) -> y));
             List<EventRecord> onA = records(events(p, p.a, "--json").stdout());
-            EventRecord release = onA.stream().filter(r -> r.kind().equals("transition")
-                    && r.what().startsWith("MASTER -> ")).reduce((x, y) -> y).orElseThrow();
             // a's check failed, so a resigned with a priority-0 advert: b's cause is that release.
             assertThat(release.cause()).isEqualTo("tracker_failed");
             assertThat(release.inputs()).containsEntry("trigger", "redis:r6379");
@@ -90,7 +93,8 @@ class DecisionLogE2ETest {
             assertThat(find(onA, "fence", "fence")).isPresent();
 
             // The normal log keeps keepalived's line and adds the decision line.
-            String logB = p.keepvipLog(p.b);
+            // The decision line is logged as the record is made, through the log's writer thread.
+            String logB = p.awaitKeepvipLog(p.b, "(VI_R) Entering MASTER STATE", takeover.text());
             assertThat(logB).contains("(VI_R) Entering MASTER STATE").contains(takeover.text());
 
             Await.until(Duration.ofSeconds(10), "the follower printed the takeover", () ->

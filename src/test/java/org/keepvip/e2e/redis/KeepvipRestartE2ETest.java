@@ -7,7 +7,6 @@ import static org.keepvip.e2e.redis.RedisPair.VIP;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.keepvip.e2e.lab.Await;
@@ -47,10 +46,7 @@ class KeepvipRestartE2ETest {
                 p.awaitReplicaOf(replica, master, Duration.ofSeconds(20));
                 // The replica's keepvip demotes its Redis once it hears the master's first advert, some
                 // time after it reports BACKUP; that REPLICAOF would undo the re-pointing below.
-                Node rep = replica;
-                Pattern demoted = Pattern.compile("redis r6379: demote ok;[^\\n]*; master " + Pattern.quote(master.ipv4()) + ";");
-                Await.until(Duration.ofSeconds(20), rep.name() + "'s keepvip: " + demoted,
-                        () -> demoted.matcher(p.keepvipLog(rep)).find());
+                p.awaitDemoted(replica, master);
                 long exitMs;
                 long movedMs;
                 try (SlowReplicationLink link = SlowReplicationLink.start(p.lab, replica, master, PORT, SLOW)) {

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.BeforeAll;
@@ -94,7 +95,13 @@ class KeepvipStallE2ETest {
             System.out.println("[stall] a write straight to a's Redis after the resume: '" + direct + "'");
             assertThat(direct).as("write straight to a's Redis").isNotEqualTo("OK");
 
-            String log = p.keepvipLog(p.a);
+            // The lines reach the file through a's log writer, which runs after the state and the VIP
+            // removal seen above: wait for those of the resume before reading them.
+            String log = Await.value(Duration.ofSeconds(5), "a's log from the stall to the VIP removal", () -> {
+                String l = p.keepvipLog(p.a);
+                int at = l.indexOf("(the process was stalled)");
+                return at >= 0 && l.indexOf("removing VIPs.", at) >= 0 ? Optional.of(l) : Optional.empty();
+            });
             int from = log.indexOf("(the process was stalled)");
             assertThat(from).as("a's log names the stall").isPositive();
             String after = log.substring(log.lastIndexOf('\n', from) + 1);

@@ -76,7 +76,9 @@ class RedisFailoverE2ETest {
             Await.until(Duration.ofSeconds(10), "writes acknowledged again", () -> w.ackCount() >= before + 100);
             w.close();
             long gapMs = (w.firstAckAfter(kill[1]).orElseThrow() - kill[0]) / 1_000_000;
-            List<String> failed = p.keepvipLog(p.a).lines().filter(l -> l.contains("Redis_Check(r6379) failed")).toList();
+            // Written by a's log writer, which may still be behind the VIP's move.
+            List<String> failed = p.awaitKeepvipLog(p.a, "Redis_Check(r6379) failed").lines()
+                    .filter(l -> l.contains("Redis_Check(r6379) failed")).toList();
             System.out.printf("[redis-e2e] kill -9, documented defaults: first write acknowledged %d ms after the kill;"
                     + " a: %s%n", gapMs, failed);
             assertThat(failed).as("a's check failures, log:%n%s", p.keepvipLog(p.a)).hasSize(1);
@@ -117,7 +119,8 @@ class RedisFailoverE2ETest {
                     acks.size(), missing, gapMs, w.readonlyReplies(), sampler.samples());
             assertThat(p.missingBefore(acks, failure - SHIPPED_NANOS)).isZero();
             // A hung Redis still listens: its failure is ambiguous and went through fall, not at once.
-            assertThat(p.keepvipLog(p.a)).contains("Redis_Check(r6379) failed").doesNotContain("failing at once");
+            assertThat(p.awaitKeepvipLog(p.a, "Redis_Check(r6379) failed")).contains("Redis_Check(r6379) failed")
+                    .doesNotContain("failing at once");
             sampler.close();
             assertThat(sampler.violations()).isEmpty();
         }

@@ -152,7 +152,8 @@ class RedisOneWayLossE2ETest {
                 assertThat(saved).as("status names a's kept dataset").isNotNull();
                 assertThat(Path.of(saved)).exists().hasParent(p.dataDir(p.a));
                 assertThat(line).contains(saved);
-                assertThat(p.keepvipLog(p.a)).contains("Redis_MinReplicas(r6379) isolated");
+                assertThat(p.awaitKeepvipLog(p.a, "Redis_MinReplicas(r6379) isolated"))
+                        .contains("Redis_MinReplicas(r6379) isolated");
             }
         }
     }

@@ -43,6 +43,8 @@ final class RedisPair implements AutoCloseable {
     private final Map<String, LabProcess> redis = new HashMap<>();
     private final Map<String, LabProcess> keepvip = new HashMap<>();
     private final Map<String, Path> sockets = new HashMap<>();
+    /** Where the running keepvip's lines begin in its node's log (a restart appends to the same file). */
+    private final Map<String, Integer> logFrom = new HashMap<>();
     private final Map<String, Integer> restarts = new HashMap<>();
     private final List<LabProcess> stopped = new ArrayList<>();
     private final String advertInt;
@@ -192,6 +194,9 @@ final class RedisPair implements AutoCloseable {
             p.awaitVipOn(p.a, Duration.ofSeconds(20));
             p.startKeepvip(p.b, 100);
             Await.until(Duration.ofSeconds(20), "b's keepvip BACKUP under a", () -> p.state(p.b).equals("BACKUP"));
+            // b's keepvip demotes its Redis (REPLICAOF a) once it hears a, some time after it reports
+            // BACKUP: a test that then acts on b's Redis or its replication would race that hook.
+            p.awaitDemoted(p.b, p.a);
             return p;
         } catch (Exception | Error e) {
             lab.close();
@@ -391,6 +396,7 @@ final class RedisPair implements AutoCloseable {
     void startKeepvip(Node n, int priority) {
         Path conf = lab.writeFile("kv-" + n.name() + ".conf", config(n, priority));
         Path socket = lab.tempDir().resolve("kv-" + n.name() + ".sock");
+        logFrom.put(n.name(), keepvip.containsKey(n.name()) ? keepvipLog(n).length() : 0);
         LabProcess p = viaLauncher
                 ? lab.start(n, "kv-" + n.name(), "env", "KEEPVIP_NO_BUILD=1", HOME.resolve("scripts/keepvip").toAbsolutePath().normalize().toString(),
                         "run", "-f", conf.toString(), "--socket", socket.toString())
@@ -504,6 +510,22 @@ final class RedisPair implements AutoCloseable {
         } catch (IOException e) {
             return "";
         }
+    }
+
+    /**
+     * Waits until {@code n}'s running keepvip has logged its demote to a replica of {@code master}'s
+     * Redis; a line of an earlier keepvip on {@code n} (same log file) does not count.
+     */
+    void awaitDemoted(Node n, Node master) {
+        java.util.regex.Pattern demoted = java.util.regex.Pattern.compile("redis r6379: demote ok;[^\\n]*; master "
+                + java.util.regex.Pattern.quote(master.ipv4()) + ";");
+        Await.until(Duration.ofSeconds(20), n.name() + "'s keepvip: " + demoted,
+                () -> demoted.matcher(keepvipLog(n).substring(logFrom.get(n.name()))).find());
+    }
+
+    /** {@code n}'s keepvip log once it holds every one of {@code texts}: see {@link LabProcess#awaitOutput}. */
+    String awaitKeepvipLog(Node n, String... texts) {
+        return keepvip.get(n.name()).awaitOutput(texts);
     }
 
     @Override

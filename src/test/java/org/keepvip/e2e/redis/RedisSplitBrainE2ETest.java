@@ -55,11 +55,20 @@ class RedisSplitBrainE2ETest {
             assertThat(line).contains("never received").contains(p.a.ipv4()).contains("its dataset is kept in");
             assertThat(p.status(p.b).instances().get(0).redis().detail()).contains("last split brain")
                     .contains("never received");
-            List<org.keepvip.agent.events.EventRecord> events = new java.util.ArrayList<>();
-            new org.keepvip.agent.control.ControlClient(p.socket(p.b), Duration.ofSeconds(3)).events(null, false,
-                    events::add);
-            org.keepvip.agent.events.EventRecord report = events.stream().filter(e -> e.kind().equals("split_brain"))
-                    .reduce((x, y) -> y).orElseThrow();
+            // The record is built on b's decision thread once the facts stop coming (20 ms), after the
+            // log line above: await it.
+            List<org.keepvip.agent.events.EventRecord> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+            org.keepvip.agent.events.EventRecord report = Await.value(Duration.ofSeconds(10),
+                    "b's split_brain record", () -> {
+                        events.clear();
+                        try {
+                            new org.keepvip.agent.control.ControlClient(p.socket(p.b), Duration.ofSeconds(3))
+                                    .events(null, false, events::add);
+                        } catch (java.io.IOException e) {
+                            return java.util.Optional.empty();
+                        }
+                        return events.stream().filter(e -> e.kind().equals("split_brain")).reduce((x, y) -> y);
+                    });
             System.out.println("[redis-e2e] split brain in keepvip events: " + report.text());
             assertThat(report.inputs()).containsEntry("survivor", p.a.ipv4() + ":" + PORT);
             assertThat(report.text()).contains("never received");
@@ -155,9 +164,12 @@ class RedisSplitBrainE2ETest {
                 assertThat(line).contains(saved);
                 java.nio.file.Path file = java.nio.file.Path.of(saved);
                 assertThat(file).exists().hasParent(p.dataDir(p.a));
-                assertThat(p.keepvipLog(p.a)).contains("Redis_MinReplicas(r6379) isolated")
+                // The operator's values are restored off the lane once a's master period ended: await the line.
+                assertThat(p.awaitKeepvipLog(p.a, "Redis_MinReplicas(r6379) isolated",
+                        "Redis_MinReplicas(r6379) restored")).contains("Redis_MinReplicas(r6379) isolated")
                         .contains("Redis_MinReplicas(r6379) restored");
-                assertThat(p.keepvipLog(p.b)).contains("Redis_MinReplicas(r6379) relaxed");
+                assertThat(p.awaitKeepvipLog(p.b, "Redis_MinReplicas(r6379) relaxed"))
+                        .contains("Redis_MinReplicas(r6379) relaxed");
                 Await.until(Duration.ofSeconds(15), "b enforces again with a attached", () -> minReplicas(p, p.b)
                         .equals("enforced"));
 

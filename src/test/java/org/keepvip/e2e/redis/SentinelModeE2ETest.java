@@ -50,7 +50,9 @@ class SentinelModeE2ETest {
             Await.until(Duration.ofSeconds(10), "writes acknowledged again", () -> w.ackCount() >= before + 200);
             w.close();
             long firstAck = w.firstAckAfter(kill[1]).orElseThrow();
-            String logB = p.keepvipLog(p.b);
+            // b's takeover lines, written by its log writer after the VIP is in (and held until then).
+            String logB = p.awaitKeepvipLog(p.b, "Sentinel(r6379) this host serves", "confirmed master",
+                    "Entering MASTER STATE");
             System.out.printf("[sentinel-e2e] kill -9: +switch-master from a majority %d ms after the kill, VIP seen on b"
                     + " %d ms after that, first write acknowledged %d ms after the kill; %d READONLY replies,"
                     + " %d samples%n", (majority - kill[0]) / 1_000_000, (vipSeen - majority) / 1_000_000,
@@ -76,7 +78,8 @@ class SentinelModeE2ETest {
             p.awaitReplicaOf(p.a, p.b, Duration.ofSeconds(30));
             assertThat(p.holdsVip(p.a)).isFalse();
             assertThat(p.state(p.a)).isEqualTo("FAULT");
-            assertThat(p.keepvipLog(p.a)).contains("Sentinels name " + p.b.ipv4() + ":" + PORT + " as master");
+            String named = "Sentinels name " + p.b.ipv4() + ":" + PORT + " as master";
+            assertThat(p.awaitKeepvipLog(p.a, named)).contains(named); // a's log writer may lag what Redis shows
         }
     }
 
@@ -121,7 +124,8 @@ class SentinelModeE2ETest {
                     (w.firstAckAfter(switches.majorityAt()).orElseThrow() - switches.majorityAt()) / 1_000_000,
                     aStillMaster, writable, w.readonlyReplies(), dual.samples(), dual.both());
             timeline(p);
-            assertThat(p.keepvipLog(p.a)).contains("Sentinels name " + p.b.ipv4() + ":" + PORT + " as master", "fenced");
+            String named = "Sentinels name " + p.b.ipv4() + ":" + PORT + " as master";
+            assertThat(p.awaitKeepvipLog(p.a, named, "fenced")).contains(named, "fenced"); // a's writer may lag
             assertThat(p.state(p.a)).isEqualTo("FAULT");
             assertThat(p.state(p.b)).isEqualTo("MASTER");
             if (aStillMaster) {
@@ -186,7 +190,8 @@ class SentinelModeE2ETest {
                     + " %d ms after the cut; %d samples, %d with both holding the VIP%n", releaseMs, boundMs,
                     (taken - cut) / 1_000_000, dual.samples(), dual.both());
             assertThat(writable).as("a write straight to a's fenced Redis").isFalse();
-            assertThat(p.keepvipLog(p.a)).contains("Sentinels reachable, 2 needed", "fenced");
+            assertThat(p.awaitKeepvipLog(p.a, "Sentinels reachable, 2 needed", "fenced")) // a's writer may lag
+                    .contains("Sentinels reachable, 2 needed", "fenced");
             assertThat(p.state(p.a)).isEqualTo("FAULT");
             assertThat(releaseMs).isLessThan(boundMs + 500); // plus the sampling of ip(8) in the namespace
             assertThat(w.readonlyReplies()).isZero();
