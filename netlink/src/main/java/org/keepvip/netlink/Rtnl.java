@@ -84,6 +84,10 @@ public final class Rtnl {
     public static final int IFA_F_DEPRECATED = 0x20;
     public static final int IFA_F_TENTATIVE = 0x40;
     public static final int IFA_F_PERMANENT = 0x80;
+    public static final int IFA_F_HOMEADDRESS = 0x10;
+    public static final int IFA_F_MANAGETEMPADDR = 0x100;
+    public static final int IFA_F_NOPREFIXROUTE = 0x200;
+    public static final int IFA_F_MCAUTOJOIN = 0x400;
     /** Lifetime meaning "forever" in ifa_cacheinfo. */
     public static final int INFINITY_LIFE_TIME = 0xFFFFFFFF;
 

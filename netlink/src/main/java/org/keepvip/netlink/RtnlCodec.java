@@ -30,13 +30,17 @@ public final class RtnlCodec {
         int type = add ? Rtnl.RTM_NEWADDR : Rtnl.RTM_DELADDR;
         new NlMsgHdr(0, type, Rtnl.NLM_F_REQUEST | Rtnl.NLM_F_ACK, seq, 0).pack(bb);
         boolean v6 = vip.isIpv6();
-        int flags = v6 && vip.nodad() ? Rtnl.IFA_F_NODAD : 0;
+        int flags = (v6 && vip.nodad() ? Rtnl.IFA_F_NODAD : 0) | vip.flags();
         // keepalived ignores scope for IPv6; the kernel derives it from the address.
         int scope = v6 ? Rtnl.RT_SCOPE_UNIVERSE : vip.scope();
         new IfAddrMsg(v6 ? Rtnl.AF_INET6 : Rtnl.AF_INET, vip.prefixLength(), flags & 0xFF, scope, ifindex).pack(bb);
         byte[] addr = vip.address().getAddress();
         RtAttr.pack(bb, Rtnl.IFA_LOCAL, addr);
-        if (!v6 || !add) {
+        if (vip.peer().isPresent()) {
+            // The point-to-point peer, on delete too: an IPv4 delete matches IFA_ADDRESS against the
+            // address's own, which is the peer's (net/ipv4/devinet.c, inet_rtm_deladdr()).
+            RtAttr.pack(bb, Rtnl.IFA_ADDRESS, vip.peer().get().getAddress());
+        } else if (!v6 || !add) {
             // IPv4: IFA_ADDRESS == IFA_LOCAL means "no peer". IPv6 add: IFA_ADDRESS would mean a peer.
             RtAttr.pack(bb, Rtnl.IFA_ADDRESS, addr);
         }

@@ -28,10 +28,19 @@ import java.util.OptionalInt;
  *                          /128, forever otherwise; IPv4: not sent)
  * @param noTrack           {@code no_track}: deleting it from outside does not make the instance
  *                          leave MASTER (netlink ignores it)
+ * @param peer              {@code peer IP[/P]}: the other end of a point-to-point address (IFA_ADDRESS);
+ *                          its prefix, when given, is {@code prefixLength}, as ip(8) takes it
+ * @param flags             IFA_F_HOMEADDRESS ({@code home}), IFA_F_MANAGETEMPADDR ({@code mngtmpaddr}),
+ *                          IFA_F_NOPREFIXROUTE ({@code noprefixroute}), IFA_F_MCAUTOJOIN ({@code autojoin});
+ *                          IFA_F_NODAD comes from {@code nodad}
  */
 public record VipSpec(InetAddress address, int prefixLength, String ifname, int ifindex,
                       Optional<InetAddress> broadcast, Optional<String> label, int scope, boolean nodad,
-                      OptionalInt preferredLifetime, boolean noTrack) {
+                      OptionalInt preferredLifetime, boolean noTrack, Optional<InetAddress> peer, int flags) {
+    /** The flags a configured address may carry besides IFA_F_NODAD. */
+    public static final int CONFIGURABLE_FLAGS = Rtnl.IFA_F_HOMEADDRESS | Rtnl.IFA_F_MANAGETEMPADDR
+            | Rtnl.IFA_F_NOPREFIXROUTE | Rtnl.IFA_F_MCAUTOJOIN;
+
     /** IFNAMSIZ - 1: the kernel's label and interface-name limit. */
     public static final int MAX_LABEL = 15;
 
@@ -58,12 +67,20 @@ public record VipSpec(InetAddress address, int prefixLength, String ifname, int 
         if (scope < 0 || scope > 255) {
             throw new IllegalArgumentException("scope " + scope + " (expected: 0-255)");
         }
+        Objects.requireNonNull(peer, "peer");
+        if (peer.isPresent() && (peer.get() instanceof Inet6Address) != (address instanceof Inet6Address)) {
+            throw new IllegalArgumentException("peer " + Addresses.format(peer.get()) + " is not of the address's family");
+        }
+        if ((flags & ~CONFIGURABLE_FLAGS) != 0) {
+            throw new IllegalArgumentException("flags 0x" + Integer.toHexString(flags) + " (expected: home,"
+                    + " mngtmpaddr, noprefixroute, autojoin)");
+        }
     }
 
     /** A plain VIP on the named interface: global scope, no broadcast or label, keepalived defaults, tracked. */
     public static VipSpec of(InetAddress address, int prefixLength, String ifname) {
         return new VipSpec(address, prefixLength, ifname, 0, Optional.empty(), Optional.empty(),
-                Rtnl.RT_SCOPE_UNIVERSE, true, OptionalInt.empty(), false);
+                Rtnl.RT_SCOPE_UNIVERSE, true, OptionalInt.empty(), false, Optional.empty(), 0);
     }
 
     public boolean isIpv6() {
@@ -71,41 +88,54 @@ public record VipSpec(InetAddress address, int prefixLength, String ifname, int 
     }
 
     public VipSpec withIfname(String name) {
-        return new VipSpec(address, prefixLength, name, 0, broadcast, label, scope, nodad, preferredLifetime, noTrack);
+        return new VipSpec(address, prefixLength, name, 0, broadcast, label, scope, nodad, preferredLifetime, noTrack, peer,
+                flags);
     }
 
     public VipSpec withIfindex(int index) {
         return new VipSpec(address, prefixLength, ifname, index, broadcast, label, scope, nodad, preferredLifetime,
-                noTrack);
+                noTrack, peer, flags);
     }
 
     public VipSpec withBroadcast(InetAddress brd) {
         return new VipSpec(address, prefixLength, ifname, ifindex, Optional.of(brd), label, scope, nodad,
-                preferredLifetime, noTrack);
+                preferredLifetime, noTrack, peer, flags);
     }
 
     public VipSpec withLabel(String l) {
         return new VipSpec(address, prefixLength, ifname, ifindex, broadcast, Optional.of(l), scope, nodad,
-                preferredLifetime, noTrack);
+                preferredLifetime, noTrack, peer, flags);
     }
 
     public VipSpec withScope(int s) {
         return new VipSpec(address, prefixLength, ifname, ifindex, broadcast, label, s, nodad, preferredLifetime,
-                noTrack);
+                noTrack, peer, flags);
     }
 
     public VipSpec withNodad(boolean n) {
         return new VipSpec(address, prefixLength, ifname, ifindex, broadcast, label, scope, n, preferredLifetime,
-                noTrack);
+                noTrack, peer, flags);
     }
 
     public VipSpec withPreferredLifetime(int seconds) {
         return new VipSpec(address, prefixLength, ifname, ifindex, broadcast, label, scope, nodad,
-                OptionalInt.of(seconds), noTrack);
+                OptionalInt.of(seconds), noTrack, peer, flags);
     }
 
     public VipSpec withNoTrack(boolean n) {
-        return new VipSpec(address, prefixLength, ifname, ifindex, broadcast, label, scope, nodad, preferredLifetime, n);
+        return new VipSpec(address, prefixLength, ifname, ifindex, broadcast, label, scope, nodad, preferredLifetime, n, peer,
+                flags);
+    }
+
+    /** With {@code peer IP/P}: IFA_ADDRESS, and P (when {@code prefix} >= 0) the prefix length. */
+    public VipSpec withPeer(InetAddress p, int prefix) {
+        return new VipSpec(address, prefix >= 0 ? prefix : prefixLength, ifname, ifindex, broadcast, label, scope, nodad,
+                preferredLifetime, noTrack, Optional.of(p), flags);
+    }
+
+    public VipSpec withFlags(int f) {
+        return new VipSpec(address, prefixLength, ifname, ifindex, broadcast, label, scope, nodad, preferredLifetime,
+                noTrack, peer, f);
     }
 
     /** "192.0.2.10/32 dev eth0", as keepalived and ip print it. */

@@ -14,9 +14,9 @@ import org.keepvip.vrrp.config.VirtualIp;
  *
  * <p>Carried: address, prefix, device, {@code brd}, {@code scope} and {@code label} (IPv4),
  * {@code -nodad} (IPv6), {@code preferred_lft} (IPv6 always, keepalived's default already in the
- * line; IPv4 only when given, forever being the kernel's default there), {@code no_track}. Not
- * carried, as docs/configuration.md says: {@code peer}, {@code home}, {@code mngtmpaddr},
- * {@code noprefixroute}, {@code autojoin} (checked, the address added without them). A VIP's
+ * line; IPv4 only when given, forever being the kernel's default there), {@code no_track},
+ * {@code peer IP[/P]} and the flags {@code home}, {@code mngtmpaddr}, {@code noprefixroute},
+ * {@code autojoin}, as keepalived/vrrp/vrrp_ipaddress.c, netlink_ipaddress(), sends them. A VIP's
  * macvlan, when it has one, is the daemon's to name ({@link VipSpec#withIfname}).
  */
 public final class KernelVips {
@@ -49,7 +49,11 @@ public final class KernelVips {
         if (v6 || v.preferredLft() >= 0) {
             spec = spec.withPreferredLifetime((int) v.preferredLft()); // -1: 0xFFFFFFFF, forever
         }
-        return spec;
+        if (v.peer() != null) {
+            spec = spec.withPeer(v.peer(), v.peerPrefix());
+        }
+        return spec.withFlags((v.home() ? Rtnl.IFA_F_HOMEADDRESS : 0) | (v.mngtmpaddr() ? Rtnl.IFA_F_MANAGETEMPADDR : 0)
+                | (v.noPrefixRoute() ? Rtnl.IFA_F_NOPREFIXROUTE : 0) | (v.autojoin() ? Rtnl.IFA_F_MCAUTOJOIN : 0));
     }
 
     /** The RT_SCOPE_* number of a {@code scope} name, as ip(8) and keepalived name them. */

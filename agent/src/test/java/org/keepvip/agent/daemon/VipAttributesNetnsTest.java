@@ -24,8 +24,8 @@ import org.keepvip.vrrp.config.ParseResult;
 import org.keepvip.vrrp.config.InstanceSpec;
 
 /**
- * A {@code virtual_ipaddress} line's kernel attributes (brd, scope, label, -nodad, preferred_lft)
- * reach the kernel: the line is parsed, mapped and added through netlink in a namespace of the
+ * A {@code virtual_ipaddress} line's kernel attributes (brd, scope, label, -nodad, preferred_lft,
+ * peer, home, mngtmpaddr, noprefixroute) reach the kernel: the line is parsed, mapped and added through netlink in a namespace of the
  * test's own, and {@code ip -d addr} shows what was added. Before, only address, prefix and label
  * survived the mapping, so {@code scope link} was added as global.
  */
@@ -57,10 +57,12 @@ class VipAttributesNetnsTest {
         List<VipSpec> vips = new java.util.ArrayList<>(vips(parse(51, """
                 192.0.2.50/24 brd + scope link label v0:vip
                 198.51.100.7/32 no_track
+                192.0.2.60 peer 198.51.100.61/30 noprefixroute
                 """)));
         vips.addAll(vips(parse(52, """
                 2001:db8::50/64 -nodad preferred_lft 30
                 2001:db8::51/128
+                2001:db8::70/64 mngtmpaddr home
                 """)));
 
         NetNamespace.call(NS, () -> {
@@ -73,11 +75,13 @@ class VipAttributesNetnsTest {
         String v4 = run("ip", "-n", NS, "-4", "addr", "show", "dev", "v0");
         assertThat(v4).contains("inet 192.0.2.50/24 brd 192.0.2.255 scope link v0:vip");
         assertThat(v4).contains("inet 198.51.100.7/32 scope global v0");
+        assertThat(v4).contains("inet 192.0.2.60 peer 198.51.100.61/30 scope global noprefixroute v0");
         String v6 = run("ip", "-n", NS, "-6", "addr", "show", "dev", "v0");
         assertThat(line(v6, "2001:db8::50/64")).as("-nodad: duplicate address detection runs").doesNotContain("nodad");
         assertThat(after(v6, "2001:db8::50/64")).contains("preferred_lft 30sec");
         assertThat(line(v6, "2001:db8::51/128")).as("keepalived's default").contains("nodad");
         assertThat(after(v6, "2001:db8::51/128")).as("a /128 is never preferred as a source").contains("preferred_lft 0sec");
+        assertThat(line(v6, "2001:db8::70/64")).contains("home", "mngtmpaddr");
 
         List<VipSpec> removed = NetNamespace.call(NS, () -> {
             try (NetlinkClient netlink = NetlinkClient.open()) {
@@ -85,7 +89,8 @@ class VipAttributesNetnsTest {
             }
         });
         assertThat(removed).containsExactlyElementsOf(vips);
-        assertThat(run("ip", "-n", NS, "addr", "show", "dev", "v0")).doesNotContain("192.0.2.50", "2001:db8::5");
+        assertThat(run("ip", "-n", NS, "addr", "show", "dev", "v0")).doesNotContain("192.0.2.50", "192.0.2.60", "2001:db8::5",
+                "2001:db8::70");
     }
 
     private static List<VipSpec> vips(InstanceSpec instance) {

@@ -127,21 +127,30 @@ class KernelVipsTest {
     }
 
     @Test
-    void peerAndAddressFlagsAreCheckedButNotApplied() throws Exception {
-        // docs/configuration.md: peer, home, mngtmpaddr, noprefixroute and autojoin are not yet applied.
+    void peerAndAddressFlagsReachTheRequest() throws Exception {
         InstanceSpec i = parse("""
                 virtual_ipaddress {
-                    192.0.2.50/24 scope link
-                    192.0.2.51/24 scope link peer 192.0.2.99/24 noprefixroute autojoin
+                    192.0.2.51/24 scope link peer 198.51.100.99/30 noprefixroute autojoin
                 }
                 """);
-        VirtualIp withPeer = vip(i.virtualIps(), "192.0.2.51");
-        assertThat(withPeer.peer()).as("parsed").isEqualTo(ip("192.0.2.99"));
-        VipSpec plain = KernelVips.ofInstance(i, vip(i.virtualIps(), "192.0.2.50"));
-        Request r = Request.add(KernelVips.ofInstance(i, withPeer));
-        assertThat(r.address(Rtnl.IFA_ADDRESS)).as("no peer address").isEqualTo(ip("192.0.2.51"));
-        assertThat(r.attrs.keySet()).isEqualTo(Request.add(plain).attrs.keySet());
-        assertThat(r.attrs).doesNotContainKey(Rtnl.IFA_FLAGS);
+        InstanceSpec i6 = parse("""
+                virtual_ipaddress {
+                    2001:db8::53/64 peer 2001:db8::99 home mngtmpaddr
+                }
+                """);
+        Request v4 = Request.add(KernelVips.ofInstance(i, vip(i.virtualIps(), "192.0.2.51")));
+        assertThat(v4.address(Rtnl.IFA_LOCAL)).isEqualTo(ip("192.0.2.51"));
+        assertThat(v4.address(Rtnl.IFA_ADDRESS)).as("the peer").isEqualTo(ip("198.51.100.99"));
+        assertThat(v4.prefix).as("the peer's prefix, as ip(8) takes it").isEqualTo(30);
+        assertThat(v4.flags()).isEqualTo(Rtnl.IFA_F_NOPREFIXROUTE | Rtnl.IFA_F_MCAUTOJOIN);
+        Request v4Delete = Request.delete(KernelVips.ofInstance(i, vip(i.virtualIps(), "192.0.2.51")));
+        assertThat(v4Delete.address(Rtnl.IFA_ADDRESS)).as("a delete names the peer the kernel holds")
+                .isEqualTo(ip("198.51.100.99"));
+
+        Request v6 = Request.add(KernelVips.ofInstance(i6, vip(i6.virtualIps(), "2001:db8::53")));
+        assertThat(v6.address(Rtnl.IFA_ADDRESS)).isEqualTo(ip("2001:db8::99"));
+        assertThat(v6.prefix).as("a peer without /P: the address's own prefix").isEqualTo(64);
+        assertThat(v6.flags()).isEqualTo(Rtnl.IFA_F_NODAD | Rtnl.IFA_F_HOMEADDRESS | Rtnl.IFA_F_MANAGETEMPADDR);
     }
 
     @Test
@@ -196,7 +205,15 @@ class KernelVipsTest {
     /** An RTM_NEWADDR request as netlink would send it for {@code vip}, read back field by field. */
     private record Request(int family, int prefix, int ifaFlags, int scope, int ifindex, Map<Integer, byte[]> attrs) {
         static Request add(VipSpec vip) {
-            ByteBuffer bb = ByteBuffer.wrap(RtnlCodec.addressRequest(true, vip, IFINDEX, 1)).order(ByteOrder.nativeOrder());
+            return of(true, vip);
+        }
+
+        static Request delete(VipSpec vip) {
+            return of(false, vip);
+        }
+
+        private static Request of(boolean add, VipSpec vip) {
+            ByteBuffer bb = ByteBuffer.wrap(RtnlCodec.addressRequest(add, vip, IFINDEX, 1)).order(ByteOrder.nativeOrder());
             bb.position(16); // struct nlmsghdr
             int family = bb.get() & 0xFF;
             int prefix = bb.get() & 0xFF;
