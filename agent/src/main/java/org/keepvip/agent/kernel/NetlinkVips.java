@@ -113,8 +113,7 @@ public final class NetlinkVips implements Ports.Vips {
                     configured.add(v);
                     owner.add(i);
                 } catch (NetlinkException e) {
-                    ifindexes.remove(v.ifname());
-                    LOG.error("cannot remove {}: {}", v, e.getMessage());
+                    cannotRemove(v, v.ifname(), e);
                 }
             }
         }
@@ -132,14 +131,12 @@ public final class NetlinkVips implements Ports.Vips {
                         removed.get(owner.get(k)).add(configured.get(k));
                     }
                 } catch (NetlinkException one) {
-                    ifindexes.remove(r.vip().ifname());
-                    LOG.error("cannot remove {}: {}", configured.get(k), one.getMessage());
+                    cannotRemove(configured.get(k), r.vip().ifname(), one);
                 }
             } else if (r.changed()) {
                 removed.get(owner.get(k)).add(configured.get(k));
             } else if (!r.ok()) {
-                ifindexes.remove(r.vip().ifname());
-                LOG.error("cannot remove {}: {}", configured.get(k), r.failure().getMessage());
+                cannotRemove(configured.get(k), r.vip().ifname(), r.failure());
             }
         }
         if (unanswered > 0) {
@@ -153,6 +150,12 @@ public final class NetlinkVips implements Ports.Vips {
 
     private static int firstUnanswered(List<AddressResult> results) {
         return results.stream().filter(r -> !r.answered()).findFirst().map(AddressResult::errno).orElse(0);
+    }
+
+    /** A VIP that could not be removed: its interface's index is looked up afresh next time. */
+    private void cannotRemove(VipSpec configured, String ifname, NetlinkException e) {
+        ifindexes.remove(ifname);
+        LOG.error("cannot remove {}: {}", configured, e.getMessage());
     }
 
     private void fail(IOException[] failed, int list, VipSpec v, NetlinkException e) {
@@ -172,9 +175,7 @@ public final class NetlinkVips implements Ports.Vips {
                     removed.add(v);
                 }
             } catch (NetlinkException e) {
-                ifindexes.remove(v.ifname());
-                // Keep going: every other VIP must still be released.
-                LOG.error("cannot remove {}: {}", v, e.getMessage());
+                cannotRemove(v, v.ifname(), e); // and keep going: every other VIP must still be released
             }
         }
         return removed;
