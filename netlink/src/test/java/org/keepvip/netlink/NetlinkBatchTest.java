@@ -8,9 +8,7 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,11 +26,8 @@ class NetlinkBatchTest {
         TestNetns.assumeRoot();
         netns = new TestNetns();
         ns = netns.create("batch");
-        for (String dev : List.of("d0", "d1")) {
-            TestNetns.ipIn(ns, "link", "add", dev, "type", "veth", "peer", "name", dev + "p");
-            TestNetns.ipIn(ns, "link", "set", dev + "p", "up");
-            TestNetns.ipIn(ns, "link", "set", dev, "up");
-        }
+        TestNetns.vethUp(ns, "d0");
+        TestNetns.vethUp(ns, "d1");
         inNs = NetNamespace.newExecutor(ns);
     }
 
@@ -47,11 +42,7 @@ class NetlinkBatchTest {
     }
 
     private static <T> T inNs(Callable<T> task) throws Exception {
-        try {
-            return inNs.submit(task).get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception c ? c : e;
-        }
+        return TestNetns.call(inNs, task, 30);
     }
 
     private static int ifindex(String dev) throws Exception {

@@ -9,6 +9,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -45,6 +48,25 @@ public final class TestNetns implements AutoCloseable {
         made.add(name);
         ipIn(name, "link", "set", "lo", "up");
         return name;
+    }
+
+    /** A veth pair {@code dev} / {@code dev}p in {@code ns}, both up. */
+    public static void vethUp(String ns, String dev) {
+        ipIn(ns, "link", "add", dev, "type", "veth", "peer", "name", dev + "p");
+        ipIn(ns, "link", "set", dev + "p", "up");
+        ipIn(ns, "link", "set", dev, "up");
+    }
+
+    /**
+     * Runs {@code task} on {@code inNs} (a {@link NetNamespace#newExecutor}) within {@code seconds},
+     * rethrowing what it threw.
+     */
+    public static <T> T call(ExecutorService inNs, Callable<T> task, long seconds) throws Exception {
+        try {
+            return inNs.submit(task).get(seconds, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception c ? c : e;
+        }
     }
 
     /** Runs `ip ARGS` and returns stdout; fails the test on a non-zero exit. */

@@ -7,9 +7,7 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,9 +35,7 @@ class NetlinkVipsBatchFailureTest {
         TestNetns.assumeRoot();
         netns = new TestNetns();
         ns = netns.create("vipfail");
-        TestNetns.ipIn(ns, "link", "add", "d0", "type", "veth", "peer", "name", "d0p");
-        TestNetns.ipIn(ns, "link", "set", "d0p", "up");
-        TestNetns.ipIn(ns, "link", "set", "d0", "up");
+        TestNetns.vethUp(ns, "d0");
         inNs = NetNamespace.newExecutor(ns);
     }
 
@@ -54,11 +50,7 @@ class NetlinkVipsBatchFailureTest {
     }
 
     private static <T> T inNs(Callable<T> task) throws Exception {
-        try {
-            return inNs.submit(task).get(60, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception c ? c : e;
-        }
+        return TestNetns.call(inNs, task, 60);
     }
 
     @Test
